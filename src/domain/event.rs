@@ -1,0 +1,478 @@
+//! The event: the one immutable record everything in the log is made of.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ulid::Ulid;
+
+use super::people::{Audience, Priority, Role};
+use super::severity::Severity;
+use super::status::Status;
+use super::time::{self, Timestamp};
+
+/// One immutable fact in an incident's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Wire", into = "Wire")]
+pub struct Event {
+    /// Unique id, also the tie-break of the total order.
+    pub id: Ulid,
+    /// The replica (database) that wrote it.
+    pub origin: String,
+    /// Position in its origin's sequence, from 1.
+    pub seq: u64,
+    /// The incident it belongs to (the id of that incident's opening event).
+    pub incident: Ulid,
+    /// Who recorded it.
+    pub author: String,
+    /// When it happened.
+    pub at: Timestamp,
+    /// When it was written; later than `at` when back-dated.
+    pub logged_at: Timestamp,
+    /// What happened.
+    pub body: Body,
+}
+
+impl Event {
+    /// The key of the total order every replica uses: time it happened, then id.
+    pub fn order_key(&self) -> (Timestamp, Ulid) {
+        (self.at, self.id)
+    }
+
+    /// Whether it was recorded after the fact with an earlier `at`.
+    pub fn is_backdated(&self) -> bool {
+        self.logged_at != self.at
+    }
+
+    /// The kind's name as stored, e.g. `decision`.
+    pub fn kind(&self) -> &str {
+        self.body.kind()
+    }
+}
+
+/// One triage question and the answer given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriageAnswer {
+    /// The question as asked.
+    pub question: String,
+    /// The answer chosen.
+    pub answer: String,
+}
+
+/// What an event says happened: its kind and payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum Body {
+    /// A new incident (or a drill) was opened.
+    IncidentOpened {
+        /// One line saying what is wrong.
+        title: String,
+        /// When the problem was first noticed, if earlier than opening.
+        #[serde(
+            default,
+            with = "time::serde_millis_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        detected_at: Option<Timestamp>,
+        /// A rehearsal, kept out of real metrics.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        drill: bool,
+    },
+    /// An alert arrived.
+    Alert {
+        /// What the alert says.
+        text: String,
+        /// Where it came from (a monitor, a person, a script).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// A free note.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// A possible cause to test.
+    Hypothesis {
+        /// The hypothesis.
+        text: String,
+    },
+    /// A decision taken.
+    Decision {
+        /// The decision.
+        text: String,
+    },
+    /// Something done.
+    Action {
+        /// The action.
+        text: String,
+    },
+    /// An update sent to one audience.
+    StatusUpdate {
+        /// Who it was written for.
+        audience: Audience,
+        /// The update.
+        text: String,
+    },
+    /// The severity was set or changed.
+    SeveritySet {
+        /// The new severity.
+        severity: Severity,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// The triage answers that produced it, when it came from triage.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        triage: Vec<TriageAnswer>,
+    },
+    /// The lifecycle status changed.
+    StatusChanged {
+        /// The new status.
+        status: Status,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Someone took command while nobody held it.
+    CommandClaimed {
+        /// The person taking command.
+        commander: String,
+    },
+    /// The commander handed command to someone else.
+    CommandHandedOff {
+        /// The commander handing over.
+        from: String,
+        /// The new commander.
+        to: String,
+    },
+    /// The commander confirmed command, settling a conflicting claim.
+    CommandConfirmed {
+        /// The commander confirming.
+        commander: String,
+    },
+    /// A person was given a role.
+    RoleAssigned {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+    },
+    /// A person's role was taken away.
+    RoleRemoved {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+    },
+    /// A responder was paged.
+    ResponderPaged {
+        /// Who.
+        person: String,
+        /// How they were reached.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+    },
+    /// A responder acknowledged the page.
+    ResponderAcknowledged {
+        /// Who.
+        person: String,
+    },
+    /// A responder started working the incident.
+    ResponderEngaged {
+        /// Who.
+        person: String,
+    },
+    /// A responder was released.
+    ResponderStoodDown {
+        /// Who.
+        person: String,
+    },
+    /// A follow-up task was opened; its id is this event's id.
+    ActionItemOpened {
+        /// What needs doing.
+        title: String,
+        /// Who owns it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        /// When it is due.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        /// How urgent it is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<Priority>,
+    },
+    /// An action item changed; absent fields stay as they were.
+    ActionItemUpdated {
+        /// The id of the item (its opening event).
+        item: Ulid,
+        /// A new title.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// A new owner.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        /// A new due date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        /// A new priority.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<Priority>,
+        /// A remark on the change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// An action item was done or dropped.
+    ActionItemClosed {
+        /// The id of the item.
+        item: Ulid,
+        /// A remark on closing it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The incident was resolved.
+    Resolution {
+        /// A resolution code from the playbook.
+        code: String,
+        /// What fixed it.
+        summary: String,
+    },
+    /// An earlier entry is amended (new text) or struck.
+    Correction {
+        /// The entry corrected.
+        target: Ulid,
+        /// The corrected text, when amending.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        /// Whether the entry is struck (stays visible, marked).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        strike: bool,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A kind this version does not know (written by a newer one): kept as is, never dropped.
+    #[serde(skip)]
+    Unknown {
+        /// The kind's name as written.
+        kind: String,
+        /// The payload as written.
+        payload: Value,
+    },
+}
+
+impl Body {
+    /// The kind's name as stored.
+    pub fn kind(&self) -> &str {
+        match self {
+            Body::IncidentOpened { .. } => "incident_opened",
+            Body::Alert { .. } => "alert",
+            Body::Note { .. } => "note",
+            Body::Hypothesis { .. } => "hypothesis",
+            Body::Decision { .. } => "decision",
+            Body::Action { .. } => "action",
+            Body::StatusUpdate { .. } => "status_update",
+            Body::SeveritySet { .. } => "severity_set",
+            Body::StatusChanged { .. } => "status_changed",
+            Body::CommandClaimed { .. } => "command_claimed",
+            Body::CommandHandedOff { .. } => "command_handed_off",
+            Body::CommandConfirmed { .. } => "command_confirmed",
+            Body::RoleAssigned { .. } => "role_assigned",
+            Body::RoleRemoved { .. } => "role_removed",
+            Body::ResponderPaged { .. } => "responder_paged",
+            Body::ResponderAcknowledged { .. } => "responder_acknowledged",
+            Body::ResponderEngaged { .. } => "responder_engaged",
+            Body::ResponderStoodDown { .. } => "responder_stood_down",
+            Body::ActionItemOpened { .. } => "action_item_opened",
+            Body::ActionItemUpdated { .. } => "action_item_updated",
+            Body::ActionItemClosed { .. } => "action_item_closed",
+            Body::Resolution { .. } => "resolution",
+            Body::Correction { .. } => "correction",
+            Body::Unknown { kind, .. } => kind,
+        }
+    }
+
+    /// Builds a body from a stored kind and payload; a kind or payload this version
+    /// cannot read becomes [`Body::Unknown`], so nothing is ever dropped.
+    pub fn from_parts(kind: &str, payload: Value) -> Body {
+        let tagged = serde_json::json!({ "kind": kind, "payload": payload });
+        serde_json::from_value(tagged).unwrap_or_else(|_| Body::Unknown {
+            kind: kind.to_string(),
+            payload,
+        })
+    }
+
+    /// Splits a body into the kind and payload that are stored.
+    pub fn to_parts(&self) -> (String, Value) {
+        if let Body::Unknown { kind, payload } = self {
+            return (kind.clone(), payload.clone());
+        }
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut map)) => {
+                let payload = map.remove("payload").unwrap_or(Value::Null);
+                (self.kind().to_string(), payload)
+            }
+            // Every known variant serialises to an object with a kind and payload.
+            _ => (self.kind().to_string(), Value::Null),
+        }
+    }
+
+    /// The free text a person typed, for kinds that carry one.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Body::Alert { text, .. }
+            | Body::Note { text }
+            | Body::Hypothesis { text }
+            | Body::Decision { text }
+            | Body::Action { text }
+            | Body::StatusUpdate { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The event as written to files and the wire: envelope, kind, payload.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    id: Ulid,
+    origin: String,
+    seq: u64,
+    incident: Ulid,
+    author: String,
+    #[serde(with = "time::serde_millis")]
+    at: Timestamp,
+    #[serde(with = "time::serde_millis")]
+    logged_at: Timestamp,
+    kind: String,
+    #[serde(default)]
+    payload: Value,
+}
+
+impl From<Event> for Wire {
+    fn from(e: Event) -> Wire {
+        let (kind, payload) = e.body.to_parts();
+        Wire {
+            id: e.id,
+            origin: e.origin,
+            seq: e.seq,
+            incident: e.incident,
+            author: e.author,
+            at: e.at,
+            logged_at: e.logged_at,
+            kind,
+            payload,
+        }
+    }
+}
+
+impl TryFrom<Wire> for Event {
+    type Error = String;
+
+    fn try_from(w: Wire) -> Result<Event, String> {
+        if w.kind.is_empty() {
+            return Err("event has an empty kind".into());
+        }
+        Ok(Event {
+            id: w.id,
+            origin: w.origin,
+            seq: w.seq,
+            incident: w.incident,
+            author: w.author,
+            at: w.at,
+            logged_at: w.logged_at,
+            body: Body::from_parts(&w.kind, w.payload),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(body: Body) -> Event {
+        let at = time::from_epoch_ms(1_764_240_000_123).unwrap();
+        Event {
+            id: Ulid::from_parts(1_764_240_000_123, 7),
+            origin: "origin-a".into(),
+            seq: 3,
+            incident: Ulid::from_parts(1_764_240_000_000, 1),
+            author: "alice".into(),
+            at,
+            logged_at: at,
+            body,
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let e = sample(Body::StatusUpdate {
+            audience: Audience::Executives,
+            text: "EU checkout restored".into(),
+        });
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""kind":"status_update""#), "{json}");
+        assert!(
+            json.contains(r#""at":"2025-11-27T10:40:00.123Z""#),
+            "{json}"
+        );
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept_verbatim() {
+        let line = r#"{"id":"01KB1VX0KVAAAAAAAAAAAAAAAA","origin":"o","seq":1,
+            "incident":"01KB1VX0KVAAAAAAAAAAAAAAAB","author":"zed",
+            "at":"2026-01-01T00:00:00Z","logged_at":"2026-01-01T00:00:00Z",
+            "kind":"weather_report","payload":{"sky":"grey","wind":[1,2]}}"#;
+        let e: Event = serde_json::from_str(line).unwrap();
+        assert_eq!(e.kind(), "weather_report");
+        assert!(matches!(e.body, Body::Unknown { .. }));
+        let again: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(again, e);
+        let (_, payload) = again.body.to_parts();
+        assert_eq!(payload["sky"], "grey");
+    }
+
+    #[test]
+    fn a_known_kind_with_an_unreadable_payload_is_kept_as_unknown() {
+        let body = Body::from_parts("severity_set", serde_json::json!({"severity": "P9"}));
+        assert_eq!(body.kind(), "severity_set");
+        assert!(matches!(body, Body::Unknown { .. }));
+    }
+
+    #[test]
+    fn every_known_kind_round_trips_its_parts() {
+        let item = Ulid::from_parts(1, 2);
+        let bodies = [
+            Body::IncidentOpened {
+                title: "t".into(),
+                detected_at: None,
+                drill: true,
+            },
+            Body::SeveritySet {
+                severity: Severity::P2,
+                reason: Some("r".into()),
+                triage: vec![TriageAnswer {
+                    question: "q".into(),
+                    answer: "a".into(),
+                }],
+            },
+            Body::ActionItemUpdated {
+                item,
+                title: None,
+                owner: Some("bob".into()),
+                due: NaiveDate::from_ymd_opt(2026, 12, 1),
+                priority: Some(Priority::High),
+                note: None,
+            },
+            Body::Correction {
+                target: item,
+                text: None,
+                strike: true,
+                reason: Some("wrong".into()),
+            },
+        ];
+        for body in bodies {
+            let (kind, payload) = body.to_parts();
+            assert_eq!(Body::from_parts(&kind, payload), body);
+        }
+    }
+}

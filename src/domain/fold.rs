@@ -1,0 +1,339 @@
+//! Folding events into an `IncidentState`, all at once or one at a time.
+//!
+//! The fold is defined on the total order (`at`, then `id`), so every replica that holds
+//! the same events computes the same state whatever order they arrived in. Applying an
+//! event that sorts before the last one folded re-folds from scratch; that is rare
+//! (back-dated entries, a peer catching up) and keeps the fold itself simple.
+
+use std::sync::Arc;
+
+use super::event::{Body, Event};
+use super::people::ResponderState;
+use super::roster::RoleChange;
+use super::state::{ActionItem, IncidentState, ResolutionRecord, SeverityChange, StatusChange};
+use super::status::Status;
+use super::timeline::Entry;
+
+/// What applying one event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// It was new and sorted last: folded in place.
+    Appended,
+    /// It was new but sorted earlier: the state was folded again.
+    Refolded,
+    /// It was already folded in (same id): nothing changed.
+    Duplicate,
+    /// It belongs to another incident: nothing changed.
+    Foreign,
+}
+
+impl IncidentState {
+    /// Folds a set of events (any order, duplicates allowed) into a fresh state.
+    pub fn fold<I>(id: ulid::Ulid, events: I) -> IncidentState
+    where
+        I: IntoIterator<Item = Event>,
+    {
+        let mut state = IncidentState::empty(id);
+        state.apply_all(events);
+        state
+    }
+
+    /// Applies one event, keeping the result the same as a full fold.
+    pub fn apply(&mut self, event: Event) -> Applied {
+        if event.incident != self.id {
+            return Applied::Foreign;
+        }
+        if self.index.contains_key(&event.id) {
+            return Applied::Duplicate;
+        }
+        let sorts_last = self
+            .timeline
+            .last()
+            .is_none_or(|last| last.event.order_key() < event.order_key());
+        if sorts_last {
+            self.step(Arc::new(event));
+            Applied::Appended
+        } else {
+            let mut events = self.take_events();
+            events.push(Arc::new(event));
+            self.refold(events);
+            Applied::Refolded
+        }
+    }
+
+    /// Applies many events, folding again at most once.
+    pub fn apply_all<I>(&mut self, events: I) -> usize
+    where
+        I: IntoIterator<Item = Event>,
+    {
+        let mut fresh: Vec<Arc<Event>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for event in events {
+            if event.incident == self.id
+                && !self.index.contains_key(&event.id)
+                && seen.insert(event.id)
+            {
+                fresh.push(Arc::new(event));
+            }
+        }
+        let added = fresh.len();
+        fresh.sort_by_key(|e| e.order_key());
+        let in_order = match (self.timeline.last(), fresh.first()) {
+            (Some(last), Some(first)) => last.event.order_key() < first.order_key(),
+            _ => true,
+        };
+        if in_order {
+            for event in fresh {
+                self.step(event);
+            }
+        } else {
+            let mut events = self.take_events();
+            events.extend(fresh);
+            self.refold(events);
+        }
+        added
+    }
+
+    fn take_events(&mut self) -> Vec<Arc<Event>> {
+        std::mem::take(&mut self.timeline)
+            .into_iter()
+            .map(|entry| entry.event)
+            .collect()
+    }
+
+    fn refold(&mut self, mut events: Vec<Arc<Event>>) {
+        events.sort_by_key(|e| e.order_key());
+        *self = IncidentState::empty(self.id);
+        for event in events {
+            self.step(event);
+        }
+    }
+
+    /// Folds one event that sorts after everything folded so far.
+    fn step(&mut self, event: Arc<Event>) {
+        let position = self.timeline.len();
+        self.index.insert(event.id, position);
+        self.timeline.push(Entry::new(event.clone()));
+        let refused = self.effect(&event, position);
+        self.timeline[position].refused = refused;
+        if let Some(waiting) = self.pending_corrections.remove(&event.id) {
+            for correction in waiting {
+                self.attach_correction(position, correction);
+            }
+        }
+    }
+
+    /// Changes the state for one event; returns why a rule refused it, if one did.
+    fn effect(&mut self, event: &Event, position: usize) -> Option<String> {
+        let at = event.at;
+        let by = event.author.as_str();
+        match &event.body {
+            Body::IncidentOpened {
+                title,
+                detected_at,
+                drill,
+            } => {
+                if self.opened.is_some() {
+                    return Some("incident was already opened".into());
+                }
+                self.title = title.clone();
+                self.opened = Some((at, by.to_string()));
+                self.detected_at = *detected_at;
+                self.drill = *drill;
+            }
+            Body::Alert { .. } => {
+                self.first_alert_at.get_or_insert(at);
+            }
+            Body::SeveritySet {
+                severity,
+                reason,
+                triage,
+            } => {
+                self.severity_history.push(SeverityChange {
+                    event: event.id,
+                    at,
+                    by: by.to_string(),
+                    from: self.severity,
+                    to: *severity,
+                    reason: reason.clone(),
+                    triage: triage.clone(),
+                });
+                self.severity = Some(*severity);
+            }
+            Body::StatusChanged { status, .. } => return self.set_status(event, *status),
+            Body::CommandClaimed { commander } => {
+                let refused = self.command.claim(event.id, at, commander);
+                if refused.is_none() {
+                    self.roster.join(commander, at);
+                    self.acknowledged(at);
+                }
+                return refused;
+            }
+            Body::CommandHandedOff { from, to } => {
+                let refused = self.command.hand_off(event.id, at, from, to);
+                if refused.is_none() {
+                    self.roster.join(to, at);
+                    self.acknowledged(at);
+                }
+                return refused;
+            }
+            Body::CommandConfirmed { commander } => return self.command.confirm(at, commander),
+            Body::RoleAssigned { person, role } | Body::RoleRemoved { person, role } => {
+                return self.roster.set_role(RoleChange {
+                    event: event.id,
+                    at,
+                    by: by.to_string(),
+                    person: person.clone(),
+                    role: *role,
+                    assigned: matches!(event.body, Body::RoleAssigned { .. }),
+                });
+            }
+            Body::ResponderPaged { person, .. } => {
+                self.roster.set_state(person, ResponderState::Paged, at)
+            }
+            Body::ResponderAcknowledged { person } => {
+                self.roster
+                    .set_state(person, ResponderState::Acknowledged, at);
+                self.acknowledged(at);
+            }
+            Body::ResponderEngaged { person } => {
+                self.roster.set_state(person, ResponderState::Engaged, at);
+                self.acknowledged(at);
+            }
+            Body::ResponderStoodDown { person } => {
+                self.roster.set_state(person, ResponderState::StoodDown, at)
+            }
+            Body::ActionItemOpened {
+                title,
+                owner,
+                due,
+                priority,
+            } => self.action_items.push(ActionItem {
+                id: event.id,
+                title: title.clone(),
+                owner: owner.clone(),
+                due: *due,
+                priority: *priority,
+                opened_at: at,
+                opened_by: by.to_string(),
+                updates: 0,
+                closed_at: None,
+            }),
+            Body::ActionItemUpdated {
+                item,
+                title,
+                owner,
+                due,
+                priority,
+                ..
+            } => {
+                let Some(found) = self.action_items.iter_mut().find(|i| i.id == *item) else {
+                    return Some("no such action item".into());
+                };
+                if let Some(title) = title {
+                    found.title = title.clone();
+                }
+                if owner.is_some() {
+                    found.owner = owner.clone();
+                }
+                if due.is_some() {
+                    found.due = *due;
+                }
+                if priority.is_some() {
+                    found.priority = *priority;
+                }
+                found.updates += 1;
+            }
+            Body::ActionItemClosed { item, .. } => {
+                let Some(found) = self.action_items.iter_mut().find(|i| i.id == *item) else {
+                    return Some("no such action item".into());
+                };
+                if found.closed_at.is_some() {
+                    return Some("action item already closed".into());
+                }
+                found.closed_at = Some(at);
+            }
+            Body::Resolution { code, summary } => {
+                self.resolution = Some(ResolutionRecord {
+                    at,
+                    by: by.to_string(),
+                    code: code.clone(),
+                    summary: summary.clone(),
+                });
+                if self.status.is_open() {
+                    self.set_status(event, Status::Resolved);
+                }
+            }
+            Body::Correction { target, .. } => match self.position(*target) {
+                Some(target) => return self.attach_correction(target, position),
+                None => self
+                    .pending_corrections
+                    .entry(*target)
+                    .or_default()
+                    .push(position),
+            },
+            Body::Note { .. }
+            | Body::Hypothesis { .. }
+            | Body::Decision { .. }
+            | Body::Action { .. }
+            | Body::StatusUpdate { .. }
+            | Body::Unknown { .. } => {}
+        }
+        None
+    }
+
+    fn set_status(&mut self, event: &Event, to: Status) -> Option<String> {
+        let from = self.status;
+        if from == to {
+            return Some(format!("status was already {to}"));
+        }
+        let at = event.at;
+        self.status_history.push(StatusChange {
+            event: event.id,
+            at,
+            by: event.author.clone(),
+            from,
+            to,
+        });
+        self.status = to;
+        if self.declared_at.is_none() && to.is_declared_active() {
+            self.declared_at = Some(at);
+        }
+        match to {
+            Status::Resolved => {
+                self.resolved_at = Some(at);
+                self.closed_at = None;
+            }
+            Status::Closed => {
+                self.closed_at = Some(at);
+                if self.resolved_at.is_none() {
+                    self.resolved_at = Some(at);
+                }
+            }
+            _ => {
+                self.resolved_at = None;
+                self.closed_at = None;
+            }
+        }
+        None
+    }
+
+    fn acknowledged(&mut self, at: crate::domain::Timestamp) {
+        self.first_ack_at.get_or_insert(at);
+    }
+
+    /// Attaches the correction at `correction` to the entry at `target`.
+    fn attach_correction(&mut self, target: usize, correction: usize) -> Option<String> {
+        if !self.timeline[target].is_correctable() {
+            let refusal = "only typed entries can be corrected; record a new event instead";
+            self.timeline[correction].refused = Some(refusal.into());
+            return Some(refusal.into());
+        }
+        let key = self.timeline[correction].event.order_key();
+        let timeline = &self.timeline;
+        let list = &self.timeline[target].corrections;
+        let at = list.partition_point(|&i| timeline[i].event.order_key() < key);
+        self.timeline[target].corrections.insert(at, correction);
+        None
+    }
+}

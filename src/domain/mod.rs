@@ -1,0 +1,32 @@
+//! The domain: events, the fold into incident state, and the rules of a war room.
+//!
+//! Pure: it knows serde and chrono, and nothing of terminals, files or sockets.
+
+mod command;
+mod event;
+mod fold;
+mod people;
+mod roster;
+mod severity;
+mod state;
+mod status;
+mod time;
+mod timeline;
+
+pub use command::{Command, CommandChange, CommandConflict, CommandHow};
+pub use event::{Body, Event, TriageAnswer};
+pub use fold::Applied;
+pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};
+pub use roster::{Responder, RoleChange, Roster};
+pub use severity::{ParseSeverityError, Severity};
+pub use state::{
+    ActionItem, IncidentState, ResolutionRecord, SeverityChange, StatusChange, short_id,
+};
+pub use status::{ParseStatusError, Status};
+pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};
+pub use timeline::{Category, Entry, describe};
+
+/// Serde helpers for timestamps, for other modules' wire types.
+pub mod serde_time {
+    pub use super::time::{serde_millis, serde_millis_opt};
+}

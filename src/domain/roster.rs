@@ -1,0 +1,97 @@
+//! Who is on the incident, in which roles and states.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ulid::Ulid;
+
+use super::people::{ResponderState, Role};
+use super::time::Timestamp;
+
+/// One person on the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Responder {
+    /// Their name as written in the log.
+    pub name: String,
+    /// Their current state, once paged or engaged.
+    pub state: Option<ResponderState>,
+    /// When they entered the current state (or joined, with no state).
+    pub since: Timestamp,
+    /// Roles they hold now.
+    pub roles: BTreeSet<Role>,
+    /// Every state they passed through, oldest first.
+    pub states: Vec<(ResponderState, Timestamp)>,
+}
+
+/// One role given or taken away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleChange {
+    /// The event that made the change.
+    pub event: Ulid,
+    /// When.
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub by: String,
+    /// Whose role changed.
+    pub person: String,
+    /// Which role.
+    pub role: Role,
+    /// Given (true) or taken away (false).
+    pub assigned: bool,
+}
+
+/// Everyone on the incident, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roster {
+    /// Responders by name.
+    pub people: BTreeMap<String, Responder>,
+    /// Every role change, oldest first.
+    pub role_history: Vec<RoleChange>,
+}
+
+impl Roster {
+    /// Adds a person with no state if they are not on the roster yet.
+    pub fn join(&mut self, name: &str, at: Timestamp) -> &mut Responder {
+        self.people
+            .entry(name.to_string())
+            .or_insert_with(|| Responder {
+                name: name.to_string(),
+                state: None,
+                since: at,
+                roles: BTreeSet::new(),
+                states: Vec::new(),
+            })
+    }
+
+    /// Moves a person to a new state.
+    pub fn set_state(&mut self, name: &str, state: ResponderState, at: Timestamp) {
+        let person = self.join(name, at);
+        if person.state != Some(state) {
+            person.state = Some(state);
+            person.since = at;
+            person.states.push((state, at));
+        }
+    }
+
+    /// Gives or takes away a role; returns why nothing changed, if nothing did.
+    pub fn set_role(&mut self, change: RoleChange) -> Option<String> {
+        let person = self.join(&change.person, change.at);
+        let changed = if change.assigned {
+            person.roles.insert(change.role)
+        } else {
+            person.roles.remove(&change.role)
+        };
+        if !changed {
+            let verb = if change.assigned { "already" } else { "not" };
+            return Some(format!("{} is {verb} {}", change.person, change.role));
+        }
+        self.role_history.push(change);
+        None
+    }
+
+    /// People holding a role now, by name.
+    pub fn with_role(&self, role: Role) -> impl Iterator<Item = &Responder> {
+        self.people
+            .values()
+            .filter(move |p| p.roles.contains(&role))
+    }
+}

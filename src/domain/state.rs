@@ -1,0 +1,242 @@
+//! `IncidentState`: everything the panes need, as a pure fold of one incident's events.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, TimeDelta};
+use ulid::Ulid;
+
+use super::command::Command;
+use super::event::TriageAnswer;
+use super::people::Priority;
+use super::roster::Roster;
+use super::severity::Severity;
+use super::status::Status;
+use super::time::Timestamp;
+use super::timeline::Entry;
+
+/// One setting of the severity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeverityChange {
+    /// The event that set it.
+    pub event: Ulid,
+    /// When.
+    pub at: Timestamp,
+    /// Who set it.
+    pub by: String,
+    /// The severity before, if any.
+    pub from: Option<Severity>,
+    /// The severity after.
+    pub to: Severity,
+    /// Why.
+    pub reason: Option<String>,
+    /// The triage answers behind it, if it came from triage.
+    pub triage: Vec<TriageAnswer>,
+}
+
+/// One transition of the lifecycle status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The event that made it.
+    pub event: Ulid,
+    /// When.
+    pub at: Timestamp,
+    /// Who made it.
+    pub by: String,
+    /// The status before.
+    pub from: Status,
+    /// The status after.
+    pub to: Status,
+}
+
+/// A follow-up task and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionItem {
+    /// Its id (the id of the event that opened it).
+    pub id: Ulid,
+    /// What needs doing.
+    pub title: String,
+    /// Who owns it.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub due: Option<NaiveDate>,
+    /// How urgent.
+    pub priority: Option<Priority>,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+    /// Who opened it.
+    pub opened_by: String,
+    /// How many updates it has had.
+    pub updates: usize,
+    /// When it was closed, if it was.
+    pub closed_at: Option<Timestamp>,
+}
+
+/// How the incident was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolutionRecord {
+    /// When.
+    pub at: Timestamp,
+    /// Who resolved it.
+    pub by: String,
+    /// The resolution code.
+    pub code: String,
+    /// What fixed it.
+    pub summary: String,
+}
+
+/// The state of one incident, folded from its events in total order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentState {
+    /// The incident's id.
+    pub id: Ulid,
+    /// One line saying what is wrong ("" until the opening event is known).
+    pub title: String,
+    /// When the incident was opened, and by whom.
+    pub opened: Option<(Timestamp, String)>,
+    /// When the problem was first noticed, if given.
+    pub detected_at: Option<Timestamp>,
+    /// A rehearsal, kept out of real metrics.
+    pub drill: bool,
+    /// The current severity, once set.
+    pub severity: Option<Severity>,
+    /// Every severity setting, oldest first.
+    pub severity_history: Vec<SeverityChange>,
+    /// The current status.
+    pub status: Status,
+    /// Every status transition, oldest first.
+    pub status_history: Vec<StatusChange>,
+    /// When the incident first left triage for an active status.
+    pub declared_at: Option<Timestamp>,
+    /// When it was last resolved, while it stays resolved or closed.
+    pub resolved_at: Option<Timestamp>,
+    /// When it was closed, while it stays closed.
+    pub closed_at: Option<Timestamp>,
+    /// The commander and its history.
+    pub command: Command,
+    /// Responders, roles and their histories.
+    pub roster: Roster,
+    /// Follow-up tasks in the order they were opened.
+    pub action_items: Vec<ActionItem>,
+    /// How it was resolved, if it was.
+    pub resolution: Option<ResolutionRecord>,
+    /// When the first alert arrived.
+    pub first_alert_at: Option<Timestamp>,
+    /// When someone first acknowledged, engaged or took command.
+    pub first_ack_at: Option<Timestamp>,
+    /// Every event as a line, in total order (corrections included).
+    pub timeline: Vec<Entry>,
+    pub(super) index: HashMap<Ulid, usize>,
+    pub(super) pending_corrections: HashMap<Ulid, Vec<usize>>,
+}
+
+impl IncidentState {
+    /// An incident with no events folded in yet.
+    pub fn empty(id: Ulid) -> IncidentState {
+        IncidentState {
+            id,
+            title: String::new(),
+            opened: None,
+            detected_at: None,
+            drill: false,
+            severity: None,
+            severity_history: Vec::new(),
+            status: Status::Triage,
+            status_history: Vec::new(),
+            declared_at: None,
+            resolved_at: None,
+            closed_at: None,
+            command: Command::default(),
+            roster: Roster::default(),
+            action_items: Vec::new(),
+            resolution: None,
+            first_alert_at: None,
+            first_ack_at: None,
+            timeline: Vec::new(),
+            index: HashMap::new(),
+            pending_corrections: HashMap::new(),
+        }
+    }
+
+    /// The short form of the id people type: its last six characters.
+    pub fn short_id(&self) -> String {
+        short_id(self.id)
+    }
+
+    /// When the clock started: the earliest of detection, first alert and opening.
+    pub fn started_at(&self) -> Option<Timestamp> {
+        [
+            self.detected_at,
+            self.first_alert_at,
+            self.opened.as_ref().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// From the start to the first acknowledgement.
+    pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
+        Some(self.first_ack_at? - self.started_at()?)
+    }
+
+    /// From the start to the declaration.
+    pub fn time_to_declare(&self) -> Option<TimeDelta> {
+        Some(self.declared_at? - self.started_at()?)
+    }
+
+    /// From the start to the resolution.
+    pub fn time_to_resolve(&self) -> Option<TimeDelta> {
+        Some(self.resolved_at? - self.started_at()?)
+    }
+
+    /// Position in the timeline of the entry with this id.
+    pub fn position(&self, id: Ulid) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: Ulid) -> Option<&Entry> {
+        self.position(id).map(|i| &self.timeline[i])
+    }
+
+    /// The text of an entry with its corrections applied, and whether it is struck.
+    pub fn current_text(&self, entry: &Entry) -> (String, bool) {
+        let mut text = entry.original_text();
+        let mut struck = false;
+        for &i in &entry.corrections {
+            if let super::event::Body::Correction {
+                text: new_text,
+                strike,
+                ..
+            } = &self.timeline[i].event.body
+            {
+                if let Some(new_text) = new_text {
+                    text = new_text.clone();
+                }
+                struck |= *strike;
+            }
+        }
+        (text, struck)
+    }
+
+    /// Whether anyone is not yet done with it: not resolved or closed.
+    pub fn is_open(&self) -> bool {
+        self.status.is_open()
+    }
+
+    /// Number of events folded in.
+    pub fn len(&self) -> usize {
+        self.timeline.len()
+    }
+
+    /// Whether no event has been folded in.
+    pub fn is_empty(&self) -> bool {
+        self.timeline.is_empty()
+    }
+}
+
+/// The short form of an id people type: its last six characters, lowercase.
+pub fn short_id(id: Ulid) -> String {
+    let full = id.to_string();
+    full[full.len() - 6..].to_ascii_lowercase()
+}

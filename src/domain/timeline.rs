@@ -1,0 +1,244 @@
+//! Timeline entries: every event, in total order, with corrections attached.
+
+use std::sync::Arc;
+
+use super::event::{Body, Event};
+use super::people::Audience;
+
+/// What sort of line an entry is, for markers and filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// The incident was opened.
+    Opened,
+    /// An alert arrived.
+    Alert,
+    /// A free note.
+    Note,
+    /// A hypothesis.
+    Hypothesis,
+    /// A decision.
+    Decision,
+    /// An action taken.
+    Action,
+    /// A status update to one audience.
+    StatusUpdate(Audience),
+    /// Severity set or changed.
+    Severity,
+    /// Lifecycle status changed.
+    Status,
+    /// Command claimed, handed off or confirmed.
+    Command,
+    /// A role or responder state changed.
+    Roster,
+    /// An action item opened, updated or closed.
+    ActionItem,
+    /// The incident was resolved.
+    Resolution,
+    /// An earlier entry was amended or struck.
+    Correction,
+    /// A kind this version does not know.
+    Unknown,
+}
+
+impl Category {
+    /// The category of an event body.
+    pub fn of(body: &Body) -> Category {
+        match body {
+            Body::IncidentOpened { .. } => Category::Opened,
+            Body::Alert { .. } => Category::Alert,
+            Body::Note { .. } => Category::Note,
+            Body::Hypothesis { .. } => Category::Hypothesis,
+            Body::Decision { .. } => Category::Decision,
+            Body::Action { .. } => Category::Action,
+            Body::StatusUpdate { audience, .. } => Category::StatusUpdate(*audience),
+            Body::SeveritySet { .. } => Category::Severity,
+            Body::StatusChanged { .. } => Category::Status,
+            Body::CommandClaimed { .. }
+            | Body::CommandHandedOff { .. }
+            | Body::CommandConfirmed { .. } => Category::Command,
+            Body::RoleAssigned { .. }
+            | Body::RoleRemoved { .. }
+            | Body::ResponderPaged { .. }
+            | Body::ResponderAcknowledged { .. }
+            | Body::ResponderEngaged { .. }
+            | Body::ResponderStoodDown { .. } => Category::Roster,
+            Body::ActionItemOpened { .. }
+            | Body::ActionItemUpdated { .. }
+            | Body::ActionItemClosed { .. } => Category::ActionItem,
+            Body::Resolution { .. } => Category::Resolution,
+            Body::Correction { .. } => Category::Correction,
+            Body::Unknown { .. } => Category::Unknown,
+        }
+    }
+
+    /// A short uppercase marker written before the entry, e.g. `DECISION` or `UPDATE/EXEC`.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Category::Opened => "OPENED",
+            Category::Alert => "ALERT",
+            Category::Note => "NOTE",
+            Category::Hypothesis => "HYPOTHESIS",
+            Category::Decision => "DECISION",
+            Category::Action => "ACTION",
+            Category::StatusUpdate(Audience::Responders) => "UPDATE/TEAM",
+            Category::StatusUpdate(Audience::Executives) => "UPDATE/EXEC",
+            Category::StatusUpdate(Audience::Customers) => "UPDATE/CUST",
+            Category::Severity => "SEVERITY",
+            Category::Status => "STATUS",
+            Category::Command => "COMMAND",
+            Category::Roster => "ROSTER",
+            Category::ActionItem => "ITEM",
+            Category::Resolution => "RESOLVED",
+            Category::Correction => "CORRECTION",
+            Category::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// One line of the decision log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The event this line shows.
+    pub event: Arc<Event>,
+    /// Positions in the timeline of the corrections that apply to this entry, oldest first.
+    pub corrections: Vec<usize>,
+    /// Why the event had no effect on the state, when a rule refused it.
+    pub refused: Option<String>,
+}
+
+impl Entry {
+    /// A fresh entry for an event.
+    pub fn new(event: Arc<Event>) -> Entry {
+        Entry {
+            event,
+            corrections: Vec::new(),
+            refused: None,
+        }
+    }
+
+    /// The entry's category.
+    pub fn category(&self) -> Category {
+        Category::of(&self.event.body)
+    }
+
+    /// Whether a correction can apply to this entry (only entries people typed).
+    pub fn is_correctable(&self) -> bool {
+        self.event.body.text().is_some()
+    }
+
+    /// The one-line summary of what happened, without corrections applied.
+    pub fn original_text(&self) -> String {
+        describe(&self.event.body)
+    }
+}
+
+/// Says in words what an event records, e.g. `alice handed command to bob`.
+pub fn describe(body: &Body) -> String {
+    match body {
+        Body::IncidentOpened { title, drill, .. } => {
+            if *drill {
+                format!("DRILL opened: {title}")
+            } else {
+                format!("incident opened: {title}")
+            }
+        }
+        Body::Alert { text, source } => match source {
+            Some(source) => format!("{text} (from {source})"),
+            None => text.clone(),
+        },
+        Body::Note { text }
+        | Body::Hypothesis { text }
+        | Body::Decision { text }
+        | Body::Action { text }
+        | Body::StatusUpdate { text, .. } => text.clone(),
+        Body::SeveritySet {
+            severity, reason, ..
+        } => with_reason(format!("severity set to {severity}"), reason),
+        Body::StatusChanged { status, reason } => {
+            with_reason(format!("status changed to {status}"), reason)
+        }
+        Body::CommandClaimed { commander } => format!("{commander} took command"),
+        Body::CommandHandedOff { from, to } => format!("{from} handed command to {to}"),
+        Body::CommandConfirmed { commander } => format!("{commander} confirmed command"),
+        Body::RoleAssigned { person, role } => format!("{person} assigned as {role}"),
+        Body::RoleRemoved { person, role } => format!("{person} removed as {role}"),
+        Body::ResponderPaged { person, via } => match via {
+            Some(via) => format!("paged {person} via {via}"),
+            None => format!("paged {person}"),
+        },
+        Body::ResponderAcknowledged { person } => format!("{person} acknowledged"),
+        Body::ResponderEngaged { person } => format!("{person} engaged"),
+        Body::ResponderStoodDown { person } => format!("{person} stood down"),
+        Body::ActionItemOpened {
+            title,
+            owner,
+            due,
+            priority,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(owner) = owner {
+                parts.push(format!("owner {owner}"));
+            }
+            if let Some(due) = due {
+                parts.push(format!("due {due}"));
+            }
+            if let Some(priority) = priority {
+                parts.push(format!("{priority} priority"));
+            }
+            if parts.is_empty() {
+                format!("action item opened: {title}")
+            } else {
+                format!("action item opened: {title} ({})", parts.join(", "))
+            }
+        }
+        Body::ActionItemUpdated {
+            title,
+            owner,
+            due,
+            priority,
+            note,
+            ..
+        } => {
+            let mut parts = Vec::new();
+            if let Some(title) = title {
+                parts.push(format!("title \"{title}\""));
+            }
+            if let Some(owner) = owner {
+                parts.push(format!("owner {owner}"));
+            }
+            if let Some(due) = due {
+                parts.push(format!("due {due}"));
+            }
+            if let Some(priority) = priority {
+                parts.push(format!("{priority} priority"));
+            }
+            if let Some(note) = note {
+                parts.push(note.clone());
+            }
+            format!("action item updated: {}", parts.join(", "))
+        }
+        Body::ActionItemClosed { note, .. } => with_reason("action item closed".into(), note),
+        Body::Resolution { code, summary } => format!("resolved ({code}): {summary}"),
+        Body::Correction {
+            text,
+            strike,
+            reason,
+            ..
+        } => {
+            let what = match (text, strike) {
+                (Some(text), true) => format!("struck and amended to: {text}"),
+                (Some(text), false) => format!("amended to: {text}"),
+                (None, _) => "struck an entry".to_string(),
+            };
+            with_reason(what, reason)
+        }
+        Body::Unknown { kind, .. } => format!("unknown entry of kind '{kind}'"),
+    }
+}
+
+fn with_reason(what: String, reason: &Option<String>) -> String {
+    match reason {
+        Some(reason) if !reason.is_empty() => format!("{what}: {reason}"),
+        _ => what,
+    }
+}

@@ -1,0 +1,432 @@
+//! Fold fixtures: events in, expected state out, in every arrival order.
+//!
+//! Each `tests/fixtures/fold/*.toml` lists events and the state they must fold to.
+//! Times are `HH:MM[:SS[.mmm]]` on 2026-11-27 UTC, or full RFC 3339. A payload string
+//! `@name` stands for the id of the event named `name`. Ids are built from the time and
+//! the event's `rank` (default: its position), so ties in time are settled by rank.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::Deserialize;
+use ulid::Ulid;
+use warroom::domain::{Body, Event, IncidentState, Timestamp, rfc3339};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    about: String,
+    event: Vec<FixtureEvent>,
+    expect: Expect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureEvent {
+    name: Option<String>,
+    at: String,
+    logged: Option<String>,
+    rank: Option<u128>,
+    author: String,
+    kind: String,
+    #[serde(default)]
+    payload: toml::Table,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    title: Option<String>,
+    drill: Option<bool>,
+    severity: Option<String>,
+    severity_history: Option<Vec<String>>,
+    status: Option<String>,
+    status_history: Option<Vec<String>>,
+    commander: Option<String>,
+    command_history: Option<Vec<String>>,
+    open_conflicts: Option<Vec<String>>,
+    conflicts: Option<usize>,
+    declared_at: Option<String>,
+    resolved_at: Option<String>,
+    closed_at: Option<String>,
+    started_at: Option<String>,
+    time_to_acknowledge_s: Option<i64>,
+    time_to_declare_s: Option<i64>,
+    time_to_resolve_s: Option<i64>,
+    roster: Option<BTreeMap<String, String>>,
+    roles: Option<BTreeMap<String, Vec<String>>>,
+    timeline: Option<Vec<String>>,
+    refused: Option<BTreeMap<String, String>>,
+    action_items: Option<Vec<String>>,
+    resolution: Option<String>,
+}
+
+const DAY: &str = "2026-11-27";
+const INCIDENT: Ulid = Ulid::from_parts(1_764_000_000_000, 42);
+
+fn parse_time(text: &str) -> Timestamp {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return t.with_timezone(&Utc);
+    }
+    let time = ["%H:%M:%S%.3f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+        .unwrap_or_else(|| panic!("bad fixture time {text:?}"));
+    let day = chrono::NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
+    day.and_time(time).and_utc()
+}
+
+fn show_time(t: Option<Timestamp>) -> Option<String> {
+    t.map(rfc3339)
+}
+
+fn build_events(fixture: &Fixture) -> (Vec<Event>, BTreeMap<String, Ulid>) {
+    let mut ids = BTreeMap::new();
+    let mut drafts = Vec::new();
+    for (i, e) in fixture.event.iter().enumerate() {
+        let at = parse_time(&e.at);
+        let rank = e.rank.unwrap_or(i as u128 + 1);
+        let id = Ulid::from_parts(at.timestamp_millis() as u64, rank);
+        if let Some(name) = &e.name {
+            ids.insert(name.clone(), id);
+        }
+        drafts.push((id, at, e));
+    }
+    let events = drafts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, at, e))| {
+            let payload = resolve_refs(toml_to_json(&toml::Value::Table(e.payload.clone())), &ids);
+            Event {
+                id,
+                origin: "fixture".into(),
+                seq: i as u64 + 1,
+                incident: INCIDENT,
+                author: e.author.clone(),
+                at,
+                logged_at: e.logged.as_deref().map(parse_time).unwrap_or(at),
+                body: Body::from_parts(&e.kind, payload),
+            }
+        })
+        .collect();
+    (events, ids)
+}
+
+fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    serde_json::to_value(v).expect("toml converts to json")
+}
+
+fn resolve_refs(v: serde_json::Value, ids: &BTreeMap<String, Ulid>) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) if s.starts_with('@') => {
+            let id = ids
+                .get(&s[1..])
+                .unwrap_or_else(|| panic!("no event named {s}"));
+            serde_json::Value::String(id.to_string())
+        }
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, resolve_refs(v, ids)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn timeline_line(state: &IncidentState, i: usize) -> String {
+    let entry = &state.timeline[i];
+    let (text, struck) = state.current_text(entry);
+    let mut line = format!(
+        "{} {}: {}",
+        entry.category().marker(),
+        entry.event.author,
+        text
+    );
+    if struck {
+        line.push_str(" [struck]");
+    }
+    if entry.corrections.iter().any(|&c| {
+        matches!(
+            &state.timeline[c].event.body,
+            Body::Correction { text: Some(_), .. }
+        )
+    }) {
+        line.push_str(" [amended]");
+    }
+    if entry.event.is_backdated() {
+        line.push_str(" [back-dated]");
+    }
+    line
+}
+
+fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expect: &Expect) {
+    let name = path.display();
+    let eq = |what: &str, got: Option<String>, want: &Option<String>| {
+        if let Some(want) = want {
+            let want = if what.ends_with("_at") {
+                Some(rfc3339(parse_time(want)))
+            } else {
+                Some(want.clone())
+            };
+            assert_eq!(got, want, "{name}: {what}");
+        }
+    };
+    eq("title", Some(state.title.clone()), &expect.title);
+    if let Some(drill) = expect.drill {
+        assert_eq!(state.drill, drill, "{name}: drill");
+    }
+    eq(
+        "severity",
+        state.severity.map(|s| format!("{s:?}")),
+        &expect.severity,
+    );
+    eq("status", Some(state.status.to_string()), &expect.status);
+    eq(
+        "commander",
+        Some(
+            state
+                .command
+                .commander
+                .clone()
+                .unwrap_or_else(|| "none".into()),
+        ),
+        &expect.commander,
+    );
+    eq(
+        "declared_at",
+        show_time(state.declared_at),
+        &expect.declared_at,
+    );
+    eq(
+        "resolved_at",
+        show_time(state.resolved_at),
+        &expect.resolved_at,
+    );
+    eq("closed_at", show_time(state.closed_at), &expect.closed_at);
+    eq(
+        "started_at",
+        show_time(state.started_at()),
+        &expect.started_at,
+    );
+    eq(
+        "resolution",
+        state
+            .resolution
+            .as_ref()
+            .map(|r| format!("{}: {}", r.code, r.summary)),
+        &expect.resolution,
+    );
+    let secs = |d: Option<chrono::TimeDelta>| d.map(|d| d.num_seconds());
+    if expect.time_to_acknowledge_s.is_some() {
+        assert_eq!(
+            secs(state.time_to_acknowledge()),
+            expect.time_to_acknowledge_s,
+            "{name}: tta"
+        );
+    }
+    if expect.time_to_declare_s.is_some() {
+        assert_eq!(
+            secs(state.time_to_declare()),
+            expect.time_to_declare_s,
+            "{name}: ttd"
+        );
+    }
+    if expect.time_to_resolve_s.is_some() {
+        assert_eq!(
+            secs(state.time_to_resolve()),
+            expect.time_to_resolve_s,
+            "{name}: ttr"
+        );
+    }
+    if let Some(want) = &expect.severity_history {
+        let got: Vec<String> = state
+            .severity_history
+            .iter()
+            .map(|c| format!("{:?}", c.to))
+            .collect();
+        assert_eq!(&got, want, "{name}: severity_history");
+    }
+    if let Some(want) = &expect.status_history {
+        let got: Vec<String> = state
+            .status_history
+            .iter()
+            .map(|c| format!("{}->{}", c.from, c.to))
+            .collect();
+        assert_eq!(&got, want, "{name}: status_history");
+    }
+    if let Some(want) = &expect.command_history {
+        let got: Vec<String> = state
+            .command
+            .history
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}->{} ({:?})",
+                    c.from.as_deref().unwrap_or("none"),
+                    c.to,
+                    c.how
+                )
+            })
+            .collect();
+        assert_eq!(&got, want, "{name}: command_history");
+    }
+    if let Some(want) = &expect.open_conflicts {
+        let got: Vec<String> = state
+            .command
+            .open_conflicts()
+            .map(|c| c.claimant.clone())
+            .collect();
+        assert_eq!(&got, want, "{name}: open_conflicts");
+    }
+    if let Some(want) = expect.conflicts {
+        assert_eq!(state.command.conflicts.len(), want, "{name}: conflicts");
+    }
+    if let Some(want) = &expect.roster {
+        let got: BTreeMap<String, String> = state
+            .roster
+            .people
+            .values()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.state
+                        .map(|s| s.label().to_string())
+                        .unwrap_or_else(|| "none".into()),
+                )
+            })
+            .collect();
+        assert_eq!(&got, want, "{name}: roster");
+    }
+    if let Some(want) = &expect.roles {
+        let got: BTreeMap<String, Vec<String>> = state
+            .roster
+            .people
+            .values()
+            .filter(|p| !p.roles.is_empty())
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.roles.iter().map(|r| r.key().to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(&got, want, "{name}: roles");
+    }
+    if let Some(want) = &expect.timeline {
+        let got: Vec<String> = (0..state.timeline.len())
+            .map(|i| timeline_line(state, i))
+            .collect();
+        assert_eq!(&got, want, "{name}: timeline");
+    }
+    if let Some(want) = &expect.refused {
+        let mut got = BTreeMap::new();
+        for (label, id) in ids {
+            if let Some(reason) = state.entry(*id).and_then(|e| e.refused.clone()) {
+                got.insert(label.clone(), reason);
+            }
+        }
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "{name}: refused events"
+        );
+        for (label, fragment) in want {
+            assert!(
+                got[label].contains(fragment.as_str()),
+                "{name}: refusal of {label} was {:?}",
+                got[label]
+            );
+        }
+    }
+    if let Some(want) = &expect.action_items {
+        let got: Vec<String> = state
+            .action_items
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} | {} | {} | {}",
+                    i.title,
+                    i.owner.as_deref().unwrap_or("-"),
+                    i.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                    if i.closed_at.is_some() {
+                        "closed"
+                    } else {
+                        "open"
+                    }
+                )
+            })
+            .collect();
+        assert_eq!(&got, want, "{name}: action_items");
+    }
+}
+
+/// A small deterministic shuffle, so every run tries the same orders.
+fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
+    let mut out = items.to_vec();
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    for i in (1..out.len()).rev() {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let j = (state >> 33) as usize % (i + 1);
+        out.swap(i, j);
+    }
+    out
+}
+
+#[test]
+fn fixtures_fold_to_their_expected_state_in_any_order() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fold");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixture dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    assert!(
+        paths.len() >= 6,
+        "expected the fold fixtures, found {}",
+        paths.len()
+    );
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let fixture: Fixture =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!fixture.about.is_empty());
+        let (events, ids) = build_events(&fixture);
+        let baseline = IncidentState::fold(INCIDENT, events.clone());
+        check(&path, &baseline, &ids, &fixture.expect);
+
+        let mut orders = vec![events.iter().rev().cloned().collect::<Vec<_>>()];
+        for seed in 0..24 {
+            orders.push(shuffled(&events, seed));
+        }
+        for (n, order) in orders.into_iter().enumerate() {
+            let folded = IncidentState::fold(INCIDENT, order.clone());
+            assert!(
+                folded == baseline,
+                "{}: order {n} folded differently",
+                path.display()
+            );
+            let mut incremental = IncidentState::empty(INCIDENT);
+            for event in order.iter().cloned() {
+                incremental.apply(event);
+            }
+            // Applying everything again changes nothing.
+            for event in order {
+                assert_eq!(
+                    incremental.apply(event),
+                    warroom::domain::Applied::Duplicate
+                );
+            }
+            assert!(
+                incremental == baseline,
+                "{}: order {n} applied one by one differs",
+                path.display()
+            );
+        }
+    }
+}
