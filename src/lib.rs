@@ -3,3 +3,5 @@
 //! Layers, one direction: `cli`/`ui` -> `store` -> `domain`. The domain is pure.
 
 pub mod domain;
+pub mod inert;
+pub mod store;

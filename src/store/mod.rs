@@ -1,0 +1,91 @@
+//! The event log in SQLite: append-only, WAL, safe for many processes on one file.
+
+mod error;
+mod open;
+mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::Connection;
+
+use crate::domain::{Timestamp, to_millis};
+
+pub use error::StoreError;
+pub use open::{Access, OpenOptions};
+pub use schema::{APPLICATION_ID, CURRENT_VERSION};
+pub use write::NewEvent;
+
+/// Where the time comes from; tests inject a fixed one.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock, to the millisecond.
+pub fn system_clock() -> Clock {
+    Arc::new(|| to_millis(chrono::Utc::now()))
+}
+
+/// An open warroom database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    origin: String,
+    read_only: bool,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("origin", &self.origin)
+            .field("read_only", &self.read_only)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (and if asked, creates) the database at `path`.
+    pub fn open(path: impl AsRef<Path>, opts: OpenOptions) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        let opened = open::open(path, opts)?;
+        Ok(Store {
+            conn: opened.conn,
+            path: path.to_path_buf(),
+            origin: opened.origin,
+            read_only: opened.read_only,
+            clock: system_clock(),
+        })
+    }
+
+    /// Replaces the clock that stamps new events.
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The file this store reads and writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This database's replica id, stamped on every event it writes.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Whether the store was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The current time by this store's clock.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    fn sql(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, e)
+    }
+}

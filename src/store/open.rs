@@ -1,0 +1,376 @@
+//! Opening a database: refuse what is not ours before anything is written to it.
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::error::StoreError;
+use super::schema::{APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
+
+/// How a command means to use the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It will write: a read-only file is an error.
+    ReadWrite,
+    /// It only reads: the file is opened read-only.
+    ReadOnly,
+    /// Write when possible, otherwise read (the console's labelled read-only mode).
+    Prefer,
+}
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// Read, write, or whichever the file allows.
+    pub access: Access,
+    /// Create the file when it does not exist.
+    pub create: bool,
+    /// Create missing parent directories too (for the default location only).
+    pub create_dirs: bool,
+}
+
+impl OpenOptions {
+    /// For commands that write: create the file when missing, not its directory.
+    pub fn write() -> OpenOptions {
+        OpenOptions {
+            access: Access::ReadWrite,
+            create: true,
+            create_dirs: false,
+        }
+    }
+
+    /// For commands that only read an existing file.
+    pub fn read() -> OpenOptions {
+        OpenOptions {
+            access: Access::ReadOnly,
+            create: false,
+            create_dirs: false,
+        }
+    }
+}
+
+/// How long a statement waits for another process's lock before giving up.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// What the file holds, read without writing to it.
+enum Contents {
+    /// An empty file or an SQLite file with no tables: ours to initialise.
+    Blank,
+    /// A warroom database at this schema version.
+    Warroom(i64),
+}
+
+/// An open connection and what is known about it.
+pub(super) struct Opened {
+    pub conn: Connection,
+    pub read_only: bool,
+    pub origin: String,
+}
+
+pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError> {
+    let exists = match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(StoreError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(_) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    if !exists {
+        if !opts.create || opts.access == Access::ReadOnly {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        prepare_directory(path, opts.create_dirs)?;
+    } else {
+        check_header(path)?;
+    }
+
+    let read_only = match opts.access {
+        Access::ReadOnly => true,
+        Access::ReadWrite if exists && !is_writable(path) => {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        Access::ReadWrite => false,
+        Access::Prefer => exists && !is_writable(path),
+    };
+
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        if !exists && e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) {
+            StoreError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "the file cannot be created there; check the directory's permissions",
+                ),
+            }
+        } else {
+            sql(e)
+        }
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+
+    let contents = inspect_snapshot(&mut conn, path)?;
+    if read_only {
+        return match contents {
+            Contents::Blank => Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            }),
+            Contents::Warroom(_) => {
+                let origin = read_origin(&conn).map_err(sql)?.unwrap_or_default();
+                Ok(Opened {
+                    conn,
+                    read_only,
+                    origin,
+                })
+            }
+        };
+    }
+
+    conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
+    if matches!(contents, Contents::Blank) {
+        enable_wal(&conn, path)?;
+    }
+    let origin = match (contents, read_origin(&conn).map_err(sql)?) {
+        (Contents::Warroom(v), Some(origin)) if v == CURRENT_VERSION => origin,
+        _ => initialise(&mut conn, path)?,
+    };
+    Ok(Opened {
+        conn,
+        read_only,
+        origin,
+    })
+}
+
+fn prepare_directory(path: &Path, create_dirs: bool) -> Result<(), StoreError> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if !create_dirs {
+        return Err(StoreError::NoDirectory {
+            dir: dir.to_path_buf(),
+        });
+    }
+    fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Refuses a non-empty file that does not start like an SQLite database.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = fs::File::open(path).map_err(io)?;
+    let mut header = Vec::with_capacity(100);
+    file.by_ref().take(100).read_to_end(&mut header).map_err(io)?;
+    if header.is_empty() {
+        return Ok(());
+    }
+    if header.len() < 100 || &header[..16] != SQLITE_MAGIC {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether this process may write the file. A file with no write bit at all is treated
+/// as read-only even for root, who could otherwise write anything: its owner froze it.
+fn is_writable(path: &Path) -> bool {
+    let Ok(meta) = fs::metadata(path) else {
+        return false;
+    };
+    if meta.permissions().mode() & 0o222 == 0 {
+        return false;
+    }
+    fs::OpenOptions::new().write(true).open(path).is_ok()
+}
+
+/// Reads what the file holds in one read transaction, so that another process
+/// initialising the file meanwhile is seen either wholly or not at all.
+fn inspect_snapshot(conn: &mut Connection, path: &Path) -> Result<Contents, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Deferred)
+        .map_err(|e| StoreError::from_sqlite(path, e))?;
+    let contents = inspect(&tx, path);
+    // Ending a read-only transaction writes nothing.
+    let _ = tx.rollback();
+    contents
+}
+
+/// Reads what the file holds without writing to it.
+fn inspect(conn: &Connection, path: &Path) -> Result<Contents, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(sql)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(sql)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(sql)?;
+    classify(path, app_id, version, tables)
+}
+
+fn classify(path: &Path, app_id: i64, version: i64, tables: i64) -> Result<Contents, StoreError> {
+    if app_id == APPLICATION_ID {
+        if version > CURRENT_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported: CURRENT_VERSION,
+            });
+        }
+        return Ok(Contents::Warroom(version));
+    }
+    if app_id == 0 && tables == 0 {
+        return Ok(Contents::Blank);
+    }
+    Err(StoreError::Foreign {
+        path: path.to_path_buf(),
+    })
+}
+
+/// Switches a new file to WAL. Several processes creating one file at once can see
+/// SQLITE_BUSY here, which busy_timeout does not cover, so this retries.
+fn enable_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mut delay = Duration::from_millis(2);
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => {
+                return Err(StoreError::Invalid(format!(
+                    "{} cannot use write-ahead logging (journal mode stayed {mode}); put the database on a local disk",
+                    path.display()
+                )));
+            }
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err(StoreError::from_sqlite(path, e)),
+        }
+    }
+}
+
+pub(super) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Brings the schema to the current version and makes sure the origin exists, in one
+/// write transaction that re-checks what another process may have done meanwhile.
+fn initialise(conn: &mut Connection, path: &Path) -> Result<String, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| busy_or(path, e))?;
+    let contents = inspect(&tx, path)?;
+    let from = match contents {
+        Contents::Blank => 0,
+        Contents::Warroom(v) => v,
+    };
+    for migration in &MIGRATIONS[from as usize..] {
+        tx.execute_batch(migration).map_err(sql)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(sql)?;
+    tx.pragma_update(None, "user_version", CURRENT_VERSION)
+        .map_err(sql)?;
+    let origin = match read_origin(&tx).map_err(sql)? {
+        Some(origin) => origin,
+        None => {
+            let origin = ulid::Ulid::generate().to_string();
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('origin', ?1)",
+                [&origin],
+            )
+            .map_err(sql)?;
+            origin
+        }
+    };
+    tx.commit().map_err(|e| busy_or(path, e))?;
+    Ok(origin)
+}
+
+fn read_origin(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let has_meta: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_meta == 0 {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare("SELECT value FROM meta WHERE key = 'origin'")?;
+    let mut rows = stmt.query([])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(row.get(0)?)),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn busy_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    if is_busy(&e) {
+        StoreError::Busy {
+            waited_ms: BUSY_TIMEOUT.as_millis() as u64,
+        }
+    } else {
+        StoreError::from_sqlite(path, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_separates_ours_blank_foreign_and_newer() {
+        let p = Path::new("x.db");
+        assert!(matches!(classify(p, 0, 0, 0), Ok(Contents::Blank)));
+        assert!(matches!(
+            classify(p, APPLICATION_ID, CURRENT_VERSION, 3),
+            Ok(Contents::Warroom(v)) if v == CURRENT_VERSION
+        ));
+        assert!(matches!(classify(p, 0, 0, 2), Err(StoreError::Foreign { .. })));
+        assert!(matches!(classify(p, 7, 0, 0), Err(StoreError::Foreign { .. })));
+        assert!(matches!(
+            classify(p, APPLICATION_ID, CURRENT_VERSION + 1, 3),
+            Err(StoreError::TooNew { .. })
+        ));
+    }
+}

@@ -1,0 +1,163 @@
+//! Reading events: by incident, everything, or what is new since a cursor.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Row;
+use ulid::Ulid;
+
+use super::{Store, StoreError};
+use crate::domain::{Body, Event, IncidentState, from_epoch_ms};
+
+const COLUMNS: &str = "pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload";
+
+/// A stored row that could not be read back as an event.
+fn bad_row(detail: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, detail.into())
+}
+
+fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
+    let pos: i64 = row.get(0)?;
+    let ulid = |i: usize| -> rusqlite::Result<Ulid> {
+        let text: String = row.get(i)?;
+        Ulid::from_string(&text).map_err(|e| bad_row(format!("row {pos}: bad id {text:?}: {e}")))
+    };
+    let time = |i: usize| -> rusqlite::Result<_> {
+        let ms: i64 = row.get(i)?;
+        from_epoch_ms(ms).ok_or_else(|| bad_row(format!("row {pos}: bad time {ms}")))
+    };
+    let kind: String = row.get(8)?;
+    let payload: String = row.get(9)?;
+    // A payload that is not JSON is kept as a string under an unknown kind, never dropped.
+    let body = match serde_json::from_str(&payload) {
+        Ok(value) => Body::from_parts(&kind, value),
+        Err(_) => Body::Unknown {
+            kind,
+            payload: serde_json::Value::String(payload),
+        },
+    };
+    Ok((
+        pos,
+        Event {
+            id: ulid(1)?,
+            origin: row.get(2)?,
+            seq: row.get::<_, i64>(3)? as u64,
+            incident: ulid(4)?,
+            author: row.get(5)?,
+            at: time(6)?,
+            logged_at: time(7)?,
+            body,
+        },
+    ))
+}
+
+impl Store {
+    /// Events stored after cursor `pos`, in arrival order, with their positions.
+    /// Pass the last position seen; start from 0.
+    pub fn events_since(&self, pos: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params![pos, limit as i64], decode)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// The position of the newest stored event (0 when empty).
+    pub fn last_pos(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(pos), 0) FROM events", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every event of one incident, in total order.
+    pub fn incident_events(&self, incident: Ulid) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE incident = ?1 ORDER BY at_ms, id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([incident.to_string()], decode)
+            .map_err(|e| self.sql(e))?;
+        rows.map(|r| r.map(|(_, e)| e))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every event in arrival order.
+    pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM events ORDER BY pos"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], decode).map_err(|e| self.sql(e))?;
+        rows.map(|r| r.map(|(_, e)| e))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every incident folded, oldest first.
+    pub fn incidents(&self) -> Result<Vec<IncidentState>, StoreError> {
+        let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
+        for event in self.all_events()? {
+            by_incident.entry(event.incident).or_default().push(event);
+        }
+        Ok(by_incident
+            .into_iter()
+            .map(|(id, events)| IncidentState::fold(id, events))
+            .collect())
+    }
+
+    /// One incident folded, if it has any events.
+    pub fn incident(&self, id: Ulid) -> Result<Option<IncidentState>, StoreError> {
+        let events = self.incident_events(id)?;
+        if events.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(IncidentState::fold(id, events)))
+    }
+
+    /// Ids of every incident, for resolving what someone typed.
+    pub fn incident_ids(&self) -> Result<Vec<Ulid>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT incident FROM events ORDER BY incident")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let text: String = r.get(0)?;
+                Ulid::from_string(&text).map_err(|e| bad_row(format!("bad incident id {text:?}: {e}")))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// A number that changes whenever another connection commits (SQLite's
+    /// `data_version`); it does not change for this connection's own writes.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let report: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        if report == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: report,
+            })
+        }
+    }
+}

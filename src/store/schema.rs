@@ -1,0 +1,32 @@
+//! The schema, versioned with `PRAGMA user_version`, and its migrations.
+
+/// Marks a file as warroom's in the SQLite header (`PRAGMA application_id`): "WARR".
+pub const APPLICATION_ID: i64 = 0x5741_5252;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the append-only event log. `pos` is the local arrival order, the cursor that
+    // readers use to ask for what is new; `id` is the global key that makes applying an
+    // event twice harmless.
+    "CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE events (
+        pos          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        origin       TEXT NOT NULL,
+        seq          INTEGER NOT NULL,
+        incident     TEXT NOT NULL,
+        author       TEXT NOT NULL,
+        at_ms        INTEGER NOT NULL,
+        logged_at_ms INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        payload      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX events_by_incident ON events (incident, at_ms, id);
+    CREATE INDEX events_by_origin ON events (origin, seq);",
+];
+
+/// The schema version this build writes and reads.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,160 @@
+//! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use ulid::Ulid;
+
+use super::open::busy_or;
+use super::{Store, StoreError};
+use crate::domain::{Body, Event, Timestamp, epoch_ms, to_millis};
+
+/// An event to be written: the store stamps its id, origin, sequence and times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The incident; `None` only for an opening event, whose id becomes the incident's.
+    pub incident: Option<Ulid>,
+    /// Who records it.
+    pub author: String,
+    /// When it happened, if earlier than now (back-dated).
+    pub at: Option<Timestamp>,
+    /// What happened.
+    pub body: Body,
+}
+
+const INSERT: &str = "INSERT OR IGNORE INTO events
+    (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+impl Store {
+    /// Writes new events in one transaction and returns them as stored. When this
+    /// returns `Ok`, they are durable; on error, nothing was written.
+    pub fn append(&mut self, drafts: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| busy_or(&path, e))?;
+        let sql = |e| StoreError::from_sqlite(&path, e);
+        // Stamped inside the write lock, so commit order follows time order for live entries.
+        let now = to_millis((self.clock)());
+        let now_ms = epoch_ms(now);
+        let mut seq: u64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1",
+                [&self.origin],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql)? as u64;
+        let mut next_id = first_id(&tx, now_ms).map_err(sql)?;
+        let mut written = Vec::with_capacity(drafts.len());
+        {
+            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            for draft in drafts {
+                let id = next_id;
+                next_id = id.increment().unwrap_or(id);
+                seq += 1;
+                let incident = match (draft.incident, &draft.body) {
+                    (Some(incident), _) => incident,
+                    (None, Body::IncidentOpened { .. }) => id,
+                    (None, _) => {
+                        return Err(StoreError::Invalid(
+                            "an entry needs an incident; only an opening event starts one".into(),
+                        ));
+                    }
+                };
+                let event = Event {
+                    id,
+                    origin: self.origin.clone(),
+                    seq,
+                    incident,
+                    author: draft.author,
+                    at: draft.at.map(to_millis).unwrap_or(now),
+                    logged_at: now,
+                    body: draft.body,
+                };
+                let (kind, payload) = event.body.to_parts();
+                insert
+                    .execute(params![
+                        event.id.to_string(),
+                        event.origin,
+                        event.seq as i64,
+                        event.incident.to_string(),
+                        event.author,
+                        epoch_ms(event.at),
+                        epoch_ms(event.logged_at),
+                        kind,
+                        payload.to_string(),
+                    ])
+                    .map_err(sql)?;
+                written.push(event);
+            }
+        }
+        tx.commit().map_err(|e| busy_or(&path, e))?;
+        Ok(written)
+    }
+
+    /// Applies events from elsewhere (an import, a peer) in one transaction. Events
+    /// already present are skipped, so applying twice changes nothing. Returns how many
+    /// were new.
+    pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| busy_or(&path, e))?;
+        let sql = |e| StoreError::from_sqlite(&path, e);
+        let mut added = 0;
+        {
+            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            for event in events {
+                let (kind, payload) = event.body.to_parts();
+                added += insert
+                    .execute(params![
+                        event.id.to_string(),
+                        event.origin,
+                        event.seq as i64,
+                        event.incident.to_string(),
+                        event.author,
+                        epoch_ms(event.at),
+                        epoch_ms(event.logged_at),
+                        kind,
+                        payload.to_string(),
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(|e| busy_or(&path, e))?;
+        Ok(added)
+    }
+}
+
+/// An id for `now_ms` that sorts after every id already stored for the same
+/// millisecond, so that ties in time keep commit order.
+fn first_id(tx: &rusqlite::Transaction<'_>, now_ms: i64) -> rusqlite::Result<Ulid> {
+    let ms = now_ms.max(0) as u64;
+    let fresh = Ulid::from_parts(ms, Ulid::generate().random());
+    let low = Ulid::from_parts(ms, 0).to_string();
+    let high = Ulid::from_parts(ms + 1, 0).to_string();
+    let last: Option<String> = tx
+        .query_row(
+            "SELECT MAX(id) FROM events WHERE id >= ?1 AND id < ?2",
+            [&low, &high],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let last = last.and_then(|s| Ulid::from_string(&s).ok());
+    Ok(match last {
+        Some(last) if last >= fresh => last.increment().unwrap_or(fresh),
+        _ => fresh,
+    })
+}

@@ -1,0 +1,291 @@
+//! The store against real SQLite files in a temp dir.
+
+use std::os::unix::fs::PermissionsExt;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use rusqlite::Connection;
+use tempfile::TempDir;
+use warroom::domain::{Body, Severity};
+use warroom::store::{Access, NewEvent, OpenOptions, Store, StoreError};
+
+fn fixed_clock() -> warroom::store::Clock {
+    let t = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
+    Arc::new(move || t)
+}
+
+fn open_new(dir: &TempDir) -> Store {
+    Store::open(dir.path().join("w.db"), OpenOptions::write()).expect("open")
+}
+
+fn declare(store: &mut Store, title: &str) -> ulid::Ulid {
+    let events = store
+        .append(vec![NewEvent {
+            incident: None,
+            author: "alice".into(),
+            at: None,
+            body: Body::IncidentOpened {
+                title: title.into(),
+                detected_at: None,
+                drill: false,
+            },
+        }])
+        .expect("append");
+    events[0].incident
+}
+
+fn note(incident: ulid::Ulid, text: &str) -> NewEvent {
+    NewEvent {
+        incident: Some(incident),
+        author: "bob".into(),
+        at: None,
+        body: Body::Note { text: text.into() },
+    }
+}
+
+#[test]
+fn appends_and_reads_back_by_cursor_and_incident() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "Checkout down");
+    let written = store
+        .append(vec![note(incident, "one"), note(incident, "two")])
+        .unwrap();
+    assert_eq!(written[0].seq + 1, written[1].seq);
+    assert!(written[0].id < written[1].id);
+    assert_eq!(written[0].origin, store.origin());
+
+    let all = store.events_since(0, 100).unwrap();
+    assert_eq!(all.len(), 3);
+    let (pos, _) = all[0];
+    let newer = store.events_since(pos, 100).unwrap();
+    assert_eq!(newer.len(), 2);
+    assert_eq!(store.last_pos().unwrap(), all[2].0);
+
+    let state = store.incident(incident).unwrap().expect("incident");
+    assert_eq!(state.title, "Checkout down");
+    assert_eq!(state.timeline.len(), 3);
+}
+
+#[test]
+fn ids_keep_commit_order_within_one_millisecond() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir).with_clock(fixed_clock());
+    let incident = declare(&mut store, "t");
+    let mut last = None;
+    for i in 0..50 {
+        let e = store.append(vec![note(incident, &i.to_string())]).unwrap();
+        assert!(Some(e[0].id) > last, "id {i} did not sort after the one before");
+        last = Some(e[0].id);
+    }
+    let state = store.incident(incident).unwrap().unwrap();
+    let texts: Vec<String> = state.timeline[1..]
+        .iter()
+        .map(|e| e.event.body.text().unwrap().to_string())
+        .collect();
+    assert_eq!(texts, (0..50).map(|i| i.to_string()).collect::<Vec<_>>());
+}
+
+#[test]
+fn inserting_the_same_events_twice_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let mut a = open_new(&dir);
+    let incident = declare(&mut a, "t");
+    a.append(vec![note(incident, "x")]).unwrap();
+    let events = a.all_events().unwrap();
+
+    let mut b = Store::open(dir.path().join("b.db"), OpenOptions::write()).unwrap();
+    assert_eq!(b.insert_events(&events).unwrap(), 2);
+    assert_eq!(b.insert_events(&events).unwrap(), 0);
+    assert_eq!(b.all_events().unwrap(), events);
+    assert_ne!(a.origin(), b.origin());
+}
+
+#[test]
+fn the_origin_is_stable_across_opens() {
+    let dir = TempDir::new().unwrap();
+    let first = open_new(&dir).origin().to_string();
+    let again = open_new(&dir).origin().to_string();
+    assert_eq!(first, again);
+    assert!(!first.is_empty());
+}
+
+#[test]
+fn the_file_uses_wal_and_is_marked_as_ours() {
+    let dir = TempDir::new().unwrap();
+    drop(open_new(&dir));
+    let conn = Connection::open(dir.path().join("w.db")).unwrap();
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+    assert_eq!(app, warroom::store::APPLICATION_ID);
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_version_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    drop(open_new(&dir));
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("newer warroom"), "{err}");
+    assert!(err.to_string().contains("Upgrade warroom"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn refuses_a_file_that_is_not_a_database_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("notes.txt");
+    let text = b"these are my notes, not a database\n".repeat(40);
+    std::fs::write(&path, &text).unwrap();
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains("left unchanged"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), text);
+    assert!(!dir.path().join("notes.txt-wal").exists());
+}
+
+#[test]
+fn refuses_another_programs_sqlite_database_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("other.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn refuses_a_corrupt_database_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    {
+        let mut store = open_new(&dir);
+        declare(&mut store, "t");
+    }
+    // Checkpoint into the main file, then overwrite the schema page after the header.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[100..4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(
+        matches!(err, StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("unchanged") || err.to_string().contains("did not modify"));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn a_read_only_file_can_be_read_but_not_written() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let incident = {
+        let mut store = open_new(&dir);
+        declare(&mut store, "Frozen")
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+
+    let store = Store::open(&path, OpenOptions::read()).unwrap();
+    assert!(store.is_read_only());
+    assert_eq!(store.incident(incident).unwrap().unwrap().title, "Frozen");
+
+    let prefer = OpenOptions {
+        access: Access::Prefer,
+        ..OpenOptions::write()
+    };
+    let mut store = Store::open(&path, prefer).unwrap();
+    assert!(store.is_read_only());
+    assert!(matches!(
+        store.append(vec![note(incident, "x")]),
+        Err(StoreError::ReadOnly { .. })
+    ));
+}
+
+#[test]
+fn a_missing_directory_is_refused_unless_asked_to_create_it() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("no/such/dir/w.db");
+    let err = Store::open(&path, OpenOptions::write()).unwrap_err();
+    assert!(matches!(err, StoreError::NoDirectory { .. }), "{err}");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(!dir.path().join("no").exists());
+
+    let create = OpenOptions {
+        create_dirs: true,
+        ..OpenOptions::write()
+    };
+    Store::open(&path, create).expect("created with its directories");
+    assert!(path.exists());
+}
+
+#[test]
+fn reading_a_missing_file_does_not_create_it() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let err = Store::open(&path, OpenOptions::read()).unwrap_err();
+    assert!(matches!(err, StoreError::Missing { .. }), "{err}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn many_threads_creating_one_file_at_once_all_succeed() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path, OpenOptions::write())?;
+                let events = store.append(vec![NewEvent {
+                    incident: None,
+                    author: format!("writer{i}"),
+                    at: None,
+                    body: Body::IncidentOpened {
+                        title: format!("t{i}"),
+                        detected_at: None,
+                        drill: false,
+                    },
+                }])?;
+                store.append(vec![NewEvent {
+                    incident: Some(events[0].incident),
+                    author: format!("writer{i}"),
+                    at: None,
+                    body: Body::SeveritySet {
+                        severity: Severity::P3,
+                        reason: None,
+                        triage: vec![],
+                    },
+                }])?;
+                Ok::<_, StoreError>(store.origin().to_string())
+            })
+        })
+        .collect();
+    let origins: Vec<String> = handles
+        .into_iter()
+        .map(|h| h.join().unwrap().expect("every opener succeeds"))
+        .collect();
+    assert!(origins.windows(2).all(|w| w[0] == w[1]), "one origin per database");
+    let store = Store::open(&path, OpenOptions::read()).unwrap();
+    assert_eq!(store.all_events().unwrap().len(), 16);
+    store.integrity_check().unwrap();
+}
