@@ -63,12 +63,14 @@ pub fn text(s: &str) -> Cow<'_, str> {
 /// line separators as `\uXXXX`. JSON writers escape C0 already; the rest are legal in
 /// JSON strings but not harmless on a terminal. The result is the same JSON value.
 pub fn json(serialized: &str) -> Cow<'_, str> {
-    if !serialized.chars().any(is_dangerous) {
+    // Raw whitespace can only be JSON's own layout: writers escape it inside strings.
+    let escape = |c: char| is_dangerous(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !serialized.chars().any(escape) {
         return Cow::Borrowed(serialized);
     }
     let mut out = String::with_capacity(serialized.len() + 8);
     for c in serialized.chars() {
-        if is_dangerous(c) {
+        if escape(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{unit:04x}");
@@ -84,7 +86,8 @@ pub fn json(serialized: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    const HOSTILE: &str = "a\u{1b}[2Jb\u{1b}]0;pwned\u{7}c\u{1b}]52;c;ZXZpbA==\u{1b}\\d\u{9b}31me\u{202e}f";
+    const HOSTILE: &str =
+        "a\u{1b}[2Jb\u{1b}]0;pwned\u{7}c\u{1b}]52;c;ZXZpbA==\u{1b}\\d\u{9b}31me\u{202e}f";
 
     #[test]
     fn escapes_every_control_and_bidi_character() {
@@ -112,5 +115,12 @@ mod tests {
         assert!(!safe.chars().any(is_dangerous), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json(&pretty);
+        assert!(safe.contains("\n  \"text\""), "layout kept: {safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
     }
 }

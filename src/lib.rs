@@ -2,6 +2,10 @@
 //!
 //! Layers, one direction: `cli`/`ui` -> `store` -> `domain`. The domain is pure.
 
+pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod export;
+pub mod format;
 pub mod inert;
 pub mod store;

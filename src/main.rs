@@ -1,3 +1,19 @@
-fn main() {
-    println!("Hello, world!");
+//! The `warroom` binary: parse the command line, run it, report errors in one line.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use warroom::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the error and its causes, made inert (they may quote user text).
+            let message = format!("{e:#}");
+            eprintln!("warroom: {}", warroom::inert::line(&message));
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -75,7 +75,10 @@ fn ids_keep_commit_order_within_one_millisecond() {
     let mut last = None;
     for i in 0..50 {
         let e = store.append(vec![note(incident, &i.to_string())]).unwrap();
-        assert!(Some(e[0].id) > last, "id {i} did not sort after the one before");
+        assert!(
+            Some(e[0].id) > last,
+            "id {i} did not sort after the one before"
+        );
         last = Some(e[0].id);
     }
     let state = store.incident(incident).unwrap().unwrap();
@@ -115,10 +118,24 @@ fn the_file_uses_wal_and_is_marked_as_ours() {
     let dir = TempDir::new().unwrap();
     drop(open_new(&dir));
     let conn = Connection::open(dir.path().join("w.db")).unwrap();
-    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
-    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+    let app: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .unwrap();
     assert_eq!(app, warroom::store::APPLICATION_ID);
+}
+
+#[test]
+fn writers_fsync_every_commit_and_wait_for_locks() {
+    let dir = TempDir::new().unwrap();
+    let settings = open_new(&dir).settings().unwrap();
+    assert_eq!(settings.journal_mode, "wal");
+    assert_eq!(settings.synchronous, 2, "synchronous=FULL");
+    assert!(settings.busy_timeout_ms >= 5000, "{settings:?}");
+    assert_eq!(settings.schema_version, warroom::store::CURRENT_VERSION);
 }
 
 #[test]
@@ -128,7 +145,8 @@ fn refuses_a_database_from_a_newer_version_unchanged() {
     drop(open_new(&dir));
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
-    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .unwrap();
     drop(conn);
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path, OpenOptions::write()).unwrap_err();
@@ -175,7 +193,8 @@ fn refuses_a_corrupt_database_unchanged() {
     }
     // Checkpoint into the main file, then overwrite the schema page after the header.
     let conn = Connection::open(&path).unwrap();
-    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .unwrap();
     drop(conn);
     let mut bytes = std::fs::read(&path).unwrap();
     for b in &mut bytes[100..4096] {
@@ -184,7 +203,10 @@ fn refuses_a_corrupt_database_unchanged() {
     std::fs::write(&path, &bytes).unwrap();
     let err = Store::open(&path, OpenOptions::write()).unwrap_err();
     assert!(
-        matches!(err, StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }),
+        matches!(
+            err,
+            StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("unchanged") || err.to_string().contains("did not modify"));
@@ -284,7 +306,10 @@ fn many_threads_creating_one_file_at_once_all_succeed() {
         .into_iter()
         .map(|h| h.join().unwrap().expect("every opener succeeds"))
         .collect();
-    assert!(origins.windows(2).all(|w| w[0] == w[1]), "one origin per database");
+    assert!(
+        origins.windows(2).all(|w| w[0] == w[1]),
+        "one origin per database"
+    );
     let store = Store::open(&path, OpenOptions::read()).unwrap();
     assert_eq!(store.all_events().unwrap().len(), 16);
     store.integrity_check().unwrap();

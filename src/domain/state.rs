@@ -240,3 +240,59 @@ pub fn short_id(id: Ulid) -> String {
     let full = id.to_string();
     full[full.len() - 6..].to_ascii_lowercase()
 }
+
+/// The few facts that list and pick incidents, without their timelines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentHead {
+    /// The incident's id.
+    pub id: Ulid,
+    /// One line saying what is wrong.
+    pub title: String,
+    /// When it was opened.
+    pub opened_at: Option<Timestamp>,
+    /// A rehearsal, kept out of real metrics.
+    pub drill: bool,
+    /// The current severity.
+    pub severity: Option<Severity>,
+    /// The current status.
+    pub status: Status,
+    /// The commander.
+    pub commander: Option<String>,
+}
+
+impl IncidentHead {
+    /// The event kinds a head is folded from; nothing else changes these fields.
+    pub const KINDS: [&'static str; 7] = [
+        "incident_opened",
+        "severity_set",
+        "status_changed",
+        "resolution",
+        "command_claimed",
+        "command_handed_off",
+        "command_confirmed",
+    ];
+
+    /// The short form of the id people type.
+    pub fn short_id(&self) -> String {
+        short_id(self.id)
+    }
+
+    /// Whether it is still being worked.
+    pub fn is_open(&self) -> bool {
+        self.status.is_open()
+    }
+}
+
+impl From<&IncidentState> for IncidentHead {
+    fn from(s: &IncidentState) -> IncidentHead {
+        IncidentHead {
+            id: s.id,
+            title: s.title.clone(),
+            opened_at: s.opened.as_ref().map(|(at, _)| *at),
+            drill: s.drill,
+            severity: s.severity,
+            status: s.status,
+            commander: s.command.commander.clone(),
+        }
+    }
+}

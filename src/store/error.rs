@@ -22,7 +22,9 @@ pub enum StoreError {
         path: PathBuf,
     },
     /// The path names a folder or device, not a file.
-    #[error("{path} is not a regular file: give the path of a database file with --db or WARROOM_DB")]
+    #[error(
+        "{path} is not a regular file: give the path of a database file with --db or WARROOM_DB"
+    )]
     NotAFile {
         /// The path given.
         path: PathBuf,

@@ -15,6 +15,7 @@ use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
 pub use open::{Access, OpenOptions};
+pub use read::Settings;
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use write::NewEvent;
 

@@ -151,7 +151,8 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
         };
     }
 
-    conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(sql)?;
     if matches!(contents, Contents::Blank) {
         enable_wal(&conn, path)?;
     }
@@ -192,7 +193,10 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     };
     let mut file = fs::File::open(path).map_err(io)?;
     let mut header = Vec::with_capacity(100);
-    file.by_ref().take(100).read_to_end(&mut header).map_err(io)?;
+    file.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(io)?;
     if header.is_empty() {
         return Ok(());
     }
@@ -366,8 +370,14 @@ mod tests {
             classify(p, APPLICATION_ID, CURRENT_VERSION, 3),
             Ok(Contents::Warroom(v)) if v == CURRENT_VERSION
         ));
-        assert!(matches!(classify(p, 0, 0, 2), Err(StoreError::Foreign { .. })));
-        assert!(matches!(classify(p, 7, 0, 0), Err(StoreError::Foreign { .. })));
+        assert!(matches!(
+            classify(p, 0, 0, 2),
+            Err(StoreError::Foreign { .. })
+        ));
+        assert!(matches!(
+            classify(p, 7, 0, 0),
+            Err(StoreError::Foreign { .. })
+        ));
         assert!(matches!(
             classify(p, APPLICATION_ID, CURRENT_VERSION + 1, 3),
             Err(StoreError::TooNew { .. })

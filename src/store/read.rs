@@ -6,7 +6,20 @@ use rusqlite::Row;
 use ulid::Ulid;
 
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, IncidentState, from_epoch_ms};
+use crate::domain::{Body, Event, IncidentHead, IncidentState, from_epoch_ms};
+
+/// How the connection is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `wal` for every warroom database.
+    pub journal_mode: String,
+    /// SQLite's level: 2 is FULL (fsync on every commit).
+    pub synchronous: i64,
+    /// How long a statement waits for another writer's lock.
+    pub busy_timeout_ms: i64,
+    /// The schema version (`PRAGMA user_version`).
+    pub schema_version: i64,
+}
 
 const COLUMNS: &str = "pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload";
 
@@ -113,6 +126,32 @@ impl Store {
             .collect())
     }
 
+    /// Every incident's head (title, severity, status, commander), oldest first, folded
+    /// from the few kinds that decide them rather than from whole timelines.
+    pub fn incident_heads(&self) -> Result<Vec<IncidentHead>, StoreError> {
+        let kinds = IncidentHead::KINDS
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE kind IN ({kinds}) ORDER BY pos"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], decode).map_err(|e| self.sql(e))?;
+        let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
+        for row in rows {
+            let (_, event) = row.map_err(|e| self.sql(e))?;
+            by_incident.entry(event.incident).or_default().push(event);
+        }
+        Ok(by_incident
+            .into_iter()
+            .map(|(id, events)| IncidentHead::from(&IncidentState::fold(id, events)))
+            .collect())
+    }
+
     /// One incident folded, if it has any events.
     pub fn incident(&self, id: Ulid) -> Result<Option<IncidentState>, StoreError> {
         let events = self.incident_events(id)?;
@@ -131,7 +170,8 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 let text: String = r.get(0)?;
-                Ulid::from_string(&text).map_err(|e| bad_row(format!("bad incident id {text:?}: {e}")))
+                Ulid::from_string(&text)
+                    .map_err(|e| bad_row(format!("bad incident id {text:?}: {e}")))
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
@@ -143,6 +183,29 @@ impl Store {
         self.conn
             .pragma_query_value(None, "data_version", |r| r.get(0))
             .map_err(|e| self.sql(e))
+    }
+
+    /// The connection settings that durability depends on, for diagnostics and tests.
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        let sql = |e| self.sql(e);
+        Ok(Settings {
+            journal_mode: self
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .map_err(sql)?,
+            synchronous: self
+                .conn
+                .pragma_query_value(None, "synchronous", |r| r.get(0))
+                .map_err(sql)?,
+            busy_timeout_ms: self
+                .conn
+                .pragma_query_value(None, "busy_timeout", |r| r.get(0))
+                .map_err(sql)?,
+            schema_version: self
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(sql)?,
+        })
     }
 
     /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.

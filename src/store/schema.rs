@@ -25,7 +25,8 @@ pub const MIGRATIONS: &[&str] = &[
         payload      TEXT NOT NULL
     ) STRICT;
     CREATE INDEX events_by_incident ON events (incident, at_ms, id);
-    CREATE INDEX events_by_origin ON events (origin, seq);",
+    CREATE INDEX events_by_origin ON events (origin, seq);
+    CREATE INDEX events_by_kind ON events (kind, incident);",
 ];
 
 /// The schema version this build writes and reads.

@@ -10,7 +10,8 @@ use crate::domain::{Body, Event, Timestamp, epoch_ms, to_millis};
 /// An event to be written: the store stamps its id, origin, sequence and times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
-    /// The incident; `None` only for an opening event, whose id becomes the incident's.
+    /// The incident; `None` for an opening event (whose id becomes the incident's) and
+    /// for entries that follow an opening event in the same batch.
     pub incident: Option<Ulid>,
     /// Who records it.
     pub author: String,
@@ -51,21 +52,27 @@ impl Store {
             .map_err(sql)? as u64;
         let mut next_id = first_id(&tx, now_ms).map_err(sql)?;
         let mut written = Vec::with_capacity(drafts.len());
+        // Entries without an incident belong to the incident opened earlier in the batch.
+        let mut opened_here: Option<Ulid> = None;
         {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             for draft in drafts {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
                 seq += 1;
-                let incident = match (draft.incident, &draft.body) {
-                    (Some(incident), _) => incident,
-                    (None, Body::IncidentOpened { .. }) => id,
-                    (None, _) => {
+                let incident = match (draft.incident, &draft.body, opened_here) {
+                    (Some(incident), _, _) => incident,
+                    (None, Body::IncidentOpened { .. }, _) => id,
+                    (None, _, Some(opened)) => opened,
+                    (None, _, None) => {
                         return Err(StoreError::Invalid(
                             "an entry needs an incident; only an opening event starts one".into(),
                         ));
                     }
                 };
+                if matches!(draft.body, Body::IncidentOpened { .. }) {
+                    opened_here = Some(incident);
+                }
                 let event = Event {
                     id,
                     origin: self.origin.clone(),

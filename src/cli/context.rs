@@ -1,0 +1,169 @@
+//! What every command needs: which database, who is writing, which incident.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+use ulid::Ulid;
+
+use crate::domain::{IncidentHead, IncidentState, short_id};
+use crate::store::{OpenOptions, Store};
+
+/// The database path and author chosen by flags, environment or defaults.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The database file.
+    pub db: PathBuf,
+    /// Whether the path is the default one (whose directory may be created).
+    pub default_db: bool,
+    /// Who is writing.
+    pub author: String,
+}
+
+impl Context {
+    /// Resolves `--db`/`WARROOM_DB` and `--as`/`WARROOM_USER` (already merged by clap).
+    pub fn new(db: Option<PathBuf>, author: Option<String>) -> Result<Context> {
+        let (db, default_db) = match db.filter(|p| !p.as_os_str().is_empty()) {
+            Some(db) => (db, false),
+            None => (default_db_path()?, true),
+        };
+        Ok(Context {
+            db,
+            default_db,
+            author: resolve_author(author)?,
+        })
+    }
+
+    /// Opens the database for writing, creating it (and, for the default path, its
+    /// directory) on first use.
+    pub fn open_write(&self) -> Result<Store> {
+        let opts = OpenOptions {
+            create_dirs: self.default_db,
+            ..OpenOptions::write()
+        };
+        Ok(Store::open(&self.db, opts)?)
+    }
+
+    /// Opens an existing database for reading.
+    pub fn open_read(&self) -> Result<Store> {
+        Ok(Store::open(&self.db, OpenOptions::read())?)
+    }
+}
+
+/// `warroom/warroom.db` in the user's data directory (XDG on Linux).
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::BaseDirs::new()
+        .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")?;
+    Ok(dirs.data_dir().join("warroom").join("warroom.db"))
+}
+
+fn resolve_author(flag: Option<String>) -> Result<String> {
+    let name = flag
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string());
+    let name = name.trim().to_string();
+    if name.chars().any(char::is_control) {
+        bail!(
+            "the name '{}' contains control characters; give a plain name with --as",
+            crate::inert::line(&name)
+        );
+    }
+    Ok(name)
+}
+
+/// Which incident a command means: the one named, or the only open one.
+pub enum Pick<'a> {
+    /// A command that writes: needs the named incident or exactly one open.
+    Write(Option<&'a str>),
+    /// A command that reads: falls back to the newest incident when none is open.
+    Read(Option<&'a str>),
+}
+
+/// Finds the incident a command is about, folded.
+pub fn pick_incident(store: &Store, pick: Pick<'_>) -> Result<IncidentState> {
+    let id = pick_id(store, pick)?;
+    store
+        .incident(id)?
+        .with_context(|| format!("incident {id} has no events"))
+}
+
+/// Finds the id of the incident a command is about, without folding its timeline.
+pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
+    let (named, reading) = match pick {
+        Pick::Write(n) => (n, false),
+        Pick::Read(n) => (n, true),
+    };
+    if let Some(named) = named {
+        return resolve_id(
+            &store.incident_ids()?,
+            named,
+            "incident",
+            "`warroom incidents` lists them",
+        );
+    }
+    let heads = store.incident_heads()?;
+    let open: Vec<&IncidentHead> = heads.iter().filter(|i| i.is_open()).collect();
+    let chosen = match open.as_slice() {
+        [one] => one.id,
+        [] => {
+            let newest = heads.iter().max_by_key(|i| i.opened_at);
+            match newest {
+                Some(newest) if reading => newest.id,
+                Some(_) => bail!(
+                    "no open incident: declare one with `warroom declare --title \"...\"`, or name one with --incident ({})",
+                    list(&heads.iter().collect::<Vec<_>>())
+                ),
+                None => bail!(
+                    "no incident yet in {}: declare one with `warroom declare --title \"...\"` (or try `warroom demo`)",
+                    store.path().display()
+                ),
+            }
+        }
+        several => bail!(
+            "{} incidents are open; say which with --incident: {}",
+            several.len(),
+            list(several)
+        ),
+    };
+    Ok(chosen)
+}
+
+fn list(incidents: &[&IncidentHead]) -> String {
+    incidents
+        .iter()
+        .map(|i| format!("{} \"{}\"", i.short_id(), crate::inert::line(&i.title)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves a typed id: the full id, or a unique ending of at least 4 characters.
+pub fn resolve_id(ids: &[Ulid], typed: &str, what: &str, hint: &str) -> Result<Ulid> {
+    let typed_up = typed.trim().to_ascii_uppercase();
+    if let Ok(id) = Ulid::from_string(&typed_up)
+        && ids.contains(&id)
+    {
+        return Ok(id);
+    }
+    if typed_up.len() < 4 {
+        bail!("'{typed}' is too short to name an {what}: give at least 4 characters of its id");
+    }
+    let matches: Vec<Ulid> = ids
+        .iter()
+        .filter(|id| id.to_string().ends_with(&typed_up))
+        .copied()
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => bail!("no {what} with id '{}': {hint}", crate::inert::line(typed)),
+        several => bail!(
+            "'{typed}' matches {} {what}s ({}); give more of the id",
+            several.len(),
+            several
+                .iter()
+                .map(|id| short_id(*id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -1,0 +1,107 @@
+//! `warroom declare`: open an incident.
+
+use anyhow::Result;
+use clap::Args;
+
+use super::context::Context;
+use super::when::parse_when;
+use crate::domain::{Body, Severity, Status};
+use crate::store::NewEvent;
+
+/// Arguments of `warroom declare`.
+#[derive(Debug, Args)]
+pub struct DeclareArgs {
+    /// One line saying what is wrong.
+    #[arg(long, short)]
+    pub title: String,
+    /// Severity from the matrix, P1 (critical) to P5 (info). P3 or worse declares the
+    /// incident at once; without it, the incident opens in triage.
+    #[arg(long, short)]
+    pub severity: Option<Severity>,
+    /// Who takes command.
+    #[arg(long, short, value_name = "NAME")]
+    pub commander: Option<String>,
+    /// When the problem was first noticed (HH:MM today, 'YYYY-MM-DD HH:MM' or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub detected_at: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
+    let title = args.title.trim().to_string();
+    if title.is_empty() {
+        anyhow::bail!(
+            "the title is empty: say in a few words what is wrong, e.g. --title \"checkout failing in EU\""
+        );
+    }
+    let now = crate::store::system_clock()();
+    let detected_at = args
+        .detected_at
+        .as_deref()
+        .map(|t| parse_when(t, now))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let mut store = ctx.open_write()?;
+    let mut drafts = vec![draft(
+        ctx,
+        Body::IncidentOpened {
+            title,
+            detected_at,
+            drill: false,
+        },
+    )];
+    if let Some(severity) = args.severity {
+        drafts.push(draft(
+            ctx,
+            Body::SeveritySet {
+                severity,
+                reason: Some("set when declared".into()),
+                triage: Vec::new(),
+            },
+        ));
+        if severity.meets_declare_threshold() {
+            drafts.push(draft(
+                ctx,
+                Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: Some("declared".into()),
+                },
+            ));
+        }
+    }
+    if let Some(commander) = args
+        .commander
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+    {
+        drafts.push(draft(ctx, Body::CommandClaimed { commander }));
+    }
+    let events = store.append(drafts)?;
+    let incident = events[0].incident;
+    println!("{incident}");
+    if let Some(state) = store.incident(incident)? {
+        let severity = state
+            .severity
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "no severity yet".into());
+        eprintln!(
+            "opened {} ({severity}, {}); log to it with `warroom log TEXT`",
+            state.short_id(),
+            state.status
+        );
+    }
+    if let Some(severity) = args.severity.filter(|s| !s.meets_declare_threshold()) {
+        eprintln!(
+            "note: {severity} is below the threshold to declare (P3); it stays in triage. Raise the severity to declare it, or route it to the service desk"
+        );
+    }
+    Ok(())
+}
+
+fn draft(ctx: &Context, body: Body) -> NewEvent {
+    NewEvent {
+        incident: None,
+        author: ctx.author.clone(),
+        at: None,
+        body,
+    }
+}

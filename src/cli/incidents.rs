@@ -1,0 +1,240 @@
+//! `warroom incidents` and `warroom show`.
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::context::{Context, Pick, pick_incident};
+use crate::domain::{IncidentHead, IncidentState, rfc3339};
+use crate::format;
+use crate::inert;
+
+/// Arguments of `warroom incidents`.
+#[derive(Debug, Args)]
+pub struct IncidentsArgs {
+    /// Print one JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    /// Only incidents still open (not resolved or closed).
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// Arguments of `warroom show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The incident (its id or the last 4+ characters); may be left out when one is open.
+    #[arg(value_name = "ID")]
+    pub incident: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IncidentLine<'a> {
+    id: String,
+    title: &'a str,
+    severity: Option<String>,
+    status: String,
+    commander: Option<&'a str>,
+    opened_at: Option<String>,
+    drill: bool,
+}
+
+pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
+    let store = ctx.open_read()?;
+    let incidents: Vec<IncidentHead> = store
+        .incident_heads()?
+        .into_iter()
+        .filter(|i| !args.open || i.is_open())
+        .collect();
+    if args.json {
+        for i in &incidents {
+            let line = IncidentLine {
+                id: i.id.to_string(),
+                title: &i.title,
+                severity: i.severity.map(|s| format!("{s:?}")),
+                status: i.status.to_string(),
+                commander: i.commander.as_deref(),
+                opened_at: i.opened_at.map(rfc3339),
+                drill: i.drill,
+            };
+            println!("{}", inert::json(&serde_json::to_string(&line)?));
+        }
+        return Ok(());
+    }
+    if incidents.is_empty() {
+        eprintln!(
+            "no incidents in {}; declare one with `warroom declare --title \"...\"`",
+            store.path().display()
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<8}{:<14}{:<15}{:<14}TITLE",
+        "ID", "SEVERITY", "STATUS", "COMMANDER"
+    );
+    for i in &incidents {
+        let severity = i
+            .severity
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "-".into());
+        let commander = i
+            .commander
+            .as_deref()
+            .map(inert::line)
+            .unwrap_or("-".into());
+        let drill = if i.drill { "[DRILL] " } else { "" };
+        println!(
+            "{:<8}{:<14}{:<15}{:<14}{drill}{}",
+            i.short_id(),
+            severity,
+            i.status.as_str(),
+            commander,
+            inert::line(&i.title)
+        );
+    }
+    Ok(())
+}
+
+pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
+    let store = ctx.open_read()?;
+    let state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
+    print!("{}", describe_state(&state, store.now()));
+    Ok(())
+}
+
+/// The state of one incident as a short plain-text report, made inert.
+pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
+    let drill = if s.drill { " [DRILL]" } else { "" };
+    line(
+        "incident",
+        format!("{}{drill} ({})", inert::line(&s.title), s.id),
+    );
+    line(
+        "severity",
+        match s.severity_history.last() {
+            Some(c) => format!(
+                "{} (set by {} at {}{})",
+                c.to,
+                inert::line(&c.by),
+                format::local_hm(c.at),
+                c.reason
+                    .as_deref()
+                    .map(|r| format!(": {}", inert::line(r)))
+                    .unwrap_or_default()
+            ),
+            None => "not set: still in triage".into(),
+        },
+    );
+    let since = s
+        .status_history
+        .last()
+        .map(|c| c.at)
+        .or(s.opened.as_ref().map(|o| o.0));
+    line(
+        "status",
+        match since {
+            Some(at) => format!(
+                "{} since {} ({} ago)",
+                s.status,
+                format::local_hm(at),
+                format::duration(now - at)
+            ),
+            None => s.status.to_string(),
+        },
+    );
+    line(
+        "commander",
+        s.command
+            .commander
+            .as_deref()
+            .map(|c| inert::line(c).into_owned())
+            .unwrap_or_else(|| "nobody: claim command".into()),
+    );
+    for c in s.command.open_conflicts() {
+        line(
+            "CONFLICT",
+            format!(
+                "{} claimed command at {} while {} held it; the commander must confirm",
+                inert::line(&c.claimant),
+                format::local_hm(c.at),
+                c.holder
+                    .as_deref()
+                    .map(inert::line)
+                    .unwrap_or("nobody".into())
+            ),
+        );
+    }
+    if let Some(start) = s.started_at() {
+        line(
+            "started",
+            format!(
+                "{} ({} ago)",
+                format::local_datetime(start),
+                format::duration(now - start)
+            ),
+        );
+    }
+    let timing =
+        |d: Option<chrono::TimeDelta>| d.map(format::duration).unwrap_or_else(|| "-".into());
+    line(
+        "timings",
+        format!(
+            "acknowledged after {}, declared after {}, resolved after {}",
+            timing(s.time_to_acknowledge()),
+            timing(s.time_to_declare()),
+            timing(s.time_to_resolve())
+        ),
+    );
+    for p in s.roster.people.values() {
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+        let mut what = Vec::new();
+        if s.command.commander.as_deref() == Some(p.name.as_str()) {
+            what.push("commander".to_string());
+        }
+        what.extend(roles.iter().map(|r| r.to_string()));
+        let state = p
+            .state
+            .map(|st| format!("{st} for {}", format::duration(now - p.since)))
+            .unwrap_or_default();
+        line(
+            "responder",
+            format!("{:<14}{:<28}{state}", inert::line(&p.name), what.join(", ")),
+        );
+    }
+    for item in &s.action_items {
+        let done = if item.closed_at.is_some() {
+            "done"
+        } else {
+            "open"
+        };
+        line(
+            "action item",
+            format!(
+                "[{done}] {} (owner {}, due {})",
+                inert::line(&item.title),
+                item.owner
+                    .as_deref()
+                    .map(inert::line)
+                    .unwrap_or("nobody".into()),
+                item.due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into())
+            ),
+        );
+    }
+    if let Some(r) = &s.resolution {
+        line(
+            "resolution",
+            format!(
+                "{} ({}): {}",
+                inert::line(&r.code),
+                format::local_datetime(r.at),
+                inert::line(&r.summary)
+            ),
+        );
+    }
+    line("entries", s.timeline.len().to_string());
+    out
+}

@@ -1,0 +1,159 @@
+//! `warroom tail`: print a timeline, and with `--follow` keep printing.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::context::{Context, Pick, pick_incident};
+use super::output;
+use crate::domain::{Entry, IncidentState, rfc3339, short_id};
+use crate::format;
+use crate::inert;
+
+/// Arguments of `warroom tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// The incident (its id or the last 4+ characters); may be left out when one is open.
+    #[arg(long, short, value_name = "ID")]
+    pub incident: Option<String>,
+    /// Print one JSON object a line instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep printing entries as they are logged, until interrupted.
+    #[arg(long, short)]
+    pub follow: bool,
+    /// Start each line with the entry's short id (for `warroom correct`).
+    #[arg(long)]
+    pub ids: bool,
+    /// Print only the last N entries of the timeline.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub lines: Option<usize>,
+}
+
+/// How often `--follow` asks SQLite whether another process committed.
+const POLL: Duration = Duration::from_millis(20);
+
+pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
+    let store = ctx.open_read()?;
+    let picked = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
+    // One read gives both the incident's events and the cursor to follow from.
+    let rows = store.events_since(0, i64::MAX as usize)?;
+    let mut cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
+    let mut state = IncidentState::fold(
+        picked.id,
+        rows.into_iter()
+            .map(|(_, e)| e)
+            .filter(|e| e.incident == picked.id),
+    );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let skip = args
+        .lines
+        .map(|n| state.timeline.len().saturating_sub(n))
+        .unwrap_or(0);
+    for entry in &state.timeline[skip..] {
+        print_entry(&mut out, &state, entry, &args)?;
+    }
+    output::flush(&mut out)?;
+    if !args.follow {
+        return Ok(());
+    }
+    let mut version = store.data_version()?;
+    loop {
+        std::thread::sleep(POLL);
+        let now = store.data_version()?;
+        if now == version {
+            continue;
+        }
+        version = now;
+        loop {
+            let rows = store.events_since(cursor, 1000)?;
+            let Some((last, _)) = rows.last() else { break };
+            cursor = *last;
+            for (_, event) in rows {
+                if event.incident != state.id {
+                    continue;
+                }
+                let id = event.id;
+                state.apply(event);
+                if let Some(entry) = state.entry(id) {
+                    print_entry(&mut out, &state, entry, &args)?;
+                }
+            }
+        }
+        output::flush(&mut out)?;
+    }
+}
+
+fn print_entry(
+    out: &mut impl Write,
+    state: &IncidentState,
+    entry: &Entry,
+    args: &TailArgs,
+) -> Result<()> {
+    let line = if args.json {
+        json_line(state, entry)?
+    } else {
+        text_line(state, entry, args.ids)
+    };
+    output::println(out, &line)
+}
+
+/// One entry as a line of text, made inert.
+pub fn text_line(state: &IncidentState, entry: &Entry, ids: bool) -> String {
+    let id = if ids {
+        format!("{}  ", short_id(entry.event.id))
+    } else {
+        String::new()
+    };
+    format!(
+        "{id}{}  {:<11}  {}: {}",
+        format::local_datetime(entry.event.at),
+        entry.category().marker(),
+        inert::line(&entry.event.author),
+        format::entry_text(state, entry)
+    )
+}
+
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    id: String,
+    incident: String,
+    kind: &'a str,
+    author: &'a str,
+    at: String,
+    logged_at: String,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_text: Option<String>,
+    struck: bool,
+    backdated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<&'a str>,
+    payload: serde_json::Value,
+}
+
+/// One entry as a line of JSON, with terminal-dangerous characters escaped.
+pub fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
+    let (text, struck) = state.current_text(entry);
+    let original = entry.original_text();
+    let e = &entry.event;
+    let value = JsonEntry {
+        id: e.id.to_string(),
+        incident: e.incident.to_string(),
+        kind: e.kind(),
+        author: &e.author,
+        at: rfc3339(e.at),
+        logged_at: rfc3339(e.logged_at),
+        original_text: (original != text).then_some(original),
+        text,
+        struck,
+        backdated: e.is_backdated(),
+        refused: entry.refused.as_deref(),
+        payload: e.body.to_parts().1,
+    };
+    Ok(inert::json(&serde_json::to_string(&value)?).into_owned())
+}

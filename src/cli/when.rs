@@ -1,0 +1,74 @@
+//! Reading the times people type: RFC 3339, or a local time of day.
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+
+use crate::domain::{Timestamp, to_millis};
+
+/// How far ahead of the clock a time may be (clock skew between hosts).
+const FUTURE_SLACK: TimeDelta = TimeDelta::minutes(1);
+
+/// Reads `--at` style times: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `HH:MM[:SS]` (today,
+/// local time). A time in the future is refused.
+pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let t = text.trim();
+    let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(t) {
+        t.with_timezone(&Utc)
+    } else if let Some(local) = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    {
+        local_to_utc(local, text)?
+    } else if let Some(time) = ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+    {
+        let today: NaiveDate = now.with_timezone(&Local).date_naive();
+        local_to_utc(today.and_time(time), text)?
+    } else {
+        return Err(format!(
+            "cannot read the time '{text}': use HH:MM (today, local time), 'YYYY-MM-DD HH:MM', or RFC 3339 such as 2026-11-27T10:15:00Z"
+        ));
+    };
+    if parsed > now + FUTURE_SLACK {
+        return Err(format!(
+            "the time '{text}' is in the future; give when it happened (for another day use 'YYYY-MM-DD HH:MM')"
+        ));
+    }
+    Ok(to_millis(parsed))
+}
+
+fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
+    local
+        .and_local_timezone(Local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("the local time '{text}' does not exist (a clock change skips it)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reads_rfc3339_and_refuses_the_future_and_nonsense() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        assert_eq!(
+            parse_when("2026-11-27T10:15:00.250Z", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 27, 10, 15, 0).unwrap() + TimeDelta::milliseconds(250)
+        );
+        assert_eq!(
+            parse_when("2026-11-27T11:15:00+01:00", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 27, 10, 15, 0).unwrap()
+        );
+        let err = parse_when("2026-11-28T10:00:00Z", now).unwrap_err();
+        assert!(err.contains("future"), "{err}");
+        let err = parse_when("yesterday-ish", now).unwrap_err();
+        assert!(err.contains("HH:MM"), "{err}");
+    }
+}

@@ -1,0 +1,92 @@
+//! Small presentation helpers shared by the CLI, exports and the console.
+
+use chrono::{Local, TimeDelta};
+
+use crate::domain::{Body, Entry, IncidentState, Timestamp};
+use crate::inert;
+
+/// A duration as people read it: `45s`, `12m`, `1h05m`, `2d03h`.
+pub fn duration(d: TimeDelta) -> String {
+    let secs = d.num_seconds();
+    let sign = if secs < 0 { "-" } else { "" };
+    let secs = secs.unsigned_abs();
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{sign}{d}d{h:02}h")
+    } else if h > 0 {
+        format!("{sign}{h}h{m:02}m")
+    } else if m > 0 {
+        format!("{sign}{m}m")
+    } else {
+        format!("{sign}{s}s")
+    }
+}
+
+/// Local date and time to the second, `2026-11-27 10:15:03`.
+pub fn local_datetime(t: Timestamp) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Local time of day, `10:15:03`.
+pub fn local_time(t: Timestamp) -> String {
+    t.with_timezone(&Local).format("%H:%M:%S").to_string()
+}
+
+/// Local time of day to the minute, `10:15`.
+pub fn local_hm(t: Timestamp) -> String {
+    t.with_timezone(&Local).format("%H:%M").to_string()
+}
+
+/// An entry's text with corrections applied, and notes on its history, made inert
+/// and kept to one line: `roll back [amended; was: roll forward]`.
+pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
+    let (text, struck) = state.current_text(entry);
+    let mut line = inert::line(&text).into_owned();
+    let original = entry.original_text();
+    if original != text {
+        line.push_str(&format!(" [amended; was: {}]", inert::line(&original)));
+    }
+    if struck {
+        line.push_str(" [struck]");
+    }
+    if let Body::Correction { target, .. } = &entry.event.body {
+        match state.entry(*target) {
+            Some(t) => line.push_str(&format!(
+                " [of {} {} at {}]",
+                t.category().marker(),
+                crate::domain::short_id(t.event.id),
+                local_hm(t.event.at)
+            )),
+            None => line.push_str(&format!(
+                " [of {} (not known here yet)]",
+                crate::domain::short_id(*target)
+            )),
+        }
+    }
+    if entry.event.is_backdated() {
+        line.push_str(&format!(
+            " [back-dated; logged {}]",
+            local_datetime(entry.event.logged_at)
+        ));
+    }
+    if let Some(reason) = &entry.refused {
+        line.push_str(&format!(" [no effect: {}]", inert::line(reason)));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(TimeDelta::seconds(45)), "45s");
+        assert_eq!(duration(TimeDelta::seconds(12 * 60 + 5)), "12m");
+        assert_eq!(duration(TimeDelta::seconds(3600 + 5 * 60)), "1h05m");
+        assert_eq!(duration(TimeDelta::seconds(2 * 86_400 + 3 * 3600)), "2d03h");
+        assert_eq!(duration(TimeDelta::seconds(-90)), "-1m");
+    }
+}

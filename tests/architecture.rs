@@ -1,0 +1,66 @@
+//! Guards the layering: the domain is pure, and lower layers never reach up.
+
+use std::path::Path;
+
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no sources under src/{dir}");
+    out
+}
+
+fn forbid(dir: &str, words: &[&str]) {
+    for (path, text) in sources(dir) {
+        for word in words {
+            assert!(
+                !text.contains(word),
+                "{path} names `{word}`, which src/{dir} must not use"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_domain_knows_nothing_of_terminals_files_or_sockets() {
+    forbid(
+        "domain",
+        &[
+            "ratatui",
+            "crossterm",
+            "rusqlite",
+            "tokio",
+            "std::fs",
+            "std::net",
+            "std::io",
+            "std::process",
+            "crate::store",
+            "crate::cli",
+        ],
+    );
+}
+
+#[test]
+fn the_store_depends_on_the_domain_only() {
+    forbid(
+        "store",
+        &[
+            "ratatui",
+            "crossterm",
+            "crate::cli",
+            "crate::ui",
+            "crate::export",
+        ],
+    );
+}

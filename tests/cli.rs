@@ -1,0 +1,548 @@
+//! The command line, run as the real binary against temp databases.
+
+mod common;
+
+use common::{Env, bytes};
+use serde_json::Value;
+
+#[test]
+fn declare_log_and_tail_a_timeline() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing in EU");
+    assert_eq!(id.len(), 26, "declare prints the incident id: {id}");
+    env.ok(&["log", "error rate started at 09:12"]);
+    env.ok(&[
+        "log", "--kind", "decision", "roll", "back", "deploy", "4512",
+    ]);
+    env.ok(&["log", "--kind", "hypothesis", "TLS change in 4512"]);
+    env.ok(&["log", "--kind", "action", "rollback started"]);
+    env.ok(&[
+        "log",
+        "--kind",
+        "status",
+        "--audience",
+        "executives",
+        "EU checkout down, ETA 15 min",
+    ]);
+    env.cmd()
+        .args(["log", "-"])
+        .write_stdin("read from stdin\n")
+        .assert()
+        .success();
+
+    let tail = env.ok(&["tail"]);
+    let lines: Vec<&str> = tail.lines().collect();
+    assert_eq!(lines.len(), 9, "{tail}");
+    assert!(lines[0].contains("OPENED") && lines[0].contains("Checkout failing in EU"));
+    assert!(lines[1].contains("SEVERITY") && lines[1].contains("P2 HIGH"));
+    assert!(lines[2].contains("STATUS") && lines[2].contains("investigating"));
+    assert!(
+        lines[3].contains("alice: error rate started at 09:12"),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[4].contains("DECISION") && lines[4].ends_with("roll back deploy 4512"));
+    assert!(lines[5].contains("HYPOTHESIS"));
+    assert!(lines[6].contains("ACTION"));
+    assert!(lines[7].contains("UPDATE/EXEC") && lines[7].contains("EU checkout down"));
+    assert!(lines[8].contains("read from stdin"));
+
+    let json = env.ok(&["tail", "--json", "--incident", &id]);
+    let entries: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 9);
+    assert_eq!(entries[8]["kind"], "note");
+    let status = entries
+        .iter()
+        .find(|e| e["kind"] == "status_update")
+        .unwrap();
+    for key in ["id", "incident", "kind", "author", "at", "text"] {
+        assert!(status.get(key).is_some(), "json lacks {key}: {status}");
+    }
+    assert_eq!(status["incident"], id.as_str());
+    assert_eq!(status["author"], "alice");
+    assert_eq!(status["payload"]["audience"], "executives");
+    chrono::DateTime::parse_from_rfc3339(status["at"].as_str().unwrap()).expect("RFC 3339");
+}
+
+#[test]
+fn the_author_comes_from_the_flag_then_the_environment() {
+    let env = Env::new();
+    env.declare("t");
+    env.ok(&["log", "--as", "bob", "from bob"]);
+    env.ok(&["log", "from alice"]);
+    let tail = env.ok(&["tail"]);
+    assert!(tail.contains("bob: from bob"), "{tail}");
+    assert!(tail.contains("alice: from alice"), "{tail}");
+}
+
+#[test]
+fn several_open_incidents_need_naming_and_the_error_lists_them() {
+    let env = Env::new();
+    let a = env.declare("Checkout down");
+    let b = env.declare("Search slow");
+    let err = env.fails(&["log", "hello"]);
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+    assert!(err.contains("2 incidents are open"), "{err}");
+    assert!(
+        err.contains(&a[20..].to_lowercase()) && err.contains("Checkout down"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&b[20..].to_lowercase()) && err.contains("Search slow"),
+        "{err}"
+    );
+    // Nothing was written.
+    assert_eq!(env.ok(&["tail", "--incident", &a]).lines().count(), 3);
+    // The short id (last six characters) names one.
+    env.ok(&["log", "--incident", &a[20..], "for checkout"]);
+    assert!(env.ok(&["tail", "--incident", &a]).contains("for checkout"));
+    let err = env.fails(&["log", "--incident", "zzzzzz", "x"]);
+    assert!(err.contains("no incident with id"), "{err}");
+}
+
+#[test]
+fn logging_with_no_incident_says_to_declare_one() {
+    let env = Env::new();
+    let err = env.fails(&["log", "hello"]);
+    assert!(err.contains("warroom declare"), "{err}");
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line_and_changes_nothing() {
+    let env = Env::new();
+    env.declare("t");
+    let before = env.ok(&["tail", "--json"]);
+    for (args, needle) in [
+        (vec!["declare", "--title", "x", "--severity", "P7"], "P7"),
+        (
+            vec!["log", "--kind", "note", "--audience", "customers", "x"],
+            "--audience applies to status updates",
+        ),
+        (vec!["log", "--at", "2999-01-01T00:00:00Z", "x"], "future"),
+        (vec!["log", "--at", "teatime", "x"], "cannot read the time"),
+        (vec!["log", "   "], "nothing to log"),
+        (vec!["declare", "--title", "  "], "title is empty"),
+    ] {
+        let err = env.fails(&args);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(
+            err.trim().lines().count() <= 4,
+            "{args:?}: short error: {err}"
+        );
+    }
+    assert_eq!(env.ok(&["tail", "--json"]), before);
+    assert_eq!(env.ok(&["incidents"]).lines().count(), 2);
+}
+
+#[test]
+fn backdated_entries_are_ordered_by_when_they_happened_and_marked() {
+    let env = Env::new();
+    env.ok(&[
+        "declare",
+        "--title",
+        "t",
+        "--detected-at",
+        "2026-01-01T08:55:00Z",
+    ]);
+    env.ok(&["log", "now"]);
+    env.ok(&["log", "--at", "2026-01-01T09:00:00Z", "earlier"]);
+    let json = env.ok(&["tail", "--json"]);
+    let entries: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries[0]["text"], "earlier");
+    assert_eq!(entries[0]["backdated"], true);
+    assert_eq!(entries[0]["at"], "2026-01-01T09:00:00.000Z");
+    assert_ne!(entries[0]["logged_at"], entries[0]["at"]);
+    assert_eq!(entries.last().unwrap()["text"], "now");
+    assert_eq!(entries.last().unwrap()["backdated"], false);
+    let text = env.ok(&["tail"]);
+    assert!(
+        text.lines().next().unwrap().contains("[back-dated; logged"),
+        "{text}"
+    );
+    let show = env.ok(&["show"]);
+    assert!(show.contains("started     2026-01-01 08:55:00"), "{show}");
+}
+
+#[test]
+fn corrections_amend_or_strike_and_keep_the_original() {
+    let env = Env::new();
+    env.declare("t");
+    let decision = env
+        .ok(&["log", "--kind", "decision", "roll back 4512"])
+        .trim()
+        .to_string();
+    let note = env.ok(&["log", "NAT is saturated"]).trim().to_string();
+    env.ok(&[
+        "correct",
+        &decision[20..],
+        "--text",
+        "roll back 4512 in EU only",
+    ]);
+    env.ok(&[
+        "correct",
+        &note,
+        "--strike",
+        "--reason",
+        "metrics are normal",
+    ]);
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains("roll back 4512 in EU only [amended; was: roll back 4512]"),
+        "{tail}"
+    );
+    assert!(tail.contains("NAT is saturated [struck]"), "{tail}");
+    let err = env.fails(&["correct", &decision]);
+    assert!(err.contains("--text") || err.contains("required"), "{err}");
+    // A structural entry cannot be corrected.
+    let json = env.ok(&["tail", "--json"]);
+    let severity_id = json
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["kind"] == "severity_set")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let err = env.fails(&["correct", &severity_id, "--strike"]);
+    assert!(err.contains("corrections apply to typed entries"), "{err}");
+}
+
+#[test]
+fn hostile_text_is_stored_as_typed_but_printed_inert() {
+    let env = Env::new();
+    env.declare("t");
+    let hostile = "a\u{1b}[2J\u{1b}]0;owned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}31m\u{202e}z";
+    env.ok(&["log", hostile]);
+    let out = env.cmd().args(["tail"]).output().unwrap();
+    assert!(out.status.success());
+    for bad in [
+        &[0x1b_u8][..],
+        &[0x07],
+        &[0xc2, 0x9b],
+        "\u{202e}".as_bytes(),
+    ] {
+        assert!(
+            !out.stdout.windows(bad.len()).any(|w| w == bad),
+            "tail wrote {bad:?} raw"
+        );
+    }
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("a^[[2J^[]0;owned^G"), "{text}");
+    assert!(text.contains("<U+009B>31m<U+202E>z"), "{text}");
+
+    let json = env.cmd().args(["tail", "--json"]).output().unwrap().stdout;
+    assert!(!json.contains(&0x1b) && !json.windows(2).any(|w| w == [0xc2, 0x9b]));
+    let last: Value =
+        serde_json::from_slice(json.split(|&b| b == b'\n').rev().nth(1).unwrap()).unwrap();
+    assert_eq!(last["text"], hostile, "JSON keeps the text as typed");
+    let md = env
+        .cmd()
+        .args(["export", "--format", "markdown"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(!md.contains(&0x1b));
+}
+
+#[test]
+fn incidents_and_show_describe_the_state() {
+    let env = Env::new();
+    env.ok(&[
+        "declare",
+        "--title",
+        "Checkout down",
+        "--severity",
+        "P1",
+        "--commander",
+        "maya",
+    ]);
+    env.ok(&["declare", "--title", "Noisy alert", "--severity", "P5"]);
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P1 CRITICAL") && list.contains("investigating") && list.contains("maya"),
+        "{list}"
+    );
+    assert!(
+        list.contains("P5 INFO") && list.contains("triage"),
+        "{list}"
+    );
+    let json: Vec<Value> = env
+        .ok(&["incidents", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[0]["severity"], "P1");
+    let id = json[0]["id"].as_str().unwrap();
+    let show = env.ok(&["show", id]);
+    assert!(
+        show.contains("Checkout down")
+            && show.contains("P1 CRITICAL")
+            && show.contains("commander   maya"),
+        "{show}"
+    );
+}
+
+#[test]
+fn export_then_import_twice_changes_nothing_the_second_time() {
+    let src = Env::new();
+    let id = src.declare("Checkout down");
+    src.ok(&["log", "--kind", "decision", "roll back"]);
+    let jsonl = src.ok(&["export", "--format", "jsonl"]);
+    assert_eq!(jsonl.lines().count(), 4);
+    let file = src.path("events.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+
+    let dst = Env::new();
+    let first = dst
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    assert!(
+        String::from_utf8_lossy(&first.stderr)
+            .contains("imported 4 new events (0 already present)")
+    );
+    let after_first = dst.ok(&["export", "--format", "jsonl"]);
+    let second = dst
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("imported 0 new events (4 already present)")
+    );
+    assert_eq!(dst.ok(&["export", "--format", "jsonl"]), after_first);
+    assert_eq!(
+        after_first, jsonl,
+        "events keep their ids, origins and times"
+    );
+
+    // The JSON document imports too, and carries the folded summary.
+    let doc = src.ok(&["export", "--format", "json", "--incident", &id]);
+    let value: Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(value["format"], "warroom-export");
+    assert_eq!(value["incidents"][0]["severity"], "P2");
+    assert_eq!(value["events"].as_array().unwrap().len(), 4);
+    let third = Env::new();
+    third
+        .cmd()
+        .args(["import", "-"])
+        .write_stdin(doc)
+        .assert()
+        .success();
+    assert_eq!(third.ok(&["export", "--format", "jsonl"]), jsonl);
+
+    let md = src.ok(&["export", "--format", "markdown"]);
+    assert!(md.starts_with("# Checkout down"), "{md}");
+    assert!(md.contains("**roll back**"), "decisions stand out: {md}");
+}
+
+#[test]
+fn a_bad_import_file_names_the_line_and_imports_nothing() {
+    let env = Env::new();
+    let src = Env::new();
+    src.declare("t");
+    let mut jsonl = src.ok(&["export", "--format", "jsonl"]);
+    jsonl.push_str("{\"id\": \"nope\"}\n");
+    let file = env.path("bad.jsonl");
+    std::fs::write(&file, jsonl).unwrap();
+    let err = env.fails(&["import", file.to_str().unwrap()]);
+    assert!(
+        err.contains("line 4") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!env.db.exists() || env.ok(&["incidents"]).trim().is_empty());
+}
+
+#[test]
+fn unknown_kinds_from_a_newer_version_are_kept_and_shown() {
+    let env = Env::new();
+    let id = env.declare("t");
+    let line = format!(
+        r#"{{"id":"01KB1VX0KVAAAAAAAAAAAAAAAA","origin":"future","seq":1,"incident":"{id}","author":"zed","at":"2026-01-01T00:00:00Z","logged_at":"2026-01-01T00:00:00Z","kind":"hologram","payload":{{"to":"mars"}}}}"#
+    );
+    env.cmd()
+        .args(["import", "-"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains("UNKNOWN") && tail.contains("unknown entry of kind 'hologram'"),
+        "{tail}"
+    );
+    let exported = env.ok(&["export", "--format", "jsonl"]);
+    assert!(
+        exported.contains(r#""kind":"hologram","payload":{"to":"mars"}"#),
+        "{exported}"
+    );
+}
+
+#[test]
+fn demo_loads_a_realistic_incident() {
+    let env = Env::new();
+    let id = env.ok(&["demo"]).trim().to_string();
+    let tail = env.ok(&["tail", "--incident", &id]);
+    assert!(tail.lines().count() >= 30, "{tail}");
+    for marker in [
+        "ALERT",
+        "DECISION",
+        "HYPOTHESIS",
+        "UPDATE/EXEC",
+        "UPDATE/CUST",
+        "COMMAND",
+        "ROSTER",
+        "ITEM",
+        "CORRECTION",
+    ] {
+        assert!(tail.contains(marker), "demo lacks {marker}");
+    }
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("closed") && list.contains("monitoring"),
+        "{list}"
+    );
+}
+
+#[test]
+fn help_documents_every_command() {
+    let env = Env::new();
+    let help = env.ok(&["--help"]);
+    for command in [
+        "declare",
+        "log",
+        "correct",
+        "tail",
+        "incidents",
+        "show",
+        "export",
+        "import",
+        "demo",
+    ] {
+        assert!(help.contains(command), "--help lacks {command}");
+        env.ok(&[command, "--help"]);
+    }
+}
+
+#[test]
+fn refusals_name_the_problem_and_leave_files_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+
+    // A file that is not a database.
+    let notes = env.path("notes.txt");
+    std::fs::write(
+        &notes,
+        "not a database at all, just some text that is long enough\n".repeat(4),
+    )
+    .unwrap();
+    let before = bytes(&notes);
+    let err = env
+        .cmd()
+        .env("WARROOM_DB", &notes)
+        .args(["declare", "--title", "x"])
+        .output()
+        .unwrap();
+    assert!(!err.status.success());
+    let msg = String::from_utf8_lossy(&err.stderr);
+    assert!(msg.contains("is not a warroom database"), "{msg}");
+    assert_eq!(bytes(&notes), before);
+
+    // A missing directory.
+    let missing = env.path("no/such/dir/w.db");
+    let err = env
+        .cmd()
+        .env("WARROOM_DB", &missing)
+        .args(["declare", "--title", "x"])
+        .output()
+        .unwrap();
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("does not exist"));
+    assert!(!env.path("no").exists());
+
+    // A read-only database.
+    env.declare("frozen");
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let err = env.fails(&["log", "x"]);
+    assert!(err.contains("read-only"), "{err}");
+    assert!(env.ok(&["tail"]).contains("frozen"), "still readable");
+
+    // Reading a path where nothing exists does not create a file there.
+    let nowhere = env.path("typo.db");
+    let err = env
+        .cmd()
+        .env("WARROOM_DB", &nowhere)
+        .args(["tail"])
+        .output()
+        .unwrap();
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("no warroom database"));
+    assert!(!nowhere.exists());
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_unchanged() {
+    let env = Env::new();
+    env.declare("t");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.pragma_update(None, "user_version", 7).unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .unwrap();
+    drop(conn);
+    let before = bytes(&env.db);
+    for args in [&["log", "x"][..], &["tail"][..]] {
+        let err = env.fails(args);
+        assert!(
+            err.contains("newer warroom") && err.contains("Upgrade warroom"),
+            "{err}"
+        );
+    }
+    assert_eq!(bytes(&env.db), before);
+}
+
+#[test]
+fn the_database_is_chosen_by_flag_then_environment_then_data_directory() {
+    let env = Env::new();
+    let home = env.path("home");
+    std::fs::create_dir(&home).unwrap();
+    let data = env.path("xdg-data");
+    // No --db and no WARROOM_DB: the user's data directory, created on first use.
+    let default = || {
+        let mut cmd = env.cmd();
+        cmd.env_remove("WARROOM_DB")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", &data);
+        cmd
+    };
+    default()
+        .args(["declare", "--title", "in the data dir"])
+        .assert()
+        .success();
+    assert!(data.join("warroom/warroom.db").exists());
+    let list = default().arg("incidents").output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("in the data dir"));
+
+    // WARROOM_DB next, and --db above it.
+    env.declare("in the env db");
+    let flagged = env.path("flag.db");
+    env.ok(&[
+        "--db",
+        flagged.to_str().unwrap(),
+        "declare",
+        "--title",
+        "in the flag db",
+    ]);
+    let by_env = env.ok(&["incidents"]);
+    assert!(by_env.contains("in the env db") && !by_env.contains("in the flag db"));
+    let by_flag = env.ok(&["incidents", "--db", flagged.to_str().unwrap()]);
+    assert!(by_flag.contains("in the flag db") && !by_flag.contains("in the env db"));
+}

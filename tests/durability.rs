@@ -1,0 +1,251 @@
+//! Many processes on one file, and writers killed mid-stream: nothing acknowledged is lost.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{Env, wait_for};
+use warroom::store::{OpenOptions, Store};
+
+fn stored_ids(env: &Env) -> HashSet<String> {
+    let store = Store::open(&env.db, OpenOptions::read()).expect("open");
+    store.integrity_check().expect("integrity_check is ok");
+    store
+        .all_events()
+        .unwrap()
+        .iter()
+        .map(|e| e.id.to_string())
+        .collect()
+}
+
+#[test]
+fn eight_processes_appending_500_entries_each_lose_nothing() {
+    let env = Env::new();
+    env.declare("load");
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let mut child = env
+                .std_cmd()
+                .args(["log", "--lines", "-"])
+                .env("WARROOM_USER", format!("writer{w}"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn writer");
+            let mut stdin = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                for i in 0..500 {
+                    writeln!(stdin, "writer {w} entry {i}").unwrap();
+                }
+            });
+            child
+        })
+        .collect();
+    let mut acknowledged = HashSet::new();
+    for child in writers {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "writer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ids: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(ids.len(), 500);
+        acknowledged.extend(ids);
+    }
+    assert_eq!(acknowledged.len(), 4000);
+    let stored = stored_ids(&env);
+    assert!(acknowledged.is_subset(&stored));
+    assert_eq!(
+        stored.len(),
+        4000 + 3,
+        "4,000 entries and the 3 from declaring"
+    );
+
+    // Each writer's entries are in its own order in the fold.
+    let tail = env.ok(&["tail"]);
+    for w in 0..8 {
+        let order: Vec<usize> = tail
+            .lines()
+            .filter_map(|l| l.split(&format!("writer {w} entry ")).nth(1))
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert_eq!(order, (0..500).collect::<Vec<_>>(), "writer {w}");
+    }
+}
+
+#[test]
+fn processes_creating_a_fresh_file_at_once_all_succeed() {
+    let env = Env::new();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            env.std_cmd()
+                .args(["declare", "--title", &format!("incident {i}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(env.ok(&["incidents"]).lines().count(), 9);
+}
+
+/// Starts a streaming writer and returns it with a channel of the ids it acknowledged.
+fn streaming_writer(env: &Env) -> (std::process::Child, mpsc::Receiver<String>) {
+    let mut child = env
+        .std_cmd()
+        .args(["log", "--lines", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn writer");
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        for i in 0.. {
+            if writeln!(stdin, "entry {i}").is_err() {
+                break;
+            }
+        }
+    });
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            match line {
+                Ok(id) => {
+                    if tx.send(id).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    (child, rx)
+}
+
+#[test]
+fn a_writer_killed_mid_stream_loses_no_acknowledged_entry() {
+    let env = Env::new();
+    env.declare("kill -9");
+    let mut acknowledged = HashSet::new();
+    for round in 0..4 {
+        let (mut child, acks) = streaming_writer(&env);
+        let target = 100 + round * 57;
+        let mut seen = 0;
+        while seen < target {
+            let id = acks
+                .recv_timeout(Duration::from_secs(30))
+                .expect("writer acknowledges");
+            acknowledged.insert(id);
+            seen += 1;
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        // Acknowledgements already written before the kill count too.
+        while let Ok(id) = acks.recv_timeout(Duration::from_millis(200)) {
+            acknowledged.insert(id);
+        }
+        let stored = stored_ids(&env);
+        let lost: Vec<_> = acknowledged.difference(&stored).collect();
+        assert!(
+            lost.is_empty(),
+            "round {round}: acknowledged but missing: {lost:?}"
+        );
+    }
+    // The file still takes writes after all that.
+    env.ok(&["log", "after the crashes"]);
+}
+
+#[test]
+fn separate_log_commands_killed_at_random_lose_nothing_that_succeeded() {
+    let env = Env::new();
+    env.declare("kill -9, one command at a time");
+    let mut succeeded = HashSet::new();
+    for i in 0..40u64 {
+        let mut child = env
+            .std_cmd()
+            .args(["log", &format!("entry {i}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill some while they run, at varying points; let others finish.
+        if i % 2 == 0 {
+            std::thread::sleep(Duration::from_micros((i * 731) % 4000));
+            let _ = child.kill();
+        }
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            succeeded.insert(String::from_utf8(out.stdout).unwrap().trim().to_string());
+        }
+    }
+    assert!(succeeded.len() >= 20, "the commands left alone all succeed");
+    let stored = stored_ids(&env);
+    assert!(succeeded.is_subset(&stored));
+}
+
+#[test]
+fn tail_follow_prints_entries_other_processes_append() {
+    let env = Env::new();
+    env.declare("follow me");
+    let mut follow = env
+        .std_cmd()
+        .args(["tail", "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = follow.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let drain = |lines: &mut Vec<String>| {
+        while let Ok(l) = rx.try_recv() {
+            lines.push(l);
+        }
+    };
+    wait_for("the existing timeline", Duration::from_secs(20), || {
+        drain(&mut lines);
+        lines.len() >= 3
+    });
+    env.ok(&["log", "--as", "bob", "written by another process"]);
+    env.ok(&["log", "--kind", "decision", "and a decision"]);
+    wait_for("the new entries", Duration::from_secs(20), || {
+        drain(&mut lines);
+        lines.len() >= 5
+    });
+    follow.kill().unwrap();
+    follow.wait().unwrap();
+    assert!(
+        lines[3].contains("bob: written by another process"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[4].contains("DECISION") && lines[4].contains("and a decision"),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 5, "each entry once: {lines:?}");
+}
