@@ -175,20 +175,11 @@ pub fn describe(body: &Body) -> String {
             due,
             priority,
         } => {
-            let mut parts = Vec::new();
-            if let Some(owner) = owner {
-                parts.push(format!("owner {owner}"));
-            }
-            if let Some(due) = due {
-                parts.push(format!("due {due}"));
-            }
-            if let Some(priority) = priority {
-                parts.push(format!("{priority} priority"));
-            }
-            if parts.is_empty() {
+            let details = item_details(None, owner, due, priority, &None);
+            if details.is_empty() {
                 format!("action item opened: {title}")
             } else {
-                format!("action item opened: {title} ({})", parts.join(", "))
+                format!("action item opened: {title} ({details})")
             }
         }
         Body::ActionItemUpdated {
@@ -198,25 +189,10 @@ pub fn describe(body: &Body) -> String {
             priority,
             note,
             ..
-        } => {
-            let mut parts = Vec::new();
-            if let Some(title) = title {
-                parts.push(format!("title \"{title}\""));
-            }
-            if let Some(owner) = owner {
-                parts.push(format!("owner {owner}"));
-            }
-            if let Some(due) = due {
-                parts.push(format!("due {due}"));
-            }
-            if let Some(priority) = priority {
-                parts.push(format!("{priority} priority"));
-            }
-            if let Some(note) = note {
-                parts.push(note.clone());
-            }
-            format!("action item updated: {}", parts.join(", "))
-        }
+        } => format!(
+            "action item updated: {}",
+            item_details(title.as_deref(), owner, due, priority, note)
+        ),
         Body::ActionItemClosed { note, .. } => with_reason("action item closed".into(), note),
         Body::Resolution { code, summary } => format!("resolved ({code}): {summary}"),
         Body::Correction {
@@ -234,6 +210,33 @@ pub fn describe(body: &Body) -> String {
         }
         Body::Unknown { kind, .. } => format!("unknown entry of kind '{kind}'"),
     }
+}
+
+/// The fields of an action item that are set, as `owner bob, due 2026-12-04`.
+fn item_details(
+    title: Option<&str>,
+    owner: &Option<String>,
+    due: &Option<chrono::NaiveDate>,
+    priority: &Option<super::people::Priority>,
+    note: &Option<String>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(title) = title {
+        parts.push(format!("title \"{title}\""));
+    }
+    if let Some(owner) = owner {
+        parts.push(format!("owner {owner}"));
+    }
+    if let Some(due) = due {
+        parts.push(format!("due {due}"));
+    }
+    if let Some(priority) = priority {
+        parts.push(format!("{priority} priority"));
+    }
+    if let Some(note) = note {
+        parts.push(note.clone());
+    }
+    parts.join(", ")
 }
 
 fn with_reason(what: String, reason: &Option<String>) -> String {

@@ -83,20 +83,7 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
-                let (kind, payload) = event.body.to_parts();
-                insert
-                    .execute(params![
-                        event.id.to_string(),
-                        event.origin,
-                        event.seq as i64,
-                        event.incident.to_string(),
-                        event.author,
-                        epoch_ms(event.at),
-                        epoch_ms(event.logged_at),
-                        kind,
-                        payload.to_string(),
-                    ])
-                    .map_err(sql)?;
+                insert_row(&mut insert, &event).map_err(sql)?;
                 written.push(event);
             }
         }
@@ -123,25 +110,31 @@ impl Store {
         {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             for event in events {
-                let (kind, payload) = event.body.to_parts();
-                added += insert
-                    .execute(params![
-                        event.id.to_string(),
-                        event.origin,
-                        event.seq as i64,
-                        event.incident.to_string(),
-                        event.author,
-                        epoch_ms(event.at),
-                        epoch_ms(event.logged_at),
-                        kind,
-                        payload.to_string(),
-                    ])
-                    .map_err(sql)?;
+                added += insert_row(&mut insert, event).map_err(sql)?;
             }
         }
         tx.commit().map_err(|e| busy_or(&path, e))?;
         Ok(added)
     }
+}
+
+/// Inserts one event unless its id is already stored; returns 1 if it was new.
+fn insert_row(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    event: &Event,
+) -> rusqlite::Result<usize> {
+    let (kind, payload) = event.body.to_parts();
+    insert.execute(params![
+        event.id.to_string(),
+        event.origin,
+        event.seq as i64,
+        event.incident.to_string(),
+        event.author,
+        epoch_ms(event.at),
+        epoch_ms(event.logged_at),
+        kind,
+        payload.to_string(),
+    ])
 }
 
 /// An id for `now_ms` that sorts after every id already stored for the same
