@@ -2,6 +2,7 @@
 //!
 //! Layers, one direction: `cli`/`ui` -> `store` -> `domain`. The domain is pure.
 
+pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
@@ -9,3 +10,5 @@ pub mod export;
 pub mod format;
 pub mod inert;
 pub mod store;
+pub mod tui;
+pub mod ui;

@@ -33,7 +33,15 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
     pub author: Option<String>,
 
-    /// What to do.
+    /// The console's theme: dark, light, high-contrast, mono, or a path to a theme file.
+    #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+
+    /// No colours (also when NO_COLOR is set): the monochrome theme.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// What to do [default: open the console].
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -41,6 +49,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the full-screen console (what `warroom` with no command does).
+    Tui(TuiArgs),
     /// Open a new incident and print its id.
     Declare(declare::DeclareArgs),
     /// Append an entry to an incident's timeline and print its id.
@@ -59,6 +69,14 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Fill the database with a realistic sample incident to explore.
     Demo(demo::DemoArgs),
+}
+
+/// Arguments of `warroom tui`.
+#[derive(Debug, Default, clap::Args)]
+pub struct TuiArgs {
+    /// The incident to show first (its id or the last 4+ characters).
+    #[arg(long, short, value_name = "ID")]
+    pub incident: Option<String>,
 }
 
 /// Kinds of entry a person can log from the command line.
@@ -82,7 +100,10 @@ pub enum EntryKind {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::new(cli.db, cli.author)?;
+    let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
+        None => console(&ctx, cli.theme.as_deref(), no_color, TuiArgs::default()),
+        Some(Command::Tui(args)) => console(&ctx, cli.theme.as_deref(), no_color, args),
         Some(Command::Declare(args)) => declare::run(&ctx, args),
         Some(Command::Log(args)) => log::run(&ctx, args),
         Some(Command::Correct(args)) => correct::run(&ctx, args),
@@ -92,10 +113,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => transfer::export(&ctx, args),
         Some(Command::Import(args)) => transfer::import(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(())
-        }
     }
+}
+
+fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) -> Result<()> {
+    let theme = match (no_color, theme) {
+        (true, _) => crate::ui::Theme::mono(),
+        (false, Some(name)) => crate::ui::Theme::load(name)?,
+        (false, None) => crate::ui::Theme::dark(),
+    };
+    crate::tui::run(crate::tui::Options {
+        db: ctx.db.clone(),
+        default_db: ctx.default_db,
+        author: ctx.author.clone(),
+        theme,
+        incident: args.incident,
+    })
 }

@@ -272,11 +272,13 @@ impl IncidentState {
                     .or_default()
                     .push(position),
             },
+            Body::StatusUpdate { audience, .. } => {
+                self.last_updates.insert(*audience, at);
+            }
             Body::Note { .. }
             | Body::Hypothesis { .. }
             | Body::Decision { .. }
             | Body::Action { .. }
-            | Body::StatusUpdate { .. }
             | Body::Unknown { .. } => {}
         }
         None

@@ -12,6 +12,7 @@ mod state;
 mod status;
 mod time;
 mod timeline;
+pub mod triage;
 
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Event, TriageAnswer};

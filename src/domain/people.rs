@@ -50,6 +50,15 @@ impl Role {
         }
     }
 
+    /// A short form for narrow columns, e.g. `SME`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Role::Communications => "comms",
+            Role::Sme => "SME",
+            other => other.label(),
+        }
+    }
+
     /// The words shown to people, e.g. `tech lead`.
     pub fn label(self) -> &'static str {
         match self {

@@ -46,6 +46,16 @@ impl Severity {
         self as u8 + 1
     }
 
+    /// How often status updates are due at this severity by default (P4 and P5: none).
+    pub fn update_cadence(self) -> Option<chrono::TimeDelta> {
+        match self {
+            Severity::P1 => Some(chrono::TimeDelta::minutes(15)),
+            Severity::P2 => Some(chrono::TimeDelta::minutes(30)),
+            Severity::P3 => Some(chrono::TimeDelta::minutes(60)),
+            Severity::P4 | Severity::P5 => None,
+        }
+    }
+
     /// Whether this severity meets the default threshold to declare an incident (P3 or worse).
     pub fn meets_declare_threshold(self) -> bool {
         self <= Severity::P3

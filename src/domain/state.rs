@@ -7,6 +7,7 @@ use ulid::Ulid;
 
 use super::command::Command;
 use super::event::TriageAnswer;
+use super::people::Audience;
 use super::people::Priority;
 use super::roster::Roster;
 use super::severity::Severity;
@@ -123,6 +124,8 @@ pub struct IncidentState {
     pub first_alert_at: Option<Timestamp>,
     /// When someone first acknowledged, engaged or took command.
     pub first_ack_at: Option<Timestamp>,
+    /// When the last status update went to each audience.
+    pub last_updates: std::collections::BTreeMap<Audience, Timestamp>,
     /// Every event as a line, in total order (corrections included).
     pub timeline: Vec<Entry>,
     pub(super) index: HashMap<Ulid, usize>,
@@ -151,6 +154,7 @@ impl IncidentState {
             resolution: None,
             first_alert_at: None,
             first_ack_at: None,
+            last_updates: Default::default(),
             timeline: Vec::new(),
             index: HashMap::new(),
             pending_corrections: HashMap::new(),
@@ -217,6 +221,31 @@ impl IncidentState {
             }
         }
         (text, struck)
+    }
+
+    /// When the last status update to `audience` was sent.
+    pub fn last_update(&self, audience: Audience) -> Option<Timestamp> {
+        self.last_updates.get(&audience).copied()
+    }
+
+    /// The next status update due while the incident is declared and open: which
+    /// audience, and when, by the severity's cadence. The countdown for an audience
+    /// runs from its last update, or from the declaration.
+    pub fn next_update_due(&self) -> Option<(Audience, Timestamp)> {
+        let cadence = self.severity?.update_cadence()?;
+        if !self.status.is_declared_active() {
+            return None;
+        }
+        let declared = self.declared_at?;
+        Audience::ALL
+            .into_iter()
+            .map(|a| {
+                (
+                    a,
+                    self.last_update(a).unwrap_or(declared).max(declared) + cadence,
+                )
+            })
+            .min_by_key(|(_, due)| *due)
     }
 
     /// Whether anyone is not yet done with it: not resolved or closed.

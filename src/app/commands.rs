@@ -1,0 +1,155 @@
+//! Running palette commands: checking them against the incident, then events.
+
+use super::palette::Command;
+use super::update::{open_switcher, quit};
+use super::{App, Effect, Overlay, Purpose};
+use crate::domain::{Body, Status, short_id};
+use crate::store::NewEvent;
+
+fn new_event(app: &App, incident: Option<ulid::Ulid>, body: Body) -> NewEvent {
+    NewEvent {
+        incident,
+        author: app.me.clone(),
+        at: None,
+        body,
+    }
+}
+
+/// Carries out a parsed command.
+pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Switch(None) => {
+            open_switcher(app);
+            return Vec::new();
+        }
+        Command::Switch(Some(typed)) => {
+            let typed = typed.to_ascii_uppercase();
+            let found: Vec<_> = app
+                .incident_list()
+                .iter()
+                .filter(|i| i.id.to_string().ends_with(&typed))
+                .map(|i| i.id)
+                .collect();
+            match found.as_slice() {
+                [id] => app.show(*id),
+                [] => {
+                    app.notice = Some(format!(
+                        "no incident ending in {}",
+                        typed.to_ascii_lowercase()
+                    ))
+                }
+                _ => app.notice = Some("several incidents match; give more of the id".into()),
+            }
+            return Vec::new();
+        }
+        Command::Theme(name) => return vec![Effect::SetTheme(name)],
+        Command::Demo => return vec![Effect::LoadDemo],
+        Command::Help => {
+            app.overlays.push(Overlay::Help { scroll: 0 });
+            return Vec::new();
+        }
+        Command::Quit => return quit(app),
+        _ => {}
+    }
+    if app.read_only {
+        app.notice = Some("read-only database: nothing can be recorded here".into());
+        return Vec::new();
+    }
+    if let Command::Declare { title, severity } = command {
+        let mut drafts = vec![new_event(
+            app,
+            None,
+            Body::IncidentOpened {
+                title,
+                detected_at: None,
+                drill: false,
+            },
+        )];
+        if let Some(severity) = severity {
+            drafts.push(new_event(
+                app,
+                None,
+                Body::SeveritySet {
+                    severity,
+                    reason: Some("set when declared".into()),
+                    triage: vec![],
+                },
+            ));
+            if severity.meets_declare_threshold() {
+                drafts.push(new_event(
+                    app,
+                    None,
+                    Body::StatusChanged {
+                        status: Status::Investigating,
+                        reason: Some("declared".into()),
+                    },
+                ));
+            }
+        }
+        return vec![Effect::Append {
+            purpose: Purpose::Declare,
+            drafts,
+        }];
+    }
+    let Some(state) = app.incident() else {
+        app.notice = Some("no incident shown: :declare TITLE opens one".into());
+        return Vec::new();
+    };
+    let id = Some(state.id);
+    let commander = state.command.commander.clone();
+    let me = app.me.clone();
+    let bodies = match command {
+        Command::Severity { severity, reason } => {
+            let mut bodies = vec![Body::SeveritySet {
+                severity,
+                reason,
+                triage: vec![],
+            }];
+            if state.status == Status::Triage && severity.meets_declare_threshold() {
+                bodies.push(Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: Some(format!("declared at {severity}")),
+                });
+            }
+            bodies
+        }
+        Command::Claim => match commander {
+            Some(holder) if holder == me => {
+                app.notice = Some("you already hold command".into());
+                return Vec::new();
+            }
+            Some(holder) => {
+                app.notice = Some(format!(
+                    "{holder} holds command; ask them to hand it off (:handoff {me})"
+                ));
+                return Vec::new();
+            }
+            None => vec![Body::CommandClaimed { commander: me }],
+        },
+        Command::Handoff(to) => {
+            if commander.as_deref() != Some(me.as_str()) {
+                let holder = commander.unwrap_or_else(|| "nobody".into());
+                app.notice = Some(format!(
+                    "only the commander can hand off, and {holder} holds command"
+                ));
+                return Vec::new();
+            }
+            vec![Body::CommandHandedOff { from: me, to }]
+        }
+        Command::Confirm => {
+            if commander.as_deref() != Some(me.as_str()) {
+                app.notice = Some("only the commander can confirm command".into());
+                return Vec::new();
+            }
+            vec![Body::CommandConfirmed { commander: me }]
+        }
+        Command::Log(body) => vec![body],
+        _ => return Vec::new(),
+    };
+    app.notice = Some(format!("recording on {}…", short_id(state.id)));
+    let drafts = bodies.into_iter().map(|b| new_event(app, id, b)).collect();
+    vec![Effect::Append {
+        purpose: Purpose::Command,
+        drafts,
+    }]
+}

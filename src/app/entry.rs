@@ -1,0 +1,248 @@
+//! The entry box: what is being written, as which kind, and what is being sent.
+
+use serde::{Deserialize, Serialize};
+use tui_textarea::TextArea;
+use ulid::Ulid;
+
+use crate::domain::{Audience, Body};
+
+/// The kinds of entry the box writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A free note.
+    #[default]
+    Note,
+    /// A decision.
+    Decision,
+    /// Something done.
+    Action,
+    /// A possible cause.
+    Hypothesis,
+    /// An update to the responders.
+    UpdateResponders,
+    /// An update to executives.
+    UpdateExecutives,
+    /// An update to customers.
+    UpdateCustomers,
+    /// An alert someone passed on.
+    Alert,
+}
+
+impl EntryKind {
+    /// Every kind, in the order Tab cycles them, with the prefix that picks it.
+    pub const PREFIXES: [(EntryKind, &'static str); 8] = [
+        (EntryKind::Note, "/n"),
+        (EntryKind::Decision, "/d"),
+        (EntryKind::Action, "/a"),
+        (EntryKind::Hypothesis, "/h"),
+        (EntryKind::UpdateResponders, "/s"),
+        (EntryKind::UpdateExecutives, "/x"),
+        (EntryKind::UpdateCustomers, "/c"),
+        (EntryKind::Alert, "/!"),
+    ];
+
+    /// The word shown in the box's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Note => "note",
+            EntryKind::Decision => "decision",
+            EntryKind::Action => "action",
+            EntryKind::Hypothesis => "hypothesis",
+            EntryKind::UpdateResponders => "status update to responders",
+            EntryKind::UpdateExecutives => "status update to executives",
+            EntryKind::UpdateCustomers => "status update to customers",
+            EntryKind::Alert => "alert",
+        }
+    }
+
+    /// The kind after this one.
+    pub fn next(self) -> EntryKind {
+        let i = Self::PREFIXES
+            .iter()
+            .position(|(k, _)| *k == self)
+            .unwrap_or(0);
+        Self::PREFIXES[(i + 1) % Self::PREFIXES.len()].0
+    }
+
+    /// The event body for some text of this kind.
+    pub fn body(self, text: String) -> Body {
+        match self {
+            EntryKind::Note => Body::Note { text },
+            EntryKind::Decision => Body::Decision { text },
+            EntryKind::Action => Body::Action { text },
+            EntryKind::Hypothesis => Body::Hypothesis { text },
+            EntryKind::UpdateResponders => Body::StatusUpdate {
+                audience: Audience::Responders,
+                text,
+            },
+            EntryKind::UpdateExecutives => Body::StatusUpdate {
+                audience: Audience::Executives,
+                text,
+            },
+            EntryKind::UpdateCustomers => Body::StatusUpdate {
+                audience: Audience::Customers,
+                text,
+            },
+            EntryKind::Alert => Body::Alert { text, source: None },
+        }
+    }
+}
+
+/// Reads a kind prefix such as `/d ` at the start of the text; returns the kind and the
+/// rest of the text.
+pub fn split_prefix(text: &str) -> Option<(EntryKind, &str)> {
+    let (word, rest) = match text.split_once(char::is_whitespace) {
+        Some((word, rest)) => (word, rest),
+        None => (text, ""),
+    };
+    EntryKind::PREFIXES
+        .iter()
+        .find(|(_, prefix)| *prefix == word)
+        .map(|(kind, _)| (*kind, rest.trim_start()))
+}
+
+/// An entry sent to the store and not yet confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Which kind.
+    pub kind: EntryKind,
+    /// The text as typed, prefix included.
+    pub text: String,
+}
+
+/// A draft saved as it is typed, offered back after a crash or a dropped session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The incident it was written for.
+    pub incident: Option<Ulid>,
+    /// Its kind.
+    pub kind: EntryKind,
+    /// Its text (what was being sent, then what was being typed).
+    pub text: String,
+}
+
+/// The entry box's state.
+pub struct EntryBox {
+    /// Whether the box has the keyboard.
+    pub open: bool,
+    /// The kind chosen with Tab (a typed prefix overrides it).
+    pub kind: EntryKind,
+    /// The text being written.
+    pub textarea: TextArea<'static>,
+    /// What was sent and is waiting for the store.
+    pub pending: Option<Pending>,
+    /// Why the last send failed, shown until the next one.
+    pub error: Option<String>,
+}
+
+impl Default for EntryBox {
+    fn default() -> Self {
+        EntryBox {
+            open: false,
+            kind: EntryKind::Note,
+            textarea: new_textarea(""),
+            pending: None,
+            error: None,
+        }
+    }
+}
+
+fn new_textarea(text: &str) -> TextArea<'static> {
+    let lines = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.split('\n').map(String::from).collect()
+    };
+    let mut textarea = TextArea::new(lines);
+    textarea.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    textarea.move_cursor(tui_textarea::CursorMove::Bottom);
+    textarea.move_cursor(tui_textarea::CursorMove::End);
+    textarea
+}
+
+impl EntryBox {
+    /// The text in the box.
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// Replaces the text in the box.
+    pub fn set_text(&mut self, text: &str) {
+        self.textarea = new_textarea(text);
+    }
+
+    /// The kind the entry will be logged as: a typed prefix, or the chosen kind.
+    pub fn effective_kind(&self) -> EntryKind {
+        let first = self
+            .textarea
+            .lines()
+            .first()
+            .map(String::as_str)
+            .unwrap_or("");
+        split_prefix(first).map(|(k, _)| k).unwrap_or(self.kind)
+    }
+
+    /// What a crash must not lose: the pending text, then the text being typed.
+    pub fn draft(&self, incident: Option<Ulid>) -> Option<Draft> {
+        let typed = self.text();
+        let text = match &self.pending {
+            Some(p) if typed.trim().is_empty() => p.text.clone(),
+            Some(p) => format!("{}\n{typed}", p.text),
+            None => typed,
+        };
+        if text.trim().is_empty() {
+            return None;
+        }
+        let kind = self
+            .pending
+            .as_ref()
+            .map(|p| p.kind)
+            .unwrap_or(self.effective_kind());
+        Some(Draft {
+            incident,
+            kind,
+            text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_pick_the_kind_and_are_stripped() {
+        assert_eq!(
+            split_prefix("/d roll back"),
+            Some((EntryKind::Decision, "roll back"))
+        );
+        assert_eq!(
+            split_prefix("/x  EU down"),
+            Some((EntryKind::UpdateExecutives, "EU down"))
+        );
+        assert_eq!(split_prefix("/!"), Some((EntryKind::Alert, "")));
+        assert_eq!(split_prefix("/dx not a prefix"), None);
+        assert_eq!(split_prefix("plain"), None);
+        let mut kind = EntryKind::Note;
+        for _ in 0..EntryKind::PREFIXES.len() {
+            kind = kind.next();
+        }
+        assert_eq!(kind, EntryKind::Note, "Tab cycles through every kind");
+    }
+
+    #[test]
+    fn the_draft_holds_what_is_pending_and_what_is_typed() {
+        let mut entry = EntryBox::default();
+        assert_eq!(entry.draft(None), None);
+        entry.set_text("/h maybe DNS");
+        assert_eq!(entry.draft(None).unwrap().kind, EntryKind::Hypothesis);
+        entry.pending = Some(Pending {
+            kind: EntryKind::Hypothesis,
+            text: "/h maybe DNS".into(),
+        });
+        entry.set_text("second thought");
+        let draft = entry.draft(None).unwrap();
+        assert_eq!(draft.text, "/h maybe DNS\nsecond thought");
+    }
+}

@@ -1,0 +1,539 @@
+//! The one keymap table. It decides what keys do, and it draws the hint bar and the
+//! help, so those can never drift from behaviour.
+
+use std::fmt;
+
+use super::action::{Action, Mode};
+
+/// A key without modifiers, in terms the table can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A printable character.
+    Char(char),
+    /// Enter or Return.
+    Enter,
+    /// Escape.
+    Esc,
+    /// Tab.
+    Tab,
+    /// Shift-Tab.
+    BackTab,
+    /// Arrow up.
+    Up,
+    /// Arrow down.
+    Down,
+    /// Home.
+    Home,
+    /// End.
+    End,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// A function key.
+    F(u8),
+    /// Any key the table never binds.
+    Other,
+}
+
+/// A key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Chord {
+    /// The key.
+    pub key: Key,
+    /// Control held.
+    pub ctrl: bool,
+    /// Alt (Meta) held.
+    pub alt: bool,
+}
+
+impl Chord {
+    /// A key with no modifier.
+    pub const fn plain(key: Key) -> Chord {
+        Chord {
+            key,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    /// A key with Control.
+    pub const fn ctrl(key: Key) -> Chord {
+        Chord {
+            key,
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    /// A key with Alt.
+    pub const fn alt(key: Key) -> Chord {
+        Chord {
+            key,
+            ctrl: false,
+            alt: true,
+        }
+    }
+}
+
+impl fmt::Display for Chord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.key {
+            Key::Char(' ') => f.write_str("Space"),
+            Key::Char(c) => write!(f, "{c}"),
+            Key::Enter => f.write_str("Enter"),
+            Key::Esc => f.write_str("Esc"),
+            Key::Tab => f.write_str("Tab"),
+            Key::BackTab => f.write_str("Shift-Tab"),
+            Key::Up => f.write_str("Up"),
+            Key::Down => f.write_str("Down"),
+            Key::Home => f.write_str("Home"),
+            Key::End => f.write_str("End"),
+            Key::PageUp => f.write_str("PgUp"),
+            Key::PageDown => f.write_str("PgDn"),
+            Key::F(n) => write!(f, "F{n}"),
+            Key::Other => f.write_str("?"),
+        }
+    }
+}
+
+/// One row of the table: in these modes, this chord does this.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Where the binding is live.
+    pub modes: &'static [Mode],
+    /// The key.
+    pub chord: Chord,
+    /// What it does.
+    pub action: Action,
+    /// What the help says.
+    pub help: &'static str,
+    /// The hint bar's short word, for the few bindings it shows.
+    pub hint: Option<&'static str>,
+}
+
+use Key::*;
+use Mode::*;
+
+const ALL_MODES: &[Mode] = &[Normal, Entry, Palette, Switcher, Help, Confirm, Recovery];
+const LISTS: &[Mode] = &[Normal, Switcher, Help];
+
+const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
+    Binding {
+        modes,
+        chord,
+        action,
+        help,
+        hint: None,
+    }
+}
+
+const fn h(
+    modes: &'static [Mode],
+    chord: Chord,
+    action: Action,
+    help: &'static str,
+    hint: &'static str,
+) -> Binding {
+    Binding {
+        modes,
+        chord,
+        action,
+        help,
+        hint: Some(hint),
+    }
+}
+
+/// Every key binding. Earlier rows win when a mode has two rows for one chord, which
+/// the keymap test forbids.
+pub const KEYMAP: &[Binding] = &[
+    b(
+        ALL_MODES,
+        Chord::ctrl(Char('c')),
+        Action::ForceQuit,
+        "quit now",
+    ),
+    b(
+        ALL_MODES,
+        Chord::ctrl(Char('z')),
+        Action::Suspend,
+        "suspend (resume with fg)",
+    ),
+    // Panes.
+    h(
+        &[Normal],
+        Chord::plain(Char('i')),
+        Action::OpenEntry,
+        "write an entry",
+        "write",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Enter),
+        Action::OpenEntry,
+        "write an entry",
+    ),
+    h(
+        &[Normal],
+        Chord::plain(Char(':')),
+        Action::OpenPalette,
+        "command palette",
+        "command",
+    ),
+    h(
+        &[Normal],
+        Chord::plain(Char('s')),
+        Action::OpenSwitcher,
+        "switch incident",
+        "switch",
+    ),
+    b(&[Normal], Chord::plain(Tab), Action::FocusNext, "next pane"),
+    b(
+        &[Normal],
+        Chord::plain(BackTab),
+        Action::FocusPrev,
+        "previous pane",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Char('1')),
+        Action::FocusIncident,
+        "incident pane",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Char('2')),
+        Action::FocusRoster,
+        "roster pane",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Char('3')),
+        Action::FocusTimeline,
+        "timeline pane",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Char('4')),
+        Action::FocusTriage,
+        "triage pane",
+    ),
+    b(LISTS, Chord::plain(Char('k')), Action::Up, "up"),
+    b(LISTS, Chord::plain(Up), Action::Up, "up"),
+    b(LISTS, Chord::plain(Char('j')), Action::Down, "down"),
+    b(LISTS, Chord::plain(Down), Action::Down, "down"),
+    b(LISTS, Chord::plain(Char('g')), Action::Top, "first"),
+    b(LISTS, Chord::plain(Home), Action::Top, "first"),
+    b(
+        LISTS,
+        Chord::plain(Char('G')),
+        Action::Bottom,
+        "newest, and follow",
+    ),
+    b(
+        LISTS,
+        Chord::plain(End),
+        Action::Bottom,
+        "newest, and follow",
+    ),
+    b(LISTS, Chord::plain(PageUp), Action::PageUp, "page up"),
+    b(LISTS, Chord::plain(PageDown), Action::PageDown, "page down"),
+    b(
+        LISTS,
+        Chord::ctrl(Char('u')),
+        Action::HalfPageUp,
+        "half page up",
+    ),
+    b(
+        LISTS,
+        Chord::ctrl(Char('d')),
+        Action::HalfPageDown,
+        "half page down",
+    ),
+    b(
+        &[Normal],
+        Chord::plain(Char('D')),
+        Action::LoadDemo,
+        "load the sample incidents (empty database)",
+    ),
+    h(
+        &[Normal],
+        Chord::plain(Char('?')),
+        Action::ToggleHelp,
+        "help",
+        "help",
+    ),
+    b(
+        &[Normal, Help],
+        Chord::plain(F(1)),
+        Action::ToggleHelp,
+        "help",
+    ),
+    h(
+        &[Normal],
+        Chord::plain(Char('q')),
+        Action::Quit,
+        "quit (asks while an incident is open)",
+        "quit",
+    ),
+    // Entry box.
+    h(
+        &[Entry],
+        Chord::plain(Enter),
+        Action::Submit,
+        "commit the entry",
+        "commit",
+    ),
+    h(
+        &[Entry],
+        Chord::alt(Enter),
+        Action::Newline,
+        "new line",
+        "new line",
+    ),
+    b(
+        &[Entry],
+        Chord::ctrl(Char('j')),
+        Action::Newline,
+        "new line",
+    ),
+    h(
+        &[Entry],
+        Chord::plain(Tab),
+        Action::CycleKind,
+        "change the kind (or type /d /a /h /s /x /c /! first)",
+        "kind",
+    ),
+    h(
+        &[Entry],
+        Chord::plain(Esc),
+        Action::Close,
+        "leave the box; the draft is kept",
+        "leave",
+    ),
+    // Palette.
+    h(
+        &[Palette],
+        Chord::plain(Enter),
+        Action::Submit,
+        "run the command",
+        "run",
+    ),
+    h(
+        &[Palette],
+        Chord::plain(Tab),
+        Action::Complete,
+        "complete the command",
+        "complete",
+    ),
+    b(
+        &[Palette],
+        Chord::plain(Up),
+        Action::Up,
+        "previous suggestion",
+    ),
+    b(
+        &[Palette],
+        Chord::plain(Down),
+        Action::Down,
+        "next suggestion",
+    ),
+    h(
+        &[Palette],
+        Chord::plain(Esc),
+        Action::Close,
+        "close",
+        "close",
+    ),
+    // Switcher.
+    h(
+        &[Switcher],
+        Chord::plain(Enter),
+        Action::Submit,
+        "show this incident",
+        "show",
+    ),
+    h(
+        &[Switcher],
+        Chord::plain(Esc),
+        Action::Close,
+        "close",
+        "close",
+    ),
+    b(&[Switcher], Chord::plain(Char('q')), Action::Close, "close"),
+    // Help.
+    h(
+        &[Help],
+        Chord::plain(Esc),
+        Action::Close,
+        "close the help",
+        "close",
+    ),
+    b(
+        &[Help],
+        Chord::plain(Char('?')),
+        Action::Close,
+        "close the help",
+    ),
+    b(
+        &[Help],
+        Chord::plain(Char('q')),
+        Action::Close,
+        "close the help",
+    ),
+    // Questions.
+    h(
+        &[Confirm],
+        Chord::plain(Char('y')),
+        Action::Confirm,
+        "yes",
+        "yes",
+    ),
+    h(
+        &[Confirm],
+        Chord::plain(Char('n')),
+        Action::Cancel,
+        "no",
+        "no",
+    ),
+    b(&[Confirm], Chord::plain(Esc), Action::Cancel, "no"),
+    // Recovered draft.
+    h(
+        &[Recovery],
+        Chord::plain(Enter),
+        Action::Confirm,
+        "put the draft back in the entry box",
+        "restore",
+    ),
+    h(
+        &[Recovery],
+        Chord::plain(Char('x')),
+        Action::Discard,
+        "throw the draft away",
+        "discard",
+    ),
+    b(
+        &[Recovery],
+        Chord::plain(Esc),
+        Action::Close,
+        "put the draft back (as Enter does)",
+    ),
+];
+
+/// What a chord does in a mode, if anything.
+pub fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
+    KEYMAP
+        .iter()
+        .find(|b| b.chord == chord && b.modes.contains(&mode))
+        .map(|b| b.action)
+}
+
+/// The bindings the hint bar shows in a mode, in table order.
+pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter(move |b| b.modes.contains(&mode))
+        .filter_map(|b| b.hint.map(|hint| (b.chord, hint)))
+}
+
+/// Every binding live in a mode, with chords that do the same thing grouped:
+/// `(["j", "Down"], "down")`.
+pub fn help_rows(mode: Mode) -> Vec<(Vec<Chord>, &'static str)> {
+    let mut rows: Vec<(Vec<Chord>, &'static str, Action)> = Vec::new();
+    for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+        match rows
+            .iter_mut()
+            .find(|(_, help, action)| *action == b.action && *help == b.help)
+        {
+            Some(row) => row.0.push(b.chord),
+            None => rows.push((vec![b.chord], b.help, b.action)),
+        }
+    }
+    rows.into_iter()
+        .map(|(chords, help, _)| (chords, help))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn no_two_actions_share_a_chord_in_one_mode() {
+        for mode in Mode::ALL {
+            let mut seen: HashMap<Chord, Action> = HashMap::new();
+            for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+                if let Some(other) = seen.insert(b.chord, b.action) {
+                    panic!(
+                        "{mode:?}: {} is bound to both {other:?} and {:?}",
+                        b.chord, b.action
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_binding_is_described_and_every_mode_can_be_left() {
+        for b in KEYMAP {
+            assert!(
+                !b.help.trim().is_empty(),
+                "{:?} has no description",
+                b.action
+            );
+            assert!(!b.modes.is_empty());
+        }
+        for mode in Mode::ALL {
+            let leaves = KEYMAP.iter().any(|b| {
+                b.modes.contains(&mode)
+                    && matches!(
+                        b.action,
+                        Action::Close | Action::Cancel | Action::Quit | Action::ForceQuit
+                    )
+            });
+            assert!(leaves, "{mode:?} has no way out");
+            if mode != Mode::Normal {
+                assert!(hints(mode).count() > 0, "{mode:?} shows no hints");
+            }
+        }
+    }
+
+    #[test]
+    fn the_conventions_users_bring_hold() {
+        let n = |c| lookup(Mode::Normal, c);
+        assert_eq!(n(Chord::plain(Char('?'))), Some(Action::ToggleHelp));
+        assert_eq!(n(Chord::plain(F(1))), Some(Action::ToggleHelp));
+        assert_eq!(n(Chord::plain(Char(':'))), Some(Action::OpenPalette));
+        assert_eq!(n(Chord::plain(Char('q'))), Some(Action::Quit));
+        assert_eq!(n(Chord::plain(Tab)), Some(Action::FocusNext));
+        assert_eq!(n(Chord::ctrl(Char('d'))), Some(Action::HalfPageDown));
+        for mode in Mode::ALL {
+            assert_eq!(
+                lookup(mode, Chord::ctrl(Char('c'))),
+                Some(Action::ForceQuit),
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            lookup(Mode::Entry, Chord::plain(Char('q'))),
+            None,
+            "q is typed in the box"
+        );
+        assert_eq!(lookup(Mode::Entry, Chord::plain(Esc)), Some(Action::Close));
+    }
+
+    #[test]
+    fn help_groups_chords_that_do_the_same() {
+        let rows = help_rows(Mode::Normal);
+        let down = rows.iter().find(|(_, help)| *help == "down").unwrap();
+        let names: Vec<String> = down.0.iter().map(|c| c.to_string()).collect();
+        assert_eq!(names, ["j", "Down"]);
+    }
+}

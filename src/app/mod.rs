@@ -1,0 +1,167 @@
+//! The application: state, keys to actions, and `update`. No I/O here: `update`
+//! returns effects for the edge to carry out, so all of it runs in plain tests.
+
+mod action;
+mod commands;
+mod entry;
+mod keymap;
+mod msg;
+mod overlay;
+pub mod palette;
+mod update;
+mod view;
+
+use std::collections::HashMap;
+
+use ulid::Ulid;
+
+use crate::domain::{Event, IncidentState, Timestamp};
+
+pub use action::{Action, Mode, Pane};
+pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
+pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
+pub use msg::{Effect, Msg, Purpose};
+pub use overlay::Overlay;
+pub use update::update;
+pub use view::TimelineView;
+
+/// How times are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zone {
+    /// The machine's local time.
+    #[default]
+    Local,
+    /// UTC (tests, and people who prefer it).
+    Utc,
+}
+
+impl Zone {
+    /// Formats a time with a chrono format string in this zone.
+    pub fn format(self, t: Timestamp, fmt: &str) -> String {
+        match self {
+            Zone::Local => t.with_timezone(&chrono::Local).format(fmt).to_string(),
+            Zone::Utc => t.format(fmt).to_string(),
+        }
+    }
+}
+
+/// Everything the console shows and remembers.
+pub struct App {
+    /// Every incident, folded.
+    pub incidents: HashMap<Ulid, IncidentState>,
+    /// The incident on screen.
+    pub shown: Option<Ulid>,
+    /// The focused pane.
+    pub focus: Pane,
+    /// Overlays, bottom first; the last one has the keys.
+    pub overlays: Vec<Overlay>,
+    /// The entry box.
+    pub entry: EntryBox,
+    /// The timeline's scroll position.
+    pub timeline: TimelineView,
+    /// The roster's scroll offset.
+    pub roster_offset: usize,
+    /// Who is using this console.
+    pub me: String,
+    /// The database, as the header names it.
+    pub db_label: String,
+    /// Whether the database is read-only here.
+    pub read_only: bool,
+    /// The theme's name, as the header and `:theme` name it.
+    pub theme_name: String,
+    /// The time the clocks and countdowns use.
+    pub now: Timestamp,
+    /// How times are shown.
+    pub zone: Zone,
+    /// A one-line message for the user, shown until the next key.
+    pub notice: Option<String>,
+    /// Whether the first read of the store has finished.
+    pub loaded: bool,
+}
+
+impl App {
+    /// A console for `me` on a database called `db_label`.
+    pub fn new(me: &str, db_label: &str, read_only: bool, now: Timestamp) -> App {
+        App {
+            incidents: HashMap::new(),
+            shown: None,
+            focus: Pane::Timeline,
+            overlays: Vec::new(),
+            entry: EntryBox::default(),
+            timeline: TimelineView::default(),
+            roster_offset: 0,
+            me: me.to_string(),
+            db_label: db_label.to_string(),
+            read_only,
+            theme_name: "dark".into(),
+            now,
+            zone: Zone::Local,
+            notice: None,
+            loaded: false,
+        }
+    }
+
+    /// The keys that are live now.
+    pub fn mode(&self) -> Mode {
+        match self.overlays.last() {
+            Some(overlay) => overlay.mode(),
+            None if self.entry.open => Mode::Entry,
+            None => Mode::Normal,
+        }
+    }
+
+    /// The incident on screen, folded.
+    pub fn incident(&self) -> Option<&IncidentState> {
+        self.shown.and_then(|id| self.incidents.get(&id))
+    }
+
+    /// Incidents for the switcher: open ones first, newest first within each group.
+    pub fn incident_list(&self) -> Vec<&IncidentState> {
+        let mut list: Vec<&IncidentState> = self
+            .incidents
+            .values()
+            .filter(|i| i.opened.is_some())
+            .collect();
+        list.sort_by_key(|i| {
+            (
+                !i.is_open(),
+                std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
+                i.id,
+            )
+        });
+        list
+    }
+
+    /// Folds events from the store (or a commit) into their incidents.
+    pub fn absorb(&mut self, events: Vec<Event>) {
+        let mut by_incident: HashMap<Ulid, Vec<Event>> = HashMap::new();
+        for event in events {
+            by_incident.entry(event.incident).or_default().push(event);
+        }
+        for (id, batch) in by_incident {
+            self.incidents
+                .entry(id)
+                .or_insert_with(|| IncidentState::empty(id))
+                .apply_all(batch);
+        }
+        if self.shown.is_none() && self.loaded {
+            self.shown = self.incident_list().first().map(|i| i.id);
+        }
+    }
+
+    /// Shows another incident, from its newest entry.
+    pub fn show(&mut self, id: Ulid) {
+        if self.shown != Some(id) {
+            self.shown = Some(id);
+            self.timeline = TimelineView::default();
+            self.roster_offset = 0;
+        }
+    }
+
+    /// Whether any incident is still open, so quitting should ask first.
+    pub fn has_open_incident(&self) -> bool {
+        self.incidents
+            .values()
+            .any(|i| i.opened.is_some() && i.is_open())
+    }
+}

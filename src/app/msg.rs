@@ -1,0 +1,77 @@
+//! Messages into `update`, and the effects it asks the edge to carry out.
+
+use tui_textarea::Input;
+
+use super::action::Action;
+use super::entry::Draft;
+use crate::domain::{Event, Timestamp};
+use crate::store::NewEvent;
+
+/// Something that happened: a key's action, typed text, or news from the store.
+pub enum Msg {
+    /// A bound key's action.
+    Action(Action),
+    /// A key typed into the entry box or palette.
+    Type(Input),
+    /// Text pasted into the terminal.
+    Paste(String),
+    /// Events read from the store (the first batch is everything).
+    Events(Vec<Event>),
+    /// The first read of the store is done.
+    Loaded,
+    /// A write committed.
+    Committed {
+        /// What the write was for.
+        purpose: Purpose,
+        /// The events as stored.
+        events: Vec<Event>,
+    },
+    /// A write failed; nothing was written.
+    Failed {
+        /// What the write was for.
+        purpose: Purpose,
+        /// Why, in words.
+        error: String,
+    },
+    /// The clock moved on (countdowns).
+    Tick(Timestamp),
+    /// A draft was found from an earlier session.
+    DraftFound(Draft),
+    /// A theme was chosen and loaded, or failed to load.
+    ThemeChanged(Result<String, String>),
+}
+
+/// Why a write was made, so its outcome lands in the right place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The entry box's text.
+    Entry,
+    /// A palette command.
+    Command,
+    /// Opening an incident; switch to it once committed.
+    Declare,
+    /// The sample incidents.
+    Demo,
+}
+
+/// Work `update` hands to the edge, which does the I/O.
+#[derive(Debug)]
+pub enum Effect {
+    /// Append events in one transaction.
+    Append {
+        /// What the write is for.
+        purpose: Purpose,
+        /// The events.
+        drafts: Vec<NewEvent>,
+    },
+    /// Load the sample incidents.
+    LoadDemo,
+    /// Save the draft (or remove it when `None`).
+    SaveDraft(Option<Draft>),
+    /// Load and use a theme by name or path.
+    SetTheme(String),
+    /// Stop the process until resumed.
+    Suspend,
+    /// Leave.
+    Quit,
+}

@@ -1,0 +1,55 @@
+//! Overlays stack over the panes; the top one gets the keys.
+
+use tui_textarea::TextArea;
+
+use super::action::Mode;
+use super::entry::Draft;
+
+/// One overlay.
+pub enum Overlay {
+    /// The key help, scrolled by `scroll` lines.
+    Help {
+        /// Lines scrolled.
+        scroll: usize,
+    },
+    /// The command palette.
+    Palette {
+        /// The command being typed (boxed: a text area is large, the stack is not).
+        input: Box<TextArea<'static>>,
+        /// The highlighted suggestion.
+        selected: usize,
+        /// Why the last command failed.
+        error: Option<String>,
+    },
+    /// The incident list.
+    Switcher {
+        /// The highlighted incident's position in the list.
+        selected: usize,
+    },
+    /// "Quit while an incident is open?"
+    ConfirmQuit,
+    /// A draft from an earlier session.
+    Recovery(Draft),
+}
+
+impl Overlay {
+    /// The keys this overlay takes.
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Palette { .. } => Mode::Palette,
+            Overlay::Switcher { .. } => Mode::Switcher,
+            Overlay::ConfirmQuit => Mode::Confirm,
+            Overlay::Recovery(_) => Mode::Recovery,
+        }
+    }
+
+    /// A fresh palette.
+    pub fn palette() -> Overlay {
+        Overlay::Palette {
+            input: Box::default(),
+            selected: 0,
+            error: None,
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The command palette: a small command language typed after `:`.
+
+use crate::domain::{Body, Severity, Status};
+
+/// One palette command, as the suggestions and the help show it.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    /// What is typed.
+    pub name: &'static str,
+    /// Its arguments.
+    pub usage: &'static str,
+    /// What it does.
+    pub help: &'static str,
+}
+
+/// Every palette command.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "declare",
+        usage: "[P1-P5] TITLE",
+        help: "open an incident (in triage unless a severity is given)",
+    },
+    CommandSpec {
+        name: "severity",
+        usage: "P1-P5 [REASON]",
+        help: "set the severity; P3 or worse declares an incident in triage",
+    },
+    CommandSpec {
+        name: "status",
+        usage: "STATUS [REASON]",
+        help: "move to investigating, identified, monitoring, resolved or closed",
+    },
+    CommandSpec {
+        name: "claim",
+        usage: "",
+        help: "take command while nobody holds it",
+    },
+    CommandSpec {
+        name: "handoff",
+        usage: "NAME",
+        help: "hand command to NAME (commander only)",
+    },
+    CommandSpec {
+        name: "confirm",
+        usage: "",
+        help: "confirm command, settling a conflicting claim (commander only)",
+    },
+    CommandSpec {
+        name: "page",
+        usage: "NAME [VIA]",
+        help: "page a responder",
+    },
+    CommandSpec {
+        name: "resolve",
+        usage: "CODE SUMMARY",
+        help: "resolve the incident with a resolution code",
+    },
+    CommandSpec {
+        name: "switch",
+        usage: "[ID]",
+        help: "show another incident",
+    },
+    CommandSpec {
+        name: "theme",
+        usage: "NAME|PATH",
+        help: "use another theme (dark, light, high-contrast, mono)",
+    },
+    CommandSpec {
+        name: "demo",
+        usage: "",
+        help: "load the sample incidents",
+    },
+    CommandSpec {
+        name: "help",
+        usage: "",
+        help: "show the help",
+    },
+    CommandSpec {
+        name: "quit",
+        usage: "",
+        help: "quit",
+    },
+];
+
+/// Commands whose name starts with what is typed before the first space.
+pub fn suggestions(input: &str) -> Vec<&'static CommandSpec> {
+    let word = input.split_whitespace().next().unwrap_or("");
+    COMMANDS
+        .iter()
+        .filter(|c| c.name.starts_with(&word.to_ascii_lowercase()))
+        .collect()
+}
+
+/// What a command line asks for, before it is checked against the incident.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open an incident.
+    Declare {
+        /// The title.
+        title: String,
+        /// The severity, if given.
+        severity: Option<Severity>,
+    },
+    /// Log an event on the shown incident.
+    Log(Body),
+    /// Set the severity (and declare if it meets the threshold).
+    Severity {
+        /// The new severity.
+        severity: Severity,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Claim command for the user.
+    Claim,
+    /// Hand command to someone.
+    Handoff(String),
+    /// Confirm command.
+    Confirm,
+    /// Show the switcher, or an incident by id.
+    Switch(Option<String>),
+    /// Change theme.
+    Theme(String),
+    /// Load the sample.
+    Demo,
+    /// Show the help.
+    Help,
+    /// Quit.
+    Quit,
+}
+
+fn rest(words: &[&str]) -> Option<String> {
+    let text = words.join(" ");
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Parses a command line; the error says what was expected.
+pub fn parse(line: &str) -> Result<Command, String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some((&name, args)) = words.split_first() else {
+        return Err(
+            "type a command: declare, severity, claim, handoff, page, resolve, switch, theme"
+                .into(),
+        );
+    };
+    let matches = suggestions(name);
+    let spec = match matches.as_slice() {
+        [one] => one,
+        _ => match COMMANDS
+            .iter()
+            .find(|c| c.name == name.to_ascii_lowercase())
+        {
+            Some(exact) => exact,
+            None if matches.is_empty() => {
+                return Err(format!("no command '{name}': Tab shows the commands"));
+            }
+            None => {
+                let names: Vec<&str> = matches.iter().map(|c| c.name).collect();
+                return Err(format!("'{name}' could be {}", names.join(" or ")));
+            }
+        },
+    };
+    let usage = || format!("usage: {} {}", spec.name, spec.usage);
+    match spec.name {
+        "declare" => {
+            let (severity, title_words) = match args.first().map(|w| w.parse::<Severity>()) {
+                Some(Ok(severity)) if args.len() > 1 => (Some(severity), &args[1..]),
+                _ => (None, args),
+            };
+            let title = rest(title_words).ok_or_else(usage)?;
+            Ok(Command::Declare { title, severity })
+        }
+        "severity" => {
+            let severity = args
+                .first()
+                .ok_or_else(usage)?
+                .parse::<Severity>()
+                .map_err(|e| e.to_string())?;
+            Ok(Command::Severity {
+                severity,
+                reason: rest(&args[1..]),
+            })
+        }
+        "status" => {
+            let status = args
+                .first()
+                .ok_or_else(usage)?
+                .parse::<Status>()
+                .map_err(|e| e.to_string())?;
+            Ok(Command::Log(Body::StatusChanged {
+                status,
+                reason: rest(&args[1..]),
+            }))
+        }
+        "claim" => Ok(Command::Claim),
+        "handoff" => Ok(Command::Handoff(rest(args).ok_or_else(usage)?)),
+        "confirm" => Ok(Command::Confirm),
+        "page" => {
+            let person = args.first().ok_or_else(usage)?.to_string();
+            Ok(Command::Log(Body::ResponderPaged {
+                person,
+                via: rest(&args[1..]),
+            }))
+        }
+        "resolve" => {
+            let code = args.first().ok_or_else(usage)?.to_string();
+            let summary = rest(&args[1..]).ok_or_else(usage)?;
+            Ok(Command::Log(Body::Resolution { code, summary }))
+        }
+        "switch" => Ok(Command::Switch(rest(args))),
+        "theme" => Ok(Command::Theme(rest(args).ok_or_else(usage)?)),
+        "demo" => Ok(Command::Demo),
+        "help" => Ok(Command::Help),
+        _ => Ok(Command::Quit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands_and_explains_mistakes() {
+        assert_eq!(
+            parse("declare P2 Checkout down"),
+            Ok(Command::Declare {
+                title: "Checkout down".into(),
+                severity: Some(Severity::P2)
+            })
+        );
+        assert_eq!(
+            parse("declare P2"),
+            Ok(Command::Declare {
+                title: "P2".into(),
+                severity: None
+            }),
+            "a lone word is a title"
+        );
+        assert_eq!(
+            parse("sev p1 data leak"),
+            Ok(Command::Severity {
+                severity: Severity::P1,
+                reason: Some("data leak".into())
+            })
+        );
+        assert_eq!(parse("handoff priya"), Ok(Command::Handoff("priya".into())));
+        assert!(matches!(
+            parse("page chen phone"),
+            Ok(Command::Log(Body::ResponderPaged { .. }))
+        ));
+        assert!(
+            parse("resolve rollback")
+                .unwrap_err()
+                .contains("usage: resolve CODE SUMMARY")
+        );
+        assert!(parse("severity P9").unwrap_err().contains("P9"));
+        assert!(parse("frobnicate").unwrap_err().contains("no command"));
+        assert!(parse("s").unwrap_err().contains("could be"));
+        assert_eq!(
+            parse("status resolved fixed"),
+            Ok(Command::Log(Body::StatusChanged {
+                status: Status::Resolved,
+                reason: Some("fixed".into())
+            }))
+        );
+        assert_eq!(suggestions("").len(), COMMANDS.len());
+        assert_eq!(suggestions("the")[0].name, "theme");
+    }
+}

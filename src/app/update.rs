@@ -1,0 +1,458 @@
+//! `update`: the one place state changes. No I/O: it returns effects.
+
+use tui_textarea::{Input, Key as TextKey};
+
+use super::action::{Action, Mode, Pane};
+use super::commands;
+use super::entry::{Pending, split_prefix};
+use super::msg::{Effect, Msg, Purpose};
+use super::overlay::Overlay;
+use super::{App, palette};
+use crate::store::NewEvent;
+
+/// Applies one message to the app and returns the effects to carry out.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(action) => {
+            app.notice = None;
+            act(app, action)
+        }
+        Msg::Type(input) => type_text(app, input),
+        Msg::Paste(text) => paste(app, &text),
+        Msg::Events(events) => {
+            app.absorb(events);
+            Vec::new()
+        }
+        Msg::Loaded => {
+            app.loaded = true;
+            if app.shown.is_none() {
+                app.shown = app.incident_list().first().map(|i| i.id);
+            }
+            Vec::new()
+        }
+        Msg::Committed { purpose, events } => committed(app, purpose, events),
+        Msg::Failed { purpose, error } => failed(app, purpose, error),
+        Msg::Tick(now) => {
+            app.now = now;
+            Vec::new()
+        }
+        Msg::DraftFound(draft) => {
+            app.overlays.push(Overlay::Recovery(draft));
+            Vec::new()
+        }
+        Msg::ThemeChanged(Ok(name)) => {
+            app.notice = Some(format!("theme: {name}"));
+            app.theme_name = name;
+            Vec::new()
+        }
+        Msg::ThemeChanged(Err(error)) => {
+            app.notice = Some(error);
+            Vec::new()
+        }
+    }
+}
+
+fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::ForceQuit => return vec![Effect::Quit],
+        Action::Suspend => return vec![Effect::Suspend],
+        _ => {}
+    }
+    match app.mode() {
+        Mode::Normal => normal(app, action),
+        Mode::Entry => entry(app, action),
+        Mode::Palette => palette_action(app, action),
+        Mode::Switcher => switcher(app, action),
+        Mode::Help => {
+            if let Some(Overlay::Help { scroll }) = app.overlays.last_mut() {
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll += 1,
+                    Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown | Action::HalfPageDown => *scroll += 10,
+                    Action::Top => *scroll = 0,
+                    Action::Close | Action::ToggleHelp => {
+                        app.overlays.pop();
+                    }
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
+        Mode::Confirm => match action {
+            Action::Confirm => vec![Effect::Quit],
+            Action::Cancel => {
+                app.overlays.pop();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Mode::Recovery => recovery(app, action),
+    }
+}
+
+/// Asks before quitting while an incident is open.
+pub(super) fn quit(app: &mut App) -> Vec<Effect> {
+    if app.has_open_incident() {
+        app.overlays.push(Overlay::ConfirmQuit);
+        Vec::new()
+    } else {
+        vec![Effect::Quit]
+    }
+}
+
+fn normal(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return quit(app),
+        Action::ToggleHelp => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Action::FocusNext => app.focus = app.focus.cycle(1),
+        Action::FocusPrev => app.focus = app.focus.cycle(Pane::ALL.len() - 1),
+        Action::FocusIncident => app.focus = Pane::Incident,
+        Action::FocusRoster => app.focus = Pane::Roster,
+        Action::FocusTimeline => app.focus = Pane::Timeline,
+        Action::FocusTriage => app.focus = Pane::Triage,
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::HalfPageUp
+        | Action::HalfPageDown => scroll(app, action),
+        Action::OpenEntry => {
+            if app.read_only {
+                app.notice = Some("read-only database: entries cannot be written here".into());
+            } else {
+                app.entry.open = true;
+                app.focus = Pane::Timeline;
+            }
+        }
+        Action::OpenPalette => app.overlays.push(Overlay::palette()),
+        Action::OpenSwitcher => open_switcher(app),
+        Action::LoadDemo => {
+            if app.incidents.is_empty() {
+                return vec![Effect::LoadDemo];
+            }
+            app.notice = Some(
+                "the sample loads with D only into an empty database; :demo adds it anyway".into(),
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn scroll(app: &mut App, action: Action) {
+    if app.focus == Pane::Roster {
+        app.roster_offset = match action {
+            Action::Up => app.roster_offset.saturating_sub(1),
+            Action::Down => app.roster_offset + 1,
+            Action::Top => 0,
+            Action::PageUp | Action::HalfPageUp => app.roster_offset.saturating_sub(5),
+            Action::PageDown | Action::HalfPageDown => app.roster_offset + 5,
+            _ => app.roster_offset,
+        };
+        return;
+    }
+    app.focus = Pane::Timeline;
+    let Some(state) = app.shown.and_then(|id| app.incidents.get(&id)) else {
+        return;
+    };
+    let view = &mut app.timeline;
+    let page = view.page_len();
+    match action {
+        Action::Up => view.move_by(state, -1),
+        Action::Down => view.move_by(state, 1),
+        Action::Top => view.top(state),
+        Action::Bottom => view.follow(),
+        Action::PageUp => view.move_by(state, -page),
+        Action::PageDown => view.move_by(state, page),
+        Action::HalfPageUp => view.move_by(state, -(page / 2).max(1)),
+        Action::HalfPageDown => view.move_by(state, (page / 2).max(1)),
+        _ => {}
+    }
+}
+
+fn save_draft(app: &App) -> Effect {
+    Effect::SaveDraft(app.entry.draft(app.shown))
+}
+
+fn entry(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Close => app.entry.open = false,
+        Action::Newline => {
+            app.entry.textarea.insert_newline();
+            return vec![save_draft(app)];
+        }
+        Action::CycleKind => {
+            let text = app.entry.text();
+            match split_prefix(&text) {
+                Some((kind, rest)) => {
+                    let rest = rest.to_string();
+                    app.entry.kind = kind.next();
+                    app.entry.set_text(&rest);
+                }
+                None => app.entry.kind = app.entry.kind.next(),
+            }
+            return vec![save_draft(app)];
+        }
+        Action::Submit => return submit(app),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn submit(app: &mut App) -> Vec<Effect> {
+    if app.entry.pending.is_some() {
+        app.entry.error =
+            Some("still sending the last entry; press Enter again in a moment".into());
+        return Vec::new();
+    }
+    let text = app.entry.text();
+    let (kind, body) = match split_prefix(&text) {
+        Some((kind, rest)) => (kind, rest.to_string()),
+        None => (app.entry.kind, text.clone()),
+    };
+    if body.trim().is_empty() {
+        app.entry.error = Some("nothing to commit yet".into());
+        return Vec::new();
+    }
+    let Some(incident) = app.shown else {
+        app.entry.error =
+            Some("no incident to log to: declare one first with :declare TITLE".into());
+        return Vec::new();
+    };
+    if app.read_only {
+        app.entry.error = Some("read-only database: entries cannot be written here".into());
+        return Vec::new();
+    }
+    app.entry.error = None;
+    app.entry.pending = Some(Pending { kind, text });
+    app.entry.set_text("");
+    let draft = NewEvent {
+        incident: Some(incident),
+        author: app.me.clone(),
+        at: None,
+        body: kind.body(body.trim_end().to_string()),
+    };
+    vec![
+        save_draft(app),
+        Effect::Append {
+            purpose: Purpose::Entry,
+            drafts: vec![draft],
+        },
+    ]
+}
+
+fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
+    app.notice = None;
+    // Enter-like control keys never reach the text: Enter and Ctrl-J are bound.
+    let newline_key = input.key == TextKey::Enter
+        || (input.ctrl && matches!(input.key, TextKey::Char('m' | 'j')));
+    match app.overlays.last_mut() {
+        Some(Overlay::Palette {
+            input: line,
+            selected,
+            error,
+        }) => {
+            if !newline_key && line.input(input) {
+                *selected = 0;
+                *error = None;
+            }
+            Vec::new()
+        }
+        None if app.entry.open && !newline_key => {
+            if app.entry.textarea.input(input) {
+                vec![save_draft(app)]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    match app.overlays.last_mut() {
+        Some(Overlay::Palette { input, .. }) => {
+            input.insert_str(text.replace(['\r', '\n'], " "));
+            Vec::new()
+        }
+        None if app.entry.open => {
+            app.entry
+                .textarea
+                .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+            vec![save_draft(app)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Palette {
+        input,
+        selected,
+        error,
+    }) = app.overlays.last_mut()
+    else {
+        return Vec::new();
+    };
+    let line = input.lines().join(" ");
+    let count = palette::suggestions(&line).len();
+    match action {
+        Action::Close => {
+            app.overlays.pop();
+        }
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
+        Action::Complete => {
+            if let Some(spec) = palette::suggestions(&line).get(*selected) {
+                let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+                let completed = format!("{} {}", spec.name, args.join(" "));
+                **input = tui_textarea::TextArea::new(vec![completed.trim_end().to_string() + " "]);
+                input.move_cursor(tui_textarea::CursorMove::End);
+                *error = None;
+            }
+        }
+        Action::Submit => match palette::parse(&line) {
+            Ok(command) => {
+                app.overlays.pop();
+                return commands::run(app, command);
+            }
+            Err(message) => *error = Some(message),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn open_switcher(app: &mut App) {
+    let list = app.incident_list();
+    if list.is_empty() {
+        app.notice = Some("no incidents yet: :declare TITLE opens one".into());
+        return;
+    }
+    let selected = list
+        .iter()
+        .position(|i| Some(i.id) == app.shown)
+        .unwrap_or(0);
+    app.overlays.push(Overlay::Switcher { selected });
+}
+
+fn switcher(app: &mut App, action: Action) -> Vec<Effect> {
+    let ids: Vec<_> = app.incident_list().iter().map(|i| i.id).collect();
+    let Some(Overlay::Switcher { selected }) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let last = ids.len().saturating_sub(1);
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::Top => *selected = 0,
+        Action::Bottom => *selected = last,
+        Action::PageUp | Action::HalfPageUp => *selected = selected.saturating_sub(5),
+        Action::PageDown | Action::HalfPageDown => *selected = (*selected + 5).min(last),
+        Action::Submit => {
+            let pick = ids.get(*selected).copied();
+            app.overlays.pop();
+            if let Some(id) = pick {
+                app.show(id);
+            }
+        }
+        Action::Close => {
+            app.overlays.pop();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Recovery(draft)) = app.overlays.last() else {
+        return Vec::new();
+    };
+    let draft = draft.clone();
+    match action {
+        // Leaving the question restores too: nothing is lost unless asked.
+        Action::Confirm | Action::Close => {
+            app.overlays.pop();
+            if let Some(id) = draft.incident.filter(|id| app.incidents.contains_key(id)) {
+                app.show(id);
+            }
+            let current = app.entry.text();
+            let text = if current.trim().is_empty() {
+                draft.text
+            } else {
+                format!("{}\n{current}", draft.text)
+            };
+            app.entry.set_text(&text);
+            if split_prefix(&text).is_none() {
+                app.entry.kind = draft.kind;
+            }
+            app.entry.open = !app.read_only;
+            app.notice = Some("draft restored: Enter commits it".into());
+            vec![save_draft(app)]
+        }
+        Action::Discard => {
+            app.overlays.pop();
+            app.notice = Some("draft thrown away".into());
+            vec![save_draft(app)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>) -> Vec<Effect> {
+    let first = events.first().map(|e| e.incident);
+    app.absorb(events);
+    match purpose {
+        Purpose::Entry => {
+            app.entry.pending = None;
+            app.entry.error = None;
+            vec![save_draft(app)]
+        }
+        Purpose::Declare => {
+            if let Some(id) = first {
+                app.show(id);
+            }
+            app.notice = Some("incident opened".into());
+            Vec::new()
+        }
+        Purpose::Demo => {
+            app.shown = None;
+            app.shown = app.incident_list().first().map(|i| i.id);
+            app.timeline = Default::default();
+            app.notice = Some("sample incidents loaded".into());
+            Vec::new()
+        }
+        Purpose::Command => Vec::new(),
+    }
+}
+
+fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
+    match purpose {
+        Purpose::Entry => {
+            if let Some(pending) = app.entry.pending.take() {
+                let typed = app.entry.text();
+                let text = if typed.trim().is_empty() {
+                    pending.text
+                } else {
+                    format!("{}\n{typed}", pending.text)
+                };
+                app.entry.set_text(&text);
+                if split_prefix(&text).is_none() {
+                    app.entry.kind = pending.kind;
+                }
+            }
+            app.entry.open = true;
+            app.entry.error = Some(format!(
+                "not logged: {error}. Your text is still here; Enter tries again"
+            ));
+            vec![save_draft(app)]
+        }
+        _ => {
+            app.notice = Some(format!("not done: {error}"));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The console's edge: the terminal, the store threads, signals, and the loop that
+//! feeds `update` and draws. Everything here is I/O; the decisions live in `app`.
+
+mod draft;
+mod keys;
+mod storage;
+mod terminal;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+pub use draft::DraftFile;
+pub use keys::{chord, to_msg};
+
+use crate::app::{App, Effect, Msg, update};
+use crate::store::{Access, OpenOptions, Store};
+use crate::ui::{self, Theme};
+use storage::{Storage, WriteRequest};
+
+/// How the console was asked to start.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The database file.
+    pub db: PathBuf,
+    /// Whether the database path is the default one (its directory may be created).
+    pub default_db: bool,
+    /// Who is writing.
+    pub author: String,
+    /// The theme's name or path.
+    pub theme: Theme,
+    /// The incident to show first, by id.
+    pub incident: Option<String>,
+}
+
+/// How often countdowns move on.
+const TICK: Duration = Duration::from_secs(1);
+
+/// Runs the console until the user quits or a signal ends it.
+pub fn run(opts: Options) -> Result<()> {
+    // Open (and create) the database before touching the terminal, so a refusal is a
+    // plain one-line error on a normal screen.
+    let open = OpenOptions {
+        access: Access::Prefer,
+        create: true,
+        create_dirs: opts.default_db,
+    };
+    let read_only = Store::open(&opts.db, open)?.is_read_only();
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the console's runtime")?;
+    runtime.block_on(console(opts, read_only))
+}
+
+fn init_logging() {
+    let Some(dirs) = directories::BaseDirs::new() else {
+        return;
+    };
+    let dir = dirs.state_dir().unwrap_or(dirs.data_dir()).join("warroom");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("warroom.log"))
+    else {
+        return;
+    };
+    let filter = std::env::var("WARROOM_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
+        .try_init();
+}
+
+async fn console(opts: Options, read_only: bool) -> Result<()> {
+    let (news_tx, mut news) = mpsc::unbounded_channel::<Msg>();
+    let storage =
+        Storage::start(&opts.db, news_tx.clone()).context("cannot start the store threads")?;
+    let drafts = DraftFile::for_database(&opts.db, &opts.author);
+    let mut app = App::new(
+        &opts.author,
+        &opts.db.display().to_string(),
+        read_only,
+        crate::store::system_clock()(),
+    );
+    app.theme_name = opts.theme.name.clone();
+    let mut theme = opts.theme.clone();
+    let mut recovered = drafts.as_ref().and_then(|d| d.load());
+    let mut wanted = opts.incident.clone();
+
+    let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
+    let mut keys = EventStream::new();
+    let mut ticks = tokio::time::interval(TICK);
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut dirty = true;
+    let result: Result<()> = loop {
+        if dirty {
+            draw(&mut guard, &app, &theme)?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(TermEvent::Key(key))) => match to_msg(app.mode(), key) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Ok(TermEvent::Paste(text))) => Msg::Paste(text),
+                Some(Ok(TermEvent::Resize(..))) => {
+                    dirty = true;
+                    continue;
+                }
+                Some(Ok(_)) => continue,
+                // The terminal is gone (or unreadable): leave like a hangup.
+                Some(Err(_)) | None => break Ok(()),
+            },
+            Some(msg) = news.recv() => msg,
+            _ = ticks.tick() => Msg::Tick(crate::store::system_clock()()),
+            _ = hangup.recv() => break Ok(()),
+            _ = terminate.recv() => break Ok(()),
+            _ = interrupt.recv() => break Ok(()),
+        };
+        let mut batch = vec![msg];
+        // Coalesce a burst (many commits at once) into one frame.
+        while let Ok(more) = news.try_recv() {
+            batch.push(more);
+        }
+        let mut quit = false;
+        for msg in batch {
+            let loaded_now = matches!(msg, Msg::Loaded);
+            for effect in update(&mut app, msg) {
+                quit |= carry_out(
+                    effect,
+                    &storage,
+                    drafts.as_ref(),
+                    &mut guard,
+                    &mut app,
+                    &mut theme,
+                )?;
+            }
+            if loaded_now {
+                if let Some(typed) = wanted.take() {
+                    let typed = typed.to_ascii_uppercase();
+                    if let Some(id) = app
+                        .incidents
+                        .keys()
+                        .find(|id| id.to_string().ends_with(&typed))
+                        .copied()
+                    {
+                        app.show(id);
+                    }
+                }
+                if let Some(draft) = recovered.take() {
+                    update(&mut app, Msg::DraftFound(draft));
+                }
+            }
+        }
+        dirty = true;
+        if quit {
+            break Ok(());
+        }
+    };
+    drop(guard);
+    storage.stop();
+    result
+}
+
+fn draw(guard: &mut terminal::TerminalGuard, app: &App, theme: &Theme) -> Result<()> {
+    let out = &mut std::io::stdout();
+    crossterm::queue!(out, BeginSynchronizedUpdate)?;
+    guard.terminal.draw(|frame| ui::render(frame, app, theme))?;
+    crossterm::execute!(out, EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+/// Carries out one effect; returns whether to quit.
+fn carry_out(
+    effect: Effect,
+    storage: &Storage,
+    drafts: Option<&DraftFile>,
+    guard: &mut terminal::TerminalGuard,
+    app: &mut App,
+    theme: &mut Theme,
+) -> Result<bool> {
+    match effect {
+        Effect::Quit => return Ok(true),
+        Effect::Append { purpose, drafts } => {
+            let _ = storage
+                .writes
+                .send(WriteRequest::Append { purpose, drafts });
+        }
+        Effect::LoadDemo => {
+            let _ = storage.writes.send(WriteRequest::Demo);
+        }
+        Effect::SaveDraft(draft) => {
+            if let Some(file) = drafts
+                && let Err(e) = file.save(draft.as_ref())
+            {
+                tracing::warn!("cannot save the draft to {}: {e}", file.path().display());
+                app.notice = Some(format!(
+                    "cannot save your draft ({e}); it is still in the box"
+                ));
+            }
+        }
+        Effect::SetTheme(name) => {
+            let result = Theme::load(&name).map(|t| {
+                *theme = t;
+                theme.name.clone()
+            });
+            update(app, Msg::ThemeChanged(result.map_err(|e| e.to_string())));
+        }
+        Effect::Suspend => guard.suspend()?,
+    }
+    Ok(false)
+}

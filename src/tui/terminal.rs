@@ -1,0 +1,76 @@
+//! The terminal guard: raw mode and the alternate screen on the way in, and always
+//! restored on the way out (drop, panic, signal, suspend).
+
+use std::io::{self, Stdout, Write};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The terminal the console draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Puts the terminal into console mode; restores it when dropped.
+pub struct TerminalGuard {
+    /// The ratatui terminal.
+    pub terminal: Term,
+}
+
+fn enter() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+/// Leaves console mode. Safe to call twice, and when the terminal is gone (SIGHUP):
+/// errors are ignored because there is nobody left to tell.
+pub fn restore() {
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}
+
+impl TerminalGuard {
+    /// Enters raw mode and the alternate screen, and chains a panic hook that restores
+    /// the terminal before the panic message is printed.
+    pub fn new() -> io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        enter()?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(TerminalGuard { terminal })
+    }
+
+    /// Ctrl-Z: gives the terminal back, stops the process, and takes the terminal again
+    /// when the shell resumes it.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        // SAFETY: raising a signal in our own process; SIGTSTP's default action stops it.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enter()?;
+        self.terminal.clear()
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}

@@ -1,0 +1,102 @@
+//! The header, the hint bar, and the welcome screen of an empty database.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::wrap::truncate;
+use super::{Theme, centered};
+use crate::app::{App, hints as key_hints};
+use crate::inert;
+
+/// The top line: which incident, who you are, which database.
+pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let style = theme.style("header");
+    let list = app.incident_list();
+    let position = app
+        .shown
+        .and_then(|id| list.iter().position(|i| i.id == id))
+        .map(|i| format!("incident {}/{}", i + 1, list.len()))
+        .unwrap_or_else(|| "no incident".into());
+    let switch = if list.len() > 1 { " · s switches" } else { "" };
+    let mut right = format!(
+        " you: {} · {} ",
+        inert::line(&app.me),
+        inert::line(&app.db_label)
+    );
+    if app.read_only {
+        right.push_str("· READ-ONLY ");
+    }
+    let left = format!(" warroom · {position}{switch} ");
+    let room = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
+    let mut spans = vec![
+        Span::styled(left, style),
+        Span::styled(" ".repeat(room), style),
+    ];
+    if app.read_only {
+        let plain = right.trim_end_matches("· READ-ONLY ").to_string();
+        spans.push(Span::styled(plain, style));
+        spans.push(Span::styled("· READ-ONLY ", theme.style("read_only")));
+    } else {
+        spans.push(Span::styled(right, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The bottom line: a notice, then the keys that matter in this mode.
+pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = Vec::new();
+    if let Some(notice) = &app.notice {
+        spans.push(Span::styled(
+            format!(" {} ", inert::line(notice)),
+            theme.style("notice"),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    for (chord, word) in key_hints(app.mode()) {
+        spans.push(Span::styled(chord.to_string(), theme.style("hint_key")));
+        spans.push(Span::styled(format!(" {word}  "), theme.style("hint_text")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What to do first, on a database with no incident yet.
+pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let width = area.width.min(70);
+    let rect = centered(area, width, 12);
+    let db = truncate(&inert::line(&app.db_label), width as usize - 4);
+    let mut lines = vec![
+        Line::styled("No incident here yet.", theme.style("title")),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(":declare TITLE", theme.style("hint_key")),
+            Span::raw("   open an incident (or :declare P2 TITLE)"),
+        ]),
+        Line::from(vec![
+            Span::styled(":severity P1-P5", theme.style("hint_key")),
+            Span::raw("  then set its severity from the matrix"),
+        ]),
+        Line::from(vec![
+            Span::styled("D", theme.style("hint_key")),
+            Span::raw("                load the sample incidents to look around"),
+        ]),
+        Line::from(vec![
+            Span::styled("?", theme.style("hint_key")),
+            Span::raw("                every key"),
+        ]),
+    ];
+    if !app.loaded {
+        lines = vec![Line::styled("reading the log…", theme.style("muted"))];
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border"))
+        .title(Line::styled(format!(" {db} "), theme.style("title")));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}

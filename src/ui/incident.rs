@@ -1,0 +1,117 @@
+//! The incident pane: title, severity in words, status, who commands, the clocks.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Theme, pane_block};
+use crate::app::{App, Pane};
+use crate::domain::{IncidentState, Role};
+use crate::format::duration;
+use crate::inert;
+
+/// Draws the incident pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(state) = app.incident() else { return };
+    let block = pane_block(app, Pane::Incident, theme, "");
+    frame.render_widget(
+        Paragraph::new(lines(app, state, theme))
+            .block(block)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
+    let muted = theme.style("muted");
+    let mut out = Vec::new();
+    let drill = if s.drill { "[DRILL] " } else { "" };
+    out.push(Line::styled(
+        format!("{drill}{}", inert::line(&s.title)),
+        theme.style("title"),
+    ));
+
+    let severity = match s.severity {
+        Some(sev) => Span::styled(format!(" {sev} "), theme.severity(sev)),
+        None => Span::styled(" NO SEVERITY YET ", theme.style("notice")),
+    };
+    out.push(Line::from(vec![
+        severity,
+        Span::raw("  "),
+        Span::styled(s.status.as_str().to_uppercase(), theme.style("status")),
+        Span::styled(format!("  {}", s.short_id()), muted),
+    ]));
+
+    let commander = s
+        .command
+        .commander
+        .as_deref()
+        .map(|c| inert::line(c).into_owned())
+        .unwrap_or_else(|| "nobody (:claim)".into());
+    let deputies: Vec<String> = s
+        .roster
+        .with_role(Role::Deputy)
+        .map(|p| inert::line(&p.name).into_owned())
+        .collect();
+    let deputies = if deputies.is_empty() {
+        "-".to_string()
+    } else {
+        deputies.join(", ")
+    };
+    out.push(Line::from(vec![
+        Span::styled("IC ", muted),
+        Span::styled(commander, theme.style("command")),
+        Span::styled("   deputies ", muted),
+        Span::raw(deputies),
+    ]));
+
+    let now = app.now;
+    let mut clocks = Vec::new();
+    if let Some(start) = s.started_at() {
+        clocks.push(format!("detected {} ago", duration(now - start)));
+    }
+    match s.declared_at {
+        Some(at) => clocks.push(format!("declared {} ago", duration(now - at))),
+        None => clocks.push("not declared".into()),
+    }
+    if let Some(at) = s.resolved_at {
+        clocks.push(format!("resolved {} ago", duration(now - at)));
+    }
+    out.push(Line::styled(clocks.join(" · "), muted));
+
+    out.push(match s.next_update_due() {
+        Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
+            format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
+            theme.style("overdue"),
+        )]),
+        Some((audience, due)) => Line::from(vec![
+            Span::styled("next update ", muted),
+            Span::raw(format!("{audience} in {}", duration(due - now))),
+        ]),
+        None if s.is_open() && s.declared_at.is_some() => {
+            Line::styled("no update cadence at this severity", muted)
+        }
+        None => Line::raw(""),
+    });
+
+    for conflict in s.command.open_conflicts() {
+        out.push(Line::styled(
+            format!(
+                " CONFLICT: {} claimed command; {} must :confirm ",
+                inert::line(&conflict.claimant),
+                commander_name(s)
+            ),
+            theme.style("conflict"),
+        ));
+    }
+    out
+}
+
+fn commander_name(s: &IncidentState) -> String {
+    s.command
+        .commander
+        .as_deref()
+        .map(|c| inert::line(c).into_owned())
+        .unwrap_or_else(|| "the commander".into())
+}

@@ -1,0 +1,154 @@
+//! Rendering: a pure function of the app's state, drawn into whatever area it gets.
+//!
+//! ```text
+//! +- header: incident (n/m) · you · database · READ-ONLY ---------------------+
+//! | Incident                          | Roster                                |  TOP_ROW
+//! | title, severity, status, IC,      | IC first, roles, state, time          |
+//! | clocks, next update               |                                       |
+//! +-----------------------------------+---------------------------------------+
+//! | Timeline (newest at the bottom)              | Triage                      |  fills
+//! |                                              |                             |
+//! +----------------------------------------------+-----------------------------+
+//! | Entry box (grows while writing)                                            |  ENTRY
+//! +- hint bar -----------------------------------------------------------------+
+//! ```
+//! Overlays (help, palette, switcher, questions) are drawn last, over the panes.
+
+mod chrome;
+mod entry;
+mod incident;
+mod overlays;
+mod roster;
+pub mod theme;
+mod timeline;
+mod triage;
+pub mod wrap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::app::{App, Pane};
+pub use theme::Theme;
+
+/// The smallest terminal the console draws in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal the console draws in.
+pub const MIN_HEIGHT: u16 = 24;
+const HEADER: Constraint = Constraint::Length(1);
+const HINTS: Constraint = Constraint::Length(1);
+const TOP_ROW_SHORT: u16 = 8;
+const TOP_ROW_TALL: u16 = 11;
+const TALL_FROM: u16 = 36;
+const INCIDENT_SHARE: Constraint = Constraint::Percentage(56);
+const ROSTER_SHARE: Constraint = Constraint::Percentage(44);
+const TIMELINE_SHARE: Constraint = Constraint::Percentage(66);
+const TRIAGE_SHARE: Constraint = Constraint::Percentage(34);
+
+/// Draws the whole console.
+pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let entry_height = entry::height(app);
+    let [header, body, entry_area, hints] = Layout::vertical([
+        HEADER,
+        Constraint::Fill(1),
+        Constraint::Length(entry_height),
+        HINTS,
+    ])
+    .areas(area);
+    chrome::header(frame, header, app, theme);
+    if app.incident().is_none() {
+        chrome::welcome(frame, body, app, theme);
+    } else {
+        panes(frame, body, app, theme);
+    }
+    entry::render(frame, entry_area, app, theme);
+    chrome::hints(frame, hints, app, theme);
+    overlays::render(frame, area, app, theme);
+}
+
+fn panes(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
+    let top = if body.height + 3 >= TALL_FROM {
+        TOP_ROW_TALL
+    } else {
+        TOP_ROW_SHORT
+    };
+    let [top_row, bottom_row] =
+        Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(body);
+    let [incident_area, roster_area] =
+        Layout::horizontal([INCIDENT_SHARE, ROSTER_SHARE]).areas(top_row);
+    let [timeline_area, triage_area] =
+        Layout::horizontal([TIMELINE_SHARE, TRIAGE_SHARE]).areas(bottom_row);
+    incident::render(frame, incident_area, app, theme);
+    roster::render(frame, roster_area, app, theme);
+    timeline::render(frame, timeline_area, app, theme);
+    triage::render(frame, triage_area, app, theme);
+}
+
+/// Draws one pane into an area (for tests and benchmarks of a single pane).
+pub fn render_pane(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, pane: Pane) {
+    match pane {
+        Pane::Incident => incident::render(frame, area, app, theme),
+        Pane::Roster => roster::render(frame, area, app, theme),
+        Pane::Timeline => timeline::render(frame, area, app, theme),
+        Pane::Triage => triage::render(frame, area, app, theme),
+    }
+}
+
+/// A pane's frame: bordered, titled, and marked when focused (a symbol as well as a
+/// style, so focus shows without colour).
+pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Block<'a> {
+    let focused = app.focus == pane && app.overlays.is_empty();
+    let number = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    let marker = if focused { "▶ " } else { "" };
+    let title = format!(" {marker}{number} {}{extra} ", pane.title());
+    let (border, title_style) = if focused {
+        (theme.style("border_focus"), theme.style("border_focus"))
+    } else {
+        (theme.style("border"), theme.style("title"))
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Line::styled(title, title_style))
+        .style(theme.style("text"))
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("terminal too small", theme.style("error")),
+        Line::raw(format!(
+            "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+            area.width, area.height
+        )),
+        Line::raw("make the window bigger; q quits"),
+    ];
+    let height = (text.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let rect = Rect::new(area.x, y, area.width, height);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .alignment(ratatui::layout::Alignment::Center)
+            .style(Style::default()),
+        rect,
+    );
+}
+
+/// A rectangle `width` x `height` centred in `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}

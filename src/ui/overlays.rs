@@ -1,0 +1,240 @@
+//! Overlays, drawn bottom to top over the panes: help, palette, switcher, questions.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::wrap::truncate;
+use super::{Theme, centered};
+use crate::app::{App, EntryKind, Mode, Overlay, help_rows, palette};
+use crate::inert;
+
+/// Draws every overlay in stack order.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    for overlay in &app.overlays {
+        match overlay {
+            Overlay::Help { scroll } => help(frame, area, *scroll, theme),
+            Overlay::Palette {
+                input,
+                selected,
+                error,
+            } => {
+                let line = input.lines().join(" ");
+                palette_box(frame, area, &line, *selected, error.as_deref(), theme)
+            }
+            Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
+            Overlay::ConfirmQuit => confirm(frame, area, theme),
+            Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
+        }
+    }
+}
+
+fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Line::styled(
+            format!(" {title} "),
+            theme.style("border_focus"),
+        ))
+        .style(theme.style("text"))
+}
+
+/// The lines of the help, built from the keymap and the command table.
+pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let key = theme.style("hint_key");
+    let mut lines = Vec::new();
+    for mode in Mode::ALL {
+        lines.push(Line::styled(mode.title(), theme.style("title")));
+        for (chords, what) in help_rows(mode) {
+            let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", keys.join(" ")), key),
+                Span::raw(what),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "Entry kinds (type the prefix first)",
+        theme.style("title"),
+    ));
+    for (kind, prefix) in EntryKind::PREFIXES {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {prefix:<18}"), key),
+            Span::raw(kind.label()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Commands (after :)", theme.style("title")));
+    for c in palette::COMMANDS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<18}", format!("{} {}", c.name, c.usage)), key),
+            Span::raw(c.help),
+        ]));
+    }
+    lines
+}
+
+fn help(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).min(96),
+        area.height.saturating_sub(4),
+    );
+    let lines = help_lines(theme);
+    let visible = rect.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    frame.render_widget(Clear, rect);
+    let title = format!(
+        "Help · j/k scroll · Esc closes · {}/{}",
+        (scroll + visible).min(lines.len()),
+        lines.len()
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(boxed(&title, theme)),
+        rect,
+    );
+}
+
+fn palette_box(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    line: &str,
+    selected: usize,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let suggestions = palette::suggestions(line);
+    let height = (suggestions.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let width = area.width.saturating_sub(10).min(90);
+    let rect = Rect::new(area.x + (area.width - width) / 2, area.y + 2, width, height);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(":", theme.style("hint_key")),
+        Span::raw(inert::line(line).into_owned()),
+        Span::styled("█", theme.style("muted")),
+    ])];
+    match error {
+        Some(error) => lines.push(Line::styled(
+            inert::line(error).into_owned(),
+            theme.style("error"),
+        )),
+        None => lines.push(Line::raw("")),
+    }
+    for (i, c) in suggestions.iter().enumerate() {
+        let mut style = theme.style("text");
+        let marker = if i == selected {
+            style = style.patch(theme.style("selection"));
+            "> "
+        } else {
+            "  "
+        };
+        let text = truncate(
+            &format!("{marker}{} {:<16} {}", c.name, c.usage, c.help),
+            width as usize - 2,
+        );
+        lines.push(Line::styled(text, style));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(
+            "Command · Tab completes · Enter runs · Esc closes",
+            theme,
+        )),
+        rect,
+    );
+}
+
+fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    let list = app.incident_list();
+    let width = area.width.saturating_sub(10).min(100);
+    let height = (list.len() as u16 + 2)
+        .min(area.height.saturating_sub(4))
+        .max(3);
+    let rect = centered(area, width, height);
+    let visible = height.saturating_sub(2) as usize;
+    let first = selected.saturating_sub(visible.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (i, s) in list.iter().enumerate().skip(first).take(visible) {
+        let severity = s
+            .severity
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "triage".into());
+        let shown = if Some(s.id) == app.shown { "*" } else { " " };
+        let marker = if i == selected { ">" } else { " " };
+        let drill = if s.drill { "[DRILL] " } else { "" };
+        let text = format!(
+            "{marker}{shown} {}  {:<12} {:<13} {}{}",
+            s.short_id(),
+            severity,
+            s.status.as_str(),
+            drill,
+            inert::line(&s.title)
+        );
+        let mut style = theme.style("text");
+        if i == selected {
+            style = style.patch(theme.style("selection"));
+        } else if !s.is_open() {
+            style = theme.style("muted");
+        }
+        lines.push(Line::styled(truncate(&text, width as usize - 2), style));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed("Incidents · Enter shows · Esc closes", theme)),
+        rect,
+    );
+}
+
+fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let rect = centered(area, 56, 5);
+    let lines = vec![
+        Line::raw("An incident is still open. Quit the console?"),
+        Line::styled(
+            "(the log is saved; others keep working)",
+            theme.style("muted"),
+        ),
+        Line::from(vec![
+            Span::styled("y", theme.style("hint_key")),
+            Span::raw(" quit   "),
+            Span::styled("n", theme.style("hint_key")),
+            Span::raw(" stay"),
+        ]),
+    ];
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed("Quit?", theme)), rect);
+}
+
+fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, theme: &Theme) {
+    let width = area.width.saturating_sub(10).min(80);
+    let rect = centered(area, width, 12);
+    let mut lines = vec![
+        Line::raw(format!(
+            "An unsent {} was saved when this console last stopped:",
+            kind.label()
+        )),
+        Line::raw(""),
+    ];
+    for line in inert::text(text).lines().take(5) {
+        lines.push(Line::styled(format!("  {line}"), theme.style("title")));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.style("hint_key")),
+        Span::raw(" or "),
+        Span::styled("Esc", theme.style("hint_key")),
+        Span::raw(" put it back in the entry box   "),
+        Span::styled("x", theme.style("hint_key")),
+        Span::raw(" throw it away"),
+    ]));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed("Recovered draft", theme)),
+        rect,
+    );
+}

@@ -1,0 +1,76 @@
+//! The roster pane: the commander first, then everyone by how engaged they are.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::{Theme, pane_block};
+use crate::app::{App, Pane};
+use crate::domain::{IncidentState, Responder, ResponderState};
+use crate::format::duration;
+use crate::inert;
+
+fn rank(s: &IncidentState, p: &Responder) -> (u8, String) {
+    let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
+    let state = match p.state {
+        _ if is_commander => 0,
+        Some(ResponderState::Engaged) => 1,
+        Some(ResponderState::Acknowledged) => 2,
+        Some(ResponderState::Paged) => 3,
+        None => 4,
+        Some(ResponderState::StoodDown) => 5,
+    };
+    (state, p.name.clone())
+}
+
+/// Draws the roster pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(s) = app.incident() else { return };
+    let mut people: Vec<&Responder> = s.roster.people.values().collect();
+    people.sort_by_key(|p| rank(s, p));
+    let mut rows = Vec::new();
+    for conflict in s.command.open_conflicts() {
+        rows.push(
+            Row::new(vec![
+                Cell::from("!!"),
+                Cell::from(inert::line(&conflict.claimant).into_owned()),
+                Cell::from("CONFLICT"),
+                Cell::from("claimed command"),
+            ])
+            .style(theme.style("conflict")),
+        );
+    }
+    for p in people.iter().skip(app.roster_offset) {
+        let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.short()).collect();
+        let state = match p.state {
+            Some(st) => format!("{} {}", st.label(), duration(app.now - p.since)),
+            None => "-".into(),
+        };
+        let style = match p.state {
+            Some(ResponderState::StoodDown) => theme.style("muted"),
+            _ => theme.style("text"),
+        };
+        rows.push(
+            Row::new(vec![
+                Cell::from(if is_commander { "IC" } else { "" }).style(theme.style("command")),
+                Cell::from(inert::line(&p.name).into_owned()),
+                Cell::from(state),
+                Cell::from(Line::from(roles.join(", "))),
+            ])
+            .style(style),
+        );
+    }
+    let watching = format!(" ({} people)", s.roster.people.len());
+    let columns = [
+        Constraint::Length(2),
+        Constraint::Length(9),
+        Constraint::Length(16),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, columns)
+        .column_spacing(1)
+        .block(pane_block(app, Pane::Roster, theme, &watching));
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,190 @@
+//! The timeline pane: the decision log, newest at the bottom. Only the entries that fit
+//! are laid out, so a frame costs the same with ten entries or a hundred thousand.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::wrap::{Segment, wrap};
+use super::{Theme, pane_block};
+use crate::app::{App, Pane};
+use crate::domain::{Body, Entry, IncidentState, short_id};
+use crate::inert;
+
+const MARKER_WIDTH: usize = 11;
+
+/// Draws the timeline pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(state) = app.incident() else { return };
+    let view = &app.timeline;
+    let n = state.timeline.len();
+    let entries = if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
+    };
+    let extra = if view.following() {
+        format!(" · {entries} · following")
+    } else {
+        format!(" · {entries} · scrolled (G: newest)")
+    };
+    let block = pane_block(app, Pane::Timeline, theme, &extra);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (width, height) = (inner.width as usize, inner.height as usize);
+    let Some(cursor) = view.cursor_index(state) else {
+        return;
+    };
+    if height == 0 || width == 0 {
+        return;
+    }
+    let selected = (!view.following()).then_some(cursor);
+    let lay = |i: usize| {
+        entry_lines(
+            app,
+            state,
+            &state.timeline[i],
+            width,
+            theme,
+            selected == Some(i),
+        )
+    };
+
+    // Lay out upward from the remembered bottom (never above the cursor).
+    let bottom = if view.following() {
+        n - 1
+    } else {
+        view.bottom
+            .get()
+            .and_then(|id| state.position(id))
+            .unwrap_or(n - 1)
+            .clamp(cursor, n - 1)
+    };
+    let mut blocks: Vec<(usize, Vec<Line<'static>>)> = Vec::new();
+    let mut used = 0;
+    let mut i = bottom;
+    loop {
+        let lines = lay(i);
+        used += lines.len();
+        blocks.push((i, lines));
+        if used >= height || i == 0 {
+            break;
+        }
+        i -= 1;
+    }
+    let top = blocks.last().map(|(i, _)| *i).unwrap_or(0);
+    let cursor_cut = cursor == top && used > height && blocks.len() > 1;
+    let lines: Vec<Line<'static>> = if cursor < top || cursor_cut {
+        // The cursor went above the view: put it at the top and lay out downward.
+        blocks.clear();
+        used = 0;
+        let mut i = cursor;
+        while i < n && used < height {
+            let lines = lay(i);
+            used += lines.len();
+            blocks.push((i, lines));
+            i += 1;
+        }
+        blocks
+            .iter()
+            .flat_map(|(_, l)| l.iter().cloned())
+            .take(height)
+            .collect()
+    } else {
+        let skip = used.saturating_sub(height);
+        blocks
+            .iter()
+            .rev()
+            .flat_map(|(_, l)| l.iter().cloned())
+            .skip(skip)
+            .collect()
+    };
+    let new_bottom = blocks.iter().map(|(i, _)| *i).max().unwrap_or(bottom);
+    view.bottom.set(Some(state.timeline[new_bottom].event.id));
+    view.page.set(blocks.len().saturating_sub(1).max(1));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One entry as wrapped, styled lines: time, kind marker, author, text, and notes on
+/// its history. Everything from the log is made inert first.
+pub fn entry_lines(
+    app: &App,
+    state: &IncidentState,
+    entry: &Entry,
+    width: usize,
+    theme: &Theme,
+    selected: bool,
+) -> Vec<Line<'static>> {
+    let e = &entry.event;
+    let muted = theme.style("muted");
+    let today = app.zone.format(app.now, "%Y-%m-%d") == app.zone.format(e.at, "%Y-%m-%d");
+    let time = if today {
+        app.zone.format(e.at, "%H:%M:%S ")
+    } else {
+        app.zone.format(e.at, "%m-%d %H:%M ")
+    };
+    let indent = time.chars().count();
+    let category = entry.category();
+    let (text, struck) = state.current_text(entry);
+    let mut segments: Vec<Segment> = vec![
+        (time, muted),
+        (
+            format!("{:<MARKER_WIDTH$} ", category.marker()),
+            theme.category(category),
+        ),
+        (
+            format!("{}: ", inert::line(&e.author)),
+            theme.style("title"),
+        ),
+    ];
+    let text_style = if struck {
+        theme.style("struck")
+    } else {
+        theme.style("text")
+    };
+    segments.push((inert::text(&text).into_owned(), text_style));
+    if struck {
+        segments.push((" [struck]".into(), muted));
+    }
+    let original = entry.original_text();
+    if original != text {
+        segments.push((format!(" (was: {})", inert::line(&original)), muted));
+    }
+    if let Body::Correction { target, .. } = &e.body {
+        let of = match state.entry(*target) {
+            Some(t) => format!(
+                " [of {} {}]",
+                t.category().marker(),
+                app.zone.format(t.event.at, "%H:%M")
+            ),
+            None => format!(" [of {} (not here yet)]", short_id(*target)),
+        };
+        segments.push((of, muted));
+    }
+    if e.is_backdated() {
+        segments.push((
+            format!(" (logged {})", app.zone.format(e.logged_at, "%H:%M")),
+            muted,
+        ));
+    }
+    if let Some(reason) = &entry.refused {
+        segments.push((format!(" [no effect: {}]", inert::line(reason)), muted));
+    }
+    let mut lines = wrap(&segments, width, indent);
+    if selected {
+        let highlight = theme.style("selection");
+        for line in &mut lines {
+            for span in &mut line.spans {
+                span.style = span.style.patch(highlight);
+            }
+            let pad = width.saturating_sub(line.width());
+            line.spans.push(ratatui::text::Span::styled(
+                " ".repeat(pad),
+                Style::default().patch(highlight),
+            ));
+        }
+    }
+    lines
+}

@@ -1,0 +1,113 @@
+//! The triage pane: the walk through the questions while in triage, and what the last
+//! triage decided otherwise.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Theme, pane_block};
+use crate::app::{App, Pane};
+use crate::domain::{IncidentState, Status, triage};
+use crate::inert;
+
+/// Draws the triage pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(s) = app.incident() else { return };
+    let block = pane_block(app, Pane::Triage, theme, "");
+    let lines = if s.status == Status::Triage {
+        walkthrough(s, theme)
+    } else {
+        summary(app, s, theme)
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// A question's short key when it is one of the default questions, else its text.
+fn question_label(text: &str) -> String {
+    triage::DEFAULT_QUESTIONS
+        .iter()
+        .find(|q| q.text == text)
+        .map(|q| q.key.to_string())
+        .unwrap_or_else(|| inert::line(text).into_owned())
+}
+
+fn walkthrough<'a>(s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
+    let muted = theme.style("muted");
+    let recorded = s
+        .severity_history
+        .last()
+        .map(|c| c.triage.as_slice())
+        .unwrap_or(&[]);
+    let mut lines = vec![Line::styled(
+        "In triage: not declared",
+        theme.style("notice"),
+    )];
+    for q in triage::DEFAULT_QUESTIONS.iter() {
+        let answer = recorded.iter().find(|a| a.question == q.text);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<6}", q.key), muted),
+            match answer {
+                Some(a) => Span::styled(inert::line(&a.answer).into_owned(), theme.style("title")),
+                None => Span::styled(format!("? {}", q.text), muted),
+            },
+        ]));
+    }
+    lines.push(match s.severity {
+        Some(sev) => Line::from(vec![
+            Span::raw("so far "),
+            Span::styled(format!(" {sev} "), theme.severity(sev)),
+        ]),
+        None => Line::styled("severity not known yet", muted),
+    });
+    lines.push(Line::styled(":severity P1-P5 REASON", muted));
+    lines
+}
+
+fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
+    let muted = theme.style("muted");
+    let Some(last) = s.severity_history.last() else {
+        return vec![
+            Line::styled("never triaged: no severity recorded", theme.style("notice")),
+            Line::styled(":severity P1-P5 REASON sets it", muted),
+        ];
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!(" {} ", last.to), theme.severity(last.to)),
+        Span::styled(
+            format!(
+                " by {} at {}",
+                inert::line(&last.by),
+                app.zone.format(last.at, "%H:%M")
+            ),
+            muted,
+        ),
+    ])];
+    if let Some(reason) = &last.reason {
+        lines.push(Line::raw(inert::line(reason).into_owned()));
+    }
+    if last.triage.is_empty() {
+        lines.push(Line::styled("set without triage answers", muted));
+    }
+    for answer in &last.triage {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<6}", question_label(&answer.question)), muted),
+            Span::raw(inert::line(&answer.answer).into_owned()),
+        ]));
+    }
+    if s.severity_history.len() > 1 {
+        let path: Vec<String> = s
+            .severity_history
+            .iter()
+            .map(|c| format!("P{}", c.to.level()))
+            .collect();
+        lines.push(Line::styled(
+            format!("history: {}", path.join(" → ")),
+            muted,
+        ));
+    }
+    lines
+}

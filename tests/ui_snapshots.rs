@@ -1,0 +1,308 @@
+//! The console drawn into ratatui's TestBackend from a fixed sample and a fixed clock.
+
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use warroom::app::{Action, App, Msg, Pane, Zone, update};
+use warroom::domain::{Body, Event, Timestamp};
+use warroom::ui::{self, Theme};
+
+fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn app_with(events: Vec<Event>) -> App {
+    let mut app = App::new("alice", "/srv/warroom/warroom.db", false, now());
+    app.zone = Zone::Utc;
+    update(&mut app, Msg::Events(events));
+    update(&mut app, Msg::Loaded);
+    app
+}
+
+fn demo_app() -> App {
+    app_with(warroom::demo::events("demo", now()))
+}
+
+fn draw(app: &App, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, app, theme))
+        .unwrap();
+    terminal
+}
+
+fn act(app: &mut App, actions: &[Action]) {
+    for action in actions {
+        update(app, Msg::Action(*action));
+    }
+}
+
+#[test]
+fn console_at_80x24_and_120x40() {
+    let app = demo_app();
+    insta::assert_snapshot!(
+        "console_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    insta::assert_snapshot!(
+        "console_120x40",
+        draw(&app, &Theme::dark(), 120, 40).backend()
+    );
+}
+
+#[test]
+fn each_pane_alone_at_both_sizes() {
+    let app = demo_app();
+    for pane in Pane::ALL {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|frame| {
+                    ui::render_pane(frame, Rect::new(0, 0, w, h), &app, &Theme::dark(), pane)
+                })
+                .unwrap();
+            insta::assert_snapshot!(
+                format!("pane_{}_{w}x{h}", pane.title().to_lowercase()),
+                terminal.backend()
+            );
+        }
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::ToggleHelp]);
+    insta::assert_snapshot!("help_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
+    insta::assert_snapshot!("help_120x40", draw(&app, &Theme::dark(), 120, 40).backend());
+}
+
+#[test]
+fn too_small_and_recovering() {
+    let app = demo_app();
+    insta::assert_snapshot!(
+        "too_small_79x24",
+        draw(&app, &Theme::dark(), 79, 24).backend()
+    );
+    insta::assert_snapshot!(
+        "too_small_100x23",
+        draw(&app, &Theme::dark(), 100, 23).backend()
+    );
+    let back = draw(&app, &Theme::dark(), 80, 24);
+    assert!(
+        !format!("{}", back.backend()).contains("too small"),
+        "recovers at 80x24"
+    );
+}
+
+/// The buffer as text, with reverse-video runs wrapped in « » so the snapshot shows
+/// how focus and selection look without colour.
+fn with_reverse_marked(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut reversed = false;
+        for x in 0..buffer.area.width {
+            let cell = &buffer[(x, y)];
+            let r = cell.modifier.contains(Modifier::REVERSED);
+            if r != reversed {
+                out.push(if r { '«' } else { '»' });
+                reversed = r;
+            }
+            out.push_str(cell.symbol());
+        }
+        if reversed {
+            out.push('»');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn monochrome_marks_focus_and_selection_without_colour() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::Up, Action::Up]);
+    let terminal = draw(&app, &Theme::mono(), 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        use ratatui::style::Color;
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "mono draws a colour"
+        );
+    }
+    let text = with_reverse_marked(buffer);
+    assert!(text.contains("▶ 3 Timeline"), "focus is marked by a symbol");
+    assert!(text.contains('«'), "selection is in reverse video");
+    insta::assert_snapshot!("mono_80x24", text);
+}
+
+#[test]
+fn an_empty_database_says_what_to_do() {
+    let app = app_with(Vec::new());
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains(":declare TITLE") && text.contains("load the sample"),
+        "{text}"
+    );
+    insta::assert_snapshot!("welcome_80x24", terminal.backend());
+}
+
+#[test]
+fn palette_switcher_entry_and_quit_question() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenPalette]);
+    update(&mut app, Msg::Paste("sev".into()));
+    insta::assert_snapshot!(
+        "palette_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    act(&mut app, &[Action::Close, Action::OpenSwitcher]);
+    insta::assert_snapshot!(
+        "switcher_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    act(&mut app, &[Action::Close, Action::OpenEntry]);
+    update(
+        &mut app,
+        Msg::Paste("/d roll forward to 4513\nonce the canary is green".into()),
+    );
+    insta::assert_snapshot!("entry_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
+    act(&mut app, &[Action::Close, Action::Quit]);
+    insta::assert_snapshot!("quit_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
+}
+
+fn opened(id: u128, title: &str) -> Vec<Event> {
+    let at = now() - chrono::TimeDelta::minutes(5);
+    let incident = ulid::Ulid::from_parts(at.timestamp_millis() as u64, id);
+    vec![Event {
+        id: incident,
+        origin: "t".into(),
+        seq: id as u64,
+        incident,
+        author: "maya".into(),
+        at,
+        logged_at: at,
+        body: Body::IncidentOpened {
+            title: title.into(),
+            detected_at: None,
+            drill: false,
+        },
+    }]
+}
+
+fn note(incident: &Event, n: u64, text: &str) -> Event {
+    let at = incident.at + chrono::TimeDelta::seconds(n as i64);
+    Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n) + 1000),
+        origin: "t".into(),
+        seq: n + 100,
+        incident: incident.incident,
+        author: "bob".into(),
+        at,
+        logged_at: at,
+        body: Body::Note { text: text.into() },
+    }
+}
+
+#[test]
+fn triage_pane_walks_the_questions_for_an_incident_in_triage() {
+    let app = app_with(opened(1, "Login errors reported by support"));
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("In triage")
+            && text.contains("? Who is affected?")
+            && text.contains("severity not known"),
+        "{text}"
+    );
+    insta::assert_snapshot!("triage_walkthrough_80x24", terminal.backend());
+}
+
+#[test]
+fn hostile_and_wide_text_is_inert_and_keeps_the_borders() {
+    let mut events = opened(1, "Hostile \u{1b}]0;pwned\u{7} title");
+    let first = events[0].clone();
+    events.push(note(&first, 1, "clear \u{1b}[2J\u{1b}[31mRED osc52 \u{1b}]52;c;ZXZpbA==\u{7} c1 \u{9b}31m bidi \u{202e}txet"));
+    events.push(note(
+        &first,
+        2,
+        "障害対応中: チェックアウトが失敗しています 🔥🔥🔥 ok",
+    ));
+    events.push(note(&first, 3, "emoji 👩‍👩‍👧‍👦 and combining e\u{301} done"));
+    let app = app_with(events);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let buffer = terminal.backend().buffer();
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("^[[2J^[[31mRED"), "{text}");
+    assert!(
+        text.contains("<U+009B>31m") && text.contains("<U+202E>txet"),
+        "{text}"
+    );
+    for cell in buffer.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || c == '\u{202e}'),
+            "raw {:?}",
+            cell.symbol()
+        );
+    }
+    // Every row of the timeline keeps its right border where it belongs.
+    let timeline_right = (0..80)
+        .rev()
+        .find(|&x| buffer[(x, 9)].symbol() == "┐" && x < 60)
+        .unwrap();
+    for y in 10..19 {
+        assert_eq!(
+            buffer[(timeline_right, y)].symbol(),
+            "│",
+            "row {y}:\n{text}"
+        );
+        assert_eq!(buffer[(79, y)].symbol(), "│", "row {y}:\n{text}");
+    }
+    insta::assert_snapshot!("hostile_and_wide_80x24", terminal.backend());
+}
+
+#[test]
+fn scrolling_keeps_its_place_when_entries_arrive() {
+    let mut events = opened(1, "Scroll me");
+    let first = events[0].clone();
+    for n in 1..200 {
+        events.push(note(&first, n, &format!("entry number {n}")));
+    }
+    let mut app = app_with(events);
+    draw(&app, &Theme::dark(), 80, 24);
+    act(&mut app, &[Action::PageUp, Action::PageUp]);
+    let before = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        !before.contains("entry number 199"),
+        "scrolled away from the newest"
+    );
+    let cursor = app.timeline.cursor;
+    let more: Vec<Event> = (200..210)
+        .map(|n| note(&first, n, &format!("entry number {n}")))
+        .collect();
+    update(&mut app, Msg::Events(more));
+    let after = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert_eq!(app.timeline.cursor, cursor);
+    let timeline = |s: &str| {
+        s.lines()
+            .skip(10)
+            .take(9)
+            .map(|l| l[..50].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(timeline(&before), timeline(&after), "the view did not move");
+    act(&mut app, &[Action::Bottom]);
+    let newest = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        newest.contains("entry number 209") && newest.contains("following"),
+        "{newest}"
+    );
+}
