@@ -64,3 +64,32 @@ fn the_store_depends_on_the_domain_only() {
         ],
     );
 }
+
+#[test]
+fn the_app_and_ui_do_no_io() {
+    forbid(
+        "app",
+        &[
+            "crossterm",
+            "rusqlite",
+            "tokio",
+            "std::fs",
+            "std::net",
+            "std::process",
+            "crate::tui",
+            "crate::ui",
+        ],
+    );
+    forbid(
+        "ui",
+        &[
+            "crossterm",
+            "rusqlite",
+            "tokio",
+            "std::net",
+            "std::process",
+            "crate::tui",
+            "crate::store",
+        ],
+    );
+}

@@ -546,3 +546,22 @@ fn the_database_is_chosen_by_flag_then_environment_then_data_directory() {
     let by_flag = env.ok(&["incidents", "--db", flagged.to_str().unwrap()]);
     assert!(by_flag.contains("in the flag db") && !by_flag.contains("in the env db"));
 }
+
+#[test]
+fn a_bad_theme_file_is_refused_with_its_line_before_the_console_starts() {
+    let env = Env::new();
+    env.declare("t");
+    let theme = env.path("mine.toml");
+    std::fs::write(
+        &theme,
+        "name = \"mine\"\n[styles]\ntext = \"default\"\nmuted = \"blu\"\n",
+    )
+    .unwrap();
+    let err = env.fails(&["--theme", theme.to_str().unwrap()]);
+    assert!(
+        err.contains("mine.toml line 4") && err.contains("unknown colour 'blu'"),
+        "{err}"
+    );
+    let err = env.fails(&["tui", "--theme", "solarised"]);
+    assert!(err.contains("dark, light, high-contrast, mono"), "{err}");
+}

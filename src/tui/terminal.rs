@@ -65,7 +65,12 @@ impl TerminalGuard {
             libc::raise(libc::SIGTSTP);
         }
         enter()?;
-        self.terminal.clear()
+        // Not `Terminal::clear`: it asks the terminal where the cursor is, and the
+        // event stream, which owns stdin, would swallow the answer. A fresh terminal
+        // with an empty previous frame redraws everything on a cleared screen instead.
+        execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 

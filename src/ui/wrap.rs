@@ -47,6 +47,10 @@ pub fn wrap(segments: &[Segment], width: usize, indent: usize) -> Vec<Line<'stat
     let mut used = 0usize;
     let new_line =
         |lines: &mut Vec<Line<'static>>, spans: &mut Vec<Span<'static>>, used: &mut usize| {
+            // Spaces at a break are dropped, not left at the end of the line.
+            while spans.len() > 1 && spans.last().is_some_and(|s| s.content.trim().is_empty()) {
+                spans.pop();
+            }
             lines.push(Line::from(std::mem::take(spans)));
             spans.push(Span::raw(" ".repeat(indent)));
             *used = indent;

@@ -1,6 +1,8 @@
 //! Shared test helpers: a temp database and the real binary pointed at it.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};

@@ -1,0 +1,435 @@
+//! `update` driven by messages, with no terminal: keys in, state and effects out.
+
+use chrono::{TimeZone, Utc};
+use tui_textarea::{Input, Key};
+use warroom::app::{
+    Action, App, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, update,
+};
+use warroom::domain::{Body, Event, Severity, Status, Timestamp};
+
+fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn demo_app() -> App {
+    let mut app = App::new("alice", "w.db", false, now());
+    update(&mut app, Msg::Events(warroom::demo::events("demo", now())));
+    update(&mut app, Msg::Loaded);
+    app
+}
+
+fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    update(app, Msg::Action(action))
+}
+
+fn type_str(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(
+            app,
+            Msg::Type(Input {
+                key: Key::Char(c),
+                ..Input::default()
+            }),
+        ));
+    }
+    effects
+}
+
+fn appended(effects: &[Effect]) -> Vec<(Purpose, Vec<Body>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Append { purpose, drafts } => {
+                Some((*purpose, drafts.iter().map(|d| d.body.clone()).collect()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn saved_draft(effects: &[Effect]) -> Option<Option<Draft>> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::SaveDraft(d) => Some(d.clone()),
+        _ => None,
+    })
+}
+
+/// Stamps drafts like the store would, for feeding commits back.
+fn stamp(effects: &[Effect], incident: ulid::Ulid) -> Vec<Event> {
+    appended(effects)
+        .into_iter()
+        .flat_map(|(_, bodies)| bodies)
+        .enumerate()
+        .map(|(i, body)| {
+            let at = now() + chrono::TimeDelta::seconds(i as i64 + 1);
+            let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, 77 + i as u128);
+            let incident = if matches!(body, Body::IncidentOpened { .. }) {
+                id
+            } else {
+                incident
+            };
+            Event {
+                id,
+                origin: "me".into(),
+                seq: 1000 + i as u64,
+                incident,
+                author: "alice".into(),
+                at,
+                logged_at: at,
+                body,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
+    let mut app = demo_app();
+    let shown = app.shown.unwrap();
+    assert_eq!(act(&mut app, Action::OpenEntry).len(), 0);
+    assert_eq!(app.mode(), Mode::Entry);
+    let effects = type_str(&mut app, "/d roll");
+    let draft = saved_draft(&effects)
+        .expect("saved as typed")
+        .expect("a draft");
+    assert_eq!(draft.text, "/d roll");
+    assert_eq!(draft.kind, EntryKind::Decision);
+    act(&mut app, Action::Newline);
+    type_str(&mut app, "back");
+    assert_eq!(app.entry.text(), "/d roll\nback");
+
+    let effects = act(&mut app, Action::Submit);
+    let sent = appended(&effects);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0, Purpose::Entry);
+    assert_eq!(
+        sent[0].1,
+        vec![Body::Decision {
+            text: "roll\nback".into()
+        }]
+    );
+    assert_eq!(app.entry.text(), "", "the box is free for the next entry");
+    assert!(app.entry.pending.is_some());
+    let during = saved_draft(&effects).unwrap().unwrap();
+    assert_eq!(
+        during.text, "/d roll\nback",
+        "what is being sent is still saved"
+    );
+    let before = app.incident().unwrap().timeline.len();
+    assert_eq!(
+        app.incident().unwrap().timeline.len(),
+        before,
+        "not shown before it is committed"
+    );
+
+    let effects = update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Entry,
+            events: stamp(&effects, shown),
+        },
+    );
+    assert!(app.entry.pending.is_none());
+    assert_eq!(
+        saved_draft(&effects),
+        Some(None),
+        "the draft is cleared once committed"
+    );
+    assert_eq!(app.incident().unwrap().timeline.len(), before + 1);
+}
+
+#[test]
+fn a_failed_write_puts_the_text_back_with_the_reason() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    type_str(&mut app, "/h DNS");
+    act(&mut app, Action::Submit);
+    type_str(&mut app, "more");
+    let effects = update(
+        &mut app,
+        Msg::Failed {
+            purpose: Purpose::Entry,
+            error: "the database stayed locked".into(),
+        },
+    );
+    assert_eq!(app.entry.text(), "/h DNS\nmore");
+    assert!(
+        app.entry
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("stayed locked")
+    );
+    assert_eq!(saved_draft(&effects).unwrap().unwrap().text, "/h DNS\nmore");
+    assert!(app.entry.pending.is_none());
+}
+
+#[test]
+fn nothing_is_sent_when_there_is_nothing_to_send_or_nowhere_to_write() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    assert!(appended(&act(&mut app, Action::Submit)).is_empty());
+    assert!(app.entry.error.is_some());
+    type_str(&mut app, "/d ");
+    assert!(
+        appended(&act(&mut app, Action::Submit)).is_empty(),
+        "a bare prefix is not an entry"
+    );
+
+    let mut read_only = App::new("alice", "w.db", true, now());
+    update(
+        &mut read_only,
+        Msg::Events(warroom::demo::events("demo", now())),
+    );
+    update(&mut read_only, Msg::Loaded);
+    act(&mut read_only, Action::OpenEntry);
+    assert_eq!(
+        read_only.mode(),
+        Mode::Normal,
+        "no entry box on a read-only database"
+    );
+    assert!(read_only.notice.as_deref().unwrap().contains("read-only"));
+}
+
+#[test]
+fn tab_cycles_the_kind_and_a_prefix_overrides_it() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    act(&mut app, Action::CycleKind);
+    assert_eq!(app.entry.effective_kind(), EntryKind::Decision);
+    type_str(&mut app, "x");
+    assert_eq!(
+        appended(&act(&mut app, Action::Submit))[0].1,
+        vec![Body::Decision { text: "x".into() }]
+    );
+    app.entry.pending = None;
+    type_str(&mut app, "/x ETA 15 min");
+    assert_eq!(app.entry.effective_kind(), EntryKind::UpdateExecutives);
+    act(&mut app, Action::CycleKind);
+    assert_eq!(
+        app.entry.text(),
+        "ETA 15 min",
+        "Tab on a prefix moves to the next kind"
+    );
+    assert_eq!(app.entry.effective_kind(), EntryKind::UpdateCustomers);
+}
+
+#[test]
+fn focus_moves_with_tab_and_numbers_and_esc_closes_the_top_overlay() {
+    let mut app = demo_app();
+    assert_eq!(app.focus, Pane::Timeline);
+    act(&mut app, Action::FocusNext);
+    assert_eq!(app.focus, Pane::Triage);
+    act(&mut app, Action::FocusNext);
+    assert_eq!(app.focus, Pane::Incident);
+    act(&mut app, Action::FocusPrev);
+    assert_eq!(app.focus, Pane::Triage);
+    act(&mut app, Action::FocusRoster);
+    assert_eq!(app.focus, Pane::Roster);
+    act(&mut app, Action::ToggleHelp);
+    act(&mut app, Action::Close);
+    assert!(app.overlays.is_empty());
+    act(&mut app, Action::OpenPalette);
+    act(&mut app, Action::Close);
+    assert_eq!(app.mode(), Mode::Normal);
+}
+
+#[test]
+fn quitting_asks_while_an_incident_is_open_and_ctrl_c_never_asks() {
+    let mut app = demo_app();
+    assert!(act(&mut app, Action::Quit).is_empty());
+    assert_eq!(app.mode(), Mode::Confirm);
+    assert!(act(&mut app, Action::Cancel).is_empty());
+    assert_eq!(app.mode(), Mode::Normal);
+    act(&mut app, Action::Quit);
+    assert!(matches!(
+        act(&mut app, Action::Confirm).as_slice(),
+        [Effect::Quit]
+    ));
+
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    assert!(matches!(
+        act(&mut app, Action::ForceQuit).as_slice(),
+        [Effect::Quit]
+    ));
+
+    let mut empty = App::new("alice", "w.db", false, now());
+    update(&mut empty, Msg::Loaded);
+    assert!(
+        matches!(act(&mut empty, Action::Quit).as_slice(), [Effect::Quit]),
+        "nothing open: no question"
+    );
+}
+
+fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    act(app, Action::OpenPalette);
+    update(app, Msg::Paste(line.into()));
+    act(app, Action::Submit)
+}
+
+#[test]
+fn declaring_from_the_palette_opens_and_shows_the_new_incident() {
+    let mut app = demo_app();
+    let effects = run_command(&mut app, "declare P2 Login errors in EU");
+    let sent = appended(&effects);
+    assert_eq!(sent[0].0, Purpose::Declare);
+    assert!(
+        matches!(&sent[0].1[0], Body::IncidentOpened { title, .. } if title == "Login errors in EU")
+    );
+    assert!(matches!(
+        sent[0].1[1],
+        Body::SeveritySet {
+            severity: Severity::P2,
+            ..
+        }
+    ));
+    assert!(matches!(
+        sent[0].1[2],
+        Body::StatusChanged {
+            status: Status::Investigating,
+            ..
+        }
+    ));
+    let events = stamp(&effects, ulid::Ulid::nil());
+    let new_id = events[0].id;
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Declare,
+            events,
+        },
+    );
+    assert_eq!(app.shown, Some(new_id));
+    assert_eq!(app.incident().unwrap().title, "Login errors in EU");
+}
+
+#[test]
+fn the_palette_keeps_the_one_commander_rule() {
+    let mut app = demo_app();
+    // priya holds command in the sample; alice cannot claim or hand off.
+    assert!(appended(&run_command(&mut app, "claim")).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("priya holds command")
+    );
+    assert!(appended(&run_command(&mut app, "handoff bob")).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("only the commander")
+    );
+    let mut priya = demo_app();
+    priya.me = "priya".into();
+    let sent = appended(&run_command(&mut priya, "handoff bob"));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::CommandHandedOff {
+            from: "priya".into(),
+            to: "bob".into()
+        }]
+    );
+    // A typo keeps the palette open with the reason.
+    run_command(&mut app, "sevrity P1");
+    assert!(matches!(
+        app.overlays.last(),
+        Some(Overlay::Palette { error: Some(_), .. })
+    ));
+}
+
+#[test]
+fn severity_from_the_palette_declares_an_incident_in_triage() {
+    let mut app = App::new("alice", "w.db", false, now());
+    update(&mut app, Msg::Loaded);
+    let effects = run_command(&mut app, "declare Login errors");
+    let events = stamp(&effects, ulid::Ulid::nil());
+    let id = events[0].id;
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Declare,
+            events,
+        },
+    );
+    assert_eq!(app.incident().unwrap().status, Status::Triage);
+    let sent = appended(&run_command(&mut app, "severity P3 slow logins for some"));
+    assert!(matches!(
+        sent[0].1[0],
+        Body::SeveritySet {
+            severity: Severity::P3,
+            ..
+        }
+    ));
+    assert!(matches!(
+        sent[0].1[1],
+        Body::StatusChanged {
+            status: Status::Investigating,
+            ..
+        }
+    ));
+    assert_eq!(app.shown, Some(id));
+}
+
+#[test]
+fn the_switcher_shows_another_incident() {
+    let mut app = demo_app();
+    let first = app.shown.unwrap();
+    act(&mut app, Action::OpenSwitcher);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit);
+    assert_ne!(app.shown, Some(first));
+    assert_eq!(app.mode(), Mode::Normal);
+    assert_eq!(
+        app.incident().unwrap().title,
+        "Search latency above 2 seconds"
+    );
+}
+
+#[test]
+fn a_recovered_draft_is_offered_and_restored_or_thrown_away() {
+    let draft = Draft {
+        incident: None,
+        kind: EntryKind::Decision,
+        text: "half-typed decision".into(),
+    };
+    let mut app = demo_app();
+    update(&mut app, Msg::DraftFound(draft.clone()));
+    assert_eq!(app.mode(), Mode::Recovery);
+    let effects = act(&mut app, Action::Confirm);
+    assert_eq!(app.mode(), Mode::Entry);
+    assert_eq!(app.entry.text(), "half-typed decision");
+    assert_eq!(app.entry.effective_kind(), EntryKind::Decision);
+    assert!(
+        saved_draft(&effects).unwrap().is_some(),
+        "still saved until committed"
+    );
+
+    let mut app = demo_app();
+    update(&mut app, Msg::DraftFound(draft));
+    let effects = act(&mut app, Action::Discard);
+    assert_eq!(saved_draft(&effects), Some(None));
+    assert_eq!(app.entry.text(), "");
+}
+
+#[test]
+fn scrolling_follows_until_moved_and_g_follows_again() {
+    let mut app = demo_app();
+    assert!(app.timeline.following());
+    act(&mut app, Action::Up);
+    assert!(!app.timeline.following());
+    act(&mut app, Action::Top);
+    let state = app.incident().unwrap();
+    assert_eq!(app.timeline.cursor, Some(state.timeline[0].event.id));
+    act(&mut app, Action::Bottom);
+    assert!(app.timeline.following());
+    act(&mut app, Action::Up);
+    act(&mut app, Action::Down);
+    assert!(
+        app.timeline.following(),
+        "moving down onto the newest follows again"
+    );
+}

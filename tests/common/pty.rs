@@ -1,0 +1,234 @@
+//! The real binary in a real pseudo-terminal, with a vt100 screen to read.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use super::{Env, bin};
+
+/// What the terminal was asked to do besides drawing (title, clipboard).
+#[derive(Default)]
+pub struct Requests {
+    pub titles: Vec<Vec<u8>>,
+    pub clipboard: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Requests {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
+/// A console running in a pseudo-terminal.
+pub struct Console {
+    pub parser: Arc<Mutex<vt100::Parser<Requests>>>,
+    pub raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Console {
+    /// Starts `warroom ARGS` on the env's database in an 80x24 terminal.
+    pub fn start(env: &Env, args: &[&str]) -> Console {
+        Console::start_sized(env, args, 24, 80)
+    }
+
+    /// Starts `warroom ARGS` with extra environment variables.
+    pub fn start_with(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Console {
+        Console::spawn(env, args, 24, 80, vars)
+    }
+
+    pub fn start_sized(env: &Env, args: &[&str], rows: u16, cols: u16) -> Console {
+        Console::spawn(env, args, rows, cols, &[])
+    }
+
+    fn spawn(env: &Env, args: &[&str], rows: u16, cols: u16, vars: &[(&str, &str)]) -> Console {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(bin());
+        cmd.args(args);
+        cmd.env("WARROOM_DB", &env.db);
+        cmd.env("WARROOM_USER", "alice");
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", env.path("home"));
+        cmd.env("XDG_STATE_HOME", env.path("state"));
+        cmd.env("XDG_DATA_HOME", env.path("data"));
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("WARROOM_THEME");
+        cmd.cwd(env.dir.path());
+        for (key, value) in vars {
+            cmd.env(key, value);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawn warroom");
+        drop(pty.slave);
+        let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero size");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            size(rows),
+            size(cols),
+            0,
+            Requests::default(),
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                        p.lock().unwrap().process(&buf[..n]);
+                    }
+                }
+            }
+        });
+        let writer = pty.master.take_writer().expect("pty writer");
+        Console {
+            parser,
+            raw,
+            writer,
+            child,
+            master: pty.master,
+        }
+    }
+
+    /// Types bytes as a user would.
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// The screen's text now.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen satisfies `check`; panics with the screen after TIMEOUT.
+    pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the bytes written after offset `from` contain `needle`.
+    pub fn wait_bytes(&self, what: &str, from: usize, needle: &[u8]) {
+        let start = Instant::now();
+        while !self.raw.lock().unwrap()[from..]
+            .windows(needle.len())
+            .any(|w| w == needle)
+        {
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out waiting for {what}; the screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the screen shows `text`.
+    pub fn wait_text(&self, text: &str) {
+        self.wait_for(&format!("{text:?}"), |s| s.contains(text));
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH).
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero size");
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(size(rows), size(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.process_id().expect("pid") as i32
+    }
+
+    /// Sends a signal to the program.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.pid(), signal);
+        }
+    }
+
+    /// Waits for the program to exit; panics after TIMEOUT.
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // Let the reader drain what was written last.
+                std::thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("the console did not exit; the screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the terminal is back in cooked mode (canonical input, echo on).
+    pub fn cooked(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("master fd");
+        // SAFETY: tcgetattr fills a termios we own, from a descriptor that is open.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr");
+            t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+        }
+    }
+
+    /// Whether the screen is the alternate one.
+    pub fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Every byte the program wrote.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}

@@ -1,0 +1,262 @@
+//! The console end to end: the real binary in a pseudo-terminal, read through vt100.
+
+mod common;
+
+use common::Env;
+use common::pty::Console;
+
+fn timeline_has(screen: &str, text: &str) -> bool {
+    // Timeline rows are between the top panes and the entry box.
+    screen.lines().skip(9).take(10).any(|l| l.contains(text))
+}
+
+#[test]
+fn write_an_entry_see_it_open_help_and_quit_cleanly() {
+    let env = Env::new();
+    env.declare("Checkout failing in EU");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Checkout failing in EU");
+    console.wait_text("following");
+    assert!(console.alternate_screen());
+
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("roll back deploy 4512");
+    console.wait_text("roll back deploy 4512");
+    assert!(
+        !timeline_has(&console.screen(), "roll back deploy 4512"),
+        "not shown before it is committed"
+    );
+    console.send("\r");
+    console.wait_for("the entry in the timeline", |s| {
+        timeline_has(s, "alice: roll back deploy 4512")
+    });
+    assert!(
+        env.ok(&["tail"]).contains("alice: roll back deploy 4512"),
+        "committed to the database"
+    );
+
+    console.send("\x1b");
+    console.wait_text("i or Enter to write an entry");
+    console.send("?");
+    console.wait_text("Help ·");
+    console.send("\x1b");
+    console.wait_for("help to close", |s| !s.contains("Help ·"));
+
+    // Too small, then recovering when the window grows back.
+    console.resize(20, 70);
+    console.wait_text("terminal too small");
+    console.resize(24, 80);
+    console.wait_for("the panes again", |s| {
+        s.contains("Timeline") && !s.contains("too small")
+    });
+
+    console.send("q");
+    console.wait_text("Quit?");
+    console.send("y");
+    let status = console.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(!console.alternate_screen(), "left the alternate screen");
+    assert!(console.cooked(), "the terminal is back in cooked mode");
+}
+
+#[test]
+fn a_draft_survives_a_dropped_session_and_is_offered_back() {
+    let env = Env::new();
+    env.declare("Queue backlog");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Queue backlog");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("/d half-typed decision to drain the queue");
+    console.wait_text("half-typed decision to drain");
+    // The SSH connection drops.
+    console.signal(libc::SIGHUP);
+    console.wait_exit();
+    assert!(console.cooked(), "restored even on hangup");
+    assert!(
+        !env.ok(&["tail"]).contains("half-typed"),
+        "a draft is not an entry"
+    );
+
+    let mut again = Console::start(&env, &[]);
+    again.wait_text("Recovered draft");
+    again.wait_text("half-typed decision to drain the queue");
+    again.send("\r");
+    again.wait_for("the draft back in the box", |s| {
+        s.contains("Entry · decision") && s.contains("half-typed")
+    });
+    again.send("\r");
+    again.wait_for("the decision in the timeline", |s| {
+        timeline_has(s, "half-typed decision")
+    });
+    assert!(
+        env.ok(&["tail"])
+            .contains("DECISION     alice: half-typed decision to drain the queue")
+    );
+    again.send("\x03");
+    assert!(again.wait_exit().success());
+
+    // Once committed, nothing is offered on the next start.
+    let mut third = Console::start(&env, &[]);
+    third.wait_text("Queue backlog");
+    assert!(!third.screen().contains("Recovered draft"));
+    third.send("\x03");
+    third.wait_exit();
+}
+
+#[test]
+fn sigterm_and_sigint_restore_the_terminal() {
+    let env = Env::new();
+    env.declare("t");
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let mut console = Console::start(&env, &[]);
+        console.wait_text("following");
+        console.signal(signal);
+        console.wait_exit();
+        assert!(console.cooked(), "signal {signal}");
+        assert!(!console.alternate_screen(), "signal {signal}");
+    }
+}
+
+#[test]
+fn frames_are_synchronized_updates_and_no_color_means_no_colour() {
+    let env = Env::new();
+    env.declare("Colourless");
+    let mut console = Console::start_with(&env, &[], &[("NO_COLOR", "1")]);
+    console.wait_text("Colourless");
+    console.send("\x03");
+    console.wait_exit();
+    let bytes = console.bytes();
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        contains(b"\x1b[?2026h") && contains(b"\x1b[?2026l"),
+        "frames are wrapped in synchronized updates"
+    );
+    for colour in [&b"\x1b[38;"[..], b"\x1b[48;"] {
+        assert!(!contains(colour), "NO_COLOR, yet a colour was set");
+    }
+
+    let mut coloured = Console::start(&env, &[]);
+    coloured.wait_text("Colourless");
+    coloured.send("\x03");
+    coloured.wait_exit();
+    let bytes = coloured.bytes();
+    assert!(
+        bytes.windows(5).any(|w| w == b"\x1b[38;"),
+        "the default theme does use colour"
+    );
+}
+
+#[test]
+fn hostile_text_reaches_the_screen_inert_and_never_the_terminal() {
+    let env = Env::new();
+    let incident = env.declare("Hostile input");
+    let hostile = "clear\u{1b}[2J\u{1b}[31mRED title\u{1b}]0;pwned\u{7} clip\u{1b}]52;c;ZXZpbA==\u{7} c1\u{9b}33mYEL bidi\u{202e}txet";
+    env.ok(&["log", hostile]);
+    // The CLI refuses such a name, but a peer or an import can carry one.
+    let at = warroom::domain::rfc3339(chrono::Utc::now());
+    let id = ulid::Ulid::generate();
+    let line = format!(
+        r#"{{"id":"{id}","origin":"peer","seq":1,"incident":"{incident}","author":"\u001b]0;evil-author\u0007","at":"{at}","logged_at":"{at}","kind":"note","payload":{{"text":"author too"}}}}"#
+    );
+    env.cmd()
+        .args(["import", "-"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("clear^[[2J^[[31mRED");
+    console.wait_text("^[]0;evil-author^G: author too");
+    let screen = console.screen();
+    assert!(
+        screen.contains("<U+009B>33mYEL") && screen.contains("<U+202E>txet"),
+        "{screen}"
+    );
+    console.send("\x03");
+    console.wait_exit();
+
+    let bytes = console.bytes();
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    for (what, needle) in [
+        ("CSI clear + colour", &b"\x1b[31mRED"[..]),
+        ("OSC title", b"\x1b]0;pwned"),
+        ("OSC title from an author", b"\x1b]0;evil"),
+        ("OSC 52 clipboard", b"\x1b]52"),
+        ("C1 CSI", "\u{9b}".as_bytes()),
+        ("bidi override", "\u{202e}".as_bytes()),
+        ("BEL", b"\x07"),
+    ] {
+        assert!(
+            !contains(needle),
+            "the console wrote the hostile {what} to the terminal"
+        );
+    }
+    let parser = console.parser.lock().unwrap();
+    assert!(
+        parser.callbacks().titles.is_empty(),
+        "the window title was changed"
+    );
+    assert!(
+        parser.callbacks().clipboard.is_empty(),
+        "the clipboard was written"
+    );
+}
+
+#[test]
+fn an_empty_database_says_what_to_do_and_loads_the_sample() {
+    let env = Env::new();
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("No incident here yet");
+    console.send("D");
+    console.wait_text("Checkout failing for EU customers");
+    console.send("q");
+    console.wait_text("Quit?");
+    console.send("y");
+    assert!(console.wait_exit().success());
+    assert!(
+        env.ok(&["incidents"])
+            .contains("Checkout failing for EU customers")
+    );
+}
+
+#[test]
+fn a_refused_database_is_a_one_line_error_before_any_screen() {
+    let env = Env::new();
+    std::fs::write(
+        &env.db,
+        "not a database, just text that is long enough to have a header\n".repeat(3),
+    )
+    .unwrap();
+    let mut console = Console::start(&env, &[]);
+    let status = console.wait_exit();
+    assert!(!status.success());
+    let text = String::from_utf8_lossy(&console.bytes()).to_string();
+    assert!(text.contains("is not a warroom database"), "{text}");
+    assert!(!console.alternate_screen());
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_takes_it_again() {
+    let env = Env::new();
+    env.declare("Suspend me");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    let before = console.bytes().len();
+    // The child leads its own session here, so the kernel discards the stop itself
+    // (an orphaned process group); the restore and re-entry around it still run.
+    console.send("\x1a");
+    console.wait_bytes("the alternate screen taken back", before, b"\x1b[?1049h");
+    let after = console.bytes()[before..].to_vec();
+    let find = |needle: &[u8]| after.windows(needle.len()).position(|w| w == needle);
+    let left = find(b"\x1b[?1049l").expect("left the alternate screen on Ctrl-Z");
+    let back = find(b"\x1b[?1049h").expect("took the alternate screen back");
+    assert!(left < back);
+    console.wait_for("a full redraw", |s| {
+        s.contains("Timeline") && s.contains("Suspend me")
+    });
+    assert!(console.alternate_screen());
+    console.send("\x03");
+    console.wait_exit();
+    assert!(console.cooked());
+}
