@@ -314,3 +314,98 @@ fn many_threads_creating_one_file_at_once_all_succeed() {
     assert_eq!(store.all_events().unwrap().len(), 16);
     store.integrity_check().unwrap();
 }
+
+#[test]
+fn a_write_that_waits_too_long_for_the_lock_fails_cleanly_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    store
+        .set_busy_timeout(std::time::Duration::from_millis(200))
+        .unwrap();
+    let blocker = Connection::open(dir.path().join("w.db")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = store.append(vec![note(incident, "blocked")]).unwrap_err();
+    assert!(matches!(err, StoreError::Busy { waited_ms: 200 }), "{err}");
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(store.all_events().unwrap().len(), 1);
+    // Once the lock is free, the same entry goes through.
+    store.append(vec![note(incident, "blocked")]).unwrap();
+}
+
+#[test]
+fn an_older_schema_is_migrated_keeping_every_event() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    // Version 1 as it shipped: the event log and meta, no presence table.
+    conn.execute_batch(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+         CREATE TABLE events (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, origin TEXT NOT NULL,
+           seq INTEGER NOT NULL, incident TEXT NOT NULL, author TEXT NOT NULL, at_ms INTEGER NOT NULL,
+           logged_at_ms INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL) STRICT;
+         CREATE INDEX events_by_incident ON events (incident, at_ms, id);
+         CREATE INDEX events_by_origin ON events (origin, seq);
+         CREATE INDEX events_by_kind ON events (kind, incident);
+         INSERT INTO meta VALUES ('origin', 'old-origin');
+         INSERT INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+           VALUES ('01KB1VX0KVAAAAAAAAAAAAAAAA', 'old-origin', 1, '01KB1VX0KVAAAAAAAAAAAAAAAA', 'ana',
+                   1764237600000, 1764237600000, 'incident_opened', '{\"title\":\"From v1\"}');",
+    )
+    .unwrap();
+    conn.pragma_update(None, "application_id", warroom::store::APPLICATION_ID)
+        .unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+
+    // Read-only access leaves it alone; write access migrates it.
+    let reader = Store::open(&path, OpenOptions::read()).unwrap();
+    assert_eq!(reader.settings().unwrap().schema_version, 1);
+    assert!(reader.present().unwrap().is_empty());
+    drop(reader);
+    let mut store = Store::open(&path, OpenOptions::write()).unwrap();
+    assert_eq!(
+        store.settings().unwrap().schema_version,
+        warroom::store::CURRENT_VERSION
+    );
+    assert_eq!(store.origin(), "old-origin");
+    let incidents = store.incidents().unwrap();
+    assert_eq!(incidents[0].title, "From v1");
+    store.heartbeat("s", "ana", "host", 1).unwrap();
+    assert_eq!(store.present().unwrap().len(), 1);
+}
+
+#[test]
+fn presence_lists_consoles_until_they_leave_or_go_quiet() {
+    let dir = TempDir::new().unwrap();
+    let start = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
+    let clock = Arc::new(std::sync::Mutex::new(start));
+    let c = clock.clone();
+    let mut store = open_new(&dir).with_clock(Arc::new(move || *c.lock().unwrap()));
+    store.heartbeat("a", "alice", "bastion", 10).unwrap();
+    store.heartbeat("b", "bob", "bastion", 11).unwrap();
+    assert_eq!(
+        store
+            .present()
+            .unwrap()
+            .iter()
+            .map(|p| p.user.as_str())
+            .collect::<Vec<_>>(),
+        ["alice", "bob"]
+    );
+    store.leave("a").unwrap();
+    assert_eq!(store.present().unwrap().len(), 1);
+    *clock.lock().unwrap() = start + chrono::TimeDelta::seconds(45);
+    assert!(
+        store.present().unwrap().is_empty(),
+        "a console silent for longer than the TTL is gone"
+    );
+    store.heartbeat("b", "bob", "bastion", 11).unwrap();
+    assert_eq!(
+        store.present().unwrap()[0].since,
+        start,
+        "a heartbeat keeps the start time"
+    );
+}

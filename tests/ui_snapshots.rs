@@ -23,7 +23,23 @@ fn app_with(events: Vec<Event>) -> App {
 }
 
 fn demo_app() -> App {
-    app_with(warroom::demo::events("demo", now()))
+    let mut app = app_with(warroom::demo::events("demo", now()));
+    app.session = "s1".into();
+    let watcher = |session: &str, user: &str, host: &str, minutes: i64| warroom::store::Presence {
+        session: session.into(),
+        user: user.into(),
+        host: host.into(),
+        pid: 4242,
+        since: now() - chrono::TimeDelta::minutes(minutes),
+    };
+    update(
+        &mut app,
+        Msg::Presence(vec![
+            watcher("s1", "alice", "bastion", 12),
+            watcher("s2", "jonas", "bastion", 40),
+        ]),
+    );
+    app
 }
 
 fn draw(app: &App, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {

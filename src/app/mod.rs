@@ -77,6 +77,10 @@ pub struct App {
     pub notice: Option<String>,
     /// Whether the first read of the store has finished.
     pub loaded: bool,
+    /// This console's presence session.
+    pub session: String,
+    /// The consoles that have the database open (this one included).
+    pub present: Vec<crate::store::Presence>,
 }
 
 impl App {
@@ -98,6 +102,8 @@ impl App {
             zone: Zone::Local,
             notice: None,
             loaded: false,
+            session: String::new(),
+            present: Vec::new(),
         }
     }
 

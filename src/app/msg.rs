@@ -33,6 +33,8 @@ pub enum Msg {
         /// Why, in words.
         error: String,
     },
+    /// Who has the database open now.
+    Presence(Vec<crate::store::Presence>),
     /// The clock moved on (countdowns).
     Tick(Timestamp),
     /// A draft was found from an earlier session.

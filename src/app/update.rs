@@ -32,6 +32,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),
+        Msg::Presence(present) => {
+            app.present = present;
+            Vec::new()
+        }
         Msg::Tick(now) => {
             app.now = now;
             Vec::new()

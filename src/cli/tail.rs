@@ -33,8 +33,8 @@ pub struct TailArgs {
     pub lines: Option<usize>,
 }
 
-/// How often `--follow` asks SQLite whether another process committed.
-const POLL: Duration = Duration::from_millis(20);
+/// How long `--follow` waits for a file notification before checking anyway.
+const FALLBACK_POLL: Duration = Duration::from_millis(250);
 
 pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let store = ctx.open_read()?;
@@ -61,14 +61,12 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     if !args.follow {
         return Ok(());
     }
+    let watcher = crate::store::Watcher::new(store.path())?;
     let mut version = store.data_version()?;
     loop {
-        std::thread::sleep(POLL);
-        let now = store.data_version()?;
-        if now == version {
+        if !store.wait_for_commit(&watcher, &mut version, FALLBACK_POLL)? {
             continue;
         }
-        version = now;
         loop {
             let rows = store.events_since(cursor, 1000)?;
             let Some((last, _)) = rows.last() else { break };

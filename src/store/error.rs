@@ -67,6 +67,16 @@ pub enum StoreError {
         /// The newest this build reads.
         supported: i64,
     },
+    /// The file is on a filesystem shared over a network.
+    #[error(
+        "{path} is on a network filesystem ({kind}): SQLite's write-ahead log needs shared memory on one host, so entries could be lost. Put the database on a local disk and have everyone log in to that host (or sync hosts with warroom's peer link)"
+    )]
+    NetworkFilesystem {
+        /// The file.
+        path: PathBuf,
+        /// Which filesystem.
+        kind: &'static str,
+    },
     /// The file cannot be written.
     #[error(
         "{path} is read-only, so nothing can be logged to it: ask its owner for write access to the file and its directory, or work on a copy"

@@ -1,9 +1,12 @@
 //! The event log in SQLite: append-only, WAL, safe for many processes on one file.
 
 mod error;
+mod filesystem;
 mod open;
+mod presence;
 mod read;
 mod schema;
+mod watch;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -14,9 +17,12 @@ use rusqlite::Connection;
 use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
+pub use filesystem::network_filesystem;
 pub use open::{Access, OpenOptions};
+pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
+pub use watch::{Wake, Waker, Watcher};
 pub use write::NewEvent;
 
 /// Where the time comes from; tests inject a fixed one.
@@ -34,6 +40,7 @@ pub struct Store {
     origin: String,
     read_only: bool,
     clock: Clock,
+    busy_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for Store {
@@ -57,6 +64,7 @@ impl Store {
             origin: opened.origin,
             read_only: opened.read_only,
             clock: system_clock(),
+            busy_timeout: open::BUSY_TIMEOUT,
         })
     }
 
@@ -64,6 +72,14 @@ impl Store {
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
         self
+    }
+
+    /// How long a write waits for other writers' locks before giving up with
+    /// [`StoreError::Busy`] (10 s by default). Nothing is written when it gives up.
+    pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(timeout).map_err(|e| self.sql(e))?;
+        self.busy_timeout = timeout;
+        Ok(())
     }
 
     /// The file this store reads and writes.

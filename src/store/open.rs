@@ -74,6 +74,7 @@ pub(super) struct Opened {
 }
 
 pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError> {
+    super::filesystem::check_local(path)?;
     let exists = match fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             return Err(StoreError::NotAFile {
@@ -349,9 +350,14 @@ fn read_origin(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 pub(super) fn busy_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    busy_after(path, e, BUSY_TIMEOUT)
+}
+
+/// Maps a lock timeout to [`StoreError::Busy`] (saying how long it waited).
+pub(super) fn busy_after(path: &Path, e: rusqlite::Error, waited: Duration) -> StoreError {
     if is_busy(&e) {
         StoreError::Busy {
-            waited_ms: BUSY_TIMEOUT.as_millis() as u64,
+            waited_ms: waited.as_millis() as u64,
         }
     } else {
         StoreError::from_sqlite(path, e)

@@ -27,6 +27,16 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_by_incident ON events (incident, at_ms, id);
     CREATE INDEX events_by_origin ON events (origin, seq);
     CREATE INDEX events_by_kind ON events (kind, incident);",
+    // 2: who has the file open in a console on this host (a heartbeat, not an event:
+    // it is about terminals, not the incident, and never leaves the host).
+    "CREATE TABLE presence (
+        session    TEXT PRIMARY KEY,
+        user       TEXT NOT NULL,
+        host       TEXT NOT NULL,
+        pid        INTEGER NOT NULL,
+        started_ms INTEGER NOT NULL,
+        seen_ms    INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this build writes and reads.

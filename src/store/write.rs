@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use ulid::Ulid;
 
-use super::open::busy_or;
+use super::open::busy_after;
 use super::{Store, StoreError};
 use crate::domain::{Body, Event, Timestamp, epoch_ms, to_millis};
 
@@ -34,11 +34,11 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        let path = self.path.clone();
+        let (path, busy) = (self.path.clone(), self.busy_timeout);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_or(&path, e))?;
+            .map_err(|e| busy_after(&path, e, busy))?;
         let sql = |e| StoreError::from_sqlite(&path, e);
         // Stamped inside the write lock, so commit order follows time order for live entries.
         let now = to_millis((self.clock)());
@@ -87,7 +87,7 @@ impl Store {
                 written.push(event);
             }
         }
-        tx.commit().map_err(|e| busy_or(&path, e))?;
+        tx.commit().map_err(|e| busy_after(&path, e, busy))?;
         Ok(written)
     }
 
@@ -100,11 +100,11 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        let path = self.path.clone();
+        let (path, busy) = (self.path.clone(), self.busy_timeout);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_or(&path, e))?;
+            .map_err(|e| busy_after(&path, e, busy))?;
         let sql = |e| StoreError::from_sqlite(&path, e);
         let mut added = 0;
         {
@@ -113,7 +113,7 @@ impl Store {
                 added += insert_row(&mut insert, event).map_err(sql)?;
             }
         }
-        tx.commit().map_err(|e| busy_or(&path, e))?;
+        tx.commit().map_err(|e| busy_after(&path, e, busy))?;
         Ok(added)
     }
 }

@@ -85,15 +85,16 @@ fn init_logging() {
 
 async fn console(opts: Options, read_only: bool) -> Result<()> {
     let (news_tx, mut news) = mpsc::unbounded_channel::<Msg>();
+    let now = crate::store::system_clock()();
+    let mut app = App::new(&opts.author, &opts.db.display().to_string(), read_only, now);
+    let me = storage::Identity {
+        session: ulid::Ulid::generate().to_string(),
+        user: opts.author.clone(),
+    };
+    app.session = me.session.clone();
     let storage =
-        Storage::start(&opts.db, news_tx.clone()).context("cannot start the store threads")?;
+        Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
     let drafts = DraftFile::for_database(&opts.db, &opts.author);
-    let mut app = App::new(
-        &opts.author,
-        &opts.db.display().to_string(),
-        read_only,
-        crate::store::system_clock()(),
-    );
     app.theme_name = opts.theme.name.clone();
     let mut theme = opts.theme.clone();
     let mut recovered = drafts.as_ref().and_then(|d| d.load());
@@ -197,12 +198,10 @@ fn carry_out(
     match effect {
         Effect::Quit => return Ok(true),
         Effect::Append { purpose, drafts } => {
-            let _ = storage
-                .writes
-                .send(WriteRequest::Append { purpose, drafts });
+            storage.write(WriteRequest::Append { purpose, drafts });
         }
         Effect::LoadDemo => {
-            let _ = storage.writes.send(WriteRequest::Demo);
+            storage.write(WriteRequest::Demo);
         }
         Effect::SaveDraft(draft) => {
             if let Some(file) = drafts

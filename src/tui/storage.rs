@@ -1,20 +1,25 @@
 //! The store, off the task that reads keys and draws: a reader thread that notices
-//! other processes' commits and sends only the new rows, and a writer thread that
-//! commits (waiting for locks if it must) and reports back.
+//! commits (file notifications, confirmed by `data_version`) and sends only the new
+//! rows, and a writer thread that commits, waiting for locks if it must, and keeps this
+//! console's presence fresh.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, Purpose};
-use crate::store::{Access, NewEvent, OpenOptions, Store};
+use crate::store::{Access, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name};
 
-/// How often the reader asks SQLite whether anyone committed.
-pub const POLL: Duration = Duration::from_millis(25);
+/// How long the reader waits for a notification before checking anyway.
+pub const FALLBACK_POLL: Duration = Duration::from_millis(250);
 /// Rows read per query after the first load.
 const BATCH: usize = 5_000;
+/// How often, at most, the reader refreshes who is present.
+const PRESENCE_EVERY: Duration = Duration::from_secs(1);
 
 /// A write for the writer thread.
 pub enum WriteRequest {
@@ -29,54 +34,75 @@ pub enum WriteRequest {
     Demo,
 }
 
+/// Who this console is, for presence.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// A fresh id for this run.
+    pub session: String,
+    /// The user's name.
+    pub user: String,
+}
+
 /// Handles to the two threads.
 pub struct Storage {
-    /// Sends writes to the writer.
-    pub writes: std_mpsc::Sender<WriteRequest>,
+    writes: Option<std_mpsc::Sender<WriteRequest>>,
     reader: Option<std::thread::JoinHandle<()>>,
     writer: Option<std::thread::JoinHandle<()>>,
-    wake: std_mpsc::Sender<()>,
+    waker: Waker,
+    stop: Arc<AtomicBool>,
 }
 
 impl Storage {
     /// Starts both threads on the database at `path`; news arrives on `news`.
-    pub fn start(path: &Path, news: UnboundedSender<Msg>) -> std::io::Result<Storage> {
-        let (wake_tx, wake_rx) = std_mpsc::channel::<()>();
+    pub fn start(
+        path: &Path,
+        me: Identity,
+        news: UnboundedSender<Msg>,
+    ) -> std::io::Result<Storage> {
+        let watcher = Watcher::new(path)?;
+        let waker = watcher.waker();
+        let stop = Arc::new(AtomicBool::new(false));
         let (write_tx, write_rx) = std_mpsc::channel::<WriteRequest>();
-        let reader_path = path.to_path_buf();
-        let reader_news = news.clone();
+        let (reader_path, reader_news, reader_stop) =
+            (path.to_path_buf(), news.clone(), stop.clone());
         let reader = std::thread::Builder::new()
             .name("store-reader".into())
-            .spawn(move || read_loop(&reader_path, reader_news, wake_rx))?;
-        let writer_path = path.to_path_buf();
-        let writer_wake = wake_tx.clone();
+            .spawn(move || read_loop(&reader_path, &watcher, &reader_news, &reader_stop))?;
+        let (writer_path, writer_wake) = (path.to_path_buf(), waker.clone());
         let writer = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || write_loop(writer_path, write_rx, news, writer_wake))?;
+            .spawn(move || write_loop(writer_path, me, write_rx, news, writer_wake))?;
         Ok(Storage {
-            writes: write_tx,
+            writes: Some(write_tx),
             reader: Some(reader),
             writer: Some(writer),
-            wake: wake_tx,
+            waker,
+            stop,
         })
+    }
+
+    /// Hands a write to the writer thread.
+    pub fn write(&self, request: WriteRequest) {
+        if let Some(writes) = &self.writes {
+            let _ = writes.send(request);
+        }
     }
 
     /// Stops both threads, letting a write in flight finish first.
     pub fn stop(mut self) {
-        let (dead_tx, _) = std_mpsc::channel();
-        self.writes = dead_tx;
+        self.writes = None;
         if let Some(writer) = self.writer.take() {
             let _ = writer.join();
         }
-        let (dead_wake, _) = std_mpsc::channel();
-        self.wake = dead_wake;
+        self.stop.store(true, Ordering::SeqCst);
+        self.waker.wake();
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
     }
 }
 
-fn read_loop(path: &Path, news: UnboundedSender<Msg>, wake: std_mpsc::Receiver<()>) {
+fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
     let store = match Store::open(path, OpenOptions::read()) {
         Ok(store) => store,
         Err(e) => {
@@ -88,45 +114,61 @@ fn read_loop(path: &Path, news: UnboundedSender<Msg>, wake: std_mpsc::Receiver<(
             return;
         }
     };
-    let mut cursor = 0;
-    let mut version = match store.data_version() {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::error!("reader: {e}");
-            return;
-        }
-    };
+    let mut version = store.data_version().unwrap_or(0);
     // The first read takes everything in one go, so the fold runs once.
-    match store.events_since(0, i64::MAX as usize) {
+    let mut cursor = match store.events_since(0, i64::MAX as usize) {
         Ok(rows) => {
-            cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
-            let events = rows.into_iter().map(|(_, e)| e).collect();
-            if news.send(Msg::Events(events)).is_err() {
+            let cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
+            if news
+                .send(Msg::Events(rows.into_iter().map(|(_, e)| e).collect()))
+                .is_err()
+            {
                 return;
             }
+            cursor
         }
-        Err(e) => tracing::error!("reader: {e}"),
-    }
+        Err(e) => {
+            tracing::error!("reader: {e}");
+            0
+        }
+    };
     if news.send(Msg::Loaded).is_err() {
         return;
     }
+    let mut presence_at = Instant::now() - PRESENCE_EVERY;
+    let mut presence_due = true;
     loop {
-        let woken = match wake.recv_timeout(POLL) {
-            Ok(()) => true,
-            Err(std_mpsc::RecvTimeoutError::Timeout) => false,
-            Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+        if presence_due && presence_at.elapsed() >= PRESENCE_EVERY {
+            presence_at = Instant::now();
+            presence_due = false;
+            if let Ok(present) = store.present()
+                && news.send(Msg::Presence(present)).is_err()
+            {
+                return;
+            }
+        }
+        let timeout = if presence_due {
+            PRESENCE_EVERY
+        } else {
+            FALLBACK_POLL
         };
-        let now = match store.data_version() {
-            Ok(v) => v,
+        let changed = store.wait_for_commit(watcher, &mut version, timeout);
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match changed {
+            Ok(true) => {}
+            Ok(false) => {
+                // Heartbeats change presence without touching events; refresh it now and then.
+                presence_due |= presence_at.elapsed() >= crate::store::PRESENCE_TTL / 3;
+                continue;
+            }
             Err(e) => {
                 tracing::warn!("reader: {e}");
                 continue;
             }
-        };
-        if now == version && !woken {
-            continue;
         }
-        version = now;
+        presence_due = true;
         loop {
             match store.events_since(cursor, BATCH) {
                 Ok(rows) if rows.is_empty() => break,
@@ -154,9 +196,10 @@ fn read_loop(path: &Path, news: UnboundedSender<Msg>, wake: std_mpsc::Receiver<(
 
 fn write_loop(
     path: PathBuf,
+    me: Identity,
     requests: std_mpsc::Receiver<WriteRequest>,
     news: UnboundedSender<Msg>,
-    wake: std_mpsc::Sender<()>,
+    wake: Waker,
 ) {
     let opts = OpenOptions {
         access: Access::Prefer,
@@ -179,7 +222,26 @@ fn write_loop(
             return;
         }
     };
-    for request in requests {
+    let (host, pid) = (host_name(), std::process::id());
+    let beat = |store: &mut Store| {
+        if !store.is_read_only()
+            && let Err(e) = store.heartbeat(&me.session, &me.user, &host, pid)
+        {
+            tracing::debug!("heartbeat: {e}");
+        }
+    };
+    beat(&mut store);
+    let mut last_beat = Instant::now();
+    loop {
+        let request = match requests.recv_timeout(HEARTBEAT.saturating_sub(last_beat.elapsed())) {
+            Ok(request) => request,
+            Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                beat(&mut store);
+                last_beat = Instant::now();
+                continue;
+            }
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         let (purpose, result) = match request {
             WriteRequest::Append { purpose, drafts } => (purpose, store.append(drafts)),
             WriteRequest::Demo => {
@@ -198,10 +260,13 @@ fn write_loop(
                 }
             }
         };
-        // The reader's own connection sees this commit too; waking it saves a poll.
-        let _ = wake.send(());
+        // The reader's connection sees this commit too; waking it saves a wait.
+        wake.wake();
         if news.send(msg).is_err() {
-            return;
+            break;
         }
+    }
+    if !store.is_read_only() {
+        let _ = store.leave(&me.session);
     }
 }

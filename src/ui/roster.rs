@@ -62,7 +62,27 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .style(style),
         );
     }
-    let watching = format!(" ({} people)", s.roster.people.len());
+    for p in &app.present {
+        let you = if p.session == app.session {
+            " (you)"
+        } else {
+            ""
+        };
+        rows.push(
+            Row::new(vec![
+                Cell::from(""),
+                Cell::from(inert::line(&p.user).into_owned()),
+                Cell::from(format!("watching {}", duration(app.now - p.since))),
+                Cell::from(format!("{}{you}", inert::line(&p.host))),
+            ])
+            .style(theme.style("muted")),
+        );
+    }
+    let watching = format!(
+        " ({} people · {} watching)",
+        s.roster.people.len(),
+        app.present.len()
+    );
     let columns = [
         Constraint::Length(2),
         Constraint::Length(9),

@@ -1,0 +1,210 @@
+//! Several processes on one database file: what one commits, the others show at once.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::pty::Console;
+use common::{Env, wait_for};
+use serde_json::Value;
+
+fn timeline_has(screen: &str, text: &str) -> bool {
+    screen.lines().skip(9).take(10).any(|l| l.contains(text))
+}
+
+#[test]
+fn two_consoles_and_the_cli_see_each_others_entries_and_drafts_survive() {
+    let env = Env::new();
+    env.declare("Checkout failing in EU");
+    let mut a = Console::start(&env, &[]);
+    let mut b = Console::start_with(&env, &[], &[("WARROOM_USER", "bob")]);
+    a.wait_text("following");
+    b.wait_text("following");
+    // Each sees the other watching the file.
+    a.wait_text("2 watching");
+    b.wait_text("2 watching");
+
+    // Bob starts a draft; Alice's entry arrives meanwhile.
+    b.send("i");
+    b.wait_text("Enter commits");
+    b.send("checking the NAT gateway");
+    b.wait_text("checking the NAT gateway");
+    a.send("i");
+    a.wait_text("Enter commits");
+    a.send("/d roll back deploy 4512\r");
+    a.wait_for("alice's own entry", |s| {
+        timeline_has(s, "alice: roll back deploy 4512")
+    });
+    b.wait_for("alice's entry in bob's console", |s| {
+        timeline_has(s, "alice: roll back deploy 4512")
+    });
+    let screen = b.screen();
+    assert!(
+        screen.contains("Entry · note") && screen.contains("checking the NAT gateway"),
+        "bob's draft is intact:\n{screen}"
+    );
+
+    // Bob commits; Alice sees it.
+    b.send("\r");
+    a.wait_for("bob's entry in alice's console", |s| {
+        timeline_has(s, "bob: checking the NAT gateway")
+    });
+
+    // An entry from the command line reaches both running consoles.
+    env.ok(&[
+        "log",
+        "--as",
+        "carol",
+        "--kind",
+        "status",
+        "--audience",
+        "executives",
+        "EU checkout down, ETA 15 min",
+    ]);
+    a.wait_for("the CLI entry in alice's console", |s| {
+        timeline_has(s, "carol: EU checkout down")
+    });
+    b.wait_for("the CLI entry in bob's console", |s| {
+        timeline_has(s, "carol: EU checkout down")
+    });
+
+    a.send("\x03");
+    a.wait_exit();
+    b.wait_for("alice leaving", |s| s.contains("1 watching"));
+    b.send("\x03");
+    b.wait_exit();
+}
+
+#[test]
+fn a_read_only_database_opens_in_a_labelled_read_only_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.declare("Frozen incident");
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Frozen incident");
+    console.wait_text("READ-ONLY");
+    console.send("i");
+    console.wait_text("read-only database: entries cannot be written here");
+    console.send("\x03");
+    assert!(console.wait_exit().success());
+}
+
+#[test]
+fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order() {
+    let env = Env::new();
+    let incident = env.declare("four writers");
+    let mut follow = env
+        .std_cmd()
+        .args(["tail", "--follow", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = follow.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines: Vec<String> = Vec::new();
+    let drain = |lines: &mut Vec<String>| {
+        while let Ok(line) = rx.try_recv() {
+            lines.push(line);
+        }
+    };
+    wait_for("the existing timeline", Duration::from_secs(20), || {
+        drain(&mut lines);
+        lines.len() >= 3
+    });
+
+    let per_writer = 250;
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let mut child = env
+                .std_cmd()
+                .args(["log", "--lines", "--incident", &incident])
+                .env("WARROOM_USER", format!("writer{w}"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                for i in 0..per_writer {
+                    writeln!(stdin, "w{w} #{i}").unwrap();
+                }
+            });
+            child
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success());
+    }
+    let total = 3 + 4 * per_writer;
+    wait_for(
+        "every entry from tail --follow",
+        Duration::from_secs(60),
+        || {
+            drain(&mut lines);
+            lines.len() >= total
+        },
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    drain(&mut lines);
+    follow.kill().unwrap();
+    follow.wait().unwrap();
+
+    let entries: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), total, "each entry exactly once");
+    let ids: HashSet<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), total, "no entry twice");
+    // The order printed live is the fold's order (time it happened, then id)...
+    let keys: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["at"].as_str().unwrap().to_string(),
+                e["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "printed in the fold's total order");
+    // ...and the same as the timeline read afterwards.
+    let after: Vec<String> = env
+        .ok(&["tail", "--json"])
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let live: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(live, after);
+    // Each writer's entries keep their own order.
+    for w in 0..4 {
+        let mine: Vec<usize> = entries
+            .iter()
+            .filter_map(|e| {
+                e["text"]
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix(&format!("w{w} #"))
+                    .map(|n| n.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(mine, (0..per_writer).collect::<Vec<_>>());
+    }
+}
