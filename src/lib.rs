@@ -9,6 +9,7 @@ pub mod domain;
 pub mod export;
 pub mod format;
 pub mod inert;
+pub mod playbook;
 pub mod store;
 pub mod tui;
 pub mod ui;

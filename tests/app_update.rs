@@ -232,6 +232,12 @@ fn focus_moves_with_tab_and_numbers_and_esc_closes_the_top_overlay() {
     assert!(app.overlays.is_empty());
     act(&mut app, Action::OpenPalette);
     act(&mut app, Action::Close);
+    assert_eq!(
+        app.mode(),
+        Mode::Roster,
+        "the roster's keys are live while it has focus"
+    );
+    act(&mut app, Action::FocusTimeline);
     assert_eq!(app.mode(), Mode::Normal);
 }
 

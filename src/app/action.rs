@@ -66,6 +66,38 @@ pub enum Action {
     Cancel,
     /// Throw away the recovered draft.
     Discard,
+    /// Walk the triage questions for the shown incident.
+    OpenTriage,
+    /// Show the playbook on one page.
+    OpenPlaybook,
+    /// Write a status update from the template for the audience due next.
+    ComposeUpdate,
+    /// Go back to the previous question.
+    Back,
+    /// Declare at the triaged severity (or record a re-triage).
+    Declare,
+    /// Route below the threshold to the service desk.
+    Route,
+    /// Choose answer number N.
+    Pick(u8),
+    /// Mark the selected responder acknowledged.
+    Acknowledge,
+    /// Mark the selected responder engaged.
+    Engage,
+    /// Stand the selected responder down.
+    StandDown,
+    /// Page the selected responder again.
+    Page,
+    /// Take command while nobody holds it.
+    Claim,
+    /// Hand command to the selected responder (asks first).
+    HandOff,
+    /// Confirm command, settling a conflict.
+    ConfirmCommand,
+    /// Give the selected responder a role.
+    AssignRole,
+    /// Take a role from the selected responder.
+    RemoveRole,
 }
 
 /// The four panes, in focus order.
@@ -120,18 +152,27 @@ pub enum Mode {
     Confirm,
     /// Deciding what to do with a recovered draft.
     Recovery,
+    /// The roster pane has focus: the panes' keys and the roster's.
+    Roster,
+    /// Walking the triage questions.
+    Triage,
+    /// Reading the playbook.
+    Playbook,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Normal,
+        Mode::Roster,
+        Mode::Triage,
         Mode::Entry,
         Mode::Palette,
         Mode::Switcher,
         Mode::Help,
         Mode::Confirm,
         Mode::Recovery,
+        Mode::Playbook,
     ];
 
     /// The heading used in the help.
@@ -144,6 +185,9 @@ impl Mode {
             Mode::Help => "Help",
             Mode::Confirm => "Questions",
             Mode::Recovery => "Recovered draft",
+            Mode::Roster => "Roster pane (with the panes' keys)",
+            Mode::Triage => "Triage wizard",
+            Mode::Playbook => "Playbook",
         }
     }
 

@@ -1,9 +1,9 @@
 //! Running palette commands: checking them against the incident, then events.
 
 use super::palette::Command;
-use super::update::{open_switcher, quit};
+use super::update::{open_switcher, open_triage, quit};
 use super::{App, Effect, Overlay, Purpose};
-use crate::domain::{Body, Status, short_id};
+use crate::domain::{Body, ResponderState, Role, Status, short_id};
 use crate::store::NewEvent;
 
 fn new_event(app: &App, incident: Option<ulid::Ulid>, body: Body) -> NewEvent {
@@ -13,6 +13,11 @@ fn new_event(app: &App, incident: Option<ulid::Ulid>, body: Body) -> NewEvent {
         at: None,
         body,
     }
+}
+
+fn refuse(app: &mut App, message: String) -> Vec<Effect> {
+    app.notice = Some(message);
+    Vec::new()
 }
 
 /// Carries out a parsed command.
@@ -49,6 +54,19 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             return Vec::new();
         }
         Command::Quit => return quit(app),
+        Command::Playbook => {
+            app.overlays.push(Overlay::Playbook { scroll: 0 });
+            return Vec::new();
+        }
+        Command::Triage(title) => {
+            open_triage(app, title);
+            return Vec::new();
+        }
+        Command::Update(audience) => {
+            let audience = audience.unwrap_or_else(|| super::compose::due_audience(app));
+            super::compose::open(app, audience);
+            return Vec::new();
+        }
         _ => {}
     }
     if app.read_only {
@@ -75,7 +93,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                     triage: vec![],
                 },
             ));
-            if severity.meets_declare_threshold() {
+            if app.playbook.triage.declares(severity) {
                 drafts.push(new_event(
                     app,
                     None,
@@ -105,7 +123,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                 reason,
                 triage: vec![],
             }];
-            if state.status == Status::Triage && severity.meets_declare_threshold() {
+            if state.status == Status::Triage && app.playbook.triage.declares(severity) {
                 bodies.push(Body::StatusChanged {
                     status: Status::Investigating,
                     reason: Some(format!("declared at {severity}")),
@@ -144,6 +162,61 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             vec![Body::CommandConfirmed { commander: me }]
         }
         Command::Log(body) => vec![body],
+        Command::Role {
+            person,
+            role,
+            assign,
+        } => {
+            let holds = state
+                .roster
+                .people
+                .get(&person)
+                .is_some_and(|p| p.roles.contains(&role));
+            match (assign, holds) {
+                (true, true) => return refuse(app, format!("{person} is already {role}")),
+                (false, false) => return refuse(app, format!("{person} is not {role}")),
+                (true, _) => vec![Body::RoleAssigned { person, role }],
+                (false, _) => vec![Body::RoleRemoved { person, role }],
+            }
+        }
+        Command::Responder { person, state: to } => {
+            let person = person.unwrap_or_else(|| me.clone());
+            vec![match to {
+                ResponderState::Acknowledged => Body::ResponderAcknowledged { person },
+                ResponderState::Engaged => Body::ResponderEngaged { person },
+                ResponderState::StoodDown => Body::ResponderStoodDown { person },
+                ResponderState::Paged => Body::ResponderPaged { person, via: None },
+            }]
+        }
+        Command::Page { who, via } => match who.parse::<Role>() {
+            Ok(role) if app.playbook.contacts_for(role).next().is_some() => app
+                .playbook
+                .contacts_for(role)
+                .map(|c| Body::ResponderPaged {
+                    person: c.name.clone(),
+                    via: Some(via.clone().unwrap_or_else(|| c.reach.clone())),
+                })
+                .collect(),
+            Ok(role) if !state.roster.people.contains_key(&who) => {
+                return refuse(
+                    app,
+                    format!("the playbook lists no contacts for {role}; page a person by name"),
+                );
+            }
+            _ => vec![Body::ResponderPaged { person: who, via }],
+        },
+        Command::Resolve { code, summary } => {
+            if !app.playbook.resolution_codes.contains(&code) {
+                return refuse(
+                    app,
+                    format!(
+                        "'{code}' is not a resolution code; the playbook allows: {}",
+                        app.playbook.resolution_codes.join(", ")
+                    ),
+                );
+            }
+            vec![Body::Resolution { code, summary }]
+        }
         _ => return Vec::new(),
     };
     app.notice = Some(format!("recording on {}…", short_id(state.id)));

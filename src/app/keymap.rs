@@ -30,6 +30,8 @@ pub enum Key {
     PageUp,
     /// Page down.
     PageDown,
+    /// Arrow left.
+    Left,
     /// A function key.
     F(u8),
     /// Any key the table never binds.
@@ -97,6 +99,7 @@ impl fmt::Display for Chord {
             Key::End => f.write_str("End"),
             Key::PageUp => f.write_str("PgUp"),
             Key::PageDown => f.write_str("PgDn"),
+            Key::Left => f.write_str("Left"),
             Key::F(n) => write!(f, "F{n}"),
             Key::Other => f.write_str("?"),
         }
@@ -121,8 +124,11 @@ pub struct Binding {
 use Key::*;
 use Mode::*;
 
-const ALL_MODES: &[Mode] = &[Normal, Entry, Palette, Switcher, Help, Confirm, Recovery];
-const LISTS: &[Mode] = &[Normal, Switcher, Help];
+const ALL_MODES: &[Mode] = &[
+    Normal, Roster, Triage, Entry, Palette, Switcher, Help, Confirm, Recovery, Playbook,
+];
+const PANES: &[Mode] = &[Normal, Roster];
+const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook];
 
 const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
     Binding {
@@ -152,278 +158,98 @@ const fn h(
 
 /// Every key binding. Earlier rows win when a mode has two rows for one chord, which
 /// the keymap test forbids.
+#[rustfmt::skip]
 pub const KEYMAP: &[Binding] = &[
-    b(
-        ALL_MODES,
-        Chord::ctrl(Char('c')),
-        Action::ForceQuit,
-        "quit now",
-    ),
-    b(
-        ALL_MODES,
-        Chord::ctrl(Char('z')),
-        Action::Suspend,
-        "suspend (resume with fg)",
-    ),
+    b(ALL_MODES, Chord::ctrl(Char('c')), Action::ForceQuit, "quit now"),
+    b(ALL_MODES, Chord::ctrl(Char('z')), Action::Suspend, "suspend (resume with fg)"),
     // Panes.
-    h(
-        &[Normal],
-        Chord::plain(Char('i')),
-        Action::OpenEntry,
-        "write an entry",
-        "write",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Enter),
-        Action::OpenEntry,
-        "write an entry",
-    ),
-    h(
-        &[Normal],
-        Chord::plain(Char(':')),
-        Action::OpenPalette,
-        "command palette",
-        "command",
-    ),
-    h(
-        &[Normal],
-        Chord::plain(Char('s')),
-        Action::OpenSwitcher,
-        "switch incident",
-        "switch",
-    ),
-    b(&[Normal], Chord::plain(Tab), Action::FocusNext, "next pane"),
-    b(
-        &[Normal],
-        Chord::plain(BackTab),
-        Action::FocusPrev,
-        "previous pane",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Char('1')),
-        Action::FocusIncident,
-        "incident pane",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Char('2')),
-        Action::FocusRoster,
-        "roster pane",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Char('3')),
-        Action::FocusTimeline,
-        "timeline pane",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Char('4')),
-        Action::FocusTriage,
-        "triage pane",
-    ),
+    h(PANES, Chord::plain(Char('i')), Action::OpenEntry, "write an entry", "write"),
+    b(PANES, Chord::plain(Enter), Action::OpenEntry, "write an entry"),
+    h(PANES, Chord::plain(Char(':')), Action::OpenPalette, "command palette", "command"),
+    h(PANES, Chord::plain(Char('t')), Action::OpenTriage, "walk the triage questions (declare or route)", "triage"),
+    h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
+    h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
+    b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    b(PANES, Chord::plain(Tab), Action::FocusNext, "next pane"),
+    b(PANES, Chord::plain(BackTab), Action::FocusPrev, "previous pane"),
+    b(PANES, Chord::plain(Char('1')), Action::FocusIncident, "incident pane"),
+    b(PANES, Chord::plain(Char('2')), Action::FocusRoster, "roster pane (then a e x p c h C r R act on the selected responder)"),
+    b(PANES, Chord::plain(Char('3')), Action::FocusTimeline, "timeline pane"),
+    b(PANES, Chord::plain(Char('4')), Action::FocusTriage, "triage pane"),
     b(LISTS, Chord::plain(Char('k')), Action::Up, "up"),
     b(LISTS, Chord::plain(Up), Action::Up, "up"),
     b(LISTS, Chord::plain(Char('j')), Action::Down, "down"),
     b(LISTS, Chord::plain(Down), Action::Down, "down"),
     b(LISTS, Chord::plain(Char('g')), Action::Top, "first"),
     b(LISTS, Chord::plain(Home), Action::Top, "first"),
-    b(
-        LISTS,
-        Chord::plain(Char('G')),
-        Action::Bottom,
-        "newest, and follow",
-    ),
-    b(
-        LISTS,
-        Chord::plain(End),
-        Action::Bottom,
-        "newest, and follow",
-    ),
+    b(LISTS, Chord::plain(Char('G')), Action::Bottom, "newest, and follow"),
+    b(LISTS, Chord::plain(End), Action::Bottom, "newest, and follow"),
     b(LISTS, Chord::plain(PageUp), Action::PageUp, "page up"),
     b(LISTS, Chord::plain(PageDown), Action::PageDown, "page down"),
-    b(
-        LISTS,
-        Chord::ctrl(Char('u')),
-        Action::HalfPageUp,
-        "half page up",
-    ),
-    b(
-        LISTS,
-        Chord::ctrl(Char('d')),
-        Action::HalfPageDown,
-        "half page down",
-    ),
-    b(
-        &[Normal],
-        Chord::plain(Char('D')),
-        Action::LoadDemo,
-        "load the sample incidents (empty database)",
-    ),
-    h(
-        &[Normal],
-        Chord::plain(Char('?')),
-        Action::ToggleHelp,
-        "help",
-        "help",
-    ),
-    b(
-        &[Normal, Help],
-        Chord::plain(F(1)),
-        Action::ToggleHelp,
-        "help",
-    ),
-    h(
-        &[Normal],
-        Chord::plain(Char('q')),
-        Action::Quit,
-        "quit (asks while an incident is open)",
-        "quit",
-    ),
+    b(LISTS, Chord::ctrl(Char('u')), Action::HalfPageUp, "half page up"),
+    b(LISTS, Chord::ctrl(Char('d')), Action::HalfPageDown, "half page down"),
+    b(PANES, Chord::plain(Char('D')), Action::LoadDemo, "load the sample incidents (empty database)"),
+    h(PANES, Chord::plain(Char('?')), Action::ToggleHelp, "help", "help"),
+    b(&[Normal, Roster, Help], Chord::plain(F(1)), Action::ToggleHelp, "help"),
+    h(PANES, Chord::plain(Char('q')), Action::Quit, "quit (asks while an incident is open)", "quit"),
+    // Roster pane, on the selected responder.
+    h(&[Roster], Chord::plain(Char('a')), Action::Acknowledge, "mark acknowledged", "ack"),
+    h(&[Roster], Chord::plain(Char('e')), Action::Engage, "mark engaged", "engaged"),
+    b(&[Roster], Chord::plain(Char('x')), Action::StandDown, "stand down"),
+    b(&[Roster], Chord::plain(Char('p')), Action::Page, "page again"),
+    b(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command (while nobody holds it)"),
+    b(&[Roster], Chord::plain(Char('h')), Action::HandOff, "hand command to them (asks first)"),
+    b(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict"),
+    b(&[Roster], Chord::plain(Char('r')), Action::AssignRole, "give them a role"),
+    b(&[Roster], Chord::plain(Char('R')), Action::RemoveRole, "take a role from them"),
     // Entry box.
-    h(
-        &[Entry],
-        Chord::plain(Enter),
-        Action::Submit,
-        "commit the entry",
-        "commit",
-    ),
-    h(
-        &[Entry],
-        Chord::alt(Enter),
-        Action::Newline,
-        "new line",
-        "new line",
-    ),
-    b(
-        &[Entry],
-        Chord::ctrl(Char('j')),
-        Action::Newline,
-        "new line",
-    ),
-    h(
-        &[Entry],
-        Chord::plain(Tab),
-        Action::CycleKind,
-        "change the kind (or type /d /a /h /s /x /c /! first)",
-        "kind",
-    ),
-    h(
-        &[Entry],
-        Chord::plain(Esc),
-        Action::Close,
-        "leave the box; the draft is kept",
-        "leave",
-    ),
+    h(&[Entry], Chord::plain(Enter), Action::Submit, "commit the entry", "commit"),
+    h(&[Entry], Chord::alt(Enter), Action::Newline, "new line", "new line"),
+    b(&[Entry], Chord::ctrl(Char('j')), Action::Newline, "new line"),
+    h(&[Entry], Chord::plain(Tab), Action::CycleKind, "change the kind (or type /d /a /h /s /x /c /! first)", "kind"),
+    h(&[Entry], Chord::plain(Esc), Action::Close, "leave the box; the draft is kept", "leave"),
     // Palette.
-    h(
-        &[Palette],
-        Chord::plain(Enter),
-        Action::Submit,
-        "run the command",
-        "run",
-    ),
-    h(
-        &[Palette],
-        Chord::plain(Tab),
-        Action::Complete,
-        "complete the command",
-        "complete",
-    ),
-    b(
-        &[Palette],
-        Chord::plain(Up),
-        Action::Up,
-        "previous suggestion",
-    ),
-    b(
-        &[Palette],
-        Chord::plain(Down),
-        Action::Down,
-        "next suggestion",
-    ),
-    h(
-        &[Palette],
-        Chord::plain(Esc),
-        Action::Close,
-        "close",
-        "close",
-    ),
+    h(&[Palette], Chord::plain(Enter), Action::Submit, "run the command", "run"),
+    h(&[Palette], Chord::plain(Tab), Action::Complete, "complete the command", "complete"),
+    b(&[Palette], Chord::plain(Up), Action::Up, "previous suggestion"),
+    b(&[Palette], Chord::plain(Down), Action::Down, "next suggestion"),
+    h(&[Palette], Chord::plain(Esc), Action::Close, "close", "close"),
     // Switcher.
-    h(
-        &[Switcher],
-        Chord::plain(Enter),
-        Action::Submit,
-        "show this incident",
-        "show",
-    ),
-    h(
-        &[Switcher],
-        Chord::plain(Esc),
-        Action::Close,
-        "close",
-        "close",
-    ),
+    h(&[Switcher], Chord::plain(Enter), Action::Submit, "show this incident", "show"),
+    h(&[Switcher], Chord::plain(Esc), Action::Close, "close", "close"),
     b(&[Switcher], Chord::plain(Char('q')), Action::Close, "close"),
+    // Triage wizard.
+    b(&[Triage], Chord::plain(Up), Action::Up, "previous answer"),
+    b(&[Triage], Chord::plain(Char('k')), Action::Up, "previous answer"),
+    b(&[Triage], Chord::plain(Down), Action::Down, "next answer"),
+    b(&[Triage], Chord::plain(Char('j')), Action::Down, "next answer"),
+    h(&[Triage], Chord::plain(Enter), Action::Submit, "choose this answer", "choose"),
+    b(&[Triage], Chord::plain(Char('1')), Action::Pick(1), "choose answer 1"),
+    b(&[Triage], Chord::plain(Char('2')), Action::Pick(2), "choose answer 2"),
+    b(&[Triage], Chord::plain(Char('3')), Action::Pick(3), "choose answer 3"),
+    b(&[Triage], Chord::plain(Char('4')), Action::Pick(4), "choose answer 4"),
+    b(&[Triage], Chord::plain(Char('5')), Action::Pick(5), "choose answer 5"),
+    b(&[Triage], Chord::plain(Char('6')), Action::Pick(6), "choose answer 6"),
+    h(&[Triage], Chord::plain(Char('b')), Action::Back, "back to the previous question", "back"),
+    b(&[Triage], Chord::plain(Left), Action::Back, "back to the previous question"),
+    h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (or record the re-triage)", "declare"),
+    h(&[Triage], Chord::plain(Char('r')), Action::Route, "route below the threshold to the service desk", "route"),
+    h(&[Triage], Chord::plain(Esc), Action::Close, "stop; nothing is recorded", "cancel"),
+    // Playbook view.
+    h(&[Playbook], Chord::plain(Esc), Action::Close, "close the playbook", "close"),
+    b(&[Playbook], Chord::plain(Char('q')), Action::Close, "close the playbook"),
     // Help.
-    h(
-        &[Help],
-        Chord::plain(Esc),
-        Action::Close,
-        "close the help",
-        "close",
-    ),
-    b(
-        &[Help],
-        Chord::plain(Char('?')),
-        Action::Close,
-        "close the help",
-    ),
-    b(
-        &[Help],
-        Chord::plain(Char('q')),
-        Action::Close,
-        "close the help",
-    ),
+    h(&[Help], Chord::plain(Esc), Action::Close, "close the help", "close"),
+    b(&[Help], Chord::plain(Char('?')), Action::Close, "close the help"),
+    b(&[Help], Chord::plain(Char('q')), Action::Close, "close the help"),
     // Questions.
-    h(
-        &[Confirm],
-        Chord::plain(Char('y')),
-        Action::Confirm,
-        "yes",
-        "yes",
-    ),
-    h(
-        &[Confirm],
-        Chord::plain(Char('n')),
-        Action::Cancel,
-        "no",
-        "no",
-    ),
+    h(&[Confirm], Chord::plain(Char('y')), Action::Confirm, "yes", "yes"),
+    h(&[Confirm], Chord::plain(Char('n')), Action::Cancel, "no", "no"),
     b(&[Confirm], Chord::plain(Esc), Action::Cancel, "no"),
     // Recovered draft.
-    h(
-        &[Recovery],
-        Chord::plain(Enter),
-        Action::Confirm,
-        "put the draft back in the entry box",
-        "restore",
-    ),
-    h(
-        &[Recovery],
-        Chord::plain(Char('x')),
-        Action::Discard,
-        "throw the draft away",
-        "discard",
-    ),
-    b(
-        &[Recovery],
-        Chord::plain(Esc),
-        Action::Close,
-        "put the draft back (as Enter does)",
-    ),
+    h(&[Recovery], Chord::plain(Enter), Action::Confirm, "put the draft back in the entry box", "restore"),
+    h(&[Recovery], Chord::plain(Char('x')), Action::Discard, "throw the draft away", "discard"),
+    b(&[Recovery], Chord::plain(Esc), Action::Close, "put the draft back (as Enter does)"),
 ];
 
 /// What a chord does in a mode, if anything.

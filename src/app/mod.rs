@@ -3,13 +3,16 @@
 
 mod action;
 mod commands;
+mod compose;
 mod entry;
 mod keymap;
 mod msg;
 mod overlay;
 pub mod palette;
+pub mod roster;
 mod update;
 mod view;
+mod wizard;
 
 use std::collections::HashMap;
 
@@ -18,12 +21,14 @@ use ulid::Ulid;
 use crate::domain::{Event, IncidentState, Timestamp};
 
 pub use action::{Action, Mode, Pane};
+pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
 pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
 pub use update::update;
 pub use view::TimelineView;
+pub use wizard::{Outcome, TriageTarget, Wizard};
 
 /// How times are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,8 +64,8 @@ pub struct App {
     pub entry: EntryBox,
     /// The timeline's scroll position.
     pub timeline: TimelineView,
-    /// The roster's scroll offset.
-    pub roster_offset: usize,
+    /// The selected responder's position in the roster.
+    pub roster_cursor: usize,
     /// Who is using this console.
     pub me: String,
     /// The database, as the header names it.
@@ -81,6 +86,8 @@ pub struct App {
     pub session: String,
     /// The consoles that have the database open (this one included).
     pub present: Vec<crate::store::Presence>,
+    /// The team's playbook.
+    pub playbook: std::sync::Arc<crate::playbook::Playbook>,
 }
 
 impl App {
@@ -93,7 +100,7 @@ impl App {
             overlays: Vec::new(),
             entry: EntryBox::default(),
             timeline: TimelineView::default(),
-            roster_offset: 0,
+            roster_cursor: 0,
             me: me.to_string(),
             db_label: db_label.to_string(),
             read_only,
@@ -104,6 +111,7 @@ impl App {
             loaded: false,
             session: String::new(),
             present: Vec::new(),
+            playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
         }
     }
 
@@ -112,6 +120,7 @@ impl App {
         match self.overlays.last() {
             Some(overlay) => overlay.mode(),
             None if self.entry.open => Mode::Entry,
+            None if self.focus == Pane::Roster => Mode::Roster,
             None => Mode::Normal,
         }
     }
@@ -160,7 +169,7 @@ impl App {
         if self.shown != Some(id) {
             self.shown = Some(id);
             self.timeline = TimelineView::default();
-            self.roster_offset = 0;
+            self.roster_cursor = 0;
         }
     }
 

@@ -4,6 +4,7 @@ use tui_textarea::TextArea;
 
 use super::action::Mode;
 use super::entry::Draft;
+use super::wizard::Wizard;
 
 /// One overlay.
 pub enum Overlay {
@@ -30,6 +31,13 @@ pub enum Overlay {
     ConfirmQuit,
     /// A draft from an earlier session.
     Recovery(Draft),
+    /// The triage wizard.
+    Triage(Box<Wizard>),
+    /// The playbook on one page, scrolled by `scroll` lines.
+    Playbook {
+        /// Lines scrolled.
+        scroll: usize,
+    },
 }
 
 impl Overlay {
@@ -41,6 +49,8 @@ impl Overlay {
             Overlay::Switcher { .. } => Mode::Switcher,
             Overlay::ConfirmQuit => Mode::Confirm,
             Overlay::Recovery(_) => Mode::Recovery,
+            Overlay::Triage(_) => Mode::Triage,
+            Overlay::Playbook { .. } => Mode::Playbook,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The command palette: a small command language typed after `:`.
 
-use crate::domain::{Body, Severity, Status};
+use crate::domain::{Audience, Body, ResponderState, Role, Severity, Status};
 
 /// One palette command, as the suggestions and the help show it.
 #[derive(Debug, Clone, Copy)]
@@ -14,72 +14,29 @@ pub struct CommandSpec {
 }
 
 /// Every palette command.
+#[rustfmt::skip]
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "declare",
-        usage: "[P1-P5] TITLE",
-        help: "open an incident (in triage unless a severity is given)",
-    },
-    CommandSpec {
-        name: "severity",
-        usage: "P1-P5 [REASON]",
-        help: "set the severity; P3 or worse declares an incident in triage",
-    },
-    CommandSpec {
-        name: "status",
-        usage: "STATUS [REASON]",
-        help: "move to investigating, identified, monitoring, resolved or closed",
-    },
-    CommandSpec {
-        name: "claim",
-        usage: "",
-        help: "take command while nobody holds it",
-    },
-    CommandSpec {
-        name: "handoff",
-        usage: "NAME",
-        help: "hand command to NAME (commander only)",
-    },
-    CommandSpec {
-        name: "confirm",
-        usage: "",
-        help: "confirm command, settling a conflicting claim (commander only)",
-    },
-    CommandSpec {
-        name: "page",
-        usage: "NAME [VIA]",
-        help: "page a responder",
-    },
-    CommandSpec {
-        name: "resolve",
-        usage: "CODE SUMMARY",
-        help: "resolve the incident with a resolution code",
-    },
-    CommandSpec {
-        name: "switch",
-        usage: "[ID]",
-        help: "show another incident",
-    },
-    CommandSpec {
-        name: "theme",
-        usage: "NAME|PATH",
-        help: "use another theme (dark, light, high-contrast, mono)",
-    },
-    CommandSpec {
-        name: "demo",
-        usage: "",
-        help: "load the sample incidents",
-    },
-    CommandSpec {
-        name: "help",
-        usage: "",
-        help: "show the help",
-    },
-    CommandSpec {
-        name: "quit",
-        usage: "",
-        help: "quit",
-    },
+    CommandSpec { name: "declare", usage: "[P1-P5] TITLE", help: "open an incident (in triage unless a severity is given)" },
+    CommandSpec { name: "triage", usage: "[TITLE]", help: "walk the triage questions (a new incident when a title is given)" },
+    CommandSpec { name: "severity", usage: "P1-P5 [REASON]", help: "set the severity; at the threshold it declares an incident in triage" },
+    CommandSpec { name: "status", usage: "STATUS [REASON]", help: "move to investigating, identified, monitoring, resolved or closed" },
+    CommandSpec { name: "update", usage: "[AUDIENCE]", help: "write a status update from the template (responders, executives, customers)" },
+    CommandSpec { name: "claim", usage: "", help: "take command while nobody holds it" },
+    CommandSpec { name: "handoff", usage: "NAME", help: "hand command to NAME (commander only)" },
+    CommandSpec { name: "confirm", usage: "", help: "confirm command, settling a conflicting claim (commander only)" },
+    CommandSpec { name: "assign", usage: "NAME ROLE", help: "give NAME a role (deputy, scribe, tech_lead, communications, legal, sme, observer)" },
+    CommandSpec { name: "unassign", usage: "NAME ROLE", help: "take a role from NAME" },
+    CommandSpec { name: "page", usage: "NAME|ROLE [VIA]", help: "page a responder, or a role's escalation contacts" },
+    CommandSpec { name: "ack", usage: "[NAME]", help: "mark acknowledged (you, by default)" },
+    CommandSpec { name: "engage", usage: "[NAME]", help: "mark engaged (you, by default)" },
+    CommandSpec { name: "standdown", usage: "NAME", help: "stand a responder down" },
+    CommandSpec { name: "resolve", usage: "CODE SUMMARY", help: "resolve with a resolution code from the playbook" },
+    CommandSpec { name: "switch", usage: "[ID]", help: "show another incident" },
+    CommandSpec { name: "playbook", usage: "", help: "the playbook on one page" },
+    CommandSpec { name: "theme", usage: "NAME|PATH", help: "use another theme (dark, light, high-contrast, mono)" },
+    CommandSpec { name: "demo", usage: "", help: "load the sample incidents" },
+    CommandSpec { name: "help", usage: "", help: "show the help" },
+    CommandSpec { name: "quit", usage: "", help: "quit" },
 ];
 
 /// Commands whose name starts with what is typed before the first space.
@@ -110,6 +67,42 @@ pub enum Command {
         /// Why.
         reason: Option<String>,
     },
+    /// Walk the triage questions, for a new incident when titled.
+    Triage(Option<String>),
+    /// Write a status update from the template.
+    Update(Option<Audience>),
+    /// Give or take a role.
+    Role {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+        /// Give (true) or take (false).
+        assign: bool,
+    },
+    /// Page a person or a role's contacts.
+    Page {
+        /// A name or a role key.
+        who: String,
+        /// How they were reached.
+        via: Option<String>,
+    },
+    /// Mark someone acknowledged, engaged or stood down (`None`: the user).
+    Responder {
+        /// Who.
+        person: Option<String>,
+        /// The new state.
+        state: ResponderState,
+    },
+    /// Resolve with a code.
+    Resolve {
+        /// The resolution code.
+        code: String,
+        /// What fixed it.
+        summary: String,
+    },
+    /// Show the playbook.
+    Playbook,
     /// Claim command for the user.
     Claim,
     /// Hand command to someone.
@@ -192,6 +185,37 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 reason: rest(&args[1..]),
             }))
         }
+        "triage" => Ok(Command::Triage(rest(args))),
+        "update" => match args.first() {
+            Some(word) => Ok(Command::Update(Some(
+                word.parse::<Audience>().map_err(|e| e.to_string())?,
+            ))),
+            None => Ok(Command::Update(None)),
+        },
+        "assign" | "unassign" => {
+            let [person, role] = args else {
+                return Err(usage());
+            };
+            let role = role.parse::<Role>().map_err(|e| e.to_string())?;
+            Ok(Command::Role {
+                person: person.to_string(),
+                role,
+                assign: spec.name == "assign",
+            })
+        }
+        "ack" | "engage" | "standdown" => {
+            let state = match spec.name {
+                "ack" => ResponderState::Acknowledged,
+                "engage" => ResponderState::Engaged,
+                _ => ResponderState::StoodDown,
+            };
+            let person = rest(args);
+            if person.is_none() && state == ResponderState::StoodDown {
+                return Err(usage());
+            }
+            Ok(Command::Responder { person, state })
+        }
+        "playbook" => Ok(Command::Playbook),
         "claim" => Ok(Command::Claim),
         "handoff" => Ok(Command::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(Command::Confirm),

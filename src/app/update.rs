@@ -7,7 +7,8 @@ use super::commands;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
-use super::{App, palette};
+use super::wizard::{Outcome, TriageTarget, Wizard};
+use super::{App, palette, roster};
 use crate::store::NewEvent;
 
 /// Applies one message to the app and returns the effects to carry out.
@@ -64,6 +65,35 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
     }
     match app.mode() {
         Mode::Normal => normal(app, action),
+        Mode::Roster => match action {
+            Action::Acknowledge
+            | Action::Engage
+            | Action::StandDown
+            | Action::Page
+            | Action::Claim
+            | Action::HandOff
+            | Action::ConfirmCommand
+            | Action::AssignRole
+            | Action::RemoveRole => roster::act(app, action),
+            _ => normal(app, action),
+        },
+        Mode::Triage => triage(app, action),
+        Mode::Playbook => {
+            if let Some(Overlay::Playbook { scroll }) = app.overlays.last_mut() {
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll += 1,
+                    Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown | Action::HalfPageDown => *scroll += 10,
+                    Action::Top => *scroll = 0,
+                    Action::Close => {
+                        app.overlays.pop();
+                    }
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
         Mode::Entry => entry(app, action),
         Mode::Palette => palette_action(app, action),
         Mode::Switcher => switcher(app, action),
@@ -133,6 +163,12 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => open_switcher(app),
+        Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
+        Action::OpenTriage => open_triage(app, None),
+        Action::ComposeUpdate => {
+            let audience = super::compose::due_audience(app);
+            super::compose::open(app, audience);
+        }
         Action::LoadDemo => {
             if app.incidents.is_empty() {
                 return vec![Effect::LoadDemo];
@@ -148,13 +184,16 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn scroll(app: &mut App, action: Action) {
     if app.focus == Pane::Roster {
-        app.roster_offset = match action {
-            Action::Up => app.roster_offset.saturating_sub(1),
-            Action::Down => app.roster_offset + 1,
+        let count = app.incident().map(|s| s.roster.people.len()).unwrap_or(0);
+        let last = count.saturating_sub(1);
+        app.roster_cursor = match action {
+            Action::Up => app.roster_cursor.saturating_sub(1),
+            Action::Down => (app.roster_cursor + 1).min(last),
             Action::Top => 0,
-            Action::PageUp | Action::HalfPageUp => app.roster_offset.saturating_sub(5),
-            Action::PageDown | Action::HalfPageDown => app.roster_offset + 5,
-            _ => app.roster_offset,
+            Action::Bottom => last,
+            Action::PageUp | Action::HalfPageUp => app.roster_cursor.saturating_sub(5),
+            Action::PageDown | Action::HalfPageDown => (app.roster_cursor + 5).min(last),
+            _ => app.roster_cursor,
         };
         return;
     }
@@ -328,6 +367,95 @@ fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Opens the triage wizard: for a new incident when a title is given, else for the
+/// shown incident (a re-triage when it is already declared).
+pub(super) fn open_triage(app: &mut App, title: Option<String>) {
+    let target = match (title, app.shown) {
+        (Some(title), _) => TriageTarget::New(title),
+        (None, Some(id)) => TriageTarget::Incident(id),
+        (None, None) => {
+            app.notice = Some("no incident to triage: :triage TITLE triages a new one".into());
+            return;
+        }
+    };
+    if app.read_only {
+        app.notice = Some("read-only database: nothing can be recorded here".into());
+        return;
+    }
+    let wizard = Wizard::new(app, target);
+    app.overlays.push(Overlay::Triage(Box::new(wizard)));
+}
+
+fn triage(app: &mut App, action: Action) -> Vec<Effect> {
+    let model = app.playbook.triage.clone();
+    let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let choices = model
+        .questions
+        .get(wizard.walk.current)
+        .map(|q| q.choices.len())
+        .unwrap_or(0);
+    wizard.message = None;
+    let outcome = match action {
+        Action::Up => {
+            wizard.walk.highlighted = wizard.walk.highlighted.saturating_sub(1);
+            None
+        }
+        Action::Down => {
+            wizard.walk.highlighted = (wizard.walk.highlighted + 1).min(choices.saturating_sub(1));
+            None
+        }
+        Action::Submit => {
+            let choice = wizard.walk.highlighted;
+            wizard.walk.choose(&model, choice);
+            None
+        }
+        Action::Pick(n) => {
+            wizard.walk.choose(&model, usize::from(n).saturating_sub(1));
+            None
+        }
+        Action::Back => {
+            wizard.walk.back();
+            None
+        }
+        Action::Declare => Some(Outcome::Declare),
+        Action::Route => Some(Outcome::Route),
+        Action::Close => {
+            app.overlays.pop();
+            app.notice = Some("triage stopped; nothing was recorded".into());
+            None
+        }
+        _ => None,
+    };
+    let Some(outcome) = outcome else {
+        return Vec::new();
+    };
+    let Some(Overlay::Triage(wizard)) = app.overlays.last() else {
+        return Vec::new();
+    };
+    match super::wizard::finish(app, wizard, outcome) {
+        Ok(effects) => {
+            let severity = model.assess(&wizard.walk.answers).severity;
+            app.overlays.pop();
+            app.notice = match (outcome, severity) {
+                (Outcome::Declare, Some(sev)) => Some(
+                    super::wizard::page_hint(app, sev)
+                        .unwrap_or_else(|| format!("recorded at {sev}")),
+                ),
+                _ => Some("routed to the service desk; recorded, not declared".into()),
+            };
+            effects
+        }
+        Err(message) => {
+            if let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() {
+                wizard.message = Some(message);
+            }
+            Vec::new()
+        }
+    }
 }
 
 pub(super) fn open_switcher(app: &mut App) {

@@ -17,11 +17,17 @@ pub struct Context {
     pub default_db: bool,
     /// Who is writing.
     pub author: String,
+    /// The playbook named by `--playbook` or `WARROOM_PLAYBOOK`, if any.
+    pub playbook: Option<PathBuf>,
 }
 
 impl Context {
     /// Resolves `--db`/`WARROOM_DB` and `--as`/`WARROOM_USER` (already merged by clap).
-    pub fn new(db: Option<PathBuf>, author: Option<String>) -> Result<Context> {
+    pub fn new(
+        db: Option<PathBuf>,
+        author: Option<String>,
+        playbook: Option<PathBuf>,
+    ) -> Result<Context> {
         let (db, default_db) = match db.filter(|p| !p.as_os_str().is_empty()) {
             Some(db) => (db, false),
             None => (default_db_path()?, true),
@@ -30,6 +36,7 @@ impl Context {
             db,
             default_db,
             author: resolve_author(author)?,
+            playbook: playbook.filter(|p| !p.as_os_str().is_empty()),
         })
     }
 
@@ -41,6 +48,15 @@ impl Context {
             ..OpenOptions::write()
         };
         Ok(Store::open(&self.db, opts)?)
+    }
+
+    /// The playbook: `--playbook`/`WARROOM_PLAYBOOK`, else `playbook.toml` beside the
+    /// database, else the built-in default.
+    pub fn playbook(&self) -> Result<crate::playbook::Playbook> {
+        Ok(crate::playbook::Playbook::discover(
+            self.playbook.as_deref(),
+            &self.db,
+        )?)
     }
 
     /// Opens an existing database for reading.

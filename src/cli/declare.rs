@@ -40,6 +40,7 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
         .map(|t| parse_when(t, now))
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    let playbook = ctx.playbook()?;
     let mut store = ctx.open_write()?;
     let mut drafts = vec![draft(
         ctx,
@@ -58,7 +59,7 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
                 triage: Vec::new(),
             },
         ));
-        if severity.meets_declare_threshold() {
+        if playbook.triage.declares(severity) {
             drafts.push(draft(
                 ctx,
                 Body::StatusChanged {
@@ -89,9 +90,10 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
             state.status
         );
     }
-    if let Some(severity) = args.severity.filter(|s| !s.meets_declare_threshold()) {
+    if let Some(severity) = args.severity.filter(|s| !playbook.triage.declares(*s)) {
         eprintln!(
-            "note: {severity} is below the threshold to declare (P3); it stays in triage. Raise the severity to declare it, or route it to the service desk"
+            "note: {severity} is below the threshold to declare ({:?}); it stays in triage. Raise the severity to declare it, or route it to the service desk (`warroom triage`)",
+            playbook.triage.threshold
         );
     }
     Ok(())

@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
     pub author: Option<String>,
 
+    /// The team's playbook [default: playbook.toml beside the database, else built in].
+    #[arg(long, global = true, env = "WARROOM_PLAYBOOK", value_name = "FILE")]
+    pub playbook: Option<PathBuf>,
+
     /// The console's theme: dark, light, high-contrast, mono, or a path to a theme file.
     #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME|PATH")]
     pub theme: Option<String>,
@@ -99,7 +103,7 @@ pub enum EntryKind {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Context::new(cli.db, cli.author)?;
+    let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
         None => console(&ctx, cli.theme.as_deref(), no_color, TuiArgs::default()),
@@ -122,7 +126,9 @@ fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) ->
         (false, Some(name)) => crate::ui::Theme::load(name)?,
         (false, None) => crate::ui::Theme::dark(),
     };
+    let playbook = ctx.playbook()?;
     crate::tui::run(crate::tui::Options {
+        playbook,
         db: ctx.db.clone(),
         default_db: ctx.default_db,
         author: ctx.author.clone(),

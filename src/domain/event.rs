@@ -227,6 +227,14 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// Triage found it below the threshold: recorded and handed on, never declared.
+    Routed {
+        /// Where it went, e.g. `service desk`.
+        to: String,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The incident was resolved.
     Resolution {
         /// A resolution code from the playbook.
@@ -283,6 +291,7 @@ impl Body {
             Body::ActionItemOpened { .. } => "action_item_opened",
             Body::ActionItemUpdated { .. } => "action_item_updated",
             Body::ActionItemClosed { .. } => "action_item_closed",
+            Body::Routed { .. } => "routed",
             Body::Resolution { .. } => "resolution",
             Body::Correction { .. } => "correction",
             Body::Unknown { kind, .. } => kind,

@@ -264,6 +264,13 @@ impl IncidentState {
                     self.set_status(event, Status::Resolved);
                 }
             }
+            Body::Routed { to, .. } => {
+                if self.declared_at.is_some() {
+                    return Some("a declared incident is resolved, not routed".into());
+                }
+                self.routed_to = Some(to.clone());
+                return self.set_status(event, Status::Closed);
+            }
             Body::Correction { target, .. } => match self.position(*target) {
                 Some(target) => return self.attach_correction(target, position),
                 None => self

@@ -45,21 +45,6 @@ impl Severity {
     pub fn level(self) -> u8 {
         self as u8 + 1
     }
-
-    /// How often status updates are due at this severity by default (P4 and P5: none).
-    pub fn update_cadence(self) -> Option<chrono::TimeDelta> {
-        match self {
-            Severity::P1 => Some(chrono::TimeDelta::minutes(15)),
-            Severity::P2 => Some(chrono::TimeDelta::minutes(30)),
-            Severity::P3 => Some(chrono::TimeDelta::minutes(60)),
-            Severity::P4 | Severity::P5 => None,
-        }
-    }
-
-    /// Whether this severity meets the default threshold to declare an incident (P3 or worse).
-    pub fn meets_declare_threshold(self) -> bool {
-        self <= Severity::P3
-    }
 }
 
 impl fmt::Display for Severity {
@@ -111,10 +96,8 @@ mod tests {
     }
 
     #[test]
-    fn written_as_text_and_threshold() {
+    fn written_as_text() {
         assert_eq!(Severity::P1.to_string(), "P1 CRITICAL");
         assert_eq!(Severity::P5.to_string(), "P5 INFO");
-        assert!(Severity::P3.meets_declare_threshold());
-        assert!(!Severity::P4.meets_declare_threshold());
     }
 }

@@ -120,6 +120,8 @@ pub struct IncidentState {
     pub action_items: Vec<ActionItem>,
     /// How it was resolved, if it was.
     pub resolution: Option<ResolutionRecord>,
+    /// Where triage routed it instead of declaring it, if it did.
+    pub routed_to: Option<String>,
     /// When the first alert arrived.
     pub first_alert_at: Option<Timestamp>,
     /// When someone first acknowledged, engaged or took command.
@@ -152,6 +154,7 @@ impl IncidentState {
             roster: Roster::default(),
             action_items: Vec::new(),
             resolution: None,
+            routed_to: None,
             first_alert_at: None,
             first_ack_at: None,
             last_updates: Default::default(),
@@ -229,10 +232,13 @@ impl IncidentState {
     }
 
     /// The next status update due while the incident is declared and open: which
-    /// audience, and when, by the severity's cadence. The countdown for an audience
-    /// runs from its last update, or from the declaration.
-    pub fn next_update_due(&self) -> Option<(Audience, Timestamp)> {
-        let cadence = self.severity?.update_cadence()?;
+    /// audience, and when, by the severity's cadence (from the playbook). The countdown
+    /// for an audience runs from its last update, or from the declaration.
+    pub fn next_update_due(
+        &self,
+        cadence: impl Fn(Severity) -> Option<TimeDelta>,
+    ) -> Option<(Audience, Timestamp)> {
+        let cadence = cadence(self.severity?)?;
         if !self.status.is_declared_active() {
             return None;
         }

@@ -65,7 +65,7 @@ impl Category {
             Body::ActionItemOpened { .. }
             | Body::ActionItemUpdated { .. }
             | Body::ActionItemClosed { .. } => Category::ActionItem,
-            Body::Resolution { .. } => Category::Resolution,
+            Body::Resolution { .. } | Body::Routed { .. } => Category::Resolution,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -195,6 +195,9 @@ pub fn describe(body: &Body) -> String {
         ),
         Body::ActionItemClosed { note, .. } => with_reason("action item closed".into(), note),
         Body::Resolution { code, summary } => format!("resolved ({code}): {summary}"),
+        Body::Routed { to, reason } => {
+            with_reason(format!("routed to the {to}, not declared"), reason)
+        }
         Body::Correction {
             text,
             strike,

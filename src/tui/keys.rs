@@ -18,6 +18,7 @@ pub fn chord(event: &KeyEvent) -> Chord {
         KeyCode::End => Key::End,
         KeyCode::PageUp => Key::PageUp,
         KeyCode::PageDown => Key::PageDown,
+        KeyCode::Left => Key::Left,
         KeyCode::F(n) => Key::F(n),
         _ => Key::Other,
     };

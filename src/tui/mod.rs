@@ -37,6 +37,8 @@ pub struct Options {
     pub theme: Theme,
     /// The incident to show first, by id.
     pub incident: Option<String>,
+    /// The team's playbook.
+    pub playbook: crate::playbook::Playbook,
 }
 
 /// How often countdowns move on.
@@ -92,6 +94,7 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
         user: opts.author.clone(),
     };
     app.session = me.session.clone();
+    app.playbook = std::sync::Arc::new(opts.playbook.clone());
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
     let drafts = DraftFile::for_database(&opts.db, &opts.author);

@@ -80,7 +80,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     }
     out.push(Line::styled(clocks.join(" · "), muted));
 
-    out.push(match s.next_update_due() {
+    out.push(match s.next_update_due(|sev| app.playbook.cadence(sev)) {
         Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
             format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
             theme.style("overdue"),

@@ -18,10 +18,12 @@ mod chrome;
 mod entry;
 mod incident;
 mod overlays;
+mod playbook;
 mod roster;
 pub mod theme;
 mod timeline;
 mod triage;
+mod wizard;
 pub mod wrap;
 
 use ratatui::Frame;

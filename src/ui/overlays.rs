@@ -26,11 +26,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
             Overlay::ConfirmQuit => confirm(frame, area, theme),
             Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
+            Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
+            Overlay::Playbook { scroll } => {
+                super::playbook::render(frame, area, app, *scroll, theme)
+            }
         }
     }
 }
 
-fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
+pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))

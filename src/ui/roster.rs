@@ -3,32 +3,20 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::{Theme, pane_block};
 use crate::app::{App, Pane};
-use crate::domain::{IncidentState, Responder, ResponderState};
+use crate::domain::ResponderState;
 use crate::format::duration;
 use crate::inert;
-
-fn rank(s: &IncidentState, p: &Responder) -> (u8, String) {
-    let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
-    let state = match p.state {
-        _ if is_commander => 0,
-        Some(ResponderState::Engaged) => 1,
-        Some(ResponderState::Acknowledged) => 2,
-        Some(ResponderState::Paged) => 3,
-        None => 4,
-        Some(ResponderState::StoodDown) => 5,
-    };
-    (state, p.name.clone())
-}
 
 /// Draws the roster pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(s) = app.incident() else { return };
-    let mut people: Vec<&Responder> = s.roster.people.values().collect();
-    people.sort_by_key(|p| rank(s, p));
+    let people = crate::app::roster::order(s);
+    let focused = app.focus == Pane::Roster && app.overlays.is_empty() && !app.entry.open;
+    let conflicts = s.command.open_conflicts().count();
     let mut rows = Vec::new();
     for conflict in s.command.open_conflicts() {
         rows.push(
@@ -41,7 +29,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .style(theme.style("conflict")),
         );
     }
-    for p in people.iter().skip(app.roster_offset) {
+    for p in &people {
         let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
         let roles: Vec<&str> = p.roles.iter().map(|r| r.short()).collect();
         let state = match p.state {
@@ -89,8 +77,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(16),
         Constraint::Fill(1),
     ];
+    let mut state = TableState::default();
+    if focused && !people.is_empty() {
+        state.select(Some(conflicts + app.roster_cursor.min(people.len() - 1)));
+    }
     let table = Table::new(rows, columns)
+        .row_highlight_style(theme.style("selection"))
+        .highlight_symbol("> ")
         .column_spacing(1)
         .block(pane_block(app, Pane::Roster, theme, &watching));
-    frame.render_widget(table, area);
+    frame.render_stateful_widget(table, area, &mut state);
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
 use crate::app::{App, Pane};
-use crate::domain::{IncidentState, Status, triage};
+use crate::domain::{IncidentState, Status};
 use crate::inert;
 
 /// Draws the triage pane.
@@ -16,7 +16,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(s) = app.incident() else { return };
     let block = pane_block(app, Pane::Triage, theme, "");
     let lines = if s.status == Status::Triage {
-        walkthrough(s, theme)
+        walkthrough(app, s, theme)
     } else {
         summary(app, s, theme)
     };
@@ -26,16 +26,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// A question's short key when it is one of the default questions, else its text.
-fn question_label(text: &str) -> String {
-    triage::DEFAULT_QUESTIONS
-        .iter()
-        .find(|q| q.text == text)
-        .map(|q| q.key.to_string())
+/// A question's short key when the playbook asks it, else its text.
+fn question_label(app: &App, text: &str) -> String {
+    app.playbook
+        .triage
+        .key_of(text)
+        .map(String::from)
         .unwrap_or_else(|| inert::line(text).into_owned())
 }
 
-fn walkthrough<'a>(s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
+fn walkthrough<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     let muted = theme.style("muted");
     let recorded = s
         .severity_history
@@ -46,13 +46,13 @@ fn walkthrough<'a>(s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
         "In triage: not declared",
         theme.style("notice"),
     )];
-    for q in triage::DEFAULT_QUESTIONS.iter() {
+    for q in &app.playbook.triage.questions {
         let answer = recorded.iter().find(|a| a.question == q.text);
         lines.push(Line::from(vec![
             Span::styled(format!("{:<6}", q.key), muted),
             match answer {
                 Some(a) => Span::styled(inert::line(&a.answer).into_owned(), theme.style("title")),
-                None => Span::styled(format!("? {}", q.text), muted),
+                None => Span::styled(format!("? {}", inert::line(&q.text)), muted),
             },
         ]));
     }
@@ -63,7 +63,7 @@ fn walkthrough<'a>(s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
         ]),
         None => Line::styled("severity not known yet", muted),
     });
-    lines.push(Line::styled(":severity P1-P5 REASON", muted));
+    lines.push(Line::styled("t walks the questions", muted));
     lines
 }
 
@@ -94,7 +94,10 @@ fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     }
     for answer in &last.triage {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<6}", question_label(&answer.question)), muted),
+            Span::styled(
+                format!("{:<6}", question_label(app, &answer.question)),
+                muted,
+            ),
             Span::raw(inert::line(&answer.answer).into_owned()),
         ]));
     }

@@ -1,0 +1,63 @@
+//! Composing a status update: the entry box, pre-filled from the playbook's template
+//! for the audience, with the incident's state filled in.
+
+use super::App;
+use super::entry::EntryKind;
+use crate::domain::Audience;
+
+/// The audience whose update is due soonest (responders when there is no cadence).
+pub fn due_audience(app: &App) -> Audience {
+    app.incident()
+        .and_then(|s| s.next_update_due(|sev| app.playbook.cadence(sev)))
+        .map(|(audience, _)| audience)
+        .unwrap_or(Audience::Responders)
+}
+
+/// The template for `audience`, filled from the shown incident.
+pub fn filled(app: &App, audience: Audience) -> Option<String> {
+    let state = app.incident()?;
+    let template = app.playbook.templates.get(&audience)?;
+    let cadence = state.severity.and_then(|s| app.playbook.cadence(s));
+    let zone = app.zone;
+    Some(crate::playbook::render(
+        template,
+        state,
+        app.now,
+        cadence,
+        &|t| zone.format(t, "%H:%M"),
+    ))
+}
+
+/// Opens the entry box with the filled template for `audience`; returns whether it did.
+pub fn open(app: &mut App, audience: Audience) -> bool {
+    if app.read_only {
+        app.notice = Some("read-only database: nothing can be written here".into());
+        return false;
+    }
+    let Some(text) = filled(app, audience) else {
+        app.notice = Some("no incident shown: :declare TITLE opens one".into());
+        return false;
+    };
+    let kind = match audience {
+        Audience::Responders => EntryKind::UpdateResponders,
+        Audience::Executives => EntryKind::UpdateExecutives,
+        Audience::Customers => EntryKind::UpdateCustomers,
+    };
+    let prefix = EntryKind::PREFIXES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, p)| *p)
+        .unwrap_or("/s");
+    if !app.entry.text().trim().is_empty() {
+        app.entry.open = true;
+        app.notice =
+            Some("the entry box holds a draft: commit or clear it, then write the update".into());
+        return false;
+    }
+    app.entry.set_text(&format!("{prefix} {text}"));
+    app.entry.open = true;
+    app.notice = Some(format!(
+        "update to {audience}: edit it, then Enter logs it and resets their countdown"
+    ));
+    true
+}

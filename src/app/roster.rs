@@ -1,0 +1,72 @@
+//! The roster's order and the actions on the selected responder.
+
+use super::palette::Command;
+use super::{App, Effect, Overlay, commands};
+use crate::domain::{Body, IncidentState, Responder, ResponderState};
+
+/// The roster in display order: the commander, then by how engaged, then by name.
+pub fn order(state: &IncidentState) -> Vec<&Responder> {
+    let mut people: Vec<&Responder> = state.roster.people.values().collect();
+    people.sort_by_key(|p| {
+        let rank = match p.state {
+            _ if state.command.commander.as_deref() == Some(p.name.as_str()) => 0,
+            Some(ResponderState::Engaged) => 1,
+            Some(ResponderState::Acknowledged) => 2,
+            Some(ResponderState::Paged) => 3,
+            None => 4,
+            Some(ResponderState::StoodDown) => 5,
+        };
+        (rank, p.name.clone())
+    });
+    people
+}
+
+/// The name of the selected responder, if any.
+pub fn selected(app: &App) -> Option<String> {
+    let state = app.incident()?;
+    let people = order(state);
+    people
+        .get(app.roster_cursor.min(people.len().saturating_sub(1)))
+        .map(|p| p.name.clone())
+}
+
+/// Opens the palette with a command started, for actions that need a word more.
+fn prefill(app: &mut App, text: &str) {
+    let mut overlay = Overlay::palette();
+    if let Overlay::Palette { input, .. } = &mut overlay {
+        input.insert_str(text);
+    }
+    app.overlays.push(overlay);
+}
+
+/// Carries out a roster action on the selected responder.
+pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
+    use super::Action::*;
+    let person = selected(app);
+    let need = |app: &mut App| {
+        app.notice = Some("nobody on the roster yet: :page NAME adds someone".into());
+        Vec::new()
+    };
+    let log = |app: &mut App, body: Body| commands::run(app, Command::Log(body));
+    match (action, person) {
+        (Claim, _) => commands::run(app, Command::Claim),
+        (ConfirmCommand, _) => commands::run(app, Command::Confirm),
+        (Acknowledge, Some(person)) => log(app, Body::ResponderAcknowledged { person }),
+        (Engage, Some(person)) => log(app, Body::ResponderEngaged { person }),
+        (StandDown, Some(person)) => log(app, Body::ResponderStoodDown { person }),
+        (Page, Some(person)) => log(app, Body::ResponderPaged { person, via: None }),
+        (HandOff, Some(person)) => {
+            prefill(app, &format!("handoff {person}"));
+            Vec::new()
+        }
+        (AssignRole, Some(person)) => {
+            prefill(app, &format!("assign {person} "));
+            Vec::new()
+        }
+        (RemoveRole, Some(person)) => {
+            prefill(app, &format!("unassign {person} "));
+            Vec::new()
+        }
+        _ => need(app),
+    }
+}

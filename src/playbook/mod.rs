@@ -1,0 +1,189 @@
+//! The playbook: a one-page TOML file in which a team writes how it runs incidents
+//! (triage matrix, declare threshold, update cadence, who to page, contacts, message
+//! templates, resolution codes). A complete default is built in.
+
+mod parse;
+mod template;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::TimeDelta;
+
+use crate::domain::triage::TriageModel;
+use crate::domain::{Audience, Role, Severity};
+
+pub use template::{PLACEHOLDERS, render};
+
+/// The built-in playbook's text (`warroom playbook --print-default`).
+pub const DEFAULT: &str = include_str!("default.toml");
+
+/// What a severity means for updates and paging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// How often status updates are due; `None` for no cadence.
+    pub cadence: Option<TimeDelta>,
+    /// The roles to page at this severity.
+    pub page: Vec<Role>,
+}
+
+/// Someone to reach for a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// Name (a person or a rota).
+    pub name: String,
+    /// The role they fill.
+    pub role: Role,
+    /// How to reach them.
+    pub reach: String,
+}
+
+/// A team's playbook, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playbook {
+    /// Its name.
+    pub name: String,
+    /// Where it came from (a path, or "built-in").
+    pub source: String,
+    /// The triage questions, matrix and threshold.
+    pub triage: TriageModel,
+    /// Cadence and paging per severity.
+    pub severities: BTreeMap<Severity, Policy>,
+    /// The roles in use.
+    pub roles: Vec<Role>,
+    /// Escalation contacts.
+    pub contacts: Vec<Contact>,
+    /// Status update templates per audience.
+    pub templates: BTreeMap<Audience, String>,
+    /// The codes a resolution may use.
+    pub resolution_codes: Vec<String>,
+}
+
+/// One thing wrong with a playbook, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The line, when known.
+    pub line: Option<usize>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// A playbook that could not be used: every problem found, with locations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.summary())]
+pub struct PlaybookError {
+    /// The file.
+    pub source_name: String,
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+}
+
+impl PlaybookError {
+    /// Each problem as `FILE:LINE: message`.
+    pub fn lines(&self) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| match p.line {
+                Some(line) => format!("{}:{line}: {}", self.source_name, p.message),
+                None => format!("{}: {}", self.source_name, p.message),
+            })
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        let lines = self.lines();
+        let first = lines
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{}: unusable playbook", self.source_name));
+        match lines.len() {
+            0 | 1 => format!("playbook {first}"),
+            n => format!(
+                "playbook {first} (and {} more; `warroom playbook --check {}` lists them)",
+                n - 1,
+                self.source_name
+            ),
+        }
+    }
+}
+
+impl Playbook {
+    /// The built-in default playbook.
+    pub fn builtin() -> Playbook {
+        // The default is checked by the tests; an empty fallback keeps this total.
+        Playbook::parse("built-in", DEFAULT).unwrap_or_else(|_| parse::empty())
+    }
+
+    /// Reads and checks a playbook's text.
+    pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
+        parse::parse(source_name, text)
+    }
+
+    /// Reads and checks a playbook file.
+    pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| PlaybookError {
+            source_name: name.clone(),
+            problems: vec![Problem {
+                line: None,
+                message: format!("cannot read it ({e}); check --playbook or WARROOM_PLAYBOOK"),
+            }],
+        })?;
+        Playbook::parse(&name, &text)
+    }
+
+    /// The playbook to use: the one named (flag or environment), else `playbook.toml`
+    /// beside the database, else the built-in default.
+    pub fn discover(named: Option<&Path>, db: &Path) -> Result<Playbook, PlaybookError> {
+        if let Some(path) = named {
+            return Playbook::load(path);
+        }
+        let beside: PathBuf = db.with_file_name("playbook.toml");
+        if beside.is_file() {
+            return Playbook::load(&beside);
+        }
+        Ok(Playbook::builtin())
+    }
+
+    /// How often updates are due at a severity.
+    pub fn cadence(&self, severity: Severity) -> Option<TimeDelta> {
+        self.severities.get(&severity).and_then(|p| p.cadence)
+    }
+
+    /// The roles to page at a severity.
+    pub fn page(&self, severity: Severity) -> &[Role] {
+        self.severities
+            .get(&severity)
+            .map(|p| p.page.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The contacts for a role.
+    pub fn contacts_for(&self, role: Role) -> impl Iterator<Item = &Contact> {
+        self.contacts.iter().filter(move |c| c.role == role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_playbook_is_valid_and_complete() {
+        let p = Playbook::parse("default", DEFAULT).unwrap_or_else(|e| panic!("{:?}", e.lines()));
+        assert_eq!(p.triage.threshold, Severity::P3);
+        assert_eq!(p.triage.reachable(), Severity::ALL.to_vec());
+        assert_eq!(p.cadence(Severity::P1), Some(TimeDelta::minutes(15)));
+        assert_eq!(p.cadence(Severity::P4), None);
+        assert_eq!(p.templates.len(), 3);
+        assert!(p.resolution_codes.contains(&"rollback".to_string()));
+        assert_eq!(p.contacts_for(Role::Legal).count(), 1);
+        assert_eq!(
+            Playbook::builtin(),
+            Playbook {
+                source: "built-in".into(),
+                ..p
+            }
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! Reading a playbook file and checking it, reporting every problem with its line.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::template::unknown_placeholders;
+use super::{Contact, Playbook, PlaybookError, Policy, Problem};
+use crate::domain::triage::{Choice, Question, TriageModel};
+use crate::domain::{Audience, Role, Severity};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: Option<String>,
+    #[serde(default)]
+    roles: Vec<Spanned<String>>,
+    declare: Declare,
+    triage: Triage,
+    severity: BTreeMap<Spanned<String>, SeverityFile>,
+    #[serde(default)]
+    contacts: Vec<ContactFile>,
+    templates: BTreeMap<Spanned<String>, Spanned<String>>,
+    resolution_codes: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Declare {
+    threshold: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Triage {
+    default_urgency: Spanned<u8>,
+    matrix: Spanned<Vec<Vec<Spanned<String>>>>,
+    questions: Vec<QuestionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    key: Spanned<String>,
+    text: String,
+    choices: Spanned<Vec<ChoiceFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChoiceFile {
+    answer: Spanned<String>,
+    impact: Option<u8>,
+    urgency: Option<u8>,
+    force: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeverityFile {
+    cadence_minutes: Spanned<i64>,
+    #[serde(default)]
+    page: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactFile {
+    name: Spanned<String>,
+    role: Spanned<String>,
+    reach: String,
+}
+
+/// Collects problems with the line each span starts on.
+struct Problems<'a> {
+    text: &'a str,
+    found: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
+        let line = self.line(spanned.span().start);
+        self.found.push(Problem {
+            line: Some(line),
+            message: message.into(),
+        });
+    }
+
+    fn anywhere(&mut self, message: impl Into<String>) {
+        self.found.push(Problem {
+            line: None,
+            message: message.into(),
+        });
+    }
+
+    fn severity(&mut self, spanned: &Spanned<String>) -> Option<Severity> {
+        match spanned.get_ref().parse() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.at(spanned, format!("{e}"));
+                None
+            }
+        }
+    }
+
+    fn role(&mut self, spanned: &Spanned<String>) -> Option<Role> {
+        match spanned.get_ref().parse() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.at(spanned, format!("{e}"));
+                None
+            }
+        }
+    }
+}
+
+/// A playbook with nothing in it, for the impossible case that the default is broken.
+pub fn empty() -> Playbook {
+    Playbook {
+        name: "empty".into(),
+        source: "built-in".into(),
+        triage: TriageModel {
+            questions: Vec::new(),
+            matrix: Vec::new(),
+            default_urgency: 1,
+            threshold: Severity::P3,
+        },
+        severities: BTreeMap::new(),
+        roles: Role::ALL.to_vec(),
+        contacts: Vec::new(),
+        templates: BTreeMap::new(),
+        resolution_codes: Vec::new(),
+    }
+}
+
+pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
+    let fail = |problems| PlaybookError {
+        source_name: source_name.to_string(),
+        problems,
+    };
+    let file: File = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        fail(vec![Problem {
+            line,
+            message: e.message().trim().to_string(),
+        }])
+    })?;
+    let mut p = Problems {
+        text,
+        found: Vec::new(),
+    };
+
+    let threshold = p.severity(&file.declare.threshold).unwrap_or(Severity::P3);
+    let triage = triage(&mut p, &file.triage, threshold);
+
+    let mut severities = BTreeMap::new();
+    for (key, policy) in &file.severity {
+        let Some(severity) = p.severity(key) else {
+            continue;
+        };
+        let minutes = *policy.cadence_minutes.get_ref();
+        if minutes < 0 {
+            p.at(
+                &policy.cadence_minutes,
+                "cadence_minutes cannot be negative; 0 means no cadence",
+            );
+        }
+        let page = policy.page.iter().filter_map(|r| p.role(r)).collect();
+        let cadence = (minutes > 0).then(|| TimeDelta::minutes(minutes));
+        severities.insert(severity, Policy { cadence, page });
+    }
+    for severity in Severity::ALL {
+        if !severities.contains_key(&severity) {
+            p.anywhere(format!(
+                "severity {severity:?} has no policy: add a [severity.{severity:?}] table"
+            ));
+        }
+    }
+
+    let roles = file
+        .roles
+        .iter()
+        .filter_map(|r| p.role(r))
+        .collect::<Vec<_>>();
+    let mut contacts = Vec::new();
+    for c in &file.contacts {
+        if c.name.get_ref().trim().is_empty() {
+            p.at(&c.name, "a contact needs a name");
+        }
+        if let Some(role) = p.role(&c.role) {
+            contacts.push(Contact {
+                name: c.name.get_ref().clone(),
+                role,
+                reach: c.reach.clone(),
+            });
+        }
+    }
+
+    let mut templates = BTreeMap::new();
+    for (key, template) in &file.templates {
+        let Ok(audience) = key.get_ref().parse::<Audience>() else {
+            p.at(
+                key,
+                format!(
+                    "unknown audience '{}': use responders, executives or customers",
+                    key.get_ref()
+                ),
+            );
+            continue;
+        };
+        for name in unknown_placeholders(template.get_ref()) {
+            p.at(
+                template,
+                format!(
+                    "template for {audience} uses an unknown placeholder {{{name}}}; known: {}",
+                    super::PLACEHOLDERS.join(" ")
+                ),
+            );
+        }
+        templates.insert(audience, template.get_ref().clone());
+    }
+    for audience in Audience::ALL {
+        if !templates.contains_key(&audience) {
+            p.anywhere(format!(
+                "no template for {audience}: add `{audience} = \"...\"` under [templates]"
+            ));
+        }
+    }
+
+    let mut seen = HashSet::new();
+    let mut resolution_codes = Vec::new();
+    for code in file.resolution_codes.get_ref() {
+        if !seen.insert(code.get_ref().clone()) {
+            p.at(
+                code,
+                format!("resolution code '{}' is listed twice", code.get_ref()),
+            );
+        }
+        resolution_codes.push(code.get_ref().clone());
+    }
+    if resolution_codes.is_empty() {
+        p.at(
+            &file.resolution_codes,
+            "resolution_codes is empty: list the codes a resolution may use",
+        );
+    }
+
+    if !p.found.is_empty() {
+        return Err(fail(p.found));
+    }
+    Ok(Playbook {
+        name: file.name.unwrap_or_else(|| "playbook".into()),
+        source: source_name.to_string(),
+        triage,
+        severities,
+        roles,
+        contacts,
+        templates,
+        resolution_codes,
+    })
+}
+
+fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel {
+    let mut matrix = Vec::new();
+    for row in t.matrix.get_ref() {
+        matrix.push(
+            row.iter()
+                .map(|cell| p.severity(cell).unwrap_or(Severity::P5))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let rows = matrix.len();
+    let cols = matrix.first().map(Vec::len).unwrap_or(0);
+    if rows == 0 || cols == 0 {
+        p.at(
+            &t.matrix,
+            "the matrix is empty: one row per impact level, one column per urgency level",
+        );
+    }
+    if matrix.iter().any(|r| r.len() != cols) {
+        p.at(
+            &t.matrix,
+            format!("every matrix row needs {cols} columns (one per urgency level)"),
+        );
+    }
+    let default_urgency = *t.default_urgency.get_ref();
+    if default_urgency == 0 || default_urgency as usize > cols {
+        p.at(
+            &t.default_urgency,
+            format!("default_urgency must be between 1 and {cols}"),
+        );
+    }
+
+    let mut keys = HashSet::new();
+    let mut questions = Vec::new();
+    for q in &t.questions {
+        if !keys.insert(q.key.get_ref().clone()) {
+            p.at(
+                &q.key,
+                format!("question key '{}' is used twice", q.key.get_ref()),
+            );
+        }
+        if q.choices.get_ref().len() < 2 {
+            p.at(
+                &q.choices,
+                format!("question '{}' needs at least two choices", q.key.get_ref()),
+            );
+        }
+        let mut choices = Vec::new();
+        for c in q.choices.get_ref() {
+            if c.impact.is_some_and(|i| i == 0 || i as usize > rows) {
+                p.at(
+                    &c.answer,
+                    format!("impact must be between 1 and {rows} (the matrix has {rows} rows)"),
+                );
+            }
+            if c.urgency.is_some_and(|u| u == 0 || u as usize > cols) {
+                p.at(
+                    &c.answer,
+                    format!("urgency must be between 1 and {cols} (the matrix has {cols} columns)"),
+                );
+            }
+            let force = c.force.as_ref().and_then(|f| p.severity(f));
+            choices.push(Choice {
+                answer: c.answer.get_ref().clone(),
+                impact: c.impact,
+                urgency: c.urgency,
+                force,
+            });
+        }
+        questions.push(Question {
+            key: q.key.get_ref().clone(),
+            text: q.text.clone(),
+            choices,
+        });
+    }
+    if !questions
+        .iter()
+        .any(|q| q.choices.iter().any(|c| c.impact.is_some()))
+    {
+        p.anywhere("no question sets impact: give some choices an `impact` level");
+    }
+    let model = TriageModel {
+        questions,
+        matrix,
+        default_urgency,
+        threshold,
+    };
+    if p.found.is_empty() {
+        let reachable = model.reachable();
+        for severity in Severity::ALL {
+            if !reachable.contains(&severity) {
+                p.at(
+                    &t.matrix,
+                    format!("{severity:?} is never reached: no combination of answers leads to it"),
+                );
+            }
+        }
+    }
+    model
+}

@@ -1,0 +1,138 @@
+//! Status update templates: `{placeholder}`s filled from the incident's state.
+
+use chrono::TimeDelta;
+
+use crate::domain::{Category, IncidentState, Timestamp};
+use crate::format::duration;
+
+/// Every placeholder a template may use.
+pub const PLACEHOLDERS: [&str; 12] = [
+    "title",
+    "severity",
+    "status",
+    "impact",
+    "current",
+    "hypothesis",
+    "fix",
+    "next_update",
+    "commander",
+    "incident",
+    "started",
+    "duration",
+];
+
+/// Splits a template into literal text and placeholder names; `{{` and `}}` are braces.
+fn pieces(template: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                out.push((false, std::mem::take(&mut text)));
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                out.push((true, name.trim().to_string()));
+            }
+            c => text.push(c),
+        }
+    }
+    out.push((false, text));
+    out
+}
+
+/// The placeholders a template uses that are not known.
+pub fn unknown_placeholders(template: &str) -> Vec<String> {
+    pieces(template)
+        .into_iter()
+        .filter(|(is_name, name)| *is_name && !PLACEHOLDERS.contains(&name.as_str()))
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// The newest typed entry of a category that is not struck, with corrections applied.
+fn latest(state: &IncidentState, category: Category) -> Option<String> {
+    state
+        .timeline
+        .iter()
+        .rev()
+        .filter(|e| e.category() == category)
+        .map(|e| state.current_text(e))
+        .find(|(_, struck)| !struck)
+        .map(|(text, _)| text)
+}
+
+/// Fills a template from the incident. `next_update` is when the next one is due after
+/// this one; `zone_fmt` formats a time of day for readers.
+pub fn render(
+    template: &str,
+    state: &IncidentState,
+    now: Timestamp,
+    cadence: Option<TimeDelta>,
+    zone_fmt: &dyn Fn(Timestamp) -> String,
+) -> String {
+    let impact = state
+        .severity_history
+        .iter()
+        .rev()
+        .flat_map(|c| c.triage.first())
+        .next()
+        .map(|a| a.answer.clone())
+        .unwrap_or_else(|| "being assessed".into());
+    let hypothesis = latest(state, Category::Hypothesis);
+    let fix = latest(state, Category::Decision);
+    let value = |name: &str| -> String {
+        match name {
+            "title" => state.title.clone(),
+            "severity" => state
+                .severity
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "severity not set".into()),
+            "status" => state.status.to_string(),
+            "impact" => impact.clone(),
+            "hypothesis" => hypothesis.clone().unwrap_or_else(|| "not known yet".into()),
+            "fix" => fix.clone().unwrap_or_else(|| "still investigating".into()),
+            "current" => fix
+                .clone()
+                .or_else(|| hypothesis.clone())
+                .unwrap_or_else(|| "investigating".into()),
+            "next_update" => cadence
+                .map(|c| zone_fmt(now + c))
+                .unwrap_or_else(|| "when there is news".into()),
+            "commander" => state
+                .command
+                .commander
+                .clone()
+                .unwrap_or_else(|| "not assigned".into()),
+            "incident" => state.short_id(),
+            "started" => state.started_at().map(zone_fmt).unwrap_or_default(),
+            "duration" => state
+                .started_at()
+                .map(|s| duration(now - s))
+                .unwrap_or_default(),
+            other => format!("{{{other}}}"),
+        }
+    };
+    pieces(template)
+        .into_iter()
+        .map(|(is_name, piece)| if is_name { value(&piece) } else { piece })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_unknown_placeholders_and_honours_escapes() {
+        assert!(unknown_placeholders("{title} {{literal}} {severity}").is_empty());
+        assert_eq!(unknown_placeholders("{titel} and {eta}"), ["titel", "eta"]);
+    }
+}

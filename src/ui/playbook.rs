@@ -1,0 +1,158 @@
+//! The playbook on one page: the severity matrix, cadence and paging, contacts, and
+//! who is in charge of the shown incident.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::overlays::boxed;
+use super::{Theme, centered};
+use crate::app::App;
+use crate::domain::{Role, Severity};
+use crate::format::duration;
+use crate::inert;
+
+/// The playbook view's lines.
+pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let p = &app.playbook;
+    let title = theme.style("title");
+    let muted = theme.style("muted");
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(p.name.clone(), title),
+            Span::styled(format!("  ({})", p.source), muted),
+        ]),
+        Line::raw(format!(
+            "Declare an incident at {} or worse; below it, route to the service desk.",
+            p.triage.threshold
+        )),
+        Line::raw(""),
+        Line::styled("Severity matrix (impact down, urgency across)", title),
+    ];
+    let cols = p.triage.matrix.first().map(Vec::len).unwrap_or(0);
+    let mut header = vec![Span::styled("          ".to_string(), muted)];
+    for u in 1..=cols {
+        header.push(Span::styled(format!("urgency {u:<4}"), muted));
+    }
+    out.push(Line::from(header));
+    for (i, row) in p.triage.matrix.iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("impact {:<3}", i + 1), muted)];
+        for sev in row {
+            spans.push(Span::styled(
+                format!("{:<12}", format!("{sev:?} {}", sev.label())),
+                theme.severity(*sev),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        out.push(Line::from(spans));
+    }
+    for q in &p.triage.questions {
+        let levels: Vec<String> = q
+            .choices
+            .iter()
+            .map(|c| {
+                let tag = match (c.impact, c.urgency, c.force) {
+                    (_, _, Some(f)) => format!("always {f:?}"),
+                    (Some(i), _, _) => format!("impact {i}"),
+                    (_, Some(u), _) => format!("urgency {u}"),
+                    _ => "-".into(),
+                };
+                format!("{} [{tag}]", c.answer)
+            })
+            .collect();
+        out.push(Line::from(vec![
+            Span::styled(format!("{}: ", q.text), muted),
+            Span::raw(levels.join("; ")),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        "Per severity: status updates and who to page",
+        title,
+    ));
+    for sev in Severity::ALL {
+        let cadence = p
+            .cadence(sev)
+            .map(|c| format!("every {}", duration(c)))
+            .unwrap_or_else(|| "no cadence".into());
+        let page: Vec<&str> = p.page(sev).iter().map(|r| r.label()).collect();
+        let page = if page.is_empty() {
+            "nobody".to_string()
+        } else {
+            page.join(", ")
+        };
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("{:<12}", format!("{sev:?} {}", sev.label())),
+                theme.severity(sev),
+            ),
+            Span::raw(format!("  updates {cadence:<15} page the IC and {page}")),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Escalation contacts", title));
+    for c in &p.contacts {
+        out.push(Line::raw(format!(
+            "{:<20} {:<16} {}",
+            inert::line(&c.name),
+            c.role.label(),
+            inert::line(&c.reach)
+        )));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Who is in charge", title));
+    match app.incident() {
+        Some(s) => {
+            let ic = s
+                .command
+                .commander
+                .as_deref()
+                .map(|c| inert::line(c).into_owned())
+                .unwrap_or_else(|| "nobody yet".into());
+            out.push(Line::raw(format!(
+                "commander   {ic}  (one commander; deputies do not share authority)"
+            )));
+            for role in Role::ALL {
+                let holders: Vec<String> = s
+                    .roster
+                    .with_role(role)
+                    .map(|r| inert::line(&r.name).into_owned())
+                    .collect();
+                if !holders.is_empty() {
+                    out.push(Line::raw(format!(
+                        "{:<11} {}",
+                        role.label(),
+                        holders.join(", ")
+                    )));
+                }
+            }
+        }
+        None => out.push(Line::styled("no incident shown", muted)),
+    }
+    out.push(Line::raw(""));
+    out.push(Line::from(vec![
+        Span::styled("Resolution codes  ", title),
+        Span::raw(p.resolution_codes.join(", ")),
+    ]));
+    out
+}
+
+/// Draws the playbook view.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    let lines = lines(app, theme);
+    let visible = rect.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(boxed("Playbook · j/k scroll · Esc closes", theme)),
+        rect,
+    );
+}

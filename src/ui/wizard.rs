@@ -1,0 +1,116 @@
+//! The triage wizard overlay: one question at a time, the answers so far, and the
+//! severity they lead to with the reason, after every answer.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::overlays::boxed;
+use super::{Theme, centered};
+use crate::app::{App, TriageTarget, Wizard};
+use crate::inert;
+
+/// Draws the wizard.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, theme: &Theme) {
+    let model = &app.playbook.triage;
+    let muted = theme.style("muted");
+    let key = theme.style("hint_key");
+    let title = match &wizard.target {
+        TriageTarget::New(title) => format!("Triage · new incident: {}", inert::line(title)),
+        TriageTarget::Incident(id) => match app.incidents.get(id) {
+            Some(s) if s.declared_at.is_some() => format!("Re-triage · {}", inert::line(&s.title)),
+            Some(s) => format!("Triage · {}", inert::line(&s.title)),
+            None => "Triage".into(),
+        },
+    };
+    let walk = &wizard.walk;
+    let mut lines = Vec::new();
+    match model.questions.get(walk.current) {
+        Some(q) => {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{}/{}  ", walk.current + 1, model.questions.len()),
+                    muted,
+                ),
+                Span::styled(q.text.clone(), theme.style("title")),
+            ]));
+            for (i, choice) in q.choices.iter().enumerate() {
+                let chosen = walk.answers[walk.current] == Some(i);
+                let marker = if i == walk.highlighted { "> " } else { "  " };
+                let mut style = theme.style("text");
+                if i == walk.highlighted {
+                    style = style.patch(theme.style("selection"));
+                }
+                let done = if chosen { " (chosen)" } else { "" };
+                lines.push(Line::styled(
+                    format!("{marker}{} {}{done}", i + 1, choice.answer),
+                    style,
+                ));
+            }
+        }
+        None => lines.push(Line::styled(
+            "Every question is answered.",
+            theme.style("title"),
+        )),
+    }
+    lines.push(Line::raw(""));
+    for (i, q) in model.questions.iter().enumerate() {
+        let answer = walk.answers[i]
+            .and_then(|a| q.choices.get(a))
+            .map(|c| c.answer.as_str());
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<8}", q.key), muted),
+            match answer {
+                Some(a) => Span::raw(a.to_string()),
+                None => Span::styled("?", muted),
+            },
+        ]));
+    }
+    lines.push(Line::raw(""));
+    let assessment = model.assess(&walk.answers);
+    match assessment.severity {
+        Some(sev) => {
+            let verdict = if model.declares(sev) {
+                format!("  declare: meets the threshold ({:?})", model.threshold)
+            } else {
+                format!("  route: below the threshold ({:?})", model.threshold)
+            };
+            lines.push(Line::from(vec![
+                Span::raw("severity "),
+                Span::styled(format!(" {sev} "), theme.severity(sev)),
+                Span::styled(verdict, muted),
+            ]));
+        }
+        None => lines.push(Line::styled("severity not known yet", muted)),
+    }
+    lines.push(Line::styled(
+        format!("because {}", assessment.reason),
+        muted,
+    ));
+    if let Some(message) = &wizard.message {
+        lines.push(Line::styled(message.clone(), theme.style("error")));
+    }
+    let width = area.width.saturating_sub(6).min(90);
+    let height = (lines.len() as u16 + 3).min(area.height);
+    let rect = centered(area, width, height);
+    let footer = Line::from(vec![
+        Span::styled(" Enter/1-6", key),
+        Span::raw(" choose  "),
+        Span::styled("b", key),
+        Span::raw(" back  "),
+        Span::styled("d", key),
+        Span::raw(" declare  "),
+        Span::styled("r", key),
+        Span::raw(" route  "),
+        Span::styled("Esc", key),
+        Span::raw(" cancel "),
+    ]);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(&title, theme).title_bottom(footer)),
+        rect,
+    );
+}
