@@ -6,6 +6,12 @@ use clap::Parser;
 use warroom::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    // Like other command-line tools, end quietly when the reader of our output goes
+    // away (`warroom tail | head`) instead of failing on every write after it.
+    // SAFETY: setting a signal's disposition to its default at startup, before threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

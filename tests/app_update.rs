@@ -57,13 +57,15 @@ fn saved_draft(effects: &[Effect]) -> Option<Option<Draft>> {
 
 /// Stamps drafts like the store would, for feeding commits back.
 fn stamp(effects: &[Effect], incident: ulid::Ulid) -> Vec<Event> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     appended(effects)
         .into_iter()
         .flat_map(|(_, bodies)| bodies)
         .enumerate()
         .map(|(i, body)| {
             let at = now() + chrono::TimeDelta::seconds(i as i64 + 1);
-            let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, 77 + i as u128);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n));
             let incident = if matches!(body, Body::IncidentOpened { .. }) {
                 id
             } else {
@@ -438,4 +440,287 @@ fn scrolling_follows_until_moved_and_g_follows_again() {
         app.timeline.following(),
         "moving down onto the newest follows again"
     );
+}
+
+/// An app showing one fresh incident still in triage.
+fn triage_app() -> (App, ulid::Ulid) {
+    let mut app = App::new("alice", "w.db", false, now());
+    update(&mut app, Msg::Loaded);
+    let effects = run_command(&mut app, "declare Login errors for some users");
+    let events = stamp(&effects, ulid::Ulid::nil());
+    let id = events[0].id;
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Declare,
+            events,
+        },
+    );
+    (app, id)
+}
+
+fn wizard_answers(app: &App) -> Vec<Option<usize>> {
+    match app.overlays.last() {
+        Some(Overlay::Triage(w)) => w.walk.answers.clone(),
+        _ => panic!("no wizard open"),
+    }
+}
+
+#[test]
+fn the_wizard_goes_forward_back_changes_an_answer_and_declares() {
+    let (mut app, id) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    assert_eq!(app.mode(), Mode::Triage);
+    act(&mut app, Action::Pick(3)); // scope: some users, workaround
+    act(&mut app, Action::Down); // data: highlight "no"
+    act(&mut app, Action::Submit);
+    assert_eq!(wizard_answers(&app), vec![Some(2), Some(1), None]);
+    act(&mut app, Action::Back);
+    act(&mut app, Action::Back);
+    act(&mut app, Action::Pick(2)); // change scope to one region
+    act(&mut app, Action::Submit); // data: keeps its "no"
+    act(&mut app, Action::Pick(1)); // trend: spreading
+    assert_eq!(wizard_answers(&app), vec![Some(1), Some(1), Some(0)]);
+    let effects = act(&mut app, Action::Declare);
+    assert_eq!(
+        app.mode(),
+        Mode::Normal,
+        "the wizard closes once it records"
+    );
+    let sent = appended(&effects);
+    assert_eq!(sent[0].0, Purpose::Command);
+    match &sent[0].1[..] {
+        [
+            Body::SeveritySet {
+                severity: Severity::P1,
+                reason: Some(reason),
+                triage,
+            },
+            Body::StatusChanged {
+                status: Status::Investigating,
+                ..
+            },
+        ] => {
+            assert!(
+                reason.contains("impact 2") && reason.contains("urgency 1"),
+                "{reason}"
+            );
+            assert_eq!(triage.len(), 3, "every answer is in the record");
+            assert_eq!(triage[0].answer, "one region or a major feature");
+        }
+        other => panic!("unexpected events {other:?}"),
+    }
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("page tech_lead, communications, legal"),
+        "{:?}",
+        app.notice
+    );
+    let events = stamp(&effects, id);
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Command,
+            events,
+        },
+    );
+    assert_eq!(app.incident().unwrap().status, Status::Investigating);
+    assert_eq!(app.incident().unwrap().severity, Some(Severity::P1));
+}
+
+#[test]
+fn below_the_threshold_the_wizard_routes_and_refuses_to_declare() {
+    let (mut app, _) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    for pick in [4, 2, 3] {
+        act(&mut app, Action::Pick(pick));
+    }
+    assert!(appended(&act(&mut app, Action::Declare)).is_empty());
+    match app.overlays.last() {
+        Some(Overlay::Triage(w)) => assert!(
+            w.message
+                .as_deref()
+                .unwrap()
+                .contains("below the threshold")
+        ),
+        _ => panic!("the wizard stays open with the reason"),
+    }
+    let sent = appended(&act(&mut app, Action::Route));
+    assert!(matches!(
+        sent[0].1[0],
+        Body::SeveritySet {
+            severity: Severity::P4,
+            ..
+        }
+    ));
+    assert!(matches!(&sent[0].1[1], Body::Routed { to, .. } if to == "service desk"));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("recorded, not declared")
+    );
+}
+
+#[test]
+fn at_the_threshold_routing_is_refused_and_cancel_records_nothing() {
+    let (mut app, _) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    for pick in [1, 2, 2] {
+        act(&mut app, Action::Pick(pick));
+    }
+    assert!(appended(&act(&mut app, Action::Route)).is_empty());
+    assert!(appended(&act(&mut app, Action::Close)).is_empty());
+    assert_eq!(app.mode(), Mode::Normal);
+}
+
+#[test]
+fn triage_from_the_palette_opens_a_new_incident_and_retriage_logs_a_change() {
+    let mut app = demo_app();
+    let effects = run_command(&mut app, "triage Suspected data leak");
+    assert!(effects.is_empty());
+    for pick in [3, 1, 2] {
+        act(&mut app, Action::Pick(pick));
+    }
+    let sent = appended(&act(&mut app, Action::Declare));
+    assert_eq!(sent[0].0, Purpose::Declare);
+    assert!(
+        matches!(&sent[0].1[0], Body::IncidentOpened { title, .. } if title == "Suspected data leak")
+    );
+    assert!(
+        matches!(&sent[0].1[1], Body::SeveritySet { severity: Severity::P1, reason: Some(r), .. } if r.contains("always P1"))
+    );
+
+    // The demo incident is declared (P2): triaging it again records a severity change.
+    act(&mut app, Action::OpenTriage);
+    for pick in [3, 2, 3] {
+        act(&mut app, Action::Pick(pick));
+    }
+    let sent = appended(&act(&mut app, Action::Declare));
+    match &sent[0].1[..] {
+        [
+            Body::SeveritySet {
+                severity: Severity::P3,
+                reason: Some(r),
+                ..
+            },
+        ] => assert!(r.starts_with("re-triage"), "{r}"),
+        other => panic!("a re-triage is one severity change: {other:?}"),
+    }
+}
+
+#[test]
+fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
+    let mut app = demo_app();
+    let cadence = |s| app.playbook.cadence(s);
+    let (audience, _) = app.incident().unwrap().next_update_due(cadence).unwrap();
+    assert_eq!(
+        audience,
+        warroom::domain::Audience::Responders,
+        "the sample's responders update is overdue"
+    );
+    act(&mut app, Action::ComposeUpdate);
+    assert_eq!(app.mode(), Mode::Entry);
+    let text = app.entry.text();
+    assert!(
+        text.starts_with("/s [P2 HIGH] Checkout failing for EU customers: monitoring."),
+        "{text}"
+    );
+    assert!(text.contains("IC priya"), "{text}");
+    let effects = act(&mut app, Action::Submit);
+    let sent = appended(&effects);
+    assert!(matches!(
+        &sent[0].1[0],
+        Body::StatusUpdate {
+            audience: warroom::domain::Audience::Responders,
+            ..
+        }
+    ));
+    let shown = app.shown.unwrap();
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: Purpose::Entry,
+            events: stamp(&effects, shown),
+        },
+    );
+    let state = app.incident().unwrap();
+    assert_eq!(
+        state.last_update(warroom::domain::Audience::Responders),
+        Some(now() + chrono::TimeDelta::seconds(1))
+    );
+    let (next, _) = state.next_update_due(|s| app.playbook.cadence(s)).unwrap();
+    assert_ne!(
+        next,
+        warroom::domain::Audience::Responders,
+        "the responders' countdown was reset"
+    );
+}
+
+#[test]
+fn roster_keys_act_on_the_selected_responder() {
+    let mut app = demo_app();
+    app.me = "priya".into();
+    act(&mut app, Action::FocusRoster);
+    assert_eq!(app.mode(), Mode::Roster);
+    act(&mut app, Action::Down); // priya (IC) first, then jonas
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("jonas")
+    );
+    let sent = appended(&act(&mut app, Action::StandDown));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ResponderStoodDown {
+            person: "jonas".into()
+        }]
+    );
+    // Handing off asks first: the palette opens with the command written.
+    assert!(appended(&act(&mut app, Action::HandOff)).is_empty());
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::CommandHandedOff {
+            from: "priya".into(),
+            to: "jonas".into()
+        }]
+    );
+    // A role needs one more word.
+    act(&mut app, Action::AssignRole);
+    update(&mut app, Msg::Paste("deputy".into()));
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::RoleAssigned {
+            person: "jonas".into(),
+            role: warroom::domain::Role::Deputy
+        }]
+    );
+}
+
+#[test]
+fn paging_a_role_pages_its_contacts_and_resolve_needs_a_known_code() {
+    let mut app = demo_app();
+    let sent = appended(&run_command(&mut app, "page legal"));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ResponderPaged {
+            person: "legal-duty".into(),
+            via: Some("phone: +1 555 0199".into())
+        }]
+    );
+    assert!(appended(&run_command(&mut app, "resolve magic it went away")).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("not a resolution code")
+    );
+    let sent = appended(&run_command(
+        &mut app,
+        "resolve rollback deploy 4512 rolled back",
+    ));
+    assert!(matches!(&sent[0].1[0], Body::Resolution { code, .. } if code == "rollback"));
 }

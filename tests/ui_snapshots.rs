@@ -322,3 +322,54 @@ fn scrolling_keeps_its_place_when_entries_arrive() {
         "{newest}"
     );
 }
+
+#[test]
+fn triage_wizard_after_an_answer() {
+    let mut app = app_with(opened(1, "Login errors reported by support"));
+    act(
+        &mut app,
+        &[Action::OpenTriage, Action::Pick(2), Action::Down],
+    );
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("2/3") && text.contains("P2 HIGH") && text.contains("assumed"),
+        "{text}"
+    );
+    insta::assert_snapshot!("wizard_80x24", terminal.backend());
+    act(&mut app, &[Action::Pick(2), Action::Pick(1)]);
+    insta::assert_snapshot!(
+        "wizard_done_120x40",
+        draw(&app, &Theme::dark(), 120, 40).backend()
+    );
+}
+
+#[test]
+fn playbook_view_and_roster_selection() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenPlaybook]);
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("impact 1")
+            && text.contains("legal-duty")
+            && text.contains("commander   priya"),
+        "{text}"
+    );
+    insta::assert_snapshot!("playbook_120x40", terminal.backend());
+    act(
+        &mut app,
+        &[
+            Action::Close,
+            Action::FocusRoster,
+            Action::Down,
+            Action::Down,
+        ],
+    );
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    assert!(
+        format!("{}", terminal.backend()).contains("> "),
+        "the selected responder is marked"
+    );
+    insta::assert_snapshot!("roster_selected_80x24", terminal.backend());
+}

@@ -195,12 +195,12 @@ pub const KEYMAP: &[Binding] = &[
     // Roster pane, on the selected responder.
     h(&[Roster], Chord::plain(Char('a')), Action::Acknowledge, "mark acknowledged", "ack"),
     h(&[Roster], Chord::plain(Char('e')), Action::Engage, "mark engaged", "engaged"),
-    b(&[Roster], Chord::plain(Char('x')), Action::StandDown, "stand down"),
-    b(&[Roster], Chord::plain(Char('p')), Action::Page, "page again"),
-    b(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command (while nobody holds it)"),
-    b(&[Roster], Chord::plain(Char('h')), Action::HandOff, "hand command to them (asks first)"),
+    h(&[Roster], Chord::plain(Char('x')), Action::StandDown, "stand down", "stand down"),
+    h(&[Roster], Chord::plain(Char('p')), Action::Page, "page again", "page"),
+    h(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command (while nobody holds it)", "claim"),
+    h(&[Roster], Chord::plain(Char('h')), Action::HandOff, "hand command to them (asks first)", "hand off"),
     b(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict"),
-    b(&[Roster], Chord::plain(Char('r')), Action::AssignRole, "give them a role"),
+    h(&[Roster], Chord::plain(Char('r')), Action::AssignRole, "give them a role", "role"),
     b(&[Roster], Chord::plain(Char('R')), Action::RemoveRole, "take a role from them"),
     // Entry box.
     h(&[Entry], Chord::plain(Enter), Action::Submit, "commit the entry", "commit"),
@@ -260,11 +260,17 @@ pub fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The bindings the hint bar shows in a mode, in table order.
+/// The bindings the hint bar shows in a mode, in table order. With the roster focused
+/// the bar shows the roster's own keys (the panes' keys still work; `?` lists them).
 pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
     KEYMAP
         .iter()
         .filter(move |b| b.modes.contains(&mode))
+        .filter(move |b| {
+            mode != Mode::Roster
+                || !b.modes.contains(&Mode::Normal)
+                || b.action == Action::ToggleHelp
+        })
         .filter_map(|b| b.hint.map(|hint| (b.chord, hint)))
 }
 

@@ -28,7 +28,7 @@ pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
 pub use update::update;
 pub use view::TimelineView;
-pub use wizard::{Outcome, TriageTarget, Wizard};
+pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
 
 /// How times are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -113,6 +113,41 @@ impl App {
             present: Vec::new(),
             playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
         }
+    }
+
+    /// An app with no terminal for one incident, for the command line: it runs the
+    /// same commands and rules as the console and returns their effects.
+    pub fn headless(
+        me: &str,
+        playbook: crate::playbook::Playbook,
+        events: Vec<Event>,
+        incident: Option<Ulid>,
+        now: Timestamp,
+    ) -> App {
+        let mut app = App::new(me, "", false, now);
+        app.playbook = std::sync::Arc::new(playbook);
+        app.absorb(events);
+        app.loaded = true;
+        app.shown = incident;
+        app
+    }
+
+    /// Runs a palette command line; the events to write, or why it was refused.
+    pub fn run_command(&mut self, line: &str) -> Result<Vec<Effect>, String> {
+        self.run(palette::parse(line)?)
+    }
+
+    /// Runs a command; the events to write, or why it was refused.
+    pub fn run(&mut self, command: palette::Command) -> Result<Vec<Effect>, String> {
+        self.notice = None;
+        let effects = commands::run(self, command);
+        if effects.iter().any(|e| matches!(e, Effect::Append { .. })) {
+            return Ok(effects);
+        }
+        Err(self
+            .notice
+            .take()
+            .unwrap_or_else(|| "nothing to record".into()))
     }
 
     /// The keys that are live now.

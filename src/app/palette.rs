@@ -220,16 +220,16 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "handoff" => Ok(Command::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(Command::Confirm),
         "page" => {
-            let person = args.first().ok_or_else(usage)?.to_string();
-            Ok(Command::Log(Body::ResponderPaged {
-                person,
+            let who = args.first().ok_or_else(usage)?.to_string();
+            Ok(Command::Page {
+                who,
                 via: rest(&args[1..]),
-            }))
+            })
         }
         "resolve" => {
             let code = args.first().ok_or_else(usage)?.to_string();
             let summary = rest(&args[1..]).ok_or_else(usage)?;
-            Ok(Command::Log(Body::Resolution { code, summary }))
+            Ok(Command::Resolve { code, summary })
         }
         "switch" => Ok(Command::Switch(rest(args))),
         "theme" => Ok(Command::Theme(rest(args).ok_or_else(usage)?)),
@@ -268,10 +268,42 @@ mod tests {
             })
         );
         assert_eq!(parse("handoff priya"), Ok(Command::Handoff("priya".into())));
-        assert!(matches!(
+        assert_eq!(
             parse("page chen phone"),
-            Ok(Command::Log(Body::ResponderPaged { .. }))
-        ));
+            Ok(Command::Page {
+                who: "chen".into(),
+                via: Some("phone".into())
+            })
+        );
+        assert_eq!(
+            parse("assign dave deputy"),
+            Ok(Command::Role {
+                person: "dave".into(),
+                role: Role::Deputy,
+                assign: true
+            })
+        );
+        assert!(
+            parse("assign dave janitor")
+                .unwrap_err()
+                .contains("unknown role")
+        );
+        assert_eq!(
+            parse("ack"),
+            Ok(Command::Responder {
+                person: None,
+                state: ResponderState::Acknowledged
+            })
+        );
+        assert!(parse("standdown").unwrap_err().contains("usage"));
+        assert_eq!(
+            parse("update execs"),
+            Ok(Command::Update(Some(Audience::Executives)))
+        );
+        assert_eq!(
+            parse("triage Login errors"),
+            Ok(Command::Triage(Some("Login errors".into())))
+        );
         assert!(
             parse("resolve rollback")
                 .unwrap_err()

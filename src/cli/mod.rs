@@ -7,8 +7,12 @@ mod demo;
 mod incidents;
 mod log;
 mod output;
+mod playbook;
+mod roles;
 mod tail;
 mod transfer;
+mod triage;
+mod update;
 mod when;
 
 use std::path::PathBuf;
@@ -73,6 +77,14 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Fill the database with a realistic sample incident to explore.
     Demo(demo::DemoArgs),
+    /// Walk the triage questions, then declare or route (interactive, or --answers).
+    Triage(triage::TriageArgs),
+    /// Write a status update from the playbook's template (or --print it).
+    Update(update::UpdateArgs),
+    /// Print the built-in playbook, check one (--check FILE), or show the one in use.
+    Playbook(playbook::PlaybookArgs),
+    #[command(flatten)]
+    Roster(roles::RosterCommand),
 }
 
 /// Arguments of `warroom tui`.
@@ -117,6 +129,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => transfer::export(&ctx, args),
         Some(Command::Import(args)) => transfer::import(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
+        Some(Command::Triage(args)) => triage::run(&ctx, args),
+        Some(Command::Update(args)) => update::run(&ctx, args),
+        Some(Command::Playbook(args)) => playbook::run(&ctx, args),
+        Some(Command::Roster(command)) => roles::run(&ctx, command),
     }
 }
 

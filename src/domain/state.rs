@@ -297,11 +297,12 @@ pub struct IncidentHead {
 
 impl IncidentHead {
     /// The event kinds a head is folded from; nothing else changes these fields.
-    pub const KINDS: [&'static str; 7] = [
+    pub const KINDS: [&'static str; 8] = [
         "incident_opened",
         "severity_set",
         "status_changed",
         "resolution",
+        "routed",
         "command_claimed",
         "command_handed_off",
         "command_confirmed",

@@ -78,16 +78,16 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "no cadence".into());
         let page: Vec<&str> = p.page(sev).iter().map(|r| r.label()).collect();
         let page = if page.is_empty() {
-            "nobody".to_string()
+            "the IC only".to_string()
         } else {
-            page.join(", ")
+            format!("the IC and {}", page.join(", "))
         };
         out.push(Line::from(vec![
             Span::styled(
                 format!("{:<12}", format!("{sev:?} {}", sev.label())),
                 theme.severity(sev),
             ),
-            Span::raw(format!("  updates {cadence:<15} page the IC and {page}")),
+            Span::raw(format!("  updates {cadence:<15} page {page}")),
         ]));
     }
     out.push(Line::raw(""));

@@ -1,0 +1,78 @@
+//! `warroom playbook`: print the default, check a file, or show the one in use.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use super::context::Context;
+use crate::playbook::{DEFAULT, Playbook};
+
+/// Arguments of `warroom playbook`.
+#[derive(Debug, Args)]
+pub struct PlaybookArgs {
+    /// Print the built-in playbook, to start your own from.
+    #[arg(long, conflicts_with = "check")]
+    pub print_default: bool,
+    /// Check a playbook file and list every problem with its line.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: PlaybookArgs) -> Result<()> {
+    if args.print_default {
+        print!("{DEFAULT}");
+        return Ok(());
+    }
+    if let Some(path) = args.check {
+        return match Playbook::load(&path) {
+            Ok(p) => {
+                println!(
+                    "{}: ok ({}; {} questions, threshold {})",
+                    path.display(),
+                    p.name,
+                    p.triage.questions.len(),
+                    p.triage.threshold
+                );
+                Ok(())
+            }
+            Err(e) => {
+                for line in e.lines() {
+                    println!("{line}");
+                }
+                bail!(
+                    "{} has {} problem(s); nothing was changed",
+                    path.display(),
+                    e.problems.len()
+                )
+            }
+        };
+    }
+    let playbook = ctx.playbook()?;
+    println!("{} ({})", playbook.name, playbook.source);
+    println!("declare at {} or worse", playbook.triage.threshold);
+    for (i, row) in playbook.triage.matrix.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|s| format!("{s:?}")).collect();
+        println!("impact {}: {}", i + 1, cells.join(" "));
+    }
+    for sev in crate::domain::Severity::ALL {
+        let cadence = playbook
+            .cadence(sev)
+            .map(crate::format::duration)
+            .unwrap_or_else(|| "none".into());
+        let page: Vec<&str> = playbook.page(sev).iter().map(|r| r.key()).collect();
+        println!(
+            "{sev}: updates every {cadence}; page {}",
+            if page.is_empty() {
+                "-".into()
+            } else {
+                page.join(", ")
+            }
+        );
+    }
+    for c in &playbook.contacts {
+        println!("contact {} ({}): {}", c.name, c.role.key(), c.reach);
+    }
+    println!("resolution codes: {}", playbook.resolution_codes.join(", "));
+    Ok(())
+}

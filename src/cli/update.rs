@@ -1,0 +1,52 @@
+//! `warroom update`: a status update from the playbook's template.
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+
+use super::context::Context;
+use super::roles::{headless, write};
+use crate::app::{Effect, EntryKind, Purpose, filled_template};
+use crate::domain::Audience;
+use crate::store::NewEvent;
+
+/// Arguments of `warroom update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Who it is for: responders, executives or customers.
+    #[arg(long, short)]
+    pub audience: Audience,
+    /// Print the filled template (to paste elsewhere) instead of logging it.
+    #[arg(long)]
+    pub print: bool,
+    /// The incident (its id or the last 4+ characters); may be left out when one is open.
+    #[arg(long, short, value_name = "ID")]
+    pub incident: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
+    let app = headless(ctx, args.incident.as_deref())?;
+    let text = filled_template(&app, args.audience)
+        .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
+    if args.print {
+        println!("{}", crate::inert::text(&text));
+        return Ok(());
+    }
+    let kind = match args.audience {
+        Audience::Responders => EntryKind::UpdateResponders,
+        Audience::Executives => EntryKind::UpdateExecutives,
+        Audience::Customers => EntryKind::UpdateCustomers,
+    };
+    let draft = NewEvent {
+        incident: app.shown,
+        author: ctx.author.clone(),
+        at: None,
+        body: kind.body(text),
+    };
+    write(
+        ctx,
+        vec![Effect::Append {
+            purpose: Purpose::Entry,
+            drafts: vec![draft],
+        }],
+    )
+}

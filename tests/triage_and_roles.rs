@@ -1,0 +1,268 @@
+//! Triage, updates and the roster from the command line, and the commander rule across
+//! two replicas that claim command at the same time.
+
+mod common;
+
+use common::Env;
+use common::pty::Console;
+use serde_json::Value;
+use warroom::domain::{IncidentState, Status};
+use warroom::store::{OpenOptions, Store};
+
+fn kinds(env: &Env, incident: &str) -> Vec<String> {
+    env.ok(&["tail", "--json", "--incident", incident])
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn triage_by_answers_declares_at_the_threshold_and_routes_below_it() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "triage",
+            "--title",
+            "Checkout errors in EU",
+            "--answers",
+            "scope=2,data=no,trend=stable",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.contains("P2 HIGH (declare), because impact 2"),
+        "{said}"
+    );
+    assert!(said.contains("page tech_lead, communications"), "{said}");
+    assert_eq!(
+        kinds(&env, &id),
+        ["incident_opened", "severity_set", "status_changed"]
+    );
+    let json = env.ok(&["tail", "--json", "--incident", &id]);
+    assert!(
+        json.contains(r#""answer":"one region or a major feature","question":"Who is affected?""#),
+        "{json}"
+    );
+
+    let routed = env
+        .ok(&[
+            "triage",
+            "--title",
+            "Noisy disk alert",
+            "--answers",
+            "5,2,3",
+        ])
+        .trim()
+        .to_string();
+    assert_eq!(
+        kinds(&env, &routed),
+        ["incident_opened", "severity_set", "routed"]
+    );
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P5 INFO") && list.contains("closed"),
+        "{list}"
+    );
+
+    // Insisting on the wrong outcome is refused and writes nothing.
+    let err = env.fails(&["triage", "--title", "x", "--answers", "5,2,3", "--declare"]);
+    assert!(err.contains("below the threshold"), "{err}");
+    let err = env.fails(&["triage", "--title", "x", "--answers", "scope=2", "--route"]);
+    assert!(err.contains("no answer for: data, trend"), "{err}");
+    assert_eq!(env.ok(&["incidents"]).lines().count(), 3);
+    let err = env.fails(&["triage", "--title", "piped"]);
+    assert!(
+        err.contains("stdin is not a terminal") && err.contains("--answers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn retriage_of_a_declared_incident_logs_a_severity_change_with_its_reason() {
+    let env = Env::new();
+    let id = env.declare("Search slow");
+    env.ok(&["triage", "--answers", "scope=1,data=no,trend=spreading"]);
+    let json = env.ok(&["tail", "--json", "--incident", &id]);
+    let last: Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    assert_eq!(last["kind"], "severity_set");
+    assert_eq!(last["payload"]["severity"], "P1");
+    assert!(
+        last["text"].as_str().unwrap().contains("re-triage"),
+        "{last}"
+    );
+}
+
+#[test]
+fn triage_is_interactive_on_a_terminal() {
+    let env = Env::new();
+    let mut t = Console::start(&env, &["triage", "--title", "Payments double charging"]);
+    t.wait_text("1/3 Who is affected?");
+    t.send("3\r");
+    t.wait_text("P3 MEDIUM (declare)");
+    t.send("b\r");
+    t.wait_text("1/3 Who is affected?");
+    t.send("4\r");
+    t.wait_text("P4 LOW (route)");
+    t.send("1\r");
+    t.wait_text("always P1");
+    t.send("2\r");
+    t.wait_text("d declare, r route");
+    t.send("d\r");
+    assert!(t.wait_exit().success());
+    t.wait_text("status changed to investigating");
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P1 CRITICAL") && list.contains("Payments double charging"),
+        "{list}"
+    );
+}
+
+#[test]
+fn roster_commands_keep_the_one_commander_rule() {
+    let env = Env::new();
+    env.declare("Login errors");
+    env.ok(&["claim"]);
+    let err = env.fails(&["claim", "--as", "bob"]);
+    assert!(err.contains("alice holds command"), "{err}");
+    env.ok(&["assign", "bob", "deputy"]);
+    let err = env.fails(&["handoff", "carol", "--as", "bob"]);
+    assert!(
+        err.contains("only the commander can hand off"),
+        "a deputy does not share authority: {err}"
+    );
+    env.ok(&["handoff", "carol smith"]);
+    env.ok(&["page", "legal"]);
+    env.ok(&["page", "dave", "--via", "phone"]);
+    env.ok(&["ack", "--as", "dave"]);
+    env.ok(&["engage", "dave"]);
+    env.ok(&["standdown", "bob"]);
+    let show = env.ok(&["show"]);
+    assert!(show.contains("commander   carol smith"), "{show}");
+    assert!(
+        show.contains("legal-duty") && show.contains("paged"),
+        "{show}"
+    );
+    assert!(show.contains("dave") && show.contains("engaged"), "{show}");
+    assert!(show.contains("stood down"), "{show}");
+    let err = env.fails(&["assign", "bob", "janitor"]);
+    assert!(err.contains("janitor"), "{err}");
+}
+
+#[test]
+fn update_prints_the_template_filled_from_the_incident() {
+    let env = Env::new();
+    env.ok(&[
+        "triage",
+        "--title",
+        "Checkout failing",
+        "--answers",
+        "2,2,2",
+    ]);
+    env.ok(&["log", "--kind", "decision", "roll back deploy 4512"]);
+    env.ok(&["claim", "--as", "maya"]);
+    let text = env.ok(&["update", "--audience", "executives", "--print"]);
+    assert!(
+        text.starts_with("Checkout failing (P2 HIGH, investigating for"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What we are doing: roll back deploy 4512."),
+        "{text}"
+    );
+    assert!(
+        !env.ok(&["tail"]).contains("UPDATE/EXEC"),
+        "--print logs nothing"
+    );
+    let text = env.ok(&["update", "--audience", "responders", "--print"]);
+    assert!(
+        text.contains("IC maya") && text.contains("Impact: one region or a major feature"),
+        "{text}"
+    );
+    env.ok(&["update", "--audience", "customers"]);
+    assert!(
+        env.ok(&["tail"]).contains("UPDATE/CUST"),
+        "without --print it is logged"
+    );
+}
+
+#[test]
+fn concurrent_claims_on_two_replicas_resolve_the_same_way_and_show_until_confirmed() {
+    let a = Env::new();
+    let b = Env::new();
+    let id = a.declare("Database primary down");
+    // Both replicas start from the same events.
+    let events = a.path("events.jsonl");
+    std::fs::write(&events, a.ok(&["export", "--format", "jsonl"])).unwrap();
+    b.ok(&["import", events.to_str().unwrap()]);
+    // While apart, each host's responder takes command.
+    a.ok(&["claim", "--as", "alice"]);
+    b.ok(&["claim", "--as", "bob"]);
+    // They sync both ways.
+    let exchange = |from: &Env, to: &Env| {
+        let file = from.path("sync.jsonl");
+        std::fs::write(
+            &file,
+            from.ok(&["export", "--format", "jsonl", "--incident", &id]),
+        )
+        .unwrap();
+        to.ok(&["import", file.to_str().unwrap()]);
+    };
+    exchange(&a, &b);
+    exchange(&b, &a);
+    let fold = |env: &Env| -> IncidentState {
+        let store = Store::open(&env.db, OpenOptions::read()).unwrap();
+        store
+            .incident(ulid::Ulid::from_string(&id).unwrap())
+            .unwrap()
+            .unwrap()
+    };
+    let (sa, sb) = (fold(&a), fold(&b));
+    assert_eq!(
+        sa.command.commander, sb.command.commander,
+        "both replicas agree on one commander"
+    );
+    let winner = sa.command.commander.clone().unwrap();
+    let loser = if winner == "alice" { "bob" } else { "alice" };
+    let conflicts: Vec<_> = sa
+        .command
+        .open_conflicts()
+        .map(|c| c.claimant.clone())
+        .collect();
+    assert_eq!(conflicts, [loser.to_string()]);
+    assert_eq!(sb.command.open_conflicts().count(), 1);
+    for env in [&a, &b] {
+        assert!(
+            env.ok(&["show"])
+                .contains(&format!("CONFLICT    {loser} claimed command"))
+        );
+    }
+    // Only the commander settles it; the other's confirmation is refused.
+    let loser_env = if loser == "alice" { &a } else { &b };
+    let winner_env = if loser == "alice" { &b } else { &a };
+    assert!(
+        loser_env
+            .fails(&["confirm", "--as", loser])
+            .contains("only the commander")
+    );
+    winner_env.ok(&["confirm", "--as", &winner]);
+    exchange(winner_env, loser_env);
+    for env in [&a, &b] {
+        let state = fold(env);
+        assert!(!state.command.in_conflict(), "settled everywhere");
+        assert_eq!(state.status, Status::Investigating);
+        assert!(!env.ok(&["show"]).contains("CONFLICT"));
+    }
+}
