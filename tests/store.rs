@@ -409,3 +409,33 @@ fn presence_lists_consoles_until_they_leave_or_go_quiet() {
         "a heartbeat keeps the start time"
     );
 }
+
+#[test]
+fn a_copied_database_file_writes_as_a_new_origin_and_a_renamed_one_does_not() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let (first, incident) = {
+        let mut store = open_new(&dir);
+        let incident = declare(&mut store, "t");
+        (store.origin().to_string(), incident)
+    };
+    assert_eq!(
+        Store::open(&path, OpenOptions::write()).unwrap().origin(),
+        first
+    );
+    let moved = dir.path().join("moved.db");
+    std::fs::rename(&path, &moved).unwrap();
+    assert_eq!(
+        Store::open(&moved, OpenOptions::write()).unwrap().origin(),
+        first,
+        "a rename keeps the origin"
+    );
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&moved, &copy).unwrap();
+    let mut copied = Store::open(&copy, OpenOptions::write()).unwrap();
+    assert_ne!(copied.origin(), first, "a copy gets its own origin");
+    let e = copied
+        .append(vec![note(incident, "from the copy")])
+        .unwrap();
+    assert_eq!(e[0].seq, 1, "its own sequence starts at 1");
+}

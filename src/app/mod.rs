@@ -88,6 +88,8 @@ pub struct App {
     pub present: Vec<crate::store::Presence>,
     /// The team's playbook.
     pub playbook: std::sync::Arc<crate::playbook::Playbook>,
+    /// The network peer link, when the console keeps one.
+    pub link: Option<(String, crate::peer::LinkState)>,
 }
 
 impl App {
@@ -112,6 +114,7 @@ impl App {
             session: String::new(),
             present: Vec::new(),
             playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
+            link: None,
         }
     }
 

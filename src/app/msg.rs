@@ -33,6 +33,8 @@ pub enum Msg {
         /// Why, in words.
         error: String,
     },
+    /// How the network peer link stands (the address, and its state).
+    Link(String, crate::peer::LinkState),
     /// Who has the database open now.
     Presence(Vec<crate::store::Presence>),
     /// The clock moved on (countdowns).

@@ -33,6 +33,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),
+        Msg::Link(label, state) => {
+            app.link = Some((label, state));
+            Vec::new()
+        }
         Msg::Presence(present) => {
             app.present = present;
             Vec::new()

@@ -7,6 +7,7 @@ mod demo;
 mod incidents;
 mod log;
 mod output;
+mod peer;
 mod playbook;
 mod roles;
 mod tail;
@@ -85,6 +86,13 @@ pub enum Command {
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
     Roster(roles::RosterCommand),
+    /// Accept peers over the network (or one over stdio) and keep them in sync.
+    Serve(peer::ServeArgs),
+    /// Sync with a peer once, or keep following it.
+    Sync(peer::SyncArgs),
+    /// This database's peer identity and the peers it allows.
+    #[command(subcommand)]
+    Peer(peer::PeerCommand),
 }
 
 /// Arguments of `warroom tui`.
@@ -93,6 +101,9 @@ pub struct TuiArgs {
     /// The incident to show first (its id or the last 4+ characters).
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
+    /// Keep a link to a network peer (host:port or ssh://user@host/path/to/db).
+    #[arg(long, value_name = "ADDR")]
+    pub peer: Option<String>,
 }
 
 /// Kinds of entry a person can log from the command line.
@@ -133,6 +144,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Update(args)) => update::run(&ctx, args),
         Some(Command::Playbook(args)) => playbook::run(&ctx, args),
         Some(Command::Roster(command)) => roles::run(&ctx, command),
+        Some(Command::Serve(args)) => peer::serve(&ctx, args),
+        Some(Command::Sync(args)) => peer::sync(&ctx, args),
+        Some(Command::Peer(command)) => peer::run(&ctx, command),
     }
 }
 
@@ -143,8 +157,15 @@ fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) ->
         (false, None) => crate::ui::Theme::dark(),
     };
     let playbook = ctx.playbook()?;
+    let peer = args
+        .peer
+        .as_deref()
+        .map(crate::peer::parse_addr)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     crate::tui::run(crate::tui::Options {
         playbook,
+        peer,
         db: ctx.db.clone(),
         default_db: ctx.default_db,
         author: ctx.author.clone(),

@@ -64,6 +64,22 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
 }
 
 impl Store {
+    /// Events matching a `WHERE ... ORDER BY ...` clause with its parameters.
+    pub(super) fn query_events(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM events {clause}"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map(params, decode).map_err(|e| self.sql(e))?;
+        rows.map(|r| r.map(|(_, e)| e))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Events stored after cursor `pos`, in arrival order, with their positions.
     /// Pass the last position seen; start from 0.
     pub fn events_since(&self, pos: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {

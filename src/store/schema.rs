@@ -37,6 +37,13 @@ pub const MIGRATIONS: &[&str] = &[
         started_ms INTEGER NOT NULL,
         seen_ms    INTEGER NOT NULL
     ) STRICT;",
+    // 3: the peers allowed to sync with this database, by public key (local
+    // configuration, never synced).
+    "CREATE TABLE peers (
+        key      TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        added_ms INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this build writes and reads.

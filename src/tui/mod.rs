@@ -39,6 +39,8 @@ pub struct Options {
     pub incident: Option<String>,
     /// The team's playbook.
     pub playbook: crate::playbook::Playbook,
+    /// A network peer to keep in sync with.
+    pub peer: Option<crate::peer::PeerAddr>,
 }
 
 /// How often countdowns move on.
@@ -98,6 +100,9 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
     let drafts = DraftFile::for_database(&opts.db, &opts.author);
+    if let Some(addr) = opts.peer.clone() {
+        start_link(&opts.db, addr, news_tx.clone());
+    }
     app.theme_name = opts.theme.name.clone();
     let mut theme = opts.theme.clone();
     let mut recovered = drafts.as_ref().and_then(|d| d.load());
@@ -179,6 +184,24 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
     drop(guard);
     storage.stop();
     result
+}
+
+/// Keeps the peer link up on its own thread for as long as the console runs; its
+/// events reach the screen through the store like everyone else's.
+fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::UnboundedSender<Msg>) {
+    let db = db.to_path_buf();
+    let label = addr.label();
+    let spawned = std::thread::Builder::new()
+        .name("peer-link".into())
+        .spawn(move || {
+            crate::peer::follow(db, addr, crate::peer::Limits::default(), true, &|state| {
+                tracing::info!("peer {label}: {state:?}");
+                let _ = news.send(Msg::Link(label.clone(), state));
+            })
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the peer link: {e}");
+    }
 }
 
 fn draw(guard: &mut terminal::TerminalGuard, app: &App, theme: &Theme) -> Result<()> {

@@ -28,12 +28,36 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if app.read_only {
         right.push_str("· READ-ONLY ");
     }
+    let link = app.link.as_ref().map(|(label, state)| {
+        use crate::peer::LinkState::*;
+        let text = match state {
+            Connecting => format!(" peer {label}: connecting "),
+            CatchingUp { behind } => format!(" peer {label}: catching up, {behind} behind "),
+            Live => format!(" peer {label}: in sync "),
+            Disconnected {
+                since, retry_in, ..
+            } => format!(
+                " peer {label}: DISCONNECTED since {} (retry in {}s) ",
+                app.zone.format(*since, "%H:%M:%S"),
+                retry_in.as_secs()
+            ),
+        };
+        let style = match state {
+            Live => theme.style("header"),
+            Disconnected { .. } => theme.style("error"),
+            _ => theme.style("notice"),
+        };
+        (inert::line(&text).into_owned(), style)
+    });
     let left = format!(" warroom · {position}{switch} ");
-    let room = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
-    let mut spans = vec![
-        Span::styled(left, style),
-        Span::styled(" ".repeat(room), style),
-    ];
+    let link_width = link.as_ref().map(|(t, _)| t.chars().count()).unwrap_or(0);
+    let room = (area.width as usize)
+        .saturating_sub(left.chars().count() + right.chars().count() + link_width);
+    let mut spans = vec![Span::styled(left, style)];
+    if let Some((text, link_style)) = link {
+        spans.push(Span::styled(text, link_style));
+    }
+    spans.push(Span::styled(" ".repeat(room), style));
     if app.read_only {
         let plain = right.trim_end_matches("· READ-ONLY ").to_string();
         spans.push(Span::styled(plain, style));

@@ -1,0 +1,224 @@
+//! Network peers on loopback: how fast a fresh peer catches up on 100k events, and
+//! how long a commit on one host takes to be visible on the other while following.
+//!
+//! Run: `cargo bench --bench peer_sync` (options: `--events N`, `--commits N`).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use warroom::domain::{Body, Event};
+use warroom::store::{NewEvent, OpenOptions, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+
+fn arg(name: &str, default: usize) -> usize {
+    let argv: Vec<String> = std::env::args().collect();
+    argv.windows(2)
+        .find(|w| w[0] == name)
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(default)
+}
+
+fn warroom(db: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("WARROOM_DB", db).env("WARROOM_USER", "bench");
+    cmd
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("run warroom");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn new_db(dir: &Path, name: &str) -> (std::path::PathBuf, String) {
+    let db = dir.join(name);
+    ok(warroom(&db).args(["declare", "--title", "bench"]));
+    let id = ok(warroom(&db).args(["peer", "id"])).trim().to_string();
+    (db, id)
+}
+
+fn serve(db: &Path) -> (Child, String) {
+    let mut child = warroom(db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("serve says where it listens")
+            .expect("line");
+        if let Some(rest) = line.split(" on ").nth(1) {
+            break rest.split(' ').next().unwrap_or_default().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let events = arg("--events", 100_000);
+    let commits = arg("--commits", 300);
+    let dir = tempfile::TempDir::new().expect("temp dir");
+
+    // A source with `events` events from another origin.
+    let (source, source_id) = new_db(dir.path(), "source.db");
+    {
+        let mut store = Store::open(&source, OpenOptions::write()).expect("open");
+        let incident = store.incidents().expect("incidents")[0].id;
+        let start = store.now() - chrono::TimeDelta::days(2);
+        let filler: Vec<Event> = (0..events)
+            .map(|i| {
+                let at = start + chrono::TimeDelta::milliseconds(i as i64 * 700);
+                Event {
+                    id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, i as u128 + 1),
+                    origin: "elsewhere".into(),
+                    seq: i as u64 + 1,
+                    incident,
+                    author: "someone".into(),
+                    at,
+                    logged_at: at,
+                    body: Body::Note {
+                        text: format!(
+                            "note {i}: error rate dropping in eu-west-1 after the rollback"
+                        ),
+                    },
+                }
+            })
+            .collect();
+        store.insert_events(&filler).expect("fill");
+    }
+    let (mut server, addr) = serve(&source);
+
+    // Catch-up: a fresh peer syncs once; three runs, the median.
+    let mut runs = Vec::new();
+    for run in 0..3 {
+        let (db, id) = new_db(dir.path(), &format!("fresh{run}.db"));
+        ok(warroom(&source).args(["peer", "allow", &id]));
+        ok(warroom(&db).args(["peer", "allow", &source_id]));
+        let start = Instant::now();
+        ok(warroom(&db).args(["sync", "--peer", &addr]));
+        runs.push(start.elapsed());
+        let store = Store::open(&db, OpenOptions::read()).expect("open");
+        assert!(
+            store.all_events().expect("events").len() >= events,
+            "the fresh peer got everything"
+        );
+    }
+    runs.sort();
+    let median = runs[1];
+    println!(
+        "catch-up of {events} events over TCP (Noise), one `warroom sync`: median {:.2} s = {:.0} events/s (runs: {})",
+        median.as_secs_f64(),
+        events as f64 / median.as_secs_f64(),
+        runs.iter()
+            .map(|r| format!("{:.2} s", r.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // Live: a follower stays linked; commits on the source are timed until the
+    // follower's own `tail --follow` prints them.
+    let (follower, id) = new_db(dir.path(), "follower.db");
+    ok(warroom(&source).args(["peer", "allow", &id]));
+    ok(warroom(&follower).args(["peer", "allow", &source_id]));
+    let mut link = warroom(&follower)
+        .args(["sync", "--follow", "--peer", &addr])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("follow");
+    let mut store = Store::open(&source, OpenOptions::write()).expect("open");
+    let incident = store.incidents().expect("incidents")[0].id;
+    // Wait for the link to catch up before timing.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Store::open(&follower, OpenOptions::read())
+        .and_then(|s| s.all_events())
+        .map(|e| e.len())
+        .unwrap_or(0)
+        < events
+    {
+        assert!(Instant::now() < deadline, "the follower did not catch up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut tail = warroom(&follower)
+        .args([
+            "tail",
+            "--follow",
+            "--json",
+            "-n",
+            "0",
+            "--incident",
+            &incident.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("tail");
+    let (tx, rx) = mpsc::channel::<(usize, Instant)>();
+    let out = tail.stdout.take().expect("tail stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(n) = line.split("live-").nth(1).and_then(|r| r[..6].parse().ok()) {
+                let _ = tx.send((n, Instant::now()));
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let mut committed = HashMap::new();
+    for n in 0..commits {
+        store
+            .append(vec![NewEvent {
+                incident: Some(incident),
+                author: "bench".into(),
+                at: None,
+                body: Body::Note {
+                    text: format!("live-{n:06}"),
+                },
+            }])
+            .expect("append");
+        committed.insert(n, Instant::now());
+        std::thread::sleep(Duration::from_millis(10 + (n as u64 * 7) % 11));
+    }
+    let mut latencies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while latencies.len() < commits && Instant::now() < deadline {
+        if let Ok((n, seen)) = rx.recv_timeout(Duration::from_millis(200))
+            && let Some(at) = committed.get(&n)
+        {
+            latencies.push(seen.saturating_duration_since(*at));
+        }
+    }
+    latencies.sort();
+    assert!(
+        !latencies.is_empty(),
+        "the follower showed none of the commits"
+    );
+    println!(
+        "live commit-to-visible across the link ({} of {commits} seen): p50 {}  p99 {}  max {}",
+        latencies.len(),
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.99)),
+        ms(*latencies.last().expect("some latencies"))
+    );
+    for child in [&mut link, &mut tail, &mut server] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}

@@ -1,0 +1,174 @@
+//! `warroom serve`, `warroom sync` and `warroom peer`: the network peer.
+
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand};
+
+use super::context::Context;
+use crate::peer::{self, Limits, LinkState};
+
+/// Deadlines, shared by `serve` and `sync`.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Seconds a connection may take to finish its handshake.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub handshake_timeout: u64,
+    /// Seconds of silence after which a connection is closed.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub idle_timeout: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            handshake: Duration::from_secs(self.handshake_timeout.max(1)),
+            idle: Duration::from_secs(self.idle_timeout.max(1)),
+        }
+    }
+}
+
+/// Arguments of `warroom serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Accept peers on this address, e.g. 0.0.0.0:7420 (encrypted; allowed keys only).
+    #[arg(long, value_name = "ADDR", required_unless_present = "stdio")]
+    pub listen: Option<String>,
+    /// Serve one peer on stdin/stdout (what `--peer ssh://...` runs on the far side).
+    #[arg(long, conflicts_with = "listen")]
+    pub stdio: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Arguments of `warroom sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The peer: host:port, or ssh://user@host/path/to/warroom.db.
+    #[arg(long, value_name = "ADDR", required_unless_present = "via")]
+    pub peer: Option<String>,
+    /// Speak the protocol through this command's stdin/stdout instead.
+    #[arg(long, value_name = "COMMAND", conflicts_with = "peer")]
+    pub via: Option<String>,
+    /// Keep the link up: stream new events both ways, reconnecting after failures.
+    #[arg(long, short)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `warroom peer` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PeerCommand {
+    /// Print this database's public identity (give it to peers to allow).
+    Id,
+    /// Allow a peer to sync with this database.
+    Allow {
+        /// The peer's identity (from `warroom peer id` on its host).
+        id: String,
+        /// A name to know it by.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Stop allowing a peer.
+    Deny {
+        /// The peer's identity.
+        id: String,
+    },
+    /// List the allowed peers.
+    List,
+}
+
+pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
+    drop(ctx.open_write()?);
+    if args.stdio {
+        peer::serve_stdio(&ctx.db, args.limits.limits()).map_err(|e| anyhow!("{e}"))?;
+        return Ok(());
+    }
+    let listen = args.listen.unwrap_or_default();
+    peer::serve_tcp(&ctx.db, &listen, args.limits.limits(), &|line| {
+        tracing::info!("{line}");
+        eprintln!("{}", crate::inert::line(&line));
+    })
+}
+
+pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
+    drop(ctx.open_write()?);
+    let addr = match (&args.peer, &args.via) {
+        (_, Some(command)) => peer::via(command),
+        (Some(peer), None) => peer::parse_addr(peer).map_err(anyhow::Error::msg)?,
+        (None, None) => {
+            bail!("say which peer: --peer host:port, --peer ssh://user@host/path, or --via COMMAND")
+        }
+    };
+    if args.follow {
+        let label = addr.label();
+        peer::follow(
+            ctx.db.clone(),
+            addr,
+            args.limits.limits(),
+            false,
+            &|state| {
+                let line = match state {
+                    LinkState::Connecting => format!("{label}: connecting"),
+                    LinkState::CatchingUp { behind } => {
+                        format!("{label}: catching up ({behind} behind)")
+                    }
+                    LinkState::Live => format!("{label}: in sync, following"),
+                    LinkState::Disconnected {
+                        reason, retry_in, ..
+                    } => {
+                        format!(
+                            "{label}: disconnected ({reason}); retrying in {}s",
+                            retry_in.as_secs()
+                        )
+                    }
+                };
+                eprintln!("{}", crate::inert::line(&line));
+            },
+        );
+    }
+    let summary = peer::sync_once(&ctx.db, &addr, args.limits.limits())
+        .map_err(|e| anyhow!("sync with {}: {e}", addr.label()))?;
+    eprintln!(
+        "in sync with {} (origin {}): sent {}, received {} new",
+        addr.label(),
+        crate::inert::line(&summary.peer_origin),
+        summary.sent,
+        summary.received
+    );
+    Ok(())
+}
+
+pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
+    match command {
+        PeerCommand::Id => {
+            drop(ctx.open_write()?);
+            println!(
+                "{}",
+                peer::identity::id(&peer::identity::load_or_create(&ctx.db)?)
+            );
+        }
+        PeerCommand::Allow { id, name } => {
+            let id = id.trim().to_ascii_lowercase();
+            if id.len() != 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+                bail!(
+                    "'{id}' is not a peer identity: copy the 64 hex characters that `warroom peer id` prints on the peer's host"
+                );
+            }
+            ctx.open_write()?.allow_peer(&id, &name)?;
+            eprintln!("allowed {id}");
+        }
+        PeerCommand::Deny { id } => {
+            if !ctx.open_write()?.deny_peer(id.trim())? {
+                bail!("{id} was not allowed; `warroom peer list` shows who is");
+            }
+        }
+        PeerCommand::List => {
+            for peer in ctx.open_read()?.allowed_peers()? {
+                println!("{}  {}", peer.key, crate::inert::line(&peer.name));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! What sync needs from the store: per-origin heads, the events a peer lacks, and the
+//! list of peers allowed to connect.
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::domain::{Event, epoch_ms};
+
+/// For each origin, the highest sequence number up to which every event is present.
+pub type Heads = BTreeMap<String, u64>;
+
+/// A peer allowed to sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedPeer {
+    /// Its public key (hex).
+    pub key: String,
+    /// A name to know it by.
+    pub name: String,
+}
+
+impl Store {
+    /// Per-origin heads: the longest run 1..=n of sequence numbers held for each origin.
+    /// A gap (from a partial import) stops the run, so a peer re-sends what follows it.
+    pub fn heads(&self) -> Result<Heads, StoreError> {
+        let mut heads = Heads::new();
+        let mut gapped = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT origin, COUNT(*), MAX(seq), MIN(seq) FROM events GROUP BY origin",
+                )
+                .map_err(|e| self.sql(e))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                })
+                .map_err(|e| self.sql(e))?;
+            for row in rows {
+                let (origin, count, max, min) = row.map_err(|e| self.sql(e))?;
+                if min == 1 && count == max {
+                    heads.insert(origin, max as u64);
+                } else {
+                    gapped.push(origin);
+                }
+            }
+        }
+        for origin in gapped {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT DISTINCT seq FROM events WHERE origin = ?1 ORDER BY seq")
+                .map_err(|e| self.sql(e))?;
+            let seqs = stmt
+                .query_map([&origin], |r| r.get::<_, i64>(0))
+                .map_err(|e| self.sql(e))?;
+            let mut head = 0u64;
+            for seq in seqs {
+                if seq.map_err(|e| self.sql(e))? as u64 != head + 1 {
+                    break;
+                }
+                head += 1;
+            }
+            heads.insert(origin, head);
+        }
+        Ok(heads)
+    }
+
+    /// Every event a peer with these heads lacks, origin by origin in sequence order
+    /// (so a peer that stops half-way holds a gap-free prefix of each origin).
+    pub fn missing_for(&self, theirs: &Heads) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::new();
+        let origins: Vec<String> = self.heads()?.into_keys().collect();
+        for origin in origins {
+            let after = theirs.get(&origin).copied().unwrap_or(0) as i64;
+            out.extend(self.events_of_origin_after(&origin, after)?);
+        }
+        Ok(out)
+    }
+
+    /// The events of one origin after a sequence number, in sequence order.
+    pub fn events_of_origin_after(
+        &self,
+        origin: &str,
+        after: i64,
+    ) -> Result<Vec<Event>, StoreError> {
+        self.query_events(
+            "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
+            params![origin, after],
+        )
+    }
+
+    /// Allows a peer (by public key) to sync with this database.
+    pub fn allow_peer(&mut self, key: &str, name: &str) -> Result<(), StoreError> {
+        let now = epoch_ms(self.now());
+        self.conn
+            .execute(
+                "INSERT INTO peers (key, name, added_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET name = excluded.name",
+                params![key, name, now],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Stops allowing a peer; returns whether it was allowed.
+    pub fn deny_peer(&mut self, key: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM peers WHERE key = ?1", [key])
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    /// The peers allowed to sync.
+    pub fn allowed_peers(&self) -> Result<Vec<AllowedPeer>, StoreError> {
+        let exists: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'peers'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))?;
+        if exists == 0 {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, name FROM peers ORDER BY added_ms, key")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AllowedPeer {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+}

@@ -1,0 +1,355 @@
+//! Channels carry messages as frames: a 4-byte big-endian length, then the bytes.
+//! A length above the cap closes the connection before anything is allocated.
+//! `PlainChannel` is for transports that are already private (an SSH session, a local
+//! pipe); `NoiseChannel` encrypts and mutually authenticates a TCP connection with the
+//! Noise XX handshake and each side's static key.
+
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex};
+
+use super::protocol::{MAX_MESSAGE, Message};
+
+/// Why a link stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// The other side closed the connection.
+    #[error("the peer closed the connection")]
+    Closed,
+    /// The peer sent nothing within the deadline (handshake or idle).
+    #[error("the peer was silent past the deadline")]
+    Silent,
+    /// A read or write failed.
+    #[error("connection failed: {0}")]
+    Io(#[from] io::Error),
+    /// A frame or message broke the protocol.
+    #[error("protocol error: {0}")]
+    Protocol(String),
+    /// The peer is not who we allow.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// A read error in words: end of stream, a deadline, or a failure.
+fn read_error(e: io::Error) -> LinkError {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => LinkError::Closed,
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => LinkError::Silent,
+        _ => LinkError::Io(e),
+    }
+}
+
+/// Reads one length-prefixed frame of at most `cap` bytes.
+pub fn read_frame(r: &mut impl Read, cap: usize) -> Result<Vec<u8>, LinkError> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len).map_err(read_error)?;
+
+    let len = u32::from_be_bytes(len) as usize;
+    if len > cap {
+        return Err(LinkError::Protocol(format!(
+            "a frame of {len} bytes is over the {cap}-byte limit"
+        )));
+    }
+    let mut buf = vec![0u8; len];
+    r.read_exact(&mut buf).map_err(read_error)?;
+    Ok(buf)
+}
+
+/// Writes one length-prefixed frame.
+pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> Result<(), LinkError> {
+    w.write_all(&(bytes.len() as u32).to_be_bytes())?;
+    w.write_all(bytes)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The receiving half of a channel.
+pub trait Receiver: Send {
+    /// The next message.
+    fn recv(&mut self) -> Result<Message, LinkError>;
+}
+
+/// The sending half of a channel.
+pub trait Sender: Send {
+    /// Sends a message.
+    fn send(&mut self, message: &Message) -> Result<(), LinkError>;
+}
+
+/// Frames over a transport that is private already.
+pub struct PlainReceiver<R>(pub R);
+/// Frames over a transport that is private already.
+pub struct PlainSender<W>(pub W);
+
+impl<R: Read + Send> Receiver for PlainReceiver<R> {
+    fn recv(&mut self) -> Result<Message, LinkError> {
+        Message::decode(&read_frame(&mut self.0, MAX_MESSAGE)?).map_err(LinkError::Protocol)
+    }
+}
+
+impl<W: Write + Send> Sender for PlainSender<W> {
+    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
+        let bytes = message.encode();
+        if bytes.len() > MAX_MESSAGE {
+            return Err(LinkError::Protocol(format!(
+                "a message of {} bytes is over the limit",
+                bytes.len()
+            )));
+        }
+        write_frame(&mut self.0, &bytes)
+    }
+}
+
+/// The Noise pattern: both sides prove their static keys; neither needs the other's first.
+pub const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const PROLOGUE: &[u8] = b"warroom-sync v1";
+/// A Noise message (ciphertext) is at most this long.
+const NOISE_MAX: usize = 65_535;
+/// Plaintext per Noise message, leaving room for the tag and the continuation flag.
+const CHUNK: usize = NOISE_MAX - 16 - 1;
+
+/// A static key pair for Noise.
+#[derive(Clone)]
+pub struct KeyPair {
+    /// The private key (32 bytes).
+    pub private: Vec<u8>,
+    /// The public key (32 bytes), the identity others allow.
+    pub public: Vec<u8>,
+}
+
+impl std::fmt::Debug for KeyPair {
+    // Never print the private key, not even in a debug log or a test failure.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPair")
+            .field("public", &key_id(&self.public))
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeyPair {
+    /// A fresh random key pair.
+    pub fn generate() -> Result<KeyPair, String> {
+        let params = NOISE_PARAMS.parse().map_err(|e| format!("{e:?}"))?;
+        let kp = snow::Builder::new(params)
+            .generate_keypair()
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(KeyPair {
+            private: kp.private.to_vec(),
+            public: kp.public.to_vec(),
+        })
+    }
+}
+
+/// The public key as people copy it: lowercase hex.
+pub fn key_id(public: &[u8]) -> String {
+    public.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+type Transport = Arc<Mutex<snow::TransportState>>;
+
+/// The encrypted receiving half.
+pub struct NoiseReceiver<R> {
+    inner: R,
+    noise: Transport,
+}
+
+/// The encrypted sending half.
+pub struct NoiseSender<W> {
+    inner: W,
+    noise: Transport,
+}
+
+fn noise_err(e: snow::Error) -> LinkError {
+    LinkError::Protocol(format!("encryption: {e:?}"))
+}
+
+/// Runs the Noise XX handshake; on success returns the two halves and the peer's
+/// public key. `check` decides whether that key may go on (before any event moves).
+pub fn noise_handshake<R: Read + Send, W: Write + Send>(
+    mut reader: R,
+    mut writer: W,
+    keys: &KeyPair,
+    initiator: bool,
+    check: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<(NoiseReceiver<R>, NoiseSender<W>, String), LinkError> {
+    let params = NOISE_PARAMS
+        .parse()
+        .map_err(|e| LinkError::Protocol(format!("{e:?}")))?;
+    let builder = snow::Builder::new(params)
+        .local_private_key(&keys.private)
+        .map_err(noise_err)?;
+    let builder = builder.prologue(PROLOGUE).map_err(noise_err)?;
+    let mut hs = if initiator {
+        builder.build_initiator()
+    } else {
+        builder.build_responder()
+    }
+    .map_err(noise_err)?;
+    let mut buf = vec![0u8; NOISE_MAX];
+    let mut payload = vec![0u8; NOISE_MAX];
+    // XX: -> e;  <- e, ee, s, es;  -> s, se
+    let steps: [bool; 3] = if initiator {
+        [true, false, true]
+    } else {
+        [false, true, false]
+    };
+    for writes in steps {
+        if writes {
+            let n = hs.write_message(&[], &mut buf).map_err(noise_err)?;
+            write_frame(&mut writer, &buf[..n])?;
+        } else {
+            let frame = read_frame(&mut reader, NOISE_MAX)?;
+            hs.read_message(&frame, &mut payload)
+                .map_err(|e| LinkError::Refused(format!("handshake failed: {e:?}")))?;
+        }
+    }
+    let remote = hs
+        .get_remote_static()
+        .map(key_id)
+        .ok_or_else(|| LinkError::Protocol("the peer sent no key".into()))?;
+    check(&remote).map_err(LinkError::Refused)?;
+    let transport = Arc::new(Mutex::new(hs.into_transport_mode().map_err(noise_err)?));
+    Ok((
+        NoiseReceiver {
+            inner: reader,
+            noise: transport.clone(),
+        },
+        NoiseSender {
+            inner: writer,
+            noise: transport,
+        },
+        remote,
+    ))
+}
+
+impl<R: Read + Send> Receiver for NoiseReceiver<R> {
+    fn recv(&mut self) -> Result<Message, LinkError> {
+        let mut message = Vec::new();
+        let mut plain = vec![0u8; NOISE_MAX];
+        loop {
+            let frame = read_frame(&mut self.inner, NOISE_MAX)?;
+            let n = {
+                let mut noise = self
+                    .noise
+                    .lock()
+                    .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
+                noise.read_message(&frame, &mut plain).map_err(noise_err)?
+            };
+            let Some((&more, chunk)) = plain[..n].split_first() else {
+                return Err(LinkError::Protocol("an empty encrypted frame".into()));
+            };
+            if message.len() + chunk.len() > MAX_MESSAGE {
+                return Err(LinkError::Protocol(format!(
+                    "a message over the {MAX_MESSAGE}-byte limit"
+                )));
+            }
+            message.extend_from_slice(chunk);
+            if more == 0 {
+                return Message::decode(&message).map_err(LinkError::Protocol);
+            }
+        }
+    }
+}
+
+impl<W: Write + Send> Sender for NoiseSender<W> {
+    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
+        let bytes = message.encode();
+        if bytes.len() > MAX_MESSAGE {
+            return Err(LinkError::Protocol(format!(
+                "a message of {} bytes is over the limit",
+                bytes.len()
+            )));
+        }
+        let mut out = vec![0u8; NOISE_MAX];
+        let chunks: Vec<&[u8]> = if bytes.is_empty() {
+            vec![&[][..]]
+        } else {
+            bytes.chunks(CHUNK).collect()
+        };
+        let last = chunks.len() - 1;
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            let mut plain = Vec::with_capacity(chunk.len() + 1);
+            plain.push(u8::from(i < last));
+            plain.extend_from_slice(chunk);
+            let n = {
+                let mut noise = self
+                    .noise
+                    .lock()
+                    .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
+                noise.write_message(&plain, &mut out).map_err(noise_err)?
+            };
+            write_frame(&mut self.inner, &out[..n])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixStream;
+
+    #[test]
+    fn frames_over_the_cap_are_refused_before_reading_them() {
+        let mut bytes = (10u32 * 1024 * 1024).to_be_bytes().to_vec();
+        bytes.extend_from_slice(b"whatever");
+        let err = read_frame(&mut &bytes[..], MAX_MESSAGE).unwrap_err();
+        assert!(
+            err.to_string().contains("over the 1048576-byte limit"),
+            "{err}"
+        );
+        assert!(matches!(
+            read_frame(&mut &b"\x00\x00"[..], MAX_MESSAGE),
+            Err(LinkError::Closed)
+        ));
+    }
+
+    #[test]
+    fn noise_carries_large_messages_and_checks_keys() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let (ka, kb) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+        let (ida, idb) = (key_id(&ka.public), key_id(&kb.public));
+        let server = std::thread::spawn(move || {
+            let allowed = ida.clone();
+            let (mut rx, mut tx, who) =
+                noise_handshake(b.try_clone().unwrap(), b, &kb, false, &|k| {
+                    if k == allowed {
+                        Ok(())
+                    } else {
+                        Err("no".into())
+                    }
+                })
+                .unwrap();
+            assert_eq!(who, ida);
+            let m = rx.recv().unwrap();
+            tx.send(&m).unwrap();
+        });
+        let (mut rx, mut tx, who) =
+            noise_handshake(a.try_clone().unwrap(), a, &ka, true, &|_| Ok(())).unwrap();
+        assert_eq!(who, idb);
+        let big = Message::Error {
+            message: "x".repeat(300_000),
+        };
+        tx.send(&big).unwrap();
+        assert_eq!(
+            rx.recv().unwrap(),
+            big,
+            "split into Noise messages and put back together"
+        );
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let (ka, kb) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+        let server = std::thread::spawn(move || {
+            noise_handshake(b.try_clone().unwrap(), b, &kb, false, &|k| {
+                Err(format!("peer {k} is not allowed"))
+            })
+            .map(|_| ())
+        });
+        let _ = noise_handshake(a.try_clone().unwrap(), a, &ka, true, &|_| Ok(()));
+        assert!(
+            matches!(server.join().unwrap(), Err(LinkError::Refused(m)) if m.contains("not allowed"))
+        );
+    }
+}

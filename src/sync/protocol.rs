@@ -1,0 +1,97 @@
+//! The sync protocol's messages. After the transport is set up, each side sends a
+//! `Hello` with its per-origin heads; then the events the other lacks, in batches,
+//! then `Caught`; then, when following, new events as they commit, and `Ping` when
+//! idle. Messages are JSON, one per frame.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Event;
+use crate::store::Heads;
+
+/// The protocol's name, checked in every hello.
+pub const PROTOCOL: &str = "warroom-sync";
+/// The protocol version this build speaks.
+pub const VERSION: u32 = 1;
+/// The largest message accepted, in bytes (a frame claiming more is refused unread).
+pub const MAX_MESSAGE: usize = 1024 * 1024;
+/// Events are sent in batches of about this many bytes.
+pub const BATCH_BYTES: usize = 48 * 1024;
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Message {
+    /// The first message each way.
+    Hello {
+        /// Always [`PROTOCOL`].
+        protocol: String,
+        /// The sender's protocol version.
+        version: u32,
+        /// The sender's own origin.
+        origin: String,
+        /// What the sender already holds.
+        heads: Heads,
+        /// Whether the sender stays connected for live events.
+        follow: bool,
+    },
+    /// Some events.
+    Events {
+        /// The events, each origin's in sequence order.
+        events: Vec<Event>,
+    },
+    /// Everything the sender held at hello time has been sent.
+    Caught,
+    /// Still here.
+    Ping,
+    /// The sender is done and closes.
+    Bye,
+    /// The sender refuses to go on, and says why.
+    Error {
+        /// What went wrong and what to do.
+        message: String,
+    },
+}
+
+impl Message {
+    /// A hello from a replica.
+    pub fn hello(origin: &str, heads: Heads, follow: bool) -> Message {
+        Message::Hello {
+            protocol: PROTOCOL.into(),
+            version: VERSION,
+            origin: origin.into(),
+            heads,
+            follow,
+        }
+    }
+
+    /// The message as bytes for a frame.
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Reads a message from a frame's bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Message, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("malformed message: {e}"))
+    }
+}
+
+/// Splits events into batches of about [`BATCH_BYTES`] each (one event per batch at
+/// least), keeping their order.
+pub fn batches(events: Vec<Event>) -> Vec<Vec<Event>> {
+    let mut out = Vec::new();
+    let mut batch = Vec::new();
+    let mut size = 0;
+    for event in events {
+        let len = serde_json::to_vec(&event).map(|v| v.len()).unwrap_or(256);
+        if !batch.is_empty() && size + len > BATCH_BYTES {
+            out.push(std::mem::take(&mut batch));
+            size = 0;
+        }
+        size += len;
+        batch.push(event);
+    }
+    if !batch.is_empty() {
+        out.push(batch);
+    }
+    out
+}

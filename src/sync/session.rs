@@ -1,0 +1,214 @@
+//! One sync session over a channel: hello, catch-up both ways, then (when both follow)
+//! live events until either side stops. Applying is idempotent, so a session that
+//! breaks anywhere can simply be run again.
+
+use std::collections::HashSet;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ulid::Ulid;
+
+use super::channel::{LinkError, Receiver, Sender};
+use super::protocol::{Message, PROTOCOL, VERSION, batches};
+use crate::domain::Event;
+use crate::store::Heads;
+
+/// Where received events go.
+pub trait Replica: Send {
+    /// This replica's origin.
+    fn origin(&self) -> String;
+    /// What it holds, per origin.
+    fn heads(&mut self) -> Result<Heads, String>;
+    /// Stores events, ignoring those already held; returns how many were new.
+    fn apply(&mut self, events: &[Event]) -> Result<usize, String>;
+}
+
+/// Where sent events come from.
+pub trait Feed: Send {
+    /// A position to follow new events from.
+    fn cursor(&mut self) -> Result<i64, String>;
+    /// Every event a peer with these heads lacks.
+    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String>;
+    /// Events committed after `cursor` (moving it), waiting up to `wait` for some.
+    fn next(&mut self, cursor: &mut i64, wait: Duration) -> Result<Vec<Event>, String>;
+}
+
+/// Where a link stands, for people watching it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Exchanging what each side lacks; `behind` events still to come.
+    CatchingUp {
+        /// Events the peer has that we are still receiving.
+        behind: u64,
+    },
+    /// Caught up; new events flow as they commit.
+    Live,
+}
+
+/// How a session behaves.
+pub struct Options {
+    /// Stay connected for live events (when the peer does too).
+    pub follow: bool,
+    /// Send a ping after this long with nothing to send.
+    pub ping_every: Duration,
+}
+
+/// What a session did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// The peer's origin.
+    pub peer_origin: String,
+    /// Events sent.
+    pub sent: usize,
+    /// Events received that were new here.
+    pub received: usize,
+}
+
+fn outstanding(ours: &Heads, theirs: &Heads) -> u64 {
+    theirs
+        .iter()
+        .map(|(origin, head)| head.saturating_sub(ours.get(origin).copied().unwrap_or(0)))
+        .sum()
+}
+
+/// Checks the peer's hello; the error is also what to tell the peer.
+fn check_hello(message: Message) -> Result<(String, Heads, bool), String> {
+    match message {
+        Message::Hello {
+            protocol,
+            version,
+            origin,
+            heads,
+            follow,
+        } => {
+            if protocol != PROTOCOL {
+                return Err(format!("the peer speaks '{protocol}', not {PROTOCOL}"));
+            }
+            if version != VERSION {
+                return Err(format!(
+                    "the peer speaks {PROTOCOL} version {version} and this warroom speaks version {VERSION}: upgrade the older side"
+                ));
+            }
+            Ok((origin, heads, follow))
+        }
+        Message::Error { message } => Err(format!("the peer refused: {message}")),
+        other => Err(format!("expected a hello, got {other:?}")),
+    }
+}
+
+/// Runs a session to its end. `on_status` hears how the link stands.
+pub fn run(
+    mut rx: Box<dyn Receiver>,
+    mut tx: Box<dyn Sender>,
+    mut replica: Box<dyn Replica>,
+    mut feed: Box<dyn Feed>,
+    opts: &Options,
+    on_status: &(dyn Fn(Status) + Sync),
+) -> Result<Summary, LinkError> {
+    let mut cursor = feed.cursor().map_err(LinkError::Protocol)?;
+    let ours = replica.heads().map_err(LinkError::Protocol)?;
+    tx.send(&Message::hello(
+        &replica.origin(),
+        ours.clone(),
+        opts.follow,
+    ))?;
+    let (peer_origin, theirs, they_follow) = match check_hello(rx.recv()?) {
+        Ok(hello) => hello,
+        Err(message) => {
+            let _ = tx.send(&Message::Error {
+                message: message.clone(),
+            });
+            return Err(LinkError::Protocol(message));
+        }
+    };
+    let follow = opts.follow && they_follow;
+    let behind = outstanding(&ours, &theirs);
+    on_status(Status::CatchingUp { behind });
+
+    let received_ids: Arc<Mutex<HashSet<Ulid>>> = Arc::default();
+    let (caught_tx, caught_rx) = mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let ids = received_ids.clone();
+        let receiving = scope.spawn(move || -> Result<usize, LinkError> {
+            let mut received = 0usize;
+            let mut remaining = behind;
+            loop {
+                match rx.recv()? {
+                    Message::Events { events } => {
+                        if let Ok(mut ids) = ids.lock() {
+                            ids.extend(events.iter().map(|e| e.id));
+                        }
+                        let new = replica.apply(&events).map_err(LinkError::Protocol)?;
+                        received += new;
+                        remaining = remaining.saturating_sub(new as u64);
+                        if remaining > 0 {
+                            on_status(Status::CatchingUp { behind: remaining });
+                        }
+                    }
+                    Message::Caught => {
+                        on_status(Status::Live);
+                        let _ = caught_tx.send(());
+                    }
+                    Message::Ping => {}
+                    Message::Bye => return Ok(received),
+                    Message::Error { message } => {
+                        return Err(LinkError::Refused(format!("the peer stopped: {message}")));
+                    }
+                    Message::Hello { .. } => {
+                        return Err(LinkError::Protocol("a second hello".into()));
+                    }
+                }
+            }
+        });
+
+        let mut sent = 0usize;
+        let sending = (|| -> Result<(), LinkError> {
+            let missing = feed.missing(&theirs).map_err(LinkError::Protocol)?;
+            for batch in batches(missing) {
+                sent += batch.len();
+                tx.send(&Message::Events { events: batch })?;
+            }
+            tx.send(&Message::Caught)?;
+            if !follow {
+                // Wait for their catch-up, then say goodbye.
+                let _ = caught_rx.recv();
+                tx.send(&Message::Bye)?;
+                return Ok(());
+            }
+            loop {
+                if receiving.is_finished() {
+                    return Ok(());
+                }
+                let fresh = feed
+                    .next(&mut cursor, opts.ping_every)
+                    .map_err(LinkError::Protocol)?;
+                let fresh: Vec<Event> = match received_ids.lock() {
+                    // Do not echo back what this peer just sent.
+                    Ok(mut ids) => fresh.into_iter().filter(|e| !ids.remove(&e.id)).collect(),
+                    Err(_) => fresh,
+                };
+                if fresh.is_empty() {
+                    tx.send(&Message::Ping)?;
+                    continue;
+                }
+                for batch in batches(fresh) {
+                    sent += batch.len();
+                    tx.send(&Message::Events { events: batch })?;
+                }
+            }
+        })();
+        let received = match receiving.join() {
+            Ok(result) => result,
+            Err(_) => Err(LinkError::Protocol(
+                "the receiving side stopped unexpectedly".into(),
+            )),
+        };
+        sending?;
+        Ok(Summary {
+            peer_origin,
+            sent,
+            received: received?,
+        })
+    })
+}

@@ -1,0 +1,434 @@
+//! Network peers: real processes, real loopback sockets, temp databases.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Env, wait_for};
+use warroom::domain::{Event, IncidentState};
+use warroom::store::{OpenOptions, Store};
+
+const LONG: Duration = Duration::from_secs(60);
+
+struct Host {
+    env: Env,
+    id: String,
+}
+
+impl Host {
+    fn new() -> Host {
+        let env = Env::new();
+        env.ok(&["declare", "--title", "shared incident", "--severity", "P2"]);
+        let id = env.ok(&["peer", "id"]).trim().to_string();
+        Host { env, id }
+    }
+
+    fn allow(&self, other: &Host) {
+        self.env.ok(&["peer", "allow", &other.id]);
+    }
+
+    fn events(&self) -> Vec<Event> {
+        let store = Store::open(&self.env.db, OpenOptions::read()).unwrap();
+        let mut events = store.all_events().unwrap();
+        events.sort_by_key(|e| e.id);
+        events
+    }
+
+    fn ids(&self) -> BTreeSet<String> {
+        self.events().iter().map(|e| e.id.to_string()).collect()
+    }
+
+    fn has_text(&self, text: &str) -> bool {
+        self.events().iter().any(|e| e.body.text() == Some(text))
+    }
+
+    fn states(&self) -> Vec<IncidentState> {
+        Store::open(&self.env.db, OpenOptions::read())
+            .unwrap()
+            .incidents()
+            .unwrap()
+    }
+
+    /// Logs a note on this host's first incident, by id.
+    fn note(&self, text: &str) {
+        let incident = self.states()[0].id.to_string();
+        self.env.ok(&["log", "--incident", &incident, text]);
+    }
+}
+
+/// A running `warroom serve` with the lines it logs.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(host: &Host, listen: &str, extra: &[&str]) -> Server {
+        let mut child = host
+            .env
+            .std_cmd()
+            .args(["serve", "--listen", listen])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut port = 0;
+        wait_for("the server to listen", LONG, || {
+            let log = log.lock().unwrap();
+            port = log
+                .iter()
+                .find_map(|l| {
+                    l.split(" on 127.0.0.1:")
+                        .nth(1)
+                        .and_then(|r| r.split(' ').next()?.parse().ok())
+                })
+                .unwrap_or(0);
+            port != 0
+        });
+        Server { child, port, log }
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn logged(&self, text: &str) -> bool {
+        self.log.lock().unwrap().iter().any(|l| l.contains(text))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `warroom sync --follow`, killed when dropped.
+struct Follower(Child);
+
+impl Follower {
+    fn start(host: &Host, peer: &str) -> Follower {
+        Follower(
+            host.env
+                .std_cmd()
+                .args(["sync", "--follow", "--peer", peer])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn converged(a: &Host, b: &Host) -> bool {
+    a.ids() == b.ids()
+}
+
+#[test]
+fn two_peers_writing_while_connected_converge_to_the_same_events_and_state() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    a.note("before the link, on a");
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let _link = Follower::start(&b, &server.addr());
+    wait_for("the first exchange", LONG, || converged(&a, &b));
+    for i in 0..10 {
+        a.note(&format!("a {i}"));
+        b.note(&format!("b {i}"));
+    }
+    wait_for("both sides to converge", LONG, || {
+        converged(&a, &b) && a.has_text("b 9") && b.has_text("a 9")
+    });
+    assert_eq!(a.events(), b.events(), "identical events, same ids");
+    assert_eq!(a.states(), b.states(), "identical folded state");
+    assert_eq!(a.events().len(), 2 * 3 + 1 + 20);
+}
+
+#[test]
+fn a_partition_heals_without_loss_or_duplicates() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let addr = server.addr();
+    let _link = Follower::start(&b, &addr);
+    wait_for("the first exchange", LONG, || converged(&a, &b));
+    // Kill the server in the middle of a stream of writes on both sides.
+    let writer = {
+        let db = b.env.db.clone();
+        std::thread::spawn(move || {
+            for i in 0..30 {
+                let mut cmd = std::process::Command::new(common::bin());
+                cmd.env("WARROOM_DB", &db)
+                    .env("WARROOM_USER", "bob")
+                    .env("TZ", "UTC")
+                    .stdout(Stdio::null());
+                let incident = Store::open(&db, OpenOptions::read())
+                    .unwrap()
+                    .incidents()
+                    .unwrap()[0]
+                    .id
+                    .to_string();
+                assert!(
+                    cmd.args(["log", "--incident", &incident, &format!("stream {i}")])
+                        .status()
+                        .unwrap()
+                        .success()
+                );
+                std::thread::sleep(Duration::from_millis(15));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    drop(server); // SIGKILL
+    for i in 0..5 {
+        a.note(&format!("a while apart {i}"));
+    }
+    writer.join().unwrap();
+    let _again = Server::start(&a, &addr, &[]);
+    wait_for("the link to heal", LONG, || {
+        converged(&a, &b) && a.has_text("stream 29") && b.has_text("a while apart 4")
+    });
+    let events = a.events();
+    let unique: BTreeSet<_> = events.iter().map(|e| e.id).collect();
+    assert_eq!(unique.len(), events.len(), "nothing duplicated");
+    assert_eq!(events.len(), 2 * 3 + 30 + 5, "nothing lost");
+    assert_eq!(a.states(), b.states());
+}
+
+#[test]
+fn in_a_chain_an_entry_written_on_a_reaches_c() {
+    let (a, b, c) = (Host::new(), Host::new(), Host::new());
+    b.allow(&a);
+    b.allow(&c);
+    a.allow(&b);
+    c.allow(&b);
+    let server = Server::start(&b, "127.0.0.1:0", &[]);
+    let _ab = Follower::start(&a, &server.addr());
+    let _cb = Follower::start(&c, &server.addr());
+    a.note("written on a, relayed by b");
+    c.note("written on c, relayed by b");
+    wait_for("a's entry on c", LONG, || {
+        c.has_text("written on a, relayed by b")
+    });
+    wait_for("c's entry on a", LONG, || {
+        a.has_text("written on c, relayed by b")
+    });
+    wait_for("all three to converge", LONG, || {
+        converged(&a, &b) && converged(&b, &c)
+    });
+}
+
+#[test]
+fn stdio_mode_via_a_command_converges_the_same_way() {
+    let (a, b) = (Host::new(), Host::new());
+    a.note("only on a");
+    b.note("only on b");
+    let via = format!(
+        "'{}' --db '{}' serve --stdio",
+        common::bin(),
+        a.env.db.display()
+    );
+    let out = b.env.cmd().args(["sync", "--via", &via]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("sent 4, received 4 new"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(converged(&a, &b));
+    assert_eq!(a.states(), b.states());
+    // Again: nothing more to send.
+    let out = b.env.cmd().args(["sync", "--via", &via]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sent 0, received 0 new"));
+}
+
+#[test]
+fn outsiders_and_broken_clients_are_closed_and_the_good_peer_keeps_syncing() {
+    let (a, good, outsider) = (Host::new(), Host::new(), Host::new());
+    a.allow(&good);
+    good.allow(&a);
+    outsider.allow(&a); // the outsider trusts a, but a does not know the outsider
+    let server = Server::start(&a, "127.0.0.1:0", &["--handshake-timeout", "1"]);
+    let _link = Follower::start(&good, &server.addr());
+    wait_for("the good peer's first exchange", LONG, || {
+        converged(&a, &good)
+    });
+
+    // An outsider with a valid key that is not allowed: refused, learns nothing.
+    let err = outsider.env.fails(&["sync", "--peer", &server.addr()]);
+    assert!(err.contains("sync with"), "{err}");
+    assert!(
+        !outsider.states().iter().any(|s| a.states()[0].id == s.id),
+        "the outsider received no event"
+    );
+    wait_for("the refusal in the log", LONG, || {
+        server.logged("is not allowed")
+    });
+
+    // Garbage, an oversized length prefix, and silence.
+    let mut garbage = TcpStream::connect(server.addr()).unwrap();
+    garbage
+        .write_all(b"\x00\x00\x00\x10GET / HTTP/1.1\r\n\r\n")
+        .unwrap();
+    let mut oversized = TcpStream::connect(server.addr()).unwrap();
+    oversized.write_all(&u32::MAX.to_be_bytes()).unwrap();
+    let mut silent = TcpStream::connect(server.addr()).unwrap();
+    for (name, stream) in [
+        ("garbage", &mut garbage),
+        ("oversized", &mut oversized),
+        ("silent", &mut silent),
+    ] {
+        // The server closes each one: the read ends (end of stream or reset), rather
+        // than running into this side's own timeout.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut rest = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut rest) {
+            assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "{name}: the server never closed the connection"
+            );
+        }
+    }
+    wait_for("the reasons in the log", LONG, || {
+        server.logged("handshake failed")
+            && server.logged("over the 65535-byte limit")
+            && server.logged("silent past the deadline")
+    });
+
+    // The good peer is still in sync.
+    a.note("after the attacks");
+    wait_for("the good peer to get the new entry", LONG, || {
+        good.has_text("after the attacks")
+    });
+}
+
+#[test]
+fn a_peer_speaking_another_protocol_version_gets_a_clear_message() {
+    use warroom::sync::channel::{read_frame, write_frame};
+    let a = Host::new();
+    let mut child = a
+        .env
+        .std_cmd()
+        .args(["serve", "--stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let hello = br#"{"type":"hello","protocol":"warroom-sync","version":99,"origin":"future","heads":{},"follow":false}"#;
+    write_frame(&mut stdin, hello).unwrap();
+    // The server's own hello comes first, then its refusal.
+    let mut frames = Vec::new();
+    while let Ok(frame) = read_frame(&mut stdout, 1 << 20) {
+        frames.push(String::from_utf8(frame).unwrap());
+    }
+    assert!(
+        frames[0].contains(r#""type":"hello""#) && frames[0].contains(r#""version":1"#),
+        "{frames:?}"
+    );
+    let refusal = frames
+        .iter()
+        .find(|f| f.contains(r#""type":"error""#))
+        .expect("an error message");
+    assert!(
+        refusal.contains("version 99") && refusal.contains("upgrade the older side"),
+        "{refusal}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("version 99"),
+        "the server says why too"
+    );
+    // Nothing was written.
+    assert_eq!(a.events().len(), 3);
+}
+
+#[test]
+fn identities_are_printed_allowed_listed_and_denied() {
+    let (a, b) = (Host::new(), Host::new());
+    assert_eq!(a.id.len(), 64);
+    assert_ne!(a.id, b.id);
+    assert_eq!(
+        a.env.ok(&["peer", "id"]).trim(),
+        a.id,
+        "the key is made once"
+    );
+    a.env.ok(&["peer", "allow", &b.id, "--name", "bastion-2"]);
+    assert!(
+        a.env
+            .ok(&["peer", "list"])
+            .contains(&format!("{}  bastion-2", b.id))
+    );
+    a.env.ok(&["peer", "deny", &b.id]);
+    assert!(a.env.ok(&["peer", "list"]).trim().is_empty());
+    assert!(
+        a.env
+            .fails(&["peer", "allow", "not-a-key"])
+            .contains("64 hex characters")
+    );
+}
+
+#[test]
+fn the_console_keeps_a_peer_link_and_shows_how_it_stands() {
+    use common::pty::Console;
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let shown = b.states()[0].id.to_string();
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let addr = server.addr();
+    let mut console = Console::start_sized(
+        &b.env,
+        &["tui", "--peer", &addr, "--incident", &shown],
+        30,
+        120,
+    );
+    console.wait_text(&format!("peer {addr}: in sync"));
+    wait_for("b's incident on a", LONG, || a.ids().len() == 6);
+    a.env
+        .ok(&["log", "--incident", &shown, "news from the other host"]);
+    console.wait_text("news from the other host");
+    drop(server);
+    console.wait_text(&format!("peer {addr}: DISCONNECTED since"));
+    let _again = Server::start(&a, &addr, &[]);
+    console.wait_text(&format!("peer {addr}: in sync"));
+    console.send("\x03");
+    console.wait_exit();
+}
