@@ -9,6 +9,7 @@ pub mod domain;
 pub mod export;
 pub mod format;
 pub mod inert;
+pub mod metrics;
 pub mod peer;
 pub mod playbook;
 pub mod store;

@@ -215,7 +215,11 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                     ),
                 );
             }
-            vec![Body::Resolution { code, summary }]
+            vec![Body::Resolution {
+                code,
+                summary,
+                checklist: Vec::new(),
+            }]
         }
         _ => return Vec::new(),
     };

@@ -6,6 +6,7 @@ mod declare;
 mod demo;
 mod incidents;
 mod log;
+mod metrics;
 mod output;
 mod peer;
 mod playbook;
@@ -86,6 +87,8 @@ pub enum Command {
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
     Roster(roles::RosterCommand),
+    /// MTTA, MTTR, incidents by severity, week and month, open action items (no drills).
+    Metrics(metrics::MetricsArgs),
     /// Accept peers over the network (or one over stdio) and keep them in sync.
     Serve(peer::ServeArgs),
     /// Sync with a peer once, or keep following it.
@@ -144,6 +147,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Update(args)) => update::run(&ctx, args),
         Some(Command::Playbook(args)) => playbook::run(&ctx, args),
         Some(Command::Roster(command)) => roles::run(&ctx, command),
+        Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Serve(args)) => peer::serve(&ctx, args),
         Some(Command::Sync(args)) => peer::sync(&ctx, args),
         Some(Command::Peer(command)) => peer::run(&ctx, command),

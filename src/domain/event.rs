@@ -58,6 +58,78 @@ pub struct TriageAnswer {
     pub answer: String,
 }
 
+/// One item of the resolution checklist and whether it was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// The item as asked.
+    pub item: String,
+    /// Whether it was confirmed.
+    pub done: bool,
+}
+
+/// The parts of a post-incident review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewSection {
+    /// What caused it.
+    RootCause,
+    /// What made it worse or possible.
+    ContributingFactor,
+    /// What worked.
+    WentWell,
+    /// What did not.
+    WentBadly,
+}
+
+impl ReviewSection {
+    /// Every section, in review order.
+    pub const ALL: [ReviewSection; 4] = [
+        ReviewSection::RootCause,
+        ReviewSection::ContributingFactor,
+        ReviewSection::WentWell,
+        ReviewSection::WentBadly,
+    ];
+
+    /// The heading people read.
+    pub fn title(self) -> &'static str {
+        match self {
+            ReviewSection::RootCause => "Root cause",
+            ReviewSection::ContributingFactor => "Contributing factors",
+            ReviewSection::WentWell => "What went well",
+            ReviewSection::WentBadly => "What went badly",
+        }
+    }
+
+    /// The short word typed in commands.
+    pub fn key(self) -> &'static str {
+        match self {
+            ReviewSection::RootCause => "cause",
+            ReviewSection::ContributingFactor => "factor",
+            ReviewSection::WentWell => "well",
+            ReviewSection::WentBadly => "badly",
+        }
+    }
+}
+
+impl std::str::FromStr for ReviewSection {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Ok(match t.as_str() {
+            "cause" | "root_cause" | "rootcause" => ReviewSection::RootCause,
+            "factor" | "contributing" | "contributing_factor" => ReviewSection::ContributingFactor,
+            "well" | "went_well" | "good" => ReviewSection::WentWell,
+            "badly" | "went_badly" | "bad" => ReviewSection::WentBadly,
+            _ => {
+                return Err(format!(
+                    "unknown review section '{s}': use cause, factor, well or badly"
+                ));
+            }
+        })
+    }
+}
+
 /// What an event says happened: its kind and payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
@@ -241,6 +313,30 @@ pub enum Body {
         code: String,
         /// What fixed it.
         summary: String,
+        /// The validation checklist, as answered before resolving.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        checklist: Vec<Check>,
+    },
+    /// The root cause is known and a permanent fix scheduled: problem management owns
+    /// it now, and the incident is closed.
+    ProblemHandoff {
+        /// Who owns the problem.
+        owner: String,
+        /// The root cause.
+        root_cause: String,
+        /// The permanent fix, and when it is scheduled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fix: Option<String>,
+        /// A ticket in the problem tracker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<String>,
+    },
+    /// A finding for the post-incident review.
+    Review {
+        /// Which part of the review.
+        section: ReviewSection,
+        /// The finding.
+        text: String,
     },
     /// An earlier entry is amended (new text) or struck.
     Correction {
@@ -293,6 +389,8 @@ impl Body {
             Body::ActionItemClosed { .. } => "action_item_closed",
             Body::Routed { .. } => "routed",
             Body::Resolution { .. } => "resolution",
+            Body::ProblemHandoff { .. } => "problem_handoff",
+            Body::Review { .. } => "review",
             Body::Correction { .. } => "correction",
             Body::Unknown { kind, .. } => kind,
         }
@@ -331,7 +429,8 @@ impl Body {
             | Body::Hypothesis { text }
             | Body::Decision { text }
             | Body::Action { text }
-            | Body::StatusUpdate { text, .. } => Some(text),
+            | Body::StatusUpdate { text, .. }
+            | Body::Review { text, .. } => Some(text),
             _ => None,
         }
     }

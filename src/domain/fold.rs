@@ -10,7 +10,9 @@ use std::sync::Arc;
 use super::event::{Body, Event};
 use super::people::ResponderState;
 use super::roster::RoleChange;
-use super::state::{ActionItem, IncidentState, ResolutionRecord, SeverityChange, StatusChange};
+use super::state::{
+    ActionItem, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange, StatusChange,
+};
 use super::status::Status;
 use super::timeline::Entry;
 
@@ -253,17 +255,41 @@ impl IncidentState {
                 }
                 found.closed_at = Some(at);
             }
-            Body::Resolution { code, summary } => {
+            Body::Resolution {
+                code,
+                summary,
+                checklist,
+            } => {
                 self.resolution = Some(ResolutionRecord {
                     at,
                     by: by.to_string(),
                     code: code.clone(),
                     summary: summary.clone(),
+                    checklist: checklist.clone(),
                 });
                 if self.status.is_open() {
                     self.set_status(event, Status::Resolved);
                 }
             }
+            Body::ProblemHandoff {
+                owner,
+                root_cause,
+                fix,
+                ticket,
+            } => {
+                self.problem = Some(ProblemRecord {
+                    at,
+                    by: by.to_string(),
+                    owner: owner.clone(),
+                    root_cause: root_cause.clone(),
+                    fix: fix.clone(),
+                    ticket: ticket.clone(),
+                });
+                if self.status != Status::Closed {
+                    self.set_status(event, Status::Closed);
+                }
+            }
+            Body::Review { section, .. } => self.review.entry(*section).or_default().push(position),
             Body::Routed { to, .. } => {
                 if self.declared_at.is_some() {
                     return Some("a declared incident is resolved, not routed".into());
@@ -297,6 +323,9 @@ impl IncidentState {
             return Some(format!("status was already {to}"));
         }
         let at = event.at;
+        if !from.is_open() && to.is_open() {
+            self.reopened += 1;
+        }
         self.status_history.push(StatusChange {
             event: event.id,
             at,

@@ -15,14 +15,14 @@ mod timeline;
 pub mod triage;
 
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
-pub use event::{Body, Event, TriageAnswer};
+pub use event::{Body, Check, Event, ReviewSection, TriageAnswer};
 pub use fold::Applied;
 pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};
 pub use roster::{Responder, RoleChange, Roster};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
-    ActionItem, IncidentHead, IncidentState, ResolutionRecord, SeverityChange, StatusChange,
-    short_id,
+    ActionItem, IncidentHead, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,
+    StatusChange, short_id,
 };
 pub use status::{ParseStatusError, Status};
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};

@@ -72,6 +72,23 @@ pub struct ActionItem {
     pub closed_at: Option<Timestamp>,
 }
 
+/// The handoff to problem management.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemRecord {
+    /// When.
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub by: String,
+    /// Who owns the problem.
+    pub owner: String,
+    /// The root cause.
+    pub root_cause: String,
+    /// The permanent fix and its schedule.
+    pub fix: Option<String>,
+    /// A ticket in the problem tracker.
+    pub ticket: Option<String>,
+}
+
 /// How the incident was resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolutionRecord {
@@ -83,6 +100,8 @@ pub struct ResolutionRecord {
     pub code: String,
     /// What fixed it.
     pub summary: String,
+    /// The validation checklist as answered.
+    pub checklist: Vec<super::event::Check>,
 }
 
 /// The state of one incident, folded from its events in total order.
@@ -122,6 +141,12 @@ pub struct IncidentState {
     pub resolution: Option<ResolutionRecord>,
     /// Where triage routed it instead of declaring it, if it did.
     pub routed_to: Option<String>,
+    /// The handoff to problem management, if there was one.
+    pub problem: Option<ProblemRecord>,
+    /// How many times it came back after being resolved or closed.
+    pub reopened: usize,
+    /// Review findings by section (timeline positions).
+    pub(super) review: std::collections::BTreeMap<super::event::ReviewSection, Vec<usize>>,
     /// When the first alert arrived.
     pub first_alert_at: Option<Timestamp>,
     /// When someone first acknowledged, engaged or took command.
@@ -155,6 +180,9 @@ impl IncidentState {
             action_items: Vec::new(),
             resolution: None,
             routed_to: None,
+            problem: None,
+            reopened: 0,
+            review: Default::default(),
             first_alert_at: None,
             first_ack_at: None,
             last_updates: Default::default(),
@@ -252,6 +280,46 @@ impl IncidentState {
                 )
             })
             .min_by_key(|(_, due)| *due)
+    }
+
+    /// The review findings of a section, with corrections applied and struck ones left
+    /// out: (entry, current text).
+    pub fn review(&self, section: super::event::ReviewSection) -> Vec<(&Entry, String)> {
+        self.review
+            .get(&section)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.timeline[i])
+            .filter_map(|e| {
+                let (text, struck) = self.current_text(e);
+                (!struck).then_some((e, text))
+            })
+            .collect()
+    }
+
+    /// How long the incident spent in each status up to `until` (its close, or now).
+    pub fn time_in_status(&self, until: Timestamp) -> Vec<(Status, TimeDelta)> {
+        let mut totals: Vec<(Status, TimeDelta)> = Status::ALL
+            .iter()
+            .map(|s| (*s, TimeDelta::zero()))
+            .collect();
+        let Some(start) = self.opened.as_ref().map(|o| o.0) else {
+            return totals;
+        };
+        let mut current = (Status::Triage, start);
+        for change in &self.status_history {
+            if let Some(slot) = totals.iter_mut().find(|(s, _)| *s == current.0) {
+                slot.1 += (change.at - current.1).max(TimeDelta::zero());
+            }
+            current = (change.to, change.at);
+        }
+        if current.0 != Status::Closed
+            && let Some(slot) = totals.iter_mut().find(|(s, _)| *s == current.0)
+        {
+            slot.1 += (until - current.1).max(TimeDelta::zero());
+        }
+        totals.retain(|(_, t)| *t > TimeDelta::zero());
+        totals
     }
 
     /// Whether anyone is not yet done with it: not resolved or closed.

@@ -36,6 +36,8 @@ pub enum Category {
     Resolution,
     /// An earlier entry was amended or struck.
     Correction,
+    /// A finding for the post-incident review.
+    Review,
     /// A kind this version does not know.
     Unknown,
 }
@@ -65,7 +67,10 @@ impl Category {
             Body::ActionItemOpened { .. }
             | Body::ActionItemUpdated { .. }
             | Body::ActionItemClosed { .. } => Category::ActionItem,
-            Body::Resolution { .. } | Body::Routed { .. } => Category::Resolution,
+            Body::Resolution { .. } | Body::Routed { .. } | Body::ProblemHandoff { .. } => {
+                Category::Resolution
+            }
+            Body::Review { .. } => Category::Review,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -90,6 +95,7 @@ impl Category {
             Category::ActionItem => "ITEM",
             Category::Resolution => "RESOLVED",
             Category::Correction => "CORRECTION",
+            Category::Review => "REVIEW",
             Category::Unknown => "UNKNOWN",
         }
     }
@@ -194,7 +200,38 @@ pub fn describe(body: &Body) -> String {
             item_details(title.as_deref(), owner, due, priority, note)
         ),
         Body::ActionItemClosed { note, .. } => with_reason("action item closed".into(), note),
-        Body::Resolution { code, summary } => format!("resolved ({code}): {summary}"),
+        Body::Resolution {
+            code,
+            summary,
+            checklist,
+        } => {
+            let open: Vec<&str> = checklist
+                .iter()
+                .filter(|c| !c.done)
+                .map(|c| c.item.as_str())
+                .collect();
+            if open.is_empty() {
+                format!("resolved ({code}): {summary}")
+            } else {
+                format!(
+                    "resolved ({code}): {summary} [not confirmed: {}]",
+                    open.join("; ")
+                )
+            }
+        }
+        Body::ProblemHandoff {
+            owner,
+            root_cause,
+            fix,
+            ..
+        } => {
+            let fix = fix
+                .as_deref()
+                .map(|f| format!("; fix: {f}"))
+                .unwrap_or_default();
+            format!("handed to problem management, owned by {owner}: {root_cause}{fix}")
+        }
+        Body::Review { section, text } => format!("{}: {text}", section.title()),
         Body::Routed { to, reason } => {
             with_reason(format!("routed to the {to}, not declared"), reason)
         }

@@ -117,6 +117,7 @@ impl Theme {
             Category::ActionItem => "item",
             Category::Resolution => "resolved",
             Category::Correction => "correction",
+            Category::Review => "item",
             Category::Unknown => "unknown",
         })
     }

@@ -1,6 +1,7 @@
 //! Shared test helpers: a temp database and the real binary pointed at it.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod pty;
 
 use std::path::{Path, PathBuf};

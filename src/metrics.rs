@@ -1,0 +1,260 @@
+//! Metrics: per incident (time to acknowledge, declare and resolve, time in each status,
+//! update cadence adherence per audience, handoffs) and across incidents (MTTA, MTTR,
+//! frequency by severity, week and month, open action items). Drills and alerts routed
+//! to the service desk are left out of the numbers across incidents.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, TimeDelta};
+use serde::Serialize;
+
+use crate::domain::{Audience, Body, IncidentState, Severity, Timestamp, rfc3339};
+
+/// How often updates were on time for one audience.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adherence {
+    /// The audience.
+    pub audience: Audience,
+    /// Updates that were due (including one missed at the end).
+    pub due: usize,
+    /// Of those, sent within the cadence.
+    pub on_time: usize,
+}
+
+impl Adherence {
+    /// The share on time, 0 to 1 (1 when nothing was due).
+    pub fn share(&self) -> f64 {
+        if self.due == 0 {
+            1.0
+        } else {
+            self.on_time as f64 / self.due as f64
+        }
+    }
+}
+
+/// One incident's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentMetrics {
+    /// The incident.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its severity now.
+    pub severity: Option<Severity>,
+    /// A rehearsal.
+    pub drill: bool,
+    /// Routed to the service desk, never declared.
+    pub routed: bool,
+    /// Seconds from start to first acknowledgement.
+    pub time_to_acknowledge_s: Option<i64>,
+    /// Seconds from start to declaration.
+    pub time_to_declare_s: Option<i64>,
+    /// Seconds from start to the (final) resolution.
+    pub time_to_resolve_s: Option<i64>,
+    /// Seconds spent in each status.
+    pub time_in_status_s: BTreeMap<String, i64>,
+    /// Update cadence adherence per audience.
+    pub cadence: Vec<Adherence>,
+    /// Commander handoffs.
+    pub handoffs: usize,
+    /// Times it came back after resolution.
+    pub reopened: usize,
+    /// Action items not closed.
+    pub open_action_items: usize,
+}
+
+/// The severity in effect at a moment.
+fn severity_at(state: &IncidentState, at: Timestamp) -> Option<Severity> {
+    state
+        .severity_history
+        .iter()
+        .rev()
+        .find(|c| c.at <= at)
+        .map(|c| c.to)
+        .or(state.severity)
+}
+
+/// Cadence adherence for one audience, from the declaration to the resolution (or now).
+pub fn adherence(
+    state: &IncidentState,
+    audience: Audience,
+    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    now: Timestamp,
+) -> Adherence {
+    let mut result = Adherence {
+        audience,
+        due: 0,
+        on_time: 0,
+    };
+    let Some(declared) = state.declared_at else {
+        return result;
+    };
+    let end = if state.is_open() {
+        now
+    } else {
+        state.resolved_at.or(state.closed_at).unwrap_or(now)
+    };
+    let mut last = declared;
+    for entry in &state.timeline {
+        let Body::StatusUpdate { audience: a, .. } = &entry.event.body else {
+            continue;
+        };
+        let at = entry.event.at;
+        if *a != audience || at < declared || at > end {
+            continue;
+        }
+        if let Some(limit) = severity_at(state, last).and_then(cadence) {
+            result.due += 1;
+            if at - last <= limit {
+                result.on_time += 1;
+            }
+        }
+        last = at;
+    }
+    if let Some(limit) = severity_at(state, last).and_then(cadence)
+        && end - last > limit
+    {
+        result.due += 1;
+    }
+    result
+}
+
+/// One incident's numbers.
+pub fn for_incident(
+    state: &IncidentState,
+    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    now: Timestamp,
+) -> IncidentMetrics {
+    let secs = |d: Option<TimeDelta>| d.map(|d| d.num_seconds());
+    IncidentMetrics {
+        id: state.id.to_string(),
+        title: state.title.clone(),
+        severity: state.severity,
+        drill: state.drill,
+        routed: state.routed_to.is_some(),
+        time_to_acknowledge_s: secs(state.time_to_acknowledge()),
+        time_to_declare_s: secs(state.time_to_declare()),
+        time_to_resolve_s: secs(state.time_to_resolve()),
+        time_in_status_s: state
+            .time_in_status(now)
+            .into_iter()
+            .map(|(s, d)| (s.as_str().to_string(), d.num_seconds()))
+            .collect(),
+        cadence: Audience::ALL
+            .iter()
+            .map(|a| adherence(state, *a, cadence, now))
+            .collect(),
+        handoffs: state.command.handoffs(),
+        reopened: state.reopened,
+        open_action_items: state
+            .action_items
+            .iter()
+            .filter(|i| i.closed_at.is_none())
+            .count(),
+    }
+}
+
+/// Numbers across incidents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Counted from this time on, if limited.
+    pub since: Option<String>,
+    /// Declared incidents counted (drills and routed alerts left out).
+    pub incidents: usize,
+    /// Mean time to acknowledge, seconds.
+    pub mtta_s: Option<i64>,
+    /// Mean time to resolve, seconds (resolved incidents; a reopened one counts to its
+    /// final resolution).
+    pub mttr_s: Option<i64>,
+    /// Declared incidents by severity.
+    pub by_severity: BTreeMap<String, usize>,
+    /// Declared incidents by ISO week, e.g. `2026-W48`.
+    pub by_week: BTreeMap<String, usize>,
+    /// Declared incidents by month, e.g. `2026-11`.
+    pub by_month: BTreeMap<String, usize>,
+    /// Action items still open, across counted incidents.
+    pub open_action_items: usize,
+    /// Incidents still open.
+    pub open_incidents: usize,
+    /// Drills left out.
+    pub drills_excluded: usize,
+    /// Alerts routed to the service desk, left out.
+    pub routed_excluded: usize,
+    /// Per-incident numbers of the counted incidents.
+    pub per_incident: Vec<IncidentMetrics>,
+}
+
+fn mean(values: &[i64]) -> Option<i64> {
+    (!values.is_empty()).then(|| values.iter().sum::<i64>() / values.len() as i64)
+}
+
+/// Numbers across incidents that started at or after `since`.
+pub fn summarize(
+    states: &[IncidentState],
+    since: Option<Timestamp>,
+    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    now: Timestamp,
+) -> Summary {
+    let in_window =
+        |s: &&IncidentState| since.is_none_or(|t| s.started_at().is_some_and(|start| start >= t));
+    let window: Vec<&IncidentState> = states
+        .iter()
+        .filter(|s| s.opened.is_some())
+        .filter(in_window)
+        .collect();
+    let drills = window.iter().filter(|s| s.drill).count();
+    let routed = window
+        .iter()
+        .filter(|s| !s.drill && s.routed_to.is_some())
+        .count();
+    let counted: Vec<&IncidentState> = window
+        .into_iter()
+        .filter(|s| !s.drill && s.routed_to.is_none() && s.declared_at.is_some())
+        .collect();
+    let mut summary = Summary {
+        since: since.map(rfc3339),
+        incidents: counted.len(),
+        mtta_s: mean(
+            &counted
+                .iter()
+                .filter_map(|s| s.time_to_acknowledge())
+                .map(|d| d.num_seconds())
+                .collect::<Vec<_>>(),
+        ),
+        mttr_s: mean(
+            &counted
+                .iter()
+                .filter_map(|s| s.time_to_resolve())
+                .map(|d| d.num_seconds())
+                .collect::<Vec<_>>(),
+        ),
+        by_severity: BTreeMap::new(),
+        by_week: BTreeMap::new(),
+        by_month: BTreeMap::new(),
+        open_action_items: 0,
+        open_incidents: counted.iter().filter(|s| s.status.is_open()).count(),
+        drills_excluded: drills,
+        routed_excluded: routed,
+        per_incident: Vec::new(),
+    };
+    for s in &counted {
+        if let Some(sev) = s.severity {
+            *summary.by_severity.entry(format!("{sev:?}")).or_default() += 1;
+        }
+        if let Some(start) = s.started_at() {
+            let week = start.iso_week();
+            *summary
+                .by_week
+                .entry(format!("{}-W{:02}", week.year(), week.week()))
+                .or_default() += 1;
+            *summary
+                .by_month
+                .entry(start.format("%Y-%m").to_string())
+                .or_default() += 1;
+        }
+        let m = for_incident(s, cadence, now);
+        summary.open_action_items += m.open_action_items;
+        summary.per_incident.push(m);
+    }
+    summary
+}

@@ -1,0 +1,142 @@
+//! Metrics on a fixture set of incidents with known answers.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::Env;
+use common::fixture::{jsonl, load, time};
+use warroom::domain::{Audience, IncidentState, Status};
+use warroom::metrics::{adherence, for_incident, summarize};
+use warroom::playbook::Playbook;
+
+const FIXTURE: &str = include_str!("fixtures/metrics/incidents.toml");
+
+fn states() -> (
+    Vec<IncidentState>,
+    std::collections::BTreeMap<String, ulid::Ulid>,
+) {
+    let (events, ids) = load(FIXTURE);
+    let states = ids
+        .values()
+        .map(|id| IncidentState::fold(*id, events.iter().filter(|e| e.incident == *id).cloned()))
+        .collect();
+    (states, ids)
+}
+
+#[test]
+fn across_incidents_drills_and_routed_alerts_are_left_out() {
+    let (states, _) = states();
+    let playbook = Playbook::builtin();
+    let now = time("2026-11-30", "09:00");
+    let summary = summarize(&states, None, &|s| playbook.cadence(s), now);
+    assert_eq!(summary.incidents, 3);
+    assert_eq!(summary.mtta_s, Some(600));
+    assert_eq!(
+        summary.mttr_s,
+        Some(3600),
+        "the reopened incident counts to its final resolution"
+    );
+    assert_eq!(summary.by_severity.get("P2"), Some(&1));
+    assert_eq!(summary.by_severity.get("P3"), Some(&2));
+    assert!(
+        !summary.by_severity.contains_key("P1"),
+        "the drill's P1 is not counted"
+    );
+    assert_eq!(summary.by_week.get("2026-W48"), Some(&2));
+    assert_eq!(summary.by_week.get("2026-W49"), Some(&1));
+    assert_eq!(summary.by_month.get("2026-11"), Some(&3));
+    assert_eq!(summary.open_action_items, 2);
+    assert_eq!(summary.open_incidents, 1);
+    assert_eq!((summary.drills_excluded, summary.routed_excluded), (1, 1));
+
+    let since = summarize(
+        &states,
+        Some(time("2026-11-24", "00:00")),
+        &|s| playbook.cadence(s),
+        now,
+    );
+    assert_eq!(since.incidents, 2, "--since leaves out older incidents");
+    assert_eq!(since.mtta_s, Some(750));
+}
+
+#[test]
+fn per_incident_timings_status_times_cadence_and_handoffs() {
+    let (states, ids) = states();
+    let playbook = Playbook::builtin();
+    let now = time("2026-11-30", "09:00");
+    let get = |name: &str| states.iter().find(|s| s.id == ids[name]).unwrap();
+
+    let checkout = for_incident(get("checkout"), &|s| playbook.cadence(s), now);
+    assert_eq!(checkout.time_to_acknowledge_s, Some(300));
+    assert_eq!(checkout.time_to_declare_s, Some(360));
+    assert_eq!(checkout.time_to_resolve_s, Some(3600));
+    assert_eq!(checkout.time_in_status_s.get("triage"), Some(&240));
+    assert_eq!(
+        checkout.time_in_status_s.get("investigating"),
+        Some(&(54 * 60))
+    );
+    assert_eq!(checkout.handoffs, 1);
+    let responders = &checkout.cadence[0];
+    assert_eq!(
+        (responders.audience, responders.due, responders.on_time),
+        (Audience::Responders, 2, 1)
+    );
+    assert!((responders.share() - 0.5).abs() < 1e-9);
+    let executives = &checkout.cadence[1];
+    assert_eq!(
+        (executives.due, executives.on_time),
+        (1, 0),
+        "no update in 54 minutes at a 30-minute cadence"
+    );
+
+    let queue = get("queue");
+    assert_eq!(queue.reopened, 1);
+    assert_eq!(queue.status, Status::Resolved);
+    let m = for_incident(queue, &|s| playbook.cadence(s), now);
+    assert_eq!(m.time_to_resolve_s, Some(3600));
+    assert_eq!(
+        m.time_in_status_s.get("resolved"),
+        Some(&(10 * 60 + 5 * 24 * 3600 + 23 * 3600)),
+        "resolved from 09:30 to 09:40, then from 10:00 until now"
+    );
+
+    // The open incident's responders cadence (60 min at P3) has run out by now.
+    let search = get("search");
+    let a = adherence(
+        search,
+        Audience::Responders,
+        &|s| playbook.cadence(s),
+        time("2026-11-30", "10:00"),
+    );
+    assert_eq!((a.due, a.on_time), (1, 0));
+    let early = adherence(
+        search,
+        Audience::Responders,
+        &|s| playbook.cadence(s),
+        time("2026-11-30", "08:30"),
+    );
+    assert_eq!((early.due, early.on_time), (0, 0), "not due yet");
+    assert_eq!(search.time_to_resolve(), None);
+    assert!(search.time_to_acknowledge() == Some(TimeDelta::minutes(15)));
+}
+
+#[test]
+fn the_metrics_command_reports_the_same_numbers() {
+    let env = Env::new();
+    let (events, _) = load(FIXTURE);
+    let file = env.path("fixture.jsonl");
+    std::fs::write(&file, jsonl(&events)).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
+    assert_eq!(json["incidents"], 3);
+    assert_eq!(json["mtta_s"], 600);
+    assert_eq!(json["mttr_s"], 3600);
+    assert_eq!(json["drills_excluded"], 1);
+    let text = env.ok(&["metrics", "--since", "2026-11-24"]);
+    assert!(
+        text.contains("2 incidents") && text.contains("MTTA 12m"),
+        "{text}"
+    );
+    let err = env.fails(&["metrics", "--since", "last tuesday"]);
+    assert!(err.contains("--since"), "{err}");
+}
