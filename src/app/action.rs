@@ -98,6 +98,18 @@ pub enum Action {
     AssignRole,
     /// Take a role from the selected responder.
     RemoveRole,
+    /// Open the post-incident review.
+    OpenReview,
+    /// Open the metrics.
+    OpenMetrics,
+    /// Add a review finding.
+    AddFinding,
+    /// Open an action item.
+    AddItem,
+    /// Change the selected action item.
+    EditItem,
+    /// Close the selected action item.
+    CloseItem,
 }
 
 /// The four panes, in focus order.
@@ -156,13 +168,17 @@ pub enum Mode {
     Roster,
     /// Walking the triage questions.
     Triage,
-    /// Reading the playbook.
+    /// Reading the playbook or the metrics.
     Playbook,
+    /// Answering the resolve checklist.
+    Checklist,
+    /// Working on the post-incident review.
+    Review,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 12] = [
         Mode::Normal,
         Mode::Roster,
         Mode::Triage,
@@ -173,6 +189,8 @@ impl Mode {
         Mode::Confirm,
         Mode::Recovery,
         Mode::Playbook,
+        Mode::Checklist,
+        Mode::Review,
     ];
 
     /// The heading used in the help.
@@ -187,7 +205,9 @@ impl Mode {
             Mode::Recovery => "Recovered draft",
             Mode::Roster => "Roster pane (with the panes' keys)",
             Mode::Triage => "Triage wizard",
-            Mode::Playbook => "Playbook",
+            Mode::Playbook => "Playbook and metrics",
+            Mode::Checklist => "Resolve checklist",
+            Mode::Review => "Review",
         }
     }
 

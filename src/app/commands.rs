@@ -58,6 +58,15 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             app.overlays.push(Overlay::Playbook { scroll: 0 });
             return Vec::new();
         }
+        Command::ReviewView => {
+            app.overlays.push(Overlay::Review { selected: 0 });
+            return Vec::new();
+        }
+        Command::Metrics => {
+            let summary = Box::new(app.metrics());
+            app.overlays.push(Overlay::Metrics { scroll: 0, summary });
+            return Vec::new();
+        }
         Command::Triage(title) => {
             open_triage(app, title);
             return Vec::new();
@@ -205,7 +214,11 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
             _ => vec![Body::ResponderPaged { person: who, via }],
         },
-        Command::Resolve { code, summary } => {
+        Command::Resolve {
+            code,
+            summary,
+            checklist,
+        } => {
             if !app.playbook.resolution_codes.contains(&code) {
                 return refuse(
                     app,
@@ -215,11 +228,122 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                     ),
                 );
             }
-            vec![Body::Resolution {
-                code,
-                summary,
-                checklist: Vec::new(),
+            if !state.status.is_open() {
+                return refuse(
+                    app,
+                    format!("already {}; :reopen it first if it came back", state.status),
+                );
+            }
+            match checklist {
+                Some(checklist) => vec![Body::Resolution {
+                    code,
+                    summary,
+                    checklist,
+                }],
+                None if app.playbook.resolve_checklist.is_empty() => {
+                    vec![Body::Resolution {
+                        code,
+                        summary,
+                        checklist: Vec::new(),
+                    }]
+                }
+                None => {
+                    let items = app.playbook.resolve_checklist.clone();
+                    app.overlays
+                        .push(Overlay::Checklist(Box::new(super::review::Checklist::new(
+                            code, summary, items,
+                        ))));
+                    return Vec::new();
+                }
+            }
+        }
+        Command::Reopen(reason) => {
+            if state.status.is_open() {
+                return refuse(
+                    app,
+                    format!("it is {}, not resolved: nothing to reopen", state.status),
+                );
+            }
+            if state.problem.is_some() {
+                return refuse(
+                    app,
+                    "problem management owns it now; declare a new incident if it came back".into(),
+                );
+            }
+            let reason = format!(
+                "reopened: {}",
+                reason.unwrap_or_else(|| "it came back".into())
+            );
+            vec![Body::StatusChanged {
+                status: Status::Investigating,
+                reason: Some(reason),
             }]
+        }
+        Command::Problem {
+            owner,
+            root_cause,
+            fix,
+            ticket,
+        } => {
+            if state.status.is_open() {
+                return refuse(
+                    app,
+                    "resolve it first: problem management takes over once service is restored"
+                        .into(),
+                );
+            }
+            if state.problem.is_some() {
+                return refuse(app, "it was already handed to problem management".into());
+            }
+            vec![Body::ProblemHandoff {
+                owner,
+                root_cause,
+                fix,
+                ticket,
+            }]
+        }
+        Command::Finding { section, text } => vec![Body::Review { section, text }],
+        Command::ItemAdd { title, fields } => {
+            match super::review::item_fields(app.now, None, &fields) {
+                Ok(f) => vec![Body::ActionItemOpened {
+                    title,
+                    owner: f.owner,
+                    due: f.due,
+                    priority: f.priority,
+                }],
+                Err(e) => return refuse(app, e),
+            }
+        }
+        Command::ItemUpdate { item, fields } => {
+            let found = match super::review::find_item(state, &item) {
+                Ok(found) => found,
+                Err(e) => return refuse(app, e),
+            };
+            match super::review::item_fields(app.now, Some(found), &fields) {
+                Ok(f) => vec![Body::ActionItemUpdated {
+                    item: found,
+                    title: f.title,
+                    owner: f.owner,
+                    due: f.due,
+                    priority: f.priority,
+                    note: f.note,
+                }],
+                Err(e) => return refuse(app, e),
+            }
+        }
+        Command::ItemDone { item, note } => {
+            let found = match super::review::find_item(state, &item) {
+                Ok(found) => found,
+                Err(e) => return refuse(app, e),
+            };
+            if state
+                .action_items
+                .iter()
+                .any(|i| i.id == found && i.closed_at.is_some())
+            {
+                return refuse(app, "that action item is already done".into());
+            }
+            vec![Body::ActionItemClosed { item: found, note }]
         }
         _ => return Vec::new(),
     };

@@ -125,7 +125,8 @@ use Key::*;
 use Mode::*;
 
 const ALL_MODES: &[Mode] = &[
-    Normal, Roster, Triage, Entry, Palette, Switcher, Help, Confirm, Recovery, Playbook,
+    Normal, Roster, Triage, Entry, Palette, Switcher, Help, Confirm, Recovery, Playbook, Checklist,
+    Review,
 ];
 const PANES: &[Mode] = &[Normal, Roster];
 const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook];
@@ -170,6 +171,8 @@ pub const KEYMAP: &[Binding] = &[
     h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
     h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
     b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    h(PANES, Chord::plain(Char('v')), Action::OpenReview, "the post-incident review: findings and action items", "review"),
+    b(PANES, Chord::plain(Char('M')), Action::OpenMetrics, "metrics: MTTA, MTTR, incidents over time"),
     b(PANES, Chord::plain(Tab), Action::FocusNext, "next pane"),
     b(PANES, Chord::plain(BackTab), Action::FocusPrev, "previous pane"),
     b(PANES, Chord::plain(Char('1')), Action::FocusIncident, "incident pane"),
@@ -235,6 +238,22 @@ pub const KEYMAP: &[Binding] = &[
     h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (or record the re-triage)", "declare"),
     h(&[Triage], Chord::plain(Char('r')), Action::Route, "route below the threshold to the service desk", "route"),
     h(&[Triage], Chord::plain(Esc), Action::Close, "stop; nothing is recorded", "cancel"),
+    // Resolve checklist.
+    h(&[Checklist], Chord::plain(Char('y')), Action::Confirm, "yes, confirmed", "yes"),
+    h(&[Checklist], Chord::plain(Char('n')), Action::Cancel, "no, not confirmed (recorded as such)", "no"),
+    h(&[Checklist], Chord::plain(Char('b')), Action::Back, "back to the previous item", "back"),
+    h(&[Checklist], Chord::plain(Esc), Action::Close, "do not resolve", "cancel"),
+    // Review.
+    b(&[Review], Chord::plain(Up), Action::Up, "previous action item"),
+    b(&[Review], Chord::plain(Char('k')), Action::Up, "previous action item"),
+    b(&[Review], Chord::plain(Down), Action::Down, "next action item"),
+    b(&[Review], Chord::plain(Char('j')), Action::Down, "next action item"),
+    h(&[Review], Chord::plain(Char('f')), Action::AddFinding, "add a finding (cause, factor, well, badly)", "finding"),
+    h(&[Review], Chord::plain(Char('a')), Action::AddItem, "add an action item", "add item"),
+    h(&[Review], Chord::plain(Char('e')), Action::EditItem, "change the selected item (owner, due, priority, title)", "edit"),
+    h(&[Review], Chord::plain(Char('x')), Action::CloseItem, "mark the selected item done", "done"),
+    h(&[Review], Chord::plain(Esc), Action::Close, "close the review", "close"),
+    b(&[Review], Chord::plain(Char('q')), Action::Close, "close the review"),
     // Playbook view.
     h(&[Playbook], Chord::plain(Esc), Action::Close, "close the playbook", "close"),
     b(&[Playbook], Chord::plain(Char('q')), Action::Close, "close the playbook"),

@@ -9,6 +9,7 @@ mod keymap;
 mod msg;
 mod overlay;
 pub mod palette;
+pub mod review;
 pub mod roster;
 mod update;
 mod view;
@@ -151,6 +152,12 @@ impl App {
             .notice
             .take()
             .unwrap_or_else(|| "nothing to record".into()))
+    }
+
+    /// The metrics across this console's incidents, now.
+    pub fn metrics(&self) -> crate::metrics::Summary {
+        let states: Vec<IncidentState> = self.incidents.values().cloned().collect();
+        crate::metrics::summarize(&states, None, &|s| self.playbook.cadence(s), self.now)
     }
 
     /// The keys that are live now.

@@ -33,6 +33,20 @@ pub enum Overlay {
     Recovery(Draft),
     /// The triage wizard.
     Triage(Box<Wizard>),
+    /// The resolve checklist.
+    Checklist(Box<super::review::Checklist>),
+    /// The post-incident review, with the selected action item.
+    Review {
+        /// The selected action item.
+        selected: usize,
+    },
+    /// The metrics, computed when opened (not per frame), scrolled by `scroll` lines.
+    Metrics {
+        /// Lines scrolled.
+        scroll: usize,
+        /// The numbers.
+        summary: Box<crate::metrics::Summary>,
+    },
     /// The playbook on one page, scrolled by `scroll` lines.
     Playbook {
         /// Lines scrolled.
@@ -50,7 +64,9 @@ impl Overlay {
             Overlay::ConfirmQuit => Mode::Confirm,
             Overlay::Recovery(_) => Mode::Recovery,
             Overlay::Triage(_) => Mode::Triage,
-            Overlay::Playbook { .. } => Mode::Playbook,
+            Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
+            Overlay::Checklist(_) => Mode::Checklist,
+            Overlay::Review { .. } => Mode::Review,
         }
     }
 

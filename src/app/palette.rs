@@ -30,7 +30,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "ack", usage: "[NAME]", help: "mark acknowledged (you, by default)" },
     CommandSpec { name: "engage", usage: "[NAME]", help: "mark engaged (you, by default)" },
     CommandSpec { name: "standdown", usage: "NAME", help: "stand a responder down" },
-    CommandSpec { name: "resolve", usage: "CODE SUMMARY", help: "resolve with a resolution code from the playbook" },
+    CommandSpec { name: "resolve", usage: "CODE SUMMARY", help: "resolve with a code from the playbook, after its checklist" },
+    CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
+    CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
+    CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
+    CommandSpec { name: "item", usage: "TITLE [owner=] [due=] [priority=]", help: "open an action item (due: YYYY-MM-DD or +7d)" },
+    CommandSpec { name: "item-update", usage: "N [title=] [owner=] [due=] [priority=] [note=]", help: "change action item N" },
+    CommandSpec { name: "item-done", usage: "N [NOTE]", help: "close action item N" },
+    CommandSpec { name: "metrics", usage: "", help: "MTTA, MTTR and incidents over time" },
     CommandSpec { name: "switch", usage: "[ID]", help: "show another incident" },
     CommandSpec { name: "playbook", usage: "", help: "the playbook on one page" },
     CommandSpec { name: "theme", usage: "NAME|PATH", help: "use another theme (dark, light, high-contrast, mono)" },
@@ -94,13 +101,60 @@ pub enum Command {
         /// The new state.
         state: ResponderState,
     },
-    /// Resolve with a code.
+    /// Resolve with a code, after the checklist (asked when `None`).
     Resolve {
         /// The resolution code.
         code: String,
         /// What fixed it.
         summary: String,
+        /// The checklist as answered; `None` asks it first.
+        checklist: Option<Vec<crate::domain::Check>>,
     },
+    /// Reopen a resolved incident.
+    Reopen(Option<String>),
+    /// Hand a resolved incident to problem management.
+    Problem {
+        /// Who owns the problem.
+        owner: String,
+        /// The root cause.
+        root_cause: String,
+        /// The permanent fix and its schedule.
+        fix: Option<String>,
+        /// A ticket.
+        ticket: Option<String>,
+    },
+    /// Add a review finding.
+    Finding {
+        /// Which section.
+        section: crate::domain::ReviewSection,
+        /// The finding.
+        text: String,
+    },
+    /// Open an action item.
+    ItemAdd {
+        /// What needs doing.
+        title: String,
+        /// Fields: owner, due, priority.
+        fields: Vec<(String, String)>,
+    },
+    /// Change an action item (by number in the list, or id ending).
+    ItemUpdate {
+        /// Which item.
+        item: String,
+        /// Fields: title, owner, due, priority, note.
+        fields: Vec<(String, String)>,
+    },
+    /// Close an action item.
+    ItemDone {
+        /// Which item.
+        item: String,
+        /// A remark.
+        note: Option<String>,
+    },
+    /// Show the review.
+    ReviewView,
+    /// Show the metrics.
+    Metrics,
     /// Show the playbook.
     Playbook,
     /// Claim command for the user.
@@ -125,6 +179,30 @@ fn rest(words: &[&str]) -> Option<String> {
     let text = words.join(" ");
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Splits `words key=value more words key=value` into the leading words and the
+/// fields (a value runs until the next `key=`).
+fn fields(args: &[&str]) -> (Option<String>, Vec<(String, String)>) {
+    let mut lead = Vec::new();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for word in args {
+        match word.split_once('=') {
+            Some((key, value))
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                fields.push((key.to_ascii_lowercase(), value.to_string()));
+            }
+            _ => match fields.last_mut() {
+                Some((_, value)) => {
+                    value.push(' ');
+                    value.push_str(word);
+                }
+                None => lead.push(*word),
+            },
+        }
+    }
+    (rest(&lead), fields)
 }
 
 /// Parses a command line; the error says what was expected.
@@ -229,8 +307,59 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "resolve" => {
             let code = args.first().ok_or_else(usage)?.to_string();
             let summary = rest(&args[1..]).ok_or_else(usage)?;
-            Ok(Command::Resolve { code, summary })
+            Ok(Command::Resolve {
+                code,
+                summary,
+                checklist: None,
+            })
         }
+        "reopen" => Ok(Command::Reopen(rest(args))),
+        "problem" => {
+            let owner = args.first().ok_or_else(usage)?.to_string();
+            let root_cause = rest(&args[1..]).ok_or_else(usage)?;
+            Ok(Command::Problem {
+                owner,
+                root_cause,
+                fix: None,
+                ticket: None,
+            })
+        }
+        "review" => match args.split_first() {
+            None => Ok(Command::ReviewView),
+            Some((section, text)) => {
+                let section = section.parse()?;
+                Ok(Command::Finding {
+                    section,
+                    text: rest(text).ok_or_else(usage)?,
+                })
+            }
+        },
+        "item" => {
+            let (title, fields) = fields(args);
+            Ok(Command::ItemAdd {
+                title: title.ok_or_else(usage)?,
+                fields,
+            })
+        }
+        "item-update" => {
+            let (item, rest_args) = args.split_first().ok_or_else(usage)?;
+            let (extra, fields) = fields(rest_args);
+            if extra.is_some() || fields.is_empty() {
+                return Err(usage());
+            }
+            Ok(Command::ItemUpdate {
+                item: item.to_string(),
+                fields,
+            })
+        }
+        "item-done" => {
+            let (item, note) = args.split_first().ok_or_else(usage)?;
+            Ok(Command::ItemDone {
+                item: item.to_string(),
+                note: rest(note),
+            })
+        }
+        "metrics" => Ok(Command::Metrics),
         "switch" => Ok(Command::Switch(rest(args))),
         "theme" => Ok(Command::Theme(rest(args).ok_or_else(usage)?)),
         "demo" => Ok(Command::Demo),
@@ -304,6 +433,35 @@ mod tests {
             parse("triage Login errors"),
             Ok(Command::Triage(Some("Login errors".into())))
         );
+        assert_eq!(
+            parse("item alert on TLS errors owner=jonas due=+7d priority=high"),
+            Ok(Command::ItemAdd {
+                title: "alert on TLS errors".into(),
+                fields: vec![
+                    ("owner".into(), "jonas".into()),
+                    ("due".into(), "+7d".into()),
+                    ("priority".into(), "high".into())
+                ],
+            })
+        );
+        assert_eq!(
+            parse("item-update 2 title=a new title owner=ana"),
+            Ok(Command::ItemUpdate {
+                item: "2".into(),
+                fields: vec![
+                    ("title".into(), "a new title".into()),
+                    ("owner".into(), "ana".into())
+                ]
+            })
+        );
+        assert!(parse("item-update 2").unwrap_err().contains("usage"));
+        assert!(parse("review cause").unwrap_err().contains("usage"));
+        assert!(
+            parse("review blame someone")
+                .unwrap_err()
+                .contains("unknown review section")
+        );
+        assert_eq!(parse("review"), Ok(Command::ReviewView));
         assert!(
             parse("resolve rollback")
                 .unwrap_err()

@@ -31,7 +31,7 @@ pub fn selected(app: &App) -> Option<String> {
 }
 
 /// Opens the palette with a command started, for actions that need a word more.
-fn prefill(app: &mut App, text: &str) {
+pub(super) fn prefill(app: &mut App, text: &str) {
     let mut overlay = Overlay::palette();
     if let Overlay::Palette { input, .. } = &mut overlay {
         input.insert_str(text);

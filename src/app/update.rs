@@ -82,8 +82,12 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             _ => normal(app, action),
         },
         Mode::Triage => triage(app, action),
+        Mode::Checklist => checklist(app, action),
+        Mode::Review => review(app, action),
         Mode::Playbook => {
-            if let Some(Overlay::Playbook { scroll }) = app.overlays.last_mut() {
+            if let Some(Overlay::Playbook { scroll } | Overlay::Metrics { scroll, .. }) =
+                app.overlays.last_mut()
+            {
                 match action {
                     Action::Up => *scroll = scroll.saturating_sub(1),
                     Action::Down => *scroll += 1,
@@ -168,6 +172,17 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => open_switcher(app),
         Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
+        Action::OpenReview => {
+            if app.incident().is_some() {
+                app.overlays.push(Overlay::Review { selected: 0 });
+            } else {
+                app.notice = Some("no incident shown to review".into());
+            }
+        }
+        Action::OpenMetrics => {
+            let summary = Box::new(app.metrics());
+            app.overlays.push(Overlay::Metrics { scroll: 0, summary });
+        }
         Action::OpenTriage => open_triage(app, None),
         Action::ComposeUpdate => {
             let audience = super::compose::due_audience(app);
@@ -460,6 +475,74 @@ fn triage(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+fn checklist(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Checklist(list)) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Confirm => list.answers.push(true),
+        Action::Cancel => list.answers.push(false),
+        Action::Back => {
+            list.answers.pop();
+        }
+        Action::Close => {
+            app.overlays.pop();
+            app.notice = Some("not resolved; nothing was recorded".into());
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if list.current().is_some() {
+        return Vec::new();
+    }
+    let (code, summary, checks) = (list.code.clone(), list.summary.clone(), list.checks());
+    app.overlays.pop();
+    let open = checks.iter().filter(|c| !c.done).count();
+    let effects = super::commands::run(
+        app,
+        super::palette::Command::Resolve {
+            code,
+            summary,
+            checklist: Some(checks),
+        },
+    );
+    if open > 0 && !effects.is_empty() {
+        app.notice = Some(format!(
+            "resolved with {open} item(s) not confirmed; that is in the record"
+        ));
+    }
+    effects
+}
+
+fn review(app: &mut App, action: Action) -> Vec<Effect> {
+    let items = app.incident().map(|s| s.action_items.len()).unwrap_or(0);
+    let Some(Overlay::Review { selected }) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let n = *selected + 1;
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(items.saturating_sub(1)),
+        Action::Close => {
+            app.overlays.pop();
+        }
+        Action::AddFinding => roster::prefill(app, "review "),
+        Action::AddItem => roster::prefill(app, "item "),
+        Action::EditItem if items > 0 => roster::prefill(app, &format!("item-update {n} ")),
+        Action::CloseItem if items > 0 => {
+            return super::commands::run(
+                app,
+                super::palette::Command::ItemDone {
+                    item: n.to_string(),
+                    note: None,
+                },
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 pub(super) fn open_switcher(app: &mut App) {

@@ -10,6 +10,7 @@ mod metrics;
 mod output;
 mod peer;
 mod playbook;
+mod review;
 mod roles;
 mod tail;
 mod transfer;
@@ -87,6 +88,21 @@ pub enum Command {
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
     Roster(roles::RosterCommand),
+    /// Write a static public status page from customer updates only.
+    Statuspage(transfer::StatusPageArgs),
+    /// Resolve with a code from the playbook, after its checklist.
+    Resolve(review::ResolveArgs),
+    /// Reopen a resolved incident that came back.
+    Reopen(review::ReopenArgs),
+    /// Hand a resolved incident to problem management (closes it).
+    Problem(review::ProblemArgs),
+    /// Print the post-incident review and what it still lacks.
+    Review(review::Which),
+    /// Add a review finding: cause, factor, well or badly.
+    Finding(review::FindingArgs),
+    /// Action items: add, update, done.
+    #[command(subcommand)]
+    Item(review::ItemCommand),
     /// MTTA, MTTR, incidents by severity, week and month, open action items (no drills).
     Metrics(metrics::MetricsArgs),
     /// Accept peers over the network (or one over stdio) and keep them in sync.
@@ -148,6 +164,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Playbook(args)) => playbook::run(&ctx, args),
         Some(Command::Roster(command)) => roles::run(&ctx, command),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Statuspage(args)) => transfer::statuspage(&ctx, args),
+        Some(Command::Resolve(args)) => review::resolve(&ctx, args),
+        Some(Command::Reopen(args)) => review::reopen(&ctx, args),
+        Some(Command::Problem(args)) => review::problem(&ctx, args),
+        Some(Command::Review(args)) => review::review(&ctx, args),
+        Some(Command::Finding(args)) => review::finding(&ctx, args),
+        Some(Command::Item(command)) => review::item(&ctx, command),
         Some(Command::Serve(args)) => peer::serve(&ctx, args),
         Some(Command::Sync(args)) => peer::sync(&ctx, args),
         Some(Command::Peer(command)) => peer::run(&ctx, command),

@@ -134,16 +134,16 @@ pub fn run(ctx: &Context, command: RosterCommand) -> Result<()> {
             n.on,
         ),
     };
-    let mut app = headless(ctx, on.incident.as_deref())?;
+    let mut app = headless(ctx, Pick::Write(on.incident.as_deref()))?;
     let effects = app.run(command).map_err(|e| anyhow!(e))?;
     write(ctx, effects)
 }
 
 /// An app holding the chosen incident, for running commands.
-pub fn headless(ctx: &Context, incident: Option<&str>) -> Result<App> {
+pub fn headless(ctx: &Context, pick: Pick<'_>) -> Result<App> {
     let playbook = ctx.playbook()?;
     let store = ctx.open_write()?;
-    let id = pick_id(&store, Pick::Write(incident))?;
+    let id = pick_id(&store, pick)?;
     let events = store.incident_events(id)?;
     Ok(App::headless(
         &ctx.author,

@@ -18,8 +18,10 @@ pub enum Format {
     Json,
     /// One event a line, the format `warroom import` reads.
     Jsonl,
-    /// A document to read or paste into a wiki.
+    /// The post-incident document, to read or paste into a wiki.
     Markdown,
+    /// An activity log per person in the spirit of ICS 214 (see --role, --from, --to).
+    Ics214,
 }
 
 /// Arguments of `warroom export`.
@@ -34,6 +36,34 @@ pub struct ExportArgs {
     /// What to write.
     #[arg(long, short, value_enum)]
     pub format: Format,
+    /// For ics214: only commanders (`commander`) or holders of one role.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// For ics214: the period's start (HH:MM, 'YYYY-MM-DD HH:MM' or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// For ics214: the period's end.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+}
+
+/// Arguments of `warroom statuspage`.
+#[derive(Debug, Args)]
+pub struct StatusPageArgs {
+    /// The directory to write `index.html` into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn statuspage(ctx: &Context, args: StatusPageArgs) -> Result<()> {
+    let store = ctx.open_read()?;
+    let page = export::status_page(&store.incidents()?);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let file = args.out.join("index.html");
+    std::fs::write(&file, page).with_context(|| format!("cannot write {}", file.display()))?;
+    eprintln!("wrote {}", file.display());
+    Ok(())
 }
 
 /// Arguments of `warroom import`.
@@ -47,9 +77,9 @@ pub struct ImportArgs {
 pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let store = ctx.open_read()?;
     let incidents = if args.all {
-        if args.format == Format::Markdown {
+        if matches!(args.format, Format::Markdown | Format::Ics214) {
             bail!(
-                "--all works with --format json or jsonl; export Markdown one incident at a time"
+                "--all works with --format json or jsonl; export Markdown and activity logs one incident at a time"
             );
         }
         store.incidents()?
@@ -59,15 +89,43 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        Format::Markdown => output::println(&mut out, export::markdown(&incidents[0]).trim_end())?,
+        Format::Markdown => {
+            let playbook = ctx.playbook()?;
+            output::println(
+                &mut out,
+                export::markdown(&incidents[0], &playbook, store.now()).trim_end(),
+            )?
+        }
         Format::Json => {
-            let doc = export::document(&incidents);
+            let doc = export::document(&incidents, &ctx.playbook()?, store.now());
             output::println(&mut out, &inert::json(&serde_json::to_string_pretty(&doc)?))?;
         }
         Format::Jsonl => {
-            for event in export::document(&incidents).events {
+            let mut events: Vec<_> = incidents
+                .iter()
+                .flat_map(|s| s.timeline.iter().map(|e| (*e.event).clone()))
+                .collect();
+            events.sort_by_key(|e| e.order_key());
+            for event in events {
                 output::println(&mut out, &inert::json(&serde_json::to_string(&event)?))?;
             }
+        }
+        Format::Ics214 => {
+            let now = store.now();
+            let when = |t: &Option<String>| {
+                t.as_deref()
+                    .map(|t| super::when::parse_when(t, now))
+                    .transpose()
+                    .map_err(anyhow::Error::msg)
+            };
+            let role = args
+                .role
+                .as_deref()
+                .unwrap_or("all")
+                .parse::<export::RoleFilter>()
+                .map_err(anyhow::Error::msg)?;
+            let log = export::activity_log(&incidents[0], role, when(&args.from)?, when(&args.to)?);
+            output::println(&mut out, log.trim_end())?;
         }
     }
     output::flush(&mut out)

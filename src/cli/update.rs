@@ -24,7 +24,7 @@ pub struct UpdateArgs {
 }
 
 pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
-    let app = headless(ctx, args.incident.as_deref())?;
+    let app = headless(ctx, super::context::Pick::Write(args.incident.as_deref()))?;
     let text = filled_template(&app, args.audience)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
     if args.print {

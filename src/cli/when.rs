@@ -9,7 +9,7 @@ const FUTURE_SLACK: TimeDelta = TimeDelta::minutes(1);
 
 /// Reads `--at` style times: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `HH:MM[:SS]` (today,
 /// local time). A time in the future is refused.
-pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let t = text.trim();
     let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(t) {
         t.with_timezone(&Utc)

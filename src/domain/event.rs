@@ -111,6 +111,12 @@ impl ReviewSection {
     }
 }
 
+impl std::fmt::Display for ReviewSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 impl std::str::FromStr for ReviewSection {
     type Err = String;
 

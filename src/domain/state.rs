@@ -292,6 +292,12 @@ impl IncidentState {
             .map(|&i| &self.timeline[i])
             .filter_map(|e| {
                 let (text, struck) = self.current_text(e);
+                // Unamended, the finding itself (the timeline's line names the section).
+                let text = if text == e.original_text() {
+                    e.event.body.text().unwrap_or_default().to_string()
+                } else {
+                    text
+                };
                 (!struck).then_some((e, text))
             })
             .collect()

@@ -3,27 +3,54 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Event, IncidentState, rfc3339};
+use std::collections::BTreeMap;
+
+use crate::domain::{Event, IncidentState, ReviewSection, Timestamp, rfc3339};
+use crate::metrics::{IncidentMetrics, for_incident};
+use crate::playbook::Playbook;
 
 /// The `format` field that marks a warroom JSON export.
 pub const EXPORT_FORMAT: &str = "warroom-export";
 
 /// A JSON export: what the incident looks like now, and the events it is folded from.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct ExportDocument {
     /// Always [`EXPORT_FORMAT`].
     pub format: String,
     /// The export layout's version.
     pub version: u32,
     /// A summary of each exported incident.
-    #[serde(default)]
     pub incidents: Vec<Summary>,
     /// Every event, in the total order.
     pub events: Vec<Event>,
 }
 
+/// The part of an export that `warroom import` reads.
+#[derive(Deserialize)]
+struct ImportDocument {
+    format: String,
+    events: Vec<Event>,
+}
+
+/// An action item as exported.
+#[derive(Debug, Serialize)]
+pub struct ItemSummary {
+    /// Its id.
+    pub id: String,
+    /// What needs doing.
+    pub title: String,
+    /// Who owns it.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub due: Option<String>,
+    /// How urgent.
+    pub priority: Option<String>,
+    /// opened, updated or done.
+    pub state: String,
+}
+
 /// The folded state of one incident, flattened for readers of the export.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct Summary {
     /// Incident id.
     pub id: String,
@@ -51,11 +78,25 @@ pub struct Summary {
     pub time_to_resolve_s: Option<i64>,
     /// Resolution code.
     pub resolution_code: Option<String>,
+    /// The resolution's summary.
+    pub resolution_summary: Option<String>,
+    /// The resolve checklist as answered: item -> confirmed.
+    pub resolve_checklist: BTreeMap<String, bool>,
+    /// Times it came back after resolution.
+    pub reopened: usize,
+    /// Who owns the problem after the handoff.
+    pub problem_owner: Option<String>,
+    /// Review findings by section (cause, factor, well, badly).
+    pub review: BTreeMap<String, Vec<String>>,
+    /// Action items.
+    pub action_items: Vec<ItemSummary>,
+    /// The metrics.
+    pub metrics: IncidentMetrics,
     /// Number of events.
     pub entries: usize,
 }
 
-fn summary(s: &IncidentState) -> Summary {
+fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
     Summary {
         id: s.id.to_string(),
         title: s.title.clone(),
@@ -70,12 +111,51 @@ fn summary(s: &IncidentState) -> Summary {
         time_to_declare_s: s.time_to_declare().map(|d| d.num_seconds()),
         time_to_resolve_s: s.time_to_resolve().map(|d| d.num_seconds()),
         resolution_code: s.resolution.as_ref().map(|r| r.code.clone()),
+        resolution_summary: s.resolution.as_ref().map(|r| r.summary.clone()),
+        resolve_checklist: s
+            .resolution
+            .iter()
+            .flat_map(|r| r.checklist.iter().map(|c| (c.item.clone(), c.done)))
+            .collect(),
+        reopened: s.reopened,
+        problem_owner: s.problem.as_ref().map(|p| p.owner.clone()),
+        review: ReviewSection::ALL
+            .iter()
+            .map(|section| {
+                (
+                    section.key().to_string(),
+                    s.review(*section).into_iter().map(|(_, t)| t).collect(),
+                )
+            })
+            .collect(),
+        action_items: s
+            .action_items
+            .iter()
+            .map(|i| ItemSummary {
+                id: i.id.to_string(),
+                title: i.title.clone(),
+                owner: i.owner.clone(),
+                due: i.due.map(|d| d.to_string()),
+                priority: i.priority.map(|p| p.to_string()),
+                state: match (i.closed_at, i.updates) {
+                    (Some(_), _) => "done",
+                    (None, 0) => "opened",
+                    (None, _) => "updated",
+                }
+                .into(),
+            })
+            .collect(),
+        metrics: for_incident(s, &|sev| playbook.cadence(sev), now),
         entries: s.timeline.len(),
     }
 }
 
-/// Builds the export document for some incidents.
-pub fn document(incidents: &[IncidentState]) -> ExportDocument {
+/// Builds the export document for some incidents; `now` counts for open ones.
+pub fn document(
+    incidents: &[IncidentState],
+    playbook: &Playbook,
+    now: Timestamp,
+) -> ExportDocument {
     let mut events: Vec<Event> = incidents
         .iter()
         .flat_map(|s| s.timeline.iter().map(|e| (*e.event).clone()))
@@ -84,7 +164,10 @@ pub fn document(incidents: &[IncidentState]) -> ExportDocument {
     ExportDocument {
         format: EXPORT_FORMAT.into(),
         version: 1,
-        incidents: incidents.iter().map(summary).collect(),
+        incidents: incidents
+            .iter()
+            .map(|s| summary(s, playbook, now))
+            .collect(),
         events,
     }
 }
@@ -94,7 +177,7 @@ pub fn document(incidents: &[IncidentState]) -> ExportDocument {
 pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{')
-        && let Ok(doc) = serde_json::from_str::<ExportDocument>(trimmed)
+        && let Ok(doc) = serde_json::from_str::<ImportDocument>(trimmed)
     {
         if doc.format != EXPORT_FORMAT {
             return Err(format!("not a warroom export (format is '{}')", doc.format));

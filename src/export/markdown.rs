@@ -1,13 +1,16 @@
-//! The Markdown export: a document people can read as it stands or paste into a wiki.
+//! The post-incident document in Markdown: readable as it stands, good to paste into
+//! a wiki. Everything from the log is made inert and escaped for Markdown.
 
 use std::fmt::Write;
 
-use crate::domain::{Body, Category, IncidentState};
+use crate::domain::{Audience, Body, Category, IncidentState, ReviewSection, Timestamp};
 use crate::format;
 use crate::inert;
+use crate::metrics::for_incident;
+use crate::playbook::Playbook;
 
 /// Text from the log made safe for Markdown: inert, one line, no raw HTML or table breaks.
-fn md(text: &str) -> String {
+pub fn md(text: &str) -> String {
     inert::line(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -15,26 +18,50 @@ fn md(text: &str) -> String {
         .replace('|', "\\|")
 }
 
-fn opt_time(t: Option<crate::domain::Timestamp>) -> String {
+fn when(t: Option<Timestamp>) -> String {
     t.map(format::local_datetime).unwrap_or_else(|| "-".into())
 }
 
-/// The incident as a Markdown document.
-pub fn markdown(s: &IncidentState) -> String {
-    let mut out = String::new();
-    let drill = if s.drill { " (DRILL)" } else { "" };
-    let _ = writeln!(out, "# {}{drill}\n", md(&s.title));
-    let zone = chrono::Local::now().format("%:z");
-    let _ = writeln!(out, "Incident `{}`. Times are local (UTC{zone}).\n", s.id);
+fn took(d: Option<chrono::TimeDelta>) -> String {
+    d.map(format::duration).unwrap_or_else(|| "-".into())
+}
 
-    let _ = writeln!(out, "## Summary\n");
-    let _ = writeln!(out, "| | |\n|---|---|");
-    let severity = s
-        .severity
-        .map(|v| v.to_string())
-        .unwrap_or_else(|| "not set".into());
+/// The incident as a post-incident document. `now` counts for an incident still open.
+pub fn markdown(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
+    let mut out = String::new();
+    let drill = if s.drill {
+        " (DRILL: not a real incident)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "# {}{drill}\n", md(&s.title));
+    let offset = s
+        .opened
+        .as_ref()
+        .map(|(at, _)| at.with_timezone(&chrono::Local).format("%:z").to_string())
+        .unwrap_or_default();
+    let _ = writeln!(out, "Incident `{}`. Times are local (UTC{offset}).\n", s.id);
+    summary(&mut out, s);
+    impact(&mut out, s);
+    review(&mut out, s);
+    severity(&mut out, s);
+    command(&mut out, s);
+    updates(&mut out, s);
+    timeline(&mut out, s);
+    action_items(&mut out, s);
+    metrics(&mut out, s, playbook, now);
+    out
+}
+
+fn summary(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "## Summary\n\n| | |\n|---|---|");
     let rows = [
-        ("Severity", severity),
+        (
+            "Severity",
+            s.severity
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "not set".into()),
+        ),
         ("Status", s.status.to_string()),
         (
             "Commander",
@@ -44,106 +71,225 @@ pub fn markdown(s: &IncidentState) -> String {
                 .map(md)
                 .unwrap_or_else(|| "-".into()),
         ),
-        ("Started", opt_time(s.started_at())),
-        ("Declared", opt_time(s.declared_at)),
-        ("Resolved", opt_time(s.resolved_at)),
-        (
-            "Time to acknowledge",
-            s.time_to_acknowledge()
-                .map(format::duration)
-                .unwrap_or_else(|| "-".into()),
-        ),
-        (
-            "Time to declare",
-            s.time_to_declare()
-                .map(format::duration)
-                .unwrap_or_else(|| "-".into()),
-        ),
-        (
-            "Time to resolve",
-            s.time_to_resolve()
-                .map(format::duration)
-                .unwrap_or_else(|| "-".into()),
-        ),
-        ("Commander handoffs", s.command.handoffs().to_string()),
+        ("Started", when(s.started_at())),
+        ("Declared", when(s.declared_at)),
+        ("Resolved", when(s.resolved_at)),
+        ("Duration", took(s.time_to_resolve())),
     ];
     for (label, value) in rows {
         let _ = writeln!(out, "| {label} | {value} |");
     }
     if let Some(r) = &s.resolution {
-        let _ = writeln!(out, "| Resolution | {}: {} |", md(&r.code), md(&r.summary));
+        let _ = writeln!(
+            out,
+            "| Resolution | `{}`: {} |",
+            md(&r.code),
+            md(&r.summary)
+        );
     }
+    if s.reopened > 0 {
+        let _ = writeln!(out, "| Reopened | {} time(s) |", s.reopened);
+    }
+    if let Some(to) = &s.routed_to {
+        let _ = writeln!(out, "| Routed | to the {} (never declared) |", md(to));
+    }
+    if let Some(p) = &s.problem {
+        let ticket = p
+            .ticket
+            .as_deref()
+            .map(|t| format!(" ({})", md(t)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "| Problem owner | {}{ticket} |", md(&p.owner));
+    }
+}
 
-    if !s.severity_history.is_empty() {
-        let _ = writeln!(out, "\n## Severity history\n");
-        for c in &s.severity_history {
-            let reason = c
-                .reason
-                .as_deref()
-                .map(|r| format!(": {}", md(r)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "- {} {} by {}{reason}",
-                format::local_datetime(c.at),
-                c.to,
-                md(&c.by)
-            );
-            for answer in &c.triage {
-                let _ = writeln!(out, "  - {}: {}", md(&answer.question), md(&answer.answer));
+fn impact(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "\n## Impact\n");
+    match s
+        .severity_history
+        .iter()
+        .rev()
+        .find(|c| !c.triage.is_empty())
+    {
+        Some(c) => {
+            for a in &c.triage {
+                let _ = writeln!(out, "- {} **{}**", md(&a.question), md(&a.answer));
+            }
+            if let Some(reason) = &c.reason {
+                let _ = writeln!(out, "\nAssessed as {} because {}.", c.to, md(reason));
             }
         }
+        None => {
+            let _ = writeln!(out, "No triage answers were recorded.");
+        }
     }
-
-    if !s.command.history.is_empty() {
-        let _ = writeln!(out, "\n## Command\n");
-        for c in &s.command.history {
-            let from = c
-                .from
-                .as_deref()
-                .map(|f| format!(" from {}", md(f)))
-                .unwrap_or_default();
+    if let Some(r) = &s.resolution
+        && !r.checklist.is_empty()
+    {
+        let _ = writeln!(out, "\nBefore resolving:\n");
+        for c in &r.checklist {
             let _ = writeln!(
                 out,
-                "- {} {}{from} ({:?})",
+                "- [{}] {}",
+                if c.done { "x" } else { " " },
+                md(&c.item)
+            );
+        }
+    }
+}
+
+fn review(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "\n## Review\n");
+    for section in ReviewSection::ALL {
+        let _ = writeln!(out, "### {}\n", section.title());
+        let findings = s.review(section);
+        match (findings.is_empty(), section, &s.problem) {
+            (true, ReviewSection::RootCause, Some(p)) => {
+                let _ = writeln!(
+                    out,
+                    "- {} (from the handoff to problem management)",
+                    md(&p.root_cause)
+                );
+            }
+            (true, _, _) => {
+                let _ = writeln!(out, "- none recorded");
+            }
+            _ => {}
+        }
+        for (entry, text) in findings {
+            let _ = writeln!(out, "- {} ({})", md(&text), md(&entry.event.author));
+        }
+        let _ = writeln!(out);
+    }
+    if let Some(p) = &s.problem {
+        let fix = p
+            .fix
+            .as_deref()
+            .map(md)
+            .unwrap_or_else(|| "not stated".into());
+        let _ = writeln!(
+            out,
+            "Handed to problem management at {} by {}: owner {}, permanent fix: {fix}.\n",
+            format::local_datetime(p.at),
+            md(&p.by),
+            md(&p.owner)
+        );
+    }
+}
+
+fn severity(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "## Severity history\n");
+    if s.severity_history.is_empty() {
+        let _ = writeln!(out, "- never set");
+    }
+    for c in &s.severity_history {
+        let reason = c
+            .reason
+            .as_deref()
+            .map(|r| format!(": {}", md(r)))
+            .unwrap_or_default();
+        let from = c.from.map(|f| format!(" (was {f})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- {} {}{from} by {}{reason}",
+            format::local_datetime(c.at),
+            c.to,
+            md(&c.by)
+        );
+    }
+}
+
+fn command(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "\n## Who commanded, and the roles\n");
+    let end = s.closed_at.or(s.resolved_at);
+    for (i, c) in s.command.history.iter().enumerate() {
+        let until = s.command.history.get(i + 1).map(|n| n.at).or(end);
+        let span = match until {
+            Some(u) => format!(
+                "{} to {} ({})",
                 format::local_datetime(c.at),
-                md(&c.to),
-                c.how
-            );
-        }
-        for c in &s.command.conflicts {
-            let settled = c
-                .settled_at
-                .map(|t| format!("settled {}", format::local_datetime(t)))
-                .unwrap_or_else(|| "NOT SETTLED".into());
-            let _ = writeln!(
-                out,
-                "- conflict: {} claimed at {} ({settled})",
-                md(&c.claimant),
-                format::local_datetime(c.at)
-            );
-        }
+                format::local_datetime(u),
+                format::duration(u - c.at)
+            ),
+            None => format!("from {}", format::local_datetime(c.at)),
+        };
+        let how = match c.how {
+            crate::domain::CommandHow::Claim => "claimed".to_string(),
+            crate::domain::CommandHow::Handoff => format!(
+                "handed over by {}",
+                c.from.as_deref().map(md).unwrap_or_default()
+            ),
+        };
+        let _ = writeln!(out, "- **{}** commanded {span}, {how}", md(&c.to));
     }
+    if s.command.history.is_empty() {
+        let _ = writeln!(out, "- nobody took command");
+    }
+    for c in &s.command.conflicts {
+        let settled = c
+            .settled_at
+            .map(|t| format!("settled {}", format::local_datetime(t)))
+            .unwrap_or_else(|| "never settled".into());
+        let _ = writeln!(
+            out,
+            "- conflict: {} claimed command at {} ({settled})",
+            md(&c.claimant),
+            format::local_datetime(c.at)
+        );
+    }
+    for r in &s.roster.role_history {
+        let verb = if r.assigned {
+            "became"
+        } else {
+            "stopped being"
+        };
+        let _ = writeln!(
+            out,
+            "- {} {} {verb} {} (by {})",
+            format::local_datetime(r.at),
+            md(&r.person),
+            r.role.label(),
+            md(&r.by)
+        );
+    }
+}
 
-    if !s.roster.people.is_empty() {
-        let _ = writeln!(out, "\n## Responders\n");
-        for p in s.roster.people.values() {
-            let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
-            let state = p.state.map(|st| st.label()).unwrap_or("-");
-            let _ = writeln!(
-                out,
-                "- {}: {} ({state})",
-                md(&p.name),
-                if roles.is_empty() {
-                    "-".into()
+fn updates(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "\n## Status updates\n");
+    for audience in Audience::ALL {
+        let _ = writeln!(out, "### To {audience}\n");
+        let mut any = false;
+        for e in &s.timeline {
+            if let Body::StatusUpdate { audience: a, .. } = &e.event.body
+                && *a == audience
+            {
+                let (text, struck) = s.current_text(e);
+                let text = if struck {
+                    format!("~~{}~~", md(&text))
                 } else {
-                    roles.join(", ")
-                }
-            );
+                    md(&text)
+                };
+                let _ = writeln!(
+                    out,
+                    "- {} ({}): {text}",
+                    format::local_datetime(e.event.at),
+                    md(&e.event.author)
+                );
+                any = true;
+            }
         }
+        if !any {
+            let _ = writeln!(out, "- none sent");
+        }
+        let _ = writeln!(out);
     }
+}
 
-    let _ = writeln!(out, "\n## Timeline\n");
+fn timeline(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(
+        out,
+        "## Timeline\n\nDecisions are in bold; struck entries stay, crossed out.\n"
+    );
     for entry in &s.timeline {
         let (text, struck) = s.current_text(entry);
         let mut line = md(&text);
@@ -153,18 +299,12 @@ pub fn markdown(s: &IncidentState) -> String {
         if matches!(entry.category(), Category::Decision) {
             line = format!("**{line}**");
         }
-        let amended = entry.corrections.iter().any(|&c| {
-            matches!(
-                s.timeline[c].event.body,
-                Body::Correction { text: Some(_), .. }
-            )
-        });
-        if amended {
+        if text != entry.original_text() {
             line.push_str(&format!(" (amended; was: {})", md(&entry.original_text())));
         }
         if entry.event.is_backdated() {
             line.push_str(&format!(
-                " (back-dated; logged {})",
+                " (logged {})",
                 format::local_datetime(entry.event.logged_at)
             ));
         }
@@ -176,30 +316,63 @@ pub fn markdown(s: &IncidentState) -> String {
             md(&entry.event.author)
         );
     }
+}
 
-    if !s.action_items.is_empty() {
-        let _ = writeln!(out, "\n## Action items\n");
+fn action_items(out: &mut String, s: &IncidentState) {
+    let _ = writeln!(out, "\n## Action items\n");
+    if s.action_items.is_empty() {
+        let _ = writeln!(out, "None.");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| # | Item | Owner | Due | Priority | State |\n|---|---|---|---|---|---|"
+    );
+    for (i, item) in s.action_items.iter().enumerate() {
+        let state = match (item.closed_at, item.updates) {
+            (Some(_), _) => "done",
+            (None, 0) => "opened",
+            (None, _) => "updated",
+        };
         let _ = writeln!(
             out,
-            "| Item | Owner | Due | Priority | State |\n|---|---|---|---|---|"
+            "| {} | {} | {} | {} | {} | {state} |",
+            i + 1,
+            md(&item.title),
+            item.owner.as_deref().map(md).unwrap_or_else(|| "-".into()),
+            item.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            item.priority
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
         );
-        for i in &s.action_items {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                md(&i.title),
-                i.owner.as_deref().map(md).unwrap_or_else(|| "-".into()),
-                i.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                i.priority
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                if i.closed_at.is_some() {
-                    "done"
-                } else {
-                    "open"
-                }
-            );
+    }
+}
+
+fn metrics(out: &mut String, s: &IncidentState, playbook: &Playbook, now: Timestamp) {
+    let m = for_incident(s, &|sev| playbook.cadence(sev), now);
+    let secs = |v: Option<i64>| took(v.map(chrono::TimeDelta::seconds));
+    let _ = writeln!(out, "\n## Metrics\n\n| | |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| Time to acknowledge | {} |",
+        secs(m.time_to_acknowledge_s)
+    );
+    let _ = writeln!(out, "| Time to declare | {} |", secs(m.time_to_declare_s));
+    let _ = writeln!(out, "| Time to resolve | {} |", secs(m.time_to_resolve_s));
+    let _ = writeln!(out, "| Commander handoffs | {} |", m.handoffs);
+    for status in crate::domain::Status::ALL {
+        if let Some(seconds) = m.time_in_status_s.get(status.as_str()) {
+            let _ = writeln!(out, "| Time {status} | {} |", secs(Some(*seconds)));
         }
     }
-    out
+    for a in &m.cadence {
+        let value = if a.due == 0 {
+            "no update was due".into()
+        } else {
+            format!("{} of {} on time", a.on_time, a.due)
+        };
+        let _ = writeln!(out, "| Updates to {} | {value} |", a.audience);
+    }
 }

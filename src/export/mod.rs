@@ -1,7 +1,12 @@
-//! Exports an incident for people (Markdown) and machines (JSON, JSON lines).
+//! Exports an incident for people (Markdown, an activity log, a public status page) and
+//! machines (JSON, JSON lines).
 
+mod ics214;
 mod json;
 mod markdown;
+mod statuspage;
 
+pub use ics214::{RoleFilter, activity_log};
 pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};
-pub use markdown::markdown;
+pub use markdown::{markdown, md};
+pub use statuspage::status_page;

@@ -57,6 +57,8 @@ pub struct Playbook {
     pub templates: BTreeMap<Audience, String>,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
+    /// What to confirm before resolving.
+    pub resolve_checklist: Vec<String>,
 }
 
 /// One thing wrong with a playbook, and where.

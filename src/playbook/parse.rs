@@ -24,6 +24,8 @@ struct File {
     contacts: Vec<ContactFile>,
     templates: BTreeMap<Spanned<String>, Spanned<String>>,
     resolution_codes: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    resolve_checklist: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +141,7 @@ pub fn empty() -> Playbook {
         contacts: Vec::new(),
         templates: BTreeMap::new(),
         resolution_codes: Vec::new(),
+        resolve_checklist: Vec::new(),
     }
 }
 
@@ -268,6 +271,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         contacts,
         templates,
         resolution_codes,
+        resolve_checklist: file.resolve_checklist,
     })
 }
 

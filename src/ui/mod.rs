@@ -17,8 +17,10 @@
 mod chrome;
 mod entry;
 mod incident;
+mod metrics;
 mod overlays;
 mod playbook;
+mod review;
 mod roster;
 pub mod theme;
 mod timeline;

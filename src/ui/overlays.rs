@@ -30,6 +30,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Playbook { scroll } => {
                 super::playbook::render(frame, area, app, *scroll, theme)
             }
+            Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
+            Overlay::Review { selected } => {
+                super::review::render(frame, area, app, *selected, theme)
+            }
+            Overlay::Metrics { scroll, summary } => {
+                super::metrics::render(frame, area, summary, *scroll, theme)
+            }
         }
     }
 }

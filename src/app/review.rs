@@ -1,0 +1,218 @@
+//! The review's pieces in the console: the resolve checklist, finding action items by
+//! number, and reading action item fields.
+
+use chrono::{NaiveDate, TimeDelta};
+use ulid::Ulid;
+
+use crate::domain::{Check, IncidentState, Priority, Timestamp};
+
+/// The resolve checklist being answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    /// The resolution code.
+    pub code: String,
+    /// What fixed it.
+    pub summary: String,
+    /// The items, from the playbook.
+    pub items: Vec<String>,
+    /// The answers so far.
+    pub answers: Vec<bool>,
+}
+
+impl Checklist {
+    /// A checklist for a resolution.
+    pub fn new(code: String, summary: String, items: Vec<String>) -> Checklist {
+        Checklist {
+            code,
+            summary,
+            items,
+            answers: Vec::new(),
+        }
+    }
+
+    /// The item being asked, if any is left.
+    pub fn current(&self) -> Option<&str> {
+        self.items.get(self.answers.len()).map(String::as_str)
+    }
+
+    /// The answers as recorded with the resolution.
+    pub fn checks(&self) -> Vec<Check> {
+        self.items
+            .iter()
+            .zip(&self.answers)
+            .map(|(item, done)| Check {
+                item: item.clone(),
+                done: *done,
+            })
+            .collect()
+    }
+}
+
+/// The fields of an action item command.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ItemFields {
+    /// A new title.
+    pub title: Option<String>,
+    /// The owner.
+    pub owner: Option<String>,
+    /// The due date.
+    pub due: Option<NaiveDate>,
+    /// The priority.
+    pub priority: Option<Priority>,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// Reads a due date: `YYYY-MM-DD`, or `+Nd` / `+Nw` from today.
+pub fn due_date(now: Timestamp, text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    if let Some(rel) = t.strip_prefix('+') {
+        let (n, unit) = rel.split_at(rel.len().saturating_sub(1));
+        let n: i64 = n
+            .parse()
+            .map_err(|_| format!("due '{text}': use YYYY-MM-DD, +7d or +2w"))?;
+        let days = match unit {
+            "d" => n,
+            "w" => n * 7,
+            _ => return Err(format!("due '{text}': use YYYY-MM-DD, +7d or +2w")),
+        };
+        return Ok((now + TimeDelta::days(days)).date_naive());
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("due '{text}': use YYYY-MM-DD, +7d or +2w"))
+}
+
+/// Reads `owner=`, `due=`, `priority=` (and for updates `title=`, `note=`) fields.
+pub fn item_fields(
+    now: Timestamp,
+    updating: Option<Ulid>,
+    fields: &[(String, String)],
+) -> Result<ItemFields, String> {
+    let mut f = ItemFields::default();
+    for (key, value) in fields {
+        let value = value.trim().to_string();
+        match key.as_str() {
+            "owner" => f.owner = Some(value),
+            "due" => f.due = Some(due_date(now, &value)?),
+            "priority" => {
+                f.priority = Some(match value.to_ascii_lowercase().as_str() {
+                    "high" | "h" => Priority::High,
+                    "medium" | "med" | "m" => Priority::Medium,
+                    "low" | "l" => Priority::Low,
+                    _ => return Err(format!("priority '{value}': use high, medium or low")),
+                })
+            }
+            "title" if updating.is_some() => f.title = Some(value),
+            "note" if updating.is_some() => f.note = Some(value),
+            other => {
+                let known = if updating.is_some() {
+                    "title, owner, due, priority, note"
+                } else {
+                    "owner, due, priority"
+                };
+                return Err(format!("unknown field '{other}': use {known}"));
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Finds an action item by its number in the list (from 1) or the end of its id.
+pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+    if let Ok(n) = typed.parse::<usize>() {
+        return state
+            .action_items
+            .get(n.wrapping_sub(1))
+            .map(|i| i.id)
+            .ok_or_else(|| format!("no action item {n}: there are {}", state.action_items.len()));
+    }
+    let up = typed.to_ascii_uppercase();
+    let found: Vec<Ulid> = state
+        .action_items
+        .iter()
+        .filter(|i| i.id.to_string().ends_with(&up))
+        .map(|i| i.id)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!(
+            "no action item '{typed}': give its number in the review"
+        )),
+        _ => Err(format!(
+            "'{typed}' matches several action items; use its number"
+        )),
+    }
+}
+
+/// What the review still lacks, in words (empty when complete).
+pub fn missing(state: &IncidentState, today: NaiveDate) -> Vec<String> {
+    use crate::domain::ReviewSection;
+    let mut out = Vec::new();
+    if state.review(ReviewSection::RootCause).is_empty() && state.problem.is_none() {
+        out.push("no root cause recorded".to_string());
+    }
+    for (n, item) in state.action_items.iter().enumerate() {
+        if item.closed_at.is_some() {
+            continue;
+        }
+        if item.owner.is_none() {
+            out.push(format!(
+                "action item {} \"{}\" has no owner",
+                n + 1,
+                item.title
+            ));
+        }
+        match item.due {
+            None => out.push(format!(
+                "action item {} \"{}\" has no due date",
+                n + 1,
+                item.title
+            )),
+            Some(due) if due < today => out.push(format!(
+                "action item {} \"{}\" is overdue (due {due})",
+                n + 1,
+                item.title
+            )),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn due_dates_and_fields() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 10, 0, 0)
+            .unwrap();
+        assert_eq!(due_date(now, "+7d").unwrap().to_string(), "2026-12-04");
+        assert_eq!(due_date(now, "+2w").unwrap().to_string(), "2026-12-11");
+        assert_eq!(
+            due_date(now, "2027-01-05").unwrap().to_string(),
+            "2027-01-05"
+        );
+        assert!(due_date(now, "soon").unwrap_err().contains("+7d"));
+        let f = item_fields(
+            now,
+            None,
+            &[
+                ("owner".into(), "jonas".into()),
+                ("priority".into(), "h".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (f.owner.as_deref(), f.priority),
+            (Some("jonas"), Some(Priority::High))
+        );
+        assert!(
+            item_fields(now, None, &[("title".into(), "x".into())])
+                .unwrap_err()
+                .contains("unknown field 'title'")
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! Resolution and review from the command line: `resolve`, `reopen`, `problem`,
+//! `review`, `finding` and `item`. They run the console's commands and rules.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand};
+
+use super::context::{Context, Pick};
+use super::roles::{headless, write};
+use crate::app::palette::Command;
+use crate::domain::{Check, ReviewSection};
+
+/// Which incident (falls back to the newest when none is open).
+#[derive(Debug, Args)]
+pub struct Which {
+    /// The incident (its id or the last 4+ characters).
+    #[arg(long, short, value_name = "ID")]
+    pub incident: Option<String>,
+}
+
+/// Arguments of `warroom resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// A resolution code from the playbook.
+    pub code: String,
+    /// What fixed it.
+    #[arg(required = true)]
+    pub summary: Vec<String>,
+    /// The checklist's answers in order, e.g. `yes,yes,no` (asked on a terminal otherwise).
+    #[arg(long, value_name = "ANSWERS")]
+    pub checks: Option<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// Arguments of `warroom reopen`.
+#[derive(Debug, Args)]
+pub struct ReopenArgs {
+    /// Why it is back.
+    pub reason: Vec<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// Arguments of `warroom problem`.
+#[derive(Debug, Args)]
+pub struct ProblemArgs {
+    /// Who owns the problem from now on.
+    #[arg(long)]
+    pub owner: String,
+    /// The root cause.
+    #[arg(long)]
+    pub root_cause: String,
+    /// The permanent fix and when it is scheduled.
+    #[arg(long)]
+    pub fix: Option<String>,
+    /// The problem ticket.
+    #[arg(long)]
+    pub ticket: Option<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// Arguments of `warroom finding`.
+#[derive(Debug, Args)]
+pub struct FindingArgs {
+    /// cause, factor, well or badly.
+    pub section: ReviewSection,
+    /// The finding.
+    #[arg(required = true)]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// `warroom item` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ItemCommand {
+    /// Open an action item.
+    Add {
+        /// What needs doing.
+        #[arg(required = true)]
+        title: Vec<String>,
+        /// Who owns it.
+        #[arg(long)]
+        owner: Option<String>,
+        /// When it is due: YYYY-MM-DD, +7d or +2w.
+        #[arg(long)]
+        due: Option<String>,
+        /// high, medium or low.
+        #[arg(long)]
+        priority: Option<String>,
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Change an action item (its number in `warroom review`).
+    Update {
+        /// The item's number.
+        item: String,
+        /// A new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// A new owner.
+        #[arg(long)]
+        owner: Option<String>,
+        /// A new due date.
+        #[arg(long)]
+        due: Option<String>,
+        /// A new priority.
+        #[arg(long)]
+        priority: Option<String>,
+        /// A remark.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Mark an action item done.
+    Done {
+        /// The item's number.
+        item: String,
+        /// A remark.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        which: Which,
+    },
+}
+
+fn run_command(ctx: &Context, which: &Which, command: Command) -> Result<()> {
+    let mut app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let effects = app.run(command).map_err(|e| anyhow!(e))?;
+    write(ctx, effects)
+}
+
+/// Reads `yes,no,...` into the checklist's answers.
+fn parse_checks(items: &[String], text: &str) -> Result<Vec<Check>> {
+    let answers: Vec<&str> = text.split(',').map(str::trim).collect();
+    if answers.len() != items.len() {
+        bail!(
+            "--checks needs {} answers (yes or no), one per item: {}",
+            items.len(),
+            items.join("; ")
+        );
+    }
+    items
+        .iter()
+        .zip(answers)
+        .map(|(item, a)| match a.to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(Check {
+                item: item.clone(),
+                done: true,
+            }),
+            "n" | "no" => Ok(Check {
+                item: item.clone(),
+                done: false,
+            }),
+            other => Err(anyhow!("--checks: '{other}' is not yes or no")),
+        })
+        .collect()
+}
+
+fn ask_checks(items: &[String]) -> Result<Vec<Check>> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut checks = Vec::new();
+    for item in items {
+        loop {
+            eprint!("{item}? (y/n) ");
+            std::io::stderr().flush()?;
+            let Some(line) = lines.next().transpose()? else {
+                bail!("not resolved: the checklist was not answered")
+            };
+            match line.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => checks.push(Check {
+                    item: item.clone(),
+                    done: true,
+                }),
+                "n" | "no" => checks.push(Check {
+                    item: item.clone(),
+                    done: false,
+                }),
+                _ => continue,
+            }
+            break;
+        }
+    }
+    Ok(checks)
+}
+
+pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
+    let items = ctx.playbook()?.resolve_checklist;
+    let checklist = match &args.checks {
+        Some(text) => parse_checks(&items, text)?,
+        None if items.is_empty() => Vec::new(),
+        None if std::io::stdin().is_terminal() => ask_checks(&items)?,
+        None => bail!(
+            "stdin is not a terminal: answer the checklist with --checks, e.g. --checks {} ({})",
+            vec!["yes"; items.len()].join(","),
+            items.join("; ")
+        ),
+    };
+    let command = Command::Resolve {
+        code: args.code,
+        summary: args.summary.join(" "),
+        checklist: Some(checklist),
+    };
+    run_command(ctx, &args.which, command)
+}
+
+pub fn reopen(ctx: &Context, args: ReopenArgs) -> Result<()> {
+    let reason = (!args.reason.is_empty()).then(|| args.reason.join(" "));
+    run_command(ctx, &args.which, Command::Reopen(reason))
+}
+
+pub fn problem(ctx: &Context, args: ProblemArgs) -> Result<()> {
+    let command = Command::Problem {
+        owner: args.owner,
+        root_cause: args.root_cause,
+        fix: args.fix,
+        ticket: args.ticket,
+    };
+    run_command(ctx, &args.which, command)
+}
+
+pub fn finding(ctx: &Context, args: FindingArgs) -> Result<()> {
+    run_command(
+        ctx,
+        &args.which,
+        Command::Finding {
+            section: args.section,
+            text: args.text.join(" "),
+        },
+    )
+}
+
+pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
+    let field = |k: &str, v: Option<String>| v.map(|v| (k.to_string(), v));
+    match command {
+        ItemCommand::Add {
+            title,
+            owner,
+            due,
+            priority,
+            which,
+        } => {
+            let fields = [
+                field("owner", owner),
+                field("due", due),
+                field("priority", priority),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            run_command(
+                ctx,
+                &which,
+                Command::ItemAdd {
+                    title: title.join(" "),
+                    fields,
+                },
+            )
+        }
+        ItemCommand::Update {
+            item,
+            title,
+            owner,
+            due,
+            priority,
+            note,
+            which,
+        } => {
+            let fields: Vec<_> = [
+                field("title", title),
+                field("owner", owner),
+                field("due", due),
+                field("priority", priority),
+                field("note", note),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if fields.is_empty() {
+                bail!("nothing to change: give --title, --owner, --due, --priority or --note");
+            }
+            run_command(ctx, &which, Command::ItemUpdate { item, fields })
+        }
+        ItemCommand::Done { item, note, which } => {
+            run_command(ctx, &which, Command::ItemDone { item, note })
+        }
+    }
+}
+
+/// `warroom review`: the review, and what it still lacks.
+pub fn review(ctx: &Context, which: Which) -> Result<()> {
+    let app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let Some(state) = app.incident() else {
+        bail!("no incident to review")
+    };
+    let today = app.now.date_naive();
+    println!(
+        "Review of {} ({})",
+        crate::inert::line(&state.title),
+        state.short_id()
+    );
+    for section in ReviewSection::ALL {
+        let findings = state.review(section);
+        println!("{}:", section.title());
+        if findings.is_empty() {
+            println!("  -");
+        }
+        for (_, text) in findings {
+            println!("  - {}", crate::inert::line(&text));
+        }
+    }
+    println!("Action items:");
+    for (i, item) in state.action_items.iter().enumerate() {
+        let done = if item.closed_at.is_some() {
+            "done"
+        } else {
+            "open"
+        };
+        println!(
+            "  {}. [{done}] {} (owner {}, due {}, {} priority)",
+            i + 1,
+            crate::inert::line(&item.title),
+            item.owner
+                .as_deref()
+                .map(crate::inert::line)
+                .unwrap_or("-".into()),
+            item.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            item.priority
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "no".into())
+        );
+    }
+    let gaps = crate::app::review::missing(state, today);
+    if gaps.is_empty() {
+        println!("Nothing missing.");
+    } else {
+        println!("Still missing:");
+        for gap in gaps {
+            println!("  - {}", crate::inert::line(&gap));
+        }
+    }
+    Ok(())
+}

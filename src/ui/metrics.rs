@@ -1,0 +1,156 @@
+//! The metrics overlay: MTTA, MTTR, incidents per week, and per-incident numbers.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
+
+use super::overlays::boxed;
+use super::{Theme, centered};
+use crate::format::duration;
+use crate::inert;
+use crate::metrics::Summary;
+
+fn secs(s: Option<i64>) -> String {
+    s.map(|s| duration(chrono::TimeDelta::seconds(s)))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// Draws the metrics (computed when the view was opened).
+pub fn render(frame: &mut Frame<'_>, area: Rect, summary: &Summary, scroll: usize, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = boxed(
+        "Metrics · drills and routed alerts left out · Esc closes",
+        theme,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [head, charts, table] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    let head_lines = vec![
+        Line::styled(
+            format!(
+                "{} incidents   MTTA {}   MTTR {}",
+                summary.incidents,
+                secs(summary.mtta_s),
+                secs(summary.mttr_s)
+            ),
+            theme.style("title"),
+        ),
+        Line::raw(format!(
+            "open: {} incidents, {} action items   by severity: {}",
+            summary.open_incidents,
+            summary.open_action_items,
+            summary
+                .by_severity
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Line::styled(
+            format!(
+                "{} drills and {} routed alerts not counted",
+                summary.drills_excluded, summary.routed_excluded
+            ),
+            theme.style("muted"),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(head_lines), head);
+
+    let [weeks, ttr] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(charts);
+    let bars: Vec<Bar> = summary
+        .by_week
+        .iter()
+        .rev()
+        .take(8)
+        .rev()
+        .map(|(week, n)| {
+            Bar::default()
+                .value(*n as u64)
+                .label(Line::raw(week[5..].to_string()))
+                .text_value(n.to_string())
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("border"))
+                    .title(" incidents per week "),
+            )
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(5)
+            .bar_gap(1)
+            .bar_style(theme.style("update"))
+            .value_style(theme.style("title")),
+        weeks,
+    );
+    let resolved: Vec<u64> = summary
+        .per_incident
+        .iter()
+        .filter_map(|m| m.time_to_resolve_s)
+        .map(|s| (s / 60).max(0) as u64)
+        .collect();
+    frame.render_widget(
+        Sparkline::default()
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("border"))
+                    .title(" minutes to resolve, oldest first "),
+            )
+            .data(&resolved)
+            .style(theme.style("resolved")),
+        ttr,
+    );
+
+    let mut rows = vec![Line::styled(
+        format!(
+            "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>4}  TITLE",
+            "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "IC"
+        ),
+        theme.style("muted"),
+    )];
+    for m in &summary.per_incident {
+        let on_time: Vec<String> = m
+            .cadence
+            .iter()
+            .map(|a| {
+                if a.due == 0 {
+                    "-".into()
+                } else {
+                    format!("{}/{}", a.on_time, a.due)
+                }
+            })
+            .collect();
+        rows.push(Line::raw(format!(
+            "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>4}  {}",
+            m.id[m.id.len() - 6..].to_ascii_lowercase(),
+            m.severity
+                .map(|s| format!("{s:?}"))
+                .unwrap_or_else(|| "-".into()),
+            secs(m.time_to_acknowledge_s),
+            secs(m.time_to_declare_s),
+            secs(m.time_to_resolve_s),
+            format!(
+                "team {} exec {} cust {}",
+                on_time[0], on_time[1], on_time[2]
+            ),
+            m.handoffs,
+            inert::line(&m.title)
+        )));
+    }
+    frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);
+}

@@ -1,0 +1,198 @@
+//! The resolve checklist and the post-incident review overlays.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::overlays::boxed;
+use super::{Theme, centered};
+use crate::app::App;
+use crate::app::review::{Checklist, missing};
+use crate::domain::ReviewSection;
+use crate::inert;
+
+/// Draws the resolve checklist.
+pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("Resolve as "),
+            Span::styled(inert::line(&list.code).into_owned(), theme.style("title")),
+            Span::raw(format!(": {}", inert::line(&list.summary))),
+        ]),
+        Line::raw(""),
+    ];
+    for (i, item) in list.items.iter().enumerate() {
+        let line = match list.answers.get(i) {
+            Some(true) => Line::raw(format!("  yes  {item}")),
+            Some(false) => Line::styled(format!("  NO   {item}"), theme.style("notice")),
+            None if i == list.answers.len() => {
+                Line::styled(format!("> ?    {item}"), theme.style("selection"))
+            }
+            None => Line::styled(format!("       {item}"), theme.style("muted")),
+        };
+        lines.push(line);
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "the answers are logged with the resolution",
+        theme.style("muted"),
+    ));
+    let rect = centered(
+        area,
+        area.width.saturating_sub(10).min(80),
+        lines.len() as u16 + 2,
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(
+                "Before resolving · y yes · n no · b back · Esc cancel",
+                theme,
+            )),
+        rect,
+    );
+}
+
+/// The review's lines, with the selected action item marked.
+pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(s) = app.incident() else {
+        return vec![Line::raw("no incident shown")];
+    };
+    let muted = theme.style("muted");
+    let mut out = vec![Line::styled(
+        inert::line(&s.title).into_owned(),
+        theme.style("title"),
+    )];
+    if let Some(r) = &s.resolution {
+        out.push(Line::raw(format!(
+            "resolved ({}) at {}: {}",
+            inert::line(&r.code),
+            app.zone.format(r.at, "%Y-%m-%d %H:%M"),
+            inert::line(&r.summary)
+        )));
+        for c in r.checklist.iter().filter(|c| !c.done) {
+            out.push(Line::styled(
+                format!("  not confirmed before resolving: {}", c.item),
+                theme.style("notice"),
+            ));
+        }
+    }
+    if s.reopened > 0 {
+        out.push(Line::styled(
+            format!("reopened {} time(s)", s.reopened),
+            theme.style("notice"),
+        ));
+    }
+    if let Some(p) = &s.problem {
+        let fix = p
+            .fix
+            .as_deref()
+            .map(|f| format!("; fix: {}", inert::line(f)))
+            .unwrap_or_default();
+        out.push(Line::raw(format!(
+            "problem management: {} owns it{fix}",
+            inert::line(&p.owner)
+        )));
+    }
+    for section in ReviewSection::ALL {
+        out.push(Line::raw(""));
+        out.push(Line::styled(section.title(), theme.style("title")));
+        let findings = s.review(section);
+        if findings.is_empty() {
+            let fallback = match (section, &s.problem) {
+                (ReviewSection::RootCause, Some(p)) => {
+                    Some(inert::line(&p.root_cause).into_owned())
+                }
+                _ => None,
+            };
+            match fallback {
+                Some(text) => out.push(Line::raw(format!("  {text} (from the problem handoff)"))),
+                None => out.push(Line::styled("  none yet (f adds one)", muted)),
+            }
+        }
+        for (entry, text) in findings {
+            out.push(Line::from(vec![
+                Span::raw(format!("  - {}", inert::line(&text))),
+                Span::styled(format!("  ({})", inert::line(&entry.event.author)), muted),
+            ]));
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Action items", theme.style("title")));
+    out.push(Line::styled(
+        format!(
+            "  {:<3}{:<40}{:<12}{:<12}{:<9}STATE",
+            "#", "ITEM", "OWNER", "DUE", "PRIORITY"
+        ),
+        muted,
+    ));
+    let today = app.now.date_naive();
+    for (i, item) in s.action_items.iter().enumerate() {
+        let state = match (item.closed_at, item.due) {
+            (Some(_), _) => "done".to_string(),
+            (None, Some(due)) if due < today => "OVERDUE".to_string(),
+            (None, _) if item.updates > 0 => "updated".to_string(),
+            (None, _) => "opened".to_string(),
+        };
+        let text = format!(
+            "{}{:<3}{:<40}{:<12}{:<12}{:<9}{state}",
+            if i == selected { "> " } else { "  " },
+            i + 1,
+            super::wrap::truncate(&inert::line(&item.title), 38),
+            item.owner.as_deref().map(inert::line).unwrap_or("-".into()),
+            item.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            item.priority
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+        );
+        let mut style = if item.closed_at.is_some() {
+            muted
+        } else {
+            theme.style("text")
+        };
+        if i == selected {
+            style = style.patch(theme.style("selection"));
+        }
+        out.push(Line::styled(text, style));
+    }
+    if s.action_items.is_empty() {
+        out.push(Line::styled("  none yet (a adds one)", muted));
+    }
+    let gaps = missing(s, today);
+    out.push(Line::raw(""));
+    if gaps.is_empty() {
+        out.push(Line::styled("Nothing missing.", theme.style("resolved")));
+    } else {
+        out.push(Line::styled("Still missing", theme.style("notice")));
+        for gap in gaps {
+            out.push(Line::raw(format!("  {}", inert::line(&gap))));
+        }
+    }
+    out
+}
+
+/// Draws the review.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    let lines = lines(app, selected, theme);
+    let visible = rect.height.saturating_sub(2) as usize;
+    let scroll = lines.len().saturating_sub(visible).min(selected);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(boxed(
+                "Post-incident review · f finding · a add · e edit · x done · Esc",
+                theme,
+            )),
+        rect,
+    );
+}

@@ -1,0 +1,160 @@
+//! The exports from a fixed incident: golden files for Markdown, JSON and the activity
+//! log, and the public status page, which must carry every customer update and nothing
+//! internal.
+
+mod common;
+
+use common::Env;
+use common::fixture::{jsonl, load};
+
+const FIXTURE: &str = include_str!("fixtures/exports/incident.toml");
+
+fn env_with_fixture() -> Env {
+    let env = Env::new();
+    let (events, _) = load(FIXTURE);
+    let file = env.path("incident.jsonl");
+    std::fs::write(&file, jsonl(&events)).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    env
+}
+
+#[test]
+fn the_markdown_post_incident_document() {
+    let env = env_with_fixture();
+    let md = env.ok(&["export", "--format", "markdown"]);
+    for heading in [
+        "## Summary",
+        "## Impact",
+        "## Review",
+        "## Severity history",
+        "## Who commanded",
+        "## Status updates",
+        "## Timeline",
+        "## Action items",
+        "## Metrics",
+    ] {
+        assert!(md.contains(heading), "lacks {heading}");
+    }
+    assert!(
+        md.contains("**roll back deploy 4512**"),
+        "decisions stand out"
+    );
+    assert!(
+        md.contains("~~NAT gateway saturated~~"),
+        "struck entries stay, crossed out"
+    );
+    assert!(
+        md.contains("Checkout failing in EU &lt;b&gt;\\|&lt;/b&gt;"),
+        "text is escaped for Markdown"
+    );
+    insta::assert_snapshot!("export_markdown", md);
+}
+
+#[test]
+fn the_json_document() {
+    let env = env_with_fixture();
+    let json = env.ok(&["export", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let incident = &value["incidents"][0];
+    assert_eq!(incident["resolution_code"], "rollback");
+    assert_eq!(incident["problem_owner"], "payments-team");
+    assert_eq!(incident["metrics"]["time_to_resolve_s"], 45 * 60);
+    assert_eq!(incident["metrics"]["handoffs"], 1);
+    assert_eq!(
+        incident["review"]["cause"][0],
+        "deploy 4512 changed the TLS settings of the card processor client"
+    );
+    assert_eq!(
+        incident["resolve_checklist"]["customers have been told"],
+        false
+    );
+    assert_eq!(value["events"].as_array().unwrap().len(), 22);
+    insta::assert_snapshot!("export_json", json);
+}
+
+#[test]
+fn the_activity_log_per_person_and_role() {
+    let env = env_with_fixture();
+    let log = env.ok(&["export", "--format", "ics214"]);
+    for person in ["## maya", "## priya", "## jonas", "## liam", "## pagerbot"] {
+        assert!(log.contains(person), "{person} missing:\n{log}");
+    }
+    assert!(log.contains("Positions: commander 10:03-10:20"), "{log}");
+    insta::assert_snapshot!("export_ics214", log);
+    let commanders = env.ok(&["export", "--format", "ics214", "--role", "commander"]);
+    assert!(commanders.contains("## maya") && commanders.contains("## priya"));
+    assert!(
+        !commanders.contains("## liam") && !commanders.contains("## jonas"),
+        "{commanders}"
+    );
+    let window = env.ok(&[
+        "export",
+        "--format",
+        "ics214",
+        "--from",
+        "2026-11-23 10:15",
+        "--to",
+        "2026-11-23 10:20",
+    ]);
+    assert!(
+        window.contains("roll back deploy 4512") && !window.contains("NAT gateway"),
+        "{window}"
+    );
+    assert!(
+        env.fails(&["export", "--format", "ics214", "--role", "janitor"])
+            .contains("janitor")
+    );
+}
+
+#[test]
+fn the_status_page_carries_customer_updates_only() {
+    let env = env_with_fixture();
+    let out = env.path("site");
+    env.ok(&["statuspage", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("Some payments in Europe fail. We are fixing it."));
+    assert!(page.contains("Payments work again. Sorry for the trouble."));
+    assert!(page.contains("Resolved") && page.contains("No ongoing incidents"));
+    for internal in [
+        "Checkout failing",
+        "EU checkout degraded",
+        "roll back deploy",
+        "NAT gateway",
+        "rollback complete",
+        "TLS",
+        "payments-team",
+        "maya",
+        "liam",
+        "checkout-api",
+    ] {
+        assert!(
+            !page.contains(internal),
+            "the status page leaks {internal:?}"
+        );
+    }
+    assert!(!page.to_lowercase().contains("<script"), "no JavaScript");
+
+    // A drill with a customer update never appears; an ongoing incident does.
+    let incident = env
+        .ok(&["declare", "--title", "Search slow", "--severity", "P3"])
+        .trim()
+        .to_string();
+    env.ok(&[
+        "log",
+        "--incident",
+        &incident,
+        "--kind",
+        "status",
+        "--audience",
+        "customers",
+        "Search is slow; <b>we are on it</b>",
+    ]);
+    env.ok(&["statuspage", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("1 ongoing incident(s)") && page.contains("Investigating"));
+    assert!(
+        page.contains("Search is slow; &lt;b&gt;we are on it&lt;/b&gt;"),
+        "escaped for HTML"
+    );
+    assert!(!page.contains("Search slow"), "no titles");
+}
