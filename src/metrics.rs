@@ -211,6 +211,9 @@ pub fn summarize(
         .into_iter()
         .filter(|s| !s.drill && s.routed_to.is_none() && s.declared_at.is_some())
         .collect();
+    // Oldest first, whatever order the caller holds them in.
+    let mut counted = counted;
+    counted.sort_by_key(|s| (s.started_at(), s.id));
     let mut summary = Summary {
         since: since.map(rfc3339),
         incidents: counted.len(),

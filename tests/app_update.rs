@@ -718,9 +718,129 @@ fn paging_a_role_pages_its_contacts_and_resolve_needs_a_known_code() {
             .unwrap()
             .contains("not a resolution code")
     );
+    assert!(
+        run_command(&mut app, "resolve rollback deploy 4512 rolled back").is_empty(),
+        "the checklist comes first"
+    );
+    act(&mut app, Action::Confirm);
+    act(&mut app, Action::Confirm);
+    let sent = appended(&act(&mut app, Action::Confirm));
+    assert!(matches!(&sent[0].1[0], Body::Resolution { code, .. } if code == "rollback"));
+}
+
+#[test]
+fn resolving_asks_the_checklist_and_logs_its_answers() {
+    let mut app = demo_app();
+    assert!(run_command(&mut app, "resolve rollback deploy 4512 rolled back").is_empty());
+    assert_eq!(app.mode(), Mode::Checklist);
+    act(&mut app, Action::Confirm);
+    act(&mut app, Action::Cancel);
+    act(&mut app, Action::Back);
+    act(&mut app, Action::Confirm);
+    let sent = appended(&act(&mut app, Action::Cancel));
+    match &sent[0].1[..] {
+        [
+            Body::Resolution {
+                code, checklist, ..
+            },
+        ] => {
+            assert_eq!(code, "rollback");
+            let done: Vec<bool> = checklist.iter().map(|c| c.done).collect();
+            assert_eq!(done, [true, true, false]);
+            assert_eq!(checklist[2].item, "customers have been told");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("1 item(s) not confirmed")
+    );
+
+    // Esc stops: nothing recorded.
+    let mut app = demo_app();
+    run_command(&mut app, "resolve rollback fixed");
+    assert!(act(&mut app, Action::Close).is_empty());
+    assert_eq!(app.mode(), Mode::Normal);
+}
+
+#[test]
+fn the_review_is_edited_by_keyboard() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenReview);
+    assert_eq!(app.mode(), Mode::Review);
+    act(&mut app, Action::AddItem);
+    update(
+        &mut app,
+        Msg::Paste("write a TLS runbook owner=ana due=+7d priority=low".into()),
+    );
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ActionItemOpened {
+            title: "write a TLS runbook".into(),
+            owner: Some("ana".into()),
+            due: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
+            priority: Some(warroom::domain::Priority::Low),
+        }]
+    );
+    assert_eq!(
+        app.mode(),
+        Mode::Review,
+        "back in the review after the command"
+    );
+    act(&mut app, Action::Down);
+    act(&mut app, Action::EditItem);
+    update(&mut app, Msg::Paste("owner=chen".into()));
+    let sent = appended(&act(&mut app, Action::Submit));
+    let canary = app.incident().unwrap().action_items[1].id;
+    assert!(
+        matches!(&sent[0].1[0], Body::ActionItemUpdated { item, owner: Some(o), .. } if *item == canary && o == "chen")
+    );
+    let sent = appended(&act(&mut app, Action::CloseItem));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ActionItemClosed {
+            item: canary,
+            note: None
+        }]
+    );
+    act(&mut app, Action::AddFinding);
+    update(
+        &mut app,
+        Msg::Paste("cause deploy 4512 changed TLS settings".into()),
+    );
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::Review {
+            section: warroom::domain::ReviewSection::RootCause,
+            text: "deploy 4512 changed TLS settings".into()
+        }]
+    );
+}
+
+#[test]
+fn reopen_and_problem_handoff_follow_the_lifecycle() {
+    let mut app = demo_app();
+    assert!(
+        appended(&run_command(&mut app, "reopen")).is_empty(),
+        "not resolved yet"
+    );
+    assert!(appended(&run_command(&mut app, "problem payments TLS change")).is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("resolve it first"));
+    // The sample's second incident is closed: it can be reopened.
+    act(&mut app, Action::OpenSwitcher);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit);
+    let sent = appended(&run_command(&mut app, "reopen latency is back"));
+    assert!(
+        matches!(&sent[0].1[0], Body::StatusChanged { status: Status::Investigating, reason: Some(r) } if r == "reopened: latency is back")
+    );
     let sent = appended(&run_command(
         &mut app,
-        "resolve rollback deploy 4512 rolled back",
+        "problem search-team shard imbalance after reindex",
     ));
-    assert!(matches!(&sent[0].1[0], Body::Resolution { code, .. } if code == "rollback"));
+    assert!(matches!(&sent[0].1[0], Body::ProblemHandoff { owner, .. } if owner == "search-team"));
 }

@@ -373,3 +373,37 @@ fn playbook_view_and_roster_selection() {
     );
     insta::assert_snapshot!("roster_selected_80x24", terminal.backend());
 }
+
+#[test]
+fn resolve_checklist_review_and_metrics_views() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenPalette]);
+    update(
+        &mut app,
+        Msg::Paste("resolve rollback deploy 4512 rolled back".into()),
+    );
+    act(&mut app, &[Action::Submit, Action::Confirm]);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    assert!(format!("{}", terminal.backend()).contains("> ?    monitoring is green"));
+    insta::assert_snapshot!("checklist_80x24", terminal.backend());
+
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenReview, Action::Down]);
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("Root cause") && text.contains("no root cause recorded"),
+        "{text}"
+    );
+    insta::assert_snapshot!("review_120x40", terminal.backend());
+
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenMetrics]);
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("MTTA") && text.contains("incidents per week"),
+        "{text}"
+    );
+    insta::assert_snapshot!("metrics_120x40", terminal.backend());
+}

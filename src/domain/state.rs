@@ -371,12 +371,13 @@ pub struct IncidentHead {
 
 impl IncidentHead {
     /// The event kinds a head is folded from; nothing else changes these fields.
-    pub const KINDS: [&'static str; 8] = [
+    pub const KINDS: [&'static str; 9] = [
         "incident_opened",
         "severity_set",
         "status_changed",
         "resolution",
         "routed",
+        "problem_handoff",
         "command_claimed",
         "command_handed_off",
         "command_confirmed",
@@ -403,6 +404,92 @@ impl From<&IncidentState> for IncidentHead {
             severity: s.severity,
             status: s.status,
             commander: s.command.commander.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Body;
+
+    /// Every kind whose fold changes a head's fields must be among `IncidentHead::KINDS`,
+    /// or listings show a stale status. This checks each kind's effect directly.
+    #[test]
+    fn heads_fold_every_kind_that_changes_them() {
+        let t = crate::domain::from_epoch_ms(1_764_000_000_000).unwrap();
+        let id = Ulid::from_parts(1, 1);
+        let event = |n: u64, body: Body| crate::domain::Event {
+            id: Ulid::from_parts(n, 9),
+            origin: "o".into(),
+            seq: n,
+            incident: id,
+            author: "a".into(),
+            at: t + TimeDelta::seconds(n as i64),
+            logged_at: t + TimeDelta::seconds(n as i64),
+            body,
+        };
+        let base = vec![
+            crate::domain::Event {
+                id,
+                ..event(
+                    1,
+                    Body::IncidentOpened {
+                        title: "t".into(),
+                        detected_at: None,
+                        drill: false,
+                    },
+                )
+            },
+            event(
+                2,
+                Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: None,
+                },
+            ),
+            event(
+                3,
+                Body::Resolution {
+                    code: "c".into(),
+                    summary: "s".into(),
+                    checklist: vec![],
+                },
+            ),
+        ];
+        let samples = [
+            Body::ProblemHandoff {
+                owner: "o".into(),
+                root_cause: "r".into(),
+                fix: None,
+                ticket: None,
+            },
+            Body::StatusChanged {
+                status: Status::Closed,
+                reason: None,
+            },
+            Body::CommandClaimed {
+                commander: "x".into(),
+            },
+            Body::SeveritySet {
+                severity: Severity::P1,
+                reason: None,
+                triage: vec![],
+            },
+        ];
+        for body in samples {
+            let kind = body.kind().to_string();
+            let mut all = base.clone();
+            all.push(event(4, body));
+            let full = IncidentHead::from(&IncidentState::fold(id, all.clone()));
+            let only_kinds = all
+                .into_iter()
+                .filter(|e| IncidentHead::KINDS.contains(&e.kind()));
+            let head = IncidentHead::from(&IncidentState::fold(id, only_kinds));
+            assert_eq!(
+                head, full,
+                "{kind} changes a head but is not in IncidentHead::KINDS"
+            );
         }
     }
 }
