@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod drill;
 pub mod export;
 pub mod format;
 pub mod inert;

@@ -407,3 +407,27 @@ fn resolve_checklist_review_and_metrics_views() {
     );
     insta::assert_snapshot!("metrics_120x40", terminal.backend());
 }
+
+#[test]
+fn a_drill_says_so_on_the_screen() {
+    let at = now() - chrono::TimeDelta::minutes(5);
+    let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, 7);
+    let app = app_with(vec![Event {
+        id,
+        origin: "t".into(),
+        seq: 1,
+        incident: id,
+        author: "coach".into(),
+        at,
+        logged_at: at,
+        body: Body::IncidentOpened {
+            title: "Database primary failure".into(),
+            detected_at: None,
+            drill: true,
+        },
+    }]);
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("DRILL"), "{header}");
+    assert!(text.contains("[DRILL] Database primary failure"), "{text}");
+}

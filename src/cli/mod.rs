@@ -4,6 +4,7 @@ mod context;
 mod correct;
 mod declare;
 mod demo;
+mod drill;
 mod incidents;
 mod log;
 mod metrics;
@@ -88,6 +89,9 @@ pub enum Command {
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
     Roster(roles::RosterCommand),
+    /// Drills: timed simulations from scenario files (list, check, run).
+    #[command(subcommand)]
+    Drill(drill::DrillCommand),
     /// Write a static public status page from customer updates only.
     Statuspage(transfer::StatusPageArgs),
     /// Resolve with a code from the playbook, after its checklist.
@@ -165,6 +169,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Roster(command)) => roles::run(&ctx, command),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Statuspage(args)) => transfer::statuspage(&ctx, args),
+        Some(Command::Drill(command)) => drill::run(&ctx, command),
         Some(Command::Resolve(args)) => review::resolve(&ctx, args),
         Some(Command::Reopen(args)) => review::reopen(&ctx, args),
         Some(Command::Problem(args)) => review::problem(&ctx, args),

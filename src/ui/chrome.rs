@@ -49,7 +49,12 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         };
         (inert::line(&text).into_owned(), style)
     });
-    let left = format!(" warroom · {position}{switch} ");
+    let drill = if app.incident().is_some_and(|s| s.drill) {
+        "· DRILL "
+    } else {
+        ""
+    };
+    let left = format!(" warroom · {position}{switch} {drill}");
     let link_width = link.as_ref().map(|(t, _)| t.chars().count()).unwrap_or(0);
     let room = (area.width as usize)
         .saturating_sub(left.chars().count() + right.chars().count() + link_width);

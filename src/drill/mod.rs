@@ -1,0 +1,12 @@
+//! Drills: timed war-room simulations from scenario files. A drill is a real incident
+//! flagged `drill`, fed timed injects, scored at the end, and kept out of the metrics.
+
+mod run;
+mod scenario;
+mod scorecard;
+
+pub use run::{DrillClock, DrillRun, Fired, holds};
+pub use scenario::{
+    Condition, Expect, Inject, Scenario, ScenarioError, builtin, builtin_names, parse_duration,
+};
+pub use scorecard::{Scorecard, score};

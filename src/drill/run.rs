@@ -1,0 +1,205 @@
+//! Playing a scenario: the drill incident, injects fired on schedule when their
+//! condition holds, and the end (resolved, or time's up). Time comes from a clock the
+//! caller provides, so tests play a whole drill in virtual time.
+
+use chrono::TimeDelta;
+use ulid::Ulid;
+
+use super::scenario::{Condition, Scenario};
+use crate::domain::{Body, IncidentState, Timestamp};
+use crate::playbook::Playbook;
+use crate::store::{NewEvent, Store, StoreError};
+
+/// An inject's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fired {
+    /// Its position in the scenario.
+    pub index: usize,
+    /// When it was due (real time).
+    pub due: Timestamp,
+    /// Whether it fired (false: its condition did not hold).
+    pub fired: bool,
+}
+
+/// Where time comes from, and how the player waits.
+pub trait DrillClock {
+    /// Now.
+    fn now(&self) -> Timestamp;
+    /// Waits until `until`, or less if something may have changed (a commit).
+    fn wait_until(&self, until: Timestamp);
+}
+
+/// A drill being played.
+#[derive(Debug, Clone)]
+pub struct DrillRun {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The drill incident.
+    pub incident: Ulid,
+    /// When it started (real time).
+    pub start: Timestamp,
+    /// Scenario minutes per real minute.
+    pub speed: u32,
+    next: usize,
+    /// What happened to each inject so far.
+    pub log: Vec<Fired>,
+}
+
+impl DrillRun {
+    /// Opens the drill incident (flagged `drill`) with its starting alert.
+    pub fn start(
+        store: &mut Store,
+        scenario: Scenario,
+        speed: u32,
+        author: &str,
+    ) -> Result<DrillRun, StoreError> {
+        let (text, source) = scenario.start.clone();
+        let events = store.append(vec![
+            NewEvent {
+                incident: None,
+                author: author.to_string(),
+                at: None,
+                body: Body::IncidentOpened {
+                    title: scenario.title.clone(),
+                    detected_at: None,
+                    drill: true,
+                },
+            },
+            NewEvent {
+                incident: None,
+                author: "drill".into(),
+                at: None,
+                body: Body::Alert { text, source },
+            },
+        ])?;
+        Ok(DrillRun {
+            scenario,
+            incident: events[0].incident,
+            start: events[0].at,
+            speed: speed.max(1),
+            next: 0,
+            log: Vec::new(),
+        })
+    }
+
+    /// The real time of a scenario offset.
+    pub fn real(&self, offset: TimeDelta) -> Timestamp {
+        self.start + offset / self.speed as i32
+    }
+
+    /// The scenario time of a real moment.
+    pub fn scenario_time(&self, at: Timestamp) -> TimeDelta {
+        (at - self.start) * self.speed as i32
+    }
+
+    /// When the next inject is due (real time).
+    pub fn next_due(&self) -> Option<Timestamp> {
+        self.scenario
+            .injects
+            .get(self.next)
+            .map(|i| self.real(i.at))
+    }
+
+    /// When time is up (real time).
+    pub fn ends_at(&self) -> Timestamp {
+        self.real(self.scenario.duration)
+    }
+
+    /// Fires every inject due by `now` whose condition holds.
+    pub fn advance(
+        &mut self,
+        store: &mut Store,
+        playbook: &Playbook,
+        now: Timestamp,
+    ) -> Result<Vec<Fired>, StoreError> {
+        let mut out = Vec::new();
+        while let Some(due) = self.next_due().filter(|due| *due <= now) {
+            let inject = self.scenario.injects[self.next].clone();
+            let state = store
+                .incident(self.incident)?
+                .unwrap_or_else(|| IncidentState::empty(self.incident));
+            let fire = inject
+                .when
+                .as_ref()
+                .is_none_or(|c| holds(c, &state, playbook));
+            if fire {
+                let body = match inject.kind.as_str() {
+                    "alert" => Body::Alert {
+                        text: inject.text.clone(),
+                        source: inject.source.clone(),
+                    },
+                    _ => Body::Note {
+                        text: inject.text.clone(),
+                    },
+                };
+                store.append(vec![NewEvent {
+                    incident: Some(self.incident),
+                    author: inject.by.clone(),
+                    at: None,
+                    body,
+                }])?;
+            }
+            let fired = Fired {
+                index: self.next,
+                due,
+                fired: fire,
+            };
+            self.log.push(fired.clone());
+            out.push(fired);
+            self.next += 1;
+        }
+        Ok(out)
+    }
+
+    /// Whether the drill is over: resolved, or time's up.
+    pub fn finished(&self, state: &IncidentState, now: Timestamp) -> bool {
+        state.resolved_at.is_some() && !state.is_open() || now >= self.ends_at()
+    }
+
+    /// Plays the drill to its end, reporting each inject; returns the final state.
+    pub fn play(
+        &mut self,
+        store: &mut Store,
+        playbook: &Playbook,
+        clock: &dyn DrillClock,
+        report: &mut dyn FnMut(&Scenario, &Fired),
+    ) -> Result<IncidentState, StoreError> {
+        loop {
+            let now = clock.now();
+            for fired in self.advance(store, playbook, now)? {
+                report(&self.scenario, &fired);
+            }
+            let state = store
+                .incident(self.incident)?
+                .unwrap_or_else(|| IncidentState::empty(self.incident));
+            if self.finished(&state, now) {
+                return Ok(state);
+            }
+            let until = self
+                .next_due()
+                .unwrap_or(self.ends_at())
+                .min(self.ends_at());
+            clock.wait_until(until);
+        }
+    }
+}
+
+/// Whether an inject's condition holds for the drill incident now.
+pub fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> bool {
+    match condition {
+        Condition::NoUpdate => s.last_updates.is_empty(),
+        Condition::NoUpdateTo(audience) => s.last_update(*audience).is_none(),
+        Condition::NotDeclared => s.declared_at.is_none(),
+        Condition::NoCommander => s.command.commander.is_none(),
+        Condition::NotResolved => s.status.is_open(),
+        Condition::NotPaged(role) => !paged(s, playbook, *role),
+    }
+}
+
+/// Whether someone holds a role, or one of the playbook's contacts for it was paged.
+pub fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain::Role) -> bool {
+    s.roster.with_role(role).next().is_some()
+        || playbook
+            .contacts_for(role)
+            .any(|c| s.roster.people.contains_key(&c.name))
+}

@@ -1,0 +1,415 @@
+//! Scenario files: what happens when, on what condition, and what the team should do.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::{Audience, Role, Severity};
+
+const BUILTIN: [(&str, &str); 3] = [
+    (
+        "database-primary-failure",
+        include_str!("scenarios/database-primary-failure.toml"),
+    ),
+    (
+        "bad-deploy-one-region",
+        include_str!("scenarios/bad-deploy-one-region.toml"),
+    ),
+    (
+        "suspected-data-breach",
+        include_str!("scenarios/suspected-data-breach.toml"),
+    ),
+];
+
+/// The built-in scenarios' names.
+pub fn builtin_names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+/// A built-in scenario by name.
+pub fn builtin(name: &str) -> Option<Scenario> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(n, text)| Scenario::parse(n, text).ok())
+}
+
+/// When an inject fires: only if this holds at its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// No status update to anyone yet.
+    NoUpdate,
+    /// No status update to this audience yet.
+    NoUpdateTo(Audience),
+    /// The incident is not declared yet.
+    NotDeclared,
+    /// Nobody holds command.
+    NoCommander,
+    /// Not resolved yet.
+    NotResolved,
+    /// Nobody in this role, and none of its contacts paged.
+    NotPaged(Role),
+}
+
+impl std::str::FromStr for Condition {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Condition, String> {
+        let (head, arg) = s
+            .trim()
+            .split_once(':')
+            .map(|(h, a)| (h, Some(a)))
+            .unwrap_or((s.trim(), None));
+        Ok(match (head, arg) {
+            ("no_update", None) => Condition::NoUpdate,
+            ("no_update", Some(a)) => Condition::NoUpdateTo(a.parse().map_err(|e| format!("{e}"))?),
+            ("not_declared", None) => Condition::NotDeclared,
+            ("no_commander", None) => Condition::NoCommander,
+            ("not_resolved", None) => Condition::NotResolved,
+            ("not_paged", Some(r)) => Condition::NotPaged(r.parse().map_err(|e| format!("{e}"))?),
+            _ => {
+                return Err(format!(
+                    "unknown condition '{s}': use no_update, no_update:AUDIENCE, not_declared, no_commander, not_resolved or not_paged:ROLE"
+                ));
+            }
+        })
+    }
+}
+
+/// One timed inject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inject {
+    /// When, from the drill's start (scenario time).
+    pub at: TimeDelta,
+    /// `alert` or `note`.
+    pub kind: String,
+    /// What it says.
+    pub text: String,
+    /// The alert's source.
+    pub source: Option<String>,
+    /// Who says it.
+    pub by: String,
+    /// Fires only if this holds.
+    pub when: Option<Condition>,
+}
+
+/// What the team is expected to do, and by when (scenario time).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expect {
+    /// The right severity.
+    pub severity: Option<Severity>,
+    /// Severity set within.
+    pub triage_within: Option<TimeDelta>,
+    /// Declared within.
+    pub declare_within: Option<TimeDelta>,
+    /// Resolved within.
+    pub resolve_within: Option<TimeDelta>,
+    /// First update to each audience within.
+    pub first_update: BTreeMap<Audience, TimeDelta>,
+    /// Roles to page.
+    pub page: Vec<Role>,
+}
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// The drill incident's title.
+    pub title: String,
+    /// What it is about.
+    pub summary: String,
+    /// Time's up after this.
+    pub duration: TimeDelta,
+    /// The starting alert.
+    pub start: (String, Option<String>),
+    /// The injects, in time order.
+    pub injects: Vec<Inject>,
+    /// The expectations.
+    pub expect: Expect,
+}
+
+/// A scenario that could not be read: every problem, with its line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.lines().join("; "))]
+pub struct ScenarioError {
+    /// The file.
+    pub source_name: String,
+    /// (line, message) for each problem.
+    pub problems: Vec<(Option<usize>, String)>,
+}
+
+impl ScenarioError {
+    /// Each problem as `FILE:LINE: message`.
+    pub fn lines(&self) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|(line, m)| match line {
+                Some(l) => format!("{}:{l}: {m}", self.source_name),
+                None => format!("{}: {m}", self.source_name),
+            })
+            .collect()
+    }
+}
+
+/// Reads `90s`, `2m`, `1h30m`.
+pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let t = text.trim().trim_start_matches('+');
+    let mut total = TimeDelta::zero();
+    let mut number = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number
+            .parse()
+            .map_err(|_| format!("'{text}' is not a duration like 90s, 2m or 1h30m"))?;
+        number.clear();
+        total += match c {
+            's' => TimeDelta::seconds(n),
+            'm' => TimeDelta::minutes(n),
+            'h' => TimeDelta::hours(n),
+            _ => return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m")),
+        };
+    }
+    if !number.is_empty() || t.is_empty() {
+        return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m"));
+    }
+    Ok(total)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    duration: Spanned<String>,
+    start: Start,
+    #[serde(default)]
+    inject: Vec<InjectFile>,
+    #[serde(default)]
+    expect: ExpectFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Start {
+    text: String,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InjectFile {
+    at: Spanned<String>,
+    kind: Spanned<String>,
+    text: String,
+    source: Option<String>,
+    by: Option<String>,
+    when: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ExpectFile {
+    severity: Option<Spanned<String>>,
+    triage_within: Option<Spanned<String>>,
+    declare_within: Option<Spanned<String>>,
+    resolve_within: Option<Spanned<String>>,
+    #[serde(default)]
+    first_update: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    page: Vec<Spanned<String>>,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario; every problem is reported with its line.
+    pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let fail = |problems| ScenarioError {
+            source_name: source_name.to_string(),
+            problems,
+        };
+        let file: File = toml::from_str(text).map_err(|e| {
+            fail(vec![(
+                e.span().map(|s| line(s.start)),
+                e.message().trim().to_string(),
+            )])
+        })?;
+        let mut problems: Vec<(Option<usize>, String)> = Vec::new();
+        let at = |problems: &mut Vec<(Option<usize>, String)>, spanned: &Spanned<String>| {
+            match parse_duration(spanned.get_ref()) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    problems.push((Some(line(spanned.span().start)), e));
+                    None
+                }
+            }
+        };
+        let duration = at(&mut problems, &file.duration).unwrap_or(TimeDelta::zero());
+        let mut injects = Vec::new();
+        let mut conditions = Vec::new();
+        for inject in &file.inject {
+            let when = at(&mut problems, &inject.at);
+            conditions.push((inject.when.clone(), inject.kind.clone(), when));
+        }
+        let mut expect = Expect::default();
+        for (field, spanned) in [
+            (&mut expect.triage_within, &file.expect.triage_within),
+            (&mut expect.declare_within, &file.expect.declare_within),
+            (&mut expect.resolve_within, &file.expect.resolve_within),
+        ] {
+            if let Some(spanned) = spanned {
+                *field = at(&mut problems, spanned);
+            }
+        }
+        for (audience, within) in &file.expect.first_update {
+            let d = at(&mut problems, within);
+            match (audience.get_ref().parse::<Audience>(), d) {
+                (Ok(a), Some(d)) => {
+                    expect.first_update.insert(a, d);
+                }
+                (Err(e), _) => problems.push((Some(line(audience.span().start)), e.to_string())),
+                _ => {}
+            }
+        }
+        if let Some(sev) = &file.expect.severity {
+            match sev.get_ref().parse::<Severity>() {
+                Ok(s) => expect.severity = Some(s),
+                Err(e) => problems.push((Some(line(sev.span().start)), e.to_string())),
+            }
+        }
+        for role in &file.expect.page {
+            match role.get_ref().parse::<Role>() {
+                Ok(r) => expect.page.push(r),
+                Err(e) => problems.push((Some(line(role.span().start)), e.to_string())),
+            }
+        }
+        for ((when, kind, offset), inject) in conditions.into_iter().zip(&file.inject) {
+            let condition = match &when {
+                Some(w) => match w.get_ref().parse::<Condition>() {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        problems.push((Some(line(w.span().start)), e));
+                        None
+                    }
+                },
+                None => None,
+            };
+            if !matches!(kind.get_ref().as_str(), "alert" | "note") {
+                problems.push((
+                    Some(line(kind.span().start)),
+                    format!(
+                        "unknown inject kind '{}': use alert or note",
+                        kind.get_ref()
+                    ),
+                ));
+            }
+            if let Some(offset) = offset {
+                if offset > duration {
+                    problems.push((
+                        Some(line(inject.at.span().start)),
+                        format!(
+                            "at {} is after the drill ends ({})",
+                            inject.at.get_ref(),
+                            file.duration.get_ref()
+                        ),
+                    ));
+                }
+                injects.push(Inject {
+                    at: offset,
+                    kind: kind.get_ref().clone(),
+                    text: inject.text.clone(),
+                    source: inject.source.clone(),
+                    by: inject.by.clone().unwrap_or_else(|| "drill".into()),
+                    when: condition,
+                });
+            }
+        }
+        if file.title.trim().is_empty() {
+            problems.push((None, "the title is empty".into()));
+        }
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        injects.sort_by_key(|i| i.at);
+        Ok(Scenario {
+            name: file.name,
+            title: file.title,
+            summary: file.summary,
+            duration,
+            start: (file.start.text, file.start.source),
+            injects,
+            expect,
+        })
+    }
+
+    /// A built-in scenario by name, or a scenario file by path.
+    pub fn load(name_or_path: &str) -> Result<Scenario, ScenarioError> {
+        if let Some(s) = builtin(name_or_path) {
+            return Ok(s);
+        }
+        let text = std::fs::read_to_string(name_or_path).map_err(|e| ScenarioError {
+            source_name: name_or_path.to_string(),
+            problems: vec![(
+                None,
+                format!(
+                    "cannot read it ({e}); built-in scenarios: {}",
+                    builtin_names().join(", ")
+                ),
+            )],
+        })?;
+        Scenario::parse(name_or_path, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_scenarios_are_valid() {
+        for (name, text) in BUILTIN {
+            let s = Scenario::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(s.injects.len() >= 4, "{name}");
+            assert!(
+                s.injects.iter().any(|i| i.when.is_some()),
+                "{name} has a conditional inject"
+            );
+            assert!(s.expect.severity.is_some());
+        }
+        assert!(
+            builtin("suspected-data-breach")
+                .unwrap()
+                .expect
+                .page
+                .contains(&Role::Legal)
+        );
+    }
+
+    #[test]
+    fn durations_and_conditions() {
+        assert_eq!(parse_duration("1h30m"), Ok(TimeDelta::minutes(90)));
+        assert_eq!(parse_duration("+90s"), Ok(TimeDelta::seconds(90)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5").is_err());
+        assert_eq!(
+            "no_update:customers".parse(),
+            Ok(Condition::NoUpdateTo(Audience::Customers))
+        );
+        assert_eq!(
+            "not_paged:legal".parse(),
+            Ok(Condition::NotPaged(Role::Legal))
+        );
+        assert!(
+            "when_pigs_fly"
+                .parse::<Condition>()
+                .unwrap_err()
+                .contains("unknown condition")
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! The scorecard: how the team did against the scenario's expectations, in scenario
+//! time (so a drill played at `--speed 10` scores as if it ran at full length).
+
+use std::fmt;
+
+use chrono::TimeDelta;
+
+use super::run::{DrillRun, paged};
+use crate::domain::{Audience, Body, IncidentState, Timestamp};
+use crate::format::duration;
+use crate::metrics::adherence;
+use crate::playbook::Playbook;
+
+/// One line of the scorecard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// What was measured.
+    pub what: String,
+    /// What happened (scenario time), or `-`.
+    pub actual: String,
+    /// What was expected, if anything.
+    pub expected: Option<String>,
+    /// Whether the expectation was met (`None`: nothing was expected).
+    pub met: Option<bool>,
+}
+
+/// How a drill went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scorecard {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Resolved (true) or time's up (false).
+    pub resolved: bool,
+    /// The measured lines.
+    pub lines: Vec<Line>,
+    /// Injects: (scenario time, text, fired).
+    pub injects: Vec<(TimeDelta, String, bool)>,
+}
+
+impl Scorecard {
+    /// Expectations met, and how many there were.
+    pub fn score(&self) -> (usize, usize) {
+        let judged: Vec<bool> = self.lines.iter().filter_map(|l| l.met).collect();
+        (judged.iter().filter(|m| **m).count(), judged.len())
+    }
+
+    /// The line about `what`.
+    pub fn line(&self, what: &str) -> Option<&Line> {
+        self.lines.iter().find(|l| l.what == what)
+    }
+}
+
+fn timed(what: &str, actual: Option<TimeDelta>, within: Option<TimeDelta>) -> Line {
+    Line {
+        what: what.into(),
+        actual: actual.map(duration).unwrap_or_else(|| "-".into()),
+        expected: within.map(|w| format!("within {}", duration(w))),
+        met: within.map(|w| actual.is_some_and(|a| a <= w)),
+    }
+}
+
+/// Scores a finished drill.
+pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Scorecard {
+    let expect = &run.scenario.expect;
+    let t = |at: Option<Timestamp>| at.map(|at| run.scenario_time(at));
+    let mut lines = vec![
+        timed(
+            "time to triage",
+            t(s.severity_history.first().map(|c| c.at)),
+            expect.triage_within,
+        ),
+        timed("time to declare", t(s.declared_at), expect.declare_within),
+    ];
+    for audience in Audience::ALL {
+        let first = s.timeline.iter().find_map(|e| match &e.event.body {
+            Body::StatusUpdate { audience: a, .. } if *a == audience => Some(e.event.at),
+            _ => None,
+        });
+        lines.push(timed(
+            &format!("first update to {audience}"),
+            t(first),
+            expect.first_update.get(&audience).copied(),
+        ));
+    }
+    let speed = run.speed as i32;
+    let end = s.resolved_at.unwrap_or(now);
+    for audience in Audience::ALL {
+        let a = adherence(
+            s,
+            audience,
+            &|sev| playbook.cadence(sev).map(|c| c / speed),
+            end,
+        );
+        lines.push(Line {
+            what: format!("updates to {audience} on time"),
+            actual: if a.due == 0 {
+                "none due".into()
+            } else {
+                format!("{} of {}", a.on_time, a.due)
+            },
+            expected: None,
+            met: None,
+        });
+    }
+    let chosen = s.severity;
+    lines.push(Line {
+        what: "severity chosen".into(),
+        actual: chosen
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "never set".into()),
+        expected: expect.severity.map(|v| v.to_string()),
+        met: expect.severity.map(|want| chosen == Some(want)),
+    });
+    for role in &expect.page {
+        lines.push(Line {
+            what: format!("{} paged", role.label()),
+            actual: if paged(s, playbook, *role) {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            expected: Some("yes".into()),
+            met: Some(paged(s, playbook, *role)),
+        });
+    }
+    lines.push(timed(
+        "time to resolve",
+        t(s.resolved_at),
+        expect.resolve_within,
+    ));
+    let injects = run
+        .log
+        .iter()
+        .map(|f| {
+            (
+                run.scenario.injects[f.index].at,
+                run.scenario.injects[f.index].text.clone(),
+                f.fired,
+            )
+        })
+        .collect();
+    Scorecard {
+        scenario: run.scenario.name.clone(),
+        resolved: s.resolved_at.is_some(),
+        lines,
+        injects,
+    }
+}
+
+impl fmt::Display for Scorecard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (met, of) = self.score();
+        let end = if self.resolved {
+            "resolved"
+        } else {
+            "time's up"
+        };
+        writeln!(
+            f,
+            "DRILL SCORECARD: {} ({end}): {met} of {of} expectations met",
+            self.scenario
+        )?;
+        for l in &self.lines {
+            let verdict = match l.met {
+                Some(true) => "ok",
+                Some(false) => "MISSED",
+                None => "",
+            };
+            let expected = l
+                .expected
+                .as_deref()
+                .map(|e| format!(" (expected {e})"))
+                .unwrap_or_default();
+            writeln!(f, "  {:<30} {:<14}{expected} {verdict}", l.what, l.actual)?;
+        }
+        writeln!(f, "  injects:")?;
+        for (at, text, fired) in &self.injects {
+            let mark = if *fired {
+                "fired"
+            } else {
+                "skipped (its condition did not hold)"
+            };
+            writeln!(f, "    +{} {mark}: {text}", duration(*at))?;
+        }
+        Ok(())
+    }
+}
