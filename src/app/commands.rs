@@ -1,7 +1,8 @@
 //! Running palette commands: checking them against the incident, then events.
 
+use super::modal::open_switcher;
 use super::palette::Command;
-use super::update::{open_switcher, open_triage, quit};
+use super::update::{open_triage, quit};
 use super::{App, Effect, Overlay, Purpose};
 use crate::domain::{Body, ResponderState, Role, Status, short_id};
 use crate::store::NewEvent;

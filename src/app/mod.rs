@@ -2,10 +2,12 @@
 //! returns effects for the edge to carry out, so all of it runs in plain tests.
 
 mod action;
+mod command;
 mod commands;
 mod compose;
 mod entry;
 mod keymap;
+mod modal;
 mod msg;
 mod overlay;
 pub mod palette;

@@ -3,12 +3,11 @@
 use tui_textarea::{Input, Key as TextKey};
 
 use super::action::{Action, Mode, Pane};
-use super::commands;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
-use super::wizard::{Outcome, TriageTarget, Wizard};
-use super::{App, palette, roster};
+use super::wizard::{TriageTarget, Wizard};
+use super::{App, modal, roster};
 use crate::store::NewEvent;
 
 /// Applies one message to the app and returns the effects to carry out.
@@ -81,9 +80,9 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::RemoveRole => roster::act(app, action),
             _ => normal(app, action),
         },
-        Mode::Triage => triage(app, action),
-        Mode::Checklist => checklist(app, action),
-        Mode::Review => review(app, action),
+        Mode::Triage => modal::triage(app, action),
+        Mode::Checklist => modal::checklist(app, action),
+        Mode::Review => modal::review(app, action),
         Mode::Playbook => {
             if let Some(Overlay::Playbook { scroll } | Overlay::Metrics { scroll, .. }) =
                 app.overlays.last_mut()
@@ -103,8 +102,8 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Entry => entry(app, action),
-        Mode::Palette => palette_action(app, action),
-        Mode::Switcher => switcher(app, action),
+        Mode::Palette => modal::palette_action(app, action),
+        Mode::Switcher => modal::switcher(app, action),
         Mode::Help => {
             if let Some(Overlay::Help { scroll }) = app.overlays.last_mut() {
                 match action {
@@ -129,7 +128,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
-        Mode::Recovery => recovery(app, action),
+        Mode::Recovery => modal::recovery(app, action),
     }
 }
 
@@ -170,7 +169,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
-        Action::OpenSwitcher => open_switcher(app),
+        Action::OpenSwitcher => modal::open_switcher(app),
         Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
         Action::OpenReview => {
             if app.incident().is_some() {
@@ -235,7 +234,7 @@ fn scroll(app: &mut App, action: Action) {
     }
 }
 
-fn save_draft(app: &App) -> Effect {
+pub(super) fn save_draft(app: &App) -> Effect {
     Effect::SaveDraft(app.entry.draft(app.shown))
 }
 
@@ -350,44 +349,6 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     }
 }
 
-fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Palette {
-        input,
-        selected,
-        error,
-    }) = app.overlays.last_mut()
-    else {
-        return Vec::new();
-    };
-    let line = input.lines().join(" ");
-    let count = palette::suggestions(&line).len();
-    match action {
-        Action::Close => {
-            app.overlays.pop();
-        }
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
-        Action::Complete => {
-            if let Some(spec) = palette::suggestions(&line).get(*selected) {
-                let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-                let completed = format!("{} {}", spec.name, args.join(" "));
-                **input = tui_textarea::TextArea::new(vec![completed.trim_end().to_string() + " "]);
-                input.move_cursor(tui_textarea::CursorMove::End);
-                *error = None;
-            }
-        }
-        Action::Submit => match palette::parse(&line) {
-            Ok(command) => {
-                app.overlays.pop();
-                return commands::run(app, command);
-            }
-            Err(message) => *error = Some(message),
-        },
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// Opens the triage wizard: for a new incident when a title is given, else for the
 /// shown incident (a re-triage when it is already declared).
 pub(super) fn open_triage(app: &mut App, title: Option<String>) {
@@ -405,220 +366,6 @@ pub(super) fn open_triage(app: &mut App, title: Option<String>) {
     }
     let wizard = Wizard::new(app, target);
     app.overlays.push(Overlay::Triage(Box::new(wizard)));
-}
-
-fn triage(app: &mut App, action: Action) -> Vec<Effect> {
-    let model = app.playbook.triage.clone();
-    let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
-        return Vec::new();
-    };
-    let choices = model
-        .questions
-        .get(wizard.walk.current)
-        .map(|q| q.choices.len())
-        .unwrap_or(0);
-    wizard.message = None;
-    let outcome = match action {
-        Action::Up => {
-            wizard.walk.highlighted = wizard.walk.highlighted.saturating_sub(1);
-            None
-        }
-        Action::Down => {
-            wizard.walk.highlighted = (wizard.walk.highlighted + 1).min(choices.saturating_sub(1));
-            None
-        }
-        Action::Submit => {
-            let choice = wizard.walk.highlighted;
-            wizard.walk.choose(&model, choice);
-            None
-        }
-        Action::Pick(n) => {
-            wizard.walk.choose(&model, usize::from(n).saturating_sub(1));
-            None
-        }
-        Action::Back => {
-            wizard.walk.back();
-            None
-        }
-        Action::Declare => Some(Outcome::Declare),
-        Action::Route => Some(Outcome::Route),
-        Action::Close => {
-            app.overlays.pop();
-            app.notice = Some("triage stopped; nothing was recorded".into());
-            None
-        }
-        _ => None,
-    };
-    let Some(outcome) = outcome else {
-        return Vec::new();
-    };
-    let Some(Overlay::Triage(wizard)) = app.overlays.last() else {
-        return Vec::new();
-    };
-    match super::wizard::finish(app, wizard, outcome) {
-        Ok(effects) => {
-            let severity = model.assess(&wizard.walk.answers).severity;
-            app.overlays.pop();
-            app.notice = match (outcome, severity) {
-                (Outcome::Declare, Some(sev)) => Some(
-                    super::wizard::page_hint(app, sev)
-                        .unwrap_or_else(|| format!("recorded at {sev}")),
-                ),
-                _ => Some("routed to the service desk; recorded, not declared".into()),
-            };
-            effects
-        }
-        Err(message) => {
-            if let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() {
-                wizard.message = Some(message);
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn checklist(app: &mut App, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Checklist(list)) = app.overlays.last_mut() else {
-        return Vec::new();
-    };
-    match action {
-        Action::Confirm => list.answers.push(true),
-        Action::Cancel => list.answers.push(false),
-        Action::Back => {
-            list.answers.pop();
-        }
-        Action::Close => {
-            app.overlays.pop();
-            app.notice = Some("not resolved; nothing was recorded".into());
-            return Vec::new();
-        }
-        _ => {}
-    }
-    if list.current().is_some() {
-        return Vec::new();
-    }
-    let (code, summary, checks) = (list.code.clone(), list.summary.clone(), list.checks());
-    app.overlays.pop();
-    let open = checks.iter().filter(|c| !c.done).count();
-    let effects = super::commands::run(
-        app,
-        super::palette::Command::Resolve {
-            code,
-            summary,
-            checklist: Some(checks),
-        },
-    );
-    if open > 0 && !effects.is_empty() {
-        app.notice = Some(format!(
-            "resolved with {open} item(s) not confirmed; that is in the record"
-        ));
-    }
-    effects
-}
-
-fn review(app: &mut App, action: Action) -> Vec<Effect> {
-    let items = app.incident().map(|s| s.action_items.len()).unwrap_or(0);
-    let Some(Overlay::Review { selected }) = app.overlays.last_mut() else {
-        return Vec::new();
-    };
-    let n = *selected + 1;
-    match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(items.saturating_sub(1)),
-        Action::Close => {
-            app.overlays.pop();
-        }
-        Action::AddFinding => roster::prefill(app, "review "),
-        Action::AddItem => roster::prefill(app, "item "),
-        Action::EditItem if items > 0 => roster::prefill(app, &format!("item-update {n} ")),
-        Action::CloseItem if items > 0 => {
-            return super::commands::run(
-                app,
-                super::palette::Command::ItemDone {
-                    item: n.to_string(),
-                    note: None,
-                },
-            );
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-pub(super) fn open_switcher(app: &mut App) {
-    let list = app.incident_list();
-    if list.is_empty() {
-        app.notice = Some("no incidents yet: :declare TITLE opens one".into());
-        return;
-    }
-    let selected = list
-        .iter()
-        .position(|i| Some(i.id) == app.shown)
-        .unwrap_or(0);
-    app.overlays.push(Overlay::Switcher { selected });
-}
-
-fn switcher(app: &mut App, action: Action) -> Vec<Effect> {
-    let ids: Vec<_> = app.incident_list().iter().map(|i| i.id).collect();
-    let Some(Overlay::Switcher { selected }) = app.overlays.last_mut() else {
-        return Vec::new();
-    };
-    let last = ids.len().saturating_sub(1);
-    match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(last),
-        Action::Top => *selected = 0,
-        Action::Bottom => *selected = last,
-        Action::PageUp | Action::HalfPageUp => *selected = selected.saturating_sub(5),
-        Action::PageDown | Action::HalfPageDown => *selected = (*selected + 5).min(last),
-        Action::Submit => {
-            let pick = ids.get(*selected).copied();
-            app.overlays.pop();
-            if let Some(id) = pick {
-                app.show(id);
-            }
-        }
-        Action::Close => {
-            app.overlays.pop();
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Recovery(draft)) = app.overlays.last() else {
-        return Vec::new();
-    };
-    let draft = draft.clone();
-    match action {
-        // Leaving the question restores too: nothing is lost unless asked.
-        Action::Confirm | Action::Close => {
-            app.overlays.pop();
-            if let Some(id) = draft.incident.filter(|id| app.incidents.contains_key(id)) {
-                app.show(id);
-            }
-            let current = app.entry.text();
-            let text = if current.trim().is_empty() {
-                draft.text
-            } else {
-                format!("{}\n{current}", draft.text)
-            };
-            app.entry.set_text(&text);
-            if split_prefix(&text).is_none() {
-                app.entry.kind = draft.kind;
-            }
-            app.entry.open = !app.read_only;
-            app.notice = Some("draft restored: Enter commits it".into());
-            vec![save_draft(app)]
-        }
-        Action::Discard => {
-            app.overlays.pop();
-            app.notice = Some("draft thrown away".into());
-            vec![save_draft(app)]
-        }
-        _ => Vec::new(),
-    }
 }
 
 fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>) -> Vec<Effect> {

@@ -5,7 +5,9 @@
 mod command;
 mod event;
 mod fold;
+mod head;
 mod people;
+mod review;
 mod roster;
 mod severity;
 mod state;
@@ -17,12 +19,13 @@ pub mod triage;
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Check, Event, ReviewSection, TriageAnswer};
 pub use fold::Applied;
+pub use head::IncidentHead;
 pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};
 pub use roster::{Responder, RoleChange, Roster};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
-    ActionItem, IncidentHead, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,
-    StatusChange, short_id,
+    ActionItem, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange, StatusChange,
+    short_id,
 };
 pub use status::{ParseStatusError, Status};
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};

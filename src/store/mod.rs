@@ -3,6 +3,7 @@
 mod error;
 mod filesystem;
 mod open;
+mod origin;
 mod presence;
 mod read;
 mod replica;

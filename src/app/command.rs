@@ -1,0 +1,124 @@
+//! What a palette line (or a command-line subcommand) asks for, before it is checked
+//! against the incident.
+
+use crate::domain::{Audience, Body, ResponderState, Role, Severity};
+
+/// What a command line asks for, before it is checked against the incident.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open an incident.
+    Declare {
+        /// The title.
+        title: String,
+        /// The severity, if given.
+        severity: Option<Severity>,
+    },
+    /// Log an event on the shown incident.
+    Log(Body),
+    /// Set the severity (and declare if it meets the threshold).
+    Severity {
+        /// The new severity.
+        severity: Severity,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Walk the triage questions, for a new incident when titled.
+    Triage(Option<String>),
+    /// Write a status update from the template.
+    Update(Option<Audience>),
+    /// Give or take a role.
+    Role {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+        /// Give (true) or take (false).
+        assign: bool,
+    },
+    /// Page a person or a role's contacts.
+    Page {
+        /// A name or a role key.
+        who: String,
+        /// How they were reached.
+        via: Option<String>,
+    },
+    /// Mark someone acknowledged, engaged or stood down (`None`: the user).
+    Responder {
+        /// Who.
+        person: Option<String>,
+        /// The new state.
+        state: ResponderState,
+    },
+    /// Resolve with a code, after the checklist (asked when `None`).
+    Resolve {
+        /// The resolution code.
+        code: String,
+        /// What fixed it.
+        summary: String,
+        /// The checklist as answered; `None` asks it first.
+        checklist: Option<Vec<crate::domain::Check>>,
+    },
+    /// Reopen a resolved incident.
+    Reopen(Option<String>),
+    /// Hand a resolved incident to problem management.
+    Problem {
+        /// Who owns the problem.
+        owner: String,
+        /// The root cause.
+        root_cause: String,
+        /// The permanent fix and its schedule.
+        fix: Option<String>,
+        /// A ticket.
+        ticket: Option<String>,
+    },
+    /// Add a review finding.
+    Finding {
+        /// Which section.
+        section: crate::domain::ReviewSection,
+        /// The finding.
+        text: String,
+    },
+    /// Open an action item.
+    ItemAdd {
+        /// What needs doing.
+        title: String,
+        /// Fields: owner, due, priority.
+        fields: Vec<(String, String)>,
+    },
+    /// Change an action item (by number in the list, or id ending).
+    ItemUpdate {
+        /// Which item.
+        item: String,
+        /// Fields: title, owner, due, priority, note.
+        fields: Vec<(String, String)>,
+    },
+    /// Close an action item.
+    ItemDone {
+        /// Which item.
+        item: String,
+        /// A remark.
+        note: Option<String>,
+    },
+    /// Show the review.
+    ReviewView,
+    /// Show the metrics.
+    Metrics,
+    /// Show the playbook.
+    Playbook,
+    /// Claim command for the user.
+    Claim,
+    /// Hand command to someone.
+    Handoff(String),
+    /// Confirm command.
+    Confirm,
+    /// Show the switcher, or an incident by id.
+    Switch(Option<String>),
+    /// Change theme.
+    Theme(String),
+    /// Load the sample.
+    Demo,
+    /// Show the help.
+    Help,
+    /// Quit.
+    Quit,
+}

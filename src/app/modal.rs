@@ -1,0 +1,263 @@
+//! Keys for the overlays: palette, switcher, triage wizard, resolve checklist, review
+//! and recovered draft. Called from `update`; no I/O here either.
+
+use super::action::Action;
+use super::entry::split_prefix;
+use super::msg::Effect;
+use super::overlay::Overlay;
+use super::update::save_draft;
+use super::wizard::Outcome;
+use super::{App, commands, palette, roster};
+
+pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Palette {
+        input,
+        selected,
+        error,
+    }) = app.overlays.last_mut()
+    else {
+        return Vec::new();
+    };
+    let line = input.lines().join(" ");
+    let count = palette::suggestions(&line).len();
+    match action {
+        Action::Close => {
+            app.overlays.pop();
+        }
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
+        Action::Complete => {
+            if let Some(spec) = palette::suggestions(&line).get(*selected) {
+                let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+                let completed = format!("{} {}", spec.name, args.join(" "));
+                **input = tui_textarea::TextArea::new(vec![completed.trim_end().to_string() + " "]);
+                input.move_cursor(tui_textarea::CursorMove::End);
+                *error = None;
+            }
+        }
+        Action::Submit => match palette::parse(&line) {
+            Ok(command) => {
+                app.overlays.pop();
+                return commands::run(app, command);
+            }
+            Err(message) => *error = Some(message),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Walks the triage wizard: choose, go back, declare or route.
+pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
+    let model = app.playbook.triage.clone();
+    let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let choices = model
+        .questions
+        .get(wizard.walk.current)
+        .map(|q| q.choices.len())
+        .unwrap_or(0);
+    wizard.message = None;
+    let outcome = match action {
+        Action::Up => {
+            wizard.walk.highlighted = wizard.walk.highlighted.saturating_sub(1);
+            None
+        }
+        Action::Down => {
+            wizard.walk.highlighted = (wizard.walk.highlighted + 1).min(choices.saturating_sub(1));
+            None
+        }
+        Action::Submit => {
+            let choice = wizard.walk.highlighted;
+            wizard.walk.choose(&model, choice);
+            None
+        }
+        Action::Pick(n) => {
+            wizard.walk.choose(&model, usize::from(n).saturating_sub(1));
+            None
+        }
+        Action::Back => {
+            wizard.walk.back();
+            None
+        }
+        Action::Declare => Some(Outcome::Declare),
+        Action::Route => Some(Outcome::Route),
+        Action::Close => {
+            app.overlays.pop();
+            app.notice = Some("triage stopped; nothing was recorded".into());
+            None
+        }
+        _ => None,
+    };
+    let Some(outcome) = outcome else {
+        return Vec::new();
+    };
+    let Some(Overlay::Triage(wizard)) = app.overlays.last() else {
+        return Vec::new();
+    };
+    match super::wizard::finish(app, wizard, outcome) {
+        Ok(effects) => {
+            let severity = model.assess(&wizard.walk.answers).severity;
+            app.overlays.pop();
+            app.notice = match (outcome, severity) {
+                (Outcome::Declare, Some(sev)) => Some(
+                    super::wizard::page_hint(app, sev)
+                        .unwrap_or_else(|| format!("recorded at {sev}")),
+                ),
+                _ => Some("routed to the service desk; recorded, not declared".into()),
+            };
+            effects
+        }
+        Err(message) => {
+            if let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() {
+                wizard.message = Some(message);
+            }
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn checklist(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Checklist(list)) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Confirm => list.answers.push(true),
+        Action::Cancel => list.answers.push(false),
+        Action::Back => {
+            list.answers.pop();
+        }
+        Action::Close => {
+            app.overlays.pop();
+            app.notice = Some("not resolved; nothing was recorded".into());
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if list.current().is_some() {
+        return Vec::new();
+    }
+    let (code, summary, checks) = (list.code.clone(), list.summary.clone(), list.checks());
+    app.overlays.pop();
+    let open = checks.iter().filter(|c| !c.done).count();
+    let effects = super::commands::run(
+        app,
+        super::palette::Command::Resolve {
+            code,
+            summary,
+            checklist: Some(checks),
+        },
+    );
+    if open > 0 && !effects.is_empty() {
+        app.notice = Some(format!(
+            "resolved with {open} item(s) not confirmed; that is in the record"
+        ));
+    }
+    effects
+}
+
+pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
+    let items = app.incident().map(|s| s.action_items.len()).unwrap_or(0);
+    let Some(Overlay::Review { selected }) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let n = *selected + 1;
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(items.saturating_sub(1)),
+        Action::Close => {
+            app.overlays.pop();
+        }
+        Action::AddFinding => roster::prefill(app, "review "),
+        Action::AddItem => roster::prefill(app, "item "),
+        Action::EditItem if items > 0 => roster::prefill(app, &format!("item-update {n} ")),
+        Action::CloseItem if items > 0 => {
+            return super::commands::run(
+                app,
+                super::palette::Command::ItemDone {
+                    item: n.to_string(),
+                    note: None,
+                },
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn open_switcher(app: &mut App) {
+    let list = app.incident_list();
+    if list.is_empty() {
+        app.notice = Some("no incidents yet: :declare TITLE opens one".into());
+        return;
+    }
+    let selected = list
+        .iter()
+        .position(|i| Some(i.id) == app.shown)
+        .unwrap_or(0);
+    app.overlays.push(Overlay::Switcher { selected });
+}
+
+pub(super) fn switcher(app: &mut App, action: Action) -> Vec<Effect> {
+    let ids: Vec<_> = app.incident_list().iter().map(|i| i.id).collect();
+    let Some(Overlay::Switcher { selected }) = app.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let last = ids.len().saturating_sub(1);
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::Top => *selected = 0,
+        Action::Bottom => *selected = last,
+        Action::PageUp | Action::HalfPageUp => *selected = selected.saturating_sub(5),
+        Action::PageDown | Action::HalfPageDown => *selected = (*selected + 5).min(last),
+        Action::Submit => {
+            let pick = ids.get(*selected).copied();
+            app.overlays.pop();
+            if let Some(id) = pick {
+                app.show(id);
+            }
+        }
+        Action::Close => {
+            app.overlays.pop();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Recovery(draft)) = app.overlays.last() else {
+        return Vec::new();
+    };
+    let draft = draft.clone();
+    match action {
+        // Leaving the question restores too: nothing is lost unless asked.
+        Action::Confirm | Action::Close => {
+            app.overlays.pop();
+            if let Some(id) = draft.incident.filter(|id| app.incidents.contains_key(id)) {
+                app.show(id);
+            }
+            let current = app.entry.text();
+            let text = if current.trim().is_empty() {
+                draft.text
+            } else {
+                format!("{}\n{current}", draft.text)
+            };
+            app.entry.set_text(&text);
+            if split_prefix(&text).is_none() {
+                app.entry.kind = draft.kind;
+            }
+            app.entry.open = !app.read_only;
+            app.notice = Some("draft restored: Enter commits it".into());
+            vec![save_draft(app)]
+        }
+        Action::Discard => {
+            app.overlays.pop();
+            app.notice = Some("draft thrown away".into());
+            vec![save_draft(app)]
+        }
+        _ => Vec::new(),
+    }
+}
