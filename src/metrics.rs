@@ -261,3 +261,50 @@ pub fn summarize(
     }
     summary
 }
+
+/// The per-incident numbers as a text table: a header line and one line per incident.
+pub fn table(summary: &Summary) -> (String, Vec<String>) {
+    let secs = |s: Option<i64>| {
+        s.map(|s| crate::format::duration(TimeDelta::seconds(s)))
+            .unwrap_or_else(|| "-".into())
+    };
+    let header = format!(
+        "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  TITLE",
+        "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "HANDOFFS", "REOPENED"
+    );
+    let rows = summary
+        .per_incident
+        .iter()
+        .map(|m| {
+            let on_time: Vec<String> = m
+                .cadence
+                .iter()
+                .map(|a| {
+                    if a.due == 0 {
+                        "-".into()
+                    } else {
+                        format!("{}/{}", a.on_time, a.due)
+                    }
+                })
+                .collect();
+            format!(
+                "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
+                m.id[m.id.len().saturating_sub(6)..].to_ascii_lowercase(),
+                m.severity
+                    .map(|s| format!("{s:?}"))
+                    .unwrap_or_else(|| "-".into()),
+                secs(m.time_to_acknowledge_s),
+                secs(m.time_to_declare_s),
+                secs(m.time_to_resolve_s),
+                format!(
+                    "team {} exec {} cust {}",
+                    on_time[0], on_time[1], on_time[2]
+                ),
+                m.handoffs,
+                m.reopened,
+                crate::inert::line(&m.title)
+            )
+        })
+        .collect();
+    (header, rows)
+}

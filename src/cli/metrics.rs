@@ -78,40 +78,11 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
         summary.open_incidents, summary.open_action_items
     );
     if !summary.per_incident.is_empty() {
+        let (header, rows) = crate::metrics::table(&summary);
         println!();
-        println!(
-            "{:<8}{:<5}{:>8}{:>8}{:>8}  {:<22}{:>9}{:>9}  TITLE",
-            "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "HANDOFFS", "REOPENED"
-        );
-        for m in &summary.per_incident {
-            let adherence: Vec<String> = m
-                .cadence
-                .iter()
-                .map(|a| {
-                    if a.due == 0 {
-                        "-".into()
-                    } else {
-                        format!("{}/{}", a.on_time, a.due)
-                    }
-                })
-                .collect();
-            println!(
-                "{:<8}{:<5}{:>8}{:>8}{:>8}  {:<22}{:>9}{:>9}  {}",
-                &m.id[m.id.len() - 6..].to_ascii_lowercase(),
-                m.severity
-                    .map(|s| format!("{s:?}"))
-                    .unwrap_or_else(|| "-".into()),
-                secs(m.time_to_acknowledge_s),
-                secs(m.time_to_declare_s),
-                secs(m.time_to_resolve_s),
-                format!(
-                    "team {} exec {} cust {}",
-                    adherence[0], adherence[1], adherence[2]
-                ),
-                m.handoffs,
-                m.reopened,
-                crate::inert::line(&m.title)
-            );
+        println!("{header}");
+        for row in rows {
+            println!("{row}");
         }
     }
     Ok(())

@@ -150,12 +150,7 @@ pub fn activity_log(
             .iter()
             .filter(|e| e.event.author == *person && e.event.at >= from && e.event.at <= until)
         {
-            let (text, struck) = s.current_text(e);
-            let text = if struck {
-                format!("~~{}~~", md(&text))
-            } else {
-                md(&text)
-            };
+            let text = super::markdown::entry_md(s, e);
             let _ = writeln!(
                 out,
                 "| {} | {} {text} |",

@@ -18,6 +18,16 @@ pub fn md(text: &str) -> String {
         .replace('|', "\\|")
 }
 
+/// An entry's text as Markdown, corrections applied, crossed out when struck.
+pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
+    let (text, struck) = s.current_text(entry);
+    if struck {
+        format!("~~{}~~", md(&text))
+    } else {
+        md(&text)
+    }
+}
+
 fn when(t: Option<Timestamp>) -> String {
     t.map(format::local_datetime).unwrap_or_else(|| "-".into())
 }
@@ -263,12 +273,7 @@ fn updates(out: &mut String, s: &IncidentState) {
             if let Body::StatusUpdate { audience: a, .. } = &e.event.body
                 && *a == audience
             {
-                let (text, struck) = s.current_text(e);
-                let text = if struck {
-                    format!("~~{}~~", md(&text))
-                } else {
-                    md(&text)
-                };
+                let text = entry_md(s, e);
                 let _ = writeln!(
                     out,
                     "- {} ({}): {text}",

@@ -11,7 +11,9 @@ use super::address::PeerAddr;
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
 use crate::store::{Access, OpenOptions, Store};
-use crate::sync::channel::{PlainReceiver, PlainSender, Receiver, Sender, noise_handshake};
+use crate::sync::channel::{
+    NoiseReceiver, NoiseSender, PlainReceiver, PlainSender, Receiver, Sender, noise_handshake,
+};
 use crate::sync::{KeyPair, LinkError, Options, Status, Summary, session};
 
 /// Deadlines for a link.
@@ -144,24 +146,12 @@ fn accept(
     keys: &KeyPair,
     limits: &Limits,
 ) -> Result<(String, Summary), LinkError> {
-    stream.set_read_timeout(Some(limits.handshake))?;
-    stream.set_write_timeout(Some(limits.handshake))?;
-    let _ = stream.set_nodelay(true);
-    let allow = allowed(db)?;
-    let check = |key: &str| {
-        if allow.iter().any(|k| k == key) {
-            Ok(())
-        } else {
-            Err(format!(
-                "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
-            ))
-        }
+    let refusal = |key: &str| {
+        format!(
+            "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
+        )
     };
-    let reader = BufReader::new(stream.try_clone()?);
-    let writer = BufWriter::new(stream.try_clone()?);
-    let (rx, tx, peer) = noise_handshake(reader, writer, keys, false, &check)?;
-    stream.set_read_timeout(Some(limits.idle))?;
-    stream.set_write_timeout(Some(limits.idle))?;
+    let (rx, tx, peer) = secure(db, &stream, keys, limits, false, &refusal)?;
     let summary = run_session(db, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
     Ok((peer, summary))
 }
@@ -172,6 +162,41 @@ pub fn serve_stdio(db: &Path, limits: Limits) -> Result<Summary, LinkError> {
     let rx = PlainReceiver(BufReader::new(std::io::stdin()));
     let tx = PlainSender(BufWriter::new(std::io::stdout()));
     run_session(db, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
+}
+
+type Secured = (
+    NoiseReceiver<BufReader<TcpStream>>,
+    NoiseSender<BufWriter<TcpStream>>,
+    String,
+);
+
+/// Runs the Noise handshake on a TCP stream within the handshake deadline, refusing a
+/// peer whose key is not allowed (`refusal` words it), then sets the idle deadline.
+fn secure(
+    db: &Path,
+    stream: &TcpStream,
+    keys: &KeyPair,
+    limits: &Limits,
+    initiator: bool,
+    refusal: &dyn Fn(&str) -> String,
+) -> Result<Secured, LinkError> {
+    stream.set_read_timeout(Some(limits.handshake))?;
+    stream.set_write_timeout(Some(limits.handshake))?;
+    let _ = stream.set_nodelay(true);
+    let allow = allowed(db)?;
+    let check = |key: &str| {
+        if allow.iter().any(|k| k == key) {
+            Ok(())
+        } else {
+            Err(refusal(key))
+        }
+    };
+    let reader = BufReader::new(stream.try_clone()?);
+    let writer = BufWriter::new(stream.try_clone()?);
+    let secured = noise_handshake(reader, writer, keys, initiator, &check)?;
+    stream.set_read_timeout(Some(limits.idle))?;
+    stream.set_write_timeout(Some(limits.idle))?;
+    Ok(secured)
 }
 
 /// A connected link and, for command links, the process behind it.
@@ -196,24 +221,12 @@ fn connect(
                 .next()
                 .ok_or_else(|| LinkError::Protocol(format!("{target} resolves to no address")))?;
             let stream = TcpStream::connect_timeout(&socket, limits.handshake)?;
-            stream.set_read_timeout(Some(limits.handshake))?;
-            stream.set_write_timeout(Some(limits.handshake))?;
-            let _ = stream.set_nodelay(true);
-            let allow = allowed(db)?;
-            let check = |key: &str| {
-                if allow.iter().any(|k| k == key) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{target} identifies as {key}, which is not allowed here; if that is your peer, run `warroom peer allow {key}`"
-                    ))
-                }
+            let refusal = |key: &str| {
+                format!(
+                    "{target} identifies as {key}, which is not allowed here; if that is your peer, run `warroom peer allow {key}`"
+                )
             };
-            let reader = BufReader::new(stream.try_clone()?);
-            let writer = BufWriter::new(stream.try_clone()?);
-            let (rx, tx, _) = noise_handshake(reader, writer, &keys, true, &check)?;
-            stream.set_read_timeout(Some(limits.idle))?;
-            stream.set_write_timeout(Some(limits.idle))?;
+            let (rx, tx, _) = secure(db, &stream, &keys, limits, true, &refusal)?;
             Ok(Connected {
                 rx: Box::new(rx),
                 tx: Box::new(tx),

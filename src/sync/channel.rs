@@ -62,6 +62,18 @@ pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> Result<(), LinkError> {
     Ok(())
 }
 
+/// A message as bytes, refused when over [`MAX_MESSAGE`].
+fn encode_capped(message: &Message) -> Result<Vec<u8>, LinkError> {
+    let bytes = message.encode();
+    if bytes.len() > MAX_MESSAGE {
+        return Err(LinkError::Protocol(format!(
+            "a message of {} bytes is over the limit",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
 /// The receiving half of a channel.
 pub trait Receiver: Send {
     /// The next message.
@@ -87,13 +99,7 @@ impl<R: Read + Send> Receiver for PlainReceiver<R> {
 
 impl<W: Write + Send> Sender for PlainSender<W> {
     fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = message.encode();
-        if bytes.len() > MAX_MESSAGE {
-            return Err(LinkError::Protocol(format!(
-                "a message of {} bytes is over the limit",
-                bytes.len()
-            )));
-        }
+        let bytes = encode_capped(message)?;
         write_frame(&mut self.0, &bytes)
     }
 }
@@ -251,13 +257,7 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
 
 impl<W: Write + Send> Sender for NoiseSender<W> {
     fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = message.encode();
-        if bytes.len() > MAX_MESSAGE {
-            return Err(LinkError::Protocol(format!(
-                "a message of {} bytes is over the limit",
-                bytes.len()
-            )));
-        }
+        let bytes = encode_capped(message)?;
         let mut out = vec![0u8; NOISE_MAX];
         let chunks: Vec<&[u8]> = if bytes.is_empty() {
             vec![&[][..]]

@@ -8,7 +8,6 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 use super::overlays::boxed;
 use super::{Theme, centered};
 use crate::format::duration;
-use crate::inert;
 use crate::metrics::Summary;
 
 fn secs(s: Option<i64>) -> String {
@@ -116,41 +115,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, summary: &Summary, scroll: usiz
         ttr,
     );
 
-    let mut rows = vec![Line::styled(
-        format!(
-            "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>4}  TITLE",
-            "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "IC"
-        ),
-        theme.style("muted"),
-    )];
-    for m in &summary.per_incident {
-        let on_time: Vec<String> = m
-            .cadence
-            .iter()
-            .map(|a| {
-                if a.due == 0 {
-                    "-".into()
-                } else {
-                    format!("{}/{}", a.on_time, a.due)
-                }
-            })
-            .collect();
-        rows.push(Line::raw(format!(
-            "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>4}  {}",
-            m.id[m.id.len() - 6..].to_ascii_lowercase(),
-            m.severity
-                .map(|s| format!("{s:?}"))
-                .unwrap_or_else(|| "-".into()),
-            secs(m.time_to_acknowledge_s),
-            secs(m.time_to_declare_s),
-            secs(m.time_to_resolve_s),
-            format!(
-                "team {} exec {} cust {}",
-                on_time[0], on_time[1], on_time[2]
-            ),
-            m.handoffs,
-            inert::line(&m.title)
-        )));
-    }
+    let (header, lines) = crate::metrics::table(summary);
+    let mut rows = vec![Line::styled(header, theme.style("muted"))];
+    rows.extend(lines.into_iter().map(Line::raw));
     frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);
 }
