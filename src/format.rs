@@ -22,6 +22,21 @@ pub fn duration(d: TimeDelta) -> String {
     }
 }
 
+/// A value for a table cell, or `-` when there is none.
+pub fn or_dash(value: Option<impl std::fmt::Display>) -> String {
+    value.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+/// A duration that may be unknown, as [`duration`] writes it, or `-`.
+pub fn maybe_duration(d: Option<TimeDelta>) -> String {
+    d.map_or_else(|| "-".into(), duration)
+}
+
+/// A number of seconds that may be unknown, as [`duration`] writes it, or `-`.
+pub fn seconds(s: Option<i64>) -> String {
+    maybe_duration(s.map(TimeDelta::seconds))
+}
+
 /// Local date and time to the second, `2026-11-27 10:15:03`.
 pub fn local_datetime(t: Timestamp) -> String {
     t.with_timezone(&Local)

@@ -264,10 +264,7 @@ pub fn summarize(
 
 /// The per-incident numbers as a text table: a header line and one line per incident.
 pub fn table(summary: &Summary) -> (String, Vec<String>) {
-    let secs = |s: Option<i64>| {
-        s.map(|s| crate::format::duration(TimeDelta::seconds(s)))
-            .unwrap_or_else(|| "-".into())
-    };
+    use crate::format::seconds as secs;
     let header = format!(
         "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  TITLE",
         "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "HANDOFFS", "REOPENED"
@@ -290,9 +287,7 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
             format!(
                 "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
                 m.id[m.id.len().saturating_sub(6)..].to_ascii_lowercase(),
-                m.severity
-                    .map(|s| format!("{s:?}"))
-                    .unwrap_or_else(|| "-".into()),
+                crate::format::or_dash(m.severity.map(|s| format!("{s:?}"))),
                 secs(m.time_to_acknowledge_s),
                 secs(m.time_to_declare_s),
                 secs(m.time_to_resolve_s),

@@ -101,6 +101,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     type_str(&mut app, "back");
     assert_eq!(app.entry.text(), "/d roll\nback");
 
+    let before = app.incident().unwrap().timeline.len();
     let effects = act(&mut app, Action::Submit);
     let sent = appended(&effects);
     assert_eq!(sent.len(), 1);
@@ -118,7 +119,6 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
         during.text, "/d roll\nback",
         "what is being sent is still saved"
     );
-    let before = app.incident().unwrap().timeline.len();
     assert_eq!(
         app.incident().unwrap().timeline.len(),
         before,

@@ -341,22 +341,12 @@ fn the_drill_command_runs_scores_logs_and_stays_out_of_metrics() {
         env.ok(&["drill", "check", scenario.to_str().unwrap()])
             .contains("ok (Quick drill, 2 injects")
     );
-    let out = env
-        .cmd()
-        .args(["drill", "run", scenario.to_str().unwrap(), "--speed", "120"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (stdout, stderr) =
+        env.ok_both(&["drill", "run", scenario.to_str().unwrap(), "--speed", "120"]);
     assert!(
         stdout.contains("DRILL SCORECARD: quick (time's up): 0 of 2 expectations met"),
         "{stdout}"
     );
-    let stderr = String::from_utf8(out.stderr).unwrap();
     let worse = stderr.find("inject: it is worse").expect("first inject");
     let nobody = stderr
         .find("inject: nobody told customers")

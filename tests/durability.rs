@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{Env, wait_for};
+use common::Env;
 use warroom::store::{OpenOptions, Store};
 
 fn stored_ids(env: &Env) -> HashSet<String> {
@@ -207,38 +207,15 @@ fn separate_log_commands_killed_at_random_lose_nothing_that_succeeded() {
 fn tail_follow_prints_entries_other_processes_append() {
     let env = Env::new();
     env.declare("follow me");
-    let mut follow = env
-        .std_cmd()
-        .args(["tail", "--follow"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = follow.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines = Vec::new();
-    let drain = |lines: &mut Vec<String>| {
-        while let Ok(l) = rx.try_recv() {
-            lines.push(l);
-        }
-    };
-    wait_for("the existing timeline", Duration::from_secs(20), || {
-        drain(&mut lines);
-        lines.len() >= 3
-    });
+    let mut follow = env.follow(&["tail", "--follow"]);
+    follow.wait_lines("the existing timeline", 3, Duration::from_secs(20));
     env.ok(&["log", "--as", "bob", "written by another process"]);
     env.ok(&["log", "--kind", "decision", "and a decision"]);
-    wait_for("the new entries", Duration::from_secs(20), || {
-        drain(&mut lines);
-        lines.len() >= 5
-    });
-    follow.kill().unwrap();
-    follow.wait().unwrap();
+    follow.wait_lines("the new entries", 5, Duration::from_secs(20));
+    // A moment more, so that an entry printed twice would show up.
+    std::thread::sleep(Duration::from_millis(300));
+    follow.drain();
+    let lines = &follow.lines;
     assert!(
         lines[3].contains("bob: written by another process"),
         "{lines:?}"

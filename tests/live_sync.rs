@@ -3,13 +3,12 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::Stdio;
-use std::sync::mpsc;
 use std::time::Duration;
 
+use common::Env;
 use common::pty::Console;
-use common::{Env, wait_for};
 use serde_json::Value;
 
 fn timeline_has(screen: &str, text: &str) -> bool {
@@ -98,30 +97,8 @@ fn a_read_only_database_opens_in_a_labelled_read_only_mode() {
 fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order() {
     let env = Env::new();
     let incident = env.declare("four writers");
-    let mut follow = env
-        .std_cmd()
-        .args(["tail", "--follow", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = follow.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines: Vec<String> = Vec::new();
-    let drain = |lines: &mut Vec<String>| {
-        while let Ok(line) = rx.try_recv() {
-            lines.push(line);
-        }
-    };
-    wait_for("the existing timeline", Duration::from_secs(20), || {
-        drain(&mut lines);
-        lines.len() >= 3
-    });
+    let mut follow = env.follow(&["tail", "--follow", "--json"]);
+    follow.wait_lines("the existing timeline", 3, Duration::from_secs(20));
 
     let per_writer = 250;
     let writers: Vec<_> = (0..4)
@@ -147,18 +124,16 @@ fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order(
         assert!(writer.wait().unwrap().success());
     }
     let total = 3 + 4 * per_writer;
-    wait_for(
+    follow.wait_lines(
         "every entry from tail --follow",
+        total,
         Duration::from_secs(60),
-        || {
-            drain(&mut lines);
-            lines.len() >= total
-        },
     );
+    // A moment more, so that an entry printed twice would show up.
     std::thread::sleep(Duration::from_millis(300));
-    drain(&mut lines);
-    follow.kill().unwrap();
-    follow.wait().unwrap();
+    follow.drain();
+    let lines = std::mem::take(&mut follow.lines);
+    drop(follow);
 
     let entries: Vec<Value> = lines
         .iter()

@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
@@ -180,30 +180,21 @@ fn a_partition_heals_without_loss_or_duplicates() {
     // Kill the server in the middle of a stream of writes on both sides.
     let writer = {
         let db = b.env.db.clone();
+        let incident = b.states()[0].id.to_string();
         std::thread::spawn(move || {
             for i in 0..30 {
-                let mut cmd = std::process::Command::new(common::bin());
-                cmd.env("WARROOM_DB", &db)
+                let status = common::std_cmd_for(&db)
                     .env("WARROOM_USER", "bob")
-                    .env("TZ", "UTC")
-                    .stdout(Stdio::null());
-                let incident = Store::open(&db, OpenOptions::read())
-                    .unwrap()
-                    .incidents()
-                    .unwrap()[0]
-                    .id
-                    .to_string();
-                assert!(
-                    cmd.args(["log", "--incident", &incident, &format!("stream {i}")])
-                        .status()
-                        .unwrap()
-                        .success()
-                );
+                    .stdout(Stdio::null())
+                    .args(["log", "--incident", &incident, &format!("stream {i}")])
+                    .status()
+                    .unwrap();
+                assert!(status.success());
                 std::thread::sleep(Duration::from_millis(15));
             }
         })
     };
-    std::thread::sleep(Duration::from_millis(150));
+    wait_for("the stream to be flowing", LONG, || a.has_text("stream 3"));
     drop(server); // SIGKILL
     for i in 0..5 {
         a.note(&format!("a while apart {i}"));
@@ -214,9 +205,17 @@ fn a_partition_heals_without_loss_or_duplicates() {
         converged(&a, &b) && a.has_text("stream 29") && b.has_text("a while apart 4")
     });
     let events = a.events();
-    let unique: BTreeSet<_> = events.iter().map(|e| e.id).collect();
-    assert_eq!(unique.len(), events.len(), "nothing duplicated");
     assert_eq!(events.len(), 2 * 3 + 30 + 5, "nothing lost");
+    // Each origin's sequence arrived whole: 1, 2, ... with no gap.
+    let mut by_origin: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for e in &events {
+        by_origin.entry(&e.origin).or_default().push(e.seq);
+    }
+    for (origin, mut seqs) in by_origin {
+        seqs.sort_unstable();
+        let whole: Vec<u64> = (1..=seqs.len() as u64).collect();
+        assert_eq!(seqs, whole, "origin {origin} has a gap");
+    }
     assert_eq!(a.states(), b.states());
 }
 
@@ -253,17 +252,8 @@ fn stdio_mode_via_a_command_converges_the_same_way() {
         common::bin(),
         a.env.db.display()
     );
-    let out = b.env.cmd().args(["sync", "--via", &via]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("sent 4, received 4 new"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_, said) = b.env.ok_both(&["sync", "--via", &via]);
+    assert!(said.contains("sent 4, received 4 new"), "{said}");
     assert!(converged(&a, &b));
     assert_eq!(a.states(), b.states());
     // Again: nothing more to send.
@@ -284,10 +274,12 @@ fn outsiders_and_broken_clients_are_closed_and_the_good_peer_keeps_syncing() {
     });
 
     // An outsider with a valid key that is not allowed: refused, learns nothing.
+    let outsider_had = outsider.ids();
     let err = outsider.env.fails(&["sync", "--peer", &server.addr()]);
     assert!(err.contains("sync with"), "{err}");
-    assert!(
-        !outsider.states().iter().any(|s| a.states()[0].id == s.id),
+    assert_eq!(
+        outsider.ids(),
+        outsider_had,
         "the outsider received no event"
     );
     wait_for("the refusal in the log", LONG, || {

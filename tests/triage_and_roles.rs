@@ -24,24 +24,14 @@ fn kinds(env: &Env, incident: &str) -> Vec<String> {
 #[test]
 fn triage_by_answers_declares_at_the_threshold_and_routes_below_it() {
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args([
-            "triage",
-            "--title",
-            "Checkout errors in EU",
-            "--answers",
-            "scope=2,data=no,trend=stable",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let said = String::from_utf8(out.stderr).unwrap();
+    let (id, said) = env.ok_both(&[
+        "triage",
+        "--title",
+        "Checkout errors in EU",
+        "--answers",
+        "scope=2,data=no,trend=stable",
+    ]);
+    let id = id.trim().to_string();
     assert!(
         said.contains("P2 HIGH (declare), because impact 2"),
         "{said}"

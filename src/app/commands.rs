@@ -60,12 +60,11 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             return Vec::new();
         }
         Command::ReviewView => {
-            app.overlays.push(Overlay::Review { selected: 0 });
+            super::update::open_review(app);
             return Vec::new();
         }
         Command::Metrics => {
-            let summary = Box::new(app.metrics());
-            app.overlays.push(Overlay::Metrics { scroll: 0, summary });
+            super::update::open_metrics(app);
             return Vec::new();
         }
         Command::Triage(title) => {

@@ -83,43 +83,11 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Triage => modal::triage(app, action),
         Mode::Checklist => modal::checklist(app, action),
         Mode::Review => modal::review(app, action),
-        Mode::Playbook => {
-            if let Some(Overlay::Playbook { scroll } | Overlay::Metrics { scroll, .. }) =
-                app.overlays.last_mut()
-            {
-                match action {
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::Down => *scroll += 1,
-                    Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
-                    Action::PageDown | Action::HalfPageDown => *scroll += 10,
-                    Action::Top => *scroll = 0,
-                    Action::Close => {
-                        app.overlays.pop();
-                    }
-                    _ => {}
-                }
-            }
-            Vec::new()
-        }
+        Mode::Playbook => page(app, action),
         Mode::Entry => entry(app, action),
         Mode::Palette => modal::palette_action(app, action),
         Mode::Switcher => modal::switcher(app, action),
-        Mode::Help => {
-            if let Some(Overlay::Help { scroll }) = app.overlays.last_mut() {
-                match action {
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::Down => *scroll += 1,
-                    Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
-                    Action::PageDown | Action::HalfPageDown => *scroll += 10,
-                    Action::Top => *scroll = 0,
-                    Action::Close | Action::ToggleHelp => {
-                        app.overlays.pop();
-                    }
-                    _ => {}
-                }
-            }
-            Vec::new()
-        }
+        Mode::Help => page(app, action),
         Mode::Confirm => match action {
             Action::Confirm => vec![Effect::Quit],
             Action::Cancel => {
@@ -140,6 +108,43 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
     } else {
         vec![Effect::Quit]
     }
+}
+
+/// Scrolls a read-only page (help, playbook, metrics) or closes it.
+fn page(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(
+        Overlay::Help { scroll } | Overlay::Playbook { scroll } | Overlay::Metrics { scroll, .. },
+    ) = app.overlays.last_mut()
+    else {
+        return Vec::new();
+    };
+    match action {
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::Down => *scroll += 1,
+        Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
+        Action::PageDown | Action::HalfPageDown => *scroll += 10,
+        Action::Top => *scroll = 0,
+        Action::Close | Action::ToggleHelp => {
+            app.overlays.pop();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens the post-incident review of the incident shown.
+pub(super) fn open_review(app: &mut App) {
+    if app.incident().is_some() {
+        app.overlays.push(Overlay::Review { selected: 0 });
+    } else {
+        app.notice = Some("no incident shown to review".into());
+    }
+}
+
+/// Opens the metrics, computed once now rather than on every frame.
+pub(super) fn open_metrics(app: &mut App) {
+    let summary = Box::new(app.metrics());
+    app.overlays.push(Overlay::Metrics { scroll: 0, summary });
 }
 
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
@@ -171,17 +176,8 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => modal::open_switcher(app),
         Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
-        Action::OpenReview => {
-            if app.incident().is_some() {
-                app.overlays.push(Overlay::Review { selected: 0 });
-            } else {
-                app.notice = Some("no incident shown to review".into());
-            }
-        }
-        Action::OpenMetrics => {
-            let summary = Box::new(app.metrics());
-            app.overlays.push(Overlay::Metrics { scroll: 0, summary });
-        }
+        Action::OpenReview => open_review(app),
+        Action::OpenMetrics => open_metrics(app),
         Action::OpenTriage => open_triage(app, None),
         Action::ComposeUpdate => {
             let audience = super::compose::due_audience(app);

@@ -69,10 +69,7 @@ pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
                         "{name:<26} {} ({}, expect {})",
                         s.title,
                         crate::format::duration(s.duration),
-                        s.expect
-                            .severity
-                            .map(|v| v.to_string())
-                            .unwrap_or_else(|| "-".into())
+                        crate::format::or_dash(s.expect.severity)
                     );
                     println!("{:<26} {}", "", s.summary);
                 }

@@ -73,15 +73,8 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
         "ID", "SEVERITY", "STATUS", "COMMANDER"
     );
     for i in &incidents {
-        let severity = i
-            .severity
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "-".into());
-        let commander = i
-            .commander
-            .as_deref()
-            .map(inert::line)
-            .unwrap_or("-".into());
+        let severity = format::or_dash(i.severity);
+        let commander = format::or_dash(i.commander.as_deref().map(inert::line));
         let drill = if i.drill { "[DRILL] " } else { "" };
         println!(
             "{:<8}{:<14}{:<15}{:<14}{drill}{}",
@@ -176,8 +169,7 @@ pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> Strin
             ),
         );
     }
-    let timing =
-        |d: Option<chrono::TimeDelta>| d.map(format::duration).unwrap_or_else(|| "-".into());
+    let timing = format::maybe_duration;
     line(
         "timings",
         format!(
@@ -218,9 +210,7 @@ pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> Strin
                     .as_deref()
                     .map(inert::line)
                     .unwrap_or("nobody".into()),
-                item.due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "-".into())
+                format::or_dash(item.due)
             ),
         );
     }

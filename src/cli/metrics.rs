@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
 use super::context::Context;
-use crate::format::duration;
 use crate::metrics::summarize;
 
 /// Arguments of `warroom metrics`.
@@ -32,11 +31,6 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>> {
     }
 }
 
-fn secs(s: Option<i64>) -> String {
-    s.map(|s| duration(chrono::TimeDelta::seconds(s)))
-        .unwrap_or_else(|| "-".into())
-}
-
 pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let playbook = ctx.playbook()?;
@@ -61,8 +55,8 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
     );
     println!(
         "MTTA {}   MTTR {}",
-        secs(summary.mtta_s),
-        secs(summary.mttr_s)
+        crate::format::seconds(summary.mtta_s),
+        crate::format::seconds(summary.mttr_s)
     );
     let list = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter()

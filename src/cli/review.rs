@@ -10,6 +10,7 @@ use super::context::{Context, Pick};
 use super::roles::{headless, write};
 use crate::app::palette::Command;
 use crate::domain::{Check, ReviewSection};
+use crate::format::or_dash;
 
 /// Which incident (falls back to the newest when none is open).
 #[derive(Debug, Args)]
@@ -325,13 +326,8 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
             "  {}. [{done}] {} (owner {}, due {}, {} priority)",
             i + 1,
             crate::inert::line(&item.title),
-            item.owner
-                .as_deref()
-                .map(crate::inert::line)
-                .unwrap_or("-".into()),
-            item.due
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "-".into()),
+            or_dash(item.owner.as_deref().map(crate::inert::line)),
+            or_dash(item.due),
             item.priority
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "no".into())

@@ -72,6 +72,17 @@ pub struct ActionItem {
     pub closed_at: Option<Timestamp>,
 }
 
+impl ActionItem {
+    /// Where it stands: `done`, `updated` or `opened`.
+    pub fn stage(&self) -> &'static str {
+        match (self.closed_at, self.updates) {
+            (Some(_), _) => "done",
+            (None, 0) => "opened",
+            (None, _) => "updated",
+        }
+    }
+}
+
 /// The handoff to problem management.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemRecord {

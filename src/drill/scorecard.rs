@@ -53,7 +53,7 @@ impl Scorecard {
 fn timed(what: &str, actual: Option<TimeDelta>, within: Option<TimeDelta>) -> Line {
     Line {
         what: what.into(),
-        actual: actual.map(duration).unwrap_or_else(|| "-".into()),
+        actual: crate::format::maybe_duration(actual),
         expected: within.map(|w| format!("within {}", duration(w))),
         met: within.map(|w| actual.is_some_and(|a| a <= w)),
     }

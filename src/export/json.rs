@@ -137,12 +137,7 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
                 owner: i.owner.clone(),
                 due: i.due.map(|d| d.to_string()),
                 priority: i.priority.map(|p| p.to_string()),
-                state: match (i.closed_at, i.updates) {
-                    (Some(_), _) => "done",
-                    (None, 0) => "opened",
-                    (None, _) => "updated",
-                }
-                .into(),
+                state: i.stage().into(),
             })
             .collect(),
         metrics: for_incident(s, &|sev| playbook.cadence(sev), now),

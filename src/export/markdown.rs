@@ -29,11 +29,7 @@ pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
 }
 
 fn when(t: Option<Timestamp>) -> String {
-    t.map(format::local_datetime).unwrap_or_else(|| "-".into())
-}
-
-fn took(d: Option<chrono::TimeDelta>) -> String {
-    d.map(format::duration).unwrap_or_else(|| "-".into())
+    format::or_dash(t.map(format::local_datetime))
 }
 
 /// The incident as a post-incident document. `now` counts for an incident still open.
@@ -75,16 +71,12 @@ fn summary(out: &mut String, s: &IncidentState) {
         ("Status", s.status.to_string()),
         (
             "Commander",
-            s.command
-                .commander
-                .as_deref()
-                .map(md)
-                .unwrap_or_else(|| "-".into()),
+            format::or_dash(s.command.commander.as_deref().map(md)),
         ),
         ("Started", when(s.started_at())),
         ("Declared", when(s.declared_at)),
         ("Resolved", when(s.resolved_at)),
-        ("Duration", took(s.time_to_resolve())),
+        ("Duration", format::maybe_duration(s.time_to_resolve())),
     ];
     for (label, value) in rows {
         let _ = writeln!(out, "| {label} | {value} |");
@@ -334,30 +326,22 @@ fn action_items(out: &mut String, s: &IncidentState) {
         "| # | Item | Owner | Due | Priority | State |\n|---|---|---|---|---|---|"
     );
     for (i, item) in s.action_items.iter().enumerate() {
-        let state = match (item.closed_at, item.updates) {
-            (Some(_), _) => "done",
-            (None, 0) => "opened",
-            (None, _) => "updated",
-        };
+        let state = item.stage();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {state} |",
             i + 1,
             md(&item.title),
-            item.owner.as_deref().map(md).unwrap_or_else(|| "-".into()),
-            item.due
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "-".into()),
-            item.priority
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "-".into()),
+            format::or_dash(item.owner.as_deref().map(md)),
+            format::or_dash(item.due),
+            format::or_dash(item.priority),
         );
     }
 }
 
 fn metrics(out: &mut String, s: &IncidentState, playbook: &Playbook, now: Timestamp) {
     let m = for_incident(s, &|sev| playbook.cadence(sev), now);
-    let secs = |v: Option<i64>| took(v.map(chrono::TimeDelta::seconds));
+    let secs = format::seconds;
     let _ = writeln!(out, "\n## Metrics\n\n| | |\n|---|---|");
     let _ = writeln!(
         out,

@@ -29,37 +29,27 @@ impl Store {
     /// Writes new events in one transaction and returns them as stored. When this
     /// returns `Ok`, they are durable; on error, nothing was written.
     pub fn append(&mut self, drafts: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
-        if self.read_only {
-            return Err(StoreError::ReadOnly {
-                path: self.path.clone(),
-            });
-        }
-        let (path, busy) = (self.path.clone(), self.busy_timeout);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_after(&path, e, busy))?;
-        let sql = |e| StoreError::from_sqlite(&path, e);
-        // Stamped inside the write lock, so commit order follows time order for live entries.
-        let now = to_millis((self.clock)());
-        let now_ms = epoch_ms(now);
-        let mut seq: u64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1",
-                [&self.origin],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(sql)? as u64;
-        let mut next_id = first_id(&tx, now_ms).map_err(sql)?;
-        let mut written = Vec::with_capacity(drafts.len());
-        // Entries without an incident belong to the incident opened earlier in the batch.
-        let mut opened_here: Option<Ulid> = None;
-        {
+        let origin = self.origin.clone();
+        let clock = self.clock.clone();
+        self.write(|tx, sql| {
+            // Stamped inside the write lock, so commit order follows time order for live entries.
+            let now = to_millis(clock());
+            let now_ms = epoch_ms(now);
+            let last_seq: u64 = tx
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1",
+                    [&origin],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(sql)? as u64;
+            let mut next_id = first_id(tx, now_ms).map_err(sql)?;
+            let mut written = Vec::with_capacity(drafts.len());
+            // Entries without an incident belong to the incident opened earlier in the batch.
+            let mut opened_here: Option<Ulid> = None;
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
-            for draft in drafts {
+            for (seq, draft) in (last_seq + 1..).zip(drafts) {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
-                seq += 1;
                 let incident = match (draft.incident, &draft.body, opened_here) {
                     (Some(incident), _, _) => incident,
                     (None, Body::IncidentOpened { .. }, _) => id,
@@ -75,7 +65,7 @@ impl Store {
                 }
                 let event = Event {
                     id,
-                    origin: self.origin.clone(),
+                    origin: origin.clone(),
                     seq,
                     incident,
                     author: draft.author,
@@ -86,35 +76,47 @@ impl Store {
                 insert_row(&mut insert, &event).map_err(sql)?;
                 written.push(event);
             }
-        }
-        tx.commit().map_err(|e| busy_after(&path, e, busy))?;
-        Ok(written)
+            Ok(written)
+        })
     }
 
     /// Applies events from elsewhere (an import, a peer) in one transaction. Events
     /// already present are skipped, so applying twice changes nothing. Returns how many
     /// were new.
     pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
+        self.write(|tx, sql| {
+            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            let mut added = 0;
+            for event in events {
+                added += insert_row(&mut insert, event).map_err(sql)?;
+            }
+            Ok(added)
+        })
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits it. A read-only
+    /// store refuses; on any error nothing is written. `body` gets the transaction and
+    /// the mapping from SQLite errors to ours.
+    fn write<T>(
+        &mut self,
+        body: impl FnOnce(
+            &rusqlite::Transaction<'_>,
+            &dyn Fn(rusqlite::Error) -> StoreError,
+        ) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         if self.read_only {
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
             });
         }
-        let (path, busy) = (self.path.clone(), self.busy_timeout);
+        let (path, busy) = (self.path.as_path(), self.busy_timeout);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_after(&path, e, busy))?;
-        let sql = |e| StoreError::from_sqlite(&path, e);
-        let mut added = 0;
-        {
-            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
-            for event in events {
-                added += insert_row(&mut insert, event).map_err(sql)?;
-            }
-        }
-        tx.commit().map_err(|e| busy_after(&path, e, busy))?;
-        Ok(added)
+            .map_err(|e| busy_after(path, e, busy))?;
+        let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
+        tx.commit().map_err(|e| busy_after(path, e, busy))?;
+        Ok(value)
     }
 }
 

@@ -7,13 +7,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 
 use super::overlays::boxed;
 use super::{Theme, centered};
-use crate::format::duration;
+use crate::format::seconds as secs;
 use crate::metrics::Summary;
-
-fn secs(s: Option<i64>) -> String {
-    s.map(|s| duration(chrono::TimeDelta::seconds(s)))
-        .unwrap_or_else(|| "-".into())
-}
 
 /// Draws the metrics (computed when the view was opened).
 pub fn render(frame: &mut Frame<'_>, area: Rect, summary: &Summary, scroll: usize, theme: &Theme) {

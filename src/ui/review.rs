@@ -10,7 +10,7 @@ use super::{Theme, centered};
 use crate::app::App;
 use crate::app::review::{Checklist, missing};
 use crate::domain::ReviewSection;
-use crate::inert;
+use crate::{format, inert};
 
 /// Draws the resolve checklist.
 pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Theme) {
@@ -130,24 +130,16 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
     ));
     let today = app.now.date_naive();
     for (i, item) in s.action_items.iter().enumerate() {
-        let state = match (item.closed_at, item.due) {
-            (Some(_), _) => "done".to_string(),
-            (None, Some(due)) if due < today => "OVERDUE".to_string(),
-            (None, _) if item.updates > 0 => "updated".to_string(),
-            (None, _) => "opened".to_string(),
-        };
+        let overdue = item.closed_at.is_none() && item.due.is_some_and(|due| due < today);
+        let state = if overdue { "OVERDUE" } else { item.stage() };
         let text = format!(
             "{}{:<3}{:<40}{:<12}{:<12}{:<9}{state}",
             if i == selected { "> " } else { "  " },
             i + 1,
             super::wrap::truncate(&inert::line(&item.title), 38),
-            item.owner.as_deref().map(inert::line).unwrap_or("-".into()),
-            item.due
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "-".into()),
-            item.priority
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "-".into()),
+            format::or_dash(item.owner.as_deref().map(inert::line)),
+            format::or_dash(item.due),
+            format::or_dash(item.priority),
         );
         let mut style = if item.closed_at.is_some() {
             muted

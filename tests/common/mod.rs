@@ -4,8 +4,10 @@
 pub mod fixture;
 pub mod pty;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -30,38 +32,33 @@ impl Env {
 
     /// `warroom` with this database, author `alice` and UTC times.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(bin());
-        self.configure(&mut cmd);
+        let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
         cmd.timeout(Duration::from_secs(60));
         cmd
     }
 
-    /// A std command, for processes the test manages itself.
+    /// The same as a std command, for processes the test manages itself.
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(bin());
-        cmd.env("WARROOM_DB", &self.db)
-            .env("WARROOM_USER", "alice")
-            .env("TZ", "UTC")
-            .env_remove("WARROOM_PLAYBOOK");
-        cmd
-    }
-
-    fn configure(&self, cmd: &mut assert_cmd::Command) {
-        cmd.env("WARROOM_DB", &self.db)
-            .env("WARROOM_USER", "alice")
-            .env("TZ", "UTC")
-            .env_remove("WARROOM_PLAYBOOK");
+        std_cmd_for(&self.db)
     }
 
     /// Runs `warroom ARGS` and returns stdout, failing the test if it fails.
     pub fn ok(&self, args: &[&str]) -> String {
+        self.ok_both(args).0
+    }
+
+    /// Runs `warroom ARGS` and returns stdout and stderr, failing the test if it fails.
+    pub fn ok_both(&self, args: &[&str]) -> (String, String) {
         let out = self.cmd().args(args).output().expect("run warroom");
         assert!(
             out.status.success(),
             "warroom {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
+        (
+            String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            String::from_utf8(out.stderr).expect("utf-8 stderr"),
+        )
     }
 
     /// Runs `warroom ARGS`, expects failure, and returns stderr.
@@ -85,6 +82,73 @@ impl Env {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
+
+    /// Starts `warroom ARGS` (for example `tail --follow`) and collects its stdout lines.
+    pub fn follow(&self, args: &[&str]) -> Follow {
+        let mut child = self
+            .std_cmd()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn warroom");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Follow {
+            child,
+            rx,
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// A running `warroom` whose stdout is gathered line by line; killed when dropped.
+pub struct Follow {
+    child: Child,
+    rx: mpsc::Receiver<String>,
+    /// Every line printed so far (as of the last wait or drain).
+    pub lines: Vec<String>,
+}
+
+impl Follow {
+    /// Takes in whatever lines have arrived.
+    pub fn drain(&mut self) {
+        while let Ok(line) = self.rx.try_recv() {
+            self.lines.push(line);
+        }
+    }
+
+    /// Waits until at least `n` lines have been printed.
+    pub fn wait_lines(&mut self, what: &str, n: usize, timeout: Duration) {
+        wait_for(what, timeout, || {
+            self.drain();
+            self.lines.len() >= n
+        });
+    }
+}
+
+impl Drop for Follow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `warroom` on the database at `db`, author `alice`, UTC times, the built-in playbook.
+pub fn std_cmd_for(db: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    cmd.env("WARROOM_DB", db)
+        .env("WARROOM_USER", "alice")
+        .env("TZ", "UTC")
+        .env_remove("WARROOM_PLAYBOOK");
+    cmd
 }
 
 /// Waits until `check` holds, polling; panics with `what` after `timeout`.
