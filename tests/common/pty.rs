@@ -1,6 +1,7 @@
 //! The real binary in a real pseudo-terminal, with a vt100 screen to read.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ impl vt100::Callbacks for Requests {
 pub struct Console {
     pub parser: Arc<Mutex<vt100::Parser<Requests>>>,
     pub raw: Arc<Mutex<Vec<u8>>>,
+    /// Set when the reader has seen the end of the program's output.
+    drained: Arc<AtomicBool>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
@@ -85,11 +88,13 @@ impl Console {
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let (p, r) = (parser.clone(), raw.clone());
+        let drained = Arc::new(AtomicBool::new(false));
+        let (p, r, d) = (parser.clone(), raw.clone(), drained.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
+                    // The end (EIO on Linux once the terminal's last user has gone).
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
                         r.lock().unwrap().extend_from_slice(&buf[..n]);
@@ -97,11 +102,13 @@ impl Console {
                     }
                 }
             }
+            d.store(true, Ordering::Release);
         });
         let writer = pty.master.take_writer().expect("pty writer");
         Console {
             parser,
             raw,
+            drained,
             writer,
             child,
             master: pty.master,
@@ -188,13 +195,18 @@ impl Console {
         }
     }
 
-    /// Waits for the program to exit; panics after TIMEOUT.
+    /// Waits for the program to exit and for everything it wrote to be read; panics
+    /// after TIMEOUT.
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
-                // Let the reader drain what was written last.
-                std::thread::sleep(Duration::from_millis(100));
+                while !self.drained.load(Ordering::Acquire) {
+                    if start.elapsed() > TIMEOUT {
+                        panic!("the console exited but its output never ended");
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
                 return status;
             }
             if start.elapsed() > TIMEOUT {
