@@ -60,6 +60,8 @@ struct Expect {
     refused: Option<BTreeMap<String, String>>,
     action_items: Option<Vec<String>>,
     resolution: Option<String>,
+    routed_to: Option<String>,
+    reopened: Option<usize>,
 }
 
 const DAY: &str = "2026-11-27";
@@ -217,6 +219,14 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
             .map(|r| format!("{}: {}", r.code, r.summary)),
         &expect.resolution,
     );
+    eq(
+        "routed_to",
+        Some(state.routed_to.clone().unwrap_or_else(|| "none".into())),
+        &expect.routed_to,
+    );
+    if let Some(want) = expect.reopened {
+        assert_eq!(state.reopened, want, "{name}: reopened");
+    }
     let secs = |d: Option<chrono::TimeDelta>| d.map(|d| d.num_seconds());
     if expect.time_to_acknowledge_s.is_some() {
         assert_eq!(

@@ -140,3 +140,56 @@ fn the_metrics_command_reports_the_same_numbers() {
     let err = env.fails(&["metrics", "--since", "last tuesday"]);
     assert!(err.contains("--since"), "{err}");
 }
+
+/// A routed alert that comes back and is declared counts like any incident, and the
+/// post-incident document does not call it "never declared".
+#[test]
+fn a_routed_alert_declared_later_is_counted_as_an_incident() {
+    let env = Env::new();
+    let (events, _) = load(
+        r#"
+day = "2026-11-23"
+[[event]]
+incident = "login"
+at = "10:00"
+author = "ana"
+kind = "incident_opened"
+payload = { title = "Login slow for some users" }
+[[event]]
+incident = "login"
+at = "10:01"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P4" }
+[[event]]
+incident = "login"
+at = "10:03"
+author = "ana"
+kind = "routed"
+payload = { to = "service desk" }
+[[event]]
+incident = "login"
+at = "10:30"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P2" }
+[[event]]
+incident = "login"
+at = "10:40"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating", reason = "every user now" }
+"#,
+    );
+    let file = env.path("routed.jsonl");
+    std::fs::write(&file, jsonl(&events)).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
+    assert_eq!(json["incidents"], 1, "{json:#}");
+    assert_eq!(json["routed_excluded"], 0, "{json:#}");
+    assert_eq!(json["per_incident"][0]["routed"], false);
+    assert_eq!(json["per_incident"][0]["time_to_declare_s"], 40 * 60);
+    let md = env.ok(&["export", "--format", "markdown"]);
+    assert!(md.contains("| Declared | 2026-11-23 10:40:00 |"), "{md}");
+    assert!(!md.contains("| Routed |"), "{md}");
+}

@@ -150,7 +150,8 @@ pub struct IncidentState {
     pub action_items: Vec<ActionItem>,
     /// How it was resolved, if it was.
     pub resolution: Option<ResolutionRecord>,
-    /// Where triage routed it instead of declaring it, if it did.
+    /// Where triage routed it instead of declaring it, if it did and it has not been
+    /// declared since.
     pub routed_to: Option<String>,
     /// The handoff to problem management, if there was one.
     pub problem: Option<ProblemRecord>,
