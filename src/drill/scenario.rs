@@ -153,8 +153,13 @@ impl ScenarioError {
     }
 }
 
-/// Reads `90s`, `2m`, `1h30m`.
+/// The longest duration a scenario may give: a year, far beyond any drill, and far
+/// inside what times can be added to without overflowing.
+const LONGEST: TimeDelta = TimeDelta::days(366);
+
+/// Reads `90s`, `2m`, `1h30m` (at most a year).
 pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let not_a_duration = || format!("'{text}' is not a duration like 90s, 2m or 1h30m");
     let t = text.trim().trim_start_matches('+');
     let mut total = TimeDelta::zero();
     let mut number = String::new();
@@ -163,19 +168,25 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
             number.push(c);
             continue;
         }
-        let n: i64 = number
-            .parse()
-            .map_err(|_| format!("'{text}' is not a duration like 90s, 2m or 1h30m"))?;
+        let n: i64 = number.parse().map_err(|_| not_a_duration())?;
         number.clear();
-        total += match c {
-            's' => TimeDelta::seconds(n),
-            'm' => TimeDelta::minutes(n),
-            'h' => TimeDelta::hours(n),
-            _ => return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m")),
+        let part = match c {
+            's' => TimeDelta::try_seconds(n),
+            'm' => TimeDelta::try_minutes(n),
+            'h' => TimeDelta::try_hours(n),
+            _ => None,
         };
+        total = part
+            .and_then(|part| total.checked_add(&part))
+            .ok_or_else(not_a_duration)?;
     }
     if !number.is_empty() || t.is_empty() {
-        return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m"));
+        return Err(not_a_duration());
+    }
+    if total > LONGEST {
+        return Err(format!(
+            "'{text}' is longer than a year; give a drill's times in s, m or h"
+        ));
     }
     Ok(total)
 }
@@ -397,6 +408,17 @@ mod tests {
         assert_eq!(parse_duration("+90s"), Ok(TimeDelta::seconds(90)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5").is_err());
+        assert!(
+            parse_duration("99999999999999h")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(
+            parse_duration("8000h8000h")
+                .unwrap_err()
+                .contains("longer than a year")
+        );
+        assert_eq!(parse_duration("8784h"), Ok(TimeDelta::days(366)));
         assert_eq!(
             "no_update:customers".parse(),
             Ok(Condition::NoUpdateTo(Audience::Customers))

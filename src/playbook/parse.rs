@@ -75,6 +75,10 @@ struct ContactFile {
     reach: String,
 }
 
+/// The longest update cadence: a year (0 means none), far inside what times can be
+/// added to without overflowing.
+const LONGEST_CADENCE_MINUTES: i64 = 366 * 24 * 60;
+
 /// Collects problems with the line each span starts on.
 struct Problems<'a> {
     text: &'a str,
@@ -179,8 +183,18 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
                 "cadence_minutes cannot be negative; 0 means no cadence",
             );
         }
+        if minutes > LONGEST_CADENCE_MINUTES {
+            p.at(
+                &policy.cadence_minutes,
+                format!(
+                    "cadence_minutes {minutes} is too long: at most {LONGEST_CADENCE_MINUTES} (a year); 0 means no cadence"
+                ),
+            );
+        }
         let page = policy.page.iter().filter_map(|r| p.role(r)).collect();
-        let cadence = (minutes > 0).then(|| TimeDelta::minutes(minutes));
+        let cadence = (1..=LONGEST_CADENCE_MINUTES)
+            .contains(&minutes)
+            .then(|| TimeDelta::minutes(minutes));
         severities.insert(severity, Policy { cadence, page });
     }
     for severity in Severity::ALL {
