@@ -158,3 +158,56 @@ fn the_status_page_carries_customer_updates_only() {
     );
     assert!(!page.contains("Search slow"), "no titles");
 }
+
+#[test]
+fn a_cut_off_or_damaged_export_document_says_why_and_imports_nothing() {
+    let env = env_with_fixture();
+    let json = env.ok(&["export", "--format", "json"]);
+    let other = Env::new();
+    let import = |name: &str, text: &str| {
+        let file = other.path(name);
+        std::fs::write(&file, text).unwrap();
+        other.fails(&["import", file.to_str().unwrap()])
+    };
+
+    let err = import("cut.json", &json[..json.len() / 2]);
+    assert!(
+        err.contains("cut.json: the export document ends early (EOF while parsing")
+            && err.contains("export it again")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!err.contains("not a warroom event"), "{err}");
+
+    // One event in the middle whose id is not an id.
+    let (before, after) = json.split_at(json.find("\"events\"").unwrap());
+    let damaged = format!(
+        "{before}{}",
+        after.replacen("\"id\": \"01M", "\"id\": \"not-an-id-01M", 2)
+    );
+    let err = import("damaged.json", &damaged);
+    assert!(
+        err.contains("damaged.json: the export document cannot be read: ")
+            && err.contains("at line")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!err.contains("not a warroom event"), "{err}");
+
+    // The same document on one line is still read as a document.
+    let compact: serde_json::Value = serde_json::from_str(&damaged).unwrap();
+    let err = import("compact.json", &compact.to_string());
+    assert!(
+        err.contains("the export document cannot be read"),
+        "{err}"
+    );
+    assert!(!other.db.exists(), "nothing was written");
+
+    // JSON lines still say which line is bad.
+    let lines = env.ok(&["export", "--format", "jsonl"]);
+    let mut lines: Vec<&str> = lines.lines().collect();
+    lines[2] = "{\"id\": 7}";
+    let err = import("bad.jsonl", &lines.join("\n"));
+    assert!(err.contains("line 3: not a warroom event"), "{err}");
+    assert!(!other.db.exists(), "nothing was written");
+}

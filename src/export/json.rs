@@ -168,16 +168,20 @@ pub fn document(
 }
 
 /// Reads events from a JSON export document or from JSON lines (one event a line).
-/// On the first bad line, says where and why, and returns nothing.
+/// On the first bad line, or a document that cannot be read, says where and why, and
+/// returns nothing.
 pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{')
-        && let Ok(doc) = serde_json::from_str::<ImportDocument>(trimmed)
-    {
-        if doc.format != EXPORT_FORMAT {
-            return Err(format!("not a warroom export (format is '{}')", doc.format));
+    if trimmed.starts_with('{') {
+        match serde_json::from_str::<ImportDocument>(trimmed) {
+            Ok(doc) if doc.format != EXPORT_FORMAT => {
+                return Err(format!("not a warroom export (format is '{}')", doc.format));
+            }
+            Ok(doc) => return Ok(doc.events),
+            Err(e) if is_document(trimmed) => return Err(document_error(&e)),
+            // JSON lines: each line is read, and reported, on its own below.
+            Err(_) => {}
         }
-        return Ok(doc.events);
     }
     let mut events = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -189,4 +193,26 @@ pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
         events.push(event);
     }
     Ok(events)
+}
+
+/// Whether text that starts with `{` is meant as one document rather than JSON lines:
+/// its first line is an object with a `format` key, or is not complete on its own (a
+/// document written over many lines).
+fn is_document(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or_default();
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first) {
+        Ok(object) => object.contains_key("format"),
+        Err(e) => e.is_eof(),
+    }
+}
+
+/// Why an export document could not be read, and what to do.
+fn document_error(e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        format!(
+            "the export document ends early ({e}): it was cut off; export it again or copy the whole file"
+        )
+    } else {
+        format!("the export document cannot be read: {e}")
+    }
 }
