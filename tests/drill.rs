@@ -326,7 +326,7 @@ fn overflowing_durations_are_problems_with_lines_not_a_crash() {
     let scenario = env.path("huge.toml");
     std::fs::write(
         &scenario,
-        "name = \"huge\"\ntitle = \"Huge\"\nduration = \"99999999999999h\"\n[start]\ntext = \"a\"\n[[inject]]\nat = \"9223372036854775807s\"\nkind = \"note\"\ntext = \"x\"\n[[inject]]\nat = \"9000h\"\nkind = \"note\"\ntext = \"y\"\n[expect]\nresolve_within = \"1h99999999999999999m\"\n",
+        "name = \"huge\"\ntitle = \"Huge\"\nduration = \"99999999999999h\"\n[start]\ntext = \"a\"\n[[inject]]\nat = \"9223372036854775807s\"\nkind = \"note\"\ntext = \"x\"\n[[inject]]\nat = \"9000h\"\nkind = \"note\"\ntext = \"y\"\n[[inject]]\nat = \"1m\"\nkind = \"note\"\ntext = \"fine\"\n[expect]\nresolve_within = \"1h99999999999999999m\"\n",
     )
     .unwrap();
     let out = env
@@ -345,7 +345,7 @@ fn overflowing_durations_are_problems_with_lines_not_a_crash() {
             format!("{file}:3: '99999999999999h' is not a duration like 90s, 2m or 1h30m"),
             format!("{file}:7: '9223372036854775807s' is not a duration like 90s, 2m or 1h30m"),
             format!("{file}:11: '9000h' is longer than a year; give a drill's times in s, m or h"),
-            format!("{file}:15: '1h99999999999999999m' is not a duration like 90s, 2m or 1h30m"),
+            format!("{file}:19: '1h99999999999999999m' is not a duration like 90s, 2m or 1h30m"),
         ],
         "each bad duration once, and no 'after the drill ends' for an unreadable duration"
     );

@@ -197,10 +197,7 @@ fn a_cut_off_or_damaged_export_document_says_why_and_imports_nothing() {
     // The same document on one line is still read as a document.
     let compact: serde_json::Value = serde_json::from_str(&damaged).unwrap();
     let err = import("compact.json", &compact.to_string());
-    assert!(
-        err.contains("the export document cannot be read"),
-        "{err}"
-    );
+    assert!(err.contains("the export document cannot be read"), "{err}");
     assert!(!other.db.exists(), "nothing was written");
 
     // JSON lines still say which line is bad.

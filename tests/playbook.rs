@@ -263,6 +263,9 @@ fn an_overlong_cadence_is_a_problem_with_its_line_not_a_crash() {
         "--severity",
         "P2",
     ]);
-    assert!(err.contains("is too long") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("is too long") && !err.contains("panicked"),
+        "{err}"
+    );
     assert!(!env.db.exists(), "nothing was written");
 }
