@@ -89,11 +89,9 @@ pub fn adherence(
     let Some(declared) = state.declared_at else {
         return result;
     };
-    let end = if state.is_open() {
-        now
-    } else {
-        state.resolved_at.or(state.closed_at).unwrap_or(now)
-    };
+    // Updates are owed until the resolution, not the close (which may come days later
+    // with the handoff to problem management), so this is not `ended_at`.
+    let end = state.resolved_at.unwrap_or(now);
     let mut last = declared;
     for entry in &state.timeline {
         let Body::StatusUpdate { audience: a, .. } = &entry.event.body else {

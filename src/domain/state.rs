@@ -221,6 +221,12 @@ impl IncidentState {
         .min()
     }
 
+    /// When the response ended: its close, or else its (final) resolution; `None` while
+    /// it is open.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        self.closed_at.or(self.resolved_at)
+    }
+
     /// From the start to the first acknowledgement.
     pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
         Some(self.first_ack_at? - self.started_at()?)

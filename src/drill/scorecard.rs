@@ -83,13 +83,13 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         ));
     }
     let speed = run.speed as i32;
-    let end = s.resolved_at.unwrap_or(now);
     for audience in Audience::ALL {
+        // Counted to the resolution, or to now while it is open.
         let a = adherence(
             s,
             audience,
             &|sev| playbook.cadence(sev).map(|c| c / speed),
-            end,
+            now,
         );
         lines.push(Line {
             what: format!("updates to {audience} on time"),

@@ -36,13 +36,7 @@ impl std::str::FromStr for RoleFilter {
 /// The positions each person held, as (label, from, until) spans.
 fn positions(s: &IncidentState) -> BTreeMap<String, Vec<(String, Timestamp, Option<Timestamp>)>> {
     let mut out: BTreeMap<String, Vec<(String, Timestamp, Option<Timestamp>)>> = BTreeMap::new();
-    for (i, c) in s.command.history.iter().enumerate() {
-        let until = s
-            .command
-            .history
-            .get(i + 1)
-            .map(|n| n.at)
-            .or(s.closed_at.or(s.resolved_at));
+    for (c, until) in s.command.tenures(s.ended_at()) {
         out.entry(c.to.clone())
             .or_default()
             .push(("commander".into(), c.at, until));
@@ -77,7 +71,7 @@ pub fn activity_log(
 ) -> String {
     let from = from.or(s.started_at()).unwrap_or_default();
     let until = until
-        .or(s.closed_at.or(s.resolved_at))
+        .or(s.ended_at())
         .or(s.timeline.last().map(|e| e.event.at))
         .unwrap_or(from);
     let held = positions(s);

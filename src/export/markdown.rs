@@ -203,9 +203,7 @@ fn severity(out: &mut String, s: &IncidentState) {
 
 fn command(out: &mut String, s: &IncidentState) {
     let _ = writeln!(out, "\n## Who commanded, and the roles\n");
-    let end = s.closed_at.or(s.resolved_at);
-    for (i, c) in s.command.history.iter().enumerate() {
-        let until = s.command.history.get(i + 1).map(|n| n.at).or(end);
+    for (c, until) in s.command.tenures(s.ended_at()) {
         let span = match until {
             Some(u) => format!(
                 "{} to {} ({})",
