@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, TimeDelta};
 use serde::Serialize;
 
-use crate::domain::{Audience, Body, IncidentState, Severity, Timestamp, rfc3339};
+use crate::domain::{Audience, IncidentState, Severity, Timestamp, rfc3339};
 
 /// How often updates were on time for one audience.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,12 +93,9 @@ pub fn adherence(
     // with the handoff to problem management), so this is not `ended_at`.
     let end = state.resolved_at.unwrap_or(now);
     let mut last = declared;
-    for entry in &state.timeline {
-        let Body::StatusUpdate { audience: a, .. } = &entry.event.body else {
-            continue;
-        };
+    for entry in state.updates_to(audience) {
         let at = entry.event.at;
-        if *a != audience || at < declared || at > end {
+        if at < declared || at > end {
             continue;
         }
         if let Some(limit) = severity_at(state, last).and_then(cadence) {

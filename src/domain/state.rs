@@ -272,6 +272,16 @@ impl IncidentState {
         (text, struck)
     }
 
+    /// The status updates sent to `audience`, oldest first.
+    pub fn updates_to(&self, audience: Audience) -> impl Iterator<Item = &Entry> {
+        self.timeline.iter().filter(move |e| {
+            matches!(
+                &e.event.body,
+                super::event::Body::StatusUpdate { audience: a, .. } if *a == audience
+            )
+        })
+    }
+
     /// When the last status update to `audience` was sent.
     pub fn last_update(&self, audience: Audience) -> Option<Timestamp> {
         self.last_updates.get(&audience).copied()

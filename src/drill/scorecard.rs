@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::TimeDelta;
 
 use super::run::{DrillRun, paged};
-use crate::domain::{Audience, Body, IncidentState, Timestamp};
+use crate::domain::{Audience, IncidentState, Timestamp};
 use crate::format::duration;
 use crate::metrics::adherence;
 use crate::playbook::Playbook;
@@ -72,10 +72,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         timed("time to declare", t(s.declared_at), expect.declare_within),
     ];
     for audience in Audience::ALL {
-        let first = s.timeline.iter().find_map(|e| match &e.event.body {
-            Body::StatusUpdate { audience: a, .. } if *a == audience => Some(e.event.at),
-            _ => None,
-        });
+        let first = s.updates_to(audience).next().map(|e| e.event.at);
         lines.push(timed(
             &format!("first update to {audience}"),
             t(first),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::domain::{Audience, Body, Category, IncidentState, ReviewSection, Timestamp};
+use crate::domain::{Audience, Category, IncidentState, ReviewSection, Timestamp};
 use crate::format;
 use crate::inert;
 use crate::metrics::for_incident;
@@ -259,19 +259,15 @@ fn updates(out: &mut String, s: &IncidentState) {
     for audience in Audience::ALL {
         let _ = writeln!(out, "### To {audience}\n");
         let mut any = false;
-        for e in &s.timeline {
-            if let Body::StatusUpdate { audience: a, .. } = &e.event.body
-                && *a == audience
-            {
-                let text = entry_md(s, e);
-                let _ = writeln!(
-                    out,
-                    "- {} ({}): {text}",
-                    format::local_datetime(e.event.at),
-                    md(&e.event.author)
-                );
-                any = true;
-            }
+        for e in s.updates_to(audience) {
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                format::local_datetime(e.event.at),
+                md(&e.event.author),
+                entry_md(s, e)
+            );
+            any = true;
         }
         if !any {
             let _ = writeln!(out, "- none sent");
