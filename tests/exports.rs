@@ -208,3 +208,40 @@ fn a_cut_off_or_damaged_export_document_says_why_and_imports_nothing() {
     assert!(err.contains("line 3: not a warroom event"), "{err}");
     assert!(!other.db.exists(), "nothing was written");
 }
+
+#[test]
+fn an_entry_corrected_back_to_its_words_still_shows_it_was_amended() {
+    let env = Env::new();
+    env.declare("Queue backlog");
+    let note = env
+        .ok(&["log", "--kind", "decision", "drain eu-1 first"])
+        .trim()
+        .to_string();
+    let note = &note[note.len() - 6..];
+    env.ok(&["correct", note, "--text", "drain eu-2 first"]);
+    env.ok(&[
+        "correct",
+        note,
+        "--text",
+        "drain eu-1 first",
+        "--reason",
+        "eu-1 it was",
+    ]);
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains("drain eu-1 first [amended; was: drain eu-1 first]"),
+        "{tail}"
+    );
+    let md = env.ok(&["export", "--format", "markdown"]);
+    assert!(
+        md.contains("**drain eu-1 first** (amended; was: drain eu-1 first)"),
+        "{md}"
+    );
+    let json: Vec<serde_json::Value> = env
+        .ok(&["tail", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let entry = json.iter().find(|e| e["kind"] == "decision").unwrap();
+    assert_eq!(entry["original_text"], "drain eu-1 first", "{entry}");
+}

@@ -138,22 +138,17 @@ fn resolve_refs(v: serde_json::Value, ids: &BTreeMap<String, Ulid>) -> serde_jso
 
 fn timeline_line(state: &IncidentState, i: usize) -> String {
     let entry = &state.timeline[i];
-    let (text, struck) = state.current_text(entry);
+    let current = state.current_text(entry);
     let mut line = format!(
         "{} {}: {}",
         entry.category().marker(),
         entry.event.author,
-        text
+        current.text
     );
-    if struck {
+    if current.struck {
         line.push_str(" [struck]");
     }
-    if entry.corrections.iter().any(|&c| {
-        matches!(
-            &state.timeline[c].event.body,
-            Body::Correction { text: Some(_), .. }
-        )
-    }) {
+    if current.amended {
         line.push_str(" [amended]");
     }
     if entry.event.is_backdated() {

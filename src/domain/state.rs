@@ -115,6 +115,17 @@ pub struct ResolutionRecord {
     pub checklist: Vec<super::event::Check>,
 }
 
+/// An entry's text as it stands after its corrections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentText {
+    /// The text: the original, or the one the latest amending correction gave.
+    pub text: String,
+    /// Whether a correction struck it.
+    pub struck: bool,
+    /// Whether a correction gave it a text (even the words it had).
+    pub amended: bool,
+}
+
 /// The state of one incident, folded from its events in total order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentState {
@@ -252,24 +263,26 @@ impl IncidentState {
         self.position(id).map(|i| &self.timeline[i])
     }
 
-    /// The text of an entry with its corrections applied, and whether it is struck.
-    pub fn current_text(&self, entry: &Entry) -> (String, bool) {
-        let mut text = entry.original_text();
-        let mut struck = false;
+    /// The text of an entry with its corrections applied, whether it is struck, and
+    /// whether a correction amended it.
+    pub fn current_text(&self, entry: &Entry) -> CurrentText {
+        let mut current = CurrentText {
+            text: entry.original_text(),
+            struck: false,
+            amended: false,
+        };
         for &i in &entry.corrections {
-            if let super::event::Body::Correction {
-                text: new_text,
-                strike,
-                ..
-            } = &self.timeline[i].event.body
+            if let super::event::Body::Correction { text, strike, .. } =
+                &self.timeline[i].event.body
             {
-                if let Some(new_text) = new_text {
-                    text = new_text.clone();
+                if let Some(text) = text {
+                    current.text = text.clone();
+                    current.amended = true;
                 }
-                struck |= *strike;
+                current.struck |= *strike;
             }
         }
-        (text, struck)
+        current
     }
 
     /// The status updates sent to `audience`, oldest first.
@@ -319,14 +332,14 @@ impl IncidentState {
             .flatten()
             .map(|&i| &self.timeline[i])
             .filter_map(|e| {
-                let (text, struck) = self.current_text(e);
+                let current = self.current_text(e);
                 // Unamended, the finding itself (the timeline's line names the section).
-                let text = if text == e.original_text() {
-                    e.event.body.text().unwrap_or_default().to_string()
+                let text = if current.amended {
+                    current.text
                 } else {
-                    text
+                    e.event.body.text().unwrap_or_default().to_string()
                 };
-                (!struck).then_some((e, text))
+                (!current.struck).then_some((e, text))
             })
             .collect()
     }

@@ -20,11 +20,11 @@ pub fn md(text: &str) -> String {
 
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
-    let (text, struck) = s.current_text(entry);
-    if struck {
-        format!("~~{}~~", md(&text))
+    let current = s.current_text(entry);
+    if current.struck {
+        format!("~~{}~~", md(&current.text))
     } else {
-        md(&text)
+        md(&current.text)
     }
 }
 
@@ -282,15 +282,11 @@ fn timeline(out: &mut String, s: &IncidentState) {
         "## Timeline\n\nDecisions are in bold; struck entries stay, crossed out.\n"
     );
     for entry in &s.timeline {
-        let (text, struck) = s.current_text(entry);
-        let mut line = md(&text);
-        if struck {
-            line = format!("~~{line}~~");
-        }
+        let mut line = entry_md(s, entry);
         if matches!(entry.category(), Category::Decision) {
             line = format!("**{line}**");
         }
-        if text != entry.original_text() {
+        if s.current_text(entry).amended {
             line.push_str(&format!(" (amended; was: {})", md(&entry.original_text())));
         }
         if entry.event.is_backdated() {

@@ -26,8 +26,8 @@ pub fn status_page(states: &[IncidentState]) -> String {
             let updates: Vec<_> = s
                 .updates_to(Audience::Customers)
                 .filter_map(|e| {
-                    let (text, struck) = s.current_text(e);
-                    (!struck).then_some((e.event.at, text))
+                    let current = s.current_text(e);
+                    (!current.struck).then_some((e.event.at, current.text))
                 })
                 .collect();
             (s, updates)
