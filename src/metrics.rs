@@ -35,8 +35,8 @@ impl Adherence {
 /// One incident's numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentMetrics {
-    /// The incident.
-    pub id: String,
+    /// The incident (written out as its full id).
+    pub id: ulid::Ulid,
     /// Its title.
     pub title: String,
     /// Its severity now.
@@ -122,7 +122,7 @@ pub fn for_incident(
 ) -> IncidentMetrics {
     let secs = |d: Option<TimeDelta>| d.map(|d| d.num_seconds());
     IncidentMetrics {
-        id: state.id.to_string(),
+        id: state.id,
         title: state.title.clone(),
         severity: state.severity,
         drill: state.drill,
@@ -281,7 +281,7 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
                 .collect();
             format!(
                 "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
-                m.id[m.id.len().saturating_sub(6)..].to_ascii_lowercase(),
+                crate::domain::short_id(m.id),
                 crate::format::or_dash(m.severity.map(|s| format!("{s:?}"))),
                 secs(m.time_to_acknowledge_s),
                 secs(m.time_to_declare_s),
