@@ -237,7 +237,10 @@ pub fn summarize(
     };
     for s in &counted {
         if let Some(sev) = s.severity {
-            *summary.by_severity.entry(format!("{sev:?}")).or_default() += 1;
+            *summary
+                .by_severity
+                .entry(sev.key().to_string())
+                .or_default() += 1;
         }
         if let Some(start) = s.started_at() {
             let week = start.iso_week();
@@ -282,7 +285,7 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
             format!(
                 "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
                 crate::domain::short_id(m.id),
-                crate::format::or_dash(m.severity.map(|s| format!("{s:?}"))),
+                crate::format::or_dash(m.severity.map(|s| s.key())),
                 secs(m.time_to_acknowledge_s),
                 secs(m.time_to_declare_s),
                 secs(m.time_to_resolve_s),

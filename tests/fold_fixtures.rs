@@ -175,7 +175,7 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
     }
     eq(
         "severity",
-        state.severity.map(|s| format!("{s:?}")),
+        state.severity.map(|s| s.key().to_string()),
         &expect.severity,
     );
     eq("status", Some(state.status.to_string()), &expect.status);
@@ -248,7 +248,7 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
         let got: Vec<String> = state
             .severity_history
             .iter()
-            .map(|c| format!("{:?}", c.to))
+            .map(|c| c.to.key().to_string())
             .collect();
         assert_eq!(&got, want, "{name}: severity_history");
     }

@@ -101,7 +101,7 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
         id: s.id.to_string(),
         title: s.title.clone(),
         drill: s.drill,
-        severity: s.severity.map(|v| format!("{v:?}")),
+        severity: s.severity.map(|v| v.key().to_string()),
         status: s.status.to_string(),
         commander: s.command.commander.clone(),
         started_at: s.started_at().map(rfc3339),

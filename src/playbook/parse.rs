@@ -146,7 +146,8 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
     for severity in Severity::ALL {
         if !severities.contains_key(&severity) {
             p.anywhere(format!(
-                "severity {severity:?} has no policy: add a [severity.{severity:?}] table"
+                "severity {key} has no policy: add a [severity.{key}] table",
+                key = severity.key()
             ));
         }
     }
@@ -327,7 +328,10 @@ fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel 
             if !reachable.contains(&severity) {
                 p.at(
                     &t.matrix,
-                    format!("{severity:?} is never reached: no combination of answers leads to it"),
+                    format!(
+                        "{} is never reached: no combination of answers leads to it",
+                        severity.key()
+                    ),
                 );
             }
         }
