@@ -109,15 +109,12 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         met: expect.severity.map(|want| chosen == Some(want)),
     });
     for role in &expect.page {
+        let was_paged = paged(s, playbook, *role);
         lines.push(Line {
             what: format!("{} paged", role.label()),
-            actual: if paged(s, playbook, *role) {
-                "yes".into()
-            } else {
-                "no".into()
-            },
+            actual: if was_paged { "yes" } else { "no" }.into(),
             expected: Some("yes".into()),
-            met: Some(paged(s, playbook, *role)),
+            met: Some(was_paged),
         });
     }
     lines.push(timed(
