@@ -179,64 +179,55 @@ pub struct Summary {
     pub per_incident: Vec<IncidentMetrics>,
 }
 
-fn mean(values: &[i64]) -> Option<i64> {
-    (!values.is_empty()).then(|| values.iter().sum::<i64>() / values.len() as i64)
+fn mean(values: impl Iterator<Item = i64>) -> Option<i64> {
+    let (sum, n) = values.fold((0i64, 0i64), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / n)
 }
 
 /// Numbers across incidents that started at or after `since`.
-pub fn summarize(
-    states: &[IncidentState],
+pub fn summarize<'a>(
+    states: impl IntoIterator<Item = &'a IncidentState>,
     since: Option<Timestamp>,
     cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
     now: Timestamp,
 ) -> Summary {
-    let in_window =
-        |s: &&IncidentState| since.is_none_or(|t| s.started_at().is_some_and(|start| start >= t));
-    let window: Vec<&IncidentState> = states
-        .iter()
-        .filter(|s| s.opened.is_some())
-        .filter(in_window)
-        .collect();
-    let drills = window.iter().filter(|s| s.drill).count();
-    let routed = window
-        .iter()
-        .filter(|s| !s.drill && s.routed_to.is_some())
-        .count();
-    let counted: Vec<&IncidentState> = window
-        .into_iter()
-        .filter(|s| !s.drill && s.routed_to.is_none() && s.declared_at.is_some())
-        .collect();
+    let (mut drills, mut routed) = (0, 0);
+    let mut counted: Vec<&IncidentState> = Vec::new();
+    for s in states {
+        let in_window = since.is_none_or(|t| s.started_at().is_some_and(|start| start >= t));
+        if s.opened.is_none() || !in_window {
+            continue;
+        }
+        if s.drill {
+            drills += 1;
+        } else if s.routed_to.is_some() {
+            routed += 1;
+        } else if s.declared_at.is_some() {
+            counted.push(s);
+        }
+    }
     // Oldest first, whatever order the caller holds them in.
-    let mut counted = counted;
     counted.sort_by_key(|s| (s.started_at(), s.id));
+    let per_incident: Vec<IncidentMetrics> = counted
+        .iter()
+        .map(|s| for_incident(s, cadence, now))
+        .collect();
     let mut summary = Summary {
         since: since.map(rfc3339),
         incidents: counted.len(),
-        mtta_s: mean(
-            &counted
-                .iter()
-                .filter_map(|s| s.time_to_acknowledge())
-                .map(|d| d.num_seconds())
-                .collect::<Vec<_>>(),
-        ),
-        mttr_s: mean(
-            &counted
-                .iter()
-                .filter_map(|s| s.time_to_resolve())
-                .map(|d| d.num_seconds())
-                .collect::<Vec<_>>(),
-        ),
+        mtta_s: mean(per_incident.iter().filter_map(|m| m.time_to_acknowledge_s)),
+        mttr_s: mean(per_incident.iter().filter_map(|m| m.time_to_resolve_s)),
         by_severity: BTreeMap::new(),
         by_week: BTreeMap::new(),
         by_month: BTreeMap::new(),
-        open_action_items: 0,
-        open_incidents: counted.iter().filter(|s| s.status.is_open()).count(),
+        open_action_items: per_incident.iter().map(|m| m.open_action_items).sum(),
+        open_incidents: counted.iter().filter(|s| s.is_open()).count(),
         drills_excluded: drills,
         routed_excluded: routed,
         per_incident: Vec::new(),
     };
-    for s in &counted {
-        if let Some(sev) = s.severity {
+    for (s, m) in counted.iter().zip(&per_incident) {
+        if let Some(sev) = m.severity {
             *summary
                 .by_severity
                 .entry(sev.key().to_string())
@@ -253,10 +244,8 @@ pub fn summarize(
                 .entry(start.format("%Y-%m").to_string())
                 .or_default() += 1;
         }
-        let m = for_incident(s, cadence, now);
-        summary.open_action_items += m.open_action_items;
-        summary.per_incident.push(m);
     }
+    summary.per_incident = per_incident;
     summary
 }
 
