@@ -12,9 +12,10 @@ use crate::playbook::Playbook;
 /// The `format` field that marks a warroom JSON export.
 pub const EXPORT_FORMAT: &str = "warroom-export";
 
-/// A JSON export: what the incident looks like now, and the events it is folded from.
+/// A JSON export: what the incident looks like now, and the events it is folded from
+/// (borrowed from the incidents' timelines).
 #[derive(Debug, Serialize)]
-pub struct ExportDocument {
+pub struct ExportDocument<'a> {
     /// Always [`EXPORT_FORMAT`].
     pub format: String,
     /// The export layout's version.
@@ -22,7 +23,7 @@ pub struct ExportDocument {
     /// A summary of each exported incident.
     pub incidents: Vec<Summary>,
     /// Every event, in the total order.
-    pub events: Vec<Event>,
+    pub events: Vec<&'a Event>,
 }
 
 /// The part of an export that `warroom import` reads.
@@ -97,6 +98,7 @@ pub struct Summary {
 }
 
 fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
+    let metrics = for_incident(s, &|sev| playbook.cadence(sev), now);
     Summary {
         id: s.id.to_string(),
         title: s.title.clone(),
@@ -107,9 +109,9 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
         started_at: s.started_at().map(rfc3339),
         declared_at: s.declared_at.map(rfc3339),
         resolved_at: s.resolved_at.map(rfc3339),
-        time_to_acknowledge_s: s.time_to_acknowledge().map(|d| d.num_seconds()),
-        time_to_declare_s: s.time_to_declare().map(|d| d.num_seconds()),
-        time_to_resolve_s: s.time_to_resolve().map(|d| d.num_seconds()),
+        time_to_acknowledge_s: metrics.time_to_acknowledge_s,
+        time_to_declare_s: metrics.time_to_declare_s,
+        time_to_resolve_s: metrics.time_to_resolve_s,
         resolution_code: s.resolution.as_ref().map(|r| r.code.clone()),
         resolution_summary: s.resolution.as_ref().map(|r| r.summary.clone()),
         resolve_checklist: s
@@ -140,20 +142,20 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
                 state: i.stage().into(),
             })
             .collect(),
-        metrics: for_incident(s, &|sev| playbook.cadence(sev), now),
+        metrics,
         entries: s.timeline.len(),
     }
 }
 
 /// Builds the export document for some incidents; `now` counts for open ones.
-pub fn document(
-    incidents: &[IncidentState],
+pub fn document<'a>(
+    incidents: &'a [IncidentState],
     playbook: &Playbook,
     now: Timestamp,
-) -> ExportDocument {
-    let mut events: Vec<Event> = incidents
+) -> ExportDocument<'a> {
+    let mut events: Vec<&Event> = incidents
         .iter()
-        .flat_map(|s| s.timeline.iter().map(|e| (*e.event).clone()))
+        .flat_map(|s| s.timeline.iter().map(|e| &*e.event))
         .collect();
     events.sort_by_key(|e| e.order_key());
     ExportDocument {
