@@ -30,8 +30,3 @@ pub use state::{
 pub use status::{ParseStatusError, Status};
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};
 pub use timeline::{Category, Entry, describe};
-
-/// Serde helpers for timestamps, for other modules' wire types.
-pub mod serde_time {
-    pub use super::time::{serde_millis, serde_millis_opt};
-}

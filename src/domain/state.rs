@@ -373,16 +373,6 @@ impl IncidentState {
     pub fn is_open(&self) -> bool {
         self.status.is_open()
     }
-
-    /// Number of events folded in.
-    pub fn len(&self) -> usize {
-        self.timeline.len()
-    }
-
-    /// Whether no event has been folded in.
-    pub fn is_empty(&self) -> bool {
-        self.timeline.is_empty()
-    }
 }
 
 /// The short form of an id people type: its last six characters, lowercase.

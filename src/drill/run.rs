@@ -113,7 +113,7 @@ impl DrillRun {
     }
 
     /// The real time of a scenario offset.
-    pub fn real(&self, offset: TimeDelta) -> Timestamp {
+    fn real(&self, offset: TimeDelta) -> Timestamp {
         self.start + offset / self.speed as i32
     }
 
@@ -213,7 +213,7 @@ impl DrillRun {
 }
 
 /// Whether an inject's condition holds for the drill incident now.
-pub fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> bool {
+fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> bool {
     match condition {
         Condition::NoUpdate => s.last_updates.is_empty(),
         Condition::NoUpdateTo(audience) => s.last_update(*audience).is_none(),
@@ -225,7 +225,7 @@ pub fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> b
 }
 
 /// Whether someone holds a role, or one of the playbook's contacts for it was paged.
-pub fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain::Role) -> bool {
+pub(super) fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain::Role) -> bool {
     s.roster.with_role(role).next().is_some()
         || playbook
             .contacts_for(role)
