@@ -138,7 +138,30 @@ fn the_metrics_command_reports_the_same_numbers() {
         "{text}"
     );
     let err = env.fails(&["metrics", "--since", "last tuesday"]);
-    assert!(err.contains("--since"), "{err}");
+    assert!(
+        err.contains("--since") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
+
+    // A day starts at local midnight: twelve hours behind UTC, 2026-11-23 starts at
+    // 12:00 UTC, after checkout (10:00 UTC) began.
+    let out = env
+        .cmd()
+        .env("TZ", "XXX+12")
+        .args(["metrics", "--json", "--since", "2026-11-23"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["since"], "2026-11-23T12:00:00.000Z");
+    assert_eq!(json["incidents"], 2, "{json:#}");
+    let utc: serde_json::Value =
+        serde_json::from_str(&env.ok(&["metrics", "--json", "--since", "2026-11-23"])).unwrap();
+    assert_eq!(utc["incidents"], 3, "in UTC the day starts before checkout");
+    let time: serde_json::Value =
+        serde_json::from_str(&env.ok(&["metrics", "--json", "--since", "2026-11-23 10:30"]))
+            .unwrap();
+    assert_eq!(time["incidents"], 2, "a time of day works too");
 }
 
 /// A routed alert that comes back and is declared counts like any incident, and the
