@@ -245,3 +245,42 @@ fn an_entry_corrected_back_to_its_words_still_shows_it_was_amended() {
     let entry = json.iter().find(|e| e["kind"] == "decision").unwrap();
     assert_eq!(entry["original_text"], "drain eu-1 first", "{entry}");
 }
+
+#[test]
+fn export_all_writes_every_incident_and_round_trips_as_json_lines() {
+    let env = env_with_fixture();
+    env.declare("Search slow");
+    env.ok(&["log", "index rebuild started"]);
+    let all = env.ok(&["export", "--all", "--format", "jsonl"]);
+    let events: Vec<serde_json::Value> = all
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let incidents: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|e| e["incident"].as_str().unwrap())
+        .collect();
+    assert_eq!(incidents.len(), 2);
+    assert_eq!(
+        events.len(),
+        22 + 4,
+        "the fixture, and the declaration's 3 + 1"
+    );
+    let times: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e["at"].as_str().unwrap(), e["id"].as_str().unwrap()))
+        .collect();
+    assert!(times.is_sorted(), "in the total order");
+
+    let copy = Env::new();
+    let file = copy.path("all.jsonl");
+    std::fs::write(&file, &all).unwrap();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(copy.ok(&["export", "--all", "--format", "jsonl"]), all);
+    let doc: serde_json::Value =
+        serde_json::from_str(&copy.ok(&["export", "--all", "--format", "json"])).unwrap();
+    assert_eq!(doc["incidents"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["events"].as_array().unwrap().len(), events.len());
+    let err = copy.fails(&["export", "--all", "--format", "markdown"]);
+    assert!(err.contains("one incident at a time"), "{err}");
+}
