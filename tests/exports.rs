@@ -5,16 +5,13 @@
 mod common;
 
 use common::Env;
-use common::fixture::{jsonl, load};
+use common::fixture::import;
 
 const FIXTURE: &str = include_str!("fixtures/exports/incident.toml");
 
 fn env_with_fixture() -> Env {
     let env = Env::new();
-    let (events, _) = load(FIXTURE);
-    let file = env.path("incident.jsonl");
-    std::fs::write(&file, jsonl(&events)).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    import(&env, FIXTURE);
     env
 }
 

@@ -4,7 +4,7 @@ mod common;
 
 use chrono::TimeDelta;
 use common::Env;
-use common::fixture::{jsonl, load, time};
+use common::fixture::{import, load, time};
 use warroom::domain::{Audience, IncidentState, Status};
 use warroom::metrics::{adherence, for_incident, summarize};
 use warroom::playbook::Playbook;
@@ -123,10 +123,7 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
 #[test]
 fn the_metrics_command_reports_the_same_numbers() {
     let env = Env::new();
-    let (events, _) = load(FIXTURE);
-    let file = env.path("fixture.jsonl");
-    std::fs::write(&file, jsonl(&events)).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    import(&env, FIXTURE);
     let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
     assert_eq!(json["incidents"], 3);
     assert_eq!(json["mtta_s"], 600);
@@ -169,7 +166,8 @@ fn the_metrics_command_reports_the_same_numbers() {
 #[test]
 fn a_routed_alert_declared_later_is_counted_as_an_incident() {
     let env = Env::new();
-    let (events, _) = load(
+    import(
+        &env,
         r#"
 day = "2026-11-23"
 [[event]]
@@ -204,9 +202,6 @@ kind = "status_changed"
 payload = { status = "investigating", reason = "every user now" }
 "#,
     );
-    let file = env.path("routed.jsonl");
-    std::fs::write(&file, jsonl(&events)).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
     assert_eq!(json["incidents"], 1, "{json:#}");
     assert_eq!(json["routed_excluded"], 0, "{json:#}");
