@@ -57,13 +57,15 @@ pub fn local_hm(t: Timestamp) -> String {
 /// An entry's text with corrections applied, and notes on its history, made inert
 /// and kept to one line: `roll back [amended; was: roll forward]`.
 pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
-    let (text, struck) = state.current_text(entry);
-    let mut line = inert::line(&text).into_owned();
-    let original = entry.original_text();
-    if original != text {
-        line.push_str(&format!(" [amended; was: {}]", inert::line(&original)));
+    let current = state.current_text(entry);
+    let mut line = inert::line(&current.text).into_owned();
+    if current.amended {
+        line.push_str(&format!(
+            " [amended; was: {}]",
+            inert::line(&entry.original_text())
+        ));
     }
-    if struck {
+    if current.struck {
         line.push_str(" [struck]");
     }
     if let Body::Correction { target, .. } = &entry.event.body {

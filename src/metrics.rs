@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, TimeDelta};
 use serde::Serialize;
 
-use crate::domain::{Audience, Body, IncidentState, Severity, Timestamp, rfc3339};
+use crate::domain::{Audience, IncidentState, Severity, Timestamp, rfc3339};
 
 /// How often updates were on time for one audience.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,8 +35,8 @@ impl Adherence {
 /// One incident's numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentMetrics {
-    /// The incident.
-    pub id: String,
+    /// The incident (written out as its full id).
+    pub id: ulid::Ulid,
     /// Its title.
     pub title: String,
     /// Its severity now.
@@ -89,18 +89,13 @@ pub fn adherence(
     let Some(declared) = state.declared_at else {
         return result;
     };
-    let end = if state.is_open() {
-        now
-    } else {
-        state.resolved_at.or(state.closed_at).unwrap_or(now)
-    };
+    // Updates are owed until the resolution, not the close (which may come days later
+    // with the handoff to problem management), so this is not `ended_at`.
+    let end = state.resolved_at.unwrap_or(now);
     let mut last = declared;
-    for entry in &state.timeline {
-        let Body::StatusUpdate { audience: a, .. } = &entry.event.body else {
-            continue;
-        };
+    for entry in state.updates_to(audience) {
         let at = entry.event.at;
-        if *a != audience || at < declared || at > end {
+        if at < declared || at > end {
             continue;
         }
         if let Some(limit) = severity_at(state, last).and_then(cadence) {
@@ -127,7 +122,7 @@ pub fn for_incident(
 ) -> IncidentMetrics {
     let secs = |d: Option<TimeDelta>| d.map(|d| d.num_seconds());
     IncidentMetrics {
-        id: state.id.to_string(),
+        id: state.id,
         title: state.title.clone(),
         severity: state.severity,
         drill: state.drill,
@@ -184,65 +179,59 @@ pub struct Summary {
     pub per_incident: Vec<IncidentMetrics>,
 }
 
-fn mean(values: &[i64]) -> Option<i64> {
-    (!values.is_empty()).then(|| values.iter().sum::<i64>() / values.len() as i64)
+fn mean(values: impl Iterator<Item = i64>) -> Option<i64> {
+    let (sum, n) = values.fold((0i64, 0i64), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / n)
 }
 
 /// Numbers across incidents that started at or after `since`.
-pub fn summarize(
-    states: &[IncidentState],
+pub fn summarize<'a>(
+    states: impl IntoIterator<Item = &'a IncidentState>,
     since: Option<Timestamp>,
     cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
     now: Timestamp,
 ) -> Summary {
-    let in_window =
-        |s: &&IncidentState| since.is_none_or(|t| s.started_at().is_some_and(|start| start >= t));
-    let window: Vec<&IncidentState> = states
-        .iter()
-        .filter(|s| s.opened.is_some())
-        .filter(in_window)
-        .collect();
-    let drills = window.iter().filter(|s| s.drill).count();
-    let routed = window
-        .iter()
-        .filter(|s| !s.drill && s.routed_to.is_some())
-        .count();
-    let counted: Vec<&IncidentState> = window
-        .into_iter()
-        .filter(|s| !s.drill && s.routed_to.is_none() && s.declared_at.is_some())
-        .collect();
+    let (mut drills, mut routed) = (0, 0);
+    let mut counted: Vec<&IncidentState> = Vec::new();
+    for s in states {
+        let in_window = since.is_none_or(|t| s.started_at().is_some_and(|start| start >= t));
+        if s.opened.is_none() || !in_window {
+            continue;
+        }
+        if s.drill {
+            drills += 1;
+        } else if s.routed_to.is_some() {
+            routed += 1;
+        } else if s.declared_at.is_some() {
+            counted.push(s);
+        }
+    }
     // Oldest first, whatever order the caller holds them in.
-    let mut counted = counted;
     counted.sort_by_key(|s| (s.started_at(), s.id));
+    let per_incident: Vec<IncidentMetrics> = counted
+        .iter()
+        .map(|s| for_incident(s, cadence, now))
+        .collect();
     let mut summary = Summary {
         since: since.map(rfc3339),
         incidents: counted.len(),
-        mtta_s: mean(
-            &counted
-                .iter()
-                .filter_map(|s| s.time_to_acknowledge())
-                .map(|d| d.num_seconds())
-                .collect::<Vec<_>>(),
-        ),
-        mttr_s: mean(
-            &counted
-                .iter()
-                .filter_map(|s| s.time_to_resolve())
-                .map(|d| d.num_seconds())
-                .collect::<Vec<_>>(),
-        ),
+        mtta_s: mean(per_incident.iter().filter_map(|m| m.time_to_acknowledge_s)),
+        mttr_s: mean(per_incident.iter().filter_map(|m| m.time_to_resolve_s)),
         by_severity: BTreeMap::new(),
         by_week: BTreeMap::new(),
         by_month: BTreeMap::new(),
-        open_action_items: 0,
-        open_incidents: counted.iter().filter(|s| s.status.is_open()).count(),
+        open_action_items: per_incident.iter().map(|m| m.open_action_items).sum(),
+        open_incidents: counted.iter().filter(|s| s.is_open()).count(),
         drills_excluded: drills,
         routed_excluded: routed,
         per_incident: Vec::new(),
     };
-    for s in &counted {
-        if let Some(sev) = s.severity {
-            *summary.by_severity.entry(format!("{sev:?}")).or_default() += 1;
+    for (s, m) in counted.iter().zip(&per_incident) {
+        if let Some(sev) = m.severity {
+            *summary
+                .by_severity
+                .entry(sev.key().to_string())
+                .or_default() += 1;
         }
         if let Some(start) = s.started_at() {
             let week = start.iso_week();
@@ -255,10 +244,8 @@ pub fn summarize(
                 .entry(start.format("%Y-%m").to_string())
                 .or_default() += 1;
         }
-        let m = for_incident(s, cadence, now);
-        summary.open_action_items += m.open_action_items;
-        summary.per_incident.push(m);
     }
+    summary.per_incident = per_incident;
     summary
 }
 
@@ -286,8 +273,8 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
                 .collect();
             format!(
                 "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
-                m.id[m.id.len().saturating_sub(6)..].to_ascii_lowercase(),
-                crate::format::or_dash(m.severity.map(|s| format!("{s:?}"))),
+                crate::domain::short_id(m.id),
+                crate::format::or_dash(m.severity.map(|s| s.key())),
                 secs(m.time_to_acknowledge_s),
                 secs(m.time_to_declare_s),
                 secs(m.time_to_resolve_s),

@@ -321,6 +321,44 @@ fn scenario_files_are_checked_with_lines() {
 }
 
 #[test]
+fn overflowing_durations_are_problems_with_lines_not_a_crash() {
+    let env = Env::new();
+    let scenario = env.path("huge.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"huge\"\ntitle = \"Huge\"\nduration = \"99999999999999h\"\n[start]\ntext = \"a\"\n[[inject]]\nat = \"9223372036854775807s\"\nkind = \"note\"\ntext = \"x\"\n[[inject]]\nat = \"9000h\"\nkind = \"note\"\ntext = \"y\"\n[[inject]]\nat = \"1m\"\nkind = \"note\"\ntext = \"fine\"\n[expect]\nresolve_within = \"1h99999999999999999m\"\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["drill", "check", scenario.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let file = scenario.display();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{file}:3: '99999999999999h' is not a duration like 90s, 2m or 1h30m"),
+            format!("{file}:7: '9223372036854775807s' is not a duration like 90s, 2m or 1h30m"),
+            format!("{file}:11: '9000h' is longer than a year; give a drill's times in s, m or h"),
+            format!("{file}:19: '1h99999999999999999m' is not a duration like 90s, 2m or 1h30m"),
+        ],
+        "each bad duration once, and no 'after the drill ends' for an unreadable duration"
+    );
+    assert!(stderr.contains("4 problem(s)"), "{stderr}");
+    assert!(
+        env.fails(&["drill", "run", scenario.to_str().unwrap()])
+            .contains("not a duration"),
+        "running it refuses the same way"
+    );
+    assert!(!env.db.exists(), "nothing was written");
+}
+
+#[test]
 fn the_drill_command_runs_scores_logs_and_stays_out_of_metrics() {
     let env = Env::new();
     let list = env.ok(&["drill", "list"]);

@@ -5,16 +5,13 @@
 mod common;
 
 use common::Env;
-use common::fixture::{jsonl, load};
+use common::fixture::import;
 
 const FIXTURE: &str = include_str!("fixtures/exports/incident.toml");
 
 fn env_with_fixture() -> Env {
     let env = Env::new();
-    let (events, _) = load(FIXTURE);
-    let file = env.path("incident.jsonl");
-    std::fs::write(&file, jsonl(&events)).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    import(&env, FIXTURE);
     env
 }
 
@@ -157,4 +154,130 @@ fn the_status_page_carries_customer_updates_only() {
         "escaped for HTML"
     );
     assert!(!page.contains("Search slow"), "no titles");
+}
+
+#[test]
+fn a_cut_off_or_damaged_export_document_says_why_and_imports_nothing() {
+    let env = env_with_fixture();
+    let json = env.ok(&["export", "--format", "json"]);
+    let other = Env::new();
+    let import = |name: &str, text: &str| {
+        let file = other.path(name);
+        std::fs::write(&file, text).unwrap();
+        other.fails(&["import", file.to_str().unwrap()])
+    };
+
+    let err = import("cut.json", &json[..json.len() / 2]);
+    assert!(
+        err.contains("cut.json: the export document ends early (EOF while parsing")
+            && err.contains("export it again")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!err.contains("not a warroom event"), "{err}");
+
+    // One event in the middle whose id is not an id.
+    let (before, after) = json.split_at(json.find("\"events\"").unwrap());
+    let damaged = format!(
+        "{before}{}",
+        after.replacen("\"id\": \"01M", "\"id\": \"not-an-id-01M", 2)
+    );
+    let err = import("damaged.json", &damaged);
+    assert!(
+        err.contains("damaged.json: the export document cannot be read: ")
+            && err.contains("at line")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!err.contains("not a warroom event"), "{err}");
+
+    // The same document on one line is still read as a document.
+    let compact: serde_json::Value = serde_json::from_str(&damaged).unwrap();
+    let err = import("compact.json", &compact.to_string());
+    assert!(err.contains("the export document cannot be read"), "{err}");
+    assert!(!other.db.exists(), "nothing was written");
+
+    // JSON lines still say which line is bad.
+    let lines = env.ok(&["export", "--format", "jsonl"]);
+    let mut lines: Vec<&str> = lines.lines().collect();
+    lines[2] = "{\"id\": 7}";
+    let err = import("bad.jsonl", &lines.join("\n"));
+    assert!(err.contains("line 3: not a warroom event"), "{err}");
+    assert!(!other.db.exists(), "nothing was written");
+}
+
+#[test]
+fn an_entry_corrected_back_to_its_words_still_shows_it_was_amended() {
+    let env = Env::new();
+    env.declare("Queue backlog");
+    let note = env
+        .ok(&["log", "--kind", "decision", "drain eu-1 first"])
+        .trim()
+        .to_string();
+    let note = &note[note.len() - 6..];
+    env.ok(&["correct", note, "--text", "drain eu-2 first"]);
+    env.ok(&[
+        "correct",
+        note,
+        "--text",
+        "drain eu-1 first",
+        "--reason",
+        "eu-1 it was",
+    ]);
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains("drain eu-1 first [amended; was: drain eu-1 first]"),
+        "{tail}"
+    );
+    let md = env.ok(&["export", "--format", "markdown"]);
+    assert!(
+        md.contains("**drain eu-1 first** (amended; was: drain eu-1 first)"),
+        "{md}"
+    );
+    let json: Vec<serde_json::Value> = env
+        .ok(&["tail", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let entry = json.iter().find(|e| e["kind"] == "decision").unwrap();
+    assert_eq!(entry["original_text"], "drain eu-1 first", "{entry}");
+}
+
+#[test]
+fn export_all_writes_every_incident_and_round_trips_as_json_lines() {
+    let env = env_with_fixture();
+    env.declare("Search slow");
+    env.ok(&["log", "index rebuild started"]);
+    let all = env.ok(&["export", "--all", "--format", "jsonl"]);
+    let events: Vec<serde_json::Value> = all
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let incidents: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|e| e["incident"].as_str().unwrap())
+        .collect();
+    assert_eq!(incidents.len(), 2);
+    assert_eq!(
+        events.len(),
+        22 + 4,
+        "the fixture, and the declaration's 3 + 1"
+    );
+    let times: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e["at"].as_str().unwrap(), e["id"].as_str().unwrap()))
+        .collect();
+    assert!(times.is_sorted(), "in the total order");
+
+    let copy = Env::new();
+    let file = copy.path("all.jsonl");
+    std::fs::write(&file, &all).unwrap();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(copy.ok(&["export", "--all", "--format", "jsonl"]), all);
+    let doc: serde_json::Value =
+        serde_json::from_str(&copy.ok(&["export", "--all", "--format", "json"])).unwrap();
+    assert_eq!(doc["incidents"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["events"].as_array().unwrap().len(), events.len());
+    let err = copy.fails(&["export", "--all", "--format", "markdown"]);
+    assert!(err.contains("one incident at a time"), "{err}");
 }

@@ -5,13 +5,15 @@
 //! `@name` stands for the id of the event named `name`. Ids are built from the time and
 //! the event's `rank` (default: its position), so ties in time are settled by rank.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use common::fixture::{FixtureEvent, build, time};
 use serde::Deserialize;
 use ulid::Ulid;
-use warroom::domain::{Body, Event, IncidentState, Timestamp, rfc3339};
+use warroom::domain::{IncidentState, Timestamp, rfc3339};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,19 +21,6 @@ struct Fixture {
     about: String,
     event: Vec<FixtureEvent>,
     expect: Expect,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FixtureEvent {
-    name: Option<String>,
-    at: String,
-    logged: Option<String>,
-    rank: Option<u128>,
-    author: String,
-    kind: String,
-    #[serde(default)]
-    payload: toml::Table,
 }
 
 #[derive(Deserialize, Default)]
@@ -60,98 +49,30 @@ struct Expect {
     refused: Option<BTreeMap<String, String>>,
     action_items: Option<Vec<String>>,
     resolution: Option<String>,
+    routed_to: Option<String>,
+    reopened: Option<usize>,
 }
 
 const DAY: &str = "2026-11-27";
 const INCIDENT: Ulid = Ulid::from_parts(1_764_000_000_000, 42);
 
-fn parse_time(text: &str) -> Timestamp {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return t.with_timezone(&Utc);
-    }
-    let time = ["%H:%M:%S%.3f", "%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
-        .unwrap_or_else(|| panic!("bad fixture time {text:?}"));
-    let day = chrono::NaiveDate::parse_from_str(DAY, "%Y-%m-%d").unwrap();
-    day.and_time(time).and_utc()
-}
-
 fn show_time(t: Option<Timestamp>) -> Option<String> {
     t.map(rfc3339)
 }
 
-fn build_events(fixture: &Fixture) -> (Vec<Event>, BTreeMap<String, Ulid>) {
-    let mut ids = BTreeMap::new();
-    let mut drafts = Vec::new();
-    for (i, e) in fixture.event.iter().enumerate() {
-        let at = parse_time(&e.at);
-        let rank = e.rank.unwrap_or(i as u128 + 1);
-        let id = Ulid::from_parts(at.timestamp_millis() as u64, rank);
-        if let Some(name) = &e.name {
-            ids.insert(name.clone(), id);
-        }
-        drafts.push((id, at, e));
-    }
-    let events = drafts
-        .into_iter()
-        .enumerate()
-        .map(|(i, (id, at, e))| {
-            let payload = resolve_refs(toml_to_json(&toml::Value::Table(e.payload.clone())), &ids);
-            Event {
-                id,
-                origin: "fixture".into(),
-                seq: i as u64 + 1,
-                incident: INCIDENT,
-                author: e.author.clone(),
-                at,
-                logged_at: e.logged.as_deref().map(parse_time).unwrap_or(at),
-                body: Body::from_parts(&e.kind, payload),
-            }
-        })
-        .collect();
-    (events, ids)
-}
-
-fn toml_to_json(v: &toml::Value) -> serde_json::Value {
-    serde_json::to_value(v).expect("toml converts to json")
-}
-
-fn resolve_refs(v: serde_json::Value, ids: &BTreeMap<String, Ulid>) -> serde_json::Value {
-    match v {
-        serde_json::Value::String(s) if s.starts_with('@') => {
-            let id = ids
-                .get(&s[1..])
-                .unwrap_or_else(|| panic!("no event named {s}"));
-            serde_json::Value::String(id.to_string())
-        }
-        serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, resolve_refs(v, ids)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 fn timeline_line(state: &IncidentState, i: usize) -> String {
     let entry = &state.timeline[i];
-    let (text, struck) = state.current_text(entry);
+    let current = state.current_text(entry);
     let mut line = format!(
         "{} {}: {}",
         entry.category().marker(),
         entry.event.author,
-        text
+        current.text
     );
-    if struck {
+    if current.struck {
         line.push_str(" [struck]");
     }
-    if entry.corrections.iter().any(|&c| {
-        matches!(
-            &state.timeline[c].event.body,
-            Body::Correction { text: Some(_), .. }
-        )
-    }) {
+    if current.amended {
         line.push_str(" [amended]");
     }
     if entry.event.is_backdated() {
@@ -165,7 +86,7 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
     let eq = |what: &str, got: Option<String>, want: &Option<String>| {
         if let Some(want) = want {
             let want = if what.ends_with("_at") {
-                Some(rfc3339(parse_time(want)))
+                Some(rfc3339(time(DAY, want)))
             } else {
                 Some(want.clone())
             };
@@ -178,7 +99,7 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
     }
     eq(
         "severity",
-        state.severity.map(|s| format!("{s:?}")),
+        state.severity.map(|s| s.key().to_string()),
         &expect.severity,
     );
     eq("status", Some(state.status.to_string()), &expect.status);
@@ -217,6 +138,14 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
             .map(|r| format!("{}: {}", r.code, r.summary)),
         &expect.resolution,
     );
+    eq(
+        "routed_to",
+        Some(state.routed_to.clone().unwrap_or_else(|| "none".into())),
+        &expect.routed_to,
+    );
+    if let Some(want) = expect.reopened {
+        assert_eq!(state.reopened, want, "{name}: reopened");
+    }
     let secs = |d: Option<chrono::TimeDelta>| d.map(|d| d.num_seconds());
     if expect.time_to_acknowledge_s.is_some() {
         assert_eq!(
@@ -243,7 +172,7 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
         let got: Vec<String> = state
             .severity_history
             .iter()
-            .map(|c| format!("{:?}", c.to))
+            .map(|c| c.to.key().to_string())
             .collect();
         assert_eq!(&got, want, "{name}: severity_history");
     }
@@ -396,7 +325,7 @@ fn fixtures_fold_to_their_expected_state_in_any_order() {
         let fixture: Fixture =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!fixture.about.is_empty());
-        let (events, ids) = build_events(&fixture);
+        let (events, ids, _) = build(DAY, &fixture.event, Some(INCIDENT));
         let baseline = IncidentState::fold(INCIDENT, events.clone());
         check(&path, &baseline, &ids, &fixture.expect);
 

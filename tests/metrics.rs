@@ -4,7 +4,7 @@ mod common;
 
 use chrono::TimeDelta;
 use common::Env;
-use common::fixture::{jsonl, load, time};
+use common::fixture::{import, load, time};
 use warroom::domain::{Audience, IncidentState, Status};
 use warroom::metrics::{adherence, for_incident, summarize};
 use warroom::playbook::Playbook;
@@ -123,10 +123,7 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
 #[test]
 fn the_metrics_command_reports_the_same_numbers() {
     let env = Env::new();
-    let (events, _) = load(FIXTURE);
-    let file = env.path("fixture.jsonl");
-    std::fs::write(&file, jsonl(&events)).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    import(&env, FIXTURE);
     let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
     assert_eq!(json["incidents"], 3);
     assert_eq!(json["mtta_s"], 600);
@@ -138,5 +135,79 @@ fn the_metrics_command_reports_the_same_numbers() {
         "{text}"
     );
     let err = env.fails(&["metrics", "--since", "last tuesday"]);
-    assert!(err.contains("--since"), "{err}");
+    assert!(
+        err.contains("--since") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
+
+    // A day starts at local midnight: twelve hours behind UTC, 2026-11-23 starts at
+    // 12:00 UTC, after checkout (10:00 UTC) began.
+    let out = env
+        .cmd()
+        .env("TZ", "XXX+12")
+        .args(["metrics", "--json", "--since", "2026-11-23"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["since"], "2026-11-23T12:00:00.000Z");
+    assert_eq!(json["incidents"], 2, "{json:#}");
+    let utc: serde_json::Value =
+        serde_json::from_str(&env.ok(&["metrics", "--json", "--since", "2026-11-23"])).unwrap();
+    assert_eq!(utc["incidents"], 3, "in UTC the day starts before checkout");
+    let time: serde_json::Value =
+        serde_json::from_str(&env.ok(&["metrics", "--json", "--since", "2026-11-23 10:30"]))
+            .unwrap();
+    assert_eq!(time["incidents"], 2, "a time of day works too");
+}
+
+/// A routed alert that comes back and is declared counts like any incident, and the
+/// post-incident document does not call it "never declared".
+#[test]
+fn a_routed_alert_declared_later_is_counted_as_an_incident() {
+    let env = Env::new();
+    import(
+        &env,
+        r#"
+day = "2026-11-23"
+[[event]]
+incident = "login"
+at = "10:00"
+author = "ana"
+kind = "incident_opened"
+payload = { title = "Login slow for some users" }
+[[event]]
+incident = "login"
+at = "10:01"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P4" }
+[[event]]
+incident = "login"
+at = "10:03"
+author = "ana"
+kind = "routed"
+payload = { to = "service desk" }
+[[event]]
+incident = "login"
+at = "10:30"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P2" }
+[[event]]
+incident = "login"
+at = "10:40"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating", reason = "every user now" }
+"#,
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
+    assert_eq!(json["incidents"], 1, "{json:#}");
+    assert_eq!(json["routed_excluded"], 0, "{json:#}");
+    assert_eq!(json["per_incident"][0]["routed"], false);
+    assert_eq!(json["per_incident"][0]["time_to_declare_s"], 40 * 60);
+    let md = env.ok(&["export", "--format", "markdown"]);
+    assert!(md.contains("| Declared | 2026-11-23 10:40:00 |"), "{md}");
+    assert!(!md.contains("| Routed |"), "{md}");
 }

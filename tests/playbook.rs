@@ -226,3 +226,46 @@ fn a_playbook_beside_the_database_is_found() {
     env.ok(&["declare", "--title", "x", "--severity", "P3"]);
     assert!(env.ok(&["incidents"]).contains("triage"));
 }
+
+#[test]
+fn an_overlong_cadence_is_a_problem_with_its_line_not_a_crash() {
+    let env = Env::new();
+    let bad = env.path("bad.toml");
+    let text = broken(
+        "cadence_minutes = 15\n",
+        "cadence_minutes = 999999999999999\n",
+    );
+    std::fs::write(&bad, &text).unwrap();
+    let out = env
+        .cmd()
+        .args(["playbook", "--check", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "{}:{}: cadence_minutes 999999999999999 is too long: at most 527040 (a year)",
+            bad.display(),
+            line_of(&text, "999999999999999")
+        )),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 problem(s)"), "{stderr}");
+    // In use, it stops a command before anything is written.
+    let err = env.fails(&[
+        "--playbook",
+        bad.to_str().unwrap(),
+        "declare",
+        "--title",
+        "x",
+        "--severity",
+        "P2",
+    ]);
+    assert!(
+        err.contains("is too long") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(!env.db.exists(), "nothing was written");
+}

@@ -112,9 +112,24 @@ fn reopening_keeps_timings_honest_and_problem_management_closes() {
         "--checks",
         "yes,yes,yes",
     ]);
+    // The detection is back-dated to 09:00, so time to resolve is exactly from then to
+    // the resolution's time.
+    let detected = chrono::DateTime::parse_from_rfc3339("2026-01-01T09:00:00Z").unwrap();
+    let resolutions = || -> Vec<String> {
+        env.ok(&["tail", "--json"])
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|e| e["kind"] == "resolution")
+            .map(|e| e["at"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let seconds_since_detected =
+        |at: &str| (chrono::DateTime::parse_from_rfc3339(at).unwrap() - detected).num_seconds();
     let first: Value = serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
     let first_ttr = first["incidents"][0]["time_to_resolve_s"].as_i64().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let first_at = resolutions().remove(0);
+    assert_eq!(first["incidents"][0]["resolved_at"], first_at.as_str());
+    assert_eq!(first_ttr, seconds_since_detected(&first_at));
     env.ok(&["reopen", "backlog", "growing", "again"]);
     assert_eq!(status(&env), "investigating");
     env.ok(&[
@@ -131,10 +146,21 @@ fn reopening_keeps_timings_honest_and_problem_management_closes() {
         incident["resolution_code"], "config_change",
         "the final resolution counts"
     );
-    assert!(
-        incident["time_to_resolve_s"].as_i64().unwrap() > first_ttr,
+    let ats = resolutions();
+    assert_eq!(ats.len(), 2);
+    assert_eq!(ats[0], first_at);
+    assert!(ats[1] > first_at, "{ats:?}");
+    assert_eq!(
+        incident["resolved_at"],
+        ats[1].as_str(),
+        "resolved means the final resolution"
+    );
+    assert_eq!(
+        incident["time_to_resolve_s"].as_i64().unwrap(),
+        seconds_since_detected(&ats[1]),
         "time to resolve runs to the final resolution"
     );
+    assert!(incident["time_to_resolve_s"].as_i64().unwrap() >= first_ttr);
 
     env.ok(&[
         "problem",

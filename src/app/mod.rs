@@ -158,8 +158,12 @@ impl App {
 
     /// The metrics across this console's incidents, now.
     pub fn metrics(&self) -> crate::metrics::Summary {
-        let states: Vec<IncidentState> = self.incidents.values().cloned().collect();
-        crate::metrics::summarize(&states, None, &|s| self.playbook.cadence(s), self.now)
+        crate::metrics::summarize(
+            self.incidents.values(),
+            None,
+            &|s| self.playbook.cadence(s),
+            self.now,
+        )
     }
 
     /// The keys that are live now.

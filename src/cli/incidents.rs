@@ -51,7 +51,7 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
             let line = IncidentLine {
                 id: i.id.to_string(),
                 title: &i.title,
-                severity: i.severity.map(|s| format!("{s:?}")),
+                severity: i.severity.map(|s| s.key().to_string()),
                 status: i.status.to_string(),
                 commander: i.commander.as_deref(),
                 opened_at: i.opened_at.map(rfc3339),

@@ -1,16 +1,19 @@
 //! `warroom metrics`: MTTA, MTTR, frequency and open action items, drills left out.
 
-use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate, Utc};
+use anyhow::{Result, anyhow};
+use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
 
 use super::context::Context;
+use super::when::{local_to_utc, parse_when};
+use crate::domain::Timestamp;
 use crate::metrics::summarize;
 
 /// Arguments of `warroom metrics`.
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
-    /// Only incidents that started on or after this date (YYYY-MM-DD, or RFC 3339).
+    /// Only incidents that started on or after this local date (YYYY-MM-DD) or time
+    /// ('YYYY-MM-DD HH:MM', or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Print JSON for machines.
@@ -18,21 +21,23 @@ pub struct MetricsArgs {
     pub json: bool,
 }
 
-fn parse_since(text: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(day) => Ok(day
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc())
-            .unwrap_or_default()),
-        Err(_) => bail!("--since '{text}': give a date as YYYY-MM-DD, or an RFC 3339 time"),
-    }
+/// A day means its local midnight, as every other time people type is local.
+fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp> {
+    let parsed = match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(day) => local_to_utc(day.and_time(NaiveTime::MIN), text),
+        Err(_) => parse_when(text, now),
+    };
+    parsed.map_err(|e| {
+        anyhow!("--since '{text}': {e}; give a date as YYYY-MM-DD (from local midnight)")
+    })
 }
 
 pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
-    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| parse_since(t, crate::store::system_clock()()))
+        .transpose()?;
     let playbook = ctx.playbook()?;
     let store = ctx.open_read()?;
     let states = store.incidents()?;

@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: PlaybookArgs) -> Result<()> {
     println!("{} ({})", playbook.name, playbook.source);
     println!("declare at {} or worse", playbook.triage.threshold);
     for (i, row) in playbook.triage.matrix.iter().enumerate() {
-        let cells: Vec<String> = row.iter().map(|s| format!("{s:?}")).collect();
+        let cells: Vec<String> = row.iter().map(|s| s.key().to_string()).collect();
         println!("impact {}: {}", i + 1, cells.join(" "));
     }
     for sev in crate::domain::Severity::ALL {

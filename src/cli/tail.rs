@@ -136,8 +136,7 @@ struct JsonEntry<'a> {
 
 /// One entry as a line of JSON, with terminal-dangerous characters escaped.
 pub fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
-    let (text, struck) = state.current_text(entry);
-    let original = entry.original_text();
+    let current = state.current_text(entry);
     let e = &entry.event;
     let value = JsonEntry {
         id: e.id.to_string(),
@@ -146,9 +145,9 @@ pub fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
         author: &e.author,
         at: rfc3339(e.at),
         logged_at: rfc3339(e.logged_at),
-        original_text: (original != text).then_some(original),
-        text,
-        struck,
+        original_text: current.amended.then(|| entry.original_text()),
+        text: current.text,
+        struck: current.struck,
         backdated: e.is_backdated(),
         refused: entry.refused.as_deref(),
         payload: e.body.to_parts().1,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 
-use super::context::{Context, Pick, pick_incident};
+use super::context::{Context, Pick, pick_id, pick_incident};
 use super::output;
 use crate::export;
 use crate::inert;
@@ -76,41 +76,46 @@ pub struct ImportArgs {
 
 pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let incidents = if args.all {
-        if matches!(args.format, Format::Markdown | Format::Ics214) {
-            bail!(
-                "--all works with --format json or jsonl; export Markdown and activity logs one incident at a time"
-            );
-        }
-        store.incidents()?
-    } else {
-        vec![pick_incident(&store, Pick::Read(args.incident.as_deref()))?]
-    };
+    if args.all && matches!(args.format, Format::Markdown | Format::Ics214) {
+        bail!(
+            "--all works with --format json or jsonl; export Markdown and activity logs one incident at a time"
+        );
+    }
+    let pick = Pick::Read(args.incident.as_deref());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        Format::Markdown => {
-            let playbook = ctx.playbook()?;
-            output::println(
-                &mut out,
-                export::markdown(&incidents[0], &playbook, store.now()).trim_end(),
-            )?
+        Format::Jsonl => {
+            // The events as stored: nothing to fold.
+            let mut events = if args.all {
+                store.all_events()?
+            } else {
+                store.incident_events(pick_id(&store, pick)?)?
+            };
+            events.sort_by_key(|e| e.order_key());
+            for event in &events {
+                output::println(&mut out, &inert::json(&serde_json::to_string(event)?))?;
+            }
         }
         Format::Json => {
+            let incidents = if args.all {
+                store.incidents()?
+            } else {
+                vec![pick_incident(&store, pick)?]
+            };
             let doc = export::document(&incidents, &ctx.playbook()?, store.now());
             output::println(&mut out, &inert::json(&serde_json::to_string_pretty(&doc)?))?;
         }
-        Format::Jsonl => {
-            let mut events: Vec<_> = incidents
-                .iter()
-                .flat_map(|s| s.timeline.iter().map(|e| (*e.event).clone()))
-                .collect();
-            events.sort_by_key(|e| e.order_key());
-            for event in events {
-                output::println(&mut out, &inert::json(&serde_json::to_string(&event)?))?;
-            }
+        Format::Markdown => {
+            let incident = pick_incident(&store, pick)?;
+            let playbook = ctx.playbook()?;
+            output::println(
+                &mut out,
+                export::markdown(&incident, &playbook, store.now()).trim_end(),
+            )?
         }
         Format::Ics214 => {
+            let incident = pick_incident(&store, pick)?;
             let now = store.now();
             let when = |t: &Option<String>| {
                 t.as_deref()
@@ -124,7 +129,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 .unwrap_or("all")
                 .parse::<export::RoleFilter>()
                 .map_err(anyhow::Error::msg)?;
-            let log = export::activity_log(&incidents[0], role, when(&args.from)?, when(&args.to)?);
+            let log = export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?);
             output::println(&mut out, log.trim_end())?;
         }
     }

@@ -42,7 +42,8 @@ pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String
     Ok(to_millis(parsed))
 }
 
-fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
+/// A local date and time as UTC; `text` is what was typed, for the error.
+pub(crate) fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
     local
         .and_local_timezone(Local)
         .earliest()

@@ -65,6 +65,18 @@ impl Command {
         self.open_conflicts().next().is_some()
     }
 
+    /// Each commander's time in command, oldest first: the change that gave it and when
+    /// it ended (the next change, else `end`; `None` while it lasts).
+    pub fn tenures(
+        &self,
+        end: Option<Timestamp>,
+    ) -> impl Iterator<Item = (&CommandChange, Option<Timestamp>)> {
+        self.history
+            .iter()
+            .enumerate()
+            .map(move |(i, change)| (change, self.history.get(i + 1).map(|n| n.at).or(end)))
+    }
+
     /// Number of handoffs so far.
     pub fn handoffs(&self) -> usize {
         self.history

@@ -12,8 +12,8 @@ use super::status::Status;
 use super::time::{self, Timestamp};
 
 /// One immutable fact in an incident's log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Wire", into = "Wire")]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "Wire")]
 pub struct Event {
     /// Unique id, also the tie-break of the total order.
     pub id: Ulid,
@@ -328,11 +328,22 @@ impl Body {
     /// Builds a body from a stored kind and payload; a kind or payload this version
     /// cannot read becomes [`Body::Unknown`], so nothing is ever dropped.
     pub fn from_parts(kind: &str, payload: Value) -> Body {
-        let tagged = serde_json::json!({ "kind": kind, "payload": payload });
-        serde_json::from_value(tagged).unwrap_or_else(|_| Body::Unknown {
-            kind: kind.to_string(),
-            payload,
-        })
+        // The payload moves into the tagged form and is read from there by reference,
+        // so a body this build cannot read gets it back without a copy.
+        let mut tagged = serde_json::Map::with_capacity(2);
+        tagged.insert("kind".into(), Value::String(kind.to_string()));
+        tagged.insert("payload".into(), payload);
+        let tagged = Value::Object(tagged);
+        match Body::deserialize(&tagged) {
+            Ok(body) => body,
+            Err(_) => Body::Unknown {
+                kind: kind.to_string(),
+                payload: match tagged {
+                    Value::Object(mut map) => map.remove("payload").unwrap_or(Value::Null),
+                    _ => Value::Null,
+                },
+            },
+        }
     }
 
     /// Splits a body into the kind and payload that are stored.
@@ -365,8 +376,8 @@ impl Body {
     }
 }
 
-/// The event as written to files and the wire: envelope, kind, payload.
-#[derive(Serialize, Deserialize)]
+/// The event as read from files and the wire: envelope, kind, payload.
+#[derive(Deserialize)]
 struct Wire {
     id: Ulid,
     origin: String,
@@ -382,20 +393,45 @@ struct Wire {
     payload: Value,
 }
 
-impl From<Event> for Wire {
-    fn from(e: Event) -> Wire {
-        let (kind, payload) = e.body.to_parts();
-        Wire {
-            id: e.id,
-            origin: e.origin,
-            seq: e.seq,
-            incident: e.incident,
-            author: e.author,
-            at: e.at,
-            logged_at: e.logged_at,
+/// The event as written: the same fields as [`Wire`], borrowed from the event.
+#[derive(Serialize)]
+struct WireRef<'a> {
+    id: Ulid,
+    origin: &'a str,
+    seq: u64,
+    incident: Ulid,
+    author: &'a str,
+    #[serde(with = "time::serde_millis")]
+    at: Timestamp,
+    #[serde(with = "time::serde_millis")]
+    logged_at: Timestamp,
+    kind: &'a str,
+    payload: &'a Value,
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known;
+        let (kind, payload) = match &self.body {
+            // Kept verbatim, written back as is without a copy.
+            Body::Unknown { kind, payload } => (kind.as_str(), payload),
+            body => {
+                known = body.to_parts().1;
+                (body.kind(), &known)
+            }
+        };
+        WireRef {
+            id: self.id,
+            origin: &self.origin,
+            seq: self.seq,
+            incident: self.incident,
+            author: &self.author,
+            at: self.at,
+            logged_at: self.logged_at,
             kind,
             payload,
         }
+        .serialize(serializer)
     }
 }
 

@@ -294,8 +294,12 @@ impl IncidentState {
                 if self.declared_at.is_some() {
                     return Some("a declared incident is resolved, not routed".into());
                 }
-                self.routed_to = Some(to.clone());
-                return self.set_status(event, Status::Closed);
+                // Recorded only when the routing closed it; a refused one changes nothing.
+                let refused = self.set_status(event, Status::Closed);
+                if refused.is_none() {
+                    self.routed_to = Some(to.clone());
+                }
+                return refused;
             }
             Body::Correction { target, .. } => match self.position(*target) {
                 Some(target) => return self.attach_correction(target, position),
@@ -336,6 +340,9 @@ impl IncidentState {
         self.status = to;
         if self.declared_at.is_none() && to.is_declared_active() {
             self.declared_at = Some(at);
+            // Routed means routed and not declared since: a routed alert that comes back
+            // and is declared is an incident like any other.
+            self.routed_to = None;
         }
         match to {
             Status::Resolved => {

@@ -24,14 +24,9 @@ pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, Respond
 pub use roster::{Responder, RoleChange, Roster};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
-    ActionItem, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange, StatusChange,
-    short_id,
+    ActionItem, CurrentText, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,
+    StatusChange, short_id,
 };
 pub use status::{ParseStatusError, Status};
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};
 pub use timeline::{Category, Entry, describe};
-
-/// Serde helpers for timestamps, for other modules' wire types.
-pub mod serde_time {
-    pub use super::time::{serde_millis, serde_millis_opt};
-}

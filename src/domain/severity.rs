@@ -30,6 +30,17 @@ impl Severity {
         Severity::P5,
     ];
 
+    /// The short name used as data and in files, e.g. `P1`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::P1 => "P1",
+            Severity::P2 => "P2",
+            Severity::P3 => "P3",
+            Severity::P4 => "P4",
+            Severity::P5 => "P5",
+        }
+    }
+
     /// The word written next to the level, e.g. `CRITICAL`.
     pub fn label(self) -> &'static str {
         match self {
@@ -99,5 +110,9 @@ mod tests {
     fn written_as_text() {
         assert_eq!(Severity::P1.to_string(), "P1 CRITICAL");
         assert_eq!(Severity::P5.to_string(), "P5 INFO");
+        for s in Severity::ALL {
+            assert_eq!(s.key().parse::<Severity>(), Ok(s));
+            assert_eq!(s.to_string(), format!("{} {}", s.key(), s.label()));
+        }
     }
 }

@@ -115,6 +115,17 @@ pub struct ResolutionRecord {
     pub checklist: Vec<super::event::Check>,
 }
 
+/// An entry's text as it stands after its corrections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentText {
+    /// The text: the original, or the one the latest amending correction gave.
+    pub text: String,
+    /// Whether a correction struck it.
+    pub struck: bool,
+    /// Whether a correction gave it a text (even the words it had).
+    pub amended: bool,
+}
+
 /// The state of one incident, folded from its events in total order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentState {
@@ -150,7 +161,8 @@ pub struct IncidentState {
     pub action_items: Vec<ActionItem>,
     /// How it was resolved, if it was.
     pub resolution: Option<ResolutionRecord>,
-    /// Where triage routed it instead of declaring it, if it did.
+    /// Where triage routed it instead of declaring it, if it did and it has not been
+    /// declared since.
     pub routed_to: Option<String>,
     /// The handoff to problem management, if there was one.
     pub problem: Option<ProblemRecord>,
@@ -220,6 +232,12 @@ impl IncidentState {
         .min()
     }
 
+    /// When the response ended: its close, or else its (final) resolution; `None` while
+    /// it is open.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        self.closed_at.or(self.resolved_at)
+    }
+
     /// From the start to the first acknowledgement.
     pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
         Some(self.first_ack_at? - self.started_at()?)
@@ -245,24 +263,36 @@ impl IncidentState {
         self.position(id).map(|i| &self.timeline[i])
     }
 
-    /// The text of an entry with its corrections applied, and whether it is struck.
-    pub fn current_text(&self, entry: &Entry) -> (String, bool) {
-        let mut text = entry.original_text();
-        let mut struck = false;
+    /// The text of an entry with its corrections applied, whether it is struck, and
+    /// whether a correction amended it.
+    pub fn current_text(&self, entry: &Entry) -> CurrentText {
+        let mut current = CurrentText {
+            text: entry.original_text(),
+            struck: false,
+            amended: false,
+        };
         for &i in &entry.corrections {
-            if let super::event::Body::Correction {
-                text: new_text,
-                strike,
-                ..
-            } = &self.timeline[i].event.body
+            if let super::event::Body::Correction { text, strike, .. } =
+                &self.timeline[i].event.body
             {
-                if let Some(new_text) = new_text {
-                    text = new_text.clone();
+                if let Some(text) = text {
+                    current.text = text.clone();
+                    current.amended = true;
                 }
-                struck |= *strike;
+                current.struck |= *strike;
             }
         }
-        (text, struck)
+        current
+    }
+
+    /// The status updates sent to `audience`, oldest first.
+    pub fn updates_to(&self, audience: Audience) -> impl Iterator<Item = &Entry> {
+        self.timeline.iter().filter(move |e| {
+            matches!(
+                &e.event.body,
+                super::event::Body::StatusUpdate { audience: a, .. } if *a == audience
+            )
+        })
     }
 
     /// When the last status update to `audience` was sent.
@@ -302,14 +332,14 @@ impl IncidentState {
             .flatten()
             .map(|&i| &self.timeline[i])
             .filter_map(|e| {
-                let (text, struck) = self.current_text(e);
+                let current = self.current_text(e);
                 // Unamended, the finding itself (the timeline's line names the section).
-                let text = if text == e.original_text() {
-                    e.event.body.text().unwrap_or_default().to_string()
+                let text = if current.amended {
+                    current.text
                 } else {
-                    text
+                    e.event.body.text().unwrap_or_default().to_string()
                 };
-                (!struck).then_some((e, text))
+                (!current.struck).then_some((e, text))
             })
             .collect()
     }
@@ -342,16 +372,6 @@ impl IncidentState {
     /// Whether anyone is not yet done with it: not resolved or closed.
     pub fn is_open(&self) -> bool {
         self.status.is_open()
-    }
-
-    /// Number of events folded in.
-    pub fn len(&self) -> usize {
-        self.timeline.len()
-    }
-
-    /// Whether no event has been folded in.
-    pub fn is_empty(&self) -> bool {
-        self.timeline.is_empty()
     }
 }
 

@@ -5,7 +5,7 @@ mod run;
 mod scenario;
 mod scorecard;
 
-pub use run::{DrillClock, DrillRun, Fired, holds};
+pub use run::{DrillClock, DrillRun, Fired};
 pub use scenario::{
     Condition, Expect, Inject, Scenario, ScenarioError, builtin, builtin_names, parse_duration,
 };

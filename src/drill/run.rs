@@ -43,7 +43,14 @@ pub struct DrillRun {
     next: usize,
     /// What happened to each inject so far.
     pub log: Vec<Fired>,
+    /// The drill incident as of the last look at the store.
+    state: IncidentState,
+    /// The store position that state has seen up to.
+    cursor: i64,
 }
+
+/// How many events to read from the store at a time when catching up.
+const BATCH: usize = 1000;
 
 impl DrillRun {
     /// Opens the drill incident (flagged `drill`) with its starting alert.
@@ -54,6 +61,8 @@ impl DrillRun {
         author: &str,
     ) -> Result<DrillRun, StoreError> {
         let (text, source) = scenario.start.clone();
+        // Whatever is stored before the drill's first event belongs to other incidents.
+        let cursor = store.last_pos()?;
         let events = store.append(vec![
             NewEvent {
                 incident: None,
@@ -72,18 +81,39 @@ impl DrillRun {
                 body: Body::Alert { text, source },
             },
         ])?;
+        let incident = events[0].incident;
         Ok(DrillRun {
             scenario,
-            incident: events[0].incident,
+            incident,
             start: events[0].at,
             speed: speed.max(1),
             next: 0,
             log: Vec::new(),
+            state: IncidentState::empty(incident),
+            cursor,
         })
     }
 
+    /// Folds in what was stored since the last look (the drill's own injects and the
+    /// team's entries); the log is never re-read.
+    fn catch_up(&mut self, store: &Store) -> Result<(), StoreError> {
+        loop {
+            let rows = store.events_since(self.cursor, BATCH)?;
+            let Some((last, _)) = rows.last() else {
+                break;
+            };
+            self.cursor = *last;
+            let full = rows.len() == BATCH;
+            self.state.apply_all(rows.into_iter().map(|(_, e)| e));
+            if !full {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// The real time of a scenario offset.
-    pub fn real(&self, offset: TimeDelta) -> Timestamp {
+    fn real(&self, offset: TimeDelta) -> Timestamp {
         self.start + offset / self.speed as i32
     }
 
@@ -115,13 +145,13 @@ impl DrillRun {
         let mut out = Vec::new();
         while let Some(due) = self.next_due().filter(|due| *due <= now) {
             let inject = self.scenario.injects[self.next].clone();
-            let state = store
-                .incident(self.incident)?
-                .unwrap_or_else(|| IncidentState::empty(self.incident));
-            let fire = inject
-                .when
-                .as_ref()
-                .is_none_or(|c| holds(c, &state, playbook));
+            let fire = match &inject.when {
+                Some(condition) => {
+                    self.catch_up(store)?;
+                    holds(condition, &self.state, playbook)
+                }
+                None => true,
+            };
             if fire {
                 let body = match inject.kind.as_str() {
                     "alert" => Body::Alert {
@@ -151,9 +181,9 @@ impl DrillRun {
         Ok(out)
     }
 
-    /// Whether the drill is over: resolved, or time's up.
+    /// Whether the drill is over: resolved (or closed), or time's up.
     pub fn finished(&self, state: &IncidentState, now: Timestamp) -> bool {
-        state.resolved_at.is_some() && !state.is_open() || now >= self.ends_at()
+        !state.is_open() || now >= self.ends_at()
     }
 
     /// Plays the drill to its end, reporting each inject; returns the final state.
@@ -169,11 +199,9 @@ impl DrillRun {
             for fired in self.advance(store, playbook, now)? {
                 report(&self.scenario, &fired);
             }
-            let state = store
-                .incident(self.incident)?
-                .unwrap_or_else(|| IncidentState::empty(self.incident));
-            if self.finished(&state, now) {
-                return Ok(state);
+            self.catch_up(store)?;
+            if self.finished(&self.state, now) {
+                return Ok(self.state.clone());
             }
             let until = self
                 .next_due()
@@ -185,7 +213,7 @@ impl DrillRun {
 }
 
 /// Whether an inject's condition holds for the drill incident now.
-pub fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> bool {
+fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> bool {
     match condition {
         Condition::NoUpdate => s.last_updates.is_empty(),
         Condition::NoUpdateTo(audience) => s.last_update(*audience).is_none(),
@@ -197,7 +225,7 @@ pub fn holds(condition: &Condition, s: &IncidentState, playbook: &Playbook) -> b
 }
 
 /// Whether someone holds a role, or one of the playbook's contacts for it was paged.
-pub fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain::Role) -> bool {
+pub(super) fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain::Role) -> bool {
     s.roster.with_role(role).next().is_some()
         || playbook
             .contacts_for(role)

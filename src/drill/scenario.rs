@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::{Audience, Role, Severity};
+use crate::playbook::{Problem, Problems};
 
 const BUILTIN: [(&str, &str); 3] = [
     (
@@ -136,8 +137,8 @@ pub struct Scenario {
 pub struct ScenarioError {
     /// The file.
     pub source_name: String,
-    /// (line, message) for each problem.
-    pub problems: Vec<(Option<usize>, String)>,
+    /// What is wrong, and where.
+    pub problems: Vec<Problem>,
 }
 
 impl ScenarioError {
@@ -145,16 +146,18 @@ impl ScenarioError {
     pub fn lines(&self) -> Vec<String> {
         self.problems
             .iter()
-            .map(|(line, m)| match line {
-                Some(l) => format!("{}:{l}: {m}", self.source_name),
-                None => format!("{}: {m}", self.source_name),
-            })
+            .map(|p| p.located(&self.source_name))
             .collect()
     }
 }
 
-/// Reads `90s`, `2m`, `1h30m`.
+/// The longest duration a scenario may give: a year, far beyond any drill, and far
+/// inside what times can be added to without overflowing.
+const LONGEST: TimeDelta = TimeDelta::days(366);
+
+/// Reads `90s`, `2m`, `1h30m` (at most a year).
 pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let not_a_duration = || format!("'{text}' is not a duration like 90s, 2m or 1h30m");
     let t = text.trim().trim_start_matches('+');
     let mut total = TimeDelta::zero();
     let mut number = String::new();
@@ -163,19 +166,25 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
             number.push(c);
             continue;
         }
-        let n: i64 = number
-            .parse()
-            .map_err(|_| format!("'{text}' is not a duration like 90s, 2m or 1h30m"))?;
+        let n: i64 = number.parse().map_err(|_| not_a_duration())?;
         number.clear();
-        total += match c {
-            's' => TimeDelta::seconds(n),
-            'm' => TimeDelta::minutes(n),
-            'h' => TimeDelta::hours(n),
-            _ => return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m")),
+        let part = match c {
+            's' => TimeDelta::try_seconds(n),
+            'm' => TimeDelta::try_minutes(n),
+            'h' => TimeDelta::try_hours(n),
+            _ => None,
         };
+        total = part
+            .and_then(|part| total.checked_add(&part))
+            .ok_or_else(not_a_duration)?;
     }
     if !number.is_empty() || t.is_empty() {
-        return Err(format!("'{text}' is not a duration like 90s, 2m or 1h30m"));
+        return Err(not_a_duration());
+    }
+    if total > LONGEST {
+        return Err(format!(
+            "'{text}' is longer than a year; give a drill's times in s, m or h"
+        ));
     }
     Ok(total)
 }
@@ -229,33 +238,48 @@ struct ExpectFile {
 impl Scenario {
     /// Reads and checks a scenario; every problem is reported with its line.
     pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let fail = |problems| ScenarioError {
             source_name: source_name.to_string(),
             problems,
         };
-        let file: File = toml::from_str(text).map_err(|e| {
-            fail(vec![(
-                e.span().map(|s| line(s.start)),
-                e.message().trim().to_string(),
-            )])
-        })?;
-        let mut problems: Vec<(Option<usize>, String)> = Vec::new();
-        let at = |problems: &mut Vec<(Option<usize>, String)>, spanned: &Spanned<String>| {
-            match parse_duration(spanned.get_ref()) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    problems.push((Some(line(spanned.span().start)), e));
-                    None
-                }
-            }
-        };
-        let duration = at(&mut problems, &file.duration).unwrap_or(TimeDelta::zero());
+        let mut p = Problems::new(text);
+        let file: File = p.toml().map_err(fail)?;
+        let duration = p.read(&file.duration, parse_duration);
         let mut injects = Vec::new();
-        let mut conditions = Vec::new();
         for inject in &file.inject {
-            let when = at(&mut problems, &inject.at);
-            conditions.push((inject.when.clone(), inject.kind.clone(), when));
+            let offset = p.read(&inject.at, parse_duration);
+            let when = inject.when.as_ref().and_then(|w| p.parse::<Condition>(w));
+            let kind = inject.kind.get_ref();
+            if !matches!(kind.as_str(), "alert" | "note") {
+                p.at(
+                    &inject.kind,
+                    format!("unknown inject kind '{kind}': use alert or note"),
+                );
+            }
+            // Only against a duration that could be read: an unreadable one is its own
+            // problem, not one per inject.
+            if let (Some(offset), Some(duration)) = (offset, duration)
+                && offset > duration
+            {
+                p.at(
+                    &inject.at,
+                    format!(
+                        "at {} is after the drill ends ({})",
+                        inject.at.get_ref(),
+                        file.duration.get_ref()
+                    ),
+                );
+            }
+            if let Some(offset) = offset {
+                injects.push(Inject {
+                    at: offset,
+                    kind: kind.clone(),
+                    text: inject.text.clone(),
+                    source: inject.source.clone(),
+                    by: inject.by.clone().unwrap_or_else(|| "drill".into()),
+                    when,
+                });
+            }
         }
         let mut expect = Expect::default();
         for (field, spanned) in [
@@ -264,78 +288,30 @@ impl Scenario {
             (&mut expect.resolve_within, &file.expect.resolve_within),
         ] {
             if let Some(spanned) = spanned {
-                *field = at(&mut problems, spanned);
+                *field = p.read(spanned, parse_duration);
             }
         }
         for (audience, within) in &file.expect.first_update {
-            let d = at(&mut problems, within);
-            match (audience.get_ref().parse::<Audience>(), d) {
-                (Ok(a), Some(d)) => {
-                    expect.first_update.insert(a, d);
-                }
-                (Err(e), _) => problems.push((Some(line(audience.span().start)), e.to_string())),
-                _ => {}
+            let within = p.read(within, parse_duration);
+            if let (Some(audience), Some(within)) = (p.parse::<Audience>(audience), within) {
+                expect.first_update.insert(audience, within);
             }
         }
-        if let Some(sev) = &file.expect.severity {
-            match sev.get_ref().parse::<Severity>() {
-                Ok(s) => expect.severity = Some(s),
-                Err(e) => problems.push((Some(line(sev.span().start)), e.to_string())),
-            }
+        if let Some(severity) = &file.expect.severity {
+            expect.severity = p.parse::<Severity>(severity);
         }
-        for role in &file.expect.page {
-            match role.get_ref().parse::<Role>() {
-                Ok(r) => expect.page.push(r),
-                Err(e) => problems.push((Some(line(role.span().start)), e.to_string())),
-            }
-        }
-        for ((when, kind, offset), inject) in conditions.into_iter().zip(&file.inject) {
-            let condition = match &when {
-                Some(w) => match w.get_ref().parse::<Condition>() {
-                    Ok(c) => Some(c),
-                    Err(e) => {
-                        problems.push((Some(line(w.span().start)), e));
-                        None
-                    }
-                },
-                None => None,
-            };
-            if !matches!(kind.get_ref().as_str(), "alert" | "note") {
-                problems.push((
-                    Some(line(kind.span().start)),
-                    format!(
-                        "unknown inject kind '{}': use alert or note",
-                        kind.get_ref()
-                    ),
-                ));
-            }
-            if let Some(offset) = offset {
-                if offset > duration {
-                    problems.push((
-                        Some(line(inject.at.span().start)),
-                        format!(
-                            "at {} is after the drill ends ({})",
-                            inject.at.get_ref(),
-                            file.duration.get_ref()
-                        ),
-                    ));
-                }
-                injects.push(Inject {
-                    at: offset,
-                    kind: kind.get_ref().clone(),
-                    text: inject.text.clone(),
-                    source: inject.source.clone(),
-                    by: inject.by.clone().unwrap_or_else(|| "drill".into()),
-                    when: condition,
-                });
-            }
-        }
+        expect.page = file
+            .expect
+            .page
+            .iter()
+            .filter_map(|role| p.parse::<Role>(role))
+            .collect();
         if file.title.trim().is_empty() {
-            problems.push((None, "the title is empty".into()));
+            p.anywhere("the title is empty");
         }
-        if !problems.is_empty() {
-            return Err(fail(problems));
-        }
+        let Some(duration) = duration.filter(|_| p.found.is_empty()) else {
+            return Err(fail(p.found));
+        };
         injects.sort_by_key(|i| i.at);
         Ok(Scenario {
             name: file.name,
@@ -355,13 +331,13 @@ impl Scenario {
         }
         let text = std::fs::read_to_string(name_or_path).map_err(|e| ScenarioError {
             source_name: name_or_path.to_string(),
-            problems: vec![(
-                None,
-                format!(
+            problems: vec![Problem {
+                line: None,
+                message: format!(
                     "cannot read it ({e}); built-in scenarios: {}",
                     builtin_names().join(", ")
                 ),
-            )],
+            }],
         })?;
         Scenario::parse(name_or_path, &text)
     }
@@ -397,6 +373,17 @@ mod tests {
         assert_eq!(parse_duration("+90s"), Ok(TimeDelta::seconds(90)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5").is_err());
+        assert!(
+            parse_duration("99999999999999h")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(
+            parse_duration("8000h8000h")
+                .unwrap_err()
+                .contains("longer than a year")
+        );
+        assert_eq!(parse_duration("8784h"), Ok(TimeDelta::days(366)));
         assert_eq!(
             "no_update:customers".parse(),
             Ok(Condition::NoUpdateTo(Audience::Customers))

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::TimeDelta;
 
 use super::run::{DrillRun, paged};
-use crate::domain::{Audience, Body, IncidentState, Timestamp};
+use crate::domain::{Audience, IncidentState, Timestamp};
 use crate::format::duration;
 use crate::metrics::adherence;
 use crate::playbook::Playbook;
@@ -72,10 +72,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         timed("time to declare", t(s.declared_at), expect.declare_within),
     ];
     for audience in Audience::ALL {
-        let first = s.timeline.iter().find_map(|e| match &e.event.body {
-            Body::StatusUpdate { audience: a, .. } if *a == audience => Some(e.event.at),
-            _ => None,
-        });
+        let first = s.updates_to(audience).next().map(|e| e.event.at);
         lines.push(timed(
             &format!("first update to {audience}"),
             t(first),
@@ -83,13 +80,13 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         ));
     }
     let speed = run.speed as i32;
-    let end = s.resolved_at.unwrap_or(now);
     for audience in Audience::ALL {
+        // Counted to the resolution, or to now while it is open.
         let a = adherence(
             s,
             audience,
             &|sev| playbook.cadence(sev).map(|c| c / speed),
-            end,
+            now,
         );
         lines.push(Line {
             what: format!("updates to {audience} on time"),
@@ -112,15 +109,12 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         met: expect.severity.map(|want| chosen == Some(want)),
     });
     for role in &expect.page {
+        let was_paged = paged(s, playbook, *role);
         lines.push(Line {
             what: format!("{} paged", role.label()),
-            actual: if paged(s, playbook, *role) {
-                "yes".into()
-            } else {
-                "no".into()
-            },
+            actual: if was_paged { "yes" } else { "no" }.into(),
             expected: Some("yes".into()),
-            met: Some(paged(s, playbook, *role)),
+            met: Some(was_paged),
         });
     }
     lines.push(timed(

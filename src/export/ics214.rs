@@ -1,11 +1,11 @@
 //! An activity log in the spirit of the ICS 214 form: for each person, the positions
 //! they held and what they did, when, within an operational period.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::markdown::md;
-use crate::domain::{IncidentState, Role, Timestamp};
+use crate::domain::{Entry, IncidentState, Role, Timestamp};
 use crate::format;
 
 /// Which people to include: everyone, the commanders, or holders of one role.
@@ -33,37 +33,53 @@ impl std::str::FromStr for RoleFilter {
     }
 }
 
-/// The positions each person held, as (label, from, until) spans.
-fn positions(s: &IncidentState) -> BTreeMap<String, Vec<(String, Timestamp, Option<Timestamp>)>> {
-    let mut out: BTreeMap<String, Vec<(String, Timestamp, Option<Timestamp>)>> = BTreeMap::new();
-    for (i, c) in s.command.history.iter().enumerate() {
-        let until = s
-            .command
-            .history
-            .get(i + 1)
-            .map(|n| n.at)
-            .or(s.closed_at.or(s.resolved_at));
-        out.entry(c.to.clone())
-            .or_default()
-            .push(("commander".into(), c.at, until));
+/// A position someone held: a role, or command (`role` is `None`), from and until.
+struct Position {
+    role: Option<Role>,
+    from: Timestamp,
+    until: Option<Timestamp>,
+}
+
+impl Position {
+    fn label(&self) -> &'static str {
+        self.role.map_or("commander", |r| r.label())
     }
-    let mut open: BTreeMap<(String, Role), Timestamp> = BTreeMap::new();
+
+    /// Whether it was held at some time in [`from`, `until`].
+    fn overlaps(&self, from: Timestamp, until: Timestamp) -> bool {
+        self.from <= until && self.until.is_none_or(|u| u >= from)
+    }
+}
+
+/// The positions each person held.
+fn positions(s: &IncidentState) -> BTreeMap<&str, Vec<Position>> {
+    let mut out: BTreeMap<&str, Vec<Position>> = BTreeMap::new();
+    for (c, until) in s.command.tenures(s.ended_at()) {
+        out.entry(c.to.as_str()).or_default().push(Position {
+            role: None,
+            from: c.at,
+            until,
+        });
+    }
+    let mut open: BTreeMap<(&str, Role), Timestamp> = BTreeMap::new();
     for r in &s.roster.role_history {
-        let key = (r.person.clone(), r.role);
+        let key = (r.person.as_str(), r.role);
         if r.assigned {
             open.insert(key, r.at);
         } else if let Some(from) = open.remove(&key) {
-            out.entry(r.person.clone()).or_default().push((
-                r.role.label().into(),
+            out.entry(key.0).or_default().push(Position {
+                role: Some(r.role),
                 from,
-                Some(r.at),
-            ));
+                until: Some(r.at),
+            });
         }
     }
     for ((person, role), from) in open {
-        out.entry(person)
-            .or_default()
-            .push((role.label().into(), from, None));
+        out.entry(person).or_default().push(Position {
+            role: Some(role),
+            from,
+            until: None,
+        });
     }
     out
 }
@@ -77,34 +93,31 @@ pub fn activity_log(
 ) -> String {
     let from = from.or(s.started_at()).unwrap_or_default();
     let until = until
-        .or(s.closed_at.or(s.resolved_at))
+        .or(s.ended_at())
         .or(s.timeline.last().map(|e| e.event.at))
         .unwrap_or(from);
     let held = positions(s);
-    let overlaps = |(_, a, b): &(String, Timestamp, Option<Timestamp>)| {
-        *a <= until && b.is_none_or(|b| b >= from)
-    };
-    let mut people: BTreeMap<String, ()> = BTreeMap::new();
+    let mut logged: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in s
         .timeline
         .iter()
         .filter(|e| e.event.at >= from && e.event.at <= until)
     {
-        people.insert(e.event.author.clone(), ());
+        logged.entry(e.event.author.as_str()).or_default().push(e);
     }
-    for (person, spans) in &held {
-        if spans.iter().any(overlaps) {
-            people.insert(person.clone(), ());
-        }
-    }
-    let wanted = |person: &str| match filter {
+    let in_period: BTreeMap<&str, Vec<&Position>> = held
+        .iter()
+        .map(|(person, all)| {
+            let spans = all.iter().filter(|p| p.overlaps(from, until)).collect();
+            (*person, spans)
+        })
+        .filter(|(_, spans): &(&str, Vec<&Position>)| !spans.is_empty())
+        .collect();
+    let people: BTreeSet<&str> = logged.keys().chain(in_period.keys()).copied().collect();
+    let wanted = |positions: &[&Position]| match filter {
         RoleFilter::All => true,
-        RoleFilter::Commander => held
-            .get(person)
-            .is_some_and(|v| v.iter().any(|p| p.0 == "commander" && overlaps(p))),
-        RoleFilter::Role(role) => held
-            .get(person)
-            .is_some_and(|v| v.iter().any(|p| p.0 == role.label() && overlaps(p))),
+        RoleFilter::Commander => positions.iter().any(|p| p.role.is_none()),
+        RoleFilter::Role(role) => positions.iter().any(|p| p.role == Some(role)),
     };
     let mut out = String::new();
     let _ = writeln!(out, "# Activity log: {}\n", md(&s.title));
@@ -122,16 +135,17 @@ pub fn activity_log(
         RoleFilter::Role(r) => format!("{}s", r.label()),
     };
     let _ = writeln!(out, "| People | {filter_text} |");
-    for person in people.keys().filter(|p| wanted(p)) {
+    for person in people {
+        let positions = in_period.get(person).map(Vec::as_slice).unwrap_or_default();
+        if !wanted(positions) {
+            continue;
+        }
         let _ = writeln!(out, "\n## {}\n", md(person));
-        let spans: Vec<String> = held
-            .get(person)
-            .into_iter()
-            .flatten()
-            .filter(|p| overlaps(p))
-            .map(|(label, a, b)| {
-                let end = b.map(format::local_hm).unwrap_or_else(|| "on".into());
-                format!("{label} {}-{end}", format::local_hm(*a))
+        let spans: Vec<String> = positions
+            .iter()
+            .map(|p| {
+                let end = p.until.map(format::local_hm).unwrap_or_else(|| "on".into());
+                format!("{} {}-{end}", p.label(), format::local_hm(p.from))
             })
             .collect();
         let _ = writeln!(
@@ -144,22 +158,17 @@ pub fn activity_log(
             }
         );
         let _ = writeln!(out, "| Time | Activity |\n|---|---|");
-        let mut any = false;
-        for e in s
-            .timeline
-            .iter()
-            .filter(|e| e.event.author == *person && e.event.at >= from && e.event.at <= until)
-        {
-            let text = super::markdown::entry_md(s, e);
+        let entries = logged.get(person).map(Vec::as_slice).unwrap_or_default();
+        for e in entries {
             let _ = writeln!(
                 out,
-                "| {} | {} {text} |",
+                "| {} | {} {} |",
                 format::local_datetime(e.event.at),
-                e.category().marker()
+                e.category().marker(),
+                super::markdown::entry_md(s, e)
             );
-            any = true;
         }
-        if !any {
+        if entries.is_empty() {
             let _ = writeln!(out, "| - | nothing logged in this period |");
         }
     }

@@ -12,9 +12,10 @@ use crate::playbook::Playbook;
 /// The `format` field that marks a warroom JSON export.
 pub const EXPORT_FORMAT: &str = "warroom-export";
 
-/// A JSON export: what the incident looks like now, and the events it is folded from.
+/// A JSON export: what the incident looks like now, and the events it is folded from
+/// (borrowed from the incidents' timelines).
 #[derive(Debug, Serialize)]
-pub struct ExportDocument {
+pub struct ExportDocument<'a> {
     /// Always [`EXPORT_FORMAT`].
     pub format: String,
     /// The export layout's version.
@@ -22,7 +23,7 @@ pub struct ExportDocument {
     /// A summary of each exported incident.
     pub incidents: Vec<Summary>,
     /// Every event, in the total order.
-    pub events: Vec<Event>,
+    pub events: Vec<&'a Event>,
 }
 
 /// The part of an export that `warroom import` reads.
@@ -97,19 +98,20 @@ pub struct Summary {
 }
 
 fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
+    let metrics = for_incident(s, &|sev| playbook.cadence(sev), now);
     Summary {
         id: s.id.to_string(),
         title: s.title.clone(),
         drill: s.drill,
-        severity: s.severity.map(|v| format!("{v:?}")),
+        severity: s.severity.map(|v| v.key().to_string()),
         status: s.status.to_string(),
         commander: s.command.commander.clone(),
         started_at: s.started_at().map(rfc3339),
         declared_at: s.declared_at.map(rfc3339),
         resolved_at: s.resolved_at.map(rfc3339),
-        time_to_acknowledge_s: s.time_to_acknowledge().map(|d| d.num_seconds()),
-        time_to_declare_s: s.time_to_declare().map(|d| d.num_seconds()),
-        time_to_resolve_s: s.time_to_resolve().map(|d| d.num_seconds()),
+        time_to_acknowledge_s: metrics.time_to_acknowledge_s,
+        time_to_declare_s: metrics.time_to_declare_s,
+        time_to_resolve_s: metrics.time_to_resolve_s,
         resolution_code: s.resolution.as_ref().map(|r| r.code.clone()),
         resolution_summary: s.resolution.as_ref().map(|r| r.summary.clone()),
         resolve_checklist: s
@@ -140,20 +142,20 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
                 state: i.stage().into(),
             })
             .collect(),
-        metrics: for_incident(s, &|sev| playbook.cadence(sev), now),
+        metrics,
         entries: s.timeline.len(),
     }
 }
 
 /// Builds the export document for some incidents; `now` counts for open ones.
-pub fn document(
-    incidents: &[IncidentState],
+pub fn document<'a>(
+    incidents: &'a [IncidentState],
     playbook: &Playbook,
     now: Timestamp,
-) -> ExportDocument {
-    let mut events: Vec<Event> = incidents
+) -> ExportDocument<'a> {
+    let mut events: Vec<&Event> = incidents
         .iter()
-        .flat_map(|s| s.timeline.iter().map(|e| (*e.event).clone()))
+        .flat_map(|s| s.timeline.iter().map(|e| &*e.event))
         .collect();
     events.sort_by_key(|e| e.order_key());
     ExportDocument {
@@ -168,16 +170,20 @@ pub fn document(
 }
 
 /// Reads events from a JSON export document or from JSON lines (one event a line).
-/// On the first bad line, says where and why, and returns nothing.
+/// On the first bad line, or a document that cannot be read, says where and why, and
+/// returns nothing.
 pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{')
-        && let Ok(doc) = serde_json::from_str::<ImportDocument>(trimmed)
-    {
-        if doc.format != EXPORT_FORMAT {
-            return Err(format!("not a warroom export (format is '{}')", doc.format));
+    if trimmed.starts_with('{') {
+        match serde_json::from_str::<ImportDocument>(trimmed) {
+            Ok(doc) if doc.format != EXPORT_FORMAT => {
+                return Err(format!("not a warroom export (format is '{}')", doc.format));
+            }
+            Ok(doc) => return Ok(doc.events),
+            Err(e) if is_document(trimmed) => return Err(document_error(&e)),
+            // JSON lines: each line is read, and reported, on its own below.
+            Err(_) => {}
         }
-        return Ok(doc.events);
     }
     let mut events = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -189,4 +195,26 @@ pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
         events.push(event);
     }
     Ok(events)
+}
+
+/// Whether text that starts with `{` is meant as one document rather than JSON lines:
+/// its first line is an object with a `format` key, or is not complete on its own (a
+/// document written over many lines).
+fn is_document(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or_default();
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first) {
+        Ok(object) => object.contains_key("format"),
+        Err(e) => e.is_eof(),
+    }
+}
+
+/// Why an export document could not be read, and what to do.
+fn document_error(e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        format!(
+            "the export document ends early ({e}): it was cut off; export it again or copy the whole file"
+        )
+    } else {
+        format!("the export document cannot be read: {e}")
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::domain::{Audience, Body, Category, IncidentState, ReviewSection, Timestamp};
+use crate::domain::{Audience, Category, IncidentState, ReviewSection, Timestamp};
 use crate::format;
 use crate::inert;
 use crate::metrics::for_incident;
@@ -20,11 +20,11 @@ pub fn md(text: &str) -> String {
 
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
-    let (text, struck) = s.current_text(entry);
-    if struck {
-        format!("~~{}~~", md(&text))
+    let current = s.current_text(entry);
+    if current.struck {
+        format!("~~{}~~", md(&current.text))
     } else {
-        md(&text)
+        md(&current.text)
     }
 }
 
@@ -203,9 +203,7 @@ fn severity(out: &mut String, s: &IncidentState) {
 
 fn command(out: &mut String, s: &IncidentState) {
     let _ = writeln!(out, "\n## Who commanded, and the roles\n");
-    let end = s.closed_at.or(s.resolved_at);
-    for (i, c) in s.command.history.iter().enumerate() {
-        let until = s.command.history.get(i + 1).map(|n| n.at).or(end);
+    for (c, until) in s.command.tenures(s.ended_at()) {
         let span = match until {
             Some(u) => format!(
                 "{} to {} ({})",
@@ -261,19 +259,15 @@ fn updates(out: &mut String, s: &IncidentState) {
     for audience in Audience::ALL {
         let _ = writeln!(out, "### To {audience}\n");
         let mut any = false;
-        for e in &s.timeline {
-            if let Body::StatusUpdate { audience: a, .. } = &e.event.body
-                && *a == audience
-            {
-                let text = entry_md(s, e);
-                let _ = writeln!(
-                    out,
-                    "- {} ({}): {text}",
-                    format::local_datetime(e.event.at),
-                    md(&e.event.author)
-                );
-                any = true;
-            }
+        for e in s.updates_to(audience) {
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                format::local_datetime(e.event.at),
+                md(&e.event.author),
+                entry_md(s, e)
+            );
+            any = true;
         }
         if !any {
             let _ = writeln!(out, "- none sent");
@@ -288,15 +282,11 @@ fn timeline(out: &mut String, s: &IncidentState) {
         "## Timeline\n\nDecisions are in bold; struck entries stay, crossed out.\n"
     );
     for entry in &s.timeline {
-        let (text, struck) = s.current_text(entry);
-        let mut line = md(&text);
-        if struck {
-            line = format!("~~{line}~~");
-        }
+        let mut line = entry_md(s, entry);
         if matches!(entry.category(), Category::Decision) {
             line = format!("**{line}**");
         }
-        if text != entry.original_text() {
+        if s.current_text(entry).amended {
             line.push_str(&format!(" (amended; was: {})", md(&entry.original_text())));
         }
         if entry.event.is_backdated() {

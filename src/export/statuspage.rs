@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::domain::{Audience, Body, IncidentState, Status};
+use crate::domain::{Audience, IncidentState, Status};
 use crate::inert;
 
 fn html(text: &str) -> String {
@@ -24,20 +24,10 @@ pub fn status_page(states: &[IncidentState]) -> String {
         .filter(|s| !s.drill)
         .map(|s| {
             let updates: Vec<_> = s
-                .timeline
-                .iter()
-                .filter(|e| {
-                    matches!(
-                        e.event.body,
-                        Body::StatusUpdate {
-                            audience: Audience::Customers,
-                            ..
-                        }
-                    )
-                })
+                .updates_to(Audience::Customers)
                 .filter_map(|e| {
-                    let (text, struck) = s.current_text(e);
-                    (!struck).then_some((e.event.at, text))
+                    let current = s.current_text(e);
+                    (!current.struck).then_some((e.event.at, current.text))
                 })
                 .collect();
             (s, updates)

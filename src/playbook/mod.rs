@@ -3,6 +3,7 @@
 //! templates, resolution codes). A complete default is built in.
 
 mod parse;
+mod problems;
 mod template;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ use chrono::TimeDelta;
 use crate::domain::triage::TriageModel;
 use crate::domain::{Audience, Role, Severity};
 
+pub use problems::Problem;
+pub(crate) use problems::Problems;
 pub use template::{PLACEHOLDERS, render};
 
 /// The built-in playbook's text (`warroom playbook --print-default`).
@@ -61,15 +64,6 @@ pub struct Playbook {
     pub resolve_checklist: Vec<String>,
 }
 
-/// One thing wrong with a playbook, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The line, when known.
-    pub line: Option<usize>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
 /// A playbook that could not be used: every problem found, with locations.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.summary())]
@@ -85,10 +79,7 @@ impl PlaybookError {
     pub fn lines(&self) -> Vec<String> {
         self.problems
             .iter()
-            .map(|p| match p.line {
-                Some(line) => format!("{}:{line}: {}", self.source_name, p.message),
-                None => format!("{}: {}", self.source_name, p.message),
-            })
+            .map(|p| p.located(&self.source_name))
             .collect()
     }
 

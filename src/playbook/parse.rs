@@ -6,8 +6,9 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::problems::Problems;
 use super::template::unknown_placeholders;
-use super::{Contact, Playbook, PlaybookError, Policy, Problem};
+use super::{Contact, Playbook, PlaybookError, Policy};
 use crate::domain::triage::{Choice, Question, TriageModel};
 use crate::domain::{Audience, Role, Severity};
 
@@ -75,55 +76,9 @@ struct ContactFile {
     reach: String,
 }
 
-/// Collects problems with the line each span starts on.
-struct Problems<'a> {
-    text: &'a str,
-    found: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
-    }
-
-    fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
-        let line = self.line(spanned.span().start);
-        self.found.push(Problem {
-            line: Some(line),
-            message: message.into(),
-        });
-    }
-
-    fn anywhere(&mut self, message: impl Into<String>) {
-        self.found.push(Problem {
-            line: None,
-            message: message.into(),
-        });
-    }
-
-    fn severity(&mut self, spanned: &Spanned<String>) -> Option<Severity> {
-        match spanned.get_ref().parse() {
-            Ok(s) => Some(s),
-            Err(e) => {
-                self.at(spanned, format!("{e}"));
-                None
-            }
-        }
-    }
-
-    fn role(&mut self, spanned: &Spanned<String>) -> Option<Role> {
-        match spanned.get_ref().parse() {
-            Ok(r) => Some(r),
-            Err(e) => {
-                self.at(spanned, format!("{e}"));
-                None
-            }
-        }
-    }
-}
+/// The longest update cadence: a year (0 means none), far inside what times can be
+/// added to without overflowing.
+const LONGEST_CADENCE_MINUTES: i64 = 366 * 24 * 60;
 
 /// A playbook with nothing in it, for the impossible case that the default is broken.
 pub fn empty() -> Playbook {
@@ -150,26 +105,17 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         source_name: source_name.to_string(),
         problems,
     };
-    let file: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        fail(vec![Problem {
-            line,
-            message: e.message().trim().to_string(),
-        }])
-    })?;
-    let mut p = Problems {
-        text,
-        found: Vec::new(),
-    };
+    let mut p = Problems::new(text);
+    let file: File = p.toml().map_err(fail)?;
 
-    let threshold = p.severity(&file.declare.threshold).unwrap_or(Severity::P3);
+    let threshold = p
+        .parse::<Severity>(&file.declare.threshold)
+        .unwrap_or(Severity::P3);
     let triage = triage(&mut p, &file.triage, threshold);
 
     let mut severities = BTreeMap::new();
     for (key, policy) in &file.severity {
-        let Some(severity) = p.severity(key) else {
+        let Some(severity) = p.parse::<Severity>(key) else {
             continue;
         };
         let minutes = *policy.cadence_minutes.get_ref();
@@ -179,14 +125,29 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
                 "cadence_minutes cannot be negative; 0 means no cadence",
             );
         }
-        let page = policy.page.iter().filter_map(|r| p.role(r)).collect();
-        let cadence = (minutes > 0).then(|| TimeDelta::minutes(minutes));
+        if minutes > LONGEST_CADENCE_MINUTES {
+            p.at(
+                &policy.cadence_minutes,
+                format!(
+                    "cadence_minutes {minutes} is too long: at most {LONGEST_CADENCE_MINUTES} (a year); 0 means no cadence"
+                ),
+            );
+        }
+        let page = policy
+            .page
+            .iter()
+            .filter_map(|r| p.parse::<Role>(r))
+            .collect();
+        let cadence = (1..=LONGEST_CADENCE_MINUTES)
+            .contains(&minutes)
+            .then(|| TimeDelta::minutes(minutes));
         severities.insert(severity, Policy { cadence, page });
     }
     for severity in Severity::ALL {
         if !severities.contains_key(&severity) {
             p.anywhere(format!(
-                "severity {severity:?} has no policy: add a [severity.{severity:?}] table"
+                "severity {key} has no policy: add a [severity.{key}] table",
+                key = severity.key()
             ));
         }
     }
@@ -194,14 +155,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
     let roles = file
         .roles
         .iter()
-        .filter_map(|r| p.role(r))
+        .filter_map(|r| p.parse::<Role>(r))
         .collect::<Vec<_>>();
     let mut contacts = Vec::new();
     for c in &file.contacts {
         if c.name.get_ref().trim().is_empty() {
             p.at(&c.name, "a contact needs a name");
         }
-        if let Some(role) = p.role(&c.role) {
+        if let Some(role) = p.parse::<Role>(&c.role) {
             contacts.push(Contact {
                 name: c.name.get_ref().clone(),
                 role,
@@ -280,7 +241,7 @@ fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel 
     for row in t.matrix.get_ref() {
         matrix.push(
             row.iter()
-                .map(|cell| p.severity(cell).unwrap_or(Severity::P5))
+                .map(|cell| p.parse::<Severity>(cell).unwrap_or(Severity::P5))
                 .collect::<Vec<_>>(),
         );
     }
@@ -335,7 +296,7 @@ fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel 
                     format!("urgency must be between 1 and {cols} (the matrix has {cols} columns)"),
                 );
             }
-            let force = c.force.as_ref().and_then(|f| p.severity(f));
+            let force = c.force.as_ref().and_then(|f| p.parse::<Severity>(f));
             choices.push(Choice {
                 answer: c.answer.get_ref().clone(),
                 impact: c.impact,
@@ -367,7 +328,10 @@ fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel 
             if !reachable.contains(&severity) {
                 p.at(
                     &t.matrix,
-                    format!("{severity:?} is never reached: no combination of answers leads to it"),
+                    format!(
+                        "{} is never reached: no combination of answers leads to it",
+                        severity.key()
+                    ),
                 );
             }
         }

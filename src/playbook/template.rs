@@ -65,8 +65,8 @@ fn latest(state: &IncidentState, category: Category) -> Option<String> {
         .rev()
         .filter(|e| e.category() == category)
         .map(|e| state.current_text(e))
-        .find(|(_, struck)| !struck)
-        .map(|(text, _)| text)
+        .find(|current| !current.struck)
+        .map(|current| current.text)
 }
 
 /// Fills a template from the incident. `next_update` is when the next one is due after

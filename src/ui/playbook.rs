@@ -40,7 +40,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         let mut spans = vec![Span::styled(format!("impact {:<3}", i + 1), muted)];
         for sev in row {
             spans.push(Span::styled(
-                format!("{:<12}", format!("{sev:?} {}", sev.label())),
+                format!("{:<12}", format!("{} {}", sev.key(), sev.label())),
                 theme.severity(*sev),
             ));
             spans.push(Span::raw(" "));
@@ -53,7 +53,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             .iter()
             .map(|c| {
                 let tag = match (c.impact, c.urgency, c.force) {
-                    (_, _, Some(f)) => format!("always {f:?}"),
+                    (_, _, Some(f)) => format!("always {}", f.key()),
                     (Some(i), _, _) => format!("impact {i}"),
                     (_, Some(u), _) => format!("urgency {u}"),
                     _ => "-".into(),
@@ -84,7 +84,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         };
         out.push(Line::from(vec![
             Span::styled(
-                format!("{:<12}", format!("{sev:?} {}", sev.label())),
+                format!("{:<12}", format!("{} {}", sev.key(), sev.label())),
                 theme.severity(sev),
             ),
             Span::raw(format!("  updates {cadence:<15} page {page}")),

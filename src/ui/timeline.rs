@@ -127,7 +127,8 @@ pub fn entry_lines(
     };
     let indent = time.chars().count();
     let category = entry.category();
-    let (text, struck) = state.current_text(entry);
+    let current = state.current_text(entry);
+    let (text, struck) = (current.text, current.struck);
     let mut segments: Vec<Segment> = vec![
         (time, muted),
         (
@@ -148,8 +149,8 @@ pub fn entry_lines(
     if struck {
         segments.push((" [struck]".into(), muted));
     }
-    let original = entry.original_text();
-    if original != text {
+    if current.amended {
+        let original = entry.original_text();
         segments.push((format!(" (was: {})", inert::line(&original)), muted));
     }
     if let Body::Correction { target, .. } = &e.body {
