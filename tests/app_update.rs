@@ -844,3 +844,87 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
     ));
     assert!(matches!(&sent[0].1[0], Body::ProblemHandoff { owner, .. } if owner == "search-team"));
 }
+
+/// Feeds a command's events back as committed, as the store would.
+fn commit(app: &mut App, effects: &[Effect]) {
+    let shown = app.shown.unwrap();
+    update(
+        app,
+        Msg::Committed {
+            purpose: Purpose::Command,
+            events: stamp(effects, shown),
+        },
+    );
+}
+
+#[test]
+fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
+    let mut app = demo_app();
+    app.me = "priya".into();
+    act(&mut app, Action::FocusRoster);
+    // priya (IC), jonas, tom (engaged), chen, liam (acknowledged), maya, erik (stood down).
+    act(&mut app, Action::Bottom);
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("erik")
+    );
+    let effects = act(&mut app, Action::Acknowledge);
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::ResponderAcknowledged {
+            person: "erik".into()
+        }]
+    );
+    commit(&mut app, &effects);
+    // erik now sorts among the acknowledged, above maya; the selection went with him.
+    let order: Vec<String> = warroom::app::roster::order(app.incident().unwrap())
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(order[6], "maya", "the order changed: {order:?}");
+    let effects = act(&mut app, Action::Engage);
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::ResponderEngaged {
+            person: "erik".into()
+        }],
+        "engage acts on the person acknowledged, not on whoever took his place"
+    );
+    commit(&mut app, &effects);
+
+    // A peer's event reorders the roster too: chen stays selected when maya engages.
+    act(&mut app, Action::Top);
+    for _ in 0..4 {
+        act(&mut app, Action::Down);
+    }
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("chen")
+    );
+    let peer = stamp(
+        &[Effect::Append {
+            purpose: Purpose::Command,
+            drafts: vec![warroom::store::NewEvent {
+                incident: app.shown,
+                author: "maya".into(),
+                at: None,
+                body: Body::ResponderEngaged {
+                    person: "maya".into(),
+                },
+            }],
+        }],
+        app.shown.unwrap(),
+    );
+    update(&mut app, Msg::Events(peer));
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("chen")
+    );
+    let sent = appended(&act(&mut app, Action::StandDown));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ResponderStoodDown {
+            person: "chen".into()
+        }]
+    );
+}

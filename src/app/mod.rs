@@ -67,8 +67,10 @@ pub struct App {
     pub entry: EntryBox,
     /// The timeline's scroll position.
     pub timeline: TimelineView,
-    /// The selected responder's position in the roster.
-    pub roster_cursor: usize,
+    /// The selected responder, by name: the roster re-sorts as people acknowledge and
+    /// engage (here or on a peer), so a position would drift to someone else. `None`
+    /// (or a name no longer listed) selects the first.
+    pub roster_selected: Option<String>,
     /// Who is using this console.
     pub me: String,
     /// The database, as the header names it.
@@ -105,7 +107,7 @@ impl App {
             overlays: Vec::new(),
             entry: EntryBox::default(),
             timeline: TimelineView::default(),
-            roster_cursor: 0,
+            roster_selected: None,
             me: me.to_string(),
             db_label: db_label.to_string(),
             read_only,
@@ -216,7 +218,7 @@ impl App {
         if self.shown != Some(id) {
             self.shown = Some(id);
             self.timeline = TimelineView::default();
-            self.roster_cursor = 0;
+            self.roster_selected = None;
         }
     }
 

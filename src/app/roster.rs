@@ -21,13 +21,20 @@ pub fn order(state: &IncidentState) -> Vec<&Responder> {
     people
 }
 
+/// The selected responder's position in `people` (the roster in display order): the
+/// first when nobody is selected or the selected name is not listed.
+pub fn cursor(app: &App, people: &[&Responder]) -> usize {
+    app.roster_selected
+        .as_deref()
+        .and_then(|name| people.iter().position(|p| p.name == name))
+        .unwrap_or(0)
+}
+
 /// The name of the selected responder, if any.
 pub fn selected(app: &App) -> Option<String> {
     let state = app.incident()?;
     let people = order(state);
-    people
-        .get(app.roster_cursor.min(people.len().saturating_sub(1)))
-        .map(|p| p.name.clone())
+    people.get(cursor(app, &people)).map(|p| p.name.clone())
 }
 
 /// Opens the palette with a command started, for actions that need a word more.

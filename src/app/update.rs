@@ -198,17 +198,23 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn scroll(app: &mut App, action: Action) {
     if app.focus == Pane::Roster {
-        let count = app.incident().map(|s| s.roster.people.len()).unwrap_or(0);
-        let last = count.saturating_sub(1);
-        app.roster_cursor = match action {
-            Action::Up => app.roster_cursor.saturating_sub(1),
-            Action::Down => (app.roster_cursor + 1).min(last),
+        let Some(state) = app.incident() else {
+            return;
+        };
+        let people = roster::order(state);
+        let at = roster::cursor(app, &people);
+        let last = people.len().saturating_sub(1);
+        let to = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => (at + 1).min(last),
             Action::Top => 0,
             Action::Bottom => last,
-            Action::PageUp | Action::HalfPageUp => app.roster_cursor.saturating_sub(5),
-            Action::PageDown | Action::HalfPageDown => (app.roster_cursor + 5).min(last),
-            _ => app.roster_cursor,
+            Action::PageUp | Action::HalfPageUp => at.saturating_sub(5),
+            Action::PageDown | Action::HalfPageDown => (at + 5).min(last),
+            _ => at,
         };
+        let name = people.get(to).map(|p| p.name.clone());
+        app.roster_selected = name;
         return;
     }
     app.focus = Pane::Timeline;
