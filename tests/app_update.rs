@@ -928,3 +928,52 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         }]
     );
 }
+
+#[test]
+fn every_status_change_keeps_the_resolve_and_reopen_rules() {
+    let mut app = demo_app();
+    // :status cannot skip the resolution code and its checklist...
+    assert!(appended(&run_command(&mut app, "status resolved it went away")).is_empty());
+    assert!(
+        app.notice.as_deref().unwrap().contains(":resolve CODE"),
+        "{:?}",
+        app.notice
+    );
+    // ...nor close an incident still being worked.
+    assert!(appended(&run_command(&mut app, "status closed")).is_empty());
+    assert!(
+        app.notice.as_deref().unwrap().contains("resolve it first"),
+        "{:?}",
+        app.notice
+    );
+    assert!(appended(&run_command(&mut app, "status monitoring")).is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("already monitoring"));
+    let sent = appended(&run_command(&mut app, "status identified cause known"));
+    assert!(matches!(
+        sent[0].1[0],
+        Body::StatusChanged {
+            status: Status::Identified,
+            ..
+        }
+    ));
+
+    // Once problem management owns an incident, no path brings it back.
+    act(&mut app, Action::OpenSwitcher);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit);
+    let effects = run_command(&mut app, "problem search-team shard imbalance");
+    assert_eq!(appended(&effects).len(), 1);
+    commit(&mut app, &effects);
+    assert!(app.incident().unwrap().problem.is_some());
+    for line in ["status investigating", "reopen it is back", "status monitoring"] {
+        assert!(appended(&run_command(&mut app, line)).is_empty(), "{line}");
+        assert!(
+            app.notice
+                .as_deref()
+                .unwrap()
+                .contains("problem management owns it"),
+            "{line}: {:?}",
+            app.notice
+        );
+    }
+}

@@ -3,18 +3,9 @@
 use super::modal::open_switcher;
 use super::palette::Command;
 use super::update::{open_triage, quit};
+use super::record::append;
 use super::{App, Effect, Overlay, Purpose};
 use crate::domain::{Body, ResponderState, Role, Status, short_id};
-use crate::store::NewEvent;
-
-fn new_event(app: &App, incident: Option<ulid::Ulid>, body: Body) -> NewEvent {
-    NewEvent {
-        incident,
-        author: app.me.clone(),
-        at: None,
-        body,
-    }
-}
 
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message);
@@ -83,40 +74,28 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         return Vec::new();
     }
     if let Command::Declare { title, severity } = command {
-        let mut drafts = vec![new_event(
-            app,
-            None,
-            Body::IncidentOpened {
-                title,
-                detected_at: None,
-                drill: false,
-            },
-        )];
+        let mut bodies = vec![Body::IncidentOpened {
+            title,
+            detected_at: None,
+            drill: false,
+        }];
         if let Some(severity) = severity {
-            drafts.push(new_event(
-                app,
-                None,
-                Body::SeveritySet {
-                    severity,
-                    reason: Some("set when declared".into()),
-                    triage: vec![],
-                },
-            ));
+            bodies.push(Body::SeveritySet {
+                severity,
+                reason: Some("set when declared".into()),
+                triage: vec![],
+            });
             if app.playbook.triage.declares(severity) {
-                drafts.push(new_event(
-                    app,
-                    None,
-                    Body::StatusChanged {
-                        status: Status::Investigating,
-                        reason: Some("declared".into()),
-                    },
-                ));
+                bodies.push(Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: Some("declared".into()),
+                });
             }
         }
-        return vec![Effect::Append {
-            purpose: Purpose::Declare,
-            drafts,
-        }];
+        return match append(app, Purpose::Declare, None, bodies) {
+            Ok(effect) => vec![effect],
+            Err(e) => refuse(app, e),
+        };
     }
     let Some(state) = app.incident() else {
         app.notice = Some("no incident shown: :declare TITLE opens one".into());
@@ -264,12 +243,6 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                     format!("it is {}, not resolved: nothing to reopen", state.status),
                 );
             }
-            if state.problem.is_some() {
-                return refuse(
-                    app,
-                    "problem management owns it now; declare a new incident if it came back".into(),
-                );
-            }
             let reason = format!(
                 "reopened: {}",
                 reason.unwrap_or_else(|| "it came back".into())
@@ -347,10 +320,12 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         }
         _ => return Vec::new(),
     };
-    app.notice = Some(format!("recording on {}…", short_id(state.id)));
-    let drafts = bodies.into_iter().map(|b| new_event(app, id, b)).collect();
-    vec![Effect::Append {
-        purpose: Purpose::Command,
-        drafts,
-    }]
+    let recording = format!("recording on {}…", short_id(state.id));
+    match append(app, Purpose::Command, id, bodies) {
+        Ok(effect) => {
+            app.notice = Some(recording);
+            vec![effect]
+        }
+        Err(e) => refuse(app, e),
+    }
 }

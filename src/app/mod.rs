@@ -11,6 +11,7 @@ mod modal;
 mod msg;
 mod overlay;
 pub mod palette;
+mod record;
 pub mod review;
 pub mod roster;
 mod update;

@@ -8,7 +8,6 @@ use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
 use super::wizard::{TriageTarget, Wizard};
 use super::{App, modal, roster};
-use crate::store::NewEvent;
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -289,22 +288,18 @@ fn submit(app: &mut App) -> Vec<Effect> {
         app.entry.error = Some("read-only database: entries cannot be written here".into());
         return Vec::new();
     }
+    let body = kind.body(body.trim_end().to_string());
+    let effect = match super::record::append(app, Purpose::Entry, Some(incident), vec![body]) {
+        Ok(effect) => effect,
+        Err(e) => {
+            app.entry.error = Some(e);
+            return Vec::new();
+        }
+    };
     app.entry.error = None;
     app.entry.pending = Some(Pending { kind, text });
     app.entry.set_text("");
-    let draft = NewEvent {
-        incident: Some(incident),
-        author: app.me.clone(),
-        at: None,
-        body: kind.body(body.trim_end().to_string()),
-    };
-    vec![
-        save_draft(app),
-        Effect::Append {
-            purpose: Purpose::Entry,
-            drafts: vec![draft],
-        },
-    ]
+    vec![save_draft(app), effect]
 }
 
 fn type_text(app: &mut App, input: Input) -> Vec<Effect> {

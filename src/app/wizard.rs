@@ -6,7 +6,6 @@ use ulid::Ulid;
 use super::{App, Effect, Purpose};
 use crate::domain::triage::Walk;
 use crate::domain::{Body, Severity, Status};
-use crate::store::NewEvent;
 
 /// What is being triaged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,16 +125,7 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
             reason: Some(format!("{severity} is below the threshold to declare")),
         }),
     }
-    let drafts = bodies
-        .into_iter()
-        .map(|body| NewEvent {
-            incident,
-            author: app.me.clone(),
-            at: None,
-            body,
-        })
-        .collect();
-    Ok(vec![Effect::Append { purpose, drafts }])
+    super::record::append(app, purpose, incident, bodies).map(|effect| vec![effect])
 }
 
 /// The roles to page for a severity, as a hint after declaring.

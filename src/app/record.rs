@@ -1,0 +1,73 @@
+//! Recording: every event the app writes leaves through `append`, so the rules on
+//! status changes hold whichever command, key or wizard asked for the change.
+
+use ulid::Ulid;
+
+use super::{App, Effect, Purpose};
+use crate::domain::{Body, IncidentState, Status};
+use crate::store::NewEvent;
+
+/// An event by the app's user on `incident` (`None`: the incident a batch opens).
+pub(super) fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEvent {
+    NewEvent {
+        incident,
+        author: app.me.clone(),
+        at: None,
+        body,
+    }
+}
+
+/// Whether the shown incident may move from `from` to `to`; `Err` says what to do
+/// instead. Resolving takes a code and the checklist, closing comes after resolving,
+/// and an incident handed to problem management stays closed.
+pub(super) fn check_status(state: &IncidentState, from: Status, to: Status) -> Result<(), String> {
+    if from == to {
+        return Err(format!("it is already {to}"));
+    }
+    if to == Status::Resolved {
+        return Err(
+            "resolving takes a resolution code and the checklist: :resolve CODE SUMMARY".into(),
+        );
+    }
+    if to == Status::Closed && from.is_open() {
+        return Err(format!(
+            "it is {from}: resolve it first (:resolve CODE SUMMARY), then close it"
+        ));
+    }
+    if to.is_open() && !from.is_open() && state.problem.is_some() {
+        return Err(
+            "problem management owns it now; declare a new incident if it came back".into(),
+        );
+    }
+    Ok(())
+}
+
+/// The write of `bodies` on `incident` (a new one when `None`), once every status
+/// change among them keeps the rules; `Err` says which rule it would break.
+pub(super) fn append(
+    app: &App,
+    purpose: Purpose,
+    incident: Option<Ulid>,
+    bodies: Vec<Body>,
+) -> Result<Effect, String> {
+    let empty;
+    let state = match incident.and_then(|id| app.incidents.get(&id)) {
+        Some(state) => state,
+        None => {
+            empty = IncidentState::empty(incident.unwrap_or(Ulid::nil()));
+            &empty
+        }
+    };
+    let mut status = state.status;
+    for body in &bodies {
+        if let Body::StatusChanged { status: to, .. } = body {
+            check_status(state, status, *to)?;
+            status = *to;
+        }
+    }
+    let drafts = bodies
+        .into_iter()
+        .map(|body| new_event(app, incident, body))
+        .collect();
+    Ok(Effect::Append { purpose, drafts })
+}
