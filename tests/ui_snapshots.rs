@@ -431,3 +431,45 @@ fn a_drill_says_so_on_the_screen() {
     assert!(header.contains("DRILL"), "{header}");
     assert!(text.contains("[DRILL] Database primary failure"), "{text}");
 }
+
+#[test]
+fn a_long_entry_grows_the_box_by_its_wrapped_rows() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenEntry]);
+    let long: Vec<String> = (1..=40).map(|n| format!("word{n}")).collect();
+    update(&mut app, Msg::Paste(format!("/d {}", long.join(" "))));
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("/d word1 word2") && text.contains("word40"),
+        "one typed line, wrapped over several rows, is all in view:\n{text}"
+    );
+    insta::assert_snapshot!("entry_long_80x24", terminal.backend());
+}
+
+#[test]
+fn the_entry_box_keeps_its_scroll_position_between_frames() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenEntry]);
+    let rows: Vec<String> = (1..=10).map(|n| format!("row {n:02}")).collect();
+    update(&mut app, Msg::Paste(rows.join("\n")));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("row 10") && !text.contains("row 04"),
+        "the end is in view:\n{text}"
+    );
+    for _ in 0..4 {
+        update(
+            &mut app,
+            Msg::Type(tui_textarea::Input {
+                key: tui_textarea::Key::Up,
+                ..Default::default()
+            }),
+        );
+    }
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("row 10") && text.contains("row 06") && !text.contains("row 01"),
+        "moving the cursor within the view does not scroll it:\n{text}"
+    );
+}

@@ -156,6 +156,10 @@ fn new_textarea(text: &str) -> TextArea<'static> {
     };
     let mut textarea = TextArea::new(lines);
     textarea.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    // Styles are set once, here: the box's block carries the theme's text style, so the
+    // text area adds none of its own and no underline on the cursor's line.
+    textarea.set_style(ratatui::style::Style::default());
+    textarea.set_cursor_line_style(ratatui::style::Style::default());
     textarea.move_cursor(tui_textarea::CursorMove::Bottom);
     textarea.move_cursor(tui_textarea::CursorMove::End);
     textarea
