@@ -473,3 +473,52 @@ fn the_entry_box_keeps_its_scroll_position_between_frames() {
         "moving the cursor within the view does not scroll it:\n{text}"
     );
 }
+
+/// The help's title says which line is at the bottom: "Help · … · 18/213".
+fn help_position(app: &App) -> String {
+    let text = format!("{}", draw(app, &Theme::dark(), 80, 24).backend());
+    let title = text.lines().find(|l| l.contains("Help ·")).unwrap();
+    title
+        .split(" · ")
+        .last()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn pages_stop_scrolling_at_their_end_and_g_goes_there() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::ToggleHelp]);
+    let top = help_position(&app);
+    let total = top.split('/').nth(1).unwrap().to_string();
+    for _ in 0..40 {
+        act(&mut app, &[Action::PageDown]);
+    }
+    assert_eq!(help_position(&app), format!("{total}/{total}"));
+    act(&mut app, &[Action::Up]);
+    let n: usize = total.parse().unwrap();
+    assert_eq!(
+        help_position(&app),
+        format!("{}/{total}", n - 1),
+        "one line up from the end, however far it was pushed"
+    );
+    act(&mut app, &[Action::Top]);
+    assert_eq!(help_position(&app), top);
+    act(&mut app, &[Action::Bottom]);
+    assert_eq!(help_position(&app), format!("{total}/{total}"), "G goes to the end");
+
+    // The metrics table scrolls no further than its last row either.
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenMetrics]);
+    for _ in 0..5 {
+        act(&mut app, &[Action::PageDown]);
+    }
+    let text = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        text.contains("mw9bay") && text.contains("znv5x1"),
+        "the table is still there:\n{text}"
+    );
+}

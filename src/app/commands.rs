@@ -42,12 +42,12 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Theme(name) => return vec![Effect::SetTheme(name)],
         Command::Demo => return vec![Effect::LoadDemo],
         Command::Help => {
-            app.overlays.push(Overlay::Help { scroll: 0 });
+            app.overlays.push(Overlay::help());
             return Vec::new();
         }
         Command::Quit => return quit(app),
         Command::Playbook => {
-            app.overlays.push(Overlay::Playbook { scroll: 0 });
+            app.overlays.push(Overlay::playbook());
             return Vec::new();
         }
         Command::ReviewView => {

@@ -31,7 +31,7 @@ pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
 pub use update::update;
-pub use view::TimelineView;
+pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
 
 /// How times are shown.

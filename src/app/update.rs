@@ -6,8 +6,12 @@ use super::action::{Action, Mode, Pane};
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
+use super::view::step;
 use super::wizard::{TriageTarget, Wizard};
 use super::{App, modal, roster};
+
+/// How far PgUp/PgDn move a selection in the roster and the switcher.
+pub(super) const LIST_PAGE: usize = 5;
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -117,16 +121,11 @@ fn page(app: &mut App, action: Action) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll += 1,
-        Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
-        Action::PageDown | Action::HalfPageDown => *scroll += 10,
-        Action::Top => *scroll = 0,
-        Action::Close | Action::ToggleHelp => {
-            app.overlays.pop();
-        }
-        _ => {}
+    if scroll.scroll(action) {
+        return Vec::new();
+    }
+    if matches!(action, Action::Close | Action::ToggleHelp) {
+        app.overlays.pop();
     }
     Vec::new()
 }
@@ -143,13 +142,16 @@ pub(super) fn open_review(app: &mut App) {
 /// Opens the metrics, computed once now rather than on every frame.
 pub(super) fn open_metrics(app: &mut App) {
     let summary = Box::new(app.metrics());
-    app.overlays.push(Overlay::Metrics { scroll: 0, summary });
+    app.overlays.push(Overlay::Metrics {
+        scroll: Default::default(),
+        summary,
+    });
 }
 
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return quit(app),
-        Action::ToggleHelp => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Action::ToggleHelp => app.overlays.push(Overlay::help()),
         Action::FocusNext => app.focus = app.focus.cycle(1),
         Action::FocusPrev => app.focus = app.focus.cycle(Pane::ALL.len() - 1),
         Action::FocusIncident => app.focus = Pane::Incident,
@@ -174,7 +176,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => modal::open_switcher(app),
-        Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
+        Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenReview => open_review(app),
         Action::OpenMetrics => open_metrics(app),
         Action::OpenTriage => open_triage(app, None),
@@ -202,15 +204,8 @@ fn scroll(app: &mut App, action: Action) {
         };
         let people = roster::order(state);
         let at = roster::cursor(app, &people);
-        let last = people.len().saturating_sub(1);
-        let to = match action {
-            Action::Up => at.saturating_sub(1),
-            Action::Down => (at + 1).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            Action::PageUp | Action::HalfPageUp => at.saturating_sub(5),
-            Action::PageDown | Action::HalfPageDown => (at + 5).min(last),
-            _ => at,
+        let Some(to) = step(at, people.len(), action, LIST_PAGE) else {
+            return;
         };
         let name = people.get(to).map(|p| p.name.clone());
         app.roster_selected = name;
