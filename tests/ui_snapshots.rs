@@ -522,3 +522,86 @@ fn pages_stop_scrolling_at_their_end_and_g_goes_there() {
         "the table is still there:\n{text}"
     );
 }
+
+fn logged(incident: &Event, n: u64, author: &str, body: Body) -> Event {
+    Event {
+        author: author.into(),
+        body,
+        ..note(incident, n, "")
+    }
+}
+
+#[test]
+fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
+    use warroom::domain::{Check, ReviewSection};
+    let mut events = opened(1, "Review me");
+    let first = events[0].clone();
+    for n in 1..=40 {
+        events.push(logged(
+            &first,
+            n,
+            "ana",
+            Body::Review {
+                section: ReviewSection::WentWell,
+                text: format!("finding number {n}"),
+            },
+        ));
+    }
+    for (n, title) in [(41, "first item"), (42, "second item"), (43, "third item")] {
+        events.push(logged(
+            &first,
+            n,
+            "ana",
+            Body::ActionItemOpened {
+                title: title.into(),
+                owner: None,
+                due: None,
+                priority: None,
+            },
+        ));
+    }
+    let mut app = app_with(events);
+    act(&mut app, &[Action::OpenReview, Action::Down]);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("> 2  second item"),
+        "the selected item is in view:\n{text}"
+    );
+    act(&mut app, &[Action::Up]);
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(text.contains("> 1  first item"), "{text}");
+
+
+    // A peer's resolution, with a checklist item that tries to retitle the window.
+    let mut events = opened(2, "Resolved elsewhere");
+    let first = events[0].clone();
+    events.push(logged(
+        &first,
+        1,
+        "peer",
+        Body::Resolution {
+            code: "rollback".into(),
+            summary: "rolled back".into(),
+            checklist: vec![Check {
+                item: "told \u{1b}]0;pwned\u{7}customers".into(),
+                done: false,
+            }],
+        },
+    ));
+    let mut app = app_with(events);
+    act(&mut app, &[Action::OpenReview]);
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("not confirmed before resolving: told ^[]0;pwned^Gcustomers"),
+        "{text}"
+    );
+    for cell in terminal.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "raw {:?}",
+            cell.symbol()
+        );
+    }
+}
