@@ -977,3 +977,44 @@ fn every_status_change_keeps_the_resolve_and_reopen_rules() {
         );
     }
 }
+
+#[test]
+fn an_incident_is_named_by_a_unique_id_ending_at_start_and_in_the_palette() {
+    let events = warroom::demo::events("demo", now());
+    let load = |start_with: &str| {
+        let mut app = App::new("alice", "w.db", false, now());
+        app.start_with = Some(start_with.into());
+        update(&mut app, Msg::Events(events.clone()));
+        update(&mut app, Msg::Loaded);
+        app
+    };
+    let first = load("").shown.unwrap();
+    let search = load("")
+        .incident_list()
+        .iter()
+        .find(|i| i.title.starts_with("Search"))
+        .unwrap()
+        .id;
+    let ending = search.to_string()[20..].to_ascii_lowercase();
+    assert_eq!(load(&ending).shown, Some(search), "shown once loaded");
+
+    // Nothing typed, or too little, names nothing: the first incident, and why.
+    for typed in ["", "  ", &ending[3..]] {
+        let app = load(typed);
+        assert_eq!(app.shown, Some(first), "{typed:?}");
+        assert!(
+            app.notice.as_deref().unwrap().contains("too short"),
+            "{typed:?}: {:?}",
+            app.notice
+        );
+    }
+    let app = load("zzzzzz");
+    assert_eq!(app.shown, Some(first));
+    assert!(app.notice.as_deref().unwrap().contains("no incident with id"));
+
+    let mut app = load("");
+    run_command(&mut app, &format!("switch {}", &ending[3..]));
+    assert_eq!(app.shown, Some(first), "three characters are too few");
+    run_command(&mut app, &format!("switch {ending}"));
+    assert_eq!(app.shown, Some(search));
+}

@@ -5,7 +5,9 @@ use super::palette::Command;
 use super::update::{open_triage, quit};
 use super::record::append;
 use super::{App, Effect, Overlay, Purpose};
-use crate::domain::{Body, ResponderState, Role, Status, short_id};
+use ulid::Ulid;
+
+use crate::domain::{Body, ResponderState, Role, Status, resolve_id, short_id};
 
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message);
@@ -20,22 +22,10 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             return Vec::new();
         }
         Command::Switch(Some(typed)) => {
-            let typed = typed.to_ascii_uppercase();
-            let found: Vec<_> = app
-                .incident_list()
-                .iter()
-                .filter(|i| i.id.to_string().ends_with(&typed))
-                .map(|i| i.id)
-                .collect();
-            match found.as_slice() {
-                [id] => app.show(*id),
-                [] => {
-                    app.notice = Some(format!(
-                        "no incident ending in {}",
-                        typed.to_ascii_lowercase()
-                    ))
-                }
-                _ => app.notice = Some("several incidents match; give more of the id".into()),
+            let ids: Vec<Ulid> = app.incident_list().iter().map(|i| i.id).collect();
+            match resolve_id(ids, &typed, "incident", "s lists them") {
+                Ok(id) => app.show(id),
+                Err(e) => app.notice = Some(e),
             }
             return Vec::new();
         }

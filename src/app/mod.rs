@@ -88,6 +88,9 @@ pub struct App {
     pub notice: Option<String>,
     /// Whether the first read of the store has finished.
     pub loaded: bool,
+    /// The incident asked for at start (its id or an ending of it), shown once the
+    /// first read of the store is done, or the reason it cannot be.
+    pub start_with: Option<String>,
     /// This console's presence session.
     pub session: String,
     /// The consoles that have the database open (this one included).
@@ -117,6 +120,7 @@ impl App {
             zone: Zone::Local,
             notice: None,
             loaded: false,
+            start_with: None,
             session: String::new(),
             present: Vec::new(),
             playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),

@@ -126,22 +126,12 @@ pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
             .map(|i| i.id)
             .ok_or_else(|| format!("no action item {n}: there are {}", state.action_items.len()));
     }
-    let up = typed.to_ascii_uppercase();
-    let found: Vec<Ulid> = state
-        .action_items
-        .iter()
-        .filter(|i| i.id.to_string().ends_with(&up))
-        .map(|i| i.id)
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(format!(
-            "no action item '{typed}': give its number in the review"
-        )),
-        _ => Err(format!(
-            "'{typed}' matches several action items; use its number"
-        )),
-    }
+    crate::domain::resolve_id(
+        state.action_items.iter().map(|i| i.id),
+        typed,
+        "action item",
+        "give its number in the review",
+    )
 }
 
 /// What the review still lacks, in words (empty when complete).

@@ -3,6 +3,7 @@
 use tui_textarea::{Input, Key as TextKey};
 
 use super::action::{Action, Mode, Pane};
+use super::command::Command;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
@@ -31,7 +32,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.shown.is_none() {
                 app.shown = app.incident_list().first().map(|i| i.id);
             }
-            Vec::new()
+            match app.start_with.take() {
+                Some(typed) => super::commands::run(app, Command::Switch(Some(typed))),
+                None => Vec::new(),
+            }
         }
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),

@@ -106,7 +106,7 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
     app.theme_name = opts.theme.name.clone();
     let mut theme = opts.theme.clone();
     let mut recovered = drafts.as_ref().and_then(|d| d.load());
-    let mut wanted = opts.incident.clone();
+    app.start_with = opts.incident.clone();
 
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
     let mut keys = EventStream::new();
@@ -159,21 +159,8 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
                     &mut theme,
                 )?;
             }
-            if loaded_now {
-                if let Some(typed) = wanted.take() {
-                    let typed = typed.to_ascii_uppercase();
-                    if let Some(id) = app
-                        .incidents
-                        .keys()
-                        .find(|id| id.to_string().ends_with(&typed))
-                        .copied()
-                    {
-                        app.show(id);
-                    }
-                }
-                if let Some(draft) = recovered.take() {
-                    update(&mut app, Msg::DraftFound(draft));
-                }
+            if loaded_now && let Some(draft) = recovered.take() {
+                update(&mut app, Msg::DraftFound(draft));
             }
         }
         dirty = true;
