@@ -256,3 +256,27 @@ fn concurrent_claims_on_two_replicas_resolve_the_same_way_and_show_until_confirm
         assert!(!env.ok(&["show"]).contains("CONFLICT"));
     }
 }
+
+#[test]
+fn declare_says_what_it_opened_and_whether_that_declared_it() {
+    let env = Env::new();
+    let (id, said) = env.ok_both(&["declare", "--title", "Disk filling", "--severity", "P4"]);
+    let id = id.trim();
+    let short = id[20..].to_ascii_lowercase();
+    assert!(
+        said.contains(&format!("opened {short} (P4 LOW, triage)")) && said.contains("below the threshold"),
+        "{said}"
+    );
+    assert_eq!(kinds(&env, id), ["incident_opened", "severity_set"]);
+    let (id, said) = env.ok_both(&[
+        "declare", "--title", "Checkout down", "--severity", "P2", "--commander", "maya",
+    ]);
+    assert!(
+        said.contains("(P2 HIGH, investigating)") && !said.contains("below"),
+        "{said}"
+    );
+    assert_eq!(
+        kinds(&env, id.trim()),
+        ["incident_opened", "severity_set", "status_changed", "command_claimed"]
+    );
+}

@@ -3,7 +3,7 @@
 use super::modal::open_switcher;
 use super::palette::Command;
 use super::update::{open_triage, quit};
-use super::record::append;
+use super::record::{append, declare_bodies, severity_bodies};
 use super::{App, Effect, Overlay, Purpose};
 use ulid::Ulid;
 
@@ -64,24 +64,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         return Vec::new();
     }
     if let Command::Declare { title, severity } = command {
-        let mut bodies = vec![Body::IncidentOpened {
-            title,
-            detected_at: None,
-            drill: false,
-        }];
-        if let Some(severity) = severity {
-            bodies.push(Body::SeveritySet {
-                severity,
-                reason: Some("set when declared".into()),
-                triage: vec![],
-            });
-            if app.playbook.triage.declares(severity) {
-                bodies.push(Body::StatusChanged {
-                    status: Status::Investigating,
-                    reason: Some("declared".into()),
-                });
-            }
-        }
+        let bodies = declare_bodies(&app.playbook, title, None, severity);
         return match append(app, Purpose::Declare, None, bodies) {
             Ok(effect) => vec![effect],
             Err(e) => refuse(app, e),
@@ -96,18 +79,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
     let me = app.me.clone();
     let bodies = match command {
         Command::Severity { severity, reason } => {
-            let mut bodies = vec![Body::SeveritySet {
-                severity,
-                reason,
-                triage: vec![],
-            }];
-            if state.status == Status::Triage && app.playbook.triage.declares(severity) {
-                bodies.push(Body::StatusChanged {
-                    status: Status::Investigating,
-                    reason: Some(format!("declared at {severity}")),
-                });
-            }
-            bodies
+            severity_bodies(&app.playbook, state.status, severity, reason, Vec::new())
         }
         Command::Claim => match commander {
             Some(holder) if holder == me => {

@@ -4,8 +4,64 @@
 use ulid::Ulid;
 
 use super::{App, Effect, Purpose};
-use crate::domain::{Body, IncidentState, Status};
+use crate::domain::{Body, IncidentState, Severity, Status, Timestamp, TriageAnswer};
+use crate::playbook::Playbook;
 use crate::store::NewEvent;
+
+/// The events that set `severity` on an incident now in `status`: the change (with the
+/// triage answers behind it, if any), then the declaration, a move to investigating,
+/// when the incident is still in triage and the severity meets the playbook's threshold.
+pub fn severity_bodies(
+    playbook: &Playbook,
+    status: Status,
+    severity: Severity,
+    reason: Option<String>,
+    triage: Vec<TriageAnswer>,
+) -> Vec<Body> {
+    let after = if triage.is_empty() {
+        ""
+    } else {
+        " after triage"
+    };
+    let mut bodies = vec![Body::SeveritySet {
+        severity,
+        reason,
+        triage,
+    }];
+    if status == Status::Triage && playbook.triage.declares(severity) {
+        bodies.push(Body::StatusChanged {
+            status: Status::Investigating,
+            reason: Some(format!("declared at {severity}{after}")),
+        });
+    }
+    bodies
+}
+
+/// The events that open an incident called `title`, at `severity` when it is known
+/// (declared at once if that meets the threshold; in triage otherwise).
+pub fn declare_bodies(
+    playbook: &Playbook,
+    title: String,
+    detected_at: Option<Timestamp>,
+    severity: Option<Severity>,
+) -> Vec<Body> {
+    let mut bodies = vec![Body::IncidentOpened {
+        title,
+        detected_at,
+        drill: false,
+    }];
+    if let Some(severity) = severity {
+        let reason = Some("set when declared".to_string());
+        bodies.extend(severity_bodies(
+            playbook,
+            Status::Triage,
+            severity,
+            reason,
+            Vec::new(),
+        ));
+    }
+    bodies
+}
 
 /// An event by the app's user on `incident` (`None`: the incident a batch opens).
 pub(super) fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEvent {

@@ -3,6 +3,7 @@
 
 use ulid::Ulid;
 
+use super::record::severity_bodies;
 use super::{App, Effect, Purpose};
 use crate::domain::triage::Walk;
 use crate::domain::{Body, Severity, Status};
@@ -90,40 +91,33 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
     } else {
         assessment.reason.clone()
     };
-    let mut bodies = Vec::new();
-    let (incident, purpose) = match &wizard.target {
+    let (incident, purpose, status, mut bodies) = match &wizard.target {
         TriageTarget::New(title) => {
-            bodies.push(Body::IncidentOpened {
+            let opened = Body::IncidentOpened {
                 title: title.clone(),
                 detected_at: None,
                 drill: false,
-            });
-            (None, Purpose::Declare)
+            };
+            (None, Purpose::Declare, Status::Triage, vec![opened])
         }
-        TriageTarget::Incident(id) => (Some(*id), Purpose::Command),
+        TriageTarget::Incident(id) => {
+            let status = app.incidents.get(id).map_or(Status::Triage, |s| s.status);
+            (Some(*id), Purpose::Command, status, Vec::new())
+        }
     };
-    bodies.push(Body::SeveritySet {
+    let answers = model.answers_for(&wizard.walk.answers);
+    bodies.extend(severity_bodies(
+        &app.playbook,
+        status,
         severity,
-        reason: Some(reason),
-        triage: model.answers_for(&wizard.walk.answers),
-    });
-    let in_triage = match &wizard.target {
-        TriageTarget::New(_) => true,
-        TriageTarget::Incident(id) => app
-            .incidents
-            .get(id)
-            .is_some_and(|s| s.status == Status::Triage),
-    };
-    match outcome {
-        Outcome::Declare if in_triage => bodies.push(Body::StatusChanged {
-            status: Status::Investigating,
-            reason: Some(format!("declared {severity} after triage")),
-        }),
-        Outcome::Declare => {}
-        Outcome::Route => bodies.push(Body::Routed {
+        Some(reason),
+        answers,
+    ));
+    if outcome == Outcome::Route {
+        bodies.push(Body::Routed {
             to: "service desk".into(),
             reason: Some(format!("{severity} is below the threshold to declare")),
-        }),
+        });
     }
     super::record::append(app, purpose, incident, bodies).map(|effect| vec![effect])
 }
