@@ -42,6 +42,23 @@ impl EntryKind {
         (EntryKind::Alert, "/!"),
     ];
 
+    /// The status update to `audience`.
+    pub fn update_to(audience: Audience) -> EntryKind {
+        match audience {
+            Audience::Responders => EntryKind::UpdateResponders,
+            Audience::Executives => EntryKind::UpdateExecutives,
+            Audience::Customers => EntryKind::UpdateCustomers,
+        }
+    }
+
+    /// The prefix that picks this kind when typed first, like `/d`.
+    pub fn prefix(self) -> &'static str {
+        Self::PREFIXES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("/n", |(_, p)| *p)
+    }
+
     /// The word shown in the box's title.
     pub fn label(self) -> &'static str {
         match self {
