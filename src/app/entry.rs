@@ -165,6 +165,15 @@ impl Default for EntryBox {
     }
 }
 
+/// `first`, then `then` on the lines after it unless `then` is blank.
+fn joined(first: &str, then: &str) -> String {
+    if then.trim().is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}\n{then}")
+    }
+}
+
 fn new_textarea(text: &str) -> TextArea<'static> {
     let lines = if text.is_empty() {
         vec![String::new()]
@@ -193,6 +202,16 @@ impl EntryBox {
         self.textarea = new_textarea(text);
     }
 
+    /// Puts `text`, written as `kind`, back in the box ahead of anything typed since
+    /// (a send that failed, a recovered draft); a typed prefix still picks the kind.
+    pub fn restore(&mut self, text: &str, kind: EntryKind) {
+        let text = joined(text, &self.text());
+        self.set_text(&text);
+        if split_prefix(&text).is_none() {
+            self.kind = kind;
+        }
+    }
+
     /// The kind the entry will be logged as: a typed prefix, or the chosen kind.
     pub fn effective_kind(&self) -> EntryKind {
         let first = self
@@ -208,8 +227,7 @@ impl EntryBox {
     pub fn draft(&self, incident: Option<Ulid>) -> Option<Draft> {
         let typed = self.text();
         let text = match &self.pending {
-            Some(p) if typed.trim().is_empty() => p.text.clone(),
-            Some(p) => format!("{}\n{typed}", p.text),
+            Some(p) => joined(&p.text, &typed),
             None => typed,
         };
         if text.trim().is_empty() {

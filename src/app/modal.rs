@@ -2,7 +2,6 @@
 //! and recovered draft. Called from `update`; no I/O here either.
 
 use super::action::Action;
-use super::entry::split_prefix;
 use super::msg::Effect;
 use super::overlay::Overlay;
 use super::update::{LIST_PAGE, save_draft};
@@ -237,16 +236,7 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(id) = draft.incident.filter(|id| app.incidents.contains_key(id)) {
                 app.show(id);
             }
-            let current = app.entry.text();
-            let text = if current.trim().is_empty() {
-                draft.text
-            } else {
-                format!("{}\n{current}", draft.text)
-            };
-            app.entry.set_text(&text);
-            if split_prefix(&text).is_none() {
-                app.entry.kind = draft.kind;
-            }
+            app.entry.restore(&draft.text, draft.kind);
             app.entry.open = !app.read_only;
             app.notice = Some("draft restored: Enter commits it".into());
             vec![save_draft(app)]

@@ -395,16 +395,7 @@ fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
     match purpose {
         Purpose::Entry => {
             if let Some(pending) = app.entry.pending.take() {
-                let typed = app.entry.text();
-                let text = if typed.trim().is_empty() {
-                    pending.text
-                } else {
-                    format!("{}\n{typed}", pending.text)
-                };
-                app.entry.set_text(&text);
-                if split_prefix(&text).is_none() {
-                    app.entry.kind = pending.kind;
-                }
+                app.entry.restore(&pending.text, pending.kind);
             }
             app.entry.open = true;
             app.entry.error = Some(format!(
