@@ -55,6 +55,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.overlays.push(Overlay::Recovery(draft));
             Vec::new()
         }
+        Msg::DraftNotSaved(error) => {
+            app.notice = Some(format!(
+                "cannot save your draft ({error}); it is still in the box"
+            ));
+            Vec::new()
+        }
         Msg::ThemeChanged(Ok(name)) => {
             app.notice = Some(format!("theme: {name}"));
             app.theme_name = name;
