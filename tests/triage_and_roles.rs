@@ -280,3 +280,36 @@ fn declare_says_what_it_opened_and_whether_that_declared_it() {
         ["incident_opened", "severity_set", "status_changed", "command_claimed"]
     );
 }
+
+#[test]
+fn refusals_on_the_command_line_name_the_command_line_step() {
+    let env = Env::new();
+    let id = env.declare("Login errors");
+    env.ok(&["claim"]);
+    let err = env.fails(&["claim", "--as", "bob"]);
+    assert!(
+        err.contains("`warroom handoff bob`") && !err.contains(":handoff"),
+        "{err}"
+    );
+    env.ok(&["resolve", "rollback", "rolled back", "--checks", "yes,yes,yes"]);
+    let err = env.fails(&["resolve", "rollback", "again", "--checks", "yes,yes,yes"]);
+    assert!(
+        err.contains("`warroom reopen` it first") && !err.contains(":reopen"),
+        "{err}"
+    );
+    let err = env.fails(&["item", "done", "zzzz", "--incident", &id]);
+    assert!(err.contains("`warroom review` numbers them"), "{err}");
+
+    let err = env.fails(&["triage", "--title", "x", "--answers", "5,2,3", "--declare"]);
+    assert!(
+        err.contains("(--route)") && !err.contains("(r)") && !err.contains("(b)"),
+        "{err}"
+    );
+    let err = env.fails(&["triage", "--title", "y", "--answers", "2,2,2", "--route"]);
+    assert!(err.contains("(--declare)") && !err.contains("(d)"), "{err}");
+    let (_, said) = env.ok_both(&["triage", "--title", "z", "--answers", "2,2,2"]);
+    assert!(
+        said.contains("(`warroom page ROLE`)") && !said.contains(":page"),
+        "{said}"
+    );
+}

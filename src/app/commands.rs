@@ -7,7 +7,16 @@ use super::record::{append, declare_bodies, severity_bodies};
 use super::{App, Effect, Overlay, Purpose};
 use ulid::Ulid;
 
-use crate::domain::{Body, ResponderState, Role, Status, resolve_id, short_id};
+use crate::domain::{Body, IncidentState, ResponderState, Role, Status, resolve_id, short_id};
+
+/// The action item `typed` names, saying where the numbers are when it names none.
+fn find_item(app: &App, state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+    let hint = app.front.pick(
+        "the review (v) numbers them",
+        "`warroom review` numbers them",
+    );
+    super::review::find_item(state, typed, hint)
+}
 
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message);
@@ -71,7 +80,8 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         };
     }
     let Some(state) = app.incident() else {
-        app.notice = Some("no incident shown: :declare TITLE opens one".into());
+        let declare = app.front.pick(":declare TITLE", "`warroom declare --title TITLE`");
+        app.notice = Some(format!("no incident shown: {declare} opens one"));
         return Vec::new();
     };
     let id = Some(state.id);
@@ -87,8 +97,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                 return Vec::new();
             }
             Some(holder) => {
+                let handoff = app.front.command(&format!("handoff {me}"));
                 app.notice = Some(format!(
-                    "{holder} holds command; ask them to hand it off (:handoff {me})"
+                    "{holder} holds command; ask them to hand it off ({handoff})"
                 ));
                 return Vec::new();
             }
@@ -172,7 +183,11 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             if !state.status.is_open() {
                 return refuse(
                     app,
-                    format!("already {}; :reopen it first if it came back", state.status),
+                    format!(
+                        "already {}; {} it first if it came back",
+                        state.status,
+                        app.front.command("reopen")
+                    ),
                 );
             }
             match checklist {
@@ -250,7 +265,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
         }
         Command::ItemUpdate { item, fields } => {
-            let found = match super::review::find_item(state, &item) {
+            let found = match find_item(app, state, &item) {
                 Ok(found) => found,
                 Err(e) => return refuse(app, e),
             };
@@ -267,7 +282,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
         }
         Command::ItemDone { item, note } => {
-            let found = match super::review::find_item(state, &item) {
+            let found = match find_item(app, state, &item) {
                 Ok(found) => found,
                 Err(e) => return refuse(app, e),
             };

@@ -55,6 +55,36 @@ impl Zone {
     }
 }
 
+/// Which front end drives the app, so that a refusal names the next step where the
+/// user is: a palette command or key in the console, a `warroom` command in a shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FrontEnd {
+    /// The full-screen console.
+    #[default]
+    Console,
+    /// A `warroom` subcommand, through `App::headless`.
+    CommandLine,
+}
+
+impl FrontEnd {
+    /// How to run `line` (a command as the palette and the command line both spell
+    /// it, like `reopen` or `page ROLE`) here: `:reopen`, or `` `warroom reopen` ``.
+    pub fn command(self, line: &str) -> String {
+        match self {
+            FrontEnd::Console => format!(":{line}"),
+            FrontEnd::CommandLine => format!("`warroom {line}`"),
+        }
+    }
+
+    /// The console's words or the command line's, whichever applies here.
+    pub fn pick<'a>(self, console: &'a str, command_line: &'a str) -> &'a str {
+        match self {
+            FrontEnd::Console => console,
+            FrontEnd::CommandLine => command_line,
+        }
+    }
+}
+
 /// Everything the console shows and remembers.
 pub struct App {
     /// Every incident, folded.
@@ -75,6 +105,8 @@ pub struct App {
     pub roster_selected: Option<String>,
     /// Who is using this console.
     pub me: String,
+    /// The front end, for the next steps refusals name.
+    pub front: FrontEnd,
     /// The database, as the header names it.
     pub db_label: String,
     /// Whether the database is read-only here.
@@ -114,6 +146,7 @@ impl App {
             timeline: TimelineView::default(),
             roster_selected: None,
             me: me.to_string(),
+            front: FrontEnd::Console,
             db_label: db_label.to_string(),
             read_only,
             theme_name: "dark".into(),
@@ -139,6 +172,7 @@ impl App {
         now: Timestamp,
     ) -> App {
         let mut app = App::new(me, "", false, now);
+        app.front = FrontEnd::CommandLine;
         app.playbook = std::sync::Arc::new(playbook);
         app.absorb(events);
         app.loaded = true;

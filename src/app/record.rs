@@ -3,7 +3,7 @@
 
 use ulid::Ulid;
 
-use super::{App, Effect, Purpose};
+use super::{App, Effect, FrontEnd, Purpose};
 use crate::domain::{Body, IncidentState, Severity, Status, Timestamp, TriageAnswer};
 use crate::playbook::Playbook;
 use crate::store::NewEvent;
@@ -76,18 +76,24 @@ pub(super) fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEve
 /// Whether the shown incident may move from `from` to `to`; `Err` says what to do
 /// instead. Resolving takes a code and the checklist, closing comes after resolving,
 /// and an incident handed to problem management stays closed.
-pub(super) fn check_status(state: &IncidentState, from: Status, to: Status) -> Result<(), String> {
+pub(super) fn check_status(
+    front: FrontEnd,
+    state: &IncidentState,
+    from: Status,
+    to: Status,
+) -> Result<(), String> {
     if from == to {
         return Err(format!("it is already {to}"));
     }
+    let resolve = front.command("resolve CODE SUMMARY");
     if to == Status::Resolved {
-        return Err(
-            "resolving takes a resolution code and the checklist: :resolve CODE SUMMARY".into(),
-        );
+        return Err(format!(
+            "resolving takes a resolution code and the checklist: {resolve}"
+        ));
     }
     if to == Status::Closed && from.is_open() {
         return Err(format!(
-            "it is {from}: resolve it first (:resolve CODE SUMMARY), then close it"
+            "it is {from}: resolve it first ({resolve}), then close it"
         ));
     }
     if to.is_open() && !from.is_open() && state.problem.is_some() {
@@ -117,7 +123,7 @@ pub(super) fn append(
     let mut status = state.status;
     for body in &bodies {
         if let Body::StatusChanged { status: to, .. } = body {
-            check_status(state, status, *to)?;
+            check_status(app.front, state, status, *to)?;
             status = *to;
         }
     }

@@ -117,8 +117,9 @@ pub fn item_fields(
     Ok(f)
 }
 
-/// Finds an action item by its number in the list (from 1) or the end of its id.
-pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+/// Finds an action item by its number in the list (from 1) or the end of its id;
+/// `hint` says where the numbers are listed.
+pub fn find_item(state: &IncidentState, typed: &str, hint: &str) -> Result<Ulid, String> {
     if let Ok(n) = typed.parse::<usize>() {
         return state
             .action_items
@@ -130,7 +131,7 @@ pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
         state.action_items.iter().map(|i| i.id),
         typed,
         "action item",
-        "give its number in the review",
+        &format!("give its number ({hint})"),
     )
 }
 

@@ -4,7 +4,7 @@
 use ulid::Ulid;
 
 use super::record::severity_bodies;
-use super::{App, Effect, Purpose};
+use super::{App, Effect, FrontEnd, Purpose};
 use crate::domain::triage::Walk;
 use crate::domain::{Body, Severity, Status};
 
@@ -70,15 +70,20 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
     let declares = model.declares(severity);
     match outcome {
         Outcome::Declare if !declares && !retriage => {
+            let (route, change) = match app.front {
+                FrontEnd::Console => ("r", "b"),
+                FrontEnd::CommandLine => ("--route", "in --answers"),
+            };
             return Err(format!(
-                "{severity} is below the threshold to declare ({:?}): route it to the service desk (r), or change an answer (b)",
+                "{severity} is below the threshold to declare ({:?}): route it to the service desk ({route}), or change an answer ({change})",
                 model.threshold
             ));
         }
         Outcome::Route if declares => {
             return Err(format!(
-                "{severity} meets the threshold ({:?}): declare it (d)",
-                model.threshold
+                "{severity} meets the threshold ({:?}): declare it ({})",
+                model.threshold,
+                app.front.pick("d", "--declare")
             ));
         }
         Outcome::Route if retriage => {
@@ -130,5 +135,11 @@ pub fn page_hint(app: &App, severity: Severity) -> Option<String> {
         .iter()
         .map(|r| r.key())
         .collect();
-    (!roles.is_empty()).then(|| format!("{severity}: page {} (:page ROLE)", roles.join(", ")))
+    (!roles.is_empty()).then(|| {
+        format!(
+            "{severity}: page {} ({})",
+            roles.join(", "),
+            app.front.command("page ROLE")
+        )
+    })
 }
