@@ -111,8 +111,6 @@ pub struct App {
     pub db_label: String,
     /// Whether the database is read-only here.
     pub read_only: bool,
-    /// The theme's name, as the header and `:theme` name it.
-    pub theme_name: String,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// How times are shown.
@@ -149,7 +147,6 @@ impl App {
             front: FrontEnd::Console,
             db_label: db_label.to_string(),
             read_only,
-            theme_name: "dark".into(),
             now,
             zone: Zone::Local,
             notice: None,
@@ -248,6 +245,11 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id))
                 .apply_all(batch);
         }
+        self.show_first();
+    }
+
+    /// Once the log is read, shows the first incident of the list if none is shown.
+    fn show_first(&mut self) {
         if self.shown.is_none() && self.loaded {
             self.shown = self.incident_list().first().map(|i| i.id);
         }

@@ -29,9 +29,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Loaded => {
             app.loaded = true;
-            if app.shown.is_none() {
-                app.shown = app.incident_list().first().map(|i| i.id);
-            }
+            app.show_first();
             match app.start_with.take() {
                 Some(typed) => super::commands::run(app, Command::Switch(Some(typed))),
                 None => Vec::new(),
@@ -63,7 +61,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::ThemeChanged(Ok(name)) => {
             app.notice = Some(format!("theme: {name}"));
-            app.theme_name = name;
             Vec::new()
         }
         Msg::ThemeChanged(Err(error)) => {
@@ -387,9 +384,9 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             Vec::new()
         }
         Purpose::Demo => {
-            app.shown = None;
-            app.shown = app.incident_list().first().map(|i| i.id);
-            app.timeline = Default::default();
+            if let Some(first) = app.incident_list().first().map(|i| i.id) {
+                app.show(first);
+            }
             app.notice = Some("sample incidents loaded".into());
             Vec::new()
         }

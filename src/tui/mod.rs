@@ -103,7 +103,6 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
     if let Some(addr) = opts.peer.clone() {
         start_link(&opts.db, addr, news_tx.clone());
     }
-    app.theme_name = opts.theme.name.clone();
     let mut theme = opts.theme.clone();
     let mut recovered = drafts.as_ref().and_then(|d| d.load());
     let failed = news_tx.clone();
