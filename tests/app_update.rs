@@ -1018,3 +1018,15 @@ fn an_incident_is_named_by_a_unique_id_ending_at_start_and_in_the_palette() {
     run_command(&mut app, &format!("switch {ending}"));
     assert_eq!(app.shown, Some(search));
 }
+
+#[test]
+fn the_headers_position_agrees_with_the_switchers_list() {
+    let mut app = demo_app();
+    let ids: Vec<ulid::Ulid> = app.incident_list().iter().map(|i| i.id).collect();
+    for (n, id) in ids.iter().enumerate() {
+        app.show(*id);
+        assert_eq!(app.shown_position(), (Some(n), ids.len()));
+    }
+    let empty = App::new("alice", "w.db", false, now());
+    assert_eq!(empty.shown_position(), (None, 0));
+}

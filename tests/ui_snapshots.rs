@@ -605,3 +605,15 @@ fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
         );
     }
 }
+
+#[test]
+fn the_header_measures_wide_text_by_its_width() {
+    let mut app = demo_app();
+    app.db_label = "/srv/障害対応/warroom.db".into();
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("/warroom.db \""),
+        "the right end of the header is not cut off: {header}"
+    );
+}

@@ -35,6 +35,15 @@ pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
 
+/// Where an incident sorts in the switcher: open first, then newest, then by id.
+fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
+    (
+        !i.is_open(),
+        std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
+        i.id,
+    )
+}
+
 /// How times are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Zone {
@@ -223,14 +232,29 @@ impl App {
             .values()
             .filter(|i| i.opened.is_some())
             .collect();
-        list.sort_by_key(|i| {
-            (
-                !i.is_open(),
-                std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
-                i.id,
-            )
-        });
+        list.sort_by_key(|i| list_order(i));
         list
+    }
+
+    /// The shown incident's place in `incident_list` (if it is listed) and the list's
+    /// length, counted without building or sorting the list (the header needs this on
+    /// every frame).
+    pub fn shown_position(&self) -> (Option<usize>, usize) {
+        let shown = self.incident().filter(|i| i.opened.is_some()).map(list_order);
+        let mut before = 0;
+        let mut count = 0;
+        for key in self
+            .incidents
+            .values()
+            .filter(|i| i.opened.is_some())
+            .map(list_order)
+        {
+            count += 1;
+            if shown.is_some_and(|shown| key < shown) {
+                before += 1;
+            }
+        }
+        (shown.map(|_| before), count)
     }
 
     /// Folds events from the store (or a commit) into their incidents.

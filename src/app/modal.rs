@@ -51,7 +51,9 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Walks the triage wizard: choose, go back, declare or route.
 pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
-    let model = app.playbook.triage.clone();
+    // The playbook is shared: holding it costs a reference count, not a copy.
+    let playbook = app.playbook.clone();
+    let model = &playbook.triage;
     let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
         return Vec::new();
     };
@@ -68,11 +70,11 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
     let outcome = match action {
         Action::Submit => {
             let choice = wizard.walk.highlighted;
-            wizard.walk.choose(&model, choice);
+            wizard.walk.choose(model, choice);
             None
         }
         Action::Pick(n) => {
-            wizard.walk.choose(&model, usize::from(n).saturating_sub(1));
+            wizard.walk.choose(model, usize::from(n).saturating_sub(1));
             None
         }
         Action::Back => {

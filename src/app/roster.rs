@@ -6,18 +6,17 @@ use crate::domain::{Body, IncidentState, Responder, ResponderState};
 
 /// The roster in display order: the commander, then by how engaged, then by name.
 pub fn order(state: &IncidentState) -> Vec<&Responder> {
+    let commander = state.command.commander.as_deref();
+    let rank = |p: &Responder| match p.state {
+        _ if commander == Some(p.name.as_str()) => 0,
+        Some(ResponderState::Engaged) => 1,
+        Some(ResponderState::Acknowledged) => 2,
+        Some(ResponderState::Paged) => 3,
+        None => 4,
+        Some(ResponderState::StoodDown) => 5,
+    };
     let mut people: Vec<&Responder> = state.roster.people.values().collect();
-    people.sort_by_key(|p| {
-        let rank = match p.state {
-            _ if state.command.commander.as_deref() == Some(p.name.as_str()) => 0,
-            Some(ResponderState::Engaged) => 1,
-            Some(ResponderState::Acknowledged) => 2,
-            Some(ResponderState::Paged) => 3,
-            None => 4,
-            Some(ResponderState::StoodDown) => 5,
-        };
-        (rank, p.name.clone())
-    });
+    people.sort_by(|a, b| (rank(a), &a.name).cmp(&(rank(b), &b.name)));
     people
 }
 
