@@ -947,7 +947,12 @@ fn every_status_change_keeps_the_resolve_and_reopen_rules() {
         app.notice
     );
     assert!(appended(&run_command(&mut app, "status monitoring")).is_empty());
-    assert!(app.notice.as_deref().unwrap().contains("already monitoring"));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("already monitoring")
+    );
     let sent = appended(&run_command(&mut app, "status identified cause known"));
     assert!(matches!(
         sent[0].1[0],
@@ -965,7 +970,11 @@ fn every_status_change_keeps_the_resolve_and_reopen_rules() {
     assert_eq!(appended(&effects).len(), 1);
     commit(&mut app, &effects);
     assert!(app.incident().unwrap().problem.is_some());
-    for line in ["status investigating", "reopen it is back", "status monitoring"] {
+    for line in [
+        "status investigating",
+        "reopen it is back",
+        "status monitoring",
+    ] {
         assert!(appended(&run_command(&mut app, line)).is_empty(), "{line}");
         assert!(
             app.notice
@@ -1010,7 +1019,12 @@ fn an_incident_is_named_by_a_unique_id_ending_at_start_and_in_the_palette() {
     }
     let app = load("zzzzzz");
     assert_eq!(app.shown, Some(first));
-    assert!(app.notice.as_deref().unwrap().contains("no incident with id"));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("no incident with id")
+    );
 
     let mut app = load("");
     run_command(&mut app, &format!("switch {}", &ending[3..]));

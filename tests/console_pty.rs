@@ -125,11 +125,14 @@ fn a_draft_is_on_disk_moments_after_a_keystroke_so_kill_9_loses_nothing() {
             .flatten()
             .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
             .any(|f| {
-                std::fs::read_to_string(f.path())
-                    .is_ok_and(|t| t.contains("drain the queue first"))
+                std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains("drain the queue first"))
             })
     };
-    common::wait_for("the draft on disk", std::time::Duration::from_secs(2), saved);
+    common::wait_for(
+        "the draft on disk",
+        std::time::Duration::from_secs(2),
+        saved,
+    );
     console.signal(libc::SIGKILL);
     console.wait_exit();
 

@@ -264,12 +264,19 @@ fn declare_says_what_it_opened_and_whether_that_declared_it() {
     let id = id.trim();
     let short = id[20..].to_ascii_lowercase();
     assert!(
-        said.contains(&format!("opened {short} (P4 LOW, triage)")) && said.contains("below the threshold"),
+        said.contains(&format!("opened {short} (P4 LOW, triage)"))
+            && said.contains("below the threshold"),
         "{said}"
     );
     assert_eq!(kinds(&env, id), ["incident_opened", "severity_set"]);
     let (id, said) = env.ok_both(&[
-        "declare", "--title", "Checkout down", "--severity", "P2", "--commander", "maya",
+        "declare",
+        "--title",
+        "Checkout down",
+        "--severity",
+        "P2",
+        "--commander",
+        "maya",
     ]);
     assert!(
         said.contains("(P2 HIGH, investigating)") && !said.contains("below"),
@@ -277,7 +284,12 @@ fn declare_says_what_it_opened_and_whether_that_declared_it() {
     );
     assert_eq!(
         kinds(&env, id.trim()),
-        ["incident_opened", "severity_set", "status_changed", "command_claimed"]
+        [
+            "incident_opened",
+            "severity_set",
+            "status_changed",
+            "command_claimed"
+        ]
     );
 }
 
@@ -291,7 +303,13 @@ fn refusals_on_the_command_line_name_the_command_line_step() {
         err.contains("`warroom handoff bob`") && !err.contains(":handoff"),
         "{err}"
     );
-    env.ok(&["resolve", "rollback", "rolled back", "--checks", "yes,yes,yes"]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
     let err = env.fails(&["resolve", "rollback", "again", "--checks", "yes,yes,yes"]);
     assert!(
         err.contains("`warroom reopen` it first") && !err.contains(":reopen"),

@@ -508,7 +508,11 @@ fn pages_stop_scrolling_at_their_end_and_g_goes_there() {
     act(&mut app, &[Action::Top]);
     assert_eq!(help_position(&app), top);
     act(&mut app, &[Action::Bottom]);
-    assert_eq!(help_position(&app), format!("{total}/{total}"), "G goes to the end");
+    assert_eq!(
+        help_position(&app),
+        format!("{total}/{total}"),
+        "G goes to the end"
+    );
 
     // The metrics table scrolls no further than its last row either.
     let mut app = demo_app();
@@ -571,7 +575,6 @@ fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
     act(&mut app, &[Action::Up]);
     let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
     assert!(text.contains("> 1  first item"), "{text}");
-
 
     // A peer's resolution, with a checklist item that tries to retitle the window.
     let mut events = opened(2, "Resolved elsewhere");

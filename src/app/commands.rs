@@ -2,8 +2,8 @@
 
 use super::modal::open_switcher;
 use super::palette::Command;
-use super::update::{open_triage, quit};
 use super::record::{append, declare_bodies, severity_bodies};
+use super::update::{open_triage, quit};
 use super::{App, Effect, Overlay, Purpose};
 use ulid::Ulid;
 
@@ -80,7 +80,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         };
     }
     let Some(state) = app.incident() else {
-        let declare = app.front.pick(":declare TITLE", "`warroom declare --title TITLE`");
+        let declare = app
+            .front
+            .pick(":declare TITLE", "`warroom declare --title TITLE`");
         app.notice = Some(format!("no incident shown: {declare} opens one"));
         return Vec::new();
     };

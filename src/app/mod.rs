@@ -240,7 +240,10 @@ impl App {
     /// length, counted without building or sorting the list (the header needs this on
     /// every frame).
     pub fn shown_position(&self) -> (Option<usize>, usize) {
-        let shown = self.incident().filter(|i| i.opened.is_some()).map(list_order);
+        let shown = self
+            .incident()
+            .filter(|i| i.opened.is_some())
+            .map(list_order);
         let mut before = 0;
         let mut count = 0;
         for key in self

@@ -70,7 +70,10 @@ mod tests {
             "{several}"
         );
         assert!(find("abc").unwrap_err().contains("too short"));
-        assert!(find("").unwrap_err().contains("too short"), "empty names nothing");
+        assert!(
+            find("").unwrap_err().contains("too short"),
+            "empty names nothing"
+        );
         assert_eq!(
             find("zzzz"),
             Err("no incident with id 'zzzz': ask".to_string())

@@ -7,8 +7,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 
 use super::overlays::boxed;
 use super::{Theme, centered};
-use crate::format::seconds as secs;
 use crate::app::PageScroll;
+use crate::format::seconds as secs;
 use crate::metrics::Summary;
 
 /// Draws the metrics (computed when the view was opened).

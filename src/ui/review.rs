@@ -76,10 +76,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         )));
         for c in r.checklist.iter().filter(|c| !c.done) {
             out.push(Line::styled(
-                format!(
-                    "  not confirmed before resolving: {}",
-                    inert::line(&c.item)
-                ),
+                format!("  not confirmed before resolving: {}", inert::line(&c.item)),
                 theme.style("notice"),
             ));
         }
@@ -218,7 +215,11 @@ mod tests {
         // 60 lines, 20 in view, items on lines 50..=55.
         assert_eq!(review_scroll(60, 20, Some(50), false), 31);
         assert_eq!(review_scroll(60, 20, Some(52), false), 33);
-        assert_eq!(review_scroll(60, 20, Some(55), true), 40, "the last item shows the end");
+        assert_eq!(
+            review_scroll(60, 20, Some(55), true),
+            40,
+            "the last item shows the end"
+        );
         assert_eq!(review_scroll(60, 20, Some(5), false), 0);
         assert_eq!(review_scroll(10, 20, Some(5), true), 0, "all of it fits");
         assert_eq!(review_scroll(60, 20, None, true), 0);
