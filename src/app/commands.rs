@@ -1,12 +1,12 @@
 //! Running palette commands: checking them against the incident, then events.
 
+use ulid::Ulid;
+
 use super::modal::open_switcher;
 use super::palette::Command;
 use super::record::{append, declare_bodies, severity_bodies};
 use super::update::{open_triage, quit};
 use super::{App, Effect, Overlay, Purpose};
-use ulid::Ulid;
-
 use crate::domain::{Body, IncidentState, ResponderState, Role, Status, resolve_id, short_id};
 
 /// The action item `typed` names, saying where the numbers are when it names none.

@@ -64,7 +64,7 @@ pub fn declare_bodies(
 }
 
 /// An event by the app's user on `incident` (`None`: the incident a batch opens).
-pub(super) fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEvent {
+fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEvent {
     NewEvent {
         incident,
         author: app.me.clone(),
