@@ -844,3 +844,203 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
     ));
     assert!(matches!(&sent[0].1[0], Body::ProblemHandoff { owner, .. } if owner == "search-team"));
 }
+
+/// Feeds a command's events back as committed, as the store would.
+fn commit(app: &mut App, effects: &[Effect]) {
+    let shown = app.shown.unwrap();
+    update(
+        app,
+        Msg::Committed {
+            purpose: Purpose::Command,
+            events: stamp(effects, shown),
+        },
+    );
+}
+
+#[test]
+fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
+    let mut app = demo_app();
+    app.me = "priya".into();
+    act(&mut app, Action::FocusRoster);
+    // priya (IC), jonas, tom (engaged), chen, liam (acknowledged), maya, erik (stood down).
+    act(&mut app, Action::Bottom);
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("erik")
+    );
+    let effects = act(&mut app, Action::Acknowledge);
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::ResponderAcknowledged {
+            person: "erik".into()
+        }]
+    );
+    commit(&mut app, &effects);
+    // erik now sorts among the acknowledged, above maya; the selection went with him.
+    let order: Vec<String> = warroom::app::roster::order(app.incident().unwrap())
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(order[6], "maya", "the order changed: {order:?}");
+    let effects = act(&mut app, Action::Engage);
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::ResponderEngaged {
+            person: "erik".into()
+        }],
+        "engage acts on the person acknowledged, not on whoever took his place"
+    );
+    commit(&mut app, &effects);
+
+    // A peer's event reorders the roster too: chen stays selected when maya engages.
+    act(&mut app, Action::Top);
+    for _ in 0..4 {
+        act(&mut app, Action::Down);
+    }
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("chen")
+    );
+    let peer = stamp(
+        &[Effect::Append {
+            purpose: Purpose::Command,
+            drafts: vec![warroom::store::NewEvent {
+                incident: app.shown,
+                author: "maya".into(),
+                at: None,
+                body: Body::ResponderEngaged {
+                    person: "maya".into(),
+                },
+            }],
+        }],
+        app.shown.unwrap(),
+    );
+    update(&mut app, Msg::Events(peer));
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("chen")
+    );
+    let sent = appended(&act(&mut app, Action::StandDown));
+    assert_eq!(
+        sent[0].1,
+        vec![Body::ResponderStoodDown {
+            person: "chen".into()
+        }]
+    );
+}
+
+#[test]
+fn every_status_change_keeps_the_resolve_and_reopen_rules() {
+    let mut app = demo_app();
+    // :status cannot skip the resolution code and its checklist...
+    assert!(appended(&run_command(&mut app, "status resolved it went away")).is_empty());
+    assert!(
+        app.notice.as_deref().unwrap().contains(":resolve CODE"),
+        "{:?}",
+        app.notice
+    );
+    // ...nor close an incident still being worked.
+    assert!(appended(&run_command(&mut app, "status closed")).is_empty());
+    assert!(
+        app.notice.as_deref().unwrap().contains("resolve it first"),
+        "{:?}",
+        app.notice
+    );
+    assert!(appended(&run_command(&mut app, "status monitoring")).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("already monitoring")
+    );
+    let sent = appended(&run_command(&mut app, "status identified cause known"));
+    assert!(matches!(
+        sent[0].1[0],
+        Body::StatusChanged {
+            status: Status::Identified,
+            ..
+        }
+    ));
+
+    // Once problem management owns an incident, no path brings it back.
+    act(&mut app, Action::OpenSwitcher);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit);
+    let effects = run_command(&mut app, "problem search-team shard imbalance");
+    assert_eq!(appended(&effects).len(), 1);
+    commit(&mut app, &effects);
+    assert!(app.incident().unwrap().problem.is_some());
+    for line in [
+        "status investigating",
+        "reopen it is back",
+        "status monitoring",
+    ] {
+        assert!(appended(&run_command(&mut app, line)).is_empty(), "{line}");
+        assert!(
+            app.notice
+                .as_deref()
+                .unwrap()
+                .contains("problem management owns it"),
+            "{line}: {:?}",
+            app.notice
+        );
+    }
+}
+
+#[test]
+fn an_incident_is_named_by_a_unique_id_ending_at_start_and_in_the_palette() {
+    let events = warroom::demo::events("demo", now());
+    let load = |start_with: &str| {
+        let mut app = App::new("alice", "w.db", false, now());
+        app.start_with = Some(start_with.into());
+        update(&mut app, Msg::Events(events.clone()));
+        update(&mut app, Msg::Loaded);
+        app
+    };
+    let first = load("").shown.unwrap();
+    let search = load("")
+        .incident_list()
+        .iter()
+        .find(|i| i.title.starts_with("Search"))
+        .unwrap()
+        .id;
+    let ending = search.to_string()[20..].to_ascii_lowercase();
+    assert_eq!(load(&ending).shown, Some(search), "shown once loaded");
+
+    // Nothing typed, or too little, names nothing: the first incident, and why.
+    for typed in ["", "  ", &ending[3..]] {
+        let app = load(typed);
+        assert_eq!(app.shown, Some(first), "{typed:?}");
+        assert!(
+            app.notice.as_deref().unwrap().contains("too short"),
+            "{typed:?}: {:?}",
+            app.notice
+        );
+    }
+    let app = load("zzzzzz");
+    assert_eq!(app.shown, Some(first));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("no incident with id")
+    );
+
+    let mut app = load("");
+    run_command(&mut app, &format!("switch {}", &ending[3..]));
+    assert_eq!(app.shown, Some(first), "three characters are too few");
+    run_command(&mut app, &format!("switch {ending}"));
+    assert_eq!(app.shown, Some(search));
+}
+
+#[test]
+fn the_headers_position_agrees_with_the_switchers_list() {
+    let mut app = demo_app();
+    let ids: Vec<ulid::Ulid> = app.incident_list().iter().map(|i| i.id).collect();
+    for (n, id) in ids.iter().enumerate() {
+        app.show(*id);
+        assert_eq!(app.shown_position(), (Some(n), ids.len()));
+    }
+    let empty = App::new("alice", "w.db", false, now());
+    assert_eq!(empty.shown_position(), (None, 0));
+}

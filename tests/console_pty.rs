@@ -106,6 +106,44 @@ fn a_draft_survives_a_dropped_session_and_is_offered_back() {
 }
 
 #[test]
+fn a_draft_is_on_disk_moments_after_a_keystroke_so_kill_9_loses_nothing() {
+    let env = Env::new();
+    env.declare("Kill me");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Kill me");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("/d drain the queue first");
+    console.wait_text("drain the queue first");
+    // Drafts are written by their own thread as they are typed; kill -9 runs no exit
+    // path, so the draft must already be on disk, and soon.
+    let drafts = env.path("state").join("warroom").join("drafts");
+    let saved = || {
+        std::fs::read_dir(&drafts)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
+            .any(|f| {
+                std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains("drain the queue first"))
+            })
+    };
+    common::wait_for(
+        "the draft on disk",
+        std::time::Duration::from_secs(2),
+        saved,
+    );
+    console.signal(libc::SIGKILL);
+    console.wait_exit();
+
+    let mut again = Console::start(&env, &[]);
+    again.wait_text("Recovered draft");
+    again.wait_text("drain the queue first");
+    again.send("\x03");
+    again.wait_exit();
+}
+
+#[test]
 fn sigterm_and_sigint_restore_the_terminal() {
     let env = Env::new();
     env.declare("t");

@@ -256,3 +256,78 @@ fn concurrent_claims_on_two_replicas_resolve_the_same_way_and_show_until_confirm
         assert!(!env.ok(&["show"]).contains("CONFLICT"));
     }
 }
+
+#[test]
+fn declare_says_what_it_opened_and_whether_that_declared_it() {
+    let env = Env::new();
+    let (id, said) = env.ok_both(&["declare", "--title", "Disk filling", "--severity", "P4"]);
+    let id = id.trim();
+    let short = id[20..].to_ascii_lowercase();
+    assert!(
+        said.contains(&format!("opened {short} (P4 LOW, triage)"))
+            && said.contains("below the threshold"),
+        "{said}"
+    );
+    assert_eq!(kinds(&env, id), ["incident_opened", "severity_set"]);
+    let (id, said) = env.ok_both(&[
+        "declare",
+        "--title",
+        "Checkout down",
+        "--severity",
+        "P2",
+        "--commander",
+        "maya",
+    ]);
+    assert!(
+        said.contains("(P2 HIGH, investigating)") && !said.contains("below"),
+        "{said}"
+    );
+    assert_eq!(
+        kinds(&env, id.trim()),
+        [
+            "incident_opened",
+            "severity_set",
+            "status_changed",
+            "command_claimed"
+        ]
+    );
+}
+
+#[test]
+fn refusals_on_the_command_line_name_the_command_line_step() {
+    let env = Env::new();
+    let id = env.declare("Login errors");
+    env.ok(&["claim"]);
+    let err = env.fails(&["claim", "--as", "bob"]);
+    assert!(
+        err.contains("`warroom handoff bob`") && !err.contains(":handoff"),
+        "{err}"
+    );
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let err = env.fails(&["resolve", "rollback", "again", "--checks", "yes,yes,yes"]);
+    assert!(
+        err.contains("`warroom reopen` it first") && !err.contains(":reopen"),
+        "{err}"
+    );
+    let err = env.fails(&["item", "done", "zzzz", "--incident", &id]);
+    assert!(err.contains("`warroom review` numbers them"), "{err}");
+
+    let err = env.fails(&["triage", "--title", "x", "--answers", "5,2,3", "--declare"]);
+    assert!(
+        err.contains("(--route)") && !err.contains("(r)") && !err.contains("(b)"),
+        "{err}"
+    );
+    let err = env.fails(&["triage", "--title", "y", "--answers", "2,2,2", "--route"]);
+    assert!(err.contains("(--declare)") && !err.contains("(d)"), "{err}");
+    let (_, said) = env.ok_both(&["triage", "--title", "z", "--answers", "2,2,2"]);
+    assert!(
+        said.contains("(`warroom page ROLE`)") && !said.contains(":page"),
+        "{said}"
+    );
+}

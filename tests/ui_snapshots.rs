@@ -431,3 +431,192 @@ fn a_drill_says_so_on_the_screen() {
     assert!(header.contains("DRILL"), "{header}");
     assert!(text.contains("[DRILL] Database primary failure"), "{text}");
 }
+
+#[test]
+fn a_long_entry_grows_the_box_by_its_wrapped_rows() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenEntry]);
+    let long: Vec<String> = (1..=40).map(|n| format!("word{n}")).collect();
+    update(&mut app, Msg::Paste(format!("/d {}", long.join(" "))));
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("/d word1 word2") && text.contains("word40"),
+        "one typed line, wrapped over several rows, is all in view:\n{text}"
+    );
+    insta::assert_snapshot!("entry_long_80x24", terminal.backend());
+}
+
+#[test]
+fn the_entry_box_keeps_its_scroll_position_between_frames() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenEntry]);
+    let rows: Vec<String> = (1..=10).map(|n| format!("row {n:02}")).collect();
+    update(&mut app, Msg::Paste(rows.join("\n")));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("row 10") && !text.contains("row 04"),
+        "the end is in view:\n{text}"
+    );
+    for _ in 0..4 {
+        update(
+            &mut app,
+            Msg::Type(tui_textarea::Input {
+                key: tui_textarea::Key::Up,
+                ..Default::default()
+            }),
+        );
+    }
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("row 10") && text.contains("row 06") && !text.contains("row 01"),
+        "moving the cursor within the view does not scroll it:\n{text}"
+    );
+}
+
+/// The help's title says which line is at the bottom: "Help · … · 18/213".
+fn help_position(app: &App) -> String {
+    let text = format!("{}", draw(app, &Theme::dark(), 80, 24).backend());
+    let title = text.lines().find(|l| l.contains("Help ·")).unwrap();
+    title
+        .split(" · ")
+        .last()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn pages_stop_scrolling_at_their_end_and_g_goes_there() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::ToggleHelp]);
+    let top = help_position(&app);
+    let total = top.split('/').nth(1).unwrap().to_string();
+    for _ in 0..40 {
+        act(&mut app, &[Action::PageDown]);
+    }
+    assert_eq!(help_position(&app), format!("{total}/{total}"));
+    act(&mut app, &[Action::Up]);
+    let n: usize = total.parse().unwrap();
+    assert_eq!(
+        help_position(&app),
+        format!("{}/{total}", n - 1),
+        "one line up from the end, however far it was pushed"
+    );
+    act(&mut app, &[Action::Top]);
+    assert_eq!(help_position(&app), top);
+    act(&mut app, &[Action::Bottom]);
+    assert_eq!(
+        help_position(&app),
+        format!("{total}/{total}"),
+        "G goes to the end"
+    );
+
+    // The metrics table scrolls no further than its last row either.
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenMetrics]);
+    for _ in 0..5 {
+        act(&mut app, &[Action::PageDown]);
+    }
+    let text = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        text.contains("mw9bay") && text.contains("znv5x1"),
+        "the table is still there:\n{text}"
+    );
+}
+
+fn logged(incident: &Event, n: u64, author: &str, body: Body) -> Event {
+    Event {
+        author: author.into(),
+        body,
+        ..note(incident, n, "")
+    }
+}
+
+#[test]
+fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
+    use warroom::domain::{Check, ReviewSection};
+    let mut events = opened(1, "Review me");
+    let first = events[0].clone();
+    for n in 1..=40 {
+        events.push(logged(
+            &first,
+            n,
+            "ana",
+            Body::Review {
+                section: ReviewSection::WentWell,
+                text: format!("finding number {n}"),
+            },
+        ));
+    }
+    for (n, title) in [(41, "first item"), (42, "second item"), (43, "third item")] {
+        events.push(logged(
+            &first,
+            n,
+            "ana",
+            Body::ActionItemOpened {
+                title: title.into(),
+                owner: None,
+                due: None,
+                priority: None,
+            },
+        ));
+    }
+    let mut app = app_with(events);
+    act(&mut app, &[Action::OpenReview, Action::Down]);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("> 2  second item"),
+        "the selected item is in view:\n{text}"
+    );
+    act(&mut app, &[Action::Up]);
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(text.contains("> 1  first item"), "{text}");
+
+    // A peer's resolution, with a checklist item that tries to retitle the window.
+    let mut events = opened(2, "Resolved elsewhere");
+    let first = events[0].clone();
+    events.push(logged(
+        &first,
+        1,
+        "peer",
+        Body::Resolution {
+            code: "rollback".into(),
+            summary: "rolled back".into(),
+            checklist: vec![Check {
+                item: "told \u{1b}]0;pwned\u{7}customers".into(),
+                done: false,
+            }],
+        },
+    ));
+    let mut app = app_with(events);
+    act(&mut app, &[Action::OpenReview]);
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("not confirmed before resolving: told ^[]0;pwned^Gcustomers"),
+        "{text}"
+    );
+    for cell in terminal.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "raw {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn the_header_measures_wide_text_by_its_width() {
+    let mut app = demo_app();
+    app.db_label = "/srv/障害対応/warroom.db".into();
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("/warroom.db \""),
+        "the right end of the header is not cut off: {header}"
+    );
+}

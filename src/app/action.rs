@@ -1,10 +1,7 @@
-//! Actions: what a key (or a config line like `ctrl-h = "toggle_help"`) asks for.
-
-use serde::{Deserialize, Serialize};
+//! Actions: what a key asks for, as the keymap table names it.
 
 /// Something the user asked for, independent of which key asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Quit (asks first while an incident is open).
     Quit,

@@ -1,19 +1,21 @@
 //! Running palette commands: checking them against the incident, then events.
 
+use ulid::Ulid;
+
 use super::modal::open_switcher;
 use super::palette::Command;
+use super::record::{append, declare_bodies, severity_bodies};
 use super::update::{open_triage, quit};
 use super::{App, Effect, Overlay, Purpose};
-use crate::domain::{Body, ResponderState, Role, Status, short_id};
-use crate::store::NewEvent;
+use crate::domain::{Body, IncidentState, ResponderState, Role, Status, resolve_id, short_id};
 
-fn new_event(app: &App, incident: Option<ulid::Ulid>, body: Body) -> NewEvent {
-    NewEvent {
-        incident,
-        author: app.me.clone(),
-        at: None,
-        body,
-    }
+/// The action item `typed` names, saying where the numbers are when it names none.
+fn find_item(app: &App, state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+    let hint = app.front.pick(
+        "the review (v) numbers them",
+        "`warroom review` numbers them",
+    );
+    super::review::find_item(state, typed, hint)
 }
 
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
@@ -29,34 +31,22 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             return Vec::new();
         }
         Command::Switch(Some(typed)) => {
-            let typed = typed.to_ascii_uppercase();
-            let found: Vec<_> = app
-                .incident_list()
-                .iter()
-                .filter(|i| i.id.to_string().ends_with(&typed))
-                .map(|i| i.id)
-                .collect();
-            match found.as_slice() {
-                [id] => app.show(*id),
-                [] => {
-                    app.notice = Some(format!(
-                        "no incident ending in {}",
-                        typed.to_ascii_lowercase()
-                    ))
-                }
-                _ => app.notice = Some("several incidents match; give more of the id".into()),
+            let ids: Vec<Ulid> = app.incident_list().iter().map(|i| i.id).collect();
+            match resolve_id(ids, &typed, "incident", "s lists them") {
+                Ok(id) => app.show(id),
+                Err(e) => app.notice = Some(e),
             }
             return Vec::new();
         }
         Command::Theme(name) => return vec![Effect::SetTheme(name)],
         Command::Demo => return vec![Effect::LoadDemo],
         Command::Help => {
-            app.overlays.push(Overlay::Help { scroll: 0 });
+            app.overlays.push(Overlay::help());
             return Vec::new();
         }
         Command::Quit => return quit(app),
         Command::Playbook => {
-            app.overlays.push(Overlay::Playbook { scroll: 0 });
+            app.overlays.push(Overlay::playbook());
             return Vec::new();
         }
         Command::ReviewView => {
@@ -83,43 +73,17 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         return Vec::new();
     }
     if let Command::Declare { title, severity } = command {
-        let mut drafts = vec![new_event(
-            app,
-            None,
-            Body::IncidentOpened {
-                title,
-                detected_at: None,
-                drill: false,
-            },
-        )];
-        if let Some(severity) = severity {
-            drafts.push(new_event(
-                app,
-                None,
-                Body::SeveritySet {
-                    severity,
-                    reason: Some("set when declared".into()),
-                    triage: vec![],
-                },
-            ));
-            if app.playbook.triage.declares(severity) {
-                drafts.push(new_event(
-                    app,
-                    None,
-                    Body::StatusChanged {
-                        status: Status::Investigating,
-                        reason: Some("declared".into()),
-                    },
-                ));
-            }
-        }
-        return vec![Effect::Append {
-            purpose: Purpose::Declare,
-            drafts,
-        }];
+        let bodies = declare_bodies(&app.playbook, title, None, severity);
+        return match append(app, Purpose::Declare, None, bodies) {
+            Ok(effect) => vec![effect],
+            Err(e) => refuse(app, e),
+        };
     }
     let Some(state) = app.incident() else {
-        app.notice = Some("no incident shown: :declare TITLE opens one".into());
+        let declare = app
+            .front
+            .pick(":declare TITLE", "`warroom declare --title TITLE`");
+        app.notice = Some(format!("no incident shown: {declare} opens one"));
         return Vec::new();
     };
     let id = Some(state.id);
@@ -127,18 +91,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
     let me = app.me.clone();
     let bodies = match command {
         Command::Severity { severity, reason } => {
-            let mut bodies = vec![Body::SeveritySet {
-                severity,
-                reason,
-                triage: vec![],
-            }];
-            if state.status == Status::Triage && app.playbook.triage.declares(severity) {
-                bodies.push(Body::StatusChanged {
-                    status: Status::Investigating,
-                    reason: Some(format!("declared at {severity}")),
-                });
-            }
-            bodies
+            severity_bodies(&app.playbook, state.status, severity, reason, Vec::new())
         }
         Command::Claim => match commander {
             Some(holder) if holder == me => {
@@ -146,8 +99,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                 return Vec::new();
             }
             Some(holder) => {
+                let handoff = app.front.command(&format!("handoff {me}"));
                 app.notice = Some(format!(
-                    "{holder} holds command; ask them to hand it off (:handoff {me})"
+                    "{holder} holds command; ask them to hand it off ({handoff})"
                 ));
                 return Vec::new();
             }
@@ -231,7 +185,11 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             if !state.status.is_open() {
                 return refuse(
                     app,
-                    format!("already {}; :reopen it first if it came back", state.status),
+                    format!(
+                        "already {}; {} it first if it came back",
+                        state.status,
+                        app.front.command("reopen")
+                    ),
                 );
             }
             match checklist {
@@ -262,12 +220,6 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                 return refuse(
                     app,
                     format!("it is {}, not resolved: nothing to reopen", state.status),
-                );
-            }
-            if state.problem.is_some() {
-                return refuse(
-                    app,
-                    "problem management owns it now; declare a new incident if it came back".into(),
                 );
             }
             let reason = format!(
@@ -315,7 +267,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
         }
         Command::ItemUpdate { item, fields } => {
-            let found = match super::review::find_item(state, &item) {
+            let found = match find_item(app, state, &item) {
                 Ok(found) => found,
                 Err(e) => return refuse(app, e),
             };
@@ -332,7 +284,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
         }
         Command::ItemDone { item, note } => {
-            let found = match super::review::find_item(state, &item) {
+            let found = match find_item(app, state, &item) {
                 Ok(found) => found,
                 Err(e) => return refuse(app, e),
             };
@@ -347,10 +299,12 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         }
         _ => return Vec::new(),
     };
-    app.notice = Some(format!("recording on {}…", short_id(state.id)));
-    let drafts = bodies.into_iter().map(|b| new_event(app, id, b)).collect();
-    vec![Effect::Append {
-        purpose: Purpose::Command,
-        drafts,
-    }]
+    let recording = format!("recording on {}…", short_id(state.id));
+    match append(app, Purpose::Command, id, bodies) {
+        Ok(effect) => {
+            app.notice = Some(recording);
+            vec![effect]
+        }
+        Err(e) => refuse(app, e),
+    }
 }

@@ -38,16 +38,7 @@ pub fn open(app: &mut App, audience: Audience) -> bool {
         app.notice = Some("no incident shown: :declare TITLE opens one".into());
         return false;
     };
-    let kind = match audience {
-        Audience::Responders => EntryKind::UpdateResponders,
-        Audience::Executives => EntryKind::UpdateExecutives,
-        Audience::Customers => EntryKind::UpdateCustomers,
-    };
-    let prefix = EntryKind::PREFIXES
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, p)| *p)
-        .unwrap_or("/s");
+    let prefix = EntryKind::update_to(audience).prefix();
     if !app.entry.text().trim().is_empty() {
         app.entry.open = true;
         app.notice =

@@ -42,6 +42,23 @@ impl EntryKind {
         (EntryKind::Alert, "/!"),
     ];
 
+    /// The status update to `audience`.
+    pub fn update_to(audience: Audience) -> EntryKind {
+        match audience {
+            Audience::Responders => EntryKind::UpdateResponders,
+            Audience::Executives => EntryKind::UpdateExecutives,
+            Audience::Customers => EntryKind::UpdateCustomers,
+        }
+    }
+
+    /// The prefix that picks this kind when typed first, like `/d`.
+    pub fn prefix(self) -> &'static str {
+        Self::PREFIXES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("/n", |(_, p)| *p)
+    }
+
     /// The word shown in the box's title.
     pub fn label(self) -> &'static str {
         match self {
@@ -148,6 +165,15 @@ impl Default for EntryBox {
     }
 }
 
+/// `first`, then `then` on the lines after it unless `then` is blank.
+fn joined(first: &str, then: &str) -> String {
+    if then.trim().is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}\n{then}")
+    }
+}
+
 fn new_textarea(text: &str) -> TextArea<'static> {
     let lines = if text.is_empty() {
         vec![String::new()]
@@ -156,6 +182,10 @@ fn new_textarea(text: &str) -> TextArea<'static> {
     };
     let mut textarea = TextArea::new(lines);
     textarea.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    // Styles are set once, here: the box's block carries the theme's text style, so the
+    // text area adds none of its own and no underline on the cursor's line.
+    textarea.set_style(ratatui::style::Style::default());
+    textarea.set_cursor_line_style(ratatui::style::Style::default());
     textarea.move_cursor(tui_textarea::CursorMove::Bottom);
     textarea.move_cursor(tui_textarea::CursorMove::End);
     textarea
@@ -170,6 +200,16 @@ impl EntryBox {
     /// Replaces the text in the box.
     pub fn set_text(&mut self, text: &str) {
         self.textarea = new_textarea(text);
+    }
+
+    /// Puts `text`, written as `kind`, back in the box ahead of anything typed since
+    /// (a send that failed, a recovered draft); a typed prefix still picks the kind.
+    pub fn restore(&mut self, text: &str, kind: EntryKind) {
+        let text = joined(text, &self.text());
+        self.set_text(&text);
+        if split_prefix(&text).is_none() {
+            self.kind = kind;
+        }
     }
 
     /// The kind the entry will be logged as: a typed prefix, or the chosen kind.
@@ -187,8 +227,7 @@ impl EntryBox {
     pub fn draft(&self, incident: Option<Ulid>) -> Option<Draft> {
         let typed = self.text();
         let text = match &self.pending {
-            Some(p) if typed.trim().is_empty() => p.text.clone(),
-            Some(p) => format!("{}\n{typed}", p.text),
+            Some(p) => joined(&p.text, &typed),
             None => typed,
         };
         if text.trim().is_empty() {

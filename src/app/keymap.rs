@@ -124,10 +124,7 @@ pub struct Binding {
 use Key::*;
 use Mode::*;
 
-const ALL_MODES: &[Mode] = &[
-    Normal, Roster, Triage, Entry, Palette, Switcher, Help, Confirm, Recovery, Playbook, Checklist,
-    Review,
-];
+const ALL_MODES: &[Mode] = &Mode::ALL;
 const PANES: &[Mode] = &[Normal, Roster];
 const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook];
 

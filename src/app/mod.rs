@@ -11,6 +11,7 @@ mod modal;
 mod msg;
 mod overlay;
 pub mod palette;
+mod record;
 pub mod review;
 pub mod roster;
 mod update;
@@ -29,9 +30,19 @@ pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
 pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
+pub use record::{declare_bodies, severity_bodies};
 pub use update::update;
-pub use view::TimelineView;
+pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
+
+/// Where an incident sorts in the switcher: open first, then newest, then by id.
+fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
+    (
+        !i.is_open(),
+        std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
+        i.id,
+    )
+}
 
 /// How times are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,6 +64,36 @@ impl Zone {
     }
 }
 
+/// Which front end drives the app, so that a refusal names the next step where the
+/// user is: a palette command or key in the console, a `warroom` command in a shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FrontEnd {
+    /// The full-screen console.
+    #[default]
+    Console,
+    /// A `warroom` subcommand, through `App::headless`.
+    CommandLine,
+}
+
+impl FrontEnd {
+    /// How to run `line` (a command as the palette and the command line both spell
+    /// it, like `reopen` or `page ROLE`) here: `:reopen`, or `` `warroom reopen` ``.
+    pub fn command(self, line: &str) -> String {
+        match self {
+            FrontEnd::Console => format!(":{line}"),
+            FrontEnd::CommandLine => format!("`warroom {line}`"),
+        }
+    }
+
+    /// The console's words or the command line's, whichever applies here.
+    pub fn pick<'a>(self, console: &'a str, command_line: &'a str) -> &'a str {
+        match self {
+            FrontEnd::Console => console,
+            FrontEnd::CommandLine => command_line,
+        }
+    }
+}
+
 /// Everything the console shows and remembers.
 pub struct App {
     /// Every incident, folded.
@@ -67,16 +108,18 @@ pub struct App {
     pub entry: EntryBox,
     /// The timeline's scroll position.
     pub timeline: TimelineView,
-    /// The selected responder's position in the roster.
-    pub roster_cursor: usize,
+    /// The selected responder, by name: the roster re-sorts as people acknowledge and
+    /// engage (here or on a peer), so a position would drift to someone else. `None`
+    /// (or a name no longer listed) selects the first.
+    pub roster_selected: Option<String>,
     /// Who is using this console.
     pub me: String,
+    /// The front end, for the next steps refusals name.
+    pub front: FrontEnd,
     /// The database, as the header names it.
     pub db_label: String,
     /// Whether the database is read-only here.
     pub read_only: bool,
-    /// The theme's name, as the header and `:theme` name it.
-    pub theme_name: String,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// How times are shown.
@@ -85,6 +128,9 @@ pub struct App {
     pub notice: Option<String>,
     /// Whether the first read of the store has finished.
     pub loaded: bool,
+    /// The incident asked for at start (its id or an ending of it), shown once the
+    /// first read of the store is done, or the reason it cannot be.
+    pub start_with: Option<String>,
     /// This console's presence session.
     pub session: String,
     /// The consoles that have the database open (this one included).
@@ -105,15 +151,16 @@ impl App {
             overlays: Vec::new(),
             entry: EntryBox::default(),
             timeline: TimelineView::default(),
-            roster_cursor: 0,
+            roster_selected: None,
             me: me.to_string(),
+            front: FrontEnd::Console,
             db_label: db_label.to_string(),
             read_only,
-            theme_name: "dark".into(),
             now,
             zone: Zone::Local,
             notice: None,
             loaded: false,
+            start_with: None,
             session: String::new(),
             present: Vec::new(),
             playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
@@ -131,6 +178,7 @@ impl App {
         now: Timestamp,
     ) -> App {
         let mut app = App::new(me, "", false, now);
+        app.front = FrontEnd::CommandLine;
         app.playbook = std::sync::Arc::new(playbook);
         app.absorb(events);
         app.loaded = true;
@@ -188,14 +236,32 @@ impl App {
             .values()
             .filter(|i| i.opened.is_some())
             .collect();
-        list.sort_by_key(|i| {
-            (
-                !i.is_open(),
-                std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
-                i.id,
-            )
-        });
+        list.sort_by_key(|i| list_order(i));
         list
+    }
+
+    /// The shown incident's place in `incident_list` (if it is listed) and the list's
+    /// length, counted without building or sorting the list (the header needs this on
+    /// every frame).
+    pub fn shown_position(&self) -> (Option<usize>, usize) {
+        let shown = self
+            .incident()
+            .filter(|i| i.opened.is_some())
+            .map(list_order);
+        let mut before = 0;
+        let mut count = 0;
+        for key in self
+            .incidents
+            .values()
+            .filter(|i| i.opened.is_some())
+            .map(list_order)
+        {
+            count += 1;
+            if shown.is_some_and(|shown| key < shown) {
+                before += 1;
+            }
+        }
+        (shown.map(|_| before), count)
     }
 
     /// Folds events from the store (or a commit) into their incidents.
@@ -210,6 +276,11 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id))
                 .apply_all(batch);
         }
+        self.show_first();
+    }
+
+    /// Once the log is read, shows the first incident of the list if none is shown.
+    fn show_first(&mut self) {
         if self.shown.is_none() && self.loaded {
             self.shown = self.incident_list().first().map(|i| i.id);
         }
@@ -220,7 +291,7 @@ impl App {
         if self.shown != Some(id) {
             self.shown = Some(id);
             self.timeline = TimelineView::default();
-            self.roster_cursor = 0;
+            self.roster_selected = None;
         }
     }
 

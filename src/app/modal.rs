@@ -2,10 +2,10 @@
 //! and recovered draft. Called from `update`; no I/O here either.
 
 use super::action::Action;
-use super::entry::split_prefix;
 use super::msg::Effect;
 use super::overlay::Overlay;
-use super::update::save_draft;
+use super::update::{LIST_PAGE, save_draft};
+use super::view::step;
 use super::wizard::Outcome;
 use super::{App, commands, palette, roster};
 
@@ -20,12 +20,14 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
     };
     let line = input.lines().join(" ");
     let count = palette::suggestions(&line).len();
+    if let Some(to) = step(*selected, count, action, 1) {
+        *selected = to;
+        return Vec::new();
+    }
     match action {
         Action::Close => {
             app.overlays.pop();
         }
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
         Action::Complete => {
             if let Some(spec) = palette::suggestions(&line).get(*selected) {
                 let args: Vec<&str> = line.split_whitespace().skip(1).collect();
@@ -49,7 +51,9 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Walks the triage wizard: choose, go back, declare or route.
 pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
-    let model = app.playbook.triage.clone();
+    // The playbook is shared: holding it costs a reference count, not a copy.
+    let playbook = app.playbook.clone();
+    let model = &playbook.triage;
     let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
         return Vec::new();
     };
@@ -59,22 +63,18 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
         .map(|q| q.choices.len())
         .unwrap_or(0);
     wizard.message = None;
+    if let Some(to) = step(wizard.walk.highlighted, choices, action, 1) {
+        wizard.walk.highlighted = to;
+        return Vec::new();
+    }
     let outcome = match action {
-        Action::Up => {
-            wizard.walk.highlighted = wizard.walk.highlighted.saturating_sub(1);
-            None
-        }
-        Action::Down => {
-            wizard.walk.highlighted = (wizard.walk.highlighted + 1).min(choices.saturating_sub(1));
-            None
-        }
         Action::Submit => {
             let choice = wizard.walk.highlighted;
-            wizard.walk.choose(&model, choice);
+            wizard.walk.choose(model, choice);
             None
         }
         Action::Pick(n) => {
-            wizard.walk.choose(&model, usize::from(n).saturating_sub(1));
+            wizard.walk.choose(model, usize::from(n).saturating_sub(1));
             None
         }
         Action::Back => {
@@ -162,10 +162,12 @@ pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(Overlay::Review { selected }) = app.overlays.last_mut() else {
         return Vec::new();
     };
+    if let Some(to) = step(*selected, items, action, 1) {
+        *selected = to;
+        return Vec::new();
+    }
     let n = *selected + 1;
     match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(items.saturating_sub(1)),
         Action::Close => {
             app.overlays.pop();
         }
@@ -204,14 +206,11 @@ pub(super) fn switcher(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(Overlay::Switcher { selected }) = app.overlays.last_mut() else {
         return Vec::new();
     };
-    let last = ids.len().saturating_sub(1);
+    if let Some(to) = step(*selected, ids.len(), action, LIST_PAGE) {
+        *selected = to;
+        return Vec::new();
+    }
     match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(last),
-        Action::Top => *selected = 0,
-        Action::Bottom => *selected = last,
-        Action::PageUp | Action::HalfPageUp => *selected = selected.saturating_sub(5),
-        Action::PageDown | Action::HalfPageDown => *selected = (*selected + 5).min(last),
         Action::Submit => {
             let pick = ids.get(*selected).copied();
             app.overlays.pop();
@@ -239,16 +238,7 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(id) = draft.incident.filter(|id| app.incidents.contains_key(id)) {
                 app.show(id);
             }
-            let current = app.entry.text();
-            let text = if current.trim().is_empty() {
-                draft.text
-            } else {
-                format!("{}\n{current}", draft.text)
-            };
-            app.entry.set_text(&text);
-            if split_prefix(&text).is_none() {
-                app.entry.kind = draft.kind;
-            }
+            app.entry.restore(&draft.text, draft.kind);
             app.entry.open = !app.read_only;
             app.notice = Some("draft restored: Enter commits it".into());
             vec![save_draft(app)]

@@ -41,6 +41,8 @@ pub enum Msg {
     Tick(Timestamp),
     /// A draft was found from an earlier session.
     DraftFound(Draft),
+    /// The draft could not be saved (why, in words).
+    DraftNotSaved(String),
     /// A theme was chosen and loaded, or failed to load.
     ThemeChanged(Result<String, String>),
 }

@@ -4,14 +4,15 @@ use tui_textarea::TextArea;
 
 use super::action::Mode;
 use super::entry::Draft;
+use super::view::PageScroll;
 use super::wizard::Wizard;
 
 /// One overlay.
 pub enum Overlay {
-    /// The key help, scrolled by `scroll` lines.
+    /// The key help.
     Help {
-        /// Lines scrolled.
-        scroll: usize,
+        /// How far it is scrolled.
+        scroll: PageScroll,
     },
     /// The command palette.
     Palette {
@@ -40,17 +41,17 @@ pub enum Overlay {
         /// The selected action item.
         selected: usize,
     },
-    /// The metrics, computed when opened (not per frame), scrolled by `scroll` lines.
+    /// The metrics, computed when opened (not per frame).
     Metrics {
-        /// Lines scrolled.
-        scroll: usize,
+        /// How far the table is scrolled.
+        scroll: PageScroll,
         /// The numbers.
         summary: Box<crate::metrics::Summary>,
     },
-    /// The playbook on one page, scrolled by `scroll` lines.
+    /// The playbook on one page.
     Playbook {
-        /// Lines scrolled.
-        scroll: usize,
+        /// How far it is scrolled.
+        scroll: PageScroll,
     },
 }
 
@@ -67,6 +68,20 @@ impl Overlay {
             Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
+        }
+    }
+
+    /// The help, from the top.
+    pub fn help() -> Overlay {
+        Overlay::Help {
+            scroll: PageScroll::default(),
+        }
+    }
+
+    /// The playbook, from the top.
+    pub fn playbook() -> Overlay {
+        Overlay::Playbook {
+            scroll: PageScroll::default(),
         }
     }
 

@@ -117,8 +117,9 @@ pub fn item_fields(
     Ok(f)
 }
 
-/// Finds an action item by its number in the list (from 1) or the end of its id.
-pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+/// Finds an action item by its number in the list (from 1) or the end of its id;
+/// `hint` says where the numbers are listed.
+pub fn find_item(state: &IncidentState, typed: &str, hint: &str) -> Result<Ulid, String> {
     if let Ok(n) = typed.parse::<usize>() {
         return state
             .action_items
@@ -126,22 +127,12 @@ pub fn find_item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
             .map(|i| i.id)
             .ok_or_else(|| format!("no action item {n}: there are {}", state.action_items.len()));
     }
-    let up = typed.to_ascii_uppercase();
-    let found: Vec<Ulid> = state
-        .action_items
-        .iter()
-        .filter(|i| i.id.to_string().ends_with(&up))
-        .map(|i| i.id)
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(format!(
-            "no action item '{typed}': give its number in the review"
-        )),
-        _ => Err(format!(
-            "'{typed}' matches several action items; use its number"
-        )),
-    }
+    crate::domain::resolve_id(
+        state.action_items.iter().map(|i| i.id),
+        typed,
+        "action item",
+        &format!("give its number ({hint})"),
+    )
 }
 
 /// What the review still lacks, in words (empty when complete).

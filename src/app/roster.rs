@@ -6,28 +6,34 @@ use crate::domain::{Body, IncidentState, Responder, ResponderState};
 
 /// The roster in display order: the commander, then by how engaged, then by name.
 pub fn order(state: &IncidentState) -> Vec<&Responder> {
+    let commander = state.command.commander.as_deref();
+    let rank = |p: &Responder| match p.state {
+        _ if commander == Some(p.name.as_str()) => 0,
+        Some(ResponderState::Engaged) => 1,
+        Some(ResponderState::Acknowledged) => 2,
+        Some(ResponderState::Paged) => 3,
+        None => 4,
+        Some(ResponderState::StoodDown) => 5,
+    };
     let mut people: Vec<&Responder> = state.roster.people.values().collect();
-    people.sort_by_key(|p| {
-        let rank = match p.state {
-            _ if state.command.commander.as_deref() == Some(p.name.as_str()) => 0,
-            Some(ResponderState::Engaged) => 1,
-            Some(ResponderState::Acknowledged) => 2,
-            Some(ResponderState::Paged) => 3,
-            None => 4,
-            Some(ResponderState::StoodDown) => 5,
-        };
-        (rank, p.name.clone())
-    });
+    people.sort_by(|a, b| (rank(a), &a.name).cmp(&(rank(b), &b.name)));
     people
+}
+
+/// The selected responder's position in `people` (the roster in display order): the
+/// first when nobody is selected or the selected name is not listed.
+pub fn cursor(app: &App, people: &[&Responder]) -> usize {
+    app.roster_selected
+        .as_deref()
+        .and_then(|name| people.iter().position(|p| p.name == name))
+        .unwrap_or(0)
 }
 
 /// The name of the selected responder, if any.
 pub fn selected(app: &App) -> Option<String> {
     let state = app.incident()?;
     let people = order(state);
-    people
-        .get(app.roster_cursor.min(people.len().saturating_sub(1)))
-        .map(|p| p.name.clone())
+    people.get(cursor(app, &people)).map(|p| p.name.clone())
 }
 
 /// Opens the palette with a command started, for actions that need a word more.

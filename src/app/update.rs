@@ -3,12 +3,16 @@
 use tui_textarea::{Input, Key as TextKey};
 
 use super::action::{Action, Mode, Pane};
+use super::command::Command;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
+use super::view::step;
 use super::wizard::{TriageTarget, Wizard};
 use super::{App, modal, roster};
-use crate::store::NewEvent;
+
+/// How far PgUp/PgDn move a selection in the roster and the switcher.
+pub(super) const LIST_PAGE: usize = 5;
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -25,10 +29,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Loaded => {
             app.loaded = true;
-            if app.shown.is_none() {
-                app.shown = app.incident_list().first().map(|i| i.id);
+            app.show_first();
+            match app.start_with.take() {
+                Some(typed) => super::commands::run(app, Command::Switch(Some(typed))),
+                None => Vec::new(),
             }
-            Vec::new()
         }
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),
@@ -48,9 +53,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.overlays.push(Overlay::Recovery(draft));
             Vec::new()
         }
+        Msg::DraftNotSaved(error) => {
+            app.notice = Some(format!(
+                "cannot save your draft ({error}); it is still in the box"
+            ));
+            Vec::new()
+        }
         Msg::ThemeChanged(Ok(name)) => {
             app.notice = Some(format!("theme: {name}"));
-            app.theme_name = name;
             Vec::new()
         }
         Msg::ThemeChanged(Err(error)) => {
@@ -118,16 +128,11 @@ fn page(app: &mut App, action: Action) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll += 1,
-        Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
-        Action::PageDown | Action::HalfPageDown => *scroll += 10,
-        Action::Top => *scroll = 0,
-        Action::Close | Action::ToggleHelp => {
-            app.overlays.pop();
-        }
-        _ => {}
+    if scroll.scroll(action) {
+        return Vec::new();
+    }
+    if matches!(action, Action::Close | Action::ToggleHelp) {
+        app.overlays.pop();
     }
     Vec::new()
 }
@@ -144,13 +149,16 @@ pub(super) fn open_review(app: &mut App) {
 /// Opens the metrics, computed once now rather than on every frame.
 pub(super) fn open_metrics(app: &mut App) {
     let summary = Box::new(app.metrics());
-    app.overlays.push(Overlay::Metrics { scroll: 0, summary });
+    app.overlays.push(Overlay::Metrics {
+        scroll: Default::default(),
+        summary,
+    });
 }
 
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return quit(app),
-        Action::ToggleHelp => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Action::ToggleHelp => app.overlays.push(Overlay::help()),
         Action::FocusNext => app.focus = app.focus.cycle(1),
         Action::FocusPrev => app.focus = app.focus.cycle(Pane::ALL.len() - 1),
         Action::FocusIncident => app.focus = Pane::Incident,
@@ -175,7 +183,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => modal::open_switcher(app),
-        Action::OpenPlaybook => app.overlays.push(Overlay::Playbook { scroll: 0 }),
+        Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenReview => open_review(app),
         Action::OpenMetrics => open_metrics(app),
         Action::OpenTriage => open_triage(app, None),
@@ -198,17 +206,16 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn scroll(app: &mut App, action: Action) {
     if app.focus == Pane::Roster {
-        let count = app.incident().map(|s| s.roster.people.len()).unwrap_or(0);
-        let last = count.saturating_sub(1);
-        app.roster_cursor = match action {
-            Action::Up => app.roster_cursor.saturating_sub(1),
-            Action::Down => (app.roster_cursor + 1).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            Action::PageUp | Action::HalfPageUp => app.roster_cursor.saturating_sub(5),
-            Action::PageDown | Action::HalfPageDown => (app.roster_cursor + 5).min(last),
-            _ => app.roster_cursor,
+        let Some(state) = app.incident() else {
+            return;
         };
+        let people = roster::order(state);
+        let at = roster::cursor(app, &people);
+        let Some(to) = step(at, people.len(), action, LIST_PAGE) else {
+            return;
+        };
+        let name = people.get(to).map(|p| p.name.clone());
+        app.roster_selected = name;
         return;
     }
     app.focus = Pane::Timeline;
@@ -283,22 +290,18 @@ fn submit(app: &mut App) -> Vec<Effect> {
         app.entry.error = Some("read-only database: entries cannot be written here".into());
         return Vec::new();
     }
+    let body = kind.body(body.trim_end().to_string());
+    let effect = match super::record::append(app, Purpose::Entry, Some(incident), vec![body]) {
+        Ok(effect) => effect,
+        Err(e) => {
+            app.entry.error = Some(e);
+            return Vec::new();
+        }
+    };
     app.entry.error = None;
     app.entry.pending = Some(Pending { kind, text });
     app.entry.set_text("");
-    let draft = NewEvent {
-        incident: Some(incident),
-        author: app.me.clone(),
-        at: None,
-        body: kind.body(body.trim_end().to_string()),
-    };
-    vec![
-        save_draft(app),
-        Effect::Append {
-            purpose: Purpose::Entry,
-            drafts: vec![draft],
-        },
-    ]
+    vec![save_draft(app), effect]
 }
 
 fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
@@ -381,9 +384,9 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             Vec::new()
         }
         Purpose::Demo => {
-            app.shown = None;
-            app.shown = app.incident_list().first().map(|i| i.id);
-            app.timeline = Default::default();
+            if let Some(first) = app.incident_list().first().map(|i| i.id) {
+                app.show(first);
+            }
             app.notice = Some("sample incidents loaded".into());
             Vec::new()
         }
@@ -395,16 +398,7 @@ fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
     match purpose {
         Purpose::Entry => {
             if let Some(pending) = app.entry.pending.take() {
-                let typed = app.entry.text();
-                let text = if typed.trim().is_empty() {
-                    pending.text
-                } else {
-                    format!("{}\n{typed}", pending.text)
-                };
-                app.entry.set_text(&text);
-                if split_prefix(&text).is_none() {
-                    app.entry.kind = pending.kind;
-                }
+                app.entry.restore(&pending.text, pending.kind);
             }
             app.entry.open = true;
             app.entry.error = Some(format!(

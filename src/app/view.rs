@@ -1,10 +1,69 @@
-//! Where the timeline is scrolled to, kept by entry id so new entries never move it.
+//! Where views are scrolled to: the timeline, kept by entry id so new entries never
+//! move it; read-only pages, kept within what the renderer last drew; and the one rule
+//! for moving a selection through a list.
 
 use std::cell::Cell;
 
 use ulid::Ulid;
 
+use super::action::Action;
 use crate::domain::IncidentState;
+
+/// Where a movement action takes a selection at `current` in a list of `len` items,
+/// `page` items to a page; `None` when the action does not move a selection.
+pub fn step(current: usize, len: usize, action: Action, page: usize) -> Option<usize> {
+    let last = len.saturating_sub(1);
+    let current = current.min(last);
+    let page = page.max(1);
+    let half = (page / 2).max(1);
+    let to = match action {
+        Action::Up => current.saturating_sub(1),
+        Action::Down => current.saturating_add(1),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::PageUp => current.saturating_sub(page),
+        Action::PageDown => current.saturating_add(page),
+        Action::HalfPageUp => current.saturating_sub(half),
+        Action::HalfPageDown => current.saturating_add(half),
+        _ => return None,
+    };
+    Some(to.min(last))
+}
+
+/// A read-only page's scroll position (help, playbook, metrics). The renderer records
+/// how far the page can scroll and how many lines it shows (like `TimelineView::page`),
+/// so scrolling stops at the end instead of running on where no key can bring it back.
+#[derive(Debug, Default)]
+pub struct PageScroll {
+    /// Lines scrolled past the top.
+    pub offset: usize,
+    /// The largest offset the last frame allowed; `None` before the first frame.
+    pub max: Cell<Option<usize>>,
+    /// Lines the last frame showed.
+    pub page: Cell<usize>,
+}
+
+impl PageScroll {
+    /// The offset to draw `lines` lines at when `visible` fit, remembering both limits.
+    pub fn show(&self, lines: usize, visible: usize) -> usize {
+        let max = lines.saturating_sub(visible);
+        self.max.set(Some(max));
+        self.page.set(visible);
+        self.offset.min(max)
+    }
+
+    /// Scrolls by a movement action; returns whether it was one.
+    pub fn scroll(&mut self, action: Action) -> bool {
+        let len = self.max.get().map_or(usize::MAX, |max| max + 1);
+        match step(self.offset, len, action, self.page.get()) {
+            Some(to) => {
+                self.offset = to;
+                true
+            }
+            None => false,
+        }
+    }
+}
 
 /// The timeline's cursor and scroll position.
 #[derive(Debug, Default)]
@@ -61,5 +120,38 @@ impl TimelineView {
     /// Entries a page holds (at least one).
     pub fn page_len(&self) -> isize {
         self.page.get().max(1) as isize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_stays_in_the_list() {
+        assert_eq!(step(0, 5, Action::Up, 3), Some(0));
+        assert_eq!(step(4, 5, Action::Down, 3), Some(4));
+        assert_eq!(step(1, 5, Action::PageDown, 3), Some(4));
+        assert_eq!(step(4, 5, Action::HalfPageUp, 4), Some(2));
+        assert_eq!(step(2, 5, Action::Bottom, 3), Some(4));
+        assert_eq!(step(9, 5, Action::Up, 3), Some(3), "from past the end");
+        assert_eq!(step(0, 0, Action::Down, 3), Some(0), "an empty list");
+        assert_eq!(step(2, 5, Action::Submit, 3), None);
+    }
+
+    #[test]
+    fn a_page_scrolls_within_what_was_drawn() {
+        let mut page = PageScroll::default();
+        assert_eq!(page.show(100, 20), 0);
+        for _ in 0..10 {
+            page.scroll(Action::PageDown);
+        }
+        assert_eq!(page.offset, 80, "stops at the end");
+        page.scroll(Action::Up);
+        assert_eq!(page.offset, 79, "and comes straight back");
+        page.scroll(Action::Top);
+        page.scroll(Action::Bottom);
+        assert_eq!(page.offset, 80);
+        assert_eq!(page.show(90, 20), 70, "a shorter page clamps when drawn");
     }
 }

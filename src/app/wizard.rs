@@ -3,10 +3,10 @@
 
 use ulid::Ulid;
 
-use super::{App, Effect, Purpose};
+use super::record::severity_bodies;
+use super::{App, Effect, FrontEnd, Purpose};
 use crate::domain::triage::Walk;
 use crate::domain::{Body, Severity, Status};
-use crate::store::NewEvent;
 
 /// What is being triaged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,15 +70,20 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
     let declares = model.declares(severity);
     match outcome {
         Outcome::Declare if !declares && !retriage => {
+            let (route, change) = match app.front {
+                FrontEnd::Console => ("r", "b"),
+                FrontEnd::CommandLine => ("--route", "in --answers"),
+            };
             return Err(format!(
-                "{severity} is below the threshold to declare ({:?}): route it to the service desk (r), or change an answer (b)",
+                "{severity} is below the threshold to declare ({:?}): route it to the service desk ({route}), or change an answer ({change})",
                 model.threshold
             ));
         }
         Outcome::Route if declares => {
             return Err(format!(
-                "{severity} meets the threshold ({:?}): declare it (d)",
-                model.threshold
+                "{severity} meets the threshold ({:?}): declare it ({})",
+                model.threshold,
+                app.front.pick("d", "--declare")
             ));
         }
         Outcome::Route if retriage => {
@@ -91,51 +96,35 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
     } else {
         assessment.reason.clone()
     };
-    let mut bodies = Vec::new();
-    let (incident, purpose) = match &wizard.target {
+    let (incident, purpose, status, mut bodies) = match &wizard.target {
         TriageTarget::New(title) => {
-            bodies.push(Body::IncidentOpened {
+            let opened = Body::IncidentOpened {
                 title: title.clone(),
                 detected_at: None,
                 drill: false,
-            });
-            (None, Purpose::Declare)
+            };
+            (None, Purpose::Declare, Status::Triage, vec![opened])
         }
-        TriageTarget::Incident(id) => (Some(*id), Purpose::Command),
+        TriageTarget::Incident(id) => {
+            let status = app.incidents.get(id).map_or(Status::Triage, |s| s.status);
+            (Some(*id), Purpose::Command, status, Vec::new())
+        }
     };
-    bodies.push(Body::SeveritySet {
+    let answers = model.answers_for(&wizard.walk.answers);
+    bodies.extend(severity_bodies(
+        &app.playbook,
+        status,
         severity,
-        reason: Some(reason),
-        triage: model.answers_for(&wizard.walk.answers),
-    });
-    let in_triage = match &wizard.target {
-        TriageTarget::New(_) => true,
-        TriageTarget::Incident(id) => app
-            .incidents
-            .get(id)
-            .is_some_and(|s| s.status == Status::Triage),
-    };
-    match outcome {
-        Outcome::Declare if in_triage => bodies.push(Body::StatusChanged {
-            status: Status::Investigating,
-            reason: Some(format!("declared {severity} after triage")),
-        }),
-        Outcome::Declare => {}
-        Outcome::Route => bodies.push(Body::Routed {
+        Some(reason),
+        answers,
+    ));
+    if outcome == Outcome::Route {
+        bodies.push(Body::Routed {
             to: "service desk".into(),
             reason: Some(format!("{severity} is below the threshold to declare")),
-        }),
+        });
     }
-    let drafts = bodies
-        .into_iter()
-        .map(|body| NewEvent {
-            incident,
-            author: app.me.clone(),
-            at: None,
-            body,
-        })
-        .collect();
-    Ok(vec![Effect::Append { purpose, drafts }])
+    super::record::append(app, purpose, incident, bodies).map(|effect| vec![effect])
 }
 
 /// The roles to page for a severity, as a hint after declaring.
@@ -146,5 +135,11 @@ pub fn page_hint(app: &App, severity: Severity) -> Option<String> {
         .iter()
         .map(|r| r.key())
         .collect();
-    (!roles.is_empty()).then(|| format!("{severity}: page {} (:page ROLE)", roles.join(", ")))
+    (!roles.is_empty()).then(|| {
+        format!(
+            "{severity}: page {} ({})",
+            roles.join(", "),
+            app.front.command("page ROLE")
+        )
+    })
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use ulid::Ulid;
 
-use crate::domain::{IncidentHead, IncidentState, short_id};
+use crate::domain::{IncidentHead, IncidentState};
 use crate::store::{OpenOptions, Store};
 
 /// The database path and author chosen by flags, environment or defaults.
@@ -155,31 +155,5 @@ fn list(incidents: &[&IncidentHead]) -> String {
 
 /// Resolves a typed id: the full id, or a unique ending of at least 4 characters.
 pub fn resolve_id(ids: &[Ulid], typed: &str, what: &str, hint: &str) -> Result<Ulid> {
-    let typed_up = typed.trim().to_ascii_uppercase();
-    if let Ok(id) = Ulid::from_string(&typed_up)
-        && ids.contains(&id)
-    {
-        return Ok(id);
-    }
-    if typed_up.len() < 4 {
-        bail!("'{typed}' is too short to name an {what}: give at least 4 characters of its id");
-    }
-    let matches: Vec<Ulid> = ids
-        .iter()
-        .filter(|id| id.to_string().ends_with(&typed_up))
-        .copied()
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => bail!("no {what} with id '{}': {hint}", crate::inert::line(typed)),
-        several => bail!(
-            "'{typed}' matches {} {what}s ({}); give more of the id",
-            several.len(),
-            several
-                .iter()
-                .map(|id| short_id(*id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    crate::domain::resolve_id(ids.iter().copied(), typed, what, hint).map_err(anyhow::Error::msg)
 }

@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
     let state: Option<IncidentState> = store.incident(incident)?;
     if let Some(reason) = state.and_then(|s| s.entry(written[0].id).and_then(|e| e.refused.clone()))
     {
-        eprintln!("note: {reason}");
+        eprintln!("note: {}", crate::inert::line(&reason));
     }
     Ok(())
 }

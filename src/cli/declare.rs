@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::context::Context;
 use super::when::parse_when;
-use crate::domain::{Body, Severity, Status};
+use crate::domain::{Body, Severity, Status, short_id};
 use crate::store::NewEvent;
 
 /// Arguments of `warroom declare`.
@@ -42,33 +42,11 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     let playbook = ctx.playbook()?;
     let mut store = ctx.open_write()?;
-    let mut drafts = vec![draft(
-        ctx,
-        Body::IncidentOpened {
-            title,
-            detected_at,
-            drill: false,
-        },
-    )];
-    if let Some(severity) = args.severity {
-        drafts.push(draft(
-            ctx,
-            Body::SeveritySet {
-                severity,
-                reason: Some("set when declared".into()),
-                triage: Vec::new(),
-            },
-        ));
-        if playbook.triage.declares(severity) {
-            drafts.push(draft(
-                ctx,
-                Body::StatusChanged {
-                    status: Status::Investigating,
-                    reason: Some("declared".into()),
-                },
-            ));
-        }
-    }
+    let bodies = crate::app::declare_bodies(&playbook, title, detected_at, args.severity);
+    let declared = bodies
+        .iter()
+        .any(|b| matches!(b, Body::StatusChanged { .. }));
+    let mut drafts: Vec<NewEvent> = bodies.into_iter().map(|b| draft(ctx, b)).collect();
     if let Some(commander) = args
         .commander
         .map(|c| c.trim().to_string())
@@ -79,18 +57,20 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
     let events = store.append(drafts)?;
     let incident = events[0].incident;
     println!("{incident}");
-    if let Some(state) = store.incident(incident)? {
-        let severity = state
-            .severity
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "no severity yet".into());
-        eprintln!(
-            "opened {} ({severity}, {}); log to it with `warroom log TEXT`",
-            state.short_id(),
-            state.status
-        );
-    }
-    if let Some(severity) = args.severity.filter(|s| !playbook.triage.declares(*s)) {
+    let severity = args
+        .severity
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "no severity yet".into());
+    let status = if declared {
+        Status::Investigating
+    } else {
+        Status::Triage
+    };
+    eprintln!(
+        "opened {} ({severity}, {status}); log to it with `warroom log TEXT`",
+        short_id(incident)
+    );
+    if let Some(severity) = args.severity.filter(|_| !declared) {
         eprintln!(
             "note: {severity} is below the threshold to declare ({:?}); it stays in triage. Raise the severity to declare it, or route it to the service desk (`warroom triage`)",
             playbook.triage.threshold

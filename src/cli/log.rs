@@ -9,7 +9,7 @@ use super::EntryKind;
 use super::context::{Context, Pick, pick_id};
 use super::output;
 use super::when::parse_when;
-use crate::domain::{Audience, Body};
+use crate::domain::Audience;
 use crate::store::NewEvent;
 
 /// Arguments of `warroom log`.
@@ -59,11 +59,12 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
 
     let mut store = ctx.open_write()?;
     let incident = pick_id(&store, Pick::Write(args.incident.as_deref()))?;
+    let kind = entry_kind(args.kind, args.audience);
     let make = |text: String| NewEvent {
         incident: Some(incident),
         author: ctx.author.clone(),
         at,
-        body: body(args.kind, args.audience, text),
+        body: kind.body(text),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -100,16 +101,16 @@ fn read_text(words: &[String]) -> Result<String> {
     Ok(text)
 }
 
-fn body(kind: EntryKind, audience: Option<Audience>, text: String) -> Body {
+/// The console's kind for an entry logged as `kind` (to `audience`, for a status
+/// update), whose `body` makes the event: one mapping for both front ends.
+fn entry_kind(kind: EntryKind, audience: Option<Audience>) -> crate::app::EntryKind {
+    use crate::app::EntryKind as K;
     match kind {
-        EntryKind::Note => Body::Note { text },
-        EntryKind::Decision => Body::Decision { text },
-        EntryKind::Action => Body::Action { text },
-        EntryKind::Hypothesis => Body::Hypothesis { text },
-        EntryKind::Alert => Body::Alert { text, source: None },
-        EntryKind::Status => Body::StatusUpdate {
-            audience: audience.unwrap_or(Audience::Responders),
-            text,
-        },
+        EntryKind::Note => K::Note,
+        EntryKind::Decision => K::Decision,
+        EntryKind::Action => K::Action,
+        EntryKind::Hypothesis => K::Hypothesis,
+        EntryKind::Alert => K::Alert,
+        EntryKind::Status => K::update_to(audience.unwrap_or(Audience::Responders)),
     }
 }

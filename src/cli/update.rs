@@ -31,16 +31,11 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         println!("{}", crate::inert::text(&text));
         return Ok(());
     }
-    let kind = match args.audience {
-        Audience::Responders => EntryKind::UpdateResponders,
-        Audience::Executives => EntryKind::UpdateExecutives,
-        Audience::Customers => EntryKind::UpdateCustomers,
-    };
     let draft = NewEvent {
         incident: app.shown,
         author: ctx.author.clone(),
         at: None,
-        body: kind.body(text),
+        body: EntryKind::update_to(args.audience).body(text),
     };
     write(
         ctx,

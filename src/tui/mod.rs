@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-pub use draft::DraftFile;
+pub use draft::{DraftFile, DraftWriter};
 pub use keys::{chord, to_msg};
 
 use crate::app::{App, Effect, Msg, update};
@@ -103,10 +103,18 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
     if let Some(addr) = opts.peer.clone() {
         start_link(&opts.db, addr, news_tx.clone());
     }
-    app.theme_name = opts.theme.name.clone();
     let mut theme = opts.theme.clone();
     let mut recovered = drafts.as_ref().and_then(|d| d.load());
-    let mut wanted = opts.incident.clone();
+    let failed = news_tx.clone();
+    let drafts = drafts
+        .map(|file| {
+            DraftWriter::start(file, move |e| {
+                let _ = failed.send(Msg::DraftNotSaved(e));
+            })
+        })
+        .transpose()
+        .context("cannot start the draft writer")?;
+    app.start_with = opts.incident.clone();
 
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
     let mut keys = EventStream::new();
@@ -159,21 +167,8 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
                     &mut theme,
                 )?;
             }
-            if loaded_now {
-                if let Some(typed) = wanted.take() {
-                    let typed = typed.to_ascii_uppercase();
-                    if let Some(id) = app
-                        .incidents
-                        .keys()
-                        .find(|id| id.to_string().ends_with(&typed))
-                        .copied()
-                    {
-                        app.show(id);
-                    }
-                }
-                if let Some(draft) = recovered.take() {
-                    update(&mut app, Msg::DraftFound(draft));
-                }
+            if loaded_now && let Some(draft) = recovered.take() {
+                update(&mut app, Msg::DraftFound(draft));
             }
         }
         dirty = true;
@@ -181,6 +176,8 @@ async fn console(opts: Options, read_only: bool) -> Result<()> {
             break Ok(());
         }
     };
+    // The last draft is on disk before the terminal is given back.
+    drop(drafts);
     drop(guard);
     storage.stop();
     result
@@ -216,7 +213,7 @@ fn draw(guard: &mut terminal::TerminalGuard, app: &App, theme: &Theme) -> Result
 fn carry_out(
     effect: Effect,
     storage: &Storage,
-    drafts: Option<&DraftFile>,
+    drafts: Option<&DraftWriter>,
     guard: &mut terminal::TerminalGuard,
     app: &mut App,
     theme: &mut Theme,
@@ -230,13 +227,8 @@ fn carry_out(
             storage.write(WriteRequest::Demo);
         }
         Effect::SaveDraft(draft) => {
-            if let Some(file) = drafts
-                && let Err(e) = file.save(draft.as_ref())
-            {
-                tracing::warn!("cannot save the draft to {}: {e}", file.path().display());
-                app.notice = Some(format!(
-                    "cannot save your draft ({e}); it is still in the box"
-                ));
+            if let Some(writer) = drafts {
+                writer.save(draft);
             }
         }
         Effect::SetTheme(name) => {

@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::wrap::truncate;
 use super::{Theme, centered};
 use crate::app::{App, hints as key_hints};
@@ -13,13 +15,11 @@ use crate::inert;
 /// The top line: which incident, who you are, which database.
 pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let style = theme.style("header");
-    let list = app.incident_list();
-    let position = app
-        .shown
-        .and_then(|id| list.iter().position(|i| i.id == id))
-        .map(|i| format!("incident {}/{}", i + 1, list.len()))
+    let (shown, count) = app.shown_position();
+    let position = shown
+        .map(|i| format!("incident {}/{count}", i + 1))
         .unwrap_or_else(|| "no incident".into());
-    let switch = if list.len() > 1 { " · s switches" } else { "" };
+    let switch = if count > 1 { " · s switches" } else { "" };
     let mut right = format!(
         " you: {} · {} ",
         inert::line(&app.me),
@@ -55,9 +55,8 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ""
     };
     let left = format!(" warroom · {position}{switch} {drill}");
-    let link_width = link.as_ref().map(|(t, _)| t.chars().count()).unwrap_or(0);
-    let room = (area.width as usize)
-        .saturating_sub(left.chars().count() + right.chars().count() + link_width);
+    let link_width = link.as_ref().map_or(0, |(t, _)| t.width());
+    let room = (area.width as usize).saturating_sub(left.width() + right.width() + link_width);
     let mut spans = vec![Span::styled(left, style)];
     if let Some((text, link_style)) = link {
         spans.push(Span::styled(text, link_style));

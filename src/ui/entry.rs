@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -9,15 +10,23 @@ use super::Theme;
 use crate::app::App;
 use crate::inert;
 
-const MAX_TEXT_LINES: u16 = 6;
+const MAX_TEXT_LINES: usize = 6;
 
-/// The rows the entry box takes.
-pub fn height(app: &App) -> u16 {
+/// The rows the entry box takes in a terminal `width` columns wide: its text as the
+/// box wraps it (a long line takes several rows), up to a limit, and the borders.
+pub fn height(app: &App, width: u16) -> u16 {
     if !app.entry.open {
         return 3;
     }
-    let lines = app.entry.textarea.lines().len() as u16;
-    lines.clamp(1, MAX_TEXT_LINES) + 2
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let mut rows = 0;
+    for line in app.entry.textarea.lines() {
+        rows += super::wrap::wrap(&[(line.clone(), Style::default())], inner, 0).len();
+        if rows >= MAX_TEXT_LINES {
+            break;
+        }
+    }
+    rows.clamp(1, MAX_TEXT_LINES) as u16 + 2
 }
 
 /// Draws the entry box.
@@ -39,6 +48,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     let mut block = Block::default()
         .borders(Borders::ALL)
+        .style(theme.style("text"))
         .title(Line::from(title))
         .border_style(if entry.open {
             theme.style("border_focus")
@@ -70,9 +80,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let mut textarea = entry.textarea.clone();
-    textarea.set_block(block);
-    textarea.set_style(theme.style("text"));
-    textarea.set_cursor_line_style(ratatui::style::Style::default());
-    frame.render_widget(&textarea, area);
+    // The text area is drawn by reference inside the block: it keeps its own scroll
+    // position from frame to frame (a copy would start from the top every time) and
+    // takes the theme's text style from the block beneath it.
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&entry.textarea, inner);
 }

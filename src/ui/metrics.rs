@@ -7,11 +7,18 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 
 use super::overlays::boxed;
 use super::{Theme, centered};
+use crate::app::PageScroll;
 use crate::format::seconds as secs;
 use crate::metrics::Summary;
 
 /// Draws the metrics (computed when the view was opened).
-pub fn render(frame: &mut Frame<'_>, area: Rect, summary: &Summary, scroll: usize, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    summary: &Summary,
+    scroll: &PageScroll,
+    theme: &Theme,
+) {
     let rect = centered(
         area,
         area.width.saturating_sub(4).min(110),
@@ -113,5 +120,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, summary: &Summary, scroll: usiz
     let (header, lines) = crate::metrics::table(summary);
     let mut rows = vec![Line::styled(header, theme.style("muted"))];
     rows.extend(lines.into_iter().map(Line::raw));
+    let scroll = scroll.show(rows.len(), usize::from(table.height));
     frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);
 }

@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         too_small(frame, area, theme);
         return;
     }
-    let entry_height = entry::height(app);
+    let entry_height = entry::height(app, area.width);
     let [header, body, entry_area, hints] = Layout::vertical([
         HEADER,
         Constraint::Fill(1),

@@ -7,14 +7,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::wrap::truncate;
 use super::{Theme, centered};
-use crate::app::{App, EntryKind, Mode, Overlay, help_rows, palette};
+use crate::app::{App, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
 use crate::inert;
 
 /// Draws every overlay in stack order.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     for overlay in &app.overlays {
         match overlay {
-            Overlay::Help { scroll } => help(frame, area, *scroll, theme),
+            Overlay::Help { scroll } => help(frame, area, scroll, theme),
             Overlay::Palette {
                 input,
                 selected,
@@ -28,14 +28,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
             Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
             Overlay::Playbook { scroll } => {
-                super::playbook::render(frame, area, app, *scroll, theme)
+                super::playbook::render(frame, area, app, scroll, theme)
             }
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme)
             }
             Overlay::Metrics { scroll, summary } => {
-                super::metrics::render(frame, area, summary, *scroll, theme)
+                super::metrics::render(frame, area, summary, scroll, theme)
             }
         }
     }
@@ -88,7 +88,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn help(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: &Theme) {
+fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
     let rect = centered(
         area,
         area.width.saturating_sub(8).min(96),
@@ -96,7 +96,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: &Theme) {
     );
     let lines = help_lines(theme);
     let visible = rect.height.saturating_sub(2) as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    let scroll = scroll.show(lines.len(), visible);
     frame.render_widget(Clear, rect);
     let title = format!(
         "Help · j/k scroll · Esc closes · {}/{}",

@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::overlays::boxed;
 use super::{Theme, centered};
-use crate::app::App;
+use crate::app::{App, PageScroll};
 use crate::domain::{Role, Severity};
 use crate::format::duration;
 use crate::inert;
@@ -139,7 +139,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// Draws the playbook view.
-pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme: &Theme) {
     let rect = centered(
         area,
         area.width.saturating_sub(4).min(110),
@@ -147,7 +147,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: usize, theme
     );
     let lines = lines(app, theme);
     let visible = rect.height.saturating_sub(2) as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    let scroll = scroll.show(lines.len(), visible);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)

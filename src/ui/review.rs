@@ -23,6 +23,7 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
         Line::raw(""),
     ];
     for (i, item) in list.items.iter().enumerate() {
+        let item = inert::line(item);
         let line = match list.answers.get(i) {
             Some(true) => Line::raw(format!("  yes  {item}")),
             Some(false) => Line::styled(format!("  NO   {item}"), theme.style("notice")),
@@ -55,10 +56,11 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
     );
 }
 
-/// The review's lines, with the selected action item marked.
-pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The review's lines, with the selected action item marked, and the index of that
+/// item's line (`None` when there are no action items).
+pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, Option<usize>) {
     let Some(s) = app.incident() else {
-        return vec![Line::raw("no incident shown")];
+        return (vec![Line::raw("no incident shown")], None);
     };
     let muted = theme.style("muted");
     let mut out = vec![Line::styled(
@@ -74,7 +76,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
         )));
         for c in r.checklist.iter().filter(|c| !c.done) {
             out.push(Line::styled(
-                format!("  not confirmed before resolving: {}", c.item),
+                format!("  not confirmed before resolving: {}", inert::line(&c.item)),
                 theme.style("notice"),
             ));
         }
@@ -129,6 +131,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
         muted,
     ));
     let today = app.now.date_naive();
+    let mut selected_line = None;
     for (i, item) in s.action_items.iter().enumerate() {
         let overdue = item.closed_at.is_none() && item.due.is_some_and(|due| due < today);
         let state = if overdue { "OVERDUE" } else { item.stage() };
@@ -148,6 +151,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
         };
         if i == selected {
             style = style.patch(theme.style("selection"));
+            selected_line = Some(out.len());
         }
         out.push(Line::styled(text, style));
     }
@@ -164,7 +168,18 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
             out.push(Line::raw(format!("  {}", inert::line(&gap))));
         }
     }
-    out
+    (out, selected_line)
+}
+
+/// How far to scroll `lines` lines, `visible` at a time, so the selected item's line
+/// is in view; with the last item selected, down to the end (what the review lacks).
+fn review_scroll(lines: usize, visible: usize, selected_line: Option<usize>, last: bool) -> usize {
+    let overflow = lines.saturating_sub(visible);
+    match selected_line {
+        Some(line) if last => overflow.min(line),
+        Some(line) => (line + 1).saturating_sub(visible).min(overflow),
+        None => 0,
+    }
 }
 
 /// Draws the review.
@@ -174,9 +189,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, the
         area.width.saturating_sub(4).min(110),
         area.height.saturating_sub(2),
     );
-    let lines = lines(app, selected, theme);
+    let (lines, selected_line) = lines(app, selected, theme);
     let visible = rect.height.saturating_sub(2) as usize;
-    let scroll = lines.len().saturating_sub(visible).min(selected);
+    let items = app.incident().map_or(0, |s| s.action_items.len());
+    let last = selected + 1 >= items;
+    let scroll = review_scroll(lines.len(), visible, selected_line, last);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
@@ -187,4 +204,29 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, the
             )),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::review_scroll;
+
+    #[test]
+    fn the_selected_item_is_always_in_view() {
+        // 60 lines, 20 in view, items on lines 50..=55.
+        assert_eq!(review_scroll(60, 20, Some(50), false), 31);
+        assert_eq!(review_scroll(60, 20, Some(52), false), 33);
+        assert_eq!(
+            review_scroll(60, 20, Some(55), true),
+            40,
+            "the last item shows the end"
+        );
+        assert_eq!(review_scroll(60, 20, Some(5), false), 0);
+        assert_eq!(review_scroll(10, 20, Some(5), true), 0, "all of it fits");
+        assert_eq!(review_scroll(60, 20, None, true), 0);
+        assert_eq!(
+            review_scroll(100, 20, Some(50), true),
+            50,
+            "never past the selected item"
+        );
+    }
 }

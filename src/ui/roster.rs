@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     ];
     let mut state = TableState::default();
     if focused && !people.is_empty() {
-        state.select(Some(conflicts + app.roster_cursor.min(people.len() - 1)));
+        state.select(Some(conflicts + crate::app::roster::cursor(app, &people)));
     }
     let table = Table::new(rows, columns)
         .row_highlight_style(theme.style("selection"))
