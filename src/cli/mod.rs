@@ -58,6 +58,45 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Whether the command only works on the local file and prints, with no pipe to
+    /// another process and no terminal to restore: only these may die of SIGPIPE when
+    /// the reader of their output goes away. The console, `serve` and `sync` may talk to
+    /// a peer through a pipe (`ssh://`, `--via`, `serve --stdio`), and a peer that goes
+    /// away is for them an error to report and recover from.
+    pub fn prints_only(&self) -> bool {
+        let Some(command) = &self.command else {
+            return false;
+        };
+        match command {
+            Command::Tui(_) | Command::Serve(_) | Command::Sync(_) => false,
+            Command::Declare(_)
+            | Command::Log(_)
+            | Command::Correct(_)
+            | Command::Tail(_)
+            | Command::Incidents(_)
+            | Command::Show(_)
+            | Command::Export(_)
+            | Command::Import(_)
+            | Command::Demo(_)
+            | Command::Triage(_)
+            | Command::Update(_)
+            | Command::Playbook(_)
+            | Command::Roster(_)
+            | Command::Drill(_)
+            | Command::Statuspage(_)
+            | Command::Resolve(_)
+            | Command::Reopen(_)
+            | Command::Problem(_)
+            | Command::Review(_)
+            | Command::Finding(_)
+            | Command::Item(_)
+            | Command::Metrics(_)
+            | Command::Peer(_) => true,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
