@@ -565,3 +565,73 @@ fn a_bad_theme_file_is_refused_with_its_line_before_the_console_starts() {
     let err = env.fails(&["tui", "--theme", "solarised"]);
     assert!(err.contains("dark, light, high-contrast, mono"), "{err}");
 }
+
+/// Makes the database file and its directory read-only for the test's lifetime.
+struct Frozen<'a>(&'a Env);
+
+impl<'a> Frozen<'a> {
+    fn new(env: &'a Env) -> Frozen<'a> {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &std::path::Path, mode| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        set(&env.db, 0o444);
+        set(env.dir.path(), 0o555);
+        Frozen(env)
+    }
+}
+
+impl Drop for Frozen<'_> {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(self.0.dir.path(), std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[test]
+fn review_and_update_print_read_a_read_only_database_and_change_nothing() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["finding", "cause", "a bad deploy"]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let before = bytes(&env.db);
+    let frozen = Frozen::new(&env);
+
+    let review = env.ok(&["review"]);
+    assert!(
+        review.contains("Review of Checkout failing") && review.contains("a bad deploy"),
+        "{review}"
+    );
+    // The incident is resolved: --print falls back to it, as reading commands do.
+    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    assert!(text.contains("Checkout failing"), "{text}");
+    // Writing is still refused, clearly.
+    let err = env.fails(&["update", "--audience", "customers"]);
+    assert!(err.contains("read-only"), "{err}");
+
+    drop(frozen);
+    assert!(bytes(&env.db) == before, "the database changed");
+    // (Root may write in a read-only directory, so SQLite may leave its empty WAL and
+    // shared-memory files there; nothing may be written into them.)
+    let wal = env.path("warroom.db-wal");
+    assert!(
+        !wal.exists() || bytes(&wal).is_empty(),
+        "a write reached the WAL"
+    );
+}
+
+#[test]
+fn reading_commands_create_no_database() {
+    let env = Env::new();
+    let err = env.fails(&["review"]);
+    assert!(err.contains("no warroom database"), "{err}");
+    let err = env.fails(&["update", "--audience", "customers", "--print"]);
+    assert!(err.contains("no warroom database"), "{err}");
+    assert!(!env.db.exists());
+}

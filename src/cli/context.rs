@@ -63,6 +63,23 @@ impl Context {
     pub fn open_read(&self) -> Result<Store> {
         Ok(Store::open(&self.db, OpenOptions::read())?)
     }
+
+    /// Opens the database as a command needs it.
+    pub fn open(&self, how: Open) -> Result<Store> {
+        match how {
+            Open::Read => self.open_read(),
+            Open::Write => self.open_write(),
+        }
+    }
+}
+
+/// How a command uses the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// Only reads: an existing file, never created, and read-only files are fine.
+    Read,
+    /// Writes: created on first use, refused when read-only.
+    Write,
 }
 
 /// `warroom/warroom.db` in the user's data directory (XDG on Linux).

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 
-use super::context::{Context, Pick};
+use super::context::{Context, Open, Pick};
 use super::roles::{headless, write};
 use crate::app::palette::Command;
 use crate::domain::{Check, ReviewSection};
@@ -130,9 +130,15 @@ pub enum ItemCommand {
 }
 
 fn run_command(ctx: &Context, which: &Which, command: Command) -> Result<()> {
-    let mut app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let (mut app, mut store) = headless(ctx, Open::Write, pick(which))?;
     let effects = app.run(command).map_err(|e| anyhow!(e))?;
-    write(ctx, effects)
+    write(&mut store, effects)
+}
+
+/// The incident named, else the open one, else the newest (these commands are mostly
+/// about incidents already resolved).
+fn pick(which: &Which) -> Pick<'_> {
+    Pick::Read(which.incident.as_deref())
 }
 
 /// Reads `yes,no,...` into the checklist's answers.
@@ -295,7 +301,7 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
 
 /// `warroom review`: the review, and what it still lacks.
 pub fn review(ctx: &Context, which: Which) -> Result<()> {
-    let app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let (app, _) = headless(ctx, Open::Read, pick(&which))?;
     let Some(state) = app.incident() else {
         bail!("no incident to review")
     };

@@ -186,7 +186,7 @@ fn interactive(model: &TriageModel, wizard: &mut Wizard) -> Result<Option<Outcom
 
 pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
-    let store = ctx.open_write()?;
+    let mut store = ctx.open_write()?;
     let (target, events) = match &args.title {
         Some(title) if title.trim().is_empty() => {
             bail!("the title is empty: say in a few words what is wrong")
@@ -203,7 +203,6 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
         TriageTarget::New(_) => None,
     };
     let app = App::headless(&ctx.author, playbook, events, shown, store.now());
-    drop(store);
     let model = app.playbook.triage.clone();
     let mut wizard = Wizard::new(&app, target);
     let outcome = if let Some(spec) = &args.answers {
@@ -230,7 +229,7 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
         _ => Outcome::Route,
     };
     let effects = finish_triage(&app, &wizard, outcome).map_err(|e| anyhow!(e))?;
-    let written = commit(ctx, effects)?;
+    let written = commit(&mut store, effects)?;
     if let Some(event) = written.first() {
         println!("{}", event.incident);
     }
