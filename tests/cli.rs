@@ -566,6 +566,39 @@ fn a_bad_theme_file_is_refused_with_its_line_before_the_console_starts() {
     assert!(err.contains("dark, light, high-contrast, mono"), "{err}");
 }
 
+#[test]
+fn resolve_checks_the_code_and_the_incident_before_asking_the_checklist() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let before = env.ok(&["tail", "--json"]);
+    // Off a terminal, the typo is reported rather than the missing --checks.
+    let err = env.fails(&["resolve", "rolback", "rolled back"]);
+    assert!(
+        err.contains("'rolback' is not a resolution code") && err.contains("rollback"),
+        "{err}"
+    );
+    // On a terminal, before a single question.
+    let mut t = common::pty::Console::start(&env, &["resolve", "rolback", "rolled back"]);
+    assert!(!t.wait_exit().success());
+    let screen = t.screen();
+    assert!(screen.contains("not a resolution code"), "{screen}");
+    assert!(
+        !screen.contains("(y/n)"),
+        "asked the checklist first:\n{screen}"
+    );
+    assert_eq!(env.ok(&["tail", "--json"]), before, "nothing was written");
+
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let err = env.fails(&["resolve", "rollback", "again"]);
+    assert!(err.contains("already resolved"), "{err}");
+}
+
 /// Makes the database file and its directory read-only for the test's lifetime.
 struct Frozen<'a>(&'a Env);
 

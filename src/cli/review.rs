@@ -197,7 +197,18 @@ fn ask_checks(items: &[String]) -> Result<Vec<Check>> {
 }
 
 pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
-    let items = ctx.playbook()?.resolve_checklist;
+    let (mut app, mut store) = headless(ctx, Open::Write, pick(&args.which))?;
+    let code = args.code;
+    let summary = args.summary.join(" ");
+    // Ask the app first whether it would take this resolution at all (a known code, an
+    // open incident), so a typo is reported before the checklist is asked, not after.
+    app.run(Command::Resolve {
+        code: code.clone(),
+        summary: summary.clone(),
+        checklist: Some(Vec::new()),
+    })
+    .map_err(|e| anyhow!("not resolved: {e}"))?;
+    let items = app.playbook.resolve_checklist.clone();
     let checklist = match &args.checks {
         Some(text) => parse_checks(&items, text)?,
         None if items.is_empty() => Vec::new(),
@@ -208,12 +219,14 @@ pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
             items.join("; ")
         ),
     };
-    let command = Command::Resolve {
-        code: args.code,
-        summary: args.summary.join(" "),
-        checklist: Some(checklist),
-    };
-    run_command(ctx, &args.which, command)
+    let effects = app
+        .run(Command::Resolve {
+            code,
+            summary,
+            checklist: Some(checklist),
+        })
+        .map_err(|e| anyhow!(e))?;
+    write(&mut store, effects)
 }
 
 pub fn reopen(ctx: &Context, args: ReopenArgs) -> Result<()> {
