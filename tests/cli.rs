@@ -668,3 +668,24 @@ fn reading_commands_create_no_database() {
     assert!(err.contains("no warroom database"), "{err}");
     assert!(!env.db.exists());
 }
+
+#[test]
+fn correct_checks_its_arguments_first_and_finds_entries_by_their_ending() {
+    let env = Env::new();
+    // An empty text is refused before the database is even opened (or created).
+    let err = env.fails(&["correct", "abcd", "--text", "  "]);
+    assert!(err.contains("the corrected text is empty"), "{err}");
+    assert!(!env.db.exists(), "nothing was created");
+
+    env.declare("t");
+    let note = env.ok(&["log", "NAT is saturated"]).trim().to_string();
+    env.ok(&["correct", &note[20..].to_lowercase(), "--strike"]);
+    assert!(env.ok(&["tail"]).contains("NAT is saturated [struck]"));
+    // Wildcards are text, not patterns.
+    let err = env.fails(&["correct", "%%%%", "--strike"]);
+    assert!(err.contains("no entry with id '%%%%'"), "{err}");
+    let err = env.fails(&["correct", "____", "--strike"]);
+    assert!(err.contains("no entry with id '____'"), "{err}");
+    let err = env.fails(&["correct", &note[24..], "--strike"]);
+    assert!(err.contains("too short"), "{err}");
+}
