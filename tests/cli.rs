@@ -689,3 +689,28 @@ fn correct_checks_its_arguments_first_and_finds_entries_by_their_ending() {
     let err = env.fails(&["correct", &note[24..], "--strike"]);
     assert!(err.contains("too short"), "{err}");
 }
+
+#[test]
+fn interactive_triage_explains_a_refused_outcome_and_asks_again() {
+    let env = Env::new();
+    let mut t = common::pty::Console::start(&env, &["triage", "--title", "One report page broken"]);
+    t.wait_text("1/3 Who is affected?");
+    t.send("4\r");
+    t.wait_text("2/3");
+    t.send("2\r");
+    t.wait_text("3/3");
+    t.send("2\r");
+    t.wait_text("P4 LOW (route)");
+    t.wait_text("d declare, r route");
+    t.send("d\r");
+    t.wait_text("below the threshold to declare");
+    // Still running, still holding the answers: route it instead.
+    t.send("r\r");
+    assert!(t.wait_exit().success(), "{}", t.screen());
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P4 LOW") && list.contains("closed") && list.contains("One report page"),
+        "{list}"
+    );
+    assert_eq!(list.lines().count(), 2, "one incident: {list}");
+}
