@@ -714,3 +714,52 @@ fn interactive_triage_explains_a_refused_outcome_and_asks_again() {
     );
     assert_eq!(list.lines().count(), 2, "one incident: {list}");
 }
+
+#[test]
+fn an_unreadable_playbook_is_explained_by_where_it_came_from() {
+    let env = Env::new();
+    let missing = env.path("missing.toml");
+    let missing = missing.to_str().unwrap();
+
+    // Checked by name: nothing to do with --playbook, and nothing could have changed.
+    let out = env
+        .cmd()
+        .args(["playbook", "--check", missing])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(err.contains("cannot read it"), "{err}");
+    assert!(
+        !err.contains("WARROOM_PLAYBOOK") && !err.contains("nothing was changed"),
+        "{err}"
+    );
+
+    // Named by --playbook or the environment.
+    let err = env.fails(&["--playbook", missing, "playbook"]);
+    assert!(
+        err.contains("cannot read it") && err.contains("check --playbook or WARROOM_PLAYBOOK"),
+        "{err}"
+    );
+    let out = env
+        .cmd()
+        .env("WARROOM_PLAYBOOK", missing)
+        .arg("playbook")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARROOM_PLAYBOOK"));
+
+    // Found beside the database: say so, and how to do without it.
+    std::fs::write(env.path("playbook.toml"), [0xff, 0xfe, 0x00]).unwrap();
+    let err = env.fails(&["playbook"]);
+    assert!(
+        err.contains("playbook.toml")
+            && err.contains("beside the database")
+            && !err.contains("--playbook"),
+        "{err}"
+    );
+}

@@ -40,11 +40,7 @@ pub fn run(ctx: &Context, args: PlaybookArgs) -> Result<()> {
                 for line in e.lines() {
                     println!("{line}");
                 }
-                bail!(
-                    "{} has {} problem(s); nothing was changed",
-                    path.display(),
-                    e.problems.len()
-                )
+                bail!("{} has {} problem(s)", path.display(), e.problems.len())
             }
         };
     }
