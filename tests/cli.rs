@@ -763,3 +763,85 @@ fn an_unreadable_playbook_is_explained_by_where_it_came_from() {
         "{err}"
     );
 }
+
+/// The built-in playbook with `roles` replaced by `roles_line` (or left out when empty),
+/// paging and contacts cut down to tech leads and communications.
+fn playbook_with_roles(env: &Env, name: &str, roles_line: &str) -> std::path::PathBuf {
+    let text = env.ok(&["playbook", "--print-default"]);
+    let roles_at = text.find("\nroles = ").unwrap() + 1;
+    let roles_end = roles_at + text[roles_at..].find('\n').unwrap() + 1;
+    let legal_at = text.find("[[contacts]]\nname = \"legal-duty\"").unwrap();
+    let legal_end = legal_at + text[legal_at..].find("\n\n").unwrap() + 2;
+    let text = format!(
+        "{}{roles_line}{}{}",
+        &text[..roles_at],
+        &text[roles_end..legal_at],
+        &text[legal_end..]
+    )
+    .replace(
+        r#"page = ["tech_lead", "communications", "legal"]"#,
+        r#"page = ["tech_lead", "communications"]"#,
+    );
+    let path = env.path(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn only_the_roles_the_playbook_lists_can_be_assigned_or_paged() {
+    let env = Env::new();
+    env.declare("Login errors");
+    let listed = playbook_with_roles(
+        &env,
+        "listed.toml",
+        "roles = [\"tech_lead\", \"communications\"]\n",
+    );
+    let listed = listed.to_str().unwrap();
+    env.ok(&["playbook", "--check", listed]);
+    let shown = env.ok(&["--playbook", listed, "playbook"]);
+    assert!(
+        shown.contains("roles: commander, tech_lead, communications"),
+        "{shown}"
+    );
+    let before = env.ok(&["tail", "--json"]);
+    for args in [
+        &["--playbook", listed, "assign", "bob", "legal"][..],
+        &["--playbook", listed, "page", "legal"][..],
+    ] {
+        let err = env.fails(args);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("legal is not one of this team's roles")
+                && err.contains("tech_lead, communications"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.ok(&["tail", "--json"]), before, "nothing was written");
+    env.ok(&["--playbook", listed, "assign", "bob", "tech_lead"]);
+    env.ok(&["--playbook", listed, "page", "communications"]);
+    // A role someone already holds can still be taken away.
+    env.ok(&["assign", "carol", "legal"]);
+    env.ok(&["--playbook", listed, "unassign", "carol", "legal"]);
+
+    // Left out, every role is in use.
+    let all = playbook_with_roles(&env, "all.toml", "");
+    let all = all.to_str().unwrap();
+    env.ok(&["--playbook", all, "assign", "dave", "legal"]);
+
+    // Paging or a contact naming a role the list leaves out is a problem with its line.
+    let text = std::fs::read_to_string(listed)
+        .unwrap()
+        .replace(r#"page = ["tech_lead"]"#, r#"page = ["tech_lead", "sme"]"#);
+    std::fs::write(listed, text).unwrap();
+    let out = env
+        .cmd()
+        .args(["playbook", "--check", listed])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("P3 pages sme, which `roles` does not list (tech_lead, communications)"),
+        "{said}"
+    );
+}

@@ -47,6 +47,10 @@ pub fn run(ctx: &Context, args: PlaybookArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
     println!("{} ({})", playbook.name, playbook.source);
     println!("declare at {} or worse", playbook.triage.threshold);
+    let roles: Vec<&str> = std::iter::once("commander")
+        .chain(playbook.roles.iter().map(|r| r.key()))
+        .collect();
+    println!("roles: {}", roles.join(", "));
     for (i, row) in playbook.triage.matrix.iter().enumerate() {
         let cells: Vec<String> = row.iter().map(|s| format!("{s:?}")).collect();
         println!("impact {}: {}", i + 1, cells.join(" "));

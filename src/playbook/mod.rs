@@ -49,7 +49,8 @@ pub struct Playbook {
     pub triage: TriageModel,
     /// Cadence and paging per severity.
     pub severities: BTreeMap<Severity, Policy>,
-    /// The roles in use.
+    /// The roles the team uses besides commander (every role when the file leaves
+    /// `roles` out): only these may be assigned or paged.
     pub roles: Vec<Role>,
     /// Escalation contacts.
     pub contacts: Vec<Contact>,

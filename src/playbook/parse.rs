@@ -15,8 +15,7 @@ use crate::domain::{Audience, Role, Severity};
 #[serde(deny_unknown_fields)]
 struct File {
     name: Option<String>,
-    #[serde(default)]
-    roles: Vec<Spanned<String>>,
+    roles: Option<Vec<Spanned<String>>>,
     declare: Declare,
     triage: Triage,
     severity: BTreeMap<Spanned<String>, SeverityFile>,
@@ -167,6 +166,16 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
     let threshold = p.severity(&file.declare.threshold).unwrap_or(Severity::P3);
     let triage = triage(&mut p, &file.triage, threshold);
 
+    // Left out, every role is in use; listed, only those may be assigned or paged.
+    let roles = match &file.roles {
+        None => Role::ALL.to_vec(),
+        Some(listed) => listed.iter().filter_map(|r| p.role(r)).collect::<Vec<_>>(),
+    };
+    let unlisted = format!(
+        "which `roles` does not list ({}): add it there or name a listed role",
+        roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(", ")
+    );
+
     let mut severities = BTreeMap::new();
     for (key, policy) in &file.severity {
         let Some(severity) = p.severity(key) else {
@@ -179,7 +188,19 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
                 "cadence_minutes cannot be negative; 0 means no cadence",
             );
         }
-        let page = policy.page.iter().filter_map(|r| p.role(r)).collect();
+        let mut page = Vec::new();
+        for spanned in &policy.page {
+            let Some(role) = p.role(spanned) else {
+                continue;
+            };
+            if !roles.contains(&role) {
+                p.at(
+                    spanned,
+                    format!("{severity:?} pages {}, {unlisted}", role.key()),
+                );
+            }
+            page.push(role);
+        }
         let cadence = (minutes > 0).then(|| TimeDelta::minutes(minutes));
         severities.insert(severity, Policy { cadence, page });
     }
@@ -191,17 +212,22 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
     }
 
-    let roles = file
-        .roles
-        .iter()
-        .filter_map(|r| p.role(r))
-        .collect::<Vec<_>>();
     let mut contacts = Vec::new();
     for c in &file.contacts {
         if c.name.get_ref().trim().is_empty() {
             p.at(&c.name, "a contact needs a name");
         }
         if let Some(role) = p.role(&c.role) {
+            if !roles.contains(&role) {
+                p.at(
+                    &c.role,
+                    format!(
+                        "contact {} is for {}, {unlisted}",
+                        c.name.get_ref(),
+                        role.key()
+                    ),
+                );
+            }
             contacts.push(Contact {
                 name: c.name.get_ref().clone(),
                 role,
