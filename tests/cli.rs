@@ -845,3 +845,48 @@ fn only_the_roles_the_playbook_lists_can_be_assigned_or_paged() {
         "{said}"
     );
 }
+
+#[test]
+fn commands_that_need_no_database_run_without_one_or_a_valid_author() {
+    let env = Env::new();
+    let scenario = env.path("scenario.toml");
+    std::fs::write(&scenario, "not = [a scenario").unwrap();
+    let playbook = env.path("team.toml");
+    std::fs::write(&playbook, warroom::playbook::DEFAULT).unwrap();
+    let playbook = playbook.to_str().unwrap();
+    let home = env.path("no-such-home");
+    let run = |args: &[&str]| {
+        env.cmd()
+            .env_remove("WARROOM_DB")
+            .env("HOME", &home)
+            .env("WARROOM_USER", "bell\u{7}")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["playbook", "--print-default"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        warroom::playbook::DEFAULT
+    );
+    assert!(run(&["playbook", "--check", playbook]).status.success());
+    assert!(run(&["drill", "list"]).status.success());
+    let out = run(&["drill", "check", scenario.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("scenario.toml has") && !err.contains("--as"),
+        "{err}"
+    );
+    // A command that writes still refuses the name, and nothing was created anywhere.
+    let err = String::from_utf8_lossy(&run(&["log", "x"]).stderr).into_owned();
+    assert!(
+        err.contains("control characters") && err.contains("--as"),
+        "{err}"
+    );
+    assert!(!home.exists());
+}

@@ -188,6 +188,18 @@ pub enum EntryKind {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // These read only a file they are given or text built in: they run before the
+    // database and the author are resolved, so neither (no home directory, a bad --as)
+    // can stop them.
+    match &cli.command {
+        Some(Command::Playbook(args)) if args.print_default => return playbook::print_default(),
+        Some(Command::Playbook(playbook::PlaybookArgs {
+            check: Some(path), ..
+        })) => return playbook::check(path),
+        Some(Command::Drill(drill::DrillCommand::List)) => return drill::list(),
+        Some(Command::Drill(drill::DrillCommand::Check { file })) => return drill::check(file),
+        _ => {}
+    }
     let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
@@ -204,7 +216,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => demo::run(&ctx, args),
         Some(Command::Triage(args)) => triage::run(&ctx, args),
         Some(Command::Update(args)) => update::run(&ctx, args),
-        Some(Command::Playbook(args)) => playbook::run(&ctx, args),
+        Some(Command::Playbook(_)) => playbook::show(&ctx),
         Some(Command::Roster(command)) => roles::run(&ctx, command),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Statuspage(args)) => transfer::statuspage(&ctx, args),
