@@ -890,3 +890,41 @@ fn commands_that_need_no_database_run_without_one_or_a_valid_author() {
     );
     assert!(!home.exists());
 }
+
+#[test]
+fn errors_name_the_five_newest_incidents_and_count_the_rest() {
+    let env = Env::new();
+    let ids: Vec<String> = (1..=7)
+        .map(|n| env.declare(&format!("incident {n}")))
+        .collect();
+    let named = |err: &str, n: usize| err.contains(&format!("\"incident {n}\""));
+
+    let err = env.fails(&["log", "x"]);
+    assert!(err.contains("7 incidents are open"), "{err}");
+    assert!((3..=7).all(|n| named(&err, n)), "the newest five: {err}");
+    assert!(!named(&err, 1) && !named(&err, 2), "{err}");
+    assert!(
+        err.contains("and 2 more: `warroom incidents --open` lists them"),
+        "{err}"
+    );
+
+    for id in &ids {
+        env.ok(&[
+            "resolve",
+            "rollback",
+            "done",
+            "--checks",
+            "yes,yes,yes",
+            "--incident",
+            id,
+        ]);
+    }
+    let err = env.fails(&["log", "x"]);
+    assert!(err.contains("no open incident"), "{err}");
+    assert!((3..=7).all(|n| named(&err, n)), "the newest five: {err}");
+    assert!(!named(&err, 1) && !named(&err, 2), "{err}");
+    assert!(
+        err.contains("and 2 more: `warroom incidents` lists them"),
+        "{err}"
+    );
+}

@@ -145,7 +145,7 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
                 Some(newest) if reading => newest.id,
                 Some(_) => bail!(
                     "no open incident: declare one with `warroom declare --title \"...\"`, or name one with --incident ({})",
-                    list(&heads.iter().collect::<Vec<_>>())
+                    list(&heads.iter().collect::<Vec<_>>(), "warroom incidents")
                 ),
                 None => bail!(
                     "no incident yet in {}: declare one with `warroom declare --title \"...\"` (or try `warroom demo`)",
@@ -156,18 +156,29 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
         several => bail!(
             "{} incidents are open; say which with --incident: {}",
             several.len(),
-            list(several)
+            list(several, "warroom incidents --open")
         ),
     };
     Ok(chosen)
 }
 
-fn list(incidents: &[&IncidentHead]) -> String {
-    incidents
+/// How many incidents an error names; `warroom incidents` lists the rest.
+const LISTED: usize = 5;
+
+/// The newest few incidents for an error message, and how many more there are.
+fn list(incidents: &[&IncidentHead], all: &str) -> String {
+    let mut newest = incidents.to_vec();
+    newest.sort_by_key(|i| std::cmp::Reverse((i.opened_at, i.id)));
+    let shown = newest
         .iter()
+        .take(LISTED)
         .map(|i| format!("{} \"{}\"", i.short_id(), crate::inert::line(&i.title)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match newest.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => format!("{shown}, and {more} more: `{all}` lists them"),
+    }
 }
 
 /// Resolves a typed id: the full id, or a unique ending of at least 4 characters.
