@@ -83,7 +83,7 @@ pub enum Open {
 }
 
 /// `warroom/warroom.db` in the user's data directory (XDG on Linux).
-pub fn default_db_path() -> Result<PathBuf> {
+fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::BaseDirs::new()
         .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")?;
     Ok(dirs.data_dir().join("warroom").join("warroom.db"))

@@ -96,7 +96,7 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
 }
 
 /// The state of one incident as a short plain-text report, made inert.
-pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
+fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
     let mut out = String::new();
     let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
     let drill = if s.drill { " [DRILL]" } else { "" };

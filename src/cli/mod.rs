@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use context::{Context, default_db_path};
+use context::Context;
 
 /// A terminal console for running an incident war room.
 ///

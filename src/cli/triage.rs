@@ -32,7 +32,7 @@ pub struct TriageArgs {
 }
 
 /// Reads `--answers` into a choice index per question.
-pub fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, String> {
+fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, String> {
     let mut answers = vec![None; model.questions.len()];
     for (i, part) in spec
         .split(',')
