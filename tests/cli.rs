@@ -928,3 +928,39 @@ fn errors_name_the_five_newest_incidents_and_count_the_rest() {
         "{err}"
     );
 }
+
+#[test]
+fn show_and_review_print_action_items_alike() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["item", "add", "write", "the", "postmortem"]);
+    env.ok(&[
+        "item",
+        "add",
+        "alert on TLS errors",
+        "--owner",
+        "jonas",
+        "--due",
+        "2030-01-31",
+        "--priority",
+        "high",
+    ]);
+    let show = env.ok(&["show"]);
+    let review = env.ok(&["review"]);
+    for (n, line) in [
+        "[open] write the postmortem (owner -, due -, no priority)",
+        "[open] alert on TLS errors (owner jonas, due 2030-01-31, high priority)",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert!(
+            show.contains(&format!("action item {line}")),
+            "show: {show}"
+        );
+        assert!(
+            review.contains(&format!("  {}. {line}", n + 1)),
+            "review: {review}"
+        );
+    }
+}

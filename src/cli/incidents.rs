@@ -196,23 +196,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
         );
     }
     for item in &s.action_items {
-        let done = if item.closed_at.is_some() {
-            "done"
-        } else {
-            "open"
-        };
-        line(
-            "action item",
-            format!(
-                "[{done}] {} (owner {}, due {})",
-                inert::line(&item.title),
-                item.owner
-                    .as_deref()
-                    .map(inert::line)
-                    .unwrap_or("nobody".into()),
-                format::or_dash(item.due)
-            ),
-        );
+        line("action item", super::output::action_item(item));
     }
     if let Some(r) = &s.resolution {
         line(

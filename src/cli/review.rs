@@ -10,7 +10,6 @@ use super::context::{Context, Open, Pick};
 use super::roles::{headless, write};
 use crate::app::palette::Command;
 use crate::domain::{Check, ReviewSection};
-use crate::format::or_dash;
 
 /// Which incident (falls back to the newest when none is open).
 #[derive(Debug, Args)]
@@ -336,21 +335,7 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     }
     println!("Action items:");
     for (i, item) in state.action_items.iter().enumerate() {
-        let done = if item.closed_at.is_some() {
-            "done"
-        } else {
-            "open"
-        };
-        println!(
-            "  {}. [{done}] {} (owner {}, due {}, {} priority)",
-            i + 1,
-            crate::inert::line(&item.title),
-            or_dash(item.owner.as_deref().map(crate::inert::line)),
-            or_dash(item.due),
-            item.priority
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "no".into())
-        );
+        println!("  {}. {}", i + 1, super::output::action_item(item));
     }
     let gaps = crate::app::review::missing(state, today);
     if gaps.is_empty() {
