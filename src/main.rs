@@ -6,13 +6,19 @@ use clap::Parser;
 use warroom::cli::{Cli, run};
 
 fn main() -> ExitCode {
-    // Like other command-line tools, end quietly when the reader of our output goes
-    // away (`warroom tail | head`) instead of failing on every write after it.
-    // SAFETY: setting a signal's disposition to its default at startup, before threads.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
+    if cli.prints_only() {
+        // Like other command-line tools, a command that just prints ends quietly when the
+        // reader of its output goes away (`warroom tail | head`) instead of failing on
+        // every write after it. The others keep Rust's default (SIGPIPE ignored, so a
+        // write to a closed pipe is an error): the console and the peer commands write to
+        // pipes to `ssh` or a `--via` command, and a peer that goes away must be an error
+        // they recover from (reconnect, restore the terminal), not the end of the process.
+        // SAFETY: setting a signal's disposition to its default at startup, before threads.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

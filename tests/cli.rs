@@ -565,3 +565,402 @@ fn a_bad_theme_file_is_refused_with_its_line_before_the_console_starts() {
     let err = env.fails(&["tui", "--theme", "solarised"]);
     assert!(err.contains("dark, light, high-contrast, mono"), "{err}");
 }
+
+#[test]
+fn resolve_checks_the_code_and_the_incident_before_asking_the_checklist() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let before = env.ok(&["tail", "--json"]);
+    // Off a terminal, the typo is reported rather than the missing --checks.
+    let err = env.fails(&["resolve", "rolback", "rolled back"]);
+    assert!(
+        err.contains("'rolback' is not a resolution code") && err.contains("rollback"),
+        "{err}"
+    );
+    // On a terminal, before a single question.
+    let mut t = common::pty::Console::start(&env, &["resolve", "rolback", "rolled back"]);
+    assert!(!t.wait_exit().success());
+    let screen = t.screen();
+    assert!(screen.contains("not a resolution code"), "{screen}");
+    assert!(
+        !screen.contains("(y/n)"),
+        "asked the checklist first:\n{screen}"
+    );
+    assert_eq!(env.ok(&["tail", "--json"]), before, "nothing was written");
+
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let err = env.fails(&["resolve", "rollback", "again"]);
+    assert!(err.contains("already resolved"), "{err}");
+}
+
+/// Makes the database file and its directory read-only for the test's lifetime.
+struct Frozen<'a>(&'a Env);
+
+impl<'a> Frozen<'a> {
+    fn new(env: &'a Env) -> Frozen<'a> {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &std::path::Path, mode| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        set(&env.db, 0o444);
+        set(env.dir.path(), 0o555);
+        Frozen(env)
+    }
+}
+
+impl Drop for Frozen<'_> {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(self.0.dir.path(), std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[test]
+fn review_and_update_print_read_a_read_only_database_and_change_nothing() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["finding", "cause", "a bad deploy"]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let before = bytes(&env.db);
+    let frozen = Frozen::new(&env);
+
+    let review = env.ok(&["review"]);
+    assert!(
+        review.contains("Review of Checkout failing") && review.contains("a bad deploy"),
+        "{review}"
+    );
+    // The incident is resolved: --print falls back to it, as reading commands do.
+    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    assert!(text.contains("Checkout failing"), "{text}");
+    // Writing is still refused, clearly.
+    let err = env.fails(&["update", "--audience", "customers"]);
+    assert!(err.contains("read-only"), "{err}");
+
+    drop(frozen);
+    assert!(bytes(&env.db) == before, "the database changed");
+    // (Root may write in a read-only directory, so SQLite may leave its empty WAL and
+    // shared-memory files there; nothing may be written into them.)
+    let wal = env.path("warroom.db-wal");
+    assert!(
+        !wal.exists() || bytes(&wal).is_empty(),
+        "a write reached the WAL"
+    );
+}
+
+#[test]
+fn reading_commands_create_no_database() {
+    let env = Env::new();
+    let err = env.fails(&["review"]);
+    assert!(err.contains("no warroom database"), "{err}");
+    let err = env.fails(&["update", "--audience", "customers", "--print"]);
+    assert!(err.contains("no warroom database"), "{err}");
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn correct_checks_its_arguments_first_and_finds_entries_by_their_ending() {
+    let env = Env::new();
+    // An empty text is refused before the database is even opened (or created).
+    let err = env.fails(&["correct", "abcd", "--text", "  "]);
+    assert!(err.contains("the corrected text is empty"), "{err}");
+    assert!(!env.db.exists(), "nothing was created");
+
+    env.declare("t");
+    let note = env.ok(&["log", "NAT is saturated"]).trim().to_string();
+    env.ok(&["correct", &note[20..].to_lowercase(), "--strike"]);
+    assert!(env.ok(&["tail"]).contains("NAT is saturated [struck]"));
+    // Wildcards are text, not patterns.
+    let err = env.fails(&["correct", "%%%%", "--strike"]);
+    assert!(err.contains("no entry with id '%%%%'"), "{err}");
+    let err = env.fails(&["correct", "____", "--strike"]);
+    assert!(err.contains("no entry with id '____'"), "{err}");
+    let err = env.fails(&["correct", &note[24..], "--strike"]);
+    assert!(err.contains("too short"), "{err}");
+}
+
+#[test]
+fn interactive_triage_explains_a_refused_outcome_and_asks_again() {
+    let env = Env::new();
+    let mut t = common::pty::Console::start(&env, &["triage", "--title", "One report page broken"]);
+    t.wait_text("1/3 Who is affected?");
+    t.send("4\r");
+    t.wait_text("2/3");
+    t.send("2\r");
+    t.wait_text("3/3");
+    t.send("2\r");
+    t.wait_text("P4 LOW (route)");
+    t.wait_text("d declare, r route");
+    t.send("d\r");
+    t.wait_text("below the threshold to declare");
+    // Still running, still holding the answers: route it instead.
+    t.send("r\r");
+    assert!(t.wait_exit().success(), "{}", t.screen());
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P4 LOW") && list.contains("closed") && list.contains("One report page"),
+        "{list}"
+    );
+    assert_eq!(list.lines().count(), 2, "one incident: {list}");
+}
+
+#[test]
+fn an_unreadable_playbook_is_explained_by_where_it_came_from() {
+    let env = Env::new();
+    let missing = env.path("missing.toml");
+    let missing = missing.to_str().unwrap();
+
+    // Checked by name: nothing to do with --playbook, and nothing could have changed.
+    let out = env
+        .cmd()
+        .args(["playbook", "--check", missing])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(err.contains("cannot read it"), "{err}");
+    assert!(
+        !err.contains("WARROOM_PLAYBOOK") && !err.contains("nothing was changed"),
+        "{err}"
+    );
+
+    // Named by --playbook or the environment.
+    let err = env.fails(&["--playbook", missing, "playbook"]);
+    assert!(
+        err.contains("cannot read it") && err.contains("check --playbook or WARROOM_PLAYBOOK"),
+        "{err}"
+    );
+    let out = env
+        .cmd()
+        .env("WARROOM_PLAYBOOK", missing)
+        .arg("playbook")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARROOM_PLAYBOOK"));
+
+    // Found beside the database: say so, and how to do without it.
+    std::fs::write(env.path("playbook.toml"), [0xff, 0xfe, 0x00]).unwrap();
+    let err = env.fails(&["playbook"]);
+    assert!(
+        err.contains("playbook.toml")
+            && err.contains("beside the database")
+            && !err.contains("--playbook"),
+        "{err}"
+    );
+}
+
+/// The built-in playbook with `roles` replaced by `roles_line` (or left out when empty),
+/// paging and contacts cut down to tech leads and communications.
+fn playbook_with_roles(env: &Env, name: &str, roles_line: &str) -> std::path::PathBuf {
+    let text = env.ok(&["playbook", "--print-default"]);
+    let roles_at = text.find("\nroles = ").unwrap() + 1;
+    let roles_end = roles_at + text[roles_at..].find('\n').unwrap() + 1;
+    let legal_at = text.find("[[contacts]]\nname = \"legal-duty\"").unwrap();
+    let legal_end = legal_at + text[legal_at..].find("\n\n").unwrap() + 2;
+    let text = format!(
+        "{}{roles_line}{}{}",
+        &text[..roles_at],
+        &text[roles_end..legal_at],
+        &text[legal_end..]
+    )
+    .replace(
+        r#"page = ["tech_lead", "communications", "legal"]"#,
+        r#"page = ["tech_lead", "communications"]"#,
+    );
+    let path = env.path(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn only_the_roles_the_playbook_lists_can_be_assigned_or_paged() {
+    let env = Env::new();
+    env.declare("Login errors");
+    let listed = playbook_with_roles(
+        &env,
+        "listed.toml",
+        "roles = [\"tech_lead\", \"communications\"]\n",
+    );
+    let listed = listed.to_str().unwrap();
+    env.ok(&["playbook", "--check", listed]);
+    let shown = env.ok(&["--playbook", listed, "playbook"]);
+    assert!(
+        shown.contains("roles: commander, tech_lead, communications"),
+        "{shown}"
+    );
+    let before = env.ok(&["tail", "--json"]);
+    for args in [
+        &["--playbook", listed, "assign", "bob", "legal"][..],
+        &["--playbook", listed, "page", "legal"][..],
+    ] {
+        let err = env.fails(args);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("legal is not one of this team's roles")
+                && err.contains("tech_lead, communications"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.ok(&["tail", "--json"]), before, "nothing was written");
+    env.ok(&["--playbook", listed, "assign", "bob", "tech_lead"]);
+    env.ok(&["--playbook", listed, "page", "communications"]);
+    // A role someone already holds can still be taken away.
+    env.ok(&["assign", "carol", "legal"]);
+    env.ok(&["--playbook", listed, "unassign", "carol", "legal"]);
+
+    // Left out, every role is in use.
+    let all = playbook_with_roles(&env, "all.toml", "");
+    let all = all.to_str().unwrap();
+    env.ok(&["--playbook", all, "assign", "dave", "legal"]);
+
+    // Paging or a contact naming a role the list leaves out is a problem with its line.
+    let text = std::fs::read_to_string(listed)
+        .unwrap()
+        .replace(r#"page = ["tech_lead"]"#, r#"page = ["tech_lead", "sme"]"#);
+    std::fs::write(listed, text).unwrap();
+    let out = env
+        .cmd()
+        .args(["playbook", "--check", listed])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("P3 pages sme, which `roles` does not list (tech_lead, communications)"),
+        "{said}"
+    );
+}
+
+#[test]
+fn commands_that_need_no_database_run_without_one_or_a_valid_author() {
+    let env = Env::new();
+    let scenario = env.path("scenario.toml");
+    std::fs::write(&scenario, "not = [a scenario").unwrap();
+    let playbook = env.path("team.toml");
+    std::fs::write(&playbook, warroom::playbook::DEFAULT).unwrap();
+    let playbook = playbook.to_str().unwrap();
+    let home = env.path("no-such-home");
+    let run = |args: &[&str]| {
+        env.cmd()
+            .env_remove("WARROOM_DB")
+            .env("HOME", &home)
+            .env("WARROOM_USER", "bell\u{7}")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["playbook", "--print-default"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        warroom::playbook::DEFAULT
+    );
+    assert!(run(&["playbook", "--check", playbook]).status.success());
+    assert!(run(&["drill", "list"]).status.success());
+    let out = run(&["drill", "check", scenario.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("scenario.toml has") && !err.contains("--as"),
+        "{err}"
+    );
+    // A command that writes still refuses the name, and nothing was created anywhere.
+    let err = String::from_utf8_lossy(&run(&["log", "x"]).stderr).into_owned();
+    assert!(
+        err.contains("control characters") && err.contains("--as"),
+        "{err}"
+    );
+    assert!(!home.exists());
+}
+
+#[test]
+fn errors_name_the_five_newest_incidents_and_count_the_rest() {
+    let env = Env::new();
+    let ids: Vec<String> = (1..=7)
+        .map(|n| env.declare(&format!("incident {n}")))
+        .collect();
+    let named = |err: &str, n: usize| err.contains(&format!("\"incident {n}\""));
+
+    let err = env.fails(&["log", "x"]);
+    assert!(err.contains("7 incidents are open"), "{err}");
+    assert!((3..=7).all(|n| named(&err, n)), "the newest five: {err}");
+    assert!(!named(&err, 1) && !named(&err, 2), "{err}");
+    assert!(
+        err.contains("and 2 more: `warroom incidents --open` lists them"),
+        "{err}"
+    );
+
+    for id in &ids {
+        env.ok(&[
+            "resolve",
+            "rollback",
+            "done",
+            "--checks",
+            "yes,yes,yes",
+            "--incident",
+            id,
+        ]);
+    }
+    let err = env.fails(&["log", "x"]);
+    assert!(err.contains("no open incident"), "{err}");
+    assert!((3..=7).all(|n| named(&err, n)), "the newest five: {err}");
+    assert!(!named(&err, 1) && !named(&err, 2), "{err}");
+    assert!(
+        err.contains("and 2 more: `warroom incidents` lists them"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_and_review_print_action_items_alike() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["item", "add", "write", "the", "postmortem"]);
+    env.ok(&[
+        "item",
+        "add",
+        "alert on TLS errors",
+        "--owner",
+        "jonas",
+        "--due",
+        "2030-01-31",
+        "--priority",
+        "high",
+    ]);
+    let show = env.ok(&["show"]);
+    let review = env.ok(&["review"]);
+    for (n, line) in [
+        "[open] write the postmortem (owner -, due -, no priority)",
+        "[open] alert on TLS errors (owner jonas, due 2030-01-31, high priority)",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert!(
+            show.contains(&format!("action item {line}")),
+            "show: {show}"
+        );
+        assert!(
+            review.contains(&format!("  {}. {line}", n + 1)),
+            "review: {review}"
+        );
+    }
+}

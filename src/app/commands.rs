@@ -23,6 +23,20 @@ fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Why a role the playbook does not list cannot be assigned or paged.
+fn not_in_playbook(app: &App, role: Role) -> String {
+    let roles: Vec<&str> = app.playbook.roles.iter().map(|r| r.key()).collect();
+    let listed = if roles.is_empty() {
+        "lists no roles besides the commander".to_string()
+    } else {
+        format!("lists only {}", roles.join(", "))
+    };
+    format!(
+        "{role} is not one of this team's roles: the playbook {listed}; add `{}` to its roles to use it",
+        role.key()
+    )
+}
+
 /// Carries out a parsed command.
 pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
     match command {
@@ -136,6 +150,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
                 .get(&person)
                 .is_some_and(|p| p.roles.contains(&role));
             match (assign, holds) {
+                (true, _) if !app.playbook.roles.contains(&role) => {
+                    return refuse(app, not_in_playbook(app, role));
+                }
                 (true, true) => return refuse(app, format!("{person} is already {role}")),
                 (false, false) => return refuse(app, format!("{person} is not {role}")),
                 (true, _) => vec![Body::RoleAssigned { person, role }],
@@ -152,6 +169,12 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }]
         }
         Command::Page { who, via } => match who.parse::<Role>() {
+            Ok(role)
+                if !app.playbook.roles.contains(&role)
+                    && !state.roster.people.contains_key(&who) =>
+            {
+                return refuse(app, not_in_playbook(app, role));
+            }
             Ok(role) if app.playbook.contacts_for(role).next().is_some() => app
                 .playbook
                 .contacts_for(role)

@@ -63,10 +63,27 @@ impl Context {
     pub fn open_read(&self) -> Result<Store> {
         Ok(Store::open(&self.db, OpenOptions::read())?)
     }
+
+    /// Opens the database as a command needs it.
+    pub fn open(&self, how: Open) -> Result<Store> {
+        match how {
+            Open::Read => self.open_read(),
+            Open::Write => self.open_write(),
+        }
+    }
+}
+
+/// How a command uses the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// Only reads: an existing file, never created, and read-only files are fine.
+    Read,
+    /// Writes: created on first use, refused when read-only.
+    Write,
 }
 
 /// `warroom/warroom.db` in the user's data directory (XDG on Linux).
-pub fn default_db_path() -> Result<PathBuf> {
+fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::BaseDirs::new()
         .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")?;
     Ok(dirs.data_dir().join("warroom").join("warroom.db"))
@@ -128,7 +145,7 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
                 Some(newest) if reading => newest.id,
                 Some(_) => bail!(
                     "no open incident: declare one with `warroom declare --title \"...\"`, or name one with --incident ({})",
-                    list(&heads.iter().collect::<Vec<_>>())
+                    list(&heads.iter().collect::<Vec<_>>(), "warroom incidents")
                 ),
                 None => bail!(
                     "no incident yet in {}: declare one with `warroom declare --title \"...\"` (or try `warroom demo`)",
@@ -139,18 +156,29 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
         several => bail!(
             "{} incidents are open; say which with --incident: {}",
             several.len(),
-            list(several)
+            list(several, "warroom incidents --open")
         ),
     };
     Ok(chosen)
 }
 
-fn list(incidents: &[&IncidentHead]) -> String {
-    incidents
+/// How many incidents an error names; `warroom incidents` lists the rest.
+const LISTED: usize = 5;
+
+/// The newest few incidents for an error message, and how many more there are.
+fn list(incidents: &[&IncidentHead], all: &str) -> String {
+    let mut newest = incidents.to_vec();
+    newest.sort_by_key(|i| std::cmp::Reverse((i.opened_at, i.id)));
+    let shown = newest
         .iter()
+        .take(LISTED)
         .map(|i| format!("{} \"{}\"", i.short_id(), crate::inert::line(&i.title)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match newest.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => format!("{shown}, and {more} more: `{all}` lists them"),
+    }
 }
 
 /// Resolves a typed id: the full id, or a unique ending of at least 4 characters.

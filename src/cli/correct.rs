@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use super::context::{Context, resolve_id};
-use crate::domain::{Body, IncidentState};
+use crate::domain::Body;
 use crate::store::NewEvent;
 
 /// Arguments of `warroom correct`.
@@ -26,16 +26,26 @@ pub struct CorrectArgs {
 }
 
 pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
+    if args.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        bail!("the corrected text is empty: use --strike to strike the entry instead");
+    }
     let mut store = ctx.open_write()?;
-    let events = store.all_events()?;
-    let ids: Vec<_> = events.iter().map(|e| e.id).collect();
+    // Only the entries whose id ends as typed are read (a prefix of too few characters
+    // reads nothing, and resolve_id says it is too short).
+    let typed = args.entry.trim();
+    let candidates = if typed.len() >= 4 {
+        store.events_ending_with(typed)?
+    } else {
+        Vec::new()
+    };
+    let ids: Vec<_> = candidates.iter().map(|e| e.id).collect();
     let target = resolve_id(
         &ids,
         &args.entry,
         "entry",
         "`warroom tail --ids` shows entry ids",
     )?;
-    let Some(event) = events.into_iter().find(|e| e.id == target) else {
+    let Some(event) = candidates.into_iter().find(|e| e.id == target) else {
         bail!("entry {target} vanished while correcting it; try again");
     };
     if event.body.text().is_none() {
@@ -45,12 +55,8 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
             event.kind()
         );
     }
-    if args.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
-        bail!("the corrected text is empty: use --strike to strike the entry instead");
-    }
-    let incident = event.incident;
     let written = store.append(vec![NewEvent {
-        incident: Some(incident),
+        incident: Some(event.incident),
         author: ctx.author.clone(),
         at: None,
         body: Body::Correction {
@@ -61,10 +67,5 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
         },
     }])?;
     println!("{}", written[0].id);
-    let state: Option<IncidentState> = store.incident(incident)?;
-    if let Some(reason) = state.and_then(|s| s.entry(written[0].id).and_then(|e| e.refused.clone()))
-    {
-        eprintln!("note: {}", crate::inert::line(&reason));
-    }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `warroom drill`: list, check and run timed simulations.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
@@ -60,44 +60,50 @@ impl DrillClock for WallClock {
     }
 }
 
-pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
-    match command {
-        DrillCommand::List => {
-            for name in builtin_names() {
-                if let Some(s) = builtin(name) {
-                    println!(
-                        "{name:<26} {} ({}, expect {})",
-                        s.title,
-                        crate::format::duration(s.duration),
-                        crate::format::or_dash(s.expect.severity)
-                    );
-                    println!("{:<26} {}", "", s.summary);
-                }
-            }
+/// `warroom drill list`: needs no database.
+pub fn list() -> Result<()> {
+    for name in builtin_names() {
+        if let Some(s) = builtin(name) {
+            println!(
+                "{name:<26} {} ({}, expect {})",
+                s.title,
+                crate::format::duration(s.duration),
+                crate::format::or_dash(s.expect.severity)
+            );
+            println!("{:<26} {}", "", s.summary);
+        }
+    }
+    Ok(())
+}
+
+/// `warroom drill check FILE`: needs no database.
+pub fn check(file: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+    match Scenario::parse(&file.display().to_string(), &text) {
+        Ok(s) => {
+            println!(
+                "{}: ok ({}, {} injects over {})",
+                file.display(),
+                s.title,
+                s.injects.len(),
+                crate::format::duration(s.duration)
+            );
             Ok(())
         }
-        DrillCommand::Check { file } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
-            match Scenario::parse(&file.display().to_string(), &text) {
-                Ok(s) => {
-                    println!(
-                        "{}: ok ({}, {} injects over {})",
-                        file.display(),
-                        s.title,
-                        s.injects.len(),
-                        crate::format::duration(s.duration)
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    for line in e.lines() {
-                        println!("{line}");
-                    }
-                    bail!("{} has {} problem(s)", file.display(), e.problems.len())
-                }
+        Err(e) => {
+            for line in e.lines() {
+                println!("{line}");
             }
+            bail!("{} has {} problem(s)", file.display(), e.problems.len())
         }
+    }
+}
+
+pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
+    match command {
+        DrillCommand::List => list(),
+        DrillCommand::Check { file } => check(&file),
         DrillCommand::Run { scenario, speed } => {
             let scenario = Scenario::load(&scenario)?;
             let playbook = ctx.playbook()?;

@@ -96,7 +96,7 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
 }
 
 /// The state of one incident as a short plain-text report, made inert.
-pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
+fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
     let mut out = String::new();
     let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
     let drill = if s.drill { " [DRILL]" } else { "" };
@@ -196,23 +196,7 @@ pub fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> Strin
         );
     }
     for item in &s.action_items {
-        let done = if item.closed_at.is_some() {
-            "done"
-        } else {
-            "open"
-        };
-        line(
-            "action item",
-            format!(
-                "[{done}] {} (owner {}, due {})",
-                inert::line(&item.title),
-                item.owner
-                    .as_deref()
-                    .map(inert::line)
-                    .unwrap_or("nobody".into()),
-                format::or_dash(item.due)
-            ),
-        );
+        line("action item", super::output::action_item(item));
     }
     if let Some(r) = &s.resolution {
         line(

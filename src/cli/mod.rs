@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use context::{Context, default_db_path};
+use context::Context;
 
 /// A terminal console for running an incident war room.
 ///
@@ -56,6 +56,45 @@ pub struct Cli {
     /// What to do [default: open the console].
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Whether the command only works on the local file and prints, with no pipe to
+    /// another process and no terminal to restore: only these may die of SIGPIPE when
+    /// the reader of their output goes away. The console, `serve` and `sync` may talk to
+    /// a peer through a pipe (`ssh://`, `--via`, `serve --stdio`), and a peer that goes
+    /// away is for them an error to report and recover from.
+    pub fn prints_only(&self) -> bool {
+        let Some(command) = &self.command else {
+            return false;
+        };
+        match command {
+            Command::Tui(_) | Command::Serve(_) | Command::Sync(_) => false,
+            Command::Declare(_)
+            | Command::Log(_)
+            | Command::Correct(_)
+            | Command::Tail(_)
+            | Command::Incidents(_)
+            | Command::Show(_)
+            | Command::Export(_)
+            | Command::Import(_)
+            | Command::Demo(_)
+            | Command::Triage(_)
+            | Command::Update(_)
+            | Command::Playbook(_)
+            | Command::Roster(_)
+            | Command::Drill(_)
+            | Command::Statuspage(_)
+            | Command::Resolve(_)
+            | Command::Reopen(_)
+            | Command::Problem(_)
+            | Command::Review(_)
+            | Command::Finding(_)
+            | Command::Item(_)
+            | Command::Metrics(_)
+            | Command::Peer(_) => true,
+        }
+    }
 }
 
 /// The subcommands.
@@ -149,6 +188,18 @@ pub enum EntryKind {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // These read only a file they are given or text built in: they run before the
+    // database and the author are resolved, so neither (no home directory, a bad --as)
+    // can stop them.
+    match &cli.command {
+        Some(Command::Playbook(args)) if args.print_default => return playbook::print_default(),
+        Some(Command::Playbook(playbook::PlaybookArgs {
+            check: Some(path), ..
+        })) => return playbook::check(path),
+        Some(Command::Drill(drill::DrillCommand::List)) => return drill::list(),
+        Some(Command::Drill(drill::DrillCommand::Check { file })) => return drill::check(file),
+        _ => {}
+    }
     let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
@@ -165,7 +216,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => demo::run(&ctx, args),
         Some(Command::Triage(args)) => triage::run(&ctx, args),
         Some(Command::Update(args)) => update::run(&ctx, args),
-        Some(Command::Playbook(args)) => playbook::run(&ctx, args),
+        Some(Command::Playbook(_)) => playbook::show(&ctx),
         Some(Command::Roster(command)) => roles::run(&ctx, command),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Statuspage(args)) => transfer::statuspage(&ctx, args),

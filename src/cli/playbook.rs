@@ -1,6 +1,6 @@
 //! `warroom playbook`: print the default, check a file, or show the one in use.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -19,38 +19,44 @@ pub struct PlaybookArgs {
     pub check: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Context, args: PlaybookArgs) -> Result<()> {
-    if args.print_default {
-        print!("{DEFAULT}");
-        return Ok(());
-    }
-    if let Some(path) = args.check {
-        return match Playbook::load(&path) {
-            Ok(p) => {
-                println!(
-                    "{}: ok ({}; {} questions, threshold {})",
-                    path.display(),
-                    p.name,
-                    p.triage.questions.len(),
-                    p.triage.threshold
-                );
-                Ok(())
+/// `warroom playbook --print-default`: needs no database.
+pub fn print_default() -> Result<()> {
+    print!("{DEFAULT}");
+    Ok(())
+}
+
+/// `warroom playbook --check FILE`: needs no database.
+pub fn check(path: &Path) -> Result<()> {
+    match Playbook::load(path) {
+        Ok(p) => {
+            println!(
+                "{}: ok ({}; {} questions, threshold {})",
+                path.display(),
+                p.name,
+                p.triage.questions.len(),
+                p.triage.threshold
+            );
+            Ok(())
+        }
+        Err(e) => {
+            for line in e.lines() {
+                println!("{line}");
             }
-            Err(e) => {
-                for line in e.lines() {
-                    println!("{line}");
-                }
-                bail!(
-                    "{} has {} problem(s); nothing was changed",
-                    path.display(),
-                    e.problems.len()
-                )
-            }
-        };
+            bail!("{} has {} problem(s)", path.display(), e.problems.len())
+        }
     }
+}
+
+/// `warroom playbook` without a flag: the playbook in use (which depends on where the
+/// database is).
+pub fn show(ctx: &Context) -> Result<()> {
     let playbook = ctx.playbook()?;
     println!("{} ({})", playbook.name, playbook.source);
     println!("declare at {} or worse", playbook.triage.threshold);
+    let roles: Vec<&str> = std::iter::once("commander")
+        .chain(playbook.roles.iter().map(|r| r.key()))
+        .collect();
+    println!("roles: {}", roles.join(", "));
     for (i, row) in playbook.triage.matrix.iter().enumerate() {
         let cells: Vec<String> = row.iter().map(|s| s.key().to_string()).collect();
         println!("impact {}: {}", i + 1, cells.join(" "));

@@ -6,11 +6,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 
-use super::context::{Context, Pick};
+use super::context::{Context, Open, Pick};
 use super::roles::{headless, write};
 use crate::app::palette::Command;
 use crate::domain::{Check, ReviewSection};
-use crate::format::or_dash;
 
 /// Which incident (falls back to the newest when none is open).
 #[derive(Debug, Args)]
@@ -130,9 +129,15 @@ pub enum ItemCommand {
 }
 
 fn run_command(ctx: &Context, which: &Which, command: Command) -> Result<()> {
-    let mut app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let (mut app, mut store) = headless(ctx, Open::Write, pick(which))?;
     let effects = app.run(command).map_err(|e| anyhow!(e))?;
-    write(ctx, effects)
+    write(&mut store, effects)
+}
+
+/// The incident named, else the open one, else the newest (these commands are mostly
+/// about incidents already resolved).
+fn pick(which: &Which) -> Pick<'_> {
+    Pick::Read(which.incident.as_deref())
 }
 
 /// Reads `yes,no,...` into the checklist's answers.
@@ -191,7 +196,18 @@ fn ask_checks(items: &[String]) -> Result<Vec<Check>> {
 }
 
 pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
-    let items = ctx.playbook()?.resolve_checklist;
+    let (mut app, mut store) = headless(ctx, Open::Write, pick(&args.which))?;
+    let code = args.code;
+    let summary = args.summary.join(" ");
+    // Ask the app first whether it would take this resolution at all (a known code, an
+    // open incident), so a typo is reported before the checklist is asked, not after.
+    app.run(Command::Resolve {
+        code: code.clone(),
+        summary: summary.clone(),
+        checklist: Some(Vec::new()),
+    })
+    .map_err(|e| anyhow!("not resolved: {e}"))?;
+    let items = app.playbook.resolve_checklist.clone();
     let checklist = match &args.checks {
         Some(text) => parse_checks(&items, text)?,
         None if items.is_empty() => Vec::new(),
@@ -202,12 +218,14 @@ pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
             items.join("; ")
         ),
     };
-    let command = Command::Resolve {
-        code: args.code,
-        summary: args.summary.join(" "),
-        checklist: Some(checklist),
-    };
-    run_command(ctx, &args.which, command)
+    let effects = app
+        .run(Command::Resolve {
+            code,
+            summary,
+            checklist: Some(checklist),
+        })
+        .map_err(|e| anyhow!(e))?;
+    write(&mut store, effects)
 }
 
 pub fn reopen(ctx: &Context, args: ReopenArgs) -> Result<()> {
@@ -295,7 +313,7 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
 
 /// `warroom review`: the review, and what it still lacks.
 pub fn review(ctx: &Context, which: Which) -> Result<()> {
-    let app = headless(ctx, Pick::Read(which.incident.as_deref()))?;
+    let (app, _) = headless(ctx, Open::Read, pick(&which))?;
     let Some(state) = app.incident() else {
         bail!("no incident to review")
     };
@@ -317,21 +335,7 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     }
     println!("Action items:");
     for (i, item) in state.action_items.iter().enumerate() {
-        let done = if item.closed_at.is_some() {
-            "done"
-        } else {
-            "open"
-        };
-        println!(
-            "  {}. [{done}] {} (owner {}, due {}, {} priority)",
-            i + 1,
-            crate::inert::line(&item.title),
-            or_dash(item.owner.as_deref().map(crate::inert::line)),
-            or_dash(item.due),
-            item.priority
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "no".into())
-        );
+        println!("  {}. {}", i + 1, super::output::action_item(item));
     }
     let gaps = crate::app::review::missing(state, today);
     if gaps.is_empty() {

@@ -4,9 +4,10 @@
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 
-use super::context::{Context, Pick, pick_id};
+use super::context::{Context, Open, Pick, pick_id};
 use crate::app::{App, Effect};
 use crate::domain::Role;
+use crate::store::Store;
 
 /// Roster and command subcommands.
 #[derive(Debug, Subcommand)]
@@ -134,29 +135,24 @@ pub fn run(ctx: &Context, command: RosterCommand) -> Result<()> {
             n.on,
         ),
     };
-    let mut app = headless(ctx, Pick::Write(on.incident.as_deref()))?;
+    let (mut app, mut store) = headless(ctx, Open::Write, Pick::Write(on.incident.as_deref()))?;
     let effects = app.run(command).map_err(|e| anyhow!(e))?;
-    write(ctx, effects)
+    write(&mut store, effects)
 }
 
-/// An app holding the chosen incident, for running commands.
-pub fn headless(ctx: &Context, pick: Pick<'_>) -> Result<App> {
+/// An app holding the chosen incident, for running commands, and the database it was
+/// read from (opened once, as `open` says, to write the command's events to as well).
+pub fn headless(ctx: &Context, open: Open, pick: Pick<'_>) -> Result<(App, Store)> {
     let playbook = ctx.playbook()?;
-    let store = ctx.open_write()?;
+    let store = ctx.open(open)?;
     let id = pick_id(&store, pick)?;
     let events = store.incident_events(id)?;
-    Ok(App::headless(
-        &ctx.author,
-        playbook,
-        events,
-        Some(id),
-        store.now(),
-    ))
+    let app = App::headless(&ctx.author, playbook, events, Some(id), store.now());
+    Ok((app, store))
 }
 
 /// Writes the events a command produced, saying each on stderr; returns them.
-pub fn commit(ctx: &Context, effects: Vec<Effect>) -> Result<Vec<crate::domain::Event>> {
-    let mut store = ctx.open_write()?;
+pub fn commit(store: &mut Store, effects: Vec<Effect>) -> Result<Vec<crate::domain::Event>> {
     let mut written = Vec::new();
     for effect in effects {
         if let Effect::Append { drafts, .. } = effect {
@@ -173,8 +169,8 @@ pub fn commit(ctx: &Context, effects: Vec<Effect>) -> Result<Vec<crate::domain::
 }
 
 /// Writes the events a command produced and prints their ids.
-pub fn write(ctx: &Context, effects: Vec<Effect>) -> Result<()> {
-    for event in commit(ctx, effects)? {
+pub fn write(store: &mut Store, effects: Vec<Effect>) -> Result<()> {
+    for event in commit(store, effects)? {
         println!("{}", event.id);
     }
     Ok(())

@@ -101,7 +101,7 @@ fn print_entry(
 }
 
 /// One entry as a line of text, made inert.
-pub fn text_line(state: &IncidentState, entry: &Entry, ids: bool) -> String {
+fn text_line(state: &IncidentState, entry: &Entry, ids: bool) -> String {
     let id = if ids {
         format!("{}  ", short_id(entry.event.id))
     } else {
@@ -135,7 +135,7 @@ struct JsonEntry<'a> {
 }
 
 /// One entry as a line of JSON, with terminal-dangerous characters escaped.
-pub fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
+fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
     let current = state.current_text(entry);
     let e = &entry.event;
     let value = JsonEntry {

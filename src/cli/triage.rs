@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::context::{Context, Pick, pick_id};
 use super::roles::commit;
-use crate::app::{App, Outcome, TriageTarget, Wizard, finish_triage, page_hint};
+use crate::app::{App, Effect, Outcome, TriageTarget, Wizard, finish_triage, page_hint};
 use crate::domain::triage::TriageModel;
 
 /// Arguments of `warroom triage`.
@@ -32,7 +32,7 @@ pub struct TriageArgs {
 }
 
 /// Reads `--answers` into a choice index per question.
-pub fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, String> {
+fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, String> {
     let mut answers = vec![None; model.questions.len()];
     for (i, part) in spec
         .split(',')
@@ -139,8 +139,14 @@ fn say_assessment(model: &TriageModel, wizard: &Wizard) {
     }
 }
 
-/// Asks the questions on the terminal; returns the chosen outcome, or `None` to stop.
-fn interactive(model: &TriageModel, wizard: &mut Wizard) -> Result<Option<Outcome>> {
+/// Asks the questions on the terminal, then declare or route. A choice the rules refuse
+/// is explained and asked again (change an answer, choose the other, or quit), so
+/// nothing typed so far is lost. Returns the outcome and its effects, or `None` to stop.
+fn interactive(
+    model: &TriageModel,
+    wizard: &mut Wizard,
+    finish: impl Fn(&Wizard, Outcome) -> Result<Vec<Effect>, String>,
+) -> Result<Option<(Outcome, Vec<Effect>)>> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut ask = |prompt: &str| -> Result<Option<String>> {
@@ -174,19 +180,29 @@ fn interactive(model: &TriageModel, wizard: &mut Wizard) -> Result<Option<Outcom
         let Some(reply) = ask("d declare, r route, b back, q quit: ")? else {
             return Ok(None);
         };
-        match reply.as_str() {
-            "d" => return Ok(Some(Outcome::Declare)),
-            "r" => return Ok(Some(Outcome::Route)),
-            "b" => wizard.walk.back(),
+        let outcome = match reply.as_str() {
+            "d" => Outcome::Declare,
+            "r" => Outcome::Route,
+            "b" => {
+                wizard.walk.back();
+                continue;
+            }
             "q" => return Ok(None),
-            _ => eprintln!("  d, r, b or q"),
+            _ => {
+                eprintln!("  d, r, b or q");
+                continue;
+            }
+        };
+        match finish(wizard, outcome) {
+            Ok(effects) => return Ok(Some((outcome, effects))),
+            Err(why) => eprintln!("  {why}"),
         }
     }
 }
 
 pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
-    let store = ctx.open_write()?;
+    let mut store = ctx.open_write()?;
     let (target, events) = match &args.title {
         Some(title) if title.trim().is_empty() => {
             bail!("the title is empty: say in a few words what is wrong")
@@ -203,17 +219,34 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
         TriageTarget::New(_) => None,
     };
     let app = App::headless(&ctx.author, playbook, events, shown, store.now());
-    drop(store);
     let model = app.playbook.triage.clone();
     let mut wizard = Wizard::new(&app, target);
-    let outcome = if let Some(spec) = &args.answers {
+    let insisted = match (args.declare, args.route) {
+        (true, _) => Some(Outcome::Declare),
+        (_, true) => Some(Outcome::Route),
+        _ => None,
+    };
+    let (outcome, effects) = if let Some(spec) = &args.answers {
         wizard.walk.answers = parse_answers(&model, spec).map_err(|e| anyhow!("--answers: {e}"))?;
         wizard.walk.current = model.questions.len();
         say_assessment(&model, &wizard);
-        None
+        let declares = model
+            .assess(&wizard.walk.answers)
+            .severity
+            .is_some_and(|s| model.declares(s));
+        let outcome = match insisted {
+            Some(outcome) => outcome,
+            None if declares => Outcome::Declare,
+            None => Outcome::Route,
+        };
+        let effects = finish_triage(&app, &wizard, outcome).map_err(|e| anyhow!(e))?;
+        (outcome, effects)
     } else if std::io::stdin().is_terminal() {
-        match interactive(&model, &mut wizard)? {
-            Some(outcome) => Some(outcome),
+        let finish = |wizard: &Wizard, chosen: Outcome| {
+            finish_triage(&app, wizard, insisted.unwrap_or(chosen))
+        };
+        match interactive(&model, &mut wizard, finish)? {
+            Some((chosen, effects)) => (insisted.unwrap_or(chosen), effects),
             None => bail!("triage stopped; nothing was recorded"),
         }
     } else {
@@ -221,19 +254,11 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
             "stdin is not a terminal: give the answers with --answers, e.g. --answers scope=2,data=no,trend=stable (`warroom playbook` lists the questions)"
         );
     };
-    let severity = model.assess(&wizard.walk.answers).severity;
-    let outcome = match (args.declare, args.route, outcome) {
-        (true, _, _) => Outcome::Declare,
-        (_, true, _) => Outcome::Route,
-        (_, _, Some(chosen)) => chosen,
-        _ if severity.is_some_and(|s| model.declares(s)) => Outcome::Declare,
-        _ => Outcome::Route,
-    };
-    let effects = finish_triage(&app, &wizard, outcome).map_err(|e| anyhow!(e))?;
-    let written = commit(ctx, effects)?;
+    let written = commit(&mut store, effects)?;
     if let Some(event) = written.first() {
         println!("{}", event.incident);
     }
+    let severity = model.assess(&wizard.walk.answers).severity;
     if let (Outcome::Declare, Some(sev)) = (outcome, severity)
         && let Some(hint) = page_hint(&app, sev)
     {

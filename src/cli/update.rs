@@ -3,7 +3,7 @@
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use super::context::Context;
+use super::context::{Context, Open, Pick};
 use super::roles::{headless, write};
 use crate::app::{Effect, EntryKind, Purpose, filled_template};
 use crate::domain::Audience;
@@ -24,7 +24,14 @@ pub struct UpdateArgs {
 }
 
 pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
-    let app = headless(ctx, super::context::Pick::Write(args.incident.as_deref()))?;
+    // Printing only reads: it works on a read-only file, and on the newest incident
+    // when none is open (to write the last update of a resolved one).
+    let incident = args.incident.as_deref();
+    let (app, mut store) = if args.print {
+        headless(ctx, Open::Read, Pick::Read(incident))?
+    } else {
+        headless(ctx, Open::Write, Pick::Write(incident))?
+    };
     let text = filled_template(&app, args.audience)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
     if args.print {
@@ -38,7 +45,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         body: EntryKind::update_to(args.audience).body(text),
     };
     write(
-        ctx,
+        &mut store,
         vec![Effect::Append {
             purpose: Purpose::Entry,
             drafts: vec![draft],

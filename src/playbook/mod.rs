@@ -52,7 +52,8 @@ pub struct Playbook {
     pub triage: TriageModel,
     /// Cadence and paging per severity.
     pub severities: BTreeMap<Severity, Policy>,
-    /// The roles in use.
+    /// The roles the team uses besides commander (every role when the file leaves
+    /// `roles` out): only these may be assigned or paged.
     pub roles: Vec<Role>,
     /// Escalation contacts.
     pub contacts: Vec<Contact>,
@@ -114,12 +115,18 @@ impl Playbook {
 
     /// Reads and checks a playbook file.
     pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
+        Playbook::read(path, "")
+    }
+
+    /// Reads and checks a playbook file; `hint` follows a failure to read it, saying
+    /// why this file was read.
+    fn read(path: &Path, hint: &str) -> Result<Playbook, PlaybookError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| PlaybookError {
             source_name: name.clone(),
             problems: vec![Problem {
                 line: None,
-                message: format!("cannot read it ({e}); check --playbook or WARROOM_PLAYBOOK"),
+                message: format!("cannot read it ({e}){hint}"),
             }],
         })?;
         Playbook::parse(&name, &text)
@@ -129,11 +136,14 @@ impl Playbook {
     /// beside the database, else the built-in default.
     pub fn discover(named: Option<&Path>, db: &Path) -> Result<Playbook, PlaybookError> {
         if let Some(path) = named {
-            return Playbook::load(path);
+            return Playbook::read(path, "; check --playbook or WARROOM_PLAYBOOK");
         }
         let beside: PathBuf = db.with_file_name("playbook.toml");
         if beside.is_file() {
-            return Playbook::load(&beside);
+            return Playbook::read(
+                &beside,
+                "; it is used because it is beside the database: fix it, or move it away to use the built-in playbook",
+            );
         }
         Ok(Playbook::builtin())
     }

@@ -16,8 +16,7 @@ use crate::domain::{Audience, Role, Severity};
 #[serde(deny_unknown_fields)]
 struct File {
     name: Option<String>,
-    #[serde(default)]
-    roles: Vec<Spanned<String>>,
+    roles: Option<Vec<Spanned<String>>>,
     declare: Declare,
     triage: Triage,
     severity: BTreeMap<Spanned<String>, SeverityFile>,
@@ -113,6 +112,19 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         .unwrap_or(Severity::P3);
     let triage = triage(&mut p, &file.triage, threshold);
 
+    // Left out, every role is in use; listed, only those may be assigned or paged.
+    let roles = match &file.roles {
+        None => Role::ALL.to_vec(),
+        Some(listed) => listed
+            .iter()
+            .filter_map(|r| p.parse::<Role>(r))
+            .collect::<Vec<_>>(),
+    };
+    let unlisted = format!(
+        "which `roles` does not list ({}): add it there or name a listed role",
+        roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(", ")
+    );
+
     let mut severities = BTreeMap::new();
     for (key, policy) in &file.severity {
         let Some(severity) = p.parse::<Severity>(key) else {
@@ -133,11 +145,19 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
                 ),
             );
         }
-        let page = policy
-            .page
-            .iter()
-            .filter_map(|r| p.parse::<Role>(r))
-            .collect();
+        let mut page = Vec::new();
+        for spanned in &policy.page {
+            let Some(role) = p.parse::<Role>(spanned) else {
+                continue;
+            };
+            if !roles.contains(&role) {
+                p.at(
+                    spanned,
+                    format!("{} pages {}, {unlisted}", severity.key(), role.key()),
+                );
+            }
+            page.push(role);
+        }
         let cadence = (1..=LONGEST_CADENCE_MINUTES)
             .contains(&minutes)
             .then(|| TimeDelta::minutes(minutes));
@@ -152,17 +172,22 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
     }
 
-    let roles = file
-        .roles
-        .iter()
-        .filter_map(|r| p.parse::<Role>(r))
-        .collect::<Vec<_>>();
     let mut contacts = Vec::new();
     for c in &file.contacts {
         if c.name.get_ref().trim().is_empty() {
             p.at(&c.name, "a contact needs a name");
         }
         if let Some(role) = p.parse::<Role>(&c.role) {
+            if !roles.contains(&role) {
+                p.at(
+                    &c.role,
+                    format!(
+                        "contact {} is for {}, {unlisted}",
+                        c.name.get_ref(),
+                        role.key()
+                    ),
+                );
+            }
             contacts.push(Contact {
                 name: c.name.get_ref().clone(),
                 role,

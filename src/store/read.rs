@@ -95,6 +95,16 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
+    /// The events whose id ends with `suffix` (ignoring case), for resolving an id typed
+    /// in part without reading the whole log. Anything but letters and digits matches
+    /// nothing.
+    pub fn events_ending_with(&self, suffix: &str) -> Result<Vec<Event>, StoreError> {
+        if suffix.is_empty() || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok(Vec::new());
+        }
+        self.query_events("WHERE id LIKE '%' || ?1 ORDER BY pos", [suffix])
+    }
+
     /// The position of the newest stored event (0 when empty).
     pub fn last_pos(&self) -> Result<i64, StoreError> {
         self.conn

@@ -118,6 +118,11 @@ pub struct Follow {
 }
 
 impl Follow {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Takes in whatever lines have arrived.
     pub fn drain(&mut self) {
         while let Ok(line) = self.rx.try_recv() {
