@@ -23,6 +23,8 @@ pub struct AllowedPeer {
 impl Store {
     /// Per-origin heads: the longest run 1..=n of sequence numbers held for each origin.
     /// A gap (from a partial import) stops the run, so a peer re-sends what follows it.
+    /// Sequence numbers are counted once each: a file written by an older build may hold
+    /// one number twice, which must not hide a missing one.
     pub fn heads(&self) -> Result<Heads, StoreError> {
         let mut heads = Heads::new();
         let mut gapped = Vec::new();
@@ -30,7 +32,7 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached(
-                    "SELECT origin, COUNT(*), MAX(seq), MIN(seq) FROM events GROUP BY origin",
+                    "SELECT origin, COUNT(DISTINCT seq), MAX(seq), MIN(seq) FROM events GROUP BY origin",
                 )
                 .map_err(|e| self.sql(e))?;
             let rows = stmt

@@ -25,6 +25,9 @@ const INSERT: &str = "INSERT OR IGNORE INTO events
     (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
+/// Whether another event (not this id) holds this origin and sequence number.
+const TAKEN: &str = "SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2 AND id <> ?3";
+
 impl Store {
     /// Writes new events in one transaction and returns them as stored. When this
     /// returns `Ok`, they are durable; on error, nothing was written.
@@ -83,11 +86,29 @@ impl Store {
     /// Applies events from elsewhere (an import, a peer) in one transaction. Events
     /// already present are skipped, so applying twice changes nothing. Returns how many
     /// were new.
+    ///
+    /// An event claiming an origin and sequence number already held by a different
+    /// event is skipped too (and logged): one origin numbers each of its events once,
+    /// so such an event is a forgery or a bug elsewhere, and storing it would let the
+    /// heads claim a sequence number that stands for something else.
     pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut added = 0;
             for event in events {
+                let id = event.id.to_string();
+                if taken
+                    .exists(params![event.origin, event.seq as i64, id])
+                    .map_err(sql)?
+                {
+                    tracing::warn!(
+                        "skipped event {id}: origin {:?} already has another event numbered {}",
+                        event.origin,
+                        event.seq
+                    );
+                    continue;
+                }
                 added += insert_row(&mut insert, event).map_err(sql)?;
             }
             Ok(added)
