@@ -21,7 +21,13 @@ pub struct NewEvent {
     pub body: Body,
 }
 
+/// For events from elsewhere: one already held is skipped.
 const INSERT: &str = "INSERT OR IGNORE INTO events
+    (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// For events written here: each must be stored, or the write fails.
+const INSERT_NEW: &str = "INSERT INTO events
     (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
@@ -49,7 +55,7 @@ impl Store {
             let mut written = Vec::with_capacity(drafts.len());
             // Entries without an incident belong to the incident opened earlier in the batch.
             let mut opened_here: Option<Ulid> = None;
-            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
             for (seq, draft) in (last_seq + 1..).zip(drafts) {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
@@ -76,7 +82,7 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
-                insert_row(&mut insert, &event).map_err(sql)?;
+                insert_new(&mut insert, &event, sql)?;
                 written.push(event);
             }
             Ok(written)
@@ -160,6 +166,29 @@ fn insert_row(
     ])
 }
 
+/// Inserts an event written here with [`INSERT_NEW`]. An id already taken fails the
+/// whole write: reporting an entry as stored when it was not would lose it silently.
+fn insert_new(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    event: &Event,
+    sql: &dyn Fn(rusqlite::Error) -> StoreError,
+) -> Result<(), StoreError> {
+    let collision = || {
+        StoreError::Invalid(format!(
+            "the new entry's id {} is already taken; nothing was written. Try again",
+            event.id
+        ))
+    };
+    match insert_row(insert, event) {
+        Ok(1) => Ok(()),
+        Ok(_) => Err(collision()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Err(collision())
+        }
+        Err(e) => Err(sql(e)),
+    }
+}
+
 /// An id for `now_ms` that sorts after every id already stored for the same
 /// millisecond, so that ties in time keep commit order.
 fn first_id(tx: &rusqlite::Transaction<'_>, now_ms: i64) -> rusqlite::Result<Ulid> {
@@ -180,4 +209,41 @@ fn first_id(tx: &rusqlite::Transaction<'_>, now_ms: i64) -> rusqlite::Result<Uli
         Some(last) if last >= fresh => last.increment().unwrap_or(fresh),
         _ => fresh,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    #[test]
+    fn a_new_event_whose_id_is_taken_fails_the_write_instead_of_vanishing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut store = Store::open(dir.path().join("w.db"), OpenOptions::write()).unwrap();
+        let stored = store
+            .append(vec![NewEvent {
+                incident: None,
+                author: "ana".into(),
+                at: None,
+                body: Body::IncidentOpened {
+                    title: "t".into(),
+                    detected_at: None,
+                    drill: false,
+                },
+            }])
+            .unwrap();
+        let mut twin = stored[0].clone();
+        twin.seq += 1;
+        twin.body = Body::Note {
+            text: "same id".into(),
+        };
+        let err = store
+            .write(|tx, sql| {
+                let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
+                insert_new(&mut insert, &twin, sql)
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("already taken"), "{err}");
+        assert_eq!(store.all_events().unwrap(), stored, "nothing was written");
+    }
 }
