@@ -530,3 +530,26 @@ fn an_event_claiming_a_sequence_number_held_by_another_is_skipped() {
     // The same event again (same id) is simply already held.
     assert_eq!(store.insert_events(&first).unwrap(), 0);
 }
+
+#[test]
+fn an_event_too_large_to_sync_is_refused_and_nothing_of_its_batch_is_written() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let before = store.all_events().unwrap();
+    let big = "x".repeat(warroom::domain::MAX_EVENT_BYTES);
+    let err = store
+        .append(vec![note(incident, "fine"), note(incident, &big)])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+    let err = store
+        .insert_events(&[
+            foreign_note(incident, "far", 1, "fine"),
+            foreign_note(incident, "far", 2, &big),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("KiB one entry may hold"), "{err}");
+    assert_eq!(store.all_events().unwrap(), before);
+    assert!(!store.heads().unwrap().contains_key("far"));
+}

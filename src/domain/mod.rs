@@ -17,7 +17,7 @@ mod timeline;
 pub mod triage;
 
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
-pub use event::{Body, Check, Event, ReviewSection, TriageAnswer};
+pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
 pub use fold::Applied;
 pub use head::IncidentHead;
 pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};

@@ -5,7 +5,7 @@ use ulid::Ulid;
 
 use super::open::busy_after;
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, Timestamp, epoch_ms, to_millis};
+use crate::domain::{Body, Event, MAX_EVENT_BYTES, Timestamp, epoch_ms, to_millis};
 
 /// An event to be written: the store stamps its id, origin, sequence and times.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +82,13 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
+                if let Some(size) = oversized(&event) {
+                    return Err(StoreError::Invalid(format!(
+                        "the entry takes {}, over the {} one entry may hold; nothing was written. Shorten it: put long output (logs, traces) in a file or ticket and log where it is",
+                        kib(size),
+                        kib(MAX_EVENT_BYTES)
+                    )));
+                }
                 insert_new(&mut insert, &event, sql)?;
                 written.push(event);
             }
@@ -103,6 +110,14 @@ impl Store {
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut added = 0;
             for event in events {
+                if let Some(size) = oversized(event) {
+                    return Err(StoreError::Invalid(format!(
+                        "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
+                        event.id,
+                        kib(size),
+                        kib(MAX_EVENT_BYTES)
+                    )));
+                }
                 let id = event.id.to_string();
                 if taken
                     .exists(params![event.origin, event.seq as i64, id])
@@ -145,6 +160,32 @@ impl Store {
         tx.commit().map_err(|e| busy_after(path, e, busy))?;
         Ok(value)
     }
+}
+
+/// Counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The event's size in its wire form, when that is over [`MAX_EVENT_BYTES`].
+fn oversized(event: &Event) -> Option<usize> {
+    let mut count = ByteCount(0);
+    // Serialising an event cannot fail: every field is a string, a number or JSON.
+    let _ = serde_json::to_writer(&mut count, event);
+    (count.0 > MAX_EVENT_BYTES).then_some(count.0)
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{} KiB", bytes.div_ceil(1024))
 }
 
 /// Inserts one event unless its id is already stored; returns 1 if it was new.

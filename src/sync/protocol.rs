@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Event;
+use crate::domain::{Event, MAX_EVENT_BYTES};
 use crate::store::Heads;
 
 /// The protocol's name, checked in every hello.
@@ -16,6 +16,14 @@ pub const VERSION: u32 = 1;
 pub const MAX_MESSAGE: usize = 1024 * 1024;
 /// Events are sent in batches of about this many bytes.
 pub const BATCH_BYTES: usize = 48 * 1024;
+
+/// Room for an `events` message's envelope around its events.
+const ENVELOPE: usize = 64;
+
+// An event the store accepts always fits in a message of its own, even one whose stored
+// payload is carried as a JSON string (a payload that is not JSON is kept that way), where
+// escaping can grow it six-fold (one byte becomes `\u00XX`).
+const _: () = assert!(6 * MAX_EVENT_BYTES + ENVELOPE <= MAX_MESSAGE);
 
 /// One message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +91,14 @@ pub fn batches(events: Vec<Event>) -> Vec<Vec<Event>> {
     let mut size = 0;
     for event in events {
         let len = serde_json::to_vec(&event).map(|v| v.len()).unwrap_or(256);
+        if len > MAX_EVENT_BYTES {
+            // Only an older build could have stored it; it would stop sync for good.
+            tracing::warn!(
+                "not sending event {}: it takes {len} bytes, over the {MAX_EVENT_BYTES}-byte limit",
+                event.id
+            );
+            continue;
+        }
         if !batch.is_empty() && size + len > BATCH_BYTES {
             out.push(std::mem::take(&mut batch));
             size = 0;
@@ -94,4 +110,42 @@ pub fn batches(events: Vec<Event>) -> Vec<Vec<Event>> {
         out.push(batch);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Body;
+
+    fn note(text: String) -> Event {
+        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
+        Event {
+            id: ulid::Ulid::from_parts(1_795_000_000_000, 1),
+            origin: "o".into(),
+            seq: 1,
+            incident: ulid::Ulid::from_parts(1_795_000_000_000, 1),
+            author: "a".into(),
+            at,
+            logged_at: at,
+            body: Body::Note { text },
+        }
+    }
+
+    #[test]
+    fn an_event_at_the_limit_fits_in_a_message_and_one_over_it_is_not_sent() {
+        let base = serde_json::to_vec(&note(String::new())).unwrap().len();
+        // Control characters: each one is six bytes escaped.
+        let at_limit = note("\u{1}".repeat((MAX_EVENT_BYTES - base) / 6));
+        let size = serde_json::to_vec(&at_limit).unwrap().len();
+        assert!(size <= MAX_EVENT_BYTES && size > MAX_EVENT_BYTES - 6);
+        let sent = batches(vec![at_limit.clone(), at_limit.clone()]);
+        assert_eq!(sent.len(), 2, "one each");
+        for batch in sent {
+            let message = Message::Events { events: batch };
+            assert!(message.encode().len() <= MAX_MESSAGE);
+        }
+        let over = note("x".repeat(MAX_EVENT_BYTES));
+        let sent = batches(vec![over, at_limit.clone()]);
+        assert_eq!(sent, vec![vec![at_limit]], "the oversized one is left out");
+    }
 }
