@@ -42,6 +42,8 @@ pub struct Store {
     path: PathBuf,
     origin: String,
     read_only: bool,
+    /// The schema version the connection sees: current, or older when opened read-only.
+    version: i64,
     clock: Clock,
     busy_timeout: std::time::Duration,
 }
@@ -66,6 +68,7 @@ impl Store {
             path: path.to_path_buf(),
             origin: opened.origin,
             read_only: opened.read_only,
+            version: opened.version,
             clock: system_clock(),
             busy_timeout: open::BUSY_TIMEOUT,
         })

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::params;
 
+use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
 use crate::domain::{Event, epoch_ms};
 
@@ -122,15 +123,7 @@ impl Store {
 
     /// The peers allowed to sync.
     pub fn allowed_peers(&self) -> Result<Vec<AllowedPeer>, StoreError> {
-        let exists: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'peers'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql(e))?;
-        if exists == 0 {
+        if self.version < PEERS_FROM {
             return Ok(Vec::new());
         }
         let mut stmt = self

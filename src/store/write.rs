@@ -1,6 +1,9 @@
 //! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use ulid::Ulid;
 
 use super::open::busy_after;
@@ -139,10 +142,10 @@ impl Store {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits it. A read-only
     /// store refuses; on any error nothing is written. `body` gets the transaction and
     /// the mapping from SQLite errors to ours.
-    fn write<T>(
+    pub(super) fn write<T>(
         &mut self,
         body: impl FnOnce(
-            &rusqlite::Transaction<'_>,
+            &Transaction<'_>,
             &dyn Fn(rusqlite::Error) -> StoreError,
         ) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -151,15 +154,25 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        let (path, busy) = (self.path.as_path(), self.busy_timeout);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_after(path, e, busy))?;
-        let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
-        tx.commit().map_err(|e| busy_after(path, e, busy))?;
-        Ok(value)
+        immediate(&mut self.conn, &self.path, self.busy_timeout, body)
     }
+}
+
+/// Runs `body` in one `BEGIN IMMEDIATE` transaction on `conn` and commits it; on any
+/// error nothing is written. Waiting longer than `busy` for the lock is
+/// [`StoreError::Busy`].
+pub(super) fn immediate<T>(
+    conn: &mut Connection,
+    path: &Path,
+    busy: Duration,
+    body: impl FnOnce(&Transaction<'_>, &dyn Fn(rusqlite::Error) -> StoreError) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| busy_after(path, e, busy))?;
+    let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
+    tx.commit().map_err(|e| busy_after(path, e, busy))?;
+    Ok(value)
 }
 
 /// Counts the bytes written to it.
