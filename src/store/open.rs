@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
@@ -226,6 +227,10 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 
 /// Whether this process may write the file. A file with no write bit at all is treated
 /// as read-only even for root, who could otherwise write anything: its owner froze it.
+///
+/// Asked of the kernel (`faccessat` with the effective ids) rather than by opening the
+/// file for writing: closing a file opened for writing is a write event to every
+/// console watching it.
 fn is_writable(path: &Path) -> bool {
     let Ok(meta) = fs::metadata(path) else {
         return false;
@@ -233,7 +238,19 @@ fn is_writable(path: &Path) -> bool {
     if meta.permissions().mode() & 0o222 == 0 {
         return false;
     }
-    fs::OpenOptions::new().write(true).open(path).is_ok()
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path that outlives the call; no memory is written.
+    let rc = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            libc::W_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    rc == 0
 }
 
 /// Reads what the file holds in one read transaction, so that another process
