@@ -12,6 +12,7 @@ use super::output;
 use crate::domain::{Entry, IncidentState, rfc3339, short_id};
 use crate::format;
 use crate::inert;
+use crate::store::Follower;
 
 /// Arguments of `warroom tail`.
 #[derive(Debug, Args)]
@@ -41,7 +42,7 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let picked = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
     // One read gives both the incident's events and the cursor to follow from.
     let rows = store.events_since(0, i64::MAX as usize)?;
-    let mut cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
+    let cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
     let mut state = IncidentState::fold(
         picked.id,
         rows.into_iter()
@@ -61,25 +62,20 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     if !args.follow {
         return Ok(());
     }
-    let watcher = crate::store::Watcher::new(store.path())?;
-    let mut version = store.data_version()?;
+    let mut follower = Follower::new(store, cursor)?;
     loop {
-        if !store.wait_for_commit(&watcher, &mut version, FALLBACK_POLL)? {
+        let events = follower.next(1000, FALLBACK_POLL)?;
+        if events.is_empty() {
             continue;
         }
-        loop {
-            let rows = store.events_since(cursor, 1000)?;
-            let Some((last, _)) = rows.last() else { break };
-            cursor = *last;
-            for (_, event) in rows {
-                if event.incident != state.id {
-                    continue;
-                }
-                let id = event.id;
-                state.apply(event);
-                if let Some(entry) = state.entry(id) {
-                    print_entry(&mut out, &state, entry, &args)?;
-                }
+        for event in events {
+            if event.incident != state.id {
+                continue;
+            }
+            let id = event.id;
+            state.apply(event);
+            if let Some(entry) = state.entry(id) {
+                print_entry(&mut out, &state, entry, &args)?;
             }
         }
         output::flush(&mut out)?;

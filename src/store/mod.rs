@@ -2,6 +2,7 @@
 
 mod error;
 mod filesystem;
+mod follow;
 mod open;
 mod origin;
 mod presence;
@@ -20,6 +21,7 @@ use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
 pub use filesystem::network_filesystem;
+pub use follow::Follower;
 pub use open::{Access, OpenOptions};
 pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;

@@ -24,14 +24,15 @@ pub trait Replica: Send {
     fn apply(&mut self, events: &[Event]) -> Result<usize, String>;
 }
 
-/// Where sent events come from.
+/// Where sent events come from. A feed follows new commits from when it was made,
+/// which must be before the replica's heads are read, so that nothing committed in
+/// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
-    /// A position to follow new events from.
-    fn cursor(&mut self) -> Result<i64, String>;
     /// Every event a peer with these heads lacks.
     fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String>;
-    /// Events committed after `cursor` (moving it), waiting up to `wait` for some.
-    fn next(&mut self, cursor: &mut i64, wait: Duration) -> Result<Vec<Event>, String>;
+    /// Events committed since the last call (or since the feed was made), waiting up
+    /// to `wait` for some.
+    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, String>;
 }
 
 /// Where a link stands, for people watching it.
@@ -106,7 +107,6 @@ pub fn run(
     opts: &Options,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let mut cursor = feed.cursor().map_err(LinkError::Protocol)?;
     let ours = replica.heads().map_err(LinkError::Protocol)?;
     tx.send(&Message::hello(
         &replica.origin(),
@@ -180,9 +180,7 @@ pub fn run(
                 if receiving.is_finished() {
                     return Ok(());
                 }
-                let fresh = feed
-                    .next(&mut cursor, opts.ping_every)
-                    .map_err(LinkError::Protocol)?;
+                let fresh = feed.next(opts.ping_every).map_err(LinkError::Protocol)?;
                 let fresh: Vec<Event> = match received_ids.lock() {
                     // Do not echo back what this peer just sent.
                     Ok(mut ids) => fresh.into_iter().filter(|e| !ids.remove(&e.id)).collect(),

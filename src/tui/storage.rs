@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, Purpose};
-use crate::store::{Access, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name};
+use crate::store::{
+    Access, Follower, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name,
+};
 
 /// How long the reader waits for a notification before checking anyway.
 pub const FALLBACK_POLL: Duration = Duration::from_millis(250);
@@ -67,7 +69,7 @@ impl Storage {
             (path.to_path_buf(), news.clone(), stop.clone());
         let reader = std::thread::Builder::new()
             .name("store-reader".into())
-            .spawn(move || read_loop(&reader_path, &watcher, &reader_news, &reader_stop))?;
+            .spawn(move || read_loop(&reader_path, watcher, &reader_news, &reader_stop))?;
         let (writer_path, writer_wake) = (path.to_path_buf(), waker.clone());
         let writer = std::thread::Builder::new()
             .name("store-writer".into())
@@ -102,7 +104,7 @@ impl Storage {
     }
 }
 
-fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
+fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
     let store = match Store::open(path, OpenOptions::read()) {
         Ok(store) => store,
         Err(e) => {
@@ -114,24 +116,22 @@ fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: 
             return;
         }
     };
-    let mut version = store.data_version().unwrap_or(0);
-    // The first read takes everything in one go, so the fold runs once.
-    let mut cursor = match store.events_since(0, i64::MAX as usize) {
-        Ok(rows) => {
-            let cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
-            if news
-                .send(Msg::Events(rows.into_iter().map(|(_, e)| e).collect()))
-                .is_err()
-            {
-                return;
-            }
-            cursor
-        }
+    let mut follower = match Follower::with_watcher(store, watcher, 0) {
+        Ok(follower) => follower,
         Err(e) => {
             tracing::error!("reader: {e}");
-            0
+            return;
         }
     };
+    // The first read takes everything in one go, so the fold runs once.
+    match follower.next(usize::MAX, Duration::ZERO) {
+        Ok(events) => {
+            if news.send(Msg::Events(events)).is_err() {
+                return;
+            }
+        }
+        Err(e) => tracing::error!("reader: {e}"),
+    }
     if news.send(Msg::Loaded).is_err() {
         return;
     }
@@ -141,7 +141,7 @@ fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: 
         if presence_due && presence_at.elapsed() >= PRESENCE_EVERY {
             presence_at = Instant::now();
             presence_due = false;
-            if let Ok(present) = store.present()
+            if let Ok(present) = follower.store().present()
                 && news.send(Msg::Presence(present)).is_err()
             {
                 return;
@@ -152,44 +152,27 @@ fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: 
         } else {
             FALLBACK_POLL
         };
-        let changed = store.wait_for_commit(watcher, &mut version, timeout);
+        let read = follower.next(BATCH, timeout);
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        match changed {
-            Ok(true) => {}
-            Ok(false) => {
-                // Heartbeats change presence without touching events; refresh it now and then.
-                presence_due |= presence_at.elapsed() >= crate::store::PRESENCE_TTL / 3;
-                continue;
-            }
-            Err(e) => {
-                tracing::warn!("reader: {e}");
-                continue;
-            }
-        }
-        presence_due = true;
-        loop {
-            match store.events_since(cursor, BATCH) {
-                Ok(rows) if rows.is_empty() => break,
-                Ok(rows) => {
-                    cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(cursor);
-                    let full = rows.len() == BATCH;
-                    if news
-                        .send(Msg::Events(rows.into_iter().map(|(_, e)| e).collect()))
-                        .is_err()
-                    {
-                        return;
-                    }
-                    if !full {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!("reader: {e}");
-                    break;
+        match read {
+            Ok(events) if events.is_empty() => {
+                if follower.saw_commit() {
+                    // Heartbeats change presence without adding events.
+                    presence_due = true;
+                } else {
+                    // Refresh presence now and then, for consoles that went quiet.
+                    presence_due |= presence_at.elapsed() >= crate::store::PRESENCE_TTL / 3;
                 }
             }
+            Ok(events) => {
+                presence_due = true;
+                if news.send(Msg::Events(events)).is_err() {
+                    return;
+                }
+            }
+            Err(e) => tracing::warn!("reader: {e}"),
         }
     }
 }
