@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::context::{Context, Pick, pick_incident};
 use super::output;
-use crate::domain::{Entry, IncidentState, rfc3339, short_id};
+use crate::domain::{Applied, Entry, IncidentState, rfc3339, short_id};
 use crate::format;
 use crate::inert;
 use crate::store::Follower;
@@ -39,16 +39,10 @@ const FALLBACK_POLL: Duration = Duration::from_millis(250);
 
 pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let picked = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
-    // One read gives both the incident's events and the cursor to follow from.
-    let rows = store.events_since(0, i64::MAX as usize)?;
-    let cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
-    let mut state = IncidentState::fold(
-        picked.id,
-        rows.into_iter()
-            .map(|(_, e)| e)
-            .filter(|e| e.incident == picked.id),
-    );
+    // The cursor first: an event committed while the incident is read is then both in
+    // the fold and read again when following, and the fold skips it the second time.
+    let cursor = store.last_pos()?;
+    let mut state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let skip = args
@@ -69,11 +63,10 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
             continue;
         }
         for event in events {
-            if event.incident != state.id {
+            let id = event.id;
+            if let Applied::Duplicate | Applied::Foreign = state.apply(event) {
                 continue;
             }
-            let id = event.id;
-            state.apply(event);
             if let Some(entry) = state.entry(id) {
                 print_entry(&mut out, &state, entry, &args)?;
             }
