@@ -36,7 +36,7 @@ impl Follower {
             path: store.path().to_path_buf(),
             source,
         })?;
-        Follower::with_watcher(store, watcher, cursor)
+        Ok(Follower::with_watcher(store, watcher, cursor))
     }
 
     /// Follows `store` from after its newest event now.
@@ -46,19 +46,17 @@ impl Follower {
     }
 
     /// Like [`Follower::new`], with a watcher made earlier (whose waker someone holds).
-    pub fn with_watcher(
-        store: Store,
-        watcher: Watcher,
-        cursor: i64,
-    ) -> Result<Follower, StoreError> {
-        let version = store.data_version()?;
-        Ok(Follower {
+    pub fn with_watcher(store: Store, watcher: Watcher, cursor: i64) -> Follower {
+        // Reading it cannot fail where reading events works; if it does, the first wait
+        // ends at once and the read after it reports the trouble.
+        let version = store.data_version().unwrap_or_default();
+        Follower {
             store,
             watcher,
             version,
             cursor,
             saw_commit: false,
-        })
+        }
     }
 
     /// The store being followed, for other reads.
