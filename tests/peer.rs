@@ -424,3 +424,27 @@ fn the_console_keeps_a_peer_link_and_shows_how_it_stands() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn a_local_database_problem_is_reported_as_such_not_as_a_protocol_error() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    // The server's file becomes read-only after it started: a peer gets through the
+    // handshake, and then this side cannot store anything.
+    let mode = std::fs::metadata(&a.env.db).unwrap().permissions();
+    std::fs::set_permissions(
+        &a.env.db,
+        std::os::unix::fs::PermissionsExt::from_mode(0o444),
+    )
+    .unwrap();
+    let err = b.env.fails(&["sync", "--peer", &server.addr()]);
+    assert!(err.contains("sync with"), "{err}");
+    wait_for("the reason in the server's log", LONG, || {
+        server.logged("is read-only")
+    });
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(!log.contains("protocol error"), "{log}");
+    std::fs::set_permissions(&a.env.db, mode).unwrap();
+}

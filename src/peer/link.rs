@@ -5,12 +5,13 @@ use std::io::{BufReader, BufWriter};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
-use crate::store::{Access, OpenOptions, Store};
+use crate::store::{OpenOptions, Store};
 use crate::sync::channel::{
     NoiseReceiver, NoiseSender, PlainReceiver, PlainSender, Receiver, Sender, noise_handshake,
 };
@@ -64,32 +65,35 @@ pub enum LinkState {
 }
 
 fn open_store(db: &Path) -> Result<Store, LinkError> {
-    let opts = OpenOptions {
-        access: Access::ReadWrite,
-        ..OpenOptions::write()
-    };
-    Store::open(db, opts).map_err(|e| LinkError::Protocol(e.to_string()))
+    Ok(Store::open(db, OpenOptions::write())?)
 }
 
-fn allowed(db: &Path) -> Result<Vec<String>, LinkError> {
-    let store =
-        Store::open(db, OpenOptions::read()).map_err(|e| LinkError::Protocol(e.to_string()))?;
-    let peers = store
-        .allowed_peers()
-        .map_err(|e| LinkError::Protocol(e.to_string()))?;
-    Ok(peers.into_iter().map(|p| p.key).collect())
+/// Whether `key` is on the allowlist in `store`; a refused key is worded by `refusal`.
+fn allowlist_check(
+    store: &Store,
+    key: &str,
+    refusal: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
+    let allowed = store.allowed_peers().map_err(|e| e.to_string())?;
+    if allowed.iter().any(|p| p.key == key) {
+        Ok(())
+    } else {
+        Err(refusal(key))
+    }
 }
 
+/// Runs a session between `store` (where received events go) and the peer; what to
+/// send is read from the same file through a connection of its own.
 fn run_session(
-    db: &Path,
+    store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
     follow: bool,
     limits: &Limits,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let replica = Box::new(StoreReplica(open_store(db)?));
-    let feed = Box::new(StoreFeed::open(db).map_err(|e| LinkError::Protocol(e.to_string()))?);
+    let feed = Box::new(StoreFeed::open(store.path())?);
+    let replica = Box::new(StoreReplica(store));
     let opts = Options {
         follow,
         ping_every: limits.ping_every(),
@@ -118,6 +122,10 @@ pub fn serve_tcp(
             .unwrap_or_else(|_| listen.into()),
         identity::id(&keys)
     ));
+    // One connection reads the allowlist for every handshake: nothing is opened for a
+    // peer before it has proved its key.
+    let allowlist = Mutex::new(Store::open(db, OpenOptions::read())?);
+    let allowlist = &allowlist;
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
@@ -127,7 +135,7 @@ pub fn serve_tcp(
                     .peer_addr()
                     .map(|a| a.to_string())
                     .unwrap_or_else(|_| "?".into());
-                match accept(db, stream, &keys, &limits) {
+                match accept(db, allowlist, stream, &keys, &limits) {
                     Ok((peer, summary)) => log(format!(
                         "{who} ({peer}): done, sent {}, received {}",
                         summary.sent, summary.received
@@ -142,6 +150,7 @@ pub fn serve_tcp(
 
 fn accept(
     db: &Path,
+    allowlist: &Mutex<Store>,
     stream: TcpStream,
     keys: &KeyPair,
     limits: &Limits,
@@ -151,17 +160,23 @@ fn accept(
             "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
         )
     };
-    let (rx, tx, peer) = secure(db, &stream, keys, limits, false, &refusal)?;
-    let summary = run_session(db, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
+    let check = |key: &str| match allowlist.lock() {
+        Ok(store) => allowlist_check(&store, key, &refusal),
+        Err(_) => Err("the allowlist is unavailable".to_string()),
+    };
+    let (rx, tx, peer) = secure(&stream, keys, limits, false, &check)?;
+    let store = open_store(db)?;
+    let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
     Ok((peer, summary))
 }
 
 /// Serves one peer on stdin and stdout (the far end of `ssh ... serve --stdio`): the
 /// transport is already authenticated and private, so frames are plain.
 pub fn serve_stdio(db: &Path, limits: Limits) -> Result<Summary, LinkError> {
+    let store = open_store(db)?;
     let rx = PlainReceiver(BufReader::new(std::io::stdin()));
     let tx = PlainSender(BufWriter::new(std::io::stdout()));
-    run_session(db, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
+    run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
 }
 
 type Secured = (
@@ -171,36 +186,28 @@ type Secured = (
 );
 
 /// Runs the Noise handshake on a TCP stream within the handshake deadline, refusing a
-/// peer whose key is not allowed (`refusal` words it), then sets the idle deadline.
+/// peer whose key `check` refuses, then sets the idle deadline.
 fn secure(
-    db: &Path,
     stream: &TcpStream,
     keys: &KeyPair,
     limits: &Limits,
     initiator: bool,
-    refusal: &dyn Fn(&str) -> String,
+    check: &dyn Fn(&str) -> Result<(), String>,
 ) -> Result<Secured, LinkError> {
     stream.set_read_timeout(Some(limits.handshake))?;
     stream.set_write_timeout(Some(limits.handshake))?;
     let _ = stream.set_nodelay(true);
-    let allow = allowed(db)?;
-    let check = |key: &str| {
-        if allow.iter().any(|k| k == key) {
-            Ok(())
-        } else {
-            Err(refusal(key))
-        }
-    };
     let reader = BufReader::new(stream.try_clone()?);
     let writer = BufWriter::new(stream.try_clone()?);
-    let secured = noise_handshake(reader, writer, keys, initiator, &check)?;
+    let secured = noise_handshake(reader, writer, keys, initiator, check)?;
     stream.set_read_timeout(Some(limits.idle))?;
     stream.set_write_timeout(Some(limits.idle))?;
     Ok(secured)
 }
 
-/// A connected link and, for command links, the process behind it.
+/// A connected link, the store it syncs, and for command links the process behind it.
 struct Connected {
+    store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
     child: Option<Child>,
@@ -212,22 +219,24 @@ fn connect(
     limits: &Limits,
     quiet: bool,
 ) -> Result<Connected, LinkError> {
+    let store = open_store(db)?;
     match addr {
         PeerAddr::Tcp(target) => {
-            let keys =
-                identity::load_or_create(db).map_err(|e| LinkError::Protocol(e.to_string()))?;
+            let keys = identity::load_or_create(db).map_err(|e| LinkError::Local(e.to_string()))?;
             let socket = target
                 .to_socket_addrs()?
                 .next()
-                .ok_or_else(|| LinkError::Protocol(format!("{target} resolves to no address")))?;
+                .ok_or_else(|| LinkError::Local(format!("{target} resolves to no address")))?;
             let stream = TcpStream::connect_timeout(&socket, limits.handshake)?;
             let refusal = |key: &str| {
                 format!(
                     "{target} identifies as {key}, which is not allowed here; if that is your peer, run `warroom peer allow {key}`"
                 )
             };
-            let (rx, tx, _) = secure(db, &stream, &keys, limits, true, &refusal)?;
+            let check = |key: &str| allowlist_check(&store, key, &refusal);
+            let (rx, tx, _) = secure(&stream, &keys, limits, true, &check)?;
             Ok(Connected {
+                store,
                 rx: Box::new(rx),
                 tx: Box::new(tx),
                 child: None,
@@ -236,7 +245,7 @@ fn connect(
         PeerAddr::Command { argv, label } => {
             let (program, args) = argv
                 .split_first()
-                .ok_or_else(|| LinkError::Protocol("an empty command".into()))?;
+                .ok_or_else(|| LinkError::Local("an empty command".into()))?;
             let mut child = Command::new(program)
                 .args(args)
                 .stdin(Stdio::piped())
@@ -247,11 +256,12 @@ fn connect(
                     Stdio::inherit()
                 })
                 .spawn()
-                .map_err(|e| LinkError::Protocol(format!("cannot run {label}: {e}")))?;
+                .map_err(|e| LinkError::Local(format!("cannot run {label}: {e}")))?;
             let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-                return Err(LinkError::Protocol(format!("no pipes to {label}")));
+                return Err(LinkError::Local(format!("no pipes to {label}")));
             };
             Ok(Connected {
+                store,
                 rx: Box::new(PlainReceiver(BufReader::new(stdout))),
                 tx: Box::new(PlainSender(BufWriter::new(stdin))),
                 child: Some(child),
@@ -263,7 +273,7 @@ fn connect(
 /// Syncs once with a peer: both sides exchange what the other lacks, then stop.
 pub fn sync_once(db: &Path, addr: &PeerAddr, limits: Limits) -> Result<Summary, LinkError> {
     let mut link = connect(db, addr, &limits, false)?;
-    let result = run_session(db, link.rx, link.tx, false, &limits, &|_| {});
+    let result = run_session(link.store, link.rx, link.tx, false, &limits, &|_| {});
     if let Some(child) = link.child.as_mut() {
         let _ = child.wait();
     }
@@ -289,7 +299,7 @@ pub fn follow(
                 Status::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
                 Status::Live => on_state(LinkState::Live),
             };
-            let result = run_session(&db, link.rx, link.tx, true, &limits, &status);
+            let result = run_session(link.store, link.rx, link.tx, true, &limits, &status);
             if let Some(child) = link.child.as_mut() {
                 let _ = child.kill();
                 let _ = child.wait();

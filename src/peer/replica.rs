@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::domain::Event;
 use crate::store::{Follower, Heads, OpenOptions, Store, StoreError};
-use crate::sync::{Feed, Replica};
+use crate::sync::{Feed, LinkError, Replica};
 
 /// Applies received events to the store.
 pub struct StoreReplica(pub Store);
@@ -24,30 +24,26 @@ impl StoreFeed {
     }
 }
 
-fn text(e: StoreError) -> String {
-    e.to_string()
-}
-
 impl Replica for StoreReplica {
     fn origin(&self) -> String {
         self.0.origin().to_string()
     }
 
-    fn heads(&mut self) -> Result<Heads, String> {
-        self.0.heads().map_err(text)
+    fn heads(&mut self) -> Result<Heads, LinkError> {
+        Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event]) -> Result<usize, String> {
-        self.0.insert_events(events).map_err(text)
+    fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError> {
+        Ok(self.0.insert_events(events)?)
     }
 }
 
 impl Feed for StoreFeed {
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String> {
-        self.0.store().missing_for(theirs).map_err(text)
+    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError> {
+        Ok(self.0.store().missing_for(theirs)?)
     }
 
-    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, String> {
-        self.0.next(5_000, wait).map_err(text)
+    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
+        Ok(self.0.next(5_000, wait)?)
     }
 }

@@ -8,6 +8,7 @@ use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 
 use super::protocol::{MAX_MESSAGE, Message};
+use crate::store::StoreError;
 
 /// Why a link stopped.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,13 @@ pub enum LinkError {
     /// The peer is not who we allow.
     #[error("{0}")]
     Refused(String),
+    /// This side's own database failed (the message says which file and what to do).
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// Something on this side stopped the link before the peer was reached: the key
+    /// file, the address, the command to run.
+    #[error("{0}")]
+    Local(String),
 }
 
 /// A read error in words: end of stream, a deadline, or a failure.

@@ -19,9 +19,9 @@ pub trait Replica: Send {
     /// This replica's origin.
     fn origin(&self) -> String;
     /// What it holds, per origin.
-    fn heads(&mut self) -> Result<Heads, String>;
+    fn heads(&mut self) -> Result<Heads, LinkError>;
     /// Stores events, ignoring those already held; returns how many were new.
-    fn apply(&mut self, events: &[Event]) -> Result<usize, String>;
+    fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError>;
 }
 
 /// Where sent events come from. A feed follows new commits from when it was made,
@@ -29,10 +29,10 @@ pub trait Replica: Send {
 /// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
     /// Every event a peer with these heads lacks.
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String>;
+    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError>;
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
-    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, String>;
+    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
 }
 
 /// Where a link stands, for people watching it.
@@ -107,7 +107,7 @@ pub fn run(
     opts: &Options,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let ours = replica.heads().map_err(LinkError::Protocol)?;
+    let ours = replica.heads()?;
     tx.send(&Message::hello(
         &replica.origin(),
         ours.clone(),
@@ -139,7 +139,7 @@ pub fn run(
                         if let Ok(mut ids) = ids.lock() {
                             ids.extend(events.iter().map(|e| e.id));
                         }
-                        let new = replica.apply(&events).map_err(LinkError::Protocol)?;
+                        let new = replica.apply(&events)?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -164,7 +164,7 @@ pub fn run(
 
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
-            let missing = feed.missing(&theirs).map_err(LinkError::Protocol)?;
+            let missing = feed.missing(&theirs)?;
             for batch in batches(missing) {
                 sent += batch.len();
                 tx.send(&Message::Events { events: batch })?;
@@ -180,7 +180,7 @@ pub fn run(
                 if receiving.is_finished() {
                     return Ok(());
                 }
-                let fresh = feed.next(opts.ping_every).map_err(LinkError::Protocol)?;
+                let fresh = feed.next(opts.ping_every)?;
                 let fresh: Vec<Event> = match received_ids.lock() {
                     // Do not echo back what this peer just sent.
                     Ok(mut ids) => fresh.into_iter().filter(|e| !ids.remove(&e.id)).collect(),
