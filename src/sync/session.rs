@@ -3,6 +3,7 @@
 //! breaks anywhere can simply be run again.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -128,13 +129,21 @@ pub fn run(
 
     let received_ids: Arc<Mutex<HashSet<Ulid>>> = Arc::default();
     let (caught_tx, caught_rx) = mpsc::channel::<()>();
+    // Set when sending failed: the receiving half stops at the next message (the peer
+    // pings while idle, and closes once it reads our error).
+    let sending_failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let ids = received_ids.clone();
+        let sending_failed = &sending_failed;
         let receiving = scope.spawn(move || -> Result<usize, LinkError> {
             let mut received = 0usize;
             let mut remaining = behind;
             loop {
-                match rx.recv()? {
+                let message = rx.recv()?;
+                if sending_failed.load(Ordering::SeqCst) {
+                    return Ok(received);
+                }
+                match message {
                     Message::Events { events } => {
                         if let Ok(mut ids) = ids.lock() {
                             ids.extend(events.iter().map(|e| e.id));
@@ -196,6 +205,14 @@ pub fn run(
                 }
             }
         })();
+        if let Err(e) = &sending {
+            // Without this the peer would keep the link alive with pings while nothing
+            // reaches it, and the receiving half would wait for it forever.
+            sending_failed.store(true, Ordering::SeqCst);
+            let _ = tx.send(&Message::Error {
+                message: e.to_string(),
+            });
+        }
         let received = match receiving.join() {
             Ok(result) => result,
             Err(_) => Err(LinkError::Protocol(
@@ -209,4 +226,95 @@ pub fn run(
             received: received?,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::channel::{PlainReceiver, PlainSender};
+    use std::os::unix::net::UnixStream;
+    use std::time::Instant;
+
+    /// Holds nothing and accepts everything.
+    struct Empty(&'static str);
+
+    impl Replica for Empty {
+        fn origin(&self) -> String {
+            self.0.into()
+        }
+        fn heads(&mut self) -> Result<Heads, LinkError> {
+            Ok(Heads::new())
+        }
+        fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError> {
+            Ok(events.len())
+        }
+    }
+
+    /// Nothing to send; `next` waits, or fails when `broken`.
+    struct Quiet {
+        broken: bool,
+    }
+
+    impl Feed for Quiet {
+        fn missing(&mut self, _: &Heads) -> Result<Vec<Event>, LinkError> {
+            Ok(Vec::new())
+        }
+        fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
+            if self.broken {
+                return Err(LinkError::Local("the disk is on fire".into()));
+            }
+            std::thread::sleep(wait);
+            Ok(Vec::new())
+        }
+    }
+
+    fn side(
+        stream: UnixStream,
+        name: &'static str,
+        broken: bool,
+    ) -> mpsc::Receiver<Result<Summary, LinkError>> {
+        let (done_tx, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            let rx = PlainReceiver(stream.try_clone().unwrap());
+            let tx = PlainSender(stream);
+            let opts = Options {
+                follow: true,
+                ping_every: Duration::from_millis(20),
+            };
+            let result = run(
+                Box::new(rx),
+                Box::new(tx),
+                Box::new(Empty(name)),
+                Box::new(Quiet { broken }),
+                &opts,
+                &|_| {},
+            );
+            let _ = done_tx.send(result);
+        });
+        done
+    }
+
+    #[test]
+    fn a_side_that_cannot_send_ends_the_session_on_both_sides() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let start = Instant::now();
+        let broken = side(a, "broken", true);
+        let healthy = side(b, "healthy", false);
+        let limit = Duration::from_secs(10);
+        let err = broken
+            .recv_timeout(limit)
+            .expect("the broken side ends although the peer keeps pinging")
+            .unwrap_err();
+        assert!(err.to_string().contains("the disk is on fire"), "{err}");
+        let err = healthy
+            .recv_timeout(limit)
+            .expect("the healthy side ends too")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the peer stopped: the disk is on fire"),
+            "{err}"
+        );
+        assert!(start.elapsed() < limit);
+    }
 }
