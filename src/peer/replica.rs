@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
+use ulid::Ulid;
+
 use crate::domain::Event;
 use crate::store::{Follower, Heads, OpenOptions, Store, StoreError};
 use crate::sync::{Feed, LinkError, Replica};
@@ -33,8 +35,8 @@ impl Replica for StoreReplica {
         Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError> {
-        Ok(self.0.insert_events(events)?)
+    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+        Ok(self.0.insert_new_events(events)?)
     }
 }
 

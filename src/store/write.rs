@@ -108,10 +108,15 @@ impl Store {
     /// so such an event is a forgery or a bug elsewhere, and storing it would let the
     /// heads claim a sequence number that stands for something else.
     pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
+        Ok(self.insert_new_events(events)?.len())
+    }
+
+    /// Like [`Store::insert_events`], returning the ids of the events that were new.
+    pub fn insert_new_events(&mut self, events: &[Event]) -> Result<Vec<Ulid>, StoreError> {
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
-            let mut added = 0;
+            let mut added = Vec::new();
             for event in events {
                 if let Some(size) = oversized(event) {
                     return Err(StoreError::Invalid(format!(
@@ -133,7 +138,9 @@ impl Store {
                     );
                     continue;
                 }
-                added += insert_row(&mut insert, event).map_err(sql)?;
+                if insert_row(&mut insert, event).map_err(sql)? == 1 {
+                    added.push(event.id);
+                }
             }
             Ok(added)
         })

@@ -21,8 +21,8 @@ pub trait Replica: Send {
     fn origin(&self) -> String;
     /// What it holds, per origin.
     fn heads(&mut self) -> Result<Heads, LinkError>;
-    /// Stores events, ignoring those already held; returns how many were new.
-    fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError>;
+    /// Stores events, ignoring those already held; returns the ids of those that were new.
+    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError>;
 }
 
 /// Where sent events come from. A feed follows new commits from when it was made,
@@ -99,6 +99,22 @@ fn check_hello(message: Message) -> Result<(String, Heads, bool), String> {
     }
 }
 
+/// Applies received events and notes which were new, so the sending half does not echo
+/// them back. The note is taken under the lock around the write: the sending half sees
+/// the commit only after its ids are noted. Ids of events already held are not noted:
+/// they will not come back as new commits, so they would stay in the set for good.
+fn receive(
+    replica: &mut dyn Replica,
+    ids: &Mutex<HashSet<Ulid>>,
+    events: &[Event],
+) -> Result<usize, LinkError> {
+    let mut noted = ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let new = replica.apply(events)?;
+    let count = new.len();
+    noted.extend(new);
+    Ok(count)
+}
+
 /// Runs a session to its end. `on_status` hears how the link stands.
 pub fn run(
     mut rx: Box<dyn Receiver>,
@@ -145,10 +161,7 @@ pub fn run(
                 }
                 match message {
                     Message::Events { events } => {
-                        if let Ok(mut ids) = ids.lock() {
-                            ids.extend(events.iter().map(|e| e.id));
-                        }
-                        let new = replica.apply(&events)?;
+                        let new = receive(replica.as_mut(), &ids, &events)?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -245,9 +258,58 @@ mod tests {
         fn heads(&mut self) -> Result<Heads, LinkError> {
             Ok(Heads::new())
         }
-        fn apply(&mut self, events: &[Event]) -> Result<usize, LinkError> {
-            Ok(events.len())
+        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+            Ok(events.iter().map(|e| e.id).collect())
         }
+    }
+
+    /// Holds `held` already; stores the rest.
+    struct Holding {
+        held: HashSet<Ulid>,
+    }
+
+    impl Replica for Holding {
+        fn origin(&self) -> String {
+            "holding".into()
+        }
+        fn heads(&mut self) -> Result<Heads, LinkError> {
+            Ok(Heads::new())
+        }
+        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+            Ok(events
+                .iter()
+                .map(|e| e.id)
+                .filter(|id| self.held.insert(*id))
+                .collect())
+        }
+    }
+
+    #[test]
+    fn only_events_new_here_are_kept_out_of_the_echo() {
+        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
+        let event = |n: u128| Event {
+            id: Ulid::from_parts(1_795_000_000_000, n),
+            origin: "far".into(),
+            seq: n as u64,
+            incident: Ulid::from_parts(1_795_000_000_000, 1),
+            author: "a".into(),
+            at,
+            logged_at: at,
+            body: crate::domain::Body::Note { text: "x".into() },
+        };
+        let mut replica = Holding {
+            held: [event(1).id].into_iter().collect(),
+        };
+        let ids = Mutex::new(HashSet::new());
+        assert_eq!(
+            receive(&mut replica, &ids, &[event(1), event(2)]).unwrap(),
+            1
+        );
+        assert_eq!(
+            *ids.lock().unwrap(),
+            [event(2).id].into_iter().collect(),
+            "the event held already is not noted: it never comes back to clear it"
+        );
     }
 
     /// Nothing to send; `next` waits, or fails when `broken`.
