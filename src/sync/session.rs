@@ -232,11 +232,16 @@ pub fn run(
                 "the receiving side stopped unexpectedly".into(),
             )),
         };
-        sending?;
+        let received = match (sending, received) {
+            (Ok(()), received) => received?,
+            // The peer's own word on why it stopped beats the broken pipe it left.
+            (Err(LinkError::Io(_) | LinkError::Closed), Err(why)) => return Err(why),
+            (Err(e), _) => return Err(e),
+        };
         Ok(Summary {
             peer_origin,
             sent,
-            received: received?,
+            received,
         })
     })
 }
