@@ -1,11 +1,12 @@
 //! Serving and connecting: TCP with Noise (deadlines, allowlist), or a command's stdio
 //! (SSH, `--via`); once, or following with reconnects and backoff.
 
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Read};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
@@ -126,15 +127,41 @@ pub fn serve_tcp(
     // peer before it has proved its key.
     let allowlist = Mutex::new(Store::open(db, OpenOptions::read())?);
     let allowlist = &allowlist;
+    let active = AtomicUsize::new(0);
+    let active = &active;
     std::thread::scope(|scope| {
+        let mut failing: Option<String> = None;
         for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
+            let stream = match stream {
+                Ok(stream) => {
+                    failing = None;
+                    stream
+                }
+                Err(e) => {
+                    // Out of file descriptors, say: retrying at once would spin.
+                    let text = e.to_string();
+                    if failing.as_ref() != Some(&text) {
+                        log(format!("cannot accept connections ({text}); retrying"));
+                        failing = Some(text);
+                    }
+                    std::thread::sleep(ACCEPT_PAUSE);
+                    continue;
+                }
+            };
+            let who = stream
+                .peer_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|_| "?".into());
+            let Some(slot) = Slot::take(active) else {
+                log(format!(
+                    "{who}: closed: already serving {MAX_CONNECTIONS} connections"
+                ));
+                continue;
+            };
             let keys = keys.clone();
-            scope.spawn(move || {
-                let who = stream
-                    .peer_addr()
-                    .map(|a| a.to_string())
-                    .unwrap_or_else(|_| "?".into());
+            let who_too = who.clone();
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let _slot = slot;
                 match accept(db, allowlist, stream, &keys, &limits) {
                     Ok((peer, summary)) => log(format!(
                         "{who} ({peer}): done, sent {}, received {}",
@@ -143,9 +170,39 @@ pub fn serve_tcp(
                     Err(e) => log(format!("{who}: closed: {e}")),
                 }
             });
+            if let Err(e) = spawned {
+                log(format!("{who_too}: closed: no thread for it ({e})"));
+            }
         }
     });
     Ok(())
+}
+
+/// At most this many peers are served at once; one more is closed at once (a following
+/// peer retries with backoff). Each costs a thread and, after its handshake, two
+/// connections to the database.
+const MAX_CONNECTIONS: usize = 64;
+/// After a failed accept (out of file descriptors, say), wait this long before the next.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// One of the [`MAX_CONNECTIONS`] places, given back when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl<'a> Slot<'a> {
+    fn take(active: &'a AtomicUsize) -> Option<Slot<'a>> {
+        active
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < MAX_CONNECTIONS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(active))
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn accept(
@@ -165,6 +222,7 @@ fn accept(
         Err(_) => Err("the allowlist is unavailable".to_string()),
     };
     let (rx, tx, peer) = secure(&stream, keys, limits, false, &check)?;
+    // Only now, with the peer's key proven and allowed, is the database opened for it.
     let store = open_store(db)?;
     let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
     Ok((peer, summary))
@@ -185,8 +243,26 @@ type Secured = (
     String,
 );
 
-/// Runs the Noise handshake on a TCP stream within the handshake deadline, refusing a
-/// peer whose key `check` refuses, then sets the idle deadline.
+/// Reads a TCP stream until an absolute deadline: each read waits only for what is left
+/// of it, so a peer that sends a byte now and then cannot stretch the handshake.
+struct Until<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl Read for Until<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// Runs the Noise handshake on a TCP stream, all of it within the handshake deadline,
+/// refusing a peer whose key `check` refuses; then sets the idle deadline.
 fn secure(
     stream: &TcpStream,
     keys: &KeyPair,
@@ -194,15 +270,21 @@ fn secure(
     initiator: bool,
     check: &dyn Fn(&str) -> Result<(), String>,
 ) -> Result<Secured, LinkError> {
-    stream.set_read_timeout(Some(limits.handshake))?;
+    let mut reader = Until {
+        stream,
+        deadline: Instant::now() + limits.handshake,
+    };
     stream.set_write_timeout(Some(limits.handshake))?;
     let _ = stream.set_nodelay(true);
-    let reader = BufReader::new(stream.try_clone()?);
-    let writer = BufWriter::new(stream.try_clone()?);
-    let secured = noise_handshake(reader, writer, keys, initiator, check)?;
+    let done = noise_handshake(&mut reader, &mut &*stream, keys, initiator, check)?;
     stream.set_read_timeout(Some(limits.idle))?;
     stream.set_write_timeout(Some(limits.idle))?;
-    Ok(secured)
+    let peer = done.peer().to_string();
+    let (rx, tx) = done.split(
+        BufReader::new(stream.try_clone()?),
+        BufWriter::new(stream.try_clone()?),
+    );
+    Ok((rx, tx, peer))
 }
 
 /// A connected link, the store it syncs, and for command links the process behind it.
