@@ -503,3 +503,19 @@ fn a_handshake_dribbled_a_byte_at_a_time_is_cut_off_at_the_deadline() {
         server.logged("silent past the deadline") && server.logged("over the 256-byte limit")
     });
 }
+
+#[test]
+fn deny_reads_an_identity_the_way_allow_does() {
+    let (a, b) = (Host::new(), Host::new());
+    a.env.ok(&["peer", "allow", &b.id.to_ascii_uppercase()]);
+    assert!(a.env.ok(&["peer", "list"]).contains(&b.id));
+    // Pasted from elsewhere: upper case, with spaces around it.
+    let pasted = format!("  {}\n", b.id.to_ascii_uppercase());
+    a.env.ok(&["peer", "deny", &pasted]);
+    assert!(a.env.ok(&["peer", "list"]).trim().is_empty());
+    assert!(
+        a.env
+            .fails(&["peer", "deny", "not-a-key"])
+            .contains("64 hex characters")
+    );
+}
