@@ -291,11 +291,10 @@ fn write_loop(
         };
         let (purpose, result) = match request {
             WriteRequest::Append { purpose, drafts } => (purpose, store.append(drafts)),
-            WriteRequest::Demo => {
-                let origin = format!("demo-{}", ulid::Ulid::generate());
-                let events = crate::demo::events(&origin, store.now());
-                (Purpose::Demo, store.insert_events(&events).map(|_| events))
-            }
+            WriteRequest::Demo => (
+                Purpose::Demo,
+                crate::demo::load(&mut store).map(|loaded| loaded.events),
+            ),
         };
         let msg = match result {
             Ok(events) => Msg::Committed { purpose, events },
