@@ -20,14 +20,13 @@ use rusqlite::Connection;
 use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
-pub use filesystem::network_filesystem;
 pub use follow::Follower;
 pub use open::{Access, OpenOptions};
 pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
 pub use replica::{AllowedPeer, Heads};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
-pub use watch::{Wake, Waker, Watcher};
+pub use watch::{Waker, Watcher};
 pub use write::NewEvent;
 
 /// Where the time comes from; tests inject a fixed one.

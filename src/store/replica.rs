@@ -88,11 +88,7 @@ impl Store {
     }
 
     /// The events of one origin after a sequence number, in sequence order.
-    pub fn events_of_origin_after(
-        &self,
-        origin: &str,
-        after: i64,
-    ) -> Result<Vec<Event>, StoreError> {
+    fn events_of_origin_after(&self, origin: &str, after: i64) -> Result<Vec<Event>, StoreError> {
         self.query_events(
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
             params![origin, after],

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// Why a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wake {
+enum Wake {
     /// The database or its log was written.
     Changed,
     /// Someone called [`Waker::wake`].
@@ -92,13 +92,8 @@ impl Watcher {
         Waker(self.wake_write.clone())
     }
 
-    /// Whether changes are noticed by notification rather than only by polling.
-    pub fn notifies(&self) -> bool {
-        self.inotify.is_some()
-    }
-
     /// Waits until the database may have changed, a wake, or `timeout`.
-    pub fn wait(&self, timeout: Duration) -> Wake {
+    fn wait(&self, timeout: Duration) -> Wake {
         let mut fds = vec![libc::pollfd {
             fd: self.wake_read.as_raw_fd(),
             events: libc::POLLIN,
@@ -199,7 +194,7 @@ impl super::Store {
     /// finds nothing new is followed by a few short looks (every 0.25 ms, then less
     /// often) until the commit shows or `SETTLE` passes. That costs CPU only just after
     /// writes; an idle watcher sleeps in `poll`.
-    pub fn wait_for_commit(
+    pub(super) fn wait_for_commit(
         &self,
         watcher: &Watcher,
         seen: &mut i64,
@@ -235,7 +230,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let db = dir.path().join("w.db");
         let watcher = Watcher::new(&db).unwrap();
-        assert!(watcher.notifies());
+        assert!(watcher.inotify.is_some(), "notified, not polling");
         std::fs::write(dir.path().join("unrelated.txt"), "x").unwrap();
         std::fs::write(dir.path().join("w.db-shm"), "x").unwrap();
         assert_eq!(watcher.wait(Duration::from_millis(50)), Wake::Timeout);

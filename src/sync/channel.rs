@@ -113,7 +113,7 @@ impl<W: Write + Send> Sender for PlainSender<W> {
 }
 
 /// The Noise pattern: both sides prove their static keys; neither needs the other's first.
-pub const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
 const PROLOGUE: &[u8] = b"warroom-sync v1";
 /// A Noise message (ciphertext) is at most this long.
 const NOISE_MAX: usize = 65_535;
@@ -181,7 +181,7 @@ fn noise_err(e: snow::Error) -> LinkError {
 
 /// A handshake frame is at most this long. XX's messages are 32, 96 and 64 bytes (with
 /// empty payloads); anything longer is refused unread, before the peer has proved a key.
-pub const HANDSHAKE_MAX: usize = 256;
+const HANDSHAKE_MAX: usize = 256;
 
 /// A finished handshake: the keys for the session and the peer's public key.
 pub struct Handshake {
