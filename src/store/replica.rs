@@ -79,12 +79,21 @@ impl Store {
     /// (so a peer that stops half-way holds a gap-free prefix of each origin).
     pub fn missing_for(&self, theirs: &Heads) -> Result<Vec<Event>, StoreError> {
         let mut out = Vec::new();
-        let origins: Vec<String> = self.heads()?.into_keys().collect();
-        for origin in origins {
+        for origin in self.origins()? {
             let after = theirs.get(&origin).copied().unwrap_or(0) as i64;
             out.extend(self.events_of_origin_after(&origin, after)?);
         }
         Ok(out)
+    }
+
+    /// Every origin with events here.
+    fn origins(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT origin FROM events ORDER BY origin")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
     /// The events of one origin after a sequence number, in sequence order.

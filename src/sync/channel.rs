@@ -70,16 +70,15 @@ pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> Result<(), LinkError> {
     Ok(())
 }
 
-/// A message as bytes, refused when over [`MAX_MESSAGE`].
-fn encode_capped(message: &Message) -> Result<Vec<u8>, LinkError> {
-    let bytes = message.encode();
+/// Refuses an encoded message over [`MAX_MESSAGE`].
+fn check_size(bytes: &[u8]) -> Result<(), LinkError> {
     if bytes.len() > MAX_MESSAGE {
         return Err(LinkError::Protocol(format!(
             "a message of {} bytes is over the limit",
             bytes.len()
         )));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// The receiving half of a channel.
@@ -90,8 +89,14 @@ pub trait Receiver: Send {
 
 /// The sending half of a channel.
 pub trait Sender: Send {
+    /// Sends a message already encoded (see [`Message::encode`]), refused when over
+    /// [`MAX_MESSAGE`].
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError>;
+
     /// Sends a message.
-    fn send(&mut self, message: &Message) -> Result<(), LinkError>;
+    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
+        self.send_encoded(&message.encode())
+    }
 }
 
 /// Frames over a transport that is private already.
@@ -106,9 +111,9 @@ impl<R: Read + Send> Receiver for PlainReceiver<R> {
 }
 
 impl<W: Write + Send> Sender for PlainSender<W> {
-    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = encode_capped(message)?;
-        write_frame(&mut self.0, &bytes)
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        check_size(bytes)?;
+        write_frame(&mut self.0, bytes)
     }
 }
 
@@ -171,6 +176,8 @@ pub struct NoiseReceiver<R> {
 pub struct NoiseSender<W> {
     inner: W,
     noise: Transport,
+    /// Room for one Noise message's plaintext, kept between messages.
+    plain: Vec<u8>,
     /// Room for one encrypted Noise message, kept between messages.
     out: Vec<u8>,
 }
@@ -208,6 +215,7 @@ impl Handshake {
             NoiseSender {
                 inner: writer,
                 noise,
+                plain: Vec::with_capacity(NOISE_MAX),
                 out: vec![0u8; NOISE_MAX],
             },
         )
@@ -297,8 +305,8 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
 }
 
 impl<W: Write + Send> Sender for NoiseSender<W> {
-    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = encode_capped(message)?;
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        check_size(bytes)?;
         let chunks: Vec<&[u8]> = if bytes.is_empty() {
             vec![&[][..]]
         } else {
@@ -306,16 +314,16 @@ impl<W: Write + Send> Sender for NoiseSender<W> {
         };
         let last = chunks.len() - 1;
         for (i, chunk) in chunks.into_iter().enumerate() {
-            let mut plain = Vec::with_capacity(chunk.len() + 1);
-            plain.push(u8::from(i < last));
-            plain.extend_from_slice(chunk);
+            self.plain.clear();
+            self.plain.push(u8::from(i < last));
+            self.plain.extend_from_slice(chunk);
             let n = {
                 let mut noise = self
                     .noise
                     .lock()
                     .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
                 noise
-                    .write_message(&plain, &mut self.out)
+                    .write_message(&self.plain, &mut self.out)
                     .map_err(noise_err)?
             };
             write_frame(&mut self.inner, &self.out[..n])?;

@@ -187,9 +187,9 @@ pub fn run(
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
             let missing = feed.missing(&theirs)?;
-            for batch in batches(missing) {
-                sent += batch.len();
-                tx.send(&Message::Events { events: batch })?;
+            for batch in batches(&missing) {
+                sent += batch.count;
+                tx.send_encoded(&batch.bytes)?;
             }
             tx.send(&Message::Caught)?;
             if !follow {
@@ -212,9 +212,9 @@ pub fn run(
                     tx.send(&Message::Ping)?;
                     continue;
                 }
-                for batch in batches(fresh) {
-                    sent += batch.len();
-                    tx.send(&Message::Events { events: batch })?;
+                for batch in batches(&fresh) {
+                    sent += batch.count;
+                    tx.send_encoded(&batch.bytes)?;
                 }
             }
         })();
