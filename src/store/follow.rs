@@ -15,6 +15,10 @@ pub struct Follower {
     version: i64,
     /// The position of the last event handed out.
     cursor: i64,
+    /// Whether events past the cursor may be there unread: at first, and after a read
+    /// that stopped at its limit. Otherwise only a commit can bring new ones, so an idle
+    /// follower asks `data_version` and nothing else.
+    unread: bool,
     /// Whether the last [`Follower::next`] saw a commit, with events or without.
     saw_commit: bool,
 }
@@ -55,6 +59,7 @@ impl Follower {
             watcher,
             version,
             cursor,
+            unread: true,
             saw_commit: false,
         }
     }
@@ -75,19 +80,26 @@ impl Follower {
     /// commit (or a wake from its watcher's waker) and reads again; so an empty result
     /// means nothing new arrived in time. Fewer than `limit` events means none are left.
     pub fn next(&mut self, limit: usize, wait: Duration) -> Result<Vec<Event>, StoreError> {
-        let mut rows = self.store.events_since(self.cursor, limit)?;
+        let mut rows = if self.unread {
+            self.store.events_since(self.cursor, limit)?
+        } else {
+            Vec::new()
+        };
         self.saw_commit = !rows.is_empty();
         if rows.is_empty() {
-            // The version was taken before that read, so a commit since then shows here.
+            // The version was taken before the last read, so any commit since then
+            // shows here.
             if !self
                 .store
                 .wait_for_commit(&self.watcher, &mut self.version, wait)?
             {
+                self.unread = false;
                 return Ok(Vec::new());
             }
             self.saw_commit = true;
             rows = self.store.events_since(self.cursor, limit)?;
         }
+        self.unread = rows.len() >= limit;
         if let Some((pos, _)) = rows.last() {
             self.cursor = *pos;
         }
