@@ -226,3 +226,32 @@ fn tail_follow_prints_entries_other_processes_append() {
     );
     assert_eq!(lines.len(), 5, "each entry once: {lines:?}");
 }
+
+#[test]
+fn an_entry_too_large_to_sync_is_refused_clearly_and_changes_nothing() {
+    let env = Env::new();
+    env.declare("big paste");
+    let before = stored_ids(&env);
+    let file_before = common::bytes(&env.db);
+    let huge = "a pasted log line that goes on and on\n".repeat(200 * 1024 / 38);
+    let out = env
+        .cmd()
+        .args(["log", "-"])
+        .write_stdin(huge.clone())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a 200 KiB entry is refused");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("over the 128 KiB one entry may hold")
+            && err.contains("nothing was written")
+            && err.contains("Shorten it"),
+        "{err}"
+    );
+    assert_eq!(stored_ids(&env), before, "nothing was stored");
+    assert_eq!(common::bytes(&env.db), file_before);
+    // Just under the limit is fine, and so is the next entry.
+    env.ok(&["log", &"x".repeat(100 * 1024)]);
+    env.ok(&["log", "after the refusal"]);
+    assert_eq!(stored_ids(&env).len(), before.len() + 2);
+}

@@ -317,7 +317,7 @@ fn outsiders_and_broken_clients_are_closed_and_the_good_peer_keeps_syncing() {
     }
     wait_for("the reasons in the log", LONG, || {
         server.logged("handshake failed")
-            && server.logged("over the 65535-byte limit")
+            && server.logged("over the 256-byte limit")
             && server.logged("silent past the deadline")
     });
 
@@ -423,4 +423,99 @@ fn the_console_keeps_a_peer_link_and_shows_how_it_stands() {
     console.wait_text(&format!("peer {addr}: in sync"));
     console.send("\x03");
     console.wait_exit();
+}
+
+#[test]
+fn a_local_database_problem_is_reported_as_such_not_as_a_protocol_error() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    // The server's file becomes read-only after it started: a peer gets through the
+    // handshake, and then this side cannot store anything.
+    let mode = std::fs::metadata(&a.env.db).unwrap().permissions();
+    std::fs::set_permissions(
+        &a.env.db,
+        std::os::unix::fs::PermissionsExt::from_mode(0o444),
+    )
+    .unwrap();
+    let err = b.env.fails(&["sync", "--peer", &server.addr()]);
+    assert!(err.contains("sync with"), "{err}");
+    wait_for("the reason in the server's log", LONG, || {
+        server.logged("is read-only")
+    });
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(!log.contains("protocol error"), "{log}");
+    std::fs::set_permissions(&a.env.db, mode).unwrap();
+}
+
+/// Connects to `server` and reads until it closes; how long that took.
+fn closed_after(stream: &mut TcpStream, name: &str) -> Duration {
+    let start = std::time::Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut rest = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut rest) {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "{name}: the server never closed the connection"
+        );
+    }
+    start.elapsed()
+}
+
+#[test]
+fn a_handshake_dribbled_a_byte_at_a_time_is_cut_off_at_the_deadline() {
+    let a = Host::new();
+    let server = Server::start(&a, "127.0.0.1:0", &["--handshake-timeout", "2"]);
+
+    // A first message's length, then its 32 bytes, one every 400 ms: each read gets a
+    // byte well within the deadline, the whole would take 14 s.
+    let mut slow = TcpStream::connect(server.addr()).unwrap();
+    let mut writer = slow.try_clone().unwrap();
+    let dribble = std::thread::spawn(move || {
+        let mut message = 32u32.to_be_bytes().to_vec();
+        message.extend([7u8; 32]);
+        for byte in message {
+            if writer.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    });
+    let took = closed_after(&mut slow, "slow");
+    assert!(
+        took < Duration::from_secs(8),
+        "closed after {took:?}, not at the 2 s deadline"
+    );
+    dribble.join().unwrap();
+
+    // A length longer than any handshake message: refused before anything is read.
+    let mut long = TcpStream::connect(server.addr()).unwrap();
+    long.write_all(&1000u32.to_be_bytes()).unwrap();
+    let took = closed_after(&mut long, "long");
+    assert!(took < Duration::from_millis(1500), "closed after {took:?}");
+    wait_for("the reasons in the log", LONG, || {
+        server.logged("silent past the deadline") && server.logged("over the 256-byte limit")
+    });
+}
+
+#[test]
+fn deny_reads_an_identity_the_way_allow_does() {
+    let (a, b) = (Host::new(), Host::new());
+    a.env.ok(&["peer", "allow", &b.id.to_ascii_uppercase()]);
+    assert!(a.env.ok(&["peer", "list"]).contains(&b.id));
+    // Pasted from elsewhere: upper case, with spaces around it.
+    let pasted = format!("  {}\n", b.id.to_ascii_uppercase());
+    a.env.ok(&["peer", "deny", &pasted]);
+    assert!(a.env.ok(&["peer", "list"]).trim().is_empty());
+    assert!(
+        a.env
+            .fails(&["peer", "deny", "not-a-key"])
+            .contains("64 hex characters")
+    );
 }

@@ -439,3 +439,117 @@ fn a_copied_database_file_writes_as_a_new_origin_and_a_renamed_one_does_not() {
         .unwrap();
     assert_eq!(e[0].seq, 1, "its own sequence starts at 1");
 }
+
+/// A note from another replica, as a peer or an import would bring it.
+fn foreign_note(
+    incident: ulid::Ulid,
+    origin: &str,
+    seq: u64,
+    text: &str,
+) -> warroom::domain::Event {
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+        + chrono::TimeDelta::seconds(seq as i64);
+    warroom::domain::Event {
+        id: ulid::Ulid::generate(),
+        origin: origin.into(),
+        seq,
+        incident,
+        author: "peer".into(),
+        at,
+        logged_at: at,
+        body: Body::Note { text: text.into() },
+    }
+}
+
+#[test]
+fn a_sequence_number_held_twice_does_not_hide_a_gap_in_the_heads() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let events: Vec<_> = [1, 2, 4]
+        .into_iter()
+        .map(|seq| foreign_note(incident, "far", seq, &format!("far {seq}")))
+        .collect();
+    assert_eq!(store.insert_events(&events).unwrap(), 3);
+    assert_eq!(store.heads().unwrap()["far"], 2, "3 is missing");
+    // An older build could store a second event numbered 2 (nothing made the pair
+    // unique): four rows, the highest number 4, and still 3 is missing.
+    let twin = foreign_note(incident, "far", 2, "a second 2");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+         VALUES (?1, 'far', 2, ?2, 'peer', 1795000000000, 1795000000000, 'note', '{\"text\":\"a second 2\"}')",
+        [twin.id.to_string(), incident.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path, OpenOptions::write()).unwrap();
+    assert_eq!(store.all_events().unwrap().len(), 1 + 3 + 1);
+    assert_eq!(
+        store.heads().unwrap()["far"],
+        2,
+        "the head stops before the gap, so a peer sends 3 again"
+    );
+    let missing = store
+        .missing_for(&[("far".to_string(), 2)].into_iter().collect())
+        .unwrap();
+    assert!(
+        missing.iter().any(|e| e.origin == "far" && e.seq == 4),
+        "what follows the gap is offered again"
+    );
+}
+
+#[test]
+fn an_event_claiming_a_sequence_number_held_by_another_is_skipped() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let first = vec![
+        foreign_note(incident, "far", 1, "one"),
+        foreign_note(incident, "far", 2, "two"),
+    ];
+    assert_eq!(store.insert_events(&first).unwrap(), 2);
+    let before = store.all_events().unwrap();
+    let impostor = foreign_note(incident, "far", 2, "not two");
+    let next = foreign_note(incident, "far", 3, "three");
+    assert_eq!(
+        store
+            .insert_events(&[impostor.clone(), next.clone()])
+            .unwrap(),
+        1,
+        "only the event with a number of its own is new"
+    );
+    let after = store.all_events().unwrap();
+    assert!(
+        !after.iter().any(|e| e.id == impostor.id),
+        "the impostor is not stored"
+    );
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(store.heads().unwrap()["far"], 3);
+    // The same event again (same id) is simply already held.
+    assert_eq!(store.insert_events(&first).unwrap(), 0);
+}
+
+#[test]
+fn an_event_too_large_to_sync_is_refused_and_nothing_of_its_batch_is_written() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let before = store.all_events().unwrap();
+    let big = "x".repeat(warroom::domain::MAX_EVENT_BYTES);
+    let err = store
+        .append(vec![note(incident, "fine"), note(incident, &big)])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+    let err = store
+        .insert_events(&[
+            foreign_note(incident, "far", 1, "fine"),
+            foreign_note(incident, "far", 2, &big),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("KiB one entry may hold"), "{err}");
+    assert_eq!(store.all_events().unwrap(), before);
+    assert!(!store.heads().unwrap().contains_key("far"));
+}

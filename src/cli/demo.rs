@@ -11,16 +11,15 @@ pub struct DemoArgs {}
 
 pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     let mut store = ctx.open_write()?;
-    // A replica of its own, so the sample never shares sequence numbers with real entries.
-    let origin = format!("demo-{}", ulid::Ulid::generate());
-    let events = crate::demo::events(&origin, store.now());
-    store.insert_events(&events)?;
-    if let Some(live) = events.last().map(|e| e.incident) {
+    let loaded = crate::demo::load(&mut store)?;
+    if let Some(live) = loaded.events.last().map(|e| e.incident) {
         println!("{live}");
     }
     eprintln!(
-        "loaded 2 sample incidents ({} entries) into {}; try `warroom tail` or `warroom show`",
-        events.len(),
+        "loaded {} sample incident{} ({} entries) into {}; try `warroom tail` or `warroom show`",
+        loaded.incidents,
+        if loaded.incidents == 1 { "" } else { "s" },
+        loaded.events.len(),
         store.path().display()
     );
     Ok(())

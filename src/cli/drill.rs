@@ -11,7 +11,7 @@ use super::context::Context;
 use crate::domain::Body;
 use crate::domain::Timestamp;
 use crate::drill::{DrillClock, DrillRun, Scenario, builtin, builtin_names, score};
-use crate::store::{NewEvent, OpenOptions, Store, Watcher, system_clock};
+use crate::store::{Follower, NewEvent, OpenOptions, Store, system_clock};
 
 /// `warroom drill` subcommands.
 #[derive(Debug, Subcommand)]
@@ -35,11 +35,7 @@ pub enum DrillCommand {
 
 /// The wall clock, waking early when the database changes so a resolution ends the
 /// drill at once.
-struct WallClock {
-    store: Store,
-    watcher: Watcher,
-    version: RefCell<i64>,
-}
+struct WallClock(RefCell<Follower>);
 
 impl DrillClock for WallClock {
     fn now(&self) -> Timestamp {
@@ -51,12 +47,11 @@ impl DrillClock for WallClock {
         if left.is_zero() {
             return;
         }
-        let mut version = self.version.borrow_mut();
-        let _ = self.store.wait_for_commit(
-            &self.watcher,
-            &mut version,
-            left.min(Duration::from_secs(1)),
-        );
+        // New events end the wait; the drill reads what it needs itself.
+        let _ = self
+            .0
+            .borrow_mut()
+            .next(1_000, left.min(Duration::from_secs(1)));
     }
 }
 
@@ -117,11 +112,7 @@ pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
                 crate::format::local_time(drill.ends_at())
             );
             let watch = Store::open(&ctx.db, OpenOptions::read())?;
-            let clock = WallClock {
-                version: RefCell::new(watch.data_version()?),
-                watcher: Watcher::new(&ctx.db)?,
-                store: watch,
-            };
+            let clock = WallClock(RefCell::new(Follower::from_end(watch)?));
             let state = drill.play(&mut store, &playbook, &clock, &mut |scenario, fired| {
                 let inject = &scenario.injects[fired.index];
                 let what = if fired.fired {

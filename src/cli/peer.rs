@@ -94,12 +94,11 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
 
 pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     drop(ctx.open_write()?);
-    let addr = match (&args.peer, &args.via) {
-        (_, Some(command)) => peer::via(command),
-        (Some(peer), None) => peer::parse_addr(peer).map_err(anyhow::Error::msg)?,
-        (None, None) => {
-            bail!("say which peer: --peer host:port, --peer ssh://user@host/path, or --via COMMAND")
-        }
+    // clap requires one of the two.
+    let addr = match &args.via {
+        Some(command) => peer::via(command),
+        None => peer::parse_addr(args.peer.as_deref().unwrap_or_default())
+            .map_err(anyhow::Error::msg)?,
     };
     if args.follow {
         let label = addr.label();
@@ -140,6 +139,18 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     Ok(())
 }
 
+/// A peer identity as typed or pasted: 64 hex digits, any case, stored in lowercase.
+fn parse_peer_id(typed: &str) -> Result<String> {
+    let id = typed.trim().to_ascii_lowercase();
+    if id.len() != 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        bail!(
+            "'{}' is not a peer identity: copy the 64 hex characters that `warroom peer id` prints on the peer's host",
+            crate::inert::line(typed.trim())
+        );
+    }
+    Ok(id)
+}
+
 pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
     match command {
         PeerCommand::Id => {
@@ -150,19 +161,16 @@ pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
             );
         }
         PeerCommand::Allow { id, name } => {
-            let id = id.trim().to_ascii_lowercase();
-            if id.len() != 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
-                bail!(
-                    "'{id}' is not a peer identity: copy the 64 hex characters that `warroom peer id` prints on the peer's host"
-                );
-            }
+            let id = parse_peer_id(&id)?;
             ctx.open_write()?.allow_peer(&id, &name)?;
             eprintln!("allowed {id}");
         }
         PeerCommand::Deny { id } => {
-            if !ctx.open_write()?.deny_peer(id.trim())? {
+            let id = parse_peer_id(&id)?;
+            if !ctx.open_write()?.deny_peer(&id)? {
                 bail!("{id} was not allowed; `warroom peer list` shows who is");
             }
+            eprintln!("denied {id}");
         }
         PeerCommand::List => {
             for peer in ctx.open_read()?.allowed_peers()? {

@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::context::{Context, Pick, pick_incident};
 use super::output;
-use crate::domain::{Entry, IncidentState, rfc3339, short_id};
+use crate::domain::{Applied, Entry, IncidentState, rfc3339, short_id};
 use crate::format;
 use crate::inert;
+use crate::store::Follower;
 
 /// Arguments of `warroom tail`.
 #[derive(Debug, Args)]
@@ -38,16 +39,10 @@ const FALLBACK_POLL: Duration = Duration::from_millis(250);
 
 pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let picked = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
-    // One read gives both the incident's events and the cursor to follow from.
-    let rows = store.events_since(0, i64::MAX as usize)?;
-    let mut cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
-    let mut state = IncidentState::fold(
-        picked.id,
-        rows.into_iter()
-            .map(|(_, e)| e)
-            .filter(|e| e.incident == picked.id),
-    );
+    // The cursor first: an event committed while the incident is read is then both in
+    // the fold and read again when following, and the fold skips it the second time.
+    let cursor = store.last_pos()?;
+    let mut state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let skip = args
@@ -61,25 +56,19 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     if !args.follow {
         return Ok(());
     }
-    let watcher = crate::store::Watcher::new(store.path())?;
-    let mut version = store.data_version()?;
+    let mut follower = Follower::new(store, cursor)?;
     loop {
-        if !store.wait_for_commit(&watcher, &mut version, FALLBACK_POLL)? {
+        let events = follower.next(1000, FALLBACK_POLL)?;
+        if events.is_empty() {
             continue;
         }
-        loop {
-            let rows = store.events_since(cursor, 1000)?;
-            let Some((last, _)) = rows.last() else { break };
-            cursor = *last;
-            for (_, event) in rows {
-                if event.incident != state.id {
-                    continue;
-                }
-                let id = event.id;
-                state.apply(event);
-                if let Some(entry) = state.entry(id) {
-                    print_entry(&mut out, &state, entry, &args)?;
-                }
+        for event in events {
+            let id = event.id;
+            if let Applied::Duplicate | Applied::Foreign = state.apply(event) {
+                continue;
+            }
+            if let Some(entry) = state.entry(id) {
+                print_entry(&mut out, &state, entry, &args)?;
             }
         }
         output::flush(&mut out)?;

@@ -1,8 +1,9 @@
-//! The sample incidents `warroom demo` loads: a live one and one resolved the day
-//! before, covering every kind of entry. The story lives in `sample.toml`; this turns
-//! it into events. Pure: the same `now` and origin always give the same events.
+//! The sample incidents `warroom demo` (and the console's `D`) loads: a live one and
+//! one resolved the day before, covering every kind of entry. The story lives in
+//! `sample.toml`; [`events`] turns it into events (pure: the same `now` and origin
+//! always give the same events), and [`load`] stores them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::TimeDelta;
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 use ulid::Ulid;
 
 use crate::domain::{Body, Event, Timestamp, rfc3339, to_millis};
+use crate::store::{Store, StoreError};
 
 const SAMPLE: &str = include_str!("sample.toml");
 
@@ -123,19 +125,50 @@ fn script_events(script: &Script, origin: &str, now: Timestamp, first_seq: u64) 
         .collect()
 }
 
-/// Both sample incidents as events from the replica `origin`, relative to `now`.
-pub fn events(origin: &str, now: Timestamp) -> Vec<Event> {
-    let sample: Sample = match toml::from_str(SAMPLE) {
-        Ok(sample) => sample,
-        // The sample is compiled in and checked by the tests below.
-        Err(_) => return Vec::new(),
-    };
+/// The sample incidents as events from the replica `origin`, relative to `now`.
+fn sample_events(origin: &str, now: Timestamp) -> Result<Vec<Event>, toml::de::Error> {
+    let sample: Sample = toml::from_str(SAMPLE)?;
     let mut all = Vec::new();
     for script in sample.incident.iter().rev() {
         let first_seq = all.len() as u64 + 1;
         all.extend(script_events(script, origin, now, first_seq));
     }
-    all
+    Ok(all)
+}
+
+/// The sample incidents as events from the replica `origin`, relative to `now`.
+///
+/// # Panics
+/// If the compiled-in sample does not parse, which the unit tests rule out.
+pub fn events(origin: &str, now: Timestamp) -> Vec<Event> {
+    sample_events(origin, now).expect("the built-in sample.toml parses")
+}
+
+/// What [`load`] stored.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The events, as stored.
+    pub events: Vec<Event>,
+    /// How many incidents they make.
+    pub incidents: usize,
+}
+
+/// Stores the sample incidents, as a replica of their own (`demo-<ulid>`) so that they
+/// never share sequence numbers with real entries.
+pub fn load(store: &mut Store) -> Result<Loaded, StoreError> {
+    let origin = format!("demo-{}", Ulid::generate());
+    let events = sample_events(&origin, store.now()).map_err(|e| {
+        StoreError::Invalid(format!(
+            "the built-in sample incidents cannot be read ({e}); nothing was loaded. This is a bug in warroom: please report it"
+        ))
+    })?;
+    store.insert_events(&events)?;
+    let incidents = events
+        .iter()
+        .map(|e| e.incident)
+        .collect::<HashSet<_>>()
+        .len();
+    Ok(Loaded { events, incidents })
 }
 
 #[cfg(test)]
@@ -144,6 +177,18 @@ mod tests {
     use crate::domain::{Category, IncidentState, Status};
     use chrono::TimeZone;
     use std::collections::{BTreeMap, HashSet};
+
+    #[test]
+    fn loading_stores_every_sample_event_under_an_origin_of_its_own() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut store =
+            Store::open(dir.path().join("w.db"), crate::store::OpenOptions::write()).unwrap();
+        let loaded = load(&mut store).unwrap();
+        assert_eq!(loaded.incidents, 2);
+        assert_eq!(store.all_events().unwrap(), loaded.events);
+        assert!(loaded.events.iter().all(|e| e.origin.starts_with("demo-")));
+        assert_ne!(loaded.events[0].origin, store.origin());
+    }
 
     #[test]
     fn the_sample_covers_every_kind_and_folds_cleanly() {

@@ -11,6 +11,11 @@ use super::severity::Severity;
 use super::status::Status;
 use super::time::{self, Timestamp};
 
+/// The most one event may take in its wire form (JSON as `serde_json` writes it):
+/// 128 KiB, far beyond any entry typed by hand, and small enough that an event always
+/// fits in one sync message. The store refuses to write a larger one.
+pub const MAX_EVENT_BYTES: usize = 128 * 1024;
+
 /// One immutable fact in an incident's log.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "Wire")]

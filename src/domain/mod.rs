@@ -18,7 +18,7 @@ mod timeline;
 pub mod triage;
 
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
-pub use event::{Body, Check, Event, ReviewSection, TriageAnswer};
+pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
 pub use fold::Applied;
 pub use head::IncidentHead;
 pub use ids::{MIN_ID_CHARS, resolve_id};

@@ -42,18 +42,33 @@ pub fn parse(text: &str) -> Result<PeerAddr, String> {
             Some((host, port)) if port.parse::<u16>().is_ok() => (host, Some(port)),
             _ => (authority, None),
         };
+        if host.is_empty() || host.ends_with('@') {
+            return Err(format!(
+                "'{text}' needs a host: ssh://user@host/path/to/warroom.db"
+            ));
+        }
+        if host.starts_with('-') {
+            return Err(format!(
+                "'{text}': a host cannot start with '-' (ssh would read it as an option)"
+            ));
+        }
         let mut argv = vec!["ssh".to_string(), "-o".into(), "BatchMode=yes".into()];
         if let Some(port) = port {
             argv.extend(["-p".into(), port.to_string()]);
         }
-        // `~/x` stays relative to the remote home; anything else is an absolute path.
-        let db = match path.strip_prefix('~') {
-            Some(home) => format!("~{home}"),
-            None => format!("/{path}"),
+        // The far side's shell reads the command: the path is quoted for it. `~/x` (or
+        // `~user/x`) stays relative to a remote home, its `~` left unquoted for the shell
+        // to expand; anything else is an absolute path.
+        let (home, rest) = path.split_once('/').unwrap_or((path, ""));
+        let user = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+        let db = match home.strip_prefix('~') {
+            Some(name) if name.chars().all(user) && rest.is_empty() => home.to_string(),
+            Some(name) if name.chars().all(user) => format!("{home}/{}", shell_quote(rest)),
+            _ => shell_quote(&format!("/{path}")),
         };
         argv.extend([
-            host.to_string(),
             "--".into(),
+            host.to_string(),
             "warroom".into(),
             "--db".into(),
             db,
@@ -78,6 +93,16 @@ pub fn parse(text: &str) -> Result<PeerAddr, String> {
             "'{text}' is not host:port (for example 10.0.0.5:7420) or ssh://user@host/path/to/warroom.db"
         )),
     }
+}
+
+/// `text` as one word for a POSIX shell: as it is when that is safe, else in single
+/// quotes (a quote inside becomes `'\''`).
+fn shell_quote(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// A local command that speaks the protocol on its stdio, run by the shell.
@@ -112,8 +137,8 @@ mod tests {
                 "BatchMode=yes",
                 "-p",
                 "2222",
-                "ops@bastion",
                 "--",
+                "ops@bastion",
                 "warroom",
                 "--db",
                 "/srv/warroom/warroom.db",
@@ -135,5 +160,39 @@ mod tests {
                 .contains("names no database")
         );
         assert!(parse("http://x:1").unwrap_err().contains("use host:port"));
+    }
+
+    fn remote_db(addr: &str) -> String {
+        let PeerAddr::Command { argv, .. } = parse(addr).unwrap() else {
+            panic!("{addr} is a command")
+        };
+        let at = argv.iter().position(|a| a == "--db").unwrap();
+        argv[at + 1].clone()
+    }
+
+    #[test]
+    fn ssh_gets_no_option_in_place_of_a_host_and_the_remote_shell_a_quoted_path() {
+        for bare in ["ssh://:22/w.db", "ssh://ops@/w.db"] {
+            assert!(parse(bare).unwrap_err().contains("needs a host"), "{bare}");
+        }
+        for host in ["-oProxyCommand=touch pwned", "-p22@x"] {
+            let err = parse(&format!("ssh://{host}/w.db")).unwrap_err();
+            assert!(err.contains("cannot start with '-'"), "{err}");
+        }
+        let PeerAddr::Command { argv, .. } = parse("ssh://h/w.db").unwrap() else {
+            panic!()
+        };
+        let dashes = argv.iter().position(|a| a == "--").unwrap();
+        assert_eq!(argv[dashes + 1], "h", "the host comes after `--`");
+        assert_eq!(remote_db("ssh://h/srv/w.db"), "/srv/w.db");
+        assert_eq!(
+            remote_db("ssh://h/srv/war room;rm -rf ~/w.db"),
+            "'/srv/war room;rm -rf ~/w.db'"
+        );
+        assert_eq!(remote_db("ssh://h/srv/it's.db"), "'/srv/it'\\''s.db'");
+        assert_eq!(remote_db("ssh://h/~/my logs/w.db"), "~/'my logs/w.db'");
+        assert_eq!(remote_db("ssh://h/~/$(id).db"), "~/'$(id).db'");
+        assert_eq!(remote_db("ssh://h/~ops/w.db"), "~ops/w.db");
+        assert_eq!(remote_db("ssh://h/~$(id)/w.db"), "'/~$(id)/w.db'");
     }
 }

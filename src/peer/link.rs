@@ -1,16 +1,18 @@
 //! Serving and connecting: TCP with Noise (deadlines, allowlist), or a command's stdio
 //! (SSH, `--via`); once, or following with reconnects and backoff.
 
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Read};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
-use crate::store::{Access, OpenOptions, Store};
+use crate::store::{OpenOptions, Store};
 use crate::sync::channel::{
     NoiseReceiver, NoiseSender, PlainReceiver, PlainSender, Receiver, Sender, noise_handshake,
 };
@@ -64,32 +66,35 @@ pub enum LinkState {
 }
 
 fn open_store(db: &Path) -> Result<Store, LinkError> {
-    let opts = OpenOptions {
-        access: Access::ReadWrite,
-        ..OpenOptions::write()
-    };
-    Store::open(db, opts).map_err(|e| LinkError::Protocol(e.to_string()))
+    Ok(Store::open(db, OpenOptions::write())?)
 }
 
-fn allowed(db: &Path) -> Result<Vec<String>, LinkError> {
-    let store =
-        Store::open(db, OpenOptions::read()).map_err(|e| LinkError::Protocol(e.to_string()))?;
-    let peers = store
-        .allowed_peers()
-        .map_err(|e| LinkError::Protocol(e.to_string()))?;
-    Ok(peers.into_iter().map(|p| p.key).collect())
+/// Whether `key` is on the allowlist in `store`; a refused key is worded by `refusal`.
+fn allowlist_check(
+    store: &Store,
+    key: &str,
+    refusal: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
+    let allowed = store.allowed_peers().map_err(|e| e.to_string())?;
+    if allowed.iter().any(|p| p.key == key) {
+        Ok(())
+    } else {
+        Err(refusal(key))
+    }
 }
 
+/// Runs a session between `store` (where received events go) and the peer; what to
+/// send is read from the same file through a connection of its own.
 fn run_session(
-    db: &Path,
+    store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
     follow: bool,
     limits: &Limits,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let replica = Box::new(StoreReplica(open_store(db)?));
-    let feed = Box::new(StoreFeed::open(db).map_err(|e| LinkError::Protocol(e.to_string()))?);
+    let feed = Box::new(StoreFeed::open(store.path())?);
+    let replica = Box::new(StoreReplica(store));
     let opts = Options {
         follow,
         ping_every: limits.ping_every(),
@@ -118,16 +123,46 @@ pub fn serve_tcp(
             .unwrap_or_else(|_| listen.into()),
         identity::id(&keys)
     ));
+    // One connection reads the allowlist for every handshake: nothing is opened for a
+    // peer before it has proved its key.
+    let allowlist = Mutex::new(Store::open(db, OpenOptions::read())?);
+    let allowlist = &allowlist;
+    let active = AtomicUsize::new(0);
+    let active = &active;
     std::thread::scope(|scope| {
+        let mut failing: Option<String> = None;
         for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
+            let stream = match stream {
+                Ok(stream) => {
+                    failing = None;
+                    stream
+                }
+                Err(e) => {
+                    // Out of file descriptors, say: retrying at once would spin.
+                    let text = e.to_string();
+                    if failing.as_ref() != Some(&text) {
+                        log(format!("cannot accept connections ({text}); retrying"));
+                        failing = Some(text);
+                    }
+                    std::thread::sleep(ACCEPT_PAUSE);
+                    continue;
+                }
+            };
+            let who = stream
+                .peer_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|_| "?".into());
+            let Some(slot) = Slot::take(active) else {
+                log(format!(
+                    "{who}: closed: already serving {MAX_CONNECTIONS} connections"
+                ));
+                continue;
+            };
             let keys = keys.clone();
-            scope.spawn(move || {
-                let who = stream
-                    .peer_addr()
-                    .map(|a| a.to_string())
-                    .unwrap_or_else(|_| "?".into());
-                match accept(db, stream, &keys, &limits) {
+            let who_too = who.clone();
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let _slot = slot;
+                match accept(db, allowlist, stream, &keys, &limits) {
                     Ok((peer, summary)) => log(format!(
                         "{who} ({peer}): done, sent {}, received {}",
                         summary.sent, summary.received
@@ -135,13 +170,44 @@ pub fn serve_tcp(
                     Err(e) => log(format!("{who}: closed: {e}")),
                 }
             });
+            if let Err(e) = spawned {
+                log(format!("{who_too}: closed: no thread for it ({e})"));
+            }
         }
     });
     Ok(())
 }
 
+/// At most this many peers are served at once; one more is closed at once (a following
+/// peer retries with backoff). Each costs a thread and, after its handshake, two
+/// connections to the database.
+const MAX_CONNECTIONS: usize = 64;
+/// After a failed accept (out of file descriptors, say), wait this long before the next.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// One of the [`MAX_CONNECTIONS`] places, given back when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl<'a> Slot<'a> {
+    fn take(active: &'a AtomicUsize) -> Option<Slot<'a>> {
+        active
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < MAX_CONNECTIONS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(active))
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn accept(
     db: &Path,
+    allowlist: &Mutex<Store>,
     stream: TcpStream,
     keys: &KeyPair,
     limits: &Limits,
@@ -151,17 +217,24 @@ fn accept(
             "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
         )
     };
-    let (rx, tx, peer) = secure(db, &stream, keys, limits, false, &refusal)?;
-    let summary = run_session(db, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
+    let check = |key: &str| match allowlist.lock() {
+        Ok(store) => allowlist_check(&store, key, &refusal),
+        Err(_) => Err("the allowlist is unavailable".to_string()),
+    };
+    let (rx, tx, peer) = secure(&stream, keys, limits, false, &check)?;
+    // Only now, with the peer's key proven and allowed, is the database opened for it.
+    let store = open_store(db)?;
+    let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
     Ok((peer, summary))
 }
 
 /// Serves one peer on stdin and stdout (the far end of `ssh ... serve --stdio`): the
 /// transport is already authenticated and private, so frames are plain.
 pub fn serve_stdio(db: &Path, limits: Limits) -> Result<Summary, LinkError> {
+    let store = open_store(db)?;
     let rx = PlainReceiver(BufReader::new(std::io::stdin()));
     let tx = PlainSender(BufWriter::new(std::io::stdout()));
-    run_session(db, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
+    run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
 }
 
 type Secured = (
@@ -170,37 +243,53 @@ type Secured = (
     String,
 );
 
-/// Runs the Noise handshake on a TCP stream within the handshake deadline, refusing a
-/// peer whose key is not allowed (`refusal` words it), then sets the idle deadline.
+/// Reads a TCP stream until an absolute deadline: each read waits only for what is left
+/// of it, so a peer that sends a byte now and then cannot stretch the handshake.
+struct Until<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl Read for Until<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// Runs the Noise handshake on a TCP stream, all of it within the handshake deadline,
+/// refusing a peer whose key `check` refuses; then sets the idle deadline.
 fn secure(
-    db: &Path,
     stream: &TcpStream,
     keys: &KeyPair,
     limits: &Limits,
     initiator: bool,
-    refusal: &dyn Fn(&str) -> String,
+    check: &dyn Fn(&str) -> Result<(), String>,
 ) -> Result<Secured, LinkError> {
-    stream.set_read_timeout(Some(limits.handshake))?;
+    let mut reader = Until {
+        stream,
+        deadline: Instant::now() + limits.handshake,
+    };
     stream.set_write_timeout(Some(limits.handshake))?;
     let _ = stream.set_nodelay(true);
-    let allow = allowed(db)?;
-    let check = |key: &str| {
-        if allow.iter().any(|k| k == key) {
-            Ok(())
-        } else {
-            Err(refusal(key))
-        }
-    };
-    let reader = BufReader::new(stream.try_clone()?);
-    let writer = BufWriter::new(stream.try_clone()?);
-    let secured = noise_handshake(reader, writer, keys, initiator, &check)?;
+    let done = noise_handshake(&mut reader, &mut &*stream, keys, initiator, check)?;
     stream.set_read_timeout(Some(limits.idle))?;
     stream.set_write_timeout(Some(limits.idle))?;
-    Ok(secured)
+    let peer = done.peer().to_string();
+    let (rx, tx) = done.split(
+        BufReader::new(stream.try_clone()?),
+        BufWriter::new(stream.try_clone()?),
+    );
+    Ok((rx, tx, peer))
 }
 
-/// A connected link and, for command links, the process behind it.
+/// A connected link, the store it syncs, and for command links the process behind it.
 struct Connected {
+    store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
     child: Option<Child>,
@@ -212,22 +301,24 @@ fn connect(
     limits: &Limits,
     quiet: bool,
 ) -> Result<Connected, LinkError> {
+    let store = open_store(db)?;
     match addr {
         PeerAddr::Tcp(target) => {
-            let keys =
-                identity::load_or_create(db).map_err(|e| LinkError::Protocol(e.to_string()))?;
+            let keys = identity::load_or_create(db).map_err(|e| LinkError::Local(e.to_string()))?;
             let socket = target
                 .to_socket_addrs()?
                 .next()
-                .ok_or_else(|| LinkError::Protocol(format!("{target} resolves to no address")))?;
+                .ok_or_else(|| LinkError::Local(format!("{target} resolves to no address")))?;
             let stream = TcpStream::connect_timeout(&socket, limits.handshake)?;
             let refusal = |key: &str| {
                 format!(
                     "{target} identifies as {key}, which is not allowed here; if that is your peer, run `warroom peer allow {key}`"
                 )
             };
-            let (rx, tx, _) = secure(db, &stream, &keys, limits, true, &refusal)?;
+            let check = |key: &str| allowlist_check(&store, key, &refusal);
+            let (rx, tx, _) = secure(&stream, &keys, limits, true, &check)?;
             Ok(Connected {
+                store,
                 rx: Box::new(rx),
                 tx: Box::new(tx),
                 child: None,
@@ -236,7 +327,7 @@ fn connect(
         PeerAddr::Command { argv, label } => {
             let (program, args) = argv
                 .split_first()
-                .ok_or_else(|| LinkError::Protocol("an empty command".into()))?;
+                .ok_or_else(|| LinkError::Local("an empty command".into()))?;
             let mut child = Command::new(program)
                 .args(args)
                 .stdin(Stdio::piped())
@@ -247,11 +338,12 @@ fn connect(
                     Stdio::inherit()
                 })
                 .spawn()
-                .map_err(|e| LinkError::Protocol(format!("cannot run {label}: {e}")))?;
+                .map_err(|e| LinkError::Local(format!("cannot run {label}: {e}")))?;
             let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-                return Err(LinkError::Protocol(format!("no pipes to {label}")));
+                return Err(LinkError::Local(format!("no pipes to {label}")));
             };
             Ok(Connected {
+                store,
                 rx: Box::new(PlainReceiver(BufReader::new(stdout))),
                 tx: Box::new(PlainSender(BufWriter::new(stdin))),
                 child: Some(child),
@@ -263,7 +355,7 @@ fn connect(
 /// Syncs once with a peer: both sides exchange what the other lacks, then stop.
 pub fn sync_once(db: &Path, addr: &PeerAddr, limits: Limits) -> Result<Summary, LinkError> {
     let mut link = connect(db, addr, &limits, false)?;
-    let result = run_session(db, link.rx, link.tx, false, &limits, &|_| {});
+    let result = run_session(link.store, link.rx, link.tx, false, &limits, &|_| {});
     if let Some(child) = link.child.as_mut() {
         let _ = child.wait();
     }
@@ -289,7 +381,7 @@ pub fn follow(
                 Status::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
                 Status::Live => on_state(LinkState::Live),
             };
-            let result = run_session(&db, link.rx, link.tx, true, &limits, &status);
+            let result = run_session(link.store, link.rx, link.tx, true, &limits, &status);
             if let Some(child) = link.child.as_mut() {
                 let _ = child.kill();
                 let _ = child.wait();

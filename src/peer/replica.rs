@@ -1,42 +1,29 @@
-//! The store as a sync replica: one connection applies what arrives, another watches
-//! for what to send.
+//! The store as a sync replica: one connection applies what arrives, another follows
+//! the log for what to send.
 
 use std::path::Path;
 use std::time::Duration;
 
+use ulid::Ulid;
+
 use crate::domain::Event;
-use crate::store::{Heads, OpenOptions, Store, StoreError, Watcher};
-use crate::sync::{Feed, Replica};
+use crate::store::{Follower, Heads, OpenOptions, Store, StoreError};
+use crate::sync::{Feed, LinkError, Replica};
 
 /// Applies received events to the store.
 pub struct StoreReplica(pub Store);
 
-/// Reads what to send from the store, and notices new commits.
-pub struct StoreFeed {
-    store: Store,
-    watcher: Watcher,
-    version: i64,
-}
+/// Reads what to send from the store, following new commits from when it was opened.
+pub struct StoreFeed(Follower);
 
 impl StoreFeed {
-    /// A feed from the database at `path`.
+    /// A feed from the database at `path`, following from its newest event now.
     pub fn open(path: &Path) -> Result<StoreFeed, StoreError> {
-        let store = Store::open(path, OpenOptions::read())?;
-        let watcher = Watcher::new(path).map_err(|source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let version = store.data_version()?;
-        Ok(StoreFeed {
-            store,
-            watcher,
-            version,
-        })
+        Ok(StoreFeed(Follower::from_end(Store::open(
+            path,
+            OpenOptions::read(),
+        )?)?))
     }
-}
-
-fn text(e: StoreError) -> String {
-    e.to_string()
 }
 
 impl Replica for StoreReplica {
@@ -44,39 +31,21 @@ impl Replica for StoreReplica {
         self.0.origin().to_string()
     }
 
-    fn heads(&mut self) -> Result<Heads, String> {
-        self.0.heads().map_err(text)
+    fn heads(&mut self) -> Result<Heads, LinkError> {
+        Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event]) -> Result<usize, String> {
-        self.0.insert_events(events).map_err(text)
+    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+        Ok(self.0.insert_new_events(events)?)
     }
 }
 
 impl Feed for StoreFeed {
-    fn cursor(&mut self) -> Result<i64, String> {
-        self.store.last_pos().map_err(text)
+    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError> {
+        Ok(self.0.store().missing_for(theirs)?)
     }
 
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String> {
-        self.store.missing_for(theirs).map_err(text)
-    }
-
-    fn next(&mut self, cursor: &mut i64, wait: Duration) -> Result<Vec<Event>, String> {
-        let fresh = self.store.events_since(*cursor, 5_000).map_err(text)?;
-        if fresh.is_empty() {
-            self.store
-                .wait_for_commit(&self.watcher, &mut self.version, wait)
-                .map_err(text)?;
-        }
-        let rows = if fresh.is_empty() {
-            self.store.events_since(*cursor, 5_000).map_err(text)?
-        } else {
-            fresh
-        };
-        if let Some((pos, _)) = rows.last() {
-            *cursor = *pos;
-        }
-        Ok(rows.into_iter().map(|(_, e)| e).collect())
+    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
+        Ok(self.0.next(5_000, wait)?)
     }
 }

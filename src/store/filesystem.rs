@@ -23,7 +23,7 @@ const NETWORK: &[(u32, &str)] = &[
 ];
 
 /// The network filesystem a `statfs` magic number stands for, if it is one.
-pub fn network_filesystem(magic: u64) -> Option<&'static str> {
+fn network_filesystem(magic: u64) -> Option<&'static str> {
     let magic = (magic & 0xFFFF_FFFF) as u32;
     NETWORK
         .iter()
@@ -32,7 +32,7 @@ pub fn network_filesystem(magic: u64) -> Option<&'static str> {
 }
 
 /// Refuses a database whose directory is on a network filesystem.
-pub fn check_local(db: &Path) -> Result<(), StoreError> {
+pub(super) fn check_local(db: &Path) -> Result<(), StoreError> {
     let dir = match db.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -2,6 +2,7 @@
 
 mod error;
 mod filesystem;
+mod follow;
 mod open;
 mod origin;
 mod presence;
@@ -19,13 +20,13 @@ use rusqlite::Connection;
 use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
-pub use filesystem::network_filesystem;
+pub use follow::Follower;
 pub use open::{Access, OpenOptions};
 pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
 pub use replica::{AllowedPeer, Heads};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
-pub use watch::{Wake, Waker, Watcher};
+pub use watch::{Waker, Watcher};
 pub use write::NewEvent;
 
 /// Where the time comes from; tests inject a fixed one.
@@ -42,6 +43,8 @@ pub struct Store {
     path: PathBuf,
     origin: String,
     read_only: bool,
+    /// The schema version the connection sees: current, or older when opened read-only.
+    version: i64,
     clock: Clock,
     busy_timeout: std::time::Duration,
 }
@@ -66,6 +69,7 @@ impl Store {
             path: path.to_path_buf(),
             origin: opened.origin,
             read_only: opened.read_only,
+            version: opened.version,
             clock: system_clock(),
             busy_timeout: open::BUSY_TIMEOUT,
         })

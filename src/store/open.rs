@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::error::StoreError;
 use super::origin::read_origin;
 use super::schema::{APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
+use super::write::immediate;
 
 /// How a command means to use the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,8 @@ pub(super) struct Opened {
     pub conn: Connection,
     pub read_only: bool,
     pub origin: String,
+    /// The schema version the connection sees (older than current only when read-only).
+    pub version: i64,
 }
 
 pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError> {
@@ -142,12 +146,17 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
             Contents::Blank => Err(StoreError::Missing {
                 path: path.to_path_buf(),
             }),
-            Contents::Warroom(_) => {
-                let origin = read_origin(&conn).map_err(sql)?.unwrap_or_default();
+            Contents::Warroom(version) => {
+                let origin = if version >= 1 {
+                    read_origin(&conn).map_err(sql)?.unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 Ok(Opened {
                     conn,
                     read_only,
                     origin,
+                    version,
                 })
             }
         };
@@ -158,15 +167,20 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
     if matches!(contents, Contents::Blank) {
         enable_wal(&conn, path)?;
     }
-    let origin = match (contents, read_origin(&conn).map_err(sql)?) {
-        (Contents::Warroom(v), Some(origin)) if v == CURRENT_VERSION => origin,
-        _ => initialise(&mut conn, path)?,
+    let current = match contents {
+        Contents::Warroom(v) if v == CURRENT_VERSION => read_origin(&conn).map_err(sql)?,
+        _ => None,
+    };
+    let origin = match current {
+        Some(origin) => origin,
+        None => initialise(&mut conn, path)?,
     };
     let origin = super::origin::own_origin(&mut conn, path, origin)?;
     Ok(Opened {
         conn,
         read_only,
         origin,
+        version: CURRENT_VERSION,
     })
 }
 
@@ -213,6 +227,10 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 
 /// Whether this process may write the file. A file with no write bit at all is treated
 /// as read-only even for root, who could otherwise write anything: its owner froze it.
+///
+/// Asked of the kernel (`faccessat` with the effective ids) rather than by opening the
+/// file for writing: closing a file opened for writing is a write event to every
+/// console watching it.
 fn is_writable(path: &Path) -> bool {
     let Ok(meta) = fs::metadata(path) else {
         return false;
@@ -220,7 +238,19 @@ fn is_writable(path: &Path) -> bool {
     if meta.permissions().mode() & 0o222 == 0 {
         return false;
     }
-    fs::OpenOptions::new().write(true).open(path).is_ok()
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path that outlives the call; no memory is written.
+    let rc = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            libc::W_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    rc == 0
 }
 
 /// Reads what the file holds in one read transaction, so that another process
@@ -302,40 +332,29 @@ pub(super) fn is_busy(e: &rusqlite::Error) -> bool {
 /// Brings the schema to the current version and makes sure the origin exists, in one
 /// write transaction that re-checks what another process may have done meanwhile.
 fn initialise(conn: &mut Connection, path: &Path) -> Result<String, StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| busy_or(path, e))?;
-    let contents = inspect(&tx, path)?;
-    let from = match contents {
-        Contents::Blank => 0,
-        Contents::Warroom(v) => v,
-    };
-    for migration in &MIGRATIONS[from as usize..] {
-        tx.execute_batch(migration).map_err(sql)?;
-    }
-    tx.pragma_update(None, "application_id", APPLICATION_ID)
-        .map_err(sql)?;
-    tx.pragma_update(None, "user_version", CURRENT_VERSION)
-        .map_err(sql)?;
-    let origin = match read_origin(&tx).map_err(sql)? {
-        Some(origin) => origin,
-        None => {
-            let origin = ulid::Ulid::generate().to_string();
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('origin', ?1)",
-                [&origin],
-            )
-            .map_err(sql)?;
-            origin
+    immediate(conn, path, BUSY_TIMEOUT, |tx, sql| {
+        let from = match inspect(tx, path)? {
+            Contents::Blank => 0,
+            Contents::Warroom(v) => v,
+        };
+        for migration in &MIGRATIONS[from as usize..] {
+            tx.execute_batch(migration).map_err(sql)?;
         }
-    };
-    tx.commit().map_err(|e| busy_or(path, e))?;
-    Ok(origin)
-}
-
-pub(super) fn busy_or(path: &Path, e: rusqlite::Error) -> StoreError {
-    busy_after(path, e, BUSY_TIMEOUT)
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(sql)?;
+        tx.pragma_update(None, "user_version", CURRENT_VERSION)
+            .map_err(sql)?;
+        if let Some(origin) = read_origin(tx).map_err(sql)? {
+            return Ok(origin);
+        }
+        let origin = ulid::Ulid::generate().to_string();
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('origin', ?1)",
+            [&origin],
+        )
+        .map_err(sql)?;
+        Ok(origin)
+    })
 }
 
 /// Maps a lock timeout to [`StoreError::Busy`] (saying how long it waited).

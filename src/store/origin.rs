@@ -3,10 +3,11 @@
 use std::fs;
 use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
-use super::open::busy_or;
+use super::open::BUSY_TIMEOUT;
+use super::write::immediate;
 
 /// The file's identity on this host (device and inode): it changes when the file is
 /// copied, not when it is renamed.
@@ -32,48 +33,33 @@ pub(super) fn own_origin(
     if recorded.as_deref() == Some(identity.as_str()) {
         return Ok(origin);
     }
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| busy_or(path, e))?;
-    let recorded = read_meta(&tx, "origin_file").map_err(sql)?;
-    let mut origin = read_origin(&tx).map_err(sql)?.unwrap_or(origin);
-    if recorded.is_some() && recorded.as_deref() != Some(identity.as_str()) {
-        origin = ulid::Ulid::generate().to_string();
-        tracing::info!(
-            "{} is a copy; it writes as a new origin {origin}",
-            path.display()
-        );
-        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'origin'", [&origin])
-            .map_err(sql)?;
-    }
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('origin_file', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [&identity],
-    )
-    .map_err(sql)?;
-    tx.commit().map_err(|e| busy_or(path, e))?;
-    Ok(origin)
+    immediate(conn, path, BUSY_TIMEOUT, |tx, sql| {
+        let recorded = read_meta(tx, "origin_file").map_err(sql)?;
+        let mut origin = read_origin(tx).map_err(sql)?.unwrap_or(origin);
+        if recorded.is_some() && recorded.as_deref() != Some(identity.as_str()) {
+            origin = ulid::Ulid::generate().to_string();
+            tracing::info!(
+                "{} is a copy; it writes as a new origin {origin}",
+                path.display()
+            );
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'origin'", [&origin])
+                .map_err(sql)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('origin_file', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&identity],
+        )
+        .map_err(sql)?;
+        Ok(origin)
+    })
 }
 
 fn read_meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    use rusqlite::OptionalExtension;
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()
 }
 
+/// The origin recorded in `meta` (a table every schema version has).
 pub(super) fn read_origin(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    let has_meta: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-        [],
-        |r| r.get(0),
-    )?;
-    if has_meta == 0 {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare("SELECT value FROM meta WHERE key = 'origin'")?;
-    let mut rows = stmt.query([])?;
-    match rows.next()? {
-        Some(row) => Ok(Some(row.get(0)?)),
-        None => Ok(None),
-    }
+    read_meta(conn, "origin")
 }

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
+use super::schema::PRESENCE_FROM;
 use super::{Store, StoreError};
 use crate::domain::{Timestamp, epoch_ms, from_epoch_ms};
 
@@ -40,19 +41,6 @@ pub fn host_name() -> String {
 }
 
 impl Store {
-    fn has_presence(&self) -> bool {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'presence'",
-                [],
-                |_| Ok(()),
-            )
-            .optional()
-            .ok()
-            .flatten()
-            .is_some()
-    }
-
     /// Records that this console is here (and clears sessions long gone).
     pub fn heartbeat(
         &mut self,
@@ -63,17 +51,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = epoch_ms(self.now());
         let stale = now - 3600 * 1000;
-        self.conn
-            .execute(
+        self.write(|tx, sql| {
+            tx.execute(
                 "INSERT INTO presence (session, user, host, pid, started_ms, seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
                  ON CONFLICT (session) DO UPDATE SET seen_ms = excluded.seen_ms",
                 params![session, user, host, pid, now],
             )
-            .map_err(|e| self.sql(e))?;
-        self.conn
-            .execute("DELETE FROM presence WHERE seen_ms < ?1", [stale])
-            .map_err(|e| self.sql(e))?;
-        Ok(())
+            .map_err(sql)?;
+            tx.execute("DELETE FROM presence WHERE seen_ms < ?1", [stale])
+                .map_err(sql)?;
+            Ok(())
+        })
     }
 
     /// Records that this console left.
@@ -86,7 +74,7 @@ impl Store {
 
     /// Consoles seen within [`PRESENCE_TTL`], oldest first.
     pub fn present(&self) -> Result<Vec<Presence>, StoreError> {
-        if !self.has_presence() {
+        if self.version < PRESENCE_FROM {
             return Ok(Vec::new());
         }
         let since = epoch_ms(self.now()) - PRESENCE_TTL.as_millis() as i64;

@@ -1,6 +1,7 @@
 //! Reading events: by incident, everything, or what is new since a cursor.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use rusqlite::Row;
 use ulid::Ulid;
@@ -63,36 +64,52 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     ))
 }
 
+/// What picks the events that decide incident heads (built once: the kinds are fixed).
+static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| {
+    let kinds = IncidentHead::KINDS
+        .iter()
+        .map(|k| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("WHERE kind IN ({kinds}) ORDER BY pos")
+});
+
 impl Store {
+    /// Events with their positions, matching a `WHERE ... ORDER BY ...` clause.
+    fn query_rows(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM events {clause}"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map(params, decode).map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
     /// Events matching a `WHERE ... ORDER BY ...` clause with its parameters.
     pub(super) fn query_events(
         &self,
         clause: &str,
         params: impl rusqlite::Params,
     ) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM events {clause}"))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map(params, decode).map_err(|e| self.sql(e))?;
-        rows.map(|r| r.map(|(_, e)| e))
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(e))
+        Ok(self
+            .query_rows(clause, params)?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect())
     }
 
     /// Events stored after cursor `pos`, in arrival order, with their positions.
     /// Pass the last position seen; start from 0.
     pub fn events_since(&self, pos: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(rusqlite::params![pos, limit as i64], decode)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query_rows(
+            "WHERE pos > ?1 ORDER BY pos LIMIT ?2",
+            rusqlite::params![pos, limit],
+        )
     }
 
     /// The events whose id ends with `suffix` (ignoring case), for resolving an id typed
@@ -114,30 +131,15 @@ impl Store {
 
     /// Every event of one incident, in total order.
     pub fn incident_events(&self, incident: Ulid) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM events WHERE incident = ?1 ORDER BY at_ms, id"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([incident.to_string()], decode)
-            .map_err(|e| self.sql(e))?;
-        rows.map(|r| r.map(|(_, e)| e))
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(e))
+        self.query_events(
+            "WHERE incident = ?1 ORDER BY at_ms, id",
+            [incident.to_string()],
+        )
     }
 
     /// Every event in arrival order.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM events ORDER BY pos"))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], decode).map_err(|e| self.sql(e))?;
-        rows.map(|r| r.map(|(_, e)| e))
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(e))
+        self.query_events("ORDER BY pos", [])
     }
 
     /// Every incident folded, oldest first.
@@ -155,21 +157,8 @@ impl Store {
     /// Every incident's head (title, severity, status, commander), oldest first, folded
     /// from the few kinds that decide them rather than from whole timelines.
     pub fn incident_heads(&self) -> Result<Vec<IncidentHead>, StoreError> {
-        let kinds = IncidentHead::KINDS
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM events WHERE kind IN ({kinds}) ORDER BY pos"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], decode).map_err(|e| self.sql(e))?;
         let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
-        for row in rows {
-            let (_, event) = row.map_err(|e| self.sql(e))?;
+        for event in self.query_events(&HEAD_EVENTS, [])? {
             by_incident.entry(event.incident).or_default().push(event);
         }
         Ok(by_incident

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::params;
 
+use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
 use crate::domain::{Event, epoch_ms};
 
@@ -23,6 +24,8 @@ pub struct AllowedPeer {
 impl Store {
     /// Per-origin heads: the longest run 1..=n of sequence numbers held for each origin.
     /// A gap (from a partial import) stops the run, so a peer re-sends what follows it.
+    /// Sequence numbers are counted once each: a file written by an older build may hold
+    /// one number twice, which must not hide a missing one.
     pub fn heads(&self) -> Result<Heads, StoreError> {
         let mut heads = Heads::new();
         let mut gapped = Vec::new();
@@ -30,7 +33,7 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached(
-                    "SELECT origin, COUNT(*), MAX(seq), MIN(seq) FROM events GROUP BY origin",
+                    "SELECT origin, COUNT(DISTINCT seq), MAX(seq), MIN(seq) FROM events GROUP BY origin",
                 )
                 .map_err(|e| self.sql(e))?;
             let rows = stmt
@@ -76,20 +79,25 @@ impl Store {
     /// (so a peer that stops half-way holds a gap-free prefix of each origin).
     pub fn missing_for(&self, theirs: &Heads) -> Result<Vec<Event>, StoreError> {
         let mut out = Vec::new();
-        let origins: Vec<String> = self.heads()?.into_keys().collect();
-        for origin in origins {
+        for origin in self.origins()? {
             let after = theirs.get(&origin).copied().unwrap_or(0) as i64;
             out.extend(self.events_of_origin_after(&origin, after)?);
         }
         Ok(out)
     }
 
+    /// Every origin with events here.
+    fn origins(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT origin FROM events ORDER BY origin")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
     /// The events of one origin after a sequence number, in sequence order.
-    pub fn events_of_origin_after(
-        &self,
-        origin: &str,
-        after: i64,
-    ) -> Result<Vec<Event>, StoreError> {
+    fn events_of_origin_after(&self, origin: &str, after: i64) -> Result<Vec<Event>, StoreError> {
         self.query_events(
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
             params![origin, after],
@@ -120,15 +128,7 @@ impl Store {
 
     /// The peers allowed to sync.
     pub fn allowed_peers(&self) -> Result<Vec<AllowedPeer>, StoreError> {
-        let exists: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'peers'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql(e))?;
-        if exists == 0 {
+        if self.version < PEERS_FROM {
             return Ok(Vec::new());
         }
         let mut stmt = self

@@ -46,5 +46,10 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;",
 ];
 
+/// The first version with the `presence` table.
+pub(super) const PRESENCE_FROM: i64 = 2;
+/// The first version with the `peers` table.
+pub(super) const PEERS_FROM: i64 = 3;
+
 /// The schema version this build writes and reads.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// Why a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wake {
+enum Wake {
     /// The database or its log was written.
     Changed,
     /// Someone called [`Waker::wake`].
@@ -92,13 +92,8 @@ impl Watcher {
         Waker(self.wake_write.clone())
     }
 
-    /// Whether changes are noticed by notification rather than only by polling.
-    pub fn notifies(&self) -> bool {
-        self.inotify.is_some()
-    }
-
     /// Waits until the database may have changed, a wake, or `timeout`.
-    pub fn wait(&self, timeout: Duration) -> Wake {
+    fn wait(&self, timeout: Duration) -> Wake {
         let mut fds = vec![libc::pollfd {
             fd: self.wake_read.as_raw_fd(),
             events: libc::POLLIN,
@@ -163,7 +158,11 @@ fn watch_directory(dir: &Path) -> io::Result<OwnedFd> {
     let fd = owned(unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) })?;
     let mut path = dir.as_os_str().as_bytes().to_vec();
     path.push(0);
-    let mask = libc::IN_MODIFY | libc::IN_CREATE | libc::IN_MOVED_TO | libc::IN_CLOSE_WRITE;
+    // Every commit writes the log (IN_MODIFY), a new log is created (IN_CREATE), and a
+    // checkpoint writes the database file. Closing a file opened for writing
+    // (IN_CLOSE_WRITE) is left out: every process that opens the database does that,
+    // without committing anything.
+    let mask = libc::IN_MODIFY | libc::IN_CREATE | libc::IN_MOVED_TO;
     // SAFETY: path is NUL-terminated and outlives the call.
     let wd = unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr().cast(), mask) };
     if wd < 0 {
@@ -195,7 +194,7 @@ impl super::Store {
     /// finds nothing new is followed by a few short looks (every 0.25 ms, then less
     /// often) until the commit shows or `SETTLE` passes. That costs CPU only just after
     /// writes; an idle watcher sleeps in `poll`.
-    pub fn wait_for_commit(
+    pub(super) fn wait_for_commit(
         &self,
         watcher: &Watcher,
         seen: &mut i64,
@@ -231,7 +230,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let db = dir.path().join("w.db");
         let watcher = Watcher::new(&db).unwrap();
-        assert!(watcher.notifies());
+        assert!(watcher.inotify.is_some(), "notified, not polling");
         std::fs::write(dir.path().join("unrelated.txt"), "x").unwrap();
         std::fs::write(dir.path().join("w.db-shm"), "x").unwrap();
         assert_eq!(watcher.wait(Duration::from_millis(50)), Wake::Timeout);
@@ -242,6 +241,46 @@ mod tests {
             Wake::Timeout,
             "drained"
         );
+    }
+
+    #[test]
+    fn opening_and_closing_the_database_wakes_nobody_but_a_commit_does() {
+        use crate::domain::Body;
+        use crate::store::{NewEvent, OpenOptions, Store};
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let mut writer = Store::open(&db, OpenOptions::write()).unwrap();
+        let opened = writer
+            .append(vec![NewEvent {
+                incident: None,
+                author: "ana".into(),
+                at: None,
+                body: Body::IncidentOpened {
+                    title: "t".into(),
+                    detected_at: None,
+                    drill: false,
+                },
+            }])
+            .unwrap();
+        let watcher = Watcher::new(&db).unwrap();
+        for _ in 0..3 {
+            drop(Store::open(&db, OpenOptions::write()).unwrap());
+            drop(Store::open(&db, OpenOptions::read()).unwrap());
+        }
+        assert_eq!(
+            watcher.wait(Duration::from_millis(200)),
+            Wake::Timeout,
+            "other processes opening the file are not news"
+        );
+        writer
+            .append(vec![NewEvent {
+                incident: Some(opened[0].incident),
+                author: "ana".into(),
+                at: None,
+                body: Body::Note { text: "x".into() },
+            }])
+            .unwrap();
+        assert_eq!(watcher.wait(Duration::from_secs(5)), Wake::Changed);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use ulid::Ulid;
 
 use super::open::busy_after;
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, Timestamp, epoch_ms, to_millis};
+use crate::domain::{Body, Event, MAX_EVENT_BYTES, Timestamp, epoch_ms, to_millis};
 
 /// An event to be written: the store stamps its id, origin, sequence and times.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +24,18 @@ pub struct NewEvent {
     pub body: Body,
 }
 
+/// For events from elsewhere: one already held is skipped.
 const INSERT: &str = "INSERT OR IGNORE INTO events
     (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// For events written here: each must be stored, or the write fails.
+const INSERT_NEW: &str = "INSERT INTO events
+    (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// Whether another event (not this id) holds this origin and sequence number.
+const TAKEN: &str = "SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2 AND id <> ?3";
 
 impl Store {
     /// Writes new events in one transaction and returns them as stored. When this
@@ -46,7 +58,7 @@ impl Store {
             let mut written = Vec::with_capacity(drafts.len());
             // Entries without an incident belong to the incident opened earlier in the batch.
             let mut opened_here: Option<Ulid> = None;
-            let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
+            let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
             for (seq, draft) in (last_seq + 1..).zip(drafts) {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
@@ -73,7 +85,14 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
-                insert_row(&mut insert, &event).map_err(sql)?;
+                if let Some(size) = oversized(&event) {
+                    return Err(StoreError::Invalid(format!(
+                        "the entry takes {}, over the {} one entry may hold; nothing was written. Shorten it: put long output (logs, traces) in a file or ticket and log where it is",
+                        kib(size),
+                        kib(MAX_EVENT_BYTES)
+                    )));
+                }
+                insert_new(&mut insert, &event, sql)?;
                 written.push(event);
             }
             Ok(written)
@@ -83,12 +102,45 @@ impl Store {
     /// Applies events from elsewhere (an import, a peer) in one transaction. Events
     /// already present are skipped, so applying twice changes nothing. Returns how many
     /// were new.
+    ///
+    /// An event claiming an origin and sequence number already held by a different
+    /// event is skipped too (and logged): one origin numbers each of its events once,
+    /// so such an event is a forgery or a bug elsewhere, and storing it would let the
+    /// heads claim a sequence number that stands for something else.
     pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
+        Ok(self.insert_new_events(events)?.len())
+    }
+
+    /// Like [`Store::insert_events`], returning the ids of the events that were new.
+    pub fn insert_new_events(&mut self, events: &[Event]) -> Result<Vec<Ulid>, StoreError> {
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
-            let mut added = 0;
+            let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
+            let mut added = Vec::new();
             for event in events {
-                added += insert_row(&mut insert, event).map_err(sql)?;
+                if let Some(size) = oversized(event) {
+                    return Err(StoreError::Invalid(format!(
+                        "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
+                        event.id,
+                        kib(size),
+                        kib(MAX_EVENT_BYTES)
+                    )));
+                }
+                let id = event.id.to_string();
+                if taken
+                    .exists(params![event.origin, event.seq as i64, id])
+                    .map_err(sql)?
+                {
+                    tracing::warn!(
+                        "skipped event {id}: origin {:?} already has another event numbered {}",
+                        event.origin,
+                        event.seq
+                    );
+                    continue;
+                }
+                if insert_row(&mut insert, event).map_err(sql)? == 1 {
+                    added.push(event.id);
+                }
             }
             Ok(added)
         })
@@ -97,10 +149,10 @@ impl Store {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits it. A read-only
     /// store refuses; on any error nothing is written. `body` gets the transaction and
     /// the mapping from SQLite errors to ours.
-    fn write<T>(
+    pub(super) fn write<T>(
         &mut self,
         body: impl FnOnce(
-            &rusqlite::Transaction<'_>,
+            &Transaction<'_>,
             &dyn Fn(rusqlite::Error) -> StoreError,
         ) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -109,15 +161,51 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        let (path, busy) = (self.path.as_path(), self.busy_timeout);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy_after(path, e, busy))?;
-        let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
-        tx.commit().map_err(|e| busy_after(path, e, busy))?;
-        Ok(value)
+        immediate(&mut self.conn, &self.path, self.busy_timeout, body)
     }
+}
+
+/// Runs `body` in one `BEGIN IMMEDIATE` transaction on `conn` and commits it; on any
+/// error nothing is written. Waiting longer than `busy` for the lock is
+/// [`StoreError::Busy`].
+pub(super) fn immediate<T>(
+    conn: &mut Connection,
+    path: &Path,
+    busy: Duration,
+    body: impl FnOnce(&Transaction<'_>, &dyn Fn(rusqlite::Error) -> StoreError) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| busy_after(path, e, busy))?;
+    let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
+    tx.commit().map_err(|e| busy_after(path, e, busy))?;
+    Ok(value)
+}
+
+/// Counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The event's size in its wire form, when that is over [`MAX_EVENT_BYTES`].
+fn oversized(event: &Event) -> Option<usize> {
+    let mut count = ByteCount(0);
+    // Serialising an event cannot fail: every field is a string, a number or JSON.
+    let _ = serde_json::to_writer(&mut count, event);
+    (count.0 > MAX_EVENT_BYTES).then_some(count.0)
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{} KiB", bytes.div_ceil(1024))
 }
 
 /// Inserts one event unless its id is already stored; returns 1 if it was new.
@@ -137,6 +225,29 @@ fn insert_row(
         kind,
         payload.to_string(),
     ])
+}
+
+/// Inserts an event written here with [`INSERT_NEW`]. An id already taken fails the
+/// whole write: reporting an entry as stored when it was not would lose it silently.
+fn insert_new(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    event: &Event,
+    sql: &dyn Fn(rusqlite::Error) -> StoreError,
+) -> Result<(), StoreError> {
+    let collision = || {
+        StoreError::Invalid(format!(
+            "the new entry's id {} is already taken; nothing was written. Try again",
+            event.id
+        ))
+    };
+    match insert_row(insert, event) {
+        Ok(1) => Ok(()),
+        Ok(_) => Err(collision()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Err(collision())
+        }
+        Err(e) => Err(sql(e)),
+    }
 }
 
 /// An id for `now_ms` that sorts after every id already stored for the same
@@ -159,4 +270,41 @@ fn first_id(tx: &rusqlite::Transaction<'_>, now_ms: i64) -> rusqlite::Result<Uli
         Some(last) if last >= fresh => last.increment().unwrap_or(fresh),
         _ => fresh,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    #[test]
+    fn a_new_event_whose_id_is_taken_fails_the_write_instead_of_vanishing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut store = Store::open(dir.path().join("w.db"), OpenOptions::write()).unwrap();
+        let stored = store
+            .append(vec![NewEvent {
+                incident: None,
+                author: "ana".into(),
+                at: None,
+                body: Body::IncidentOpened {
+                    title: "t".into(),
+                    detected_at: None,
+                    drill: false,
+                },
+            }])
+            .unwrap();
+        let mut twin = stored[0].clone();
+        twin.seq += 1;
+        twin.body = Body::Note {
+            text: "same id".into(),
+        };
+        let err = store
+            .write(|tx, sql| {
+                let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
+                insert_new(&mut insert, &twin, sql)
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("already taken"), "{err}");
+        assert_eq!(store.all_events().unwrap(), stored, "nothing was written");
+    }
 }

@@ -8,6 +8,7 @@ use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 
 use super::protocol::{MAX_MESSAGE, Message};
+use crate::store::StoreError;
 
 /// Why a link stopped.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,13 @@ pub enum LinkError {
     /// The peer is not who we allow.
     #[error("{0}")]
     Refused(String),
+    /// This side's own database failed (the message says which file and what to do).
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// Something on this side stopped the link before the peer was reached: the key
+    /// file, the address, the command to run.
+    #[error("{0}")]
+    Local(String),
 }
 
 /// A read error in words: end of stream, a deadline, or a failure.
@@ -62,16 +70,15 @@ pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> Result<(), LinkError> {
     Ok(())
 }
 
-/// A message as bytes, refused when over [`MAX_MESSAGE`].
-fn encode_capped(message: &Message) -> Result<Vec<u8>, LinkError> {
-    let bytes = message.encode();
+/// Refuses an encoded message over [`MAX_MESSAGE`].
+fn check_size(bytes: &[u8]) -> Result<(), LinkError> {
     if bytes.len() > MAX_MESSAGE {
         return Err(LinkError::Protocol(format!(
             "a message of {} bytes is over the limit",
             bytes.len()
         )));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// The receiving half of a channel.
@@ -82,8 +89,14 @@ pub trait Receiver: Send {
 
 /// The sending half of a channel.
 pub trait Sender: Send {
+    /// Sends a message already encoded (see [`Message::encode`]), refused when over
+    /// [`MAX_MESSAGE`].
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError>;
+
     /// Sends a message.
-    fn send(&mut self, message: &Message) -> Result<(), LinkError>;
+    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
+        self.send_encoded(&message.encode())
+    }
 }
 
 /// Frames over a transport that is private already.
@@ -98,14 +111,14 @@ impl<R: Read + Send> Receiver for PlainReceiver<R> {
 }
 
 impl<W: Write + Send> Sender for PlainSender<W> {
-    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = encode_capped(message)?;
-        write_frame(&mut self.0, &bytes)
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        check_size(bytes)?;
+        write_frame(&mut self.0, bytes)
     }
 }
 
 /// The Noise pattern: both sides prove their static keys; neither needs the other's first.
-pub const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
 const PROLOGUE: &[u8] = b"warroom-sync v1";
 /// A Noise message (ciphertext) is at most this long.
 const NOISE_MAX: usize = 65_535;
@@ -155,27 +168,70 @@ type Transport = Arc<Mutex<snow::TransportState>>;
 pub struct NoiseReceiver<R> {
     inner: R,
     noise: Transport,
+    /// Room for one decrypted Noise message, kept between messages.
+    plain: Vec<u8>,
 }
 
 /// The encrypted sending half.
 pub struct NoiseSender<W> {
     inner: W,
     noise: Transport,
+    /// Room for one Noise message's plaintext, kept between messages.
+    plain: Vec<u8>,
+    /// Room for one encrypted Noise message, kept between messages.
+    out: Vec<u8>,
 }
 
 fn noise_err(e: snow::Error) -> LinkError {
     LinkError::Protocol(format!("encryption: {e:?}"))
 }
 
-/// Runs the Noise XX handshake; on success returns the two halves and the peer's
-/// public key. `check` decides whether that key may go on (before any event moves).
-pub fn noise_handshake<R: Read + Send, W: Write + Send>(
-    mut reader: R,
-    mut writer: W,
+/// A handshake frame is at most this long. XX's messages are 32, 96 and 64 bytes (with
+/// empty payloads); anything longer is refused unread, before the peer has proved a key.
+const HANDSHAKE_MAX: usize = 256;
+
+/// A finished handshake: the keys for the session and the peer's public key.
+pub struct Handshake {
+    transport: snow::TransportState,
+    peer: String,
+}
+
+impl Handshake {
+    /// The peer's public key (hex).
+    pub fn peer(&self) -> &str {
+        &self.peer
+    }
+
+    /// The two encrypted halves over `reader` and `writer` (which may buffer: nothing
+    /// of the session was read during the handshake).
+    pub fn split<R, W>(self, reader: R, writer: W) -> (NoiseReceiver<R>, NoiseSender<W>) {
+        let noise = Arc::new(Mutex::new(self.transport));
+        (
+            NoiseReceiver {
+                inner: reader,
+                noise: noise.clone(),
+                plain: vec![0u8; NOISE_MAX],
+            },
+            NoiseSender {
+                inner: writer,
+                noise,
+                plain: Vec::with_capacity(NOISE_MAX),
+                out: vec![0u8; NOISE_MAX],
+            },
+        )
+    }
+}
+
+/// Runs the Noise XX handshake. `check` decides whether the peer's key may go on
+/// (before any event moves). Reads exactly the handshake's frames and no further, so
+/// the caller can wrap the same transport in buffers afterwards.
+pub fn noise_handshake(
+    reader: &mut impl Read,
+    writer: &mut impl Write,
     keys: &KeyPair,
     initiator: bool,
     check: &dyn Fn(&str) -> Result<(), String>,
-) -> Result<(NoiseReceiver<R>, NoiseSender<W>, String), LinkError> {
+) -> Result<Handshake, LinkError> {
     let params = NOISE_PARAMS
         .parse()
         .map_err(|e| LinkError::Protocol(format!("{e:?}")))?;
@@ -189,8 +245,8 @@ pub fn noise_handshake<R: Read + Send, W: Write + Send>(
         builder.build_responder()
     }
     .map_err(noise_err)?;
-    let mut buf = vec![0u8; NOISE_MAX];
-    let mut payload = vec![0u8; NOISE_MAX];
+    let mut buf = [0u8; HANDSHAKE_MAX];
+    let mut payload = [0u8; HANDSHAKE_MAX];
     // XX: -> e;  <- e, ee, s, es;  -> s, se
     let steps: [bool; 3] = if initiator {
         [true, false, true]
@@ -200,36 +256,27 @@ pub fn noise_handshake<R: Read + Send, W: Write + Send>(
     for writes in steps {
         if writes {
             let n = hs.write_message(&[], &mut buf).map_err(noise_err)?;
-            write_frame(&mut writer, &buf[..n])?;
+            write_frame(writer, &buf[..n])?;
         } else {
-            let frame = read_frame(&mut reader, NOISE_MAX)?;
+            let frame = read_frame(reader, HANDSHAKE_MAX)?;
             hs.read_message(&frame, &mut payload)
                 .map_err(|e| LinkError::Refused(format!("handshake failed: {e:?}")))?;
         }
     }
-    let remote = hs
+    let peer = hs
         .get_remote_static()
         .map(key_id)
         .ok_or_else(|| LinkError::Protocol("the peer sent no key".into()))?;
-    check(&remote).map_err(LinkError::Refused)?;
-    let transport = Arc::new(Mutex::new(hs.into_transport_mode().map_err(noise_err)?));
-    Ok((
-        NoiseReceiver {
-            inner: reader,
-            noise: transport.clone(),
-        },
-        NoiseSender {
-            inner: writer,
-            noise: transport,
-        },
-        remote,
-    ))
+    check(&peer).map_err(LinkError::Refused)?;
+    Ok(Handshake {
+        transport: hs.into_transport_mode().map_err(noise_err)?,
+        peer,
+    })
 }
 
 impl<R: Read + Send> Receiver for NoiseReceiver<R> {
     fn recv(&mut self) -> Result<Message, LinkError> {
         let mut message = Vec::new();
-        let mut plain = vec![0u8; NOISE_MAX];
         loop {
             let frame = read_frame(&mut self.inner, NOISE_MAX)?;
             let n = {
@@ -237,9 +284,11 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
                     .noise
                     .lock()
                     .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
-                noise.read_message(&frame, &mut plain).map_err(noise_err)?
+                noise
+                    .read_message(&frame, &mut self.plain)
+                    .map_err(noise_err)?
             };
-            let Some((&more, chunk)) = plain[..n].split_first() else {
+            let Some((&more, chunk)) = self.plain[..n].split_first() else {
                 return Err(LinkError::Protocol("an empty encrypted frame".into()));
             };
             if message.len() + chunk.len() > MAX_MESSAGE {
@@ -256,9 +305,8 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
 }
 
 impl<W: Write + Send> Sender for NoiseSender<W> {
-    fn send(&mut self, message: &Message) -> Result<(), LinkError> {
-        let bytes = encode_capped(message)?;
-        let mut out = vec![0u8; NOISE_MAX];
+    fn send_encoded(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        check_size(bytes)?;
         let chunks: Vec<&[u8]> = if bytes.is_empty() {
             vec![&[][..]]
         } else {
@@ -266,17 +314,19 @@ impl<W: Write + Send> Sender for NoiseSender<W> {
         };
         let last = chunks.len() - 1;
         for (i, chunk) in chunks.into_iter().enumerate() {
-            let mut plain = Vec::with_capacity(chunk.len() + 1);
-            plain.push(u8::from(i < last));
-            plain.extend_from_slice(chunk);
+            self.plain.clear();
+            self.plain.push(u8::from(i < last));
+            self.plain.extend_from_slice(chunk);
             let n = {
                 let mut noise = self
                     .noise
                     .lock()
                     .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
-                noise.write_message(&plain, &mut out).map_err(noise_err)?
+                noise
+                    .write_message(&self.plain, &mut self.out)
+                    .map_err(noise_err)?
             };
-            write_frame(&mut self.inner, &out[..n])?;
+            write_frame(&mut self.inner, &self.out[..n])?;
         }
         Ok(())
     }
@@ -309,22 +359,22 @@ mod tests {
         let (ida, idb) = (key_id(&ka.public), key_id(&kb.public));
         let server = std::thread::spawn(move || {
             let allowed = ida.clone();
-            let (mut rx, mut tx, who) =
-                noise_handshake(b.try_clone().unwrap(), b, &kb, false, &|k| {
-                    if k == allowed {
-                        Ok(())
-                    } else {
-                        Err("no".into())
-                    }
-                })
-                .unwrap();
-            assert_eq!(who, ida);
+            let done = noise_handshake(&mut &b, &mut &b, &kb, false, &|k| {
+                if k == allowed {
+                    Ok(())
+                } else {
+                    Err("no".into())
+                }
+            })
+            .unwrap();
+            assert_eq!(done.peer(), ida);
+            let (mut rx, mut tx) = done.split(b.try_clone().unwrap(), b);
             let m = rx.recv().unwrap();
             tx.send(&m).unwrap();
         });
-        let (mut rx, mut tx, who) =
-            noise_handshake(a.try_clone().unwrap(), a, &ka, true, &|_| Ok(())).unwrap();
-        assert_eq!(who, idb);
+        let done = noise_handshake(&mut &a, &mut &a, &ka, true, &|_| Ok(())).unwrap();
+        assert_eq!(done.peer(), idb);
+        let (mut rx, mut tx) = done.split(a.try_clone().unwrap(), a);
         let big = Message::Error {
             message: "x".repeat(300_000),
         };
@@ -338,16 +388,28 @@ mod tests {
     }
 
     #[test]
+    fn a_handshake_frame_longer_than_the_handshake_needs_is_refused_unread() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let kb = KeyPair::generate().unwrap();
+        // A length that an encrypted session frame may have, but no handshake frame.
+        (&a).write_all(&1000u32.to_be_bytes()).unwrap();
+        let err = noise_handshake(&mut &b, &mut &b, &kb, false, &|_| Ok(()))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.to_string().contains("over the 256-byte limit"), "{err}");
+    }
+
+    #[test]
     fn an_unknown_key_is_refused() {
         let (a, b) = UnixStream::pair().unwrap();
         let (ka, kb) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
         let server = std::thread::spawn(move || {
-            noise_handshake(b.try_clone().unwrap(), b, &kb, false, &|k| {
+            noise_handshake(&mut &b, &mut &b, &kb, false, &|k| {
                 Err(format!("peer {k} is not allowed"))
             })
             .map(|_| ())
         });
-        let _ = noise_handshake(a.try_clone().unwrap(), a, &ka, true, &|_| Ok(()));
+        let _ = noise_handshake(&mut &a, &mut &a, &ka, true, &|_| Ok(()));
         assert!(
             matches!(server.join().unwrap(), Err(LinkError::Refused(m)) if m.contains("not allowed"))
         );

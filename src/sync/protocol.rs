@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Event;
+use crate::domain::{Event, MAX_EVENT_BYTES};
 use crate::store::Heads;
 
 /// The protocol's name, checked in every hello.
@@ -16,6 +16,14 @@ pub const VERSION: u32 = 1;
 pub const MAX_MESSAGE: usize = 1024 * 1024;
 /// Events are sent in batches of about this many bytes.
 pub const BATCH_BYTES: usize = 48 * 1024;
+
+/// Room for an `events` message's envelope around its events.
+const ENVELOPE: usize = 64;
+
+// An event the store accepts always fits in a message of its own, even one whose stored
+// payload is carried as a JSON string (a payload that is not JSON is kept that way), where
+// escaping can grow it six-fold (one byte becomes `\u00XX`).
+const _: () = assert!(6 * MAX_EVENT_BYTES + ENVELOPE <= MAX_MESSAGE);
 
 /// One message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,23 +83,139 @@ impl Message {
     }
 }
 
-/// Splits events into batches of about [`BATCH_BYTES`] each (one event per batch at
-/// least), keeping their order.
-pub fn batches(events: Vec<Event>) -> Vec<Vec<Event>> {
-    let mut out = Vec::new();
-    let mut batch = Vec::new();
-    let mut size = 0;
-    for event in events {
-        let len = serde_json::to_vec(&event).map(|v| v.len()).unwrap_or(256);
-        if !batch.is_empty() && size + len > BATCH_BYTES {
-            out.push(std::mem::take(&mut batch));
-            size = 0;
+/// An `events` message, encoded: each event is serialised once, for its size and for
+/// the message alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The message's bytes, as [`Message::encode`] would give them.
+    pub bytes: Vec<u8>,
+    /// How many events it carries.
+    pub count: usize,
+}
+
+const EVENTS_OPEN: &[u8] = br#"{"type":"events","events":["#;
+const EVENTS_CLOSE: &[u8] = b"]}";
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            bytes: EVENTS_OPEN.to_vec(),
+            count: 0,
         }
-        size += len;
-        batch.push(event);
     }
-    if !batch.is_empty() {
-        out.push(batch);
+
+    fn push(&mut self, event: &[u8]) {
+        if self.count > 0 {
+            self.bytes.push(b',');
+        }
+        self.bytes.extend_from_slice(event);
+        self.count += 1;
+    }
+
+    fn close(mut self) -> Batch {
+        self.bytes.extend_from_slice(EVENTS_CLOSE);
+        self
+    }
+}
+
+/// Encodes events as `events` messages of about [`BATCH_BYTES`] each (one event per
+/// message at least), keeping their order.
+pub fn batches(events: &[Event]) -> Vec<Batch> {
+    let mut out = Vec::new();
+    let mut batch = Batch::new();
+    for event in events {
+        let Ok(json) = serde_json::to_vec(event) else {
+            continue;
+        };
+        if json.len() > MAX_EVENT_BYTES {
+            // Only an older build could have stored it; it would stop sync for good.
+            tracing::warn!(
+                "not sending event {}: it takes {} bytes, over the {MAX_EVENT_BYTES}-byte limit",
+                event.id,
+                json.len()
+            );
+            continue;
+        }
+        if batch.count > 0 && batch.bytes.len() + json.len() > BATCH_BYTES {
+            out.push(std::mem::replace(&mut batch, Batch::new()).close());
+        }
+        batch.push(&json);
+    }
+    if batch.count > 0 {
+        out.push(batch.close());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Body;
+
+    fn note(text: String) -> Event {
+        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
+        Event {
+            id: ulid::Ulid::from_parts(1_795_000_000_000, 1),
+            origin: "o".into(),
+            seq: 1,
+            incident: ulid::Ulid::from_parts(1_795_000_000_000, 1),
+            author: "a".into(),
+            at,
+            logged_at: at,
+            body: Body::Note { text },
+        }
+    }
+
+    #[test]
+    fn an_event_at_the_limit_fits_in_a_message_and_one_over_it_is_not_sent() {
+        let base = serde_json::to_vec(&note(String::new())).unwrap().len();
+        // Control characters: each one is six bytes escaped.
+        let at_limit = note("\u{1}".repeat((MAX_EVENT_BYTES - base) / 6));
+        let size = serde_json::to_vec(&at_limit).unwrap().len();
+        assert!(size <= MAX_EVENT_BYTES && size > MAX_EVENT_BYTES - 6);
+        let sent = batches(&[at_limit.clone(), at_limit.clone()]);
+        assert_eq!(sent.len(), 2, "one each");
+        for batch in sent {
+            assert_eq!(batch.count, 1);
+            assert!(batch.bytes.len() <= MAX_MESSAGE);
+        }
+        let over = note("x".repeat(MAX_EVENT_BYTES));
+        let sent = batches(&[over, at_limit.clone()]);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            Message::decode(&sent[0].bytes).unwrap(),
+            Message::Events {
+                events: vec![at_limit]
+            },
+            "the oversized one is left out"
+        );
+    }
+
+    #[test]
+    fn batches_are_the_messages_the_events_would_make_split_by_size() {
+        let events: Vec<Event> = (0..500)
+            .map(|i| note(format!("note {i} {}", "y".repeat(i % 300))))
+            .collect();
+        let sent = batches(&events);
+        assert!(sent.len() > 1, "split");
+        assert_eq!(sent.iter().map(|b| b.count).sum::<usize>(), events.len());
+        let mut back = Vec::new();
+        for batch in &sent {
+            assert!(batch.bytes.len() <= BATCH_BYTES + MAX_EVENT_BYTES);
+            let Message::Events { events } = Message::decode(&batch.bytes).unwrap() else {
+                panic!("an events message")
+            };
+            assert_eq!(
+                Message::Events {
+                    events: events.clone()
+                }
+                .encode(),
+                batch.bytes,
+                "byte for byte what encoding the message gives"
+            );
+            back.extend(events);
+        }
+        assert_eq!(back, events, "all of them, in order");
+        assert!(batches(&[]).is_empty());
+    }
 }

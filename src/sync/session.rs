@@ -3,6 +3,7 @@
 //! breaks anywhere can simply be run again.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,19 +20,20 @@ pub trait Replica: Send {
     /// This replica's origin.
     fn origin(&self) -> String;
     /// What it holds, per origin.
-    fn heads(&mut self) -> Result<Heads, String>;
-    /// Stores events, ignoring those already held; returns how many were new.
-    fn apply(&mut self, events: &[Event]) -> Result<usize, String>;
+    fn heads(&mut self) -> Result<Heads, LinkError>;
+    /// Stores events, ignoring those already held; returns the ids of those that were new.
+    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError>;
 }
 
-/// Where sent events come from.
+/// Where sent events come from. A feed follows new commits from when it was made,
+/// which must be before the replica's heads are read, so that nothing committed in
+/// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
-    /// A position to follow new events from.
-    fn cursor(&mut self) -> Result<i64, String>;
     /// Every event a peer with these heads lacks.
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, String>;
-    /// Events committed after `cursor` (moving it), waiting up to `wait` for some.
-    fn next(&mut self, cursor: &mut i64, wait: Duration) -> Result<Vec<Event>, String>;
+    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError>;
+    /// Events committed since the last call (or since the feed was made), waiting up
+    /// to `wait` for some.
+    fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
 }
 
 /// Where a link stands, for people watching it.
@@ -97,6 +99,22 @@ fn check_hello(message: Message) -> Result<(String, Heads, bool), String> {
     }
 }
 
+/// Applies received events and notes which were new, so the sending half does not echo
+/// them back. The note is taken under the lock around the write: the sending half sees
+/// the commit only after its ids are noted. Ids of events already held are not noted:
+/// they will not come back as new commits, so they would stay in the set for good.
+fn receive(
+    replica: &mut dyn Replica,
+    ids: &Mutex<HashSet<Ulid>>,
+    events: &[Event],
+) -> Result<usize, LinkError> {
+    let mut noted = ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let new = replica.apply(events)?;
+    let count = new.len();
+    noted.extend(new);
+    Ok(count)
+}
+
 /// Runs a session to its end. `on_status` hears how the link stands.
 pub fn run(
     mut rx: Box<dyn Receiver>,
@@ -106,8 +124,7 @@ pub fn run(
     opts: &Options,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let mut cursor = feed.cursor().map_err(LinkError::Protocol)?;
-    let ours = replica.heads().map_err(LinkError::Protocol)?;
+    let ours = replica.heads()?;
     tx.send(&Message::hello(
         &replica.origin(),
         ours.clone(),
@@ -128,18 +145,23 @@ pub fn run(
 
     let received_ids: Arc<Mutex<HashSet<Ulid>>> = Arc::default();
     let (caught_tx, caught_rx) = mpsc::channel::<()>();
+    // Set when sending failed: the receiving half stops at the next message (the peer
+    // pings while idle, and closes once it reads our error).
+    let sending_failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let ids = received_ids.clone();
+        let sending_failed = &sending_failed;
         let receiving = scope.spawn(move || -> Result<usize, LinkError> {
             let mut received = 0usize;
             let mut remaining = behind;
             loop {
-                match rx.recv()? {
+                let message = rx.recv()?;
+                if sending_failed.load(Ordering::SeqCst) {
+                    return Ok(received);
+                }
+                match message {
                     Message::Events { events } => {
-                        if let Ok(mut ids) = ids.lock() {
-                            ids.extend(events.iter().map(|e| e.id));
-                        }
-                        let new = replica.apply(&events).map_err(LinkError::Protocol)?;
+                        let new = receive(replica.as_mut(), &ids, &events)?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -164,10 +186,10 @@ pub fn run(
 
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
-            let missing = feed.missing(&theirs).map_err(LinkError::Protocol)?;
-            for batch in batches(missing) {
-                sent += batch.len();
-                tx.send(&Message::Events { events: batch })?;
+            let missing = feed.missing(&theirs)?;
+            for batch in batches(&missing) {
+                sent += batch.count;
+                tx.send_encoded(&batch.bytes)?;
             }
             tx.send(&Message::Caught)?;
             if !follow {
@@ -180,9 +202,7 @@ pub fn run(
                 if receiving.is_finished() {
                     return Ok(());
                 }
-                let fresh = feed
-                    .next(&mut cursor, opts.ping_every)
-                    .map_err(LinkError::Protocol)?;
+                let fresh = feed.next(opts.ping_every)?;
                 let fresh: Vec<Event> = match received_ids.lock() {
                     // Do not echo back what this peer just sent.
                     Ok(mut ids) => fresh.into_iter().filter(|e| !ids.remove(&e.id)).collect(),
@@ -192,23 +212,176 @@ pub fn run(
                     tx.send(&Message::Ping)?;
                     continue;
                 }
-                for batch in batches(fresh) {
-                    sent += batch.len();
-                    tx.send(&Message::Events { events: batch })?;
+                for batch in batches(&fresh) {
+                    sent += batch.count;
+                    tx.send_encoded(&batch.bytes)?;
                 }
             }
         })();
+        if let Err(e) = &sending {
+            // Without this the peer would keep the link alive with pings while nothing
+            // reaches it, and the receiving half would wait for it forever.
+            sending_failed.store(true, Ordering::SeqCst);
+            let _ = tx.send(&Message::Error {
+                message: e.to_string(),
+            });
+        }
         let received = match receiving.join() {
             Ok(result) => result,
             Err(_) => Err(LinkError::Protocol(
                 "the receiving side stopped unexpectedly".into(),
             )),
         };
-        sending?;
+        let received = match (sending, received) {
+            (Ok(()), received) => received?,
+            // The peer's own word on why it stopped beats the broken pipe it left.
+            (Err(LinkError::Io(_) | LinkError::Closed), Err(why)) => return Err(why),
+            (Err(e), _) => return Err(e),
+        };
         Ok(Summary {
             peer_origin,
             sent,
-            received: received?,
+            received,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::channel::{PlainReceiver, PlainSender};
+    use std::os::unix::net::UnixStream;
+    use std::time::Instant;
+
+    /// Holds nothing and accepts everything.
+    struct Empty(&'static str);
+
+    impl Replica for Empty {
+        fn origin(&self) -> String {
+            self.0.into()
+        }
+        fn heads(&mut self) -> Result<Heads, LinkError> {
+            Ok(Heads::new())
+        }
+        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+            Ok(events.iter().map(|e| e.id).collect())
+        }
+    }
+
+    /// Holds `held` already; stores the rest.
+    struct Holding {
+        held: HashSet<Ulid>,
+    }
+
+    impl Replica for Holding {
+        fn origin(&self) -> String {
+            "holding".into()
+        }
+        fn heads(&mut self) -> Result<Heads, LinkError> {
+            Ok(Heads::new())
+        }
+        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
+            Ok(events
+                .iter()
+                .map(|e| e.id)
+                .filter(|id| self.held.insert(*id))
+                .collect())
+        }
+    }
+
+    #[test]
+    fn only_events_new_here_are_kept_out_of_the_echo() {
+        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
+        let event = |n: u128| Event {
+            id: Ulid::from_parts(1_795_000_000_000, n),
+            origin: "far".into(),
+            seq: n as u64,
+            incident: Ulid::from_parts(1_795_000_000_000, 1),
+            author: "a".into(),
+            at,
+            logged_at: at,
+            body: crate::domain::Body::Note { text: "x".into() },
+        };
+        let mut replica = Holding {
+            held: [event(1).id].into_iter().collect(),
+        };
+        let ids = Mutex::new(HashSet::new());
+        assert_eq!(
+            receive(&mut replica, &ids, &[event(1), event(2)]).unwrap(),
+            1
+        );
+        assert_eq!(
+            *ids.lock().unwrap(),
+            [event(2).id].into_iter().collect(),
+            "the event held already is not noted: it never comes back to clear it"
+        );
+    }
+
+    /// Nothing to send; `next` waits, or fails when `broken`.
+    struct Quiet {
+        broken: bool,
+    }
+
+    impl Feed for Quiet {
+        fn missing(&mut self, _: &Heads) -> Result<Vec<Event>, LinkError> {
+            Ok(Vec::new())
+        }
+        fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
+            if self.broken {
+                return Err(LinkError::Local("the disk is on fire".into()));
+            }
+            std::thread::sleep(wait);
+            Ok(Vec::new())
+        }
+    }
+
+    fn side(
+        stream: UnixStream,
+        name: &'static str,
+        broken: bool,
+    ) -> mpsc::Receiver<Result<Summary, LinkError>> {
+        let (done_tx, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            let rx = PlainReceiver(stream.try_clone().unwrap());
+            let tx = PlainSender(stream);
+            let opts = Options {
+                follow: true,
+                ping_every: Duration::from_millis(20),
+            };
+            let result = run(
+                Box::new(rx),
+                Box::new(tx),
+                Box::new(Empty(name)),
+                Box::new(Quiet { broken }),
+                &opts,
+                &|_| {},
+            );
+            let _ = done_tx.send(result);
+        });
+        done
+    }
+
+    #[test]
+    fn a_side_that_cannot_send_ends_the_session_on_both_sides() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let start = Instant::now();
+        let broken = side(a, "broken", true);
+        let healthy = side(b, "healthy", false);
+        let limit = Duration::from_secs(10);
+        let err = broken
+            .recv_timeout(limit)
+            .expect("the broken side ends although the peer keeps pinging")
+            .unwrap_err();
+        assert!(err.to_string().contains("the disk is on fire"), "{err}");
+        let err = healthy
+            .recv_timeout(limit)
+            .expect("the healthy side ends too")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the peer stopped: the disk is on fire"),
+            "{err}"
+        );
+        assert!(start.elapsed() < limit);
+    }
 }

@@ -12,12 +12,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, Purpose};
-use crate::store::{Access, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name};
+use crate::store::{
+    Access, Follower, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name,
+};
 
 /// How long the reader waits for a notification before checking anyway.
 pub const FALLBACK_POLL: Duration = Duration::from_millis(250);
 /// Rows read per query after the first load.
 const BATCH: usize = 5_000;
+/// How long the reader waits before trying again when the log cannot be read.
+const RETRY: Duration = Duration::from_secs(2);
 /// How often, at most, the reader refreshes who is present.
 const PRESENCE_EVERY: Duration = Duration::from_secs(1);
 
@@ -67,7 +71,7 @@ impl Storage {
             (path.to_path_buf(), news.clone(), stop.clone());
         let reader = std::thread::Builder::new()
             .name("store-reader".into())
-            .spawn(move || read_loop(&reader_path, &watcher, &reader_news, &reader_stop))?;
+            .spawn(move || read_loop(&reader_path, watcher, &reader_news, &reader_stop))?;
         let (writer_path, writer_wake) = (path.to_path_buf(), waker.clone());
         let writer = std::thread::Builder::new()
             .name("store-writer".into())
@@ -102,38 +106,92 @@ impl Storage {
     }
 }
 
-fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
-    let store = match Store::open(path, OpenOptions::read()) {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!("reader cannot open {}: {e}", path.display());
-            let _ = news.send(Msg::Failed {
-                purpose: Purpose::Command,
-                error: e.to_string(),
-            });
-            return;
-        }
-    };
-    let mut version = store.data_version().unwrap_or(0);
-    // The first read takes everything in one go, so the fold runs once.
-    let mut cursor = match store.events_since(0, i64::MAX as usize) {
-        Ok(rows) => {
-            let cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(0);
-            if news
-                .send(Msg::Events(rows.into_iter().map(|(_, e)| e).collect()))
-                .is_err()
-            {
-                return;
+/// The reader's side of the channel, and what it has told the console.
+struct Reader<'a> {
+    news: &'a UnboundedSender<Msg>,
+    stop: &'a AtomicBool,
+    /// Whether the console has heard that the first read is over.
+    loaded: bool,
+    /// The trouble last shown, so a lasting one is shown once.
+    told: Option<String>,
+}
+
+impl Reader<'_> {
+    /// Sends news; false when the console is gone.
+    fn send(&self, msg: Msg) -> bool {
+        self.news.send(msg).is_ok()
+    }
+
+    /// Tells the console the log cannot be read (ending its "reading the log…" wait),
+    /// then pauses before the next try. False when the console stops meanwhile.
+    fn trouble(&mut self, error: String) -> bool {
+        tracing::warn!("reader: {error}");
+        if !self.loaded {
+            self.loaded = true;
+            if !self.send(Msg::Loaded) {
+                return false;
             }
-            cursor
         }
-        Err(e) => {
-            tracing::error!("reader: {e}");
-            0
+        if self.told.as_ref() != Some(&error) {
+            let shown = format!(
+                "the log cannot be read ({error}); trying again every {} s",
+                RETRY.as_secs()
+            );
+            self.told = Some(error);
+            if !self.send(Msg::Failed {
+                purpose: Purpose::Command,
+                error: shown,
+            }) {
+                return false;
+            }
+        }
+        let until = Instant::now() + RETRY;
+        while Instant::now() < until {
+            if self.stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        !self.stop.load(Ordering::SeqCst)
+    }
+}
+
+fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
+    let mut reader = Reader {
+        news,
+        stop,
+        loaded: false,
+        told: None,
+    };
+    let store = loop {
+        match Store::open(path, OpenOptions::read()) {
+            Ok(store) => break store,
+            Err(e) => {
+                if !reader.trouble(e.to_string()) {
+                    return;
+                }
+            }
         }
     };
-    if news.send(Msg::Loaded).is_err() {
-        return;
+    let mut follower = Follower::with_watcher(store, watcher, 0);
+    // The first read takes everything in one go, so the fold runs once.
+    loop {
+        match follower.next(usize::MAX, Duration::ZERO) {
+            Ok(events) => {
+                // Loaded again after trouble: the console then shows what it now has.
+                if !reader.send(Msg::Events(events)) || !reader.send(Msg::Loaded) {
+                    return;
+                }
+                reader.loaded = true;
+                reader.told = None;
+                break;
+            }
+            Err(e) => {
+                if !reader.trouble(e.to_string()) {
+                    return;
+                }
+            }
+        }
     }
     let mut presence_at = Instant::now() - PRESENCE_EVERY;
     let mut presence_due = true;
@@ -141,8 +199,8 @@ fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: 
         if presence_due && presence_at.elapsed() >= PRESENCE_EVERY {
             presence_at = Instant::now();
             presence_due = false;
-            if let Ok(present) = store.present()
-                && news.send(Msg::Presence(present)).is_err()
+            if let Ok(present) = follower.store().present()
+                && !reader.send(Msg::Presence(present))
             {
                 return;
             }
@@ -152,42 +210,31 @@ fn read_loop(path: &Path, watcher: &Watcher, news: &UnboundedSender<Msg>, stop: 
         } else {
             FALLBACK_POLL
         };
-        let changed = store.wait_for_commit(watcher, &mut version, timeout);
+        let read = follower.next(BATCH, timeout);
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        match changed {
-            Ok(true) => {}
-            Ok(false) => {
-                // Heartbeats change presence without touching events; refresh it now and then.
-                presence_due |= presence_at.elapsed() >= crate::store::PRESENCE_TTL / 3;
-                continue;
+        match read {
+            Ok(events) if events.is_empty() => {
+                reader.told = None;
+                if follower.saw_commit() {
+                    // Heartbeats change presence without adding events.
+                    presence_due = true;
+                } else {
+                    // Refresh presence now and then, for consoles that went quiet.
+                    presence_due |= presence_at.elapsed() >= crate::store::PRESENCE_TTL / 3;
+                }
+            }
+            Ok(events) => {
+                presence_due = true;
+                reader.told = None;
+                if !reader.send(Msg::Events(events)) {
+                    return;
+                }
             }
             Err(e) => {
-                tracing::warn!("reader: {e}");
-                continue;
-            }
-        }
-        presence_due = true;
-        loop {
-            match store.events_since(cursor, BATCH) {
-                Ok(rows) if rows.is_empty() => break,
-                Ok(rows) => {
-                    cursor = rows.last().map(|(pos, _)| *pos).unwrap_or(cursor);
-                    let full = rows.len() == BATCH;
-                    if news
-                        .send(Msg::Events(rows.into_iter().map(|(_, e)| e).collect()))
-                        .is_err()
-                    {
-                        return;
-                    }
-                    if !full {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!("reader: {e}");
-                    break;
+                if !reader.trouble(e.to_string()) {
+                    return;
                 }
             }
         }
@@ -244,11 +291,10 @@ fn write_loop(
         };
         let (purpose, result) = match request {
             WriteRequest::Append { purpose, drafts } => (purpose, store.append(drafts)),
-            WriteRequest::Demo => {
-                let origin = format!("demo-{}", ulid::Ulid::generate());
-                let events = crate::demo::events(&origin, store.now());
-                (Purpose::Demo, store.insert_events(&events).map(|_| events))
-            }
+            WriteRequest::Demo => (
+                Purpose::Demo,
+                crate::demo::load(&mut store).map(|loaded| loaded.events),
+            ),
         };
         let msg = match result {
             Ok(events) => Msg::Committed { purpose, events },
@@ -268,5 +314,75 @@ fn write_loop(
     }
     if !store.is_read_only() {
         let _ = store.leave(&me.session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Body;
+
+    /// Waits for a message that `pick` accepts, dropping others.
+    fn wait_for<T>(
+        news: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+        what: &str,
+        mut pick: impl FnMut(Msg) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            match news.try_recv() {
+                Ok(msg) => {
+                    if let Some(found) = pick(msg) {
+                        return found;
+                    }
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        panic!("no {what} within 20 s");
+    }
+
+    #[test]
+    fn a_log_that_cannot_be_read_ends_the_loading_screen_with_a_notice_and_is_retried() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("not-yet").join("w.db");
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let me = Identity {
+            session: "s".into(),
+            user: "ana".into(),
+        };
+        let storage = Storage::start(&db, me, tx).unwrap();
+        wait_for(&mut news, "Loaded", |m| {
+            matches!(m, Msg::Loaded).then_some(())
+        });
+        let notice = wait_for(&mut news, "a notice", |m| match m {
+            Msg::Failed { error, .. } if error.contains("cannot be read") => Some(error),
+            _ => None,
+        });
+        assert!(notice.contains("trying again"), "{notice}");
+
+        std::fs::create_dir(db.parent().unwrap()).unwrap();
+        let mut store = Store::open(&db, OpenOptions::write()).unwrap();
+        store
+            .append(vec![NewEvent {
+                incident: None,
+                author: "ana".into(),
+                at: None,
+                body: Body::IncidentOpened {
+                    title: "written once the file exists".into(),
+                    detected_at: None,
+                    drill: false,
+                },
+            }])
+            .unwrap();
+        let events = wait_for(&mut news, "the events", |m| match m {
+            Msg::Events(events) if !events.is_empty() => Some(events),
+            _ => None,
+        });
+        assert_eq!(events[0].body.kind(), "incident_opened");
+        wait_for(&mut news, "Loaded again", |m| {
+            matches!(m, Msg::Loaded).then_some(())
+        });
+        storage.stop();
     }
 }
