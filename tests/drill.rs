@@ -89,12 +89,7 @@ fn act(bodies: Vec<Body>) -> Action {
         let incident = store.incidents().unwrap()[0].id;
         let drafts = bodies
             .into_iter()
-            .map(|body| NewEvent {
-                incident: Some(incident),
-                author: "team".into(),
-                at: None,
-                body,
-            })
+            .map(|body| NewEvent::now(Some(incident), "team", body))
             .collect();
         store.append(drafts).unwrap();
     })

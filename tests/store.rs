@@ -35,12 +35,7 @@ fn declare(store: &mut Store, title: &str) -> ulid::Ulid {
 }
 
 fn note(incident: ulid::Ulid, text: &str) -> NewEvent {
-    NewEvent {
-        incident: Some(incident),
-        author: "bob".into(),
-        at: None,
-        body: Body::Note { text: text.into() },
-    }
+    NewEvent::now(Some(incident), "bob", Body::Note { text: text.into() })
 }
 
 #[test]

@@ -65,12 +65,7 @@ pub fn declare_bodies(
 
 /// An event by the app's user on `incident` (`None`: the incident a batch opens).
 fn new_event(app: &App, incident: Option<Ulid>, body: Body) -> NewEvent {
-    NewEvent {
-        incident,
-        author: app.me.clone(),
-        at: None,
-        body,
-    }
+    NewEvent::now(incident, app.me.clone(), body)
 }
 
 /// Whether the shown incident may move from `from` to `to`; `Err` says what to do

@@ -80,10 +80,5 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
 }
 
 fn draft(ctx: &Context, body: Body) -> NewEvent {
-    NewEvent {
-        incident: None,
-        author: ctx.author.clone(),
-        at: None,
-        body,
-    }
+    NewEvent::now(None, ctx.author.clone(), body)
 }

@@ -38,12 +38,11 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         println!("{}", crate::inert::text(&text));
         return Ok(());
     }
-    let draft = NewEvent {
-        incident: app.shown,
-        author: ctx.author.clone(),
-        at: None,
-        body: EntryKind::update_to(args.audience).body(text),
-    };
+    let draft = NewEvent::now(
+        app.shown,
+        ctx.author.clone(),
+        EntryKind::update_to(args.audience).body(text),
+    );
     write(
         &mut store,
         vec![Effect::Append {

@@ -297,6 +297,15 @@ pub enum Body {
 }
 
 impl Body {
+    /// The opening of a (real, not drill) incident called `title`, detected when opened.
+    pub fn opening(title: impl Into<String>) -> Body {
+        Body::IncidentOpened {
+            title: title.into(),
+            detected_at: None,
+            drill: false,
+        }
+    }
+
     /// The kind's name as stored.
     pub fn kind(&self) -> &str {
         match self {

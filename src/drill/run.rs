@@ -74,12 +74,7 @@ impl DrillRun {
                     drill: true,
                 },
             },
-            NewEvent {
-                incident: None,
-                author: "drill".into(),
-                at: None,
-                body: Body::Alert { text, source },
-            },
+            NewEvent::now(None, "drill", Body::Alert { text, source }),
         ])?;
         let incident = events[0].incident;
         Ok(DrillRun {
@@ -162,12 +157,11 @@ impl DrillRun {
                         text: inject.text.clone(),
                     },
                 };
-                store.append(vec![NewEvent {
-                    incident: Some(self.incident),
-                    author: inject.by.clone(),
-                    at: None,
+                store.append(vec![NewEvent::now(
+                    Some(self.incident),
+                    inject.by.clone(),
                     body,
-                }])?;
+                )])?;
             }
             let fired = Fired {
                 index: self.next,

@@ -117,12 +117,11 @@ mod tests {
     fn note(store: &mut Store, text: &str) {
         let incident = store.all_events().unwrap()[0].incident;
         store
-            .append(vec![NewEvent {
-                incident: Some(incident),
-                author: "ana".into(),
-                at: None,
-                body: Body::Note { text: text.into() },
-            }])
+            .append(vec![NewEvent::now(
+                Some(incident),
+                "ana",
+                Body::Note { text: text.into() },
+            )])
             .unwrap();
     }
 
@@ -132,16 +131,7 @@ mod tests {
         let db = dir.path().join("w.db");
         let mut writer = Store::open(&db, OpenOptions::write()).unwrap();
         writer
-            .append(vec![NewEvent {
-                incident: None,
-                author: "ana".into(),
-                at: None,
-                body: Body::IncidentOpened {
-                    title: "t".into(),
-                    detected_at: None,
-                    drill: false,
-                },
-            }])
+            .append(vec![NewEvent::now(None, "ana", Body::opening("t"))])
             .unwrap();
         for i in 0..4 {
             note(&mut writer, &format!("before {i}"));

@@ -251,16 +251,7 @@ mod tests {
         let db = dir.path().join("w.db");
         let mut writer = Store::open(&db, OpenOptions::write()).unwrap();
         let opened = writer
-            .append(vec![NewEvent {
-                incident: None,
-                author: "ana".into(),
-                at: None,
-                body: Body::IncidentOpened {
-                    title: "t".into(),
-                    detected_at: None,
-                    drill: false,
-                },
-            }])
+            .append(vec![NewEvent::now(None, "ana", Body::opening("t"))])
             .unwrap();
         let watcher = Watcher::new(&db).unwrap();
         for _ in 0..3 {
@@ -273,12 +264,11 @@ mod tests {
             "other processes opening the file are not news"
         );
         writer
-            .append(vec![NewEvent {
-                incident: Some(opened[0].incident),
-                author: "ana".into(),
-                at: None,
-                body: Body::Note { text: "x".into() },
-            }])
+            .append(vec![NewEvent::now(
+                Some(opened[0].incident),
+                "ana",
+                Body::Note { text: "x".into() },
+            )])
             .unwrap();
         assert_eq!(watcher.wait(Duration::from_secs(5)), Wake::Changed);
     }

@@ -24,15 +24,34 @@ pub struct NewEvent {
     pub body: Body,
 }
 
+impl NewEvent {
+    /// An entry by `author` happening now; `incident` as for [`NewEvent::incident`].
+    pub fn now(incident: Option<Ulid>, author: impl Into<String>, body: Body) -> NewEvent {
+        NewEvent {
+            incident,
+            author: author.into(),
+            at: None,
+            body,
+        }
+    }
+}
+
+/// An insert of one event row, led by `$verb`.
+macro_rules! insert_row_sql {
+    ($verb:literal) => {
+        concat!(
+            $verb,
+            " INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)",
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        )
+    };
+}
+
 /// For events from elsewhere: one already held is skipped.
-const INSERT: &str = "INSERT OR IGNORE INTO events
-    (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT: &str = insert_row_sql!("INSERT OR IGNORE");
 
 /// For events written here: each must be stored, or the write fails.
-const INSERT_NEW: &str = "INSERT INTO events
-    (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT_NEW: &str = insert_row_sql!("INSERT");
 
 /// Whether another event (not this id) holds this origin and sequence number.
 const TAKEN: &str = "SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2 AND id <> ?3";
@@ -282,16 +301,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let mut store = Store::open(dir.path().join("w.db"), OpenOptions::write()).unwrap();
         let stored = store
-            .append(vec![NewEvent {
-                incident: None,
-                author: "ana".into(),
-                at: None,
-                body: Body::IncidentOpened {
-                    title: "t".into(),
-                    detected_at: None,
-                    drill: false,
-                },
-            }])
+            .append(vec![NewEvent::now(None, "ana", Body::opening("t"))])
             .unwrap();
         let mut twin = stored[0].clone();
         twin.seq += 1;

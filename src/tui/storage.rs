@@ -364,16 +364,11 @@ mod tests {
         std::fs::create_dir(db.parent().unwrap()).unwrap();
         let mut store = Store::open(&db, OpenOptions::write()).unwrap();
         store
-            .append(vec![NewEvent {
-                incident: None,
-                author: "ana".into(),
-                at: None,
-                body: Body::IncidentOpened {
-                    title: "written once the file exists".into(),
-                    detected_at: None,
-                    drill: false,
-                },
-            }])
+            .append(vec![NewEvent::now(
+                None,
+                "ana",
+                Body::opening("written once the file exists"),
+            )])
             .unwrap();
         let events = wait_for(&mut news, "the events", |m| match m {
             Msg::Events(events) if !events.is_empty() => Some(events),
