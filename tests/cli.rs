@@ -722,17 +722,8 @@ fn an_unreadable_playbook_is_explained_by_where_it_came_from() {
     let missing = missing.to_str().unwrap();
 
     // Checked by name: nothing to do with --playbook, and nothing could have changed.
-    let out = env
-        .cmd()
-        .args(["playbook", "--check", missing])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (out, err) = env.fails_both(&["playbook", "--check", missing]);
+    let err = out + &err;
     assert!(err.contains("cannot read it"), "{err}");
     assert!(
         !err.contains("WARROOM_PLAYBOOK") && !err.contains("nothing was changed"),
@@ -833,13 +824,7 @@ fn only_the_roles_the_playbook_lists_can_be_assigned_or_paged() {
         .unwrap()
         .replace(r#"page = ["tech_lead"]"#, r#"page = ["tech_lead", "sme"]"#);
     std::fs::write(listed, text).unwrap();
-    let out = env
-        .cmd()
-        .args(["playbook", "--check", listed])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (said, _) = env.fails_both(&["playbook", "--check", listed]);
     assert!(
         said.contains("P3 pages sme, which `roles` does not list (tech_lead, communications)"),
         "{said}"

@@ -166,13 +166,7 @@ fn check_lists_every_problem_and_fails_and_a_good_file_passes() {
     let text = broken("{title} ({severity}", "{titel} ({severity}")
         .replace("threshold = \"P3\"", "threshold = \"P0\"");
     std::fs::write(&bad, &text).unwrap();
-    let out = env
-        .cmd()
-        .args(["playbook", "--check", bad.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (stdout, stderr) = env.fails_both(&["playbook", "--check", bad.to_str().unwrap()]);
     let file = bad.display().to_string();
     assert!(
         stdout.contains(&format!(
@@ -188,7 +182,7 @@ fn check_lists_every_problem_and_fails_and_a_good_file_passes() {
         )),
         "{stdout}"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2 problem(s)"));
+    assert!(stderr.contains("2 problem(s)"), "{stderr}");
 }
 
 #[test]

@@ -63,13 +63,21 @@ impl Env {
 
     /// Runs `warroom ARGS`, expects failure, and returns stderr.
     pub fn fails(&self, args: &[&str]) -> String {
+        self.fails_both(args).1
+    }
+
+    /// Runs `warroom ARGS`, expects failure, and returns stdout and stderr.
+    pub fn fails_both(&self, args: &[&str]) -> (String, String) {
         let out: Output = self.cmd().args(args).output().expect("run warroom");
         assert!(
             !out.status.success(),
             "warroom {args:?} should have failed; stdout: {}",
             String::from_utf8_lossy(&out.stdout)
         );
-        String::from_utf8(out.stderr).expect("utf-8 stderr")
+        (
+            String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            String::from_utf8(out.stderr).expect("utf-8 stderr"),
+        )
     }
 
     /// Declares an incident and returns its id.
