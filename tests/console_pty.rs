@@ -3,12 +3,7 @@
 mod common;
 
 use common::Env;
-use common::pty::Console;
-
-fn timeline_has(screen: &str, text: &str) -> bool {
-    // Timeline rows are between the top panes and the entry box.
-    screen.lines().skip(9).take(10).any(|l| l.contains(text))
-}
+use common::pty::{Console, timeline_has};
 
 #[test]
 fn write_an_entry_see_it_open_help_and_quit_cleanly() {
@@ -60,6 +55,17 @@ fn write_an_entry_see_it_open_help_and_quit_cleanly() {
     assert!(console.cooked(), "the terminal is back in cooked mode");
 }
 
+/// Whether a draft file of this env's consoles holds `text`.
+fn drafts_holding(env: &Env, text: &str) -> bool {
+    let drafts = env.path("state").join("warroom").join("drafts");
+    std::fs::read_dir(drafts)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
+        .any(|f| std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains(text)))
+}
+
 #[test]
 fn a_draft_survives_a_dropped_session_and_is_offered_back() {
     let env = Env::new();
@@ -97,10 +103,28 @@ fn a_draft_survives_a_dropped_session_and_is_offered_back() {
     again.send("\x03");
     assert!(again.wait_exit().success());
 
-    // Once committed, nothing is offered on the next start.
+    // Once committed, the draft is gone from disk and nothing is offered on the next
+    // start: the entry box opens empty.
+    assert!(
+        !drafts_holding(&env, "half-typed"),
+        "the committed draft is deleted"
+    );
     let mut third = Console::start(&env, &[]);
     third.wait_text("Queue backlog");
-    assert!(!third.screen().contains("Recovered draft"));
+    third.send("i");
+    third.wait_text("Enter commits");
+    let screen = third.screen();
+    assert!(!screen.contains("Recovered draft"), "{screen}");
+    let entry_box: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Entry ·"))
+        .take_while(|l| !l.contains("Enter commits"))
+        .collect();
+    assert!(!entry_box.is_empty(), "{screen}");
+    assert!(
+        entry_box.iter().all(|l| !l.contains("half-typed")),
+        "the box opens empty: {screen}"
+    );
     third.send("\x03");
     third.wait_exit();
 }
@@ -117,21 +141,10 @@ fn a_draft_is_on_disk_moments_after_a_keystroke_so_kill_9_loses_nothing() {
     console.wait_text("drain the queue first");
     // Drafts are written by their own thread as they are typed; kill -9 runs no exit
     // path, so the draft must already be on disk, and soon.
-    let drafts = env.path("state").join("warroom").join("drafts");
-    let saved = || {
-        std::fs::read_dir(&drafts)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
-            .any(|f| {
-                std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains("drain the queue first"))
-            })
-    };
     common::wait_for(
         "the draft on disk",
         std::time::Duration::from_secs(2),
-        saved,
+        || drafts_holding(&env, "drain the queue first"),
     );
     console.signal(libc::SIGKILL);
     console.wait_exit();

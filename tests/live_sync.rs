@@ -8,12 +8,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::Env;
-use common::pty::Console;
+use common::pty::{Console, timeline_has};
 use serde_json::Value;
-
-fn timeline_has(screen: &str, text: &str) -> bool {
-    screen.lines().skip(9).take(10).any(|l| l.contains(text))
-}
 
 #[test]
 fn two_consoles_and_the_cli_see_each_others_entries_and_drafts_survive() {
@@ -129,11 +125,13 @@ fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order(
         total,
         Duration::from_secs(60),
     );
-    // A moment more, so that an entry printed twice would show up.
-    std::thread::sleep(Duration::from_millis(300));
-    follow.drain();
-    let lines = std::mem::take(&mut follow.lines);
+    // One more entry, written last: once it is out, any entry printed twice is too.
+    env.ok(&["log", "--incident", &incident, "the last word"]);
+    follow.wait_lines("the last entry", total + 1, Duration::from_secs(60));
+    let mut lines = std::mem::take(&mut follow.lines);
     drop(follow);
+    let last = lines.pop().unwrap();
+    assert!(last.contains("the last word"), "{last}");
 
     let entries: Vec<Value> = lines
         .iter()
@@ -159,6 +157,7 @@ fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order(
     let after: Vec<String> = env
         .ok(&["tail", "--json"])
         .lines()
+        .filter(|l| !l.contains("the last word"))
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap()["id"]
                 .as_str()

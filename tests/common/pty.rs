@@ -38,6 +38,17 @@ pub struct Console {
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Whether the timeline pane's rows (under its title, above its bottom border) show
+/// `text`.
+pub fn timeline_has(screen: &str, text: &str) -> bool {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("Timeline"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .any(|l| l.contains(text))
+}
+
 impl Console {
     /// Starts `warroom ARGS` on the env's database in an 80x24 terminal.
     pub fn start(env: &Env, args: &[&str]) -> Console {
