@@ -620,3 +620,59 @@ fn the_header_measures_wide_text_by_its_width() {
         "the right end of the header is not cut off: {header}"
     );
 }
+
+#[test]
+fn a_commander_conflict_shows_in_both_panes_until_the_commander_confirms() {
+    let mut events = opened(1, "Two claims at once");
+    let first = events[0].clone();
+    let claim = |n, who: &str| {
+        logged(
+            &first,
+            n,
+            who,
+            Body::CommandClaimed {
+                commander: who.into(),
+            },
+        )
+    };
+    events.push(claim(1, "priya"));
+    events.push(claim(2, "bob"));
+    let mut app = app_with(events);
+    let pane = |app: &App, pane: Pane| {
+        let mut terminal = Terminal::new(TestBackend::new(60, 10)).unwrap();
+        terminal
+            .draw(|frame| {
+                ui::render_pane(frame, Rect::new(0, 0, 60, 10), app, &Theme::dark(), pane)
+            })
+            .unwrap();
+        terminal
+    };
+    let roster = pane(&app, Pane::Roster);
+    insta::assert_snapshot!("roster_with_a_conflict", roster.backend());
+    let incident = pane(&app, Pane::Incident);
+    insta::assert_snapshot!("incident_with_a_conflict", incident.backend());
+    let text = |t: &Terminal<TestBackend>| format!("{}", t.backend());
+    assert!(text(&roster).contains("CONFLICT"), "{}", text(&roster));
+    assert!(
+        text(&incident).contains("CONFLICT: bob claimed command; priya must :confirm"),
+        "{}",
+        text(&incident)
+    );
+
+    update(
+        &mut app,
+        Msg::Events(vec![logged(
+            &first,
+            3,
+            "priya",
+            Body::CommandConfirmed {
+                commander: "priya".into(),
+            },
+        )]),
+    );
+    for p in [Pane::Roster, Pane::Incident] {
+        let shown = text(&pane(&app, p));
+        assert!(!shown.contains("CONFLICT"), "confirmed, so gone: {shown}");
+        assert!(shown.contains("priya"), "{shown}");
+    }
+}

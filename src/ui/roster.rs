@@ -66,11 +66,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .style(theme.style("muted")),
         );
     }
-    let watching = format!(
-        " ({} people · {} watching)",
-        s.roster.people.len(),
-        app.present.len()
-    );
+    let headcount = match s.roster.people.len() {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
+    let watching = format!(" ({headcount} · {} watching)", app.present.len());
     let columns = [
         Constraint::Length(2),
         Constraint::Length(9),
