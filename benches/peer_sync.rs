@@ -10,8 +10,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use warroom::domain::{Body, Event};
+use warroom::domain::Body;
 use warroom::store::{NewEvent, OpenOptions, Store};
+
+mod common;
+use common::{filler, ms, percentile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -66,12 +69,12 @@ fn serve(db: &Path) -> (Child, String) {
     (child, addr)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+/// How many events the database at `db` holds.
+fn count(db: &Path) -> usize {
+    Store::open(db, OpenOptions::read())
+        .and_then(|s| s.all_events())
+        .map(|e| e.len())
+        .unwrap_or(0)
 }
 
 fn main() {
@@ -85,25 +88,9 @@ fn main() {
         let mut store = Store::open(&source, OpenOptions::write()).expect("open");
         let incident = store.incidents().expect("incidents")[0].id;
         let start = store.now() - chrono::TimeDelta::days(2);
-        let filler: Vec<Event> = (0..events)
-            .map(|i| {
-                let at = start + chrono::TimeDelta::milliseconds(i as i64 * 700);
-                Event {
-                    id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, i as u128 + 1),
-                    origin: "elsewhere".into(),
-                    seq: i as u64 + 1,
-                    incident,
-                    author: "someone".into(),
-                    at,
-                    logged_at: at,
-                    body: Body::Note {
-                        text: format!(
-                            "note {i}: error rate dropping in eu-west-1 after the rollback"
-                        ),
-                    },
-                }
-            })
-            .collect();
+        let filler = filler(incident, "elsewhere", events, start, 700, |i| {
+            format!("note {i}: error rate dropping in eu-west-1 after the rollback")
+        });
         store.insert_events(&filler).expect("fill");
     }
     let (mut server, addr) = serve(&source);
@@ -117,11 +104,8 @@ fn main() {
         let start = Instant::now();
         ok(warroom(&db).args(["sync", "--peer", &addr]));
         runs.push(start.elapsed());
-        let store = Store::open(&db, OpenOptions::read()).expect("open");
-        assert!(
-            store.all_events().expect("events").len() >= events,
-            "the fresh peer got everything"
-        );
+        // Both sides now hold the union: every filler event and both sides' own.
+        assert_eq!(count(&db), count(&source), "the fresh peer got everything");
     }
     runs.sort();
     let median = runs[1];
@@ -149,12 +133,7 @@ fn main() {
     let incident = store.incidents().expect("incidents")[0].id;
     // Wait for the link to catch up before timing.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while Store::open(&follower, OpenOptions::read())
-        .and_then(|s| s.all_events())
-        .map(|e| e.len())
-        .unwrap_or(0)
-        < events
-    {
+    while count(&follower) < events || count(&follower) != count(&source) {
         assert!(Instant::now() < deadline, "the follower did not catch up");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -184,14 +163,13 @@ fn main() {
     let mut committed = HashMap::new();
     for n in 0..commits {
         store
-            .append(vec![NewEvent {
-                incident: Some(incident),
-                author: "bench".into(),
-                at: None,
-                body: Body::Note {
+            .append(vec![NewEvent::now(
+                Some(incident),
+                "bench",
+                Body::Note {
                     text: format!("live-{n:06}"),
                 },
-            }])
+            )])
             .expect("append");
         committed.insert(n, Instant::now());
         std::thread::sleep(Duration::from_millis(10 + (n as u64 * 7) % 11));

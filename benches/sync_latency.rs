@@ -14,8 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use warroom::domain::{Body, Event};
+use warroom::domain::Body;
 use warroom::store::{NewEvent, OpenOptions, Store};
+
+mod common;
+use common::{filler, ms, percentile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -44,15 +47,6 @@ fn args() -> Args {
     a
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
 /// CPU time (user + system) a process has used, from /proc.
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -71,37 +65,14 @@ fn main() {
     let db = dir.path().join("bench.db");
     let mut store = Store::open(&db, OpenOptions::write()).expect("open");
     let opened = store
-        .append(vec![NewEvent {
-            incident: None,
-            author: "bench".into(),
-            at: None,
-            body: Body::IncidentOpened {
-                title: "latency".into(),
-                detected_at: None,
-                drill: false,
-            },
-        }])
+        .append(vec![NewEvent::now(None, "bench", Body::opening("latency"))])
         .expect("declare");
     let incident = opened[0].incident;
     // A long log first, so a watcher that re-read everything would show it.
     let base = opened[0].at - chrono::TimeDelta::days(1);
-    let filler: Vec<Event> = (0..args.log)
-        .map(|i| {
-            let at = base + chrono::TimeDelta::milliseconds(i as i64 * 500);
-            Event {
-                id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, i as u128 + 1),
-                origin: "filler".into(),
-                seq: i as u64 + 1,
-                incident,
-                author: "filler".into(),
-                at,
-                logged_at: at,
-                body: Body::Note {
-                    text: format!("earlier note {i}"),
-                },
-            }
-        })
-        .collect();
+    let filler = filler(incident, "filler", args.log, base, 500, |i| {
+        format!("earlier note {i}")
+    });
     store.insert_events(&filler).expect("fill");
 
     // Watcher 1: tail --follow, reading its JSON lines.
@@ -192,14 +163,13 @@ fn main() {
     let mut committed: HashMap<usize, Instant> = HashMap::new();
     for n in 0..args.commits {
         store
-            .append(vec![NewEvent {
-                incident: Some(incident),
-                author: "writer".into(),
-                at: None,
-                body: Body::Note {
+            .append(vec![NewEvent::now(
+                Some(incident),
+                "writer",
+                Body::Note {
                     text: format!("lat-{n:06} from the writer"),
                 },
-            }])
+            )])
             .expect("append");
         committed.insert(n, Instant::now());
         // Spaced out so each commit is seen on its own, as people type them.
