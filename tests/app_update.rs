@@ -356,18 +356,7 @@ fn the_palette_keeps_the_one_commander_rule() {
 
 #[test]
 fn severity_from_the_palette_declares_an_incident_in_triage() {
-    let mut app = App::new("alice", "w.db", false, now());
-    update(&mut app, Msg::Loaded);
-    let effects = run_command(&mut app, "declare Login errors");
-    let events = stamp(&effects, ulid::Ulid::nil());
-    let id = events[0].id;
-    update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Declare,
-            events,
-        },
-    );
+    let (mut app, id) = triage_app();
     assert_eq!(app.incident().unwrap().status, Status::Triage);
     let sent = appended(&run_command(&mut app, "severity P3 slow logins for some"));
     assert_eq!(brief(&sent[0].1), ["severity P3", "status investigating"]);

@@ -301,19 +301,7 @@ fn outsiders_and_broken_clients_are_closed_and_the_good_peer_keeps_syncing() {
     ] {
         // The server closes each one: the read ends (end of stream or reset), rather
         // than running into this side's own timeout.
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let mut rest = Vec::new();
-        if let Err(e) = stream.read_to_end(&mut rest) {
-            assert!(
-                !matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ),
-                "{name}: the server never closed the connection"
-            );
-        }
+        closed_after(stream, name);
     }
     wait_for("the reasons in the log", LONG, || {
         server.logged("handshake failed")

@@ -195,18 +195,18 @@ impl Walk {
         if choice < q.choices.len() {
             self.answers[self.current] = Some(choice);
             self.current = (self.current + 1).min(model.questions.len());
-            self.highlighted = self
-                .answers
-                .get(self.current)
-                .copied()
-                .flatten()
-                .unwrap_or(0);
+            self.highlight_answer();
         }
     }
 
     /// Goes back to the previous question to change its answer.
     pub fn back(&mut self) {
         self.current = self.current.saturating_sub(1);
+        self.highlight_answer();
+    }
+
+    /// Highlights the current question's answer, or its first choice if unanswered.
+    fn highlight_answer(&mut self) {
         self.highlighted = self
             .answers
             .get(self.current)

@@ -164,6 +164,13 @@ pub fn key_id(public: &[u8]) -> String {
 
 type Transport = Arc<Mutex<snow::TransportState>>;
 
+/// The shared cipher state, for one message.
+fn lock(noise: &Transport) -> Result<std::sync::MutexGuard<'_, snow::TransportState>, LinkError> {
+    noise
+        .lock()
+        .map_err(|_| LinkError::Protocol("lock poisoned".into()))
+}
+
 /// The encrypted receiving half.
 pub struct NoiseReceiver<R> {
     inner: R,
@@ -279,15 +286,9 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
         let mut message = Vec::new();
         loop {
             let frame = read_frame(&mut self.inner, NOISE_MAX)?;
-            let n = {
-                let mut noise = self
-                    .noise
-                    .lock()
-                    .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
-                noise
-                    .read_message(&frame, &mut self.plain)
-                    .map_err(noise_err)?
-            };
+            let n = lock(&self.noise)?
+                .read_message(&frame, &mut self.plain)
+                .map_err(noise_err)?;
             let Some((&more, chunk)) = self.plain[..n].split_first() else {
                 return Err(LinkError::Protocol("an empty encrypted frame".into()));
             };
@@ -317,15 +318,9 @@ impl<W: Write + Send> Sender for NoiseSender<W> {
             self.plain.clear();
             self.plain.push(u8::from(i < last));
             self.plain.extend_from_slice(chunk);
-            let n = {
-                let mut noise = self
-                    .noise
-                    .lock()
-                    .map_err(|_| LinkError::Protocol("lock poisoned".into()))?;
-                noise
-                    .write_message(&self.plain, &mut self.out)
-                    .map_err(noise_err)?
-            };
+            let n = lock(&self.noise)?
+                .write_message(&self.plain, &mut self.out)
+                .map_err(noise_err)?;
             write_frame(&mut self.inner, &self.out[..n])?;
         }
         Ok(())
