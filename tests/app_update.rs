@@ -55,6 +55,14 @@ fn saved_draft(effects: &[Effect]) -> Option<Option<Draft>> {
     })
 }
 
+/// Feeds the writes in `effects` back as committed for `purpose`, stamped as the store
+/// would on the incident shown; returns the commit's effects and the first new id.
+fn committed(app: &mut App, purpose: Purpose, effects: &[Effect]) -> (Vec<Effect>, ulid::Ulid) {
+    let events = stamp(effects, app.shown.unwrap_or(ulid::Ulid::nil()));
+    let first = events[0].id;
+    (update(app, Msg::Committed { purpose, events }), first)
+}
+
 /// Stamps drafts like the store would, for feeding commits back.
 fn stamp(effects: &[Effect], incident: ulid::Ulid) -> Vec<Event> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -88,7 +96,6 @@ fn stamp(effects: &[Effect], incident: ulid::Ulid) -> Vec<Event> {
 #[test]
 fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     let mut app = demo_app();
-    let shown = app.shown.unwrap();
     assert_eq!(act(&mut app, Action::OpenEntry).len(), 0);
     assert_eq!(app.mode(), Mode::Entry);
     let effects = type_str(&mut app, "/d roll");
@@ -125,13 +132,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
         "not shown before it is committed"
     );
 
-    let effects = update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Entry,
-            events: stamp(&effects, shown),
-        },
-    );
+    let (effects, _) = committed(&mut app, Purpose::Entry, &effects);
     assert!(app.entry.pending.is_none());
     assert_eq!(
         saved_draft(&effects),
@@ -315,15 +316,7 @@ fn declaring_from_the_palette_opens_and_shows_the_new_incident() {
             "status investigating"
         ]
     );
-    let events = stamp(&effects, ulid::Ulid::nil());
-    let new_id = events[0].id;
-    update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Declare,
-            events,
-        },
-    );
+    let (_, new_id) = committed(&mut app, Purpose::Declare, &effects);
     assert_eq!(app.shown, Some(new_id));
     assert_eq!(app.incident().unwrap().title, "Login errors in EU");
 }
@@ -428,15 +421,7 @@ fn triage_app() -> (App, ulid::Ulid) {
     let mut app = App::new("alice", "w.db", false, now());
     update(&mut app, Msg::Loaded);
     let effects = run_command(&mut app, "declare Login errors for some users");
-    let events = stamp(&effects, ulid::Ulid::nil());
-    let id = events[0].id;
-    update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Declare,
-            events,
-        },
-    );
+    let (_, id) = committed(&mut app, Purpose::Declare, &effects);
     (app, id)
 }
 
@@ -492,14 +477,8 @@ fn the_wizard_goes_forward_back_changes_an_answer_and_declares() {
         other => panic!("unexpected events {other:?}"),
     }
     assert_notice(&app, "page tech_lead, communications, legal");
-    let events = stamp(&effects, id);
-    update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Command,
-            events,
-        },
-    );
+    assert_eq!(app.shown, Some(id));
+    commit(&mut app, &effects);
     assert_eq!(app.incident().unwrap().status, Status::Investigating);
     assert_eq!(app.incident().unwrap().severity, Some(Severity::P1));
 }
@@ -600,14 +579,7 @@ fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
             ..
         }
     ));
-    let shown = app.shown.unwrap();
-    update(
-        &mut app,
-        Msg::Committed {
-            purpose: Purpose::Entry,
-            events: stamp(&effects, shown),
-        },
-    );
+    committed(&mut app, Purpose::Entry, &effects);
     let state = app.incident().unwrap();
     assert_eq!(
         state.last_update(warroom::domain::Audience::Responders),
@@ -799,14 +771,7 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
 
 /// Feeds a command's events back as committed, as the store would.
 fn commit(app: &mut App, effects: &[Effect]) {
-    let shown = app.shown.unwrap();
-    update(
-        app,
-        Msg::Committed {
-            purpose: Purpose::Command,
-            events: stamp(effects, shown),
-        },
-    );
+    committed(app, Purpose::Command, effects);
 }
 
 #[test]
