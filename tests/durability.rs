@@ -28,22 +28,8 @@ fn eight_processes_appending_500_entries_each_lose_nothing() {
     env.declare("load");
     let writers: Vec<_> = (0..8)
         .map(|w| {
-            let mut child = env
-                .std_cmd()
-                .args(["log", "--lines", "-"])
-                .env("WARROOM_USER", format!("writer{w}"))
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn writer");
-            let mut stdin = child.stdin.take().unwrap();
-            std::thread::spawn(move || {
-                for i in 0..500 {
-                    writeln!(stdin, "writer {w} entry {i}").unwrap();
-                }
-            });
-            child
+            let lines = (0..500).map(move |i| format!("writer {w} entry {i}"));
+            env.line_writer(&format!("writer{w}"), &["-"], lines)
         })
         .collect();
     let mut acknowledged = HashSet::new();

@@ -3,8 +3,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::Write;
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::Env;
@@ -99,25 +97,12 @@ fn tail_follow_prints_every_entry_of_four_concurrent_writers_once_in_fold_order(
     let per_writer = 250;
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let mut child = env
-                .std_cmd()
-                .args(["log", "--lines", "--incident", &incident])
-                .env("WARROOM_USER", format!("writer{w}"))
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            std::thread::spawn(move || {
-                for i in 0..per_writer {
-                    writeln!(stdin, "w{w} #{i}").unwrap();
-                }
-            });
-            child
+            let lines = (0..per_writer).map(move |i| format!("w{w} #{i}"));
+            env.line_writer(&format!("writer{w}"), &["--incident", &incident], lines)
         })
         .collect();
-    for mut writer in writers {
-        assert!(writer.wait().unwrap().success());
+    for writer in writers {
+        assert!(writer.wait_with_output().unwrap().status.success());
     }
     let total = 3 + 4 * per_writer;
     follow.wait_lines(

@@ -4,7 +4,7 @@
 pub mod fixture;
 pub mod pty;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};
 use std::sync::mpsc;
@@ -89,6 +89,33 @@ impl Env {
 
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
+    }
+
+    /// Starts `warroom log --lines ARGS` as `user`, feeding it `lines` from a thread;
+    /// its stdout (one id per committed line) and stderr are piped.
+    pub fn line_writer(
+        &self,
+        user: &str,
+        args: &[&str],
+        lines: impl IntoIterator<Item = String> + Send + 'static,
+    ) -> Child {
+        let mut child = self
+            .std_cmd()
+            .args(["log", "--lines"])
+            .args(args)
+            .env("WARROOM_USER", user)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn a writer");
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        std::thread::spawn(move || {
+            for line in lines {
+                writeln!(stdin, "{line}").expect("feed the writer");
+            }
+        });
+        child
     }
 
     /// Starts `warroom ARGS` (for example `tail --follow`) and collects its stdout lines.
