@@ -524,6 +524,25 @@ fn an_event_claiming_a_sequence_number_held_by_another_is_skipped() {
     assert_eq!(store.heads().unwrap()["far"], 3);
     // The same event again (same id) is simply already held.
     assert_eq!(store.insert_events(&first).unwrap(), 0);
+
+    // Within one batch, above every number stored: the first to claim a number keeps
+    // it, a second event claiming it is skipped, and the same event twice is one.
+    let four = foreign_note(incident, "far", 4, "four");
+    let rival = foreign_note(incident, "far", 4, "also four");
+    let five = foreign_note(incident, "far", 5, "five");
+    assert_eq!(
+        store
+            .insert_events(&[four.clone(), rival.clone(), four.clone(), five])
+            .unwrap(),
+        2
+    );
+    let after = store.all_events().unwrap();
+    assert!(after.iter().any(|e| e.id == four.id));
+    assert!(
+        !after.iter().any(|e| e.id == rival.id),
+        "the rival is not stored"
+    );
+    assert_eq!(store.heads().unwrap()["far"], 5);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -53,6 +54,9 @@ const INSERT: &str = insert_row_sql!("INSERT OR IGNORE");
 /// For events written here: each must be stored, or the write fails.
 const INSERT_NEW: &str = insert_row_sql!("INSERT");
 
+/// The highest sequence number stored for an origin (0 for none).
+const HIGHEST_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1";
+
 /// Whether another event (not this id) holds this origin and sequence number.
 const TAKEN: &str = "SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2 AND id <> ?3";
 
@@ -104,14 +108,14 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
-                if let Some(size) = oversized(&event) {
-                    return Err(StoreError::Invalid(format!(
+                let row = Row::of(&event).map_err(|size| {
+                    StoreError::Invalid(format!(
                         "the entry takes {}, over the {} one entry may hold; nothing was written. Shorten it: put long output (logs, traces) in a file or ticket and log where it is",
                         kib(size),
                         kib(MAX_EVENT_BYTES)
-                    )));
-                }
-                insert_new(&mut insert, &event, sql)?;
+                    ))
+                })?;
+                insert_new(&mut insert, &event, &row, sql)?;
                 written.push(event);
             }
             Ok(written)
@@ -135,29 +139,49 @@ impl Store {
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
+            let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
+            // Per origin, the highest number stored before this batch: a number above it
+            // can only clash with another event of the batch itself, which `numbered`
+            // tracks, so the common case (a peer catching up) asks SQLite nothing more.
+            let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
+            let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
             let mut added = Vec::new();
             for event in events {
-                if let Some(size) = oversized(event) {
-                    return Err(StoreError::Invalid(format!(
+                let row = Row::of(event).map_err(|size| {
+                    StoreError::Invalid(format!(
                         "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
                         event.id,
                         kib(size),
                         kib(MAX_EVENT_BYTES)
-                    )));
-                }
-                let id = event.id.to_string();
-                if taken
-                    .exists(params![event.origin, event.seq as i64, id])
-                    .map_err(sql)?
-                {
+                    ))
+                })?;
+                let origin = event.origin.as_str();
+                let up_to = match stored_up_to.get(origin) {
+                    Some(&n) => n,
+                    None => {
+                        let n = highest
+                            .query_row([origin], |r| r.get::<_, i64>(0))
+                            .map_err(sql)? as u64;
+                        stored_up_to.insert(origin, n);
+                        n
+                    }
+                };
+                let clash = if event.seq > up_to {
+                    *numbered.entry((origin, event.seq)).or_insert(event.id) != event.id
+                } else {
+                    taken
+                        .exists(params![origin, event.seq as i64, event.id.to_string()])
+                        .map_err(sql)?
+                };
+                if clash {
                     tracing::warn!(
-                        "skipped event {id}: origin {:?} already has another event numbered {}",
-                        event.origin,
+                        "skipped event {}: origin {origin:?} already has another event numbered {}",
+                        event.id,
                         event.seq
                     );
                     continue;
                 }
-                if insert_row(&mut insert, event).map_err(sql)? == 1 {
+                if insert_row(&mut insert, event, &row).map_err(sql)? == 1 {
                     added.push(event.id);
                 }
             }
@@ -215,12 +239,38 @@ impl std::io::Write for ByteCount {
     }
 }
 
-/// The event's size in its wire form, when that is over [`MAX_EVENT_BYTES`].
-fn oversized(event: &Event) -> Option<usize> {
-    let mut count = ByteCount(0);
-    // Serialising an event cannot fail: every field is a string, a number or JSON.
-    let _ = serde_json::to_writer(&mut count, event);
-    (count.0 > MAX_EVENT_BYTES).then_some(count.0)
+/// An event's kind and payload as stored.
+struct Row {
+    kind: String,
+    payload: String,
+}
+
+impl Row {
+    /// The row for `event`, or `Err` with the event's size in its wire form when that
+    /// is over [`MAX_EVENT_BYTES`].
+    fn of(event: &Event) -> Result<Row, usize> {
+        let (kind, payload) = event.body.to_parts();
+        let row = Row {
+            kind,
+            payload: payload.to_string(),
+        };
+        // The wire form holds the payload text as is, the string fields escaped (at
+        // most six bytes a byte), and ids, numbers, times and keys in far less than
+        // 512 bytes: below this bound it cannot be over, and only above it is the event
+        // measured exactly.
+        let bound = row.payload.len()
+            + 6 * (event.origin.len() + event.author.len() + row.kind.len())
+            + 512;
+        if bound > MAX_EVENT_BYTES {
+            let mut count = ByteCount(0);
+            // Serialising an event cannot fail: every field is a string, a number or JSON.
+            let _ = serde_json::to_writer(&mut count, event);
+            if count.0 > MAX_EVENT_BYTES {
+                return Err(count.0);
+            }
+        }
+        Ok(row)
+    }
 }
 
 fn kib(bytes: usize) -> String {
@@ -231,8 +281,8 @@ fn kib(bytes: usize) -> String {
 fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
+    row: &Row,
 ) -> rusqlite::Result<usize> {
-    let (kind, payload) = event.body.to_parts();
     insert.execute(params![
         event.id.to_string(),
         event.origin,
@@ -241,8 +291,8 @@ fn insert_row(
         event.author,
         epoch_ms(event.at),
         epoch_ms(event.logged_at),
-        kind,
-        payload.to_string(),
+        row.kind,
+        row.payload,
     ])
 }
 
@@ -251,6 +301,7 @@ fn insert_row(
 fn insert_new(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
+    row: &Row,
     sql: &dyn Fn(rusqlite::Error) -> StoreError,
 ) -> Result<(), StoreError> {
     let collision = || {
@@ -259,7 +310,7 @@ fn insert_new(
             event.id
         ))
     };
-    match insert_row(insert, event) {
+    match insert_row(insert, event, row) {
         Ok(1) => Ok(()),
         Ok(_) => Err(collision()),
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -311,7 +362,7 @@ mod tests {
         let err = store
             .write(|tx, sql| {
                 let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
-                insert_new(&mut insert, &twin, sql)
+                insert_new(&mut insert, &twin, &Row::of(&twin).unwrap(), sql)
             })
             .unwrap_err();
         assert!(err.to_string().contains("already taken"), "{err}");
