@@ -120,6 +120,8 @@ pub struct App {
     pub db_label: String,
     /// Whether the database is read-only here.
     pub read_only: bool,
+    /// Why it is read-only, in a few words ("the disk is full"), when known.
+    pub read_only_reason: Option<String>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// How times are shown.
@@ -156,6 +158,7 @@ impl App {
             front: FrontEnd::Console,
             db_label: db_label.to_string(),
             read_only,
+            read_only_reason: None,
             now,
             zone: Zone::Local,
             notice: None,

@@ -85,6 +85,30 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is empty or gone while its write-ahead log is there: it was a database.
+    #[error(
+        "{path} is empty or missing while its write-ahead log ({path}-wal) is there: the database was truncated or deleted while in use. warroom wrote nothing; restore it from a backup (or sync the log from a peer into a new file), or remove the -wal and -shm files beside it to start afresh"
+    )]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The disk is full.
+    #[error(
+        "the disk holding {path} is full, so nothing can be written (reading still works): free space on it and try again"
+    )]
+    DiskFull {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A reader cannot apply the write-ahead log a writer left behind.
+    #[error(
+        "{path} has a write-ahead log left by a writer that stopped, which only someone who may write its folder can apply: ask them to run `warroom show` on it once, or read a copy"
+    )]
+    LogNeedsWriter {
+        /// The file.
+        path: PathBuf,
+    },
     /// Other writers held the lock for longer than the retry bound.
     #[error(
         "the database stayed locked by other writers for {waited_ms} ms; nothing was written. Try again"
@@ -126,6 +150,10 @@ impl StoreError {
                 detail: e.to_string(),
             },
             Some(ReadOnly) => StoreError::ReadOnly { path },
+            Some(DiskFull) => StoreError::DiskFull { path },
+            Some(SystemIoFailure) if super::create::disk_full(&path) => {
+                StoreError::DiskFull { path }
+            }
             _ => StoreError::Sqlite { path, source: e },
         }
     }

@@ -21,6 +21,9 @@ pub struct Follower {
     unread: bool,
     /// Whether the last [`Follower::next`] saw a commit, with events or without.
     saw_commit: bool,
+    /// The file's size and modification time when it was opened (which matter only
+    /// for a snapshot).
+    stamp: Option<FileStamp>,
 }
 
 impl std::fmt::Debug for Follower {
@@ -54,6 +57,7 @@ impl Follower {
         // Reading it cannot fail where reading events works; if it does, the first wait
         // ends at once and the read after it reports the trouble.
         let version = store.data_version().unwrap_or_default();
+        let stamp = file_stamp(store.path());
         Follower {
             store,
             watcher,
@@ -61,6 +65,7 @@ impl Follower {
             cursor,
             unread: true,
             saw_commit: false,
+            stamp,
         }
     }
 
@@ -80,6 +85,7 @@ impl Follower {
     /// commit (or a wake from its watcher's waker) and reads again; so an empty result
     /// means nothing new arrived in time. Fewer than `limit` events means none are left.
     pub fn next(&mut self, limit: usize, wait: Duration) -> Result<Vec<Event>, StoreError> {
+        self.leave_snapshot();
         let mut rows = if self.unread {
             self.store.events_since(self.cursor, limit)?
         } else {
@@ -105,6 +111,39 @@ impl Follower {
         }
         Ok(rows.into_iter().map(|(_, event)| event).collect())
     }
+}
+
+impl Follower {
+    /// A snapshot (see [`Store::is_snapshot`]) never sees a commit: once a writer has
+    /// set up the shared index beside the file, it is opened again, live; until then it
+    /// is opened again whenever the file changes (a writer that came and went has
+    /// written its log back into the file). Either way it is followed from the same
+    /// place: positions do not change.
+    fn leave_snapshot(&mut self) {
+        if !self.store.is_snapshot() {
+            return;
+        }
+        let path = self.store.path();
+        let stamp = file_stamp(path);
+        let live = super::create::side_file(path, "-shm").exists();
+        if !live && stamp == self.stamp {
+            return;
+        }
+        if let Ok(store) = Store::open(path, super::OpenOptions::read()) {
+            self.stamp = stamp;
+            self.version = store.data_version().unwrap_or_default();
+            self.store = store;
+            self.unread = true;
+        }
+    }
+}
+
+/// A file's size and modification time.
+type FileStamp = (u64, std::time::SystemTime);
+
+fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 #[cfg(test)]

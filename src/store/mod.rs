@@ -1,5 +1,6 @@
 //! The event log in SQLite: append-only, WAL, safe for many processes on one file.
 
+mod create;
 mod error;
 mod filesystem;
 mod follow;
@@ -21,7 +22,7 @@ use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
 pub use follow::Follower;
-pub use open::{Access, OpenOptions};
+pub use open::{Access, OpenOptions, ReadOnly};
 pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
 pub use replica::{AllowedPeer, Heads};
@@ -42,7 +43,10 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     origin: String,
-    read_only: bool,
+    read_only: Option<ReadOnly>,
+    /// Whether it reads the file as it stood when opened (no writer had it open, and
+    /// this reader could not set up the shared index beside it).
+    snapshot: bool,
     /// The schema version the connection sees: current, or older when opened read-only.
     version: i64,
     clock: Clock,
@@ -69,6 +73,7 @@ impl Store {
             path: path.to_path_buf(),
             origin: opened.origin,
             read_only: opened.read_only,
+            snapshot: opened.snapshot,
             version: opened.version,
             clock: system_clock(),
             busy_timeout: open::BUSY_TIMEOUT,
@@ -101,7 +106,20 @@ impl Store {
 
     /// Whether the store was opened read-only.
     pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
+    }
+
+    /// Why the store cannot write, when it cannot.
+    pub fn read_only(&self) -> Option<ReadOnly> {
         self.read_only
+    }
+
+    /// Whether the store reads the file as it stood when opened, because no writer had
+    /// it open and this reader could not set up the write-ahead log's shared index (a
+    /// folder it may not write, a full disk). [`Follower`] opens it again once a writer
+    /// appears.
+    pub fn is_snapshot(&self) -> bool {
+        self.snapshot
     }
 
     /// The current time by this store's clock.

@@ -1,7 +1,6 @@
 //! Opening a database: refuse what is not ours before anything is written to it.
 
 use std::fs;
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -59,8 +58,6 @@ impl OpenOptions {
 /// How long a statement waits for another process's lock before giving up.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-
 /// What the file holds, read without writing to it.
 enum Contents {
     /// An empty file or an SQLite file with no tables: ours to initialise.
@@ -69,10 +66,36 @@ enum Contents {
     Warroom(i64),
 }
 
+/// Why a store cannot write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnly {
+    /// It was opened for reading, as the command asked.
+    Asked,
+    /// This user may not write the file, or the folder that holds it.
+    Permission,
+    /// The disk that holds it is full.
+    DiskFull,
+}
+
+impl ReadOnly {
+    /// Why, in a few words for a label ("the disk is full").
+    pub fn reason(self) -> &'static str {
+        match self {
+            ReadOnly::Asked => "opened for reading",
+            ReadOnly::Permission => "you may not write this file or its folder",
+            ReadOnly::DiskFull => "the disk is full",
+        }
+    }
+}
+
 /// An open connection and what is known about it.
 pub(super) struct Opened {
     pub conn: Connection,
-    pub read_only: bool,
+    /// Why it cannot write, if it cannot.
+    pub read_only: Option<ReadOnly>,
+    /// Whether it reads the file as it stood when opened, without locks, because no
+    /// reader could set up the shared index beside it (see [`open_snapshot`]).
+    pub snapshot: bool,
     pub origin: String,
     /// The schema version the connection sees (older than current only when read-only).
     pub version: i64,
@@ -80,6 +103,10 @@ pub(super) struct Opened {
 
 pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError> {
     super::filesystem::check_local(path)?;
+    // Only `stat`: opening the file (to read its header, say) and closing it would drop
+    // every POSIX lock this process holds on it, SQLite's included, and another program
+    // (an operator's `sqlite3 .backup`) could then delete the live write-ahead log.
+    // SQLite reads the header itself and refuses what is not a database.
     let exists = match fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             return Err(StoreError::NotAFile {
@@ -95,6 +122,7 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
             });
         }
     };
+    super::create::refuse_truncated(path)?;
     if !exists {
         if !opts.create || opts.access == Access::ReadOnly {
             return Err(StoreError::Missing {
@@ -102,66 +130,104 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
             });
         }
         prepare_directory(path, opts.create_dirs)?;
-    } else {
-        check_header(path)?;
+        super::create::create_file(path)?;
     }
 
     let read_only = match opts.access {
-        Access::ReadOnly => true,
+        Access::ReadOnly => Some(ReadOnly::Asked),
         Access::ReadWrite if exists && !is_writable(path) => {
             return Err(StoreError::ReadOnly {
                 path: path.to_path_buf(),
             });
         }
-        Access::ReadWrite => false,
-        Access::Prefer => exists && !is_writable(path),
+        Access::ReadWrite => None,
+        Access::Prefer => (exists && !is_writable(path)).then_some(ReadOnly::Permission),
     };
-
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    };
-    let sql = |e| StoreError::from_sqlite(path, e);
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
-        if !exists && e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) {
-            StoreError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    "the file cannot be created there; check the directory's permissions",
-                ),
-            }
-        } else {
-            sql(e)
-        }
-    })?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-
-    let contents = inspect_snapshot(&mut conn, path)?;
-    if read_only {
-        return match contents {
-            Contents::Blank => Err(StoreError::Missing {
-                path: path.to_path_buf(),
-            }),
-            Contents::Warroom(version) => {
-                let origin = if version >= 1 {
-                    read_origin(&conn).map_err(sql)?.unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                Ok(Opened {
-                    conn,
-                    read_only,
-                    origin,
-                    version,
-                })
-            }
-        };
+    if let Some(why) = read_only {
+        return open_reader(path, why);
     }
+    match open_writer(path) {
+        Err(e) if opts.access == Access::Prefer && exists => match e {
+            StoreError::DiskFull { .. } => open_reader(path, ReadOnly::DiskFull),
+            StoreError::ReadOnly { .. } => open_reader(path, ReadOnly::Permission),
+            e => Err(e),
+        },
+        other => other,
+    }
+}
 
+/// Opens a connection that reads only. When SQLite cannot set up the write-ahead log's
+/// shared index beside the file (nobody has it open and this user may not create files
+/// in its folder, or the disk is full), the file is read as it stands instead.
+fn open_reader(path: &Path, why: ReadOnly) -> Result<Opened, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    let (conn, contents, snapshot) = match inspect_snapshot(&mut conn, path) {
+        Ok(contents) => (conn, contents, false),
+        Err(e) if super::create::cannot_set_up_log(&e) => {
+            drop(conn);
+            let mut conn = open_snapshot(path)?;
+            let contents = inspect_snapshot(&mut conn, path)?;
+            (conn, contents, true)
+        }
+        Err(e) => return Err(e),
+    };
+    let why = if snapshot && super::create::disk_full(path) {
+        ReadOnly::DiskFull
+    } else {
+        why
+    };
+    match contents {
+        Contents::Blank => Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        }),
+        Contents::Warroom(version) => {
+            let origin = if version >= 1 {
+                read_origin(&conn).map_err(sql)?.unwrap_or_default()
+            } else {
+                String::new()
+            };
+            Ok(Opened {
+                conn,
+                read_only: Some(why),
+                snapshot,
+                origin,
+                version,
+            })
+        }
+    }
+}
+
+/// Opens the file as it stands, without locks and without its write-ahead log, which
+/// SQLite calls immutable. Only used when there is no log to miss: no write-ahead log
+/// beside the file, or an empty one (a writer that left cleanly removes it; one that
+/// crashed leaves it for the next writer to apply, which a reader here cannot).
+fn open_snapshot(path: &Path) -> Result<Connection, StoreError> {
+    let wal = super::create::side_file(path, "-wal");
+    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(StoreError::LogNeedsWriter {
+            path: path.to_path_buf(),
+        });
+    }
+    let uri = format!("file:{}?immutable=1", super::create::uri_path(path));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    Connection::open_with_flags(uri, flags).map_err(|e| StoreError::from_sqlite(path, e))
+}
+
+/// Opens a connection that writes, initialising a blank file and giving a copied file
+/// an origin of its own.
+fn open_writer(path: &Path) -> Result<Opened, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    let contents = inspect_snapshot(&mut conn, path)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(sql)?;
     if matches!(contents, Contents::Blank) {
@@ -178,7 +244,8 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
     let origin = super::origin::own_origin(&mut conn, path, origin)?;
     Ok(Opened {
         conn,
-        read_only,
+        read_only: None,
+        snapshot: false,
         origin,
         version: CURRENT_VERSION,
     })
@@ -200,29 +267,6 @@ fn prepare_directory(path: &Path, create_dirs: bool) -> Result<(), StoreError> {
         path: dir.to_path_buf(),
         source,
     })
-}
-
-/// Refuses a non-empty file that does not start like an SQLite database.
-fn check_header(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = fs::File::open(path).map_err(io)?;
-    let mut header = Vec::with_capacity(100);
-    file.by_ref()
-        .take(100)
-        .read_to_end(&mut header)
-        .map_err(io)?;
-    if header.is_empty() {
-        return Ok(());
-    }
-    if header.len() < 100 || &header[..16] != SQLITE_MAGIC {
-        return Err(StoreError::NotADatabase {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(())
 }
 
 /// Whether this process may write the file. A file with no write bit at all is treated

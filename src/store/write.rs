@@ -199,7 +199,7 @@ impl Store {
             &dyn Fn(rusqlite::Error) -> StoreError,
         ) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        if self.read_only {
+        if self.read_only.is_some() {
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
             });

@@ -55,7 +55,7 @@ pub fn run(opts: Options) -> Result<()> {
         create: true,
         create_dirs: opts.default_db,
     };
-    let read_only = Store::open(&opts.db, open)?.is_read_only();
+    let read_only = Store::open(&opts.db, open)?.read_only();
     init_logging();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -87,10 +87,12 @@ fn init_logging() {
         .try_init();
 }
 
-async fn console(opts: Options, read_only: bool) -> Result<()> {
+async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Result<()> {
     let (news_tx, mut news) = mpsc::unbounded_channel::<Msg>();
     let now = crate::store::system_clock()();
-    let mut app = App::new(&opts.author, &opts.db.display().to_string(), read_only, now);
+    let label = opts.db.display().to_string();
+    let mut app = App::new(&opts.author, &label, read_only.is_some(), now);
+    app.read_only_reason = read_only.map(|why| why.reason().to_string());
     let me = storage::Identity {
         session: ulid::Ulid::generate().to_string(),
         user: opts.author.clone(),

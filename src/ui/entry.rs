@@ -68,7 +68,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     if !entry.open {
         let hint = if app.read_only {
-            "read-only: nothing can be written here".to_string()
+            match &app.read_only_reason {
+                Some(why) => format!(
+                    "read-only ({}): nothing can be written here",
+                    inert::line(why)
+                ),
+                None => "read-only: nothing can be written here".to_string(),
+            }
         } else if entry.textarea.is_empty() {
             "i or Enter to write an entry".to_string()
         } else {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod peers;
 pub mod pty;
 
 use std::io::{BufRead, BufReader, Write};

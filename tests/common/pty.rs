@@ -64,7 +64,24 @@ impl Console {
         Console::spawn(env, args, rows, cols, &[])
     }
 
+    /// Starts `program ARGS` (which runs warroom in turn, like `setpriv ... warroom`) in
+    /// an 80x24 terminal with the env's settings.
+    pub fn start_command(env: &Env, program: &str, args: &[&str]) -> Console {
+        Console::spawn_program(env, program, args, 24, 80, &[])
+    }
+
     fn spawn(env: &Env, args: &[&str], rows: u16, cols: u16, vars: &[(&str, &str)]) -> Console {
+        Console::spawn_program(env, bin(), args, rows, cols, vars)
+    }
+
+    fn spawn_program(
+        env: &Env,
+        program: &str,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        vars: &[(&str, &str)],
+    ) -> Console {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -73,7 +90,7 @@ impl Console {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(bin());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("WARROOM_DB", &env.db);
         cmd.env("WARROOM_USER", "alice");

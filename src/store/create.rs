@@ -1,0 +1,156 @@
+//! The file around the database: creating it so the right people can write it, the
+//! side files SQLite keeps beside it, and what their state says about the file.
+
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+
+/// The side file SQLite keeps beside `db`: `-wal` (the write-ahead log) or `-shm` (its
+/// shared index).
+pub(super) fn side_file(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Creates the empty database file, readable and writable as the umask allows, like any
+/// file a person creates; in a group-shared folder (set-group-id, the usual recipe for a
+/// team's directory) also by the group, whatever the umask, so the rest of the team can
+/// write it. SQLite gives its `-wal` and `-shm` the database file's permissions.
+///
+/// Another process creating it at the same moment is fine: the file is then theirs.
+pub(super) fn create_file(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o666)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file cannot be created there; check the directory's permissions",
+            )));
+        }
+        Err(e) => return Err(io(e)),
+    };
+    if group_shared(path) {
+        let mode = file.metadata().map_err(io)?.permissions().mode();
+        file.set_permissions(fs::Permissions::from_mode(mode | 0o060))
+            .map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Whether the folder holding `path` is shared by a group: set-group-id, so that every
+/// file made in it belongs to the folder's group.
+fn group_shared(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o2000 != 0)
+}
+
+/// Refuses to make a new database where one was: an empty file beside a write-ahead
+/// log or its index, or no file beside a log that holds frames. A database in WAL mode
+/// is never empty (switching to WAL writes its first page), so such a file was
+/// truncated, or deleted, while in use. SQLite itself would delete the log of an empty
+/// file on opening it, and with it what the log still holds, so this is asked first.
+pub(super) fn refuse_truncated(path: &Path) -> Result<(), StoreError> {
+    let wal = fs::metadata(side_file(path, "-wal")).ok();
+    let shm_exists = fs::metadata(side_file(path, "-shm")).is_ok();
+    let gone = match fs::metadata(path) {
+        Ok(meta) => meta.len() == 0 && (wal.is_some() || shm_exists),
+        Err(_) => wal.is_some_and(|m| m.len() > 0),
+    };
+    if gone {
+        return Err(StoreError::Truncated {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether an error opening for reading means SQLite could not set up the write-ahead
+/// log's shared index (it may not create or extend `-shm`), rather than a problem with
+/// the file itself.
+pub(super) fn cannot_set_up_log(e: &StoreError) -> bool {
+    use rusqlite::ErrorCode::*;
+    match e {
+        StoreError::ReadOnly { .. } | StoreError::DiskFull { .. } => true,
+        StoreError::Sqlite { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(CannotOpen | SystemIoFailure | ReadOnly | DiskFull)
+        ),
+        _ => false,
+    }
+}
+
+/// Below this much free space the disk counts as full: SQLite needs room for a page or
+/// two and the shared index (32 KiB) to do anything.
+const FULL_BELOW: u64 = 64 * 1024;
+
+/// Whether the disk that holds `path` is full, for this user.
+pub(super) fn disk_full(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs fills the zeroed struct we own from a NUL-terminated path.
+    unsafe {
+        let mut info: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(c_path.as_ptr(), &mut info) != 0 {
+            return false;
+        }
+        (info.f_bavail as u64).saturating_mul(info.f_frsize as u64) < FULL_BELOW
+    }
+}
+
+/// The characters a path must escape in an SQLite `file:` URI.
+const URI_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'?')
+    .add(b'<')
+    .add(b'>');
+
+/// `path` made absolute and escaped for an SQLite `file:` URI.
+pub(super) fn uri_path(path: &Path) -> String {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    percent_encoding::percent_encode(path.as_os_str().as_bytes(), URI_ESCAPES).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_escape_what_a_uri_would_read() {
+        let uri = uri_path(Path::new("/srv/war room/a?b#c%d.db"));
+        assert_eq!(uri, "/srv/war%20room/a%3Fb%23c%25d.db");
+        assert_eq!(uri_path(Path::new("/x/ü.db")), "/x/%C3%BC.db");
+    }
+
+    #[test]
+    fn side_files_are_named_after_the_database() {
+        assert_eq!(
+            side_file(Path::new("/a/w.db"), "-wal"),
+            Path::new("/a/w.db-wal")
+        );
+    }
+}
