@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod drill;
 pub mod export;
+pub mod files;
 pub mod format;
 pub mod inert;
 pub mod metrics;

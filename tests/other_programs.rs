@@ -53,12 +53,18 @@ fn a_backup_by_the_sqlite3_shell_beside_a_live_console_loses_nothing() {
     b.allow(&a);
     let server = Server::start(&b, "127.0.0.1:0", &[]);
     let incident = a.states()[0].id.to_string();
-    let mut console = Console::start(
+    let mut console = Console::start_sized(
         &a.env,
         &["tui", "--peer", &server.addr(), "--incident", &incident],
+        40,
+        200,
     );
     console.wait_text("shared incident");
     console.wait_text("in sync");
+    // A file named in the console that is the database itself is refused, not opened
+    // (opening and closing it would drop the console's locks).
+    console.send(&format!(":theme {}\r", a.env.db.display()));
+    console.wait_text("database in use");
     // The operator's backup while the console is the only other program on the file: a
     // second program opens it, copies it and closes.
     let copy = a.env.path("copy.db");
@@ -172,4 +178,13 @@ fn a_database_deleted_under_a_running_console_is_not_made_anew_beside_its_log() 
     assert!(!env.db.exists(), "nothing was created");
     console.send("\x03");
     console.wait_exit();
+}
+
+#[test]
+fn a_named_file_that_is_the_database_in_use_is_refused() {
+    let env = Env::new();
+    env.declare("named files");
+    let db = env.db.display().to_string();
+    let err = env.fails(&["--playbook", &db, "export", "--format", "markdown"]);
+    assert!(err.contains("database in use"), "{err}");
 }

@@ -73,7 +73,7 @@ pub fn list() -> Result<()> {
 
 /// `warroom drill check FILE`: needs no database.
 pub fn check(file: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(file)
+    let text = crate::files::read_to_string(file)
         .map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
     match Scenario::parse(&file.display().to_string(), &text) {
         Ok(s) => {

@@ -61,7 +61,7 @@ pub fn statuspage(ctx: &Context, args: StatusPageArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let file = args.out.join("index.html");
-    std::fs::write(&file, page).with_context(|| format!("cannot write {}", file.display()))?;
+    crate::files::write(&file, page).with_context(|| format!("cannot write {}", file.display()))?;
     eprintln!("wrote {}", file.display());
     Ok(())
 }
@@ -144,7 +144,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             .context("cannot read stdin")?;
         text
     } else {
-        std::fs::read_to_string(&args.file)
+        crate::files::read_to_string(&args.file)
             .with_context(|| format!("cannot read {}", args.file.display()))?
     };
     let events = export::parse_events(&text)

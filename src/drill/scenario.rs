@@ -329,16 +329,19 @@ impl Scenario {
         if let Some(s) = builtin(name_or_path) {
             return Ok(s);
         }
-        let text = std::fs::read_to_string(name_or_path).map_err(|e| ScenarioError {
-            source_name: name_or_path.to_string(),
-            problems: vec![Problem {
-                line: None,
-                message: format!(
-                    "cannot read it ({e}); built-in scenarios: {}",
-                    builtin_names().join(", ")
-                ),
-            }],
-        })?;
+        let text =
+            crate::files::read_to_string(std::path::Path::new(name_or_path)).map_err(|e| {
+                ScenarioError {
+                    source_name: name_or_path.to_string(),
+                    problems: vec![Problem {
+                        line: None,
+                        message: format!(
+                            "cannot read it ({e}); built-in scenarios: {}",
+                            builtin_names().join(", ")
+                        ),
+                    }],
+                }
+            })?;
         Scenario::parse(name_or_path, &text)
     }
 }

@@ -122,7 +122,7 @@ impl Playbook {
     /// why this file was read.
     fn read(path: &Path, hint: &str) -> Result<Playbook, PlaybookError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PlaybookError {
+        let text = crate::files::read_to_string(path).map_err(|e| PlaybookError {
             source_name: name.clone(),
             problems: vec![Problem {
                 line: None,

@@ -68,6 +68,7 @@ impl Store {
     pub fn open(path: impl AsRef<Path>, opts: OpenOptions) -> Result<Store, StoreError> {
         let path = path.as_ref();
         let opened = open::open(path, opts)?;
+        crate::files::register_database(path);
         Ok(Store {
             conn: opened.conn,
             path: path.to_path_buf(),

@@ -152,7 +152,7 @@ impl Theme {
             return Theme::parse(name, text);
         }
         let path = Path::new(name_or_path);
-        let text = std::fs::read_to_string(path).map_err(|e| ThemeError {
+        let text = crate::files::read_to_string(path).map_err(|e| ThemeError {
             source_name: name_or_path.to_string(),
             line: None,
             message: format!(

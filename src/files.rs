@@ -1,0 +1,85 @@
+//! Files a person names (a theme, a playbook, a scenario, an import or an export) must
+//! never be a database this process has open, nor its `-wal` or `-shm`: opening and
+//! closing such a file outside SQLite drops every POSIX lock the process holds on it,
+//! SQLite's included, and another program could then delete the live write-ahead log.
+//! The store registers each database it opens; every reader and writer of a named file
+//! asks [`refuse_database`] first.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// The databases this process has opened (kept for the life of the process).
+static DATABASES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records that this process has the database at `db` open.
+pub fn register_database(db: &Path) {
+    let mut open = DATABASES.lock().unwrap_or_else(PoisonError::into_inner);
+    if !open.iter().any(|p| p == db) {
+        open.push(db.to_path_buf());
+    }
+}
+
+/// A file's identity on this host (device, inode), when it exists.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// Refuses `path` when it is a database this process has open, or one of its side
+/// files; a path that does not exist yet is fine. The error says what to do.
+pub fn refuse_database(path: &Path) -> std::io::Result<()> {
+    let Some(named) = identity(path) else {
+        return Ok(());
+    };
+    let open = DATABASES.lock().unwrap_or_else(PoisonError::into_inner);
+    for db in open.iter() {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut side = db.as_os_str().to_os_string();
+            side.push(suffix);
+            if identity(Path::new(&side)) == Some(named) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "it is the warroom database in use (or its write-ahead log); name another file",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a named file as text, refusing a database in use (see [`refuse_database`]).
+pub fn read_to_string(path: &Path) -> std::io::Result<String> {
+    refuse_database(path)?;
+    std::fs::read_to_string(path)
+}
+
+/// Writes a named file, refusing a database in use (see [`refuse_database`]).
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    refuse_database(path)?;
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registered_database_and_its_side_files_are_refused_other_files_are_not() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        for name in ["w.db", "w.db-wal", "w.db-shm", "other.toml"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        register_database(&db);
+        for name in ["w.db", "w.db-wal", "w.db-shm"] {
+            let err = refuse_database(&dir.path().join(name)).unwrap_err();
+            assert!(err.to_string().contains("database in use"), "{err}");
+        }
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        assert!(refuse_database(&link).is_err(), "through a symlink too");
+        refuse_database(&dir.path().join("other.toml")).unwrap();
+        refuse_database(&dir.path().join("missing.toml")).unwrap();
+    }
+}
