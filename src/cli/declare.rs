@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
-use super::when::parse_when;
+use super::when::parse_entry_time;
 use crate::domain::{Body, Severity, Status, short_id};
 use crate::store::NewEvent;
 
@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
     let detected_at = args
         .detected_at
         .as_deref()
-        .map(|t| parse_when(t, now))
+        .map(|t| parse_entry_time(t, now))
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let playbook = ctx.playbook()?;

@@ -8,7 +8,7 @@ use clap::Args;
 use super::EntryKind;
 use super::context::{Context, Pick, pick_id};
 use super::output;
-use super::when::parse_when;
+use super::when::parse_entry_time;
 use crate::domain::Audience;
 use crate::store::NewEvent;
 
@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     let at = args
         .at
         .as_deref()
-        .map(|t| parse_when(t, now))
+        .map(|t| parse_entry_time(t, now))
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let single = if args.lines {

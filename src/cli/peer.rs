@@ -79,10 +79,16 @@ pub enum PeerCommand {
     List,
 }
 
+/// Prints a line a link logs (on stderr, made inert: it may quote what a peer sent).
+fn say(line: String) {
+    tracing::warn!("{line}");
+    eprintln!("{}", crate::inert::line(&line));
+}
+
 pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
     drop(ctx.open_write()?);
     if args.stdio {
-        peer::serve_stdio(&ctx.db, args.limits.limits()).map_err(|e| anyhow!("{e}"))?;
+        peer::serve_stdio(&ctx.db, args.limits.limits(), &say).map_err(|e| anyhow!("{e}"))?;
         return Ok(());
     }
     let listen = args.listen.unwrap_or_default();
@@ -125,9 +131,10 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
                 };
                 eprintln!("{}", crate::inert::line(&line));
             },
+            &say,
         );
     }
-    let summary = peer::sync_once(&ctx.db, &addr, args.limits.limits())
+    let summary = peer::sync_once(&ctx.db, &addr, args.limits.limits(), &say)
         .map_err(|e| anyhow!("sync with {}: {e}", addr.label()))?;
     eprintln!(
         "in sync with {} (origin {}): sent {}, received {} new",

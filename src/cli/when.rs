@@ -42,6 +42,19 @@ pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String
     Ok(to_millis(parsed))
 }
 
+/// Reads the time an entry happened (`--at`, `--detected-at`), as [`parse_when`] does,
+/// and refuses one before 2000-01-01 (a typo in the year, not history): the bound every
+/// stored time keeps, so that it can be exported and synced.
+pub(crate) fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let t = parse_when(text, now)?;
+    if !crate::domain::time_in_bounds(t) {
+        return Err(format!(
+            "the time '{text}' is before 2000-01-01, the earliest an entry may be dated: check the year"
+        ));
+    }
+    Ok(t)
+}
+
 /// A local date and time as UTC; `text` is what was typed, for the error.
 pub(crate) fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
     local
@@ -71,5 +84,19 @@ mod tests {
         assert!(err.contains("future"), "{err}");
         let err = parse_when("yesterday-ish", now).unwrap_err();
         assert!(err.contains("HH:MM"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_is_dated_no_earlier_than_2000() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        for typo in [
+            "0000-01-01T00:00:00+01:00",
+            "1900-01-01T00:00:00Z",
+            "1999-06-01 12:00",
+        ] {
+            let err = parse_entry_time(typo, now).unwrap_err();
+            assert!(err.contains("before 2000-01-01"), "{typo}: {err}");
+        }
+        assert!(parse_entry_time("2000-01-01T00:00:00Z", now).is_ok());
     }
 }

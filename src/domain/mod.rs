@@ -2,6 +2,7 @@
 //!
 //! Pure: it knows serde and chrono, and nothing of terminals, files or sockets.
 
+mod bounds;
 mod command;
 mod event;
 mod fold;
@@ -17,6 +18,10 @@ mod time;
 mod timeline;
 pub mod triage;
 
+pub use bounds::{
+    EARLIEST_MS, LATEST_MS, MAX_KIND_BYTES, MAX_NAME_BYTES, MAX_SEQ, OutOfBounds, check_date,
+    check_time, earliest, time_in_bounds,
+};
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
 pub use fold::Applied;

@@ -162,7 +162,9 @@ pub fn serve_tcp(
             let who_too = who.clone();
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 let _slot = slot;
-                match accept(db, allowlist, stream, &keys, &limits) {
+                match accept(db, allowlist, stream, &keys, &limits, &|line| {
+                    log(format!("{who}: {line}"))
+                }) {
                     Ok((peer, summary)) => log(format!(
                         "{who} ({peer}): done, sent {}, received {}",
                         summary.sent, summary.received
@@ -211,6 +213,7 @@ fn accept(
     stream: TcpStream,
     keys: &KeyPair,
     limits: &Limits,
+    note: &(dyn Fn(String) + Sync),
 ) -> Result<(String, Summary), LinkError> {
     let refusal = |key: &str| {
         format!(
@@ -224,17 +227,39 @@ fn accept(
     let (rx, tx, peer) = secure(&stream, keys, limits, false, &check)?;
     // Only now, with the peer's key proven and allowed, is the database opened for it.
     let store = open_store(db)?;
-    let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|_| {})?;
+    let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|s| {
+        if let Some(line) = left_out(&s) {
+            note(line);
+        }
+    })?;
     Ok((peer, summary))
 }
 
 /// Serves one peer on stdin and stdout (the far end of `ssh ... serve --stdio`): the
 /// transport is already authenticated and private, so frames are plain.
-pub fn serve_stdio(db: &Path, limits: Limits) -> Result<Summary, LinkError> {
+pub fn serve_stdio(
+    db: &Path,
+    limits: Limits,
+    note: &(dyn Fn(String) + Sync),
+) -> Result<Summary, LinkError> {
     let store = open_store(db)?;
     let rx = PlainReceiver(BufReader::new(std::io::stdin()));
     let tx = PlainSender(BufWriter::new(std::io::stdout()));
-    run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|_| {})
+    run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|s| {
+        if let Some(line) = left_out(&s) {
+            note(line);
+        }
+    })
+}
+
+/// The log line for events a peer sent that were left out, if `status` says so.
+fn left_out(status: &Status) -> Option<String> {
+    match status {
+        Status::LeftOut { count, first } => Some(format!(
+            "left out {count} event(s) the peer sent that cannot be stored (first: {first}); the rest is synced"
+        )),
+        _ => None,
+    }
 }
 
 type Secured = (
@@ -352,10 +377,20 @@ fn connect(
     }
 }
 
-/// Syncs once with a peer: both sides exchange what the other lacks, then stop.
-pub fn sync_once(db: &Path, addr: &PeerAddr, limits: Limits) -> Result<Summary, LinkError> {
+/// Syncs once with a peer: both sides exchange what the other lacks, then stop. `note`
+/// hears of events the peer sent that were left out.
+pub fn sync_once(
+    db: &Path,
+    addr: &PeerAddr,
+    limits: Limits,
+    note: &(dyn Fn(String) + Sync),
+) -> Result<Summary, LinkError> {
     let mut link = connect(db, addr, &limits, false)?;
-    let result = run_session(link.store, link.rx, link.tx, false, &limits, &|_| {});
+    let result = run_session(link.store, link.rx, link.tx, false, &limits, &|s| {
+        if let Some(line) = left_out(&s) {
+            note(line);
+        }
+    });
     if let Some(child) = link.child.as_mut() {
         let _ = child.wait();
     }
@@ -364,13 +399,15 @@ pub fn sync_once(db: &Path, addr: &PeerAddr, limits: Limits) -> Result<Summary, 
 
 /// Keeps a link to a peer up until the process ends: connect, catch up, stream live
 /// events; after any failure wait (1 s, doubling to 30 s; back to 1 s after a link
-/// that got going) and try again.
+/// that got going) and try again. `note` hears of events the peer sent that were
+/// left out.
 pub fn follow(
     db: PathBuf,
     addr: PeerAddr,
     limits: Limits,
     quiet: bool,
     on_state: &(dyn Fn(LinkState) + Sync),
+    note: &(dyn Fn(String) + Sync),
 ) -> ! {
     let mut delay = Duration::from_secs(1);
     loop {
@@ -380,6 +417,11 @@ pub fn follow(
             let status = |s: Status| match s {
                 Status::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
                 Status::Live => on_state(LinkState::Live),
+                left @ Status::LeftOut { .. } => {
+                    if let Some(line) = left_out(&left) {
+                        note(line);
+                    }
+                }
             };
             let result = run_session(link.store, link.rx, link.tx, true, &limits, &status);
             if let Some(child) = link.child.as_mut() {

@@ -4,10 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use ulid::Ulid;
-
 use crate::domain::Event;
-use crate::store::{Follower, Heads, OpenOptions, Store, StoreError};
+use crate::store::{Accepted, Follower, Heads, OpenOptions, Store, StoreError};
 use crate::sync::{Feed, LinkError, Replica};
 
 /// Applies received events to the store.
@@ -35,8 +33,8 @@ impl Replica for StoreReplica {
         Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
-        Ok(self.0.insert_new_events(events)?)
+    fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
+        Ok(self.0.accept_from_peer(events)?)
     }
 }
 

@@ -28,7 +28,7 @@ pub use read::Settings;
 pub use replica::{AllowedPeer, Heads};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use watch::{Waker, Watcher};
-pub use write::NewEvent;
+pub use write::{Accepted, NewEvent};
 
 /// Where the time comes from; tests inject a fixed one.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;

@@ -9,7 +9,9 @@ use ulid::Ulid;
 
 use super::open::busy_after;
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, MAX_EVENT_BYTES, Timestamp, epoch_ms, to_millis};
+use crate::domain::{
+    Body, Event, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp, epoch_ms, to_millis,
+};
 
 /// An event to be written: the store stamps its id, origin, sequence and times.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,8 +59,54 @@ const INSERT_NEW: &str = insert_row_sql!("INSERT");
 /// The highest sequence number stored for an origin (0 for none).
 const HIGHEST_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1";
 
+/// Whether an event with this id is stored.
+const HELD: &str = "SELECT 1 FROM events WHERE id = ?1";
+
 /// Whether another event (not this id) holds this origin and sequence number.
 const TAKEN: &str = "SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2 AND id <> ?3";
+
+/// What became of a batch a peer sent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The ids of the events that were new and are now stored.
+    pub added: Vec<Ulid>,
+    /// The events left out, each with why (worded for a log line).
+    pub refused: Vec<(Ulid, String)>,
+}
+
+/// Why an event from elsewhere cannot be stored.
+enum Refusal {
+    Bounds(OutOfBounds),
+    TooLarge(usize),
+    OwnOrigin,
+}
+
+impl Refusal {
+    fn error(&self, event: &Event) -> StoreError {
+        StoreError::Invalid(match self {
+            Refusal::Bounds(why) => format!(
+                "event {} cannot be stored: {why}; nothing was written. Correct or remove it where it comes from and try again",
+                event.id
+            ),
+            Refusal::TooLarge(size) => format!(
+                "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
+                event.id,
+                kib(*size),
+                kib(MAX_EVENT_BYTES)
+            ),
+            Refusal::OwnOrigin => format!(
+                "event {} claims to be written by this database (origin {}), which never wrote it; nothing was written. Only events from other databases can be imported or synced",
+                event.id, event.origin
+            ),
+        })
+    }
+}
+
+/// The row for an event from elsewhere, or why it cannot be stored.
+fn storable(event: &Event) -> Result<Row, Refusal> {
+    event.check_bounds().map_err(Refusal::Bounds)?;
+    Row::of(event).map_err(Refusal::TooLarge)
+}
 
 impl Store {
     /// Writes new events in one transaction and returns them as stored. When this
@@ -70,13 +118,15 @@ impl Store {
             // Stamped inside the write lock, so commit order follows time order for live entries.
             let now = to_millis(clock());
             let now_ms = epoch_ms(now);
-            let last_seq: u64 = tx
-                .query_row(
-                    "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1",
-                    [&origin],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(sql)? as u64;
+            let last_seq = tx
+                .query_row(HIGHEST_SEQ, [&origin], |r| r.get::<_, i64>(0))
+                .map_err(sql)?
+                .max(0) as u64;
+            if last_seq.saturating_add(drafts.len() as u64) > MAX_SEQ {
+                return Err(StoreError::Invalid(format!(
+                    "this database has used every sequence number its origin may number ({MAX_SEQ}); nothing was written. Start a new database and sync this one into it"
+                )));
+            }
             let mut next_id = first_id(tx, now_ms).map_err(sql)?;
             let mut written = Vec::with_capacity(drafts.len());
             // Entries without an incident belong to the incident opened earlier in the batch.
@@ -108,6 +158,9 @@ impl Store {
                     logged_at: now,
                     body: draft.body,
                 };
+                event.check_bounds().map_err(|why| {
+                    StoreError::Invalid(format!("the entry cannot be written: {why}; nothing was written"))
+                })?;
                 let row = Row::of(&event).map_err(|size| {
                     StoreError::Invalid(format!(
                         "the entry takes {}, over the {} one entry may hold; nothing was written. Shorten it: put long output (logs, traces) in a file or ticket and log where it is",
@@ -122,46 +175,81 @@ impl Store {
         })
     }
 
-    /// Applies events from elsewhere (an import, a peer) in one transaction. Events
-    /// already present are skipped, so applying twice changes nothing. Returns how many
-    /// were new.
+    /// Applies events from an import in one transaction. Events already present are
+    /// skipped, so applying twice changes nothing. Returns how many were new.
     ///
-    /// An event claiming an origin and sequence number already held by a different
-    /// event is skipped too (and logged): one origin numbers each of its events once,
-    /// so such an event is a forgery or a bug elsewhere, and storing it would let the
-    /// heads claim a sequence number that stands for something else.
+    /// An event that cannot be stored (see [`Store::insert_new_events`]) fails the
+    /// whole batch: nothing of it is written.
     pub fn insert_events(&mut self, events: &[Event]) -> Result<usize, StoreError> {
         Ok(self.insert_new_events(events)?.len())
     }
 
     /// Like [`Store::insert_events`], returning the ids of the events that were new.
+    ///
+    /// Refused, failing the batch: an event outside the bounds every event keeps
+    /// ([`Event::check_bounds`]: times, sequence number, names), one larger than
+    /// [`MAX_EVENT_BYTES`], and one that claims this database's own origin without
+    /// being held here (only this database numbers its own events; an outside one with
+    /// its origin is a forgery, and storing it would make this database skip or reuse
+    /// sequence numbers). Skipped, with a log line: an event claiming an origin and
+    /// sequence number already held by a different event, for the same reason.
     pub fn insert_new_events(&mut self, events: &[Event]) -> Result<Vec<Ulid>, StoreError> {
+        let accepted = self.insert_foreign(events, true)?;
+        Ok(accepted.added)
+    }
+
+    /// Applies events a peer sent, in one transaction. Unlike an import, an event that
+    /// cannot be stored is left out (and named in [`Accepted::refused`]) while the rest
+    /// are stored: refusing the whole batch would stop sync for good, since the peer
+    /// offers the same batch on every reconnect.
+    pub fn accept_from_peer(&mut self, events: &[Event]) -> Result<Accepted, StoreError> {
+        self.insert_foreign(events, false)
+    }
+
+    fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
+        let own = self.origin.clone();
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
+            let mut held = tx.prepare_cached(HELD).map_err(sql)?;
             // Per origin, the highest number stored before this batch: a number above it
             // can only clash with another event of the batch itself, which `numbered`
             // tracks, so the common case (a peer catching up) asks SQLite nothing more.
             let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
             let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
-            let mut added = Vec::new();
+            let mut accepted = Accepted::default();
             for event in events {
-                let row = Row::of(event).map_err(|size| {
-                    StoreError::Invalid(format!(
-                        "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
-                        event.id,
-                        kib(size),
-                        kib(MAX_EVENT_BYTES)
-                    ))
-                })?;
+                let refusal = match storable(event) {
+                    Ok(row) if event.origin != own => Ok(row),
+                    Ok(row) => {
+                        let is_held = held.exists([event.id.to_string()]).map_err(sql)?;
+                        if is_held {
+                            Ok(row)
+                        } else {
+                            Err(Refusal::OwnOrigin)
+                        }
+                    }
+                    Err(refusal) => Err(refusal),
+                };
+                let row = match refusal {
+                    Ok(row) => row,
+                    Err(refusal) if strict => return Err(refusal.error(event)),
+                    Err(refusal) => {
+                        accepted
+                            .refused
+                            .push((event.id, refusal.error(event).to_string()));
+                        continue;
+                    }
+                };
                 let origin = event.origin.as_str();
                 let up_to = match stored_up_to.get(origin) {
                     Some(&n) => n,
                     None => {
                         let n = highest
                             .query_row([origin], |r| r.get::<_, i64>(0))
-                            .map_err(sql)? as u64;
+                            .map_err(sql)?
+                            .max(0) as u64;
                         stored_up_to.insert(origin, n);
                         n
                     }
@@ -182,10 +270,10 @@ impl Store {
                     continue;
                 }
                 if insert_row(&mut insert, event, &row).map_err(sql)? == 1 {
-                    added.push(event.id);
+                    accepted.added.push(event.id);
                 }
             }
-            Ok(added)
+            Ok(accepted)
         })
     }
 

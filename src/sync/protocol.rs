@@ -46,6 +46,10 @@ pub enum Message {
     Events {
         /// The events, each origin's in sequence order.
         events: Vec<Event>,
+        /// On receipt, why each event this build could not read was left out (never
+        /// sent: the sender only sends events).
+        #[serde(skip)]
+        unreadable: Vec<String>,
     },
     /// Everything the sender held at hello time has been sent.
     Caught,
@@ -77,10 +81,43 @@ impl Message {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// Reads a message from a frame's bytes.
-    pub fn decode(bytes: &[u8]) -> Result<Message, String> {
-        serde_json::from_slice(bytes).map_err(|e| format!("malformed message: {e}"))
+    /// Some events, as sent.
+    pub fn events(events: Vec<Event>) -> Message {
+        Message::Events {
+            events,
+            unreadable: Vec::new(),
+        }
     }
+
+    /// Reads a message from a frame's bytes. The events of an `events` message are
+    /// read one by one: one this build cannot read (a time past the year 9999, say) is
+    /// left out and named in `unreadable` rather than failing the whole message, which
+    /// the peer would send again on every reconnect.
+    pub fn decode(bytes: &[u8]) -> Result<Message, String> {
+        let malformed = |e: serde_json::Error| format!("malformed message: {e}");
+        let envelope: Envelope<'_> = serde_json::from_slice(bytes).map_err(malformed)?;
+        let Some(raw) = envelope.events.filter(|_| envelope.kind == "events") else {
+            return serde_json::from_slice(bytes).map_err(malformed);
+        };
+        let mut events = Vec::with_capacity(raw.len());
+        let mut unreadable = Vec::new();
+        for raw in raw {
+            match serde_json::from_str::<Event>(raw.get()) {
+                Ok(event) => events.push(event),
+                Err(e) => unreadable.push(e.to_string()),
+            }
+        }
+        Ok(Message::Events { events, unreadable })
+    }
+}
+
+/// A message's type, and the events of an `events` message as their raw text.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    events: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
 /// An `events` message, encoded: each event is serialised once, for its size and for
@@ -184,9 +221,7 @@ mod tests {
         assert_eq!(sent.len(), 1);
         assert_eq!(
             Message::decode(&sent[0].bytes).unwrap(),
-            Message::Events {
-                events: vec![at_limit]
-            },
+            Message::events(vec![at_limit]),
             "the oversized one is left out"
         );
     }
@@ -202,14 +237,11 @@ mod tests {
         let mut back = Vec::new();
         for batch in &sent {
             assert!(batch.bytes.len() <= BATCH_BYTES + MAX_EVENT_BYTES);
-            let Message::Events { events } = Message::decode(&batch.bytes).unwrap() else {
+            let Message::Events { events, .. } = Message::decode(&batch.bytes).unwrap() else {
                 panic!("an events message")
             };
             assert_eq!(
-                Message::Events {
-                    events: events.clone()
-                }
-                .encode(),
+                Message::events(events.clone()).encode(),
                 batch.bytes,
                 "byte for byte what encoding the message gives"
             );

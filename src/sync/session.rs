@@ -13,7 +13,7 @@ use ulid::Ulid;
 use super::channel::{LinkError, Receiver, Sender};
 use super::protocol::{Message, PROTOCOL, VERSION, batches};
 use crate::domain::Event;
-use crate::store::Heads;
+use crate::store::{Accepted, Heads};
 
 /// Where received events go.
 pub trait Replica: Send {
@@ -21,8 +21,9 @@ pub trait Replica: Send {
     fn origin(&self) -> String;
     /// What it holds, per origin.
     fn heads(&mut self) -> Result<Heads, LinkError>;
-    /// Stores events, ignoring those already held; returns the ids of those that were new.
-    fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError>;
+    /// Stores events, ignoring those already held; returns the ids of those that were
+    /// new, and those it left out as unfit to store, with why.
+    fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError>;
 }
 
 /// Where sent events come from. A feed follows new commits from when it was made,
@@ -46,6 +47,14 @@ pub enum Status {
     },
     /// Caught up; new events flow as they commit.
     Live,
+    /// Some events the peer sent were left out: this build cannot read them, or they
+    /// cannot be stored (a forged origin, a time out of bounds). Sync goes on.
+    LeftOut {
+        /// How many, in one message.
+        count: usize,
+        /// Why the first was left out.
+        first: String,
+    },
 }
 
 /// How a session behaves.
@@ -107,11 +116,29 @@ fn receive(
     replica: &mut dyn Replica,
     ids: &Mutex<HashSet<Ulid>>,
     events: &[Event],
+    unreadable: &[String],
+    on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<usize, LinkError> {
     let mut noted = ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let new = replica.apply(events)?;
-    let count = new.len();
-    noted.extend(new);
+    let accepted = replica.apply(events)?;
+    let count = accepted.added.len();
+    noted.extend(accepted.added);
+    drop(noted);
+    let left_out = unreadable.len() + accepted.refused.len();
+    if left_out > 0 {
+        let first = unreadable
+            .first()
+            .map(|why| format!("unreadable: {why}"))
+            .or_else(|| {
+                let (id, why) = accepted.refused.first()?;
+                Some(format!("{id}: {why}"))
+            })
+            .unwrap_or_default();
+        on_status(Status::LeftOut {
+            count: left_out,
+            first,
+        });
+    }
     Ok(count)
 }
 
@@ -160,8 +187,8 @@ pub fn run(
                     return Ok(received);
                 }
                 match message {
-                    Message::Events { events } => {
-                        let new = receive(replica.as_mut(), &ids, &events)?;
+                    Message::Events { events, unreadable } => {
+                        let new = receive(replica.as_mut(), &ids, &events, &unreadable, on_status)?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -263,8 +290,11 @@ mod tests {
         fn heads(&mut self) -> Result<Heads, LinkError> {
             Ok(Heads::new())
         }
-        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
-            Ok(events.iter().map(|e| e.id).collect())
+        fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
+            Ok(Accepted {
+                added: events.iter().map(|e| e.id).collect(),
+                refused: Vec::new(),
+            })
         }
     }
 
@@ -280,12 +310,15 @@ mod tests {
         fn heads(&mut self) -> Result<Heads, LinkError> {
             Ok(Heads::new())
         }
-        fn apply(&mut self, events: &[Event]) -> Result<Vec<Ulid>, LinkError> {
-            Ok(events
-                .iter()
-                .map(|e| e.id)
-                .filter(|id| self.held.insert(*id))
-                .collect())
+        fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
+            Ok(Accepted {
+                added: events
+                    .iter()
+                    .map(|e| e.id)
+                    .filter(|id| self.held.insert(*id))
+                    .collect(),
+                refused: Vec::new(),
+            })
         }
     }
 

@@ -193,10 +193,17 @@ fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::Unb
     let spawned = std::thread::Builder::new()
         .name("peer-link".into())
         .spawn(move || {
-            crate::peer::follow(db, addr, crate::peer::Limits::default(), true, &|state| {
-                tracing::info!("peer {label}: {state:?}");
-                let _ = news.send(Msg::Link(label.clone(), state));
-            })
+            crate::peer::follow(
+                db,
+                addr,
+                crate::peer::Limits::default(),
+                true,
+                &|state| {
+                    tracing::info!("peer {label}: {state:?}");
+                    let _ = news.send(Msg::Link(label.clone(), state));
+                },
+                &|line| tracing::warn!("peer {label}: {line}"),
+            )
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the peer link: {e}");
