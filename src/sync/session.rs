@@ -340,7 +340,7 @@ mod tests {
         };
         let ids = Mutex::new(HashSet::new());
         assert_eq!(
-            receive(&mut replica, &ids, &[event(1), event(2)]).unwrap(),
+            receive(&mut replica, &ids, &[event(1), event(2)], &[], &|_| {}).unwrap(),
             1
         );
         assert_eq!(
