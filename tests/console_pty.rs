@@ -3,7 +3,7 @@
 mod common;
 
 use common::Env;
-use common::pty::{Console, timeline_has};
+use common::pty::{Console, drafts_holding, timeline_has};
 
 #[test]
 fn write_an_entry_see_it_open_help_and_quit_cleanly() {
@@ -53,17 +53,6 @@ fn write_an_entry_see_it_open_help_and_quit_cleanly() {
     assert!(status.success(), "{status:?}");
     assert!(!console.alternate_screen(), "left the alternate screen");
     assert!(console.cooked(), "the terminal is back in cooked mode");
-}
-
-/// Whether a draft file of this env's consoles holds `text`.
-fn drafts_holding(env: &Env, text: &str) -> bool {
-    let drafts = env.path("state").join("warroom").join("drafts");
-    std::fs::read_dir(drafts)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
-        .any(|f| std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains(text)))
 }
 
 #[test]

@@ -3,29 +3,68 @@
 //! loop that reads keys and draws.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
+use serde::{Deserialize, Serialize};
+
 use crate::app::Draft;
 
-/// Where one user's draft for one database lives.
+/// Where one console's draft lives: one file per person, database and console run.
+///
+/// The file name only narrows the search (a hash of the database's path and of the
+/// person's name, then the console's session id); the file itself says exactly whose
+/// draft it is and for which database, and a draft is offered only to the same person
+/// on the same database. A console holds a lock on a file of its own beside its draft
+/// for as long as it runs, so a draft is offered to a new console only once the one
+/// that wrote it is gone (two consoles of one person on one database keep a draft
+/// each).
 #[derive(Debug, Clone)]
 pub struct DraftFile {
     path: PathBuf,
+    /// The database, as an absolute path with links resolved.
+    db: String,
+    /// Whose draft it is, exactly as given.
+    author: String,
+    /// The terminal the console runs in, to prefer its own draft after a reconnect.
+    terminal: Option<String>,
 }
 
-/// A stable 64-bit FNV-1a hash, to name a database's draft file.
+/// A draft as stored: whose, for which database, from which terminal.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stored {
+    db: String,
+    author: String,
+    #[serde(default)]
+    terminal: Option<String>,
+    draft: Draft,
+}
+
+/// A stable 64-bit FNV-1a hash, to name draft files.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
+/// The name of the terminal on standard input (`/dev/pts/3`), if it is one.
+fn terminal_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: ttyname_r writes at most buf.len() bytes, NUL-terminated, into our buffer.
+    let rc = unsafe { libc::ttyname_r(0, buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|b| *b == 0)?;
+    Some(String::from_utf8_lossy(&buf[..end]).into_owned())
+}
+
 impl DraftFile {
-    /// The draft file for `author` on the database at `db`, under the user's state
-    /// directory (`$XDG_STATE_HOME/warroom/drafts` on Linux).
-    pub fn for_database(db: &Path, author: &str) -> Option<DraftFile> {
+    /// The draft file of the console `session` for `author` on the database at `db`,
+    /// under the user's state directory (`$XDG_STATE_HOME/warroom/drafts` on Linux).
+    pub fn for_session(db: &Path, author: &str, session: &str) -> Option<DraftFile> {
         let dirs = directories::BaseDirs::new()?;
         let base = dirs
             .state_dir()
@@ -33,22 +72,23 @@ impl DraftFile {
             .join("warroom")
             .join("drafts");
         let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
-        let who: String = author
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
-        let name = format!(
-            "{:016x}-{who}.json",
-            fnv1a(db.as_os_str().as_encoded_bytes())
-        );
+        let db = db.to_string_lossy().into_owned();
         Some(DraftFile {
-            path: base.join(name),
+            path: base.join(format!("{}-{session}.json", prefix(&db, author))),
+            db,
+            author: author.to_string(),
+            terminal: terminal_name(),
         })
     }
 
-    /// A draft file at an exact path.
-    pub fn at(path: PathBuf) -> DraftFile {
-        DraftFile { path }
+    /// A draft file at an exact path, for `author` on `db`.
+    pub fn at(path: PathBuf, db: &str, author: &str) -> DraftFile {
+        DraftFile {
+            path,
+            db: db.to_string(),
+            author: author.to_string(),
+            terminal: None,
+        }
     }
 
     /// The file's path.
@@ -56,18 +96,96 @@ impl DraftFile {
         &self.path
     }
 
-    /// The saved draft, if there is one.
-    pub fn load(&self) -> Option<Draft> {
-        let text = std::fs::read_to_string(&self.path).ok()?;
-        serde_json::from_str(&text).ok()
+    /// The lock file held while the console that writes this draft runs.
+    fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("lock")
     }
 
-    /// Creates the directory the file lives in.
+    /// The saved draft, if there is one and it is this person's for this database.
+    pub fn load(&self) -> Option<Draft> {
+        self.read(&self.path).map(|stored| stored.draft)
+    }
+
+    fn read(&self, path: &Path) -> Option<Stored> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let stored: Stored = serde_json::from_str(&text).ok()?;
+        (stored.db == self.db && stored.author == self.author).then_some(stored)
+    }
+
+    /// Creates the directory the file lives in (readable only by its owner).
     pub fn prepare(&self) -> std::io::Result<()> {
         match self.path.parent() {
-            Some(dir) => std::fs::create_dir_all(dir),
+            Some(dir) => {
+                use std::os::unix::fs::DirBuilderExt;
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+            }
             None => Ok(()),
         }
+    }
+
+    /// Takes the lock that says this console runs; held until the returned file is
+    /// dropped (or the process ends, however it ends).
+    pub fn hold(&self) -> std::io::Result<std::fs::File> {
+        self.prepare()?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(self.lock_path())?;
+        if !try_lock(&lock) {
+            return Err(std::io::Error::other(
+                "the draft is in use by another console",
+            ));
+        }
+        Ok(lock)
+    }
+
+    /// Takes over the draft a console of this person on this database left behind
+    /// when it ended (closed, crashed, killed, its terminal gone), preferring one from
+    /// this terminal, then the newest; it becomes this console's draft. `None` when
+    /// there is none, or every one belongs to a console still running.
+    pub fn adopt_orphan(&self) -> Option<Draft> {
+        let dir = self.path.parent()?;
+        let mine = prefix(&self.db, &self.author);
+        let mut found: Vec<(bool, std::time::SystemTime, PathBuf, Stored)> = Vec::new();
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path == self.path || !name.starts_with(&mine) || !name.ends_with(".json") {
+                continue;
+            }
+            let Some(stored) = self.read(&path) else {
+                continue;
+            };
+            let same_terminal = stored.terminal.is_some() && stored.terminal == self.terminal;
+            let when = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            found.push((same_terminal, when, path, stored));
+        }
+        found.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        for (_, _, path, stored) in found {
+            let lock_path = path.with_extension("lock");
+            // A console still running holds its lock: its draft is not an orphan.
+            let lock = match std::fs::OpenOptions::new().write(true).open(&lock_path) {
+                Ok(lock) if !try_lock(&lock) => continue,
+                Ok(lock) => Some(lock),
+                Err(_) => None,
+            };
+            if std::fs::rename(&path, &self.path).is_err() {
+                continue;
+            }
+            if lock.is_some() {
+                let _ = std::fs::remove_file(&lock_path);
+            }
+            return Some(stored.draft);
+        }
+        None
     }
 
     /// Saves the draft (or removes the file for `None`), creating its directory first.
@@ -88,9 +206,14 @@ impl DraftFile {
                 other => other,
             };
         };
+        let stored = Stored {
+            db: self.db.clone(),
+            author: self.author.clone(),
+            terminal: self.terminal.clone(),
+            draft: draft.clone(),
+        };
         let tmp = self.path.with_extension("json.tmp");
         {
-            use std::os::unix::fs::OpenOptionsExt;
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .create(true)
@@ -98,13 +221,29 @@ impl DraftFile {
                 .mode(0o600)
                 .open(&tmp)?;
             file.write_all(
-                serde_json::to_string(draft)
+                serde_json::to_string(&stored)
                     .map_err(std::io::Error::other)?
                     .as_bytes(),
             )?;
         }
         std::fs::rename(&tmp, &self.path)
     }
+}
+
+/// The start of the draft file names for a person on a database: a hash of each.
+fn prefix(db: &str, author: &str) -> String {
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(db.as_bytes()),
+        fnv1a(author.as_bytes())
+    )
+}
+
+/// Takes an exclusive lock on `file` without waiting; false when another process holds it.
+fn try_lock(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a descriptor we own; no memory is passed.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
 }
 
 /// What the console hands the writer thread.
@@ -210,7 +349,7 @@ mod tests {
     #[test]
     fn saves_loads_and_clears() {
         let dir = tempfile::TempDir::new().unwrap();
-        let file = DraftFile::at(dir.path().join("d/x.json"));
+        let file = DraftFile::at(dir.path().join("d/x.json"), "/w.db", "ana");
         assert_eq!(file.load(), None);
         let draft = Draft {
             incident: None,
@@ -230,10 +369,8 @@ mod tests {
         let path = dir.path().join("new/dir/x.json");
         let failures = Arc::new(Mutex::new(Vec::new()));
         let heard = failures.clone();
-        let writer = DraftWriter::start(DraftFile::at(path.clone()), move |e| {
-            heard.lock().unwrap().push(e)
-        })
-        .unwrap();
+        let file = || DraftFile::at(path.clone(), "/w.db", "ana");
+        let writer = DraftWriter::start(file(), move |e| heard.lock().unwrap().push(e)).unwrap();
         let draft = |n: usize| Draft {
             incident: None,
             kind: EntryKind::Note,
@@ -243,13 +380,13 @@ mod tests {
             writer.save(Some(draft(n)));
         }
         drop(writer);
-        assert_eq!(DraftFile::at(path.clone()).load(), Some(draft(500)));
+        assert_eq!(file().load(), Some(draft(500)));
 
-        let writer = DraftWriter::start(DraftFile::at(path.clone()), |_| {}).unwrap();
+        let writer = DraftWriter::start(file(), |_| {}).unwrap();
         writer.save(Some(draft(1)));
         writer.save(None);
         drop(writer);
-        assert_eq!(DraftFile::at(path).load(), None, "None removes the file");
+        assert_eq!(file().load(), None, "None removes the file");
         assert!(failures.lock().unwrap().is_empty());
     }
 }

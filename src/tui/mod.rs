@@ -93,20 +93,30 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     let label = opts.db.display().to_string();
     let mut app = App::new(&opts.author, &label, read_only.is_some(), now);
     app.read_only_reason = read_only.map(|why| why.reason().to_string());
+    let me_session = ulid::Ulid::generate().to_string();
     let me = storage::Identity {
-        session: ulid::Ulid::generate().to_string(),
+        session: me_session.clone(),
         user: opts.author.clone(),
     };
     app.session = me.session.clone();
     app.playbook = std::sync::Arc::new(opts.playbook.clone());
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
-    let drafts = DraftFile::for_database(&opts.db, &opts.author);
+    let drafts = DraftFile::for_session(&opts.db, &opts.author, &me_session);
     if let Some(addr) = opts.peer.clone() {
         start_link(&opts.db, addr, news_tx.clone());
     }
     let mut theme = opts.theme.clone();
-    let mut recovered = drafts.as_ref().and_then(|d| d.load());
+    // This console's lock first, then a draft left by one of this person's consoles on
+    // this database that has ended; two consoles never take the same one.
+    let _held = drafts.as_ref().and_then(|d| match d.hold() {
+        Ok(lock) => Some(lock),
+        Err(e) => {
+            tracing::warn!("cannot lock the draft file: {e}");
+            None
+        }
+    });
+    let mut recovered = drafts.as_ref().and_then(|d| d.adopt_orphan());
     let failed = news_tx.clone();
     let drafts = drafts
         .map(|file| {

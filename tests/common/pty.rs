@@ -49,6 +49,25 @@ pub fn timeline_has(screen: &str, text: &str) -> bool {
         .any(|l| l.contains(text))
 }
 
+/// Whether a draft file of this env's consoles holds `text`.
+pub fn drafts_holding(env: &Env, text: &str) -> bool {
+    draft_files(env)
+        .iter()
+        .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(text)))
+}
+
+/// The draft files of this env's consoles.
+pub fn draft_files(env: &Env) -> Vec<std::path::PathBuf> {
+    let drafts = env.path("state").join("warroom").join("drafts");
+    std::fs::read_dir(drafts)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect()
+}
+
 impl Console {
     /// Starts `warroom ARGS` on the env's database in an 80x24 terminal.
     pub fn start(env: &Env, args: &[&str]) -> Console {

@@ -1,0 +1,96 @@
+//! Drafts belong to one person on one database in one console: never offered to someone
+//! else, never overwritten by a second console of the same person, and offered back
+//! once the console that wrote them is gone.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::{Console, draft_files, drafts_holding};
+use common::{Env, wait_for};
+
+/// A console for `who` with the entry box open and `text` typed, its draft on disk.
+fn typing(env: &Env, who: &str, text: &str) -> Console {
+    let mut console = Console::start_with(env, &[], &[("WARROOM_USER", who)]);
+    console.wait_text("drafts for everyone");
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send(text);
+    console.wait_text(text);
+    wait_for("the draft on disk", Duration::from_secs(10), || {
+        drafts_holding(env, text)
+    });
+    console
+}
+
+/// Starts a console for `who` and tells whether it offers a recovered draft holding
+/// `text` (waiting for the screen to settle either way).
+fn offered(env: &Env, who: &str, text: &str) -> bool {
+    let mut console = Console::start_with(env, &[], &[("WARROOM_USER", who)]);
+    // Loaded: the timeline follows, or a recovered draft is offered over it (both come
+    // in the same frame).
+    console.wait_for("the log loaded", |s| {
+        s.contains("following") || s.contains("Recovered draft")
+    });
+    let screen = console.screen();
+    let offered = screen.contains("Recovered draft") && screen.contains(text);
+    if screen.contains("Recovered draft") {
+        // Leaving the question restores the draft into this console's own file.
+        console.send("\x1b");
+        console.wait_text("draft restored");
+    }
+    console.send("\x03");
+    console.wait_exit();
+    offered
+}
+
+#[test]
+fn two_names_in_one_script_never_share_a_draft() {
+    let env = Env::new();
+    env.declare("drafts for everyone");
+    let mut yamada = typing(&env, "山田", "yamada's unsent words");
+    yamada.signal(libc::SIGKILL);
+    yamada.wait_exit();
+
+    assert!(
+        !offered(&env, "田中", "yamada's unsent words"),
+        "another person is never offered it"
+    );
+    assert!(
+        !offered(&env, "山", "yamada's unsent words"),
+        "nor a name that is a part of it"
+    );
+    assert!(
+        offered(&env, "山田", "yamada's unsent words"),
+        "its writer is"
+    );
+}
+
+#[test]
+fn two_consoles_of_one_person_keep_a_draft_each() {
+    let env = Env::new();
+    env.declare("drafts for everyone");
+    let mut first = typing(&env, "maya", "first terminal's words");
+    let mut second = typing(&env, "maya", "second terminal's words");
+    assert!(
+        drafts_holding(&env, "first terminal's words"),
+        "not overwritten"
+    );
+    assert!(drafts_holding(&env, "second terminal's words"));
+    assert_eq!(draft_files(&env).len(), 2, "one draft a console");
+
+    // While both run, a third console of the same person takes neither.
+    assert!(!offered(&env, "maya", "terminal's words"));
+    assert!(drafts_holding(&env, "first terminal's words"));
+    assert!(drafts_holding(&env, "second terminal's words"));
+
+    // The first one's terminal goes away: its draft is offered to the next console,
+    // and the second one's, still running, is not.
+    first.signal(libc::SIGHUP);
+    first.wait_exit();
+    assert!(offered(&env, "maya", "first terminal's words"));
+    assert!(!offered(&env, "maya", "second terminal's words"));
+    second.send("\x03");
+    second.wait_exit();
+}
