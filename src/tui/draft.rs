@@ -168,7 +168,7 @@ impl DraftFile {
                 .unwrap_or(std::time::UNIX_EPOCH);
             found.push((same_terminal, when, path, stored));
         }
-        found.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        found.sort_by_key(|f| std::cmp::Reverse((f.0, f.1)));
         for (_, _, path, stored) in found {
             let lock_path = path.with_extension("lock");
             // A console still running holds its lock: its draft is not an orphan.
