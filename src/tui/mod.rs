@@ -2,17 +2,18 @@
 //! feeds `update` and draws. Everything here is I/O; the decisions live in `app`.
 
 mod draft;
+mod input;
 mod keys;
 mod storage;
 mod terminal;
+mod watchdog;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::event::Event as TermEvent;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -22,6 +23,7 @@ pub use keys::{chord, to_msg};
 use crate::app::{App, Effect, Msg, update};
 use crate::store::{Access, OpenOptions, Store};
 use crate::ui::{self, Theme};
+use input::Input;
 use storage::{Storage, WriteRequest};
 
 /// How the console was asked to start.
@@ -129,71 +131,114 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     app.start_with = opts.incident.clone();
 
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
-    let mut keys = EventStream::new();
+    let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
+    let keyboard = input::start(input_tx).context("cannot read the terminal")?;
+    // A signal that ends the console also arms the watchdog, from a thread of its own:
+    // even a loop stuck writing to a terminal that no longer reads ends in time.
+    watchdog::on_signals(EXIT_DEADLINE);
     let mut ticks = tokio::time::interval(TICK);
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut dirty = true;
-    let result: Result<()> = loop {
-        if dirty {
-            draw(&mut guard, &app, &theme)?;
-            dirty = false;
+    let mut resized = signal(SignalKind::window_change())?;
+    // Every pass draws a frame: each one follows something that may change the screen
+    // (ratatui then writes only the cells that changed).
+    let result: Result<()> = 'console: loop {
+        if let Err(e) = draw(&mut guard, &app, &theme) {
+            break Err(e);
         }
-        let msg = tokio::select! {
-            key = keys.next() => match key {
-                Some(Ok(TermEvent::Key(key))) => match to_msg(app.mode(), key) {
-                    Some(msg) => msg,
-                    None => continue,
-                },
-                Some(Ok(TermEvent::Paste(text))) => Msg::Paste(text),
-                Some(Ok(TermEvent::Resize(..))) => {
-                    dirty = true;
-                    continue;
+        let first = tokio::select! {
+            got = input.recv() => match got {
+                Some(Input::Event(event)) => Incoming::Term(event),
+                Some(Input::Gone(why)) => {
+                    tracing::info!("{why}; the console ends");
+                    break Ok(());
                 }
-                Some(Ok(_)) => continue,
-                // The terminal is gone (or unreadable): leave like a hangup.
-                Some(Err(_)) | None => break Ok(()),
+                None => break Ok(()),
             },
-            Some(msg) = news.recv() => msg,
-            _ = ticks.tick() => Msg::Tick(crate::store::system_clock()()),
+            Some(msg) = news.recv() => Incoming::News(msg),
+            _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
+            _ = resized.recv() => continue,
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
         };
-        let mut batch = vec![msg];
-        // Coalesce a burst (many commits at once) into one frame.
-        while let Ok(more) = news.try_recv() {
-            batch.push(more);
-        }
+        // Coalesce a burst (many commits, a fast typist over a slow link, a paste) into
+        // one frame; keys are read in the mode they meet, one after another.
+        let mut batch = vec![first];
+        batch.extend(
+            std::iter::from_fn(|| input.try_recv().ok()).map_while(|i| match i {
+                Input::Event(event) => Some(Incoming::Term(event)),
+                Input::Gone(_) => None,
+            }),
+        );
+        batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
         let mut quit = false;
-        for msg in batch {
+        for incoming in batch {
+            let msg = match incoming {
+                Incoming::News(msg) => msg,
+                Incoming::Term(TermEvent::Key(key)) => match to_msg(app.mode(), key) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Incoming::Term(TermEvent::Paste(text)) => Msg::Paste(text),
+                Incoming::Term(_) => continue,
+            };
             let loaded_now = matches!(msg, Msg::Loaded);
             for effect in update(&mut app, msg) {
-                quit |= carry_out(
+                match carry_out(
                     effect,
                     &storage,
                     drafts.as_ref(),
                     &mut guard,
                     &mut app,
                     &mut theme,
-                )?;
+                ) {
+                    Ok(done) => quit |= done,
+                    Err(e) => break 'console Err(e),
+                }
             }
             if loaded_now && let Some(draft) = recovered.take() {
                 update(&mut app, Msg::DraftFound(draft));
             }
         }
-        dirty = true;
         if quit {
             break Ok(());
         }
     };
+    // However the loop ended (a key, a signal, the terminal gone, an error), the way
+    // out is bounded: if any step hangs, the watchdog ends the process.
+    watchdog::arm(EXIT_DEADLINE);
+    drop(keyboard);
+    // The writer finishes what it has (and removes this console's presence row); what
+    // it committed meanwhile leaves the draft, so it is not offered back as unsent.
+    storage.stop(STOP_WAIT);
+    while let Ok(msg) = news.try_recv() {
+        if matches!(msg, Msg::Committed { .. } | Msg::Failed { .. }) {
+            for effect in update(&mut app, msg) {
+                if let (Effect::SaveDraft(draft), Some(writer)) = (effect, drafts.as_ref()) {
+                    writer.save(draft);
+                }
+            }
+        }
+    }
     // The last draft is on disk before the terminal is given back.
     drop(drafts);
     drop(guard);
-    storage.stop();
     result
 }
+
+/// What the loop takes in: the terminal's events and everyone else's news.
+enum Incoming {
+    Term(TermEvent),
+    News(Msg),
+}
+
+/// How long the way out may take before the watchdog ends the process.
+const EXIT_DEADLINE: Duration = Duration::from_secs(2);
+/// How long the way out waits for the store threads (a write in flight, the presence
+/// row's removal); past it they are left to end with the process.
+const STOP_WAIT: Duration = Duration::from_millis(500);
 
 /// Keeps the peer link up on its own thread for as long as the console runs; its
 /// events reach the screen through the store like everyone else's.

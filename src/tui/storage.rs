@@ -92,16 +92,25 @@ impl Storage {
         }
     }
 
-    /// Stops both threads, letting a write in flight finish first.
-    pub fn stop(mut self) {
+    /// Stops both threads, letting a write in flight finish first (and the writer
+    /// remove this console's presence row), waiting at most `wait` in all: a write stuck
+    /// behind another process's lock is left to end with the process (its text is in
+    /// the draft until a commit confirms it).
+    pub fn stop(mut self, wait: Duration) {
+        let until = Instant::now() + wait;
         self.writes = None;
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.join();
-        }
         self.stop.store(true, Ordering::SeqCst);
         self.waker.wake();
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
+        for thread in [self.writer.take(), self.reader.take()]
+            .into_iter()
+            .flatten()
+        {
+            while !thread.is_finished() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
         }
     }
 }
@@ -378,6 +387,6 @@ mod tests {
         wait_for(&mut news, "Loaded again", |m| {
             matches!(m, Msg::Loaded).then_some(())
         });
-        storage.stop();
+        storage.stop(Duration::from_secs(20));
     }
 }

@@ -1,6 +1,7 @@
 //! The real binary in a real pseudo-terminal, with a vt100 screen to read.
 
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,9 +32,12 @@ pub struct Console {
     pub raw: Arc<Mutex<Vec<u8>>>,
     /// Set when the reader has seen the end of the program's output.
     drained: Arc<AtomicBool>,
-    writer: Box<dyn Write + Send>,
+    /// Asks the reader to stop and close its descriptor (for [`Console::hang_up`]).
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
 }
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);
@@ -134,12 +138,34 @@ impl Console {
             Requests::default(),
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        // The reader polls a descriptor of its own, so that it can be told to stop and
+        // close it: the terminal hangs up only once every master descriptor is closed.
+        let fd = pty.master.as_raw_fd().expect("master fd");
+        // SAFETY: dup of a descriptor that is open; the copy is owned by the File.
+        let mut reader = unsafe { std::fs::File::from_raw_fd(libc::dup(fd)) };
         let drained = Arc::new(AtomicBool::new(false));
-        let (p, r, d) = (parser.clone(), raw.clone(), drained.clone());
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let (p, r, d, stop) = (
+            parser.clone(),
+            raw.clone(),
+            drained.clone(),
+            stop_reading.clone(),
+        );
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let mut pfd = libc::pollfd {
+                    fd: reader.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one live pollfd.
+                if unsafe { libc::poll(&mut pfd, 1, 20) } <= 0 {
+                    continue;
+                }
                 match reader.read(&mut buf) {
                     // The end (EIO on Linux once the terminal's last user has gone).
                     Ok(0) | Err(_) => break,
@@ -156,18 +182,35 @@ impl Console {
             parser,
             raw,
             drained,
-            writer,
+            stop_reading,
+            reader: Some(reader),
+            writer: Some(writer),
             child,
-            master: pty.master,
+            master: Some(pty.master),
         }
+    }
+
+    /// Closes the terminal's master side, as a terminal emulator, tmux or sshd does
+    /// when its window, session or connection goes: the program's terminal hangs up.
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader ends");
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// Whether the program has exited (without waiting).
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_some()
     }
 
     /// Types bytes as a user would.
     pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// The screen's text now.
@@ -221,6 +264,8 @@ impl Console {
             .screen_mut()
             .set_size(size(rows), size(cols));
         self.master
+            .as_ref()
+            .expect("the terminal is open")
             .resize(PtySize {
                 rows,
                 cols,
@@ -266,7 +311,12 @@ impl Console {
 
     /// Whether the terminal is back in cooked mode (canonical input, echo on).
     pub fn cooked(&self) -> bool {
-        let fd = self.master.as_raw_fd().expect("master fd");
+        let fd = self
+            .master
+            .as_ref()
+            .expect("the terminal is open")
+            .as_raw_fd()
+            .expect("master fd");
         // SAFETY: tcgetattr fills a termios we own, from a descriptor that is open.
         unsafe {
             let mut t: libc::termios = std::mem::zeroed();

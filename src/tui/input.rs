@@ -1,0 +1,264 @@
+//! Reading the keyboard: a thread of its own reads the terminal, turns the bytes into
+//! key and paste events, and sends them to the loop.
+//!
+//! crossterm's own reader is not used, for two faults in it: it reads 1 KiB when the
+//! terminal becomes readable and then waits for the next notice (edge-triggered), so
+//! the rest of a longer burst (a held key over a slow link, a paste without bracketed
+//! paste) waited in the terminal until another key came; and it ignored the end of
+//! input and read errors, so a console whose terminal had gone read in a loop at full
+//! speed forever. Here the terminal is polled level-triggered (what is left is read at
+//! once) and the end of input or a read error ends the console.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What the keyboard reader tells the loop.
+#[derive(Debug)]
+pub enum Input {
+    /// A key press, a paste, a focus change.
+    Event(Event),
+    /// The terminal is gone (end of input, a read error, a hang-up): the console ends.
+    Gone(String),
+}
+
+/// How much is read at once; a burst longer than this is read in several goes, at once.
+const READ_SIZE: usize = 64 * 1024;
+/// How long the reader sleeps in `poll` before looking whether it should stop.
+const POLL: Duration = Duration::from_millis(200);
+
+/// The running reader; dropping it stops the thread (within [`POLL`]).
+pub struct Reader {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The terminal to read: standard input when it is one, else `/dev/tty` (as crossterm
+/// does, so that raw mode and reading are on the same terminal).
+fn terminal() -> io::Result<Terminal> {
+    // SAFETY: isatty only inspects the descriptor.
+    if unsafe { libc::isatty(0) } == 1 {
+        return Ok(Terminal::Stdin);
+    }
+    let path = c"/dev/tty";
+    // SAFETY: opening a NUL-terminated path; the descriptor is owned below.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
+    Ok(Terminal::Opened(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+enum Terminal {
+    Stdin,
+    Opened(OwnedFd),
+}
+
+impl Terminal {
+    fn fd(&self) -> RawFd {
+        match self {
+            Terminal::Stdin => 0,
+            Terminal::Opened(fd) => fd.as_raw_fd(),
+        }
+    }
+}
+
+/// Starts reading the terminal; events go to `out` until the terminal is gone or the
+/// returned reader is dropped.
+pub fn start(out: UnboundedSender<Input>) -> io::Result<Reader> {
+    let tty = terminal()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let theirs = stop.clone();
+    std::thread::Builder::new()
+        .name("keyboard".into())
+        .spawn(move || {
+            let gone = read_loop(&tty, &theirs, &out);
+            if let Some(reason) = gone {
+                let _ = out.send(Input::Gone(reason));
+            }
+        })?;
+    Ok(Reader { stop })
+}
+
+/// Reads until stopped (`None`) or the terminal is gone (`Some(why)`).
+fn read_loop(tty: &Terminal, stop: &AtomicBool, out: &UnboundedSender<Input>) -> Option<String> {
+    let mut parser = Parser::default();
+    let mut buf = vec![0u8; READ_SIZE];
+    let ms = POLL.as_millis() as libc::c_int;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut pfd = libc::pollfd {
+            fd: tty.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd, its count passed.
+        let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if ready < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Some(format!("cannot wait for the terminal: {e}"));
+        }
+        if ready == 0 {
+            continue;
+        }
+        if pfd.revents & libc::POLLNVAL != 0 {
+            return Some("the terminal is closed".into());
+        }
+        if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) == 0 {
+            continue;
+        }
+        // SAFETY: reading into a buffer we own, at most its length.
+        let n = unsafe { libc::read(tty.fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => continue,
+                // EIO: the terminal hung up (its other end closed).
+                _ => return Some(format!("the terminal cannot be read: {e}")),
+            }
+        }
+        if n == 0 {
+            return Some("the terminal closed (end of input)".into());
+        }
+        for event in parser.feed(&buf[..n as usize]) {
+            if out.send(Input::Event(event)).is_err() {
+                return None;
+            }
+        }
+    }
+}
+
+/// Turns terminal bytes into events, a sequence at a time, keeping an unfinished one
+/// for the next read.
+#[derive(Default)]
+struct Parser {
+    pending: Vec<u8>,
+}
+
+/// The longest unfinished sequence kept; past it (no terminal sends one so long, but a
+/// paste without its end marker could), the bytes are dropped.
+const MAX_PENDING: usize = 1024 * 1024;
+
+impl Parser {
+    /// The events in `bytes` (with what was left unfinished before). An escape at the
+    /// very end of a read is the Escape key: a terminal sends a sequence in one write.
+    fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
+        let mut events = Vec::new();
+        for (i, byte) in bytes.iter().enumerate() {
+            let more = i + 1 < bytes.len();
+            // Escape then Ctrl-C typed quickly arrive together; read them as the two
+            // keys they are, so that Ctrl-C still quits.
+            if *byte == 0x03 && self.pending == [0x1b] {
+                self.pending.clear();
+                events.push(key(KeyCode::Esc, KeyModifiers::NONE));
+            }
+            self.pending.push(*byte);
+            if self.pending == [0x1b] && more {
+                continue;
+            }
+            match terminput::Event::parse_from(&self.pending) {
+                Ok(Some(event)) => {
+                    self.pending.clear();
+                    if let Ok(event) = terminput_crossterm::to_crossterm(event) {
+                        events.push(event);
+                    }
+                }
+                Ok(None) if self.pending.len() > MAX_PENDING => self.pending.clear(),
+                Ok(None) => {}
+                Err(_) => self.pending.clear(),
+            }
+        }
+        events
+    }
+}
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(parser: &mut Parser, bytes: &[u8]) -> Vec<(KeyCode, KeyModifiers)> {
+        parser
+            .feed(bytes)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some((k.code, k.modifiers)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_burst_far_over_a_kilobyte_is_every_key_in_it() {
+        let mut parser = Parser::default();
+        let burst = "x".repeat(5000) + "\r";
+        let got = keys(&mut parser, burst.as_bytes());
+        assert_eq!(got.len(), 5001);
+        assert_eq!(got[5000].0, KeyCode::Enter);
+    }
+
+    #[test]
+    fn sequences_split_across_reads_are_joined_and_a_lone_escape_is_escape() {
+        let mut parser = Parser::default();
+        assert!(keys(&mut parser, b"\x1b[").is_empty(), "unfinished: kept");
+        assert_eq!(keys(&mut parser, b"A"), [(KeyCode::Up, KeyModifiers::NONE)]);
+        assert_eq!(
+            keys(&mut parser, b"\x1b"),
+            [(KeyCode::Esc, KeyModifiers::NONE)]
+        );
+        assert_eq!(
+            keys(&mut parser, b"\x1b\r"),
+            [(KeyCode::Enter, KeyModifiers::ALT)],
+            "Alt-Enter stays one key"
+        );
+        assert_eq!(
+            keys(&mut parser, b"\x1b\x03"),
+            [
+                (KeyCode::Esc, KeyModifiers::NONE),
+                (KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ],
+            "Escape then Ctrl-C, not Alt-Ctrl-C"
+        );
+        assert_eq!(
+            keys(&mut parser, "é€".as_bytes()),
+            [
+                (KeyCode::Char('é'), KeyModifiers::NONE),
+                (KeyCode::Char('€'), KeyModifiers::NONE)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_one_event_even_split_across_reads() {
+        let mut parser = Parser::default();
+        assert!(parser.feed(b"\x1b[200~line one\rline").is_empty());
+        let events = parser.feed(b" two\x1b[201~");
+        assert_eq!(events.len(), 1);
+        let Event::Paste(text) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert!(
+            text.contains("line one") && text.contains("line two"),
+            "{text:?}"
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! The last resort on the way out: once the console is leaving, the process ends within
+//! a deadline whatever hangs (a terminal that stopped reading, a lock held elsewhere).
+//! Drafts are written by their own thread as they are typed, so ending here loses
+//! nothing that was typed.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+static ARMED: Once = Once::new();
+
+/// Ends the process `deadline` from now unless it has ended by then (once; later calls
+/// do nothing).
+pub fn arm(deadline: Duration) {
+    ARMED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("exit-watchdog".into())
+            .spawn(move || {
+                std::thread::sleep(deadline);
+                tracing::warn!("the console did not end within {deadline:?}; ending it now");
+                // SAFETY: ending the process at once, as the deadline promises; nothing
+                // here needs unwinding (the draft is on disk already).
+                unsafe { libc::_exit(1) }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("no exit watchdog: {e}");
+        }
+    });
+}
+
+/// Arms the watchdog when SIGHUP, SIGTERM or SIGINT arrives, from a thread of its own,
+/// so that it runs even while the console's loop is stuck. The loop hears the same
+/// signals and leaves normally, well within the deadline, when it can.
+pub fn on_signals(deadline: Duration) {
+    let mut signals = match signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            tracing::error!("no signal watchdog: {e}");
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("signal-watchdog".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                arm(deadline);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("no signal watchdog: {e}");
+    }
+}

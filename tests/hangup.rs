@@ -1,0 +1,218 @@
+//! A console whose terminal goes away ends, in every state it can be in, with its
+//! draft kept and its presence row gone; and a burst of input longer than any one read
+//! is read whole at once.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::{Console, drafts_holding, timeline_has};
+use common::{Env, bin, wait_for};
+
+const LONG: Duration = Duration::from_secs(30);
+
+/// Whether process `pid` has ended (gone, or a zombie nobody has reaped yet).
+fn ended(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+    }
+}
+
+/// The process ids in the presence table: the consoles that say they are here.
+fn present(env: &Env) -> Vec<i32> {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let mut stmt = conn.prepare("SELECT pid FROM presence").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Holds the database's write lock until dropped, so a console's write waits.
+struct WriteLock(rusqlite::Connection);
+
+impl WriteLock {
+    fn take(env: &Env) -> WriteLock {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        WriteLock(conn)
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}
+
+/// The states a console can be in when its terminal goes, each with an unsent draft.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    EntryBox,
+    Palette,
+    Help,
+    Triage,
+    PendingWrite,
+    MidEscapeSequence,
+}
+
+const STATES: [State; 6] = [
+    State::EntryBox,
+    State::Palette,
+    State::Help,
+    State::Triage,
+    State::PendingWrite,
+    State::MidEscapeSequence,
+];
+
+/// Types a draft, then puts the console in `state`; returns the draft's text and, for a
+/// pending write, the lock that keeps it pending.
+fn enter(console: &mut Console, env: &Env, state: State) -> (String, Option<WriteLock>) {
+    let text = format!("unsent in {state:?}");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send(&text);
+    console.wait_text(&text);
+    let mut lock = None;
+    match state {
+        State::EntryBox => {}
+        // Escape is sent on its own: Escape and a key in one read are Alt and the key.
+        State::Palette => {
+            leave_box(console);
+            console.send(":seve");
+            console.wait_text(":seve");
+        }
+        State::Help => {
+            leave_box(console);
+            console.send("?");
+            console.wait_text("Help ·");
+        }
+        State::Triage => {
+            leave_box(console);
+            console.send("t");
+            console.wait_text("Who is affected?");
+        }
+        State::PendingWrite => {
+            lock = Some(WriteLock::take(env));
+            console.send("\r");
+            console.wait_text("sending:");
+        }
+        State::MidEscapeSequence => console.send("\x1b[1;"),
+    }
+    wait_for("the draft on disk", LONG, || drafts_holding(env, &text));
+    (text, lock)
+}
+
+fn leave_box(console: &mut Console) {
+    console.send("\x1b");
+    console.wait_text("draft kept");
+}
+
+fn env_with_incident() -> Env {
+    let env = Env::new();
+    env.declare("the terminal will go");
+    env
+}
+
+#[test]
+fn closing_the_terminal_ends_the_console_in_every_state() {
+    for state in STATES {
+        let env = env_with_incident();
+        let mut console = Console::start(&env, &[]);
+        console.wait_text("following");
+        let pid = console.pid();
+        wait_for("its presence row", LONG, || present(&env).contains(&pid));
+        let (text, lock) = enter(&mut console, &env, state);
+        console.hang_up();
+        wait_for(&format!("the console to end ({state:?})"), LONG, || {
+            console.exited()
+        });
+        drop(lock);
+        assert!(drafts_holding(&env, &text), "{state:?}: the draft is kept");
+        assert!(
+            !env.ok(&["tail"]).contains(&text),
+            "{state:?}: a draft is not an entry"
+        );
+        if !matches!(state, State::PendingWrite) {
+            assert!(
+                !present(&env).contains(&pid),
+                "{state:?}: its presence row is gone"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_end_of_input_alone_ends_the_console_in_every_state() {
+    // Run in a session of its own (`setsid`), the console has no controlling terminal:
+    // closing the terminal sends it no SIGHUP, and only the end of input tells.
+    for state in STATES {
+        let env = env_with_incident();
+        let mut console = Console::start_command(&env, "setsid", &["--wait", bin()]);
+        console.wait_text("following");
+        let mut pids = Vec::new();
+        wait_for("its presence row", LONG, || {
+            pids = present(&env);
+            !pids.is_empty()
+        });
+        let pid = pids[0];
+        let (text, lock) = enter(&mut console, &env, state);
+        console.hang_up();
+        wait_for(&format!("the console to end ({state:?})"), LONG, || {
+            ended(pid)
+        });
+        drop(lock);
+        assert!(drafts_holding(&env, &text), "{state:?}: the draft is kept");
+        if !matches!(state, State::PendingWrite) {
+            assert!(
+                !present(&env).contains(&pid),
+                "{state:?}: its presence row is gone"
+            );
+        }
+    }
+}
+
+#[test]
+fn sigterm_and_sighup_end_the_console_in_every_state() {
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        for state in STATES {
+            let env = env_with_incident();
+            let mut console = Console::start(&env, &[]);
+            console.wait_text("following");
+            let (text, lock) = enter(&mut console, &env, state);
+            console.signal(signal);
+            wait_for(&format!("the console to end ({state:?})"), LONG, || {
+                console.exited()
+            });
+            drop(lock);
+            assert!(
+                drafts_holding(&env, &text),
+                "{signal} {state:?}: the draft is kept"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_burst_longer_than_one_read_is_read_whole_at_once() {
+    let env = env_with_incident();
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    // A paste without bracketed paste, or a fast typist over a slow link: thousands of
+    // bytes in one go, ending with Enter, and no key after it.
+    let text = format!("burst {} end of burst", "y".repeat(5000));
+    console.send(&format!("{text}\r"));
+    console.wait_for("the whole burst committed", |s| {
+        timeline_has(s, "end of burst")
+    });
+    let tail = env.ok(&["tail"]);
+    assert!(tail.contains(&text), "every byte of it");
+    console.send("\x03");
+    assert!(console.wait_exit().success());
+}
