@@ -1,6 +1,7 @@
 //! `warroom log`: append an entry.
 
 use std::io::{BufRead, Read};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
@@ -10,7 +11,7 @@ use super::context::{Context, Pick, pick_id};
 use super::output;
 use super::when::parse_entry_time;
 use crate::domain::Audience;
-use crate::store::NewEvent;
+use crate::store::{NewEvent, StoreError};
 
 /// Arguments of `warroom log`.
 #[derive(Debug, Args)]
@@ -69,20 +70,145 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if let Some(text) = single {
-        let event = store.append(vec![make(text)])?;
-        output::println(&mut out, &event[0].id.to_string())?;
+        let event = append_waiting(&mut store, make(text), Some(SINGLE_WAIT))?;
+        output::println(&mut out, &event.id.to_string())?;
         return Ok(());
     }
-    for line in std::io::stdin().lock().lines() {
-        let line = line.context("cannot read stdin")?;
-        if line.trim().is_empty() {
-            continue;
+    let mut lines = Lines::new(std::io::stdin().lock());
+    let (mut number, mut refused) = (0usize, 0usize);
+    while let Some(line) = lines.next_line().context("cannot read stdin")? {
+        number += 1;
+        let text = match line {
+            Line::Text(text) if text.trim().is_empty() => continue,
+            Line::Text(text) => text,
+            Line::TooLong => {
+                refused += 1;
+                eprintln!(
+                    "warroom: line {number} is longer than the {} KiB one entry may hold; it was not logged",
+                    MAX_LINE / 1024
+                );
+                continue;
+            }
+            Line::NotUtf8 => {
+                refused += 1;
+                eprintln!("warroom: line {number} is not UTF-8 text; it was not logged");
+                continue;
+            }
+        };
+        match append_waiting(&mut store, make(text), None) {
+            Ok(event) => {
+                output::println(&mut out, &event.id.to_string())?;
+                output::flush(&mut out)?;
+            }
+            Err(e) => {
+                refused += 1;
+                let message = format!("{e:#}");
+                eprintln!(
+                    "warroom: line {number} was not logged: {}",
+                    crate::inert::line(&message)
+                );
+            }
         }
-        let event = store.append(vec![make(line)])?;
-        output::println(&mut out, &event[0].id.to_string())?;
-        output::flush(&mut out)?;
+    }
+    if refused > 0 {
+        bail!("{refused} of {number} lines were not logged (each is named above)");
     }
     Ok(())
+}
+
+/// How long a single `warroom log` waits for other writers before giving up.
+const SINGLE_WAIT: Duration = Duration::from_secs(60);
+
+/// Appends one entry, waiting for other writers as long as it takes (`None`) or up to
+/// `patience`: the store's own wait for the lock is bounded, and a busy database is
+/// no reason to drop what someone logged.
+fn append_waiting(
+    store: &mut crate::store::Store,
+    entry: NewEvent,
+    patience: Option<Duration>,
+) -> Result<crate::domain::Event> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match store.append(vec![entry.clone()]) {
+            Ok(mut events) => return Ok(events.remove(0)),
+            Err(StoreError::Busy { .. }) if patience.is_none_or(|p| start.elapsed() < p) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The longest line `--lines` reads as one entry: an entry may take 128 KiB as stored,
+/// and text that long with its envelope would be over.
+const MAX_LINE: usize = 120 * 1024;
+
+/// One line of input.
+enum Line {
+    Text(String),
+    /// Longer than [`MAX_LINE`]: skipped, to the next line break, without keeping it.
+    TooLong,
+    NotUtf8,
+}
+
+/// Reads lines, each at most [`MAX_LINE`] bytes held in memory.
+struct Lines<R> {
+    input: R,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(input: R) -> Lines<R> {
+        Lines { input }
+    }
+
+    /// The next line without its line break, or `None` at the end.
+    fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        let mut bytes = Vec::new();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let chunk = match self.input.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (taken, ended) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            let body = &chunk[..if ended { taken - 1 } else { taken }];
+            if !too_long && bytes.len() + body.len() > MAX_LINE {
+                too_long = true;
+                bytes = Vec::new();
+            }
+            if !too_long {
+                bytes.extend_from_slice(body);
+            }
+            self.input.consume(taken);
+            if ended {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        if too_long {
+            return Ok(Some(Line::TooLong));
+        }
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        Ok(Some(match String::from_utf8(bytes) {
+            Ok(text) => Line::Text(text),
+            Err(_) => Line::NotUtf8,
+        }))
+    }
 }
 
 fn read_text(words: &[String]) -> Result<String> {
@@ -112,5 +238,28 @@ fn entry_kind(kind: EntryKind, audience: Option<Audience>) -> crate::app::EntryK
         EntryKind::Hypothesis => K::Hypothesis,
         EntryKind::Alert => K::Alert,
         EntryKind::Status => K::update_to(audience.unwrap_or(Audience::Responders)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_whole_bad_ones_named_and_long_ones_skipped_to_their_end() {
+        let mut input = b"one\r\n".to_vec();
+        input.extend_from_slice(b"bad \xff\n");
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        input.extend_from_slice(b"\nlast");
+        let mut lines = Lines::new(std::io::BufReader::with_capacity(7, &input[..]));
+        let mut got = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            got.push(match line {
+                Line::Text(t) => t,
+                Line::TooLong => "<too long>".into(),
+                Line::NotUtf8 => "<not utf-8>".into(),
+            });
+        }
+        assert_eq!(got, ["one", "<not utf-8>", "<too long>", "last"]);
     }
 }
