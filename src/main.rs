@@ -3,10 +3,14 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use warroom::cli::{Cli, run};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     if cli.prints_only() {
         // Like other command-line tools, a command that just prints ends quietly when the
         // reader of its output goes away (`warroom tail | head`) instead of failing on
@@ -28,4 +32,43 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints what clap says about the command line. Help and the version are printed as
+/// clap writes them; a mistake is one line, like every other error, naming what to do.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    // What clap says before its usage and tips, joined into one line (a missing
+    // argument is named on the line after the message).
+    let rendered = e.render().to_string();
+    let said = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| {
+            !l.starts_with("Usage:")
+                && !l.starts_with("tip:")
+                && !l.starts_with("For more information")
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let said = said.strip_prefix("error: ").unwrap_or(&said);
+    let said = if said.is_empty() {
+        "the command line cannot be read"
+    } else {
+        said.trim_end_matches('.')
+    };
+    eprintln!(
+        "warroom: {}; add --help to the command for its usage",
+        warroom::inert::line(said)
+    );
+    ExitCode::from(2)
 }

@@ -1,7 +1,7 @@
 //! The review's pieces in the console: the resolve checklist, finding action items by
 //! number, and reading action item fields.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use ulid::Ulid;
 
 use crate::domain::{Check, IncidentState, Priority, Timestamp};
@@ -63,23 +63,42 @@ pub struct ItemFields {
     pub note: Option<String>,
 }
 
-/// Reads a due date: `YYYY-MM-DD`, or `+Nd` / `+Nw` from today.
+/// How far ahead a due date given as `+Nd` or `+Nw` may be: ten years (3,650 days).
+pub const MAX_DUE_DAYS: u64 = 3650;
+
+/// Reads a due date: `YYYY-MM-DD` (from 2000 to 9999), or `+Nd` / `+Nw` from today
+/// (N a plain number, at most [`MAX_DUE_DAYS`] days ahead). Errors are one line.
 pub fn due_date(now: Timestamp, text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
+    let usage = || format!("due '{text}': use YYYY-MM-DD, +7d or +2w");
     if let Some(rel) = t.strip_prefix('+') {
-        let (n, unit) = rel.split_at(rel.len().saturating_sub(1));
-        let n: i64 = n
-            .parse()
-            .map_err(|_| format!("due '{text}': use YYYY-MM-DD, +7d or +2w"))?;
-        let days = match unit {
-            "d" => n,
-            "w" => n * 7,
-            _ => return Err(format!("due '{text}': use YYYY-MM-DD, +7d or +2w")),
+        let unit_at = rel.char_indices().last().map_or(0, |(i, _)| i);
+        let (n, unit) = rel.split_at(unit_at);
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(usage());
+        }
+        let too_far = || {
+            format!(
+                "due '{text}' is more than ten years ahead ({MAX_DUE_DAYS} days): give a nearer date"
+            )
         };
-        return Ok((now + TimeDelta::days(days)).date_naive());
+        let n: u64 = n.parse().map_err(|_| too_far())?;
+        let days = match unit {
+            "d" => Some(n),
+            "w" => n.checked_mul(7),
+            _ => return Err(usage()),
+        }
+        .filter(|d| *d <= MAX_DUE_DAYS)
+        .ok_or_else(too_far)?;
+        return now
+            .date_naive()
+            .checked_add_days(chrono::Days::new(days))
+            .ok_or_else(too_far);
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("due '{text}': use YYYY-MM-DD, +7d or +2w"))
+    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| usage())?;
+    crate::domain::check_date("due date", date)
+        .map_err(|_| format!("due '{text}': give a date from 2000-01-01 to 9999-12-31"))?;
+    Ok(date)
 }
 
 /// Reads `owner=`, `due=`, `priority=` (and for updates `title=`, `note=`) fields.
@@ -187,6 +206,41 @@ mod tests {
             "2027-01-05"
         );
         assert!(due_date(now, "soon").unwrap_err().contains("+7d"));
+        assert_eq!(due_date(now, "+3650d").unwrap().to_string(), "2036-11-24");
+    }
+
+    #[test]
+    fn a_due_date_typed_wrong_is_one_line_never_a_panic() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 10, 0, 0)
+            .unwrap();
+        for (typed, says) in [
+            ("+99999999d", "ten years"),
+            ("+300000d", "ten years"),
+            ("+3651d", "ten years"),
+            ("+9999999999999999999999w", "ten years"),
+            ("+2635249153387078802w", "ten years"),
+            ("+-5d", "use YYYY-MM-DD"),
+            ("++5d", "use YYYY-MM-DD"),
+            ("+d", "use YYYY-MM-DD"),
+            ("+", "use YYYY-MM-DD"),
+            ("+5€", "use YYYY-MM-DD"),
+            ("+€", "use YYYY-MM-DD"),
+            ("+5y", "use YYYY-MM-DD"),
+            ("1900-01-01", "2000-01-01"),
+            ("0000-01-01", "2000-01-01"),
+        ] {
+            let err = due_date(now, typed).unwrap_err();
+            assert!(err.contains(says), "{typed}: {err}");
+            assert!(!err.contains('\n'), "{typed}: one line");
+        }
+    }
+
+    #[test]
+    fn item_fields_are_read() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 10, 0, 0)
+            .unwrap();
         let f = item_fields(
             now,
             None,

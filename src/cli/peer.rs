@@ -11,19 +11,19 @@ use crate::peer::{self, Limits, LinkState};
 /// Deadlines, shared by `serve` and `sync`.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
-    /// Seconds a connection may take to finish its handshake.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds a connection may take to finish its handshake (1 to 3600).
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub handshake_timeout: u64,
-    /// Seconds of silence after which a connection is closed.
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    /// Seconds of silence after which a connection is closed (1 to 86400).
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
 }
 
 impl LimitArgs {
     fn limits(&self) -> Limits {
         Limits {
-            handshake: Duration::from_secs(self.handshake_timeout.max(1)),
-            idle: Duration::from_secs(self.idle_timeout.max(1)),
+            handshake: Duration::from_secs(self.handshake_timeout),
+            idle: Duration::from_secs(self.idle_timeout),
         }
     }
 }

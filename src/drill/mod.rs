@@ -5,7 +5,7 @@ mod run;
 mod scenario;
 mod scorecard;
 
-pub use run::{DrillClock, DrillRun, Fired};
+pub use run::{DrillClock, DrillRun, Fired, MAX_SPEED};
 pub use scenario::{
     Condition, Expect, Inject, Scenario, ScenarioError, builtin, builtin_names, parse_duration,
 };

@@ -52,6 +52,10 @@ pub struct DrillRun {
 /// How many events to read from the store at a time when catching up.
 const BATCH: usize = 1000;
 
+/// The fastest a drill may run: a thousand times real time (a 45-minute scenario in
+/// under three seconds).
+pub const MAX_SPEED: u32 = 1000;
+
 impl DrillRun {
     /// Opens the drill incident (flagged `drill`) with its starting alert.
     pub fn start(
@@ -60,6 +64,11 @@ impl DrillRun {
         speed: u32,
         author: &str,
     ) -> Result<DrillRun, StoreError> {
+        if !(1..=MAX_SPEED).contains(&speed) {
+            return Err(StoreError::Invalid(format!(
+                "a drill's speed is 1 to {MAX_SPEED} (times real time); {speed} is not"
+            )));
+        }
         let (text, source) = scenario.start.clone();
         // Whatever is stored before the drill's first event belongs to other incidents.
         let cursor = store.last_pos()?;
@@ -81,7 +90,7 @@ impl DrillRun {
             scenario,
             incident,
             start: events[0].at,
-            speed: speed.max(1),
+            speed,
             next: 0,
             log: Vec::new(),
             state: IncidentState::empty(incident),
@@ -109,12 +118,19 @@ impl DrillRun {
 
     /// The real time of a scenario offset.
     fn real(&self, offset: TimeDelta) -> Timestamp {
-        self.start + offset / self.speed as i32
+        self.start + offset / self.speed_i32()
     }
 
-    /// The scenario time of a real moment.
+    /// The scenario time of a real moment (saturating, far past any drill's end).
     pub fn scenario_time(&self, at: Timestamp) -> TimeDelta {
-        (at - self.start) * self.speed as i32
+        (at - self.start)
+            .checked_mul(self.speed_i32())
+            .unwrap_or(TimeDelta::MAX)
+    }
+
+    /// The speed as chrono multiplies by it; `start` keeps it within 1..=MAX_SPEED.
+    fn speed_i32(&self) -> i32 {
+        i32::try_from(self.speed).unwrap_or(1)
     }
 
     /// When the next inject is due (real time).

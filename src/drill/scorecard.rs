@@ -79,7 +79,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
             expect.first_update.get(&audience).copied(),
         ));
     }
-    let speed = run.speed as i32;
+    let speed = i32::try_from(run.speed).unwrap_or(1).max(1);
     for audience in Audience::ALL {
         // Counted to the resolution, or to now while it is open.
         let a = adherence(

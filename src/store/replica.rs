@@ -80,7 +80,11 @@ impl Store {
     pub fn missing_for(&self, theirs: &Heads) -> Result<Vec<Event>, StoreError> {
         let mut out = Vec::new();
         for origin in self.origins()? {
-            let after = theirs.get(&origin).copied().unwrap_or(0) as i64;
+            let after = theirs
+                .get(&origin)
+                .copied()
+                .unwrap_or(0)
+                .min(crate::domain::MAX_SEQ) as i64;
             out.extend(self.events_of_origin_after(&origin, after)?);
         }
         Ok(out)
