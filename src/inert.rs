@@ -3,7 +3,9 @@
 //! Anyone can type anything into an entry, and a peer can send anything. Control
 //! characters, escape sequences (CSI, OSC, C1 codes) and bidi overrides would let that
 //! text move the cursor, retitle the window, write the clipboard or reorder what others
-//! read. Everything here maps such characters to a visible, harmless spelling.
+//! read; invisible characters (zero-width spaces, soft hyphens, tag characters) would
+//! let it hide words inside a name or an entry. Everything here maps such characters
+//! to a visible, harmless spelling.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -13,9 +15,59 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Whether a character must not reach a terminal as it is.
+/// Whether a character is drawn as nothing at all: Unicode's default-ignorable code
+/// points (DerivedCoreProperties.txt, `Default_Ignorable_Code_Point`).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+        | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Invisible characters that some writing needs: joiners inside emoji and in scripts
+/// such as Persian or Hindi, and the selectors that pick an emoji's or a Mongolian
+/// letter's form. Such a character is kept between (or, for selectors, after)
+/// characters that are not ASCII; next to ASCII it can only hide something, and is
+/// marked.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+fn is_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{180B}'..='\u{180D}' | '\u{180F}')
+}
+
+/// Whether a character must not reach a terminal as it is, regardless of what is
+/// around it.
 fn is_dangerous(c: char) -> bool {
-    c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || is_bidi_control(c)
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || (is_invisible(c) && !is_joiner(c) && !is_selector(c))
+}
+
+/// Whether the character at `i` of `chars` must be marked, given its neighbours.
+fn must_mark(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    if is_dangerous(c) {
+        return true;
+    }
+    let non_ascii = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|n| !n.is_ascii());
+    if is_joiner(c) {
+        return !(non_ascii(i.checked_sub(1)) && non_ascii(Some(i + 1)));
+    }
+    if is_selector(c) {
+        return !non_ascii(i.checked_sub(1));
+    }
+    false
+}
+
+/// Whether any character of `s` must be marked (a quick look before copying).
+fn needs_marking(s: &str) -> bool {
+    s.chars()
+        .any(|c| is_dangerous(c) || is_joiner(c) || is_selector(c))
 }
 
 fn escape_into(out: &mut String, c: char, keep_newlines: bool) {
@@ -35,18 +87,28 @@ fn escape_into(out: &mut String, c: char, keep_newlines: bool) {
 }
 
 fn make_inert(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !s.chars().any(is_dangerous) {
+    if is_inert(s) {
         return Cow::Borrowed(s);
     }
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_dangerous(c) {
-            escape_into(&mut out, c, keep_newlines);
+    for (i, c) in chars.iter().enumerate() {
+        if must_mark(&chars, i) {
+            escape_into(&mut out, *c, keep_newlines);
         } else {
-            out.push(c);
+            out.push(*c);
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` reaches a terminal as it is: nothing in it would be marked.
+pub fn is_inert(s: &str) -> bool {
+    if !needs_marking(s) {
+        return true;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    (0..chars.len()).all(|i| !must_mark(&chars, i))
 }
 
 /// Text made safe for one line: newlines shown as ` ⏎ `, controls as `^[`, `<U+009B>`, ...
@@ -105,6 +167,51 @@ mod tests {
         assert_eq!(line("one\ntwo"), "one ⏎ two");
         assert_eq!(text("one\ntwo\r"), "one\ntwo^M");
         assert_eq!(line("tab\there"), "tab here");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_where_they_could_hide_text() {
+        for hidden in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{00AD}",
+            "\u{2060}",
+            "\u{E0041}",
+            "\u{E007F}",
+            "\u{206A}",
+            "\u{206F}",
+            "\u{3164}",
+            "\u{034F}",
+            "\u{180E}",
+        ] {
+            let name = format!("al{hidden}ice");
+            let shown = line(&name);
+            assert_ne!(
+                shown,
+                name,
+                "{:04X} is marked",
+                hidden.chars().next().unwrap() as u32
+            );
+            assert!(
+                shown.starts_with("al<U+") && shown.ends_with(">ice"),
+                "{shown}"
+            );
+        }
+        // Joiners and selectors beside ASCII can only hide something.
+        assert_eq!(line("al\u{200D}ice"), "al<U+200D>ice");
+        assert_eq!(line("ok\u{FE0F}"), "ok<U+FE0F>");
+    }
+
+    #[test]
+    fn the_invisible_characters_writing_needs_are_kept() {
+        for needed in [
+            "👩\u{200D}💻 on call",
+            "❤\u{FE0F} thanks",
+            "می\u{200C}خواهم",
+            "क्\u{200D}ष",
+        ] {
+            assert_eq!(line(needed), needed, "kept as typed");
+        }
     }
 
     #[test]

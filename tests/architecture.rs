@@ -93,3 +93,29 @@ fn the_app_and_ui_do_no_io() {
         ],
     );
 }
+
+#[test]
+fn everything_printed_goes_through_the_inert_layer() {
+    // Commands print with `say!`/`tell!` or `output::println`, which make the text inert
+    // (it may quote a playbook, a scenario, an entry or a peer); only those and the
+    // binary's one error line write to the terminal themselves.
+    for dir in [
+        "cli", "domain", "store", "sync", "peer", "drill", "playbook", "export", "app", "ui",
+        "tui", "demo",
+    ] {
+        for (path, text) in sources(dir) {
+            if path.ends_with("cli/output.rs") {
+                continue;
+            }
+            for word in ["println!(", "print!(", "eprintln!(", "eprint!("] {
+                let found = text
+                    .lines()
+                    .any(|l| l.contains(word) && !l.trim_start().starts_with("//"));
+                assert!(
+                    !found,
+                    "{path} prints with `{word}`; use say!/tell! or output::println"
+                );
+            }
+        }
+    }
+}

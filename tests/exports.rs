@@ -41,8 +41,8 @@ fn the_markdown_post_incident_document() {
         "struck entries stay, crossed out"
     );
     assert!(
-        md.contains("Checkout failing in EU &lt;b&gt;\\|&lt;/b&gt;"),
-        "text is escaped for Markdown"
+        md.contains("Checkout failing in EU \\<b>\\|\\</b>"),
+        "text is escaped for Markdown, exactly where Markdown would read it"
     );
     insta::assert_snapshot!("export_markdown", md);
 }

@@ -142,6 +142,16 @@ fn the_console_reads_a_file_it_may_not_write_and_sees_what_a_writer_adds_later()
     assert!(console.wait_exit().success());
 }
 
+/// A child process killed when dropped, even when the test fails first.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A small tmpfs mounted for one test, unmounted when dropped.
 struct SmallDisk {
     dir: tempfile::TempDir,
@@ -263,7 +273,7 @@ fn a_team_folder_gives_the_database_and_its_side_files_to_the_group() {
             .uid(ANA)
             .gid(TEAM)
             .stdout(std::process::Stdio::null());
-        let mut held = held.spawn().unwrap();
+        let held = Killed(held.spawn().unwrap());
         ok(
             &warroom_as(BEN, TEAM, umask, &db, &["log", "while ana follows"]),
             "log as ben while ana follows",
@@ -276,8 +286,7 @@ fn a_team_folder_gives_the_database_and_its_side_files_to_the_group() {
             &warroom_as(ANA, TEAM, umask, &db, &["log", "ana again"]),
             "log as ana",
         );
-        let _ = held.kill();
-        let _ = held.wait();
+        drop(held);
         let tail = ok(&warroom_as(BEN, TEAM, umask, &db, &["tail"]), "tail as ben");
         for text in ["ben writes too", "while ana follows", "ana again"] {
             assert!(tail.contains(text), "{text}: {tail}");

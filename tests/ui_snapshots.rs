@@ -676,3 +676,58 @@ fn a_commander_conflict_shows_in_both_panes_until_the_commander_confirms() {
         assert!(shown.contains("priya"), "{shown}");
     }
 }
+
+#[test]
+fn a_hostile_playbook_is_drawn_inert_in_the_wizard_and_the_playbook_view() {
+    let hostile = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{200b}\u{202e}";
+    let text = warroom::playbook::DEFAULT
+        .replacen(
+            "name = \"Default playbook\"",
+            &format!("name = \"team{}\"", toml_escape(hostile)),
+            1,
+        )
+        .replacen(
+            "\"Who is affected?\"",
+            &format!("\"Who{} is affected?\"", toml_escape(hostile)),
+            1,
+        )
+        .replacen(
+            "\"a few users\"",
+            &format!("\"a few{} users\"", toml_escape(hostile)),
+            1,
+        );
+    let playbook = warroom::playbook::Playbook::parse("planted.toml", &text).unwrap();
+    let mut app = app_with(opened(1, "Login errors reported by support"));
+    app.playbook = std::sync::Arc::new(playbook);
+    for actions in [
+        &[Action::OpenTriage][..],
+        &[Action::Close, Action::OpenPlaybook],
+    ] {
+        act(&mut app, actions);
+        for (width, height) in [(80, 24), (200, 60)] {
+            let terminal = draw(&app, &Theme::dark(), width, height);
+            let shown = format!("{}", terminal.backend());
+            assert!(shown.contains("^[]0;pwned"), "{shown}");
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    warroom::inert::is_inert(cell.symbol()),
+                    "{:?} reaches the terminal raw",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+}
+
+/// `s` with every character written as a TOML `\uXXXX` escape where it is not plain.
+fn toml_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() {
+                c.to_string()
+            } else {
+                format!("\\u{:04X}", c as u32)
+            }
+        })
+        .collect()
+}

@@ -66,6 +66,6 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
             reason: args.reason,
         },
     }])?;
-    println!("{}", written[0].id);
+    say!("{}", written[0].id);
     Ok(())
 }

@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
     }
     let events = store.append(drafts)?;
     let incident = events[0].incident;
-    println!("{incident}");
+    say!("{incident}");
     let severity = args
         .severity
         .map(|s| s.to_string())
@@ -66,12 +66,12 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
     } else {
         Status::Triage
     };
-    eprintln!(
+    tell!(
         "opened {} ({severity}, {status}); log to it with `warroom log TEXT`",
         short_id(incident)
     );
     if let Some(severity) = args.severity.filter(|_| !declared) {
-        eprintln!(
+        tell!(
             "note: {severity} is below the threshold to declare ({:?}); it stays in triage. Raise the severity to declare it, or route it to the service desk (`warroom triage`)",
             playbook.triage.threshold
         );

@@ -13,9 +13,9 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     let mut store = ctx.open_write()?;
     let loaded = crate::demo::load(&mut store)?;
     if let Some(live) = loaded.events.last().map(|e| e.incident) {
-        println!("{live}");
+        say!("{live}");
     }
-    eprintln!(
+    tell!(
         "loaded {} sample incident{} ({} entries) into {}; try `warroom tail` or `warroom show`",
         loaded.incidents,
         if loaded.incidents == 1 { "" } else { "s" },

@@ -59,13 +59,13 @@ impl DrillClock for WallClock {
 pub fn list() -> Result<()> {
     for name in builtin_names() {
         if let Some(s) = builtin(name) {
-            println!(
+            say!(
                 "{name:<26} {} ({}, expect {})",
                 s.title,
                 crate::format::duration(s.duration),
                 crate::format::or_dash(s.expect.severity)
             );
-            println!("{:<26} {}", "", s.summary);
+            say!("{:<26} {}", "", s.summary);
         }
     }
     Ok(())
@@ -77,7 +77,7 @@ pub fn check(file: &Path) -> Result<()> {
         .map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
     match Scenario::parse(&file.display().to_string(), &text) {
         Ok(s) => {
-            println!(
+            say!(
                 "{}: ok ({}, {} injects over {})",
                 file.display(),
                 s.title,
@@ -88,7 +88,7 @@ pub fn check(file: &Path) -> Result<()> {
         }
         Err(e) => {
             for line in e.lines() {
-                println!("{line}");
+                say!("{line}");
             }
             bail!("{} has {} problem(s)", file.display(), e.problems.len())
         }
@@ -104,8 +104,8 @@ pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
             let playbook = ctx.playbook()?;
             let mut store = ctx.open_write()?;
             let mut drill = DrillRun::start(&mut store, scenario, speed, &ctx.author)?;
-            println!("{}", drill.incident);
-            eprintln!(
+            say!("{}", drill.incident);
+            tell!(
                 "DRILL started: {} (speed {}x; time's up at {})",
                 drill.scenario.title,
                 drill.speed,
@@ -120,14 +120,14 @@ pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
                 } else {
                     "skipped (condition did not hold)"
                 };
-                eprintln!(
+                tell!(
                     "+{} {what}: {}",
                     crate::format::duration(inject.at),
                     crate::inert::line(&inject.text)
                 );
             })?;
             let card = score(&drill, &state, &playbook, clock.now());
-            print!("{card}");
+            say_part!("{card}");
             store.append(vec![NewEvent {
                 incident: Some(drill.incident),
                 author: "drill".into(),

@@ -57,26 +57,29 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
                 opened_at: i.opened_at.map(rfc3339),
                 drill: i.drill,
             };
-            println!("{}", inert::json(&serde_json::to_string(&line)?));
+            say!("{}", inert::json(&serde_json::to_string(&line)?));
         }
         return Ok(());
     }
     if incidents.is_empty() {
-        eprintln!(
+        tell!(
             "no incidents in {}; declare one with `warroom declare --title \"...\"`",
             store.path().display()
         );
         return Ok(());
     }
-    println!(
+    say!(
         "{:<8}{:<14}{:<15}{:<14}TITLE",
-        "ID", "SEVERITY", "STATUS", "COMMANDER"
+        "ID",
+        "SEVERITY",
+        "STATUS",
+        "COMMANDER"
     );
     for i in &incidents {
         let severity = format::or_dash(i.severity);
         let commander = format::or_dash(i.commander.as_deref().map(inert::line));
         let drill = if i.drill { "[DRILL] " } else { "" };
-        println!(
+        say!(
             "{:<8}{:<14}{:<15}{:<14}{drill}{}",
             i.short_id(),
             severity,
@@ -91,7 +94,7 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
 pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let store = ctx.open_read()?;
     let state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
-    print!("{}", describe_state(&state, store.now()));
+    say_part!("{}", describe_state(&state, store.now()));
     Ok(())
 }
 

@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
             Line::Text(text) => text,
             Line::TooLong => {
                 refused += 1;
-                eprintln!(
+                tell!(
                     "warroom: line {number} is longer than the {} KiB one entry may hold; it was not logged",
                     MAX_LINE / 1024
                 );
@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
             }
             Line::NotUtf8 => {
                 refused += 1;
-                eprintln!("warroom: line {number} is not UTF-8 text; it was not logged");
+                tell!("warroom: line {number} is not UTF-8 text; it was not logged");
                 continue;
             }
         };
@@ -103,7 +103,7 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
             Err(e) => {
                 refused += 1;
                 let message = format!("{e:#}");
-                eprintln!(
+                tell!(
                     "warroom: line {number} was not logged: {}",
                     crate::inert::line(&message)
                 );

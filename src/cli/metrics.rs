@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
     let states = store.incidents()?;
     let summary = summarize(&states, since, &|s| playbook.cadence(s), store.now());
     if args.json {
-        println!(
+        say!(
             "{}",
             crate::inert::json(&serde_json::to_string_pretty(&summary)?)
         );
@@ -54,11 +54,13 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
         .as_deref()
         .map(|s| format!(" since {s}"))
         .unwrap_or_default();
-    println!(
+    say!(
         "{} incidents{window} ({} drills and {} routed alerts left out)",
-        summary.incidents, summary.drills_excluded, summary.routed_excluded
+        summary.incidents,
+        summary.drills_excluded,
+        summary.routed_excluded
     );
-    println!(
+    say!(
         "MTTA {}   MTTR {}",
         crate::format::seconds(summary.mtta_s),
         crate::format::seconds(summary.mttr_s)
@@ -69,19 +71,20 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!("by severity: {}", list(&summary.by_severity));
-    println!("by week:     {}", list(&summary.by_week));
-    println!("by month:    {}", list(&summary.by_month));
-    println!(
+    say!("by severity: {}", list(&summary.by_severity));
+    say!("by week:     {}", list(&summary.by_week));
+    say!("by month:    {}", list(&summary.by_month));
+    say!(
         "open:        {} incidents, {} action items",
-        summary.open_incidents, summary.open_action_items
+        summary.open_incidents,
+        summary.open_action_items
     );
     if !summary.per_incident.is_empty() {
         let (header, rows) = crate::metrics::table(&summary);
-        println!();
-        println!("{header}");
+        say!();
+        say!("{header}");
         for row in rows {
-            println!("{row}");
+            say!("{row}");
         }
     }
     Ok(())

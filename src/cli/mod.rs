@@ -1,5 +1,7 @@
 //! The `warroom` command line: clap definitions and dispatch.
 
+#[macro_use]
+mod output;
 mod context;
 mod correct;
 mod declare;
@@ -8,7 +10,6 @@ mod drill;
 mod incidents;
 mod log;
 mod metrics;
-mod output;
 mod peer;
 mod playbook;
 mod review;

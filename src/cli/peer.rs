@@ -82,7 +82,7 @@ pub enum PeerCommand {
 /// Prints a line a link logs (on stderr, made inert: it may quote what a peer sent).
 fn say(line: String) {
     tracing::warn!("{line}");
-    eprintln!("{}", crate::inert::line(&line));
+    tell!("{}", crate::inert::line(&line));
 }
 
 pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
@@ -94,7 +94,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
     let listen = args.listen.unwrap_or_default();
     peer::serve_tcp(&ctx.db, &listen, args.limits.limits(), &|line| {
         tracing::info!("{line}");
-        eprintln!("{}", crate::inert::line(&line));
+        tell!("{}", crate::inert::line(&line));
     })
 }
 
@@ -129,14 +129,14 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
                         )
                     }
                 };
-                eprintln!("{}", crate::inert::line(&line));
+                tell!("{}", crate::inert::line(&line));
             },
             &say,
         );
     }
     let summary = peer::sync_once(&ctx.db, &addr, args.limits.limits(), &say)
         .map_err(|e| anyhow!("sync with {}: {e}", addr.label()))?;
-    eprintln!(
+    tell!(
         "in sync with {} (origin {}): sent {}, received {} new",
         addr.label(),
         crate::inert::line(&summary.peer_origin),
@@ -162,7 +162,7 @@ pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
     match command {
         PeerCommand::Id => {
             drop(ctx.open_write()?);
-            println!(
+            say!(
                 "{}",
                 peer::identity::id(&peer::identity::load_or_create(&ctx.db)?)
             );
@@ -170,18 +170,18 @@ pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
         PeerCommand::Allow { id, name } => {
             let id = parse_peer_id(&id)?;
             ctx.open_write()?.allow_peer(&id, &name)?;
-            eprintln!("allowed {id}");
+            tell!("allowed {id}");
         }
         PeerCommand::Deny { id } => {
             let id = parse_peer_id(&id)?;
             if !ctx.open_write()?.deny_peer(&id)? {
                 bail!("{id} was not allowed; `warroom peer list` shows who is");
             }
-            eprintln!("denied {id}");
+            tell!("denied {id}");
         }
         PeerCommand::List => {
             for peer in ctx.open_read()?.allowed_peers()? {
-                println!("{}  {}", peer.key, crate::inert::line(&peer.name));
+                say!("{}  {}", peer.key, crate::inert::line(&peer.name));
             }
         }
     }

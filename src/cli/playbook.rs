@@ -21,7 +21,7 @@ pub struct PlaybookArgs {
 
 /// `warroom playbook --print-default`: needs no database.
 pub fn print_default() -> Result<()> {
-    print!("{DEFAULT}");
+    say_part!("{DEFAULT}");
     Ok(())
 }
 
@@ -29,7 +29,7 @@ pub fn print_default() -> Result<()> {
 pub fn check(path: &Path) -> Result<()> {
     match Playbook::load(path) {
         Ok(p) => {
-            println!(
+            say!(
                 "{}: ok ({}; {} questions, threshold {})",
                 path.display(),
                 p.name,
@@ -40,7 +40,7 @@ pub fn check(path: &Path) -> Result<()> {
         }
         Err(e) => {
             for line in e.lines() {
-                println!("{line}");
+                say!("{line}");
             }
             bail!("{} has {} problem(s)", path.display(), e.problems.len())
         }
@@ -51,15 +51,15 @@ pub fn check(path: &Path) -> Result<()> {
 /// database is).
 pub fn show(ctx: &Context) -> Result<()> {
     let playbook = ctx.playbook()?;
-    println!("{} ({})", playbook.name, playbook.source);
-    println!("declare at {} or worse", playbook.triage.threshold);
+    say!("{} ({})", playbook.name, playbook.source);
+    say!("declare at {} or worse", playbook.triage.threshold);
     let roles: Vec<&str> = std::iter::once("commander")
         .chain(playbook.roles.iter().map(|r| r.key()))
         .collect();
-    println!("roles: {}", roles.join(", "));
+    say!("roles: {}", roles.join(", "));
     for (i, row) in playbook.triage.matrix.iter().enumerate() {
         let cells: Vec<String> = row.iter().map(|s| s.key().to_string()).collect();
-        println!("impact {}: {}", i + 1, cells.join(" "));
+        say!("impact {}: {}", i + 1, cells.join(" "));
     }
     for sev in crate::domain::Severity::ALL {
         let cadence = playbook
@@ -67,7 +67,7 @@ pub fn show(ctx: &Context) -> Result<()> {
             .map(crate::format::duration)
             .unwrap_or_else(|| "none".into());
         let page: Vec<&str> = playbook.page(sev).iter().map(|r| r.key()).collect();
-        println!(
+        say!(
             "{sev}: updates every {cadence}; page {}",
             if page.is_empty() {
                 "-".into()
@@ -77,8 +77,8 @@ pub fn show(ctx: &Context) -> Result<()> {
         );
     }
     for c in &playbook.contacts {
-        println!("contact {} ({}): {}", c.name, c.role.key(), c.reach);
+        say!("contact {} ({}): {}", c.name, c.role.key(), c.reach);
     }
-    println!("resolution codes: {}", playbook.resolution_codes.join(", "));
+    say!("resolution codes: {}", playbook.resolution_codes.join(", "));
     Ok(())
 }

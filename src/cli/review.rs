@@ -173,7 +173,7 @@ fn ask_checks(items: &[String]) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     for item in items {
         loop {
-            eprint!("{item}? (y/n) ");
+            tell_part!("{item}? (y/n) ");
             std::io::stderr().flush()?;
             let Some(line) = lines.next().transpose()? else {
                 bail!("not resolved: the checklist was not answered")
@@ -318,32 +318,32 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
         bail!("no incident to review")
     };
     let today = app.now.date_naive();
-    println!(
+    say!(
         "Review of {} ({})",
         crate::inert::line(&state.title),
         state.short_id()
     );
     for section in ReviewSection::ALL {
         let findings = state.review(section);
-        println!("{}:", section.title());
+        say!("{}:", section.title());
         if findings.is_empty() {
-            println!("  -");
+            say!("  -");
         }
         for (_, text) in findings {
-            println!("  - {}", crate::inert::line(&text));
+            say!("  - {}", crate::inert::line(&text));
         }
     }
-    println!("Action items:");
+    say!("Action items:");
     for (i, item) in state.action_items.iter().enumerate() {
-        println!("  {}. {}", i + 1, super::output::action_item(item));
+        say!("  {}. {}", i + 1, super::output::action_item(item));
     }
     let gaps = crate::app::review::missing(state, today);
     if gaps.is_empty() {
-        println!("Nothing missing.");
+        say!("Nothing missing.");
     } else {
-        println!("Still missing:");
+        say!("Still missing:");
         for gap in gaps {
-            println!("  - {}", crate::inert::line(&gap));
+            say!("  - {}", crate::inert::line(&gap));
         }
     }
     Ok(())

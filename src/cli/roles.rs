@@ -157,7 +157,7 @@ pub fn commit(store: &mut Store, effects: Vec<Effect>) -> Result<Vec<crate::doma
     for effect in effects {
         if let Effect::Append { drafts, .. } = effect {
             for event in store.append(drafts)? {
-                eprintln!(
+                tell!(
                     "{}",
                     crate::inert::line(&crate::domain::describe(&event.body))
                 );
@@ -171,7 +171,7 @@ pub fn commit(store: &mut Store, effects: Vec<Effect>) -> Result<Vec<crate::doma
 /// Writes the events a command produced and prints their ids.
 pub fn write(store: &mut Store, effects: Vec<Effect>) -> Result<()> {
     for event in commit(store, effects)? {
-        println!("{}", event.id);
+        say!("{}", event.id);
     }
     Ok(())
 }

@@ -62,7 +62,7 @@ pub fn statuspage(ctx: &Context, args: StatusPageArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let file = args.out.join("index.html");
     crate::files::write(&file, page).with_context(|| format!("cannot write {}", file.display()))?;
-    eprintln!("wrote {}", file.display());
+    tell!("wrote {}", file.display());
     Ok(())
 }
 
@@ -151,7 +151,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
     let mut store = ctx.open_write()?;
     let added = store.insert_events(&events)?;
-    eprintln!(
+    tell!(
         "imported {added} new events ({} already present)",
         events.len() - added
     );

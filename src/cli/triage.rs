@@ -126,7 +126,7 @@ fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, 
 fn say_assessment(model: &TriageModel, wizard: &Wizard) {
     let a = model.assess(&wizard.walk.answers);
     match a.severity {
-        Some(sev) => eprintln!(
+        Some(sev) => tell!(
             "  -> {sev} ({}), because {}",
             if model.declares(sev) {
                 "declare"
@@ -135,7 +135,7 @@ fn say_assessment(model: &TriageModel, wizard: &Wizard) {
             },
             a.reason
         ),
-        None => eprintln!("  -> severity not known yet ({})", a.reason),
+        None => tell!("  -> severity not known yet ({})", a.reason),
     }
 }
 
@@ -150,16 +150,16 @@ fn interactive(
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut ask = |prompt: &str| -> Result<Option<String>> {
-        eprint!("{prompt}");
+        tell_part!("{prompt}");
         std::io::stderr().flush()?;
         Ok(lines.next().transpose()?.map(|l| l.trim().to_string()))
     };
     loop {
         let walk = &wizard.walk;
         if let Some(q) = model.questions.get(walk.current) {
-            eprintln!("{}/{} {}", walk.current + 1, model.questions.len(), q.text);
+            tell!("{}/{} {}", walk.current + 1, model.questions.len(), q.text);
             for (i, c) in q.choices.iter().enumerate() {
-                eprintln!("  {}. {}", i + 1, c.answer);
+                tell!("  {}. {}", i + 1, c.answer);
             }
             let Some(reply) = ask("answer (number; b back, q quit): ")? else {
                 return Ok(None);
@@ -172,7 +172,7 @@ fn interactive(
                         wizard.walk.choose(model, n - 1);
                         say_assessment(model, wizard);
                     }
-                    _ => eprintln!("  give a number from 1 to {}", q.choices.len()),
+                    _ => tell!("  give a number from 1 to {}", q.choices.len()),
                 },
             }
             continue;
@@ -189,13 +189,13 @@ fn interactive(
             }
             "q" => return Ok(None),
             _ => {
-                eprintln!("  d, r, b or q");
+                tell!("  d, r, b or q");
                 continue;
             }
         };
         match finish(wizard, outcome) {
             Ok(effects) => return Ok(Some((outcome, effects))),
-            Err(why) => eprintln!("  {why}"),
+            Err(why) => tell!("  {why}"),
         }
     }
 }
@@ -256,13 +256,13 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
     };
     let written = commit(&mut store, effects)?;
     if let Some(event) = written.first() {
-        println!("{}", event.incident);
+        say!("{}", event.incident);
     }
     let severity = model.assess(&wizard.walk.answers).severity;
     if let (Outcome::Declare, Some(sev)) = (outcome, severity)
         && let Some(hint) = page_hint(&app, sev)
     {
-        eprintln!("{hint}");
+        tell!("{hint}");
     }
     Ok(())
 }

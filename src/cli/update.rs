@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     let text = filled_template(&app, args.audience)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
     if args.print {
-        println!("{}", crate::inert::text(&text));
+        say!("{}", crate::inert::text(&text));
         return Ok(());
     }
     let draft = NewEvent::now(

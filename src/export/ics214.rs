@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::markdown::md;
+use super::markdown::md_heading;
 use crate::domain::{Entry, IncidentState, Role, Timestamp};
 use crate::format;
 
@@ -120,7 +120,7 @@ pub fn activity_log(
         RoleFilter::Role(role) => positions.iter().any(|p| p.role == Some(role)),
     };
     let mut out = String::new();
-    let _ = writeln!(out, "# Activity log: {}\n", md(&s.title));
+    let _ = writeln!(out, "# Activity log: {}\n", md_heading(&s.title));
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Incident | `{}` |", s.id);
     let _ = writeln!(
@@ -140,7 +140,7 @@ pub fn activity_log(
         if !wanted(positions) {
             continue;
         }
-        let _ = writeln!(out, "\n## {}\n", md(person));
+        let _ = writeln!(out, "\n## {}\n", md_heading(person));
         let spans: Vec<String> = positions
             .iter()
             .map(|p| {

@@ -5,18 +5,10 @@ use std::fmt::Write;
 
 use crate::domain::{Audience, Category, IncidentState, ReviewSection, Timestamp};
 use crate::format;
-use crate::inert;
 use crate::metrics::for_incident;
 use crate::playbook::Playbook;
 
-/// Text from the log made safe for Markdown: inert, one line, no raw HTML or table breaks.
-pub fn md(text: &str) -> String {
-    inert::line(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-}
+pub use super::escape::{md, md_heading};
 
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
@@ -40,7 +32,7 @@ pub fn markdown(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Strin
     } else {
         ""
     };
-    let _ = writeln!(out, "# {}{drill}\n", md(&s.title));
+    let _ = writeln!(out, "# {}{drill}\n", md_heading(&s.title));
     let offset = s
         .opened
         .as_ref()

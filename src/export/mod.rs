@@ -1,6 +1,7 @@
 //! Exports an incident for people (Markdown, an activity log, a public status page) and
 //! machines (JSON, JSON lines).
 
+mod escape;
 mod ics214;
 mod json;
 mod markdown;

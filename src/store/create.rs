@@ -51,6 +51,34 @@ pub(super) fn create_file(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// In a group-shared folder, lets the group read and write whatever this process
+/// creates from now on, whatever the umask says: SQLite creates `-wal` and `-shm` with
+/// the umask applied and only then gives them the database file's permissions, and
+/// another member's process that opens them in between would find them read-only and
+/// be refused. (Files warroom keeps private, drafts and peer keys, are created with an
+/// explicit owner-only mode, which a umask cannot widen.)
+pub(super) fn share_with_group(path: &Path) {
+    if !group_shared(path) {
+        return;
+    }
+    let Some(mask) = current_umask() else {
+        return;
+    };
+    if mask & 0o060 != 0 {
+        // SAFETY: umask only sets the process's file-creation mask.
+        unsafe {
+            libc::umask((mask & !0o060) as libc::mode_t);
+        }
+    }
+}
+
+/// The process's umask, read without changing it (Linux 4.7 and later report it).
+fn current_umask() -> Option<u32> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+    u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+}
+
 /// Whether the folder holding `path` is shared by a group: set-group-id, so that every
 /// file made in it belongs to the folder's group.
 fn group_shared(path: &Path) -> bool {

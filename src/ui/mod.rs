@@ -28,6 +28,7 @@ mod triage;
 mod wizard;
 pub mod wrap;
 
+use crate::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -75,6 +76,19 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     entry::render(frame, entry_area, app, theme);
     chrome::hints(frame, hints, app, theme);
     overlays::render(frame, area, app, theme);
+    seal(frame.buffer_mut());
+}
+
+/// The last guard before the terminal: a cell whose text a terminal would act on or
+/// hide (a control, a bidi override, an invisible character that slipped past a pane's
+/// own [`inert::line`]) is drawn as U+FFFD instead.
+fn seal(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if !symbol.is_ascii() && !inert::is_inert(symbol) || symbol.chars().any(char::is_control) {
+            cell.set_symbol("\u{FFFD}");
+        }
+    }
 }
 
 fn panes(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {

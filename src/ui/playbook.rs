@@ -135,6 +135,14 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Span::styled("Resolution codes  ", title),
         Span::raw(p.resolution_codes.join(", ")),
     ]));
+    // Everything above quotes the team's file: shown inert, span by span.
+    for line in &mut out {
+        for span in &mut line.spans {
+            if !crate::inert::is_inert(&span.content) {
+                span.content = crate::inert::line(&span.content).into_owned().into();
+            }
+        }
+    }
     out
 }
 

@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
                     format!("{}/{}  ", walk.current + 1, model.questions.len()),
                     muted,
                 ),
-                Span::styled(q.text.clone(), theme.style("title")),
+                Span::styled(inert::line(&q.text).into_owned(), theme.style("title")),
             ]));
             for (i, choice) in q.choices.iter().enumerate() {
                 let chosen = walk.answers[walk.current] == Some(i);
@@ -44,7 +44,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
                 }
                 let done = if chosen { " (chosen)" } else { "" };
                 lines.push(Line::styled(
-                    format!("{marker}{} {}{done}", i + 1, choice.answer),
+                    format!("{marker}{} {}{done}", i + 1, inert::line(&choice.answer)),
                     style,
                 ));
             }
@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
         lines.push(Line::from(vec![
             Span::styled(format!("{:<8}", q.key), muted),
             match answer {
-                Some(a) => Span::raw(a.to_string()),
+                Some(a) => Span::raw(inert::line(a).into_owned()),
                 None => Span::styled("?", muted),
             },
         ]));
@@ -85,11 +85,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
         None => lines.push(Line::styled("severity not known yet", muted)),
     }
     lines.push(Line::styled(
-        format!("because {}", assessment.reason),
+        format!("because {}", inert::line(&assessment.reason)),
         muted,
     ));
     if let Some(message) = &wizard.message {
-        lines.push(Line::styled(message.clone(), theme.style("error")));
+        lines.push(Line::styled(
+            inert::line(message).into_owned(),
+            theme.style("error"),
+        ));
     }
     let width = area.width.saturating_sub(6).min(90);
     let height = (lines.len() as u16 + 3).min(area.height);
