@@ -375,3 +375,95 @@ fn deny_reads_an_identity_the_way_allow_does() {
             .contains("64 hex characters")
     );
 }
+
+/// A TCP connection to `addr` from the loopback address `from` (127.0.0.2, say: every
+/// 127.x address is this host, so one machine can play several sources).
+fn connect_from(from: &str, addr: &str) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let local: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
+    socket.bind(&local.into()).unwrap();
+    let remote: std::net::SocketAddr = addr.parse().unwrap();
+    socket.connect(&remote.into()).unwrap();
+    socket.into()
+}
+
+/// What the server sent a connection before closing it, if anything, within 5 s.
+fn first_bytes(stream: &mut TcpStream) -> Vec<u8> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}
+
+#[test]
+fn a_flood_of_idle_connections_neither_locks_out_peers_nor_floods_the_log() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    a.note("on a before the flood");
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let addr = server.addr();
+
+    // A hundred connections from one address that never say a word.
+    let mut flood: Vec<TcpStream> = (0..100).map(|_| connect_from("127.0.0.2", &addr)).collect();
+    // Beyond the first few, each is told the server is busy, and closed.
+    let told: Vec<Vec<u8>> = flood[10..20].iter_mut().map(first_bytes).collect();
+    for bytes in &told {
+        assert!(
+            bytes.windows(4).any(|w| w == b"busy"),
+            "a turned-away connection is told it is busy: {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+
+    // Meanwhile a real peer from another address syncs as if nothing happened.
+    let (out, err) = b.env.ok_both(&["sync", "--peer", &addr]);
+    assert!(err.contains("in sync with"), "{out}{err}");
+    assert!(b.has_text("on a before the flood"));
+
+    drop(flood);
+    let turned_away = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("turned away"))
+        .count();
+    assert!(
+        (1..=2).contains(&turned_away),
+        "96 refusals make one or two log lines, not 96: {turned_away}"
+    );
+}
+
+#[test]
+fn a_client_the_server_is_too_busy_for_says_so() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let server = Server::start(&a, "127.0.0.1:0", &["--handshake-timeout", "30"]);
+    let addr = server.addr();
+    // Every handshake place for 127.0.0.1 taken by connections that never speak.
+    let held: Vec<TcpStream> = (0..4).map(|_| connect_from("127.0.0.1", &addr)).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let err = b.env.fails(&["sync", "--peer", &addr]);
+    assert!(err.contains("busy"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    drop(held);
+    wait_for("the places to come back", LONG, || {
+        b.env
+            .cmd()
+            .args(["sync", "--peer", &addr])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    });
+}

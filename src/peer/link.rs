@@ -2,19 +2,20 @@
 //! (SSH, `--via`); once, or following with reconnects and backoff.
 
 use std::io::{BufReader, BufWriter, Read};
-use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
+use super::gate::{Gate, Quiet, Unproven};
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
 use crate::store::{OpenOptions, Store};
 use crate::sync::channel::{
     NoiseReceiver, NoiseSender, PlainReceiver, PlainSender, Receiver, Sender, noise_handshake,
+    send_busy,
 };
 use crate::sync::{KeyPair, LinkError, Options, Status, Summary, session};
 
@@ -127,8 +128,15 @@ pub fn serve_tcp(
     // peer before it has proved its key.
     let allowlist = Mutex::new(Store::open(db, OpenOptions::read())?);
     let allowlist = &allowlist;
-    let active = AtomicUsize::new(0);
-    let active = &active;
+    let gate = &Gate::default();
+    let quiet = &Quiet::default();
+    // Lines about a source (turned away, closed before proving its key) are logged at
+    // most once an interval: anyone can make them.
+    let about = |source: IpAddr, kind: &'static str, line: String| {
+        if let Some(line) = quiet.line(source, kind, line, Instant::now()) {
+            log(line);
+        }
+    };
     std::thread::scope(|scope| {
         let mut failing: Option<String> = None;
         for stream in listener.incoming() {
@@ -148,28 +156,31 @@ pub fn serve_tcp(
                     continue;
                 }
             };
-            let who = stream
-                .peer_addr()
-                .map(|a| a.to_string())
-                .unwrap_or_else(|_| "?".into());
-            let Some(slot) = Slot::take(active) else {
-                log(format!(
-                    "{who}: closed: already serving {MAX_CONNECTIONS} connections"
-                ));
+            let Ok(peer_addr) = stream.peer_addr() else {
                 continue;
+            };
+            let (who, source) = (peer_addr.to_string(), peer_addr.ip());
+            let place = match gate.admit(source) {
+                Ok(place) => place,
+                Err(why) => {
+                    turn_away(&stream, &why);
+                    about(source, "busy", format!("{who}: turned away: busy ({why})"));
+                    continue;
+                }
             };
             let keys = keys.clone();
             let who_too = who.clone();
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                let _slot = slot;
-                match accept(db, allowlist, stream, &keys, &limits, &|line| {
-                    log(format!("{who}: {line}"))
-                }) {
+                let note = |line: String| log(format!("{who}: {line}"));
+                match accept(db, allowlist, &stream, place, &keys, &limits, &note) {
                     Ok((peer, summary)) => log(format!(
                         "{who} ({peer}): done, sent {}, received {}",
                         summary.sent, summary.received
                     )),
-                    Err(e) => log(format!("{who}: closed: {e}")),
+                    Err(Failure::Unproven(e)) => {
+                        about(source, kind(&e), format!("{who}: closed: {e}"));
+                    }
+                    Err(Failure::Proven(e)) => log(format!("{who}: closed: {e}")),
                 }
             });
             if let Err(e) = spawned {
@@ -180,41 +191,53 @@ pub fn serve_tcp(
     Ok(())
 }
 
-/// At most this many peers are served at once; one more is closed at once (a following
-/// peer retries with backoff). Each costs a thread and, after its handshake, two
-/// connections to the database.
-const MAX_CONNECTIONS: usize = 64;
 /// After a failed accept (out of file descriptors, say), wait this long before the next.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
-/// One of the [`MAX_CONNECTIONS`] places, given back when dropped.
-struct Slot<'a>(&'a AtomicUsize);
-
-impl<'a> Slot<'a> {
-    fn take(active: &'a AtomicUsize) -> Option<Slot<'a>> {
-        active
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < MAX_CONNECTIONS).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| Slot(active))
+/// Tells a connection the server will not take it now, briefly (a client that does not
+/// read is not waited for), before it is closed. What the client already sent is read
+/// and dropped first, so that closing ends the connection in order rather than with a
+/// reset that could throw away the notice before the client reads it.
+fn turn_away(stream: &TcpStream, why: &str) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = send_busy(&mut &*stream, why);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    if stream.set_nonblocking(true).is_ok() {
+        let mut sink = [0u8; 512];
+        while matches!((&mut &*stream).read(&mut sink), Ok(n) if n > 0) {}
     }
 }
 
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+/// The kind of a failure, for logging each kind from a source sparingly.
+fn kind(e: &LinkError) -> &'static str {
+    match e {
+        LinkError::Closed => "closed",
+        LinkError::Silent => "silent",
+        LinkError::Io(_) => "io",
+        LinkError::Protocol(_) => "protocol",
+        LinkError::Refused(why) if why.starts_with("handshake failed") => "handshake",
+        LinkError::Refused(_) => "refused",
+        LinkError::Busy(_) => "busy",
+        LinkError::Store(_) | LinkError::Local(_) => "local",
     }
+}
+
+/// Why a served connection ended early: before its key was proven (anyone can cause
+/// that, so it is logged sparingly) or after.
+enum Failure {
+    Unproven(LinkError),
+    Proven(LinkError),
 }
 
 fn accept(
     db: &Path,
     allowlist: &Mutex<Store>,
-    stream: TcpStream,
+    stream: &TcpStream,
+    place: Unproven<'_>,
     keys: &KeyPair,
     limits: &Limits,
     note: &(dyn Fn(String) + Sync),
-) -> Result<(String, Summary), LinkError> {
+) -> Result<(String, Summary), Failure> {
     let refusal = |key: &str| {
         format!(
             "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
@@ -224,14 +247,26 @@ fn accept(
         Ok(store) => allowlist_check(&store, key, &refusal),
         Err(_) => Err("the allowlist is unavailable".to_string()),
     };
-    let (rx, tx, peer) = secure(&stream, keys, limits, false, &check)?;
+    let (rx, mut tx, peer) =
+        secure(stream, keys, limits, false, &check).map_err(Failure::Unproven)?;
+    // Proven and allowed: it leaves the handshake places for a peer's own.
+    let _place = match place.prove() {
+        Ok(place) => place,
+        Err(why) => {
+            let _ = tx.send(&crate::sync::Message::Error {
+                message: format!("busy: {why}; try again later"),
+            });
+            return Err(Failure::Proven(LinkError::Busy(why)));
+        }
+    };
     // Only now, with the peer's key proven and allowed, is the database opened for it.
-    let store = open_store(db)?;
+    let store = open_store(db).map_err(Failure::Proven)?;
     let summary = run_session(store, Box::new(rx), Box::new(tx), true, limits, &|s| {
         if let Some(line) = left_out(&s) {
             note(line);
         }
-    })?;
+    })
+    .map_err(Failure::Proven)?;
     Ok((peer, summary))
 }
 

@@ -35,6 +35,26 @@ pub enum LinkError {
     /// file, the address, the command to run.
     #[error("{0}")]
     Local(String),
+    /// The peer is serving as many connections as it takes; trying again later works.
+    #[error("the peer is busy ({0}); trying again later")]
+    Busy(String),
+}
+
+/// What a server sends, unencrypted, to a connection it will not take now, in place of
+/// its handshake message: this prefix, then why. A Noise handshake message is random
+/// bytes, which never start so.
+pub const BUSY_PREFIX: &[u8] = b"\0warroom-busy: ";
+
+/// Sends the busy notice to a connection about to be closed; `why` in a few words.
+pub fn send_busy(writer: &mut impl Write, why: &str) -> io::Result<()> {
+    let mut frame = BUSY_PREFIX.to_vec();
+    frame.extend_from_slice(why.as_bytes());
+    frame.truncate(HANDSHAKE_MAX);
+    match write_frame(writer, &frame) {
+        Ok(()) => Ok(()),
+        Err(LinkError::Io(e)) => Err(e),
+        Err(e) => Err(io::Error::other(e.to_string())),
+    }
 }
 
 /// A read error in words: end of stream, a deadline, or a failure.
@@ -263,9 +283,16 @@ pub fn noise_handshake(
     for writes in steps {
         if writes {
             let n = hs.write_message(&[], &mut buf).map_err(noise_err)?;
-            write_frame(writer, &buf[..n])?;
+            if let Err(e) = write_frame(writer, &buf[..n]) {
+                // A server that turned us away may have closed before our message got
+                // there; its notice is still there to read.
+                return Err(busy_notice(reader).unwrap_or(e));
+            }
         } else {
             let frame = read_frame(reader, HANDSHAKE_MAX)?;
+            if let Some(why) = frame.strip_prefix(BUSY_PREFIX) {
+                return Err(LinkError::Busy(String::from_utf8_lossy(why).into_owned()));
+            }
             hs.read_message(&frame, &mut payload)
                 .map_err(|e| LinkError::Refused(format!("handshake failed: {e:?}")))?;
         }
@@ -279,6 +306,13 @@ pub fn noise_handshake(
         transport: hs.into_transport_mode().map_err(noise_err)?,
         peer,
     })
+}
+
+/// The busy notice a server sent, if the next frame is one.
+fn busy_notice(reader: &mut impl Read) -> Option<LinkError> {
+    let frame = read_frame(reader, HANDSHAKE_MAX).ok()?;
+    let why = frame.strip_prefix(BUSY_PREFIX)?;
+    Some(LinkError::Busy(String::from_utf8_lossy(why).into_owned()))
 }
 
 impl<R: Read + Send> Receiver for NoiseReceiver<R> {
