@@ -38,6 +38,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),
         Msg::Link(label, state) => {
+            // A new reason for a broken link is said once in the hint bar too, where it
+            // is read whole even when the header is too narrow for it.
+            if let crate::peer::LinkState::Disconnected { reason, .. } = &state {
+                let said_before = matches!(
+                    &app.link,
+                    Some((_, crate::peer::LinkState::Disconnected { reason: before, .. })) if before == reason
+                );
+                if !said_before {
+                    app.notice = Some(format!("peer {label}: {reason}"));
+                }
+            }
             app.link = Some((label, state));
             Vec::new()
         }

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::context::Context;
 use crate::peer::{self, Limits, LinkState};
+use crate::store::{OpenOptions, Store, StoreError};
 
 /// Deadlines, shared by `serve` and `sync`.
 #[derive(Debug, Args)]
@@ -37,6 +38,10 @@ pub struct ServeArgs {
     /// Serve one peer on stdin/stdout (what `--peer ssh://...` runs on the far side).
     #[arg(long, conflicts_with = "listen")]
     pub stdio: bool,
+    /// Create the database when it does not exist (a missing one is refused, so a
+    /// mistyped path is not silently made into an empty log).
+    #[arg(long)]
+    pub create: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -53,6 +58,10 @@ pub struct SyncArgs {
     /// Keep the link up: stream new events both ways, reconnecting after failures.
     #[arg(long, short)]
     pub follow: bool,
+    /// For an ssh:// peer: create its database on the far side when it does not exist
+    /// (by default a far path that does not exist is refused).
+    #[arg(long)]
+    pub create: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -86,11 +95,23 @@ fn say(line: String) {
 }
 
 pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
-    drop(ctx.open_write()?);
+    let opts = OpenOptions {
+        create: args.create,
+        create_dirs: args.create && ctx.default_db,
+        ..OpenOptions::write()
+    };
+    let store = match Store::open(&ctx.db, opts) {
+        Err(StoreError::Missing { path }) => bail!(
+            "no warroom database at {}: check the path, or add --create to start a new one there",
+            path.display()
+        ),
+        other => other?,
+    };
     if args.stdio {
-        peer::serve_stdio(&ctx.db, args.limits.limits(), &say).map_err(|e| anyhow!("{e}"))?;
+        peer::serve_stdio(store, args.limits.limits(), &say).map_err(|e| anyhow!("{e}"))?;
         return Ok(());
     }
+    drop(store);
     let listen = args.listen.unwrap_or_default();
     peer::serve_tcp(&ctx.db, &listen, args.limits.limits(), &|line| {
         tracing::info!("{line}");
@@ -105,6 +126,11 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
         Some(command) => peer::via(command),
         None => peer::parse_addr(args.peer.as_deref().unwrap_or_default())
             .map_err(anyhow::Error::msg)?,
+    };
+    let addr = if args.create {
+        addr.create_far_side()
+    } else {
+        addr
     };
     if args.follow {
         let label = addr.label();

@@ -12,10 +12,25 @@ pub enum PeerAddr {
         argv: Vec<String>,
         /// How people name it.
         label: String,
+        /// Whether it is `ssh` (whose own refusals are then worded for people).
+        ssh: bool,
     },
 }
 
 impl PeerAddr {
+    /// For an `ssh://` peer: lets the far side create its database when it is missing
+    /// (by default a far path that does not exist is refused, not created).
+    pub fn create_far_side(mut self) -> PeerAddr {
+        if let PeerAddr::Command {
+            argv, ssh: true, ..
+        } = &mut self
+            && argv.last().is_some_and(|a| a == "--stdio")
+        {
+            argv.push("--create".into());
+        }
+        self
+    }
+
     /// How people name it.
     pub fn label(&self) -> String {
         match self {
@@ -25,8 +40,21 @@ impl PeerAddr {
     }
 }
 
-/// Reads `host:port` or `ssh://[user@]host[:port]/path/to/db`.
+/// Reads `host:port` or `ssh://[user@]host[:port]/path/to/db`. The ssh program is
+/// `ssh`, or the command in `WARROOM_SSH` (split as a shell would, e.g.
+/// `ssh -F ~/.ssh/warroom_config`).
 pub fn parse(text: &str) -> Result<PeerAddr, String> {
+    let ssh = match std::env::var("WARROOM_SSH") {
+        Ok(command) if !command.trim().is_empty() => shlex::split(&command)
+            .filter(|words| !words.is_empty())
+            .ok_or_else(|| format!("WARROOM_SSH '{command}' cannot be read as a command"))?,
+        _ => vec!["ssh".to_string()],
+    };
+    parse_with(text, &ssh)
+}
+
+/// [`parse`] with the ssh program given.
+pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
     if let Some(rest) = text.strip_prefix("ssh://") {
         let Some((authority, path)) = rest.split_once('/') else {
             return Err(format!(
@@ -38,6 +66,20 @@ pub fn parse(text: &str) -> Result<PeerAddr, String> {
                 "'{text}' needs a host and a database path: ssh://user@host/path/to/warroom.db"
             ));
         }
+        // A URL's path and user may be percent-escaped (`war%20room.db`).
+        let decode = |part: &str| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8()
+                .map(|d| d.into_owned())
+                .map_err(|_| format!("'{text}': its escapes do not make UTF-8 text"))
+        };
+        let path = decode(path)?;
+        let path = path.as_str();
+        let authority = match authority.rsplit_once('@') {
+            Some((user, host)) => format!("{}@{host}", decode(user)?),
+            None => authority.to_string(),
+        };
+        let authority = authority.as_str();
         let (host, port) = match authority.rsplit_once(':') {
             Some((host, port)) if port.parse::<u16>().is_ok() => (host, Some(port)),
             _ => (authority, None),
@@ -52,7 +94,8 @@ pub fn parse(text: &str) -> Result<PeerAddr, String> {
                 "'{text}': a host cannot start with '-' (ssh would read it as an option)"
             ));
         }
-        let mut argv = vec!["ssh".to_string(), "-o".into(), "BatchMode=yes".into()];
+        let mut argv = ssh.to_vec();
+        argv.extend(["-o".into(), "BatchMode=yes".into()]);
         if let Some(port) = port {
             argv.extend(["-p".into(), port.to_string()]);
         }
@@ -78,6 +121,7 @@ pub fn parse(text: &str) -> Result<PeerAddr, String> {
         return Ok(PeerAddr::Command {
             argv,
             label: text.to_string(),
+            ssh: true,
         });
     }
     if text.contains("://") {
@@ -110,6 +154,7 @@ pub fn via(command: &str) -> PeerAddr {
     PeerAddr::Command {
         argv: vec!["sh".into(), "-c".into(), command.to_string()],
         label: format!("via '{command}'"),
+        ssh: false,
     }
 }
 
@@ -194,5 +239,33 @@ mod tests {
         assert_eq!(remote_db("ssh://h/~/$(id).db"), "~/'$(id).db'");
         assert_eq!(remote_db("ssh://h/~ops/w.db"), "~ops/w.db");
         assert_eq!(remote_db("ssh://h/~$(id)/w.db"), "'/~$(id)/w.db'");
+    }
+
+    #[test]
+    fn percent_escapes_in_the_url_are_decoded() {
+        assert_eq!(
+            remote_db("ssh://h/srv/space%20test.db"),
+            "'/srv/space test.db'"
+        );
+        assert_eq!(remote_db("ssh://h/srv/caf%C3%A9.db"), "'/srv/café.db'");
+        let PeerAddr::Command { argv, .. } = parse("ssh://j%C3%BCrgen@h/w.db").unwrap() else {
+            panic!()
+        };
+        assert!(argv.contains(&"jürgen@h".to_string()), "{argv:?}");
+        assert!(parse("ssh://h/x%FF.db").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn the_far_side_creates_its_database_only_when_asked() {
+        let PeerAddr::Command { argv, .. } = parse("ssh://h/w.db").unwrap() else {
+            panic!()
+        };
+        assert_eq!(argv.last().unwrap(), "--stdio");
+        let PeerAddr::Command { argv, .. } = parse("ssh://h/w.db").unwrap().create_far_side()
+        else {
+            panic!()
+        };
+        assert_eq!(argv.last().unwrap(), "--create");
+        assert_eq!(via("x").create_far_side(), via("x"), "only for ssh");
     }
 }

@@ -3,12 +3,13 @@
 
 use std::io::{BufReader, BufWriter, Read};
 use std::net::{IpAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::os::fd::{FromRawFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
+use super::command::{self, Timed};
 use super::gate::{Gate, Quiet, Unproven};
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
@@ -273,18 +274,40 @@ fn accept(
 /// Serves one peer on stdin and stdout (the far end of `ssh ... serve --stdio`): the
 /// transport is already authenticated and private, so frames are plain.
 pub fn serve_stdio(
-    db: &Path,
+    store: Store,
     limits: Limits,
     note: &(dyn Fn(String) + Sync),
 ) -> Result<Summary, LinkError> {
-    let store = open_store(db)?;
-    let rx = PlainReceiver(BufReader::new(std::io::stdin()));
-    let tx = PlainSender(BufWriter::new(std::io::stdout()));
+    // The ssh channel is read and written within the same deadlines as the other end.
+    let (stdin, stdout) = (own_copy(0)?, own_copy(1)?);
+    let rx = PlainReceiver(BufReader::new(Timed::new(
+        stdin,
+        limits.handshake,
+        limits.idle,
+        false,
+    )));
+    let tx = PlainSender(BufWriter::new(Timed::new(
+        stdout,
+        limits.idle,
+        limits.idle,
+        false,
+    )));
     run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|s| {
         if let Some(line) = left_out(&s) {
             note(line);
         }
     })
+}
+
+/// A descriptor of this process's own (a copy of `fd`), read and written unbuffered.
+fn own_copy(fd: RawFd) -> Result<std::fs::File, LinkError> {
+    // SAFETY: dup of a standard descriptor; the copy is owned by the File.
+    let copy = unsafe { libc::dup(fd) };
+    if copy < 0 {
+        return Err(LinkError::Io(std::io::Error::last_os_error()));
+    }
+    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
+    Ok(unsafe { std::fs::File::from_raw_fd(copy) })
 }
 
 /// The log line for events a peer sent that were left out, if `status` says so.
@@ -352,7 +375,7 @@ struct Connected {
     store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
-    child: Option<Child>,
+    child: Option<command::Running>,
 }
 
 fn connect(
@@ -384,29 +407,22 @@ fn connect(
                 child: None,
             })
         }
-        PeerAddr::Command { argv, label } => {
-            let (program, args) = argv
-                .split_first()
-                .ok_or_else(|| LinkError::Local("an empty command".into()))?;
-            let mut child = Command::new(program)
-                .args(args)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(if quiet {
-                    Stdio::null()
-                } else {
-                    Stdio::inherit()
-                })
-                .spawn()
-                .map_err(|e| LinkError::Local(format!("cannot run {label}: {e}")))?;
-            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        PeerAddr::Command { argv, label, ssh } => {
+            let mut running = command::spawn(argv, label, *ssh, quiet)?;
+            let (Some(stdin), Some(stdout)) =
+                (running.child.stdin.take(), running.child.stdout.take())
+            else {
                 return Err(LinkError::Local(format!("no pipes to {label}")));
             };
+            // The same deadlines as over TCP: the first message within the handshake
+            // deadline (ssh's own login counts), then silence past the idle deadline.
+            let rx = Timed::new(stdout, limits.handshake, limits.idle, false);
+            let tx = Timed::new(stdin, limits.idle, limits.idle, true);
             Ok(Connected {
                 store,
-                rx: Box::new(PlainReceiver(BufReader::new(stdout))),
-                tx: Box::new(PlainSender(BufWriter::new(stdin))),
-                child: Some(child),
+                rx: Box::new(PlainReceiver(BufReader::new(rx))),
+                tx: Box::new(PlainSender(BufWriter::new(tx))),
+                child: Some(running),
             })
         }
     }
@@ -426,10 +442,14 @@ pub fn sync_once(
             note(line);
         }
     });
-    if let Some(child) = link.child.as_mut() {
-        let _ = child.wait();
+    match (result, link.child.as_mut()) {
+        (Err(e), Some(running)) => Err(running.explain(e)),
+        (result, Some(running)) => {
+            let _ = running.child.wait();
+            result
+        }
+        (result, None) => result,
     }
-    result
 }
 
 /// Keeps a link to a peer up until the process ends: connect, catch up, stream live
@@ -459,11 +479,15 @@ pub fn follow(
                 }
             };
             let result = run_session(link.store, link.rx, link.tx, true, &limits, &status);
-            if let Some(child) = link.child.as_mut() {
-                let _ = child.kill();
-                let _ = child.wait();
+            match (result, link.child.as_mut()) {
+                (Err(e), Some(running)) => Err(running.explain(e)),
+                (result, Some(running)) => {
+                    let _ = running.child.kill();
+                    let _ = running.child.wait();
+                    result
+                }
+                (result, None) => result,
             }
-            result
         });
         let reason = match result {
             Ok(_) => "the peer ended the session".to_string(),

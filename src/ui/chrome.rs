@@ -35,9 +35,11 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             CatchingUp { behind } => format!(" peer {label}: catching up, {behind} behind "),
             Live => format!(" peer {label}: in sync "),
             Disconnected {
-                since, retry_in, ..
+                since,
+                retry_in,
+                reason,
             } => format!(
-                " peer {label}: DISCONNECTED since {} (retry in {}s) ",
+                " peer {label}: DISCONNECTED since {}: {reason} (retry in {}s) ",
                 app.zone.format(*since, "%H:%M:%S"),
                 retry_in.as_secs()
             ),

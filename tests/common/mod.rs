@@ -4,6 +4,7 @@
 pub mod fixture;
 pub mod peers;
 pub mod pty;
+pub mod sshd;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

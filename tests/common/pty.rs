@@ -87,6 +87,17 @@ impl Console {
         Console::spawn(env, args, rows, cols, &[])
     }
 
+    /// Starts `warroom ARGS` at a size, with extra environment variables.
+    pub fn spawn_sized_with(
+        env: &Env,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        vars: &[(&str, &str)],
+    ) -> Console {
+        Console::spawn(env, args, rows, cols, vars)
+    }
+
     /// Starts `program ARGS` (which runs warroom in turn, like `setpriv ... warroom`) in
     /// an 80x24 terminal with the env's settings.
     pub fn start_command(env: &Env, program: &str, args: &[&str]) -> Console {
