@@ -14,6 +14,9 @@ static DATABASES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Records that this process has the database at `db` open.
 pub fn register_database(db: &Path) {
+    // Its side files are beside the file a link points to.
+    let real = std::fs::canonicalize(db);
+    let db = real.as_deref().unwrap_or(db);
     let mut open = DATABASES.lock().unwrap_or_else(PoisonError::into_inner);
     if !open.iter().any(|p| p == db) {
         open.push(db.to_path_buf());

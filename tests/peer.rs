@@ -467,3 +467,19 @@ fn a_client_the_server_is_too_busy_for_says_so() {
             .success()
     });
 }
+
+#[test]
+fn peer_commands_never_make_a_database() {
+    let env = common::Env::new();
+    let someone = "ab".repeat(32);
+    for args in [
+        &["peer", "id"][..],
+        &["peer", "allow", &someone],
+        &["peer", "deny", &someone],
+        &["peer", "list"],
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains("no warroom database"), "{args:?}: {err}");
+        assert!(!env.db.exists(), "{args:?} made no database");
+    }
+}

@@ -59,6 +59,15 @@ impl Context {
         )?)
     }
 
+    /// Opens an existing database for writing; a missing one is an error, not created.
+    pub fn open_existing(&self) -> Result<Store> {
+        let opts = OpenOptions {
+            create: false,
+            ..OpenOptions::write()
+        };
+        Ok(Store::open(&self.db, opts)?)
+    }
+
     /// Opens an existing database for reading.
     pub fn open_read(&self) -> Result<Store> {
         Ok(Store::open(&self.db, OpenOptions::read())?)

@@ -184,10 +184,12 @@ fn parse_peer_id(typed: &str) -> Result<String> {
     Ok(id)
 }
 
+/// `warroom peer ...`: about a database that exists; none of them makes one.
 pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
     match command {
         PeerCommand::Id => {
-            drop(ctx.open_write()?);
+            // Of an existing database only: asking for an identity makes no database.
+            drop(ctx.open_read()?);
             say!(
                 "{}",
                 peer::identity::id(&peer::identity::load_or_create(&ctx.db)?)
@@ -195,12 +197,12 @@ pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
         }
         PeerCommand::Allow { id, name } => {
             let id = parse_peer_id(&id)?;
-            ctx.open_write()?.allow_peer(&id, &name)?;
+            ctx.open_existing()?.allow_peer(&id, &name)?;
             tell!("allowed {id}");
         }
         PeerCommand::Deny { id } => {
             let id = parse_peer_id(&id)?;
-            if !ctx.open_write()?.deny_peer(&id)? {
+            if !ctx.open_existing()?.deny_peer(&id)? {
                 bail!("{id} was not allowed; `warroom peer list` shows who is");
             }
             tell!("denied {id}");

@@ -38,14 +38,23 @@ pub fn resolve_id(
         [one] => Ok(*one),
         [] => Err(format!("no {what} with id '{typed}': {hint}")),
         several => Err(format!(
-            "'{typed}' matches {} {what}s ({}); give more of the id",
+            "'{typed}' matches {} {} ({}); give more of the id",
             several.len(),
+            plural(what),
             several
                 .iter()
                 .map(|id| short_id(*id))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+    }
+}
+
+/// The plural of a noun such as this module names: "entries", "incidents".
+fn plural(what: &str) -> String {
+    match what.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{what}s"),
     }
 }
 
@@ -70,6 +79,10 @@ mod tests {
             "{several}"
         );
         assert!(find("abc").unwrap_err().contains("too short"));
+        let entries = resolve_id(ids, "abcd", "entry", "ask").unwrap_err();
+        assert!(entries.contains("matches 2 entries"), "{entries}");
+        let items = resolve_id(ids, "abcd", "action item", "ask").unwrap_err();
+        assert!(items.contains("matches 2 action items"), "{items}");
         assert!(
             find("").unwrap_err().contains("too short"),
             "empty names nothing"

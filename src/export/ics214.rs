@@ -132,7 +132,7 @@ pub fn activity_log(
     let filter_text = match filter {
         RoleFilter::All => "everyone".to_string(),
         RoleFilter::Commander => "commanders".to_string(),
-        RoleFilter::Role(r) => format!("{}s", r.label()),
+        RoleFilter::Role(r) => format!("people in the {} role", r.label()),
     };
     let _ = writeln!(out, "| People | {filter_text} |");
     for person in people {

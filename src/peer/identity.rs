@@ -69,7 +69,27 @@ fn load(path: &Path) -> Result<KeyPair> {
             path.display()
         );
     };
+    // The public line must be the private key's own: another would name this database
+    // by an identity it cannot prove (all zeros, say), and peers would refuse it.
+    let derived = public_of(&private);
+    if derived != public {
+        bail!(
+            "{}: its second line is not the public key of its first (that would be {}); fix the file, or move it away and a new key is made",
+            path.display(),
+            key_id(&derived)
+        );
+    }
     Ok(KeyPair { private, public })
+}
+
+/// The X25519 public key of a private key (what Noise's 25519 uses).
+fn public_of(private: &[u8]) -> Vec<u8> {
+    let mut scalar = [0u8; 32];
+    let n = private.len().min(32);
+    scalar[..n].copy_from_slice(&private[..n]);
+    curve25519_dalek::montgomery::MontgomeryPoint::mul_base_clamped(scalar)
+        .to_bytes()
+        .to_vec()
 }
 
 /// Writes a new key to a temporary file and links it into place, so that nobody ever
@@ -154,6 +174,24 @@ mod tests {
             let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
             assert_eq!(left.len(), 1, "no temporary files are left behind");
         }
+    }
+
+    #[test]
+    fn a_public_line_that_is_not_the_private_keys_own_is_refused() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let keys = load_or_create(&db).unwrap();
+        assert_eq!(
+            public_of(&keys.private),
+            keys.public,
+            "a made key checks out"
+        );
+        let text = format!("{}\n{}\n", key_id(&keys.private), "00".repeat(32));
+        std::fs::write(key_path(&db), text).unwrap();
+        std::fs::set_permissions(key_path(&db), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let err = load_or_create(&db).unwrap_err().to_string();
+        assert!(err.contains("not the public key of its first"), "{err}");
+        assert!(err.contains(&key_id(&keys.public)), "{err}");
     }
 
     #[test]

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use super::StoreError;
 
 /// The side file SQLite keeps beside `db`: `-wal` (the write-ahead log) or `-shm` (its
-/// shared index).
+/// shared index). Beside the file itself, when `db` is a link to it, as SQLite does.
 pub(super) fn side_file(db: &Path, suffix: &str) -> PathBuf {
+    let real = fs::canonicalize(db);
+    let db = real.as_deref().unwrap_or(db);
     let mut name = db.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)

@@ -69,6 +69,10 @@ impl Watcher {
             return Err(io::Error::last_os_error());
         }
         let (wake_read, wake_write) = (owned(fds[0])?, owned(fds[1])?);
+        // SQLite writes beside the file a link points to, so that is what is watched: a
+        // watch on the link's folder would never fire, leaving only the slow fallback.
+        let real = std::fs::canonicalize(db);
+        let db = real.as_deref().unwrap_or(db);
         let name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         let mut wal = name.clone();
         wal.push("-wal");
@@ -270,6 +274,18 @@ mod tests {
                 Body::Note { text: "x".into() },
             )])
             .unwrap();
+        assert_eq!(watcher.wait(Duration::from_secs(5)), Wake::Changed);
+    }
+
+    #[test]
+    fn a_database_reached_through_a_link_is_watched_where_it_really_is() {
+        let real_dir = tempfile::TempDir::new().unwrap();
+        let link_dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(real_dir.path().join("w.db"), "").unwrap();
+        let link = link_dir.path().join("linked.db");
+        std::os::unix::fs::symlink(real_dir.path().join("w.db"), &link).unwrap();
+        let watcher = Watcher::new(&link).unwrap();
+        std::fs::write(real_dir.path().join("w.db-wal"), "x").unwrap();
         assert_eq!(watcher.wait(Duration::from_secs(5)), Wake::Changed);
     }
 
