@@ -27,16 +27,45 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Invisible characters that some writing needs: joiners inside emoji and in scripts
-/// such as Persian or Hindi, and the selectors that pick an emoji's or a Mongolian
-/// letter's form. Such a character is kept between (or, for selectors, after)
-/// characters that are not ASCII; next to ASCII it can only hide something, and is
-/// marked.
+/// that join letters (Arabic, Persian, the Indic scripts), and the selectors that pick
+/// an emoji's, an ideograph's or a Mongolian letter's form. Such a character is kept
+/// only where that writing needs it (see [`must_mark`]); anywhere else it can only hide
+/// something, and is marked.
 fn is_joiner(c: char) -> bool {
     matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 fn is_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{180B}'..='\u{180D}' | '\u{180F}')
+}
+
+/// Whether `c` can be the base of a selector of its kind: an emoji or symbol for
+/// U+FE00-FE0F, an ideograph for U+E0100-E01EF, a Mongolian letter for U+180B-180F.
+fn takes_selector(c: char, selector: char) -> bool {
+    let emoji = matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{24C2}' | '\u{25A0}'..='\u{27BF}'
+        | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}' | '\u{3030}' | '\u{303D}'
+        | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}');
+    match selector {
+        '\u{FE00}'..='\u{FE0F}' => emoji || is_ideograph(c),
+        '\u{E0100}'..='\u{E01EF}' => is_ideograph(c),
+        _ => ('\u{1820}'..='\u{18AF}').contains(&c),
+    }
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Whether `c` belongs to writing that joins: emoji (and an emoji's selector), Arabic
+/// and the scripts that borrow its letters, and the Indic scripts.
+fn joins(c: char) -> bool {
+    matches!(c,
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' | '\u{0900}'..='\u{0DFF}'
+        | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{FE0F}' | '\u{1F000}'..='\u{1FAFF}'
+        | '\u{E0020}'..='\u{E007F}')
 }
 
 /// Whether a character must not reach a terminal as it is, regardless of what is
@@ -54,12 +83,15 @@ fn must_mark(chars: &[char], i: usize) -> bool {
     if is_dangerous(c) {
         return true;
     }
-    let non_ascii = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|n| !n.is_ascii());
+    let before = i.checked_sub(1).map(|j| chars[j]);
+    let after = chars.get(i + 1).copied();
     if is_joiner(c) {
-        return !(non_ascii(i.checked_sub(1)) && non_ascii(Some(i + 1)));
+        // Between two characters of joining writing; never two joiners in a row.
+        return !(before.is_some_and(joins) && after.is_some_and(|a| joins(a) && a != '\u{FE0F}'));
     }
     if is_selector(c) {
-        return !non_ascii(i.checked_sub(1));
+        // Once, right after a base that takes it.
+        return !before.is_some_and(|b| takes_selector(b, c));
     }
     false
 }
@@ -197,9 +229,17 @@ mod tests {
                 "{shown}"
             );
         }
-        // Joiners and selectors beside ASCII can only hide something.
+        // Joiners and selectors beside ASCII, or where no writing needs them, can only
+        // hide something.
         assert_eq!(line("al\u{200D}ice"), "al<U+200D>ice");
         assert_eq!(line("ok\u{FE0F}"), "ok<U+FE0F>");
+        assert_eq!(line("Zoë\u{FE0E}"), "Zoë<U+FE0E>");
+        assert_eq!(line("Zoë\u{200D}é"), "Zoë<U+200D>é");
+        assert_eq!(
+            line("❤\u{FE0F}\u{FE0F}"),
+            "❤\u{FE0F}<U+FE0F>",
+            "a selector once, not a run of them"
+        );
     }
 
     #[test]

@@ -93,4 +93,13 @@ fn two_consoles_of_one_person_keep_a_draft_each() {
     assert!(!offered(&env, "maya", "second terminal's words"));
     second.send("\x03");
     second.wait_exit();
+    let locks: Vec<_> = std::fs::read_dir(env.path("state").join("warroom").join("drafts"))
+        .unwrap()
+        .flatten()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "lock"))
+        .collect();
+    assert!(
+        locks.is_empty(),
+        "consoles that ended took their locks along: {locks:?}"
+    );
 }

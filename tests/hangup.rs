@@ -11,6 +11,10 @@ use common::{Env, bin, wait_for};
 
 const LONG: Duration = Duration::from_secs(30);
 
+/// How soon a console whose terminal went (or that got a signal) must be gone: far
+/// above its own bound (2 s), far below a write's 10 s wait for a lock.
+const ENDS_WITHIN: Duration = Duration::from_secs(8);
+
 /// Whether process `pid` has ended (gone, or a zombie nobody has reaped yet).
 fn ended(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
@@ -128,9 +132,13 @@ fn closing_the_terminal_ends_the_console_in_every_state() {
         wait_for("its presence row", LONG, || present(&env).contains(&pid));
         let (text, lock) = enter(&mut console, &env, state);
         console.hang_up();
-        wait_for(&format!("the console to end ({state:?})"), LONG, || {
-            console.exited()
-        });
+        // The way out is bounded (500 ms for the store threads, a watchdog at 2 s): well
+        // under the 10 s a write waits for a lock, which the pending write would show.
+        wait_for(
+            &format!("the console to end ({state:?})"),
+            ENDS_WITHIN,
+            || console.exited(),
+        );
         drop(lock);
         assert!(drafts_holding(&env, &text), "{state:?}: the draft is kept");
         assert!(
@@ -162,9 +170,11 @@ fn the_end_of_input_alone_ends_the_console_in_every_state() {
         let pid = pids[0];
         let (text, lock) = enter(&mut console, &env, state);
         console.hang_up();
-        wait_for(&format!("the console to end ({state:?})"), LONG, || {
-            ended(pid)
-        });
+        wait_for(
+            &format!("the console to end ({state:?})"),
+            ENDS_WITHIN,
+            || ended(pid),
+        );
         drop(lock);
         assert!(drafts_holding(&env, &text), "{state:?}: the draft is kept");
         if !matches!(state, State::PendingWrite) {
@@ -185,9 +195,11 @@ fn sigterm_and_sighup_end_the_console_in_every_state() {
             console.wait_text("following");
             let (text, lock) = enter(&mut console, &env, state);
             console.signal(signal);
-            wait_for(&format!("the console to end ({state:?})"), LONG, || {
-                console.exited()
-            });
+            wait_for(
+                &format!("the console to end ({state:?})"),
+                ENDS_WITHIN,
+                || console.exited(),
+            );
             drop(lock);
             assert!(
                 drafts_holding(&env, &text),

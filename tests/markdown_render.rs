@@ -16,6 +16,8 @@ const TYPED: &[&str] = &[
     "*not bold* _not italic_ **nor this** ~~nor struck~~ `not code`",
     "# not a heading",
     "- not a list item",
+    "* nor this one",
+    "+ nor this",
     "1. not numbered",
     "> not quoted",
     "a | b | c pipes in a table",

@@ -261,3 +261,39 @@ fn the_console_header_says_why_ssh_refused() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn the_far_side_of_a_frozen_link_ends_at_its_deadline_too() {
+    let (near, far) = (Host::new(), Host::new());
+    let via = format!(
+        "exec {} --db '{}' serve --stdio --idle-timeout 2",
+        common::bin(),
+        far.env.db.display()
+    );
+    let follow = Following::start(&near.env, &["--via", &via], None);
+    wait_for("the link to be in sync", LONG, || follow.said("in sync"));
+    let needle = far.env.db.display().to_string();
+    let serving: Vec<i32> = pids_of(&needle)
+        .into_iter()
+        .filter(|pid| *pid != follow.child.id() as i32)
+        .collect();
+    assert!(!serving.is_empty(), "the far side runs");
+    // The near side stops: it neither reads nor writes.
+    // SAFETY: stopping the test's own child.
+    unsafe {
+        libc::kill(follow.child.id() as i32, libc::SIGSTOP);
+    }
+    wait_for("the far side to give up", Duration::from_secs(20), || {
+        serving.iter().all(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| {
+                s.rsplit(')')
+                    .next()
+                    .is_some_and(|r| r.trim_start().starts_with('Z'))
+            })
+        })
+    });
+    // SAFETY: as above.
+    unsafe {
+        libc::kill(follow.child.id() as i32, libc::SIGCONT);
+    }
+}

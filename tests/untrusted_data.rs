@@ -228,3 +228,44 @@ fn a_peer_sending_forged_or_unwritable_events_does_not_stop_sync() {
         server.log.lock().unwrap()
     );
 }
+
+#[test]
+fn an_export_carries_text_exactly_as_stored_whatever_is_invisible_in_it() {
+    let env = Env::new();
+    env.declare("invisible characters");
+    let typed = [
+        "ok\u{FE0F}",
+        "\u{200D}starts with a joiner",
+        "zero\u{200B}width",
+        "emoji 👩\u{200D}💻 and ❤\u{FE0F}",
+        "bidi \u{202E}txet",
+    ];
+    for text in typed {
+        env.ok(&["log", "--", text]);
+    }
+    let exported = env.ok(&["export", "--format", "jsonl", "--all"]);
+    assert!(
+        !exported.contains('\u{200B}') && !exported.contains('\u{202E}'),
+        "what a terminal would hide or reorder is escaped as JSON does"
+    );
+    let back = Env::new();
+    let file = back.path("all.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    back.ok(&["import", file.to_str().unwrap()]);
+    let texts = |env: &Env| -> Vec<String> {
+        let mut t: Vec<String> = events(env)
+            .iter()
+            .filter_map(|e| e.body.text().map(str::to_string))
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        texts(&back),
+        texts(&env),
+        "the same text, character for character"
+    );
+    for text in typed {
+        assert!(texts(&back).iter().any(|t| t == text), "{text:?}");
+    }
+}

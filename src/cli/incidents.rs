@@ -57,7 +57,10 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
                 opened_at: i.opened_at.map(rfc3339),
                 drill: i.drill,
             };
-            say!("{}", inert::json(&serde_json::to_string(&line)?));
+            super::output::json_line(
+                &mut std::io::stdout().lock(),
+                &serde_json::to_string(&line)?,
+            )?;
         }
         return Ok(());
     }

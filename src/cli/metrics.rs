@@ -43,10 +43,10 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
     let states = store.incidents()?;
     let summary = summarize(&states, since, &|s| playbook.cadence(s), store.now());
     if args.json {
-        say!(
-            "{}",
-            crate::inert::json(&serde_json::to_string_pretty(&summary)?)
-        );
+        super::output::json_line(
+            &mut std::io::stdout().lock(),
+            &serde_json::to_string_pretty(&summary)?,
+        )?;
         return Ok(());
     }
     let window = args

@@ -91,6 +91,16 @@ pub fn println(out: &mut impl Write, line: &str) -> Result<()> {
     }
 }
 
+/// Writes one line of serialised JSON to stdout, made safe by [`inert::json`] (which keeps
+/// the JSON's value) and nothing else: the text inside must come out as stored, so that
+/// an export read back in is the same events.
+pub fn json_line(out: &mut impl Write, json: &str) -> Result<()> {
+    match writeln!(out, "{}", inert::json(json)) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
+    }
+}
+
 /// Flushes stdout, treating a closed pipe as above.
 pub fn flush(out: &mut impl Write) -> Result<()> {
     match out.flush() {

@@ -81,12 +81,10 @@ fn print_entry(
     entry: &Entry,
     args: &TailArgs,
 ) -> Result<()> {
-    let line = if args.json {
-        json_line(state, entry)?
-    } else {
-        text_line(state, entry, args.ids)
-    };
-    output::println(out, &line)
+    if args.json {
+        return output::json_line(out, &json_line(state, entry)?);
+    }
+    output::println(out, &text_line(state, entry, args.ids))
 }
 
 /// One entry as a line of text, made inert.
@@ -141,5 +139,5 @@ fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
         refused: entry.refused.as_deref(),
         payload: e.body.to_parts().1,
     };
-    Ok(inert::json(&serde_json::to_string(&value)?).into_owned())
+    Ok(serde_json::to_string(&value)?)
 }

@@ -9,7 +9,6 @@ use clap::{Args, ValueEnum};
 use super::context::{Context, Pick, pick_id, pick_incident};
 use super::output;
 use crate::export;
-use crate::inert;
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,7 +93,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             };
             events.sort_by_key(|e| e.order_key());
             for event in &events {
-                output::println(&mut out, &inert::json(&serde_json::to_string(event)?))?;
+                output::json_line(&mut out, &serde_json::to_string(event)?)?;
             }
         }
         Format::Json => {
@@ -104,7 +103,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 vec![pick_incident(&store, pick)?]
             };
             let doc = export::document(&incidents, &ctx.playbook()?, store.now());
-            output::println(&mut out, &inert::json(&serde_json::to_string_pretty(&doc)?))?;
+            output::json_line(&mut out, &serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Markdown => {
             let incident = pick_incident(&store, pick)?;

@@ -47,9 +47,14 @@ pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String
 /// stored time keeps, so that it can be exported and synced.
 pub(crate) fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let t = parse_when(text, now)?;
-    if !crate::domain::time_in_bounds(t) {
+    if t < crate::domain::earliest() {
         return Err(format!(
             "the time '{text}' is before 2000-01-01, the earliest an entry may be dated: check the year"
+        ));
+    }
+    if !crate::domain::time_in_bounds(t) {
+        return Err(format!(
+            "the time '{text}' is after 9999-12-31 in UTC, the latest an entry may carry: check the year"
         ));
     }
     Ok(t)

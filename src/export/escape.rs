@@ -66,7 +66,7 @@ fn escape_line_start(text: &str) -> String {
     let second = chars.next();
     let block = match first {
         '#' | '>' | '=' => true,
-        '-' | '+' => second.is_none_or(|s| s == ' ' || s == first),
+        '-' | '+' | '*' => second.is_none_or(|s| s == ' ' || s == first),
         c if c.is_ascii_digit() => {
             let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
             let mut after = trimmed.chars().skip(digits);
@@ -127,6 +127,8 @@ mod tests {
         assert_eq!(md("&amp; a|b"), "\\&amp; a\\|b");
         assert_eq!(md("# not a heading"), "\\# not a heading");
         assert_eq!(md("- not a list"), "\\- not a list");
+        assert_eq!(md("* not a list"), "\\* not a list");
+        assert_eq!(md("+ not a list"), "\\+ not a list");
         assert_eq!(md("1. not a list"), "1\\. not a list");
         assert_eq!(md("> not a quote"), "\\> not a quote");
         assert_eq!(md("ends with \\"), "ends with \\\\");

@@ -112,6 +112,8 @@ const KEPT_LINES: usize = 20;
 pub struct Running {
     pub child: Child,
     said: Arc<Mutex<VecDeque<String>>>,
+    /// The thread reading its stderr, which ends when the command does.
+    reading: Option<std::thread::JoinHandle<()>>,
     ssh: bool,
 }
 
@@ -129,6 +131,7 @@ pub fn spawn(argv: &[String], label: &str, ssh: bool, quiet: bool) -> Result<Run
         .spawn()
         .map_err(|e| LinkError::Local(format!("cannot run {label}: {e}")))?;
     let said: Arc<Mutex<VecDeque<String>>> = Arc::default();
+    let mut reading = None;
     if let Some(stderr) = child.stderr.take() {
         let kept = said.clone();
         let spawned = std::thread::Builder::new()
@@ -145,11 +148,17 @@ pub fn spawn(argv: &[String], label: &str, ssh: bool, quiet: bool) -> Result<Run
                     kept.push_back(line);
                 }
             });
-        if let Err(e) = spawned {
-            tracing::warn!("cannot read {label}'s stderr: {e}");
+        match spawned {
+            Ok(thread) => reading = Some(thread),
+            Err(e) => tracing::warn!("cannot read {label}'s stderr: {e}"),
         }
     }
-    Ok(Running { child, said, ssh })
+    Ok(Running {
+        child,
+        said,
+        reading,
+        ssh,
+    })
 }
 
 /// Passes one line of the command's stderr on to ours, inert.
@@ -164,8 +173,7 @@ impl Running {
     pub fn explain(&mut self, error: LinkError) -> LinkError {
         let _ = self.child.kill();
         let status = self.child.wait().ok();
-        // The stderr thread reads to the end once the command is gone.
-        std::thread::sleep(Duration::from_millis(50));
+        self.read_to_end();
         let said: Vec<String> = self
             .said
             .lock()
@@ -176,6 +184,36 @@ impl Running {
         match explain(&error, status, &said, self.ssh) {
             Some(words) => LinkError::Local(words),
             None => error,
+        }
+    }
+}
+
+impl Running {
+    /// Waits up to `grace` for the command to end on its own, then ends it.
+    pub fn finish(&mut self, grace: Duration) {
+        let until = Instant::now() + grace;
+        while Instant::now() < until {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits (a little) for the stderr thread to read what the ended command said: it
+    /// ends when the pipe closes, which a command's descendants can hold open.
+    fn read_to_end(&mut self) {
+        let Some(thread) = self.reading.take() else {
+            return;
+        };
+        let until = Instant::now() + Duration::from_secs(2);
+        while !thread.is_finished() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
         }
     }
 }

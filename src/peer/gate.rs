@@ -47,6 +47,23 @@ pub struct Proven<'a> {
     gate: &'a Gate,
 }
 
+/// The source a connection counts against: its IPv4 address (an IPv4 address mapped
+/// into IPv6 is that address), or its IPv6 /64 network, which one host commonly holds
+/// whole.
+pub fn source_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut bits = v6.segments();
+                bits[4..].fill(0);
+                IpAddr::from(bits)
+            }
+        },
+    }
+}
+
 impl Gate {
     fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
         self.counts.lock().unwrap_or_else(PoisonError::into_inner)
@@ -54,6 +71,7 @@ impl Gate {
 
     /// A place for a new connection from `source`, or why there is none.
     pub fn admit(&self, source: IpAddr) -> Result<Unproven<'_>, String> {
+        let source = source_of(source);
         let mut counts = self.counts();
         let from_source = counts.unproven.get(&source).copied().unwrap_or(0);
         if from_source >= UNPROVEN_PER_SOURCE {
@@ -130,7 +148,7 @@ impl Quiet {
         now: Instant,
     ) -> Option<String> {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        let key = (source, kind);
+        let key = (source_of(source), kind);
         match last.get_mut(&key) {
             Some((at, held)) if now.duration_since(*at) < LOG_EVERY => {
                 *held += 1;
@@ -182,6 +200,24 @@ mod tests {
         );
         drop(proven);
         assert_eq!(gate.counts().proven, 0);
+    }
+
+    #[test]
+    fn one_ipv6_host_counts_as_one_source_whatever_address_of_its_network_it_uses() {
+        let gate = Gate::default();
+        let held: Vec<_> = (0..UNPROVEN_PER_SOURCE)
+            .map(|i| {
+                gate.admit(format!("2001:db8:1:2::{i:x}").parse().unwrap())
+                    .unwrap()
+            })
+            .collect();
+        assert!(gate.admit("2001:db8:1:2:ffff::1".parse().unwrap()).is_err());
+        assert!(gate.admit("2001:db8:1:3::1".parse().unwrap()).is_ok());
+        assert_eq!(
+            source_of("::ffff:10.0.0.1".parse().unwrap()),
+            "10.0.0.1".parse::<IpAddr>().unwrap()
+        );
+        drop(held);
     }
 
     #[test]

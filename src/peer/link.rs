@@ -203,9 +203,15 @@ fn turn_away(stream: &TcpStream, why: &str) {
     let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
     let _ = send_busy(&mut &*stream, why);
     let _ = stream.shutdown(std::net::Shutdown::Write);
+    // At most a handshake's worth: what a client sends first. One that keeps sending is
+    // closed anyway; the accept loop never waits on it.
     if stream.set_nonblocking(true).is_ok() {
         let mut sink = [0u8; 512];
-        while matches!((&mut &*stream).read(&mut sink), Ok(n) if n > 0) {}
+        for _ in 0..4 {
+            if !matches!((&mut &*stream).read(&mut sink), Ok(n) if n > 0) {
+                break;
+            }
+        }
     }
 }
 
@@ -286,11 +292,13 @@ pub fn serve_stdio(
         limits.idle,
         false,
     )));
+    // Non-blocking, so that a write to a path that stopped reading (a large catch-up, a
+    // frozen link) gives up at the deadline instead of waiting for room forever.
     let tx = PlainSender(BufWriter::new(Timed::new(
         stdout,
         limits.idle,
         limits.idle,
-        false,
+        true,
     )));
     run_session(store, Box::new(rx), Box::new(tx), true, &limits, &|s| {
         if let Some(line) = left_out(&s) {
@@ -445,7 +453,9 @@ pub fn sync_once(
     match (result, link.child.as_mut()) {
         (Err(e), Some(running)) => Err(running.explain(e)),
         (result, Some(running)) => {
-            let _ = running.child.wait();
+            // The far side ends once the session has said goodbye; one that does not is
+            // not waited for long.
+            running.finish(limits.handshake);
             result
         }
         (result, None) => result,

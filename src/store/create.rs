@@ -53,23 +53,72 @@ pub(super) fn create_file(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// In a group-shared folder, lets the group read and write whatever this process
-/// creates from now on, whatever the umask says: SQLite creates `-wal` and `-shm` with
-/// the umask applied and only then gives them the database file's permissions, and
-/// another member's process that opens them in between would find them read-only and
-/// be refused. (Files warroom keeps private, drafts and peer keys, are created with an
-/// explicit owner-only mode, which a umask cannot widen.)
-pub(super) fn share_with_group(path: &Path) {
-    if !group_shared(path) {
-        return;
+/// The folder that really holds `path`: beside the file a link points to, as SQLite
+/// puts its side files (for a file that does not exist yet, its folder, resolved).
+pub(super) fn real_dir(path: &Path) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(path)
+        && let Some(dir) = real.parent()
+    {
+        return dir.to_path_buf();
     }
-    let Some(mask) = current_umask() else {
-        return;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
-    if mask & 0o060 != 0 {
-        // SAFETY: umask only sets the process's file-creation mask.
-        unsafe {
-            libc::umask((mask & !0o060) as libc::mode_t);
+    fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// While held, in a group-shared folder, the group may read and write whatever this
+/// process creates, whatever the umask says: SQLite creates `-wal` and `-shm` with the
+/// umask applied and only then gives them the database file's permissions, and another
+/// member's process that opens them in between would find them read-only and be
+/// refused. Held only while a connection is opened (which is when SQLite creates them);
+/// dropping it puts the umask back. (Files warroom keeps private, drafts and peer keys,
+/// are created with an explicit owner-only mode, which a umask cannot widen.)
+pub(super) struct GroupUmask(bool);
+
+/// How many [`GroupUmask`]s are held, and the umask to put back after the last: opens
+/// on several threads at once share one widening.
+static WIDENED: std::sync::Mutex<(usize, u32)> = std::sync::Mutex::new((0, 0));
+
+impl GroupUmask {
+    /// Widens the umask for the group when `path`'s folder is group-shared.
+    pub(super) fn for_file(path: &Path) -> GroupUmask {
+        if !group_shared(path) {
+            return GroupUmask(false);
+        }
+        let mut widened = WIDENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if widened.0 == 0 {
+            let Some(mask) = current_umask() else {
+                return GroupUmask(false);
+            };
+            widened.1 = mask;
+            // SAFETY: umask only sets the process's file-creation mask.
+            unsafe {
+                libc::umask((mask & !0o060) as libc::mode_t);
+            }
+        }
+        widened.0 += 1;
+        GroupUmask(true)
+    }
+}
+
+impl Drop for GroupUmask {
+    fn drop(&mut self) {
+        if !self.0 {
+            return;
+        }
+        let mut widened = WIDENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        widened.0 -= 1;
+        if widened.0 == 0 {
+            // SAFETY: as above; puts back what was there.
+            unsafe {
+                libc::umask(widened.1 as libc::mode_t);
+            }
         }
     }
 }
@@ -84,11 +133,7 @@ fn current_umask() -> Option<u32> {
 /// Whether the folder holding `path` is shared by a group: set-group-id, so that every
 /// file made in it belongs to the folder's group.
 fn group_shared(path: &Path) -> bool {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o2000 != 0)
+    fs::metadata(real_dir(path)).is_ok_and(|m| m.permissions().mode() & 0o2000 != 0)
 }
 
 /// Refuses to make a new database where one was: an empty file beside a write-ahead
@@ -99,9 +144,12 @@ fn group_shared(path: &Path) -> bool {
 pub(super) fn refuse_truncated(path: &Path) -> Result<(), StoreError> {
     let wal = fs::metadata(side_file(path, "-wal")).ok();
     let shm_exists = fs::metadata(side_file(path, "-shm")).is_ok();
+    // Missing beside a log or its index (another process may still have the deleted
+    // file open, and a new file would be read through their live index), or empty
+    // beside them.
     let gone = match fs::metadata(path) {
         Ok(meta) => meta.len() == 0 && (wal.is_some() || shm_exists),
-        Err(_) => wal.is_some_and(|m| m.len() > 0),
+        Err(_) => wal.is_some() || shm_exists,
     };
     if gone {
         return Err(StoreError::Truncated {
@@ -132,10 +180,7 @@ const FULL_BELOW: u64 = 64 * 1024;
 
 /// Whether the disk that holds `path` is full, for this user.
 pub(super) fn disk_full(path: &Path) -> bool {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = real_dir(path);
     let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
         return false;
     };
@@ -174,6 +219,40 @@ mod tests {
         let uri = uri_path(Path::new("/srv/war room/a?b#c%d.db"));
         assert_eq!(uri, "/srv/war%20room/a%3Fb%23c%25d.db");
         assert_eq!(uri_path(Path::new("/x/ü.db")), "/x/%C3%BC.db");
+    }
+
+    #[test]
+    fn a_file_that_was_a_database_is_told_from_a_new_one() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let side = |suffix: &str| dir.path().join(format!("w.db{suffix}"));
+        refuse_truncated(&db).expect("nothing there: a new database");
+        std::fs::write(&db, "").unwrap();
+        refuse_truncated(&db).expect("an empty file alone: a new database");
+        std::fs::write(side("-shm"), "x").unwrap();
+        assert!(refuse_truncated(&db).is_err(), "empty beside an index");
+        std::fs::remove_file(&db).unwrap();
+        assert!(refuse_truncated(&db).is_err(), "gone beside an index");
+        std::fs::remove_file(side("-shm")).unwrap();
+        std::fs::write(side("-wal"), "").unwrap();
+        assert!(
+            refuse_truncated(&db).is_err(),
+            "gone beside a log, even an empty one"
+        );
+    }
+
+    #[test]
+    fn the_real_folder_of_a_linked_file_is_where_it_points() {
+        let real = tempfile::TempDir::new().unwrap();
+        let links = tempfile::TempDir::new().unwrap();
+        std::fs::write(real.path().join("w.db"), "").unwrap();
+        let link = links.path().join("w.db");
+        std::os::unix::fs::symlink(real.path().join("w.db"), &link).unwrap();
+        assert_eq!(real_dir(&link), std::fs::canonicalize(real.path()).unwrap());
+        assert_eq!(
+            real_dir(&links.path().join("new.db")),
+            std::fs::canonicalize(links.path()).unwrap()
+        );
     }
 
     #[test]

@@ -33,10 +33,8 @@ fn network_filesystem(magic: u64) -> Option<&'static str> {
 
 /// Refuses a database whose directory is on a network filesystem.
 pub(super) fn check_local(db: &Path) -> Result<(), StoreError> {
-    let dir = match db.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    // Where the file really is: a link may point onto a network filesystem.
+    let dir = super::create::real_dir(db);
     let Ok(c_path) =
         std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
     else {

@@ -123,7 +123,7 @@ pub(super) fn open(path: &Path, opts: OpenOptions) -> Result<Opened, StoreError>
         }
     };
     super::create::refuse_truncated(path)?;
-    super::create::share_with_group(path);
+    let _group = super::create::GroupUmask::for_file(path);
     if !exists {
         if !opts.create || opts.access == Access::ReadOnly {
             return Err(StoreError::Missing {

@@ -77,10 +77,11 @@ pub struct Summary {
 }
 
 fn outstanding(ours: &Heads, theirs: &Heads) -> u64 {
+    // The peer's numbers are its word only: added without overflowing, whatever it says.
     theirs
         .iter()
         .map(|(origin, head)| head.saturating_sub(ours.get(origin).copied().unwrap_or(0)))
-        .sum()
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Checks the peer's hello; the error is also what to tell the peer.

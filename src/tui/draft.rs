@@ -32,14 +32,27 @@ pub struct DraftFile {
     terminal: Option<String>,
 }
 
-/// A draft as stored: whose, for which database, from which terminal.
+/// A draft as stored: whose, for which database, from which terminal and process.
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     db: String,
     author: String,
     #[serde(default)]
     terminal: Option<String>,
+    /// The console's process and host: when its lock file is missing (it could not make
+    /// one), a draft is an orphan only once that process is gone.
+    #[serde(default)]
+    pid: Option<u32>,
+    #[serde(default)]
+    host: Option<String>,
     draft: Draft,
+}
+
+/// Whether process `pid` on this host still runs.
+fn alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only asks whether the process exists.
+    let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// A stable 64-bit FNV-1a hash, to name draft files.
@@ -126,6 +139,13 @@ impl DraftFile {
         }
     }
 
+    /// Gives the lock back when the console ends, removing its file (a draft left
+    /// behind is then an orphan for the next console).
+    pub fn release(&self, lock: std::fs::File) {
+        let _ = std::fs::remove_file(self.lock_path());
+        drop(lock);
+    }
+
     /// Takes the lock that says this console runs; held until the returned file is
     /// dropped (or the process ends, however it ends).
     pub fn hold(&self) -> std::io::Result<std::fs::File> {
@@ -171,11 +191,18 @@ impl DraftFile {
         found.sort_by_key(|f| std::cmp::Reverse((f.0, f.1)));
         for (_, _, path, stored) in found {
             let lock_path = path.with_extension("lock");
-            // A console still running holds its lock: its draft is not an orphan.
+            // A console still running holds its lock: its draft is not an orphan. One
+            // that could not make a lock file is asked after by its process.
             let lock = match std::fs::OpenOptions::new().write(true).open(&lock_path) {
                 Ok(lock) if !try_lock(&lock) => continue,
                 Ok(lock) => Some(lock),
-                Err(_) => None,
+                Err(_) => {
+                    let here = stored.host.as_deref() == Some(crate::store::host_name().as_str());
+                    if here && stored.pid.is_some_and(alive) {
+                        continue;
+                    }
+                    None
+                }
             };
             if std::fs::rename(&path, &self.path).is_err() {
                 continue;
@@ -210,6 +237,8 @@ impl DraftFile {
             db: self.db.clone(),
             author: self.author.clone(),
             terminal: self.terminal.clone(),
+            pid: Some(std::process::id()),
+            host: Some(crate::store::host_name()),
             draft: draft.clone(),
         };
         let tmp = self.path.with_extension("json.tmp");

@@ -111,7 +111,7 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     let mut theme = opts.theme.clone();
     // This console's lock first, then a draft left by one of this person's consoles on
     // this database that has ended; two consoles never take the same one.
-    let _held = drafts.as_ref().and_then(|d| match d.hold() {
+    let held = drafts.as_ref().and_then(|d| match d.hold() {
         Ok(lock) => Some(lock),
         Err(e) => {
             tracing::warn!("cannot lock the draft file: {e}");
@@ -120,6 +120,7 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     });
     let mut recovered = drafts.as_ref().and_then(|d| d.adopt_orphan());
     let failed = news_tx.clone();
+    let draft_file = drafts.clone();
     let drafts = drafts
         .map(|file| {
             DraftWriter::start(file, move |e| {
@@ -224,6 +225,9 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     }
     // The last draft is on disk before the terminal is given back.
     drop(drafts);
+    if let (Some(file), Some(lock)) = (draft_file.as_ref(), held) {
+        file.release(lock);
+    }
     drop(guard);
     result
 }
