@@ -51,10 +51,49 @@ pub fn refuse_database(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads a named file as text, refusing a database in use (see [`refuse_database`]).
+/// The most a theme, playbook or scenario file may hold: 4 MiB, far past any real one.
+pub const MAX_SETTINGS_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The most an import may hold: 1 GiB (some three million events).
+pub const MAX_IMPORT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads a named settings file (theme, playbook, scenario) as text: a regular file of at
+/// most [`MAX_SETTINGS_BYTES`], not a database in use (see [`refuse_database`]).
 pub fn read_to_string(path: &Path) -> std::io::Result<String> {
+    read_capped(path, MAX_SETTINGS_BYTES)
+}
+
+/// Reads a named regular file of at most `max` bytes as text, refusing a database in
+/// use (see [`refuse_database`]), a device or pipe (`/dev/zero` would never end), and a
+/// file over the bound, each with an error that says so.
+pub fn read_capped(path: &Path, max: u64) -> std::io::Result<String> {
     refuse_database(path)?;
-    std::fs::read_to_string(path)
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file; name a file",
+        ));
+    }
+    let file = std::fs::File::open(path)?;
+    read_limited(file, max)
+}
+
+/// Reads text from `input` (a file, stdin) up to `max` bytes; more is an error.
+pub fn read_limited(input: impl std::io::Read, max: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    input.take(max + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is longer than {} MiB, more than warroom reads",
+                max / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(text)
 }
 
 /// Writes a named file, refusing a database in use (see [`refuse_database`]).

@@ -48,9 +48,12 @@ fn appended(effects: &[Effect]) -> Vec<(Purpose, Vec<Body>)> {
         .collect()
 }
 
-fn saved_draft(effects: &[Effect]) -> Option<Option<Draft>> {
+/// The draft the last draft effect saves: its own, or for a change typed, the draft the
+/// box holds (what the console reads from the app once per burst of keys).
+fn saved_draft(app: &App, effects: &[Effect]) -> Option<Option<Draft>> {
     effects.iter().rev().find_map(|e| match e {
         Effect::SaveDraft(d) => Some(d.clone()),
+        Effect::DraftChanged => Some(app.entry.draft(app.shown)),
         _ => None,
     })
 }
@@ -99,7 +102,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     assert_eq!(act(&mut app, Action::OpenEntry).len(), 0);
     assert_eq!(app.mode(), Mode::Entry);
     let effects = type_str(&mut app, "/d roll");
-    let draft = saved_draft(&effects)
+    let draft = saved_draft(&app, &effects)
         .expect("saved as typed")
         .expect("a draft");
     assert_eq!(draft.text, "/d roll");
@@ -121,7 +124,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     );
     assert_eq!(app.entry.text(), "", "the box is free for the next entry");
     assert!(app.entry.pending.is_some());
-    let during = saved_draft(&effects).unwrap().unwrap();
+    let during = saved_draft(&app, &effects).unwrap().unwrap();
     assert_eq!(
         during.text, "/d roll\nback",
         "what is being sent is still saved"
@@ -135,7 +138,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     let (effects, _) = committed(&mut app, Purpose::Entry, &effects);
     assert!(app.entry.pending.is_none());
     assert_eq!(
-        saved_draft(&effects),
+        saved_draft(&app, &effects),
         Some(None),
         "the draft is cleared once committed"
     );
@@ -164,7 +167,10 @@ fn a_failed_write_puts_the_text_back_with_the_reason() {
             .unwrap()
             .contains("stayed locked")
     );
-    assert_eq!(saved_draft(&effects).unwrap().unwrap().text, "/h DNS\nmore");
+    assert_eq!(
+        saved_draft(&app, &effects).unwrap().unwrap().text,
+        "/h DNS\nmore"
+    );
     assert!(app.entry.pending.is_none());
 }
 
@@ -386,14 +392,14 @@ fn a_recovered_draft_is_offered_and_restored_or_thrown_away() {
     assert_eq!(app.entry.text(), "half-typed decision");
     assert_eq!(app.entry.effective_kind(), EntryKind::Decision);
     assert!(
-        saved_draft(&effects).unwrap().is_some(),
+        saved_draft(&app, &effects).unwrap().is_some(),
         "still saved until committed"
     );
 
     let mut app = demo_app();
     update(&mut app, Msg::DraftFound(draft));
     let effects = act(&mut app, Action::Discard);
-    assert_eq!(saved_draft(&effects), Some(None));
+    assert_eq!(saved_draft(&app, &effects), Some(None));
     assert_eq!(app.entry.text(), "");
 }
 

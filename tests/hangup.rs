@@ -225,6 +225,17 @@ fn a_burst_longer_than_one_read_is_read_whole_at_once() {
     });
     let tail = env.ok(&["tail"]);
     assert!(tail.contains(&text), "every byte of it");
+
+    // A hundred kilobytes in one go is read and inserted whole, not a key at a time at
+    // the cost of the whole line each (which took minutes).
+    console.send("i");
+    console.wait_text("Enter commits");
+    let long = format!("{}the end of a long burst", "z".repeat(100_000));
+    console.send(&format!("{long}\r"));
+    console.wait_for("the long burst committed", |s| {
+        timeline_has(s, "the end of a long burst")
+    });
+    assert!(env.ok(&["tail"]).contains(&long));
     console.send("\x03");
     assert!(console.wait_exit().success());
 }

@@ -176,6 +176,19 @@ fn a_database_deleted_under_a_running_console_is_not_made_anew_beside_its_log() 
     let err = env.fails(&["declare", "--title", "a new start"]);
     assert!(err.contains("deleted while in use"), "{err}");
     assert!(!env.db.exists(), "nothing was created");
+    // The console itself writes nothing into the deleted file: the entry stays in the
+    // box, with the reason, and in the draft.
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("after the deletion\r");
+    console.wait_text("deleted or replaced");
+    assert!(
+        !timeline_has(&console.screen(), "after the deletion"),
+        "not shown as logged"
+    );
+    common::wait_for("the draft", LONG, || {
+        common::pty::drafts_holding(&env, "after the deletion")
+    });
     console.send("\x03");
     console.wait_exit();
 }
@@ -187,4 +200,105 @@ fn a_named_file_that_is_the_database_in_use_is_refused() {
     let db = env.db.display().to_string();
     let err = env.fails(&["--playbook", &db, "export", "--format", "markdown"]);
     assert!(err.contains("database in use"), "{err}");
+}
+
+/// `warroom sync` of `host` with the database at `far`, through a `--via` command;
+/// returns stderr.
+fn sync_via(host: &Host, far: &Path) -> String {
+    let via = format!("{} --db '{}' serve --stdio", common::bin(), far.display());
+    let out = host
+        .env
+        .cmd()
+        .args(["sync", "--via", &via])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn sqlite3_run(db: &Path, command: &str) {
+    let out = sqlite3().arg(db).arg(command).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_database_restored_in_place_says_its_numbering_split_and_numbers_anew() {
+    let (a, b) = (Host::new(), Host::new());
+    let incident = a.states()[0].id.to_string();
+    sync_via(&b, &a.env.db);
+    let backup = b.env.path("backup.db");
+    sqlite3_run(&b.env.db, &format!(".backup '{}'", backup.display()));
+    b.env
+        .ok(&["log", "--incident", &incident, "before the restore"]);
+    sync_via(&b, &a.env.db);
+    assert!(a.has_text("before the restore"));
+
+    // The operator restores b from the older copy, in place, and b writes again: its
+    // next number is one it already gave out.
+    sqlite3_run(&b.env.db, &format!(".restore '{}'", backup.display()));
+    b.env
+        .ok(&["log", "--incident", &incident, "after the restore"]);
+    let said = sync_via(&b, &a.env.db);
+    assert!(
+        said.contains("numbers events differently"),
+        "the split is said, not passed over as in sync: {said}"
+    );
+
+    // b now writes as a new origin: what it logs reaches a again.
+    b.env.ok(&["log", "--incident", &incident, "numbered anew"]);
+    sync_via(&b, &a.env.db);
+    assert!(a.has_text("numbered anew"), "sync goes on");
+}
+
+#[test]
+fn a_restore_under_a_running_console_is_shown_and_never_reuses_a_number() {
+    let env = Env::new();
+    env.declare("restored under a console");
+    let backup = env.path("backup.db");
+    sqlite3_run(&env.db, &format!(".backup '{}'", backup.display()));
+    let origin = |text: &str| -> (String, u64) {
+        let store =
+            warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read()).unwrap();
+        let e = store
+            .all_events()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.body.text() == Some(text))
+            .unwrap();
+        (e.origin, e.seq)
+    };
+    let mut console = Console::start_sized(&env, &[], 30, 160);
+    console.wait_text("restored under a console");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("gone with the restore\r");
+    console.wait_for("the entry", |s| timeline_has(s, "gone with the restore"));
+    let (first_origin, _) = origin("gone with the restore");
+
+    sqlite3_run(&env.db, &format!(".restore '{}'", backup.display()));
+    console.wait_text("replaced or restored from an older copy");
+    console.wait_for("the log as it is now", |s| {
+        !timeline_has(s, "gone with the restore")
+    });
+    console.send("written after the restore\r");
+    console.wait_for("the new entry", |s| {
+        timeline_has(s, "written after the restore")
+    });
+    let (new_origin, seq) = origin("written after the restore");
+    assert_ne!(
+        new_origin, first_origin,
+        "a number it gave out is never given again"
+    );
+    assert_eq!(seq, 1);
+    console.send("\x1b");
+    console.send("\x03");
+    console.wait_exit();
 }

@@ -226,14 +226,24 @@ fn a_full_disk_stops_writing_with_its_reason_and_never_stops_reading() {
         dir: tempfile::TempDir::new().unwrap(),
         db: db.clone(),
     };
-    let mut console = Console::start(&env, &[]);
+    let mut console = Console::start_sized(&env, &[], 30, 120);
     console.wait_text("on a small disk");
     console.wait_for("the note", |s| timeline_has(s, "written before the"));
-    console.wait_text("read-only (the disk is full)");
-    console.send("\x03");
-    assert!(console.wait_exit().success());
+    console.wait_text("the disk is full: entries stay in the box");
+    // An entry typed now waits in the box, with the reason, until there is room.
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("typed on a full disk\r");
+    console.wait_text("is full");
+    assert!(!timeline_has(&console.screen(), "typed on a full disk"));
 
     std::fs::remove_file(disk.path("filler")).unwrap();
+    console.send("\r");
+    console.wait_for("the entry committed once there is room", |s| {
+        timeline_has(s, "typed on a full disk")
+    });
+    console.send("\x03");
+    assert!(console.wait_exit().success());
     ok(&run(&["log", "room again"]), "log once there is room");
     assert!(ok(&run(&["tail"]), "tail").contains("room again"));
 }

@@ -62,7 +62,7 @@ fn due_dates_speeds_and_timeouts_out_of_range_are_refused_in_one_line() {
                 "--idle-timeout",
                 "18446744073709551615",
             ],
-            "1..=86400",
+            "2..=86400",
         ),
         (&["tail", "-n", "-5"], "unexpected argument"),
     ] {

@@ -282,6 +282,13 @@ impl App {
         self.show_first();
     }
 
+    /// Forgets every incident read so far (the log under the console was replaced); the
+    /// incident shown stays chosen if the new log has it.
+    pub fn forget_log(&mut self) {
+        self.incidents.clear();
+        self.timeline = TimelineView::default();
+    }
+
     /// Once the log is read, shows the first incident of the list if none is shown.
     fn show_first(&mut self) {
         if self.shown.is_none() && self.loaded {

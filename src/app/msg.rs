@@ -15,8 +15,15 @@ pub enum Msg {
     Type(Input),
     /// Text pasted into the terminal.
     Paste(String),
+    /// A run of plain characters typed in one burst (a fast typist over a slow link, a
+    /// paste the terminal did not bracket): inserted at once, as typing them one by
+    /// one would, without paying for the text already there at every character.
+    Typed(String),
     /// Events read from the store (the first batch is everything).
     Events(Vec<Event>),
+    /// The file was replaced or restored from an older copy: what the console holds is
+    /// forgotten, and the events that follow are the whole log as it is now.
+    Rewound,
     /// The first read of the store is done.
     Loaded,
     /// A write committed.
@@ -74,6 +81,10 @@ pub enum Effect {
     LoadDemo,
     /// Save the draft (or remove it when `None`).
     SaveDraft(Option<Draft>),
+    /// The entry box's text changed as typed: save the draft, read from the app once
+    /// for a whole burst of keys (`EntryBox::draft`), not built per keystroke, which
+    /// would copy the whole text each time and make a long paste slow as its square.
+    DraftChanged,
     /// Load and use a theme by name or path.
     SetTheme(String),
     /// Stop the process until resumed.

@@ -23,8 +23,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Type(input) => type_text(app, input),
         Msg::Paste(text) => paste(app, &text),
+        Msg::Typed(text) => typed(app, &text),
         Msg::Events(events) => {
             app.absorb(events);
+            Vec::new()
+        }
+        Msg::Rewound => {
+            app.forget_log();
+            app.notice = Some(
+                "the database file was replaced or restored from an older copy: showing it as it is now".into(),
+            );
             Vec::new()
         }
         Msg::Loaded => {
@@ -334,10 +342,31 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
         }
         None if app.entry.open && !newline_key => {
             if app.entry.textarea.input(input) {
-                vec![save_draft(app)]
+                vec![Effect::DraftChanged]
             } else {
                 Vec::new()
             }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    app.notice = None;
+    match app.overlays.last_mut() {
+        Some(Overlay::Palette {
+            input,
+            selected,
+            error,
+        }) => {
+            input.insert_str(text);
+            *selected = 0;
+            *error = None;
+            Vec::new()
+        }
+        None if app.entry.open => {
+            app.entry.textarea.insert_str(text);
+            vec![Effect::DraftChanged]
         }
         _ => Vec::new(),
     }

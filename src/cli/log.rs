@@ -124,15 +124,18 @@ const SINGLE_WAIT: Duration = Duration::from_secs(60);
 /// no reason to drop what someone logged.
 fn append_waiting(
     store: &mut crate::store::Store,
-    entry: NewEvent,
+    mut entry: NewEvent,
     patience: Option<Duration>,
 ) -> Result<crate::domain::Event> {
     let start = Instant::now();
+    let arrived = store.now();
     let mut pause = Duration::from_millis(10);
     loop {
         match store.append(vec![entry.clone()]) {
             Ok(mut events) => return Ok(events.remove(0)),
             Err(StoreError::Busy { .. }) if patience.is_none_or(|p| start.elapsed() < p) => {
+                // What waited for the lock happened when it arrived, not when it got in.
+                entry.at.get_or_insert(arrived);
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_secs(1));
             }

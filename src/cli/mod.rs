@@ -22,7 +22,7 @@ mod when;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use context::Context;
@@ -53,6 +53,10 @@ pub struct Cli {
     /// No colours (also when NO_COLOR is set): the monochrome theme.
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// The console's own options, for `warroom` with no command (as for `warroom tui`).
+    #[command(flatten)]
+    pub console: TuiArgs,
 
     /// What to do [default: open the console].
     #[command(subcommand)]
@@ -201,10 +205,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Drill(drill::DrillCommand::Check { file })) => return drill::check(file),
         _ => {}
     }
+    if cli.command.is_some() && (cli.console.incident.is_some() || cli.console.peer.is_some()) {
+        bail!(
+            "--incident and --peer before a command are the console's: give them to `warroom` alone (or `warroom tui`), or after the command"
+        );
+    }
     let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
-        None => console(&ctx, cli.theme.as_deref(), no_color, TuiArgs::default()),
+        None => console(&ctx, cli.theme.as_deref(), no_color, cli.console),
         Some(Command::Tui(args)) => console(&ctx, cli.theme.as_deref(), no_color, args),
         Some(Command::Declare(args)) => declare::run(&ctx, args),
         Some(Command::Log(args)) => log::run(&ctx, args),

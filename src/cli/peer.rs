@@ -15,8 +15,9 @@ pub struct LimitArgs {
     /// Seconds a connection may take to finish its handshake (1 to 3600).
     #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub handshake_timeout: u64,
-    /// Seconds of silence after which a connection is closed (1 to 86400).
-    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    /// Seconds of silence after which a connection is closed (2 to 86400; peers say they
+    /// are there every second).
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(2..=86_400))]
     pub idle_timeout: u64,
 }
 
@@ -123,6 +124,11 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     drop(ctx.open_write()?);
     // clap requires one of the two.
     let addr = match &args.via {
+        Some(command) if command.trim().is_empty() => {
+            bail!(
+                "--via needs a command that speaks the protocol, e.g. --via 'ssh host warroom serve --stdio'"
+            )
+        }
         Some(command) => peer::via(command),
         None => peer::parse_addr(args.peer.as_deref().unwrap_or_default())
             .map_err(anyhow::Error::msg)?,

@@ -59,6 +59,11 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let mut follower = Follower::new(store, cursor)?;
     loop {
         let events = follower.next(1000, FALLBACK_POLL)?;
+        if follower.take_rewound() {
+            tell!(
+                "warroom: the database file was replaced or restored from an older copy; following it as it is now (entries shown above may be gone from it)"
+            );
+        }
         if events.is_empty() {
             continue;
         }

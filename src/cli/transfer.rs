@@ -1,6 +1,5 @@
 //! `warroom export` and `warroom import`.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
@@ -137,22 +136,25 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     let text = if args.file.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read stdin")?;
-        text
+        crate::files::read_limited(std::io::stdin().lock(), crate::files::MAX_IMPORT_BYTES)
+            .context("cannot read stdin")?
     } else {
-        crate::files::read_to_string(&args.file)
+        crate::files::read_capped(&args.file, crate::files::MAX_IMPORT_BYTES)
             .with_context(|| format!("cannot read {}", args.file.display()))?
     };
     let events = export::parse_events(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
     let mut store = ctx.open_write()?;
-    let added = store.insert_events(&events)?;
+    let accepted = store.import_events(&events)?;
+    let (added, split) = (accepted.added.len(), accepted.refused.len());
     tell!(
         "imported {added} new events ({} already present)",
-        events.len() - added
+        events.len() - added - split
     );
+    if let Some((id, why)) = accepted.refused.first() {
+        bail!(
+            "{split} event(s) were left out because another event here has their number, first {id}: {why}"
+        );
+    }
     Ok(())
 }

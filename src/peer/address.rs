@@ -89,6 +89,16 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
                 "'{text}' needs a host: ssh://user@host/path/to/warroom.db"
             ));
         }
+        // `[::1]` in a URL is `::1` to ssh.
+        let host_owned;
+        let host = match host.rsplit_once('@') {
+            Some((user, h)) if h.starts_with('[') && h.ends_with(']') => {
+                host_owned = format!("{user}@{}", &h[1..h.len() - 1]);
+                host_owned.as_str()
+            }
+            None if host.starts_with('[') && host.ends_with(']') => &host[1..host.len() - 1],
+            _ => host,
+        };
         if host.starts_with('-') {
             return Err(format!(
                 "'{text}': a host cannot start with '-' (ssh would read it as an option)"
@@ -239,6 +249,18 @@ mod tests {
         assert_eq!(remote_db("ssh://h/~/$(id).db"), "~/'$(id).db'");
         assert_eq!(remote_db("ssh://h/~ops/w.db"), "~ops/w.db");
         assert_eq!(remote_db("ssh://h/~$(id)/w.db"), "'/~$(id)/w.db'");
+    }
+
+    #[test]
+    fn an_ipv6_host_loses_its_brackets_for_ssh() {
+        let PeerAddr::Command { argv, .. } = parse("ssh://ops@[::1]:2222/w.db").unwrap() else {
+            panic!()
+        };
+        assert!(argv.contains(&"ops@::1".to_string()), "{argv:?}");
+        let PeerAddr::Command { argv, .. } = parse("ssh://[fe80::1]/w.db").unwrap() else {
+            panic!()
+        };
+        assert!(argv.contains(&"fe80::1".to_string()), "{argv:?}");
     }
 
     #[test]

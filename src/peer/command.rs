@@ -129,7 +129,7 @@ pub fn spawn(argv: &[String], label: &str, ssh: bool, quiet: bool) -> Result<Run
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| LinkError::Local(format!("cannot run {label}: {e}")))?;
+        .map_err(|e| LinkError::Local(format!("cannot run `{program}` for {label}: {e}")))?;
     let said: Arc<Mutex<VecDeque<String>>> = Arc::default();
     let mut reading = None;
     if let Some(stderr) = child.stderr.take() {

@@ -39,8 +39,10 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// How often an idle link says it is still there: often enough for the shortest
+    /// idle deadline a peer may set (2 s), whatever this side's own is.
     fn ping_every(&self) -> Duration {
-        (self.idle / 4).max(Duration::from_millis(200))
+        (self.idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(1))
     }
 }
 
@@ -318,13 +320,15 @@ fn own_copy(fd: RawFd) -> Result<std::fs::File, LinkError> {
     Ok(unsafe { std::fs::File::from_raw_fd(copy) })
 }
 
-/// The log line for events a peer sent that were left out, if `status` says so.
+/// The log line a status calls for, if any: events a peer sent that were left out, or
+/// numbering that has split between the two databases.
 fn left_out(status: &Status) -> Option<String> {
     match status {
         Status::LeftOut { count, first } => Some(format!(
             "left out {count} event(s) the peer sent that cannot be stored (first: {first}); the rest is synced"
         )),
-        _ => None,
+        Status::Split(split) => Some(format!("warning: {split}")),
+        Status::CatchingUp { .. } | Status::Live => None,
     }
 }
 
@@ -400,7 +404,18 @@ fn connect(
                 .to_socket_addrs()?
                 .next()
                 .ok_or_else(|| LinkError::Local(format!("{target} resolves to no address")))?;
-            let stream = TcpStream::connect_timeout(&socket, limits.handshake)?;
+            let stream = TcpStream::connect_timeout(&socket, limits.handshake).map_err(|e| {
+                let next = match e.kind() {
+                    std::io::ErrorKind::ConnectionRefused => {
+                        "nothing listens there: check the address, and that `warroom serve --listen` runs on that host"
+                    }
+                    std::io::ErrorKind::TimedOut => {
+                        "no answer: check the address, and that a firewall lets the port through"
+                    }
+                    _ => "check the address and the network",
+                };
+                LinkError::Local(format!("cannot connect to {target} ({e}): {next}"))
+            })?;
             let refusal = |key: &str| {
                 format!(
                     "{target} identifies as {key}, which is not allowed here; if that is your peer, run `warroom peer allow {key}`"
@@ -482,8 +497,8 @@ pub fn follow(
             let status = |s: Status| match s {
                 Status::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
                 Status::Live => on_state(LinkState::Live),
-                left @ Status::LeftOut { .. } => {
-                    if let Some(line) = left_out(&left) {
+                other => {
+                    if let Some(line) = left_out(&other) {
                         note(line);
                     }
                 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::domain::Event;
 use crate::store::{Accepted, Follower, Heads, OpenOptions, Store, StoreError};
-use crate::sync::{Feed, LinkError, Replica};
+use crate::sync::{Feed, LinkError, Replica, Tips};
 
 /// Applies received events to the store.
 pub struct StoreReplica(pub Store);
@@ -35,6 +35,19 @@ impl Replica for StoreReplica {
 
     fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
         Ok(self.0.accept_from_peer(events)?)
+    }
+
+    fn tips(&mut self, heads: &Heads) -> Result<Tips, LinkError> {
+        Ok(self.0.tips(heads)?)
+    }
+
+    fn id_at(&mut self, origin: &str, seq: u64) -> Result<Option<ulid::Ulid>, LinkError> {
+        Ok(self.0.id_at(origin, seq)?)
+    }
+
+    fn renumber(&mut self) -> Result<(), LinkError> {
+        self.0.renumber()?;
+        Ok(())
     }
 }
 

@@ -11,8 +11,7 @@ use super::StoreError;
 /// The side file SQLite keeps beside `db`: `-wal` (the write-ahead log) or `-shm` (its
 /// shared index). Beside the file itself, when `db` is a link to it, as SQLite does.
 pub(super) fn side_file(db: &Path, suffix: &str) -> PathBuf {
-    let real = fs::canonicalize(db);
-    let db = real.as_deref().unwrap_or(db);
+    let db = resolve(db);
     let mut name = db.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)
@@ -53,15 +52,30 @@ pub(super) fn create_file(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Where `path` really is: links followed, even a link to a file that is gone (its
+/// side files are beside where the file was).
+pub(super) fn resolve(path: &Path) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(path) {
+        return real;
+    }
+    let mut at = path.to_path_buf();
+    for _ in 0..16 {
+        let Ok(target) = fs::read_link(&at) else {
+            break;
+        };
+        at = match at.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    at
+}
+
 /// The folder that really holds `path`: beside the file a link points to, as SQLite
 /// puts its side files (for a file that does not exist yet, its folder, resolved).
 pub(super) fn real_dir(path: &Path) -> PathBuf {
-    if let Ok(real) = fs::canonicalize(path)
-        && let Some(dir) = real.parent()
-    {
-        return dir.to_path_buf();
-    }
-    let dir = match path.parent() {
+    let real = resolve(path);
+    let dir = match real.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
@@ -238,6 +252,20 @@ mod tests {
         assert!(
             refuse_truncated(&db).is_err(),
             "gone beside a log, even an empty one"
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_deleted_database_is_followed_to_its_log() {
+        let real = tempfile::TempDir::new().unwrap();
+        let links = tempfile::TempDir::new().unwrap();
+        let link = links.path().join("linked.db");
+        std::os::unix::fs::symlink(real.path().join("w.db"), &link).unwrap();
+        refuse_truncated(&link).expect("a link to nothing yet: a new database");
+        std::fs::write(real.path().join("w.db-wal"), "frames").unwrap();
+        assert!(
+            refuse_truncated(&link).is_err(),
+            "its log is beside where it was"
         );
     }
 

@@ -93,6 +93,14 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file was deleted or replaced while this store had it open.
+    #[error(
+        "{path} was deleted or replaced while open, so nothing was written (it would have gone to a file nobody else reads). Restore the database, then start again"
+    )]
+    Replaced {
+        /// The file.
+        path: PathBuf,
+    },
     /// The disk is full.
     #[error(
         "the disk holding {path} is full, so nothing can be written (reading still works): free space on it and try again"

@@ -24,6 +24,11 @@ pub struct Follower {
     /// The file's size and modification time when it was opened (which matter only
     /// for a snapshot).
     stamp: Option<FileStamp>,
+    /// The id of the event at the cursor: another there means the file was replaced
+    /// or restored from an older copy under this follower.
+    at_cursor: Option<ulid::Ulid>,
+    /// Set when that happened, until [`Follower::take_rewound`].
+    rewound: bool,
 }
 
 impl std::fmt::Debug for Follower {
@@ -58,6 +63,11 @@ impl Follower {
         // ends at once and the read after it reports the trouble.
         let version = store.data_version().unwrap_or_default();
         let stamp = file_stamp(store.path());
+        let at_cursor = if cursor > 0 {
+            store.id_at_pos(cursor).ok().flatten()
+        } else {
+            None
+        };
         Follower {
             store,
             watcher,
@@ -66,6 +76,8 @@ impl Follower {
             unread: true,
             saw_commit: false,
             stamp,
+            at_cursor,
+            rewound: false,
         }
     }
 
@@ -86,6 +98,9 @@ impl Follower {
     /// means nothing new arrived in time. Fewer than `limit` events means none are left.
     pub fn next(&mut self, limit: usize, wait: Duration) -> Result<Vec<Event>, StoreError> {
         self.leave_snapshot();
+        if self.unread {
+            self.check_place()?;
+        }
         let mut rows = if self.unread {
             self.store.events_since(self.cursor, limit)?
         } else {
@@ -103,17 +118,45 @@ impl Follower {
                 return Ok(Vec::new());
             }
             self.saw_commit = true;
+            self.check_place()?;
             rows = self.store.events_since(self.cursor, limit)?;
         }
         self.unread = rows.len() >= limit;
-        if let Some((pos, _)) = rows.last() {
+        if let Some((pos, event)) = rows.last() {
             self.cursor = *pos;
+            self.at_cursor = Some(event.id);
         }
         Ok(rows.into_iter().map(|(_, event)| event).collect())
     }
 }
 
 impl Follower {
+    /// Whether the file was replaced or restored from an older copy since the last
+    /// look (the events then start again from the beginning of the file as it is now);
+    /// true once per such change.
+    pub fn take_rewound(&mut self) -> bool {
+        std::mem::take(&mut self.rewound)
+    }
+
+    /// Checks the event at the cursor is still the one handed out last; if not, the
+    /// log under the follower is another one: it starts over from the beginning.
+    fn check_place(&mut self) -> Result<(), StoreError> {
+        let Some(expected) = self.at_cursor else {
+            return Ok(());
+        };
+        if self.store.id_at_pos(self.cursor)? != Some(expected) {
+            tracing::warn!(
+                "{}: the log was replaced or restored from an older copy; reading it again from the start",
+                self.store.path().display()
+            );
+            self.cursor = 0;
+            self.at_cursor = None;
+            self.rewound = true;
+            self.unread = true;
+        }
+        Ok(())
+    }
+
     /// A snapshot (see [`Store::is_snapshot`]) never sees a commit: once a writer has
     /// set up the shared index beside the file, it is opened again, live; until then it
     /// is opened again whenever the file changes (a writer that came and went has

@@ -30,6 +30,13 @@ pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use watch::{Waker, Watcher};
 pub use write::{Accepted, NewEvent};
 
+/// A file's identity on this host (device, inode), following links.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
 /// Where the time comes from; tests inject a fixed one.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
@@ -51,6 +58,12 @@ pub struct Store {
     version: i64,
     clock: Clock,
     busy_timeout: std::time::Duration,
+    /// The file's identity on this host (device, inode) when opened: a write checks the
+    /// path still names it.
+    identity: Option<(u64, u64)>,
+    /// The highest number this store gave one of its own events: finding less stored
+    /// means the file was rolled back under it (restored from an older copy).
+    last_seq: Option<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -69,6 +82,7 @@ impl Store {
         let path = path.as_ref();
         let opened = open::open(path, opts)?;
         crate::files::register_database(path);
+        let identity = file_identity(path);
         Ok(Store {
             conn: opened.conn,
             path: path.to_path_buf(),
@@ -78,6 +92,8 @@ impl Store {
             version: opened.version,
             clock: system_clock(),
             busy_timeout: open::BUSY_TIMEOUT,
+            identity,
+            last_seq: None,
         })
     }
 
@@ -126,6 +142,19 @@ impl Store {
     /// The current time by this store's clock.
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// Refuses to write when the path no longer names the file this store opened: it
+    /// was deleted (writes would go to a log nobody else will ever read) or replaced by
+    /// another file.
+    fn check_still_there(&self) -> Result<(), StoreError> {
+        match (self.identity, file_identity(&self.path)) {
+            (Some(opened), Some(now)) if opened == now => Ok(()),
+            (None, _) => Ok(()),
+            _ => Err(StoreError::Replaced {
+                path: self.path.clone(),
+            }),
+        }
     }
 
     fn sql(&self, e: rusqlite::Error) -> StoreError {

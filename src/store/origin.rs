@@ -1,6 +1,5 @@
 //! The database's origin (its replica id), and a fresh one for a copied file.
 
-use std::fs;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -9,12 +8,10 @@ use super::StoreError;
 use super::open::BUSY_TIMEOUT;
 use super::write::immediate;
 
-/// The file's identity on this host (device and inode): it changes when the file is
-/// copied, not when it is renamed.
+/// The file's identity on this host (device and inode) as stored: it changes when the
+/// file is copied, not when it is renamed.
 fn file_identity(path: &Path) -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let meta = fs::metadata(path).ok()?;
-    Some(format!("{}:{}", meta.dev(), meta.ino()))
+    super::file_identity(path).map(|(dev, ino)| format!("{dev}:{ino}"))
 }
 
 /// Gives a copied database file an origin of its own. A copy that kept its original's

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 use ulid::Ulid;
 
 use super::{Store, StoreError};
@@ -123,6 +123,16 @@ impl Store {
     }
 
     /// The position of the newest stored event (0 when empty).
+    /// The id of the event stored at position `pos`, if any.
+    pub fn id_at_pos(&self, pos: i64) -> Result<Option<Ulid>, StoreError> {
+        let id: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM events WHERE pos = ?1", [pos], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        Ok(id.and_then(|id| Ulid::from_string(&id).ok()))
+    }
+
     pub fn last_pos(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row("SELECT COALESCE(MAX(pos), 0) FROM events", [], |r| r.get(0))

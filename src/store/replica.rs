@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
@@ -22,6 +22,52 @@ pub struct AllowedPeer {
 }
 
 impl Store {
+    /// The id of the event `origin` numbers `seq`, if one is held.
+    pub fn id_at(&self, origin: &str, seq: u64) -> Result<Option<ulid::Ulid>, StoreError> {
+        let seq = seq.min(crate::domain::MAX_SEQ) as i64;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM events WHERE origin = ?1 AND seq = ?2 LIMIT 1")
+            .map_err(|e| self.sql(e))?;
+        let id: Option<String> = stmt
+            .query_row(params![origin, seq], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        Ok(id.and_then(|id| ulid::Ulid::from_string(&id).ok()))
+    }
+
+    /// For each origin in `heads`, the id of the event at its head.
+    pub fn tips(&self, heads: &Heads) -> Result<BTreeMap<String, ulid::Ulid>, StoreError> {
+        let mut tips = BTreeMap::new();
+        for (origin, &head) in heads {
+            if head > 0
+                && let Some(id) = self.id_at(origin, head)?
+            {
+                tips.insert(origin.clone(), id);
+            }
+        }
+        Ok(tips)
+    }
+
+    /// Gives this database a fresh origin from now on: its numbering has split from a
+    /// peer's (it was restored from an older copy), and numbers it gives out again
+    /// would name two different events. Returns the new origin.
+    pub fn renumber(&mut self) -> Result<String, StoreError> {
+        let fresh = ulid::Ulid::generate().to_string();
+        let old = self.origin.clone();
+        self.write(|tx, sql| {
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'origin'", [&fresh])
+                .map_err(sql)?;
+            Ok(())
+        })?;
+        tracing::warn!(
+            "{}: origin {old} was numbered on elsewhere; it writes as {fresh} from now on",
+            self.path.display()
+        );
+        self.origin = fresh.clone();
+        Ok(fresh)
+    }
+
     /// Per-origin heads: the longest run 1..=n of sequence numbers held for each origin.
     /// A gap (from a partial import) stops the run, so a peer re-sends what follows it.
     /// Sequence numbers are counted once each: a file written by an older build may hold

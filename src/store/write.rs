@@ -112,16 +112,32 @@ impl Store {
     /// Writes new events in one transaction and returns them as stored. When this
     /// returns `Ok`, they are durable; on error, nothing was written.
     pub fn append(&mut self, drafts: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
-        let origin = self.origin.clone();
+        let mut origin = self.origin.clone();
         let clock = self.clock.clone();
-        self.write(|tx, sql| {
+        let wrote_up_to = self.last_seq;
+        let path = self.path.clone();
+        let written = self.write(|tx, sql| {
             // Stamped inside the write lock, so commit order follows time order for live entries.
             let now = to_millis(clock());
             let now_ms = epoch_ms(now);
-            let last_seq = tx
+            let mut last_seq = tx
                 .query_row(HIGHEST_SEQ, [&origin], |r| r.get::<_, i64>(0))
                 .map_err(sql)?
                 .max(0) as u64;
+            if wrote_up_to.is_some_and(|wrote| last_seq < wrote) {
+                // The file was rolled back under this connection (restored from an
+                // older copy): the numbers after `last_seq` were given out already, and
+                // may be held elsewhere. A fresh origin never gives them out again.
+                let fresh = ulid::Ulid::generate().to_string();
+                tx.execute("UPDATE meta SET value = ?1 WHERE key = 'origin'", [&fresh])
+                    .map_err(sql)?;
+                tracing::warn!(
+                    "{} was rolled back under this process (restored from an older copy?); it writes as origin {fresh} instead of {origin}",
+                    path.display()
+                );
+                origin = fresh;
+                last_seq = 0;
+            }
             if last_seq.saturating_add(drafts.len() as u64) > MAX_SEQ {
                 return Err(StoreError::Invalid(format!(
                     "this database has used every sequence number its origin may number ({MAX_SEQ}); nothing was written. Start a new database and sync this one into it"
@@ -172,7 +188,12 @@ impl Store {
                 written.push(event);
             }
             Ok(written)
-        })
+        })?;
+        if let Some(last) = written.last() {
+            self.origin = last.origin.clone();
+            self.last_seq = Some(last.seq);
+        }
+        Ok(written)
     }
 
     /// Applies events from an import in one transaction. Events already present are
@@ -196,6 +217,12 @@ impl Store {
     pub fn insert_new_events(&mut self, events: &[Event]) -> Result<Vec<Ulid>, StoreError> {
         let accepted = self.insert_foreign(events, true)?;
         Ok(accepted.added)
+    }
+
+    /// Like [`Store::insert_new_events`], also naming the events skipped because their
+    /// origin and number are held by another event here.
+    pub fn import_events(&mut self, events: &[Event]) -> Result<Accepted, StoreError> {
+        self.insert_foreign(events, true)
     }
 
     /// Applies events a peer sent, in one transaction. Unlike an import, an event that
@@ -267,6 +294,13 @@ impl Store {
                         event.id,
                         event.seq
                     );
+                    accepted.refused.push((
+                        event.id,
+                        format!(
+                            "origin {origin} already numbers another event #{} here: the two databases' numbering has split (one was restored from an older copy, or copied)",
+                            event.seq
+                        ),
+                    ));
                     continue;
                 }
                 if insert_row(&mut insert, event, &row).map_err(sql)? == 1 {
@@ -292,6 +326,7 @@ impl Store {
                 path: self.path.clone(),
             });
         }
+        self.check_still_there()?;
         immediate(&mut self.conn, &self.path, self.busy_timeout, body)
     }
 }

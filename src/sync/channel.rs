@@ -71,12 +71,22 @@ pub fn read_frame(r: &mut impl Read, cap: usize) -> Result<Vec<u8>, LinkError> {
     let mut len = [0u8; 4];
     r.read_exact(&mut len).map_err(read_error)?;
 
-    let len = u32::from_be_bytes(len) as usize;
-    if len > cap {
+    let claimed = u32::from_be_bytes(len) as usize;
+    if claimed > cap {
+        // Four letters where a length should be: the far side printed text (a login
+        // banner, a `nologin` account's message, a shell's greeting) instead of
+        // speaking the protocol.
+        if len.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+            return Err(LinkError::Protocol(format!(
+                "the far side sent text, not warroom's protocol (it starts \"{}\"): a login banner or message, an account that cannot run commands, or something other than `warroom serve` answering",
+                String::from_utf8_lossy(&len)
+            )));
+        }
         return Err(LinkError::Protocol(format!(
-            "a frame of {len} bytes is over the {cap}-byte limit"
+            "a frame of {claimed} bytes is over the {cap}-byte limit"
         )));
     }
+    let len = claimed;
     let mut buf = vec![0u8; len];
     r.read_exact(&mut buf).map_err(read_error)?;
     Ok(buf)

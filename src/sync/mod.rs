@@ -10,5 +10,5 @@ pub mod protocol;
 pub mod session;
 
 pub use channel::{KeyPair, LinkError, key_id};
-pub use protocol::Message;
+pub use protocol::{Message, Tips};
 pub use session::{Feed, Options, Replica, Status, Summary};

@@ -25,6 +25,9 @@ const ENVELOPE: usize = 64;
 // escaping can grow it six-fold (one byte becomes `\u00XX`).
 const _: () = assert!(6 * MAX_EVENT_BYTES + ENVELOPE <= MAX_MESSAGE);
 
+/// For each origin, the id of the event at its head.
+pub type Tips = std::collections::BTreeMap<String, ulid::Ulid>;
+
 /// One message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -39,6 +42,12 @@ pub enum Message {
         origin: String,
         /// What the sender already holds.
         heads: Heads,
+        /// For each origin in `heads`, the id of the event at its head: a peer holding a
+        /// different event under the same origin and number sees that the two databases'
+        /// numbering has split (one was restored from an older copy, or copied).
+        /// Optional, for peers on older builds.
+        #[serde(default, skip_serializing_if = "Tips::is_empty")]
+        tips: Tips,
         /// Whether the sender stays connected for live events.
         follow: bool,
     },
@@ -66,12 +75,13 @@ pub enum Message {
 
 impl Message {
     /// A hello from a replica.
-    pub fn hello(origin: &str, heads: Heads, follow: bool) -> Message {
+    pub fn hello(origin: &str, heads: Heads, tips: Tips, follow: bool) -> Message {
         Message::Hello {
             protocol: PROTOCOL.into(),
             version: VERSION,
             origin: origin.into(),
             heads,
+            tips,
             follow,
         }
     }

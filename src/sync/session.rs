@@ -11,7 +11,7 @@ use std::time::Duration;
 use ulid::Ulid;
 
 use super::channel::{LinkError, Receiver, Sender};
-use super::protocol::{Message, PROTOCOL, VERSION, batches};
+use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches};
 use crate::domain::Event;
 use crate::store::{Accepted, Heads};
 
@@ -24,6 +24,18 @@ pub trait Replica: Send {
     /// Stores events, ignoring those already held; returns the ids of those that were
     /// new, and those it left out as unfit to store, with why.
     fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError>;
+    /// For each origin in `heads`, the id of the event at its head (none by default).
+    fn tips(&mut self, _heads: &Heads) -> Result<Tips, LinkError> {
+        Ok(Tips::new())
+    }
+    /// The id of the event an origin numbers `seq`, if held (none by default).
+    fn id_at(&mut self, _origin: &str, _seq: u64) -> Result<Option<Ulid>, LinkError> {
+        Ok(None)
+    }
+    /// Takes a fresh origin: this replica's own numbering has split from a peer's.
+    fn renumber(&mut self) -> Result<(), LinkError> {
+        Ok(())
+    }
 }
 
 /// Where sent events come from. A feed follows new commits from when it was made,
@@ -47,6 +59,8 @@ pub enum Status {
     },
     /// Caught up; new events flow as they commit.
     Live,
+    /// An origin's numbering differs here and on the peer (see [`Split`]).
+    Split(Split),
     /// Some events the peer sent were left out: this build cannot read them, or they
     /// cannot be stored (a forged origin, a time out of bounds). Sync goes on.
     LeftOut {
@@ -84,14 +98,18 @@ fn outstanding(ours: &Heads, theirs: &Heads) -> u64 {
         .fold(0u64, u64::saturating_add)
 }
 
+/// What a peer's hello says: its origin, heads, tips and whether it follows.
+type Hello = (String, Heads, Tips, bool);
+
 /// Checks the peer's hello; the error is also what to tell the peer.
-fn check_hello(message: Message) -> Result<(String, Heads, bool), String> {
+fn check_hello(message: Message) -> Result<Hello, String> {
     match message {
         Message::Hello {
             protocol,
             version,
             origin,
             heads,
+            tips,
             follow,
         } => {
             if protocol != PROTOCOL {
@@ -102,7 +120,7 @@ fn check_hello(message: Message) -> Result<(String, Heads, bool), String> {
                     "the peer speaks {PROTOCOL} version {version} and this warroom speaks version {VERSION}: upgrade the older side"
                 ));
             }
-            Ok((origin, heads, follow))
+            Ok((origin, heads, tips, follow))
         }
         Message::Error { message } => Err(format!("the peer refused: {message}")),
         other => Err(format!("expected a hello, got {other:?}")),
@@ -143,6 +161,65 @@ fn receive(
     Ok(count)
 }
 
+/// Where two databases number one origin's events differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The origin.
+    pub origin: String,
+    /// A number the two hold different events under (or this side lacks, for its own
+    /// origin: the peer holds more of its events than it does).
+    pub at: u64,
+}
+
+impl std::fmt::Display for Split {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "origin {} numbers events differently here and on the peer (from #{} at the latest): one of the two databases was restored from an older copy or copied while in use; events under the same numbers stay apart, so compare the two logs and log again what is missing",
+            self.origin, self.at
+        )
+    }
+}
+
+/// The origins whose numbering has split between this replica and the peer: the peer's
+/// head event under a number this side holds is another event; or, for this side's own
+/// origin, the peer holds numbers it has never given out (it was rolled back).
+fn splits(
+    replica: &mut dyn Replica,
+    ours: &Heads,
+    theirs: &Heads,
+    their_tips: &Tips,
+) -> Result<Vec<Split>, LinkError> {
+    let own = replica.origin();
+    let mut found = Vec::new();
+    for (origin, &their_head) in theirs {
+        let our_head = ours.get(origin).copied().unwrap_or(0);
+        if origin == &own && their_head > our_head {
+            found.push(Split {
+                origin: origin.clone(),
+                at: our_head + 1,
+            });
+            continue;
+        }
+        let Some(their_tip) = their_tips.get(origin) else {
+            continue;
+        };
+        if their_head == 0 || their_head > our_head {
+            continue;
+        }
+        if replica
+            .id_at(origin, their_head)?
+            .is_some_and(|ours| ours != *their_tip)
+        {
+            found.push(Split {
+                origin: origin.clone(),
+                at: their_head,
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// Runs a session to its end. `on_status` hears how the link stands.
 pub fn run(
     mut rx: Box<dyn Receiver>,
@@ -152,13 +229,22 @@ pub fn run(
     opts: &Options,
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<Summary, LinkError> {
-    let ours = replica.heads()?;
+    let mut ours = replica.heads()?;
+    let tips = replica.tips(&ours)?;
     tx.send(&Message::hello(
         &replica.origin(),
         ours.clone(),
+        tips,
         opts.follow,
     ))?;
-    let (peer_origin, theirs, they_follow) = match check_hello(rx.recv()?) {
+    let (peer_origin, theirs, their_tips, they_follow) = match check_hello(rx.recv()?) {
+        Ok((origin, ..)) if origin == replica.origin() => {
+            let message = "the far side is this same database (the link loops back to it): name another database as the peer".to_string();
+            let _ = tx.send(&Message::Error {
+                message: message.clone(),
+            });
+            return Err(LinkError::Refused(message));
+        }
         Ok(hello) => hello,
         Err(message) => {
             let _ = tx.send(&Message::Error {
@@ -167,6 +253,17 @@ pub fn run(
             return Err(LinkError::Protocol(message));
         }
     };
+    // Numbering that has split between the two databases is said, never passed over as
+    // "in sync"; when it is this database's own (it was restored from an older copy, or
+    // it is one), it takes a fresh origin so that no number it gives out again means
+    // two things.
+    for split in splits(replica.as_mut(), &ours, &theirs, &their_tips)? {
+        if split.origin == replica.origin() {
+            replica.renumber()?;
+            ours = replica.heads()?;
+        }
+        on_status(Status::Split(split));
+    }
     let follow = opts.follow && they_follow;
     let behind = outstanding(&ours, &theirs);
     on_status(Status::CatchingUp { behind });

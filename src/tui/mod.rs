@@ -93,8 +93,16 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     let (news_tx, mut news) = mpsc::unbounded_channel::<Msg>();
     let now = crate::store::system_clock()();
     let label = opts.db.display().to_string();
+    // A full disk is not read-only: entries wait in the box until there is room.
+    let full = read_only == Some(crate::store::ReadOnly::DiskFull);
+    let read_only = read_only.filter(|_| !full);
     let mut app = App::new(&opts.author, &label, read_only.is_some(), now);
     app.read_only_reason = read_only.map(|why| why.reason().to_string());
+    if full {
+        app.notice = Some(
+            "the disk is full: entries stay in the box (and the draft) until there is room".into(),
+        );
+    }
     let me_session = ulid::Ulid::generate().to_string();
     let me = storage::Identity {
         session: me_session.clone(),
@@ -175,10 +183,24 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
         let mut quit = false;
-        for incoming in batch {
+        let mut draft_changed = false;
+        // Plain characters typed in a row are inserted as one run: inserting them one by
+        // one costs the length of the line each time.
+        let mut run = String::new();
+        let mut batch = batch.into_iter().peekable();
+        while let Some(incoming) = batch.next() {
             let msg = match incoming {
                 Incoming::News(msg) => msg,
                 Incoming::Term(TermEvent::Key(key)) => match to_msg(app.mode(), key) {
+                    Some(Msg::Type(input)) if plain_char(&input).is_some() => {
+                        run.extend(plain_char(&input));
+                        let more = matches!(batch.peek(), Some(Incoming::Term(TermEvent::Key(next)))
+                            if matches!(to_msg(app.mode(), *next), Some(Msg::Type(i)) if plain_char(&i).is_some()));
+                        if more {
+                            continue;
+                        }
+                        Msg::Typed(std::mem::take(&mut run))
+                    }
                     Some(msg) => msg,
                     None => continue,
                 },
@@ -187,6 +209,10 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
             };
             let loaded_now = matches!(msg, Msg::Loaded);
             for effect in update(&mut app, msg) {
+                if matches!(effect, Effect::DraftChanged) {
+                    draft_changed = true;
+                    continue;
+                }
                 match carry_out(
                     effect,
                     &storage,
@@ -202,6 +228,10 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
             if loaded_now && let Some(draft) = recovered.take() {
                 update(&mut app, Msg::DraftFound(draft));
             }
+        }
+        // Once for the burst: the draft as the box holds it now.
+        if draft_changed && let Some(writer) = drafts.as_ref() {
+            writer.save(app.entry.draft(app.shown));
         }
         if quit {
             break Ok(());
@@ -230,6 +260,14 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
     }
     drop(guard);
     result
+}
+
+/// The character a key types, when it is a plain one (no Ctrl or Alt).
+fn plain_char(input: &tui_textarea::Input) -> Option<char> {
+    match input.key {
+        tui_textarea::Key::Char(c) if !input.ctrl && !input.alt => Some(c),
+        _ => None,
+    }
 }
 
 /// What the loop takes in: the terminal's events and everyone else's news.
@@ -297,6 +335,11 @@ fn carry_out(
         Effect::SaveDraft(draft) => {
             if let Some(writer) = drafts {
                 writer.save(draft);
+            }
+        }
+        Effect::DraftChanged => {
+            if let Some(writer) = drafts {
+                writer.save(app.entry.draft(app.shown));
             }
         }
         Effect::SetTheme(name) => {

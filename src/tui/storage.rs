@@ -13,7 +13,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, Purpose};
 use crate::store::{
-    Access, Follower, HEARTBEAT, NewEvent, OpenOptions, Store, Waker, Watcher, host_name,
+    Access, Follower, HEARTBEAT, NewEvent, OpenOptions, ReadOnly, Store, StoreError, Waker,
+    Watcher, host_name,
 };
 
 /// How long the reader waits for a notification before checking anyway.
@@ -237,6 +238,9 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
             Ok(events) => {
                 presence_due = true;
                 reader.told = None;
+                if follower.take_rewound() && !reader.send(Msg::Rewound) {
+                    return;
+                }
                 if !reader.send(Msg::Events(events)) {
                     return;
                 }
@@ -261,54 +265,68 @@ fn write_loop(
         access: Access::Prefer,
         ..OpenOptions::write()
     };
-    let mut store = match Store::open(&path, opts) {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!("writer cannot open {}: {e}", path.display());
-            for request in requests {
-                let purpose = match request {
-                    WriteRequest::Append { purpose, .. } => purpose,
-                    WriteRequest::Demo => Purpose::Demo,
-                };
-                let _ = news.send(Msg::Failed {
-                    purpose,
-                    error: e.to_string(),
-                });
-            }
-            return;
+    // A store that cannot write for now (a full disk, a file that cannot be opened) is
+    // opened again at the next write or heartbeat: the console recovers on its own
+    // once there is room, and every failed write keeps its text in the box.
+    let open = || match Store::open(&path, opts) {
+        Ok(store) if store.read_only() == Some(ReadOnly::DiskFull) => {
+            Err(StoreError::DiskFull { path: path.clone() })
         }
+        other => other,
+    };
+    let mut store: Option<Store> = None;
+    let ensure = |store: &mut Option<Store>| -> Result<(), StoreError> {
+        if store.is_none() {
+            *store = Some(open().inspect_err(|e| {
+                tracing::warn!("writer cannot open {}: {e}", path.display());
+            })?);
+        }
+        Ok(())
     };
     let (host, pid) = (host_name(), std::process::id());
-    let beat = |store: &mut Store| {
-        if !store.is_read_only()
-            && let Err(e) = store.heartbeat(&me.session, &me.user, &host, pid)
+    let beat = |store: &mut Option<Store>| {
+        if let Some(s) = store.as_mut()
+            && !s.is_read_only()
+            && let Err(e) = s.heartbeat(&me.session, &me.user, &host, pid)
         {
             tracing::debug!("heartbeat: {e}");
         }
     };
+    let _ = ensure(&mut store);
     beat(&mut store);
     let mut last_beat = Instant::now();
     loop {
         let request = match requests.recv_timeout(HEARTBEAT.saturating_sub(last_beat.elapsed())) {
             Ok(request) => request,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                let _ = ensure(&mut store);
                 beat(&mut store);
                 last_beat = Instant::now();
                 continue;
             }
             Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let (purpose, result) = match request {
-            WriteRequest::Append { purpose, drafts } => (purpose, store.append(drafts)),
-            WriteRequest::Demo => (
-                Purpose::Demo,
-                crate::demo::load(&mut store).map(|loaded| loaded.events),
-            ),
+        let purpose = match &request {
+            WriteRequest::Append { purpose, .. } => *purpose,
+            WriteRequest::Demo => Purpose::Demo,
         };
+        let result = ensure(&mut store).and_then(|()| {
+            let Some(s) = store.as_mut() else {
+                return Err(StoreError::Invalid("the database is not open".into()));
+            };
+            match request {
+                WriteRequest::Append { drafts, .. } => s.append(drafts),
+                WriteRequest::Demo => crate::demo::load(s).map(|loaded| loaded.events),
+            }
+        });
         let msg = match result {
             Ok(events) => Msg::Committed { purpose, events },
             Err(e) => {
                 tracing::warn!("write failed: {e}");
+                if matches!(e, StoreError::DiskFull { .. } | StoreError::Replaced { .. }) {
+                    // Opened again next time: room may come back, a file be restored.
+                    store = None;
+                }
                 Msg::Failed {
                     purpose,
                     error: e.to_string(),
@@ -321,8 +339,10 @@ fn write_loop(
             break;
         }
     }
-    if !store.is_read_only() {
-        let _ = store.leave(&me.session);
+    if let Some(s) = store.as_mut()
+        && !s.is_read_only()
+    {
+        let _ = s.leave(&me.session);
     }
 }
 
