@@ -141,22 +141,12 @@ text = "an inject{HOSTILE}"
     )
     .unwrap();
     let path = scenario.to_str().unwrap();
-    let out = env.cmd().args(["drill", "check", path]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_inert("drill check", &out);
+    let out = env.cmd().args(["drill", "check", path]).assert().success();
+    assert_inert("drill check", out.get_output());
     let out = env
         .cmd()
         .args(["drill", "run", path, "--speed", "1000"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_inert("drill run (start line and scorecard)", &out);
+        .assert()
+        .success();
+    assert_inert("drill run (start line and scorecard)", out.get_output());
 }

@@ -10,7 +10,7 @@ use std::process::Command;
 use common::Env;
 use common::peers::{Host, LONG, Server};
 use common::pty::{Console, timeline_has};
-use common::wait_for;
+use common::{texts, wait_for};
 
 /// The `sqlite3` shell (`.ci/run` installs it when missing).
 fn sqlite3() -> Command {
@@ -36,16 +36,6 @@ fn holds_deleted(pid: i32, suffix: &str) -> bool {
         })
 }
 
-fn texts(db: &Path) -> Vec<String> {
-    let store = warroom::store::Store::open(db, warroom::store::OpenOptions::read()).unwrap();
-    store
-        .all_events()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e.body.text().map(str::to_string))
-        .collect()
-}
-
 #[test]
 fn a_backup_by_the_sqlite3_shell_beside_a_live_console_loses_nothing() {
     let (a, b) = (Host::new(), Host::new());
@@ -68,16 +58,7 @@ fn a_backup_by_the_sqlite3_shell_beside_a_live_console_loses_nothing() {
     // The operator's backup while the console is the only other program on the file: a
     // second program opens it, copies it and closes.
     let copy = a.env.path("copy.db");
-    let out = sqlite3()
-        .arg(&a.env.db)
-        .arg(format!(".backup '{}'", copy.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sqlite3_run(&a.env.db, &format!(".backup '{}'", copy.display()));
     assert!(
         a.env.db.with_extension("db-wal").exists(),
         "the live write-ahead log is still there"
@@ -133,9 +114,7 @@ fn a_backup_by_the_sqlite3_shell_beside_a_live_console_loses_nothing() {
 fn a_database_truncated_under_a_running_console_is_never_made_anew() {
     let env = Env::new();
     env.declare("about to be truncated");
-    let mut console = Console::start(&env, &[]);
-    console.wait_text("about to be truncated");
-    console.wait_text("following");
+    let mut console = Console::following(&env, "about to be truncated");
     let wal = env.db.with_extension("db-wal");
     assert!(
         std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
@@ -169,9 +148,7 @@ fn a_database_truncated_under_a_running_console_is_never_made_anew() {
 fn a_database_deleted_under_a_running_console_is_not_made_anew_beside_its_log() {
     let env = Env::new();
     env.declare("about to be deleted");
-    let mut console = Console::start(&env, &[]);
-    console.wait_text("about to be deleted");
-    console.wait_text("following");
+    let mut console = Console::following(&env, "about to be deleted");
     std::fs::remove_file(&env.db).unwrap();
     let err = env.fails(&["declare", "--title", "a new start"]);
     assert!(err.contains("deleted while in use"), "{err}");
@@ -206,18 +183,7 @@ fn a_named_file_that_is_the_database_in_use_is_refused() {
 /// returns stderr.
 fn sync_via(host: &Host, far: &Path) -> String {
     let via = format!("{} --db '{}' serve --stdio", common::bin(), far.display());
-    let out = host
-        .env
-        .cmd()
-        .args(["sync", "--via", &via])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    host.env.ok_both(&["sync", "--via", &via]).1
 }
 
 fn sqlite3_run(db: &Path, command: &str) {

@@ -198,9 +198,8 @@ fn thaw(pids: &[i32]) {
     }
 }
 
-#[test]
-fn a_frozen_via_link_is_silent_past_the_deadline_not_in_sync() {
-    let (near, far) = (Host::new(), Host::new());
+/// `near` following `far` through `--via` (deadlines of 2 s on both sides), in sync.
+fn follow_via(near: &Host, far: &Host) -> Following {
     let via = format!(
         "exec {} --db '{}' serve --stdio --idle-timeout 2",
         common::bin(),
@@ -208,6 +207,13 @@ fn a_frozen_via_link_is_silent_past_the_deadline_not_in_sync() {
     );
     let follow = Following::start(&near.env, &["--via", &via], None);
     wait_for("the link to be in sync", LONG, || follow.said("in sync"));
+    follow
+}
+
+#[test]
+fn a_frozen_via_link_is_silent_past_the_deadline_not_in_sync() {
+    let (near, far) = (Host::new(), Host::new());
+    let follow = follow_via(&near, &far);
     let frozen = freeze(&far.env.db, follow.child.id());
     wait_for("the silence to be noticed", Duration::from_secs(20), || {
         follow.said("silent past the deadline")
@@ -265,13 +271,7 @@ fn the_console_header_says_why_ssh_refused() {
 #[test]
 fn the_far_side_of_a_frozen_link_ends_at_its_deadline_too() {
     let (near, far) = (Host::new(), Host::new());
-    let via = format!(
-        "exec {} --db '{}' serve --stdio --idle-timeout 2",
-        common::bin(),
-        far.env.db.display()
-    );
-    let follow = Following::start(&near.env, &["--via", &via], None);
-    wait_for("the link to be in sync", LONG, || follow.said("in sync"));
+    let follow = follow_via(&near, &far);
     let needle = far.env.db.display().to_string();
     let serving: Vec<i32> = pids_of(&needle)
         .into_iter()

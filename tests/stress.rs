@@ -15,14 +15,11 @@ use common::Env;
 use warroom::store::{OpenOptions, Store};
 
 fn stored_texts(env: &Env) -> Vec<String> {
-    let store = Store::open(&env.db, OpenOptions::read()).unwrap();
-    store.integrity_check().unwrap();
-    store
-        .all_events()
+    Store::open(&env.db, OpenOptions::read())
         .unwrap()
-        .iter()
-        .filter_map(|e| e.body.text().map(str::to_string))
-        .collect()
+        .integrity_check()
+        .unwrap();
+    common::texts(&env.db)
 }
 
 /// Load the test makes itself: a busy loop per core, and a writer that fsyncs.

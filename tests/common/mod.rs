@@ -204,6 +204,18 @@ pub fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) 
     }
 }
 
+/// The texts of every typed entry stored in the database at `db`.
+pub fn texts(db: &Path) -> Vec<String> {
+    let store = warroom::store::Store::open(db, warroom::store::OpenOptions::read())
+        .expect("open the database");
+    store
+        .all_events()
+        .expect("read the events")
+        .iter()
+        .filter_map(|e| e.body.text().map(str::to_string))
+        .collect()
+}
+
 /// Bytes of a file, for checking it was left unchanged.
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")

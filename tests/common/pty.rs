@@ -73,6 +73,15 @@ pub fn draft_files(env: &Env) -> Vec<std::path::PathBuf> {
 }
 
 impl Console {
+    /// Starts the console on the env's database (80x24) and waits until it shows
+    /// `text` and follows the log.
+    pub fn following(env: &Env, text: &str) -> Console {
+        let console = Console::start(env, &[]);
+        console.wait_text(text);
+        console.wait_text("following");
+        console
+    }
+
     /// Starts `warroom ARGS` on the env's database in an 80x24 terminal.
     pub fn start(env: &Env, args: &[&str]) -> Console {
         Console::start_sized(env, args, 24, 80)
