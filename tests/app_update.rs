@@ -123,7 +123,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
         }]
     );
     assert_eq!(app.entry.text(), "", "the box is free for the next entry");
-    assert!(app.entry.pending.is_some());
+    assert!(!app.entry.pending.is_empty());
     let during = saved_draft(&app, &effects).unwrap().unwrap();
     assert_eq!(
         during.text, "/d roll\nback",
@@ -136,7 +136,7 @@ fn an_entry_is_typed_saved_as_it_goes_sent_and_cleared_once_committed() {
     );
 
     let (effects, _) = committed(&mut app, Purpose::Entry, &effects);
-    assert!(app.entry.pending.is_none());
+    assert!(app.entry.pending.is_empty());
     assert_eq!(
         saved_draft(&app, &effects),
         Some(None),
@@ -171,7 +171,7 @@ fn a_failed_write_puts_the_text_back_with_the_reason() {
         saved_draft(&app, &effects).unwrap().unwrap().text,
         "/h DNS\nmore"
     );
-    assert!(app.entry.pending.is_none());
+    assert!(app.entry.pending.is_empty());
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn tab_cycles_the_kind_and_a_prefix_overrides_it() {
         appended(&act(&mut app, Action::Submit))[0].1,
         vec![Body::Decision { text: "x".into() }]
     );
-    app.entry.pending = None;
+    app.entry.pending.clear();
     type_str(&mut app, "/x ETA 15 min");
     assert_eq!(app.entry.effective_kind(), EntryKind::UpdateExecutives);
     act(&mut app, Action::CycleKind);

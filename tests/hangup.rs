@@ -226,6 +226,19 @@ fn a_burst_longer_than_one_read_is_read_whole_at_once() {
     let tail = env.ok(&["tail"]);
     assert!(tail.contains(&text), "every byte of it");
 
+    // Entries typed ahead, each ended by Enter before the one before is committed, are
+    // each logged, in order: none is refused while another is being sent.
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("ahead one\rahead two\rahead three\r");
+    console.wait_for("the three entries", |s| timeline_has(s, "ahead three"));
+    let tail = env.ok(&["tail"]);
+    let order: Vec<usize> = ["ahead one", "ahead two", "ahead three"]
+        .iter()
+        .map(|t| tail.find(t).expect("each is logged"))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "in order: {tail}");
+
     // A hundred kilobytes in one go is read and inserted whole, not a key at a time at
     // the cost of the whole line each (which took minutes).
     console.send("i");

@@ -268,3 +268,98 @@ fn a_restore_under_a_running_console_is_shown_and_never_reuses_a_number() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn a_file_moved_over_the_database_under_a_console_is_shown_and_never_written_blindly() {
+    let env = Env::new();
+    env.declare("the first file");
+    let other = Env::new();
+    other.declare("the file moved in");
+    let mut console = Console::start_sized(&env, &[], 30, 160);
+    console.wait_text("the first file");
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("typed before the move");
+
+    std::fs::rename(&other.db, &env.db).unwrap();
+    console.wait_text("replaced or restored");
+    console.wait_text("the file moved in");
+    // The writer's file is gone from the path: refused, and the text stays.
+    console.send("\r");
+    console.wait_text("deleted or replaced");
+    assert!(
+        !texts(&env.db).iter().any(|t| t == "typed before the move"),
+        "nothing was filed in the file moved in"
+    );
+    let incidents = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read())
+        .unwrap()
+        .incidents()
+        .unwrap();
+    assert_eq!(incidents.len(), 1, "no incident made up from the old one");
+    console.send("\x1b");
+    console.send("\x03");
+    console.wait_exit();
+}
+
+#[test]
+fn a_restore_under_a_live_link_is_said_and_the_link_goes_on_numbering_anew() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let incident = a.states()[0].id.to_string();
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let mut follow = b
+        .env
+        .std_cmd()
+        .args(["sync", "--follow", "--peer", &server.addr()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = said.clone();
+    let stderr = follow.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            sink.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    wait_for("the link", LONG, || {
+        said.lock().unwrap().contains("in sync")
+    });
+    let backup = b.env.path("backup.db");
+    sqlite3_run(&b.env.db, &format!(".backup '{}'", backup.display()));
+    b.env
+        .ok(&["log", "--incident", &incident, "c1 before the restore"]);
+    wait_for("c1 on a", LONG, || a.has_text("c1 before the restore"));
+
+    sqlite3_run(&b.env.db, &format!(".restore '{}'", backup.display()));
+    b.env
+        .ok(&["log", "--incident", &incident, "c2 after the restore"]);
+    wait_for("the split said on the link", LONG, || {
+        said.lock().unwrap().contains("numbers events differently")
+    });
+    b.env
+        .ok(&["log", "--incident", &incident, "c3 numbered anew"]);
+    wait_for("c3 on a", LONG, || a.has_text("c3 numbered anew"));
+    let _ = follow.kill();
+    let _ = follow.wait();
+}
+
+#[test]
+fn a_link_that_loops_back_to_this_database_stops_with_one_line() {
+    let env = Env::new();
+    env.declare("looped");
+    let err = env.fails(&["sync", "--follow", "--via", "cat"]);
+    assert!(err.contains("this same database"), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("warroom:")).count(),
+        1,
+        "{err}"
+    );
+}

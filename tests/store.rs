@@ -567,3 +567,17 @@ fn an_event_too_large_to_sync_is_refused_and_nothing_of_its_batch_is_written() {
     assert_eq!(store.all_events().unwrap(), before);
     assert!(!store.heads().unwrap().contains_key("far"));
 }
+
+#[test]
+fn an_entry_for_an_incident_the_file_does_not_hold_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    declare(&mut store, "held");
+    let before = store.all_events().unwrap();
+    let elsewhere = ulid::Ulid::generate();
+    let err = store
+        .append(vec![note(elsewhere, "filed nowhere")])
+        .unwrap_err();
+    assert!(err.to_string().contains("not in this database"), "{err}");
+    assert_eq!(store.all_events().unwrap(), before, "nothing was written");
+}

@@ -147,8 +147,10 @@ pub struct EntryBox {
     pub kind: EntryKind,
     /// The text being written.
     pub textarea: TextArea<'static>,
-    /// What was sent and is waiting for the store.
-    pub pending: Option<Pending>,
+    /// What was sent and is waiting for the store, oldest first: entries typed ahead
+    /// (a fast typist, a slow link, lines pasted) queue rather than being refused, and
+    /// the store commits them in this order.
+    pub pending: std::collections::VecDeque<Pending>,
     /// Why the last send failed, shown until the next one.
     pub error: Option<String>,
 }
@@ -159,7 +161,7 @@ impl Default for EntryBox {
             open: false,
             kind: EntryKind::Note,
             textarea: new_textarea(""),
-            pending: None,
+            pending: std::collections::VecDeque::new(),
             error: None,
         }
     }
@@ -223,19 +225,20 @@ impl EntryBox {
         split_prefix(first).map(|(k, _)| k).unwrap_or(self.kind)
     }
 
-    /// What a crash must not lose: the pending text, then the text being typed.
+    /// What a crash must not lose: the pending texts, then the text being typed.
     pub fn draft(&self, incident: Option<Ulid>) -> Option<Draft> {
         let typed = self.text();
-        let text = match &self.pending {
-            Some(p) => joined(&p.text, &typed),
-            None => typed,
-        };
+        let text = self
+            .pending
+            .iter()
+            .rev()
+            .fold(typed, |after, p| joined(&p.text, &after));
         if text.trim().is_empty() {
             return None;
         }
         let kind = self
             .pending
-            .as_ref()
+            .front()
             .map(|p| p.kind)
             .unwrap_or(self.effective_kind());
         Some(Draft {
@@ -276,7 +279,7 @@ mod tests {
         assert_eq!(entry.draft(None), None);
         entry.set_text("/h maybe DNS");
         assert_eq!(entry.draft(None).unwrap().kind, EntryKind::Hypothesis);
-        entry.pending = Some(Pending {
+        entry.pending.push_back(Pending {
             kind: EntryKind::Hypothesis,
             text: "/h maybe DNS".into(),
         });

@@ -279,6 +279,13 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id))
                 .apply_all(batch);
         }
+        // After the log was replaced, the incident shown may be gone from it.
+        if self
+            .shown
+            .is_some_and(|id| !self.incidents.contains_key(&id))
+        {
+            self.shown = None;
+        }
         self.show_first();
     }
 

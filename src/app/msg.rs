@@ -21,6 +21,8 @@ pub enum Msg {
     Typed(String),
     /// Events read from the store (the first batch is everything).
     Events(Vec<Event>),
+    /// Something to tell the user in the hint bar (a peer link's warning, say).
+    Notice(String),
     /// The file was replaced or restored from an older copy: what the console holds is
     /// forgotten, and the events that follow are the whole log as it is now.
     Rewound,

@@ -28,6 +28,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.absorb(events);
             Vec::new()
         }
+        Msg::Notice(text) => {
+            app.notice = Some(text);
+            Vec::new()
+        }
         Msg::Rewound => {
             app.forget_log();
             app.notice = Some(
@@ -286,11 +290,6 @@ fn entry(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.entry.pending.is_some() {
-        app.entry.error =
-            Some("still sending the last entry; press Enter again in a moment".into());
-        return Vec::new();
-    }
     let text = app.entry.text();
     let (kind, body) = match split_prefix(&text) {
         Some((kind, rest)) => (kind, rest.to_string()),
@@ -318,7 +317,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
     };
     app.entry.error = None;
-    app.entry.pending = Some(Pending { kind, text });
+    app.entry.pending.push_back(Pending { kind, text });
     app.entry.set_text("");
     vec![save_draft(app), effect]
 }
@@ -412,7 +411,8 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
     app.absorb(events);
     match purpose {
         Purpose::Entry => {
-            app.entry.pending = None;
+            // The store commits in the order entries were sent.
+            app.entry.pending.pop_front();
             app.entry.error = None;
             vec![save_draft(app)]
         }
@@ -437,7 +437,8 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
 fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
     match purpose {
         Purpose::Entry => {
-            if let Some(pending) = app.entry.pending.take() {
+            // The oldest entry sent failed; the ones after it are still on their way.
+            if let Some(pending) = app.entry.pending.pop_front() {
                 app.entry.restore(&pending.text, pending.kind);
             }
             app.entry.open = true;

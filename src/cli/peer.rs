@@ -140,7 +140,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     };
     if args.follow {
         let label = addr.label();
-        peer::follow(
+        let stopped = peer::follow(
             ctx.db.clone(),
             addr,
             args.limits.limits(),
@@ -152,6 +152,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
                         format!("{label}: catching up ({behind} behind)")
                     }
                     LinkState::Live => format!("{label}: in sync, following"),
+                    LinkState::Disconnected { retry_in, .. } if retry_in.is_zero() => return,
                     LinkState::Disconnected {
                         reason, retry_in, ..
                     } => {
@@ -165,6 +166,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
             },
             &say,
         );
+        bail!("sync with {label}: {stopped}");
     }
     let summary = peer::sync_once(&ctx.db, &addr, args.limits.limits(), &say)
         .map_err(|e| anyhow!("sync with {}: {e}", addr.label()))?;

@@ -227,6 +227,7 @@ fn kind(e: &LinkError) -> &'static str {
         LinkError::Refused(why) if why.starts_with("handshake failed") => "handshake",
         LinkError::Refused(_) => "refused",
         LinkError::Busy(_) => "busy",
+        LinkError::SameDatabase => "same",
         LinkError::Store(_) | LinkError::Local(_) => "local",
     }
 }
@@ -480,7 +481,8 @@ pub fn sync_once(
 /// Keeps a link to a peer up until the process ends: connect, catch up, stream live
 /// events; after any failure wait (1 s, doubling to 30 s; back to 1 s after a link
 /// that got going) and try again. `note` hears of events the peer sent that were
-/// left out.
+/// left out. Returns only on a failure that trying again cannot mend (a link that
+/// loops back to this same database).
 pub fn follow(
     db: PathBuf,
     addr: PeerAddr,
@@ -488,7 +490,7 @@ pub fn follow(
     quiet: bool,
     on_state: &(dyn Fn(LinkState) + Sync),
     note: &(dyn Fn(String) + Sync),
-) -> ! {
+) -> LinkError {
     let mut delay = Duration::from_secs(1);
     loop {
         on_state(LinkState::Connecting);
@@ -516,6 +518,14 @@ pub fn follow(
         });
         let reason = match result {
             Ok(_) => "the peer ended the session".to_string(),
+            Err(LinkError::SameDatabase) => {
+                on_state(LinkState::Disconnected {
+                    since: crate::store::system_clock()(),
+                    reason: format!("{} (not trying again)", LinkError::SameDatabase),
+                    retry_in: Duration::ZERO,
+                });
+                return LinkError::SameDatabase;
+            }
             Err(e) => e.to_string(),
         };
         if started.elapsed() > Duration::from_secs(10) {

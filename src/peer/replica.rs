@@ -57,6 +57,14 @@ impl Feed for StoreFeed {
     }
 
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
-        Ok(self.0.next(5_000, wait)?)
+        let events = self.0.next(5_000, wait)?;
+        if self.0.take_rewound() {
+            // The file under the link was replaced or restored: a new session compares
+            // the two logs again from their hellos (and says where their numbering split).
+            return Err(LinkError::Local(
+                "the database was replaced or restored from an older copy under the link; connecting again to compare the logs".into(),
+            ));
+        }
+        Ok(events)
     }
 }

@@ -166,8 +166,9 @@ pub(super) fn refuse_truncated(path: &Path) -> Result<(), StoreError> {
         Err(_) => wal.is_some() || shm_exists,
     };
     if gone {
+        // Named where it really is: its log is beside the file a link points to.
         return Err(StoreError::Truncated {
-            path: path.to_path_buf(),
+            path: resolve(path),
         });
     }
     Ok(())

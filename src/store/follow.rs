@@ -98,6 +98,7 @@ impl Follower {
     /// means nothing new arrived in time. Fewer than `limit` events means none are left.
     pub fn next(&mut self, limit: usize, wait: Duration) -> Result<Vec<Event>, StoreError> {
         self.leave_snapshot();
+        self.follow_the_path();
         if self.unread {
             self.check_place()?;
         }
@@ -136,6 +137,28 @@ impl Follower {
     /// true once per such change.
     pub fn take_rewound(&mut self) -> bool {
         std::mem::take(&mut self.rewound)
+    }
+
+    /// When the path names another file than the one opened (it was replaced, say by
+    /// `mv` or `cp` over it, or deleted and made again), follows the path: the file there
+    /// is read from its start, as after a restore.
+    fn follow_the_path(&mut self) {
+        if self.store.still_there() || !self.store.path().exists() {
+            return;
+        }
+        if let Ok(store) = Store::open(self.store.path(), super::OpenOptions::read()) {
+            tracing::warn!(
+                "{}: the file was replaced; reading the new one from its start",
+                store.path().display()
+            );
+            self.version = store.data_version().unwrap_or_default();
+            self.stamp = file_stamp(store.path());
+            self.store = store;
+            self.cursor = 0;
+            self.at_cursor = None;
+            self.rewound = true;
+            self.unread = true;
+        }
     }
 
     /// Checks the event at the cursor is still the one handed out last; if not, the

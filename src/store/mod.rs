@@ -144,6 +144,12 @@ impl Store {
         (self.clock)()
     }
 
+    /// Whether the path still names the file this store opened (not deleted, not
+    /// replaced by another file).
+    pub fn still_there(&self) -> bool {
+        self.check_still_there().is_ok()
+    }
+
     /// Refuses to write when the path no longer names the file this store opened: it
     /// was deleted (writes would go to a log nobody else will ever read) or replaced by
     /// another file.

@@ -59,6 +59,9 @@ const INSERT_NEW: &str = insert_row_sql!("INSERT");
 /// The highest sequence number stored for an origin (0 for none).
 const HIGHEST_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1";
 
+/// Whether any event of this incident is stored.
+const KNOWN_INCIDENT: &str = "SELECT 1 FROM events WHERE incident = ?1 LIMIT 1";
+
 /// Whether an event with this id is stored.
 const HELD: &str = "SELECT 1 FROM events WHERE id = ?1";
 
@@ -148,6 +151,8 @@ impl Store {
             // Entries without an incident belong to the incident opened earlier in the batch.
             let mut opened_here: Option<Ulid> = None;
             let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
+            let mut known = tx.prepare_cached(KNOWN_INCIDENT).map_err(sql)?;
+            let mut checked: Vec<Ulid> = Vec::new();
             for (seq, draft) in (last_seq + 1..).zip(drafts) {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
@@ -163,6 +168,16 @@ impl Store {
                 };
                 if matches!(draft.body, Body::IncidentOpened { .. }) {
                     opened_here = Some(incident);
+                }
+                // An entry goes to an incident this file holds: after the file was
+                // replaced or restored, the incident a console still shows may be gone.
+                if Some(incident) != opened_here && !checked.contains(&incident) {
+                    if !known.exists([incident.to_string()]).map_err(sql)? {
+                        return Err(StoreError::Invalid(format!(
+                            "incident {incident} is not in this database (was the file replaced or restored?); nothing was written. Pick an incident it holds"
+                        )));
+                    }
+                    checked.push(incident);
                 }
                 let event = Event {
                     id,

@@ -38,6 +38,11 @@ pub enum LinkError {
     /// The peer is serving as many connections as it takes; trying again later works.
     #[error("the peer is busy ({0}); trying again later")]
     Busy(String),
+    /// The link loops back to this same database; trying again never helps.
+    #[error(
+        "the far side is this same database (the link loops back to it): name another database as the peer"
+    )]
+    SameDatabase,
 }
 
 /// What a server sends, unencrypted, to a connection it will not take now, in place of

@@ -239,11 +239,10 @@ pub fn run(
     ))?;
     let (peer_origin, theirs, their_tips, they_follow) = match check_hello(rx.recv()?) {
         Ok((origin, ..)) if origin == replica.origin() => {
-            let message = "the far side is this same database (the link loops back to it): name another database as the peer".to_string();
             let _ = tx.send(&Message::Error {
-                message: message.clone(),
+                message: LinkError::SameDatabase.to_string(),
             });
-            return Err(LinkError::Refused(message));
+            return Err(LinkError::SameDatabase);
         }
         Ok(hello) => hello,
         Err(message) => {

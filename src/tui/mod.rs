@@ -66,6 +66,21 @@ pub fn run(opts: Options) -> Result<()> {
     runtime.block_on(console(opts, read_only))
 }
 
+/// The log file, whose failures (a full disk) go unsaid: the log's own library would
+/// print them on stderr, which is the console's screen.
+struct QuietLog(std::fs::File);
+
+impl std::io::Write for QuietLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(self.0.write(buf).unwrap_or(buf.len()))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
+}
+
 fn init_logging() {
     let Some(dirs) = directories::BaseDirs::new() else {
         return;
@@ -83,7 +98,7 @@ fn init_logging() {
     };
     let filter = std::env::var("WARROOM_LOG").unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(QuietLog(file)))
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
         .try_init();
@@ -299,7 +314,10 @@ fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::Unb
                     tracing::info!("peer {label}: {state:?}");
                     let _ = news.send(Msg::Link(label.clone(), state));
                 },
-                &|line| tracing::warn!("peer {label}: {line}"),
+                &|line| {
+                    tracing::warn!("peer {label}: {line}");
+                    let _ = news.send(Msg::Notice(format!("peer {label}: {line}")));
+                },
             )
         });
     if let Err(e) = spawned {

@@ -39,9 +39,13 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 retry_in,
                 reason,
             } => format!(
-                " peer {label}: DISCONNECTED since {}: {reason} (retry in {}s) ",
+                " peer {label}: DISCONNECTED since {}: {reason}{} ",
                 app.zone.format(*since, "%H:%M:%S"),
-                retry_in.as_secs()
+                if retry_in.is_zero() {
+                    String::new()
+                } else {
+                    format!(" (retry in {}s)", retry_in.as_secs())
+                }
             ),
         };
         let style = match state {

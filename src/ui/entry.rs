@@ -37,10 +37,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         format!(" Entry · {} ", kind.label()),
         theme.style("title"),
     )];
-    if let Some(pending) = &entry.pending {
+    if let Some(pending) = entry.pending.back() {
+        let count = match entry.pending.len() {
+            1 => String::new(),
+            n => format!(" {n}"),
+        };
         title.push(Span::styled(
             format!(
-                " sending: {} ",
+                " sending{count}: {} ",
                 super::wrap::truncate(&inert::line(&pending.text), 30)
             ),
             theme.style("notice"),
