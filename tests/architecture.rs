@@ -119,3 +119,138 @@ fn everything_printed_goes_through_the_inert_layer() {
         }
     }
 }
+
+#[test]
+fn the_command_line_does_not_borrow_the_console() {
+    forbid("cli", &["crate::app", "warroom::app"]);
+}
+
+#[test]
+fn the_rules_know_nothing_of_terminals_files_sockets_or_front_ends() {
+    forbid(
+        "rules",
+        &[
+            "ratatui",
+            "crossterm",
+            "rusqlite",
+            "tokio",
+            "std::fs",
+            "std::net",
+            "std::io",
+            "std::process",
+            "crate::store",
+            "crate::cli",
+            "crate::app",
+            "crate::ui",
+            "crate::tui",
+            "crate::peer",
+            "crate::sync",
+        ],
+    );
+}
+
+/// The sibling modules a file of a folder names (`super::x` or `crate::folder::x`).
+fn siblings_named(text: &str, folder: &str, names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|name| {
+            [
+                format!("super::{name}::"),
+                format!("super::{name}}}"),
+                format!("super::{name};"),
+                format!("super::{{{name}"),
+                format!("crate::{folder}::{name}::"),
+            ]
+            .iter()
+            .any(|pattern| text.contains(pattern.as_str()))
+                || text.contains("super::{") && grouped(text, name)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Whether a `use super::{...}` group names `name` as a module of its own.
+fn grouped(text: &str, name: &str) -> bool {
+    text.match_indices("super::{").any(|(at, _)| {
+        let group = &text[at + "super::{".len()..];
+        let group = &group[..group.find('}').unwrap_or(group.len())];
+        group
+            .split(',')
+            .map(str::trim)
+            .any(|item| item == name || item.starts_with(&format!("{name}::")))
+    })
+}
+
+#[test]
+fn no_folder_imports_itself_in_a_circle() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut circles = Vec::new();
+    for folder in std::fs::read_dir(&root).expect("src").flatten() {
+        let path = folder.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let folder_name = folder.file_name().to_string_lossy().into_owned();
+        // The folder's files besides mod.rs (which declares them all) and what each names.
+        let files: Vec<(String, String)> = std::fs::read_dir(&path)
+            .expect("folder")
+            .flatten()
+            .map(|f| f.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .filter(|p| p.file_stem().is_some_and(|s| s != "mod"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(&p).expect("source");
+                // Only the code, not its tests (a test may reach anywhere).
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                (name, code)
+            })
+            .collect();
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let edges: std::collections::BTreeMap<String, Vec<String>> = files
+            .iter()
+            .map(|(name, text)| {
+                let mut to = siblings_named(text, &folder_name, &names);
+                to.retain(|t| t != name);
+                (name.clone(), to)
+            })
+            .collect();
+        // Depth-first search for a cycle.
+        fn visit(
+            node: &str,
+            edges: &std::collections::BTreeMap<String, Vec<String>>,
+            path: &mut Vec<String>,
+            done: &mut std::collections::BTreeSet<String>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = path.iter().position(|p| p == node) {
+                let mut cycle = path[at..].to_vec();
+                cycle.push(node.to_string());
+                return Some(cycle);
+            }
+            if done.contains(node) {
+                return None;
+            }
+            path.push(node.to_string());
+            for next in edges.get(node).into_iter().flatten() {
+                if let Some(cycle) = visit(next, edges, path, done) {
+                    return Some(cycle);
+                }
+            }
+            path.pop();
+            done.insert(node.to_string());
+            None
+        }
+        let mut done = std::collections::BTreeSet::new();
+        for name in edges.keys() {
+            if let Some(cycle) = visit(name, &edges, &mut Vec::new(), &mut done) {
+                circles.push(format!("src/{folder_name}: {}", cycle.join(" -> ")));
+                break;
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "modules of one folder import each other in a circle:\n{}",
+        circles.join("\n")
+    );
+}

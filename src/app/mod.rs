@@ -9,6 +9,7 @@ mod entry;
 mod keymap;
 mod modal;
 mod msg;
+mod open;
 mod overlay;
 pub mod palette;
 mod record;
@@ -30,7 +31,6 @@ pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
 pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
-pub use record::{declare_bodies, severity_bodies};
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
@@ -64,36 +64,6 @@ impl Zone {
     }
 }
 
-/// Which front end drives the app, so that a refusal names the next step where the
-/// user is: a palette command or key in the console, a `warroom` command in a shell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FrontEnd {
-    /// The full-screen console.
-    #[default]
-    Console,
-    /// A `warroom` subcommand, through `App::headless`.
-    CommandLine,
-}
-
-impl FrontEnd {
-    /// How to run `line` (a command as the palette and the command line both spell
-    /// it, like `reopen` or `page ROLE`) here: `:reopen`, or `` `warroom reopen` ``.
-    pub fn command(self, line: &str) -> String {
-        match self {
-            FrontEnd::Console => format!(":{line}"),
-            FrontEnd::CommandLine => format!("`warroom {line}`"),
-        }
-    }
-
-    /// The console's words or the command line's, whichever applies here.
-    pub fn pick<'a>(self, console: &'a str, command_line: &'a str) -> &'a str {
-        match self {
-            FrontEnd::Console => console,
-            FrontEnd::CommandLine => command_line,
-        }
-    }
-}
-
 /// Everything the console shows and remembers.
 pub struct App {
     /// Every incident, folded.
@@ -114,8 +84,6 @@ pub struct App {
     pub roster_selected: Option<String>,
     /// Who is using this console.
     pub me: String,
-    /// The front end, for the next steps refusals name.
-    pub front: FrontEnd,
     /// The database, as the header names it.
     pub db_label: String,
     /// Whether the database is read-only here.
@@ -155,7 +123,6 @@ impl App {
             timeline: TimelineView::default(),
             roster_selected: None,
             me: me.to_string(),
-            front: FrontEnd::Console,
             db_label: db_label.to_string(),
             read_only,
             read_only_reason: None,
@@ -169,42 +136,6 @@ impl App {
             playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
             link: None,
         }
-    }
-
-    /// An app with no terminal for one incident, for the command line: it runs the
-    /// same commands and rules as the console and returns their effects.
-    pub fn headless(
-        me: &str,
-        playbook: crate::playbook::Playbook,
-        events: Vec<Event>,
-        incident: Option<Ulid>,
-        now: Timestamp,
-    ) -> App {
-        let mut app = App::new(me, "", false, now);
-        app.front = FrontEnd::CommandLine;
-        app.playbook = std::sync::Arc::new(playbook);
-        app.absorb(events);
-        app.loaded = true;
-        app.shown = incident;
-        app
-    }
-
-    /// Runs a palette command line; the events to write, or why it was refused.
-    pub fn run_command(&mut self, line: &str) -> Result<Vec<Effect>, String> {
-        self.run(palette::parse(line)?)
-    }
-
-    /// Runs a command; the events to write, or why it was refused.
-    pub fn run(&mut self, command: palette::Command) -> Result<Vec<Effect>, String> {
-        self.notice = None;
-        let effects = commands::run(self, command);
-        if effects.iter().any(|e| matches!(e, Effect::Append { .. })) {
-            return Ok(effects);
-        }
-        Err(self
-            .notice
-            .take()
-            .unwrap_or_else(|| "nothing to record".into()))
     }
 
     /// The metrics across this console's incidents, now.

@@ -4,10 +4,9 @@
 use super::action::Action;
 use super::msg::Effect;
 use super::overlay::Overlay;
-use super::update::{LIST_PAGE, save_draft};
-use super::view::step;
+use super::view::{LIST_PAGE, step};
 use super::wizard::Outcome;
-use super::{App, commands, palette, roster};
+use super::{App, commands, palette};
 
 pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(Overlay::Palette {
@@ -171,9 +170,9 @@ pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Close => {
             app.overlays.pop();
         }
-        Action::AddFinding => roster::prefill(app, "review "),
-        Action::AddItem => roster::prefill(app, "item "),
-        Action::EditItem if items > 0 => roster::prefill(app, &format!("item-update {n} ")),
+        Action::AddFinding => app.prefill_palette("review "),
+        Action::AddItem => app.prefill_palette("item "),
+        Action::EditItem if items > 0 => app.prefill_palette(&format!("item-update {n} ")),
         Action::CloseItem if items > 0 => {
             return super::commands::run(
                 app,
@@ -186,19 +185,6 @@ pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-pub(super) fn open_switcher(app: &mut App) {
-    let list = app.incident_list();
-    if list.is_empty() {
-        app.notice = Some("no incidents yet: :declare TITLE opens one".into());
-        return;
-    }
-    let selected = list
-        .iter()
-        .position(|i| Some(i.id) == app.shown)
-        .unwrap_or(0);
-    app.overlays.push(Overlay::Switcher { selected });
 }
 
 pub(super) fn switcher(app: &mut App, action: Action) -> Vec<Effect> {
@@ -241,12 +227,12 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
             app.entry.restore(&draft.text, draft.kind);
             app.entry.open = !app.read_only;
             app.notice = Some("draft restored: Enter commits it".into());
-            vec![save_draft(app)]
+            vec![app.save_draft()]
         }
         Action::Discard => {
             app.overlays.pop();
             app.notice = Some("draft thrown away".into());
-            vec![save_draft(app)]
+            vec![app.save_draft()]
         }
         _ => Vec::new(),
     }

@@ -7,12 +7,8 @@ use super::command::Command;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
-use super::view::step;
-use super::wizard::{TriageTarget, Wizard};
+use super::view::{LIST_PAGE, step};
 use super::{App, modal, roster};
-
-/// How far PgUp/PgDn move a selection in the roster and the switcher.
-pub(super) const LIST_PAGE: usize = 5;
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -133,16 +129,6 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Asks before quitting while an incident is open.
-pub(super) fn quit(app: &mut App) -> Vec<Effect> {
-    if app.has_open_incident() {
-        app.overlays.push(Overlay::ConfirmQuit);
-        Vec::new()
-    } else {
-        vec![Effect::Quit]
-    }
-}
-
 /// Scrolls a read-only page (help, playbook, metrics) or closes it.
 fn page(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(
@@ -160,27 +146,9 @@ fn page(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Opens the post-incident review of the incident shown.
-pub(super) fn open_review(app: &mut App) {
-    if app.incident().is_some() {
-        app.overlays.push(Overlay::Review { selected: 0 });
-    } else {
-        app.notice = Some("no incident shown to review".into());
-    }
-}
-
-/// Opens the metrics, computed once now rather than on every frame.
-pub(super) fn open_metrics(app: &mut App) {
-    let summary = Box::new(app.metrics());
-    app.overlays.push(Overlay::Metrics {
-        scroll: Default::default(),
-        summary,
-    });
-}
-
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => return quit(app),
+        Action::Quit => return app.quit(),
         Action::ToggleHelp => app.overlays.push(Overlay::help()),
         Action::FocusNext => app.focus = app.focus.cycle(1),
         Action::FocusPrev => app.focus = app.focus.cycle(Pane::ALL.len() - 1),
@@ -205,11 +173,11 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
-        Action::OpenSwitcher => modal::open_switcher(app),
+        Action::OpenSwitcher => app.open_switcher(),
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
-        Action::OpenReview => open_review(app),
-        Action::OpenMetrics => open_metrics(app),
-        Action::OpenTriage => open_triage(app, None),
+        Action::OpenReview => app.open_review(),
+        Action::OpenMetrics => app.open_metrics(),
+        Action::OpenTriage => app.open_triage(None),
         Action::ComposeUpdate => {
             let audience = super::compose::due_audience(app);
             super::compose::open(app, audience);
@@ -260,16 +228,12 @@ fn scroll(app: &mut App, action: Action) {
     }
 }
 
-pub(super) fn save_draft(app: &App) -> Effect {
-    Effect::SaveDraft(app.entry.draft(app.shown))
-}
-
 fn entry(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Close => app.entry.open = false,
         Action::Newline => {
             app.entry.textarea.insert_newline();
-            return vec![save_draft(app)];
+            return vec![app.save_draft()];
         }
         Action::CycleKind => {
             let text = app.entry.text();
@@ -281,7 +245,7 @@ fn entry(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 None => app.entry.kind = app.entry.kind.next(),
             }
-            return vec![save_draft(app)];
+            return vec![app.save_draft()];
         }
         Action::Submit => return submit(app),
         _ => {}
@@ -309,17 +273,19 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let body = kind.body(body.trim_end().to_string());
-    let effect = match super::record::append(app, Purpose::Entry, Some(incident), vec![body]) {
-        Ok(effect) => effect,
-        Err(e) => {
+    let request = crate::rules::Request::Log(body);
+    let effect = match super::record::ask(app, Purpose::Entry, Some(incident), request) {
+        Ok(super::record::Answer::Write(effect)) => effect,
+        Ok(super::record::Answer::Nothing(e)) | Err(e) => {
             app.entry.error = Some(e);
             return Vec::new();
         }
+        Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
     };
     app.entry.error = None;
     app.entry.pending.push_back(Pending { kind, text });
     app.entry.set_text("");
-    vec![save_draft(app), effect]
+    vec![app.save_draft(), effect]
 }
 
 fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
@@ -381,29 +347,10 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
             app.entry
                 .textarea
                 .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
-            vec![save_draft(app)]
+            vec![app.save_draft()]
         }
         _ => Vec::new(),
     }
-}
-
-/// Opens the triage wizard: for a new incident when a title is given, else for the
-/// shown incident (a re-triage when it is already declared).
-pub(super) fn open_triage(app: &mut App, title: Option<String>) {
-    let target = match (title, app.shown) {
-        (Some(title), _) => TriageTarget::New(title),
-        (None, Some(id)) => TriageTarget::Incident(id),
-        (None, None) => {
-            app.notice = Some("no incident to triage: :triage TITLE triages a new one".into());
-            return;
-        }
-    };
-    if app.read_only {
-        app.notice = Some("read-only database: nothing can be recorded here".into());
-        return;
-    }
-    let wizard = Wizard::new(app, target);
-    app.overlays.push(Overlay::Triage(Box::new(wizard)));
 }
 
 fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>) -> Vec<Effect> {
@@ -414,7 +361,7 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             // The store commits in the order entries were sent.
             app.entry.pending.pop_front();
             app.entry.error = None;
-            vec![save_draft(app)]
+            vec![app.save_draft()]
         }
         Purpose::Declare => {
             if let Some(id) = first {
@@ -445,7 +392,7 @@ fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
             app.entry.error = Some(format!(
                 "not logged: {error}. Your text is still here; Enter tries again"
             ));
-            vec![save_draft(app)]
+            vec![app.save_draft()]
         }
         _ => {
             app.notice = Some(format!("not done: {error}"));

@@ -9,6 +9,9 @@ use ulid::Ulid;
 use super::action::Action;
 use crate::domain::IncidentState;
 
+/// How far PgUp/PgDn move a selection in the roster and the switcher.
+pub(super) const LIST_PAGE: usize = 5;
+
 /// Where a movement action takes a selection at `current` in a list of `len` items,
 /// `page` items to a page; `None` when the action does not move a selection.
 pub fn step(current: usize, len: usize, action: Action, page: usize) -> Option<usize> {

@@ -3,10 +3,12 @@
 
 use ulid::Ulid;
 
-use super::record::severity_bodies;
-use super::{App, Effect, FrontEnd, Purpose};
+use super::record::Answer;
+use super::{App, Effect, Purpose};
+use crate::domain::Severity;
 use crate::domain::triage::Walk;
-use crate::domain::{Body, Severity, Status};
+pub use crate::rules::Outcome;
+use crate::rules::{Request, Target, page_roles};
 
 /// What is being triaged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +30,6 @@ pub struct Wizard {
     pub message: Option<String>,
 }
 
-/// How the walk ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Declare (or record a re-triage of a declared incident).
-    Declare,
-    /// Route below the threshold to the service desk.
-    Route,
-}
-
 impl Wizard {
     /// A wizard over `app`'s playbook for `target`.
     pub fn new(app: &App, target: TriageTarget) -> Wizard {
@@ -48,98 +41,30 @@ impl Wizard {
     }
 }
 
-/// Whether the target is an incident already declared (so this is a re-triage).
-fn already_declared(app: &App, target: &TriageTarget) -> bool {
-    match target {
-        TriageTarget::New(_) => false,
-        TriageTarget::Incident(id) => app
-            .incidents
-            .get(id)
-            .is_some_and(|s| s.declared_at.is_some()),
-    }
-}
-
-/// Checks an outcome against the threshold and builds its events; `Err` says why not.
+/// Checks an outcome against the threshold (through the rules) and builds its write;
+/// `Err` says why not, in the console's words.
 pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect>, String> {
-    let model = &app.playbook.triage;
-    let assessment = model.assess(&wizard.walk.answers);
-    let Some(severity) = assessment.severity else {
-        return Err("answer the questions first: the severity is not known yet".into());
+    let (incident, purpose, target) = match &wizard.target {
+        TriageTarget::New(title) => (None, Purpose::Declare, Target::New(title.clone())),
+        TriageTarget::Incident(id) => (Some(*id), Purpose::Command, Target::Incident),
     };
-    let retriage = already_declared(app, &wizard.target);
-    let declares = model.declares(severity);
-    match outcome {
-        Outcome::Declare if !declares && !retriage => {
-            let (route, change) = match app.front {
-                FrontEnd::Console => ("r", "b"),
-                FrontEnd::CommandLine => ("--route", "in --answers"),
-            };
-            return Err(format!(
-                "{severity} is below the threshold to declare ({:?}): route it to the service desk ({route}), or change an answer ({change})",
-                model.threshold
-            ));
-        }
-        Outcome::Route if declares => {
-            return Err(format!(
-                "{severity} meets the threshold ({:?}): declare it ({})",
-                model.threshold,
-                app.front.pick("d", "--declare")
-            ));
-        }
-        Outcome::Route if retriage => {
-            return Err("a declared incident is resolved, not routed".into());
-        }
-        _ => {}
+    let request = Request::Triage {
+        target,
+        answers: wizard.walk.answers.clone(),
+        outcome,
+    };
+    match super::record::ask(app, purpose, incident, request)? {
+        Answer::Write(effect) => Ok(vec![effect]),
+        Answer::Nothing(notice) => Err(notice),
+        Answer::Checklist(_) => Ok(Vec::new()),
     }
-    let reason = if retriage {
-        format!("re-triage: {}", assessment.reason)
-    } else {
-        assessment.reason.clone()
-    };
-    let (incident, purpose, status, mut bodies) = match &wizard.target {
-        TriageTarget::New(title) => {
-            let opened = Body::IncidentOpened {
-                title: title.clone(),
-                detected_at: None,
-                drill: false,
-            };
-            (None, Purpose::Declare, Status::Triage, vec![opened])
-        }
-        TriageTarget::Incident(id) => {
-            let status = app.incidents.get(id).map_or(Status::Triage, |s| s.status);
-            (Some(*id), Purpose::Command, status, Vec::new())
-        }
-    };
-    let answers = model.answers_for(&wizard.walk.answers);
-    bodies.extend(severity_bodies(
-        &app.playbook,
-        status,
-        severity,
-        Some(reason),
-        answers,
-    ));
-    if outcome == Outcome::Route {
-        bodies.push(Body::Routed {
-            to: "service desk".into(),
-            reason: Some(format!("{severity} is below the threshold to declare")),
-        });
-    }
-    super::record::append(app, purpose, incident, bodies).map(|effect| vec![effect])
 }
 
 /// The roles to page for a severity, as a hint after declaring.
 pub fn page_hint(app: &App, severity: Severity) -> Option<String> {
-    let roles: Vec<&str> = app
-        .playbook
-        .page(severity)
+    let roles: Vec<&str> = page_roles(&app.playbook, severity)
         .iter()
         .map(|r| r.key())
         .collect();
-    (!roles.is_empty()).then(|| {
-        format!(
-            "{severity}: page {} ({})",
-            roles.join(", "),
-            app.front.command("page ROLE")
-        )
-    })
+    (!roles.is_empty()).then(|| format!("{severity}: page {} (:page ROLE)", roles.join(", ")))
 }

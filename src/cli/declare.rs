@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     let playbook = ctx.playbook()?;
     let mut store = ctx.open_write()?;
-    let bodies = crate::app::declare_bodies(&playbook, title, detected_at, args.severity);
+    let bodies = crate::rules::declare_bodies(&playbook, title, detected_at, args.severity);
     let declared = bodies
         .iter()
         .any(|b| matches!(b, Body::StatusChanged { .. }));

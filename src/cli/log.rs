@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 
-use super::EntryKind;
+use super::LogKind;
 use super::context::{Context, Pick, pick_id};
 use super::output;
 use super::when::parse_entry_time;
-use crate::domain::Audience;
+use crate::domain::{Audience, Body};
 use crate::store::{NewEvent, StoreError};
 
 /// Arguments of `warroom log`.
@@ -20,8 +20,8 @@ pub struct LogArgs {
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
     /// What kind of entry this is.
-    #[arg(long, short, value_enum, default_value_t = EntryKind::Note)]
-    pub kind: EntryKind,
+    #[arg(long, short, value_enum, default_value_t = LogKind::Note)]
+    pub kind: LogKind,
     /// Who a status update is for: responders, executives or customers.
     #[arg(long, short, value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     if args.lines && !(args.text.is_empty() || args.text == ["-"]) {
         bail!("--lines reads entries from stdin: leave out the text (or give `-`)");
     }
-    if args.audience.is_some() && args.kind != EntryKind::Status {
+    if args.audience.is_some() && args.kind != LogKind::Status {
         bail!("--audience applies to status updates only: add --kind status");
     }
     let now = crate::store::system_clock()();
@@ -60,12 +60,11 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
 
     let mut store = ctx.open_write()?;
     let incident = pick_id(&store, Pick::Write(args.incident.as_deref()))?;
-    let kind = entry_kind(args.kind, args.audience);
     let make = |text: String| NewEvent {
         incident: Some(incident),
         author: ctx.author.clone(),
         at,
-        body: kind.body(text),
+        body: entry_body(args.kind, args.audience, text),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -230,17 +229,18 @@ fn read_text(words: &[String]) -> Result<String> {
     Ok(text)
 }
 
-/// The console's kind for an entry logged as `kind` (to `audience`, for a status
-/// update), whose `body` makes the event: one mapping for both front ends.
-fn entry_kind(kind: EntryKind, audience: Option<Audience>) -> crate::app::EntryKind {
-    use crate::app::EntryKind as K;
+/// The event an entry logged as `kind` (to `audience`, for a status update) makes.
+fn entry_body(kind: LogKind, audience: Option<Audience>, text: String) -> Body {
     match kind {
-        EntryKind::Note => K::Note,
-        EntryKind::Decision => K::Decision,
-        EntryKind::Action => K::Action,
-        EntryKind::Hypothesis => K::Hypothesis,
-        EntryKind::Alert => K::Alert,
-        EntryKind::Status => K::update_to(audience.unwrap_or(Audience::Responders)),
+        LogKind::Note => Body::Note { text },
+        LogKind::Decision => Body::Decision { text },
+        LogKind::Action => Body::Action { text },
+        LogKind::Hypothesis => Body::Hypothesis { text },
+        LogKind::Alert => Body::Alert { text, source: None },
+        LogKind::Status => Body::StatusUpdate {
+            audience: audience.unwrap_or(Audience::Responders),
+            text,
+        },
     }
 }
 

@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod output;
+mod ask;
 mod context;
 mod correct;
 mod declare;
@@ -175,7 +176,7 @@ pub struct TuiArgs {
 
 /// Kinds of entry a person can log from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EntryKind {
+pub enum LogKind {
     /// A free note.
     Note,
     /// A decision taken.

@@ -1,15 +1,15 @@
 //! Resolution and review from the command line: `resolve`, `reopen`, `problem`,
-//! `review`, `finding` and `item`. They run the console's commands and rules.
+//! `review`, `finding` and `item`, by the incident rules.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 
+use super::ask::{Shell, ask_and_print, incident};
 use super::context::{Context, Open, Pick};
-use super::roles::{headless, write};
-use crate::app::palette::Command;
-use crate::domain::{Check, ReviewSection};
+use crate::domain::{Check, IncidentState, ReviewSection};
+use crate::rules::{Request, find_item, item_fields};
 
 /// Which incident (falls back to the newest when none is open).
 #[derive(Debug, Args)]
@@ -128,10 +128,23 @@ pub enum ItemCommand {
     },
 }
 
-fn run_command(ctx: &Context, which: &Which, command: Command) -> Result<()> {
-    let (mut app, mut store) = headless(ctx, Open::Write, pick(which))?;
-    let effects = app.run(command).map_err(|e| anyhow!(e))?;
-    write(&mut store, effects)
+fn run_request(ctx: &Context, which: &Which, request: Request) -> Result<()> {
+    let (mut store, state) = incident(ctx, Open::Write, pick(which))?;
+    ask_and_print(ctx, &mut store, Some(&state), request)
+}
+
+/// A request about an action item named by `typed` (its number or id ending), built
+/// once it is found; refusals and unreadable fields say so in one line.
+fn about_item(
+    ctx: &Context,
+    which: &Which,
+    typed: &str,
+    request: impl FnOnce(&IncidentState, ulid::Ulid) -> Result<Request>,
+) -> Result<()> {
+    let (mut store, state) = incident(ctx, Open::Write, pick(which))?;
+    let item = find_item(&state, typed, "`warroom review` numbers them").map_err(|e| anyhow!(e))?;
+    let request = request(&state, item)?;
+    ask_and_print(ctx, &mut store, Some(&state), request)
 }
 
 /// The incident named, else the open one, else the newest (these commands are mostly
@@ -196,18 +209,27 @@ fn ask_checks(items: &[String]) -> Result<Vec<Check>> {
 }
 
 pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
-    let (mut app, mut store) = headless(ctx, Open::Write, pick(&args.which))?;
+    let (mut store, state) = incident(ctx, Open::Write, pick(&args.which))?;
+    let playbook = ctx.playbook()?;
     let code = args.code;
     let summary = args.summary.join(" ");
-    // Ask the app first whether it would take this resolution at all (a known code, an
-    // open incident), so a typo is reported before the checklist is asked, not after.
-    app.run(Command::Resolve {
+    // Ask the rules first whether they would take this resolution at all (a known code,
+    // an open incident), so a typo is reported before the checklist is asked, not after.
+    let asked = crate::rules::Asked {
+        state: Some(&state),
+        playbook: &playbook,
+        actor: &ctx.author,
+        now: store.now(),
+    };
+    let probe = Request::Resolve {
         code: code.clone(),
         summary: summary.clone(),
         checklist: Some(Vec::new()),
-    })
-    .map_err(|e| anyhow!("not resolved: {e}"))?;
-    let items = app.playbook.resolve_checklist.clone();
+    };
+    if let Err(refusal) = crate::rules::decide(probe, &asked) {
+        bail!("not resolved: {}", refusal.say(&ctx.author, &Shell));
+    }
+    let items = playbook.resolve_checklist.clone();
     let checklist = match &args.checks {
         Some(text) => parse_checks(&items, text)?,
         None if items.is_empty() => Vec::new(),
@@ -218,36 +240,34 @@ pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
             items.join("; ")
         ),
     };
-    let effects = app
-        .run(Command::Resolve {
-            code,
-            summary,
-            checklist: Some(checklist),
-        })
-        .map_err(|e| anyhow!(e))?;
-    write(&mut store, effects)
+    let request = Request::Resolve {
+        code,
+        summary,
+        checklist: Some(checklist),
+    };
+    ask_and_print(ctx, &mut store, Some(&state), request)
 }
 
 pub fn reopen(ctx: &Context, args: ReopenArgs) -> Result<()> {
     let reason = (!args.reason.is_empty()).then(|| args.reason.join(" "));
-    run_command(ctx, &args.which, Command::Reopen(reason))
+    run_request(ctx, &args.which, Request::Reopen { reason })
 }
 
 pub fn problem(ctx: &Context, args: ProblemArgs) -> Result<()> {
-    let command = Command::Problem {
+    let request = Request::Problem {
         owner: args.owner,
         root_cause: args.root_cause,
         fix: args.fix,
         ticket: args.ticket,
     };
-    run_command(ctx, &args.which, command)
+    run_request(ctx, &args.which, request)
 }
 
 pub fn finding(ctx: &Context, args: FindingArgs) -> Result<()> {
-    run_command(
+    run_request(
         ctx,
         &args.which,
-        Command::Finding {
+        Request::Finding {
             section: args.section,
             text: args.text.join(" "),
         },
@@ -271,13 +291,17 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
             ]
             .into_iter()
             .flatten()
-            .collect();
-            run_command(
+            .collect::<Vec<_>>();
+            let now = crate::store::system_clock()();
+            let f = item_fields(now, None, &fields).map_err(|e| anyhow!(e))?;
+            run_request(
                 ctx,
                 &which,
-                Command::ItemAdd {
+                Request::ItemAdd {
                     title: title.join(" "),
-                    fields,
+                    owner: f.owner,
+                    due: f.due,
+                    priority: f.priority,
                 },
             )
         }
@@ -303,21 +327,30 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
             if fields.is_empty() {
                 bail!("nothing to change: give --title, --owner, --due, --priority or --note");
             }
-            run_command(ctx, &which, Command::ItemUpdate { item, fields })
+            about_item(ctx, &which, &item, |_, found| {
+                let now = crate::store::system_clock()();
+                let f = item_fields(now, Some(found), &fields).map_err(|e| anyhow!(e))?;
+                Ok(Request::ItemUpdate {
+                    item: found,
+                    title: f.title,
+                    owner: f.owner,
+                    due: f.due,
+                    priority: f.priority,
+                    note: f.note,
+                })
+            })
         }
-        ItemCommand::Done { item, note, which } => {
-            run_command(ctx, &which, Command::ItemDone { item, note })
-        }
+        ItemCommand::Done { item, note, which } => about_item(ctx, &which, &item, |_, found| {
+            Ok(Request::ItemDone { item: found, note })
+        }),
     }
 }
 
 /// `warroom review`: the review, and what it still lacks.
 pub fn review(ctx: &Context, which: Which) -> Result<()> {
-    let (app, _) = headless(ctx, Open::Read, pick(&which))?;
-    let Some(state) = app.incident() else {
-        bail!("no incident to review")
-    };
-    let today = app.now.date_naive();
+    let (store, state) = incident(ctx, Open::Read, pick(&which))?;
+    let state = &state;
+    let today = store.now().date_naive();
     say!(
         "Review of {} ({})",
         crate::inert::line(&state.title),
@@ -337,7 +370,7 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     for (i, item) in state.action_items.iter().enumerate() {
         say!("  {}. {}", i + 1, super::output::action_item(item));
     }
-    let gaps = crate::app::review::missing(state, today);
+    let gaps = crate::rules::missing(state, today);
     if gaps.is_empty() {
         say!("Nothing missing.");
     } else {

@@ -1,13 +1,12 @@
-//! Command, roles and the roster from the command line: the console's commands and
-//! rules, run without a terminal.
+//! Command, roles and the roster from the command line, by the incident rules.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::context::{Context, Open, Pick, pick_id};
-use crate::app::{App, Effect};
+use super::ask::{ask_and_print, incident};
+use super::context::{Context, Open, Pick};
 use crate::domain::Role;
-use crate::store::Store;
+use crate::rules::Request;
 
 /// Roster and command subcommands.
 #[derive(Debug, Subcommand)]
@@ -83,95 +82,56 @@ pub struct PageArgs {
 
 /// Runs one roster command.
 pub fn run(ctx: &Context, command: RosterCommand) -> Result<()> {
-    use crate::app::palette::Command as C;
     use crate::domain::ResponderState as S;
     use RosterCommand::*;
-    let (command, on) = match command {
-        Claim(on) => (C::Claim, on),
-        Confirm(on) => (C::Confirm, on),
-        Handoff(n) => (C::Handoff(n.name), n.on),
+    let me = || ctx.author.clone();
+    let (request, on) = match command {
+        Claim(on) => (Request::Claim, on),
+        Confirm(on) => (Request::Confirm, on),
+        Handoff(n) => (Request::Handoff { to: n.name }, n.on),
         Assign(r) => (
-            C::Role {
+            Request::Assign {
                 person: r.name,
                 role: r.role,
-                assign: true,
             },
             r.on,
         ),
         Unassign(r) => (
-            C::Role {
+            Request::Unassign {
                 person: r.name,
                 role: r.role,
-                assign: false,
             },
             r.on,
         ),
         Page(p) => (
-            C::Page {
+            Request::Page {
                 who: p.who,
                 via: p.via,
             },
             p.on,
         ),
         Ack(n) => (
-            C::Responder {
-                person: n.name,
+            Request::Responder {
+                person: n.name.unwrap_or_else(me),
                 state: S::Acknowledged,
             },
             n.on,
         ),
         Engage(n) => (
-            C::Responder {
-                person: n.name,
+            Request::Responder {
+                person: n.name.unwrap_or_else(me),
                 state: S::Engaged,
             },
             n.on,
         ),
         Standdown(n) => (
-            C::Responder {
-                person: Some(n.name),
+            Request::Responder {
+                person: n.name,
                 state: S::StoodDown,
             },
             n.on,
         ),
     };
-    let (mut app, mut store) = headless(ctx, Open::Write, Pick::Write(on.incident.as_deref()))?;
-    let effects = app.run(command).map_err(|e| anyhow!(e))?;
-    write(&mut store, effects)
-}
-
-/// An app holding the chosen incident, for running commands, and the database it was
-/// read from (opened once, as `open` says, to write the command's events to as well).
-pub fn headless(ctx: &Context, open: Open, pick: Pick<'_>) -> Result<(App, Store)> {
-    let playbook = ctx.playbook()?;
-    let store = ctx.open(open)?;
-    let id = pick_id(&store, pick)?;
-    let events = store.incident_events(id)?;
-    let app = App::headless(&ctx.author, playbook, events, Some(id), store.now());
-    Ok((app, store))
-}
-
-/// Writes the events a command produced, saying each on stderr; returns them.
-pub fn commit(store: &mut Store, effects: Vec<Effect>) -> Result<Vec<crate::domain::Event>> {
-    let mut written = Vec::new();
-    for effect in effects {
-        if let Effect::Append { drafts, .. } = effect {
-            for event in store.append(drafts)? {
-                tell!(
-                    "{}",
-                    crate::inert::line(&crate::domain::describe(&event.body))
-                );
-                written.push(event);
-            }
-        }
-    }
-    Ok(written)
-}
-
-/// Writes the events a command produced and prints their ids.
-pub fn write(store: &mut Store, effects: Vec<Effect>) -> Result<()> {
-    for event in commit(store, effects)? {
-        say!("{}", event.id);
-    }
-    Ok(())
+    let (mut store, state) = incident(ctx, Open::Write, Pick::Write(on.incident.as_deref()))?;
+    ask_and_print(ctx, &mut store, Some(&state), request)
 }

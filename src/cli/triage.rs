@@ -5,10 +5,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
-use super::context::{Context, Pick, pick_id};
-use super::roles::commit;
-use crate::app::{App, Effect, Outcome, TriageTarget, Wizard, finish_triage, page_hint};
-use crate::domain::triage::TriageModel;
+use super::ask::ask;
+use super::context::{Context, Pick, pick_incident};
+use crate::domain::triage::{TriageModel, Walk};
+use crate::rules::{Outcome, Refusal, Request, Target};
 
 /// Arguments of `warroom triage`.
 #[derive(Debug, Args)]
@@ -123,8 +123,8 @@ fn parse_answers(model: &TriageModel, spec: &str) -> Result<Vec<Option<usize>>, 
     Ok(answers)
 }
 
-fn say_assessment(model: &TriageModel, wizard: &Wizard) {
-    let a = model.assess(&wizard.walk.answers);
+fn say_assessment(model: &TriageModel, walk: &Walk) {
+    let a = model.assess(&walk.answers);
     match a.severity {
         Some(sev) => tell!(
             "  -> {sev} ({}), because {}",
@@ -141,12 +141,12 @@ fn say_assessment(model: &TriageModel, wizard: &Wizard) {
 
 /// Asks the questions on the terminal, then declare or route. A choice the rules refuse
 /// is explained and asked again (change an answer, choose the other, or quit), so
-/// nothing typed so far is lost. Returns the outcome and its effects, or `None` to stop.
+/// nothing typed so far is lost. Returns the outcome the rules take, or `None` to stop.
 fn interactive(
     model: &TriageModel,
-    wizard: &mut Wizard,
-    finish: impl Fn(&Wizard, Outcome) -> Result<Vec<Effect>, String>,
-) -> Result<Option<(Outcome, Vec<Effect>)>> {
+    walk: &mut Walk,
+    check: impl Fn(&Walk, Outcome) -> Result<(), String>,
+) -> Result<Option<Outcome>> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut ask = |prompt: &str| -> Result<Option<String>> {
@@ -155,7 +155,6 @@ fn interactive(
         Ok(lines.next().transpose()?.map(|l| l.trim().to_string()))
     };
     loop {
-        let walk = &wizard.walk;
         if let Some(q) = model.questions.get(walk.current) {
             tell!("{}/{} {}", walk.current + 1, model.questions.len(), q.text);
             for (i, c) in q.choices.iter().enumerate() {
@@ -166,11 +165,11 @@ fn interactive(
             };
             match reply.as_str() {
                 "q" => return Ok(None),
-                "b" => wizard.walk.back(),
+                "b" => walk.back(),
                 n => match n.parse::<usize>() {
                     Ok(n) if (1..=q.choices.len()).contains(&n) => {
-                        wizard.walk.choose(model, n - 1);
-                        say_assessment(model, wizard);
+                        walk.choose(model, n - 1);
+                        say_assessment(model, walk);
                     }
                     _ => tell!("  give a number from 1 to {}", q.choices.len()),
                 },
@@ -184,7 +183,7 @@ fn interactive(
             "d" => Outcome::Declare,
             "r" => Outcome::Route,
             "b" => {
-                wizard.walk.back();
+                walk.back();
                 continue;
             }
             "q" => return Ok(None),
@@ -193,8 +192,8 @@ fn interactive(
                 continue;
             }
         };
-        match finish(wizard, outcome) {
-            Ok(effects) => return Ok(Some((outcome, effects))),
+        match check(walk, outcome) {
+            Ok(()) => return Ok(Some(outcome)),
             Err(why) => tell!("  {why}"),
         }
     }
@@ -203,35 +202,41 @@ fn interactive(
 pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
     let mut store = ctx.open_write()?;
-    let (target, events) = match &args.title {
+    let (target, state) = match &args.title {
         Some(title) if title.trim().is_empty() => {
             bail!("the title is empty: say in a few words what is wrong")
         }
-        Some(title) => (TriageTarget::New(title.trim().to_string()), Vec::new()),
+        Some(title) => (Target::New(title.trim().to_string()), None),
         None => {
-            let id = pick_id(&store, Pick::Write(args.incident.as_deref()))
+            let state = pick_incident(&store, Pick::Write(args.incident.as_deref()))
                 .map_err(|e| anyhow!("{e:#} (or give --title to triage a new incident)"))?;
-            (TriageTarget::Incident(id), store.incident_events(id)?)
+            (Target::Incident, Some(state))
         }
     };
-    let shown = match &target {
-        TriageTarget::Incident(id) => Some(*id),
-        TriageTarget::New(_) => None,
-    };
-    let app = App::headless(&ctx.author, playbook, events, shown, store.now());
-    let model = app.playbook.triage.clone();
-    let mut wizard = Wizard::new(&app, target);
+    let model = playbook.triage.clone();
+    let mut walk = Walk::new(&model);
     let insisted = match (args.declare, args.route) {
         (true, _) => Some(Outcome::Declare),
         (_, true) => Some(Outcome::Route),
         _ => None,
     };
-    let (outcome, effects) = if let Some(spec) = &args.answers {
-        wizard.walk.answers = parse_answers(&model, spec).map_err(|e| anyhow!("--answers: {e}"))?;
-        wizard.walk.current = model.questions.len();
-        say_assessment(&model, &wizard);
+    // What the rules would say to finishing the walk so: refused, or fine.
+    let check = |walk: &Walk, outcome: Outcome| -> Result<(), Refusal> {
+        let asked = crate::rules::Asked {
+            state: state.as_ref(),
+            playbook: &playbook,
+            actor: &ctx.author,
+            now: store.now(),
+        };
+        crate::rules::finish_triage(&asked, &target, &walk.answers, outcome).map(|_| ())
+    };
+    let worded = |r: Refusal| r.say(&ctx.author, &super::ask::Shell);
+    let outcome = if let Some(spec) = &args.answers {
+        walk.answers = parse_answers(&model, spec).map_err(|e| anyhow!("--answers: {e}"))?;
+        walk.current = model.questions.len();
+        say_assessment(&model, &walk);
         let declares = model
-            .assess(&wizard.walk.answers)
+            .assess(&walk.answers)
             .severity
             .is_some_and(|s| model.declares(s));
         let outcome = match insisted {
@@ -239,14 +244,13 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
             None if declares => Outcome::Declare,
             None => Outcome::Route,
         };
-        let effects = finish_triage(&app, &wizard, outcome).map_err(|e| anyhow!(e))?;
-        (outcome, effects)
+        check(&walk, outcome).map_err(|r| anyhow!(worded(r)))?;
+        outcome
     } else if std::io::stdin().is_terminal() {
-        let finish = |wizard: &Wizard, chosen: Outcome| {
-            finish_triage(&app, wizard, insisted.unwrap_or(chosen))
-        };
-        match interactive(&model, &mut wizard, finish)? {
-            Some((chosen, effects)) => (insisted.unwrap_or(chosen), effects),
+        let checked =
+            |walk: &Walk, chosen: Outcome| check(walk, insisted.unwrap_or(chosen)).map_err(worded);
+        match interactive(&model, &mut walk, checked)? {
+            Some(chosen) => insisted.unwrap_or(chosen),
             None => bail!("triage stopped; nothing was recorded"),
         }
     } else {
@@ -254,15 +258,24 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
             "stdin is not a terminal: give the answers with --answers, e.g. --answers scope=2,data=no,trend=stable (`warroom playbook` lists the questions)"
         );
     };
-    let written = commit(&mut store, effects)?;
+    let request = Request::Triage {
+        target,
+        answers: walk.answers.clone(),
+        outcome,
+    };
+    let written = ask(ctx, &mut store, state.as_ref(), request)?;
     if let Some(event) = written.first() {
         say!("{}", event.incident);
     }
-    let severity = model.assess(&wizard.walk.answers).severity;
-    if let (Outcome::Declare, Some(sev)) = (outcome, severity)
-        && let Some(hint) = page_hint(&app, sev)
-    {
-        tell!("{hint}");
+    let severity = model.assess(&walk.answers).severity;
+    if let (Outcome::Declare, Some(sev)) = (outcome, severity) {
+        let roles: Vec<&str> = crate::rules::page_roles(&playbook, sev)
+            .iter()
+            .map(|r| r.key())
+            .collect();
+        if !roles.is_empty() {
+            tell!("{sev}: page {} (`warroom page ROLE`)", roles.join(", "));
+        }
     }
     Ok(())
 }

@@ -3,11 +3,10 @@
 use anyhow::{Result, anyhow};
 use clap::Args;
 
+use super::ask;
 use super::context::{Context, Open, Pick};
-use super::roles::{headless, write};
-use crate::app::{Effect, EntryKind, Purpose, filled_template};
-use crate::domain::Audience;
-use crate::store::NewEvent;
+use crate::domain::{Audience, Body};
+use crate::rules::Request;
 
 /// Arguments of `warroom update`.
 #[derive(Debug, Args)]
@@ -27,27 +26,27 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     // Printing only reads: it works on a read-only file, and on the newest incident
     // when none is open (to write the last update of a resolved one).
     let incident = args.incident.as_deref();
-    let (app, mut store) = if args.print {
-        headless(ctx, Open::Read, Pick::Read(incident))?
+    let (mut store, state) = if args.print {
+        ask::incident(ctx, Open::Read, Pick::Read(incident))?
     } else {
-        headless(ctx, Open::Write, Pick::Write(incident))?
+        ask::incident(ctx, Open::Write, Pick::Write(incident))?
     };
-    let text = filled_template(&app, args.audience)
+    let playbook = ctx.playbook()?;
+    let template = playbook
+        .templates
+        .get(&args.audience)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
+    let cadence = state.severity.and_then(|s| playbook.cadence(s));
+    let text = crate::playbook::render(template, &state, store.now(), cadence, &|t| {
+        t.with_timezone(&chrono::Local).format("%H:%M").to_string()
+    });
     if args.print {
         say!("{}", crate::inert::text(&text));
         return Ok(());
     }
-    let draft = NewEvent::now(
-        app.shown,
-        ctx.author.clone(),
-        EntryKind::update_to(args.audience).body(text),
-    );
-    write(
-        &mut store,
-        vec![Effect::Append {
-            purpose: Purpose::Entry,
-            drafts: vec![draft],
-        }],
-    )
+    let body = Body::StatusUpdate {
+        audience: args.audience,
+        text,
+    };
+    ask::ask_and_print(ctx, &mut store, Some(&state), Request::Log(body))
 }

@@ -10,6 +10,7 @@ mod presence;
 mod read;
 mod replica;
 mod schema;
+mod tx;
 mod watch;
 mod write;
 
@@ -91,7 +92,7 @@ impl Store {
             snapshot: opened.snapshot,
             version: opened.version,
             clock: system_clock(),
-            busy_timeout: open::BUSY_TIMEOUT,
+            busy_timeout: tx::BUSY_TIMEOUT,
             identity,
             last_seq: None,
         })

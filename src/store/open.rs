@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::error::StoreError;
 use super::origin::read_origin;
 use super::schema::{APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
-use super::write::immediate;
+use super::tx::{BUSY_TIMEOUT, immediate, is_busy};
 
 /// How a command means to use the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +54,6 @@ impl OpenOptions {
         }
     }
 }
-
-/// How long a statement waits for another process's lock before giving up.
-pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the file holds, read without writing to it.
 enum Contents {
@@ -367,13 +364,6 @@ fn enable_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     }
 }
 
-pub(super) fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
-}
-
 /// Brings the schema to the current version and makes sure the origin exists, in one
 /// write transaction that re-checks what another process may have done meanwhile.
 fn initialise(conn: &mut Connection, path: &Path) -> Result<String, StoreError> {
@@ -400,17 +390,6 @@ fn initialise(conn: &mut Connection, path: &Path) -> Result<String, StoreError> 
         .map_err(sql)?;
         Ok(origin)
     })
-}
-
-/// Maps a lock timeout to [`StoreError::Busy`] (saying how long it waited).
-pub(super) fn busy_after(path: &Path, e: rusqlite::Error, waited: Duration) -> StoreError {
-    if is_busy(&e) {
-        StoreError::Busy {
-            waited_ms: waited.as_millis() as u64,
-        }
-    } else {
-        StoreError::from_sqlite(path, e)
-    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
-use super::open::BUSY_TIMEOUT;
-use super::write::immediate;
+use super::tx::{BUSY_TIMEOUT, immediate};
 
 /// The file's identity on this host (device and inode) as stored: it changes when the
 /// file is copied, not when it is renamed.

@@ -1,13 +1,11 @@
 //! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
-use super::open::busy_after;
+use super::tx::immediate;
 use super::{Store, StoreError};
 use crate::domain::{
     Body, Event, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp, epoch_ms, to_millis,
@@ -344,23 +342,6 @@ impl Store {
         self.check_still_there()?;
         immediate(&mut self.conn, &self.path, self.busy_timeout, body)
     }
-}
-
-/// Runs `body` in one `BEGIN IMMEDIATE` transaction on `conn` and commits it; on any
-/// error nothing is written. Waiting longer than `busy` for the lock is
-/// [`StoreError::Busy`].
-pub(super) fn immediate<T>(
-    conn: &mut Connection,
-    path: &Path,
-    busy: Duration,
-    body: impl FnOnce(&Transaction<'_>, &dyn Fn(rusqlite::Error) -> StoreError) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| busy_after(path, e, busy))?;
-    let value = body(&tx, &|e| StoreError::from_sqlite(path, e))?;
-    tx.commit().map_err(|e| busy_after(path, e, busy))?;
-    Ok(value)
 }
 
 /// Counts the bytes written to it.

@@ -5,8 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 
-use super::overlays::boxed;
-use super::{Theme, centered};
+use super::{Theme, boxed, centered};
 use crate::app::PageScroll;
 use crate::format::seconds as secs;
 use crate::metrics::Summary;

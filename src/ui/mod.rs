@@ -159,6 +159,18 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     );
 }
 
+/// The frame of an overlay: a bordered block titled ` {title} ` in the focus colour.
+pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Line::styled(
+            format!(" {title} "),
+            theme.style("border_focus"),
+        ))
+        .style(theme.style("text"))
+}
+
 /// A rectangle `width` x `height` centred in `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

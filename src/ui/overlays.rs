@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::wrap::truncate;
-use super::{Theme, centered};
+use super::{Theme, boxed, centered};
 use crate::app::{App, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
 use crate::inert;
 
@@ -39,17 +39,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
         }
     }
-}
-
-pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border_focus"))
-        .title(Line::styled(
-            format!(" {title} "),
-            theme.style("border_focus"),
-        ))
-        .style(theme.style("text"))
 }
 
 /// The lines of the help, built from the keymap and the command table.

@@ -6,8 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::overlays::boxed;
-use super::{Theme, centered};
+use super::{Theme, boxed, centered};
 use crate::app::{App, PageScroll};
 use crate::domain::{Role, Severity};
 use crate::format::duration;

@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::overlays::boxed;
-use super::{Theme, centered};
+use super::{Theme, boxed, centered};
 use crate::app::App;
-use crate::app::review::{Checklist, missing};
+use crate::app::review::Checklist;
 use crate::domain::ReviewSection;
+use crate::rules::missing;
 use crate::{format, inert};
 
 /// Draws the resolve checklist.

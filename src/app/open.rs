@@ -1,0 +1,82 @@
+//! Opening overlays and starting things on the console: what several keys and palette
+//! commands share, as methods on [`App`], so that the modules handling keys need not
+//! reach into each other.
+
+use super::{App, Effect, Overlay, TriageTarget, Wizard};
+
+impl App {
+    /// Asks before quitting while an incident is open.
+    pub(super) fn quit(&mut self) -> Vec<Effect> {
+        if self.has_open_incident() {
+            self.overlays.push(Overlay::ConfirmQuit);
+            Vec::new()
+        } else {
+            vec![Effect::Quit]
+        }
+    }
+
+    /// Opens the post-incident review of the incident shown.
+    pub(super) fn open_review(&mut self) {
+        if self.incident().is_some() {
+            self.overlays.push(Overlay::Review { selected: 0 });
+        } else {
+            self.notice = Some("no incident shown to review".into());
+        }
+    }
+
+    /// Opens the metrics, computed once now rather than on every frame.
+    pub(super) fn open_metrics(&mut self) {
+        let summary = Box::new(self.metrics());
+        self.overlays.push(Overlay::Metrics {
+            scroll: Default::default(),
+            summary,
+        });
+    }
+
+    /// Opens the switcher on the incident shown.
+    pub(super) fn open_switcher(&mut self) {
+        let list = self.incident_list();
+        if list.is_empty() {
+            self.notice = Some("no incidents yet: :declare TITLE opens one".into());
+            return;
+        }
+        let selected = list
+            .iter()
+            .position(|i| Some(i.id) == self.shown)
+            .unwrap_or(0);
+        self.overlays.push(Overlay::Switcher { selected });
+    }
+
+    /// Opens the triage wizard: for a new incident when a title is given, else for the
+    /// shown incident (a re-triage when it is already declared).
+    pub(super) fn open_triage(&mut self, title: Option<String>) {
+        let target = match (title, self.shown) {
+            (Some(title), _) => TriageTarget::New(title),
+            (None, Some(id)) => TriageTarget::Incident(id),
+            (None, None) => {
+                self.notice = Some("no incident to triage: :triage TITLE triages a new one".into());
+                return;
+            }
+        };
+        if self.read_only {
+            self.notice = Some("read-only database: nothing can be recorded here".into());
+            return;
+        }
+        let wizard = Wizard::new(self, target);
+        self.overlays.push(Overlay::Triage(Box::new(wizard)));
+    }
+
+    /// Opens the palette with a command started, for actions that need a word more.
+    pub(super) fn prefill_palette(&mut self, text: &str) {
+        let mut overlay = Overlay::palette();
+        if let Overlay::Palette { input, .. } = &mut overlay {
+            input.insert_str(text);
+        }
+        self.overlays.push(overlay);
+    }
+
+    /// Saving the draft as the entry box holds it now.
+    pub(super) fn save_draft(&self) -> Effect {
+        Effect::SaveDraft(self.entry.draft(self.shown))
+    }
+}

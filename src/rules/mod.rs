@@ -1,0 +1,56 @@
+//! The incident rules, in one place: a [`Request`] (claim command, hand it off, page,
+//! set the severity, resolve, add an action item, log an entry, ...) with the incident
+//! as folded, the playbook, who asks and when ([`Asked`]) goes in; the events to
+//! append ([`Decision::Record`]), or a typed [`Refusal`], come out.
+//!
+//! Pure: it knows the domain and the playbook, and nothing of terminals, files or
+//! sockets. The console and the command line both call [`decide`], and each words a
+//! refusal for its own user (the console names keys and palette commands, the shell
+//! names `warroom` commands and flags).
+
+mod decide;
+mod refusal;
+mod request;
+mod review;
+mod roster;
+mod status;
+mod triage;
+mod words;
+
+pub use decide::decide;
+pub use refusal::{Notice, Refusal};
+pub use request::Request;
+pub use review::{FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, item_fields, missing};
+pub use roster::order;
+pub use status::{check_status, declare_bodies, severity_bodies};
+pub use triage::{Outcome, Target, finish as finish_triage, page_roles};
+pub use words::Wording;
+
+use crate::domain::{Body, IncidentState, Timestamp};
+use crate::playbook::Playbook;
+
+/// What a request is decided against.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The incident as folded (`None` when the request opens one).
+    pub state: Option<&'a IncidentState>,
+    /// The team's playbook.
+    pub playbook: &'a Playbook,
+    /// Who asks (their name in the log).
+    pub actor: &'a str,
+    /// When.
+    pub now: Timestamp,
+}
+
+/// What a request comes to when no rule refuses it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// These events, to append in this order (on the incident asked about, or opening
+    /// a new one when the first is an opening).
+    Record(Vec<Body>),
+    /// Nothing to write, and a word on why (not an error: you already hold command).
+    Nothing(Notice),
+    /// Resolving asks the playbook's checklist first: ask these items, then send the
+    /// same request with the answers.
+    AskChecklist(Vec<String>),
+}

@@ -1,0 +1,143 @@
+//! Why the rules refuse a request, and what they say when there is nothing to do. Each
+//! front end words these for its own user.
+
+use crate::domain::{Role, Severity, Status};
+
+/// A rule a request would break. Nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The request is about an incident, and none was given.
+    #[error("no incident")]
+    NoIncident,
+    /// Someone else holds command: they hand it off.
+    #[error("{holder} holds command")]
+    CommandHeldBy {
+        /// Who holds it.
+        holder: String,
+    },
+    /// Only the commander hands command off.
+    #[error("only the commander can hand off")]
+    HandoffNotCommander {
+        /// Who holds command, if anyone.
+        holder: Option<String>,
+    },
+    /// Only the commander confirms command.
+    #[error("only the commander can confirm command")]
+    ConfirmNotCommander,
+    /// The playbook's roles leave this one out.
+    #[error("{role} is not one of this team's roles")]
+    RoleNotInPlaybook {
+        /// The role asked for.
+        role: Role,
+        /// The roles the playbook lists.
+        listed: Vec<Role>,
+    },
+    /// They hold the role already.
+    #[error("{person} is already {role}")]
+    AlreadyInRole {
+        /// Who.
+        person: String,
+        /// The role.
+        role: Role,
+    },
+    /// They do not hold the role.
+    #[error("{person} is not {role}")]
+    NotInRole {
+        /// Who.
+        person: String,
+        /// The role.
+        role: Role,
+    },
+    /// Paging a role whose contacts the playbook does not list.
+    #[error("the playbook lists no contacts for {role}")]
+    NoContacts {
+        /// The role.
+        role: Role,
+    },
+    /// A resolution code the playbook does not allow.
+    #[error("'{code}' is not a resolution code")]
+    UnknownResolutionCode {
+        /// The code given.
+        code: String,
+        /// The codes allowed.
+        allowed: Vec<String>,
+    },
+    /// Resolving an incident that is not open.
+    #[error("already {status}")]
+    AlreadyEnded {
+        /// Its status.
+        status: Status,
+    },
+    /// Reopening an incident that is open.
+    #[error("it is {status}, not resolved")]
+    NothingToReopen {
+        /// Its status.
+        status: Status,
+    },
+    /// Handing an open incident to problem management.
+    #[error("resolve it first")]
+    ProblemBeforeResolve,
+    /// Handing an incident to problem management twice.
+    #[error("already handed to problem management")]
+    ProblemAlreadyHandedOff,
+    /// Closing an action item that is closed.
+    #[error("that action item is already done")]
+    ItemAlreadyDone,
+    /// A status change to the status it has.
+    #[error("it is already {status}")]
+    StatusUnchanged {
+        /// The status.
+        status: Status,
+    },
+    /// Resolving by a status change: resolving takes a code and the checklist.
+    #[error("resolving takes a resolution code and the checklist")]
+    ResolveNeedsCode,
+    /// Closing an open incident.
+    #[error("it is {from}: resolve it first")]
+    CloseBeforeResolve {
+        /// Its status.
+        from: Status,
+    },
+    /// Reopening an incident problem management owns.
+    #[error("problem management owns it now")]
+    ProblemOwnsIt,
+    /// Finishing triage before the severity is known.
+    #[error("the severity is not known yet")]
+    SeverityUnknown,
+    /// Declaring below the threshold.
+    #[error("{severity} is below the threshold to declare")]
+    BelowThreshold {
+        /// The severity.
+        severity: Severity,
+        /// The threshold.
+        threshold: Severity,
+    },
+    /// Routing at or above the threshold.
+    #[error("{severity} meets the threshold")]
+    MeetsThreshold {
+        /// The severity.
+        severity: Severity,
+        /// The threshold.
+        threshold: Severity,
+    },
+    /// Routing an incident already declared.
+    #[error("a declared incident is resolved, not routed")]
+    DeclaredNotRouted,
+}
+
+/// Why a request writes nothing, though nothing is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Claiming command one holds already.
+    AlreadyCommander,
+}
+
+/// The roles a playbook lists, in words, for a refusal: "lists only deputy, scribe".
+pub fn listed_roles(listed: &[Role]) -> String {
+    if listed.is_empty() {
+        "lists no roles besides the commander".to_string()
+    } else {
+        let keys: Vec<&str> = listed.iter().map(|r| r.key()).collect();
+        format!("lists only {}", keys.join(", "))
+    }
+}

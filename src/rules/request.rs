@@ -1,0 +1,146 @@
+//! What someone asks the incident rules for.
+
+use chrono::NaiveDate;
+use ulid::Ulid;
+
+use crate::domain::{
+    Body, Check, Priority, ResponderState, ReviewSection, Role, Severity, Timestamp,
+};
+
+/// A request, before the rules have looked at the incident. Names are as typed (the
+/// rules check them against the roster and the playbook).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Open an incident, at `severity` when known (declared if that meets the threshold).
+    Declare {
+        /// One line saying what is wrong.
+        title: String,
+        /// When it was first noticed, if earlier than now.
+        detected_at: Option<Timestamp>,
+        /// The severity, if already known.
+        severity: Option<Severity>,
+    },
+    /// Log an entry as it is (a note, a decision, a status update, a roster change...);
+    /// a status change among them keeps the lifecycle's rules.
+    Log(Body),
+    /// Set the severity (declaring an incident in triage when it meets the threshold).
+    SetSeverity {
+        /// The new severity.
+        severity: Severity,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Take command while nobody holds it.
+    Claim,
+    /// Hand command to someone (the commander only).
+    Handoff {
+        /// The new commander.
+        to: String,
+    },
+    /// Confirm command, settling a conflicting claim (the commander only).
+    Confirm,
+    /// Give someone a role.
+    Assign {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+    },
+    /// Take a role from someone.
+    Unassign {
+        /// Who.
+        person: String,
+        /// Which role.
+        role: Role,
+    },
+    /// Page a person by name, or a role's escalation contacts from the playbook.
+    Page {
+        /// A name, or a role's key.
+        who: String,
+        /// How they were reached.
+        via: Option<String>,
+    },
+    /// Mark someone paged, acknowledged, engaged or stood down.
+    Responder {
+        /// Who.
+        person: String,
+        /// The new state.
+        state: ResponderState,
+    },
+    /// Resolve with a code from the playbook, after its checklist (asked first when
+    /// `None` and the playbook has one).
+    Resolve {
+        /// The resolution code.
+        code: String,
+        /// What fixed it.
+        summary: String,
+        /// The checklist as answered.
+        checklist: Option<Vec<Check>>,
+    },
+    /// Reopen a resolved incident that came back.
+    Reopen {
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Hand a resolved incident to problem management (which closes it).
+    Problem {
+        /// Who owns the problem.
+        owner: String,
+        /// The root cause.
+        root_cause: String,
+        /// The permanent fix and its schedule.
+        fix: Option<String>,
+        /// A ticket in the problem tracker.
+        ticket: Option<String>,
+    },
+    /// Add a finding to the post-incident review.
+    Finding {
+        /// Which section.
+        section: ReviewSection,
+        /// The finding.
+        text: String,
+    },
+    /// Open an action item.
+    ItemAdd {
+        /// What needs doing.
+        title: String,
+        /// Who owns it.
+        owner: Option<String>,
+        /// When it is due.
+        due: Option<NaiveDate>,
+        /// How urgent it is.
+        priority: Option<Priority>,
+    },
+    /// Change an action item; fields left `None` stay as they are.
+    ItemUpdate {
+        /// The item (the id of its opening event).
+        item: Ulid,
+        /// A new title.
+        title: Option<String>,
+        /// A new owner.
+        owner: Option<String>,
+        /// A new due date.
+        due: Option<NaiveDate>,
+        /// A new priority.
+        priority: Option<Priority>,
+        /// A remark.
+        note: Option<String>,
+    },
+    /// Mark an action item done.
+    ItemDone {
+        /// The item.
+        item: Ulid,
+        /// A remark.
+        note: Option<String>,
+    },
+    /// Finish a triage walk: declare (or record a re-triage), or route below the
+    /// threshold to the service desk.
+    Triage {
+        /// A new incident's title, or the incident triaged (the one asked about).
+        target: super::Target,
+        /// The answer chosen for each question (by index), in the playbook's order.
+        answers: Vec<Option<usize>>,
+        /// Declare or route.
+        outcome: super::Outcome,
+    },
+}

@@ -1,0 +1,92 @@
+//! The lifecycle: declaring, setting the severity, and which status changes are allowed.
+
+use crate::domain::{Body, IncidentState, Severity, Status, Timestamp, TriageAnswer};
+use crate::playbook::Playbook;
+
+use super::Refusal;
+
+/// The events that set `severity` on an incident now in `status`: the change (with the
+/// triage answers behind it, if any), then the declaration, a move to investigating,
+/// when the incident is still in triage and the severity meets the playbook's threshold.
+pub fn severity_bodies(
+    playbook: &Playbook,
+    status: Status,
+    severity: Severity,
+    reason: Option<String>,
+    triage: Vec<TriageAnswer>,
+) -> Vec<Body> {
+    let after = if triage.is_empty() {
+        ""
+    } else {
+        " after triage"
+    };
+    let mut bodies = vec![Body::SeveritySet {
+        severity,
+        reason,
+        triage,
+    }];
+    if status == Status::Triage && playbook.triage.declares(severity) {
+        bodies.push(Body::StatusChanged {
+            status: Status::Investigating,
+            reason: Some(format!("declared at {severity}{after}")),
+        });
+    }
+    bodies
+}
+
+/// The events that open an incident called `title`, at `severity` when it is known
+/// (declared at once if that meets the threshold; in triage otherwise).
+pub fn declare_bodies(
+    playbook: &Playbook,
+    title: String,
+    detected_at: Option<Timestamp>,
+    severity: Option<Severity>,
+) -> Vec<Body> {
+    let mut bodies = vec![Body::IncidentOpened {
+        title,
+        detected_at,
+        drill: false,
+    }];
+    if let Some(severity) = severity {
+        let reason = Some("set when declared".to_string());
+        bodies.extend(severity_bodies(
+            playbook,
+            Status::Triage,
+            severity,
+            reason,
+            Vec::new(),
+        ));
+    }
+    bodies
+}
+
+/// Whether an incident may move from `from` to `to`. Resolving takes a code and the
+/// checklist (a resolution, not a status change), closing comes after resolving, and an
+/// incident handed to problem management stays closed.
+pub fn check_status(state: &IncidentState, from: Status, to: Status) -> Result<(), Refusal> {
+    if from == to {
+        return Err(Refusal::StatusUnchanged { status: to });
+    }
+    if to == Status::Resolved {
+        return Err(Refusal::ResolveNeedsCode);
+    }
+    if to == Status::Closed && from.is_open() {
+        return Err(Refusal::CloseBeforeResolve { from });
+    }
+    if to.is_open() && !from.is_open() && state.problem.is_some() {
+        return Err(Refusal::ProblemOwnsIt);
+    }
+    Ok(())
+}
+
+/// Checks every status change among `bodies`, in order, from the incident's status.
+pub(super) fn check_changes(state: &IncidentState, bodies: &[Body]) -> Result<(), Refusal> {
+    let mut status = state.status;
+    for body in bodies {
+        if let Body::StatusChanged { status: to, .. } = body {
+            check_status(state, status, *to)?;
+            status = *to;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Finishing a triage walk: the threshold decides between declaring and routing, and
+//! the answers are recorded with the severity they produced.
+
+use crate::domain::{Body, Role, Severity, Status};
+use crate::playbook::Playbook;
+
+use super::{Asked, Refusal, severity_bodies};
+
+/// What is triaged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A new incident, opened when declared or routed.
+    New(String),
+    /// The incident asked about (in triage, or a re-triage of a declared one).
+    Incident,
+}
+
+/// How the walk ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Declare (or record a re-triage of a declared incident).
+    Declare,
+    /// Route below the threshold to the service desk.
+    Route,
+}
+
+/// The events a finished walk records: for a new incident its opening, then the
+/// severity with every answer and the reason (and the declaration when it meets the
+/// threshold), or the routing to the service desk.
+pub fn finish(
+    asked: &Asked<'_>,
+    target: &Target,
+    answers: &[Option<usize>],
+    outcome: Outcome,
+) -> Result<Vec<Body>, Refusal> {
+    let model = &asked.playbook.triage;
+    let assessment = model.assess(answers);
+    let Some(severity) = assessment.severity else {
+        return Err(Refusal::SeverityUnknown);
+    };
+    let state = match target {
+        Target::New(_) => None,
+        Target::Incident => Some(asked.state.ok_or(Refusal::NoIncident)?),
+    };
+    let retriage = state.is_some_and(|s| s.declared_at.is_some());
+    let declares = model.declares(severity);
+    let threshold = model.threshold;
+    match outcome {
+        Outcome::Declare if !declares && !retriage => {
+            return Err(Refusal::BelowThreshold {
+                severity,
+                threshold,
+            });
+        }
+        Outcome::Route if declares => {
+            return Err(Refusal::MeetsThreshold {
+                severity,
+                threshold,
+            });
+        }
+        Outcome::Route if retriage => return Err(Refusal::DeclaredNotRouted),
+        _ => {}
+    }
+    let reason = if retriage {
+        format!("re-triage: {}", assessment.reason)
+    } else {
+        assessment.reason.clone()
+    };
+    let (status, mut bodies) = match (target, state) {
+        (Target::New(title), _) => (
+            Status::Triage,
+            vec![Body::IncidentOpened {
+                title: title.clone(),
+                detected_at: None,
+                drill: false,
+            }],
+        ),
+        (Target::Incident, state) => (state.map_or(Status::Triage, |s| s.status), Vec::new()),
+    };
+    bodies.extend(severity_bodies(
+        asked.playbook,
+        status,
+        severity,
+        Some(reason),
+        model.answers_for(answers),
+    ));
+    if outcome == Outcome::Route {
+        bodies.push(Body::Routed {
+            to: "service desk".into(),
+            reason: Some(format!("{severity} is below the threshold to declare")),
+        });
+    }
+    Ok(bodies)
+}
+
+/// The roles the playbook pages at `severity`, for a hint after declaring.
+pub fn page_roles(playbook: &Playbook, severity: Severity) -> Vec<Role> {
+    playbook.page(severity).to_vec()
+}
