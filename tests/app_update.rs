@@ -460,7 +460,7 @@ fn the_wizard_goes_forward_back_changes_an_answer_and_declares() {
         "the wizard closes once it records"
     );
     let sent = appended(&effects);
-    assert_eq!(sent[0].0, Purpose::Command);
+    assert_eq!(sent[0].0, Purpose::Palette);
     match &sent[0].1[..] {
         [
             Body::SeveritySet {
@@ -777,7 +777,7 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
 
 /// Feeds a command's events back as committed, as the store would.
 fn commit(app: &mut App, effects: &[Effect]) {
-    committed(app, Purpose::Command, effects);
+    committed(app, Purpose::Palette, effects);
 }
 
 #[test]
@@ -826,7 +826,7 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
     );
     let peer = stamp(
         &[Effect::Append {
-            purpose: Purpose::Command,
+            purpose: Purpose::Palette,
             drafts: vec![warroom::store::NewEvent {
                 incident: app.shown,
                 author: "maya".into(),

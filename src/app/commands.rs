@@ -2,7 +2,7 @@
 
 use ulid::Ulid;
 
-use super::palette::Command;
+use super::palette::PaletteRequest;
 use super::record::{Answer, ask};
 use super::{App, Effect, Overlay, Purpose};
 use crate::domain::{IncidentState, resolve_id, short_id};
@@ -19,13 +19,13 @@ fn refuse(app: &mut App, message: String) -> Vec<Effect> {
 }
 
 /// Carries out a parsed command.
-pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
+pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
     match command {
-        Command::Switch(None) => {
+        PaletteRequest::Switch(None) => {
             app.open_switcher();
             return Vec::new();
         }
-        Command::Switch(Some(typed)) => {
+        PaletteRequest::Switch(Some(typed)) => {
             let ids: Vec<Ulid> = app.incident_list().iter().map(|i| i.id).collect();
             match resolve_id(ids, &typed, "incident", "s lists them") {
                 Ok(id) => app.show(id),
@@ -33,30 +33,30 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Command::Theme(name) => return vec![Effect::SetTheme(name)],
-        Command::Demo => return vec![Effect::LoadDemo],
-        Command::Help => {
+        PaletteRequest::Theme(name) => return vec![Effect::SetTheme(name)],
+        PaletteRequest::Demo => return vec![Effect::LoadDemo],
+        PaletteRequest::Help => {
             app.overlays.push(Overlay::help());
             return Vec::new();
         }
-        Command::Quit => return app.quit(),
-        Command::Playbook => {
+        PaletteRequest::Quit => return app.quit(),
+        PaletteRequest::Playbook => {
             app.overlays.push(Overlay::playbook());
             return Vec::new();
         }
-        Command::ReviewView => {
+        PaletteRequest::ReviewView => {
             app.open_review();
             return Vec::new();
         }
-        Command::Metrics => {
+        PaletteRequest::Metrics => {
             app.open_metrics();
             return Vec::new();
         }
-        Command::Triage(title) => {
+        PaletteRequest::Triage(title) => {
             app.open_triage(title);
             return Vec::new();
         }
-        Command::Update(audience) => {
+        PaletteRequest::Update(audience) => {
             let audience = audience.unwrap_or_else(|| super::compose::due_audience(app));
             super::compose::open(app, audience);
             return Vec::new();
@@ -67,7 +67,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         app.notice = Some("read-only database: nothing can be recorded here".into());
         return Vec::new();
     }
-    if let Command::Declare { title, severity } = command {
+    if let PaletteRequest::Declare { title, severity } = command {
         let request = Request::Declare {
             title,
             detected_at: None,
@@ -94,7 +94,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Request::Resolve { code, summary, .. } => Some((code.clone(), summary.clone())),
         _ => None,
     };
-    match ask(app, Purpose::Command, Some(id), request) {
+    match ask(app, Purpose::Palette, Some(id), request) {
         Ok(Answer::Write(effect)) => {
             app.notice = Some(format!("recording on {}…", short_id(id)));
             vec![effect]
@@ -118,26 +118,26 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
 fn request_for(
     app: &App,
     state: &IncidentState,
-    command: Command,
+    command: PaletteRequest,
 ) -> Result<Option<Request>, String> {
     Ok(Some(match command {
-        Command::Severity { severity, reason } => Request::SetSeverity { severity, reason },
-        Command::Claim => Request::Claim,
-        Command::Handoff(to) => Request::Handoff { to },
-        Command::Confirm => Request::Confirm,
-        Command::Log(body) => Request::Log(body),
-        Command::Role {
+        PaletteRequest::Severity { severity, reason } => Request::SetSeverity { severity, reason },
+        PaletteRequest::Claim => Request::Claim,
+        PaletteRequest::Handoff(to) => Request::Handoff { to },
+        PaletteRequest::Confirm => Request::Confirm,
+        PaletteRequest::Log(body) => Request::Log(body),
+        PaletteRequest::Role {
             person,
             role,
             assign: true,
         } => Request::Assign { person, role },
-        Command::Role { person, role, .. } => Request::Unassign { person, role },
-        Command::Responder { person, state: to } => Request::Responder {
+        PaletteRequest::Role { person, role, .. } => Request::Unassign { person, role },
+        PaletteRequest::Responder { person, state: to } => Request::Responder {
             person: person.unwrap_or_else(|| app.me.clone()),
             state: to,
         },
-        Command::Page { who, via } => Request::Page { who, via },
-        Command::Resolve {
+        PaletteRequest::Page { who, via } => Request::Page { who, via },
+        PaletteRequest::Resolve {
             code,
             summary,
             checklist,
@@ -146,8 +146,8 @@ fn request_for(
             summary,
             checklist,
         },
-        Command::Reopen(reason) => Request::Reopen { reason },
-        Command::Problem {
+        PaletteRequest::Reopen(reason) => Request::Reopen { reason },
+        PaletteRequest::Problem {
             owner,
             root_cause,
             fix,
@@ -158,8 +158,8 @@ fn request_for(
             fix,
             ticket,
         },
-        Command::Finding { section, text } => Request::Finding { section, text },
-        Command::ItemAdd { title, fields } => {
+        PaletteRequest::Finding { section, text } => Request::Finding { section, text },
+        PaletteRequest::ItemAdd { title, fields } => {
             let f = item_fields(app.now, None, &fields).map_err(|e| e.to_string())?;
             Request::ItemAdd {
                 title,
@@ -168,7 +168,7 @@ fn request_for(
                 priority: f.priority,
             }
         }
-        Command::ItemUpdate {
+        PaletteRequest::ItemUpdate {
             item: typed,
             fields,
         } => {
@@ -183,7 +183,7 @@ fn request_for(
                 note: f.note,
             }
         }
-        Command::ItemDone { item: typed, note } => Request::ItemDone {
+        PaletteRequest::ItemDone { item: typed, note } => Request::ItemDone {
             item: item(state, &typed)?,
             note,
         },

@@ -2,7 +2,6 @@
 //! returns effects for the edge to carry out, so all of it runs in plain tests.
 
 mod action;
-mod command;
 mod commands;
 mod compose;
 mod entry;
@@ -13,6 +12,7 @@ mod open;
 mod overlay;
 pub mod palette;
 mod record;
+mod request;
 pub mod review;
 pub mod roster;
 mod update;

@@ -142,7 +142,7 @@ pub(super) fn checklist(app: &mut App, action: Action) -> Vec<Effect> {
     let open = checks.iter().filter(|c| !c.done).count();
     let effects = super::commands::run(
         app,
-        super::palette::Command::Resolve {
+        super::palette::PaletteRequest::Resolve {
             code,
             summary,
             checklist: Some(checks),
@@ -176,7 +176,7 @@ pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CloseItem if items > 0 => {
             return super::commands::run(
                 app,
-                super::palette::Command::ItemDone {
+                super::palette::PaletteRequest::ItemDone {
                     item: n.to_string(),
                     note: None,
                 },

@@ -61,8 +61,8 @@ pub enum Msg {
 pub enum Purpose {
     /// The entry box's text.
     Entry,
-    /// A palette command.
-    Command,
+    /// A request typed in the palette.
+    Palette,
     /// Opening an incident; switch to it once committed.
     Declare,
     /// The sample incidents.

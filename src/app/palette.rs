@@ -55,7 +55,7 @@ pub fn suggestions(input: &str) -> Vec<&'static CommandSpec> {
         .collect()
 }
 
-pub use super::command::Command;
+pub use super::request::PaletteRequest;
 
 fn rest(words: &[&str]) -> Option<String> {
     let text = words.join(" ");
@@ -88,7 +88,7 @@ fn fields(args: &[&str]) -> (Option<String>, Vec<(String, String)>) {
 }
 
 /// Parses a command line; the error says what was expected.
-pub fn parse(line: &str) -> Result<Command, String> {
+pub fn parse(line: &str) -> Result<PaletteRequest, String> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let Some((&name, args)) = words.split_first() else {
         return Err(
@@ -121,7 +121,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 _ => (None, args),
             };
             let title = rest(title_words).ok_or_else(usage)?;
-            Ok(Command::Declare { title, severity })
+            Ok(PaletteRequest::Declare { title, severity })
         }
         "severity" => {
             let severity = args
@@ -129,7 +129,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 .ok_or_else(usage)?
                 .parse::<Severity>()
                 .map_err(|e| e.to_string())?;
-            Ok(Command::Severity {
+            Ok(PaletteRequest::Severity {
                 severity,
                 reason: rest(&args[1..]),
             })
@@ -140,24 +140,24 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 .ok_or_else(usage)?
                 .parse::<Status>()
                 .map_err(|e| e.to_string())?;
-            Ok(Command::Log(Body::StatusChanged {
+            Ok(PaletteRequest::Log(Body::StatusChanged {
                 status,
                 reason: rest(&args[1..]),
             }))
         }
-        "triage" => Ok(Command::Triage(rest(args))),
+        "triage" => Ok(PaletteRequest::Triage(rest(args))),
         "update" => match args.first() {
-            Some(word) => Ok(Command::Update(Some(
+            Some(word) => Ok(PaletteRequest::Update(Some(
                 word.parse::<Audience>().map_err(|e| e.to_string())?,
             ))),
-            None => Ok(Command::Update(None)),
+            None => Ok(PaletteRequest::Update(None)),
         },
         "assign" | "unassign" => {
             let [person, role] = args else {
                 return Err(usage());
             };
             let role = role.parse::<Role>().map_err(|e| e.to_string())?;
-            Ok(Command::Role {
+            Ok(PaletteRequest::Role {
                 person: person.to_string(),
                 role,
                 assign: spec.name == "assign",
@@ -173,15 +173,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
             if person.is_none() && state == ResponderState::StoodDown {
                 return Err(usage());
             }
-            Ok(Command::Responder { person, state })
+            Ok(PaletteRequest::Responder { person, state })
         }
-        "playbook" => Ok(Command::Playbook),
-        "claim" => Ok(Command::Claim),
-        "handoff" => Ok(Command::Handoff(rest(args).ok_or_else(usage)?)),
-        "confirm" => Ok(Command::Confirm),
+        "playbook" => Ok(PaletteRequest::Playbook),
+        "claim" => Ok(PaletteRequest::Claim),
+        "handoff" => Ok(PaletteRequest::Handoff(rest(args).ok_or_else(usage)?)),
+        "confirm" => Ok(PaletteRequest::Confirm),
         "page" => {
             let who = args.first().ok_or_else(usage)?.to_string();
-            Ok(Command::Page {
+            Ok(PaletteRequest::Page {
                 who,
                 via: rest(&args[1..]),
             })
@@ -189,17 +189,17 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "resolve" => {
             let code = args.first().ok_or_else(usage)?.to_string();
             let summary = rest(&args[1..]).ok_or_else(usage)?;
-            Ok(Command::Resolve {
+            Ok(PaletteRequest::Resolve {
                 code,
                 summary,
                 checklist: None,
             })
         }
-        "reopen" => Ok(Command::Reopen(rest(args))),
+        "reopen" => Ok(PaletteRequest::Reopen(rest(args))),
         "problem" => {
             let owner = args.first().ok_or_else(usage)?.to_string();
             let root_cause = rest(&args[1..]).ok_or_else(usage)?;
-            Ok(Command::Problem {
+            Ok(PaletteRequest::Problem {
                 owner,
                 root_cause,
                 fix: None,
@@ -207,10 +207,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
             })
         }
         "review" => match args.split_first() {
-            None => Ok(Command::ReviewView),
+            None => Ok(PaletteRequest::ReviewView),
             Some((section, text)) => {
                 let section = section.parse()?;
-                Ok(Command::Finding {
+                Ok(PaletteRequest::Finding {
                     section,
                     text: rest(text).ok_or_else(usage)?,
                 })
@@ -218,7 +218,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "item" => {
             let (title, fields) = fields(args);
-            Ok(Command::ItemAdd {
+            Ok(PaletteRequest::ItemAdd {
                 title: title.ok_or_else(usage)?,
                 fields,
             })
@@ -229,24 +229,24 @@ pub fn parse(line: &str) -> Result<Command, String> {
             if extra.is_some() || fields.is_empty() {
                 return Err(usage());
             }
-            Ok(Command::ItemUpdate {
+            Ok(PaletteRequest::ItemUpdate {
                 item: item.to_string(),
                 fields,
             })
         }
         "item-done" => {
             let (item, note) = args.split_first().ok_or_else(usage)?;
-            Ok(Command::ItemDone {
+            Ok(PaletteRequest::ItemDone {
                 item: item.to_string(),
                 note: rest(note),
             })
         }
-        "metrics" => Ok(Command::Metrics),
-        "switch" => Ok(Command::Switch(rest(args))),
-        "theme" => Ok(Command::Theme(rest(args).ok_or_else(usage)?)),
-        "demo" => Ok(Command::Demo),
-        "help" => Ok(Command::Help),
-        _ => Ok(Command::Quit),
+        "metrics" => Ok(PaletteRequest::Metrics),
+        "switch" => Ok(PaletteRequest::Switch(rest(args))),
+        "theme" => Ok(PaletteRequest::Theme(rest(args).ok_or_else(usage)?)),
+        "demo" => Ok(PaletteRequest::Demo),
+        "help" => Ok(PaletteRequest::Help),
+        _ => Ok(PaletteRequest::Quit),
     }
 }
 
@@ -258,14 +258,14 @@ mod tests {
     fn parses_commands_and_explains_mistakes() {
         assert_eq!(
             parse("declare P2 Checkout down"),
-            Ok(Command::Declare {
+            Ok(PaletteRequest::Declare {
                 title: "Checkout down".into(),
                 severity: Some(Severity::P2)
             })
         );
         assert_eq!(
             parse("declare P2"),
-            Ok(Command::Declare {
+            Ok(PaletteRequest::Declare {
                 title: "P2".into(),
                 severity: None
             }),
@@ -273,22 +273,25 @@ mod tests {
         );
         assert_eq!(
             parse("sev p1 data leak"),
-            Ok(Command::Severity {
+            Ok(PaletteRequest::Severity {
                 severity: Severity::P1,
                 reason: Some("data leak".into())
             })
         );
-        assert_eq!(parse("handoff priya"), Ok(Command::Handoff("priya".into())));
+        assert_eq!(
+            parse("handoff priya"),
+            Ok(PaletteRequest::Handoff("priya".into()))
+        );
         assert_eq!(
             parse("page chen phone"),
-            Ok(Command::Page {
+            Ok(PaletteRequest::Page {
                 who: "chen".into(),
                 via: Some("phone".into())
             })
         );
         assert_eq!(
             parse("assign dave deputy"),
-            Ok(Command::Role {
+            Ok(PaletteRequest::Role {
                 person: "dave".into(),
                 role: Role::Deputy,
                 assign: true
@@ -301,7 +304,7 @@ mod tests {
         );
         assert_eq!(
             parse("ack"),
-            Ok(Command::Responder {
+            Ok(PaletteRequest::Responder {
                 person: None,
                 state: ResponderState::Acknowledged
             })
@@ -309,15 +312,15 @@ mod tests {
         assert!(parse("standdown").unwrap_err().contains("usage"));
         assert_eq!(
             parse("update execs"),
-            Ok(Command::Update(Some(Audience::Executives)))
+            Ok(PaletteRequest::Update(Some(Audience::Executives)))
         );
         assert_eq!(
             parse("triage Login errors"),
-            Ok(Command::Triage(Some("Login errors".into())))
+            Ok(PaletteRequest::Triage(Some("Login errors".into())))
         );
         assert_eq!(
             parse("item alert on TLS errors owner=jonas due=+7d priority=high"),
-            Ok(Command::ItemAdd {
+            Ok(PaletteRequest::ItemAdd {
                 title: "alert on TLS errors".into(),
                 fields: vec![
                     ("owner".into(), "jonas".into()),
@@ -328,7 +331,7 @@ mod tests {
         );
         assert_eq!(
             parse("item-update 2 title=a new title owner=ana"),
-            Ok(Command::ItemUpdate {
+            Ok(PaletteRequest::ItemUpdate {
                 item: "2".into(),
                 fields: vec![
                     ("title".into(), "a new title".into()),
@@ -343,7 +346,7 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown review section")
         );
-        assert_eq!(parse("review"), Ok(Command::ReviewView));
+        assert_eq!(parse("review"), Ok(PaletteRequest::ReviewView));
         assert!(
             parse("resolve rollback")
                 .unwrap_err()
@@ -354,7 +357,7 @@ mod tests {
         assert!(parse("s").unwrap_err().contains("could be"));
         assert_eq!(
             parse("status resolved fixed"),
-            Ok(Command::Log(Body::StatusChanged {
+            Ok(PaletteRequest::Log(Body::StatusChanged {
                 status: Status::Resolved,
                 reason: Some("fixed".into())
             }))

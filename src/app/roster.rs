@@ -1,6 +1,6 @@
 //! The roster's order and the actions on the selected responder.
 
-use super::palette::Command;
+use super::palette::PaletteRequest;
 use super::{App, Effect, commands};
 use crate::domain::{Body, Responder};
 
@@ -30,10 +30,10 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
         app.notice = Some("nobody on the roster yet: :page NAME adds someone".into());
         Vec::new()
     };
-    let log = |app: &mut App, body: Body| commands::run(app, Command::Log(body));
+    let log = |app: &mut App, body: Body| commands::run(app, PaletteRequest::Log(body));
     match (action, person) {
-        (Claim, _) => commands::run(app, Command::Claim),
-        (ConfirmCommand, _) => commands::run(app, Command::Confirm),
+        (Claim, _) => commands::run(app, PaletteRequest::Claim),
+        (ConfirmCommand, _) => commands::run(app, PaletteRequest::Confirm),
         (Acknowledge, Some(person)) => log(app, Body::ResponderAcknowledged { person }),
         (Engage, Some(person)) => log(app, Body::ResponderEngaged { person }),
         (StandDown, Some(person)) => log(app, Body::ResponderStoodDown { person }),

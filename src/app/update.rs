@@ -3,10 +3,10 @@
 use tui_textarea::{Input, Key as TextKey};
 
 use super::action::{Action, Mode, Pane};
-use super::command::Command;
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
 use super::overlay::Overlay;
+use super::request::PaletteRequest;
 use super::view::{LIST_PAGE, step};
 use super::{App, modal, roster};
 
@@ -39,7 +39,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.loaded = true;
             app.show_first();
             match app.start_with.take() {
-                Some(typed) => super::commands::run(app, Command::Switch(Some(typed))),
+                Some(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),
                 None => Vec::new(),
             }
         }
@@ -377,7 +377,7 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             app.notice = Some("sample incidents loaded".into());
             Vec::new()
         }
-        Purpose::Command => Vec::new(),
+        Purpose::Palette => Vec::new(),
     }
 }
 

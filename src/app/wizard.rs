@@ -46,7 +46,7 @@ impl Wizard {
 pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect>, String> {
     let (incident, purpose, target) = match &wizard.target {
         TriageTarget::New(title) => (None, Purpose::Declare, Target::New(title.clone())),
-        TriageTarget::Incident(id) => (Some(*id), Purpose::Command, Target::Incident),
+        TriageTarget::Incident(id) => (Some(*id), Purpose::Palette, Target::Incident),
     };
     let request = Request::Triage {
         target,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use ulid::Ulid;
 
-use crate::domain::{IncidentHead, IncidentState};
+use crate::domain::{IncidentState, IncidentSummary};
 use crate::store::{OpenOptions, Store};
 
 /// The database path and author chosen by flags, environment or defaults.
@@ -144,17 +144,17 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
             "`warroom incidents` lists them",
         );
     }
-    let heads = store.incident_heads()?;
-    let open: Vec<&IncidentHead> = heads.iter().filter(|i| i.is_open()).collect();
+    let summaries = store.incident_summaries()?;
+    let open: Vec<&IncidentSummary> = summaries.iter().filter(|i| i.is_open()).collect();
     let chosen = match open.as_slice() {
         [one] => one.id,
         [] => {
-            let newest = heads.iter().max_by_key(|i| i.opened_at);
+            let newest = summaries.iter().max_by_key(|i| i.opened_at);
             match newest {
                 Some(newest) if reading => newest.id,
                 Some(_) => bail!(
                     "no open incident: declare one with `warroom declare --title \"...\"`, or name one with --incident ({})",
-                    list(&heads.iter().collect::<Vec<_>>(), "warroom incidents")
+                    list(&summaries.iter().collect::<Vec<_>>(), "warroom incidents")
                 ),
                 None => bail!(
                     "no incident yet in {}: declare one with `warroom declare --title \"...\"` (or try `warroom demo`)",
@@ -175,7 +175,7 @@ pub fn pick_id(store: &Store, pick: Pick<'_>) -> Result<Ulid> {
 const LISTED: usize = 5;
 
 /// The newest few incidents for an error message, and how many more there are.
-fn list(incidents: &[&IncidentHead], all: &str) -> String {
+fn list(incidents: &[&IncidentSummary], all: &str) -> String {
     let mut newest = incidents.to_vec();
     newest.sort_by_key(|i| std::cmp::Reverse((i.opened_at, i.id)));
     let shown = newest

@@ -15,7 +15,7 @@ use crate::store::{Follower, NewEvent, OpenOptions, Store, system_clock};
 
 /// `warroom drill` subcommands.
 #[derive(Debug, Subcommand)]
-pub enum DrillCommand {
+pub enum DrillSubcommand {
     /// The built-in scenarios.
     List,
     /// Check a scenario file; every problem with its line.
@@ -95,11 +95,11 @@ pub fn check(file: &Path) -> Result<()> {
     }
 }
 
-pub fn run(ctx: &Context, command: DrillCommand) -> Result<()> {
+pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
     match command {
-        DrillCommand::List => list(),
-        DrillCommand::Check { file } => check(&file),
-        DrillCommand::Run { scenario, speed } => {
+        DrillSubcommand::List => list(),
+        DrillSubcommand::Check { file } => check(&file),
+        DrillSubcommand::Run { scenario, speed } => {
             let scenario = Scenario::load(&scenario)?;
             let playbook = ctx.playbook()?;
             let mut store = ctx.open_write()?;

@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::context::{Context, Pick, pick_incident};
-use crate::domain::{IncidentHead, IncidentState, rfc3339};
+use crate::domain::{IncidentState, IncidentSummary, rfc3339};
 use crate::format;
 use crate::inert;
 
@@ -41,8 +41,8 @@ struct IncidentLine<'a> {
 
 pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let incidents: Vec<IncidentHead> = store
-        .incident_heads()?
+    let incidents: Vec<IncidentSummary> = store
+        .incident_summaries()?
         .into_iter()
         .filter(|i| !args.open || i.is_open())
         .collect();

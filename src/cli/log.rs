@@ -42,8 +42,8 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     if args.lines && !(args.text.is_empty() || args.text == ["-"]) {
         bail!("--lines reads entries from stdin: leave out the text (or give `-`)");
     }
-    if args.audience.is_some() && args.kind != LogKind::Status {
-        bail!("--audience applies to status updates only: add --kind status");
+    if args.audience.is_some() && args.kind != LogKind::Update {
+        bail!("--audience applies to status updates only: add --kind update");
     }
     let now = crate::store::system_clock()();
     let at = args
@@ -237,7 +237,7 @@ fn entry_body(kind: LogKind, audience: Option<Audience>, text: String) -> Body {
         LogKind::Action => Body::Action { text },
         LogKind::Hypothesis => Body::Hypothesis { text },
         LogKind::Alert => Body::Alert { text, source: None },
-        LogKind::Status => Body::StatusUpdate {
+        LogKind::Update => Body::StatusUpdate {
             audience: audience.unwrap_or(Audience::Responders),
             text,
         },

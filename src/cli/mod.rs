@@ -24,7 +24,7 @@ mod when;
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, ValueEnum};
 
 use context::Context;
 
@@ -61,7 +61,7 @@ pub struct Cli {
 
     /// What to do [default: open the console].
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Subcommand>,
 }
 
 impl Cli {
@@ -75,37 +75,37 @@ impl Cli {
             return false;
         };
         match command {
-            Command::Tui(_) | Command::Serve(_) | Command::Sync(_) => false,
-            Command::Declare(_)
-            | Command::Log(_)
-            | Command::Correct(_)
-            | Command::Tail(_)
-            | Command::Incidents(_)
-            | Command::Show(_)
-            | Command::Export(_)
-            | Command::Import(_)
-            | Command::Demo(_)
-            | Command::Triage(_)
-            | Command::Update(_)
-            | Command::Playbook(_)
-            | Command::Roster(_)
-            | Command::Drill(_)
-            | Command::Statuspage(_)
-            | Command::Resolve(_)
-            | Command::Reopen(_)
-            | Command::Problem(_)
-            | Command::Review(_)
-            | Command::Finding(_)
-            | Command::Item(_)
-            | Command::Metrics(_)
-            | Command::Peer(_) => true,
+            Subcommand::Tui(_) | Subcommand::Serve(_) | Subcommand::Sync(_) => false,
+            Subcommand::Declare(_)
+            | Subcommand::Log(_)
+            | Subcommand::Correct(_)
+            | Subcommand::Tail(_)
+            | Subcommand::Incidents(_)
+            | Subcommand::Show(_)
+            | Subcommand::Export(_)
+            | Subcommand::Import(_)
+            | Subcommand::Demo(_)
+            | Subcommand::Triage(_)
+            | Subcommand::Update(_)
+            | Subcommand::Playbook(_)
+            | Subcommand::Roster(_)
+            | Subcommand::Drill(_)
+            | Subcommand::Statuspage(_)
+            | Subcommand::Resolve(_)
+            | Subcommand::Reopen(_)
+            | Subcommand::Problem(_)
+            | Subcommand::Review(_)
+            | Subcommand::Finding(_)
+            | Subcommand::Item(_)
+            | Subcommand::Metrics(_)
+            | Subcommand::Peer(_) => true,
         }
     }
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
     /// Open the full-screen console (what `warroom` with no command does).
     Tui(TuiArgs),
     /// Open a new incident and print its id.
@@ -133,10 +133,10 @@ pub enum Command {
     /// Print the built-in playbook, check one (--check FILE), or show the one in use.
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
-    Roster(roles::RosterCommand),
+    Roster(roles::RosterSubcommand),
     /// Drills: timed simulations from scenario files (list, check, run).
     #[command(subcommand)]
-    Drill(drill::DrillCommand),
+    Drill(drill::DrillSubcommand),
     /// Write a static public status page from customer updates only.
     Statuspage(transfer::StatusPageArgs),
     /// Resolve with a code from the playbook, after its checklist.
@@ -151,7 +151,7 @@ pub enum Command {
     Finding(review::FindingArgs),
     /// Action items: add, update, done.
     #[command(subcommand)]
-    Item(review::ItemCommand),
+    Item(review::ItemSubcommand),
     /// MTTA, MTTR, incidents by severity, week and month, open action items (no drills).
     Metrics(metrics::MetricsArgs),
     /// Accept peers over the network (or one over stdio) and keep them in sync.
@@ -160,7 +160,7 @@ pub enum Command {
     Sync(peer::SyncArgs),
     /// This database's peer identity and the peers it allows.
     #[command(subcommand)]
-    Peer(peer::PeerCommand),
+    Peer(peer::PeerSubcommand),
 }
 
 /// Arguments of `warroom tui`.
@@ -185,9 +185,10 @@ pub enum LogKind {
     Action,
     /// A possible cause to test.
     Hypothesis,
-    /// A status update to an audience (see --audience).
-    #[value(alias = "update", alias = "status-update")]
-    Status,
+    /// A status update to an audience (see --audience); `status` and `status-update`
+    /// are accepted too.
+    #[value(alias = "status-update", alias = "status")]
+    Update,
     /// An alert that arrived.
     Alert,
 }
@@ -198,12 +199,14 @@ pub fn run(cli: Cli) -> Result<()> {
     // database and the author are resolved, so neither (no home directory, a bad --as)
     // can stop them.
     match &cli.command {
-        Some(Command::Playbook(args)) if args.print_default => return playbook::print_default(),
-        Some(Command::Playbook(playbook::PlaybookArgs {
+        Some(Subcommand::Playbook(args)) if args.print_default => return playbook::print_default(),
+        Some(Subcommand::Playbook(playbook::PlaybookArgs {
             check: Some(path), ..
         })) => return playbook::check(path),
-        Some(Command::Drill(drill::DrillCommand::List)) => return drill::list(),
-        Some(Command::Drill(drill::DrillCommand::Check { file })) => return drill::check(file),
+        Some(Subcommand::Drill(drill::DrillSubcommand::List)) => return drill::list(),
+        Some(Subcommand::Drill(drill::DrillSubcommand::Check { file })) => {
+            return drill::check(file);
+        }
         _ => {}
     }
     if cli.command.is_some() && (cli.console.incident.is_some() || cli.console.peer.is_some()) {
@@ -215,32 +218,32 @@ pub fn run(cli: Cli) -> Result<()> {
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
         None => console(&ctx, cli.theme.as_deref(), no_color, cli.console),
-        Some(Command::Tui(args)) => console(&ctx, cli.theme.as_deref(), no_color, args),
-        Some(Command::Declare(args)) => declare::run(&ctx, args),
-        Some(Command::Log(args)) => log::run(&ctx, args),
-        Some(Command::Correct(args)) => correct::run(&ctx, args),
-        Some(Command::Tail(args)) => tail::run(&ctx, args),
-        Some(Command::Incidents(args)) => incidents::list(&ctx, args),
-        Some(Command::Show(args)) => incidents::show(&ctx, args),
-        Some(Command::Export(args)) => transfer::export(&ctx, args),
-        Some(Command::Import(args)) => transfer::import(&ctx, args),
-        Some(Command::Demo(args)) => demo::run(&ctx, args),
-        Some(Command::Triage(args)) => triage::run(&ctx, args),
-        Some(Command::Update(args)) => update::run(&ctx, args),
-        Some(Command::Playbook(_)) => playbook::show(&ctx),
-        Some(Command::Roster(command)) => roles::run(&ctx, command),
-        Some(Command::Metrics(args)) => metrics::run(&ctx, args),
-        Some(Command::Statuspage(args)) => transfer::statuspage(&ctx, args),
-        Some(Command::Drill(command)) => drill::run(&ctx, command),
-        Some(Command::Resolve(args)) => review::resolve(&ctx, args),
-        Some(Command::Reopen(args)) => review::reopen(&ctx, args),
-        Some(Command::Problem(args)) => review::problem(&ctx, args),
-        Some(Command::Review(args)) => review::review(&ctx, args),
-        Some(Command::Finding(args)) => review::finding(&ctx, args),
-        Some(Command::Item(command)) => review::item(&ctx, command),
-        Some(Command::Serve(args)) => peer::serve(&ctx, args),
-        Some(Command::Sync(args)) => peer::sync(&ctx, args),
-        Some(Command::Peer(command)) => peer::run(&ctx, command),
+        Some(Subcommand::Tui(args)) => console(&ctx, cli.theme.as_deref(), no_color, args),
+        Some(Subcommand::Declare(args)) => declare::run(&ctx, args),
+        Some(Subcommand::Log(args)) => log::run(&ctx, args),
+        Some(Subcommand::Correct(args)) => correct::run(&ctx, args),
+        Some(Subcommand::Tail(args)) => tail::run(&ctx, args),
+        Some(Subcommand::Incidents(args)) => incidents::list(&ctx, args),
+        Some(Subcommand::Show(args)) => incidents::show(&ctx, args),
+        Some(Subcommand::Export(args)) => transfer::export(&ctx, args),
+        Some(Subcommand::Import(args)) => transfer::import(&ctx, args),
+        Some(Subcommand::Demo(args)) => demo::run(&ctx, args),
+        Some(Subcommand::Triage(args)) => triage::run(&ctx, args),
+        Some(Subcommand::Update(args)) => update::run(&ctx, args),
+        Some(Subcommand::Playbook(_)) => playbook::show(&ctx),
+        Some(Subcommand::Roster(command)) => roles::run(&ctx, command),
+        Some(Subcommand::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Subcommand::Statuspage(args)) => transfer::statuspage(&ctx, args),
+        Some(Subcommand::Drill(command)) => drill::run(&ctx, command),
+        Some(Subcommand::Resolve(args)) => review::resolve(&ctx, args),
+        Some(Subcommand::Reopen(args)) => review::reopen(&ctx, args),
+        Some(Subcommand::Problem(args)) => review::problem(&ctx, args),
+        Some(Subcommand::Review(args)) => review::review(&ctx, args),
+        Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
+        Some(Subcommand::Item(command)) => review::item(&ctx, command),
+        Some(Subcommand::Serve(args)) => peer::serve(&ctx, args),
+        Some(Subcommand::Sync(args)) => peer::sync(&ctx, args),
+        Some(Subcommand::Peer(command)) => peer::run(&ctx, command),
     }
 }
 

@@ -69,7 +69,7 @@ pub struct SyncArgs {
 
 /// `warroom peer` subcommands.
 #[derive(Debug, Subcommand)]
-pub enum PeerCommand {
+pub enum PeerSubcommand {
     /// Print this database's public identity (give it to peers to allow).
     Id,
     /// Allow a peer to sync with this database.
@@ -193,9 +193,9 @@ fn parse_peer_id(typed: &str) -> Result<String> {
 }
 
 /// `warroom peer ...`: about a database that exists; none of them makes one.
-pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
+pub fn run(ctx: &Context, command: PeerSubcommand) -> Result<()> {
     match command {
-        PeerCommand::Id => {
+        PeerSubcommand::Id => {
             // Of an existing database only: asking for an identity makes no database.
             drop(ctx.open_read()?);
             say!(
@@ -203,19 +203,19 @@ pub fn run(ctx: &Context, command: PeerCommand) -> Result<()> {
                 peer::identity::id(&peer::identity::load_or_create(&ctx.db)?)
             );
         }
-        PeerCommand::Allow { id, name } => {
+        PeerSubcommand::Allow { id, name } => {
             let id = parse_peer_id(&id)?;
             ctx.open_existing()?.allow_peer(&id, &name)?;
             tell!("allowed {id}");
         }
-        PeerCommand::Deny { id } => {
+        PeerSubcommand::Deny { id } => {
             let id = parse_peer_id(&id)?;
             if !ctx.open_existing()?.deny_peer(&id)? {
                 bail!("{id} was not allowed; `warroom peer list` shows who is");
             }
             tell!("denied {id}");
         }
-        PeerCommand::List => {
+        PeerSubcommand::List => {
             for peer in ctx.open_read()?.allowed_peers()? {
                 say!("{}  {}", peer.key, crate::inert::line(&peer.name));
             }

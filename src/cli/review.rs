@@ -76,7 +76,7 @@ pub struct FindingArgs {
 
 /// `warroom item` subcommands.
 #[derive(Debug, Subcommand)]
-pub enum ItemCommand {
+pub enum ItemSubcommand {
     /// Open an action item.
     Add {
         /// What needs doing.
@@ -274,10 +274,10 @@ pub fn finding(ctx: &Context, args: FindingArgs) -> Result<()> {
     )
 }
 
-pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
+pub fn item(ctx: &Context, command: ItemSubcommand) -> Result<()> {
     let field = |k: &str, v: Option<String>| v.map(|v| (k.to_string(), v));
     match command {
-        ItemCommand::Add {
+        ItemSubcommand::Add {
             title,
             owner,
             due,
@@ -305,7 +305,7 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
                 },
             )
         }
-        ItemCommand::Update {
+        ItemSubcommand::Update {
             item,
             title,
             owner,
@@ -340,7 +340,7 @@ pub fn item(ctx: &Context, command: ItemCommand) -> Result<()> {
                 })
             })
         }
-        ItemCommand::Done { item, note, which } => about_item(ctx, &which, &item, |_, found| {
+        ItemSubcommand::Done { item, note, which } => about_item(ctx, &which, &item, |_, found| {
             Ok(Request::ItemDone { item: found, note })
         }),
     }

@@ -10,7 +10,7 @@ use crate::rules::Request;
 
 /// Roster and command subcommands.
 #[derive(Debug, Subcommand)]
-pub enum RosterCommand {
+pub enum RosterSubcommand {
     /// Take command while nobody holds it.
     Claim(On),
     /// Hand command to NAME (the commander only).
@@ -81,9 +81,9 @@ pub struct PageArgs {
 }
 
 /// Runs one roster command.
-pub fn run(ctx: &Context, command: RosterCommand) -> Result<()> {
+pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     use crate::domain::ResponderState as S;
-    use RosterCommand::*;
+    use RosterSubcommand::*;
     let me = || ctx.author.clone();
     let (request, on) = match command {
         Claim(on) => (Request::Claim, on),

@@ -6,7 +6,6 @@ mod bounds;
 mod command;
 mod event;
 mod fold;
-mod head;
 mod ids;
 mod people;
 mod review;
@@ -14,6 +13,7 @@ mod roster;
 mod severity;
 mod state;
 mod status;
+mod summary;
 mod time;
 mod timeline;
 pub mod triage;
@@ -25,7 +25,6 @@ pub use bounds::{
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
 pub use fold::Applied;
-pub use head::IncidentHead;
 pub use ids::{MIN_ID_CHARS, resolve_id};
 pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};
 pub use roster::{Responder, RoleChange, Roster};
@@ -35,5 +34,6 @@ pub use state::{
     StatusChange, short_id,
 };
 pub use status::{ParseStatusError, Status};
+pub use summary::IncidentSummary;
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};
 pub use timeline::{Category, Entry, describe};

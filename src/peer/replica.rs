@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::domain::Event;
-use crate::store::{Accepted, Follower, Heads, OpenOptions, Store, StoreError};
+use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
 use crate::sync::{Feed, LinkError, Replica, Tips};
 
 /// Applies received events to the store.
@@ -29,7 +29,7 @@ impl Replica for StoreReplica {
         self.0.origin().to_string()
     }
 
-    fn heads(&mut self) -> Result<Heads, LinkError> {
+    fn heads(&mut self) -> Result<VersionVector, LinkError> {
         Ok(self.0.heads()?)
     }
 
@@ -37,7 +37,7 @@ impl Replica for StoreReplica {
         Ok(self.0.accept_from_peer(events)?)
     }
 
-    fn tips(&mut self, heads: &Heads) -> Result<Tips, LinkError> {
+    fn tips(&mut self, heads: &VersionVector) -> Result<Tips, LinkError> {
         Ok(self.0.tips(heads)?)
     }
 
@@ -52,7 +52,7 @@ impl Replica for StoreReplica {
 }
 
 impl Feed for StoreFeed {
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError> {
+    fn missing(&mut self, theirs: &VersionVector) -> Result<Vec<Event>, LinkError> {
         Ok(self.0.store().missing_for(theirs)?)
     }
 

@@ -2,7 +2,7 @@
 
 use crate::domain::{Body, IncidentState, Status};
 
-use super::status::check_changes;
+use super::lifecycle::check_changes;
 use super::{Asked, Decision, Notice, Refusal, Request, declare_bodies, roster, severity_bodies};
 
 /// Decides `request` against what `asked` holds: the events to append, nothing (with

@@ -9,20 +9,20 @@
 //! names `warroom` commands and flags).
 
 mod decide;
+mod lifecycle;
 mod refusal;
 mod request;
 mod review;
 mod roster;
-mod status;
 mod triage;
 mod words;
 
 pub use decide::decide;
+pub use lifecycle::{check_status, declare_bodies, severity_bodies};
 pub use refusal::{Notice, Refusal};
 pub use request::Request;
 pub use review::{FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, item_fields, missing};
 pub use roster::order;
-pub use status::{check_status, declare_bodies, severity_bodies};
 pub use triage::{Outcome, Target, finish as finish_triage, page_roles};
 pub use words::Wording;
 

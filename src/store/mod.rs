@@ -2,13 +2,13 @@
 
 mod create;
 mod error;
+mod exchange;
 mod filesystem;
 mod follow;
 mod open;
 mod origin;
 mod presence;
 mod read;
-mod replica;
 mod schema;
 mod tx;
 mod watch;
@@ -22,11 +22,11 @@ use rusqlite::Connection;
 use crate::domain::{Timestamp, to_millis};
 
 pub use error::StoreError;
+pub use exchange::{AllowedPeer, VersionVector};
 pub use follow::Follower;
 pub use open::{Access, OpenOptions, ReadOnly};
 pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
-pub use replica::{AllowedPeer, Heads};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use watch::{Waker, Watcher};
 pub use write::{Accepted, NewEvent};

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row};
 use ulid::Ulid;
 
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, IncidentHead, IncidentState, from_epoch_ms};
+use crate::domain::{Body, Event, IncidentState, IncidentSummary, from_epoch_ms};
 
 /// How the connection is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +64,9 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     ))
 }
 
-/// What picks the events that decide incident heads (built once: the kinds are fixed).
+/// What picks the events that decide incident summaries (built once: the kinds are fixed).
 static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| {
-    let kinds = IncidentHead::KINDS
+    let kinds = IncidentSummary::KINDS
         .iter()
         .map(|k| format!("'{k}'"))
         .collect::<Vec<_>>()
@@ -166,14 +166,14 @@ impl Store {
 
     /// Every incident's head (title, severity, status, commander), oldest first, folded
     /// from the few kinds that decide them rather than from whole timelines.
-    pub fn incident_heads(&self) -> Result<Vec<IncidentHead>, StoreError> {
+    pub fn incident_summaries(&self) -> Result<Vec<IncidentSummary>, StoreError> {
         let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
         for event in self.query_events(&HEAD_EVENTS, [])? {
             by_incident.entry(event.incident).or_default().push(event);
         }
         Ok(by_incident
             .into_iter()
-            .map(|(id, events)| IncidentHead::from(&IncidentState::fold(id, events)))
+            .map(|(id, events)| IncidentSummary::from(&IncidentState::fold(id, events)))
             .collect())
     }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Event, MAX_EVENT_BYTES};
-use crate::store::Heads;
+use crate::store::VersionVector;
 
 /// The protocol's name, checked in every hello.
 pub const PROTOCOL: &str = "warroom-sync";
@@ -41,7 +41,7 @@ pub enum Message {
         /// The sender's own origin.
         origin: String,
         /// What the sender already holds.
-        heads: Heads,
+        heads: VersionVector,
         /// For each origin in `heads`, the id of the event at its head: a peer holding a
         /// different event under the same origin and number sees that the two databases'
         /// numbering has split (one was restored from an older copy, or copied).
@@ -75,7 +75,7 @@ pub enum Message {
 
 impl Message {
     /// A hello from a replica.
-    pub fn hello(origin: &str, heads: Heads, tips: Tips, follow: bool) -> Message {
+    pub fn hello(origin: &str, heads: VersionVector, tips: Tips, follow: bool) -> Message {
         Message::Hello {
             protocol: PROTOCOL.into(),
             version: VERSION,

@@ -13,19 +13,19 @@ use ulid::Ulid;
 use super::channel::{LinkError, Receiver, Sender};
 use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches};
 use crate::domain::Event;
-use crate::store::{Accepted, Heads};
+use crate::store::{Accepted, VersionVector};
 
 /// Where received events go.
 pub trait Replica: Send {
     /// This replica's origin.
     fn origin(&self) -> String;
     /// What it holds, per origin.
-    fn heads(&mut self) -> Result<Heads, LinkError>;
+    fn heads(&mut self) -> Result<VersionVector, LinkError>;
     /// Stores events, ignoring those already held; returns the ids of those that were
     /// new, and those it left out as unfit to store, with why.
     fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError>;
     /// For each origin in `heads`, the id of the event at its head (none by default).
-    fn tips(&mut self, _heads: &Heads) -> Result<Tips, LinkError> {
+    fn tips(&mut self, _heads: &VersionVector) -> Result<Tips, LinkError> {
         Ok(Tips::new())
     }
     /// The id of the event an origin numbers `seq`, if held (none by default).
@@ -43,7 +43,7 @@ pub trait Replica: Send {
 /// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
     /// Every event a peer with these heads lacks.
-    fn missing(&mut self, theirs: &Heads) -> Result<Vec<Event>, LinkError>;
+    fn missing(&mut self, theirs: &VersionVector) -> Result<Vec<Event>, LinkError>;
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
@@ -90,7 +90,7 @@ pub struct Summary {
     pub received: usize,
 }
 
-fn outstanding(ours: &Heads, theirs: &Heads) -> u64 {
+fn outstanding(ours: &VersionVector, theirs: &VersionVector) -> u64 {
     // The peer's numbers are its word only: added without overflowing, whatever it says.
     theirs
         .iter()
@@ -99,7 +99,7 @@ fn outstanding(ours: &Heads, theirs: &Heads) -> u64 {
 }
 
 /// What a peer's hello says: its origin, heads, tips and whether it follows.
-type Hello = (String, Heads, Tips, bool);
+type Hello = (String, VersionVector, Tips, bool);
 
 /// Checks the peer's hello; the error is also what to tell the peer.
 fn check_hello(message: Message) -> Result<Hello, String> {
@@ -186,8 +186,8 @@ impl std::fmt::Display for Split {
 /// origin, the peer holds numbers it has never given out (it was rolled back).
 fn splits(
     replica: &mut dyn Replica,
-    ours: &Heads,
-    theirs: &Heads,
+    ours: &VersionVector,
+    theirs: &VersionVector,
     their_tips: &Tips,
 ) -> Result<Vec<Split>, LinkError> {
     let own = replica.origin();
@@ -384,8 +384,8 @@ mod tests {
         fn origin(&self) -> String {
             self.0.into()
         }
-        fn heads(&mut self) -> Result<Heads, LinkError> {
-            Ok(Heads::new())
+        fn heads(&mut self) -> Result<VersionVector, LinkError> {
+            Ok(VersionVector::new())
         }
         fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
             Ok(Accepted {
@@ -404,8 +404,8 @@ mod tests {
         fn origin(&self) -> String {
             "holding".into()
         }
-        fn heads(&mut self) -> Result<Heads, LinkError> {
-            Ok(Heads::new())
+        fn heads(&mut self) -> Result<VersionVector, LinkError> {
+            Ok(VersionVector::new())
         }
         fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
             Ok(Accepted {
@@ -453,7 +453,7 @@ mod tests {
     }
 
     impl Feed for Quiet {
-        fn missing(&mut self, _: &Heads) -> Result<Vec<Event>, LinkError> {
+        fn missing(&mut self, _: &VersionVector) -> Result<Vec<Event>, LinkError> {
             Ok(Vec::new())
         }
         fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {

@@ -149,7 +149,7 @@ impl Reader<'_> {
             );
             self.told = Some(error);
             if !self.send(Msg::Failed {
-                purpose: Purpose::Command,
+                purpose: Purpose::Palette,
                 error: shown,
             }) {
                 return false;

@@ -10,7 +10,7 @@ use super::{Store, StoreError};
 use crate::domain::{Event, epoch_ms};
 
 /// For each origin, the highest sequence number up to which every event is present.
-pub type Heads = BTreeMap<String, u64>;
+pub type VersionVector = BTreeMap<String, u64>;
 
 /// A peer allowed to sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl Store {
     }
 
     /// For each origin in `heads`, the id of the event at its head.
-    pub fn tips(&self, heads: &Heads) -> Result<BTreeMap<String, ulid::Ulid>, StoreError> {
+    pub fn tips(&self, heads: &VersionVector) -> Result<BTreeMap<String, ulid::Ulid>, StoreError> {
         let mut tips = BTreeMap::new();
         for (origin, &head) in heads {
             if head > 0
@@ -72,8 +72,8 @@ impl Store {
     /// A gap (from a partial import) stops the run, so a peer re-sends what follows it.
     /// Sequence numbers are counted once each: a file written by an older build may hold
     /// one number twice, which must not hide a missing one.
-    pub fn heads(&self) -> Result<Heads, StoreError> {
-        let mut heads = Heads::new();
+    pub fn heads(&self) -> Result<VersionVector, StoreError> {
+        let mut heads = VersionVector::new();
         let mut gapped = Vec::new();
         {
             let mut stmt = self
@@ -123,7 +123,7 @@ impl Store {
 
     /// Every event a peer with these heads lacks, origin by origin in sequence order
     /// (so a peer that stops half-way holds a gap-free prefix of each origin).
-    pub fn missing_for(&self, theirs: &Heads) -> Result<Vec<Event>, StoreError> {
+    pub fn missing_for(&self, theirs: &VersionVector) -> Result<Vec<Event>, StoreError> {
         let mut out = Vec::new();
         for origin in self.origins()? {
             let after = theirs

@@ -1,11 +1,12 @@
-//! What a palette line (or a command-line subcommand) asks for, before it is checked
-//! against the incident.
+//! What a line typed in the command palette asks for: a request to the incident rules
+//! (mapped to [`crate::rules::Request`]) or something only the console does (switch,
+//! open the review, change the theme...).
 
 use crate::domain::{Audience, Body, ResponderState, Role, Severity};
 
-/// What a command line asks for, before it is checked against the incident.
+/// What a palette line asks for, as parsed; the rules have not looked at it yet.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Command {
+pub enum PaletteRequest {
     /// Open an incident.
     Declare {
         /// The title.

@@ -1,4 +1,4 @@
-//! `IncidentHead`: the few facts that list and pick incidents, folded from a handful
+//! `IncidentSummary`: the few facts that list and pick incidents, folded from a handful
 //! of kinds instead of whole timelines.
 
 use ulid::Ulid;
@@ -10,7 +10,7 @@ use super::time::Timestamp;
 
 /// The few facts that list and pick incidents, without their timelines.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncidentHead {
+pub struct IncidentSummary {
     /// The incident's id.
     pub id: Ulid,
     /// One line saying what is wrong.
@@ -27,7 +27,7 @@ pub struct IncidentHead {
     pub commander: Option<String>,
 }
 
-impl IncidentHead {
+impl IncidentSummary {
     /// The event kinds a head is folded from; nothing else changes these fields.
     pub const KINDS: [&'static str; 9] = [
         "incident_opened",
@@ -52,9 +52,9 @@ impl IncidentHead {
     }
 }
 
-impl From<&IncidentState> for IncidentHead {
-    fn from(s: &IncidentState) -> IncidentHead {
-        IncidentHead {
+impl From<&IncidentState> for IncidentSummary {
+    fn from(s: &IncidentState) -> IncidentSummary {
+        IncidentSummary {
             id: s.id,
             title: s.title.clone(),
             opened_at: s.opened.as_ref().map(|(at, _)| *at),
@@ -72,10 +72,10 @@ mod tests {
     use crate::domain::{Body, IncidentState};
     use chrono::TimeDelta;
 
-    /// Every kind whose fold changes a head's fields must be among `IncidentHead::KINDS`,
+    /// Every kind whose fold changes a head's fields must be among `IncidentSummary::KINDS`,
     /// or listings show a stale status. This checks each kind's effect directly.
     #[test]
-    fn heads_fold_every_kind_that_changes_them() {
+    fn summaries_fold_every_kind_that_changes_them() {
         let t = crate::domain::from_epoch_ms(1_764_000_000_000).unwrap();
         let id = Ulid::from_parts(1, 1);
         let event = |n: u64, body: Body| crate::domain::Event {
@@ -140,14 +140,14 @@ mod tests {
             let kind = body.kind().to_string();
             let mut all = base.clone();
             all.push(event(4, body));
-            let full = IncidentHead::from(&IncidentState::fold(id, all.clone()));
+            let full = IncidentSummary::from(&IncidentState::fold(id, all.clone()));
             let only_kinds = all
                 .into_iter()
-                .filter(|e| IncidentHead::KINDS.contains(&e.kind()));
-            let head = IncidentHead::from(&IncidentState::fold(id, only_kinds));
+                .filter(|e| IncidentSummary::KINDS.contains(&e.kind()));
+            let head = IncidentSummary::from(&IncidentState::fold(id, only_kinds));
             assert_eq!(
                 head, full,
-                "{kind} changes a head but is not in IncidentHead::KINDS"
+                "{kind} changes a head but is not in IncidentSummary::KINDS"
             );
         }
     }
