@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, TimeDelta};
 use serde::Serialize;
+use strum::IntoEnumIterator;
 
 use crate::domain::{Audience, IncidentState, Severity, Timestamp, rfc3339};
 
@@ -135,9 +136,8 @@ pub fn for_incident(
             .into_iter()
             .map(|(s, d)| (s.as_str().to_string(), d.num_seconds()))
             .collect(),
-        cadence: Audience::ALL
-            .iter()
-            .map(|a| adherence(state, *a, cadence, now))
+        cadence: Audience::iter()
+            .map(|a| adherence(state, a, cadence, now))
             .collect(),
         handoffs: state.command.handoffs(),
         reopened: state.reopened,

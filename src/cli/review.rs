@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
+use strum::IntoEnumIterator;
 
 use super::context::{Context, Open, Pick};
 use super::roles::{headless, write};
@@ -323,7 +324,7 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
         crate::inert::line(&state.title),
         state.short_id()
     );
-    for section in ReviewSection::ALL {
+    for section in ReviewSection::iter() {
         let findings = state.review(section);
         say!("{}:", section.title());
         if findings.is_empty() {

@@ -1,6 +1,7 @@
 //! The domain: events, the fold into incident state, and the rules of a war room.
 //!
-//! Pure: it knows serde and chrono, and nothing of terminals, files or sockets.
+//! Pure: it knows serde, chrono and strum (names of enums), and nothing of terminals,
+//! files or sockets.
 
 mod bounds;
 mod command;
@@ -8,6 +9,7 @@ mod event;
 mod fold;
 mod head;
 mod ids;
+mod names;
 mod people;
 mod review;
 mod roster;

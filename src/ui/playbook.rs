@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
+use strum::IntoEnumIterator;
 
 use super::overlays::boxed;
 use super::{Theme, centered};
@@ -71,7 +72,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "Per severity: status updates and who to page",
         title,
     ));
-    for sev in Severity::ALL {
+    for sev in Severity::iter() {
         let cadence = p
             .cadence(sev)
             .map(|c| format!("every {}", duration(c)))
@@ -113,7 +114,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             out.push(Line::raw(format!(
                 "commander   {ic}  (one commander; deputies do not share authority)"
             )));
-            for role in Role::ALL {
+            for role in Role::iter() {
                 let holders: Vec<String> = s
                     .roster
                     .with_role(role)

@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
+use strum::IntoEnumIterator;
 
 use super::overlays::boxed;
 use super::{Theme, centered};
@@ -98,7 +99,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
             inert::line(&p.owner)
         )));
     }
-    for section in ReviewSection::ALL {
+    for section in ReviewSection::iter() {
         out.push(Line::raw(""));
         out.push(Line::styled(section.title(), theme.style("title")));
         let findings = s.review(section);
