@@ -1,14 +1,14 @@
 //! The header, the hint bar, and the welcome screen of an empty database.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::Theme;
 use super::wrap::truncate;
-use super::{Theme, centered};
 use crate::app::{App, hints as key_hints};
 use crate::inert;
 
@@ -98,7 +98,7 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 /// What to do first, on a database with no incident yet.
 pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.min(70);
-    let rect = centered(area, width, 12);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let db = truncate(&inert::line(&app.db_label), width as usize - 4);
     let mut lines = vec![
         Line::styled("No incident here yet.", theme.style("title")),

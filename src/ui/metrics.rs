@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 
+use super::Theme;
 use super::overlays::boxed;
-use super::{Theme, centered};
 use crate::app::PageScroll;
 use crate::format::seconds as secs;
 use crate::metrics::Summary;
@@ -19,10 +19,9 @@ pub fn render(
     scroll: &PageScroll,
     theme: &Theme,
 ) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     frame.render_widget(Clear, rect);
     let block = boxed(

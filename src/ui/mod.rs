@@ -147,9 +147,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         )),
         Line::raw("make the window bigger; q quits"),
     ];
-    let height = (text.len() as u16).min(area.height);
-    let y = area.y + area.height.saturating_sub(height) / 2;
-    let rect = Rect::new(area.x, y, area.width, height);
+    let rect = area.centered_vertically(Constraint::Length(text.len() as u16));
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
@@ -157,16 +155,4 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             .style(Style::default()),
         rect,
     );
-}
-
-/// A rectangle `width` x `height` centred in `area` (clipped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
 }

@@ -1,12 +1,12 @@
 //! Overlays, drawn bottom to top over the panes: help, palette, switcher, questions.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::Theme;
 use super::wrap::truncate;
-use super::{Theme, centered};
 use crate::app::{App, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
 use crate::inert;
 
@@ -89,10 +89,9 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8).min(96),
-        area.height.saturating_sub(4),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(8).min(96)),
+        Constraint::Length(area.height.saturating_sub(4)),
     );
     let lines = help_lines(theme);
     let visible = rect.height.saturating_sub(2) as usize;
@@ -122,7 +121,8 @@ fn palette_box(
     let suggestions = palette::suggestions(line);
     let height = (suggestions.len() as u16 + 4).min(area.height.saturating_sub(2));
     let width = area.width.saturating_sub(10).min(90);
-    let rect = Rect::new(area.x + (area.width - width) / 2, area.y + 2, width, height);
+    let rect = Rect::new(area.x, area.y + 2, area.width, height)
+        .centered_horizontally(Constraint::Length(width));
     let mut lines = vec![Line::from(vec![
         Span::styled(":", theme.style("hint_key")),
         Span::raw(inert::line(line).into_owned()),
@@ -165,7 +165,7 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     let height = (list.len() as u16 + 2)
         .min(area.height.saturating_sub(4))
         .max(3);
-    let rect = centered(area, width, height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     let visible = height.saturating_sub(2) as usize;
     let first = selected.saturating_sub(visible.saturating_sub(1));
     let mut lines = Vec::new();
@@ -201,7 +201,7 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
 }
 
 fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let rect = centered(area, 56, 5);
+    let rect = area.centered(Constraint::Length(56), Constraint::Length(5));
     let lines = vec![
         Line::raw("An incident is still open. Quit the console?"),
         Line::styled(
@@ -221,7 +221,7 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
 
 fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, theme: &Theme) {
     let width = area.width.saturating_sub(10).min(80);
-    let rect = centered(area, width, 12);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let mut lines = vec![
         Line::raw(format!(
             "An unsent {} was saved when this console last stopped:",

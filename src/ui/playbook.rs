@@ -2,13 +2,13 @@
 //! who is in charge of the shown incident.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use strum::IntoEnumIterator;
 
+use super::Theme;
 use super::overlays::boxed;
-use super::{Theme, centered};
 use crate::app::{App, PageScroll};
 use crate::domain::{Role, Severity};
 use crate::format::duration;
@@ -149,10 +149,9 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 
 /// Draws the playbook view.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     let lines = lines(app, theme);
     let visible = rect.height.saturating_sub(2) as usize;

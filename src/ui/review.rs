@@ -1,13 +1,13 @@
 //! The resolve checklist and the post-incident review overlays.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use strum::IntoEnumIterator;
 
+use super::Theme;
 use super::overlays::boxed;
-use super::{Theme, centered};
 use crate::app::App;
 use crate::app::review::{Checklist, missing};
 use crate::domain::ReviewSection;
@@ -40,10 +40,9 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
         "the answers are logged with the resolution",
         theme.style("muted"),
     ));
-    let rect = centered(
-        area,
-        area.width.saturating_sub(10).min(80),
-        lines.len() as u16 + 2,
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(10).min(80)),
+        Constraint::Length(lines.len() as u16 + 2),
     );
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -185,10 +184,9 @@ fn review_scroll(lines: usize, visible: usize, selected_line: Option<usize>, las
 
 /// Draws the review.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     let (lines, selected_line) = lines(app, selected, theme);
     let visible = rect.height.saturating_sub(2) as usize;

@@ -2,12 +2,12 @@
 //! severity they lead to with the reason, after every answer.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::Theme;
 use super::overlays::boxed;
-use super::{Theme, centered};
 use crate::app::{App, TriageTarget, Wizard};
 use crate::inert;
 
@@ -96,7 +96,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
     }
     let width = area.width.saturating_sub(6).min(90);
     let height = (lines.len() as u16 + 3).min(area.height);
-    let rect = centered(area, width, height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     let footer = Line::from(vec![
         Span::styled(" Enter/1-6", key),
         Span::raw(" choose  "),
