@@ -6,6 +6,7 @@ mod input;
 mod keys;
 mod storage;
 mod terminal;
+pub mod theme;
 mod watchdog;
 
 use std::path::PathBuf;
@@ -362,7 +363,7 @@ fn carry_out(
             }
         }
         Effect::SetTheme(name) => {
-            let result = Theme::load(&name).map(|t| {
+            let result = crate::tui::theme::load(&name).map(|t| {
                 *theme = t;
                 theme.name.clone()
             });

@@ -44,7 +44,7 @@ pub fn render(
                 secs(summary.mtta_s),
                 secs(summary.mttr_s)
             ),
-            theme.style("title"),
+            theme.title,
         ),
         Line::raw(format!(
             "open: {} incidents, {} action items   by severity: {}",
@@ -62,7 +62,7 @@ pub fn render(
                 "{} drills and {} routed alerts not counted",
                 summary.drills_excluded, summary.routed_excluded
             ),
-            theme.style("muted"),
+            theme.muted,
         ),
     ];
     frame.render_widget(Paragraph::new(head_lines), head);
@@ -87,14 +87,14 @@ pub fn render(
             .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .border_style(theme.style("border"))
+                    .border_style(theme.border)
                     .title(" incidents per week "),
             )
             .data(BarGroup::default().bars(&bars))
             .bar_width(5)
             .bar_gap(1)
-            .bar_style(theme.style("update"))
-            .value_style(theme.style("title")),
+            .bar_style(theme.update)
+            .value_style(theme.title),
         weeks,
     );
     let resolved: Vec<u64> = summary
@@ -108,16 +108,16 @@ pub fn render(
             .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .border_style(theme.style("border"))
+                    .border_style(theme.border)
                     .title(" minutes to resolve, oldest first "),
             )
             .data(&resolved)
-            .style(theme.style("resolved")),
+            .style(theme.resolved),
         ttr,
     );
 
     let (header, lines) = crate::metrics::table(summary);
-    let mut rows = vec![Line::styled(header, theme.style("muted"))];
+    let mut rows = vec![Line::styled(header, theme.muted)];
     rows.extend(lines.into_iter().map(Line::raw));
     let scroll = scroll.show(rows.len(), usize::from(table.height));
     frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);

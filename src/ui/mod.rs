@@ -22,6 +22,7 @@ mod overlays;
 mod playbook;
 mod review;
 mod roster;
+mod style;
 pub mod theme;
 mod timeline;
 mod triage;
@@ -127,20 +128,20 @@ pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Bloc
     let marker = if focused { "▶ " } else { "" };
     let title = format!(" {marker}{number} {}{extra} ", pane.title());
     let (border, title_style) = if focused {
-        (theme.style("border_focus"), theme.style("border_focus"))
+        (theme.border_focus, theme.border_focus)
     } else {
-        (theme.style("border"), theme.style("title"))
+        (theme.border, theme.title)
     };
     Block::default()
         .borders(Borders::ALL)
         .border_style(border)
         .title(Line::styled(title, title_style))
-        .style(theme.style("text"))
+        .style(theme.text)
 }
 
 fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let text = vec![
-        Line::styled("terminal too small", theme.style("error")),
+        Line::styled("terminal too small", theme.error),
         Line::raw(format!(
             "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
             area.width, area.height

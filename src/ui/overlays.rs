@@ -44,20 +44,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.style("border_focus"))
-        .title(Line::styled(
-            format!(" {title} "),
-            theme.style("border_focus"),
-        ))
-        .style(theme.style("text"))
+        .border_style(theme.border_focus)
+        .title(Line::styled(format!(" {title} "), theme.border_focus))
+        .style(theme.text)
 }
 
 /// The lines of the help, built from the keymap and the command table.
 pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let key = theme.style("hint_key");
+    let key = theme.hint_key;
     let mut lines = Vec::new();
     for mode in Mode::ALL {
-        lines.push(Line::styled(mode.title(), theme.style("title")));
+        lines.push(Line::styled(mode.title(), theme.title));
         for (chords, what) in help_rows(mode) {
             let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
             lines.push(Line::from(vec![
@@ -69,7 +66,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::styled(
         "Entry kinds (type the prefix first)",
-        theme.style("title"),
+        theme.title,
     ));
     for (kind, prefix) in EntryKind::PREFIXES {
         lines.push(Line::from(vec![
@@ -78,7 +75,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Commands (after :)", theme.style("title")));
+    lines.push(Line::styled("Commands (after :)", theme.title));
     for c in palette::COMMANDS {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<18}", format!("{} {}", c.name, c.usage)), key),
@@ -124,21 +121,18 @@ fn palette_box(
     let rect = Rect::new(area.x, area.y + 2, area.width, height)
         .centered_horizontally(Constraint::Length(width));
     let mut lines = vec![Line::from(vec![
-        Span::styled(":", theme.style("hint_key")),
+        Span::styled(":", theme.hint_key),
         Span::raw(inert::line(line).into_owned()),
-        Span::styled("█", theme.style("muted")),
+        Span::styled("█", theme.muted),
     ])];
     match error {
-        Some(error) => lines.push(Line::styled(
-            inert::line(error).into_owned(),
-            theme.style("error"),
-        )),
+        Some(error) => lines.push(Line::styled(inert::line(error).into_owned(), theme.error)),
         None => lines.push(Line::raw("")),
     }
     for (i, c) in suggestions.iter().enumerate() {
-        let mut style = theme.style("text");
+        let mut style = theme.text;
         let marker = if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
             "> "
         } else {
             "  "
@@ -185,11 +179,11 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             drill,
             inert::line(&s.title)
         );
-        let mut style = theme.style("text");
+        let mut style = theme.text;
         if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
         } else if !s.is_open() {
-            style = theme.style("muted");
+            style = theme.muted;
         }
         lines.push(Line::styled(truncate(&text, width as usize - 2), style));
     }
@@ -204,14 +198,11 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let rect = area.centered(Constraint::Length(56), Constraint::Length(5));
     let lines = vec![
         Line::raw("An incident is still open. Quit the console?"),
-        Line::styled(
-            "(the log is saved; others keep working)",
-            theme.style("muted"),
-        ),
+        Line::styled("(the log is saved; others keep working)", theme.muted),
         Line::from(vec![
-            Span::styled("y", theme.style("hint_key")),
+            Span::styled("y", theme.hint_key),
             Span::raw(" quit   "),
-            Span::styled("n", theme.style("hint_key")),
+            Span::styled("n", theme.hint_key),
             Span::raw(" stay"),
         ]),
     ];
@@ -230,15 +221,15 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, them
         Line::raw(""),
     ];
     for line in inert::text(text).lines().take(5) {
-        lines.push(Line::styled(format!("  {line}"), theme.style("title")));
+        lines.push(Line::styled(format!("  {line}"), theme.title));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled("Enter", theme.style("hint_key")),
+        Span::styled("Enter", theme.hint_key),
         Span::raw(" or "),
-        Span::styled("Esc", theme.style("hint_key")),
+        Span::styled("Esc", theme.hint_key),
         Span::raw(" put it back in the entry box   "),
-        Span::styled("x", theme.style("hint_key")),
+        Span::styled("x", theme.hint_key),
         Span::raw(" throw it away"),
     ]));
     frame.render_widget(Clear, rect);

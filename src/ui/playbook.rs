@@ -17,8 +17,8 @@ use crate::inert;
 /// The playbook view's lines.
 pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let p = &app.playbook;
-    let title = theme.style("title");
-    let muted = theme.style("muted");
+    let title = theme.title;
+    let muted = theme.muted;
     let mut out = vec![
         Line::from(vec![
             Span::styled(p.name.clone(), title),

@@ -18,7 +18,7 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Resolve as "),
-            Span::styled(inert::line(&list.code).into_owned(), theme.style("title")),
+            Span::styled(inert::line(&list.code).into_owned(), theme.title),
             Span::raw(format!(": {}", inert::line(&list.summary))),
         ]),
         Line::raw(""),
@@ -27,18 +27,18 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
         let item = inert::line(item);
         let line = match list.answers.get(i) {
             Some(true) => Line::raw(format!("  yes  {item}")),
-            Some(false) => Line::styled(format!("  NO   {item}"), theme.style("notice")),
+            Some(false) => Line::styled(format!("  NO   {item}"), theme.notice),
             None if i == list.answers.len() => {
-                Line::styled(format!("> ?    {item}"), theme.style("selection"))
+                Line::styled(format!("> ?    {item}"), theme.selection)
             }
-            None => Line::styled(format!("       {item}"), theme.style("muted")),
+            None => Line::styled(format!("       {item}"), theme.muted),
         };
         lines.push(line);
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "the answers are logged with the resolution",
-        theme.style("muted"),
+        theme.muted,
     ));
     let rect = area.centered(
         Constraint::Length(area.width.saturating_sub(10).min(80)),
@@ -62,10 +62,10 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     let Some(s) = app.incident() else {
         return (vec![Line::raw("no incident shown")], None);
     };
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let mut out = vec![Line::styled(
         inert::line(&s.title).into_owned(),
-        theme.style("title"),
+        theme.title,
     )];
     if let Some(r) = &s.resolution {
         out.push(Line::raw(format!(
@@ -77,14 +77,14 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         for c in r.checklist.iter().filter(|c| !c.done) {
             out.push(Line::styled(
                 format!("  not confirmed before resolving: {}", inert::line(&c.item)),
-                theme.style("notice"),
+                theme.notice,
             ));
         }
     }
     if s.reopened > 0 {
         out.push(Line::styled(
             format!("reopened {} time(s)", s.reopened),
-            theme.style("notice"),
+            theme.notice,
         ));
     }
     if let Some(p) = &s.problem {
@@ -100,7 +100,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     }
     for section in ReviewSection::iter() {
         out.push(Line::raw(""));
-        out.push(Line::styled(section.title(), theme.style("title")));
+        out.push(Line::styled(section.title(), theme.title));
         let findings = s.review(section);
         if findings.is_empty() {
             let fallback = match (section, &s.problem) {
@@ -122,7 +122,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         }
     }
     out.push(Line::raw(""));
-    out.push(Line::styled("Action items", theme.style("title")));
+    out.push(Line::styled("Action items", theme.title));
     out.push(Line::styled(
         format!(
             "  {:<3}{:<40}{:<12}{:<12}{:<9}STATE",
@@ -147,10 +147,10 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         let mut style = if item.closed_at.is_some() {
             muted
         } else {
-            theme.style("text")
+            theme.text
         };
         if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
             selected_line = Some(out.len());
         }
         out.push(Line::styled(text, style));
@@ -161,9 +161,9 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     let gaps = missing(s, today);
     out.push(Line::raw(""));
     if gaps.is_empty() {
-        out.push(Line::styled("Nothing missing.", theme.style("resolved")));
+        out.push(Line::styled("Nothing missing.", theme.resolved));
     } else {
-        out.push(Line::styled("Still missing", theme.style("notice")));
+        out.push(Line::styled("Still missing", theme.notice));
         for gap in gaps {
             out.push(Line::raw(format!("  {}", inert::line(&gap))));
         }
