@@ -1,9 +1,35 @@
 //! Small presentation helpers shared by the CLI, exports and the console.
 
 use chrono::{Local, TimeDelta};
+use comfy_table::{CellAlignment, Table, presets};
 
 use crate::domain::{Body, Entry, IncidentState, Timestamp};
 use crate::inert;
+
+/// A plain-text table without rules: a header line, then a line per row. Columns are as
+/// wide as their widest cell in display width, so wide characters (CJK, emoji) and long
+/// cells never shift the next column; two spaces part them; the columns numbered in
+/// `right` are aligned right. Lines carry no trailing spaces.
+pub fn table<R: IntoIterator<Item = String>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    right: &[usize],
+) -> Vec<String> {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_header(header.to_vec());
+    for row in rows {
+        table.add_row(row);
+    }
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, 2));
+        if right.contains(&i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table.lines().map(|l| l.trim_end().to_string()).collect()
+}
 
 /// A duration as people read it: `45s`, `12m`, `1h05m`, `2d03h`.
 pub fn duration(d: TimeDelta) -> String {

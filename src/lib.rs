@@ -12,6 +12,7 @@ pub mod files;
 pub mod format;
 pub mod inert;
 pub mod metrics;
+pub mod paths;
 pub mod peer;
 pub mod playbook;
 pub mod rules;

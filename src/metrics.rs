@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, TimeDelta};
 use serde::Serialize;
+use strum::IntoEnumIterator;
 
 use crate::domain::{Audience, IncidentState, Severity, Timestamp, rfc3339};
 
@@ -135,9 +136,8 @@ pub fn for_incident(
             .into_iter()
             .map(|(s, d)| (s.as_str().to_string(), d.num_seconds()))
             .collect(),
-        cadence: Audience::ALL
-            .iter()
-            .map(|a| adherence(state, *a, cadence, now))
+        cadence: Audience::iter()
+            .map(|a| adherence(state, a, cadence, now))
             .collect(),
         handoffs: state.command.handoffs(),
         reopened: state.reopened,
@@ -252,41 +252,45 @@ pub fn summarize<'a>(
 /// The per-incident numbers as a text table: a header line and one line per incident.
 pub fn table(summary: &Summary) -> (String, Vec<String>) {
     use crate::format::seconds as secs;
-    let header = format!(
-        "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  TITLE",
-        "ID", "SEV", "TTA", "TTD", "TTR", "UPDATES ON TIME", "HANDOFFS", "REOPENED"
-    );
-    let rows = summary
-        .per_incident
-        .iter()
-        .map(|m| {
-            let on_time: Vec<String> = m
-                .cadence
-                .iter()
-                .map(|a| {
-                    if a.due == 0 {
-                        "-".into()
-                    } else {
-                        format!("{}/{}", a.on_time, a.due)
-                    }
-                })
-                .collect();
+    let rows = summary.per_incident.iter().map(|m| {
+        let on_time: Vec<String> = m
+            .cadence
+            .iter()
+            .map(|a| {
+                if a.due == 0 {
+                    "-".into()
+                } else {
+                    format!("{}/{}", a.on_time, a.due)
+                }
+            })
+            .collect();
+        [
+            crate::domain::short_id(m.id),
+            crate::format::or_dash(m.severity.map(|s| s.key())),
+            secs(m.time_to_acknowledge_s),
+            secs(m.time_to_declare_s),
+            secs(m.time_to_resolve_s),
             format!(
-                "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
-                crate::domain::short_id(m.id),
-                crate::format::or_dash(m.severity.map(|s| s.key())),
-                secs(m.time_to_acknowledge_s),
-                secs(m.time_to_declare_s),
-                secs(m.time_to_resolve_s),
-                format!(
-                    "team {} exec {} cust {}",
-                    on_time[0], on_time[1], on_time[2]
-                ),
-                m.handoffs,
-                m.reopened,
-                crate::inert::line(&m.title)
-            )
-        })
-        .collect();
-    (header, rows)
+                "team {} exec {} cust {}",
+                on_time[0], on_time[1], on_time[2]
+            ),
+            m.handoffs.to_string(),
+            m.reopened.to_string(),
+            crate::inert::line(&m.title).into_owned(),
+        ]
+    });
+    let header = [
+        "ID",
+        "SEV",
+        "TTA",
+        "TTD",
+        "TTR",
+        "UPDATES ON TIME",
+        "HANDOFFS",
+        "REOPENED",
+        "TITLE",
+    ];
+    let mut lines = crate::format::table(&header, rows, &[2, 3, 4, 6, 7]).into_iter();
+    let header = lines.next().unwrap_or_default();
+    (header, lines.collect())
 }

@@ -289,6 +289,76 @@ fn incidents_and_show_describe_the_state() {
     );
 }
 
+/// Where each of `cells` starts in `line`, in columns as a terminal shows them.
+fn columns(line: &str, cells: &[&str]) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    cells
+        .iter()
+        .map(|cell| {
+            let at = line
+                .find(cell)
+                .unwrap_or_else(|| panic!("{cell:?} not in {line:?}"));
+            line[..at].width()
+        })
+        .collect()
+}
+
+#[test]
+fn tables_line_up_wide_titles_and_long_names_by_display_width() {
+    let env = Env::new();
+    let wide = "支付失败：欧洲的结账服务全部中断";
+    let long = "maximilian-alexander-von-longname";
+    env.ok(&[
+        "declare",
+        "--title",
+        wide,
+        "--severity",
+        "P2",
+        "--commander",
+        long,
+    ]);
+    env.ok(&[
+        "declare",
+        "--title",
+        "Search slow",
+        "--severity",
+        "P3",
+        "--commander",
+        "ana",
+    ]);
+    let list = env.ok(&["incidents"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    let header = columns(lines[0], &["SEVERITY", "STATUS", "COMMANDER", "TITLE"]);
+    let wide_row = lines.iter().find(|l| l.contains(wide)).unwrap();
+    let plain_row = lines.iter().find(|l| l.contains("Search slow")).unwrap();
+    assert_eq!(
+        columns(wide_row, &["P2 HIGH", "investigating", long, wide]),
+        header,
+        "{list}"
+    );
+    assert_eq!(
+        columns(
+            plain_row,
+            &["P3 MEDIUM", "investigating", "ana", "Search slow"]
+        ),
+        header,
+        "{list}"
+    );
+    assert!(
+        lines.iter().all(|l| l.trim_end() == *l),
+        "no trailing spaces"
+    );
+
+    let metrics = env.ok(&["metrics"]);
+    let header = metrics.lines().find(|l| l.starts_with("ID ")).unwrap();
+    let title_at = columns(header, &["TITLE"]);
+    for title in [wide, "Search slow"] {
+        let row = metrics.lines().find(|l| l.contains(title)).unwrap();
+        assert_eq!(columns(row, &[title]), title_at, "{metrics}");
+    }
+}
+
 #[test]
 fn export_then_import_twice_changes_nothing_the_second_time() {
     let src = Env::new();

@@ -154,6 +154,24 @@ fn the_status_page_carries_customer_updates_only() {
         "escaped for HTML"
     );
     assert!(!page.contains("Search slow"), "no titles");
+
+    // Quotes and ampersands are escaped, line breaks kept, controls made inert.
+    env.ok(&[
+        "log",
+        "--incident",
+        &incident,
+        "--kind",
+        "status",
+        "--audience",
+        "customers",
+        "\"Fixed\" & done\nthanks\u{202e}",
+    ]);
+    env.ok(&["statuspage", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("&quot;Fixed&quot; &amp; done<br>thanks&lt;U+202E&gt;"),
+        "{page}"
+    );
 }
 
 #[test]

@@ -93,9 +93,8 @@ pub enum Open {
 
 /// `warroom/warroom.db` in the user's data directory (XDG on Linux).
 fn default_db_path() -> Result<PathBuf> {
-    let dirs = directories::BaseDirs::new()
-        .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")?;
-    Ok(dirs.data_dir().join("warroom").join("warroom.db"))
+    crate::paths::default_db()
+        .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")
 }
 
 fn resolve_author(flag: Option<String>) -> Result<String> {

@@ -71,25 +71,22 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
         );
         return Ok(());
     }
-    say!(
-        "{:<8}{:<14}{:<15}{:<14}TITLE",
-        "ID",
-        "SEVERITY",
-        "STATUS",
-        "COMMANDER"
-    );
-    for i in &incidents {
-        let severity = format::or_dash(i.severity);
-        let commander = format::or_dash(i.commander.as_deref().map(inert::line));
+    let rows = incidents.iter().map(|i| {
         let drill = if i.drill { "[DRILL] " } else { "" };
-        say!(
-            "{:<8}{:<14}{:<15}{:<14}{drill}{}",
+        [
             i.short_id(),
-            severity,
-            i.status.as_str(),
-            commander,
-            inert::line(&i.title)
-        );
+            format::or_dash(i.severity),
+            i.status.to_string(),
+            format::or_dash(i.commander.as_deref().map(inert::line)),
+            format!("{drill}{}", inert::line(&i.title)),
+        ]
+    });
+    for line in format::table(
+        &["ID", "SEVERITY", "STATUS", "COMMANDER", "TITLE"],
+        rows,
+        &[],
+    ) {
+        say!("{line}");
     }
     Ok(())
 }

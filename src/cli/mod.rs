@@ -250,7 +250,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) -> Result<()> {
     let theme = match (no_color, theme) {
         (true, _) => crate::ui::Theme::mono(),
-        (false, Some(name)) => crate::ui::Theme::load(name)?,
+        (false, Some(name)) => crate::tui::theme::load(name)?,
         (false, None) => crate::ui::Theme::dark(),
     };
     let playbook = ctx.playbook()?;

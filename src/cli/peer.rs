@@ -182,14 +182,14 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
 
 /// A peer identity as typed or pasted: 64 hex digits, any case, stored in lowercase.
 fn parse_peer_id(typed: &str) -> Result<String> {
-    let id = typed.trim().to_ascii_lowercase();
-    if id.len() != 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+    let mut key = [0u8; 32];
+    if hex::decode_to_slice(typed.trim(), &mut key).is_err() {
         bail!(
             "'{}' is not a peer identity: copy the 64 hex characters that `warroom peer id` prints on the peer's host",
             crate::inert::line(typed.trim())
         );
     }
-    Ok(id)
+    Ok(crate::sync::key_id(&key))
 }
 
 /// `warroom peer ...`: about a database that exists; none of them makes one.

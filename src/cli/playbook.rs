@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use clap::Args;
+use strum::IntoEnumIterator;
 
 use super::context::Context;
 use crate::playbook::{DEFAULT, Playbook};
@@ -61,7 +62,7 @@ pub fn show(ctx: &Context) -> Result<()> {
         let cells: Vec<String> = row.iter().map(|s| s.key().to_string()).collect();
         say!("impact {}: {}", i + 1, cells.join(" "));
     }
-    for sev in crate::domain::Severity::ALL {
+    for sev in crate::domain::Severity::iter() {
         let cadence = playbook
             .cadence(sev)
             .map(crate::format::duration)

@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
+use strum::IntoEnumIterator;
 
 use super::ask::{Shell, ask_and_print, incident};
 use super::context::{Context, Open, Pick};
@@ -356,7 +357,7 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
         crate::inert::line(&state.title),
         state.short_id()
     );
-    for section in ReviewSection::ALL {
+    for section in ReviewSection::iter() {
         let findings = state.review(section);
         say!("{}:", section.title());
         if findings.is_empty() {

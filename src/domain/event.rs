@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use strum::{IntoStaticStr, VariantNames};
 use ulid::Ulid;
 
 use super::people::{Audience, Priority, Role};
@@ -64,9 +65,11 @@ pub struct TriageAnswer {
     pub answer: String,
 }
 
-/// What an event says happened: its kind and payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What an event says happened: its kind and payload. The kind's name is serde's tag
+/// and strum's name alike (both `snake_case`; a test holds them equal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, IntoStaticStr, VariantNames)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Body {
     /// A new incident (or a drill) was opened.
     IncidentOpened {
@@ -309,33 +312,8 @@ impl Body {
     /// The kind's name as stored.
     pub fn kind(&self) -> &str {
         match self {
-            Body::IncidentOpened { .. } => "incident_opened",
-            Body::Alert { .. } => "alert",
-            Body::Note { .. } => "note",
-            Body::Hypothesis { .. } => "hypothesis",
-            Body::Decision { .. } => "decision",
-            Body::Action { .. } => "action",
-            Body::StatusUpdate { .. } => "status_update",
-            Body::SeveritySet { .. } => "severity_set",
-            Body::StatusChanged { .. } => "status_changed",
-            Body::CommandClaimed { .. } => "command_claimed",
-            Body::CommandHandedOff { .. } => "command_handed_off",
-            Body::CommandConfirmed { .. } => "command_confirmed",
-            Body::RoleAssigned { .. } => "role_assigned",
-            Body::RoleRemoved { .. } => "role_removed",
-            Body::ResponderPaged { .. } => "responder_paged",
-            Body::ResponderAcknowledged { .. } => "responder_acknowledged",
-            Body::ResponderEngaged { .. } => "responder_engaged",
-            Body::ResponderStoodDown { .. } => "responder_stood_down",
-            Body::ActionItemOpened { .. } => "action_item_opened",
-            Body::ActionItemUpdated { .. } => "action_item_updated",
-            Body::ActionItemClosed { .. } => "action_item_closed",
-            Body::Routed { .. } => "routed",
-            Body::Resolution { .. } => "resolution",
-            Body::ProblemHandoff { .. } => "problem_handoff",
-            Body::Review { .. } => "review",
-            Body::Correction { .. } => "correction",
             Body::Unknown { kind, .. } => kind,
+            known => known.into(),
         }
     }
 
@@ -561,5 +539,28 @@ mod tests {
             let (kind, payload) = body.to_parts();
             assert_eq!(Body::from_parts(&kind, payload), body);
         }
+    }
+
+    #[test]
+    fn every_kind_is_named_as_serde_tags_it() {
+        // serde lists the tags it reads when it meets one it does not know.
+        let err = serde_json::from_value::<Body>(serde_json::json!({"kind": "?", "payload": {}}))
+            .unwrap_err()
+            .to_string();
+        let tags: Vec<&str> = err.split('`').skip(3).step_by(2).collect();
+        let known: Vec<&str> = Body::VARIANTS
+            .iter()
+            .copied()
+            .filter(|k| *k != "unknown")
+            .collect();
+        assert_eq!(tags, known, "{err}");
+        let body = Body::ResponderStoodDown {
+            person: "bob".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap()["kind"],
+            body.kind(),
+            "kind() is the tag written"
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! The domain: events, the fold into incident state, and the rules of a war room.
 //!
-//! Pure: it knows serde and chrono, and nothing of terminals, files or sockets.
+//! Pure: it knows serde, chrono and strum (names of enums), and nothing of terminals,
+//! files or sockets.
 
 mod bounds;
 mod command;
 mod event;
 mod fold;
 mod ids;
+mod names;
 mod people;
 mod review;
 mod roster;
@@ -26,7 +28,10 @@ pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};
-pub use people::{Audience, ParseAudienceError, ParseRoleError, Priority, ResponderState, Role};
+pub use people::{
+    Audience, ParseAudienceError, ParsePriorityError, ParseRoleError, Priority, ResponderState,
+    Role,
+};
 pub use roster::{Responder, RoleChange, Roster};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{

@@ -1,6 +1,9 @@
 //! The review's vocabulary: the resolve checklist's answers and the review's sections.
 
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumIter, EnumMessage, IntoStaticStr};
+
+use super::names;
 
 /// One item of the resolution checklist and whether it was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,28 +15,43 @@ pub struct Check {
 }
 
 /// The parts of a post-incident review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumIter,
+    EnumMessage,
+    IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewSection {
     /// What caused it.
+    #[strum(to_string = "cause", serialize = "root_cause", serialize = "rootcause")]
     RootCause,
     /// What made it worse or possible.
+    #[strum(
+        to_string = "factor",
+        serialize = "contributing",
+        serialize = "contributing_factor"
+    )]
     ContributingFactor,
     /// What worked.
+    #[strum(to_string = "well", serialize = "went_well", serialize = "good")]
     WentWell,
     /// What did not.
+    #[strum(to_string = "badly", serialize = "went_badly", serialize = "bad")]
     WentBadly,
 }
 
 impl ReviewSection {
-    /// Every section, in review order.
-    pub const ALL: [ReviewSection; 4] = [
-        ReviewSection::RootCause,
-        ReviewSection::ContributingFactor,
-        ReviewSection::WentWell,
-        ReviewSection::WentBadly,
-    ];
-
     /// The heading people read.
     pub fn title(self) -> &'static str {
         match self {
@@ -46,36 +64,40 @@ impl ReviewSection {
 
     /// The short word typed in commands.
     pub fn key(self) -> &'static str {
-        match self {
-            ReviewSection::RootCause => "cause",
-            ReviewSection::ContributingFactor => "factor",
-            ReviewSection::WentWell => "well",
-            ReviewSection::WentBadly => "badly",
-        }
-    }
-}
-
-impl std::fmt::Display for ReviewSection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.key())
+        self.into()
     }
 }
 
 impl std::str::FromStr for ReviewSection {
     type Err = String;
 
+    /// A key or alias in any case, with `-` or a space for `_` (`root cause`).
     fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Ok(match t.as_str() {
-            "cause" | "root_cause" | "rootcause" => ReviewSection::RootCause,
-            "factor" | "contributing" | "contributing_factor" => ReviewSection::ContributingFactor,
-            "well" | "went_well" | "good" => ReviewSection::WentWell,
-            "badly" | "went_badly" | "bad" => ReviewSection::WentBadly,
-            _ => {
-                return Err(format!(
-                    "unknown review section '{s}': use cause, factor, well or badly"
-                ));
-            }
+        names::parse(&s.trim().replace(['-', ' '], "_")).ok_or_else(|| {
+            format!(
+                "unknown review section '{s}': use {}",
+                names::keys::<ReviewSection>()
+            )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    #[test]
+    fn sections_parse_from_keys_and_aliases() {
+        assert_eq!("Root cause".parse(), Ok(ReviewSection::RootCause));
+        assert_eq!("went-badly".parse(), Ok(ReviewSection::WentBadly));
+        for section in ReviewSection::iter() {
+            assert_eq!(section.to_string().parse(), Ok(section));
+        }
+        assert_eq!(
+            "ugly".parse::<ReviewSection>(),
+            Err("unknown review section 'ugly': use cause, factor, well or badly".to_string())
+        );
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeDelta};
+use strum::IntoEnumIterator;
 use ulid::Ulid;
 
 use super::command::Command;
@@ -312,8 +313,7 @@ impl IncidentState {
             return None;
         }
         let declared = self.declared_at?;
-        Audience::ALL
-            .into_iter()
+        Audience::iter()
             .map(|a| {
                 (
                     a,
@@ -346,10 +346,8 @@ impl IncidentState {
 
     /// How long the incident spent in each status up to `until` (its close, or now).
     pub fn time_in_status(&self, until: Timestamp) -> Vec<(Status, TimeDelta)> {
-        let mut totals: Vec<(Status, TimeDelta)> = Status::ALL
-            .iter()
-            .map(|s| (*s, TimeDelta::zero()))
-            .collect();
+        let mut totals: Vec<(Status, TimeDelta)> =
+            Status::iter().map(|s| (s, TimeDelta::zero())).collect();
         let Some(start) = self.opened.as_ref().map(|o| o.0) else {
             return totals;
         };

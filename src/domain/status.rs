@@ -1,13 +1,30 @@
 //! The incident lifecycle: triage through closed.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumIter, EnumMessage, IntoStaticStr};
+
+use super::names;
 
 /// Where an incident stands in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumIter,
+    EnumMessage,
+    IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// Being assessed; not yet declared.
     #[default]
@@ -25,26 +42,9 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every status in lifecycle order.
-    pub const ALL: [Status; 6] = [
-        Status::Triage,
-        Status::Investigating,
-        Status::Identified,
-        Status::Monitoring,
-        Status::Resolved,
-        Status::Closed,
-    ];
-
     /// The lowercase word for this status.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Triage => "triage",
-            Status::Investigating => "investigating",
-            Status::Identified => "identified",
-            Status::Monitoring => "monitoring",
-            Status::Resolved => "resolved",
-            Status::Closed => "closed",
-        }
+        self.into()
     }
 
     /// Whether the incident is still being worked (not resolved or closed).
@@ -61,27 +61,35 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The text could not be read as a status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown status '{0}': use triage, investigating, identified, monitoring, resolved or closed"
-)]
+#[error("unknown status '{0}': use {choices}", choices = names::keys::<Status>())]
 pub struct ParseStatusError(pub String);
 
 impl FromStr for Status {
     type Err = ParseStatusError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().to_ascii_lowercase();
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str() == t)
-            .ok_or_else(|| ParseStatusError(s.to_string()))
+        names::parse(s).ok_or_else(|| ParseStatusError(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    #[test]
+    fn parses_its_words_in_any_case() {
+        assert_eq!(" Monitoring ".parse(), Ok(Status::Monitoring));
+        for status in Status::iter() {
+            assert_eq!(status.as_str().parse(), Ok(status));
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        assert_eq!(
+            "fixed".parse::<Status>().unwrap_err().to_string(),
+            "unknown status 'fixed': use triage, investigating, identified, monitoring, resolved or closed"
+        );
     }
 }

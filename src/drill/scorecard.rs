@@ -4,6 +4,7 @@
 use std::fmt;
 
 use chrono::TimeDelta;
+use strum::IntoEnumIterator;
 
 use super::run::{DrillRun, paged};
 use crate::domain::{Audience, IncidentState, Timestamp};
@@ -71,7 +72,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         ),
         timed("time to declare", t(s.declared_at), expect.declare_within),
     ];
-    for audience in Audience::ALL {
+    for audience in Audience::iter() {
         let first = s.updates_to(audience).next().map(|e| e.event.at);
         lines.push(timed(
             &format!("first update to {audience}"),
@@ -80,7 +81,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         ));
     }
     let speed = i32::try_from(run.speed).unwrap_or(1).max(1);
-    for audience in Audience::ALL {
+    for audience in Audience::iter() {
         // Counted to the resolution, or to now while it is open.
         let a = adherence(
             s,

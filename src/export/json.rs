@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
+use strum::IntoEnumIterator;
+
 use crate::domain::{Event, IncidentState, ReviewSection, Timestamp, rfc3339};
 use crate::metrics::{IncidentMetrics, for_incident};
 use crate::playbook::Playbook;
@@ -121,12 +123,11 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
             .collect(),
         reopened: s.reopened,
         problem_owner: s.problem.as_ref().map(|p| p.owner.clone()),
-        review: ReviewSection::ALL
-            .iter()
+        review: ReviewSection::iter()
             .map(|section| {
                 (
                     section.key().to_string(),
-                    s.review(*section).into_iter().map(|(_, t)| t).collect(),
+                    s.review(section).into_iter().map(|(_, t)| t).collect(),
                 )
             })
             .collect(),

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use strum::IntoEnumIterator;
+
 use crate::domain::{Audience, Category, IncidentState, ReviewSection, Timestamp};
 use crate::format;
 use crate::metrics::for_incident;
@@ -134,7 +136,7 @@ fn impact(out: &mut String, s: &IncidentState) {
 
 fn review(out: &mut String, s: &IncidentState) {
     let _ = writeln!(out, "\n## Review\n");
-    for section in ReviewSection::ALL {
+    for section in ReviewSection::iter() {
         let _ = writeln!(out, "### {}\n", section.title());
         let findings = s.review(section);
         match (findings.is_empty(), section, &s.problem) {
@@ -248,7 +250,7 @@ fn command(out: &mut String, s: &IncidentState) {
 
 fn updates(out: &mut String, s: &IncidentState) {
     let _ = writeln!(out, "\n## Status updates\n");
-    for audience in Audience::ALL {
+    for audience in Audience::iter() {
         let _ = writeln!(out, "### To {audience}\n");
         let mut any = false;
         for e in s.updates_to(audience) {
@@ -333,7 +335,7 @@ fn metrics(out: &mut String, s: &IncidentState, playbook: &Playbook, now: Timest
     let _ = writeln!(out, "| Time to declare | {} |", secs(m.time_to_declare_s));
     let _ = writeln!(out, "| Time to resolve | {} |", secs(m.time_to_resolve_s));
     let _ = writeln!(out, "| Commander handoffs | {} |", m.handoffs);
-    for status in crate::domain::Status::ALL {
+    for status in crate::domain::Status::iter() {
         if let Some(seconds) = m.time_in_status_s.get(status.as_str()) {
             let _ = writeln!(out, "| Time {status} | {} |", secs(Some(*seconds)));
         }

@@ -116,8 +116,8 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
         let user = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
         let db = match home.strip_prefix('~') {
             Some(name) if name.chars().all(user) && rest.is_empty() => home.to_string(),
-            Some(name) if name.chars().all(user) => format!("{home}/{}", shell_quote(rest)),
-            _ => shell_quote(&format!("/{path}")),
+            Some(name) if name.chars().all(user) => format!("{home}/{}", shell_quote(rest)?),
+            _ => shell_quote(&format!("/{path}"))?,
         };
         argv.extend([
             "--".into(),
@@ -149,14 +149,13 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
     }
 }
 
-/// `text` as one word for a POSIX shell: as it is when that is safe, else in single
-/// quotes (a quote inside becomes `'\''`).
-fn shell_quote(text: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c);
-    if !text.is_empty() && text.chars().all(plain) {
-        return text.to_string();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
+/// `text` as one word for the far side's shell: as it is when that is safe, else quoted
+/// so that POSIX shells, bash, zsh and fish all read it back. No shell can be given a
+/// NUL (`%00` in the URL).
+fn shell_quote(text: &str) -> Result<String, String> {
+    shlex::try_quote(text)
+        .map(|quoted| quoted.into_owned())
+        .map_err(|_| "the database path cannot hold a NUL character (%00)".to_string())
 }
 
 /// A local command that speaks the protocol on its stdio, run by the shell.
@@ -244,11 +243,24 @@ mod tests {
             remote_db("ssh://h/srv/war room;rm -rf ~/w.db"),
             "'/srv/war room;rm -rf ~/w.db'"
         );
-        assert_eq!(remote_db("ssh://h/srv/it's.db"), "'/srv/it'\\''s.db'");
+        assert_eq!(remote_db("ssh://h/srv/it's.db"), "\"/srv/it's.db\"");
         assert_eq!(remote_db("ssh://h/~/my logs/w.db"), "~/'my logs/w.db'");
         assert_eq!(remote_db("ssh://h/~/$(id).db"), "~/'$(id).db'");
         assert_eq!(remote_db("ssh://h/~ops/w.db"), "~ops/w.db");
         assert_eq!(remote_db("ssh://h/~$(id)/w.db"), "'/~$(id)/w.db'");
+        for path in [
+            "/srv/it's.db",
+            "/srv/a\\b \"c\" `d` $e !f ^g.db",
+            "/srv/café.db",
+        ] {
+            let quoted = remote_db(&format!("ssh://h{path}"));
+            assert_eq!(
+                shlex::split(&quoted),
+                Some(vec![path.to_string()]),
+                "{quoted}"
+            );
+        }
+        assert!(parse("ssh://h/w%00.db").unwrap_err().contains("NUL"));
     }
 
     #[test]

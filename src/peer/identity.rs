@@ -19,15 +19,12 @@ fn key_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-/// One key from a line of the file: exactly 64 hex digits.
+/// One key from a line of the file: exactly 64 hex digits (any other length, or
+/// anything not a hex digit, even a character of several bytes, is no key).
 fn unhex(line: &str) -> Option<Vec<u8>> {
-    let line = line.trim().as_bytes();
-    if line.len() != 2 * KEY_LEN || !line.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    line.chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect()
+    let mut key = [0u8; KEY_LEN];
+    hex::decode_to_slice(line.trim(), &mut key).ok()?;
+    Some(key.to_vec())
 }
 
 /// The key pair for `db`, created (mode 0600) when there is none yet. Several

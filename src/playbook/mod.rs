@@ -169,13 +169,15 @@ impl Playbook {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
 
     #[test]
     fn the_default_playbook_is_valid_and_complete() {
         let p = Playbook::parse("default", DEFAULT).unwrap_or_else(|e| panic!("{:?}", e.lines()));
         assert_eq!(p.triage.threshold, Severity::P3);
-        assert_eq!(p.triage.reachable(), Severity::ALL.to_vec());
+        assert_eq!(p.triage.reachable(), Severity::iter().collect::<Vec<_>>());
         assert_eq!(p.cadence(Severity::P1), Some(TimeDelta::minutes(15)));
         assert_eq!(p.cadence(Severity::P4), None);
         assert_eq!(p.templates.len(), 3);

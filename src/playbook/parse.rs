@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::TimeDelta;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 use toml::Spanned;
 
 use super::problems::Problems;
@@ -91,7 +92,7 @@ pub fn empty() -> Playbook {
             threshold: Severity::P3,
         },
         severities: BTreeMap::new(),
-        roles: Role::ALL.to_vec(),
+        roles: Role::iter().collect(),
         contacts: Vec::new(),
         templates: BTreeMap::new(),
         resolution_codes: Vec::new(),
@@ -114,7 +115,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
 
     // Left out, every role is in use; listed, only those may be assigned or paged.
     let roles = match &file.roles {
-        None => Role::ALL.to_vec(),
+        None => Role::iter().collect(),
         Some(listed) => listed
             .iter()
             .filter_map(|r| p.parse::<Role>(r))
@@ -163,7 +164,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
             .then(|| TimeDelta::minutes(minutes));
         severities.insert(severity, Policy { cadence, page });
     }
-    for severity in Severity::ALL {
+    for severity in Severity::iter() {
         if !severities.contains_key(&severity) {
             p.anywhere(format!(
                 "severity {key} has no policy: add a [severity.{key}] table",
@@ -198,15 +199,12 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
 
     let mut templates = BTreeMap::new();
     for (key, template) in &file.templates {
-        let Ok(audience) = key.get_ref().parse::<Audience>() else {
-            p.at(
-                key,
-                format!(
-                    "unknown audience '{}': use responders, executives or customers",
-                    key.get_ref()
-                ),
-            );
-            continue;
+        let audience = match key.get_ref().parse::<Audience>() {
+            Ok(audience) => audience,
+            Err(e) => {
+                p.at(key, e.to_string());
+                continue;
+            }
         };
         for name in unknown_placeholders(template.get_ref()) {
             p.at(
@@ -219,7 +217,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
         templates.insert(audience, template.get_ref().clone());
     }
-    for audience in Audience::ALL {
+    for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
                 "no template for {audience}: add `{audience} = \"...\"` under [templates]"
@@ -349,7 +347,7 @@ fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel 
     };
     if p.found.is_empty() {
         let reachable = model.reachable();
-        for severity in Severity::ALL {
+        for severity in Severity::iter() {
             if !reachable.contains(&severity) {
                 p.at(
                     &t.matrix,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use ulid::Ulid;
 
-use crate::domain::{IncidentState, Priority, Timestamp};
+use crate::domain::{IncidentState, ParsePriorityError, Priority, Timestamp};
 
 /// The fields of an action item command.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -72,8 +72,8 @@ pub enum FieldError {
         updating: bool,
     },
     /// A priority that is not high, medium or low.
-    #[error("priority '{0}': use high, medium or low")]
-    Priority(String),
+    #[error(transparent)]
+    Priority(#[from] ParsePriorityError),
     /// A due date that cannot be read (the message says how to write one).
     #[error("{0}")]
     Due(String),
@@ -92,12 +92,7 @@ pub fn item_fields(
             "owner" => f.owner = Some(value),
             "due" => f.due = Some(due_date(now, &value).map_err(FieldError::Due)?),
             "priority" => {
-                f.priority = Some(match value.to_ascii_lowercase().as_str() {
-                    "high" | "h" => Priority::High,
-                    "medium" | "med" | "m" => Priority::Medium,
-                    "low" | "l" => Priority::Low,
-                    _ => return Err(FieldError::Priority(value)),
-                })
+                f.priority = Some(value.parse::<Priority>()?);
             }
             "title" if updating.is_some() => f.title = Some(value),
             "note" if updating.is_some() => f.note = Some(value),

@@ -194,7 +194,7 @@ impl KeyPair {
 
 /// The public key as people copy it: lowercase hex.
 pub fn key_id(public: &[u8]) -> String {
-    public.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(public)
 }
 
 type Transport = Arc<Mutex<snow::TransportState>>;

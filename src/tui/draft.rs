@@ -3,7 +3,7 @@
 //! loop that reads keys and draws.
 
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -78,12 +78,7 @@ impl DraftFile {
     /// The draft file of the console `session` for `author` on the database at `db`,
     /// under the user's state directory (`$XDG_STATE_HOME/warroom/drafts` on Linux).
     pub fn for_session(db: &Path, author: &str, session: &str) -> Option<DraftFile> {
-        let dirs = directories::BaseDirs::new()?;
-        let base = dirs
-            .state_dir()
-            .unwrap_or(dirs.data_dir())
-            .join("warroom")
-            .join("drafts");
+        let base = crate::paths::drafts_dir()?;
         let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
         let db = db.to_string_lossy().into_owned();
         Some(DraftFile {
@@ -224,8 +219,9 @@ impl DraftFile {
     }
 
     /// Saves the draft (or removes the file for `None`) into a directory that exists, by
-    /// writing a temporary file and renaming it over the old one, so a crash mid-write
-    /// leaves the previous draft.
+    /// writing a temporary file (readable by its owner only, under a name no other
+    /// writer uses) and renaming it over the old one, so a crash mid-write leaves the
+    /// previous draft.
     fn write(&self, draft: Option<&Draft>) -> std::io::Result<()> {
         let Some(draft) = draft else {
             return match std::fs::remove_file(&self.path) {
@@ -241,21 +237,26 @@ impl DraftFile {
             host: Some(crate::store::host_name()),
             draft: draft.clone(),
         };
-        let tmp = self.path.with_extension("json.tmp");
-        {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            file.write_all(
-                serde_json::to_string(&stored)
-                    .map_err(std::io::Error::other)?
-                    .as_bytes(),
-            )?;
-        }
-        std::fs::rename(&tmp, &self.path)
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut prefix = self.path.file_name().unwrap_or_default().to_os_string();
+        prefix.push(".");
+        // Not `.json`: the name never passes for a draft while it is written.
+        let mut file = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .tempfile_in(dir)?;
+        file.write_all(
+            serde_json::to_string(&stored)
+                .map_err(std::io::Error::other)?
+                .as_bytes(),
+        )?;
+        file.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
     }
 }
 
@@ -387,6 +388,13 @@ mod tests {
         };
         file.save(Some(&draft)).unwrap();
         assert_eq!(file.load(), Some(draft));
+        let mode = std::fs::metadata(file.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("d"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["x.json"], "no temporary file left behind");
         file.save(None).unwrap();
         assert_eq!(file.load(), None);
         file.save(None).unwrap();

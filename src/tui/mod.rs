@@ -6,6 +6,7 @@ mod input;
 mod keys;
 mod storage;
 mod terminal;
+pub mod theme;
 mod watchdog;
 
 use std::path::PathBuf;
@@ -82,17 +83,18 @@ impl std::io::Write for QuietLog {
 }
 
 fn init_logging() {
-    let Some(dirs) = directories::BaseDirs::new() else {
+    let Some(path) = crate::paths::log_file() else {
         return;
     };
-    let dir = dirs.state_dir().unwrap_or(dirs.data_dir()).join("warroom");
-    if std::fs::create_dir_all(&dir).is_err() {
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_err()
+    {
         return;
     }
     let Ok(file) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(dir.join("warroom.log"))
+        .open(&path)
     else {
         return;
     };
@@ -361,7 +363,7 @@ fn carry_out(
             }
         }
         Effect::SetTheme(name) => {
-            let result = Theme::load(&name).map(|t| {
+            let result = crate::tui::theme::load(&name).map(|t| {
                 *theme = t;
                 theme.name.clone()
             });

@@ -1,20 +1,20 @@
 //! The header, the hint bar, and the welcome screen of an empty database.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::Theme;
 use super::wrap::truncate;
-use super::{Theme, centered};
 use crate::app::{App, hints as key_hints};
 use crate::inert;
 
 /// The top line: which incident, who you are, which database.
 pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let style = theme.style("header");
+    let style = theme.header;
     let (shown, count) = app.shown_position();
     let position = shown
         .map(|i| format!("incident {}/{count}", i + 1))
@@ -49,9 +49,9 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             ),
         };
         let style = match state {
-            Live => theme.style("header"),
-            Disconnected { .. } => theme.style("error"),
-            _ => theme.style("notice"),
+            Live => theme.header,
+            Disconnected { .. } => theme.error,
+            _ => theme.notice,
         };
         (inert::line(&text).into_owned(), style)
     });
@@ -71,7 +71,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if app.read_only {
         let plain = right.trim_end_matches("· READ-ONLY ").to_string();
         spans.push(Span::styled(plain, style));
-        spans.push(Span::styled("· READ-ONLY ", theme.style("read_only")));
+        spans.push(Span::styled("· READ-ONLY ", theme.read_only));
     } else {
         spans.push(Span::styled(right, style));
     }
@@ -84,13 +84,13 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if let Some(notice) = &app.notice {
         spans.push(Span::styled(
             format!(" {} ", inert::line(notice)),
-            theme.style("notice"),
+            theme.notice,
         ));
         spans.push(Span::raw(" "));
     }
     for (chord, word) in key_hints(app.mode()) {
-        spans.push(Span::styled(chord.to_string(), theme.style("hint_key")));
-        spans.push(Span::styled(format!(" {word}  "), theme.style("hint_text")));
+        spans.push(Span::styled(chord.to_string(), theme.hint_key));
+        spans.push(Span::styled(format!(" {word}  "), theme.hint_text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -98,35 +98,35 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 /// What to do first, on a database with no incident yet.
 pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.min(70);
-    let rect = centered(area, width, 12);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let db = truncate(&inert::line(&app.db_label), width as usize - 4);
     let mut lines = vec![
-        Line::styled("No incident here yet.", theme.style("title")),
+        Line::styled("No incident here yet.", theme.title),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(":declare TITLE", theme.style("hint_key")),
+            Span::styled(":declare TITLE", theme.hint_key),
             Span::raw("   open an incident (or :declare P2 TITLE)"),
         ]),
         Line::from(vec![
-            Span::styled(":severity P1-P5", theme.style("hint_key")),
+            Span::styled(":severity P1-P5", theme.hint_key),
             Span::raw("  then set its severity from the matrix"),
         ]),
         Line::from(vec![
-            Span::styled("D", theme.style("hint_key")),
+            Span::styled("D", theme.hint_key),
             Span::raw("                load the sample incidents to look around"),
         ]),
         Line::from(vec![
-            Span::styled("?", theme.style("hint_key")),
+            Span::styled("?", theme.hint_key),
             Span::raw("                every key"),
         ]),
     ];
     if !app.loaded {
-        lines = vec![Line::styled("reading the log…", theme.style("muted"))];
+        lines = vec![Line::styled("reading the log…", theme.muted)];
     }
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.style("border"))
-        .title(Line::styled(format!(" {db} "), theme.style("title")));
+        .border_style(theme.border)
+        .title(Line::styled(format!(" {db} "), theme.title));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let kind = entry.effective_kind();
     let mut title = vec![Span::styled(
         format!(" Entry · {} ", kind.label()),
-        theme.style("title"),
+        theme.title,
     )];
     if let Some(pending) = entry.pending.back() {
         let count = match entry.pending.len() {
@@ -47,27 +47,27 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 " sending{count}: {} ",
                 super::wrap::truncate(&inert::line(&pending.text), 30)
             ),
-            theme.style("notice"),
+            theme.notice,
         ));
     }
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .style(theme.style("text"))
+        .style(theme.text)
         .title(Line::from(title))
         .border_style(if entry.open {
-            theme.style("border_focus")
+            theme.border_focus
         } else {
-            theme.style("border")
+            theme.border
         });
     if let Some(error) = &entry.error {
         block = block.title_bottom(Line::styled(
             format!(" {} ", inert::line(error)),
-            theme.style("error"),
+            theme.error,
         ));
     } else if entry.open {
         block = block.title_bottom(Line::styled(
             " Enter commits · Alt-Enter or Ctrl-J new line · Tab or /d /a /h /s /x /c /! kind · Esc leaves ",
-            theme.style("muted"),
+            theme.muted,
         ));
     }
     if !entry.open {
@@ -85,7 +85,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             format!("draft kept: {} (i to continue)", inert::line(&entry.text()))
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(hint, theme.style("muted"))).block(block),
+            Paragraph::new(Line::styled(hint, theme.muted)).block(block),
             area,
         );
         return;

@@ -24,22 +24,22 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let mut out = Vec::new();
     let drill = if s.drill { "[DRILL] " } else { "" };
     out.push(Line::styled(
         format!("{drill}{}", inert::line(&s.title)),
-        theme.style("title"),
+        theme.title,
     ));
 
     let severity = match s.severity {
         Some(sev) => Span::styled(format!(" {sev} "), theme.severity(sev)),
-        None => Span::styled(" NO SEVERITY YET ", theme.style("notice")),
+        None => Span::styled(" NO SEVERITY YET ", theme.notice),
     };
     out.push(Line::from(vec![
         severity,
         Span::raw("  "),
-        Span::styled(s.status.as_str().to_uppercase(), theme.style("status")),
+        Span::styled(s.status.as_str().to_uppercase(), theme.status),
         Span::styled(format!("  {}", s.short_id()), muted),
     ]));
 
@@ -61,7 +61,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     };
     out.push(Line::from(vec![
         Span::styled("IC ", muted),
-        Span::styled(commander, theme.style("command")),
+        Span::styled(commander, theme.command),
         Span::styled("   deputies ", muted),
         Span::raw(deputies),
     ]));
@@ -83,7 +83,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     out.push(match s.next_update_due(|sev| app.playbook.cadence(sev)) {
         Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
             format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
-            theme.style("overdue"),
+            theme.overdue,
         )]),
         Some((audience, due)) => Line::from(vec![
             Span::styled("next update ", muted),
@@ -102,7 +102,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
                 inert::line(&conflict.claimant),
                 commander_name(s)
             ),
-            theme.style("conflict"),
+            theme.conflict,
         ));
     }
     out

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 
-use super::{Theme, boxed, centered};
+use super::{Theme, boxed};
 use crate::app::PageScroll;
 use crate::format::seconds as secs;
 use crate::metrics::Summary;
@@ -18,10 +18,9 @@ pub fn render(
     scroll: &PageScroll,
     theme: &Theme,
 ) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     frame.render_widget(Clear, rect);
     let block = boxed(
@@ -44,7 +43,7 @@ pub fn render(
                 secs(summary.mtta_s),
                 secs(summary.mttr_s)
             ),
-            theme.style("title"),
+            theme.title,
         ),
         Line::raw(format!(
             "open: {} incidents, {} action items   by severity: {}",
@@ -62,7 +61,7 @@ pub fn render(
                 "{} drills and {} routed alerts not counted",
                 summary.drills_excluded, summary.routed_excluded
             ),
-            theme.style("muted"),
+            theme.muted,
         ),
     ];
     frame.render_widget(Paragraph::new(head_lines), head);
@@ -87,14 +86,14 @@ pub fn render(
             .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .border_style(theme.style("border"))
+                    .border_style(theme.border)
                     .title(" incidents per week "),
             )
             .data(BarGroup::default().bars(&bars))
             .bar_width(5)
             .bar_gap(1)
-            .bar_style(theme.style("update"))
-            .value_style(theme.style("title")),
+            .bar_style(theme.update)
+            .value_style(theme.title),
         weeks,
     );
     let resolved: Vec<u64> = summary
@@ -108,16 +107,16 @@ pub fn render(
             .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .border_style(theme.style("border"))
+                    .border_style(theme.border)
                     .title(" minutes to resolve, oldest first "),
             )
             .data(&resolved)
-            .style(theme.style("resolved")),
+            .style(theme.resolved),
         ttr,
     );
 
     let (header, lines) = crate::metrics::table(summary);
-    let mut rows = vec![Line::styled(header, theme.style("muted"))];
+    let mut rows = vec![Line::styled(header, theme.muted)];
     rows.extend(lines.into_iter().map(Line::raw));
     let scroll = scroll.show(rows.len(), usize::from(table.height));
     frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);

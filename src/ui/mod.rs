@@ -22,6 +22,7 @@ mod overlays;
 mod playbook;
 mod review;
 mod roster;
+mod style;
 pub mod theme;
 mod timeline;
 mod triage;
@@ -127,29 +128,27 @@ pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Bloc
     let marker = if focused { "▶ " } else { "" };
     let title = format!(" {marker}{number} {}{extra} ", pane.title());
     let (border, title_style) = if focused {
-        (theme.style("border_focus"), theme.style("border_focus"))
+        (theme.border_focus, theme.border_focus)
     } else {
-        (theme.style("border"), theme.style("title"))
+        (theme.border, theme.title)
     };
     Block::default()
         .borders(Borders::ALL)
         .border_style(border)
         .title(Line::styled(title, title_style))
-        .style(theme.style("text"))
+        .style(theme.text)
 }
 
 fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let text = vec![
-        Line::styled("terminal too small", theme.style("error")),
+        Line::styled("terminal too small", theme.error),
         Line::raw(format!(
             "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
             area.width, area.height
         )),
         Line::raw("make the window bigger; q quits"),
     ];
-    let height = (text.len() as u16).min(area.height);
-    let y = area.y + area.height.saturating_sub(height) / 2;
-    let rect = Rect::new(area.x, y, area.width, height);
+    let rect = area.centered_vertically(Constraint::Length(text.len() as u16));
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
@@ -163,22 +162,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
 pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.style("border_focus"))
-        .title(Line::styled(
-            format!(" {title} "),
-            theme.style("border_focus"),
-        ))
-        .style(theme.style("text"))
-}
-
-/// A rectangle `width` x `height` centred in `area` (clipped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
+        .border_style(theme.border_focus)
+        .title(Line::styled(format!(" {title} "), theme.border_focus))
+        .style(theme.text)
 }

@@ -1,12 +1,12 @@
 //! Overlays, drawn bottom to top over the panes: help, palette, switcher, questions.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::wrap::truncate;
-use super::{Theme, boxed, centered};
+use super::{Theme, boxed};
 use crate::app::{App, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
 use crate::inert;
 
@@ -43,10 +43,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// The lines of the help, built from the keymap and the command table.
 pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let key = theme.style("hint_key");
+    let key = theme.hint_key;
     let mut lines = Vec::new();
     for mode in Mode::ALL {
-        lines.push(Line::styled(mode.title(), theme.style("title")));
+        lines.push(Line::styled(mode.title(), theme.title));
         for (chords, what) in help_rows(mode) {
             let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
             lines.push(Line::from(vec![
@@ -58,7 +58,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::styled(
         "Entry kinds (type the prefix first)",
-        theme.style("title"),
+        theme.title,
     ));
     for (kind, prefix) in EntryKind::PREFIXES {
         lines.push(Line::from(vec![
@@ -67,7 +67,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Commands (after :)", theme.style("title")));
+    lines.push(Line::styled("Commands (after :)", theme.title));
     for c in palette::COMMANDS {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<18}", format!("{} {}", c.name, c.usage)), key),
@@ -78,10 +78,9 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8).min(96),
-        area.height.saturating_sub(4),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(8).min(96)),
+        Constraint::Length(area.height.saturating_sub(4)),
     );
     let lines = help_lines(theme);
     let visible = rect.height.saturating_sub(2) as usize;
@@ -111,23 +110,21 @@ fn palette_box(
     let suggestions = palette::suggestions(line);
     let height = (suggestions.len() as u16 + 4).min(area.height.saturating_sub(2));
     let width = area.width.saturating_sub(10).min(90);
-    let rect = Rect::new(area.x + (area.width - width) / 2, area.y + 2, width, height);
+    let rect = Rect::new(area.x, area.y + 2, area.width, height)
+        .centered_horizontally(Constraint::Length(width));
     let mut lines = vec![Line::from(vec![
-        Span::styled(":", theme.style("hint_key")),
+        Span::styled(":", theme.hint_key),
         Span::raw(inert::line(line).into_owned()),
-        Span::styled("█", theme.style("muted")),
+        Span::styled("█", theme.muted),
     ])];
     match error {
-        Some(error) => lines.push(Line::styled(
-            inert::line(error).into_owned(),
-            theme.style("error"),
-        )),
+        Some(error) => lines.push(Line::styled(inert::line(error).into_owned(), theme.error)),
         None => lines.push(Line::raw("")),
     }
     for (i, c) in suggestions.iter().enumerate() {
-        let mut style = theme.style("text");
+        let mut style = theme.text;
         let marker = if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
             "> "
         } else {
             "  "
@@ -154,7 +151,7 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     let height = (list.len() as u16 + 2)
         .min(area.height.saturating_sub(4))
         .max(3);
-    let rect = centered(area, width, height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     let visible = height.saturating_sub(2) as usize;
     let first = selected.saturating_sub(visible.saturating_sub(1));
     let mut lines = Vec::new();
@@ -174,11 +171,11 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             drill,
             inert::line(&s.title)
         );
-        let mut style = theme.style("text");
+        let mut style = theme.text;
         if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
         } else if !s.is_open() {
-            style = theme.style("muted");
+            style = theme.muted;
         }
         lines.push(Line::styled(truncate(&text, width as usize - 2), style));
     }
@@ -190,17 +187,14 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
 }
 
 fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let rect = centered(area, 56, 5);
+    let rect = area.centered(Constraint::Length(56), Constraint::Length(5));
     let lines = vec![
         Line::raw("An incident is still open. Quit the console?"),
-        Line::styled(
-            "(the log is saved; others keep working)",
-            theme.style("muted"),
-        ),
+        Line::styled("(the log is saved; others keep working)", theme.muted),
         Line::from(vec![
-            Span::styled("y", theme.style("hint_key")),
+            Span::styled("y", theme.hint_key),
             Span::raw(" quit   "),
-            Span::styled("n", theme.style("hint_key")),
+            Span::styled("n", theme.hint_key),
             Span::raw(" stay"),
         ]),
     ];
@@ -210,7 +204,7 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
 
 fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, theme: &Theme) {
     let width = area.width.saturating_sub(10).min(80);
-    let rect = centered(area, width, 12);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let mut lines = vec![
         Line::raw(format!(
             "An unsent {} was saved when this console last stopped:",
@@ -219,15 +213,15 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, them
         Line::raw(""),
     ];
     for line in inert::text(text).lines().take(5) {
-        lines.push(Line::styled(format!("  {line}"), theme.style("title")));
+        lines.push(Line::styled(format!("  {line}"), theme.title));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled("Enter", theme.style("hint_key")),
+        Span::styled("Enter", theme.hint_key),
         Span::raw(" or "),
-        Span::styled("Esc", theme.style("hint_key")),
+        Span::styled("Esc", theme.hint_key),
         Span::raw(" put it back in the entry box   "),
-        Span::styled("x", theme.style("hint_key")),
+        Span::styled("x", theme.hint_key),
         Span::raw(" throw it away"),
     ]));
     frame.render_widget(Clear, rect);

@@ -2,11 +2,12 @@
 //! who is in charge of the shown incident.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
+use strum::IntoEnumIterator;
 
-use super::{Theme, boxed, centered};
+use super::{Theme, boxed};
 use crate::app::{App, PageScroll};
 use crate::domain::{Role, Severity};
 use crate::format::duration;
@@ -15,8 +16,8 @@ use crate::inert;
 /// The playbook view's lines.
 pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let p = &app.playbook;
-    let title = theme.style("title");
-    let muted = theme.style("muted");
+    let title = theme.title;
+    let muted = theme.muted;
     let mut out = vec![
         Line::from(vec![
             Span::styled(p.name.clone(), title),
@@ -70,7 +71,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "Per severity: status updates and who to page",
         title,
     ));
-    for sev in Severity::ALL {
+    for sev in Severity::iter() {
         let cadence = p
             .cadence(sev)
             .map(|c| format!("every {}", duration(c)))
@@ -112,7 +113,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             out.push(Line::raw(format!(
                 "commander   {ic}  (one commander; deputies do not share authority)"
             )));
-            for role in Role::ALL {
+            for role in Role::iter() {
                 let holders: Vec<String> = s
                     .roster
                     .with_role(role)
@@ -147,10 +148,9 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 
 /// Draws the playbook view.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     let lines = lines(app, theme);
     let visible = rect.height.saturating_sub(2) as usize;

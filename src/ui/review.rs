@@ -1,11 +1,12 @@
 //! The resolve checklist and the post-incident review overlays.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
+use strum::IntoEnumIterator;
 
-use super::{Theme, boxed, centered};
+use super::{Theme, boxed};
 use crate::app::App;
 use crate::app::review::Checklist;
 use crate::domain::ReviewSection;
@@ -17,7 +18,7 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Resolve as "),
-            Span::styled(inert::line(&list.code).into_owned(), theme.style("title")),
+            Span::styled(inert::line(&list.code).into_owned(), theme.title),
             Span::raw(format!(": {}", inert::line(&list.summary))),
         ]),
         Line::raw(""),
@@ -26,23 +27,22 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
         let item = inert::line(item);
         let line = match list.answers.get(i) {
             Some(true) => Line::raw(format!("  yes  {item}")),
-            Some(false) => Line::styled(format!("  NO   {item}"), theme.style("notice")),
+            Some(false) => Line::styled(format!("  NO   {item}"), theme.notice),
             None if i == list.answers.len() => {
-                Line::styled(format!("> ?    {item}"), theme.style("selection"))
+                Line::styled(format!("> ?    {item}"), theme.selection)
             }
-            None => Line::styled(format!("       {item}"), theme.style("muted")),
+            None => Line::styled(format!("       {item}"), theme.muted),
         };
         lines.push(line);
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "the answers are logged with the resolution",
-        theme.style("muted"),
+        theme.muted,
     ));
-    let rect = centered(
-        area,
-        area.width.saturating_sub(10).min(80),
-        lines.len() as u16 + 2,
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(10).min(80)),
+        Constraint::Length(lines.len() as u16 + 2),
     );
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -62,10 +62,10 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     let Some(s) = app.incident() else {
         return (vec![Line::raw("no incident shown")], None);
     };
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let mut out = vec![Line::styled(
         inert::line(&s.title).into_owned(),
-        theme.style("title"),
+        theme.title,
     )];
     if let Some(r) = &s.resolution {
         out.push(Line::raw(format!(
@@ -77,14 +77,14 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         for c in r.checklist.iter().filter(|c| !c.done) {
             out.push(Line::styled(
                 format!("  not confirmed before resolving: {}", inert::line(&c.item)),
-                theme.style("notice"),
+                theme.notice,
             ));
         }
     }
     if s.reopened > 0 {
         out.push(Line::styled(
             format!("reopened {} time(s)", s.reopened),
-            theme.style("notice"),
+            theme.notice,
         ));
     }
     if let Some(p) = &s.problem {
@@ -98,9 +98,9 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
             inert::line(&p.owner)
         )));
     }
-    for section in ReviewSection::ALL {
+    for section in ReviewSection::iter() {
         out.push(Line::raw(""));
-        out.push(Line::styled(section.title(), theme.style("title")));
+        out.push(Line::styled(section.title(), theme.title));
         let findings = s.review(section);
         if findings.is_empty() {
             let fallback = match (section, &s.problem) {
@@ -122,7 +122,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         }
     }
     out.push(Line::raw(""));
-    out.push(Line::styled("Action items", theme.style("title")));
+    out.push(Line::styled("Action items", theme.title));
     out.push(Line::styled(
         format!(
             "  {:<3}{:<40}{:<12}{:<12}{:<9}STATE",
@@ -147,10 +147,10 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         let mut style = if item.closed_at.is_some() {
             muted
         } else {
-            theme.style("text")
+            theme.text
         };
         if i == selected {
-            style = style.patch(theme.style("selection"));
+            style = style.patch(theme.selection);
             selected_line = Some(out.len());
         }
         out.push(Line::styled(text, style));
@@ -161,9 +161,9 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     let gaps = missing(s, today);
     out.push(Line::raw(""));
     if gaps.is_empty() {
-        out.push(Line::styled("Nothing missing.", theme.style("resolved")));
+        out.push(Line::styled("Nothing missing.", theme.resolved));
     } else {
-        out.push(Line::styled("Still missing", theme.style("notice")));
+        out.push(Line::styled("Still missing", theme.notice));
         for gap in gaps {
             out.push(Line::raw(format!("  {}", inert::line(&gap))));
         }
@@ -184,10 +184,9 @@ fn review_scroll(lines: usize, visible: usize, selected_line: Option<usize>, las
 
 /// Draws the review.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
     );
     let (lines, selected_line) = lines(app, selected, theme);
     let visible = rect.height.saturating_sub(2) as usize;

@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 Cell::from("CONFLICT"),
                 Cell::from("claimed command"),
             ])
-            .style(theme.style("conflict")),
+            .style(theme.conflict),
         );
     }
     for p in &people {
@@ -37,12 +37,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             None => "-".into(),
         };
         let style = match p.state {
-            Some(ResponderState::StoodDown) => theme.style("muted"),
-            _ => theme.style("text"),
+            Some(ResponderState::StoodDown) => theme.muted,
+            _ => theme.text,
         };
         rows.push(
             Row::new(vec![
-                Cell::from(if is_commander { "IC" } else { "" }).style(theme.style("command")),
+                Cell::from(if is_commander { "IC" } else { "" }).style(theme.command),
                 Cell::from(inert::line(&p.name).into_owned()),
                 Cell::from(state),
                 Cell::from(Line::from(roles.join(", "))),
@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 Cell::from(format!("watching {}", duration(app.now - p.since))),
                 Cell::from(format!("{}{you}", inert::line(&p.host))),
             ])
-            .style(theme.style("muted")),
+            .style(theme.muted),
         );
     }
     let headcount = match s.roster.people.len() {
@@ -82,7 +82,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         state.select(Some(conflicts + crate::app::roster::cursor(app, &people)));
     }
     let table = Table::new(rows, columns)
-        .row_highlight_style(theme.style("selection"))
+        .row_highlight_style(theme.selection)
         .highlight_symbol("> ")
         .column_spacing(1)
         .block(pane_block(app, Pane::Roster, theme, &watching));

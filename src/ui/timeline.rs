@@ -118,7 +118,7 @@ pub fn entry_lines(
     selected: bool,
 ) -> Vec<Line<'static>> {
     let e = &entry.event;
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let today = app.zone.format(app.now, "%Y-%m-%d") == app.zone.format(e.at, "%Y-%m-%d");
     let time = if today {
         app.zone.format(e.at, "%H:%M:%S ")
@@ -135,16 +135,9 @@ pub fn entry_lines(
             format!("{:<MARKER_WIDTH$} ", category.marker()),
             theme.category(category),
         ),
-        (
-            format!("{}: ", inert::line(&e.author)),
-            theme.style("title"),
-        ),
+        (format!("{}: ", inert::line(&e.author)), theme.title),
     ];
-    let text_style = if struck {
-        theme.style("struck")
-    } else {
-        theme.style("text")
-    };
+    let text_style = if struck { theme.struck } else { theme.text };
     segments.push((inert::text(&text).into_owned(), text_style));
     if struck {
         segments.push((" [struck]".into(), muted));
@@ -175,7 +168,7 @@ pub fn entry_lines(
     }
     let mut lines = wrap(&segments, width, indent);
     if selected {
-        let highlight = theme.style("selection");
+        let highlight = theme.selection;
         for line in &mut lines {
             for span in &mut line.spans {
                 span.style = span.style.patch(highlight);

@@ -36,22 +36,19 @@ fn question_label(app: &App, text: &str) -> String {
 }
 
 fn walkthrough<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let recorded = s
         .severity_history
         .last()
         .map(|c| c.triage.as_slice())
         .unwrap_or(&[]);
-    let mut lines = vec![Line::styled(
-        "In triage: not declared",
-        theme.style("notice"),
-    )];
+    let mut lines = vec![Line::styled("In triage: not declared", theme.notice)];
     for q in &app.playbook.triage.questions {
         let answer = recorded.iter().find(|a| a.question == q.text);
         lines.push(Line::from(vec![
             Span::styled(format!("{:<6}", q.key), muted),
             match answer {
-                Some(a) => Span::styled(inert::line(&a.answer).into_owned(), theme.style("title")),
+                Some(a) => Span::styled(inert::line(&a.answer).into_owned(), theme.title),
                 None => Span::styled(format!("? {}", inert::line(&q.text)), muted),
             },
         ]));
@@ -68,10 +65,10 @@ fn walkthrough<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>>
 }
 
 fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
-    let muted = theme.style("muted");
+    let muted = theme.muted;
     let Some(last) = s.severity_history.last() else {
         return vec![
-            Line::styled("never triaged: no severity recorded", theme.style("notice")),
+            Line::styled("never triaged: no severity recorded", theme.notice),
             Line::styled(":severity P1-P5 REASON sets it", muted),
         ];
     };

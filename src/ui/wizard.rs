@@ -2,19 +2,19 @@
 //! severity they lead to with the reason, after every answer.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Theme, boxed, centered};
+use super::{Theme, boxed};
 use crate::app::{App, TriageTarget, Wizard};
 use crate::inert;
 
 /// Draws the wizard.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, theme: &Theme) {
     let model = &app.playbook.triage;
-    let muted = theme.style("muted");
-    let key = theme.style("hint_key");
+    let muted = theme.muted;
+    let key = theme.hint_key;
     let title = match &wizard.target {
         TriageTarget::New(title) => format!("Triage · new incident: {}", inert::line(title)),
         TriageTarget::Incident(id) => match app.incidents.get(id) {
@@ -32,14 +32,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
                     format!("{}/{}  ", walk.current + 1, model.questions.len()),
                     muted,
                 ),
-                Span::styled(inert::line(&q.text).into_owned(), theme.style("title")),
+                Span::styled(inert::line(&q.text).into_owned(), theme.title),
             ]));
             for (i, choice) in q.choices.iter().enumerate() {
                 let chosen = walk.answers[walk.current] == Some(i);
                 let marker = if i == walk.highlighted { "> " } else { "  " };
-                let mut style = theme.style("text");
+                let mut style = theme.text;
                 if i == walk.highlighted {
-                    style = style.patch(theme.style("selection"));
+                    style = style.patch(theme.selection);
                 }
                 let done = if chosen { " (chosen)" } else { "" };
                 lines.push(Line::styled(
@@ -48,10 +48,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
                 ));
             }
         }
-        None => lines.push(Line::styled(
-            "Every question is answered.",
-            theme.style("title"),
-        )),
+        None => lines.push(Line::styled("Every question is answered.", theme.title)),
     }
     lines.push(Line::raw(""));
     for (i, q) in model.questions.iter().enumerate() {
@@ -88,14 +85,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
         muted,
     ));
     if let Some(message) = &wizard.message {
-        lines.push(Line::styled(
-            inert::line(message).into_owned(),
-            theme.style("error"),
-        ));
+        lines.push(Line::styled(inert::line(message).into_owned(), theme.error));
     }
     let width = area.width.saturating_sub(6).min(90);
     let height = (lines.len() as u16 + 3).min(area.height);
-    let rect = centered(area, width, height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     let footer = Line::from(vec![
         Span::styled(" Enter/1-6", key),
         Span::raw(" choose  "),

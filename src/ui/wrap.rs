@@ -3,6 +3,7 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_truncate::UnicodeTruncateStr;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A run of text in one style.
@@ -99,23 +100,14 @@ pub fn wrap(segments: &[Segment], width: usize, indent: usize) -> Vec<Line<'stat
     lines
 }
 
-/// Cuts text to at most `width` columns, ending with `…` when cut.
+/// Cuts text to at most `width` columns, ending with `…` when cut (never inside a
+/// character made of several code points, such as an accent or an emoji sequence).
 pub fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
+    let (head, _) = text.unicode_truncate(width.saturating_sub(1));
+    format!("{head}…")
 }
 
 #[cfg(test)]
@@ -162,5 +154,8 @@ mod tests {
         assert_eq!(truncate("checkout", 20), "checkout");
         assert_eq!(truncate("checkout failing", 9), "checkout…");
         assert!(truncate("障害対応中です", 6).width() <= 6);
+        assert_eq!(truncate("障害対応中です", 6), "障害…");
+        assert_eq!(truncate("cafe\u{301} au lait", 5), "cafe\u{301}…");
+        assert_eq!(truncate("anything", 0), "…");
     }
 }
