@@ -14,6 +14,7 @@ pub mod inert;
 pub mod metrics;
 pub mod peer;
 pub mod playbook;
+mod poll;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -5,10 +5,12 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsFd;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, poll};
 
 use crate::sync::LinkError;
 
@@ -22,12 +24,12 @@ pub struct Timed<T> {
     started: bool,
 }
 
-impl<T: AsRawFd> Timed<T> {
+impl<T: AsFd> Timed<T> {
     /// Wraps a pipe end. `nonblocking` also makes its writes never block past the
     /// deadline (only for a descriptor this process alone uses).
     pub fn new(inner: T, first: Duration, idle: Duration, nonblocking: bool) -> Timed<T> {
         if nonblocking {
-            set_nonblocking(inner.as_raw_fd());
+            set_nonblocking(&inner);
         }
         Timed {
             inner,
@@ -38,46 +40,35 @@ impl<T: AsRawFd> Timed<T> {
     }
 
     /// Waits until the descriptor is ready for `events`, at most `within`.
-    fn ready(&self, events: libc::c_short, within: Duration) -> io::Result<()> {
+    fn ready(&self, events: PollFlags, within: Duration) -> io::Result<()> {
         let deadline = Instant::now() + within;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let mut pfd = libc::pollfd {
-                fd: self.inner.as_raw_fd(),
-                events,
-                revents: 0,
-            };
-            let ms = left.as_millis().min(i32::MAX as u128) as libc::c_int;
-            // SAFETY: one live pollfd.
-            match unsafe { libc::poll(&mut pfd, 1, ms) } {
-                0 => return Err(io::ErrorKind::TimedOut.into()),
-                n if n > 0 => return Ok(()),
-                _ => {
-                    let e = io::Error::last_os_error();
-                    if e.kind() != io::ErrorKind::Interrupted {
-                        return Err(e);
-                    }
-                }
+            let mut fds = [PollFd::new(&self.inner, events)];
+            match poll(&mut fds, Some(&crate::poll::timeout(left))) {
+                Ok(0) => return Err(io::ErrorKind::TimedOut.into()),
+                Ok(_) => return Ok(()),
+                Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
             }
         }
     }
 }
 
-fn set_nonblocking(fd: RawFd) {
-    // SAFETY: reading and setting a descriptor's status flags.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags >= 0 {
-            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        }
+/// Makes reads and writes of `fd` return at once instead of blocking (a failure leaves
+/// them blocking, bounded by the deadlines' polls all the same).
+fn set_nonblocking(fd: impl AsFd) {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    if let Ok(flags) = fcntl_getfl(&fd) {
+        let _ = fcntl_setfl(&fd, flags | OFlags::NONBLOCK);
     }
 }
 
-impl<T: AsRawFd + Read> Read for Timed<T> {
+impl<T: AsFd + Read> Read for Timed<T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let within = if self.started { self.idle } else { self.first };
         loop {
-            self.ready(libc::POLLIN, within)?;
+            self.ready(PollFlags::IN, within)?;
             match self.inner.read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 other => {
@@ -89,10 +80,10 @@ impl<T: AsRawFd + Read> Read for Timed<T> {
     }
 }
 
-impl<T: AsRawFd + Write> Write for Timed<T> {
+impl<T: AsFd + Write> Write for Timed<T> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
-            self.ready(libc::POLLOUT, self.idle)?;
+            self.ready(PollFlags::OUT, self.idle)?;
             match self.inner.write(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 other => return other,
@@ -323,17 +314,7 @@ mod tests {
 
     #[test]
     fn a_frozen_pipe_is_silence_past_the_deadline() {
-        let mut pipe = [0; 2];
-        // SAFETY: pipe fills the two-element array.
-        assert_eq!(unsafe { libc::pipe(pipe.as_mut_ptr()) }, 0);
-        // SAFETY: descriptors just made, owned by these files.
-        let (read, _write) = unsafe {
-            use std::os::fd::FromRawFd;
-            (
-                std::fs::File::from_raw_fd(pipe[0]),
-                std::fs::File::from_raw_fd(pipe[1]),
-            )
-        };
+        let (read, _write) = std::io::pipe().unwrap();
         let mut timed = Timed::new(
             read,
             Duration::from_millis(50),

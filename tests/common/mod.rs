@@ -14,6 +14,15 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub use rustix::process::Signal;
+
+/// Sends `signal` to the test's own child process `pid` (gone already: nothing).
+pub fn send_signal(pid: i32, signal: Signal) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
+
 /// The built `warroom` binary.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_warroom")
