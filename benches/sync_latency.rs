@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench --bench sync_latency` (options: `--commits N`, `--log N`,
 //! `--idle-secs N`).
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};

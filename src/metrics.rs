@@ -274,7 +274,7 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
             format!(
                 "{:<8}{:<5}{:>7}{:>7}{:>7}  {:<24}{:>9}{:>9}  {}",
                 crate::domain::short_id(m.id),
-                crate::format::or_dash(m.severity.map(|s| s.key())),
+                crate::format::or_dash(m.severity.map(Severity::key)),
                 secs(m.time_to_acknowledge_s),
                 secs(m.time_to_declare_s),
                 secs(m.time_to_resolve_s),

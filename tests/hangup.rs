@@ -1,6 +1,8 @@
 //! A console whose terminal goes away ends, in every state it can be in, with its
 //! draft kept and its presence row gone; and a burst of input longer than any one read
 //! is read whole at once.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

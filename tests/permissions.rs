@@ -1,6 +1,8 @@
 //! Files people may only read, a full disk, and a folder a team shares: real Unix users
 //! (numeric ids switched to by the test, which runs as root in CI), a real tmpfs that
 //! fills up, and the real binary.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

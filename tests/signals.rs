@@ -1,6 +1,8 @@
 //! SIGPIPE: commands that just print end quietly when their reader goes away; the
 //! console and the peer commands, which talk to peers through pipes, never die of it.
 #![cfg(target_os = "linux")]
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

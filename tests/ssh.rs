@@ -2,6 +2,8 @@
 //! a frozen path is noticed at the deadline, ssh's refusals are worded with the next
 //! step, a far path that does not exist is refused unless asked, and a URL's escapes
 //! are decoded.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -119,7 +119,7 @@ pub fn item_fields(
                     "medium" | "med" | "m" => Priority::Medium,
                     "low" | "l" => Priority::Low,
                     _ => return Err(format!("priority '{value}': use high, medium or low")),
-                })
+                });
             }
             "title" if updating.is_some() => f.title = Some(value),
             "note" if updating.is_some() => f.note = Some(value),

@@ -70,7 +70,7 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
         let decode = |part: &str| {
             percent_encoding::percent_decode_str(part)
                 .decode_utf8()
-                .map(|d| d.into_owned())
+                .map(std::borrow::Cow::into_owned)
                 .map_err(|_| format!("'{text}': its escapes do not make UTF-8 text"))
         };
         let path = decode(path)?;

@@ -281,7 +281,7 @@ mod tests {
     use super::*;
 
     fn words(said: &[&str]) -> String {
-        let said: Vec<String> = said.iter().map(|s| s.to_string()).collect();
+        let said: Vec<String> = said.iter().map(ToString::to_string).collect();
         explain(&LinkError::Closed, None, &said, true).unwrap()
     }
 

@@ -141,7 +141,7 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
             None
         }
     });
-    let mut recovered = drafts.as_ref().and_then(|d| d.adopt_orphan());
+    let mut recovered = drafts.as_ref().and_then(DraftFile::adopt_orphan);
     let failed = news_tx.clone();
     let draft_file = drafts.clone();
     let drafts = drafts

@@ -1,5 +1,7 @@
 //! Shared test helpers: a temp database and the real binary pointed at it.
 #![allow(dead_code)]
+// Helpers of tests, outside #[test] functions: a panic is how they report a failure.
+#![allow(clippy::unwrap_used)]
 
 pub mod fixture;
 pub mod peers;
