@@ -49,7 +49,7 @@ fn warroom_as(uid: u32, gid: u32, umask: u32, db: &Path, args: &[&str]) -> Outpu
 /// Gives the child `umask` (the tool std offers for that, `pre_exec`, is `unsafe`).
 #[allow(unsafe_code)]
 fn with_umask(cmd: &mut Command, umask: u32) {
-    let mask = rustix::fs::Mode::from_bits_truncate(umask);
+    let mask = rustix::fs::Mode::from_bits_truncate(umask as rustix::fs::RawMode);
     // SAFETY: between fork and exec the closure only calls umask, which allocates
     // nothing, takes no lock and touches only the child's own state.
     unsafe {
