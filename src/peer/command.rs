@@ -262,8 +262,13 @@ pub fn explain(
             return Some(words.to_string());
         }
     }
-    // The far side's warroom said why it stopped (a missing database, say).
-    if let Some(line) = said.iter().rev().find(|l| l.starts_with("warroom: ")) {
+    // The far side's warroom said why it stopped (a missing database, say); a line it
+    // logged on the way (`warroom: warning: ...`) is not the reason.
+    let logged = ["warning: ", "info: ", "debug: ", "trace: "];
+    if let Some(line) = said.iter().rev().find(|l| {
+        l.strip_prefix("warroom: ")
+            .is_some_and(|rest| !logged.iter().any(|level| rest.starts_with(level)))
+    }) {
         return Some(format!(
             "the far side: {}",
             line.trim_start_matches("warroom: ")
@@ -302,6 +307,19 @@ mod tests {
             words(&["warroom: no warroom database at /x.db: check --db"])
                 .starts_with("the far side: no warroom database")
         );
+    }
+
+    #[test]
+    fn a_warning_the_far_side_logged_is_not_why_it_stopped() {
+        assert!(
+            words(&[
+                "warroom: cannot open /x.db: the disk is full",
+                "warroom: warning: no file notifications (too many open files); polling",
+            ])
+            .starts_with("the far side: cannot open /x.db")
+        );
+        let said = vec!["warroom: warning: no file notifications; polling".to_string()];
+        assert_eq!(explain(&LinkError::Closed, None, &said, false), None);
     }
 
     #[test]

@@ -71,6 +71,16 @@ impl Watcher {
             tracing::warn!("no file notifications ({e}); polling");
             None
         });
+        tracing::debug!(
+            "watching {} in {}: {}",
+            name.to_string_lossy(),
+            dir.display(),
+            if inotify.is_some() {
+                "file notifications"
+            } else {
+                "polling"
+            }
+        );
         Ok(Watcher {
             inotify,
             wake_read,
