@@ -139,7 +139,12 @@ where
         let meta = event.metadata();
         if self.stamped {
             let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
-            writeln!(writer, "{now} {:>5} {}: {text}", meta.level(), meta.target())
+            writeln!(
+                writer,
+                "{now} {:>5} {}: {text}",
+                meta.level(),
+                meta.target()
+            )
         } else {
             writeln!(writer, "warroom: {}: {text}", level_word(*meta.level()))
         }
