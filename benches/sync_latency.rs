@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench --bench sync_latency` (options: `--commits N`, `--log N`,
 //! `--idle-secs N`).
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -54,8 +56,7 @@ fn cpu_time(pid: u32) -> Duration {
     let fields: Vec<&str> = after.split_whitespace().collect();
     let ticks: u64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0)
         + fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0);
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    let hz = rustix::param::clock_ticks_per_second().max(1);
     Duration::from_micros(ticks * 1_000_000 / hz)
 }
 

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod paths;
 pub mod peer;
 pub mod playbook;
+mod poll;
 pub mod rules;
 pub mod store;
 pub mod sync;

@@ -18,10 +18,7 @@ fn main() -> ExitCode {
         // write to a closed pipe is an error): the console and the peer commands write to
         // pipes to `ssh` or a `--via` command, and a peer that goes away must be an error
         // they recover from (reconnect, restore the terminal), not the end of the process.
-        // SAFETY: setting a signal's disposition to its default at startup, before threads.
-        unsafe {
-            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        }
+        default_sigpipe();
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,6 +28,19 @@ fn main() -> ExitCode {
             eprintln!("warroom: {}", warroom::inert::line(&message));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Puts SIGPIPE back to its default action (ending the process).
+///
+/// No safe call sets a signal's disposition (rustix and signal-hook only install
+/// handlers, std only ignores SIGPIPE), so this one stays `unsafe`.
+#[allow(unsafe_code)]
+fn default_sigpipe() {
+    // SAFETY: setting a signal's disposition to its default at startup, before any
+    // thread is started; no handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -266,7 +266,7 @@ pub fn table(summary: &Summary) -> (String, Vec<String>) {
             .collect();
         [
             crate::domain::short_id(m.id),
-            crate::format::or_dash(m.severity.map(|s| s.key())),
+            crate::format::or_dash(m.severity.map(crate::domain::Severity::key)),
             secs(m.time_to_acknowledge_s),
             secs(m.time_to_declare_s),
             secs(m.time_to_resolve_s),

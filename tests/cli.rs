@@ -1,4 +1,6 @@
 //! The command line, run as the real binary against temp databases.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -676,7 +678,7 @@ impl<'a> Frozen<'a> {
     fn new(env: &'a Env) -> Frozen<'a> {
         use std::os::unix::fs::PermissionsExt;
         let set = |p: &std::path::Path, mode| {
-            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
         };
         set(&env.db, 0o444);
         set(env.dir.path(), 0o555);

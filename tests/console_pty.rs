@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::Env;
 use common::pty::{Console, drafts_holding, timeline_has};
+use common::{Env, Signal};
 
 #[test]
 fn write_an_entry_see_it_open_help_and_quit_cleanly() {
@@ -66,7 +66,7 @@ fn a_draft_survives_a_dropped_session_and_is_offered_back() {
     console.send("/d half-typed decision to drain the queue");
     console.wait_text("half-typed decision to drain");
     // The SSH connection drops.
-    console.signal(libc::SIGHUP);
+    console.signal(Signal::HUP);
     console.wait_exit();
     assert!(console.cooked(), "restored even on hangup");
     assert!(
@@ -135,7 +135,7 @@ fn a_draft_is_on_disk_moments_after_a_keystroke_so_kill_9_loses_nothing() {
         std::time::Duration::from_secs(2),
         || drafts_holding(&env, "drain the queue first"),
     );
-    console.signal(libc::SIGKILL);
+    console.signal(Signal::KILL);
     console.wait_exit();
 
     let mut again = Console::start(&env, &[]);
@@ -149,13 +149,13 @@ fn a_draft_is_on_disk_moments_after_a_keystroke_so_kill_9_loses_nothing() {
 fn sigterm_and_sigint_restore_the_terminal() {
     let env = Env::new();
     env.declare("t");
-    for signal in [libc::SIGTERM, libc::SIGINT] {
+    for signal in [Signal::TERM, Signal::INT] {
         let mut console = Console::start(&env, &[]);
         console.wait_text("following");
         console.signal(signal);
         console.wait_exit();
-        assert!(console.cooked(), "signal {signal}");
-        assert!(!console.alternate_screen(), "signal {signal}");
+        assert!(console.cooked(), "signal {}", signal.as_raw());
+        assert!(!console.alternate_screen(), "signal {}", signal.as_raw());
     }
 }
 

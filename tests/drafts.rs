@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::pty::{Console, draft_files, drafts_holding};
-use common::{Env, wait_for};
+use common::{Env, Signal, wait_for};
 
 /// A console for `who` with the entry box open and `text` typed, its draft on disk.
 fn typing(env: &Env, who: &str, text: &str) -> Console {
@@ -50,7 +50,7 @@ fn two_names_in_one_script_never_share_a_draft() {
     let env = Env::new();
     env.declare("drafts for everyone");
     let mut yamada = typing(&env, "山田", "yamada's unsent words");
-    yamada.signal(libc::SIGKILL);
+    yamada.signal(Signal::KILL);
     yamada.wait_exit();
 
     assert!(
@@ -87,7 +87,7 @@ fn two_consoles_of_one_person_keep_a_draft_each() {
 
     // The first one's terminal goes away: its draft is offered to the next console,
     // and the second one's, still running, is not.
-    first.signal(libc::SIGHUP);
+    first.signal(Signal::HUP);
     first.wait_exit();
     assert!(offered(&env, "maya", "first terminal's words"));
     assert!(!offered(&env, "maya", "second terminal's words"));

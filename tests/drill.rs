@@ -1,4 +1,6 @@
 //! Drills: scenarios played in virtual time against a real database, and the command.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -162,7 +164,7 @@ fn a_scripted_run_fires_injects_on_time_skips_those_whose_condition_fails_and_sc
     let mut reported = Vec::new();
     let state = drill
         .play(&mut s.drill_store, &playbook, &s.clock, &mut |_, fired| {
-            reported.push((fired.due, fired.fired))
+            reported.push((fired.due, fired.fired));
         })
         .unwrap();
 
@@ -274,7 +276,7 @@ fn speed_compresses_time_and_scores_in_scenario_time() {
     let mut dues = Vec::new();
     let state = drill
         .play(&mut s.drill_store, &playbook, &s.clock, &mut |_, f| {
-            dues.push(f.due)
+            dues.push(f.due);
         })
         .unwrap();
     assert_eq!(

@@ -1,6 +1,8 @@
 //! Text read from playbook and scenario files reaches the terminal inert, whatever
 //! command prints it: whoever can write the folder beside a shared database can plant a
 //! `playbook.toml` that everyone loads.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,13 +1,15 @@
 //! A console whose terminal goes away ends, in every state it can be in, with its
 //! draft kept and its presence row gone; and a burst of input longer than any one read
 //! is read whole at once.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
 use std::time::Duration;
 
 use common::pty::{Console, drafts_holding, timeline_has};
-use common::{Env, bin, wait_for};
+use common::{Env, Signal, bin, wait_for};
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -188,7 +190,7 @@ fn the_end_of_input_alone_ends_the_console_in_every_state() {
 
 #[test]
 fn sigterm_and_sighup_end_the_console_in_every_state() {
-    for signal in [libc::SIGTERM, libc::SIGHUP] {
+    for signal in [Signal::TERM, Signal::HUP] {
         for state in STATES {
             let env = env_with_incident();
             let mut console = Console::start(&env, &[]);
@@ -203,7 +205,8 @@ fn sigterm_and_sighup_end_the_console_in_every_state() {
             drop(lock);
             assert!(
                 drafts_holding(&env, &text),
-                "{signal} {state:?}: the draft is kept"
+                "{} {state:?}: the draft is kept",
+                signal.as_raw()
             );
         }
     }

@@ -1,6 +1,8 @@
 //! Other programs on the same file: an operator's `sqlite3` shell taking a backup, and a
 //! file truncated under a running console. Nothing committed may be lost, and a file
 //! that was a database is never silently made into a new one.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Network peers: real processes, real loopback sockets, temp databases.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! Files people may only read, a full disk, and a folder a team shares: real Unix users
 //! (numeric ids switched to by the test, which runs as root in CI), a real tmpfs that
 //! fills up, and the real binary.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -22,8 +24,7 @@ const BEN: u32 = 61002;
 /// Whether the test can switch users and mount file systems. CI runs as root; elsewhere
 /// these tests say why they did nothing.
 fn root() -> bool {
-    // SAFETY: geteuid only reads the process's credentials.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = rustix::process::geteuid().is_root();
     if !root {
         eprintln!("skipped: switching users and mounting a small disk need root (CI runs as root)");
     }
@@ -41,14 +42,22 @@ fn warroom_as(uid: u32, gid: u32, umask: u32, db: &Path, args: &[&str]) -> Outpu
         .env_remove("WARROOM_PLAYBOOK")
         .uid(uid)
         .gid(gid);
-    // SAFETY: umask is async-signal-safe and touches only the child's own state.
+    with_umask(&mut cmd, umask);
+    cmd.output().expect("run warroom as another user")
+}
+
+/// Gives the child `umask` (the tool std offers for that, `pre_exec`, is `unsafe`).
+#[allow(unsafe_code)]
+fn with_umask(cmd: &mut Command, umask: u32) {
+    let mask = rustix::fs::Mode::from_bits_truncate(umask as rustix::fs::RawMode);
+    // SAFETY: between fork and exec the closure only calls umask, which allocates
+    // nothing, takes no lock and touches only the child's own state.
     unsafe {
         cmd.pre_exec(move || {
-            libc::umask(umask as libc::mode_t);
+            rustix::process::umask(mask);
             Ok(())
         });
     }
-    cmd.output().expect("run warroom as another user")
 }
 
 fn ok(out: &Output, what: &str) -> String {

@@ -1,4 +1,6 @@
 //! Resolution, reopening, problem management and the review from the command line.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

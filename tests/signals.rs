@@ -1,6 +1,8 @@
 //! SIGPIPE: commands that just print end quietly when their reader goes away; the
 //! console and the peer commands, which talk to peers through pipes, never die of it.
 #![cfg(target_os = "linux")]
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -11,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::pty::Console;
-use common::{Env, wait_for};
+use common::{Env, Signal, send_signal, wait_for};
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -24,7 +26,7 @@ fn ignores_sigpipe(pid: u32) -> bool {
         .expect("a SigIgn line");
     let mask = u64::from_str_radix(mask.trim(), 16).expect("a hex mask");
     // Signal n is bit n - 1.
-    mask & (1 << (libc::SIGPIPE - 1)) != 0
+    mask & (1 << (Signal::PIPE.as_raw() - 1)) != 0
 }
 
 /// Gathers a child's stderr lines as they come.
@@ -155,7 +157,7 @@ fn tail_ends_quietly_when_its_reader_goes_away() {
     });
     let status = status.expect("an exit status");
     assert!(
-        status.success() || status.signal() == Some(libc::SIGPIPE),
+        status.success() || status.signal() == Some(Signal::PIPE.as_raw()),
         "tail ends quietly: {status:?}"
     );
     let mut said = String::new();
@@ -190,10 +192,8 @@ fn sync_follow_reconnects_after_the_pipe_to_its_peer_breaks() {
     // The peer's end dies (ssh dropped); the next thing written finds the pipe closed.
     let peers = children_of(child.0.id());
     assert_eq!(peers.len(), 1, "one peer process: {peers:?}");
-    // SAFETY: killing the test's own grandchild, by the pid just read.
-    unsafe {
-        libc::kill(peers[0], libc::SIGKILL);
-    }
+    // The test's own grandchild, by the pid just read.
+    send_signal(peers[0], Signal::KILL);
     a.ok(&[
         "log",
         "--incident",

@@ -2,6 +2,8 @@
 //! a frozen path is noticed at the deadline, ssh's refusals are worded with the next
 //! step, a far path that does not exist is refused unless asked, and a URL's escapes
 //! are decoded.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use common::peers::{Host, LONG};
 use common::sshd::Sshd;
-use common::{Env, wait_for};
+use common::{Env, Signal, send_signal, wait_for};
 
 /// `warroom sync ARGS` on `env` with ssh pointed at `sshd`; returns (ok, stderr).
 fn sync(env: &Env, sshd: &Sshd, args: &[&str]) -> (bool, String) {
@@ -181,20 +183,14 @@ fn freeze(db: &std::path::Path, client: u32) -> Vec<i32> {
         !pids.is_empty()
     });
     for pid in &pids {
-        // SAFETY: stopping a test's own child process.
-        unsafe {
-            libc::kill(*pid, libc::SIGSTOP);
-        }
+        send_signal(*pid, Signal::STOP);
     }
     pids
 }
 
 fn thaw(pids: &[i32]) {
     for pid in pids {
-        // SAFETY: resuming a test's own child process.
-        unsafe {
-            libc::kill(*pid, libc::SIGCONT);
-        }
+        send_signal(*pid, Signal::CONT);
     }
 }
 
@@ -279,10 +275,7 @@ fn the_far_side_of_a_frozen_link_ends_at_its_deadline_too() {
         .collect();
     assert!(!serving.is_empty(), "the far side runs");
     // The near side stops: it neither reads nor writes.
-    // SAFETY: stopping the test's own child.
-    unsafe {
-        libc::kill(follow.child.id() as i32, libc::SIGSTOP);
-    }
+    send_signal(follow.child.id() as i32, Signal::STOP);
     wait_for("the far side to give up", Duration::from_secs(20), || {
         serving.iter().all(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| {
@@ -292,8 +285,5 @@ fn the_far_side_of_a_frozen_link_ends_at_its_deadline_too() {
             })
         })
     });
-    // SAFETY: as above.
-    unsafe {
-        libc::kill(follow.child.id() as i32, libc::SIGCONT);
-    }
+    send_signal(follow.child.id() as i32, Signal::CONT);
 }

@@ -1,6 +1,8 @@
 //! Sixteen writers on one file while the machine is loaded, a write lock held far past
 //! the store's own wait, and a stream with bad lines in it: every acknowledged entry is
 //! stored, no stream dies, and nothing is dropped because of contention.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -32,7 +34,7 @@ impl Load {
     fn start(dir: &std::path::Path) -> Load {
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         for _ in 0..cores {
             let stop = stop.clone();
             threads.push(std::thread::spawn(move || {

@@ -1,5 +1,7 @@
 //! Triage, updates and the roster from the command line, and the commander rule across
 //! two replicas that claim command at the same time.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Every number a person types is range-checked: a mistake is one line saying what to
 //! do, changes nothing, and never panics or wraps.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! The console drawn into ratatui's TestBackend from a fixed sample and a fixed clock.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
@@ -77,7 +79,7 @@ fn each_pane_alone_at_both_sizes() {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
             terminal
                 .draw(|frame| {
-                    ui::render_pane(frame, Rect::new(0, 0, w, h), &app, &Theme::dark(), pane)
+                    ui::render_pane(frame, Rect::new(0, 0, w, h), &app, &Theme::dark(), pane);
                 })
                 .unwrap();
             insta::assert_snapshot!(
@@ -642,7 +644,7 @@ fn a_commander_conflict_shows_in_both_panes_until_the_commander_confirms() {
         let mut terminal = Terminal::new(TestBackend::new(60, 10)).unwrap();
         terminal
             .draw(|frame| {
-                ui::render_pane(frame, Rect::new(0, 0, 60, 10), app, &Theme::dark(), pane)
+                ui::render_pane(frame, Rect::new(0, 0, 60, 10), app, &Theme::dark(), pane);
             })
             .unwrap();
         terminal

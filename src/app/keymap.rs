@@ -381,7 +381,7 @@ mod tests {
     fn help_groups_chords_that_do_the_same() {
         let rows = help_rows(Mode::Normal);
         let down = rows.iter().find(|(_, help)| *help == "down").unwrap();
-        let names: Vec<String> = down.0.iter().map(|c| c.to_string()).collect();
+        let names: Vec<String> = down.0.iter().map(ToString::to_string).collect();
         assert_eq!(names, ["j", "Down"]);
     }
 }

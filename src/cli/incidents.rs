@@ -188,7 +188,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
         if s.command.commander.as_deref() == Some(p.name.as_str()) {
             what.push("commander".to_string());
         }
-        what.extend(roles.iter().map(|r| r.to_string()));
+        what.extend(roles.iter().map(ToString::to_string));
         let state = p
             .state
             .map(|st| format!("{st} for {}", format::duration(now - p.since)))

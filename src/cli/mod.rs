@@ -10,6 +10,7 @@ mod demo;
 mod drill;
 mod incidents;
 mod log;
+mod logging;
 mod metrics;
 mod peer;
 mod playbook;
@@ -65,6 +66,11 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Whether the command opens the full-screen console (`warroom`, `warroom tui`).
+    pub fn is_console(&self) -> bool {
+        matches!(self.command, None | Some(Subcommand::Tui(_)))
+    }
+
     /// Whether the command only works on the local file and prints, with no pipe to
     /// another process and no terminal to restore: only these may die of SIGPIPE when
     /// the reader of their output goes away. The console, `serve` and `sync` may talk to
@@ -195,6 +201,11 @@ pub enum LogKind {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    logging::init(if cli.is_console() {
+        logging::Sink::ConsoleFile
+    } else {
+        logging::Sink::Stderr
+    });
     // These read only a file they are given or text built in: they run before the
     // database and the author are resolved, so neither (no home directory, a bad --as)
     // can stop them.

@@ -90,8 +90,8 @@ pub enum PeerSubcommand {
 }
 
 /// Prints a line a link logs (on stderr, made inert: it may quote what a peer sent).
+/// Printed, not logged: the log goes to stderr too, and would say it twice.
 fn say(line: String) {
-    tracing::warn!("{line}");
     tell!("{}", crate::inert::line(&line));
 }
 
@@ -115,7 +115,6 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
     drop(store);
     let listen = args.listen.unwrap_or_default();
     peer::serve_tcp(&ctx.db, &listen, args.limits.limits(), &|line| {
-        tracing::info!("{line}");
         tell!("{}", crate::inert::line(&line));
     })
 }

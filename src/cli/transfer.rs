@@ -90,7 +90,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             } else {
                 store.incident_events(pick_id(&store, pick)?)?
             };
-            events.sort_by_key(|e| e.order_key());
+            events.sort_by_key(crate::domain::Event::order_key);
             for event in &events {
                 output::json_line(&mut out, &serde_json::to_string(event)?)?;
             }
@@ -110,7 +110,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             output::println(
                 &mut out,
                 export::markdown(&incident, &playbook, store.now()).trim_end(),
-            )?
+            )?;
         }
         Format::Ics214 => {
             let incident = pick_incident(&store, pick)?;

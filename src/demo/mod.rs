@@ -204,7 +204,7 @@ mod tests {
                 .any(|e| matches!(e.body, Body::Unknown { .. })),
             "every sample event is a known kind with a valid payload"
         );
-        let kinds: HashSet<&str> = events.iter().map(|e| e.kind()).collect();
+        let kinds: HashSet<&str> = events.iter().map(Event::kind).collect();
         for kind in [
             "incident_opened",
             "alert",

@@ -191,7 +191,7 @@ impl IncidentState {
                 });
             }
             Body::ResponderPaged { person, .. } => {
-                self.roster.set_state(person, ResponderState::Paged, at)
+                self.roster.set_state(person, ResponderState::Paged, at);
             }
             Body::ResponderAcknowledged { person } => {
                 self.roster
@@ -203,7 +203,7 @@ impl IncidentState {
                 self.acknowledged(at);
             }
             Body::ResponderStoodDown { person } => {
-                self.roster.set_state(person, ResponderState::StoodDown, at)
+                self.roster.set_state(person, ResponderState::StoodDown, at);
             }
             Body::ActionItemOpened {
                 title,

@@ -70,7 +70,7 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
         let decode = |part: &str| {
             percent_encoding::percent_decode_str(part)
                 .decode_utf8()
-                .map(|d| d.into_owned())
+                .map(std::borrow::Cow::into_owned)
                 .map_err(|_| format!("'{text}': its escapes do not make UTF-8 text"))
         };
         let path = decode(path)?;
@@ -154,7 +154,7 @@ pub fn parse_with(text: &str, ssh: &[String]) -> Result<PeerAddr, String> {
 /// NUL (`%00` in the URL).
 fn shell_quote(text: &str) -> Result<String, String> {
     shlex::try_quote(text)
-        .map(|quoted| quoted.into_owned())
+        .map(std::borrow::Cow::into_owned)
         .map_err(|_| "the database path cannot hold a NUL character (%00)".to_string())
 }
 

@@ -5,10 +5,12 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsFd;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, poll};
 
 use crate::sync::LinkError;
 
@@ -22,12 +24,12 @@ pub struct Timed<T> {
     started: bool,
 }
 
-impl<T: AsRawFd> Timed<T> {
+impl<T: AsFd> Timed<T> {
     /// Wraps a pipe end. `nonblocking` also makes its writes never block past the
     /// deadline (only for a descriptor this process alone uses).
     pub fn new(inner: T, first: Duration, idle: Duration, nonblocking: bool) -> Timed<T> {
         if nonblocking {
-            set_nonblocking(inner.as_raw_fd());
+            set_nonblocking(&inner);
         }
         Timed {
             inner,
@@ -38,46 +40,35 @@ impl<T: AsRawFd> Timed<T> {
     }
 
     /// Waits until the descriptor is ready for `events`, at most `within`.
-    fn ready(&self, events: libc::c_short, within: Duration) -> io::Result<()> {
+    fn ready(&self, events: PollFlags, within: Duration) -> io::Result<()> {
         let deadline = Instant::now() + within;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let mut pfd = libc::pollfd {
-                fd: self.inner.as_raw_fd(),
-                events,
-                revents: 0,
-            };
-            let ms = left.as_millis().min(i32::MAX as u128) as libc::c_int;
-            // SAFETY: one live pollfd.
-            match unsafe { libc::poll(&mut pfd, 1, ms) } {
-                0 => return Err(io::ErrorKind::TimedOut.into()),
-                n if n > 0 => return Ok(()),
-                _ => {
-                    let e = io::Error::last_os_error();
-                    if e.kind() != io::ErrorKind::Interrupted {
-                        return Err(e);
-                    }
-                }
+            let mut fds = [PollFd::new(&self.inner, events)];
+            match poll(&mut fds, Some(&crate::poll::timeout(left))) {
+                Ok(0) => return Err(io::ErrorKind::TimedOut.into()),
+                Ok(_) => return Ok(()),
+                Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
             }
         }
     }
 }
 
-fn set_nonblocking(fd: RawFd) {
-    // SAFETY: reading and setting a descriptor's status flags.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags >= 0 {
-            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        }
+/// Makes reads and writes of `fd` return at once instead of blocking (a failure leaves
+/// them blocking, bounded by the deadlines' polls all the same).
+fn set_nonblocking(fd: impl AsFd) {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    if let Ok(flags) = fcntl_getfl(&fd) {
+        let _ = fcntl_setfl(&fd, flags | OFlags::NONBLOCK);
     }
 }
 
-impl<T: AsRawFd + Read> Read for Timed<T> {
+impl<T: AsFd + Read> Read for Timed<T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let within = if self.started { self.idle } else { self.first };
         loop {
-            self.ready(libc::POLLIN, within)?;
+            self.ready(PollFlags::IN, within)?;
             match self.inner.read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 other => {
@@ -89,10 +80,10 @@ impl<T: AsRawFd + Read> Read for Timed<T> {
     }
 }
 
-impl<T: AsRawFd + Write> Write for Timed<T> {
+impl<T: AsFd + Write> Write for Timed<T> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
-            self.ready(libc::POLLOUT, self.idle)?;
+            self.ready(PollFlags::OUT, self.idle)?;
             match self.inner.write(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 other => return other,
@@ -271,8 +262,13 @@ pub fn explain(
             return Some(words.to_string());
         }
     }
-    // The far side's warroom said why it stopped (a missing database, say).
-    if let Some(line) = said.iter().rev().find(|l| l.starts_with("warroom: ")) {
+    // The far side's warroom said why it stopped (a missing database, say); a line it
+    // logged on the way (`warroom: warning: ...`) is not the reason.
+    let logged = ["warning: ", "info: ", "debug: ", "trace: "];
+    if let Some(line) = said.iter().rev().find(|l| {
+        l.strip_prefix("warroom: ")
+            .is_some_and(|rest| !logged.iter().any(|level| rest.starts_with(level)))
+    }) {
         return Some(format!(
             "the far side: {}",
             line.trim_start_matches("warroom: ")
@@ -290,7 +286,7 @@ mod tests {
     use super::*;
 
     fn words(said: &[&str]) -> String {
-        let said: Vec<String> = said.iter().map(|s| s.to_string()).collect();
+        let said: Vec<String> = said.iter().map(ToString::to_string).collect();
         explain(&LinkError::Closed, None, &said, true).unwrap()
     }
 
@@ -314,6 +310,19 @@ mod tests {
     }
 
     #[test]
+    fn a_warning_the_far_side_logged_is_not_why_it_stopped() {
+        assert!(
+            words(&[
+                "warroom: cannot open /x.db: the disk is full",
+                "warroom: warning: no file notifications (too many open files); polling",
+            ])
+            .starts_with("the far side: cannot open /x.db")
+        );
+        let said = vec!["warroom: warning: no file notifications; polling".to_string()];
+        assert_eq!(explain(&LinkError::Closed, None, &said, false), None);
+    }
+
+    #[test]
     fn a_silent_link_stays_silent() {
         assert_eq!(
             explain(&LinkError::Silent, None, &["anything".into()], true),
@@ -323,17 +332,7 @@ mod tests {
 
     #[test]
     fn a_frozen_pipe_is_silence_past_the_deadline() {
-        let mut pipe = [0; 2];
-        // SAFETY: pipe fills the two-element array.
-        assert_eq!(unsafe { libc::pipe(pipe.as_mut_ptr()) }, 0);
-        // SAFETY: descriptors just made, owned by these files.
-        let (read, _write) = unsafe {
-            use std::os::fd::FromRawFd;
-            (
-                std::fs::File::from_raw_fd(pipe[0]),
-                std::fs::File::from_raw_fd(pipe[1]),
-            )
-        };
+        let (read, _write) = std::io::pipe().unwrap();
         let mut timed = Timed::new(
             read,
             Duration::from_millis(50),

@@ -14,7 +14,10 @@ const KEY_LEN: usize = 32;
 
 /// Where a database's key lives.
 fn key_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = db
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
     name.push(".peer-key");
     db.with_file_name(name)
 }

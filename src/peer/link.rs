@@ -3,7 +3,7 @@
 
 use std::io::{BufReader, BufWriter, Read};
 use std::net::{IpAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -288,7 +288,10 @@ pub fn serve_stdio(
     note: &(dyn Fn(String) + Sync),
 ) -> Result<Summary, LinkError> {
     // The ssh channel is read and written within the same deadlines as the other end.
-    let (stdin, stdout) = (own_copy(0)?, own_copy(1)?);
+    let (stdin, stdout) = (
+        own_copy(rustix::stdio::stdin())?,
+        own_copy(rustix::stdio::stdout())?,
+    );
     let rx = PlainReceiver(BufReader::new(Timed::new(
         stdin,
         limits.handshake,
@@ -311,14 +314,9 @@ pub fn serve_stdio(
 }
 
 /// A descriptor of this process's own (a copy of `fd`), read and written unbuffered.
-fn own_copy(fd: RawFd) -> Result<std::fs::File, LinkError> {
-    // SAFETY: dup of a standard descriptor; the copy is owned by the File.
-    let copy = unsafe { libc::dup(fd) };
-    if copy < 0 {
-        return Err(LinkError::Io(std::io::Error::last_os_error()));
-    }
-    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
-    Ok(unsafe { std::fs::File::from_raw_fd(copy) })
+fn own_copy(fd: BorrowedFd<'_>) -> Result<std::fs::File, LinkError> {
+    let copy = rustix::io::dup(fd).map_err(|e| LinkError::Io(e.into()))?;
+    Ok(std::fs::File::from(copy))
 }
 
 /// The log line a status calls for, if any: events a peer sent that were left out, or

@@ -109,10 +109,7 @@ impl GroupUmask {
                 return GroupUmask(false);
             };
             widened.1 = mask;
-            // SAFETY: umask only sets the process's file-creation mask.
-            unsafe {
-                libc::umask((mask & !0o060) as libc::mode_t);
-            }
+            set_umask(mask & !0o060);
         }
         widened.0 += 1;
         GroupUmask(true)
@@ -129,19 +126,36 @@ impl Drop for GroupUmask {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         widened.0 -= 1;
         if widened.0 == 0 {
-            // SAFETY: as above; puts back what was there.
-            unsafe {
-                libc::umask(widened.1 as libc::mode_t);
-            }
+            // Puts back what was there.
+            set_umask(widened.1);
         }
     }
 }
 
+/// Sets the process's umask (the permission bits in `mask`).
+fn set_umask(mask: u32) {
+    rustix::process::umask(umask_mode(mask));
+}
+
+fn umask_mode(mask: u32) -> rustix::fs::Mode {
+    rustix::fs::Mode::from_bits_truncate((mask & 0o777) as rustix::fs::RawMode)
+}
+
 /// The process's umask, read without changing it (Linux 4.7 and later report it).
+#[cfg(target_os = "linux")]
 fn current_umask() -> Option<u32> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("Umask:"))?;
     u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+}
+
+/// The process's umask. Elsewhere it can only be read by setting it, so for that
+/// moment it is the strictest one: a file another thread creates meanwhile is at
+/// most more private than asked, never less.
+#[cfg(not(target_os = "linux"))]
+fn current_umask() -> Option<u32> {
+    let old = rustix::process::umask(umask_mode(0o077));
+    Some(u32::from(old.bits()))
 }
 
 /// Whether the folder holding `path` is shared by a group: set-group-id, so that every
@@ -195,18 +209,8 @@ const FULL_BELOW: u64 = 64 * 1024;
 
 /// Whether the disk that holds `path` is full, for this user.
 pub(super) fn disk_full(path: &Path) -> bool {
-    let dir = real_dir(path);
-    let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: statvfs fills the zeroed struct we own from a NUL-terminated path.
-    unsafe {
-        let mut info: libc::statvfs = std::mem::zeroed();
-        if libc::statvfs(c_path.as_ptr(), &mut info) != 0 {
-            return false;
-        }
-        (info.f_bavail as u64).saturating_mul(info.f_frsize as u64) < FULL_BELOW
-    }
+    rustix::fs::statvfs(real_dir(path))
+        .is_ok_and(|info| info.f_bavail.saturating_mul(info.f_frsize) < FULL_BELOW)
 }
 
 /// The characters a path must escape in an SQLite `file:` URI.

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::StoreError;
 
 /// Filesystems (by `statfs` magic number) that are shared over a network.
+#[cfg(target_os = "linux")]
 const NETWORK: &[(u32, &str)] = &[
     (0x6969, "NFS"),
     (0x517B, "SMB"),
@@ -23,6 +24,7 @@ const NETWORK: &[(u32, &str)] = &[
 ];
 
 /// The network filesystem a `statfs` magic number stands for, if it is one.
+#[cfg(target_os = "linux")]
 fn network_filesystem(magic: u64) -> Option<&'static str> {
     let magic = (magic & 0xFFFF_FFFF) as u32;
     NETWORK
@@ -32,24 +34,16 @@ fn network_filesystem(magic: u64) -> Option<&'static str> {
 }
 
 /// Refuses a database whose directory is on a network filesystem.
+#[cfg(target_os = "linux")]
 pub(super) fn check_local(db: &Path) -> Result<(), StoreError> {
     // Where the file really is: a link may point onto a network filesystem.
     let dir = super::create::real_dir(db);
-    let Ok(c_path) =
-        std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
-    else {
+    let Ok(info) = rustix::fs::statfs(&dir) else {
+        // A missing directory is reported later, with its own message.
         return Ok(());
     };
-    // SAFETY: statfs fills the zeroed struct we own from a NUL-terminated path.
-    let magic = unsafe {
-        let mut info: libc::statfs = std::mem::zeroed();
-        if libc::statfs(c_path.as_ptr(), &mut info) != 0 {
-            // A missing directory is reported later, with its own message.
-            return Ok(());
-        }
-        info.f_type as u64
-    };
-    match network_filesystem(magic) {
+    // The word's type differs between platforms; only its low 32 bits matter.
+    match network_filesystem(info.f_type as u64) {
         Some(kind) => Err(StoreError::NetworkFilesystem {
             path: db.to_path_buf(),
             kind,
@@ -58,10 +52,18 @@ pub(super) fn check_local(db: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// Elsewhere `statfs` numbers filesystems differently (or not at all), so nothing is
+/// refused here: the database is taken to be local.
+#[cfg(not(target_os = "linux"))]
+pub(super) fn check_local(_db: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn network_filesystems_are_recognised_by_magic_number() {
         assert_eq!(network_filesystem(0x6969), Some("NFS"));

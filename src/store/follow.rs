@@ -147,7 +147,9 @@ impl Follower {
             return;
         }
         if let Ok(store) = Store::open(self.store.path(), super::OpenOptions::read()) {
-            tracing::warn!(
+            // Logged for the record only: every reader says so in its own words (the
+            // console, `tail --follow`, a link), through `take_rewound`.
+            tracing::info!(
                 "{}: the file was replaced; reading the new one from its start",
                 store.path().display()
             );
@@ -168,7 +170,8 @@ impl Follower {
             return Ok(());
         };
         if self.store.id_at_pos(self.cursor)? != Some(expected) {
-            tracing::warn!(
+            // For the record, as above.
+            tracing::info!(
                 "{}: the log was replaced or restored from an older copy; reading it again from the start",
                 self.store.path().display()
             );

@@ -1,7 +1,6 @@
 //! Opening a database: refuse what is not ours before anything is written to it.
 
 use std::fs;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
@@ -280,19 +279,8 @@ fn is_writable(path: &Path) -> bool {
     if meta.permissions().mode() & 0o222 == 0 {
         return false;
     }
-    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: a NUL-terminated path that outlives the call; no memory is written.
-    let rc = unsafe {
-        libc::faccessat(
-            libc::AT_FDCWD,
-            c_path.as_ptr(),
-            libc::W_OK,
-            libc::AT_EACCESS,
-        )
-    };
-    rc == 0
+    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    accessat(CWD, path, Access::WRITE_OK, AtFlags::EACCESS).is_ok()
 }
 
 /// Reads what the file holds in one read transaction, so that another process

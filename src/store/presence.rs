@@ -30,14 +30,9 @@ pub const HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// This machine's host name.
 pub fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most len bytes into the buffer we own.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return "localhost".into();
-    }
-    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    // What `gethostname` reports: the node name `uname` gives.
+    let uname = rustix::system::uname();
+    String::from_utf8_lossy(uname.nodename().to_bytes()).into_owned()
 }
 
 impl Store {

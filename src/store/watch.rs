@@ -4,16 +4,17 @@
 //! file, so an inotify watch on the directory, filtered to those two names, wakes a
 //! reader within a fraction of a millisecond. The `-shm` file is left out: readers
 //! write to it too, and watching it would wake every console on every read. When
-//! inotify is not available the watcher falls back to polling; callers always confirm
-//! with `PRAGMA data_version`, so a spurious wake costs one cheap query.
+//! inotify is not available (or off Linux) the watcher falls back to polling; callers
+//! always confirm with `PRAGMA data_version`, so a spurious wake costs one cheap query.
 
 use std::ffi::OsString;
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+
+use rustix::event::{PollFd, PollFlags, poll};
 
 /// Why a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,56 +34,53 @@ pub struct Waker(Arc<OwnedFd>);
 impl Waker {
     /// Ends the watcher's current (or next) wait with [`Wake::Woken`].
     pub fn wake(&self) {
-        let byte = [1u8];
-        // SAFETY: writing one byte from a live buffer to a pipe we own. A full pipe
-        // already holds a wake, so a failed write loses nothing.
-        unsafe {
-            libc::write(self.0.as_raw_fd(), byte.as_ptr().cast(), 1);
-        }
+        // A full pipe already holds a wake, so a failed write loses nothing.
+        let _ = rustix::io::write(&*self.0, &[1u8]);
     }
 }
 
 /// Waits for changes to one database file.
 #[derive(Debug)]
 pub struct Watcher {
+    /// Notifications about the database's directory; `None` when polling.
     inotify: Option<OwnedFd>,
     wake_read: OwnedFd,
     wake_write: Arc<OwnedFd>,
     names: [OsString; 2],
 }
 
-fn owned(fd: libc::c_int) -> io::Result<OwnedFd> {
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
 impl Watcher {
     /// Watches the database at `db` (its directory, filtered to its files).
     pub fn new(db: &Path) -> io::Result<Watcher> {
-        let mut fds = [0; 2];
-        // SAFETY: pipe2 fills the two-element array we pass.
-        let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
-        if rc != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let (wake_read, wake_write) = (owned(fds[0])?, owned(fds[1])?);
+        let (wake_read, wake_write) = wake_pipe()?;
         // SQLite writes beside the file a link points to, so that is what is watched: a
         // watch on the link's folder would never fire, leaving only the slow fallback.
         let real = std::fs::canonicalize(db);
         let db = real.as_deref().unwrap_or(db);
-        let name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        let name = db
+            .file_name()
+            .map(std::ffi::OsStr::to_os_string)
+            .unwrap_or_default();
         let mut wal = name.clone();
         wal.push("-wal");
         let dir = match db.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => Path::new(".").to_path_buf(),
         };
-        let inotify = watch_directory(&dir)
-            .map_err(|e| tracing::warn!("no file notifications ({e}); polling"))
-            .ok();
+        let inotify = notify::watch(&dir).unwrap_or_else(|e| {
+            tracing::warn!("no file notifications ({e}); polling");
+            None
+        });
+        tracing::debug!(
+            "watching {} in {}: {}",
+            name.to_string_lossy(),
+            dir.display(),
+            if inotify.is_some() {
+                "file notifications"
+            } else {
+                "polling"
+            }
+        );
         Ok(Watcher {
             inotify,
             wake_read,
@@ -98,89 +96,111 @@ impl Watcher {
 
     /// Waits until the database may have changed, a wake, or `timeout`.
     fn wait(&self, timeout: Duration) -> Wake {
-        let mut fds = vec![libc::pollfd {
-            fd: self.wake_read.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        }];
+        let mut fds = vec![PollFd::new(&self.wake_read, PollFlags::IN)];
         if let Some(inotify) = &self.inotify {
-            fds.push(libc::pollfd {
-                fd: inotify.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            });
+            fds.push(PollFd::new(inotify, PollFlags::IN));
         }
-        let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
-        // SAFETY: fds is a live array of pollfd of the length we pass.
-        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-        if ready <= 0 {
-            return Wake::Timeout;
+        // An interrupted wait is a timeout: callers look at `data_version` anyway.
+        match poll(&mut fds, Some(&crate::poll::timeout(timeout))) {
+            Ok(0) | Err(_) => return Wake::Timeout,
+            Ok(_) => {}
         }
-        let woken = fds[0].revents != 0 && drain(&self.wake_read);
-        let changed = fds.get(1).is_some_and(|f| f.revents != 0) && self.drain_events();
+        let woken = !fds[0].revents().is_empty() && drain(&self.wake_read);
+        let changed = fds.get(1).is_some_and(|f| !f.revents().is_empty())
+            && self
+                .inotify
+                .as_ref()
+                .is_some_and(|fd| notify::ours(fd, &self.names));
         match (changed, woken) {
             (true, _) => Wake::Changed,
             (false, true) => Wake::Woken,
             (false, false) => Wake::Timeout,
         }
     }
+}
 
-    /// Reads every pending inotify event; true if one concerned our files.
-    fn drain_events(&self) -> bool {
-        let Some(inotify) = &self.inotify else {
-            return false;
-        };
+/// The pipe that wakes a watcher: both ends non-blocking and closed on exec.
+#[cfg(target_os = "linux")]
+fn wake_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    use rustix::pipe::{PipeFlags, pipe_with};
+    Ok(pipe_with(PipeFlags::NONBLOCK | PipeFlags::CLOEXEC)?)
+}
+
+/// The pipe that wakes a watcher: both ends non-blocking and closed on exec.
+#[cfg(not(target_os = "linux"))]
+fn wake_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let (read, write) = rustix::pipe::pipe()?;
+    for fd in [&read, &write] {
+        rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC)?;
+        rustix::fs::fcntl_setfl(fd, rustix::fs::OFlags::NONBLOCK)?;
+    }
+    Ok((read, write))
+}
+
+/// Directory notifications from inotify.
+#[cfg(target_os = "linux")]
+mod notify {
+    use std::ffi::OsString;
+    use std::io;
+    use std::mem::MaybeUninit;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    use rustix::fs::inotify::{self, CreateFlags, ReadFlags, WatchFlags};
+
+    /// Watches `dir` for writes and new files.
+    pub(super) fn watch(dir: &Path) -> io::Result<Option<OwnedFd>> {
+        let fd = inotify::init(CreateFlags::NONBLOCK | CreateFlags::CLOEXEC)?;
+        // Every commit writes the log (IN_MODIFY), a new log is created (IN_CREATE), and a
+        // checkpoint writes the database file. Closing a file opened for writing
+        // (IN_CLOSE_WRITE) is left out: every process that opens the database does that,
+        // without committing anything.
+        let mask = WatchFlags::MODIFY | WatchFlags::CREATE | WatchFlags::MOVED_TO;
+        inotify::add_watch(&fd, dir, mask)?;
+        Ok(Some(fd))
+    }
+
+    /// Reads every pending event; true if one concerned `names` (or some were lost).
+    pub(super) fn ours(fd: &OwnedFd, names: &[OsString]) -> bool {
         let mut ours = false;
-        let mut buf = [0u8; 4096];
-        loop {
-            // SAFETY: reading into a live buffer of the length we pass.
-            let n = unsafe { libc::read(inotify.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-            if n <= 0 {
-                return ours;
-            }
-            let mut at = 0usize;
-            let header = std::mem::size_of::<libc::inotify_event>();
-            while at + header <= n as usize {
-                // SAFETY: the kernel wrote whole events; the header is read unaligned.
-                let event: libc::inotify_event =
-                    unsafe { std::ptr::read_unaligned(buf[at..].as_ptr().cast()) };
-                let name_bytes = &buf[at + header..at + header + event.len as usize];
-                let name = name_bytes.split(|b| *b == 0).next().unwrap_or(&[]);
-                if event.mask & libc::IN_Q_OVERFLOW != 0
-                    || self.names.iter().any(|n| n.as_bytes() == name)
-                {
-                    ours = true;
-                }
-                at += header + event.len as usize;
+        let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
+        let mut events = inotify::Reader::new(fd, &mut buf);
+        // Until the queue is empty (or cannot be read).
+        while let Ok(event) = events.next() {
+            let name = event.file_name().map_or(&[][..], |n| n.to_bytes());
+            if event.events().contains(ReadFlags::QUEUE_OVERFLOW)
+                || names.iter().any(|n| n.as_bytes() == name)
+            {
+                ours = true;
             }
         }
+        ours
     }
 }
 
-fn watch_directory(dir: &Path) -> io::Result<OwnedFd> {
-    // SAFETY: plain syscalls with valid arguments; the path is NUL-terminated below.
-    let fd = owned(unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) })?;
-    let mut path = dir.as_os_str().as_bytes().to_vec();
-    path.push(0);
-    // Every commit writes the log (IN_MODIFY), a new log is created (IN_CREATE), and a
-    // checkpoint writes the database file. Closing a file opened for writing
-    // (IN_CLOSE_WRITE) is left out: every process that opens the database does that,
-    // without committing anything.
-    let mask = libc::IN_MODIFY | libc::IN_CREATE | libc::IN_MOVED_TO;
-    // SAFETY: path is NUL-terminated and outlives the call.
-    let wd = unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr().cast(), mask) };
-    if wd < 0 {
-        return Err(io::Error::last_os_error());
+/// No directory notifications here: the watcher polls.
+#[cfg(not(target_os = "linux"))]
+mod notify {
+    use std::ffi::OsString;
+    use std::io;
+    use std::os::fd::OwnedFd;
+    use std::path::Path;
+
+    pub(super) fn watch(_dir: &Path) -> io::Result<Option<OwnedFd>> {
+        Ok(None)
     }
-    Ok(fd)
+
+    pub(super) fn ours(_fd: &OwnedFd, _names: &[OsString]) -> bool {
+        false
+    }
 }
 
 /// Empties a non-blocking pipe; true if it held anything.
 fn drain(fd: &OwnedFd) -> bool {
     let mut buf = [0u8; 64];
     let mut any = false;
-    // SAFETY: reading into a live buffer of the length we pass.
-    while unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
+    while rustix::io::read(fd, &mut buf).is_ok_and(|n| n > 0) {
         any = true;
     }
     any
@@ -229,6 +249,7 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn notices_writes_to_the_log_but_not_to_other_files() {
         let dir = tempfile::TempDir::new().unwrap();
@@ -247,6 +268,7 @@ mod tests {
         );
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn opening_and_closing_the_database_wakes_nobody_but_a_commit_does() {
         use crate::domain::Body;
@@ -277,6 +299,7 @@ mod tests {
         assert_eq!(watcher.wait(Duration::from_secs(5)), Wake::Changed);
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_database_reached_through_a_link_is_watched_where_it_really_is() {
         let real_dir = tempfile::TempDir::new().unwrap();

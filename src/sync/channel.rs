@@ -186,8 +186,8 @@ impl KeyPair {
             .generate_keypair()
             .map_err(|e| format!("{e:?}"))?;
         Ok(KeyPair {
-            private: kp.private.to_vec(),
-            public: kp.public.to_vec(),
+            private: kp.private.clone(),
+            public: kp.public.clone(),
         })
     }
 }

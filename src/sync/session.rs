@@ -138,7 +138,9 @@ fn receive(
     unreadable: &[String],
     on_status: &(dyn Fn(Status) + Sync),
 ) -> Result<usize, LinkError> {
-    let mut noted = ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut noted = ids
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let accepted = replica.apply(events)?;
     let count = accepted.added.len();
     noted.extend(accepted.added);

@@ -50,9 +50,18 @@ struct Stored {
 
 /// Whether process `pid` on this host still runs.
 fn alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only asks whether the process exists.
-    let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
-    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    use rustix::process::{Pid, test_kill_process};
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
+        // 0 asked after this process's own group (`kill(0, 0)`), which runs; past
+        // `i32::MAX` no process has the number.
+        return pid == 0;
+    };
+    // Asks whether the process exists without signalling it; one of another user's
+    // (not ours to signal) runs too.
+    matches!(
+        test_kill_process(pid),
+        Ok(()) | Err(rustix::io::Errno::PERM)
+    )
 }
 
 /// A stable 64-bit FNV-1a hash, to name draft files.
@@ -64,14 +73,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The name of the terminal on standard input (`/dev/pts/3`), if it is one.
 fn terminal_name() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: ttyname_r writes at most buf.len() bytes, NUL-terminated, into our buffer.
-    let rc = unsafe { libc::ttyname_r(0, buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return None;
-    }
-    let end = buf.iter().position(|b| *b == 0)?;
-    Some(String::from_utf8_lossy(&buf[..end]).into_owned())
+    let name = rustix::termios::ttyname(rustix::stdio::stdin(), Vec::new()).ok()?;
+    Some(String::from_utf8_lossy(name.to_bytes()).into_owned())
 }
 
 impl DraftFile {
@@ -271,9 +274,8 @@ fn prefix(db: &str, author: &str) -> String {
 
 /// Takes an exclusive lock on `file` without waiting; false when another process holds it.
 fn try_lock(file: &std::fs::File) -> bool {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a descriptor we own; no memory is passed.
-    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    use rustix::fs::{FlockOperation, flock};
+    flock(file, FlockOperation::NonBlockingLockExclusive).is_ok()
 }
 
 /// What the console hands the writer thread.

@@ -10,7 +10,7 @@
 //! once) and the end of input or a read error ends the console.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -46,18 +46,12 @@ impl Drop for Reader {
 /// The terminal to read: standard input when it is one, else `/dev/tty` (as crossterm
 /// does, so that raw mode and reading are on the same terminal).
 fn terminal() -> io::Result<Terminal> {
-    // SAFETY: isatty only inspects the descriptor.
-    if unsafe { libc::isatty(0) } == 1 {
+    if rustix::termios::isatty(rustix::stdio::stdin()) {
         return Ok(Terminal::Stdin);
     }
-    let path = c"/dev/tty";
-    // SAFETY: opening a NUL-terminated path; the descriptor is owned below.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
-    Ok(Terminal::Opened(unsafe { OwnedFd::from_raw_fd(fd) }))
+    use rustix::fs::{Mode, OFlags};
+    let tty = rustix::fs::open("/dev/tty", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    Ok(Terminal::Opened(tty))
 }
 
 enum Terminal {
@@ -65,11 +59,11 @@ enum Terminal {
     Opened(OwnedFd),
 }
 
-impl Terminal {
-    fn fd(&self) -> RawFd {
+impl AsFd for Terminal {
+    fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
-            Terminal::Stdin => 0,
-            Terminal::Opened(fd) => fd.as_raw_fd(),
+            Terminal::Stdin => rustix::stdio::stdin(),
+            Terminal::Opened(fd) => fd.as_fd(),
         }
     }
 }
@@ -93,50 +87,43 @@ pub fn start(out: UnboundedSender<Input>) -> io::Result<Reader> {
 
 /// Reads until stopped (`None`) or the terminal is gone (`Some(why)`).
 fn read_loop(tty: &Terminal, stop: &AtomicBool, out: &UnboundedSender<Input>) -> Option<String> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    use rustix::io::Errno;
     let mut parser = Parser::default();
     let mut buf = vec![0u8; READ_SIZE];
-    let ms = POLL.as_millis() as libc::c_int;
+    let timeout = crate::poll::timeout(POLL);
     loop {
         if stop.load(Ordering::SeqCst) {
             return None;
         }
-        let mut pfd = libc::pollfd {
-            fd: tty.fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, its count passed.
-        let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if ready < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
+        let mut fds = [PollFd::new(tty, PollFlags::IN)];
+        match poll(&mut fds, Some(&timeout)) {
+            Err(Errno::INTR) | Ok(0) => continue,
+            Err(e) => {
+                let e = io::Error::from(e);
+                return Some(format!("cannot wait for the terminal: {e}"));
             }
-            return Some(format!("cannot wait for the terminal: {e}"));
+            Ok(_) => {}
         }
-        if ready == 0 {
-            continue;
-        }
-        if pfd.revents & libc::POLLNVAL != 0 {
+        let revents = fds[0].revents();
+        if revents.contains(PollFlags::NVAL) {
             return Some("the terminal is closed".into());
         }
-        if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) == 0 {
+        if !revents.intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR) {
             continue;
         }
-        // SAFETY: reading into a buffer we own, at most its length.
-        let n = unsafe { libc::read(tty.fd(), buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            match e.kind() {
+        let n = match rustix::io::read(tty, &mut buf).map_err(io::Error::from) {
+            Ok(n) => n,
+            Err(e) => match e.kind() {
                 io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => continue,
                 // EIO: the terminal hung up (its other end closed).
                 _ => return Some(format!("the terminal cannot be read: {e}")),
-            }
-        }
+            },
+        };
         if n == 0 {
             return Some("the terminal closed (end of input)".into());
         }
-        for event in parser.feed(&buf[..n as usize]) {
+        for event in parser.feed(&buf[..n]) {
             if out.send(Input::Event(event)).is_err() {
                 return None;
             }

@@ -59,51 +59,11 @@ pub fn run(opts: Options) -> Result<()> {
         create_dirs: opts.default_db,
     };
     let read_only = Store::open(&opts.db, open)?.read_only();
-    init_logging();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the console's runtime")?;
     runtime.block_on(console(opts, read_only))
-}
-
-/// The log file, whose failures (a full disk) go unsaid: the log's own library would
-/// print them on stderr, which is the console's screen.
-struct QuietLog(std::fs::File);
-
-impl std::io::Write for QuietLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Ok(self.0.write(buf).unwrap_or(buf.len()))
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let _ = self.0.flush();
-        Ok(())
-    }
-}
-
-fn init_logging() {
-    let Some(path) = crate::paths::log_file() else {
-        return;
-    };
-    if let Some(dir) = path.parent()
-        && std::fs::create_dir_all(dir).is_err()
-    {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-    else {
-        return;
-    };
-    let filter = std::env::var("WARROOM_LOG").unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(QuietLog(file)))
-        .with_ansi(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
-        .try_init();
 }
 
 async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Result<()> {
@@ -121,6 +81,14 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
         );
     }
     let me_session = ulid::Ulid::generate().to_string();
+    tracing::info!(
+        "console started on {label} as {} (session {me_session}){}",
+        opts.author,
+        app.read_only_reason
+            .as_deref()
+            .map(|why| format!(", read-only: {why}"))
+            .unwrap_or_default()
+    );
     let me = storage::Identity {
         session: me_session.clone(),
         user: opts.author.clone(),
@@ -143,7 +111,7 @@ async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Re
             None
         }
     });
-    let mut recovered = drafts.as_ref().and_then(|d| d.adopt_orphan());
+    let mut recovered = drafts.as_ref().and_then(DraftFile::adopt_orphan);
     let failed = news_tx.clone();
     let draft_file = drafts.clone();
     let drafts = drafts

@@ -188,6 +188,7 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
     loop {
         match follower.next(usize::MAX, Duration::ZERO) {
             Ok(events) => {
+                tracing::debug!("reader: loaded {} events", events.len());
                 // Loaded again after trouble: the console then shows what it now has.
                 if !reader.send(Msg::Events(events)) || !reader.send(Msg::Loaded) {
                     return;
@@ -236,6 +237,7 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
                 }
             }
             Ok(events) => {
+                tracing::debug!("reader: {} new events", events.len());
                 presence_due = true;
                 reader.told = None;
                 if follower.take_rewound() && !reader.send(Msg::Rewound) {
@@ -320,7 +322,10 @@ fn write_loop(
             }
         });
         let msg = match result {
-            Ok(events) => Msg::Committed { purpose, events },
+            Ok(events) => {
+                tracing::debug!("writer: committed {} events", events.len());
+                Msg::Committed { purpose, events }
+            }
             Err(e) => {
                 tracing::warn!("write failed: {e}");
                 if matches!(e, StoreError::DiskFull { .. } | StoreError::Replaced { .. }) {

@@ -60,10 +60,8 @@ impl TerminalGuard {
     /// when the shell resumes it.
     pub fn suspend(&mut self) -> io::Result<()> {
         restore();
-        // SAFETY: raising a signal in our own process; SIGTSTP's default action stops it.
-        unsafe {
-            libc::raise(libc::SIGTSTP);
-        }
+        // SIGTSTP's default action stops the process until the shell resumes it.
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
         enter()?;
         // Not `Terminal::clear`: it asks the terminal where the cursor is, and the
         // event stream, which owns stdin, would swallow the answer. A fresh terminal

@@ -19,9 +19,7 @@ pub fn arm(deadline: Duration) {
             .spawn(move || {
                 std::thread::sleep(deadline);
                 tracing::warn!("the console did not end within {deadline:?}; ending it now");
-                // SAFETY: ending the process at once, as the deadline promises; nothing
-                // here needs unwinding (the draft is on disk already).
-                unsafe { libc::_exit(1) }
+                end_now();
             });
         if let Err(e) = spawned {
             tracing::error!("no exit watchdog: {e}");
@@ -50,4 +48,16 @@ pub fn on_signals(deadline: Duration) {
     if let Err(e) = spawned {
         tracing::error!("no signal watchdog: {e}");
     }
+}
+
+/// Ends the process at once with status 1, running nothing on the way out.
+///
+/// Not `std::process::exit`: it flushes stdout and runs exit handlers, and either can
+/// block on what the watchdog exists to get past (a terminal that no longer reads, a
+/// thread stuck on the way out). No safe call does only `_exit`.
+#[allow(unsafe_code)]
+fn end_now() -> ! {
+    // SAFETY: `_exit` takes no pointers and never returns; nothing here needs
+    // unwinding (the draft is on disk already).
+    unsafe { libc::_exit(1) }
 }

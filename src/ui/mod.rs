@@ -84,7 +84,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
 /// hide (a control, a bidi override, an invisible character that slipped past a pane's
 /// own [`inert::line`]) is drawn as U+FFFD instead.
 fn seal(buffer: &mut ratatui::buffer::Buffer) {
-    for cell in buffer.content.iter_mut() {
+    for cell in &mut buffer.content {
         let symbol = cell.symbol();
         if !symbol.is_ascii() && !inert::is_inert(symbol) || symbol.chars().any(char::is_control) {
             cell.set_symbol("\u{FFFD}");

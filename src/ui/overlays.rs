@@ -21,21 +21,21 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 error,
             } => {
                 let line = input.lines().join(" ");
-                palette_box(frame, area, &line, *selected, error.as_deref(), theme)
+                palette_box(frame, area, &line, *selected, error.as_deref(), theme);
             }
             Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
             Overlay::ConfirmQuit => confirm(frame, area, theme),
             Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
             Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
             Overlay::Playbook { scroll } => {
-                super::playbook::render(frame, area, app, scroll, theme)
+                super::playbook::render(frame, area, app, scroll, theme);
             }
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
-                super::review::render(frame, area, app, *selected, theme)
+                super::review::render(frame, area, app, *selected, theme);
             }
             Overlay::Metrics { scroll, summary } => {
-                super::metrics::render(frame, area, summary, scroll, theme)
+                super::metrics::render(frame, area, summary, scroll, theme);
             }
         }
     }
@@ -48,7 +48,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     for mode in Mode::ALL {
         lines.push(Line::styled(mode.title(), theme.title));
         for (chords, what) in help_rows(mode) {
-            let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
+            let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<18}", keys.join(" ")), key),
                 Span::raw(what),

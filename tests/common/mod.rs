@@ -1,5 +1,7 @@
 //! Shared test helpers: a temp database and the real binary pointed at it.
 #![allow(dead_code)]
+// Helpers of tests, outside #[test] functions: a panic is how they report a failure.
+#![allow(clippy::unwrap_used)]
 
 pub mod fixture;
 pub mod peers;
@@ -13,6 +15,15 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+pub use rustix::process::Signal;
+
+/// Sends `signal` to the test's own child process `pid` (gone already: nothing).
+pub fn send_signal(pid: i32, signal: Signal) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
 
 /// The built `warroom` binary.
 pub fn bin() -> &'static str {

@@ -1,7 +1,7 @@
 //! The real binary in a real pseudo-terminal, with a vt100 screen to read.
 
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -160,9 +160,9 @@ impl Console {
         let raw = Arc::new(Mutex::new(Vec::new()));
         // The reader polls a descriptor of its own, so that it can be told to stop and
         // close it: the terminal hangs up only once every master descriptor is closed.
-        let fd = pty.master.as_raw_fd().expect("master fd");
-        // SAFETY: dup of a descriptor that is open; the copy is owned by the File.
-        let mut reader = unsafe { std::fs::File::from_raw_fd(libc::dup(fd)) };
+        let mut reader = std::fs::File::from(
+            rustix::io::dup(master_fd(pty.master.as_ref())).expect("dup the master"),
+        );
         let drained = Arc::new(AtomicBool::new(false));
         let stop_reading = Arc::new(AtomicBool::new(false));
         let (p, r, d, stop) = (
@@ -177,13 +177,13 @@ impl Console {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
-                let mut pfd = libc::pollfd {
-                    fd: reader.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
+                use rustix::event::{PollFd, PollFlags, Timespec, poll};
+                let mut fds = [PollFd::new(&reader, PollFlags::IN)];
+                let wait = Timespec {
+                    tv_sec: 0,
+                    tv_nsec: 20_000_000,
                 };
-                // SAFETY: one live pollfd.
-                if unsafe { libc::poll(&mut pfd, 1, 20) } <= 0 {
+                if !poll(&mut fds, Some(&wait)).is_ok_and(|n| n > 0) {
                     continue;
                 }
                 match reader.read(&mut buf) {
@@ -300,11 +300,8 @@ impl Console {
     }
 
     /// Sends a signal to the program.
-    pub fn signal(&self, signal: i32) {
-        // SAFETY: sending a signal to our own child process.
-        unsafe {
-            libc::kill(self.pid(), signal);
-        }
+    pub fn signal(&self, signal: super::Signal) {
+        super::send_signal(self.pid(), signal);
     }
 
     /// Waits for the program to exit and for everything it wrote to be read; panics
@@ -331,18 +328,10 @@ impl Console {
 
     /// Whether the terminal is back in cooked mode (canonical input, echo on).
     pub fn cooked(&self) -> bool {
-        let fd = self
-            .master
-            .as_ref()
-            .expect("the terminal is open")
-            .as_raw_fd()
-            .expect("master fd");
-        // SAFETY: tcgetattr fills a termios we own, from a descriptor that is open.
-        unsafe {
-            let mut t: libc::termios = std::mem::zeroed();
-            assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr");
-            t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
-        }
+        use rustix::termios::LocalModes;
+        let master = self.master.as_ref().expect("the terminal is open");
+        let t = rustix::termios::tcgetattr(master_fd(master.as_ref())).expect("tcgetattr");
+        t.local_modes.contains(LocalModes::ICANON) && t.local_modes.contains(LocalModes::ECHO)
     }
 
     /// Whether the screen is the alternate one.
@@ -360,4 +349,12 @@ impl Drop for Console {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// The terminal's master descriptor, borrowed for as long as `master` lives.
+#[allow(unsafe_code)] // portable-pty hands out only the raw number
+fn master_fd(master: &dyn MasterPty) -> BorrowedFd<'_> {
+    let fd = master.as_raw_fd().expect("master fd");
+    // SAFETY: `master` owns the descriptor and keeps it open while it is borrowed.
+    unsafe { BorrowedFd::borrow_raw(fd) }
 }
