@@ -151,7 +151,7 @@ pub fn for_incident(
 
 /// Numbers across incidents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
+pub struct MetricsSummary {
     /// Counted from this time on, if limited.
     pub since: Option<String>,
     /// Declared incidents counted (drills and routed alerts left out).
@@ -190,7 +190,7 @@ pub fn summarize<'a>(
     since: Option<Timestamp>,
     cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
     now: Timestamp,
-) -> Summary {
+) -> MetricsSummary {
     let (mut drills, mut routed) = (0, 0);
     let mut counted: Vec<&IncidentState> = Vec::new();
     for s in states {
@@ -212,7 +212,7 @@ pub fn summarize<'a>(
         .iter()
         .map(|s| for_incident(s, cadence, now))
         .collect();
-    let mut summary = Summary {
+    let mut summary = MetricsSummary {
         since: since.map(rfc3339),
         incidents: counted.len(),
         mtta_s: mean(per_incident.iter().filter_map(|m| m.time_to_acknowledge_s)),
@@ -250,7 +250,7 @@ pub fn summarize<'a>(
 }
 
 /// The per-incident numbers as a text table: a header line and one line per incident.
-pub fn table(summary: &Summary) -> (String, Vec<String>) {
+pub fn table(summary: &MetricsSummary) -> (String, Vec<String>) {
     use crate::format::seconds as secs;
     let rows = summary.per_incident.iter().map(|m| {
         let on_time: Vec<String> = m

@@ -254,3 +254,89 @@ fn no_folder_imports_itself_in_a_circle() {
         circles.join("\n")
     );
 }
+
+#[test]
+fn every_public_type_has_a_name_of_its_own() {
+    // One meaning per name: two public types called alike (three `Command`s once) make
+    // every reader ask which one a file means.
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut twice = Vec::new();
+    for (path, text) in sources("") {
+        for line in text.lines() {
+            let Some(rest) = ["pub ", "pub(crate) ", "pub(super) "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let Some(rest) = ["struct ", "enum ", "trait ", "type "]
+                .iter()
+                .find_map(|k| rest.strip_prefix(k))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if let Some(first) = seen.insert(name.clone(), path.clone()) {
+                twice.push(format!("{name}: {first} and {path}"));
+            }
+        }
+    }
+    assert!(seen.len() > 50, "the scan found too few types: {seen:?}");
+    assert!(
+        twice.is_empty(),
+        "public types named alike:\n{}",
+        twice.join("\n")
+    );
+}
+
+#[test]
+fn unsafe_code_is_denied_but_where_no_safe_call_exists_each_with_its_reason() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("Cargo.toml");
+    assert!(
+        manifest.contains("unsafe_code = \"deny\""),
+        "Cargo.toml must deny unsafe code"
+    );
+    // Each allowed place, and why no safe call does it.
+    let allowed = [
+        "src/main.rs",         // setting SIGPIPE back to its default action
+        "src/tui/watchdog.rs", // `_exit`, which runs nothing on the way out
+    ];
+    let mut found = Vec::new();
+    for (path, text) in sources("") {
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if !(code.contains("unsafe {")
+                || code.contains("unsafe fn")
+                || code.contains("unsafe impl"))
+            {
+                continue;
+            }
+            let place = format!("{path}:{}", n + 1);
+            assert!(
+                allowed.iter().any(|a| path.ends_with(a)),
+                "{place}: unsafe code outside the allowed places"
+            );
+            let before = &lines[n.saturating_sub(4)..n];
+            assert!(
+                before.iter().any(|l| l.contains("// SAFETY:")),
+                "{place}: unsafe code without a `// SAFETY:` comment just above it"
+            );
+            let function = lines[..n]
+                .iter()
+                .rposition(|l| l.starts_with("fn ") || l.starts_with("pub fn "))
+                .expect("unsafe code inside a function");
+            assert!(
+                lines[function.saturating_sub(1)].contains("#[allow(unsafe_code)]"),
+                "{place}: the function holding unsafe code must allow it itself"
+            );
+            found.push(place);
+        }
+    }
+    assert_eq!(found.len(), allowed.len(), "unsafe places: {found:?}");
+}

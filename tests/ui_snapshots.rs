@@ -74,7 +74,7 @@ fn console_at_80x24_and_120x40() {
 #[test]
 fn each_pane_alone_at_both_sizes() {
     let app = demo_app();
-    for pane in Pane::ALL {
+    for pane in <Pane as strum::IntoEnumIterator>::iter() {
         for (w, h) in [(80, 24), (120, 40)] {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
             terminal

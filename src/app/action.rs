@@ -109,8 +109,21 @@ pub enum Action {
     CloseItem,
 }
 
-/// The four panes, in focus order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// The four panes, in focus order (also the 1-4 keys); the name is the pane's title.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    strum::EnumIter,
+    strum::EnumCount,
+    strum::FromRepr,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 pub enum Pane {
     /// Title, severity, status, commander, clocks.
     Incident,
@@ -124,88 +137,80 @@ pub enum Pane {
 }
 
 impl Pane {
-    /// Every pane in focus order (also the 1-4 keys).
-    pub const ALL: [Pane; 4] = [Pane::Incident, Pane::Roster, Pane::Timeline, Pane::Triage];
-
     /// The pane's title.
     pub fn title(self) -> &'static str {
-        match self {
-            Pane::Incident => "Incident",
-            Pane::Roster => "Roster",
-            Pane::Timeline => "Timeline",
-            Pane::Triage => "Triage",
-        }
+        self.into()
     }
 
-    /// The next pane (`step` 1) or the previous one (`step` 3).
+    /// The pane's number, from 1 (its key).
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    /// The pane `step` places further in focus order, wrapping (`step` 1: the next;
+    /// `Pane::COUNT - 1`: the previous).
     pub fn cycle(self, step: usize) -> Pane {
-        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        Pane::ALL[(i + step) % Pane::ALL.len()]
+        use strum::EnumCount;
+        Pane::from_repr((self as usize + step) % Pane::COUNT).unwrap_or_default()
     }
 }
 
-/// Which set of keys is live: the top overlay's, the entry box's, or the panes'.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which set of keys is live: the top overlay's, the entry box's, or the panes'. In the
+/// order the help lists them; the name is the help's heading.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 pub enum Mode {
     /// Moving around the panes.
+    #[strum(serialize = "Panes")]
     Normal,
-    /// Writing an entry.
-    Entry,
-    /// Typing a command.
-    Palette,
-    /// Picking an incident.
-    Switcher,
-    /// Reading the help.
-    Help,
-    /// Answering a yes/no question.
-    Confirm,
-    /// Deciding what to do with a recovered draft.
-    Recovery,
     /// The roster pane has focus: the panes' keys and the roster's.
+    #[strum(serialize = "Roster pane (with the panes' keys)")]
     Roster,
     /// Walking the triage questions.
+    #[strum(serialize = "Triage wizard")]
     Triage,
+    /// Writing an entry.
+    #[strum(serialize = "Entry box")]
+    Entry,
+    /// Typing a command.
+    #[strum(serialize = "Command palette")]
+    Palette,
+    /// Picking an incident.
+    #[strum(serialize = "Incident switcher")]
+    Switcher,
+    /// Reading the help.
+    #[strum(serialize = "Help")]
+    Help,
+    /// Answering a yes/no question.
+    #[strum(serialize = "Questions")]
+    Confirm,
+    /// Deciding what to do with a recovered draft.
+    #[strum(serialize = "Recovered draft")]
+    Recovery,
     /// Reading the playbook or the metrics.
+    #[strum(serialize = "Playbook and metrics")]
     Playbook,
     /// Answering the resolve checklist.
+    #[strum(serialize = "Resolve checklist")]
     Checklist,
     /// Working on the post-incident review.
+    #[strum(serialize = "Review")]
     Review,
 }
 
 impl Mode {
-    /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 12] = [
-        Mode::Normal,
-        Mode::Roster,
-        Mode::Triage,
-        Mode::Entry,
-        Mode::Palette,
-        Mode::Switcher,
-        Mode::Help,
-        Mode::Confirm,
-        Mode::Recovery,
-        Mode::Playbook,
-        Mode::Checklist,
-        Mode::Review,
-    ];
-
     /// The heading used in the help.
     pub fn title(self) -> &'static str {
-        match self {
-            Mode::Normal => "Panes",
-            Mode::Entry => "Entry box",
-            Mode::Palette => "Command palette",
-            Mode::Switcher => "Incident switcher",
-            Mode::Help => "Help",
-            Mode::Confirm => "Questions",
-            Mode::Recovery => "Recovered draft",
-            Mode::Roster => "Roster pane (with the panes' keys)",
-            Mode::Triage => "Triage wizard",
-            Mode::Playbook => "Playbook and metrics",
-            Mode::Checklist => "Resolve checklist",
-            Mode::Review => "Review",
-        }
+        self.into()
     }
 
     /// Whether unbound keys are typed as text in this mode.

@@ -124,7 +124,7 @@ pub struct Binding {
 use Key::*;
 use Mode::*;
 
-const ALL_MODES: &[Mode] = &Mode::ALL;
+const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
 const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook];
 
@@ -310,12 +310,14 @@ pub fn help_rows(mode: Mode) -> Vec<(Vec<Chord>, &'static str)> {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
     use std::collections::HashMap;
 
     #[test]
     fn no_two_actions_share_a_chord_in_one_mode() {
-        for mode in Mode::ALL {
+        for mode in Mode::iter() {
             let mut seen: HashMap<Chord, Action> = HashMap::new();
             for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
                 if let Some(other) = seen.insert(b.chord, b.action) {
@@ -338,7 +340,7 @@ mod tests {
             );
             assert!(!b.modes.is_empty());
         }
-        for mode in Mode::ALL {
+        for mode in Mode::iter() {
             let leaves = KEYMAP.iter().any(|b| {
                 b.modes.contains(&mode)
                     && matches!(
@@ -362,7 +364,7 @@ mod tests {
         assert_eq!(n(Chord::plain(Char('q'))), Some(Action::Quit));
         assert_eq!(n(Chord::plain(Tab)), Some(Action::FocusNext));
         assert_eq!(n(Chord::ctrl(Char('d'))), Some(Action::HalfPageDown));
-        for mode in Mode::ALL {
+        for mode in Mode::iter() {
             assert_eq!(
                 lookup(mode, Chord::ctrl(Char('c'))),
                 Some(Action::ForceQuit),

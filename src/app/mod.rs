@@ -139,7 +139,7 @@ impl App {
     }
 
     /// The metrics across this console's incidents, now.
-    pub fn metrics(&self) -> crate::metrics::Summary {
+    pub fn metrics(&self) -> crate::metrics::MetricsSummary {
         crate::metrics::summarize(
             self.incidents.values(),
             None,

@@ -46,7 +46,7 @@ pub enum Overlay {
         /// How far the table is scrolled.
         scroll: PageScroll,
         /// The numbers.
-        summary: Box<crate::metrics::Summary>,
+        summary: Box<crate::metrics::MetricsSummary>,
     },
     /// The playbook on one page.
     Playbook {

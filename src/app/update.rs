@@ -151,7 +151,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => return app.quit(),
         Action::ToggleHelp => app.overlays.push(Overlay::help()),
         Action::FocusNext => app.focus = app.focus.cycle(1),
-        Action::FocusPrev => app.focus = app.focus.cycle(Pane::ALL.len() - 1),
+        Action::FocusPrev => app.focus = app.focus.cycle(<Pane as strum::EnumCount>::COUNT - 1),
         Action::FocusIncident => app.focus = Pane::Incident,
         Action::FocusRoster => app.focus = Pane::Roster,
         Action::FocusTimeline => app.focus = Pane::Timeline,

@@ -271,7 +271,7 @@ fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) ->
         .map(crate::peer::parse_addr)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    crate::tui::run(crate::tui::Options {
+    crate::tui::run(crate::tui::ConsoleOptions {
         playbook,
         peer,
         db: ctx.db.clone(),

@@ -23,7 +23,7 @@ pub struct ExportDocument<'a> {
     /// The export layout's version.
     pub version: u32,
     /// A summary of each exported incident.
-    pub incidents: Vec<Summary>,
+    pub incidents: Vec<ExportedIncident>,
     /// Every event, in the total order.
     pub events: Vec<&'a Event>,
 }
@@ -54,7 +54,7 @@ pub struct ItemSummary {
 
 /// The folded state of one incident, flattened for readers of the export.
 #[derive(Debug, Serialize)]
-pub struct Summary {
+pub struct ExportedIncident {
     /// Incident id.
     pub id: String,
     /// Title.
@@ -99,9 +99,9 @@ pub struct Summary {
     pub entries: usize,
 }
 
-fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Summary {
+fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> ExportedIncident {
     let metrics = for_incident(s, &|sev| playbook.cadence(sev), now);
-    Summary {
+    ExportedIncident {
         id: s.id.to_string(),
         title: s.title.clone(),
         drill: s.drill,

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::address::PeerAddr;
-use super::command::{self, Timed};
+use super::child::{self, Timed};
 use super::gate::{Gate, Quiet, Unproven};
 use super::identity;
 use super::replica::{StoreFeed, StoreReplica};
@@ -18,7 +18,7 @@ use crate::sync::channel::{
     NoiseReceiver, NoiseSender, PlainReceiver, PlainSender, Receiver, Sender, noise_handshake,
     send_busy,
 };
-use crate::sync::{KeyPair, LinkError, Options, Status, Summary, session};
+use crate::sync::{KeyPair, LinkError, Progress, SessionOptions, SessionTotals, session};
 
 /// Deadlines for a link.
 #[derive(Debug, Clone, Copy)]
@@ -95,11 +95,11 @@ fn run_session(
     tx: Box<dyn Sender>,
     follow: bool,
     limits: &Limits,
-    on_status: &(dyn Fn(Status) + Sync),
-) -> Result<Summary, LinkError> {
+    on_status: &(dyn Fn(Progress) + Sync),
+) -> Result<SessionTotals, LinkError> {
     let feed = Box::new(StoreFeed::open(store.path())?);
     let replica = Box::new(StoreReplica(store));
-    let opts = Options {
+    let opts = SessionOptions {
         follow,
         ping_every: limits.ping_every(),
     };
@@ -247,7 +247,7 @@ fn accept(
     keys: &KeyPair,
     limits: &Limits,
     note: &(dyn Fn(String) + Sync),
-) -> Result<(String, Summary), Failure> {
+) -> Result<(String, SessionTotals), Failure> {
     let refusal = |key: &str| {
         format!(
             "peer {key} is not allowed; if it is yours, run `warroom peer allow {key}` on this host"
@@ -286,7 +286,7 @@ pub fn serve_stdio(
     store: Store,
     limits: Limits,
     note: &(dyn Fn(String) + Sync),
-) -> Result<Summary, LinkError> {
+) -> Result<SessionTotals, LinkError> {
     // The ssh channel is read and written within the same deadlines as the other end.
     let (stdin, stdout) = (
         own_copy(rustix::stdio::stdin())?,
@@ -321,13 +321,13 @@ fn own_copy(fd: BorrowedFd<'_>) -> Result<std::fs::File, LinkError> {
 
 /// The log line a status calls for, if any: events a peer sent that were left out, or
 /// numbering that has split between the two databases.
-fn left_out(status: &Status) -> Option<String> {
+fn left_out(status: &Progress) -> Option<String> {
     match status {
-        Status::LeftOut { count, first } => Some(format!(
+        Progress::LeftOut { count, first } => Some(format!(
             "left out {count} event(s) the peer sent that cannot be stored (first: {first}); the rest is synced"
         )),
-        Status::Split(split) => Some(format!("warning: {split}")),
-        Status::CatchingUp { .. } | Status::Live => None,
+        Progress::Split(split) => Some(format!("warning: {split}")),
+        Progress::CatchingUp { .. } | Progress::Live => None,
     }
 }
 
@@ -386,7 +386,7 @@ struct Connected {
     store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
-    child: Option<command::Running>,
+    child: Option<child::Running>,
 }
 
 fn connect(
@@ -430,7 +430,7 @@ fn connect(
             })
         }
         PeerAddr::Command { argv, label, ssh } => {
-            let mut running = command::spawn(argv, label, *ssh, quiet)?;
+            let mut running = child::spawn(argv, label, *ssh, quiet)?;
             let (Some(stdin), Some(stdout)) =
                 (running.child.stdin.take(), running.child.stdout.take())
             else {
@@ -457,7 +457,7 @@ pub fn sync_once(
     addr: &PeerAddr,
     limits: Limits,
     note: &(dyn Fn(String) + Sync),
-) -> Result<Summary, LinkError> {
+) -> Result<SessionTotals, LinkError> {
     let mut link = connect(db, addr, &limits, false)?;
     let result = run_session(link.store, link.rx, link.tx, false, &limits, &|s| {
         if let Some(line) = left_out(&s) {
@@ -494,9 +494,9 @@ pub fn follow(
         on_state(LinkState::Connecting);
         let started = Instant::now();
         let result = connect(&db, &addr, &limits, quiet).and_then(|mut link| {
-            let status = |s: Status| match s {
-                Status::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
-                Status::Live => on_state(LinkState::Live),
+            let status = |s: Progress| match s {
+                Progress::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
+                Progress::Live => on_state(LinkState::Live),
                 other => {
                     if let Some(line) = left_out(&other) {
                         note(line);

@@ -2,7 +2,7 @@
 //! TCP (Noise), SSH or any command's stdio. The protocol itself is in `sync`.
 
 pub mod address;
-pub mod command;
+pub mod child;
 pub mod gate;
 pub mod identity;
 pub mod link;

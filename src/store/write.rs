@@ -76,26 +76,26 @@ pub struct Accepted {
 }
 
 /// Why an event from elsewhere cannot be stored.
-enum Refusal {
+enum Unstorable {
     Bounds(OutOfBounds),
     TooLarge(usize),
     OwnOrigin,
 }
 
-impl Refusal {
+impl Unstorable {
     fn error(&self, event: &Event) -> StoreError {
         StoreError::Invalid(match self {
-            Refusal::Bounds(why) => format!(
+            Unstorable::Bounds(why) => format!(
                 "event {} cannot be stored: {why}; nothing was written. Correct or remove it where it comes from and try again",
                 event.id
             ),
-            Refusal::TooLarge(size) => format!(
+            Unstorable::TooLarge(size) => format!(
                 "event {} takes {}, over the {} one entry may hold; nothing was written. Shorten or remove it where it comes from and try again",
                 event.id,
                 kib(*size),
                 kib(MAX_EVENT_BYTES)
             ),
-            Refusal::OwnOrigin => format!(
+            Unstorable::OwnOrigin => format!(
                 "event {} claims to be written by this database (origin {}), which never wrote it; nothing was written. Only events from other databases can be imported or synced",
                 event.id, event.origin
             ),
@@ -104,9 +104,9 @@ impl Refusal {
 }
 
 /// The row for an event from elsewhere, or why it cannot be stored.
-fn storable(event: &Event) -> Result<Row, Refusal> {
-    event.check_bounds().map_err(Refusal::Bounds)?;
-    Row::of(event).map_err(Refusal::TooLarge)
+fn storable(event: &Event) -> Result<Row, Unstorable> {
+    event.check_bounds().map_err(Unstorable::Bounds)?;
+    Row::of(event).map_err(Unstorable::TooLarge)
 }
 
 impl Store {
@@ -267,7 +267,7 @@ impl Store {
                         if is_held {
                             Ok(row)
                         } else {
-                            Err(Refusal::OwnOrigin)
+                            Err(Unstorable::OwnOrigin)
                         }
                     }
                     Err(refusal) => Err(refusal),

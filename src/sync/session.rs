@@ -51,7 +51,7 @@ pub trait Feed: Send {
 
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
+pub enum Progress {
     /// Exchanging what each side lacks; `behind` events still to come.
     CatchingUp {
         /// Events the peer has that we are still receiving.
@@ -72,7 +72,7 @@ pub enum Status {
 }
 
 /// How a session behaves.
-pub struct Options {
+pub struct SessionOptions {
     /// Stay connected for live events (when the peer does too).
     pub follow: bool,
     /// Send a ping after this long with nothing to send.
@@ -81,7 +81,7 @@ pub struct Options {
 
 /// What a session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
+pub struct SessionTotals {
     /// The peer's origin.
     pub peer_origin: String,
     /// Events sent.
@@ -136,7 +136,7 @@ fn receive(
     ids: &Mutex<HashSet<Ulid>>,
     events: &[Event],
     unreadable: &[String],
-    on_status: &(dyn Fn(Status) + Sync),
+    on_status: &(dyn Fn(Progress) + Sync),
 ) -> Result<usize, LinkError> {
     let mut noted = ids
         .lock()
@@ -155,7 +155,7 @@ fn receive(
                 Some(format!("{id}: {why}"))
             })
             .unwrap_or_default();
-        on_status(Status::LeftOut {
+        on_status(Progress::LeftOut {
             count: left_out,
             first,
         });
@@ -228,9 +228,9 @@ pub fn run(
     mut tx: Box<dyn Sender>,
     mut replica: Box<dyn Replica>,
     mut feed: Box<dyn Feed>,
-    opts: &Options,
-    on_status: &(dyn Fn(Status) + Sync),
-) -> Result<Summary, LinkError> {
+    opts: &SessionOptions,
+    on_status: &(dyn Fn(Progress) + Sync),
+) -> Result<SessionTotals, LinkError> {
     let mut ours = replica.heads()?;
     let tips = replica.tips(&ours)?;
     tx.send(&Message::hello(
@@ -263,11 +263,11 @@ pub fn run(
             replica.renumber()?;
             ours = replica.heads()?;
         }
-        on_status(Status::Split(split));
+        on_status(Progress::Split(split));
     }
     let follow = opts.follow && they_follow;
     let behind = outstanding(&ours, &theirs);
-    on_status(Status::CatchingUp { behind });
+    on_status(Progress::CatchingUp { behind });
 
     let received_ids: Arc<Mutex<HashSet<Ulid>>> = Arc::default();
     let (caught_tx, caught_rx) = mpsc::channel::<()>();
@@ -291,11 +291,11 @@ pub fn run(
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
-                            on_status(Status::CatchingUp { behind: remaining });
+                            on_status(Progress::CatchingUp { behind: remaining });
                         }
                     }
                     Message::Caught => {
-                        on_status(Status::Live);
+                        on_status(Progress::Live);
                         let _ = caught_tx.send(());
                     }
                     Message::Ping => {}
@@ -364,7 +364,7 @@ pub fn run(
             (Err(LinkError::Io(_) | LinkError::Closed), Err(why)) => return Err(why),
             (Err(e), _) => return Err(e),
         };
-        Ok(Summary {
+        Ok(SessionTotals {
             peer_origin,
             sent,
             received,
@@ -471,12 +471,12 @@ mod tests {
         stream: UnixStream,
         name: &'static str,
         broken: bool,
-    ) -> mpsc::Receiver<Result<Summary, LinkError>> {
+    ) -> mpsc::Receiver<Result<SessionTotals, LinkError>> {
         let (done_tx, done) = mpsc::channel();
         std::thread::spawn(move || {
             let rx = PlainReceiver(stream.try_clone().unwrap());
             let tx = PlainSender(stream);
-            let opts = Options {
+            let opts = SessionOptions {
                 follow: true,
                 ping_every: Duration::from_millis(20),
             };

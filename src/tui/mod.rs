@@ -29,7 +29,7 @@ use storage::{Storage, WriteRequest};
 
 /// How the console was asked to start.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct ConsoleOptions {
     /// The database file.
     pub db: PathBuf,
     /// Whether the database path is the default one (its directory may be created).
@@ -50,7 +50,7 @@ pub struct Options {
 const TICK: Duration = Duration::from_secs(1);
 
 /// Runs the console until the user quits or a signal ends it.
-pub fn run(opts: Options) -> Result<()> {
+pub fn run(opts: ConsoleOptions) -> Result<()> {
     // Open (and create) the database before touching the terminal, so a refusal is a
     // plain one-line error on a normal screen.
     let open = OpenOptions {
@@ -66,7 +66,7 @@ pub fn run(opts: Options) -> Result<()> {
     runtime.block_on(console(opts, read_only))
 }
 
-async fn console(opts: Options, read_only: Option<crate::store::ReadOnly>) -> Result<()> {
+async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>) -> Result<()> {
     let (news_tx, mut news) = mpsc::unbounded_channel::<Msg>();
     let now = crate::store::system_clock()();
     let label = opts.db.display().to_string();

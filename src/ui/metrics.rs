@@ -8,13 +8,13 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 use super::{Theme, boxed};
 use crate::app::PageScroll;
 use crate::format::seconds as secs;
-use crate::metrics::Summary;
+use crate::metrics::MetricsSummary;
 
 /// Draws the metrics (computed when the view was opened).
 pub fn render(
     frame: &mut Frame<'_>,
     area: Rect,
-    summary: &Summary,
+    summary: &MetricsSummary,
     scroll: &PageScroll,
     theme: &Theme,
 ) {

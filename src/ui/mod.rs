@@ -124,7 +124,7 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, 
 /// style, so focus shows without colour).
 pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Block<'a> {
     let focused = app.focus == pane && app.overlays.is_empty();
-    let number = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    let number = pane.number();
     let marker = if focused { "▶ " } else { "" };
     let title = format!(" {marker}{number} {}{extra} ", pane.title());
     let (border, title_style) = if focused {

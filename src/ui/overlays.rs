@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
+use strum::IntoEnumIterator;
 
 use super::wrap::truncate;
 use super::{Theme, boxed};
@@ -45,7 +46,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     let key = theme.hint_key;
     let mut lines = Vec::new();
-    for mode in Mode::ALL {
+    for mode in Mode::iter() {
         lines.push(Line::styled(mode.title(), theme.title));
         for (chords, what) in help_rows(mode) {
             let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
