@@ -43,8 +43,8 @@ fn bench_render(c: &mut Criterion) {
     for entries in [1_000usize, 100_000] {
         let events = incident(entries);
         let now = events.last().map(|e| e.at).unwrap_or_default();
-        let mut app = App::new("alice", "warroom.db", false, now);
-        app.zone = Zone::Utc;
+        let mut app = App::new("alice", "warroom.db", None, now);
+        app.setup.zone = Zone::Utc;
         update(&mut app, Msg::Events(events));
         update(&mut app, Msg::Loaded);
         let middle = app.incident().map(|s| s.timeline[entries / 2].event.id);

@@ -6,13 +6,14 @@ use warroom::app::{
     Action, App, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, update,
 };
 use warroom::domain::{Body, Event, Severity, Status, Timestamp};
+use warroom::store::ReadOnly;
 
 fn now() -> Timestamp {
     Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
 }
 
 fn demo_app() -> App {
-    let mut app = App::new("alice", "w.db", false, now());
+    let mut app = App::new("alice", "w.db", None, now());
     update(&mut app, Msg::Events(warroom::demo::events("demo", now())));
     update(&mut app, Msg::Loaded);
     app
@@ -186,7 +187,7 @@ fn nothing_is_sent_when_there_is_nothing_to_send_or_nowhere_to_write() {
         "a bare prefix is not an entry"
     );
 
-    let mut read_only = App::new("alice", "w.db", true, now());
+    let mut read_only = App::new("alice", "w.db", Some(ReadOnly::Permission), now());
     update(
         &mut read_only,
         Msg::Events(warroom::demo::events("demo", now())),
@@ -270,7 +271,7 @@ fn quitting_asks_while_an_incident_is_open_and_ctrl_c_never_asks() {
         [Effect::Quit]
     ));
 
-    let mut empty = App::new("alice", "w.db", false, now());
+    let mut empty = App::new("alice", "w.db", None, now());
     update(&mut empty, Msg::Loaded);
     assert!(
         matches!(act(&mut empty, Action::Quit).as_slice(), [Effect::Quit]),
@@ -336,7 +337,7 @@ fn the_palette_keeps_the_one_commander_rule() {
     assert!(appended(&run_command(&mut app, "handoff bob")).is_empty());
     assert_notice(&app, "only the commander");
     let mut priya = demo_app();
-    priya.me = "priya".into();
+    priya.setup.me = "priya".into();
     let sent = appended(&run_command(&mut priya, "handoff bob"));
     assert_eq!(
         sent[0].1,
@@ -424,7 +425,7 @@ fn scrolling_follows_until_moved_and_g_follows_again() {
 
 /// An app showing one fresh incident still in triage.
 fn triage_app() -> (App, ulid::Ulid) {
-    let mut app = App::new("alice", "w.db", false, now());
+    let mut app = App::new("alice", "w.db", None, now());
     update(&mut app, Msg::Loaded);
     let effects = run_command(&mut app, "declare Login errors for some users");
     let (_, id) = committed(&mut app, Purpose::Declare, &effects);
@@ -561,7 +562,7 @@ fn triage_from_the_palette_opens_a_new_incident_and_retriage_logs_a_change() {
 #[test]
 fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
     let mut app = demo_app();
-    let cadence = |s| app.playbook.cadence(s);
+    let cadence = |s| app.setup.playbook.cadence(s);
     let (audience, _) = app.incident().unwrap().next_update_due(cadence).unwrap();
     assert_eq!(
         audience,
@@ -591,7 +592,9 @@ fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
         state.last_update(warroom::domain::Audience::Responders),
         Some(now() + chrono::TimeDelta::seconds(1))
     );
-    let (next, _) = state.next_update_due(|s| app.playbook.cadence(s)).unwrap();
+    let (next, _) = state
+        .next_update_due(|s| app.setup.playbook.cadence(s))
+        .unwrap();
     assert_ne!(
         next,
         warroom::domain::Audience::Responders,
@@ -602,7 +605,7 @@ fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
 #[test]
 fn roster_keys_act_on_the_selected_responder() {
     let mut app = demo_app();
-    app.me = "priya".into();
+    app.setup.me = "priya".into();
     act(&mut app, Action::FocusRoster);
     assert_eq!(app.mode(), Mode::Roster);
     act(&mut app, Action::Down); // priya (IC) first, then jonas
@@ -783,7 +786,7 @@ fn commit(app: &mut App, effects: &[Effect]) {
 #[test]
 fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
     let mut app = demo_app();
-    app.me = "priya".into();
+    app.setup.me = "priya".into();
     act(&mut app, Action::FocusRoster);
     // priya (IC), jonas, tom (engaged), chen, liam (acknowledged), maya, erik (stood down).
     act(&mut app, Action::Bottom);
@@ -888,10 +891,10 @@ fn every_status_change_keeps_the_resolve_and_reopen_rules() {
 fn an_incident_is_named_by_a_unique_id_ending_at_start_and_in_the_palette() {
     let events = warroom::demo::events("demo", now());
     let load = |start_with: &str| {
-        let mut app = App::new("alice", "w.db", false, now());
-        app.start_with = Some(start_with.into());
+        let mut app = App::new("alice", "w.db", None, now());
         update(&mut app, Msg::Events(events.clone()));
         update(&mut app, Msg::Loaded);
+        update(&mut app, Msg::Show(start_with.into()));
         app
     };
     let first = load("").shown.unwrap();
@@ -933,6 +936,6 @@ fn the_headers_position_agrees_with_the_switchers_list() {
         app.show(*id);
         assert_eq!(app.shown_position(), (Some(n), ids.len()));
     }
-    let empty = App::new("alice", "w.db", false, now());
+    let empty = App::new("alice", "w.db", None, now());
     assert_eq!(empty.shown_position(), (None, 0));
 }

@@ -17,8 +17,8 @@ fn now() -> Timestamp {
 }
 
 fn app_with(events: Vec<Event>) -> App {
-    let mut app = App::new("alice", "/srv/warroom/warroom.db", false, now());
-    app.zone = Zone::Utc;
+    let mut app = App::new("alice", "/srv/warroom/warroom.db", None, now());
+    app.setup.zone = Zone::Utc;
     update(&mut app, Msg::Events(events));
     update(&mut app, Msg::Loaded);
     app
@@ -26,7 +26,7 @@ fn app_with(events: Vec<Event>) -> App {
 
 fn demo_app() -> App {
     let mut app = app_with(warroom::demo::events("demo", now()));
-    app.session = "s1".into();
+    app.setup.session = "s1".into();
     let watcher = |session: &str, user: &str, host: &str, minutes: i64| warroom::store::Presence {
         session: session.into(),
         user: user.into(),
@@ -614,7 +614,7 @@ fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
 #[test]
 fn the_header_measures_wide_text_by_its_width() {
     let mut app = demo_app();
-    app.db_label = "/srv/障害対応/warroom.db".into();
+    app.setup.db_label = "/srv/障害対応/warroom.db".into();
     let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
     let header = text.lines().next().unwrap();
     assert!(
@@ -700,7 +700,7 @@ fn a_hostile_playbook_is_drawn_inert_in_the_wizard_and_the_playbook_view() {
         );
     let playbook = warroom::playbook::Playbook::parse("planted.toml", &text).unwrap();
     let mut app = app_with(opened(1, "Login errors reported by support"));
-    app.playbook = std::sync::Arc::new(playbook);
+    app.setup.playbook = std::sync::Arc::new(playbook);
     for actions in [
         &[Action::OpenTriage][..],
         &[Action::Close, Action::OpenPlaybook],

@@ -63,7 +63,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         }
         _ => {}
     }
-    if app.read_only {
+    if app.setup.read_only.is_some() {
         app.notice = Some("read-only database: nothing can be recorded here".into());
         return Vec::new();
     }
@@ -133,7 +133,7 @@ fn request_for(
         } => Request::Assign { person, role },
         PaletteRequest::Role { person, role, .. } => Request::Unassign { person, role },
         PaletteRequest::Responder { person, state: to } => Request::Responder {
-            person: person.unwrap_or_else(|| app.me.clone()),
+            person: person.unwrap_or_else(|| app.setup.me.clone()),
             state: to,
         },
         PaletteRequest::Page { who, via } => Request::Page { who, via },

@@ -8,7 +8,7 @@ use crate::domain::Audience;
 /// The audience whose update is due soonest (responders when there is no cadence).
 pub fn due_audience(app: &App) -> Audience {
     app.incident()
-        .and_then(|s| s.next_update_due(|sev| app.playbook.cadence(sev)))
+        .and_then(|s| s.next_update_due(|sev| app.setup.playbook.cadence(sev)))
         .map(|(audience, _)| audience)
         .unwrap_or(Audience::Responders)
 }
@@ -16,9 +16,9 @@ pub fn due_audience(app: &App) -> Audience {
 /// The template for `audience`, filled from the shown incident.
 pub fn filled(app: &App, audience: Audience) -> Option<String> {
     let state = app.incident()?;
-    let template = app.playbook.templates.get(&audience)?;
-    let cadence = state.severity.and_then(|s| app.playbook.cadence(s));
-    let zone = app.zone;
+    let template = app.setup.playbook.templates.get(&audience)?;
+    let cadence = state.severity.and_then(|s| app.setup.playbook.cadence(s));
+    let zone = app.setup.zone;
     Some(crate::playbook::render(
         template,
         state,
@@ -30,7 +30,7 @@ pub fn filled(app: &App, audience: Audience) -> Option<String> {
 
 /// Opens the entry box with the filled template for `audience`; returns whether it did.
 pub fn open(app: &mut App, audience: Audience) -> bool {
-    if app.read_only {
+    if app.setup.read_only.is_some() {
         app.notice = Some("read-only database: nothing can be written here".into());
         return false;
     }

@@ -82,38 +82,52 @@ pub struct App {
     /// engage (here or on a peer), so a position would drift to someone else. `None`
     /// (or a name no longer listed) selects the first.
     pub roster_selected: Option<String>,
-    /// Who is using this console.
-    pub me: String,
-    /// The database, as the header names it.
-    pub db_label: String,
-    /// Whether the database is read-only here.
-    pub read_only: bool,
-    /// Why it is read-only, in a few words ("the disk is full"), when known.
-    pub read_only_reason: Option<String>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
-    /// How times are shown.
-    pub zone: Zone,
     /// A one-line message for the user, shown until the next key.
     pub notice: Option<String>,
-    /// Whether the first read of the store has finished.
-    pub loaded: bool,
-    /// The incident asked for at start (its id or an ending of it), shown once the
-    /// first read of the store is done, or the reason it cannot be.
-    pub start_with: Option<String>,
+    /// Who sits at this console and what it runs with.
+    pub setup: Setup,
+    /// What the edge reports from outside: the log read, other consoles, the peer link.
+    pub outside: Outside,
+}
+
+/// Who sits at a console and what it runs with: set when it starts.
+pub struct Setup {
+    /// Who is using this console.
+    pub me: String,
     /// This console's presence session.
     pub session: String,
-    /// The consoles that have the database open (this one included).
-    pub present: Vec<crate::store::Presence>,
+    /// The database, as the header names it.
+    pub db_label: String,
+    /// Why the database cannot be written here, when it cannot.
+    pub read_only: Option<crate::store::ReadOnly>,
+    /// How times are shown.
+    pub zone: Zone,
     /// The team's playbook.
     pub playbook: std::sync::Arc<crate::playbook::Playbook>,
-    /// The network peer link, when the console keeps one.
+}
+
+/// What the edge reports from outside the console, as it changes.
+#[derive(Default)]
+pub struct Outside {
+    /// Whether the first read of the store has finished.
+    pub loaded: bool,
+    /// The consoles that have the database open (this one included).
+    pub present: Vec<crate::store::Presence>,
+    /// The network peer link, when the console keeps one: its label and state.
     pub link: Option<(String, crate::peer::LinkState)>,
 }
 
 impl App {
-    /// A console for `me` on a database called `db_label`.
-    pub fn new(me: &str, db_label: &str, read_only: bool, now: Timestamp) -> App {
+    /// A console for `me` on a database called `db_label`, read-only when `read_only`
+    /// says why, at `now`, with the built-in playbook.
+    pub fn new(
+        me: &str,
+        db_label: &str,
+        read_only: Option<crate::store::ReadOnly>,
+        now: Timestamp,
+    ) -> App {
         App {
             incidents: HashMap::new(),
             shown: None,
@@ -122,19 +136,17 @@ impl App {
             entry: EntryBox::default(),
             timeline: TimelineView::default(),
             roster_selected: None,
-            me: me.to_string(),
-            db_label: db_label.to_string(),
-            read_only,
-            read_only_reason: None,
             now,
-            zone: Zone::Local,
             notice: None,
-            loaded: false,
-            start_with: None,
-            session: String::new(),
-            present: Vec::new(),
-            playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
-            link: None,
+            setup: Setup {
+                me: me.to_string(),
+                session: String::new(),
+                db_label: db_label.to_string(),
+                read_only,
+                zone: Zone::Local,
+                playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
+            },
+            outside: Outside::default(),
         }
     }
 
@@ -143,7 +155,7 @@ impl App {
         crate::metrics::summarize(
             self.incidents.values(),
             None,
-            &|s| self.playbook.cadence(s),
+            &|s| self.setup.playbook.cadence(s),
             self.now,
         )
     }
@@ -229,7 +241,7 @@ impl App {
 
     /// Once the log is read, shows the first incident of the list if none is shown.
     fn show_first(&mut self) {
-        if self.shown.is_none() && self.loaded {
+        if self.shown.is_none() && self.outside.loaded {
             self.shown = self.incident_list().first().map(|i| i.id);
         }
     }

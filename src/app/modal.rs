@@ -51,7 +51,7 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// Walks the triage wizard: choose, go back, declare or route.
 pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
     // The playbook is shared: holding it costs a reference count, not a copy.
-    let playbook = app.playbook.clone();
+    let playbook = app.setup.playbook.clone();
     let model = &playbook.triage;
     let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
         return Vec::new();
@@ -225,7 +225,7 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
                 app.show(id);
             }
             app.entry.restore(&draft.text, draft.kind);
-            app.entry.open = !app.read_only;
+            app.entry.open = app.setup.read_only.is_none();
             app.notice = Some("draft restored: Enter commits it".into());
             vec![app.save_draft()]
         }

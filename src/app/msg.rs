@@ -28,6 +28,9 @@ pub enum Msg {
     Rewound,
     /// The first read of the store is done.
     Loaded,
+    /// Show the incident named by this id or ending of one (asked for at start); a
+    /// name that fits none, or several, is said in the hint bar.
+    Show(String),
     /// A write committed.
     Committed {
         /// What the write was for.

@@ -58,7 +58,7 @@ impl App {
                 return;
             }
         };
-        if self.read_only {
+        if self.setup.read_only.is_some() {
             self.notice = Some("read-only database: nothing can be recorded here".into());
             return;
         }

@@ -49,20 +49,20 @@ pub(super) fn ask(
 ) -> Result<Answer, String> {
     let asked = Asked {
         state: incident.and_then(|id| app.incidents.get(&id)),
-        playbook: &app.playbook,
-        actor: &app.me,
+        playbook: &app.setup.playbook,
+        actor: &app.setup.me,
         now: app.now,
     };
     match decide(request, &asked) {
         Ok(Decision::Record(bodies)) => {
             let drafts = bodies
                 .into_iter()
-                .map(|body| NewEvent::now(incident, app.me.clone(), body))
+                .map(|body| NewEvent::now(incident, app.setup.me.clone(), body))
                 .collect();
             Ok(Answer::Write(Effect::Append { purpose, drafts }))
         }
         Ok(Decision::Nothing(notice)) => Ok(Answer::Nothing(notice.say())),
         Ok(Decision::AskChecklist(items)) => Ok(Answer::Checklist(items)),
-        Err(refusal) => Err(refusal.say(&app.me, &Console)),
+        Err(refusal) => Err(refusal.say(&app.setup.me, &Console)),
     }
 }

@@ -36,13 +36,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded => {
-            app.loaded = true;
+            app.outside.loaded = true;
             app.show_first();
-            match app.start_with.take() {
-                Some(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),
-                None => Vec::new(),
-            }
+            Vec::new()
         }
+        Msg::Show(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),
         Msg::Committed { purpose, events } => committed(app, purpose, events),
         Msg::Failed { purpose, error } => failed(app, purpose, error),
         Msg::Link(label, state) => {
@@ -50,18 +48,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // is read whole even when the header is too narrow for it.
             if let crate::peer::LinkState::Disconnected { reason, .. } = &state {
                 let said_before = matches!(
-                    &app.link,
+                    &app.outside.link,
                     Some((_, crate::peer::LinkState::Disconnected { reason: before, .. })) if before == reason
                 );
                 if !said_before {
                     app.notice = Some(format!("peer {label}: {reason}"));
                 }
             }
-            app.link = Some((label, state));
+            app.outside.link = Some((label, state));
             Vec::new()
         }
         Msg::Presence(present) => {
-            app.present = present;
+            app.outside.present = present;
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -165,7 +163,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::HalfPageUp
         | Action::HalfPageDown => scroll(app, action),
         Action::OpenEntry => {
-            if app.read_only {
+            if app.setup.read_only.is_some() {
                 app.notice = Some("read-only database: entries cannot be written here".into());
             } else {
                 app.entry.open = true;
@@ -268,7 +266,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
             Some("no incident to log to: declare one first with :declare TITLE".into());
         return Vec::new();
     };
-    if app.read_only {
+    if app.setup.read_only.is_some() {
         app.entry.error = Some("read-only database: entries cannot be written here".into());
         return Vec::new();
     }

@@ -34,7 +34,7 @@ impl Wizard {
     /// A wizard over `app`'s playbook for `target`.
     pub fn new(app: &App, target: TriageTarget) -> Wizard {
         Wizard {
-            walk: Walk::new(&app.playbook.triage),
+            walk: Walk::new(&app.setup.playbook.triage),
             target,
             message: None,
         }
@@ -62,7 +62,7 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
 
 /// The roles to page for a severity, as a hint after declaring.
 pub fn page_hint(app: &App, severity: Severity) -> Option<String> {
-    let roles: Vec<&str> = page_roles(&app.playbook, severity)
+    let roles: Vec<&str> = page_roles(&app.setup.playbook, severity)
         .iter()
         .map(|r| r.key())
         .collect();

@@ -73,8 +73,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // A full disk is not read-only: entries wait in the box until there is room.
     let full = read_only == Some(crate::store::ReadOnly::DiskFull);
     let read_only = read_only.filter(|_| !full);
-    let mut app = App::new(&opts.author, &label, read_only.is_some(), now);
-    app.read_only_reason = read_only.map(|why| why.reason().to_string());
+    let mut app = App::new(&opts.author, &label, read_only, now);
     if full {
         app.notice = Some(
             "the disk is full: entries stay in the box (and the draft) until there is room".into(),
@@ -84,17 +83,16 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     tracing::info!(
         "console started on {label} as {} (session {me_session}){}",
         opts.author,
-        app.read_only_reason
-            .as_deref()
-            .map(|why| format!(", read-only: {why}"))
+        read_only
+            .map(|why| format!(", read-only: {}", why.reason()))
             .unwrap_or_default()
     );
     let me = storage::Identity {
         session: me_session.clone(),
         user: opts.author.clone(),
     };
-    app.session = me.session.clone();
-    app.playbook = std::sync::Arc::new(opts.playbook.clone());
+    app.setup.session = me.session.clone();
+    app.setup.playbook = std::sync::Arc::new(opts.playbook.clone());
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
     let drafts = DraftFile::for_session(&opts.db, &opts.author, &me_session);
@@ -122,7 +120,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         })
         .transpose()
         .context("cannot start the draft writer")?;
-    app.start_with = opts.incident.clone();
+    let mut start_with = opts.incident.clone();
 
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
     let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
@@ -193,21 +191,29 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 Incoming::Term(_) => continue,
             };
             let loaded_now = matches!(msg, Msg::Loaded);
-            for effect in update(&mut app, msg) {
-                if matches!(effect, Effect::DraftChanged) {
-                    draft_changed = true;
-                    continue;
-                }
-                match carry_out(
-                    effect,
-                    &storage,
-                    drafts.as_ref(),
-                    &mut guard,
-                    &mut app,
-                    &mut theme,
-                ) {
-                    Ok(done) => quit |= done,
-                    Err(e) => break 'console Err(e),
+            // The incident asked for at start, once the first read is done.
+            let asked = if loaded_now {
+                start_with.take().map(Msg::Show)
+            } else {
+                None
+            };
+            for msg in std::iter::once(msg).chain(asked) {
+                for effect in update(&mut app, msg) {
+                    if matches!(effect, Effect::DraftChanged) {
+                        draft_changed = true;
+                        continue;
+                    }
+                    match carry_out(
+                        effect,
+                        &storage,
+                        drafts.as_ref(),
+                        &mut guard,
+                        &mut app,
+                        &mut theme,
+                    ) {
+                        Ok(done) => quit |= done,
+                        Err(e) => break 'console Err(e),
+                    }
                 }
             }
             if loaded_now && let Some(draft) = recovered.take() {

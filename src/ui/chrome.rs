@@ -22,13 +22,13 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let switch = if count > 1 { " · s switches" } else { "" };
     let mut right = format!(
         " you: {} · {} ",
-        inert::line(&app.me),
-        inert::line(&app.db_label)
+        inert::line(&app.setup.me),
+        inert::line(&app.setup.db_label)
     );
-    if app.read_only {
+    if app.setup.read_only.is_some() {
         right.push_str("· READ-ONLY ");
     }
-    let link = app.link.as_ref().map(|(label, state)| {
+    let link = app.outside.link.as_ref().map(|(label, state)| {
         use crate::peer::LinkState::*;
         let text = match state {
             Connecting => format!(" peer {label}: connecting "),
@@ -40,7 +40,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 reason,
             } => format!(
                 " peer {label}: DISCONNECTED since {}: {reason}{} ",
-                app.zone.format(*since, "%H:%M:%S"),
+                app.setup.zone.format(*since, "%H:%M:%S"),
                 if retry_in.is_zero() {
                     String::new()
                 } else {
@@ -68,7 +68,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(text, link_style));
     }
     spans.push(Span::styled(" ".repeat(room), style));
-    if app.read_only {
+    if app.setup.read_only.is_some() {
         let plain = right.trim_end_matches("· READ-ONLY ").to_string();
         spans.push(Span::styled(plain, style));
         spans.push(Span::styled("· READ-ONLY ", theme.read_only));
@@ -99,7 +99,7 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.min(70);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
-    let db = truncate(&inert::line(&app.db_label), width as usize - 4);
+    let db = truncate(&inert::line(&app.setup.db_label), width as usize - 4);
     let mut lines = vec![
         Line::styled("No incident here yet.", theme.title),
         Line::raw(""),
@@ -120,7 +120,7 @@ pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Span::raw("                every key"),
         ]),
     ];
-    if !app.loaded {
+    if !app.outside.loaded {
         lines = vec![Line::styled("reading the log…", theme.muted)];
     }
     let block = Block::default()

@@ -71,14 +71,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ));
     }
     if !entry.open {
-        let hint = if app.read_only {
-            match &app.read_only_reason {
-                Some(why) => format!(
-                    "read-only ({}): nothing can be written here",
-                    inert::line(why)
-                ),
-                None => "read-only: nothing can be written here".to_string(),
-            }
+        let hint = if let Some(why) = app.setup.read_only {
+            format!("read-only ({}): nothing can be written here", why.reason())
         } else if entry.textarea.is_empty() {
             "i or Enter to write an entry".to_string()
         } else {

@@ -80,20 +80,22 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     }
     out.push(Line::styled(clocks.join(" · "), muted));
 
-    out.push(match s.next_update_due(|sev| app.playbook.cadence(sev)) {
-        Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
-            format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
-            theme.overdue,
-        )]),
-        Some((audience, due)) => Line::from(vec![
-            Span::styled("next update ", muted),
-            Span::raw(format!("{audience} in {}", duration(due - now))),
-        ]),
-        None if s.is_open() && s.declared_at.is_some() => {
-            Line::styled("no update cadence at this severity", muted)
-        }
-        None => Line::raw(""),
-    });
+    out.push(
+        match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
+            Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
+                format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
+                theme.overdue,
+            )]),
+            Some((audience, due)) => Line::from(vec![
+                Span::styled("next update ", muted),
+                Span::raw(format!("{audience} in {}", duration(due - now))),
+            ]),
+            None if s.is_open() && s.declared_at.is_some() => {
+                Line::styled("no update cadence at this severity", muted)
+            }
+            None => Line::raw(""),
+        },
+    );
 
     for conflict in s.command.open_conflicts() {
         out.push(Line::styled(

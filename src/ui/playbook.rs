@@ -15,7 +15,7 @@ use crate::inert;
 
 /// The playbook view's lines.
 pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let p = &app.playbook;
+    let p = &app.setup.playbook;
     let title = theme.title;
     let muted = theme.muted;
     let mut out = vec![

@@ -71,7 +71,7 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         out.push(Line::raw(format!(
             "resolved ({}) at {}: {}",
             inert::line(&r.code),
-            app.zone.format(r.at, "%Y-%m-%d %H:%M"),
+            app.setup.zone.format(r.at, "%Y-%m-%d %H:%M"),
             inert::line(&r.summary)
         )));
         for c in r.checklist.iter().filter(|c| !c.done) {

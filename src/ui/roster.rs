@@ -50,8 +50,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .style(style),
         );
     }
-    for p in &app.present {
-        let you = if p.session == app.session {
+    for p in &app.outside.present {
+        let you = if p.session == app.setup.session {
             " (you)"
         } else {
             ""
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
-    let watching = format!(" ({headcount} · {} watching)", app.present.len());
+    let watching = format!(" ({headcount} · {} watching)", app.outside.present.len());
     let columns = [
         Constraint::Length(2),
         Constraint::Length(9),

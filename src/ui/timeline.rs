@@ -119,11 +119,12 @@ pub fn entry_lines(
 ) -> Vec<Line<'static>> {
     let e = &entry.event;
     let muted = theme.muted;
-    let today = app.zone.format(app.now, "%Y-%m-%d") == app.zone.format(e.at, "%Y-%m-%d");
+    let today =
+        app.setup.zone.format(app.now, "%Y-%m-%d") == app.setup.zone.format(e.at, "%Y-%m-%d");
     let time = if today {
-        app.zone.format(e.at, "%H:%M:%S ")
+        app.setup.zone.format(e.at, "%H:%M:%S ")
     } else {
-        app.zone.format(e.at, "%m-%d %H:%M ")
+        app.setup.zone.format(e.at, "%m-%d %H:%M ")
     };
     let indent = time.chars().count();
     let category = entry.category();
@@ -151,7 +152,7 @@ pub fn entry_lines(
             Some(t) => format!(
                 " [of {} {}]",
                 t.category().marker(),
-                app.zone.format(t.event.at, "%H:%M")
+                app.setup.zone.format(t.event.at, "%H:%M")
             ),
             None => format!(" [of {} (not here yet)]", short_id(*target)),
         };
@@ -159,7 +160,7 @@ pub fn entry_lines(
     }
     if e.is_backdated() {
         segments.push((
-            format!(" (logged {})", app.zone.format(e.logged_at, "%H:%M")),
+            format!(" (logged {})", app.setup.zone.format(e.logged_at, "%H:%M")),
             muted,
         ));
     }

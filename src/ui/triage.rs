@@ -28,7 +28,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// A question's short key when the playbook asks it, else its text.
 fn question_label(app: &App, text: &str) -> String {
-    app.playbook
+    app.setup
+        .playbook
         .triage
         .key_of(text)
         .map(String::from)
@@ -43,7 +44,7 @@ fn walkthrough<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>>
         .map(|c| c.triage.as_slice())
         .unwrap_or(&[]);
     let mut lines = vec![Line::styled("In triage: not declared", theme.notice)];
-    for q in &app.playbook.triage.questions {
+    for q in &app.setup.playbook.triage.questions {
         let answer = recorded.iter().find(|a| a.question == q.text);
         lines.push(Line::from(vec![
             Span::styled(format!("{:<6}", q.key), muted),
@@ -78,7 +79,7 @@ fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
             format!(
                 " by {} at {}",
                 inert::line(&last.by),
-                app.zone.format(last.at, "%H:%M")
+                app.setup.zone.format(last.at, "%H:%M")
             ),
             muted,
         ),

@@ -12,7 +12,7 @@ use crate::inert;
 
 /// Draws the wizard.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, theme: &Theme) {
-    let model = &app.playbook.triage;
+    let model = &app.setup.playbook.triage;
     let muted = theme.muted;
     let key = theme.hint_key;
     let title = match &wizard.target {
