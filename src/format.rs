@@ -6,6 +6,18 @@ use comfy_table::{CellAlignment, Table, presets};
 use crate::domain::{Body, Entry, IncidentState, Timestamp};
 use crate::inert;
 
+/// Cuts text to at most `width` terminal columns, ending with `…` when cut (never
+/// inside a character made of several code points, such as an accent or an emoji).
+pub fn shorten(text: &str, width: usize) -> String {
+    use unicode_truncate::UnicodeTruncateStr;
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let (head, _) = text.unicode_truncate(width.saturating_sub(1));
+    format!("{head}…")
+}
+
 /// A plain-text table without rules: a header line, then a line per row. Columns are as
 /// wide as their widest cell in display width, so wide characters (CJK, emoji) and long
 /// cells never shift the next column; two spaces part them; the columns numbered in
@@ -114,7 +126,7 @@ pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
             local_datetime(entry.event.logged_at)
         ));
     }
-    if let Some(reason) = &entry.refused {
+    if let Some(reason) = &current.no_effect {
         line.push_str(&format!(" [no effect: {}]", inert::line(reason)));
     }
     line

@@ -1,9 +1,11 @@
 //! `update` driven by messages, with no terminal: keys in, state and effects out.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 use chrono::{TimeZone, Utc};
 use tui_textarea::{Input, Key};
 use warroom::app::{
-    Action, App, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, update,
+    Action, App, Confirmation, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, update,
 };
 use warroom::domain::{Body, Event, Severity, Status, Timestamp};
 use warroom::store::ReadOnly;
@@ -338,7 +340,11 @@ fn the_palette_keeps_the_one_commander_rule() {
     assert_notice(&app, "only the commander");
     let mut priya = demo_app();
     priya.setup.me = "priya".into();
-    let sent = appended(&run_command(&mut priya, "handoff bob"));
+    // bob is neither on the sample's roster nor watching: the console asks first.
+    assert!(appended(&run_command(&mut priya, "handoff bob")).is_empty());
+    assert_eq!(priya.mode(), Mode::Confirm);
+    assert!(question(&priya).contains("bob is not on the roster"));
+    let sent = appended(&act(&mut priya, Action::Confirm));
     assert_eq!(
         sent[0].1,
         vec![Body::CommandHandedOff {
@@ -613,16 +619,21 @@ fn roster_keys_act_on_the_selected_responder() {
         warroom::app::roster::selected(&app).as_deref(),
         Some("jonas")
     );
-    let sent = appended(&act(&mut app, Action::StandDown));
+    // Every key that acts on a person asks first; y carries it out.
+    assert!(appended(&act(&mut app, Action::StandDown)).is_empty());
+    assert_eq!(app.mode(), Mode::Confirm);
+    assert!(question(&app).contains("Stand jonas down"));
+    let sent = appended(&act(&mut app, Action::Confirm));
     assert_eq!(
         sent[0].1,
         vec![Body::ResponderStoodDown {
             person: "jonas".into()
         }]
     );
-    // Handing off asks first: the palette opens with the command written.
+    // Handing off asks first too.
     assert!(appended(&act(&mut app, Action::HandOff)).is_empty());
-    let sent = appended(&act(&mut app, Action::Submit));
+    assert!(question(&app).contains("Hand command of this incident to jonas"));
+    let sent = appended(&act(&mut app, Action::Confirm));
     assert_eq!(
         sent[0].1,
         vec![Body::CommandHandedOff {
@@ -778,6 +789,17 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
     assert!(matches!(&sent[0].1[0], Body::ProblemHandoff { owner, .. } if owner == "search-team"));
 }
 
+/// The yes/no question on top, in words (empty when none is asked).
+fn question(app: &App) -> String {
+    match app.overlays.last() {
+        Some(Overlay::Ask(q)) => match q.as_ref() {
+            Confirmation::Write { ask, .. } => ask.clone(),
+            Confirmation::Quit => "quit?".into(),
+        },
+        _ => String::new(),
+    }
+}
+
 /// Feeds a command's events back as committed, as the store would.
 fn commit(app: &mut App, effects: &[Effect]) {
     committed(app, Purpose::Palette, effects);
@@ -794,7 +816,8 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         warroom::app::roster::selected(&app).as_deref(),
         Some("erik")
     );
-    let effects = act(&mut app, Action::Acknowledge);
+    act(&mut app, Action::Acknowledge);
+    let effects = act(&mut app, Action::Confirm);
     assert_eq!(
         appended(&effects)[0].1,
         vec![Body::ResponderAcknowledged {
@@ -808,7 +831,8 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         .map(|p| p.name.clone())
         .collect();
     assert_eq!(order[6], "maya", "the order changed: {order:?}");
-    let effects = act(&mut app, Action::Engage);
+    act(&mut app, Action::Engage);
+    let effects = act(&mut app, Action::Confirm);
     assert_eq!(
         appended(&effects)[0].1,
         vec![Body::ResponderEngaged {
@@ -846,7 +870,8 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         warroom::app::roster::selected(&app).as_deref(),
         Some("chen")
     );
-    let sent = appended(&act(&mut app, Action::StandDown));
+    act(&mut app, Action::StandDown);
+    let sent = appended(&act(&mut app, Action::Confirm));
     assert_eq!(
         sent[0].1,
         vec![Body::ResponderStoodDown {
@@ -938,4 +963,197 @@ fn the_headers_position_agrees_with_the_switchers_list() {
     }
     let empty = App::new("alice", "w.db", None, now());
     assert_eq!(empty.shown_position(), (None, 0));
+}
+
+/// Presses keys as the terminal sends them, through the console's own key mapping:
+/// `keys` is plain characters, with `\n` for Enter and `\x1b` for Esc.
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut effects = Vec::new();
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            c => KeyCode::Char(c),
+        };
+        let event = KeyEvent::new(code, KeyModifiers::NONE);
+        if let Some(msg) = warroom::tui::to_msg(app.mode(), event) {
+            effects.extend(update(app, msg));
+        }
+    }
+    effects
+}
+
+/// Ends the incident shown, as a peer's resolution and closing would.
+fn close_shown(app: &mut App) {
+    let events = stamp(
+        &[Effect::Append {
+            purpose: Purpose::Palette,
+            drafts: [
+                Body::Resolution {
+                    code: "rollback".into(),
+                    summary: "rolled back".into(),
+                    checklist: Vec::new(),
+                },
+                Body::StatusChanged {
+                    status: Status::Closed,
+                    reason: None,
+                },
+            ]
+            .into_iter()
+            .map(|body| warroom::store::NewEvent {
+                incident: app.shown,
+                author: "priya".into(),
+                at: None,
+                body,
+            })
+            .collect(),
+        }],
+        app.shown.unwrap(),
+    );
+    update(app, Msg::Events(events));
+    assert_eq!(app.incident().unwrap().status, Status::Closed);
+}
+
+#[test]
+fn keys_meant_as_commands_while_the_box_has_focus_log_nothing_to_a_closed_incident() {
+    let mut app = demo_app();
+    close_shown(&mut app);
+    // A note committed earlier left the box focused; the responder believes they are
+    // switching incidents and types `s g Enter i`, then more.
+    act(&mut app, Action::OpenEntry);
+    let mut effects = press(&mut app, "sg\n");
+    assert_eq!(app.mode(), Mode::Confirm, "Enter asks before logging there");
+    assert!(question(&app).contains("is CLOSED"), "{}", question(&app));
+    effects.extend(press(&mut app, "ideploy is fine\n"));
+    effects.extend(press(&mut app, "\x1b\x1b"));
+    assert!(
+        appended(&effects).is_empty(),
+        "nothing reached the closed incident: {:?}",
+        appended(&effects)
+    );
+    assert!(
+        app.entry.text().starts_with("sg"),
+        "the text is kept, not lost: {:?}",
+        app.entry.text()
+    );
+    // Only `y` logs it, and then it goes where the box said.
+    act(&mut app, Action::OpenEntry);
+    press(&mut app, "\n");
+    assert_eq!(app.mode(), Mode::Confirm);
+    let sent = appended(&press(&mut app, "y"));
+    assert_eq!(sent.len(), 1);
+    assert!(matches!(&sent[0].1[0], Body::Note { text } if text.starts_with("sg")));
+}
+
+#[test]
+fn a_prefilled_status_update_changed_to_another_kind_is_asked_about() {
+    let mut app = demo_app();
+    act(&mut app, Action::ComposeUpdate);
+    assert!(app.entry.prefilled.is_some());
+    let text = app.entry.text();
+    let (prefix, rest) = text.split_once(' ').unwrap();
+    assert!(prefix.starts_with('/'), "{text}");
+    // Deleting the prefix leaves a note: Enter asks, and `n` keeps the text.
+    app.entry.set_text(rest);
+    assert!(appended(&press(&mut app, "\n")).is_empty());
+    let asked = question(&app);
+    assert!(
+        asked.contains("This was a status update to") && asked.contains("logged as a note"),
+        "{asked}"
+    );
+    assert!(appended(&press(&mut app, "n")).is_empty());
+    assert_eq!(app.entry.text(), rest);
+    // Said yes to, it is logged as what the box shows.
+    press(&mut app, "\n");
+    let sent = appended(&press(&mut app, "y"));
+    assert!(matches!(&sent[0].1[0], Body::Note { .. }), "{sent:?}");
+    // The template's own kind is logged with no question.
+    press(&mut app, "\x1b");
+    act(&mut app, Action::ComposeUpdate);
+    let sent = appended(&press(&mut app, "\n"));
+    assert!(
+        matches!(&sent[0].1[0], Body::StatusUpdate { .. }),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn a_word_typed_into_the_roster_acts_on_nobody() {
+    let mut app = demo_app();
+    app.setup.me = "priya".into();
+    act(&mut app, Action::FocusRoster);
+    act(&mut app, Action::Down);
+    // `pager`: p pages, a acknowledges, g jumps to the commander, e engages, r opens
+    // a role: each acting key asks, and the next letter answers no.
+    let effects = press(&mut app, "pager");
+    assert!(
+        appended(&effects).is_empty(),
+        "nobody paged, acknowledged or engaged: {:?}",
+        appended(&effects)
+    );
+    assert_ne!(app.mode(), Mode::Confirm);
+    // Each key that acts on a person asks, naming them.
+    press(&mut app, "\x1bj");
+    for (key, words) in [
+        ("p", "Page jonas again"),
+        ("a", "Mark jonas acknowledged"),
+        ("e", "Mark jonas engaged"),
+        ("x", "Stand jonas down"),
+        ("h", "Hand command of this incident to jonas"),
+    ] {
+        assert!(appended(&press(&mut app, key)).is_empty(), "{key}");
+        assert!(question(&app).contains(words), "{key}: {}", question(&app));
+        press(&mut app, "n");
+        assert_eq!(app.mode(), Mode::Roster, "{key}");
+    }
+}
+
+#[test]
+fn the_commander_cannot_be_stood_down_while_holding_command() {
+    let mut app = demo_app();
+    act(&mut app, Action::FocusRoster);
+    // priya holds command and sorts first.
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("priya")
+    );
+    assert!(appended(&press(&mut app, "x")).is_empty());
+    assert_ne!(app.mode(), Mode::Confirm, "refused before any question");
+    assert_notice(&app, "priya holds command and cannot be stood down");
+    assert_notice(&app, ":handoff NAME");
+}
+
+#[test]
+fn names_in_any_case_are_one_responder() {
+    let mut app = demo_app();
+    // The sample's commander is priya; PRIYA at the console is the same person.
+    app.setup.me = "PRIYA".into();
+    let effects = run_command(&mut app, "handoff JONAS");
+    assert_eq!(
+        app.mode(),
+        Mode::Normal,
+        "jonas is on the roster: no question"
+    );
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::CommandHandedOff {
+            from: "PRIYA".into(),
+            to: "JONAS".into()
+        }]
+    );
+    commit(&mut app, &effects);
+    let state = app.incident().unwrap();
+    assert_eq!(
+        state.command.commander.as_deref(),
+        Some("jonas"),
+        "shown as first written"
+    );
+    let jonases = state
+        .roster
+        .people
+        .values()
+        .filter(|p| p.name.eq_ignore_ascii_case("jonas"))
+        .count();
+    assert_eq!(jonases, 1);
 }

@@ -12,7 +12,7 @@ use warroom::domain::{
     Status, Timestamp,
 };
 use warroom::playbook::{Contact, Playbook};
-use warroom::rules::{Asked, Decision, Notice, Outcome, Refusal, Request, Target, decide};
+use warroom::rules::{Asked, Caution, Decision, Notice, Outcome, Refusal, Request, Target, decide};
 
 /// A clock the tests set: 09:00 UTC on a fixed day, plus `s` seconds.
 fn at(s: i64) -> Timestamp {
@@ -130,6 +130,17 @@ fn ask(
     playbook: &Playbook,
     actor: &str,
 ) -> Result<Decision, Refusal> {
+    ask_watched(request, state, playbook, actor, &[])
+}
+
+/// [`ask`], with these people watching in a console.
+fn ask_watched(
+    request: Request,
+    state: Option<&IncidentState>,
+    playbook: &Playbook,
+    actor: &str,
+    watching: &[String],
+) -> Result<Decision, Refusal> {
     decide(
         request,
         &Asked {
@@ -137,8 +148,18 @@ fn ask(
             playbook,
             actor,
             now: at(100),
+            watching,
         },
     )
+}
+
+/// The caution a request meets and the events it would record once meant, failing the
+/// test when it is not asked about.
+fn cautioned(result: Result<Decision, Refusal>) -> (Caution, Vec<Body>) {
+    match result {
+        Ok(Decision::Caution { caution, events }) => (caution, events),
+        other => panic!("expected a caution, got {other:?}"),
+    }
 }
 
 /// The events a request records, failing the test when it records nothing.
@@ -188,6 +209,8 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::BelowThreshold { .. } => "BelowThreshold",
         Refusal::MeetsThreshold { .. } => "MeetsThreshold",
         Refusal::DeclaredNotRouted => "DeclaredNotRouted",
+        Refusal::CommanderStandsDown { .. } => "CommanderStandsDown",
+        Refusal::NoName => "NoName",
     }
 }
 
@@ -444,8 +467,10 @@ fn only_the_commander_hands_off_or_confirms_command() {
     let mut seen = BTreeSet::new();
     let held = incident(commanded_by("ann"));
     let handoff = || Request::Handoff { to: "bob".into() };
+    // Bob watches in a console (a stranger is asked about: see below).
+    let bob = vec!["bob".to_string()];
     assert_eq!(
-        recorded(ask(handoff(), Some(&held), &playbook, "ann")),
+        recorded(ask_watched(handoff(), Some(&held), &playbook, "ann", &bob)),
         vec![Body::CommandHandedOff {
             from: "ann".into(),
             to: "bob".into()
@@ -1094,6 +1119,21 @@ fn every_refusal_is_met_by_some_request() {
             &playbook,
             "ann",
         ),
+        (
+            Request::Responder {
+                person: "ann".into(),
+                state: ResponderState::StoodDown,
+            },
+            Some(&held),
+            &playbook,
+            "bob",
+        ),
+        (
+            Request::Handoff { to: " ".into() },
+            Some(&held),
+            &playbook,
+            "ann",
+        ),
     ];
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
@@ -1121,6 +1161,8 @@ fn every_refusal_is_met_by_some_request() {
         "BelowThreshold",
         "MeetsThreshold",
         "DeclaredNotRouted",
+        "CommanderStandsDown",
+        "NoName",
     ]
     .into_iter()
     .collect();
@@ -1139,4 +1181,200 @@ fn deciding_twice_gives_the_same_answer_and_never_changes_the_incident() {
         assert_eq!(first, second);
     }
     assert_eq!(before, format!("{:?}", held.command));
+}
+
+#[test]
+fn an_entry_for_an_ended_incident_is_asked_about_and_the_reviews_work_is_not() {
+    let playbook = playbook();
+    let done = incident(resolved());
+    let note = Body::Note { text: "sg".into() };
+    let (caution, events) = cautioned(ask(
+        Request::Log(note.clone()),
+        Some(&done),
+        &playbook,
+        "ann",
+    ));
+    assert_eq!(
+        caution,
+        Caution::Ended {
+            status: Status::Resolved
+        }
+    );
+    assert_eq!(events, vec![note.clone()], "what a yes writes");
+    let update = Body::StatusUpdate {
+        audience: warroom::domain::Audience::Customers,
+        text: "all clear".into(),
+    };
+    cautioned(ask(Request::Log(update), Some(&done), &playbook, "ann"));
+    // An open incident takes the same entry without a question.
+    let open = incident(declared());
+    assert_eq!(
+        recorded(ask(Request::Log(note), Some(&open), &playbook, "ann")).len(),
+        1
+    );
+    // A finding, an action item or a status change after the end are the review's work.
+    let finding = Request::Finding {
+        section: ReviewSection::RootCause,
+        text: "a bad deploy".into(),
+    };
+    recorded(ask(finding, Some(&done), &playbook, "ann"));
+    let close = Request::Log(Body::StatusChanged {
+        status: Status::Closed,
+        reason: None,
+    });
+    recorded(ask(close, Some(&done), &playbook, "ann"));
+}
+
+#[test]
+fn command_for_someone_neither_on_the_roster_nor_watching_is_asked_about() {
+    let playbook = playbook();
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "ann",
+        Body::ResponderPaged {
+            person: "bob".into(),
+            via: None,
+        },
+    ));
+    let held = incident(entries);
+    let handoff = |to: &str| Request::Handoff { to: to.into() };
+    let (caution, events) = cautioned(ask(handoff("carol smith"), Some(&held), &playbook, "ann"));
+    assert_eq!(
+        caution,
+        Caution::Stranger {
+            name: "carol smith".into()
+        }
+    );
+    assert_eq!(
+        events,
+        vec![Body::CommandHandedOff {
+            from: "ann".into(),
+            to: "carol smith".into()
+        }]
+    );
+    // On the roster (in any case), or watching in a console: no question.
+    recorded(ask(handoff("bob"), Some(&held), &playbook, "ann"));
+    recorded(ask(handoff("BOB"), Some(&held), &playbook, "ann"));
+    let watching = vec!["Carol Smith".to_string()];
+    recorded(ask_watched(
+        handoff("carol smith"),
+        Some(&held),
+        &playbook,
+        "ann",
+        &watching,
+    ));
+}
+
+#[test]
+fn names_are_one_person_whatever_their_case_and_never_empty() {
+    let playbook = playbook();
+    let held = incident(commanded_by("ann"));
+    // Ann is the commander, however she writes her name.
+    assert_eq!(
+        ask(Request::Claim, Some(&held), &playbook, "ANN"),
+        Ok(Decision::Nothing(Notice::AlreadyCommander))
+    );
+    assert_eq!(
+        ask(
+            Request::Handoff { to: "ann".into() },
+            Some(&held),
+            &playbook,
+            "Ann"
+        ),
+        Ok(Decision::Nothing(Notice::AlreadyCommander)),
+        "handing command to oneself is nothing to do"
+    );
+    recorded(ask(Request::Confirm, Some(&held), &playbook, "aNN"));
+    // The roster keeps the name as first written, and one entry for both spellings.
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "ann",
+        Body::ResponderPaged {
+            person: "Alice".into(),
+            via: None,
+        },
+    ));
+    entries.push((
+        "alice",
+        Body::ResponderAcknowledged {
+            person: "alice".into(),
+        },
+    ));
+    entries.push((
+        "ann",
+        Body::CommandHandedOff {
+            from: "ANN".into(),
+            to: "ALICE".into(),
+        },
+    ));
+    let state = incident(entries);
+    let names: Vec<&str> = state
+        .roster
+        .people
+        .values()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Alice", "ann"]);
+    assert_eq!(state.command.commander.as_deref(), Some("Alice"));
+    assert_eq!(
+        state.roster.get("ALICE").and_then(|p| p.state),
+        Some(ResponderState::Acknowledged)
+    );
+    // An empty or blank name names nobody, whichever request carries it.
+    let mut seen = BTreeSet::new();
+    let blank = [
+        Request::Handoff { to: "".into() },
+        Request::Page {
+            who: "  ".into(),
+            via: None,
+        },
+        Request::Assign {
+            person: "".into(),
+            role: Role::Scribe,
+        },
+        Request::Log(Body::ResponderEngaged { person: "".into() }),
+    ];
+    for request in blank {
+        assert_eq!(
+            refused(ask(request, Some(&held), &playbook, "ann"), &mut seen),
+            Refusal::NoName
+        );
+    }
+}
+
+#[test]
+fn the_commander_is_not_stood_down_while_holding_command() {
+    let playbook = playbook();
+    let held = incident(commanded_by("ann"));
+    let mut seen = BTreeSet::new();
+    let stand_down = |person: &str| Request::Responder {
+        person: person.into(),
+        state: ResponderState::StoodDown,
+    };
+    for request in [
+        stand_down("ann"),
+        stand_down("Ann"),
+        Request::Log(Body::ResponderStoodDown {
+            person: "ann".into(),
+        }),
+    ] {
+        assert_eq!(
+            refused(ask(request, Some(&held), &playbook, "bob"), &mut seen),
+            Refusal::CommanderStandsDown {
+                commander: "ann".into()
+            }
+        );
+    }
+    // Anyone else stands down; and once command is handed on, so does ann.
+    recorded(ask(stand_down("bob"), Some(&held), &playbook, "ann"));
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "ann",
+        Body::CommandHandedOff {
+            from: "ann".into(),
+            to: "bob".into(),
+        },
+    ));
+    let handed = incident(entries);
+    recorded(ask(stand_down("ann"), Some(&handed), &playbook, "bob"));
 }

@@ -135,7 +135,14 @@ fn roster_commands_keep_the_one_commander_rule() {
         err.contains("only the commander can hand off"),
         "a deputy does not share authority: {err}"
     );
-    env.ok(&["handoff", "carol smith"]);
+    // carol smith is neither on the roster nor watching: a typo is refused, and the
+    // flag that allows it is named.
+    let err = env.fails(&["handoff", "carol smith"]);
+    assert!(
+        err.contains("not on the roster") && err.contains("--new-responder"),
+        "{err}"
+    );
+    env.ok(&["handoff", "carol smith", "--new-responder"]);
     env.ok(&["page", "legal"]);
     env.ok(&["page", "dave", "--via", "phone"]);
     env.ok(&["ack", "--as", "dave"]);

@@ -75,6 +75,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         };
         return match ask(app, Purpose::Declare, None, request) {
             Ok(Answer::Write(effect)) => vec![effect],
+            Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
             Ok(Answer::Nothing(notice)) => refuse(app, notice),
             Ok(Answer::Checklist(_)) => Vec::new(),
             Err(e) => refuse(app, e),
@@ -99,6 +100,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             app.notice = Some(format!("recording on {}…", short_id(id)));
             vec![effect]
         }
+        Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
         Ok(Answer::Nothing(notice)) => refuse(app, notice),
         Ok(Answer::Checklist(items)) => {
             if let Some((code, summary)) = resolving {

@@ -46,6 +46,7 @@ pub fn open(app: &mut App, audience: Audience) -> bool {
         return false;
     }
     app.entry.set_text(&format!("{prefix} {text}"));
+    app.entry.prefilled = Some(EntryKind::update_to(audience));
     app.entry.open = true;
     app.notice = Some(format!(
         "update to {audience}: edit it, then Enter logs it and resets their countdown"

@@ -153,6 +153,9 @@ pub struct EntryBox {
     pub pending: std::collections::VecDeque<Pending>,
     /// Why the last send failed, shown until the next one.
     pub error: Option<String>,
+    /// The kind of the status update the box was filled with from its template, while
+    /// that text is in the box: committing it as another kind asks first.
+    pub prefilled: Option<EntryKind>,
 }
 
 impl Default for EntryBox {
@@ -163,6 +166,7 @@ impl Default for EntryBox {
             textarea: new_textarea(""),
             pending: std::collections::VecDeque::new(),
             error: None,
+            prefilled: None,
         }
     }
 }

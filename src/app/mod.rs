@@ -30,7 +30,7 @@ pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
 pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
-pub use overlay::Overlay;
+pub use overlay::{Confirmation, Overlay};
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};

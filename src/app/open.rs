@@ -2,17 +2,29 @@
 //! commands share, as methods on [`App`], so that the modules handling keys need not
 //! reach into each other.
 
-use super::{App, Effect, Overlay, TriageTarget, Wizard};
+use super::{App, Confirmation, Effect, Overlay, TriageTarget, Wizard};
 
 impl App {
     /// Asks before quitting while an incident is open.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
         if self.has_open_incident() {
-            self.overlays.push(Overlay::ConfirmQuit);
+            self.overlays
+                .push(Overlay::Ask(Box::new(Confirmation::Quit)));
             Vec::new()
         } else {
             vec![Effect::Quit]
         }
+    }
+
+    /// Asks `question` (y/n) before carrying out `effect`.
+    pub(super) fn ask_first(&mut self, question: String, effect: Effect) -> Vec<Effect> {
+        self.overlays
+            .push(Overlay::Ask(Box::new(Confirmation::Write {
+                ask: question,
+                effect,
+                entry: None,
+            })));
+        Vec::new()
     }
 
     /// Opens the post-incident review of the incident shown.

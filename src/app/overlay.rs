@@ -3,7 +3,8 @@
 use tui_textarea::TextArea;
 
 use super::action::Mode;
-use super::entry::Draft;
+use super::entry::{Draft, Pending};
+use super::msg::Effect;
 use super::view::PageScroll;
 use super::wizard::Wizard;
 
@@ -28,8 +29,8 @@ pub enum Overlay {
         /// The highlighted incident's position in the list.
         selected: usize,
     },
-    /// "Quit while an incident is open?"
-    ConfirmQuit,
+    /// A yes/no question: `y` says yes, any other key no.
+    Ask(Box<Confirmation>),
     /// A draft from an earlier session.
     Recovery(Draft),
     /// The triage wizard.
@@ -55,6 +56,23 @@ pub enum Overlay {
     },
 }
 
+/// What a yes/no question is about, and what a yes does.
+#[derive(Debug)]
+pub enum Confirmation {
+    /// Quit while an incident is open?
+    Quit,
+    /// Write something easy to do by mistake (an entry for a closed incident, command
+    /// for someone not on the roster, a roster key that acts on a person).
+    Write {
+        /// The question, in words.
+        ask: String,
+        /// The write a yes makes.
+        effect: Effect,
+        /// The entry box's text the write logs: leaves the box on a yes, stays on a no.
+        entry: Option<Pending>,
+    },
+}
+
 impl Overlay {
     /// The keys this overlay takes.
     pub fn mode(&self) -> Mode {
@@ -62,7 +80,7 @@ impl Overlay {
             Overlay::Help { .. } => Mode::Help,
             Overlay::Palette { .. } => Mode::Palette,
             Overlay::Switcher { .. } => Mode::Switcher,
-            Overlay::ConfirmQuit => Mode::Confirm,
+            Overlay::Ask(_) => Mode::Confirm,
             Overlay::Recovery(_) => Mode::Recovery,
             Overlay::Triage(_) => Mode::Triage,
             Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,

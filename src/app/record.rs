@@ -5,7 +5,9 @@
 use ulid::Ulid;
 
 use super::{App, Effect, Purpose};
-use crate::rules::{Asked, Decision, Request, Wording, decide};
+use crate::domain::short_id;
+use crate::inert;
+use crate::rules::{Asked, Caution, Decision, Request, Wording, decide};
 use crate::store::NewEvent;
 
 /// How the console names the next step: palette commands and keys.
@@ -37,6 +39,34 @@ pub(super) enum Answer {
     Nothing(String),
     /// Ask the resolve checklist first.
     Checklist(Vec<String>),
+    /// Ask this yes/no question first, then write.
+    Ask {
+        /// The question.
+        question: String,
+        /// The write a yes makes.
+        effect: Effect,
+    },
+}
+
+/// A caution as the console's question about `incident`.
+fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
+    match caution {
+        Caution::Ended { status } => {
+            let title = incident
+                .and_then(|id| app.incidents.get(&id))
+                .map(|s| crate::format::shorten(&inert::line(&s.title), 40))
+                .unwrap_or_default();
+            let id = incident.map(short_id).unwrap_or_default();
+            format!(
+                "{id} \"{title}\" is {}. Log this entry to it anyway?",
+                status.to_string().to_uppercase()
+            )
+        }
+        Caution::Stranger { name } => format!(
+            "{name} is not on the roster and has no console open. Hand command to {name} anyway?",
+            name = inert::line(name)
+        ),
+    }
 }
 
 /// Decides `request` about `incident` (`None`: one the request opens) for the app's
@@ -47,20 +77,27 @@ pub(super) fn ask(
     incident: Option<Ulid>,
     request: Request,
 ) -> Result<Answer, String> {
+    let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
     let asked = Asked {
         state: incident.and_then(|id| app.incidents.get(&id)),
         playbook: &app.setup.playbook,
         actor: &app.setup.me,
         now: app.now,
+        watching: &watching,
+    };
+    let write = |bodies: Vec<crate::domain::Body>| {
+        let drafts = bodies
+            .into_iter()
+            .map(|body| NewEvent::now(incident, app.setup.me.clone(), body))
+            .collect();
+        Effect::Append { purpose, drafts }
     };
     match decide(request, &asked) {
-        Ok(Decision::Record(bodies)) => {
-            let drafts = bodies
-                .into_iter()
-                .map(|body| NewEvent::now(incident, app.setup.me.clone(), body))
-                .collect();
-            Ok(Answer::Write(Effect::Append { purpose, drafts }))
-        }
+        Ok(Decision::Record(bodies)) => Ok(Answer::Write(write(bodies))),
+        Ok(Decision::Caution { caution, events }) => Ok(Answer::Ask {
+            question: question(app, incident, &caution),
+            effect: write(events),
+        }),
         Ok(Decision::Nothing(notice)) => Ok(Answer::Nothing(notice.say())),
         Ok(Decision::AskChecklist(items)) => Ok(Answer::Checklist(items)),
         Err(refusal) => Err(refusal.say(&app.setup.me, &Console)),

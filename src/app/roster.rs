@@ -1,8 +1,9 @@
 //! The roster's order and the actions on the selected responder.
 
-use super::palette::PaletteRequest;
-use super::{App, Effect, commands};
-use crate::domain::{Body, Responder};
+use super::record::{self, Answer};
+use super::{App, Effect, Purpose};
+use crate::domain::{Responder, ResponderState, Role, same_name};
+use crate::rules::Request;
 
 pub use crate::rules::order;
 
@@ -11,7 +12,7 @@ pub use crate::rules::order;
 pub fn cursor(app: &App, people: &[&Responder]) -> usize {
     app.roster_selected
         .as_deref()
-        .and_then(|name| people.iter().position(|p| p.name == name))
+        .and_then(|name| people.iter().position(|p| same_name(&p.name, name)))
         .unwrap_or(0)
 }
 
@@ -22,34 +23,101 @@ pub fn selected(app: &App) -> Option<String> {
     people.get(cursor(app, &people)).map(|p| p.name.clone())
 }
 
-/// Carries out a roster action on the selected responder.
+/// Carries out a roster action on the selected responder. Every key that changes
+/// someone's state, pages them or moves command asks first (y/n), so a word typed into
+/// the roster by mistake acts on nobody; giving a role opens the palette to name it.
 pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
     use super::Action::*;
-    let person = selected(app);
-    let need = |app: &mut App| {
-        app.notice = Some("nobody on the roster yet: :page NAME adds someone".into());
-        Vec::new()
-    };
-    let log = |app: &mut App, body: Body| commands::run(app, PaletteRequest::Log(body));
-    match (action, person) {
-        (Claim, _) => commands::run(app, PaletteRequest::Claim),
-        (ConfirmCommand, _) => commands::run(app, PaletteRequest::Confirm),
-        (Acknowledge, Some(person)) => log(app, Body::ResponderAcknowledged { person }),
-        (Engage, Some(person)) => log(app, Body::ResponderEngaged { person }),
-        (StandDown, Some(person)) => log(app, Body::ResponderStoodDown { person }),
-        (Page, Some(person)) => log(app, Body::ResponderPaged { person, via: None }),
-        (HandOff, Some(person)) => {
-            app.prefill_palette(&format!("handoff {person}"));
-            Vec::new()
-        }
-        (AssignRole, Some(person)) => {
-            app.prefill_palette(&format!("assign {person} "));
-            Vec::new()
-        }
-        (RemoveRole, Some(person)) => {
-            app.prefill_palette(&format!("unassign {person} "));
-            Vec::new()
-        }
-        _ => need(app),
+    if app.setup.read_only.is_some() {
+        app.notice = Some("read-only database: nothing can be recorded here".into());
+        return Vec::new();
     }
+    let Some(incident) = app.shown else {
+        app.notice = Some("no incident shown: :declare TITLE opens one".into());
+        return Vec::new();
+    };
+    let person = selected(app);
+    let responder = |person: &String, state| Request::Responder {
+        person: person.clone(),
+        state,
+    };
+    let (request, question) = match (action, &person) {
+        (Claim, _) => (
+            Request::Claim,
+            "Take command of this incident yourself?".into(),
+        ),
+        (ConfirmCommand, _) => (
+            Request::Confirm,
+            "Confirm that you hold command, settling the conflict?".into(),
+        ),
+        (Acknowledge, Some(p)) => (
+            responder(p, ResponderState::Acknowledged),
+            format!("Mark {} acknowledged (they answered the page)?", shown(p)),
+        ),
+        (Engage, Some(p)) => (
+            responder(p, ResponderState::Engaged),
+            format!("Mark {} engaged (working on it)?", shown(p)),
+        ),
+        (StandDown, Some(p)) => (
+            responder(p, ResponderState::StoodDown),
+            format!("Stand {} down (released from the incident)?", shown(p)),
+        ),
+        (Page, Some(p)) => (
+            Request::Page {
+                who: p.clone(),
+                via: None,
+            },
+            format!("Page {} again?", shown(p)),
+        ),
+        (HandOff, Some(p)) => (
+            Request::Handoff { to: p.clone() },
+            format!("Hand command of this incident to {}?", shown(p)),
+        ),
+        (AssignRole, Some(p)) => {
+            app.prefill_palette(&format!("assign {p} "));
+            return Vec::new();
+        }
+        (RemoveRole, Some(p)) => {
+            let roles: Vec<Role> = app
+                .incident()
+                .and_then(|s| s.roster.get(p))
+                .map(|r| r.roles.iter().copied().collect())
+                .unwrap_or_default();
+            match roles.as_slice() {
+                [] => {
+                    app.notice = Some(format!("{} holds no role to take", shown(p)));
+                    return Vec::new();
+                }
+                [role] => (
+                    Request::Unassign {
+                        person: p.clone(),
+                        role: *role,
+                    },
+                    format!("Take the role {role} from {}?", shown(p)),
+                ),
+                _ => {
+                    // Several roles: the palette names the one to take.
+                    app.prefill_palette(&format!("unassign {p} "));
+                    return Vec::new();
+                }
+            }
+        }
+        _ => {
+            app.notice = Some("nobody on the roster yet: :page NAME adds someone".into());
+            return Vec::new();
+        }
+    };
+    match record::ask(app, Purpose::Palette, Some(incident), request) {
+        Ok(Answer::Write(effect)) => app.ask_first(question, effect),
+        Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
+        Ok(Answer::Nothing(said)) | Err(said) => {
+            app.notice = Some(said);
+            Vec::new()
+        }
+        Ok(Answer::Checklist(_)) => Vec::new(),
+    }
+}
+
+fn shown(name: &str) -> String {
+    crate::inert::line(name).into_owned()
 }

@@ -5,7 +5,7 @@ use tui_textarea::{Input, Key as TextKey};
 use super::action::{Action, Mode, Pane};
 use super::entry::{Pending, split_prefix};
 use super::msg::{Effect, Msg, Purpose};
-use super::overlay::Overlay;
+use super::overlay::{Confirmation, Overlay};
 use super::request::PaletteRequest;
 use super::view::{LIST_PAGE, step};
 use super::{App, modal, roster};
@@ -115,15 +115,40 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Palette => modal::palette_action(app, action),
         Mode::Switcher => modal::switcher(app, action),
         Mode::Help => page(app, action),
-        Mode::Confirm => match action {
-            Action::Confirm => vec![Effect::Quit],
-            Action::Cancel => {
-                app.overlays.pop();
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
+        Mode::Confirm => answer(app, action == Action::Confirm),
         Mode::Recovery => modal::recovery(app, action),
+    }
+}
+
+/// Answers the question on top: `yes` carries it out; anything else leaves things as
+/// they were (an entry's text stays in the box).
+fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
+    let Some(Overlay::Ask(question)) = app.overlays.pop() else {
+        return Vec::new();
+    };
+    match (*question, yes) {
+        (Confirmation::Quit, true) => vec![Effect::Quit],
+        (Confirmation::Write { effect, entry, .. }, true) => match entry {
+            Some(pending) => {
+                app.entry.error = None;
+                app.entry.prefilled = None;
+                app.entry.pending.push_back(pending);
+                app.entry.set_text("");
+                vec![app.save_draft(), effect]
+            }
+            None => {
+                app.notice = Some("recording…".into());
+                vec![effect]
+            }
+        },
+        (Confirmation::Write { entry: Some(_), .. }, false) => {
+            app.entry.error = Some("not logged: the text is still here".into());
+            Vec::new()
+        }
+        (_, false) => {
+            app.notice = Some("nothing done".into());
+            Vec::new()
+        }
     }
 }
 
@@ -272,15 +297,37 @@ fn submit(app: &mut App) -> Vec<Effect> {
     }
     let body = kind.body(body.trim_end().to_string());
     let request = crate::rules::Request::Log(body);
-    let effect = match super::record::ask(app, Purpose::Entry, Some(incident), request) {
-        Ok(super::record::Answer::Write(effect)) => effect,
+    // A status update filled from its template, whose kind was changed since (its
+    // prefix deleted, Tab pressed), is asked about rather than logged as something else.
+    let changed = app.entry.prefilled.filter(|was| *was != kind).map(|was| {
+        format!(
+            "This was a {}; as written it is logged as a {}. Log it as a {}?",
+            was.label(),
+            kind.label(),
+            kind.label()
+        )
+    });
+    let (effect, caution) = match super::record::ask(app, Purpose::Entry, Some(incident), request) {
+        Ok(super::record::Answer::Write(effect)) => (effect, None),
+        Ok(super::record::Answer::Ask { question, effect }) => (effect, Some(question)),
         Ok(super::record::Answer::Nothing(e)) | Err(e) => {
             app.entry.error = Some(e);
             return Vec::new();
         }
         Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
     };
+    let questions: Vec<String> = changed.into_iter().chain(caution).collect();
+    if !questions.is_empty() {
+        app.overlays
+            .push(Overlay::Ask(Box::new(Confirmation::Write {
+                ask: questions.join(" "),
+                effect,
+                entry: Some(Pending { kind, text }),
+            })));
+        return Vec::new();
+    }
     app.entry.error = None;
+    app.entry.prefilled = None;
     app.entry.pending.push_back(Pending { kind, text });
     app.entry.set_text("");
     vec![app.save_draft(), effect]
@@ -305,6 +352,10 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
         }
         None if app.entry.open && !newline_key => {
             if app.entry.textarea.input(input) {
+                if app.entry.textarea.is_empty() {
+                    // Cleared by hand: what comes next is not the template's update.
+                    app.entry.prefilled = None;
+                }
                 vec![Effect::DraftChanged]
             } else {
                 Vec::new()

@@ -55,7 +55,11 @@ pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect
     };
     match super::record::ask(app, purpose, incident, request)? {
         Answer::Write(effect) => Ok(vec![effect]),
-        Answer::Nothing(notice) => Err(notice),
+        // Triage asks no question of its own; one would be said, and nothing written.
+        Answer::Nothing(notice)
+        | Answer::Ask {
+            question: notice, ..
+        } => Err(notice),
         Answer::Checklist(_) => Ok(Vec::new()),
     }
 }

@@ -7,7 +7,7 @@ use ulid::Ulid;
 
 use super::context::{Context, Open, Pick, pick_incident};
 use crate::domain::{Event, IncidentState};
-use crate::rules::{Asked, Decision, Request, Wording, decide};
+use crate::rules::{Asked, Caution, Decision, Request, Wording, decide};
 use crate::store::{NewEvent, Store};
 
 /// How a shell names the next step: `warroom` commands and flags.
@@ -39,51 +39,140 @@ pub fn incident(ctx: &Context, open: Open, pick: Pick<'_>) -> Result<(Store, Inc
     Ok((store, state))
 }
 
+/// What the person at the shell said they mean, for requests the rules ask about.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Meant {
+    /// `--new-responder`: command may go to someone not on the roster.
+    pub stranger: bool,
+}
+
 /// Decides `request` about `state` (`None`: one it opens) for the command's author and
 /// writes what the rules decide, saying each event on stderr; returns the events
 /// written (none when there was nothing to write, which is said too). A refusal is the
-/// error, in a shell's words.
+/// error, in a shell's words. An entry for an ended incident is written with a warning
+/// on stderr; command for a stranger is refused unless `meant` says so.
 pub fn ask(
     ctx: &Context,
     store: &mut Store,
     state: Option<&IncidentState>,
     request: Request,
 ) -> Result<Vec<Event>> {
+    ask_meaning(ctx, store, state, request, Meant::default())
+}
+
+/// [`ask`], with what the person said they mean.
+pub fn ask_meaning(
+    ctx: &Context,
+    store: &mut Store,
+    state: Option<&IncidentState>,
+    request: Request,
+    meant: Meant,
+) -> Result<Vec<Event>> {
     let playbook = ctx.playbook()?;
+    let watching: Vec<String> = store
+        .present()
+        .map(|present| present.into_iter().map(|p| p.user).collect())
+        .unwrap_or_default();
     let asked = Asked {
         state,
         playbook: &playbook,
         actor: &ctx.author,
         now: store.now(),
+        watching: &watching,
     };
-    match decide(request, &asked) {
-        Ok(Decision::Record(bodies)) => {
-            let incident: Option<Ulid> = state.map(|s| s.id);
-            let drafts = bodies
-                .into_iter()
-                .map(|body| NewEvent::now(incident, ctx.author.clone(), body))
-                .collect();
-            let written = store.append(drafts)?;
-            for event in &written {
-                tell!(
+    let bodies = match decide(request, &asked) {
+        Ok(Decision::Record(bodies)) => bodies,
+        Ok(Decision::Caution { caution, events }) => {
+            match &caution {
+                Caution::Ended { .. } => {
+                    tell!(
+                        "warroom: warning: {}",
+                        caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
+                    );
+                }
+                Caution::Stranger { .. } if meant.stranger => {}
+                Caution::Stranger { .. } => bail!(
                     "{}",
-                    crate::inert::line(&crate::domain::describe(&event.body))
-                );
+                    caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
+                ),
             }
-            Ok(written)
+            events
         }
         Ok(Decision::Nothing(notice)) => {
             tell!("{}", notice.say());
-            Ok(Vec::new())
+            return Ok(Vec::new());
         }
         Ok(Decision::AskChecklist(items)) => bail!(
             "resolving asks the playbook's checklist first: answer it with --checks ({})",
             items.join("; ")
         ),
         Err(refusal) => bail!("{}", refusal.say(&ctx.author, &Shell)),
+    };
+    let incident: Option<Ulid> = state.map(|s| s.id);
+    // Between this read and the write another writer may come first; what the events
+    // came to is said from the store as it is after the write (`outcome`).
+    tracing::debug!(
+        events = bodies.len(),
+        "decided on the incident as read; writing"
+    );
+    let drafts = bodies
+        .into_iter()
+        .map(|body| NewEvent::now(incident, ctx.author.clone(), body))
+        .collect();
+    let written = store.append(drafts)?;
+    outcome(store, &written)?;
+    Ok(written)
+}
+
+/// A caution in a shell's words, about the incident with this short id and title.
+pub fn caution_words(incident: Option<(String, &str)>, caution: &Caution) -> String {
+    match caution {
+        Caution::Ended { status } => {
+            let what = incident
+                .map(|(id, title)| format!("incident {id} \"{}\"", crate::inert::line(title)))
+                .unwrap_or_else(|| "the incident".into());
+            format!("{what} is {status}; the entry is logged to it all the same")
+        }
+        Caution::Stranger { name } => format!(
+            "{} is not on the roster and has no console open: check the name, or hand command to them anyway with --new-responder",
+            crate::inert::line(name)
+        ),
     }
 }
 
+/// Says what the events written came to, folded with everything the store holds now
+/// (a concurrent writer's claim may have come first): each event in words on stderr,
+/// and an error when a rule left one without effect, as a claim that lost.
+fn outcome(store: &Store, written: &[Event]) -> Result<()> {
+    let Some(first) = written.first() else {
+        return Ok(());
+    };
+    let state = store.incident(first.incident)?;
+    let mut refused = None;
+    for event in written {
+        let entry = state
+            .as_ref()
+            .and_then(|s| s.entry(event.id).map(|e| (s, e)));
+        let line = match entry {
+            Some((state, entry)) => {
+                let current = state.current_text(entry);
+                if refused.is_none() && entry.refused.is_some() {
+                    refused = Some(current.text.clone());
+                }
+                match current.no_effect {
+                    Some(why) => format!("{} [no effect: {why}]", current.text),
+                    None => current.text,
+                }
+            }
+            None => crate::domain::describe(&event.body),
+        };
+        tell!("{}", crate::inert::line(&line));
+    }
+    match refused {
+        Some(said) => bail!("{said}"),
+        None => Ok(()),
+    }
+}
 /// [`ask`], then the ids of the events written on stdout, one a line.
 pub fn ask_and_print(
     ctx: &Context,

@@ -97,12 +97,23 @@ fn default_db_path() -> Result<PathBuf> {
         .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")
 }
 
+/// Who writes: `--as` (or `WARROOM_USER`), else `USER`, else `LOGNAME`, else the
+/// account's name in the password database, else `uid-N`; never a made-up name. A
+/// blank `--as` is refused rather than passed over.
 fn resolve_author(flag: Option<String>) -> Result<String> {
+    if flag.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        bail!(
+            "the name given with --as (or WARROOM_USER) is empty; give a name, or leave it out to write as your login name"
+        );
+    }
     let name = flag
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
-        .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".to_string());
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| {
+            std::env::var("LOGNAME")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
+        .unwrap_or_else(account_name);
     let name = name.trim().to_string();
     if name.chars().any(char::is_control) {
         bail!(
@@ -111,6 +122,16 @@ fn resolve_author(flag: Option<String>) -> Result<String> {
         );
     }
     Ok(name)
+}
+
+/// The name of the account this process runs as, from the password database; `uid-N`
+/// when it has no entry (a container's arbitrary user).
+pub fn account_name() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) if !user.name.trim().is_empty() => user.name,
+        _ => format!("uid-{uid}"),
+    }
 }
 
 /// Which incident a command means: the one named, or the only open one.

@@ -60,6 +60,11 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
 
     let mut store = ctx.open_write()?;
     let incident = pick_id(&store, Pick::Write(args.incident.as_deref()))?;
+    warn_if_ended(
+        &store,
+        incident,
+        &entry_body(args.kind, args.audience, String::new()),
+    )?;
     let make = |text: String| NewEvent {
         incident: Some(incident),
         author: ctx.author.clone(),
@@ -227,6 +232,23 @@ fn read_text(words: &[String]) -> Result<String> {
         bail!("nothing to log: give the text as arguments, or `-` to read it from stdin");
     }
     Ok(text)
+}
+
+/// Says on stderr when the incident written to is resolved or closed (the rules'
+/// caution); the entry is still written, so scripts keep working.
+fn warn_if_ended(store: &crate::store::Store, incident: ulid::Ulid, body: &Body) -> Result<()> {
+    let summaries = store.incident_summaries()?;
+    let Some(summary) = summaries.iter().find(|s| s.id == incident) else {
+        return Ok(());
+    };
+    if let Some(caution) = crate::rules::entry_caution(summary.status, body) {
+        let about = Some((summary.short_id(), summary.title.as_str()));
+        tell!(
+            "warroom: warning: {}",
+            super::ask::caution_words(about, &caution)
+        );
+    }
+    Ok(())
 }
 
 /// The event an entry logged as `kind` (to `audience`, for a status update) makes.

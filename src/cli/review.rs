@@ -221,6 +221,7 @@ pub fn resolve(ctx: &Context, args: ResolveArgs) -> Result<()> {
         playbook: &playbook,
         actor: &ctx.author,
         now: store.now(),
+        watching: &[],
     };
     let probe = Request::Resolve {
         code: code.clone(),

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::ask::{ask_and_print, incident};
+use super::ask::{Meant, ask_meaning, incident};
 use super::context::{Context, Open, Pick};
 use crate::domain::Role;
 use crate::rules::Request;
@@ -14,7 +14,7 @@ pub enum RosterSubcommand {
     /// Take command while nobody holds it.
     Claim(On),
     /// Hand command to NAME (the commander only).
-    Handoff(Named),
+    Handoff(HandoffArgs),
     /// Confirm command, settling a conflicting claim (the commander only).
     Confirm(On),
     /// Give NAME a role.
@@ -44,6 +44,19 @@ pub struct On {
 pub struct Named {
     /// Who.
     pub name: String,
+    #[command(flatten)]
+    on: On,
+}
+
+/// Whom command goes to.
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
+    /// The new commander.
+    pub name: String,
+    /// Hand command to someone neither on the roster nor watching in a console (a
+    /// name typed wrong is refused without it).
+    #[arg(long)]
+    pub new_responder: bool,
     #[command(flatten)]
     on: On,
 }
@@ -85,10 +98,14 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     use crate::domain::ResponderState as S;
     use RosterSubcommand::*;
     let me = || ctx.author.clone();
+    let mut meant = Meant::default();
     let (request, on) = match command {
         Claim(on) => (Request::Claim, on),
         Confirm(on) => (Request::Confirm, on),
-        Handoff(n) => (Request::Handoff { to: n.name }, n.on),
+        Handoff(h) => {
+            meant.stranger = h.new_responder;
+            (Request::Handoff { to: h.name }, h.on)
+        }
         Assign(r) => (
             Request::Assign {
                 person: r.name,
@@ -133,5 +150,8 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
         ),
     };
     let (mut store, state) = incident(ctx, Open::Write, Pick::Write(on.incident.as_deref()))?;
-    ask_and_print(ctx, &mut store, Some(&state), request)
+    for event in ask_meaning(ctx, &mut store, Some(&state), request, meant)? {
+        say!("{}", event.id);
+    }
+    Ok(())
 }

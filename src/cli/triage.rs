@@ -227,6 +227,7 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
             playbook: &playbook,
             actor: &ctx.author,
             now: store.now(),
+            watching: &[],
         };
         crate::rules::finish_triage(&asked, &target, &walk.answers, outcome).map(|_| ())
     };

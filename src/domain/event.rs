@@ -353,6 +353,28 @@ impl Body {
         }
     }
 
+    /// The people this body names (a commander, a responder, an owner), as written.
+    pub fn people(&self) -> impl Iterator<Item = &str> {
+        let (one, two): (Option<&String>, Option<&String>) = match self {
+            Body::CommandClaimed { commander } | Body::CommandConfirmed { commander } => {
+                (Some(commander), None)
+            }
+            Body::CommandHandedOff { from, to } => (Some(from), Some(to)),
+            Body::RoleAssigned { person, .. }
+            | Body::RoleRemoved { person, .. }
+            | Body::ResponderPaged { person, .. }
+            | Body::ResponderAcknowledged { person }
+            | Body::ResponderEngaged { person }
+            | Body::ResponderStoodDown { person } => (Some(person), None),
+            Body::ActionItemOpened { owner, .. } | Body::ActionItemUpdated { owner, .. } => {
+                (owner.as_ref(), None)
+            }
+            Body::ProblemHandoff { owner, .. } => (Some(owner), None),
+            _ => (None, None),
+        };
+        one.into_iter().chain(two).map(String::as_str)
+    }
+
     /// The free text a person typed, for kinds that carry one.
     pub fn text(&self) -> Option<&str> {
         match self {

@@ -164,28 +164,35 @@ impl IncidentState {
             }
             Body::StatusChanged { status, .. } => return self.set_status(event, *status),
             Body::CommandClaimed { commander } => {
-                let refused = self.command.claim(event.id, at, commander);
+                // Names are one person whatever their case: the roster's spelling.
+                let commander = self.roster.spelling(commander).to_string();
+                let refused = self.command.claim(event.id, at, &commander);
                 if refused.is_none() {
-                    self.roster.join(commander, at);
+                    self.roster.join(&commander, at);
                     self.acknowledged(at);
                 }
                 return refused;
             }
             Body::CommandHandedOff { from, to } => {
-                let refused = self.command.hand_off(event.id, at, from, to);
+                let from = self.roster.spelling(from).to_string();
+                let to = self.roster.spelling(to).to_string();
+                let refused = self.command.hand_off(event.id, at, &from, &to);
                 if refused.is_none() {
-                    self.roster.join(to, at);
+                    self.roster.join(&to, at);
                     self.acknowledged(at);
                 }
                 return refused;
             }
-            Body::CommandConfirmed { commander } => return self.command.confirm(at, commander),
+            Body::CommandConfirmed { commander } => {
+                let commander = self.roster.spelling(commander).to_string();
+                return self.command.confirm(at, &commander);
+            }
             Body::RoleAssigned { person, role } | Body::RoleRemoved { person, role } => {
                 return self.roster.set_role(RoleChange {
                     event: event.id,
                     at,
                     by: by.to_string(),
-                    person: person.clone(),
+                    person: self.roster.spelling(person).to_string(),
                     role: *role,
                     assigned: matches!(event.body, Body::RoleAssigned { .. }),
                 });

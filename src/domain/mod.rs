@@ -32,7 +32,7 @@ pub use people::{
     Audience, ParseAudienceError, ParsePriorityError, ParseRoleError, Priority, ResponderState,
     Role,
 };
-pub use roster::{Responder, RoleChange, Roster};
+pub use roster::{Responder, RoleChange, Roster, name_key, same_name};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
     ActionItem, CurrentText, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,

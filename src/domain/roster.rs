@@ -39,20 +39,42 @@ pub struct RoleChange {
     pub assigned: bool,
 }
 
+/// Whether two names are one person: names are one identity whatever their case
+/// (`Alice` and `alice`), compared by Unicode lower case.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a == b || name_key(a) == name_key(b)
+}
+
+/// The key a name is filed under: its Unicode lower case.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// Everyone on the incident, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roster {
-    /// Responders by name.
+    /// Responders by [`name_key`]; each keeps their name as first written.
     pub people: BTreeMap<String, Responder>,
     /// Every role change, oldest first.
     pub role_history: Vec<RoleChange>,
 }
 
 impl Roster {
+    /// The person called `name` in any case, if on the roster.
+    pub fn get(&self, name: &str) -> Option<&Responder> {
+        self.people.get(&name_key(name))
+    }
+
+    /// `name` as the roster first wrote it (`alice` for `Alice` once `alice` is on it),
+    /// else as given.
+    pub fn spelling<'a>(&'a self, name: &'a str) -> &'a str {
+        self.get(name).map_or(name, |p| p.name.as_str())
+    }
+
     /// Adds a person with no state if they are not on the roster yet.
     pub fn join(&mut self, name: &str, at: Timestamp) -> &mut Responder {
         self.people
-            .entry(name.to_string())
+            .entry(name_key(name))
             .or_insert_with(|| Responder {
                 name: name.to_string(),
                 state: None,

@@ -125,6 +125,9 @@ pub struct CurrentText {
     pub struck: bool,
     /// Whether a correction gave it a text (even the words it had).
     pub amended: bool,
+    /// Why a rule left it without effect, when the text does not already say so (a
+    /// refused claim or handoff says it in its text: "claim refused: ...").
+    pub no_effect: Option<String>,
 }
 
 /// The state of one incident, folded from its events in total order.
@@ -267,10 +270,23 @@ impl IncidentState {
     /// The text of an entry with its corrections applied, whether it is struck, and
     /// whether a correction amended it.
     pub fn current_text(&self, entry: &Entry) -> CurrentText {
+        use super::event::Body;
+        let refused = entry.refused.clone();
+        let (text, no_effect) = match (&entry.event.body, refused) {
+            (Body::CommandClaimed { .. }, Some(why)) => (format!("claim refused: {why}"), None),
+            (Body::CommandHandedOff { to, .. }, Some(why)) => {
+                (format!("handoff to {to} refused: {why}"), None)
+            }
+            (Body::CommandConfirmed { .. }, Some(why)) => {
+                (format!("confirmation refused: {why}"), None)
+            }
+            (body, refused) => (self.describe(body), refused),
+        };
         let mut current = CurrentText {
-            text: entry.original_text(),
+            text,
             struck: false,
             amended: false,
+            no_effect,
         };
         for &i in &entry.corrections {
             if let super::event::Body::Correction { text, strike, .. } =
@@ -284,6 +300,31 @@ impl IncidentState {
             }
         }
         current
+    }
+
+    /// What an event records, in words, naming what it is about from this incident
+    /// (an action item by its title); otherwise [`super::timeline::describe`].
+    pub fn describe(&self, body: &super::event::Body) -> String {
+        use super::event::Body;
+        let title = |item: &ulid::Ulid| {
+            self.action_items
+                .iter()
+                .find(|i| i.id == *item)
+                .map(|i| i.title.clone())
+        };
+        match body {
+            Body::ActionItemUpdated { item, .. } | Body::ActionItemClosed { item, .. } => {
+                let said = super::timeline::describe(body);
+                match title(item) {
+                    // "action item updated: owner priya" -> "action item "Add alert" updated: owner priya"
+                    Some(title) => {
+                        said.replacen("action item", &format!("action item \"{title}\""), 1)
+                    }
+                    None => said,
+                }
+            }
+            other => super::timeline::describe(other),
+        }
     }
 
     /// The status updates sent to `audience`, oldest first.

@@ -239,5 +239,5 @@ pub(super) fn paged(s: &IncidentState, playbook: &Playbook, role: crate::domain:
     s.roster.with_role(role).next().is_some()
         || playbook
             .contacts_for(role)
-            .any(|c| s.roster.people.contains_key(&c.name))
+            .any(|c| s.roster.get(&c.name).is_some())
 }

@@ -1,14 +1,21 @@
 //! [`decide`]: one request, checked against the incident and the playbook.
 
-use crate::domain::{Body, IncidentState, Status};
+use crate::domain::{Body, IncidentState, Status, same_name};
 
 use super::lifecycle::check_changes;
-use super::{Asked, Decision, Notice, Refusal, Request, declare_bodies, roster, severity_bodies};
+use super::{
+    Asked, Caution, Decision, Notice, Refusal, Request, declare_bodies, roster, severity_bodies,
+};
 
 /// Decides `request` against what `asked` holds: the events to append, nothing (with
-/// a notice), the checklist to ask first, or the rule it would break. Every status
-/// change among the events keeps the lifecycle's rules, whichever request made it.
+/// a notice), the checklist to ask first, events to append once a person says they
+/// mean it ([`Decision::Caution`]), or the rule it would break. Every status change
+/// among the events keeps the lifecycle's rules, and every name in them the roster's,
+/// whichever request made them.
 pub fn decide(request: Request, asked: &Asked<'_>) -> Result<Decision, Refusal> {
+    if request.people().iter().any(|name| name.trim().is_empty()) {
+        return Err(Refusal::NoName);
+    }
     let state = match (&request, asked.state) {
         (Request::Declare { .. }, _) => None,
         (
@@ -40,14 +47,43 @@ pub fn decide(request: Request, asked: &Asked<'_>) -> Result<Decision, Refusal> 
         ) => super::finish_triage(asked, &target, &answers, outcome)?,
         (request, Some(state)) => match on_incident(request, state, asked)? {
             Decision::Record(bodies) => bodies,
+            Decision::Caution { caution, events } => {
+                check(Some(state), &events)?;
+                return Ok(Decision::Caution { caution, events });
+            }
             other => return Ok(other),
         },
         (_, None) => return Err(Refusal::NoIncident),
     };
-    if let Some(state) = state {
-        check_changes(state, &bodies)?;
+    match state {
+        Some(state) => check(Some(state), &bodies)?,
+        None => roster::check_names(None, &bodies)?,
     }
     Ok(Decision::Record(bodies))
+}
+
+/// The checks every batch of events passes, whichever request made it.
+fn check(state: Option<&IncidentState>, bodies: &[Body]) -> Result<(), Refusal> {
+    if let Some(state) = state {
+        check_changes(state, bodies)?;
+    }
+    roster::check_names(state, bodies)
+}
+
+/// Whether an entry for `state` should be asked about first: it is resolved or
+/// closed. Entries (notes, decisions, status updates, ...) only; a status change, a
+/// finding or a correction after the end is the review's ordinary work.
+pub fn entry_caution(status: Status, body: &Body) -> Option<Caution> {
+    let entry = matches!(
+        body,
+        Body::Note { .. }
+            | Body::Decision { .. }
+            | Body::Action { .. }
+            | Body::Hypothesis { .. }
+            | Body::StatusUpdate { .. }
+            | Body::Alert { .. }
+    );
+    (entry && !status.is_open()).then_some(Caution::Ended { status })
 }
 
 /// A request about an existing incident.
@@ -61,7 +97,13 @@ fn on_incident(
     let record = |bodies: Vec<Body>| Ok(Decision::Record(bodies));
     match request {
         Request::Declare { .. } | Request::Triage { .. } => Err(Refusal::NoIncident),
-        Request::Log(body) => record(vec![body]),
+        Request::Log(body) => match entry_caution(state.status, &body) {
+            Some(caution) => Ok(Decision::Caution {
+                caution,
+                events: vec![body],
+            }),
+            None => record(vec![body]),
+        },
         Request::SetSeverity { severity, reason } => record(severity_bodies(
             asked.playbook,
             state.status,
@@ -70,7 +112,9 @@ fn on_incident(
             Vec::new(),
         )),
         Request::Claim => match commander {
-            Some(holder) if holder == me => Ok(Decision::Nothing(Notice::AlreadyCommander)),
+            Some(holder) if same_name(holder, me) => {
+                Ok(Decision::Nothing(Notice::AlreadyCommander))
+            }
             Some(holder) => Err(Refusal::CommandHeldBy {
                 holder: holder.to_string(),
             }),
@@ -78,16 +122,35 @@ fn on_incident(
                 commander: me.to_string(),
             }]),
         },
-        Request::Handoff { to } if commander == Some(me) => record(vec![Body::CommandHandedOff {
-            from: me.to_string(),
-            to,
-        }]),
+        Request::Handoff { to }
+            if commander.is_some_and(|c| same_name(c, me) && same_name(c, &to)) =>
+        {
+            Ok(Decision::Nothing(Notice::AlreadyCommander))
+        }
+        Request::Handoff { to } if commander.is_some_and(|c| same_name(c, me)) => {
+            let known =
+                state.roster.get(&to).is_some() || asked.watching.iter().any(|w| same_name(w, &to));
+            let events = vec![Body::CommandHandedOff {
+                from: me.to_string(),
+                to: to.clone(),
+            }];
+            if known {
+                record(events)
+            } else {
+                Ok(Decision::Caution {
+                    caution: Caution::Stranger { name: to },
+                    events,
+                })
+            }
+        }
         Request::Handoff { .. } => Err(Refusal::HandoffNotCommander {
             holder: commander.map(str::to_string),
         }),
-        Request::Confirm if commander == Some(me) => record(vec![Body::CommandConfirmed {
-            commander: me.to_string(),
-        }]),
+        Request::Confirm if commander.is_some_and(|c| same_name(c, me)) => {
+            record(vec![Body::CommandConfirmed {
+                commander: me.to_string(),
+            }])
+        }
         Request::Confirm => Err(Refusal::ConfirmNotCommander),
         Request::Assign { person, role } => {
             record(roster::role(state, asked.playbook, person, role, true)?)

@@ -17,9 +17,9 @@ mod roster;
 mod triage;
 mod words;
 
-pub use decide::decide;
+pub use decide::{decide, entry_caution};
 pub use lifecycle::{check_status, declare_bodies, severity_bodies};
-pub use refusal::{Notice, Refusal};
+pub use refusal::{Caution, Notice, Refusal};
 pub use request::Request;
 pub use review::{FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, item_fields, missing};
 pub use roster::order;
@@ -40,6 +40,9 @@ pub struct Asked<'a> {
     pub actor: &'a str,
     /// When.
     pub now: Timestamp,
+    /// Who has a console open on the database now (a handoff to one of them is not to
+    /// a stranger); empty where nobody knows.
+    pub watching: &'a [String],
 }
 
 /// What a request comes to when no rule refuses it.
@@ -53,4 +56,13 @@ pub enum Decision {
     /// Resolving asks the playbook's checklist first: ask these items, then send the
     /// same request with the answers.
     AskChecklist(Vec<String>),
+    /// Allowed, but easy to do by mistake: the console asks first (y/n) and appends
+    /// `events` on a yes; the shell says the caution on stderr, or refuses unless a flag
+    /// says it is meant (see [`Caution`]).
+    Caution {
+        /// What to be careful about.
+        caution: Caution,
+        /// The events to append once it is meant.
+        events: Vec<Body>,
+    },
 }

@@ -123,6 +123,31 @@ pub enum Refusal {
     /// Routing an incident already declared.
     #[error("a declared incident is resolved, not routed")]
     DeclaredNotRouted,
+    /// Standing the commander down while they hold command.
+    #[error("{commander} holds command")]
+    CommanderStandsDown {
+        /// The commander.
+        commander: String,
+    },
+    /// A request naming nobody: an empty or blank name.
+    #[error("no name given")]
+    NoName,
+}
+
+/// A request the rules allow that is easy to make by mistake: the console asks first,
+/// the shell warns (an entry) or wants a flag (a handoff).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caution {
+    /// An entry for an incident that is resolved or closed.
+    Ended {
+        /// Its status.
+        status: Status,
+    },
+    /// Command handed to someone neither on the roster nor watching in a console.
+    Stranger {
+        /// The name given.
+        name: String,
+    },
 }
 
 /// Why a request writes nothing, though nothing is wrong with it.

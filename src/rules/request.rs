@@ -144,3 +144,22 @@ pub enum Request {
         outcome: super::Outcome,
     },
 }
+
+impl Request {
+    /// The people this request names (a new commander, a responder, an owner), as typed.
+    pub fn people(&self) -> Vec<&str> {
+        match self {
+            Request::Handoff { to } => vec![to],
+            Request::Assign { person, .. }
+            | Request::Unassign { person, .. }
+            | Request::Responder { person, .. } => vec![person],
+            Request::Page { who, .. } => vec![who],
+            Request::Problem { owner, .. } => vec![owner],
+            Request::ItemAdd { owner, .. } | Request::ItemUpdate { owner, .. } => {
+                owner.as_deref().into_iter().collect()
+            }
+            Request::Log(body) => body.people().collect(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! The roster: who is on it in what order, and the rules on roles and paging.
 
-use crate::domain::{Body, IncidentState, Responder, ResponderState, Role};
+use crate::domain::{Body, IncidentState, Responder, ResponderState, Role, same_name};
 use crate::playbook::Playbook;
 
 use super::Refusal;
@@ -9,7 +9,7 @@ use super::Refusal;
 pub fn order(state: &IncidentState) -> Vec<&Responder> {
     let commander = state.command.commander.as_deref();
     let rank = |p: &Responder| match p.state {
-        _ if commander == Some(p.name.as_str()) => 0,
+        _ if commander.is_some_and(|c| same_name(c, &p.name)) => 0,
         Some(ResponderState::Engaged) => 1,
         Some(ResponderState::Acknowledged) => 2,
         Some(ResponderState::Paged) => 3,
@@ -38,7 +38,6 @@ pub(super) fn role(
 ) -> Result<Vec<Body>, Refusal> {
     let holds = state
         .roster
-        .people
         .get(&person)
         .is_some_and(|p| p.roles.contains(&role));
     match (assign, holds) {
@@ -58,7 +57,7 @@ pub(super) fn page(
     via: Option<String>,
 ) -> Result<Vec<Body>, Refusal> {
     match who.parse::<Role>() {
-        Ok(role) if !playbook.roles.contains(&role) && !state.roster.people.contains_key(&who) => {
+        Ok(role) if !playbook.roles.contains(&role) && state.roster.get(&who).is_none() => {
             Err(not_in_playbook(playbook, role))
         }
         Ok(role) if playbook.contacts_for(role).next().is_some() => Ok(playbook
@@ -68,7 +67,7 @@ pub(super) fn page(
                 via: Some(via.clone().unwrap_or_else(|| c.reach.clone())),
             })
             .collect()),
-        Ok(role) if !state.roster.people.contains_key(&who) => Err(Refusal::NoContacts { role }),
+        Ok(role) if state.roster.get(&who).is_none() => Err(Refusal::NoContacts { role }),
         _ => Ok(vec![Body::ResponderPaged { person: who, via }]),
     }
 }
@@ -81,4 +80,27 @@ pub(super) fn responder(person: String, state: ResponderState) -> Body {
         ResponderState::StoodDown => Body::ResponderStoodDown { person },
         ResponderState::Paged => Body::ResponderPaged { person, via: None },
     }
+}
+
+/// The names among `bodies` are people: none is blank, and the commander is not stood
+/// down while holding command (unless the same batch hands command on first).
+pub(super) fn check_names(state: Option<&IncidentState>, bodies: &[Body]) -> Result<(), Refusal> {
+    let mut commander = state.and_then(|s| s.command.commander.clone());
+    for body in bodies {
+        if body.people().any(|name| name.trim().is_empty()) {
+            return Err(Refusal::NoName);
+        }
+        match body {
+            Body::CommandHandedOff { to, .. } => commander = Some(to.clone()),
+            Body::ResponderStoodDown { person } => {
+                if let Some(holder) = commander.as_deref().filter(|c| same_name(c, person)) {
+                    return Err(Refusal::CommanderStandsDown {
+                        commander: holder.to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

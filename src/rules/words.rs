@@ -95,6 +95,11 @@ impl Refusal {
                 how.declare_from_triage()
             ),
             Refusal::DeclaredNotRouted => "a declared incident is resolved, not routed".into(),
+            Refusal::CommanderStandsDown { commander } => format!(
+                "{commander} holds command and cannot be stood down: hand command off first ({})",
+                how.command("handoff NAME")
+            ),
+            Refusal::NoName => "a name is empty: give the person's name".into(),
         }
     }
 }

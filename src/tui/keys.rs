@@ -38,6 +38,10 @@ pub fn to_msg(mode: Mode, event: KeyEvent) -> Option<Msg> {
     if let Some(action) = lookup(mode, chord(&event)) {
         return Some(Msg::Action(action));
     }
+    if mode == Mode::Confirm {
+        // A question takes `y` for yes; any other key is a no, never text typed on.
+        return Some(Msg::Action(crate::app::Action::Cancel));
+    }
     mode.takes_text().then(|| Msg::Type(event.into()))
 }
 

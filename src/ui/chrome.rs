@@ -88,6 +88,15 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ));
         spans.push(Span::raw(" "));
     }
+    if app.mode() == crate::app::Mode::Entry {
+        // Keys go into the text while the box is open: say so, and where it posts.
+        let into = app
+            .incident()
+            .map(|s| format!(" into {}", s.short_id()))
+            .unwrap_or_default();
+        spans.push(Span::styled(format!(" TYPING{into} "), theme.notice));
+        spans.push(Span::raw(" "));
+    }
     for (chord, word) in key_hints(app.mode()) {
         spans.push(Span::styled(chord.to_string(), theme.hint_key));
         spans.push(Span::styled(format!(" {word}  "), theme.hint_text));

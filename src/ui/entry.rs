@@ -29,6 +29,36 @@ pub fn height(app: &App, width: u16) -> u16 {
     rows.clamp(1, MAX_TEXT_LINES) as u16 + 2
 }
 
+/// Where an entry will post, for the box's title: `→ 01ab3c "Checkout failing…"
+/// investigating`, the status in capitals and marked when the incident has ended, and
+/// DRILL for a drill. The title shortens to leave room for the rest.
+fn target(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
+    let Some(state) = app.incident() else {
+        return vec![Span::styled("→ no incident ", theme.error)];
+    };
+    let room = usize::from(width).saturating_sub(60).clamp(8, 40);
+    let mut spans = vec![Span::styled(
+        format!(
+            "→ {} \"{}\" ",
+            state.short_id(),
+            crate::format::shorten(&inert::line(&state.title), room)
+        ),
+        theme.title,
+    )];
+    if state.status.is_open() {
+        spans.push(Span::styled(format!("{} ", state.status), theme.muted));
+    } else {
+        spans.push(Span::styled(
+            format!("{} ", state.status.to_string().to_uppercase()),
+            theme.error,
+        ));
+    }
+    if state.drill {
+        spans.push(Span::styled("DRILL ", theme.notice));
+    }
+    spans
+}
+
 /// Draws the entry box.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let entry = &app.entry;
@@ -37,6 +67,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         format!(" Entry · {} ", kind.label()),
         theme.title,
     )];
+    if let Some(was) = entry.prefilled.filter(|was| *was != kind) {
+        title.push(Span::styled(
+            format!("(was: {}; Enter asks) ", was.label()),
+            theme.error,
+        ));
+    }
+    title.extend(target(app, area.width, theme));
     if let Some(pending) = entry.pending.back() {
         let count = match entry.pending.len() {
             1 => String::new(),

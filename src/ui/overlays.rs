@@ -8,7 +8,7 @@ use strum::IntoEnumIterator;
 
 use super::wrap::truncate;
 use super::{Theme, boxed};
-use crate::app::{App, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
+use crate::app::{App, Confirmation, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
 use crate::inert;
 
 /// Draws every overlay in stack order.
@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 palette_box(frame, area, &line, *selected, error.as_deref(), theme);
             }
             Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
-            Overlay::ConfirmQuit => confirm(frame, area, theme),
+            Overlay::Ask(question) => confirm(frame, area, question, theme),
             Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
             Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
             Overlay::Playbook { scroll } => {
@@ -187,20 +187,52 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     );
 }
 
-fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let rect = area.centered(Constraint::Length(56), Constraint::Length(5));
+fn confirm(frame: &mut Frame<'_>, area: Rect, question: &Confirmation, theme: &Theme) {
+    let (title, ask, note, yes, no) = match question {
+        Confirmation::Quit => (
+            "Quit?",
+            "An incident is still open. Quit the console?".to_string(),
+            "(the log is saved; others keep working)",
+            " quit   ",
+            " stay",
+        ),
+        Confirmation::Write { ask, entry, .. } => (
+            "Are you sure?",
+            inert::line(ask).into_owned(),
+            if entry.is_some() {
+                "(on any other key the text stays in the box)"
+            } else {
+                "(on any other key nothing is recorded)"
+            },
+            " yes   ",
+            " no",
+        ),
+    };
+    let width = area.width.saturating_sub(4).min(64);
+    let text_rows = super::wrap::wrap(
+        &[(ask.clone(), ratatui::style::Style::default())],
+        usize::from(width.saturating_sub(2)).max(1),
+        0,
+    )
+    .len() as u16;
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(text_rows + 4));
     let lines = vec![
-        Line::raw("An incident is still open. Quit the console?"),
-        Line::styled("(the log is saved; others keep working)", theme.muted),
+        Line::raw(ask),
+        Line::styled(note, theme.muted),
         Line::from(vec![
             Span::styled("y", theme.hint_key),
-            Span::raw(" quit   "),
-            Span::styled("n", theme.hint_key),
-            Span::raw(" stay"),
+            Span::raw(yes),
+            Span::styled("any other key", theme.hint_key),
+            Span::raw(no),
         ]),
     ];
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(boxed("Quit?", theme)), rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(title, theme)),
+        rect,
+    );
 }
 
 fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, theme: &Theme) {

@@ -129,7 +129,7 @@ pub fn entry_lines(
     let indent = time.chars().count();
     let category = entry.category();
     let current = state.current_text(entry);
-    let (text, struck) = (current.text, current.struck);
+    let (text, struck) = (current.text.clone(), current.struck);
     let mut segments: Vec<Segment> = vec![
         (time, muted),
         (
@@ -164,7 +164,7 @@ pub fn entry_lines(
             muted,
         ));
     }
-    if let Some(reason) = &entry.refused {
+    if let Some(reason) = &current.no_effect {
         segments.push((format!(" [no effect: {}]", inert::line(reason)), muted));
     }
     let mut lines = wrap(&segments, width, indent);

@@ -3,7 +3,6 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use unicode_truncate::UnicodeTruncateStr;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A run of text in one style.
@@ -103,11 +102,7 @@ pub fn wrap(segments: &[Segment], width: usize, indent: usize) -> Vec<Line<'stat
 /// Cuts text to at most `width` columns, ending with `…` when cut (never inside a
 /// character made of several code points, such as an accent or an emoji sequence).
 pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let (head, _) = text.unicode_truncate(width.saturating_sub(1));
-    format!("{head}…")
+    crate::format::shorten(text, width)
 }
 
 #[cfg(test)]

@@ -1,0 +1,240 @@
+//! The command line under pressure: nothing logged to the wrong place without a word,
+//! no name that means nobody, and a claim that lost said to have lost.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::Env;
+
+/// Resolves incident `id`, then hands it to problem management, which closes it.
+fn close(env: &Env, id: &str) {
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+        "--incident",
+        id,
+    ]);
+    let (_, err) = env.ok_both(&["log", "--incident", id, "between"]);
+    assert!(
+        err.contains("is resolved"),
+        "resolved is warned about too: {err}"
+    );
+    env.ok(&[
+        "problem",
+        "--owner",
+        "dba",
+        "--root-cause",
+        "a bad index",
+        "--incident",
+        id,
+    ]);
+}
+
+#[test]
+fn an_entry_for_a_closed_incident_is_logged_with_a_warning_on_stderr() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    close(&env, &id);
+    let (out, err) = env.ok_both(&["log", "--incident", &id, "late note"]);
+    assert!(!out.trim().is_empty(), "the entry's id, as ever: {out}");
+    assert!(
+        err.contains("warroom: warning:") && err.contains("is closed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Checkout failing"),
+        "names the incident: {err}"
+    );
+    assert!(common::texts(&env.db).contains(&"late note".to_string()));
+    // Piped lines are warned about once, and all logged.
+    let out = env
+        .cmd()
+        .args(["log", "--incident", &id, "--lines"])
+        .write_stdin("one\ntwo\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("is closed").count(), 1, "{err}");
+    // An open incident: no warning.
+    let open = env.declare("Login errors");
+    let (_, err) = env.ok_both(&["log", "--incident", &open, "fine"]);
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
+fn an_empty_name_is_refused_and_the_account_name_stands_in_for_unset_variables() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let err = env.fails(&["log", "--as", "", "hello"]);
+    assert!(err.contains("--as") && err.contains("empty"), "{err}");
+    let err = env.fails(&["log", "--as", "   ", "hello"]);
+    assert!(err.contains("empty"), "{err}");
+    for args in [&["handoff", ""][..], &["page", " "], &["standdown", ""]] {
+        let err = env.fails(args);
+        assert!(err.contains("a name is empty"), "{args:?}: {err}");
+    }
+    assert_eq!(common::texts(&env.db), Vec::<String>::new());
+
+    // With no USER, LOGNAME or WARROOM_USER, the author is the account's name from the
+    // password database (what `id -un` says), never "unknown".
+    let id = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let expected = if id.status.success() {
+        String::from_utf8(id.stdout).unwrap().trim().to_string()
+    } else {
+        let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+        format!("uid-{}", String::from_utf8(uid.stdout).unwrap().trim())
+    };
+    let out = env
+        .cmd()
+        .env_remove("WARROOM_USER")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .args(["log", "from the account"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tail = env.ok(&["tail", "--json"]);
+    let last: serde_json::Value = serde_json::from_str(tail.lines().last().unwrap()).unwrap();
+    assert_eq!(last["text"], "from the account");
+    assert_eq!(last["author"], expected.as_str());
+    assert_ne!(last["author"], "unknown");
+}
+
+#[test]
+fn names_in_any_case_are_one_responder_shown_as_first_written() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["page", "Dave"]);
+    env.ok(&["ack", "--as", "dave"]);
+    env.ok(&["claim", "--as", "Maya"]);
+    // maya is the commander, however she types her name.
+    env.ok(&["handoff", "DAVE", "--as", "maya"]);
+    let show = env.ok(&["show"]);
+    assert!(show.contains("commander   Dave"), "{show}");
+    assert_eq!(
+        show.matches("Dave").count(),
+        show.matches("ave").count(),
+        "{show}"
+    );
+    let err = env.fails(&["standdown", "dave"]);
+    assert!(
+        err.contains("holds command and cannot be stood down") && err.contains("warroom handoff"),
+        "{err}"
+    );
+}
+
+/// Holds the database's write lock until dropped, so writers wait for it.
+struct WriteLock(rusqlite::Connection);
+
+impl WriteLock {
+    fn take(env: &Env) -> WriteLock {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.busy_timeout(Duration::from_secs(30)).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        WriteLock(conn)
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}
+
+/// `warroom claim` as `who`, with debug logs on stderr; the lines of stderr arrive on
+/// the receiver as they are written.
+fn claim(env: &Env, who: &str) -> (Child, mpsc::Receiver<String>) {
+    let mut child = env
+        .std_cmd()
+        .args(["claim", "--as", who])
+        .env("WARROOM_LOG", "debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Collects lines from `rx` until one contains `what` (failing after a generous wait).
+fn wait_line(rx: &mpsc::Receiver<String>, what: &str, seen: &mut Vec<String>) {
+    loop {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => {
+                let found = line.contains(what);
+                seen.push(line);
+                if found {
+                    return;
+                }
+            }
+            Err(_) => panic!("no {what:?} on stderr; saw {seen:#?}"),
+        }
+    }
+}
+
+#[test]
+fn of_two_claims_decided_at_once_the_one_that_lost_says_so_and_fails() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    // Both read the incident with nobody in command and decide to claim; the write
+    // lock, held here, keeps them from writing until both have decided.
+    let lock = WriteLock::take(&env);
+    let (mut maya, maya_err) = claim(&env, "maya");
+    let (mut bob, bob_err) = claim(&env, "bob");
+    let (mut maya_seen, mut bob_seen) = (Vec::new(), Vec::new());
+    wait_line(&maya_err, "writing", &mut maya_seen);
+    wait_line(&bob_err, "writing", &mut bob_seen);
+    drop(lock);
+    let (maya_ok, bob_ok) = (
+        maya.wait().unwrap().success(),
+        bob.wait().unwrap().success(),
+    );
+    maya_seen.extend(maya_err.iter());
+    bob_seen.extend(bob_err.iter());
+    assert!(
+        maya_ok != bob_ok,
+        "exactly one claim wins: maya {maya_ok} {maya_seen:#?}, bob {bob_ok} {bob_seen:#?}"
+    );
+    let (winner, loser_said) = if maya_ok {
+        ("maya", bob_seen.join("\n"))
+    } else {
+        ("bob", maya_seen.join("\n"))
+    };
+    assert!(
+        loser_said.contains(&format!(
+            "claim refused: {winner} already holds command; conflict recorded"
+        )),
+        "{loser_said}"
+    );
+    assert!(!loser_said.contains("took command"), "{loser_said}");
+    // The timeline says the same.
+    let tail = env.ok(&["tail"]);
+    assert!(tail.contains("claim refused"), "{tail}");
+    let show = env.ok(&["show"]);
+    assert!(show.contains(&format!("commander   {winner}")), "{show}");
+}
