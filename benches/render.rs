@@ -19,7 +19,7 @@ fn incident(entries: usize) -> Vec<Event> {
         .map(|i| {
             let at = start + TimeDelta::milliseconds(i as i64 * 1500);
             let body = match i {
-                0 => Body::IncidentOpened { title: "Checkout failing for EU customers".into(), detected_at: None, drill: false },
+                0 => Body::IncidentOpened { title: "Checkout failing for EU customers".into(), detected_at: None, drill: false, pace: None },
                 i if i % 7 == 0 => Body::Decision { text: format!("decision {i}: roll back the payment gateway in one more region") },
                 i if i % 5 == 0 => Body::StatusUpdate { audience: Audience::Executives, text: format!("update {i}: failures at 2%, next update in 30 minutes") },
                 i => Body::Note { text: format!("note {i}: error rate still dropping in eu-west-1 after the rollback of deploy 4512") },

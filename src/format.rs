@@ -87,6 +87,28 @@ pub fn local_time(t: Timestamp) -> String {
     t.with_timezone(&Local).format("%H:%M:%S").to_string()
 }
 
+/// A UTC offset as readers know it: `UTC` for none, else `UTC+01:00`, `UTC-05:30`.
+pub fn offset_name(seconds_east: i32) -> String {
+    if seconds_east == 0 {
+        return "UTC".into();
+    }
+    let sign = if seconds_east < 0 { '-' } else { '+' };
+    let minutes = seconds_east.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Local time of day to the minute with the zone it is in, `10:15 UTC+01:00`: what a
+/// reader elsewhere needs to place it.
+pub fn local_hm_zoned(t: Timestamp) -> String {
+    use chrono::Offset;
+    let local = t.with_timezone(&Local);
+    format!(
+        "{} {}",
+        local.format("%H:%M"),
+        offset_name(local.offset().fix().local_minus_utc())
+    )
+}
+
 /// Local time of day to the minute, `10:15`.
 pub fn local_hm(t: Timestamp) -> String {
     t.with_timezone(&Local).format("%H:%M").to_string()
@@ -135,6 +157,13 @@ pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_are_named_from_utc() {
+        assert_eq!(offset_name(0), "UTC");
+        assert_eq!(offset_name(3600), "UTC+01:00");
+        assert_eq!(offset_name(-(5 * 3600 + 1800)), "UTC-05:30");
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -1157,3 +1157,35 @@ fn names_in_any_case_are_one_responder() {
         .count();
     assert_eq!(jonases, 1);
 }
+
+#[test]
+fn the_hint_bar_says_what_a_command_came_to_once_the_store_answers() {
+    let (mut app, id) = triage_app();
+    let effects = run_command(&mut app, "claim");
+    assert_notice(&app, "recording on");
+    // bob's claim from another console reaches the store first.
+    let bobs = stamp(
+        &[Effect::Append {
+            purpose: Purpose::Palette,
+            drafts: vec![warroom::store::NewEvent {
+                incident: Some(id),
+                author: "bob".into(),
+                at: None,
+                body: Body::CommandClaimed {
+                    commander: "bob".into(),
+                },
+            }],
+        }],
+        id,
+    );
+    update(&mut app, Msg::Events(bobs));
+    committed(&mut app, Purpose::Palette, &effects);
+    assert_notice(
+        &app,
+        "not done: claim refused: bob already holds command; conflict recorded",
+    );
+    // A command that takes effect says what it did.
+    let effects = run_command(&mut app, "page dave");
+    committed(&mut app, Purpose::Palette, &effects);
+    assert_notice(&app, "done: paged dave");
+}

@@ -713,9 +713,12 @@ fn review_and_update_print_read_a_read_only_database_and_change_nothing() {
         review.contains("Review of Checkout failing") && review.contains("a bad deploy"),
         "{review}"
     );
-    // The incident is resolved: --print falls back to it, as reading commands do.
-    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    // The incident is resolved: --print falls back to it, as reading commands do (the
+    // executives' text names it; the customers' never carries the internal title).
+    let text = env.ok(&["update", "--audience", "executives", "--print"]);
     assert!(text.contains("Checkout failing"), "{text}");
+    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    assert!(text.contains("The issue is resolved."), "{text}");
     // Writing is still refused, clearly.
     let err = env.fails(&["update", "--audience", "customers"]);
     assert!(err.contains("read-only"), "{err}");

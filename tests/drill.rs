@@ -296,6 +296,42 @@ fn speed_compresses_time_and_scores_in_scenario_time() {
         Some(false),
         "expected within 8m"
     );
+    // The incident's own clocks run at the drill's pace, as the scorecard does: it was
+    // declared a real minute in, which its clock reads as ten, and the first update is
+    // owed P2's 30 scenario minutes later (3 real minutes).
+    assert_eq!(state.pace, 10);
+    let declared = state.declared_at.unwrap();
+    assert_eq!(
+        warroom::format::duration(state.clock(declared) - t0()),
+        card.line("time to declare").unwrap().actual
+    );
+    let (_, due) = state.next_update_due(|sev| playbook.cadence(sev)).unwrap();
+    assert_eq!(due - declared, TimeDelta::minutes(3), "real time");
+    assert_eq!(
+        state.paced(due - declared),
+        playbook.cadence(Severity::P2).unwrap(),
+        "the countdown the console shows, in scenario time"
+    );
+}
+
+#[test]
+fn an_injects_author_is_not_written_again_in_its_text() {
+    for name in warroom::drill::builtin_names() {
+        let scenario = warroom::drill::builtin(name).unwrap();
+        for inject in &scenario.injects {
+            let first = inject.text.split_whitespace().next().unwrap_or("");
+            let named = first
+                .strip_suffix(':')
+                .is_some_and(|word| inject.by.starts_with(word));
+            assert!(!named, "{name}: {} writes {:?}", inject.by, inject.text);
+        }
+    }
+    let scenario = Scenario::parse(
+        "t",
+        "name = \"t\"\ntitle = \"T\"\nduration = \"5m\"\n[start]\ntext = \"x\"\n[[inject]]\nat = \"1m\"\nkind = \"note\"\nby = \"deploy-bot\"\ntext = \"deploy-bot: rolled out 4512\"\n",
+    )
+    .unwrap();
+    assert_eq!(scenario.injects[0].text, "rolled out 4512");
 }
 
 #[test]
@@ -397,12 +433,36 @@ fn the_drill_command_runs_scores_logs_and_stays_out_of_metrics() {
         env.ok(&["export", "--format", "markdown"])
             .contains("(DRILL: not a real incident)")
     );
+    // Everything the drill can send out of the tool says it is a drill.
+    let id = stdout.lines().next().unwrap().trim().to_string();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json", "-i", &id])).unwrap();
+    assert_eq!(json["exercise"], "DRILL");
+    assert!(
+        env.ok(&["export", "--format", "ics214", "-i", &id])
+            .starts_with("# Activity log: Quick drill (DRILL")
+    );
+    assert!(env.ok(&["review", "-i", &id]).starts_with("DRILL"));
+    for audience in ["responders", "executives", "customers"] {
+        let text = env.ok(&["update", "--audience", audience, "--print", "-i", &id]);
+        assert!(text.starts_with("[DRILL, not a real incident]"), "{text}");
+    }
+    // Time is up: the drill incident is closed, saying why.
+    assert!(stderr.contains("DRILL ended"), "{stderr}");
+    let show = env.ok(&["show", &id]);
+    assert!(show.contains("closed"), "{show}");
+    assert!(
+        env.ok(&["tail", "-i", &id])
+            .contains("drill ended: time is up")
+    );
     env.ok(&[
         "log",
         "--kind",
         "status",
         "--audience",
         "customers",
+        "--incident",
+        &id,
         "drill message",
     ]);
     let metrics: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();

@@ -49,6 +49,7 @@ fn opened() -> (&'static str, Body) {
             title: "checkout failing".into(),
             detected_at: None,
             drill: false,
+            pace: None,
         },
     )
 }
@@ -211,6 +212,7 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::DeclaredNotRouted => "DeclaredNotRouted",
         Refusal::CommanderStandsDown { .. } => "CommanderStandsDown",
         Refusal::NoName => "NoName",
+        Refusal::NotADrill => "NotADrill",
     }
 }
 
@@ -304,7 +306,7 @@ fn declare_opens_and_declares_at_the_threshold_and_stays_in_triage_below_it() {
     };
     let p2 = recorded(ask(declare(Some(Severity::P2)), None, &playbook, "ann"));
     assert!(
-        matches!(&p2[0], Body::IncidentOpened { title, detected_at: Some(_), drill: false } if title == "checkout failing")
+        matches!(&p2[0], Body::IncidentOpened { title, detected_at: Some(_), drill: false, .. } if title == "checkout failing")
     );
     assert!(matches!(
         p2[1],
@@ -1134,6 +1136,7 @@ fn every_refusal_is_met_by_some_request() {
             &playbook,
             "ann",
         ),
+        (Request::EndDrill, Some(&open), &playbook, "ann"),
     ];
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
@@ -1163,6 +1166,7 @@ fn every_refusal_is_met_by_some_request() {
         "DeclaredNotRouted",
         "CommanderStandsDown",
         "NoName",
+        "NotADrill",
     ]
     .into_iter()
     .collect();
@@ -1377,4 +1381,42 @@ fn the_commander_is_not_stood_down_while_holding_command() {
     ));
     let handed = incident(entries);
     recorded(ask(stand_down("ann"), Some(&handed), &playbook, "bob"));
+}
+
+#[test]
+fn a_drill_whose_time_is_up_is_closed_and_a_real_incident_is_not() {
+    let playbook = playbook();
+    let mut entries = declared();
+    entries[0].1 = Body::IncidentOpened {
+        title: "drill".into(),
+        detected_at: None,
+        drill: true,
+        pace: Some(10),
+    };
+    let drill = incident(entries);
+    assert_eq!(
+        recorded(ask(Request::EndDrill, Some(&drill), &playbook, "coach")),
+        vec![Body::StatusChanged {
+            status: Status::Closed,
+            reason: Some("drill ended: time is up".into())
+        }]
+    );
+    let mut seen = BTreeSet::new();
+    let real = incident(declared());
+    assert_eq!(
+        refused(
+            ask(Request::EndDrill, Some(&real), &playbook, "ann"),
+            &mut seen
+        ),
+        Refusal::NotADrill
+    );
+    // A real incident still closes only after resolving.
+    let close = Request::Log(Body::StatusChanged {
+        status: Status::Closed,
+        reason: None,
+    });
+    assert!(matches!(
+        refused(ask(close, Some(&real), &playbook, "ann"), &mut seen),
+        Refusal::CloseBeforeResolve { .. }
+    ));
 }

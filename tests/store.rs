@@ -28,6 +28,7 @@ fn declare(store: &mut Store, title: &str) -> ulid::Ulid {
                 title: title.into(),
                 detected_at: None,
                 drill: false,
+                pace: None,
             },
         }])
         .expect("append");
@@ -281,6 +282,7 @@ fn many_threads_creating_one_file_at_once_all_succeed() {
                         title: format!("t{i}"),
                         detected_at: None,
                         drill: false,
+                        pace: None,
                     },
                 }])?;
                 store.append(vec![NewEvent {

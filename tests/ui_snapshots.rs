@@ -209,6 +209,7 @@ fn opened(id: u128, title: &str) -> Vec<Event> {
             title: title.into(),
             detected_at: None,
             drill: false,
+            pace: None,
         },
     }]
 }
@@ -426,6 +427,7 @@ fn a_drill_says_so_on_the_screen() {
             title: "Database primary failure".into(),
             detected_at: None,
             drill: true,
+            pace: None,
         },
     }]);
     let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());

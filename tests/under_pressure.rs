@@ -238,3 +238,65 @@ fn of_two_claims_decided_at_once_the_one_that_lost_says_so_and_fails() {
     let show = env.ok(&["show"]);
     assert!(show.contains(&format!("commander   {winner}")), "{show}");
 }
+
+/// Whether `text` reads as sentences: each starts with a capital and ends with a stop.
+fn sentences(text: &str) -> bool {
+    let text = text.trim();
+    text.ends_with('.')
+        && text
+            .split(". ")
+            .all(|s| s.chars().next().is_some_and(char::is_uppercase))
+}
+
+#[test]
+fn the_customer_template_says_nothing_internal_and_names_a_time_with_its_zone() {
+    let env = Env::new();
+    // P2 by its triage answers ("one region or a major feature"), P4 with no cadence.
+    env.ok(&[
+        "triage",
+        "--title",
+        "Checkout failing after deploy 4512",
+        "--answers",
+        "2,2,2",
+    ]);
+    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    assert!(
+        !text.contains("Checkout failing"),
+        "no internal title: {text}"
+    );
+    assert!(!text.contains("4512"), "{text}");
+    assert!(!text.contains("one region"), "no raw triage answer: {text}");
+    assert!(sentences(&text), "{text}");
+    let by = text.split("by ").nth(1).unwrap_or_default().trim();
+    let (time, zone) = by.trim_end_matches('.').split_once(' ').unwrap();
+    assert!(
+        time.len() == 5 && time.as_bytes()[2] == b':' && zone == "UTC",
+        "a time with its zone: {text}"
+    );
+    // A severity without a cadence still names a time, never "when there is news".
+    let low = env.ok(&[
+        "declare",
+        "--title",
+        "Typo on the help page",
+        "--severity",
+        "P5",
+    ]);
+    let low = low.trim();
+    let text = env.ok(&["update", "--audience", "customers", "--print", "-i", low]);
+    assert!(!text.contains("news"), "{text}");
+    assert!(text.contains(" UTC."), "{text}");
+    // What reaches the status page is that text, with no title in it.
+    let listed = env.ok(&["incidents", "--json"]);
+    let id = listed
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|i| i["title"].as_str().unwrap_or("").starts_with("Checkout"))
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .unwrap();
+    env.ok(&["update", "--audience", "customers", "-i", &id]);
+    let site = env.path("site");
+    env.ok(&["statuspage", "--out", site.to_str().unwrap()]);
+    let page = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(page.contains("Our engineers are investigating."), "{page}");
+    assert!(!page.contains("Checkout failing"), "{page}");
+}

@@ -17,14 +17,14 @@ pub fn due_audience(app: &App) -> Audience {
 pub fn filled(app: &App, audience: Audience) -> Option<String> {
     let state = app.incident()?;
     let template = app.setup.playbook.templates.get(&audience)?;
-    let cadence = state.severity.and_then(|s| app.setup.playbook.cadence(s));
+    let cadence = app.setup.playbook.update_cadence(state.severity);
     let zone = app.setup.zone;
     Some(crate::playbook::render(
         template,
         state,
         app.now,
         cadence,
-        &|t| zone.format(t, "%H:%M"),
+        &|t| zone.hm_zoned(t),
     ))
 }
 

@@ -55,6 +55,14 @@ pub enum Zone {
 }
 
 impl Zone {
+    /// A time of day to the minute with its zone, `14:30 UTC` or `15:30 UTC+01:00`.
+    pub fn hm_zoned(self, t: Timestamp) -> String {
+        match self {
+            Zone::Local => crate::format::local_hm_zoned(t),
+            Zone::Utc => format!("{} UTC", t.format("%H:%M")),
+        }
+    }
+
     /// Formats a time with a chrono format string in this zone.
     pub fn format(self, t: Timestamp, fmt: &str) -> String {
         match self {

@@ -404,6 +404,7 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
 
 fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>) -> Vec<Effect> {
     let first = events.first().map(|e| e.incident);
+    let ids: Vec<(ulid::Ulid, ulid::Ulid)> = events.iter().map(|e| (e.incident, e.id)).collect();
     app.absorb(events);
     match purpose {
         Purpose::Entry => {
@@ -426,7 +427,38 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             app.notice = Some("sample incidents loaded".into());
             Vec::new()
         }
-        Purpose::Palette => Vec::new(),
+        Purpose::Palette => {
+            app.notice = Some(outcome(app, &ids));
+            Vec::new()
+        }
+    }
+}
+
+/// What events just committed came to, in words for the hint bar, folded with what
+/// the store holds (a claim that lost to another says so): `done: ...`, or the refusal.
+fn outcome(app: &App, ids: &[(ulid::Ulid, ulid::Ulid)]) -> String {
+    let mut said = Vec::new();
+    for (incident, id) in ids {
+        let Some(state) = app.incidents.get(incident) else {
+            continue;
+        };
+        let Some(entry) = state.entry(*id) else {
+            continue;
+        };
+        let current = state.current_text(entry);
+        if entry.refused.is_some() {
+            let text = match current.no_effect {
+                Some(why) => format!("{}: no effect: {why}", current.text),
+                None => current.text,
+            };
+            return format!("not done: {text}");
+        }
+        said.push(current.text);
+    }
+    match said.as_slice() {
+        [] => "done".into(),
+        [one] => format!("done: {one}"),
+        [first, rest @ ..] => format!("done: {first} (and {} more)", rest.len()),
     }
 }
 

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::rules::Request;
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 
@@ -136,6 +137,13 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
                     text: card.to_string().trim_end().to_string(),
                 },
             }])?;
+            // The drill is over: its incident is closed, so no console keeps counting
+            // down to updates nobody owes.
+            let state = store
+                .incident(drill.incident)?
+                .ok_or_else(|| anyhow!("the drill incident is gone"))?;
+            super::ask::ask(ctx, &mut store, Some(&state), Request::EndDrill)?;
+            tell!("DRILL ended: {} is closed", state.short_id());
             Ok(())
         }
     }

@@ -354,7 +354,12 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     let state = &state;
     let today = store.now().date_naive();
     say!(
-        "Review of {} ({})",
+        "{}Review of {} ({})",
+        if state.drill {
+            "DRILL (not a real incident): "
+        } else {
+            ""
+        },
         crate::inert::line(&state.title),
         state.short_id()
     );

@@ -36,10 +36,14 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         .templates
         .get(&args.audience)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
-    let cadence = state.severity.and_then(|s| playbook.cadence(s));
-    let text = crate::playbook::render(template, &state, store.now(), cadence, &|t| {
-        t.with_timezone(&chrono::Local).format("%H:%M").to_string()
-    });
+    let cadence = playbook.update_cadence(state.severity);
+    let text = crate::playbook::render(
+        template,
+        &state,
+        store.now(),
+        cadence,
+        &crate::format::local_hm_zoned,
+    );
     if args.print {
         say!("{}", crate::inert::text(&text));
         return Ok(());

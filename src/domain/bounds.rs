@@ -50,6 +50,9 @@ pub enum OutOfBounds {
         /// The date as given.
         value: String,
     },
+    /// A drill's pace outside 1 to [`MAX_PACE`].
+    #[error("its drill pace {0} is outside 1 to {MAX_PACE} times real time")]
+    Pace(u32),
     /// A sequence number of 0 or past [`MAX_SEQ`].
     #[error("its sequence number {0} is outside 1 to {MAX_SEQ}")]
     Seq(u64),
@@ -72,6 +75,10 @@ pub fn earliest() -> Timestamp {
 pub fn time_in_bounds(t: Timestamp) -> bool {
     (EARLIEST_MS..=LATEST_MS).contains(&t.timestamp_millis())
 }
+
+/// The fastest a drill is played: scenario minutes per real minute (a 45-minute
+/// scenario in under three seconds).
+pub const MAX_PACE: u32 = 1000;
 
 /// Refuses a time outside [`EARLIEST_MS`]..=[`LATEST_MS`]; `field` names it.
 pub fn check_time(field: &'static str, t: Timestamp) -> Result<(), OutOfBounds> {
@@ -128,9 +135,13 @@ impl Body {
     pub fn check_bounds(&self) -> Result<(), OutOfBounds> {
         match self {
             Body::IncidentOpened {
-                detected_at: Some(t),
-                ..
-            } => check_time("detection time", *t),
+                detected_at, pace, ..
+            } => {
+                if let Some(p) = pace.filter(|p| !(1..=MAX_PACE).contains(p)) {
+                    return Err(OutOfBounds::Pace(p));
+                }
+                detected_at.map_or(Ok(()), |t| check_time("detection time", t))
+            }
             Body::ActionItemOpened { due: Some(d), .. }
             | Body::ActionItemUpdated { due: Some(d), .. } => check_date("due date", *d),
             _ => Ok(()),

@@ -85,6 +85,10 @@ pub enum Body {
         /// A rehearsal, kept out of real metrics.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         drill: bool,
+        /// A drill played faster than real time: scenario minutes per real minute
+        /// (1 to [`crate::drill::MAX_SPEED`]); its countdowns run at this pace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pace: Option<u32>,
     },
     /// An alert arrived.
     Alert {
@@ -306,6 +310,7 @@ impl Body {
             title: title.into(),
             detected_at: None,
             drill: false,
+            pace: None,
         }
     }
 
@@ -533,6 +538,7 @@ mod tests {
                 title: "t".into(),
                 detected_at: None,
                 drill: true,
+                pace: None,
             },
             Body::SeveritySet {
                 severity: Severity::P2,

@@ -134,6 +134,7 @@ impl IncidentState {
                 title,
                 detected_at,
                 drill,
+                pace,
             } => {
                 if self.opened.is_some() {
                     return Some("incident was already opened".into());
@@ -142,6 +143,7 @@ impl IncidentState {
                 self.opened = Some((at, by.to_string()));
                 self.detected_at = *detected_at;
                 self.drill = *drill;
+                self.pace = pace.filter(|p| *drill && *p > 1).unwrap_or(1);
             }
             Body::Alert { .. } => {
                 self.first_alert_at.get_or_insert(at);

@@ -21,8 +21,8 @@ mod timeline;
 pub mod triage;
 
 pub use bounds::{
-    EARLIEST_MS, LATEST_MS, MAX_KIND_BYTES, MAX_NAME_BYTES, MAX_SEQ, OutOfBounds, check_date,
-    check_time, earliest, time_in_bounds,
+    EARLIEST_MS, LATEST_MS, MAX_KIND_BYTES, MAX_NAME_BYTES, MAX_PACE, MAX_SEQ, OutOfBounds,
+    check_date, check_time, earliest, time_in_bounds,
 };
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};

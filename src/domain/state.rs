@@ -143,6 +143,9 @@ pub struct IncidentState {
     pub detected_at: Option<Timestamp>,
     /// A rehearsal, kept out of real metrics.
     pub drill: bool,
+    /// Scenario minutes per real minute: 1, but for a drill played faster, whose
+    /// countdowns and clocks then run in scenario time.
+    pub pace: u32,
     /// The current severity, once set.
     pub severity: Option<Severity>,
     /// Every severity setting, oldest first.
@@ -195,6 +198,7 @@ impl IncidentState {
             opened: None,
             detected_at: None,
             drill: false,
+            pace: 1,
             severity: None,
             severity_history: Vec::new(),
             status: Status::Triage,
@@ -342,14 +346,38 @@ impl IncidentState {
         self.last_updates.get(&audience).copied()
     }
 
+    /// A real stretch of time as the incident counts it: in scenario time for a drill
+    /// played at a faster pace (a minute at ten times is ten), else as it is.
+    pub fn paced(&self, real: TimeDelta) -> TimeDelta {
+        real.checked_mul(self.pace_i32()).unwrap_or(TimeDelta::MAX)
+    }
+
+    /// A real moment on the incident's clock: for a drill at a faster pace, the
+    /// scenario's time (its opening plus the scenario time since), else as it is.
+    pub fn clock(&self, real: Timestamp) -> Timestamp {
+        match self.opened {
+            Some((opened, _)) if self.pace > 1 => opened + self.paced(real - opened),
+            _ => real,
+        }
+    }
+
+    fn pace_i32(&self) -> i32 {
+        i32::try_from(self.pace).unwrap_or(1).max(1)
+    }
+
     /// The next status update due while the incident is declared and open: which
     /// audience, and when, by the severity's cadence (from the playbook). The countdown
-    /// for an audience runs from its last update, or from the declaration.
+    /// for an audience runs from its last update, or from the declaration. The time is
+    /// real: for a drill at a faster pace the cadence is divided by the pace ([`paced`]
+    /// turns what is left back into scenario time for the screen).
+    ///
+    /// [`paced`]: IncidentState::paced
     pub fn next_update_due(
         &self,
         cadence: impl Fn(Severity) -> Option<TimeDelta>,
     ) -> Option<(Audience, Timestamp)> {
-        let cadence = cadence(self.severity?)?;
+        // A drill at a faster pace owes its updates sooner in real time.
+        let cadence = cadence(self.severity?)? / self.pace_i32();
         if !self.status.is_declared_active() {
             return None;
         }

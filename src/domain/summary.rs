@@ -97,6 +97,7 @@ mod tests {
                         title: "t".into(),
                         detected_at: None,
                         drill: false,
+                        pace: None,
                     },
                 )
             },

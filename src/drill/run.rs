@@ -53,8 +53,8 @@ pub struct DrillRun {
 const BATCH: usize = 1000;
 
 /// The fastest a drill may run: a thousand times real time (a 45-minute scenario in
-/// under three seconds).
-pub const MAX_SPEED: u32 = 1000;
+/// under three seconds), the pace an incident's events may carry.
+pub const MAX_SPEED: u32 = crate::domain::MAX_PACE;
 
 impl DrillRun {
     /// Opens the drill incident (flagged `drill`) with its starting alert.
@@ -81,6 +81,7 @@ impl DrillRun {
                     title: scenario.title.clone(),
                     detected_at: None,
                     drill: true,
+                    pace: Some(speed),
                 },
             },
             NewEvent::now(None, "drill", Body::Alert { text, source }),

@@ -211,6 +211,15 @@ struct Start {
     source: Option<String>,
 }
 
+/// An inject's text without its author written again in front (`jonas: ...` by
+/// jonas): the timeline names the author already.
+fn without_author(text: &str, by: Option<&str>) -> String {
+    by.and_then(|by| text.strip_prefix(by))
+        .and_then(|rest| rest.strip_prefix(':'))
+        .map_or(text, str::trim_start)
+        .to_string()
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InjectFile {
@@ -274,7 +283,7 @@ impl Scenario {
                 injects.push(Inject {
                     at: offset,
                     kind: kind.clone(),
-                    text: inject.text.clone(),
+                    text: without_author(&inject.text, inject.by.as_deref()),
                     source: inject.source.clone(),
                     by: inject.by.clone().unwrap_or_else(|| "drill".into()),
                     when,

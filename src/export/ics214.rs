@@ -120,7 +120,12 @@ pub fn activity_log(
         RoleFilter::Role(role) => positions.iter().any(|p| p.role == Some(role)),
     };
     let mut out = String::new();
-    let _ = writeln!(out, "# Activity log: {}\n", md_heading(&s.title));
+    let drill = if s.drill {
+        " (DRILL: an exercise, not a real incident)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "# Activity log: {}{drill}\n", md_heading(&s.title));
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Incident | `{}` |", s.id);
     let _ = writeln!(

@@ -22,6 +22,10 @@ pub struct ExportDocument<'a> {
     pub format: String,
     /// The export layout's version.
     pub version: u32,
+    /// `DRILL` when every incident in it is a drill, `DRILL AND REAL` when some are,
+    /// absent when none is: what a reader sees first says a drill is a drill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<&'static str>,
     /// A summary of each exported incident.
     pub incidents: Vec<ExportedIncident>,
     /// Every event, in the total order.
@@ -159,9 +163,16 @@ pub fn document<'a>(
         .flat_map(|s| s.timeline.iter().map(|e| &*e.event))
         .collect();
     events.sort_by_key(|e| e.order_key());
+    let drills = incidents.iter().filter(|s| s.drill).count();
+    let exercise = match drills {
+        0 => None,
+        n if n == incidents.len() => Some("DRILL"),
+        _ => Some("DRILL AND REAL"),
+    };
     ExportDocument {
         format: EXPORT_FORMAT.into(),
         version: 1,
+        exercise,
         incidents: incidents
             .iter()
             .map(|s| summary(s, playbook, now))

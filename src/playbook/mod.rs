@@ -153,6 +153,16 @@ impl Playbook {
         self.severities.get(&severity).and_then(|p| p.cadence)
     }
 
+    /// How long until the next status update at `severity`: its cadence; for a
+    /// severity without one (or none known yet), the longest cadence the playbook
+    /// sets, else an hour, so an update always names a time.
+    pub fn update_cadence(&self, severity: Option<Severity>) -> TimeDelta {
+        severity
+            .and_then(|s| self.cadence(s))
+            .or_else(|| self.severities.values().filter_map(|p| p.cadence).max())
+            .unwrap_or(TimeDelta::hours(1))
+    }
+
     /// The roles to page at a severity.
     pub fn page(&self, severity: Severity) -> &[Role] {
         self.severities

@@ -6,8 +6,9 @@ use crate::domain::{Category, IncidentState, Timestamp};
 use crate::format::duration;
 
 /// Every placeholder a template may use.
-pub const PLACEHOLDERS: [&str; 12] = [
+pub const PLACEHOLDERS: [&str; 13] = [
     "title",
+    "progress",
     "severity",
     "status",
     "impact",
@@ -69,15 +70,30 @@ fn latest(state: &IncidentState, category: Category) -> Option<String> {
         .map(|current| current.text)
 }
 
-/// Fills a template from the incident. `next_update` is when the next one is due after
-/// this one; `zone_fmt` formats a time of day for readers.
+/// Where an incident stands, in a sentence fit for customers (no internal words):
+/// the `{progress}` placeholder.
+pub fn progress(state: &IncidentState) -> &'static str {
+    use crate::domain::Status;
+    match state.status {
+        Status::Triage | Status::Investigating => "Our engineers are investigating.",
+        Status::Identified => "We have found the cause and are working on a fix.",
+        Status::Monitoring => "A fix is in place and we are watching the results.",
+        Status::Resolved | Status::Closed => "The issue is resolved.",
+    }
+}
+
+/// Fills a template from the incident. `cadence` is how long until the next update is
+/// due after this one (`{next_update}` is then); `zone_fmt` formats a time of day with
+/// its zone for readers (`14:30 UTC`). A drill's text starts by saying it is a drill,
+/// and its times and durations are in scenario time.
 pub fn render(
     template: &str,
     state: &IncidentState,
     now: Timestamp,
-    cadence: Option<TimeDelta>,
+    cadence: TimeDelta,
     zone_fmt: &dyn Fn(Timestamp) -> String,
 ) -> String {
+    let now_on_clock = state.clock(now);
     let impact = state
         .severity_history
         .iter()
@@ -103,9 +119,8 @@ pub fn render(
                 .clone()
                 .or_else(|| hypothesis.clone())
                 .unwrap_or_else(|| "investigating".into()),
-            "next_update" => cadence
-                .map(|c| zone_fmt(now + c))
-                .unwrap_or_else(|| "when there is news".into()),
+            "next_update" => zone_fmt(now_on_clock + cadence),
+            "progress" => progress(state).into(),
             "commander" => state
                 .command
                 .commander
@@ -115,16 +130,24 @@ pub fn render(
             "started" => state.started_at().map(zone_fmt).unwrap_or_default(),
             "duration" => state
                 .started_at()
-                .map(|s| duration(now - s))
+                .map(|s| duration(state.paced(now - s)))
                 .unwrap_or_default(),
             other => format!("{{{other}}}"),
         }
     };
-    pieces(template)
+    let text: String = pieces(template)
         .into_iter()
         .map(|(is_name, piece)| if is_name { value(&piece) } else { piece })
-        .collect()
+        .collect();
+    if state.drill {
+        format!("{DRILL_MARK} {text}")
+    } else {
+        text
+    }
 }
+
+/// What every text a drill sends out starts with.
+pub const DRILL_MARK: &str = "[DRILL, not a real incident]";
 
 #[cfg(test)]
 mod tests {

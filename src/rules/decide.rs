@@ -255,6 +255,18 @@ fn on_incident(
             priority,
             note,
         }]),
+        Request::EndDrill if !state.drill => Err(Refusal::NotADrill),
+        Request::EndDrill if state.status == Status::Closed => {
+            Ok(Decision::Nothing(Notice::DrillEnded))
+        }
+        Request::EndDrill => record(vec![Body::StatusChanged {
+            status: Status::Closed,
+            reason: Some(if state.status.is_open() {
+                "drill ended: time is up".into()
+            } else {
+                "drill ended".into()
+            }),
+        }]),
         Request::ItemDone { item, note } => {
             if state
                 .action_items

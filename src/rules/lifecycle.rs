@@ -46,6 +46,7 @@ pub fn declare_bodies(
         title,
         detected_at,
         drill: false,
+        pace: None,
     }];
     if let Some(severity) = severity {
         let reason = Some("set when declared".to_string());
@@ -61,8 +62,9 @@ pub fn declare_bodies(
 }
 
 /// Whether an incident may move from `from` to `to`. Resolving takes a code and the
-/// checklist (a resolution, not a status change), closing comes after resolving, and an
-/// incident handed to problem management stays closed.
+/// checklist (a resolution, not a status change), closing comes after resolving (but a
+/// drill may be closed at any time: its time runs out), and an incident handed to
+/// problem management stays closed.
 pub fn check_status(state: &IncidentState, from: Status, to: Status) -> Result<(), Refusal> {
     if from == to {
         return Err(Refusal::StatusUnchanged { status: to });
@@ -70,7 +72,7 @@ pub fn check_status(state: &IncidentState, from: Status, to: Status) -> Result<(
     if to == Status::Resolved {
         return Err(Refusal::ResolveNeedsCode);
     }
-    if to == Status::Closed && from.is_open() {
+    if to == Status::Closed && from.is_open() && !state.drill {
         return Err(Refusal::CloseBeforeResolve { from });
     }
     if to.is_open() && !from.is_open() && state.problem.is_some() {

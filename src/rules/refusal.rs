@@ -129,6 +129,9 @@ pub enum Refusal {
         /// The commander.
         commander: String,
     },
+    /// Ending as a drill an incident that is real.
+    #[error("not a drill")]
+    NotADrill,
     /// A request naming nobody: an empty or blank name.
     #[error("no name given")]
     NoName,
@@ -155,6 +158,8 @@ pub enum Caution {
 pub enum Notice {
     /// Claiming command one holds already.
     AlreadyCommander,
+    /// Ending a drill that is closed already.
+    DrillEnded,
 }
 
 /// The roles a playbook lists, in words, for a refusal: "lists only deputy, scribe".

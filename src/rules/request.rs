@@ -133,6 +133,9 @@ pub enum Request {
         /// A remark.
         note: Option<String>,
     },
+    /// End a drill whose time is up: it is closed, saying so (a drill resolved by the
+    /// team is closed the same way once scored).
+    EndDrill,
     /// Finish a triage walk: declare (or record a re-triage), or route below the
     /// threshold to the service desk.
     Triage {

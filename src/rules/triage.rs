@@ -73,6 +73,7 @@ pub fn finish(
                 title: title.clone(),
                 detected_at: None,
                 drill: false,
+                pace: None,
             }],
         ),
         (Target::Incident, state) => (state.map_or(Status::Triage, |s| s.status), Vec::new()),

@@ -100,6 +100,9 @@ impl Refusal {
                 how.command("handoff NAME")
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
+            Refusal::NotADrill => {
+                "it is a real incident, not a drill: it ends by being resolved".into()
+            }
         }
     }
 }
@@ -109,6 +112,7 @@ impl Notice {
     pub fn say(&self) -> String {
         match self {
             Notice::AlreadyCommander => "you already hold command".into(),
+            Notice::DrillEnded => "the drill has ended already".into(),
         }
     }
 }

@@ -69,26 +69,29 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     let now = app.now;
     let mut clocks = Vec::new();
     if let Some(start) = s.started_at() {
-        clocks.push(format!("detected {} ago", duration(now - start)));
+        clocks.push(format!("detected {} ago", duration(s.paced(now - start))));
     }
     match s.declared_at {
-        Some(at) => clocks.push(format!("declared {} ago", duration(now - at))),
+        Some(at) => clocks.push(format!("declared {} ago", duration(s.paced(now - at)))),
         None => clocks.push("not declared".into()),
     }
     if let Some(at) = s.resolved_at {
-        clocks.push(format!("resolved {} ago", duration(now - at)));
+        clocks.push(format!("resolved {} ago", duration(s.paced(now - at))));
     }
     out.push(Line::styled(clocks.join(" · "), muted));
 
     out.push(
         match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
             Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
-                format!(" UPDATE OVERDUE: {audience} by {} ", duration(now - due)),
+                format!(
+                    " UPDATE OVERDUE: {audience} by {} ",
+                    duration(s.paced(now - due))
+                ),
                 theme.overdue,
             )]),
             Some((audience, due)) => Line::from(vec![
                 Span::styled("next update ", muted),
-                Span::raw(format!("{audience} in {}", duration(due - now))),
+                Span::raw(format!("{audience} in {}", duration(s.paced(due - now)))),
             ]),
             None if s.is_open() && s.declared_at.is_some() => {
                 Line::styled("no update cadence at this severity", muted)

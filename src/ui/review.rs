@@ -63,8 +63,13 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         return (vec![Line::raw("no incident shown")], None);
     };
     let muted = theme.muted;
+    let drill = if s.drill {
+        "DRILL (not a real incident): "
+    } else {
+        ""
+    };
     let mut out = vec![Line::styled(
-        inert::line(&s.title).into_owned(),
+        format!("{drill}{}", inert::line(&s.title)),
         theme.title,
     )];
     if let Some(r) = &s.resolution {
