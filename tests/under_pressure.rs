@@ -300,3 +300,121 @@ fn the_customer_template_says_nothing_internal_and_names_a_time_with_its_zone() 
     assert!(page.contains("Our engineers are investigating."), "{page}");
     assert!(!page.contains("Checkout failing"), "{page}");
 }
+
+/// Central European time as a POSIX rule (no time zone database needed): UTC+01:00,
+/// summer time UTC+02:00 from the last Sunday of March to the last Sunday of October.
+const CET: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
+
+/// `warroom ARGS` in Central European time; stdout and stderr, and whether it worked.
+fn in_cet(env: &Env, args: &[&str]) -> (bool, String, String) {
+    let out = env.cmd().env("TZ", CET).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_local_time_the_clock_change_repeats_is_refused_with_both_readings() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    // 2026-10-25 02:30 happened at 02:30 summer time and again an hour later.
+    let (ok, _, err) = in_cet(&env, &["log", "--at", "2026-10-25 02:30", "late"]);
+    assert!(!ok, "refused");
+    assert!(
+        err.contains("happened twice")
+            && err.contains("2026-10-25T02:30:00+02:00")
+            && err.contains("2026-10-25T02:30:00+01:00"),
+        "{err}"
+    );
+    // 2026-03-29 02:30 never happened.
+    let (ok, _, err) = in_cet(&env, &["log", "--at", "2026-03-29 02:30", "gap"]);
+    assert!(!ok && err.contains("does not exist"), "{err}");
+    // With its offset, either reading is taken.
+    let (ok, _, err) = in_cet(
+        &env,
+        &["log", "--at", "2026-10-25T02:30:00+01:00", "second"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(common::texts(&env.db), vec!["second".to_string()]);
+}
+
+#[test]
+fn exports_print_every_time_with_its_true_offset_across_a_clock_change() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    // Back-dated entries on the night the clocks went back, one on each side.
+    for (at, text) in [
+        ("2026-10-25T00:30:00Z", "before the change"),
+        ("2026-10-25T01:30:00Z", "after the change"),
+    ] {
+        env.ok(&["log", "--at", at, text]);
+    }
+    let (ok, markdown, err) = in_cet(&env, &["export", "--format", "markdown", "-i", &id]);
+    assert!(ok, "{err}");
+    assert!(
+        markdown.contains("each with its offset from UTC"),
+        "no single offset is claimed for all: {markdown}"
+    );
+    assert!(!markdown.contains("Times are local (UTC+"), "{markdown}");
+    let line = |text: &str| {
+        markdown
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text} missing: {markdown}"))
+            .to_string()
+    };
+    assert!(
+        line("before the change").contains("2026-10-25 02:30:00 UTC+02:00"),
+        "{}",
+        line("before the change")
+    );
+    assert!(
+        line("after the change").contains("2026-10-25 02:30:00 UTC+01:00"),
+        "{}",
+        line("after the change")
+    );
+    let (ok, ics, _) = in_cet(&env, &["export", "--format", "ics214", "-i", &id]);
+    assert!(ok);
+    assert!(
+        ics.contains("02:30:00 UTC+02:00") && ics.contains("02:30:00 UTC+01:00"),
+        "{ics}"
+    );
+    // Within one offset the heading says it once and the times carry none.
+    let one = Env::new();
+    let other = one.declare("Login errors");
+    let (_, markdown, _) = in_cet(&one, &["export", "--format", "markdown", "-i", &other]);
+    assert!(
+        markdown.contains("Times are local (UTC+01:00)."),
+        "{markdown}"
+    );
+    assert!(!markdown.contains(":00 UTC+01:00 |"), "{markdown}");
+}
+
+#[test]
+fn the_activity_log_covers_every_entry_back_dated_ones_included() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&[
+        "log",
+        "--at",
+        "2026-11-01T08:00:00Z",
+        "support saw the first tickets",
+    ]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    env.ok(&["finding", "--incident", &id, "cause", "a bad deploy"]);
+    let log = env.ok(&["export", "--format", "ics214", "-i", &id]);
+    assert!(log.contains("support saw the first tickets"), "{log}");
+    assert!(
+        log.contains("| Operational period | 2026-11-01 08:00:00 to "),
+        "the period starts with the earliest entry: {log}"
+    );
+    assert!(log.contains("a bad deploy"), "after the end, too: {log}");
+}

@@ -61,12 +61,22 @@ pub(crate) fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, 
 }
 
 /// A local date and time as UTC; `text` is what was typed, for the error.
+/// A time in the hour the clocks go back happened twice, so it is refused with the
+/// two readings to choose from; one in the hour they skip never happened.
 pub(crate) fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
-    local
-        .and_local_timezone(Local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("the local time '{text}' does not exist (a clock change skips it)"))
+    use chrono::LocalResult;
+    let rfc = |t: DateTime<Local>| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    match local.and_local_timezone(Local) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, second) => Err(format!(
+            "the local time '{text}' happened twice (the clocks went back): say which with its offset, {} or {}",
+            rfc(first),
+            rfc(second)
+        )),
+        LocalResult::None => Err(format!(
+            "the local time '{text}' does not exist (a clock change skips it); give a time outside the skipped hour, or one with its offset such as 2026-03-29T02:30:00+01:00"
+        )),
+    }
 }
 
 #[cfg(test)]

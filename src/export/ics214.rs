@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use super::LocalTimes;
 use super::markdown::md_heading;
 use crate::domain::{Entry, IncidentState, Role, Timestamp};
-use crate::format;
 
 /// Which people to include: everyone, the commanders, or holders of one role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,11 +91,18 @@ pub fn activity_log(
     from: Option<Timestamp>,
     until: Option<Timestamp>,
 ) -> String {
-    let from = from.or(s.started_at()).unwrap_or_default();
+    // Every entry is in the log by default, the back-dated ones before the opening and
+    // the review's after the end included: the period runs from the earliest of the
+    // start and the first entry to the latest of the end and the last entry.
+    let first = s.timeline.first().map(|e| e.event.at);
+    let last = s.timeline.last().map(|e| e.event.at);
+    let from = from
+        .or_else(|| [s.started_at(), first].into_iter().flatten().min())
+        .unwrap_or_default();
     let until = until
-        .or(s.ended_at())
-        .or(s.timeline.last().map(|e| e.event.at))
+        .or_else(|| [s.ended_at(), last].into_iter().flatten().max())
         .unwrap_or(from);
+    let clock = &LocalTimes::for_incident(s);
     let held = positions(s);
     let mut logged: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in s
@@ -128,11 +135,12 @@ pub fn activity_log(
     let _ = writeln!(out, "# Activity log: {}{drill}\n", md_heading(&s.title));
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Incident | `{}` |", s.id);
+    let _ = writeln!(out, "| Times | {} |", clock.zone());
     let _ = writeln!(
         out,
         "| Operational period | {} to {} |",
-        format::local_datetime(from),
-        format::local_datetime(until)
+        clock.datetime(from),
+        clock.datetime(until)
     );
     let filter_text = match filter {
         RoleFilter::All => "everyone".to_string(),
@@ -149,8 +157,8 @@ pub fn activity_log(
         let spans: Vec<String> = positions
             .iter()
             .map(|p| {
-                let end = p.until.map(format::local_hm).unwrap_or_else(|| "on".into());
-                format!("{} {}-{end}", p.label(), format::local_hm(p.from))
+                let end = p.until.map(|t| clock.hm(t)).unwrap_or_else(|| "on".into());
+                format!("{} {}-{end}", p.label(), clock.hm(p.from))
             })
             .collect();
         let _ = writeln!(
@@ -168,7 +176,7 @@ pub fn activity_log(
             let _ = writeln!(
                 out,
                 "| {} | {} {} |",
-                format::local_datetime(e.event.at),
+                clock.datetime(e.event.at),
                 e.category().marker(),
                 super::markdown::entry_md(s, e)
             );

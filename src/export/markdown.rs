@@ -10,6 +10,8 @@ use crate::format;
 use crate::metrics::for_incident;
 use crate::playbook::Playbook;
 
+use super::LocalTimes;
+
 pub use super::escape::{md, md_heading};
 
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
@@ -22,8 +24,8 @@ pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
     }
 }
 
-fn when(t: Option<Timestamp>) -> String {
-    format::or_dash(t.map(format::local_datetime))
+fn when(clock: &LocalTimes, t: Option<Timestamp>) -> String {
+    format::or_dash(t.map(|t| clock.datetime(t)))
 }
 
 /// The incident as a post-incident document. `now` counts for an incident still open.
@@ -35,25 +37,21 @@ pub fn markdown(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Strin
         ""
     };
     let _ = writeln!(out, "# {}{drill}\n", md_heading(&s.title));
-    let offset = s
-        .opened
-        .as_ref()
-        .map(|(at, _)| at.with_timezone(&chrono::Local).format("%:z").to_string())
-        .unwrap_or_default();
-    let _ = writeln!(out, "Incident `{}`. Times are local (UTC{offset}).\n", s.id);
-    summary(&mut out, s);
+    let clock = &LocalTimes::for_incident(s);
+    let _ = writeln!(out, "Incident `{}`. {}\n", s.id, clock.heading());
+    summary(&mut out, s, clock);
     impact(&mut out, s);
-    review(&mut out, s);
-    severity(&mut out, s);
-    command(&mut out, s);
-    updates(&mut out, s);
-    timeline(&mut out, s);
+    review(&mut out, s, clock);
+    severity(&mut out, s, clock);
+    command(&mut out, s, clock);
+    updates(&mut out, s, clock);
+    timeline(&mut out, s, clock);
     action_items(&mut out, s);
     metrics(&mut out, s, playbook, now);
     out
 }
 
-fn summary(out: &mut String, s: &IncidentState) {
+fn summary(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "## Summary\n\n| | |\n|---|---|");
     let rows = [
         (
@@ -67,9 +65,9 @@ fn summary(out: &mut String, s: &IncidentState) {
             "Commander",
             format::or_dash(s.command.commander.as_deref().map(md)),
         ),
-        ("Started", when(s.started_at())),
-        ("Declared", when(s.declared_at)),
-        ("Resolved", when(s.resolved_at)),
+        ("Started", when(clock, s.started_at())),
+        ("Declared", when(clock, s.declared_at)),
+        ("Resolved", when(clock, s.resolved_at)),
         ("Duration", format::maybe_duration(s.time_to_resolve())),
     ];
     for (label, value) in rows {
@@ -134,7 +132,7 @@ fn impact(out: &mut String, s: &IncidentState) {
     }
 }
 
-fn review(out: &mut String, s: &IncidentState) {
+fn review(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "\n## Review\n");
     for section in ReviewSection::iter() {
         let _ = writeln!(out, "### {}\n", section.title());
@@ -166,14 +164,14 @@ fn review(out: &mut String, s: &IncidentState) {
         let _ = writeln!(
             out,
             "Handed to problem management at {} by {}: owner {}, permanent fix: {fix}.\n",
-            format::local_datetime(p.at),
+            clock.datetime(p.at),
             md(&p.by),
             md(&p.owner)
         );
     }
 }
 
-fn severity(out: &mut String, s: &IncidentState) {
+fn severity(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "## Severity history\n");
     if s.severity_history.is_empty() {
         let _ = writeln!(out, "- never set");
@@ -188,24 +186,24 @@ fn severity(out: &mut String, s: &IncidentState) {
         let _ = writeln!(
             out,
             "- {} {}{from} by {}{reason}",
-            format::local_datetime(c.at),
+            clock.datetime(c.at),
             c.to,
             md(&c.by)
         );
     }
 }
 
-fn command(out: &mut String, s: &IncidentState) {
+fn command(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "\n## Who commanded, and the roles\n");
     for (c, until) in s.command.tenures(s.ended_at()) {
         let span = match until {
             Some(u) => format!(
                 "{} to {} ({})",
-                format::local_datetime(c.at),
-                format::local_datetime(u),
+                clock.datetime(c.at),
+                clock.datetime(u),
                 format::duration(u - c.at)
             ),
-            None => format!("from {}", format::local_datetime(c.at)),
+            None => format!("from {}", clock.datetime(c.at)),
         };
         let how = match c.how {
             crate::domain::CommandHow::Claim => "claimed".to_string(),
@@ -222,13 +220,13 @@ fn command(out: &mut String, s: &IncidentState) {
     for c in &s.command.conflicts {
         let settled = c
             .settled_at
-            .map(|t| format!("settled {}", format::local_datetime(t)))
+            .map(|t| format!("settled {}", clock.datetime(t)))
             .unwrap_or_else(|| "never settled".into());
         let _ = writeln!(
             out,
             "- conflict: {} claimed command at {} ({settled})",
             md(&c.claimant),
-            format::local_datetime(c.at)
+            clock.datetime(c.at)
         );
     }
     for r in &s.roster.role_history {
@@ -240,7 +238,7 @@ fn command(out: &mut String, s: &IncidentState) {
         let _ = writeln!(
             out,
             "- {} {} {verb} {} (by {})",
-            format::local_datetime(r.at),
+            clock.datetime(r.at),
             md(&r.person),
             r.role.label(),
             md(&r.by)
@@ -248,7 +246,7 @@ fn command(out: &mut String, s: &IncidentState) {
     }
 }
 
-fn updates(out: &mut String, s: &IncidentState) {
+fn updates(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "\n## Status updates\n");
     for audience in Audience::iter() {
         let _ = writeln!(out, "### To {audience}\n");
@@ -257,7 +255,7 @@ fn updates(out: &mut String, s: &IncidentState) {
             let _ = writeln!(
                 out,
                 "- {} ({}): {}",
-                format::local_datetime(e.event.at),
+                clock.datetime(e.event.at),
                 md(&e.event.author),
                 entry_md(s, e)
             );
@@ -270,7 +268,7 @@ fn updates(out: &mut String, s: &IncidentState) {
     }
 }
 
-fn timeline(out: &mut String, s: &IncidentState) {
+fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(
         out,
         "## Timeline\n\nDecisions are in bold; struck entries stay, crossed out.\n"
@@ -286,13 +284,13 @@ fn timeline(out: &mut String, s: &IncidentState) {
         if entry.event.is_backdated() {
             line.push_str(&format!(
                 " (logged {})",
-                format::local_datetime(entry.event.logged_at)
+                clock.datetime(entry.event.logged_at)
             ));
         }
         let _ = writeln!(
             out,
             "- {} `{}` {}: {line}",
-            format::local_datetime(entry.event.at),
+            clock.datetime(entry.event.at),
             entry.category().marker(),
             md(&entry.event.author)
         );

@@ -1,12 +1,14 @@
 //! Exports an incident for people (Markdown, an activity log, a public status page) and
 //! machines (JSON, JSON lines).
 
+mod clock;
 mod escape;
 mod ics214;
 mod json;
 mod markdown;
 mod statuspage;
 
+pub use clock::LocalTimes;
 pub use ics214::{RoleFilter, activity_log};
 pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};
 pub use markdown::{markdown, md};
