@@ -41,7 +41,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "switch", usage: "[ID]", help: "show another incident" },
     CommandSpec { name: "playbook", usage: "", help: "the playbook on one page" },
     CommandSpec { name: "theme", usage: "NAME|PATH", help: "use another theme (dark, light, high-contrast, mono)" },
-    CommandSpec { name: "demo", usage: "", help: "load the sample incidents" },
+    CommandSpec { name: "demo", usage: "[force]", help: "load the sample incidents into an empty database (force: into this one anyway)" },
     CommandSpec { name: "help", usage: "", help: "show the help" },
     CommandSpec { name: "quit", usage: "", help: "quit" },
 ];
@@ -244,7 +244,11 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "metrics" => Ok(PaletteRequest::Metrics),
         "switch" => Ok(PaletteRequest::Switch(rest(args))),
         "theme" => Ok(PaletteRequest::Theme(rest(args).ok_or_else(usage)?)),
-        "demo" => Ok(PaletteRequest::Demo),
+        "demo" => match args {
+            [] => Ok(PaletteRequest::Demo { force: false }),
+            [word] if word.eq_ignore_ascii_case("force") => Ok(PaletteRequest::Demo { force: true }),
+            _ => Err(usage()),
+        },
         "help" => Ok(PaletteRequest::Help),
         _ => Ok(PaletteRequest::Quit),
     }
