@@ -310,6 +310,32 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
 }
 
 #[test]
+fn the_sample_loads_only_into_an_empty_database_unless_forced() {
+    let mut app = demo_app();
+    assert!(act(&mut app, Action::LoadDemo).is_empty(), "D refuses");
+    assert_notice(&app, ":demo force loads it here anyway");
+    app.notice = None;
+    assert!(run_command(&mut app, "demo").is_empty(), ":demo refuses too");
+    assert_notice(&app, ":demo force loads it here anyway");
+    assert!(matches!(
+        run_command(&mut app, "demo force")[..],
+        [Effect::LoadDemo]
+    ));
+    assert!(run_command(&mut app, "demo now").is_empty());
+    match app.overlays.last() {
+        Some(Overlay::Palette { error, .. }) => {
+            assert_eq!(error.as_deref(), Some("usage: demo [force]"));
+        }
+        _ => panic!("a mistyped :demo stays in the palette with its usage"),
+    }
+
+    let mut empty = App::new("alice", "w.db", None, now());
+    update(&mut empty, Msg::Loaded);
+    assert!(matches!(run_command(&mut empty, "demo")[..], [Effect::LoadDemo]));
+    assert!(matches!(act(&mut empty, Action::LoadDemo)[..], [Effect::LoadDemo]));
+}
+
+#[test]
 fn declaring_from_the_palette_opens_and_shows_the_new_incident() {
     let mut app = demo_app();
     let effects = run_command(&mut app, "declare P2 Login errors in EU");
