@@ -315,7 +315,10 @@ fn the_sample_loads_only_into_an_empty_database_unless_forced() {
     assert!(act(&mut app, Action::LoadDemo).is_empty(), "D refuses");
     assert_notice(&app, ":demo force loads it here anyway");
     app.notice = None;
-    assert!(run_command(&mut app, "demo").is_empty(), ":demo refuses too");
+    assert!(
+        run_command(&mut app, "demo").is_empty(),
+        ":demo refuses too"
+    );
     assert_notice(&app, ":demo force loads it here anyway");
     assert!(matches!(
         run_command(&mut app, "demo force")[..],
@@ -331,8 +334,14 @@ fn the_sample_loads_only_into_an_empty_database_unless_forced() {
 
     let mut empty = App::new("alice", "w.db", None, now());
     update(&mut empty, Msg::Loaded);
-    assert!(matches!(run_command(&mut empty, "demo")[..], [Effect::LoadDemo]));
-    assert!(matches!(act(&mut empty, Action::LoadDemo)[..], [Effect::LoadDemo]));
+    assert!(matches!(
+        run_command(&mut empty, "demo")[..],
+        [Effect::LoadDemo]
+    ));
+    assert!(matches!(
+        act(&mut empty, Action::LoadDemo)[..],
+        [Effect::LoadDemo]
+    ));
 }
 
 #[test]

@@ -71,7 +71,10 @@ fn a_missing_import_file_says_where_one_comes_from() {
         "{line}"
     );
     assert!(line.contains("`warroom export --format jsonl`"), "{line}");
-    assert!(!line.contains("os error"), "in words, not an OS error: {line}");
+    assert!(
+        !line.contains("os error"),
+        "in words, not an OS error: {line}"
+    );
 }
 
 #[test]
@@ -85,7 +88,10 @@ fn text_on_stdin_that_is_not_utf8_is_refused_with_how_to_convert_it() {
         assert!(out.is_empty(), "{args:?}: {out}");
         let line = one_line(&err);
         assert!(line.contains("not UTF-8 text"), "{args:?}: {line}");
-        assert!(line.contains("iconv -f latin1 -t UTF-8"), "{args:?}: {line}");
+        assert!(
+            line.contains("iconv -f latin1 -t UTF-8"),
+            "{args:?}: {line}"
+        );
     }
     assert_eq!(common::texts(&env.db), before, "nothing was logged");
 
@@ -147,7 +153,14 @@ fn a_status_update_without_an_audience_says_the_one_it_went_to() {
     }
     let (code, _, err) = run(
         &env,
-        &["log", "--kind", "update", "--audience", "customers", "fixed"],
+        &[
+            "log",
+            "--kind",
+            "update",
+            "--audience",
+            "customers",
+            "fixed",
+        ],
         b"",
     );
     assert_eq!(code, 0, "{err}");
@@ -169,7 +182,8 @@ fn an_entry_can_be_dated_a_time_ago_and_a_typo_names_the_forms() {
         let e = entries.iter().find(|e| e["text"] == text).unwrap();
         assert_eq!(e["backdated"], true, "{e}");
         let at = chrono::DateTime::parse_from_rfc3339(e["at"].as_str().unwrap()).unwrap();
-        let logged = chrono::DateTime::parse_from_rfc3339(e["logged_at"].as_str().unwrap()).unwrap();
+        let logged =
+            chrono::DateTime::parse_from_rfc3339(e["logged_at"].as_str().unwrap()).unwrap();
         logged - at
     };
     // Read before it was written: at least the time ago typed, never less.
@@ -179,6 +193,12 @@ fn an_entry_can_be_dated_a_time_ago_and_a_typo_names_the_forms() {
     let (code, _, err) = run(&env, &["log", "--at", "10 parsecs ago", "x"], b"");
     assert_eq!(code, 1);
     let line = one_line(&err);
-    assert!(line.contains("cannot read the time '10 parsecs ago'"), "{line}");
-    assert!(line.contains("HH:MM") && line.contains("'10m ago'"), "{line}");
+    assert!(
+        line.contains("cannot read the time '10 parsecs ago'"),
+        "{line}"
+    );
+    assert!(
+        line.contains("HH:MM") && line.contains("'10m ago'"),
+        "{line}"
+    );
 }

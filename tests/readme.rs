@@ -127,7 +127,10 @@ fn plan(line: &str) -> Plan {
 
 #[test]
 fn markers_are_read_from_the_comment_only() {
-    assert_eq!(plan("warroom tail --follow   # live; needs: Ctrl-C to end"), Plan::Needs("Ctrl-C to end".into()));
+    assert_eq!(
+        plan("warroom tail --follow   # live; needs: Ctrl-C to end"),
+        Plan::Needs("Ctrl-C to end".into())
+    );
     assert_eq!(plan("cargo test   # the tests"), Plan::SetUp);
     assert_eq!(plan("warroom log \"#needs: root\""), Plan::Run);
     assert_eq!(plan("warroom log 'a # needs: root'   # a note"), Plan::Run);
@@ -246,7 +249,13 @@ fn every_sh_line_runs_as_written_in_order_on_a_fresh_database() {
         );
         ran += 1;
     }
-    assert!(ran >= 40, "only {ran} README lines ran: are the sh blocks still there?");
+    assert!(
+        ran >= 40,
+        "only {ran} README lines ran: are the sh blocks still there?"
+    );
     let db = home.join(".local/share/warroom/warroom.db");
-    assert!(db.exists(), "the tour wrote to the default database in the temp home");
+    assert!(
+        db.exists(),
+        "the tour wrote to the default database in the temp home"
+    );
 }

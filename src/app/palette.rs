@@ -246,7 +246,9 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "theme" => Ok(PaletteRequest::Theme(rest(args).ok_or_else(usage)?)),
         "demo" => match args {
             [] => Ok(PaletteRequest::Demo { force: false }),
-            [word] if word.eq_ignore_ascii_case("force") => Ok(PaletteRequest::Demo { force: true }),
+            [word] if word.eq_ignore_ascii_case("force") => {
+                Ok(PaletteRequest::Demo { force: true })
+            }
             _ => Err(usage()),
         },
         "help" => Ok(PaletteRequest::Help),

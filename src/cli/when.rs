@@ -152,7 +152,10 @@ mod tests {
         assert!(err.contains("future"), "{err}");
         let err = parse_when("yesterday-ish", now).unwrap_err();
         assert!(err.contains("HH:MM"), "{err}");
-        assert!(err.contains("10m ago"), "the error names the relative form: {err}");
+        assert!(
+            err.contains("10m ago"),
+            "the error names the relative form: {err}"
+        );
     }
 
     #[test]
@@ -173,7 +176,17 @@ mod tests {
     #[test]
     fn a_time_ago_that_is_not_one_says_which_forms_are() {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-        for typo in ["10 ago", "m ago", "ago", "10 parsecs ago", "10m", "-", "-m", "+10m", "10m ago ago"] {
+        for typo in [
+            "10 ago",
+            "m ago",
+            "ago",
+            "10 parsecs ago",
+            "10m",
+            "-",
+            "-m",
+            "+10m",
+            "10m ago ago",
+        ] {
             let err = parse_when(typo, now).unwrap_err();
             assert!(
                 err.starts_with("cannot read the time") && err.contains("'10m ago'"),
