@@ -96,6 +96,15 @@ fn help_overlay() {
     act(&mut app, &[Action::ToggleHelp]);
     insta::assert_snapshot!("help_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
     insta::assert_snapshot!("help_120x40", draw(&app, &Theme::dark(), 120, 40).backend());
+    insta::assert_snapshot!("help_200x60", draw(&app, &Theme::dark(), 200, 60).backend());
+    // The end at 80x24 (a frame at that size first: it records how far it can scroll):
+    // the commands, descriptions wrapped under their column.
+    draw(&app, &Theme::dark(), 80, 24);
+    act(&mut app, &[Action::Bottom]);
+    insta::assert_snapshot!(
+        "help_end_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
 }
 
 #[test]
@@ -177,6 +186,12 @@ fn palette_switcher_entry_and_quit_question() {
     update(&mut app, Msg::Paste("sev".into()));
     insta::assert_snapshot!(
         "palette_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    // Every command: the descriptions start in one column.
+    act(&mut app, &[Action::Close, Action::OpenPalette]);
+    insta::assert_snapshot!(
+        "palette_all_80x24",
         draw(&app, &Theme::dark(), 80, 24).backend()
     );
     act(&mut app, &[Action::Close, Action::OpenSwitcher]);

@@ -290,11 +290,34 @@ pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
         .filter_map(|b| b.hint.map(|hint| (b.chord, hint)))
 }
 
-/// Every binding live in a mode, with chords that do the same thing grouped:
+/// The help's heading for keys that work wherever they mean something: the ones live in
+/// every mode, and the moving keys of every pane, list and page.
+pub const EVERYWHERE: &str = "Everywhere (the moving keys in every pane, list and page)";
+
+/// Every binding once, grouped for the help: first the keys that work everywhere
+/// (Ctrl-C, Ctrl-Z, moving in lists), then each mode's own, under its title, each
+/// binding in the first group it is live in. Chords that do the same thing share a row:
 /// `(["j", "Down"], "down")`.
-pub fn help_rows(mode: Mode) -> Vec<(Vec<Chord>, &'static str)> {
+pub fn help_groups() -> Vec<(&'static str, Vec<(Vec<Chord>, &'static str)>)> {
+    let everywhere = |b: &Binding| b.modes == ALL_MODES || b.modes == LISTS;
+    let mut groups = vec![(EVERYWHERE, rows(KEYMAP.iter().filter(|b| everywhere(b))))];
+    for &mode in ALL_MODES {
+        // Listed under an earlier mode (or everywhere) already: not again.
+        let first_here = |b: &&Binding| {
+            !everywhere(b) && ALL_MODES.iter().find(|m| b.modes.contains(m)) == Some(&mode)
+        };
+        let own = rows(KEYMAP.iter().filter(first_here));
+        if !own.is_empty() {
+            groups.push((mode.title(), own));
+        }
+    }
+    groups
+}
+
+/// Bindings as help rows, chords that do the same thing (same action and words) in one.
+fn rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<(Vec<Chord>, &'static str)> {
     let mut rows: Vec<(Vec<Chord>, &'static str, Action)> = Vec::new();
-    for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+    for b in bindings {
         match rows
             .iter_mut()
             .find(|(_, help, action)| *action == b.action && *help == b.help)
@@ -381,9 +404,43 @@ mod tests {
 
     #[test]
     fn help_groups_chords_that_do_the_same() {
-        let rows = help_rows(Mode::Normal);
-        let down = rows.iter().find(|(_, help)| *help == "down").unwrap();
+        let groups = help_groups();
+        let (title, everywhere) = &groups[0];
+        assert_eq!(*title, EVERYWHERE);
+        let down = everywhere.iter().find(|(_, help)| *help == "down").unwrap();
         let names: Vec<String> = down.0.iter().map(ToString::to_string).collect();
         assert_eq!(names, ["j", "Down"]);
+    }
+
+    #[test]
+    fn the_help_lists_every_binding_once() {
+        let mut listed: Vec<(String, &str)> = help_groups()
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .flat_map(|(chords, help)| chords.into_iter().map(move |c| (c.to_string(), help)))
+            .collect();
+        let mut bound: Vec<(String, &str)> = KEYMAP
+            .iter()
+            .map(|b| (b.chord.to_string(), b.help))
+            .collect();
+        listed.sort();
+        bound.sort();
+        assert_eq!(listed, bound, "every binding once, none twice");
+        let (_, everywhere) = &help_groups()[0];
+        let first: Vec<String> = everywhere[..2]
+            .iter()
+            .map(|(c, _)| c[0].to_string())
+            .collect();
+        assert_eq!(first, ["Ctrl-c", "Ctrl-z"]);
+        for (title, rows) in &help_groups()[1..] {
+            for (chords, help) in rows {
+                assert!(
+                    !chords
+                        .iter()
+                        .any(|c| c.ctrl && matches!(c.key, Char('c' | 'z'))),
+                    "{title} repeats {help}"
+                );
+            }
+        }
     }
 }
