@@ -359,6 +359,22 @@ fn triage_wizard_after_an_answer() {
         "wizard_done_120x40",
         draw(&app, &Theme::dark(), 120, 40).backend()
     );
+
+    // A declared incident: the walk re-triages it, and its keys say so.
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenTriage]);
+    insta::assert_snapshot!(
+        "wizard_retriage_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    act(
+        &mut app,
+        &[Action::Pick(4), Action::Pick(2), Action::Pick(2)],
+    );
+    insta::assert_snapshot!(
+        "wizard_retriage_done_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
 }
 
 #[test]

@@ -223,7 +223,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Triage], Chord::plain(Char('k')), Action::Up, "previous answer"),
     b(&[Triage], Chord::plain(Down), Action::Down, "next answer"),
     b(&[Triage], Chord::plain(Char('j')), Action::Down, "next answer"),
-    h(&[Triage], Chord::plain(Enter), Action::Submit, "choose this answer", "choose"),
+    h(&[Triage], Chord::plain(Enter), Action::Submit, "choose this answer; after the last, finish: declare, re-triage or route", "choose"),
     b(&[Triage], Chord::plain(Char('1')), Action::Pick(1), "choose answer 1"),
     b(&[Triage], Chord::plain(Char('2')), Action::Pick(2), "choose answer 2"),
     b(&[Triage], Chord::plain(Char('3')), Action::Pick(3), "choose answer 3"),
@@ -232,7 +232,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Triage], Chord::plain(Char('6')), Action::Pick(6), "choose answer 6"),
     h(&[Triage], Chord::plain(Char('b')), Action::Back, "back to the previous question", "back"),
     b(&[Triage], Chord::plain(Left), Action::Back, "back to the previous question"),
-    h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (or record the re-triage)", "declare"),
+    h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (of a declared incident: re-triage, setting its severity)", "declare"),
     h(&[Triage], Chord::plain(Char('r')), Action::Route, "route below the threshold to the service desk", "route"),
     h(&[Triage], Chord::plain(Esc), Action::Close, "stop; nothing is recorded", "cancel"),
     // Resolve checklist.
@@ -279,6 +279,16 @@ pub fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
 /// The bindings the hint bar shows in a mode, in table order. With the roster focused
 /// the bar shows the roster's own keys (the panes' keys still work; `?` lists them).
 pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
+    hints_named(mode, |_, hint| Some(hint))
+}
+
+/// The hint bar's bindings for a mode, as [`hints`], with each one's word given by
+/// `name` (from its action and its usual word): another word for what the key does
+/// now, or `None` to leave the key out.
+pub fn hints_named(
+    mode: Mode,
+    name: impl Fn(Action, &'static str) -> Option<&'static str>,
+) -> impl Iterator<Item = (Chord, &'static str)> {
     KEYMAP
         .iter()
         .filter(move |b| b.modes.contains(&mode))
@@ -287,7 +297,11 @@ pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
                 || !b.modes.contains(&Mode::Normal)
                 || b.action == Action::ToggleHelp
         })
-        .filter_map(|b| b.hint.map(|hint| (b.chord, hint)))
+        .filter_map(move |b| {
+            b.hint
+                .and_then(|hint| name(b.action, hint))
+                .map(|hint| (b.chord, hint))
+        })
 }
 
 /// The help's heading for keys that work wherever they mean something: the ones live in

@@ -33,7 +33,10 @@ pub use msg::{Effect, Msg, Purpose};
 pub use overlay::Overlay;
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
-pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
+pub use wizard::{
+    Finish, Outcome, TriageTarget, Wizard, enter_finishes, finish as finish_triage, finish_word,
+    page_hint, retriage,
+};
 
 /// Where an incident sorts in the switcher: open first, then newest, then by id.
 fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
@@ -158,6 +161,15 @@ impl App {
             &|s| self.setup.playbook.cadence(s),
             self.now,
         )
+    }
+
+    /// The hint bar's keys now, each named for what it does: the mode's, with the
+    /// triage wizard's finish key named declare, re-triage or route.
+    pub fn key_hints(&self) -> Vec<(Chord, &'static str)> {
+        match self.overlays.last() {
+            Some(Overlay::Triage(wizard)) => wizard::hints(self, wizard),
+            _ => hints(self.mode()).collect(),
+        }
     }
 
     /// The keys that are live now.
