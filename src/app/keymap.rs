@@ -308,11 +308,14 @@ pub fn hints_named(
 /// every mode, and the moving keys of every pane, list and page.
 pub const EVERYWHERE: &str = "Everywhere (the moving keys in every pane, list and page)";
 
+/// One row of the help: the chords that do one thing, and what it is.
+pub type HelpRow = (Vec<Chord>, &'static str);
+
 /// Every binding once, grouped for the help: first the keys that work everywhere
 /// (Ctrl-C, Ctrl-Z, moving in lists), then each mode's own, under its title, each
 /// binding in the first group it is live in. Chords that do the same thing share a row:
 /// `(["j", "Down"], "down")`.
-pub fn help_groups() -> Vec<(&'static str, Vec<(Vec<Chord>, &'static str)>)> {
+pub fn help_groups() -> Vec<(&'static str, Vec<HelpRow>)> {
     let everywhere = |b: &Binding| b.modes == ALL_MODES || b.modes == LISTS;
     let mut groups = vec![(EVERYWHERE, rows(KEYMAP.iter().filter(|b| everywhere(b))))];
     for &mode in ALL_MODES {
@@ -329,7 +332,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(Vec<Chord>, &'static str)>)> {
 }
 
 /// Bindings as help rows, chords that do the same thing (same action and words) in one.
-fn rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<(Vec<Chord>, &'static str)> {
+fn rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<HelpRow> {
     let mut rows: Vec<(Vec<Chord>, &'static str, Action)> = Vec::new();
     for b in bindings {
         match rows
