@@ -120,6 +120,24 @@ fn a_peer_host_that_does_not_resolve_says_to_check_the_name() {
 }
 
 #[test]
+fn a_peer_address_nobody_listens_on_says_to_start_serve_there() {
+    let env = Env::new();
+    env.declare("t");
+    // A port that was free a moment ago (nothing of this test listens on it).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let (code, _, err) = run(&env, &["sync", "--peer", &addr], b"");
+    assert_eq!(code, 1, "{err}");
+    let line = one_line(&err);
+    assert!(line.contains("nothing listens there"), "{line}");
+    assert!(line.contains("`warroom serve --listen`"), "{line}");
+}
+
+#[test]
 fn a_bad_since_names_the_accepted_forms_once() {
     let env = Env::new();
     env.declare("t");

@@ -190,10 +190,25 @@ fn palette_switcher_entry_and_quit_question() {
     );
     // Every command: the descriptions start in one column.
     act(&mut app, &[Action::Close, Action::OpenPalette]);
-    insta::assert_snapshot!(
-        "palette_all_80x24",
-        draw(&app, &Theme::dark(), 80, 24).backend()
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let screen = format!("{}", terminal.backend());
+    let columns: Vec<usize> = warroom::app::palette::COMMANDS
+        .iter()
+        .filter_map(|c| {
+            let named = format!("│  {} {}", c.name, c.usage);
+            let named = named.trim_end();
+            let line = screen.lines().find(|l| l.contains(named))?;
+            let at = line.find(named)? + named.len();
+            let start: String = c.help.chars().take(8).collect();
+            Some(line[..at + line[at..].find(&start)?].chars().count())
+        })
+        .collect();
+    assert!(columns.len() >= 15, "{columns:?}:\n{screen}");
+    assert!(
+        columns.iter().all(|c| *c == columns[0]),
+        "descriptions start at {columns:?}:\n{screen}"
     );
+    insta::assert_snapshot!("palette_all_80x24", terminal.backend());
     act(&mut app, &[Action::Close, Action::OpenSwitcher]);
     insta::assert_snapshot!(
         "switcher_80x24",
