@@ -154,7 +154,7 @@ fn a_bad_since_names_the_accepted_forms_once() {
 
     let (code, out, err) = run(&env, &["metrics", "--since", "30d ago"], b"");
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("1 incidents since 30d ago"), "{out}");
+    assert!(out.contains("1 incident since 30d ago"), "{out}");
 }
 
 #[test]

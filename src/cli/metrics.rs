@@ -60,8 +60,9 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
         .map(|s| format!(" since {s}"))
         .unwrap_or_default();
     say!(
-        "{} incidents{window} ({} drills and {} routed alerts left out)",
+        "{} incident{}{window} ({} drills and {} routed alerts left out)",
         summary.incidents,
+        if summary.incidents == 1 { "" } else { "s" },
         summary.drills_excluded,
         summary.routed_excluded
     );
