@@ -65,26 +65,39 @@ pub fn read_to_string(path: &Path) -> std::io::Result<String> {
 
 /// Reads a named regular file of at most `max` bytes as text, refusing a database in
 /// use (see [`refuse_database`]), a device or pipe (`/dev/zero` would never end), and a
-/// file over the bound, each with an error that says so.
+/// file over the bound, each with an error that says so; a file that is not there or may
+/// not be read, or is not UTF-8 text, is said in words too.
 pub fn read_capped(path: &Path, max: u64) -> std::io::Result<String> {
     refuse_database(path)?;
-    let meta = std::fs::metadata(path)?;
+    let meta = std::fs::metadata(path).map_err(in_words)?;
     if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is not a regular file; name a file",
         ));
     }
-    let file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path).map_err(in_words)?;
     read_limited(file, max)
 }
 
-/// Reads text from `input` (a file, stdin) up to `max` bytes; more is an error.
+/// The two ways opening a named file usually fails, in words rather than as an OS error
+/// number; any other error as it is.
+fn in_words(e: std::io::Error) -> std::io::Error {
+    let words = match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file",
+        std::io::ErrorKind::PermissionDenied => "you may not read it (permission denied)",
+        _ => return e,
+    };
+    std::io::Error::new(e.kind(), words)
+}
+
+/// Reads text from `input` (a file, stdin) up to `max` bytes; more is an error, and so
+/// is text that is not UTF-8 (see [`utf8`]).
 pub fn read_limited(input: impl std::io::Read, max: u64) -> std::io::Result<String> {
     use std::io::Read;
-    let mut text = String::new();
-    input.take(max + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > max {
+    let mut bytes = Vec::new();
+    input.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!(
@@ -93,7 +106,22 @@ pub fn read_limited(input: impl std::io::Read, max: u64) -> std::io::Result<Stri
             ),
         ));
     }
-    Ok(text)
+    utf8(bytes)
+}
+
+/// Bytes read as UTF-8 text; otherwise an error naming the first line that is not, and
+/// how to convert it.
+pub fn utf8(bytes: Vec<u8>) -> std::io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is not UTF-8 text (line {line} is not); convert it first, for example with `iconv -f latin1 -t UTF-8`"
+            ),
+        )
+    })
 }
 
 /// Writes a named file, refusing a database in use (see [`refuse_database`]).
@@ -123,5 +151,19 @@ mod tests {
         assert!(refuse_database(&link).is_err(), "through a symlink too");
         refuse_database(&dir.path().join("other.toml")).unwrap();
         refuse_database(&dir.path().join("missing.toml")).unwrap();
+    }
+
+    #[test]
+    fn a_missing_file_and_text_that_is_not_utf8_are_said_in_words() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let err = read_capped(&dir.path().join("missing.jsonl"), 100).unwrap_err();
+        assert_eq!(err.to_string(), "there is no such file");
+        let latin = dir.path().join("latin1.txt");
+        std::fs::write(&latin, b"fine\nalso fine\ncaf\xe9\n").unwrap();
+        let err = read_capped(&latin, 100).unwrap_err().to_string();
+        assert!(err.contains("not UTF-8 text (line 3 is not)"), "{err}");
+        assert!(err.contains("iconv"), "{err}");
+        let err = read_limited(&b"0123456789"[..], 4).unwrap_err().to_string();
+        assert!(err.contains("longer than"), "{err}");
     }
 }

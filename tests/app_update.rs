@@ -312,6 +312,41 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
 }
 
 #[test]
+fn the_sample_loads_only_into_an_empty_database_unless_forced() {
+    let mut app = demo_app();
+    assert!(act(&mut app, Action::LoadDemo).is_empty(), "D refuses");
+    assert_notice(&app, ":demo force loads it here anyway");
+    app.notice = None;
+    assert!(
+        run_command(&mut app, "demo").is_empty(),
+        ":demo refuses too"
+    );
+    assert_notice(&app, ":demo force loads it here anyway");
+    assert!(matches!(
+        run_command(&mut app, "demo force")[..],
+        [Effect::LoadDemo]
+    ));
+    assert!(run_command(&mut app, "demo now").is_empty());
+    match app.overlays.last() {
+        Some(Overlay::Palette { error, .. }) => {
+            assert_eq!(error.as_deref(), Some("usage: demo [force]"));
+        }
+        _ => panic!("a mistyped :demo stays in the palette with its usage"),
+    }
+
+    let mut empty = App::new("alice", "w.db", None, now());
+    update(&mut empty, Msg::Loaded);
+    assert!(matches!(
+        run_command(&mut empty, "demo")[..],
+        [Effect::LoadDemo]
+    ));
+    assert!(matches!(
+        act(&mut empty, Action::LoadDemo)[..],
+        [Effect::LoadDemo]
+    ));
+}
+
+#[test]
 fn declaring_from_the_palette_opens_and_shows_the_new_incident() {
     let mut app = demo_app();
     let effects = run_command(&mut app, "declare P2 Login errors in EU");
@@ -563,6 +598,120 @@ fn triage_from_the_palette_opens_a_new_incident_and_retriage_logs_a_change() {
         ] => assert!(r.starts_with("re-triage"), "{r}"),
         other => panic!("a re-triage is one severity change: {other:?}"),
     }
+}
+
+/// The hint bar's word for Enter now.
+fn enter_hint(app: &App) -> String {
+    app.key_hints()
+        .into_iter()
+        .find(|(chord, _)| chord.to_string() == "Enter")
+        .map(|(_, word)| word.to_string())
+        .unwrap_or_default()
+}
+
+/// The hint bar's words now.
+fn hint_words(app: &App) -> Vec<String> {
+    app.key_hints()
+        .into_iter()
+        .map(|(chord, word)| format!("{chord} {word}"))
+        .collect()
+}
+
+#[test]
+fn enter_after_the_last_answer_declares_a_new_incident_at_the_threshold() {
+    let mut app = demo_app();
+    run_command(&mut app, "triage Suspected data leak");
+    assert_eq!(enter_hint(&app), "choose");
+    assert!(hint_words(&app).contains(&"d declare".to_string()));
+    for pick in [3, 1] {
+        act(&mut app, Action::Pick(pick));
+    }
+    act(&mut app, Action::Down);
+    assert_eq!(
+        enter_hint(&app),
+        "choose",
+        "the last question is still asked"
+    );
+    assert!(
+        appended(&act(&mut app, Action::Submit)).is_empty(),
+        "Enter chose it"
+    );
+    assert_eq!(wizard_answers(&app), vec![Some(2), Some(0), Some(1)]);
+    assert_eq!(enter_hint(&app), "declare");
+    assert_eq!(hint_words(&app), ["Enter declare", "b back", "Esc cancel"]);
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(app.mode(), Mode::Normal, "Enter finished the walk");
+    assert_eq!(sent[0].0, Purpose::Declare);
+    assert_eq!(
+        brief(&sent[0].1),
+        [
+            "opened Suspected data leak",
+            "severity P1",
+            "status investigating"
+        ]
+    );
+    assert_notice(&app, "page");
+}
+
+#[test]
+fn enter_after_the_last_answer_routes_below_the_threshold() {
+    let (mut app, _) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    for pick in [4, 2] {
+        act(&mut app, Action::Pick(pick));
+    }
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit); // trend: the third answer
+    assert_eq!(wizard_answers(&app), vec![Some(3), Some(1), Some(2)]);
+    assert_eq!(enter_hint(&app), "route");
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(app.mode(), Mode::Normal);
+    assert_eq!(brief(&sent[0].1), ["severity P4", "routed service desk"]);
+    assert_notice(&app, "recorded, not declared");
+
+    // Going back to change an answer asks again, and Enter chooses again.
+    let (mut app, _) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    for pick in [4, 2, 3] {
+        act(&mut app, Action::Pick(pick));
+    }
+    act(&mut app, Action::Back);
+    assert_eq!(enter_hint(&app), "choose");
+    assert!(appended(&act(&mut app, Action::Submit)).is_empty());
+    assert_eq!(enter_hint(&app), "route");
+}
+
+#[test]
+fn enter_after_the_last_answer_retriages_a_declared_incident_setting_its_severity() {
+    // The demo incident is declared (P2).
+    let mut app = demo_app();
+    act(&mut app, Action::OpenTriage);
+    assert!(
+        hint_words(&app).contains(&"d re-triage".to_string())
+            && !hint_words(&app).iter().any(|w| w.starts_with("r ")),
+        "a declared incident is re-triaged, never routed: {:?}",
+        hint_words(&app)
+    );
+    // Answers below the threshold: still a re-triage, not a routing.
+    for pick in [4, 2, 2] {
+        act(&mut app, Action::Pick(pick));
+    }
+    assert_eq!(enter_hint(&app), "re-triage");
+    let sent = appended(&act(&mut app, Action::Submit));
+    assert_eq!(app.mode(), Mode::Normal);
+    assert_eq!(sent[0].0, Purpose::Palette);
+    match &sent[0].1[..] {
+        [
+            Body::SeveritySet {
+                severity: Severity::P4,
+                reason: Some(r),
+                ..
+            },
+        ] => assert!(r.starts_with("re-triage"), "{r}"),
+        other => panic!("a re-triage is one severity change: {other:?}"),
+    }
+    assert_notice(&app, "re-triaged: severity P4");
 }
 
 #[test]

@@ -480,3 +480,24 @@ fn the_drill_command_runs_scores_logs_and_stays_out_of_metrics() {
             .contains("built-in scenarios")
     );
 }
+
+#[test]
+fn a_built_in_scenario_is_printed_to_start_ones_own_from() {
+    let env = Env::new();
+    for name in [
+        "database-primary-failure",
+        "bad-deploy-one-region",
+        "suspected-data-breach",
+    ] {
+        let text = env.ok(&["drill", "print", name]);
+        let file = env.path(&format!("{name}.toml"));
+        std::fs::write(&file, &text).unwrap();
+        let checked = env.ok(&["drill", "check", file.to_str().unwrap()]);
+        assert!(checked.contains(": ok ("), "{name}: {checked}");
+    }
+    let err = env.fails(&["drill", "print", "fire-drill"]);
+    assert!(
+        err.contains("no built-in scenario 'fire-drill'") && err.contains("bad-deploy-one-region"),
+        "{err}"
+    );
+}

@@ -284,6 +284,32 @@ fn the_console_keeps_a_peer_link_and_shows_how_it_stands() {
 }
 
 #[test]
+fn peer_and_incident_work_before_any_command_as_for_tui() {
+    use common::pty::Console;
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    let first = b.states()[0].id.to_string();
+    // A newer incident, which the console would show first if not told otherwise.
+    b.env.declare("the newer incident");
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let addr = server.addr();
+    let mut console = Console::start_sized(
+        &b.env,
+        &["--peer", &addr, "--incident", &first[first.len() - 6..]],
+        30,
+        120,
+    );
+    console.wait_text(&format!("peer {addr}: in sync"));
+    console.wait_for("the incident asked for", |s| {
+        s.contains("shared incident") && !s.contains("the newer incident")
+    });
+    wait_for("b's incidents on a", LONG, || a.states().len() == 3);
+    console.send("\x03");
+    assert!(console.wait_exit().success());
+}
+
+#[test]
 fn a_local_database_problem_is_reported_as_such_not_as_a_protocol_error() {
     let (a, b) = (Host::new(), Host::new());
     a.allow(&b);

@@ -951,6 +951,49 @@ fn triage_declares_at_the_threshold_routes_below_it_and_refuses_the_other_way_ro
     assert_eq!(declared_now.len(), 2, "{declared_now:?}");
 }
 
+#[test]
+fn going_on_past_the_last_answer_finishes_the_one_way_the_rules_take() {
+    use warroom::rules::{Finish, natural_finish};
+    let playbook = playbook();
+    let model = &playbook.triage;
+    assert_eq!(natural_finish(model, false, &P1), Some(Finish::Declare));
+    assert_eq!(natural_finish(model, false, &P4), Some(Finish::Route));
+    assert_eq!(natural_finish(model, true, &P1), Some(Finish::Retriage));
+    assert_eq!(natural_finish(model, true, &P4), Some(Finish::Retriage));
+    assert_eq!(natural_finish(model, false, &[None, Some(1), None]), None);
+    // Whatever the answers, the natural end is one the rules record, for a new incident,
+    // one in triage and one declared.
+    let fresh = incident(vec![opened()]);
+    let open = incident(declared());
+    for scope in 0..model.questions[0].choices.len() {
+        for data in 0..model.questions[1].choices.len() {
+            for trend in 0..model.questions[2].choices.len() {
+                let answers = vec![Some(scope), Some(data), Some(trend)];
+                for (target, state) in [
+                    (Target::New("t".into()), None),
+                    (Target::Incident, Some(&fresh)),
+                    (Target::Incident, Some(&open)),
+                ] {
+                    let declared = state.is_some_and(|s| s.declared_at.is_some());
+                    let finish = natural_finish(model, declared, &answers).unwrap();
+                    let request = Request::Triage {
+                        target,
+                        answers: answers.clone(),
+                        outcome: finish.outcome(),
+                    };
+                    assert!(
+                        matches!(
+                            ask(request, state, &playbook, "ann"),
+                            Ok(Decision::Record(_))
+                        ),
+                        "{answers:?}, declared {declared}: {finish:?} is refused"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Runs every case above that meets a refusal, and checks together they meet them all.
 #[test]
 fn every_refusal_is_met_by_some_request() {

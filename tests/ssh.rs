@@ -14,11 +14,12 @@ use common::peers::{Host, LONG};
 use common::sshd::Sshd;
 use common::{Env, Signal, send_signal, wait_for};
 
-/// `warroom sync ARGS` on `env` with ssh pointed at `sshd`; returns (ok, stderr).
+/// `warroom sync ARGS` on `env` with ssh pointed at `sshd` (its config, its temp home);
+/// returns (ok, stderr).
 fn sync(env: &Env, sshd: &Sshd, args: &[&str]) -> (bool, String) {
     let out = env
         .cmd()
-        .env("WARROOM_SSH", sshd.ssh_command())
+        .envs(sshd.client_env())
         .arg("sync")
         .args(args)
         .output()
@@ -31,7 +32,7 @@ fn sync(env: &Env, sshd: &Sshd, args: &[&str]) -> (bool, String) {
 
 #[test]
 fn a_link_over_a_real_ssh_server_syncs() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let (near, far) = (Host::new(), Host::new());
     far.note("written on the far side");
     let url = sshd.url(far.env.db.to_str().unwrap());
@@ -42,7 +43,7 @@ fn a_link_over_a_real_ssh_server_syncs() {
 
 #[test]
 fn ssh_refusals_are_said_in_warrooms_words_with_the_next_step() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let (near, far) = (Host::new(), Host::new());
     let url = sshd.url(far.env.db.to_str().unwrap());
 
@@ -53,7 +54,7 @@ fn ssh_refusals_are_said_in_warrooms_words_with_the_next_step() {
     assert!(err.contains("Connect once with `ssh`"), "{err}");
 
     // A host whose key changed.
-    let other = std::fs::read_to_string(sshd.path("other_key.pub")).unwrap();
+    let other = sshd.client_key("other_key");
     sshd.know_host(&other);
     let (ok, err) = sync(&near.env, &sshd, &["--peer", &url]);
     assert!(!ok);
@@ -74,7 +75,7 @@ fn ssh_refusals_are_said_in_warrooms_words_with_the_next_step() {
 
 #[test]
 fn a_far_path_that_does_not_exist_is_refused_unless_asked_for() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let near = Host::new();
     let far_dir = tempfile::TempDir::new().unwrap();
     let missing = far_dir.path().join("typo.db");
@@ -92,7 +93,7 @@ fn a_far_path_that_does_not_exist_is_refused_unless_asked_for() {
 
 #[test]
 fn percent_escapes_in_an_ssh_url_are_decoded() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let near = Host::new();
     let far_dir = tempfile::TempDir::new().unwrap();
     let spaced = far_dir.path().join("space test.db");
@@ -117,7 +118,7 @@ impl Following {
     fn start(env: &Env, args: &[&str], ssh: Option<&Sshd>) -> Following {
         let mut cmd = env.std_cmd();
         if let Some(sshd) = ssh {
-            cmd.env("WARROOM_SSH", sshd.ssh_command());
+            cmd.envs(sshd.client_env());
         }
         let mut child = cmd
             .args(["sync", "--follow", "--idle-timeout", "2"])
@@ -229,7 +230,7 @@ fn a_frozen_via_link_is_silent_past_the_deadline_not_in_sync() {
 
 #[test]
 fn a_frozen_ssh_link_is_silent_past_the_deadline_not_in_sync() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let (near, far) = (Host::new(), Host::new());
     let url = sshd.url(far.env.db.to_str().unwrap());
     let follow = Following::start(&near.env, &["--peer", &url], Some(&sshd));
@@ -243,18 +244,14 @@ fn a_frozen_ssh_link_is_silent_past_the_deadline_not_in_sync() {
 
 #[test]
 fn the_console_header_says_why_ssh_refused() {
-    let sshd = Sshd::start();
+    let Some(sshd) = Sshd::start() else { return };
     let (near, far) = (Host::new(), Host::new());
     sshd.know_host("");
     let url = sshd.url(far.env.db.to_str().unwrap());
-    let ssh = sshd.ssh_command();
-    let mut console = common::pty::Console::spawn_sized_with(
-        &near.env,
-        &["tui", "--peer", &url],
-        40,
-        240,
-        &[("WARROOM_SSH", ssh.as_str())],
-    );
+    let client = sshd.client_env();
+    let vars: Vec<(&str, &str)> = client.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut console =
+        common::pty::Console::spawn_sized_with(&near.env, &["tui", "--peer", &url], 40, 240, &vars);
     console.wait_for("the refusal in the header", |s| {
         s.lines().next().is_some_and(|header| {
             header.contains("DISCONNECTED") && header.contains("Connect once with `ssh`")

@@ -96,6 +96,15 @@ fn help_overlay() {
     act(&mut app, &[Action::ToggleHelp]);
     insta::assert_snapshot!("help_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
     insta::assert_snapshot!("help_120x40", draw(&app, &Theme::dark(), 120, 40).backend());
+    insta::assert_snapshot!("help_200x60", draw(&app, &Theme::dark(), 200, 60).backend());
+    // The end at 80x24 (a frame at that size first: it records how far it can scroll):
+    // the commands, descriptions wrapped under their column.
+    draw(&app, &Theme::dark(), 80, 24);
+    act(&mut app, &[Action::Bottom]);
+    insta::assert_snapshot!(
+        "help_end_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
 }
 
 #[test]
@@ -179,6 +188,27 @@ fn palette_switcher_entry_and_quit_question() {
         "palette_80x24",
         draw(&app, &Theme::dark(), 80, 24).backend()
     );
+    // Every command: the descriptions start in one column.
+    act(&mut app, &[Action::Close, Action::OpenPalette]);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let screen = format!("{}", terminal.backend());
+    let columns: Vec<usize> = warroom::app::palette::COMMANDS
+        .iter()
+        .filter_map(|c| {
+            let named = format!("│  {} {}", c.name, c.usage);
+            let named = named.trim_end();
+            let line = screen.lines().find(|l| l.contains(named))?;
+            let at = line.find(named)? + named.len();
+            let start: String = c.help.chars().take(8).collect();
+            Some(line[..at + line[at..].find(&start)?].chars().count())
+        })
+        .collect();
+    assert!(columns.len() >= 15, "{columns:?}:\n{screen}");
+    assert!(
+        columns.iter().all(|c| *c == columns[0]),
+        "descriptions start at {columns:?}:\n{screen}"
+    );
+    insta::assert_snapshot!("palette_all_80x24", terminal.backend());
     act(&mut app, &[Action::Close, Action::OpenSwitcher]);
     insta::assert_snapshot!(
         "switcher_80x24",
@@ -344,6 +374,22 @@ fn triage_wizard_after_an_answer() {
     insta::assert_snapshot!(
         "wizard_done_120x40",
         draw(&app, &Theme::dark(), 120, 40).backend()
+    );
+
+    // A declared incident: the walk re-triages it, and its keys say so.
+    let mut app = demo_app();
+    act(&mut app, &[Action::OpenTriage]);
+    insta::assert_snapshot!(
+        "wizard_retriage_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
+    );
+    act(
+        &mut app,
+        &[Action::Pick(4), Action::Pick(2), Action::Pick(2)],
+    );
+    insta::assert_snapshot!(
+        "wizard_retriage_done_80x24",
+        draw(&app, &Theme::dark(), 80, 24).backend()
     );
 }
 

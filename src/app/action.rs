@@ -173,7 +173,7 @@ pub enum Mode {
     #[strum(serialize = "Panes")]
     Normal,
     /// The roster pane has focus: the panes' keys and the roster's.
-    #[strum(serialize = "Roster pane (with the panes' keys)")]
+    #[strum(serialize = "Roster pane (and the panes' keys)")]
     Roster,
     /// Walking the triage questions.
     #[strum(serialize = "Triage wizard")]

@@ -13,6 +13,9 @@ fn item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
     find_item(state, typed, "the review (v) numbers them")
 }
 
+/// Why the sample is not loaded into a database that holds incidents, and how to load it.
+pub(super) const DEMO_REFUSED: &str = "this database holds incidents already, and the sample would mix with them: load it into one of its own (warroom --db demo.db demo), or :demo force loads it here anyway";
+
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message);
     Vec::new()
@@ -34,7 +37,13 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             return Vec::new();
         }
         PaletteRequest::Theme(name) => return vec![Effect::SetTheme(name)],
-        PaletteRequest::Demo => return vec![Effect::LoadDemo],
+        PaletteRequest::Demo { force } => {
+            if force || app.incidents.is_empty() {
+                return vec![Effect::LoadDemo];
+            }
+            app.notice = Some(DEMO_REFUSED.into());
+            return Vec::new();
+        }
         PaletteRequest::Help => {
             app.overlays.push(Overlay::help());
             return Vec::new();

@@ -223,7 +223,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Triage], Chord::plain(Char('k')), Action::Up, "previous answer"),
     b(&[Triage], Chord::plain(Down), Action::Down, "next answer"),
     b(&[Triage], Chord::plain(Char('j')), Action::Down, "next answer"),
-    h(&[Triage], Chord::plain(Enter), Action::Submit, "choose this answer", "choose"),
+    h(&[Triage], Chord::plain(Enter), Action::Submit, "choose this answer; after the last, finish: declare, re-triage or route", "choose"),
     b(&[Triage], Chord::plain(Char('1')), Action::Pick(1), "choose answer 1"),
     b(&[Triage], Chord::plain(Char('2')), Action::Pick(2), "choose answer 2"),
     b(&[Triage], Chord::plain(Char('3')), Action::Pick(3), "choose answer 3"),
@@ -232,7 +232,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Triage], Chord::plain(Char('6')), Action::Pick(6), "choose answer 6"),
     h(&[Triage], Chord::plain(Char('b')), Action::Back, "back to the previous question", "back"),
     b(&[Triage], Chord::plain(Left), Action::Back, "back to the previous question"),
-    h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (or record the re-triage)", "declare"),
+    h(&[Triage], Chord::plain(Char('d')), Action::Declare, "declare at this severity (of a declared incident: re-triage, setting its severity)", "declare"),
     h(&[Triage], Chord::plain(Char('r')), Action::Route, "route below the threshold to the service desk", "route"),
     h(&[Triage], Chord::plain(Esc), Action::Close, "stop; nothing is recorded", "cancel"),
     // Resolve checklist.
@@ -279,6 +279,16 @@ pub fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
 /// The bindings the hint bar shows in a mode, in table order. With the roster focused
 /// the bar shows the roster's own keys (the panes' keys still work; `?` lists them).
 pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
+    hints_named(mode, |_, hint| Some(hint))
+}
+
+/// The hint bar's bindings for a mode, as [`hints`], with each one's word given by
+/// `name` (from its action and its usual word): another word for what the key does
+/// now, or `None` to leave the key out.
+pub fn hints_named(
+    mode: Mode,
+    name: impl Fn(Action, &'static str) -> Option<&'static str>,
+) -> impl Iterator<Item = (Chord, &'static str)> {
     KEYMAP
         .iter()
         .filter(move |b| b.modes.contains(&mode))
@@ -287,14 +297,44 @@ pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
                 || !b.modes.contains(&Mode::Normal)
                 || b.action == Action::ToggleHelp
         })
-        .filter_map(|b| b.hint.map(|hint| (b.chord, hint)))
+        .filter_map(move |b| {
+            b.hint
+                .and_then(|hint| name(b.action, hint))
+                .map(|hint| (b.chord, hint))
+        })
 }
 
-/// Every binding live in a mode, with chords that do the same thing grouped:
+/// The help's heading for keys that work wherever they mean something: the ones live in
+/// every mode, and the moving keys of every pane, list and page.
+pub const EVERYWHERE: &str = "Everywhere (the moving keys in every pane, list and page)";
+
+/// One row of the help: the chords that do one thing, and what it is.
+pub type HelpRow = (Vec<Chord>, &'static str);
+
+/// Every binding once, grouped for the help: first the keys that work everywhere
+/// (Ctrl-C, Ctrl-Z, moving in lists), then each mode's own, under its title, each
+/// binding in the first group it is live in. Chords that do the same thing share a row:
 /// `(["j", "Down"], "down")`.
-pub fn help_rows(mode: Mode) -> Vec<(Vec<Chord>, &'static str)> {
+pub fn help_groups() -> Vec<(&'static str, Vec<HelpRow>)> {
+    let everywhere = |b: &Binding| b.modes == ALL_MODES || b.modes == LISTS;
+    let mut groups = vec![(EVERYWHERE, rows(KEYMAP.iter().filter(|b| everywhere(b))))];
+    for &mode in ALL_MODES {
+        // Listed under an earlier mode (or everywhere) already: not again.
+        let first_here = |b: &&Binding| {
+            !everywhere(b) && ALL_MODES.iter().find(|m| b.modes.contains(m)) == Some(&mode)
+        };
+        let own = rows(KEYMAP.iter().filter(first_here));
+        if !own.is_empty() {
+            groups.push((mode.title(), own));
+        }
+    }
+    groups
+}
+
+/// Bindings as help rows, chords that do the same thing (same action and words) in one.
+fn rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<HelpRow> {
     let mut rows: Vec<(Vec<Chord>, &'static str, Action)> = Vec::new();
-    for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+    for b in bindings {
         match rows
             .iter_mut()
             .find(|(_, help, action)| *action == b.action && *help == b.help)
@@ -381,9 +421,43 @@ mod tests {
 
     #[test]
     fn help_groups_chords_that_do_the_same() {
-        let rows = help_rows(Mode::Normal);
-        let down = rows.iter().find(|(_, help)| *help == "down").unwrap();
+        let groups = help_groups();
+        let (title, everywhere) = &groups[0];
+        assert_eq!(*title, EVERYWHERE);
+        let down = everywhere.iter().find(|(_, help)| *help == "down").unwrap();
         let names: Vec<String> = down.0.iter().map(ToString::to_string).collect();
         assert_eq!(names, ["j", "Down"]);
+    }
+
+    #[test]
+    fn the_help_lists_every_binding_once() {
+        let mut listed: Vec<(String, &str)> = help_groups()
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .flat_map(|(chords, help)| chords.into_iter().map(move |c| (c.to_string(), help)))
+            .collect();
+        let mut bound: Vec<(String, &str)> = KEYMAP
+            .iter()
+            .map(|b| (b.chord.to_string(), b.help))
+            .collect();
+        listed.sort();
+        bound.sort();
+        assert_eq!(listed, bound, "every binding once, none twice");
+        let (_, everywhere) = &help_groups()[0];
+        let first: Vec<String> = everywhere[..2]
+            .iter()
+            .map(|(c, _)| c[0].to_string())
+            .collect();
+        assert_eq!(first, ["Ctrl-c", "Ctrl-z"]);
+        for (title, rows) in &help_groups()[1..] {
+            for (chords, help) in rows {
+                assert!(
+                    !chords
+                        .iter()
+                        .any(|c| c.ctrl && matches!(c.key, Char('c' | 'z'))),
+                    "{title} repeats {help}"
+                );
+            }
+        }
     }
 }

@@ -28,12 +28,15 @@ use crate::domain::{Event, IncidentState, Timestamp};
 pub use action::{Action, Mode, Pane};
 pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
-pub use keymap::{Binding, Chord, KEYMAP, Key, help_rows, hints, lookup};
+pub use keymap::{Binding, Chord, EVERYWHERE, KEYMAP, Key, help_groups, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
-pub use wizard::{Outcome, TriageTarget, Wizard, finish as finish_triage, page_hint};
+pub use wizard::{
+    Finish, Outcome, TriageTarget, Wizard, enter_finishes, finish as finish_triage, finish_word,
+    page_hint, retriage,
+};
 
 /// Where an incident sorts in the switcher: open first, then newest, then by id.
 fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
@@ -166,6 +169,15 @@ impl App {
             &|s| self.setup.playbook.cadence(s),
             self.now,
         )
+    }
+
+    /// The hint bar's keys now, each named for what it does: the mode's, with the
+    /// triage wizard's finish key named declare, re-triage or route.
+    pub fn key_hints(&self) -> Vec<(Chord, &'static str)> {
+        match self.overlays.last() {
+            Some(Overlay::Triage(wizard)) => wizard::hints(self, wizard),
+            _ => hints(self.mode()).collect(),
+        }
     }
 
     /// The keys that are live now.

@@ -5,7 +5,7 @@ use super::action::Action;
 use super::msg::Effect;
 use super::overlay::Overlay;
 use super::view::{LIST_PAGE, step};
-use super::wizard::Outcome;
+use super::wizard::{Finish, Outcome};
 use super::{App, commands, palette};
 
 pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -53,6 +53,16 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
     // The playbook is shared: holding it costs a reference count, not a copy.
     let playbook = app.setup.playbook.clone();
     let model = &playbook.triage;
+    // What Enter does after the last answer, and how finishing would end, decided
+    // before the wizard is borrowed to change.
+    let (enter, ending) = match app.overlays.last() {
+        Some(Overlay::Triage(wizard)) => (
+            super::wizard::enter_finishes(app, wizard),
+            super::wizard::ending(app, wizard),
+        ),
+        _ => return Vec::new(),
+    };
+    let asking = |w: &super::wizard::Wizard| w.walk.current < model.questions.len();
     let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() else {
         return Vec::new();
     };
@@ -67,11 +77,14 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     let outcome = match action {
-        Action::Submit => {
+        Action::Submit if asking(wizard) => {
             let choice = wizard.walk.highlighted;
             wizard.walk.choose(model, choice);
             None
         }
+        // Past the last answer Enter finishes as the hint names it; with no severity
+        // yet, the rules' refusal says what is missing.
+        Action::Submit => Some(enter.map_or(Outcome::Declare, Finish::outcome)),
         Action::Pick(n) => {
             wizard.walk.choose(model, usize::from(n).saturating_sub(1));
             None
@@ -100,6 +113,9 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
             let severity = model.assess(&wizard.walk.answers).severity;
             app.overlays.pop();
             app.notice = match (outcome, severity) {
+                (Outcome::Declare, Some(sev)) if ending == Some(Finish::Retriage) => {
+                    Some(format!("re-triaged: severity {sev}, with the answers"))
+                }
                 (Outcome::Declare, Some(sev)) => Some(
                     super::wizard::page_hint(app, sev)
                         .unwrap_or_else(|| format!("recorded at {sev}")),

@@ -34,14 +34,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
-    CommandSpec { name: "item", usage: "TITLE [owner=] [due=] [priority=]", help: "open an action item (due: YYYY-MM-DD or +7d)" },
-    CommandSpec { name: "item-update", usage: "N [title=] [owner=] [due=] [priority=] [note=]", help: "change action item N" },
+    CommandSpec { name: "item", usage: "TITLE [FIELD=VALUE...]", help: "open an action item; fields owner=, due= (YYYY-MM-DD or +7d), priority=" },
+    CommandSpec { name: "item-update", usage: "N FIELD=VALUE...", help: "change action item N: title=, owner=, due=, priority=, note=" },
     CommandSpec { name: "item-done", usage: "N [NOTE]", help: "close action item N" },
     CommandSpec { name: "metrics", usage: "", help: "MTTA, MTTR and incidents over time" },
     CommandSpec { name: "switch", usage: "[ID]", help: "show another incident" },
     CommandSpec { name: "playbook", usage: "", help: "the playbook on one page" },
     CommandSpec { name: "theme", usage: "NAME|PATH", help: "use another theme (dark, light, high-contrast, mono)" },
-    CommandSpec { name: "demo", usage: "", help: "load the sample incidents" },
+    CommandSpec { name: "demo", usage: "[force]", help: "load the sample incidents into an empty database (force: into this one anyway)" },
     CommandSpec { name: "help", usage: "", help: "show the help" },
     CommandSpec { name: "quit", usage: "", help: "quit" },
 ];
@@ -244,7 +244,13 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "metrics" => Ok(PaletteRequest::Metrics),
         "switch" => Ok(PaletteRequest::Switch(rest(args))),
         "theme" => Ok(PaletteRequest::Theme(rest(args).ok_or_else(usage)?)),
-        "demo" => Ok(PaletteRequest::Demo),
+        "demo" => match args {
+            [] => Ok(PaletteRequest::Demo { force: false }),
+            [word] if word.eq_ignore_ascii_case("force") => {
+                Ok(PaletteRequest::Demo { force: true })
+            }
+            _ => Err(usage()),
+        },
         "help" => Ok(PaletteRequest::Help),
         _ => Ok(PaletteRequest::Quit),
     }

@@ -116,8 +116,11 @@ pub enum PaletteRequest {
     Switch(Option<String>),
     /// Change theme.
     Theme(String),
-    /// Load the sample.
-    Demo,
+    /// Load the sample: into an empty database, or with `force` into this one anyway.
+    Demo {
+        /// Load it even though the database holds incidents.
+        force: bool,
+    },
     /// Show the help.
     Help,
     /// Quit.

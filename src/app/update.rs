@@ -209,9 +209,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             if app.incidents.is_empty() {
                 return vec![Effect::LoadDemo];
             }
-            app.notice = Some(
-                "the sample loads with D only into an empty database; :demo adds it anyway".into(),
-            );
+            app.notice = Some(super::commands::DEMO_REFUSED.into());
         }
         _ => {}
     }

@@ -3,12 +3,14 @@
 
 use ulid::Ulid;
 
+use super::action::{Action, Mode};
+use super::keymap::{Chord, hints_named};
 use super::record::Answer;
 use super::{App, Effect, Purpose};
 use crate::domain::Severity;
 use crate::domain::triage::Walk;
-pub use crate::rules::Outcome;
-use crate::rules::{Request, Target, page_roles};
+pub use crate::rules::{Finish, Outcome};
+use crate::rules::{Request, Target, natural_finish, page_roles};
 
 /// What is being triaged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,4 +73,57 @@ pub fn page_hint(app: &App, severity: Severity) -> Option<String> {
         .map(|r| r.key())
         .collect();
     (!roles.is_empty()).then(|| format!("{severity}: page {} (:page ROLE)", roles.join(", ")))
+}
+
+/// Whether the wizard triages an incident already declared (a re-triage).
+pub fn retriage(app: &App, wizard: &Wizard) -> bool {
+    match &wizard.target {
+        TriageTarget::New(_) => false,
+        TriageTarget::Incident(id) => app
+            .incidents
+            .get(id)
+            .is_some_and(|s| s.declared_at.is_some()),
+    }
+}
+
+/// How the walk ends for the answers so far, if the person goes on: re-triage, declare
+/// or route; `None` while the severity is not known.
+pub fn ending(app: &App, wizard: &Wizard) -> Option<Finish> {
+    natural_finish(
+        &app.setup.playbook.triage,
+        retriage(app, wizard),
+        &wizard.walk.answers,
+    )
+}
+
+/// What Enter does now: finish as [`ending`] says once the last question is answered;
+/// `None` while a question is still asked (Enter chooses) or the severity is unknown.
+pub fn enter_finishes(app: &App, wizard: &Wizard) -> Option<Finish> {
+    let asking = wizard.walk.current < app.setup.playbook.triage.questions.len();
+    if asking { None } else { ending(app, wizard) }
+}
+
+/// A finish named for what it does, as its key is named in the hints and the footer.
+pub fn finish_word(finish: Finish) -> &'static str {
+    match finish {
+        Finish::Declare => "declare",
+        Finish::Retriage => "re-triage",
+        Finish::Route => "route",
+    }
+}
+
+/// The wizard's keys in the hint bar, named for what they do now: after the last
+/// answer Enter finishes (and `d`/`r`, which could only do the same or be refused, are
+/// left out); in a re-triage `d` re-triages and `r`, always refused, is left out.
+pub fn hints(app: &App, wizard: &Wizard) -> Vec<(Chord, &'static str)> {
+    let finish = enter_finishes(app, wizard);
+    let retriage = retriage(app, wizard);
+    hints_named(Mode::Triage, |action, word| match action {
+        Action::Submit => Some(finish.map_or(word, finish_word)),
+        Action::Declare | Action::Route if finish.is_some() => None,
+        Action::Declare if retriage => Some(finish_word(Finish::Retriage)),
+        Action::Route if retriage => None,
+        _ => Some(word),
+    })
+    .collect()
 }

@@ -21,8 +21,9 @@ pub struct DeclareArgs {
     /// Who takes command.
     #[arg(long, short, value_name = "NAME")]
     pub commander: Option<String>,
-    /// When the problem was first noticed (HH:MM today, 'YYYY-MM-DD HH:MM' or RFC 3339).
-    #[arg(long, value_name = "TIME")]
+    /// When the problem was first noticed (HH:MM today, 'YYYY-MM-DD HH:MM', RFC 3339, or a
+    /// time ago such as '20m ago').
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub detected_at: Option<String>,
 }
 

@@ -19,6 +19,11 @@ use crate::store::{Follower, NewEvent, OpenOptions, Store, system_clock};
 pub enum DrillSubcommand {
     /// The built-in scenarios.
     List,
+    /// Print a built-in scenario's file, to start your own from.
+    Print {
+        /// The built-in scenario's name (`warroom drill list`).
+        scenario: String,
+    },
     /// Check a scenario file; every problem with its line.
     Check {
         /// The scenario file.
@@ -72,6 +77,19 @@ pub fn list() -> Result<()> {
     Ok(())
 }
 
+/// `warroom drill print NAME`: needs no database.
+pub fn print(name: &str) -> Result<()> {
+    let Some(text) = crate::drill::builtin_text(name) else {
+        bail!(
+            "no built-in scenario '{}': the built-in ones are {}",
+            crate::inert::line(name),
+            builtin_names().join(", ")
+        );
+    };
+    say_part!("{text}");
+    Ok(())
+}
+
 /// `warroom drill check FILE`: needs no database.
 pub fn check(file: &Path) -> Result<()> {
     let text = crate::files::read_to_string(file)
@@ -100,6 +118,7 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
     match command {
         DrillSubcommand::List => list(),
         DrillSubcommand::Check { file } => check(&file),
+        DrillSubcommand::Print { scenario } => print(&scenario),
         DrillSubcommand::Run { scenario, speed } => {
             let scenario = Scenario::load(&scenario)?;
             let playbook = ctx.playbook()?;

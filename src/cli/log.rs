@@ -25,9 +25,10 @@ pub struct LogArgs {
     /// Who a status update is for: responders, executives or customers.
     #[arg(long, short, value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
-    /// When it happened, if earlier than now: HH:MM (today, local), 'YYYY-MM-DD HH:MM'
-    /// or RFC 3339. The entry is ordered by this time and marked as back-dated.
-    #[arg(long, value_name = "TIME")]
+    /// When it happened, if earlier than now: HH:MM (today, local), 'YYYY-MM-DD HH:MM',
+    /// RFC 3339, or a time ago ('10m ago', -2h). The entry is ordered by this time and
+    /// marked as back-dated.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Read stdin line by line and log each line as its own entry as it arrives,
     /// printing each entry's id once it is committed.
@@ -73,11 +74,22 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    // A status update goes to one audience: say which when none was named.
+    let audience_said = || {
+        if args.kind == LogKind::Update && args.audience.is_none() {
+            tell!(
+                "logged as a status update to {} (the audience when --audience names none; the others are executives and customers)",
+                Audience::Responders
+            );
+        }
+    };
     if let Some(text) = single {
         let event = append_waiting(&mut store, make(text), Some(SINGLE_WAIT))?;
         output::println(&mut out, &event.id.to_string())?;
+        audience_said();
         return Ok(());
     }
+    audience_said();
     let mut lines = Lines::new(std::io::stdin().lock());
     let (mut number, mut refused) = (0usize, 0usize);
     while let Some(line) = lines.next_line().context("cannot read stdin")? {
@@ -220,10 +232,12 @@ impl<R: BufRead> Lines<R> {
 
 fn read_text(words: &[String]) -> Result<String> {
     let text = if words.len() == 1 && words[0] == "-" {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .context("cannot read the entry from stdin")?;
+        let text = crate::files::utf8(bytes)
+            .map_err(|e| anyhow::anyhow!("cannot log the entry on stdin: {e}"))?;
         text.trim_end_matches(['\n', '\r']).to_string()
     } else {
         words.join(" ")

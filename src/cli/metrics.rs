@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
 
 use super::context::Context;
-use super::when::{local_to_utc, parse_when};
+use super::when::{local_to_utc, read_time, refuse_future};
 use crate::domain::Timestamp;
 use crate::metrics::summarize;
 
@@ -13,23 +13,28 @@ use crate::metrics::summarize;
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
     /// Only incidents that started on or after this local date (YYYY-MM-DD) or time
-    /// ('YYYY-MM-DD HH:MM', or RFC 3339).
-    #[arg(long, value_name = "DATE")]
+    /// ('YYYY-MM-DD HH:MM', RFC 3339, or a time ago such as '30d ago').
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Print JSON for machines.
     #[arg(long)]
     pub json: bool,
 }
 
-/// A day means its local midnight, as every other time people type is local.
+/// A day means its local midnight, as every other time people type is local. Every
+/// error is one line, naming the forms once.
 fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp> {
     let parsed = match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(day) => local_to_utc(day.and_time(NaiveTime::MIN), text),
-        Err(_) => parse_when(text, now),
+        Ok(day) => local_to_utc(day.and_time(NaiveTime::MIN), text).map(Some),
+        Err(_) => read_time(text, now),
     };
-    parsed.map_err(|e| {
-        anyhow!("--since '{text}': {e}; give a date as YYYY-MM-DD (from local midnight)")
-    })
+    match parsed {
+        Ok(Some(since)) => refuse_future(since, text, now).map_err(|e| anyhow!("--since: {e}")),
+        Ok(None) => Err(anyhow!(
+            "--since '{text}' is not a date or a time: give YYYY-MM-DD (from local midnight), 'YYYY-MM-DD HH:MM', RFC 3339, or a time ago such as '30d ago'"
+        )),
+        Err(e) => Err(anyhow!("--since: {e}")),
+    }
 }
 
 pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
@@ -55,8 +60,9 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
         .map(|s| format!(" since {s}"))
         .unwrap_or_default();
     say!(
-        "{} incidents{window} ({} drills and {} routed alerts left out)",
+        "{} incident{}{window} ({} drills and {} routed alerts left out)",
         summary.incidents,
+        if summary.incidents == 1 { "" } else { "s" },
         summary.drills_excluded,
         summary.routed_excluded
     );
@@ -88,4 +94,27 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn since_reads_a_day_a_time_or_a_time_ago_and_names_the_forms_once() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        assert!(parse_since("2026-10-01", now).is_ok());
+        assert!(parse_since("2026-10-01 08:00", now).is_ok());
+        assert_eq!(
+            parse_since("30d ago", now).unwrap(),
+            now - chrono::TimeDelta::days(30)
+        );
+        let err = parse_since("last tuesday", now).unwrap_err().to_string();
+        assert_eq!(err.matches("YYYY-MM-DD").count(), 2, "{err}");
+        assert_eq!(err.matches("RFC 3339").count(), 1, "{err}");
+        assert!(err.starts_with("--since 'last tuesday'"), "{err}");
+        let err = parse_since("2099-01-01", now).unwrap_err().to_string();
+        assert!(err.contains("in the future"), "{err}");
+    }
 }

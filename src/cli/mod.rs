@@ -140,7 +140,7 @@ pub enum Subcommand {
     Playbook(playbook::PlaybookArgs),
     #[command(flatten)]
     Roster(roles::RosterSubcommand),
-    /// Drills: timed simulations from scenario files (list, check, run).
+    /// Drills: timed simulations from scenario files (list, print, check, run).
     #[command(subcommand)]
     Drill(drill::DrillSubcommand),
     /// Write a static public status page from customer updates only.
@@ -217,6 +217,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Drill(drill::DrillSubcommand::List)) => return drill::list(),
         Some(Subcommand::Drill(drill::DrillSubcommand::Check { file })) => {
             return drill::check(file);
+        }
+        Some(Subcommand::Drill(drill::DrillSubcommand::Print { scenario })) => {
+            return drill::print(scenario);
         }
         _ => {}
     }

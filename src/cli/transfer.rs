@@ -37,11 +37,11 @@ pub struct ExportArgs {
     /// For ics214: only commanders (`commander`) or holders of one role.
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
-    /// For ics214: the period's start (HH:MM, 'YYYY-MM-DD HH:MM' or RFC 3339).
-    #[arg(long, value_name = "TIME")]
+    /// For ics214: the period's start (HH:MM, 'YYYY-MM-DD HH:MM', RFC 3339 or '2h ago').
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// For ics214: the period's end.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub to: Option<String>,
 }
 
@@ -139,8 +139,15 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
         crate::files::read_limited(std::io::stdin().lock(), crate::files::MAX_IMPORT_BYTES)
             .context("cannot read stdin")?
     } else {
-        crate::files::read_capped(&args.file, crate::files::MAX_IMPORT_BYTES)
-            .with_context(|| format!("cannot read {}", args.file.display()))?
+        crate::files::read_capped(&args.file, crate::files::MAX_IMPORT_BYTES).map_err(|e| {
+            let next = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "; give the path of a file that `warroom export --format jsonl` (or json) wrote, or `-` to read stdin"
+                }
+                _ => "",
+            };
+            anyhow::anyhow!("cannot read {}: {e}{next}", args.file.display())
+        })?
     };
     let events = export::parse_events(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;

@@ -7,6 +7,7 @@ mod scorecard;
 
 pub use run::{DrillClock, DrillRun, Fired, MAX_SPEED};
 pub use scenario::{
-    Condition, Expect, Inject, Scenario, ScenarioError, builtin, builtin_names, parse_duration,
+    Condition, Expect, Inject, Scenario, ScenarioError, builtin, builtin_names, builtin_text,
+    parse_duration,
 };
 pub use scorecard::{Scorecard, score};

@@ -29,6 +29,14 @@ pub fn builtin_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
 }
 
+/// A built-in scenario's file as written, by name: a start for a team's own.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 /// A built-in scenario by name.
 pub fn builtin(name: &str) -> Option<Scenario> {
     BUILTIN

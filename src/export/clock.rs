@@ -54,7 +54,10 @@ impl LocalTimes {
     pub fn zone(&self) -> String {
         match self.single {
             Some(offset) => format!("local ({})", offset_name(offset)),
-            None => "local, each with its offset from UTC: the local clock changed during the incident".into(),
+            None => {
+                "local, each with its offset from UTC: the local clock changed during the incident"
+                    .into()
+            }
         }
     }
 

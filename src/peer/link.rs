@@ -400,9 +400,18 @@ fn connect(
         PeerAddr::Tcp(target) => {
             let keys = identity::load_or_create(db).map_err(|e| LinkError::Local(e.to_string()))?;
             let socket = target
-                .to_socket_addrs()?
+                .to_socket_addrs()
+                .map_err(|e| {
+                    LinkError::Local(format!(
+                        "cannot find the host of {target} ({e}): check the host name's spelling and this host's DNS, or give its IP address"
+                    ))
+                })?
                 .next()
-                .ok_or_else(|| LinkError::Local(format!("{target} resolves to no address")))?;
+                .ok_or_else(|| {
+                    LinkError::Local(format!(
+                        "{target} resolves to no address: check the host name, or give its IP address"
+                    ))
+                })?;
             let stream = TcpStream::connect_timeout(&socket, limits.handshake).map_err(|e| {
                 let next = match e.kind() {
                     std::io::ErrorKind::ConnectionRefused => {
@@ -410,6 +419,9 @@ fn connect(
                     }
                     std::io::ErrorKind::TimedOut => {
                         "no answer: check the address, and that a firewall lets the port through"
+                    }
+                    std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
+                        "no route there from this host: check the address, and this host's network"
                     }
                     _ => "check the address and the network",
                 };

@@ -23,7 +23,7 @@ pub use refusal::{Caution, Notice, Refusal};
 pub use request::Request;
 pub use review::{FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, item_fields, missing};
 pub use roster::order;
-pub use triage::{Outcome, Target, finish as finish_triage, page_roles};
+pub use triage::{Finish, Outcome, Target, finish as finish_triage, natural_finish, page_roles};
 pub use words::Wording;
 
 use crate::domain::{Body, IncidentState, Timestamp};

@@ -24,6 +24,47 @@ pub enum Outcome {
     Route,
 }
 
+/// How a walk ends when the person goes on past the last answer, named for what it
+/// does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Declares: a new incident, or one in triage, at or above the threshold.
+    Declare,
+    /// Re-triages a declared incident: records its new severity, whatever it is.
+    Retriage,
+    /// Routes below the threshold to the service desk.
+    Route,
+}
+
+impl Finish {
+    /// The outcome the rules record it as.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Finish::Declare | Finish::Retriage => Outcome::Declare,
+            Finish::Route => Outcome::Route,
+        }
+    }
+}
+
+/// How answers that lead to a severity end (see [`Finish`]): for an incident already
+/// declared (`declared`) a re-triage, otherwise declaring at or above the threshold and
+/// routing below it, the one outcome [`finish`] takes for them. `None` while the answers
+/// lead to no severity yet.
+pub fn natural_finish(
+    model: &crate::domain::triage::TriageModel,
+    declared: bool,
+    answers: &[Option<usize>],
+) -> Option<Finish> {
+    let severity = model.assess(answers).severity?;
+    Some(if declared {
+        Finish::Retriage
+    } else if model.declares(severity) {
+        Finish::Declare
+    } else {
+        Finish::Route
+    })
+}
+
 /// The events a finished walk records: for a new incident its opening, then the
 /// severity with every answer and the reason (and the declaration when it meets the
 /// threshold), or the routing to the service desk.

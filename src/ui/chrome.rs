@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
 use super::wrap::truncate;
-use crate::app::{App, hints as key_hints};
+use crate::app::App;
 use crate::inert;
 
 /// The top line: which incident, who you are, which database.
@@ -97,7 +97,7 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" TYPING{into} "), theme.notice));
         spans.push(Span::raw(" "));
     }
-    for (chord, word) in key_hints(app.mode()) {
+    for (chord, word) in app.key_hints() {
         spans.push(Span::styled(chord.to_string(), theme.hint_key));
         spans.push(Span::styled(format!(" {word}  "), theme.hint_text));
     }

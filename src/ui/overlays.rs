@@ -4,11 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
-use strum::IntoEnumIterator;
+use unicode_width::UnicodeWidthStr;
 
-use super::wrap::truncate;
+use super::wrap::{truncate, wrap};
 use super::{Theme, boxed};
-use crate::app::{App, Confirmation, EntryKind, Mode, Overlay, PageScroll, help_rows, palette};
+use crate::app::{App, Confirmation, EntryKind, Overlay, PageScroll, help_groups, palette};
 use crate::inert;
 
 /// Draws every overlay in stack order.
@@ -42,38 +42,106 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The lines of the help, built from the keymap and the command table.
-pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let key = theme.hint_key;
-    let mut lines = Vec::new();
-    for mode in Mode::iter() {
-        lines.push(Line::styled(mode.title(), theme.title));
-        for (chords, what) in help_rows(mode) {
-            let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", keys.join(" ")), key),
-                Span::raw(what),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled(
+/// A name and what it does, as the help and the palette list them.
+type Row = (String, &'static str);
+
+/// The help's sections: the keys (grouped by the keymap), the entry prefixes and the
+/// palette's commands.
+fn help_sections() -> Vec<(&'static str, Vec<Row>)> {
+    let mut sections: Vec<(&'static str, Vec<Row>)> = help_groups()
+        .into_iter()
+        .map(|(title, rows)| {
+            let rows = rows
+                .into_iter()
+                .map(|(chords, what)| {
+                    let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
+                    (keys.join(" "), what)
+                })
+                .collect();
+            (title, rows)
+        })
+        .collect();
+    sections.push((
         "Entry kinds (type the prefix first)",
-        theme.title,
+        EntryKind::PREFIXES
+            .iter()
+            .map(|(kind, prefix)| (prefix.to_string(), kind.label()))
+            .collect(),
     ));
-    for (kind, prefix) in EntryKind::PREFIXES {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {prefix:<18}"), key),
-            Span::raw(kind.label()),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Commands (after :)", theme.title));
-    for c in palette::COMMANDS {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<18}", format!("{} {}", c.name, c.usage)), key),
-            Span::raw(c.help),
-        ]));
+    sections.push((
+        "Commands (after :)",
+        palette::COMMANDS
+            .iter()
+            .map(|c| {
+                (
+                    format!("{} {}", c.name, c.usage).trim_end().to_string(),
+                    c.help,
+                )
+            })
+            .collect(),
+    ));
+    sections
+}
+
+/// The lines of the help at `width` columns, built from the keymap and the command
+/// table. In each section the descriptions start in one column, two spaces past the
+/// longest name; a name too long for that (wider than half the width) has a line of
+/// its own, its description on the next (as every name has when the descriptions would
+/// be left too narrow). Descriptions wrap at the width, under their column, and are
+/// never cut.
+pub fn help_lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    const INDENT: usize = 2;
+    const GAP: usize = 2;
+    // The fewest columns a description is given beside its name.
+    const NARROWEST: usize = 24;
+    let width = width.max(INDENT + GAP + 8);
+    let longest_fitting = width / 2;
+    let mut lines = Vec::new();
+    for (title, rows) in help_sections() {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        for heading in wrap(&[(title.to_string(), theme.title)], width, 0) {
+            lines.push(heading);
+        }
+        let name_width = rows
+            .iter()
+            .map(|(name, _)| name.width())
+            .filter(|w| *w <= longest_fitting)
+            .max()
+            .unwrap_or(0);
+        // Too little room left beside the names: every description goes under its name.
+        let name_width = if width.saturating_sub(INDENT + name_width + GAP) < NARROWEST {
+            0
+        } else {
+            name_width
+        };
+        let column = INDENT + name_width + GAP;
+        for (name, what) in rows {
+            let name = truncate(&name, width - INDENT);
+            let shown = name.width();
+            let mut first = vec![
+                Span::raw(" ".repeat(INDENT)),
+                Span::styled(name, theme.hint_key),
+            ];
+            if shown > name_width {
+                // A long name: alone on its line, the description under the column.
+                lines.push(Line::from(first));
+                first = vec![Span::raw(" ".repeat(column))];
+            } else {
+                first.push(Span::raw(" ".repeat(column - INDENT - shown)));
+            }
+            let mut described = wrap(&[(what.to_string(), theme.text)], width - column, 0);
+            if let Some(head) = described.first_mut() {
+                first.append(&mut head.spans);
+            }
+            lines.push(Line::from(first));
+            for more in described.into_iter().skip(1) {
+                let mut spans = vec![Span::raw(" ".repeat(column))];
+                spans.extend(more.spans);
+                lines.push(Line::from(spans));
+            }
+        }
     }
     lines
 }
@@ -83,7 +151,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
         Constraint::Length(area.width.saturating_sub(8).min(96)),
         Constraint::Length(area.height.saturating_sub(4)),
     );
-    let lines = help_lines(theme);
+    let lines = help_lines(theme, rect.width.saturating_sub(2) as usize);
     let visible = rect.height.saturating_sub(2) as usize;
     let scroll = scroll.show(lines.len(), visible);
     frame.render_widget(Clear, rect);
@@ -122,7 +190,20 @@ fn palette_box(
         Some(error) => lines.push(Line::styled(inert::line(error).into_owned(), theme.error)),
         None => lines.push(Line::raw("")),
     }
-    for (i, c) in suggestions.iter().enumerate() {
+    // Every suggestion's description starts in one column, two spaces past the widest
+    // name and usage shown (by display width); one wider than half the box is cut to it.
+    let inner = (width as usize).saturating_sub(2);
+    let named: Vec<String> = suggestions
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.usage).trim_end().to_string())
+        .collect();
+    let column = named
+        .iter()
+        .map(|n| n.width())
+        .max()
+        .unwrap_or(0)
+        .min(inner / 2);
+    for (i, (c, name)) in suggestions.iter().zip(&named).enumerate() {
         let mut style = theme.text;
         let marker = if i == selected {
             style = style.patch(theme.selection);
@@ -130,10 +211,9 @@ fn palette_box(
         } else {
             "  "
         };
-        let text = truncate(
-            &format!("{marker}{} {:<16} {}", c.name, c.usage, c.help),
-            width as usize - 2,
-        );
+        let name = truncate(name, column);
+        let pad = " ".repeat(column - name.width());
+        let text = truncate(&format!("{marker}{name}{pad}  {}", c.help), inner);
         lines.push(Line::styled(text, style));
     }
     frame.render_widget(Clear, rect);
@@ -264,4 +344,54 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, them
             .block(boxed("Recovered draft", theme)),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn help_descriptions_wrap_whole_and_never_touch_their_names() {
+        let theme = Theme::dark();
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        for width in [30, 70, 94, 190] {
+            let lines = help_lines(&theme, width);
+            for line in &lines {
+                let shown = text(line);
+                assert!(shown.width() <= width, "{width}: {shown:?} is cut");
+            }
+            let all = words(&lines.iter().map(text).collect::<Vec<_>>().join(" "));
+            // Rows come in order: each is looked for after the one before.
+            let mut from = 0;
+            for (title, rows) in help_sections() {
+                for (name, what) in rows {
+                    assert!(
+                        all.contains(&words(what)),
+                        "{width}: {title}: '{what}' is not shown whole"
+                    );
+                    let at = lines[from..]
+                        .iter()
+                        .map(text)
+                        .position(|l| {
+                            l.strip_prefix(&format!("  {name}"))
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+                        })
+                        .unwrap_or_else(|| panic!("{width}: no line for {name}"));
+                    let row = text(&lines[from + at]);
+                    from += at + 1;
+                    if row.trim() != name {
+                        let after = &row[row.find(&name).unwrap() + name.len()..];
+                        assert!(
+                            after.starts_with("  "),
+                            "{width}: '{name}' runs into its description: {row:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

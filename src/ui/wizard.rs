@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, boxed};
-use crate::app::{App, TriageTarget, Wizard};
+use crate::app::{App, Finish, TriageTarget, Wizard, enter_finishes, finish_word, retriage};
 use crate::inert;
 
 /// Draws the wizard.
@@ -48,7 +48,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
                 ));
             }
         }
-        None => lines.push(Line::styled("Every question is answered.", theme.title)),
+        None => lines.push(Line::styled(
+            match enter_finishes(app, wizard) {
+                Some(finish) => format!(
+                    "Every question is answered: Enter to {}.",
+                    finish_word(finish)
+                ),
+                None => "Every question is answered.".into(),
+            },
+            theme.title,
+        )),
     }
     lines.push(Line::raw(""));
     for (i, q) in model.questions.iter().enumerate() {
@@ -65,9 +74,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
     }
     lines.push(Line::raw(""));
     let assessment = model.assess(&walk.answers);
+    let retriage = retriage(app, wizard);
     match assessment.severity {
         Some(sev) => {
-            let verdict = if model.declares(sev) {
+            let verdict = if retriage {
+                "  re-triage: sets the declared incident's severity".into()
+            } else if model.declares(sev) {
                 format!("  declare: meets the threshold ({:?})", model.threshold)
             } else {
                 format!("  route: below the threshold ({:?})", model.threshold)
@@ -90,18 +102,29 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
     let width = area.width.saturating_sub(6).min(90);
     let height = (lines.len() as u16 + 3).min(area.height);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
-    let footer = Line::from(vec![
-        Span::styled(" Enter/1-6", key),
-        Span::raw(" choose  "),
-        Span::styled("b", key),
-        Span::raw(" back  "),
-        Span::styled("d", key),
-        Span::raw(" declare  "),
-        Span::styled("r", key),
-        Span::raw(" route  "),
-        Span::styled("Esc", key),
-        Span::raw(" cancel "),
-    ]);
+    // The keys, each named for what it does now: after the last answer Enter finishes.
+    let mut keys: Vec<(&str, &str)> = match enter_finishes(app, wizard) {
+        Some(finish) => vec![("Enter", finish_word(finish)), ("b", "back")],
+        None => vec![("Enter/1-6", "choose"), ("b", "back")],
+    };
+    if enter_finishes(app, wizard).is_none() {
+        if retriage {
+            keys.push(("d", finish_word(Finish::Retriage)));
+        } else {
+            keys.extend([("d", "declare"), ("r", "route")]);
+        }
+    }
+    keys.push(("Esc", "cancel"));
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (chord, word)) in keys.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(*chord, key));
+        spans.push(Span::raw(format!(" {word}")));
+    }
+    spans.push(Span::raw(" "));
+    let footer = Line::from(spans);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)

@@ -1,6 +1,10 @@
 //! A real OpenSSH server on a loopback port, for this test alone: its own host key,
-//! config and authorized keys, and a client config that `WARROOM_SSH` points ssh at.
-//! `.ci/run` installs openssh-server when it is missing.
+//! config and authorized keys, and a client that keeps to a temp home: its key, known
+//! hosts and config live in that home's `.ssh`, and `WARROOM_SSH` points ssh at that
+//! config. ssh finds `~` from the password database, not `$HOME`, so the config names
+//! every file by its full path and `-F` keeps the user's own `~/.ssh/config` (and the
+//! system's) out; nothing in the user's real `~/.ssh` is read or written. Without an
+//! OpenSSH server the tests say they are skipped; `.ci/run` installs openssh-server.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -37,39 +41,74 @@ pub fn user() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// The programs these tests run; `None` (and a line saying the test is skipped) when
+/// one is not installed.
+fn programs() -> Option<&'static Path> {
+    let sshd = Path::new("/usr/sbin/sshd");
+    let missing: Vec<&str> = [
+        ("sshd", sshd.exists()),
+        ("ssh", found("ssh")),
+        ("ssh-keygen", found("ssh-keygen")),
+    ]
+    .into_iter()
+    .filter(|(_, there)| !there)
+    .map(|(name, _)| name)
+    .collect();
+    if missing.is_empty() {
+        return Some(sshd);
+    }
+    eprintln!(
+        "skipped: this test runs a real OpenSSH server and client, and {} {} not installed; install openssh-server and openssh-client (.ci/run does)",
+        missing.join(", "),
+        if missing.len() == 1 { "is" } else { "are" }
+    );
+    None
+}
+
+/// Whether `program` is on the PATH.
+fn found(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
 impl Sshd {
-    /// Starts sshd with the client's key allowed and its host key known to the client.
-    pub fn start() -> Sshd {
-        let sshd = Path::new("/usr/sbin/sshd");
-        assert!(
-            sshd.exists(),
-            "these tests need an OpenSSH server: install openssh-server (.ci/run does)"
-        );
+    /// Starts sshd with the client's key allowed and its host key known to the client;
+    /// `None` when OpenSSH is not installed (the test is then skipped, and says so).
+    pub fn start() -> Option<Sshd> {
+        let sshd = programs()?;
         // Privilege separation needs its directory (made at boot where sshd is a service).
         let _ = std::fs::create_dir_all("/run/sshd");
         let dir = TempDir::new().unwrap();
         let path = |name: &str| dir.path().join(name);
+        use std::os::unix::fs::PermissionsExt;
+        // The client's home, and the far side's, both temp.
+        for home in ["home/.ssh", "far-home"] {
+            std::fs::create_dir_all(path(home)).unwrap();
+        }
+        std::fs::set_permissions(path("home/.ssh"), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
         keygen(&path("host_key"));
-        keygen(&path("client_key"));
-        keygen(&path("other_key"));
-        std::fs::copy(path("client_key.pub"), path("authorized_keys")).unwrap();
+        keygen(&path("home/.ssh/id_ed25519"));
+        keygen(&path("home/.ssh/other_key"));
+        std::fs::copy(path("home/.ssh/id_ed25519.pub"), path("authorized_keys")).unwrap();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        // Commands run with the tests' warroom first on the PATH.
+        // Commands run in the far side's temp home with the tests' warroom first on the
+        // PATH.
         let force = path("force.sh");
         let bin_dir = Path::new(bin()).parent().unwrap();
         std::fs::write(
             &force,
             format!(
-                "#!/bin/sh\nPATH='{}':\"$PATH\"; export PATH\nexec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"\n",
-                bin_dir.display()
+                "#!/bin/sh\nPATH='{}':\"$PATH\"; HOME='{}'; export PATH HOME\ncd \"$HOME\" || exit 1\nexec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"\n",
+                bin_dir.display(),
+                path("far-home").display()
             ),
         )
         .unwrap();
-        use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&force, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::write(
             path("sshd_config"),
@@ -96,8 +135,23 @@ impl Sshd {
         });
         let sshd = Sshd { dir, port, child };
         sshd.know_host(&read(&sshd.path("host_key.pub")));
-        sshd.client_config("client_key");
-        sshd
+        sshd.client_config("id_ed25519");
+        Some(sshd)
+    }
+
+    /// The client's temp home.
+    pub fn home(&self) -> PathBuf {
+        self.path("home")
+    }
+
+    /// A file in the client's `~/.ssh`.
+    fn dot_ssh(&self, name: &str) -> PathBuf {
+        self.home().join(".ssh").join(name)
+    }
+
+    /// A public key of the client's (`id_ed25519`, the one allowed, or `other_key`).
+    pub fn client_key(&self, name: &str) -> String {
+        read(&self.dot_ssh(&format!("{name}.pub")))
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -111,26 +165,33 @@ impl Sshd {
             [kind, key] => format!("[127.0.0.1]:{} {kind} {key}\n", self.port),
             _ => String::new(),
         };
-        std::fs::write(self.path("known_hosts"), line).unwrap();
+        std::fs::write(self.dot_ssh("known_hosts"), line).unwrap();
     }
 
-    /// Points the client at identity `key` (a file in the server's folder).
+    /// Points the client at identity `key` (a key in its temp `~/.ssh`).
     pub fn client_config(&self, key: &str) {
         std::fs::write(
-            self.path("ssh_config"),
+            self.dot_ssh("config"),
             format!(
-                "Host *\n  Port {}\n  IdentityFile {}\n  IdentitiesOnly yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n",
+                "Host *\n  Port {}\n  IdentityFile {}\n  IdentitiesOnly yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  UpdateHostKeys no\n  ControlMaster no\n  ControlPath none\n  LogLevel ERROR\n",
                 self.port,
-                self.path(key).display(),
-                self.path("known_hosts").display()
+                self.dot_ssh(key).display(),
+                self.dot_ssh("known_hosts").display()
             ),
         )
         .unwrap();
     }
 
-    /// The `WARROOM_SSH` value that makes ssh use this server's client config.
-    pub fn ssh_command(&self) -> String {
-        format!("ssh -F {}", self.path("ssh_config").display())
+    /// What a process that runs ssh for a link gets in its environment: `WARROOM_SSH`,
+    /// making ssh use this server's client config, and the temp `HOME`.
+    pub fn client_env(&self) -> [(&'static str, String); 2] {
+        [
+            (
+                "WARROOM_SSH",
+                format!("ssh -F {}", self.dot_ssh("config").display()),
+            ),
+            ("HOME", self.home().display().to_string()),
+        ]
     }
 
     /// An `ssh://` address of a database path on this server.
