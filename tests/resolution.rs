@@ -188,7 +188,7 @@ fn reopening_keeps_timings_honest_and_problem_management_closes() {
 #[test]
 fn review_says_what_is_missing_until_nothing_is() {
     let env = Env::new();
-    env.declare("Checkout failing");
+    let id = env.declare("Checkout failing");
     env.ok(&[
         "resolve",
         "rollback",
@@ -234,6 +234,15 @@ fn review_says_what_is_missing_until_nothing_is() {
         "high",
     ]);
     env.ok(&["item", "done", "2", "--note", "no longer needed"]);
+    // A P2 owes customers updates: the review wants the last one, after the resolution.
+    let review = env.ok(&["review"]);
+    assert!(
+        review.contains("no final status update to customers since the resolution"),
+        "{review}"
+    );
+    assert!(!review.contains("Nothing missing."), "{review}");
+    // Written to a resolved incident, it is named (and warned about).
+    env.ok(&["update", "--audience", "customers", "-i", &id]);
     let review = env.ok(&["review"]);
     assert!(review.contains("Nothing missing."), "{review}");
     assert!(
@@ -258,4 +267,25 @@ fn review_says_what_is_missing_until_nothing_is() {
         env.fails(&["finding", "blame", "x"])
             .contains("cause, factor, well or badly")
     );
+}
+
+#[test]
+fn review_is_not_complete_while_a_checklist_item_was_answered_no() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,no,yes",
+    ]);
+    env.ok(&["finding", "cause", "deploy 4512 changed TLS settings"]);
+    env.ok(&["update", "--audience", "customers", "-i", &id]);
+    let review = env.ok(&["review"]);
+    assert!(
+        review.contains("was not confirmed at resolution"),
+        "{review}"
+    );
+    assert!(!review.contains("Nothing missing."), "{review}");
 }

@@ -247,6 +247,15 @@ fn concurrent_claims_on_two_replicas_resolve_the_same_way_and_show_until_confirm
             env.ok(&["show"])
                 .contains(&format!("CONFLICT    {loser} claimed command"))
         );
+        // The claim that lost across the partition reads as refused, on both sides.
+        let tail = env.ok(&["tail"]);
+        assert!(
+            tail.contains(&format!(
+                "{loser}: claim refused: {winner} already holds command; conflict recorded"
+            )),
+            "{tail}"
+        );
+        assert!(!tail.contains(&format!("{loser} took command")), "{tail}");
     }
     // Only the commander settles it; the other's confirmation is refused.
     let loser_env = if loser == "alice" { &a } else { &b };

@@ -377,7 +377,10 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     for (i, item) in state.action_items.iter().enumerate() {
         say!("  {}. {}", i + 1, super::output::action_item(item));
     }
-    let gaps = crate::rules::missing(state, today);
+    let cadence = state
+        .severity
+        .and_then(|sev| ctx.playbook().ok()?.cadence(sev));
+    let gaps = crate::rules::missing(state, cadence, today);
     if gaps.is_empty() {
         say!("Nothing missing.");
     } else {

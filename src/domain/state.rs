@@ -74,12 +74,12 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
-    /// Where it stands: `done`, `updated` or `opened`.
+    /// Where it stands: `open` or `done`.
     pub fn stage(&self) -> &'static str {
-        match (self.closed_at, self.updates) {
-            (Some(_), _) => "done",
-            (None, 0) => "opened",
-            (None, _) => "updated",
+        if self.closed_at.is_some() {
+            "done"
+        } else {
+            "open"
         }
     }
 }

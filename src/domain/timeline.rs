@@ -34,6 +34,10 @@ pub enum Category {
     ActionItem,
     /// The incident was resolved.
     Resolution,
+    /// Triage routed it to the service desk instead of declaring it.
+    Routed,
+    /// A resolved incident was handed to problem management.
+    Problem,
     /// An earlier entry was amended or struck.
     Correction,
     /// A finding for the post-incident review.
@@ -67,9 +71,9 @@ impl Category {
             Body::ActionItemOpened { .. }
             | Body::ActionItemUpdated { .. }
             | Body::ActionItemClosed { .. } => Category::ActionItem,
-            Body::Resolution { .. } | Body::Routed { .. } | Body::ProblemHandoff { .. } => {
-                Category::Resolution
-            }
+            Body::Resolution { .. } => Category::Resolution,
+            Body::Routed { .. } => Category::Routed,
+            Body::ProblemHandoff { .. } => Category::Problem,
             Body::Review { .. } => Category::Review,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
@@ -94,6 +98,8 @@ impl Category {
             Category::Roster => "ROSTER",
             Category::ActionItem => "ITEM",
             Category::Resolution => "RESOLVED",
+            Category::Routed => "ROUTED",
+            Category::Problem => "PROBLEM",
             Category::Correction => "CORRECTION",
             Category::Review => "REVIEW",
             Category::Unknown => "UNKNOWN",

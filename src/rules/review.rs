@@ -125,12 +125,37 @@ pub fn find_item(state: &IncidentState, typed: &str, hint: &str) -> Result<Ulid,
     )
 }
 
-/// What the review still lacks, in words (empty when complete).
-pub fn missing(state: &IncidentState, today: NaiveDate) -> Vec<String> {
-    use crate::domain::ReviewSection;
+/// What the review still lacks, in words (empty when complete): a root cause, a
+/// resolution whose checklist was confirmed whole, a final update to customers (when
+/// they were told anything, or the severity owes them updates), and an owner and a due
+/// date not past for each open action item. `cadence` is the playbook's update cadence
+/// at the incident's severity, if it has one.
+pub fn missing(
+    state: &IncidentState,
+    cadence: Option<chrono::TimeDelta>,
+    today: NaiveDate,
+) -> Vec<String> {
+    use crate::domain::{Audience, ReviewSection};
     let mut out = Vec::new();
     if state.review(ReviewSection::RootCause).is_empty() && state.problem.is_none() {
         out.push("no root cause recorded".to_string());
+    }
+    match &state.resolution {
+        Some(resolution) => {
+            for check in resolution.checklist.iter().filter(|c| !c.done) {
+                out.push(format!(
+                    "the checklist item \"{}\" was not confirmed at resolution",
+                    check.item
+                ));
+            }
+            let told = state.last_update(Audience::Customers);
+            let owed = told.is_some() || (cadence.is_some() && state.declared_at.is_some());
+            if owed && told.is_none_or(|at| at < resolution.at) {
+                out.push("no final status update to customers since the resolution".to_string());
+            }
+        }
+        None if state.status.is_open() => out.push("not resolved yet".to_string()),
+        None => {}
     }
     for (n, item) in state.action_items.iter().enumerate() {
         if item.closed_at.is_some() {
