@@ -349,3 +349,37 @@ fn refusals_on_the_command_line_name_the_command_line_step() {
         "{said}"
     );
 }
+
+#[test]
+fn interactive_triage_finishes_with_enter_the_way_the_answers_lead() {
+    let env = Env::new();
+    let mut t = Console::start(&env, &["triage", "--title", "Card data exposed"]);
+    t.wait_text("1/3 Who is affected?");
+    t.send("4\r");
+    t.wait_text("2/3");
+    t.send("1\r");
+    t.wait_text("always P1");
+    t.send("2\r");
+    t.wait_text("Enter declares");
+    t.send("\r");
+    assert!(t.wait_exit().success(), "{}", t.screen());
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P1 CRITICAL") && list.contains("Card data exposed"),
+        "{list}"
+    );
+    // Below the threshold, Enter routes.
+    let mut t = Console::start(&env, &["triage", "--title", "One report page broken"]);
+    t.wait_text("1/3 Who is affected?");
+    for answer in ["4", "2", "2"] {
+        t.send(&format!("{answer}\r"));
+    }
+    t.wait_text("Enter routes");
+    t.send("\r");
+    assert!(t.wait_exit().success(), "{}", t.screen());
+    let list = env.ok(&["incidents"]);
+    assert!(
+        list.contains("P4 LOW") && list.contains("One report page") && list.contains("closed"),
+        "routed, never declared: {list}"
+    );
+}

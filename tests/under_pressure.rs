@@ -418,3 +418,23 @@ fn the_activity_log_covers_every_entry_back_dated_ones_included() {
     );
     assert!(log.contains("a bad deploy"), "after the end, too: {log}");
 }
+
+#[test]
+fn the_console_without_a_terminal_says_so_and_creates_nothing() {
+    let env = Env::new();
+    let out = env
+        .std_cmd()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("the console needs a terminal") && err.contains("warroom --help"),
+        "{err}"
+    );
+    assert!(!env.db.exists(), "no database was created");
+}

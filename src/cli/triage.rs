@@ -145,6 +145,7 @@ fn say_assessment(model: &TriageModel, walk: &Walk) {
 fn interactive(
     model: &TriageModel,
     walk: &mut Walk,
+    declared: bool,
     check: impl Fn(&Walk, Outcome) -> Result<(), String>,
 ) -> Result<Option<Outcome>> {
     let stdin = std::io::stdin();
@@ -176,10 +177,19 @@ fn interactive(
             }
             continue;
         }
-        let Some(reply) = ask("d declare, r route, b back, q quit: ")? else {
+        // Enter after the last answer finishes the way the answers lead, named for it.
+        let natural = crate::rules::natural_finish(model, declared, &walk.answers);
+        let enter = match natural {
+            Some(crate::rules::Finish::Declare) => "Enter declares · ",
+            Some(crate::rules::Finish::Retriage) => "Enter re-triages · ",
+            Some(crate::rules::Finish::Route) => "Enter routes · ",
+            None => "",
+        };
+        let Some(reply) = ask(&format!("{enter}d declare, r route, b back, q quit: "))? else {
             return Ok(None);
         };
         let outcome = match reply.as_str() {
+            "" if natural.is_some() => natural.map_or(Outcome::Declare, |f| f.outcome()),
             "d" => Outcome::Declare,
             "r" => Outcome::Route,
             "b" => {
@@ -250,7 +260,8 @@ pub fn run(ctx: &Context, args: TriageArgs) -> Result<()> {
     } else if std::io::stdin().is_terminal() {
         let checked =
             |walk: &Walk, chosen: Outcome| check(walk, insisted.unwrap_or(chosen)).map_err(worded);
-        match interactive(&model, &mut walk, checked)? {
+        let declared = state.as_ref().is_some_and(|s| s.declared_at.is_some());
+        match interactive(&model, &mut walk, declared, checked)? {
             Some(chosen) => insisted.unwrap_or(chosen),
             None => bail!("triage stopped; nothing was recorded"),
         }
