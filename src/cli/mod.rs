@@ -262,15 +262,6 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) -> Result<()> {
-    // The full screen needs a terminal to draw on and to read keys from; without one,
-    // say so before anything is opened or created.
-    use std::io::IsTerminal;
-    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
-    if !std::io::stdout().is_terminal() || !keys {
-        anyhow::bail!(
-            "the console needs a terminal: run `warroom` in one (over SSH, `ssh -t`), or use a command such as `warroom tail` or `warroom log` (`warroom --help` lists them)"
-        );
-    }
     let theme = match (no_color, theme) {
         (true, _) => crate::ui::Theme::mono(),
         (false, Some(name)) => crate::tui::theme::load(name)?,
@@ -283,6 +274,16 @@ fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) ->
         .map(crate::peer::parse_addr)
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    // The full screen needs a terminal to draw on and to read keys from; without one,
+    // say so (after the theme, playbook and peer are checked) before the database is
+    // opened or created.
+    use std::io::IsTerminal;
+    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    if !std::io::stdout().is_terminal() || !keys {
+        anyhow::bail!(
+            "the console needs a terminal: run `warroom` in one (over SSH, `ssh -t`), or use a command such as `warroom tail` or `warroom log` (`warroom --help` lists them)"
+        );
+    }
     crate::tui::run(crate::tui::ConsoleOptions {
         playbook,
         peer,

@@ -189,7 +189,9 @@ fn interactive(
             return Ok(None);
         };
         let outcome = match reply.as_str() {
-            "" if natural.is_some() => natural.map_or(Outcome::Declare, |f| f.outcome()),
+            "" if natural.is_some() => {
+                natural.map_or(Outcome::Declare, crate::rules::Finish::outcome)
+            }
             "d" => Outcome::Declare,
             "r" => Outcome::Route,
             "b" => {
