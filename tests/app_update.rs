@@ -379,7 +379,7 @@ fn the_palette_keeps_the_one_commander_rule() {
     assert!(appended(&run_command(&mut priya, "handoff bob")).is_empty());
     assert_eq!(priya.mode(), Mode::Confirm);
     assert!(question(&priya).contains("bob is not on the roster"));
-    let sent = appended(&act(&mut priya, Action::Confirm));
+    let sent = appended(&yes(&mut priya));
     assert_eq!(
         sent[0].1,
         vec![Body::CommandHandedOff {
@@ -772,7 +772,7 @@ fn roster_keys_act_on_the_selected_responder() {
     assert!(appended(&act(&mut app, Action::StandDown)).is_empty());
     assert_eq!(app.mode(), Mode::Confirm);
     assert!(question(&app).contains("Stand jonas down"));
-    let sent = appended(&act(&mut app, Action::Confirm));
+    let sent = appended(&yes(&mut app));
     assert_eq!(
         sent[0].1,
         vec![Body::ResponderStoodDown {
@@ -782,7 +782,7 @@ fn roster_keys_act_on_the_selected_responder() {
     // Handing off asks first too.
     assert!(appended(&act(&mut app, Action::HandOff)).is_empty());
     assert!(question(&app).contains("Hand command of this incident to jonas"));
-    let sent = appended(&act(&mut app, Action::Confirm));
+    let sent = appended(&yes(&mut app));
     assert_eq!(
         sent[0].1,
         vec![Body::CommandHandedOff {
@@ -938,6 +938,24 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
     assert!(matches!(&sent[0].1[0], Body::ProblemHandoff { owner, .. } if owner == "search-team"));
 }
 
+/// Lets the question on top be on screen long enough to be read, as a person would.
+fn read_question(app: &mut App) {
+    let later = app.now + chrono::TimeDelta::seconds(1);
+    update(app, Msg::Tick(later));
+}
+
+/// Reads the question on top, then says yes.
+fn yes(app: &mut App) -> Vec<Effect> {
+    read_question(app);
+    act(app, Action::Confirm)
+}
+
+/// Reads the question on top, then presses `keys`.
+fn read_then_press(app: &mut App, keys: &str) -> Vec<Effect> {
+    read_question(app);
+    press(app, keys)
+}
+
 /// The yes/no question on top, in words (empty when none is asked).
 fn question(app: &App) -> String {
     match app.overlays.last() {
@@ -966,7 +984,7 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         Some("erik")
     );
     act(&mut app, Action::Acknowledge);
-    let effects = act(&mut app, Action::Confirm);
+    let effects = yes(&mut app);
     assert_eq!(
         appended(&effects)[0].1,
         vec![Body::ResponderAcknowledged {
@@ -981,7 +999,7 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         .collect();
     assert_eq!(order[6], "maya", "the order changed: {order:?}");
     act(&mut app, Action::Engage);
-    let effects = act(&mut app, Action::Confirm);
+    let effects = yes(&mut app);
     assert_eq!(
         appended(&effects)[0].1,
         vec![Body::ResponderEngaged {
@@ -1020,7 +1038,7 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
         Some("chen")
     );
     act(&mut app, Action::StandDown);
-    let sent = appended(&act(&mut app, Action::Confirm));
+    let sent = appended(&yes(&mut app));
     assert_eq!(
         sent[0].1,
         vec![Body::ResponderStoodDown {
@@ -1190,7 +1208,7 @@ fn keys_meant_as_commands_while_the_box_has_focus_log_nothing_to_a_closed_incide
     act(&mut app, Action::OpenEntry);
     press(&mut app, "\n");
     assert_eq!(app.mode(), Mode::Confirm);
-    let sent = appended(&press(&mut app, "y"));
+    let sent = appended(&read_then_press(&mut app, "y"));
     assert_eq!(sent.len(), 1);
     assert!(matches!(&sent[0].1[0], Body::Note { text } if text.starts_with("sg")));
 }
@@ -1215,7 +1233,7 @@ fn a_prefilled_status_update_changed_to_another_kind_is_asked_about() {
     assert_eq!(app.entry.text(), rest);
     // Said yes to, it is logged as what the box shows.
     press(&mut app, "\n");
-    let sent = appended(&press(&mut app, "y"));
+    let sent = appended(&read_then_press(&mut app, "y"));
     assert!(matches!(&sent[0].1[0], Body::Note { .. }), "{sent:?}");
     // The template's own kind is logged with no question.
     press(&mut app, "\x1b");
@@ -1337,4 +1355,73 @@ fn the_hint_bar_says_what_a_command_came_to_once_the_store_answers() {
     let effects = run_command(&mut app, "page dave");
     committed(&mut app, Purpose::Palette, &effects);
     assert_notice(&app, "done: paged dave");
+}
+
+#[test]
+fn a_y_typed_on_before_the_question_could_be_read_does_not_answer_it() {
+    let mut app = demo_app();
+    app.setup.me = "priya".into();
+    act(&mut app, Action::FocusRoster);
+    act(&mut app, Action::Down);
+    // `hypothesis` typed into the roster: h asks to hand command to jonas, y comes a
+    // moment later (the same instant here) and answers nothing; the next letter is a no.
+    let mut effects = press(&mut app, "hy");
+    assert_eq!(app.mode(), Mode::Confirm, "still asking");
+    effects.extend(press(&mut app, "pothesis"));
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    assert_eq!(
+        app.incident().unwrap().command.commander.as_deref(),
+        Some("priya")
+    );
+    // Read, then y: it is done.
+    act(&mut app, Action::Close);
+    act(&mut app, Action::FocusRoster);
+    press(&mut app, "gjh");
+    assert!(
+        question(&app).contains("Hand command"),
+        "{}",
+        question(&app)
+    );
+    let sent = appended(&read_then_press(&mut app, "y"));
+    assert_eq!(sent.len(), 1);
+}
+
+#[test]
+fn a_status_updates_kind_lasts_one_entry_and_text_follows_the_incident_it_was_begun_on() {
+    let mut app = demo_app();
+    // Tab to the customers' update, commit it: the next words are a note again.
+    act(&mut app, Action::OpenEntry);
+    for _ in 0..6 {
+        act(&mut app, Action::CycleKind);
+    }
+    assert_eq!(app.entry.kind, EntryKind::UpdateCustomers);
+    type_str(&mut app, "we are on it");
+    let sent = appended(&press(&mut app, "\n"));
+    assert!(
+        matches!(&sent[0].1[0], Body::StatusUpdate { .. }),
+        "{sent:?}"
+    );
+    type_str(&mut app, "internal: creds rotated");
+    let sent = appended(&press(&mut app, "\n"));
+    assert!(
+        matches!(&sent[0].1[0], Body::Note { .. }),
+        "never to customers by a kind left chosen: {sent:?}"
+    );
+    // Text begun on one incident, the console switched to another: Enter asks.
+    let first = app.shown.unwrap();
+    type_str(&mut app, "rolling back deploy 4512");
+    press(&mut app, "\x1b");
+    let other = app
+        .incident_list()
+        .iter()
+        .map(|i| i.id)
+        .find(|id| *id != first)
+        .unwrap();
+    app.show(other);
+    act(&mut app, Action::OpenEntry);
+    assert!(appended(&press(&mut app, "\n")).is_empty());
+    let asked = question(&app);
+    assert!(asked.contains("This text was begun on"), "{asked}");
+    assert!(appended(&press(&mut app, "n")).is_empty());
+    assert_eq!(app.entry.text(), "rolling back deploy 4512");
 }

@@ -287,8 +287,13 @@ fn a_file_moved_over_the_database_under_a_console_is_shown_and_never_written_bli
     std::fs::rename(&other.db, &env.db).unwrap();
     console.wait_text("replaced or restored");
     console.wait_text("the file moved in");
-    // The writer's file is gone from the path: refused, and the text stays.
+    // The text was begun on the first file's incident: Enter asks before it goes to
+    // the one moved in. Said yes to (after reading), the writer's file is gone from
+    // the path: refused, and the text stays.
     console.send("\r");
+    console.wait_text("This text was begun on");
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    console.send("y");
     console.wait_text("deleted or replaced");
     assert!(
         !texts(&env.db).iter().any(|t| t == "typed before the move"),

@@ -640,11 +640,34 @@ fn a_responders_state_is_recorded_as_its_own_event() {
             person: "bob".into(),
             state,
         };
+        // Bob watches in a console; someone the room does not know is asked about.
+        let bob = vec!["bob".to_string()];
         assert_eq!(
-            recorded(ask(request, Some(&open), &playbook, "ann")),
-            vec![expected]
+            recorded(ask_watched(
+                request.clone(),
+                Some(&open),
+                &playbook,
+                "ann",
+                &bob
+            )),
+            vec![expected.clone()]
         );
+        let (caution, events) = cautioned(ask(request, Some(&open), &playbook, "ann"));
+        assert_eq!(
+            caution,
+            Caution::Stranger {
+                name: "bob".into(),
+                state: Some(state)
+            }
+        );
+        assert_eq!(events, vec![expected]);
     }
+    // Anyone may say where they stand themselves.
+    let me = Request::Responder {
+        person: "ann".into(),
+        state: ResponderState::Acknowledged,
+    };
+    recorded(ask(me, Some(&open), &playbook, "ann"));
 }
 
 #[test]
@@ -1289,7 +1312,8 @@ fn command_for_someone_neither_on_the_roster_nor_watching_is_asked_about() {
     assert_eq!(
         caution,
         Caution::Stranger {
-            name: "carol smith".into()
+            name: "carol smith".into(),
+            state: None
         }
     );
     assert_eq!(
@@ -1413,7 +1437,14 @@ fn the_commander_is_not_stood_down_while_holding_command() {
         );
     }
     // Anyone else stands down; and once command is handed on, so does ann.
-    recorded(ask(stand_down("bob"), Some(&held), &playbook, "ann"));
+    let bob = vec!["bob".to_string()];
+    recorded(ask_watched(
+        stand_down("bob"),
+        Some(&held),
+        &playbook,
+        "ann",
+        &bob,
+    ));
     let mut entries = commanded_by("ann");
     entries.push((
         "ann",
@@ -1462,4 +1493,76 @@ fn a_drill_whose_time_is_up_is_closed_and_a_real_incident_is_not() {
         refused(ask(close, Some(&real), &playbook, "ann"), &mut seen),
         Refusal::CloseBeforeResolve { .. }
     ));
+}
+
+#[test]
+fn a_routed_alert_that_comes_back_at_the_threshold_is_declared() {
+    let playbook = playbook();
+    let routed = incident(vec![
+        opened(),
+        (
+            "ann",
+            Body::SeveritySet {
+                severity: Severity::P5,
+                reason: None,
+                triage: Vec::new(),
+            },
+        ),
+        (
+            "ann",
+            Body::Routed {
+                to: "service desk".into(),
+                reason: None,
+            },
+        ),
+    ]);
+    assert!(!routed.status.is_open(), "routing closes it");
+    let declared = |bodies: &[Body]| {
+        bodies.iter().any(|b| {
+            matches!(
+                b,
+                Body::StatusChanged {
+                    status: Status::Investigating,
+                    ..
+                }
+            )
+        })
+    };
+    // By a severity set outright, and by triage: both declare, neither only records it.
+    let by_severity = recorded(ask(
+        Request::SetSeverity {
+            severity: Severity::P1,
+            reason: None,
+        },
+        Some(&routed),
+        &playbook,
+        "ann",
+    ));
+    assert!(declared(&by_severity), "{by_severity:?}");
+    let by_triage = recorded(ask(
+        Request::Triage {
+            target: Target::Incident,
+            answers: P1.to_vec(),
+            outcome: Outcome::Declare,
+        },
+        Some(&routed),
+        &playbook,
+        "ann",
+    ));
+    assert!(declared(&by_triage), "{by_triage:?}");
+    // Folded, it is declared and open (a routed alert that came back).
+    let mut entries: Vec<(&str, Body)> = vec![
+        opened(),
+        (
+            "ann",
+            Body::Routed {
+                to: "service desk".into(),
+                reason: None,
+            },
+        ),
+    ];
+    entries.extend(by_severity.into_iter().map(|b| ("ann", b)));
+    let state = incident(entries);
+    assert_eq!(state.status, Status::Investigating);
+    assert!(state.declared_at.is_some());
 }

@@ -480,6 +480,24 @@ fn a_drill_says_so_on_the_screen() {
     let header = text.lines().next().unwrap();
     assert!(header.contains("DRILL"), "{header}");
     assert!(text.contains("[DRILL] Database primary failure"), "{text}");
+    // The entry box's title keeps the status and DRILL at 80 columns, even with a
+    // changed template kind to say: the incident's title gives way first.
+    let mut app = app;
+    update(&mut app, Msg::Action(Action::OpenEntry));
+    app.entry.prefilled = Some(warroom::app::EntryKind::UpdateCustomers);
+    update(&mut app, Msg::Paste("written for the room".into()));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let title = text
+        .lines()
+        .find(|l| l.contains("Entry ·"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        title.contains("(was: status update to customers)")
+            && title.contains("triage")
+            && title.contains("DRILL"),
+        "{title}"
+    );
 }
 
 #[test]

@@ -132,6 +132,20 @@ fn names_in_any_case_are_one_responder_shown_as_first_written() {
         show.matches("ave").count(),
         "{show}"
     );
+    // A state for a name the room does not know is a likely typo.
+    for args in [
+        &["ack", "nobodyxyz"][..],
+        &["engage", "davd"],
+        &["standdown", "nobody"],
+    ] {
+        let err = env.fails(args);
+        assert!(
+            err.contains("not on the roster") && err.contains("--new-responder"),
+            "{args:?}: {err}"
+        );
+    }
+    env.ok(&["ack", "erin", "--new-responder"]);
+    assert!(env.ok(&["show"]).contains("erin"));
     let err = env.fails(&["standdown", "dave"]);
     assert!(
         err.contains("holds command and cannot be stood down") && err.contains("warroom handoff"),
@@ -232,6 +246,11 @@ fn of_two_claims_decided_at_once_the_one_that_lost_says_so_and_fails() {
         "{loser_said}"
     );
     assert!(!loser_said.contains("took command"), "{loser_said}");
+    assert_eq!(
+        loser_said.matches("claim refused").count(),
+        1,
+        "said once: {loser_said}"
+    );
     // The timeline says the same.
     let tail = env.ok(&["tail"]);
     assert!(tail.contains("claim refused"), "{tail}");

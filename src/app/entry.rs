@@ -156,6 +156,9 @@ pub struct EntryBox {
     /// The kind of the status update the box was filled with from its template, while
     /// that text is in the box: committing it as another kind asks first.
     pub prefilled: Option<EntryKind>,
+    /// The incident shown when the text in the box was begun: committing it to another
+    /// (after switching) asks first.
+    pub written_for: Option<Ulid>,
 }
 
 impl Default for EntryBox {
@@ -167,6 +170,7 @@ impl Default for EntryBox {
             pending: std::collections::VecDeque::new(),
             error: None,
             prefilled: None,
+            written_for: None,
         }
     }
 }
@@ -201,6 +205,41 @@ impl EntryBox {
     /// The text in the box.
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
+    }
+
+    /// Notes which incident the text was begun for: the one `shown` when the box went
+    /// from empty to holding text; forgotten when the box is empty again.
+    pub fn note_target(&mut self, shown: Option<Ulid>) {
+        if self.textarea.is_empty() {
+            self.written_for = None;
+            self.prefilled = None;
+            if self
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("not logged"))
+            {
+                self.error = None;
+            }
+        } else if self.written_for.is_none() {
+            self.written_for = shown;
+        }
+    }
+
+    /// After an entry leaves the box: a status update's or an alert's kind lasts for
+    /// that one entry (the next words typed are a note unless said otherwise), so text
+    /// meant for the room never goes to customers because a kind was left chosen.
+    pub fn after_commit(&mut self) {
+        if matches!(
+            self.kind,
+            EntryKind::UpdateResponders
+                | EntryKind::UpdateExecutives
+                | EntryKind::UpdateCustomers
+                | EntryKind::Alert
+        ) {
+            self.kind = EntryKind::Note;
+        }
+        self.prefilled = None;
+        self.written_for = None;
     }
 
     /// Replaces the text in the box.

@@ -23,6 +23,7 @@ impl App {
                 ask: question,
                 effect,
                 entry: None,
+                asked_at: self.now,
             })));
         Vec::new()
     }

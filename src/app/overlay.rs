@@ -70,8 +70,16 @@ pub enum Confirmation {
         effect: Effect,
         /// The entry box's text the write logs: leaves the box on a yes, stays on a no.
         entry: Option<Pending>,
+        /// When the question was put: a `y` sooner than [`READ_FIRST`] after it was
+        /// typed on, not read, and does not answer.
+        asked_at: crate::domain::Timestamp,
     },
 }
+
+/// How long a question is on screen before `y` answers it: a word typed into the
+/// roster by mistake (`hypothesis`: `h` asks, `y` follows 100 ms later) must not hand
+/// command off. People read a question in more than this; typed letters come faster.
+pub const READ_FIRST: chrono::TimeDelta = chrono::TimeDelta::milliseconds(400);
 
 impl Overlay {
     /// The keys this overlay takes.

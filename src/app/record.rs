@@ -62,10 +62,14 @@ fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
                 status.to_string().to_uppercase()
             )
         }
-        Caution::Stranger { name } => format!(
-            "{name} is not on the roster and has no console open. Hand command to {name} anyway?",
-            name = inert::line(name)
-        ),
+        Caution::Stranger { name, state } => {
+            let name = inert::line(name);
+            let doing = match state {
+                None => format!("Hand command to {name}"),
+                Some(state) => format!("Mark {name} {}", state.label()),
+            };
+            format!("{name} is not on the roster and has no console open. {doing} anyway?")
+        }
     }
 }
 

@@ -12,6 +12,12 @@ use super::{App, modal, roster};
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    app.entry.note_target(app.shown);
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => {
             app.notice = None;
@@ -123,6 +129,14 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
 /// Answers the question on top: `yes` carries it out; anything else leaves things as
 /// they were (an entry's text stays in the box).
 fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
+    if let Some(Overlay::Ask(question)) = app.overlays.last()
+        && let Confirmation::Write { asked_at, .. } = question.as_ref()
+        && yes
+        && app.now < *asked_at + super::overlay::READ_FIRST
+    {
+        // Typed on, not read: the question stays until it is answered.
+        return Vec::new();
+    }
     let Some(Overlay::Ask(question)) = app.overlays.pop() else {
         return Vec::new();
     };
@@ -131,7 +145,7 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
         (Confirmation::Write { effect, entry, .. }, true) => match entry {
             Some(pending) => {
                 app.entry.error = None;
-                app.entry.prefilled = None;
+                app.entry.after_commit();
                 app.entry.pending.push_back(pending);
                 app.entry.set_text("");
                 vec![app.save_draft(), effect]
@@ -305,6 +319,26 @@ fn submit(app: &mut App) -> Vec<Effect> {
             kind.label()
         )
     });
+    // Text begun while another incident was shown is asked about before it goes here.
+    let elsewhere = app
+        .entry
+        .written_for
+        .filter(|was| *was != incident)
+        .map(|was| {
+            let named = |id| match app.incidents.get(&id) {
+                Some(s) => format!(
+                    "{} \"{}\"",
+                    crate::domain::short_id(id),
+                    crate::format::shorten(&crate::inert::line(&s.title), 30)
+                ),
+                None => format!("{} (no longer here)", crate::domain::short_id(id)),
+            };
+            format!(
+                "This text was begun on {}; it would go to {}. Log it there?",
+                named(was),
+                named(incident)
+            )
+        });
     let (effect, caution) = match super::record::ask(app, Purpose::Entry, Some(incident), request) {
         Ok(super::record::Answer::Write(effect)) => (effect, None),
         Ok(super::record::Answer::Ask { question, effect }) => (effect, Some(question)),
@@ -314,18 +348,23 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
     };
-    let questions: Vec<String> = changed.into_iter().chain(caution).collect();
+    let questions: Vec<String> = elsewhere
+        .into_iter()
+        .chain(changed)
+        .chain(caution)
+        .collect();
     if !questions.is_empty() {
         app.overlays
             .push(Overlay::Ask(Box::new(Confirmation::Write {
                 ask: questions.join(" "),
                 effect,
                 entry: Some(Pending { kind, text }),
+                asked_at: app.now,
             })));
         return Vec::new();
     }
     app.entry.error = None;
-    app.entry.prefilled = None;
+    app.entry.after_commit();
     app.entry.pending.push_back(Pending { kind, text });
     app.entry.set_text("");
     vec![app.save_draft(), effect]

@@ -133,9 +133,13 @@ pub fn caution_words(incident: Option<(String, &str)>, caution: &Caution) -> Str
                 .unwrap_or_else(|| "the incident".into());
             format!("{what} is {status}; the entry is logged to it all the same")
         }
-        Caution::Stranger { name } => format!(
-            "{} is not on the roster and has no console open: check the name, or hand command to them anyway with --new-responder",
-            crate::inert::line(name)
+        Caution::Stranger { name, state } => format!(
+            "{} is not on the roster and has no console open: check the name (`warroom page NAME` puts someone on it), or {} anyway with --new-responder",
+            crate::inert::line(name),
+            match state {
+                None => "hand command to them".to_string(),
+                Some(state) => format!("mark them {}", state.label()),
+            }
         ),
     }
 }
@@ -156,13 +160,16 @@ fn outcome(store: &Store, written: &[Event]) -> Result<()> {
         let line = match entry {
             Some((state, entry)) => {
                 let current = state.current_text(entry);
-                if refused.is_none() && entry.refused.is_some() {
-                    refused = Some(current.text.clone());
-                }
-                match current.no_effect {
+                let said = match current.no_effect {
                     Some(why) => format!("{} [no effect: {why}]", current.text),
                     None => current.text,
+                };
+                if entry.refused.is_some() {
+                    // Said once, as the error the command ends with.
+                    refused.get_or_insert(said);
+                    continue;
                 }
+                said
             }
             None => crate::domain::describe(&event.body),
         };

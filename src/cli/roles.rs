@@ -44,6 +44,10 @@ pub struct On {
 pub struct Named {
     /// Who.
     pub name: String,
+    /// Someone neither on the roster nor watching in a console (a name typed wrong is
+    /// refused without it).
+    #[arg(long)]
+    pub new_responder: bool,
     #[command(flatten)]
     on: On,
 }
@@ -66,6 +70,10 @@ pub struct HandoffArgs {
 pub struct MaybeNamed {
     /// Who [default: you].
     pub name: Option<String>,
+    /// Someone neither on the roster nor watching in a console (a name typed wrong is
+    /// refused without it).
+    #[arg(long)]
+    pub new_responder: bool,
     #[command(flatten)]
     on: On,
 }
@@ -98,7 +106,13 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     use crate::domain::ResponderState as S;
     use RosterSubcommand::*;
     let me = || ctx.author.clone();
-    let mut meant = Meant::default();
+    let mut meant = Meant {
+        stranger: match &command {
+            Ack(n) | Engage(n) => n.new_responder,
+            Standdown(n) => n.new_responder,
+            _ => false,
+        },
+    };
     let (request, on) = match command {
         Claim(on) => (Request::Claim, on),
         Confirm(on) => (Request::Confirm, on),

@@ -86,6 +86,11 @@ pub fn entry_caution(status: Status, body: &Body) -> Option<Caution> {
     (entry && !status.is_open()).then_some(Caution::Ended { status })
 }
 
+/// Whether `name` is someone the room knows: on the roster, or watching in a console.
+fn known(state: &IncidentState, asked: &Asked<'_>, name: &str) -> bool {
+    state.roster.get(name).is_some() || asked.watching.iter().any(|w| same_name(w, name))
+}
+
 /// A request about an existing incident.
 fn on_incident(
     request: Request,
@@ -106,7 +111,7 @@ fn on_incident(
         },
         Request::SetSeverity { severity, reason } => record(severity_bodies(
             asked.playbook,
-            state.status,
+            Some(state),
             severity,
             reason,
             Vec::new(),
@@ -128,17 +133,18 @@ fn on_incident(
             Ok(Decision::Nothing(Notice::AlreadyCommander))
         }
         Request::Handoff { to } if commander.is_some_and(|c| same_name(c, me)) => {
-            let known =
-                state.roster.get(&to).is_some() || asked.watching.iter().any(|w| same_name(w, &to));
             let events = vec![Body::CommandHandedOff {
                 from: me.to_string(),
                 to: to.clone(),
             }];
-            if known {
+            if known(state, asked, &to) {
                 record(events)
             } else {
                 Ok(Decision::Caution {
-                    caution: Caution::Stranger { name: to },
+                    caution: Caution::Stranger {
+                        name: to,
+                        state: None,
+                    },
                     events,
                 })
             }
@@ -159,7 +165,20 @@ fn on_incident(
             record(roster::role(state, asked.playbook, person, role, false)?)
         }
         Request::Page { who, via } => record(roster::page(state, asked.playbook, who, via)?),
-        Request::Responder { person, state: to } => record(vec![roster::responder(person, to)]),
+        Request::Responder { person, state: to } => {
+            let events = vec![roster::responder(person.clone(), to)];
+            if known(state, asked, &person) || same_name(&person, me) {
+                record(events)
+            } else {
+                Ok(Decision::Caution {
+                    caution: Caution::Stranger {
+                        name: person,
+                        state: Some(to),
+                    },
+                    events,
+                })
+            }
+        }
         Request::Resolve {
             code,
             summary,

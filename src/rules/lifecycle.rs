@@ -5,16 +5,21 @@ use crate::playbook::Playbook;
 
 use super::Refusal;
 
-/// The events that set `severity` on an incident now in `status`: the change (with the
-/// triage answers behind it, if any), then the declaration, a move to investigating,
-/// when the incident is still in triage and the severity meets the playbook's threshold.
+/// The events that set `severity` on `state` (`None`: one being opened, in triage):
+/// the change (with the triage answers behind it, if any), then the declaration, a move
+/// to investigating, when it was never declared (in triage, or routed to the service
+/// desk and come back) and the severity meets the playbook's threshold.
 pub fn severity_bodies(
     playbook: &Playbook,
-    status: Status,
+    state: Option<&IncidentState>,
     severity: Severity,
     reason: Option<String>,
     triage: Vec<TriageAnswer>,
 ) -> Vec<Body> {
+    let undeclared = state.is_none_or(|s| {
+        s.declared_at.is_none() && (s.status == Status::Triage || s.routed_to.is_some())
+    });
+    let routed = state.is_some_and(|s| s.routed_to.is_some());
     let after = if triage.is_empty() {
         ""
     } else {
@@ -25,10 +30,15 @@ pub fn severity_bodies(
         reason,
         triage,
     }];
-    if status == Status::Triage && playbook.triage.declares(severity) {
+    if undeclared && playbook.triage.declares(severity) {
+        let routed = if routed {
+            " (it had been routed to the service desk)"
+        } else {
+            ""
+        };
         bodies.push(Body::StatusChanged {
             status: Status::Investigating,
-            reason: Some(format!("declared at {severity}{after}")),
+            reason: Some(format!("declared at {severity}{after}{routed}")),
         });
     }
     bodies
@@ -52,7 +62,7 @@ pub fn declare_bodies(
         let reason = Some("set when declared".to_string());
         bodies.extend(severity_bodies(
             playbook,
-            Status::Triage,
+            None,
             severity,
             reason,
             Vec::new(),

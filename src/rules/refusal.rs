@@ -146,10 +146,13 @@ pub enum Caution {
         /// Its status.
         status: Status,
     },
-    /// Command handed to someone neither on the roster nor watching in a console.
+    /// Command handed to someone, or a responder's state set for someone, who is
+    /// neither on the roster nor watching in a console: likely a name typed wrong.
     Stranger {
         /// The name given.
         name: String,
+        /// What was asked for them: command (`None`), or this state.
+        state: Option<crate::domain::ResponderState>,
     },
 }
 

@@ -1,7 +1,7 @@
 //! Finishing a triage walk: the threshold decides between declaring and routing, and
 //! the answers are recorded with the severity they produced.
 
-use crate::domain::{Body, Role, Severity, Status};
+use crate::domain::{Body, Role, Severity};
 use crate::playbook::Playbook;
 
 use super::{Asked, Refusal, severity_bodies};
@@ -107,21 +107,18 @@ pub fn finish(
     } else {
         assessment.reason.clone()
     };
-    let (status, mut bodies) = match (target, state) {
-        (Target::New(title), _) => (
-            Status::Triage,
-            vec![Body::IncidentOpened {
-                title: title.clone(),
-                detected_at: None,
-                drill: false,
-                pace: None,
-            }],
-        ),
-        (Target::Incident, state) => (state.map_or(Status::Triage, |s| s.status), Vec::new()),
+    let mut bodies = match target {
+        Target::New(title) => vec![Body::IncidentOpened {
+            title: title.clone(),
+            detected_at: None,
+            drill: false,
+            pace: None,
+        }],
+        Target::Incident => Vec::new(),
     };
     bodies.extend(severity_bodies(
         asked.playbook,
-        status,
+        state,
         severity,
         Some(reason),
         model.answers_for(answers),

@@ -165,6 +165,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }),
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
+        if batch.iter().any(|i| matches!(i, Incoming::Term(_))) {
+            // Keys are read at the time they came: a question is answered only once it
+            // has been on screen long enough to be read.
+            update(&mut app, Msg::Tick(crate::store::system_clock()()));
+        }
         let mut quit = false;
         let mut draft_changed = false;
         // Plain characters typed in a row are inserted as one run: inserting them one by

@@ -78,16 +78,48 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The bottom line: a notice, then the keys that matter in this mode.
-pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let mut spans = Vec::new();
-    if let Some(notice) = &app.notice {
-        spans.push(Span::styled(
-            format!(" {} ", inert::line(notice)),
-            theme.notice,
-        ));
-        spans.push(Span::raw(" "));
+/// The most rows a long notice takes at the bottom; the rest of it is cut.
+const NOTICE_ROWS: usize = 3;
+
+/// The notice as shown: wrapped to `width`, at most [`NOTICE_ROWS`] rows.
+fn notice_rows(notice: &str, width: u16) -> Vec<Line<'static>> {
+    let text = format!(" {} ", inert::line(notice));
+    super::wrap::wrap(
+        &[(text, ratatui::style::Style::default())],
+        usize::from(width).max(1),
+        1,
+    )
+    .into_iter()
+    .take(NOTICE_ROWS)
+    .collect()
+}
+
+/// The rows the bottom bar takes: one, or more when a notice does not fit in one (a
+/// refusal's next step must not be cut at the screen's edge).
+pub fn hints_height(app: &App, width: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    match &app.notice {
+        Some(notice) if notice.width() + 2 > usize::from(width) => {
+            notice_rows(notice, width).len() as u16
+        }
+        _ => 1,
     }
+}
+
+/// The bottom line: that you are typing and where, a notice, then the keys that matter
+/// in this mode. A notice too long for the line takes the rows it needs instead.
+pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    if area.height > 1
+        && let Some(notice) = &app.notice
+    {
+        let lines: Vec<Line<'static>> = notice_rows(notice, area.width)
+            .into_iter()
+            .map(|line| line.style(theme.notice))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let mut spans = Vec::new();
     if app.mode() == crate::app::Mode::Entry {
         // Keys go into the text while the box is open: say so, and where it posts.
         let into = app
@@ -95,6 +127,13 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .map(|s| format!(" into {}", s.short_id()))
             .unwrap_or_default();
         spans.push(Span::styled(format!(" TYPING{into} "), theme.notice));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(notice) = &app.notice {
+        spans.push(Span::styled(
+            format!(" {} ", inert::line(notice)),
+            theme.notice,
+        ));
         spans.push(Span::raw(" "));
     }
     for (chord, word) in app.key_hints() {

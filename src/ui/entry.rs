@@ -29,22 +29,33 @@ pub fn height(app: &App, width: u16) -> u16 {
     rows.clamp(1, MAX_TEXT_LINES) as u16 + 2
 }
 
-/// Where an entry will post, for the box's title: `→ 01ab3c "Checkout failing…"
-/// investigating`, the status in capitals and marked when the incident has ended, and
-/// DRILL for a drill. The title shortens to leave room for the rest.
-fn target(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
-    let Some(state) = app.incident() else {
-        return vec![Span::styled("→ no incident ", theme.error)];
-    };
-    let room = usize::from(width).saturating_sub(60).clamp(8, 40);
+/// The box's title: the kind (and the kind a template filled it as, when changed),
+/// then where the entry will post: `→ 01ab3c INVESTIGATING DRILL "Checkout failing…"`.
+/// What must never be cut (the id, the status, DRILL, that the text was begun on
+/// another incident) comes before the incident's title, which shortens to the room left
+/// and goes first when there is none.
+fn title(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let entry = &app.entry;
+    let kind = entry.effective_kind();
     let mut spans = vec![Span::styled(
-        format!(
-            "→ {} \"{}\" ",
-            state.short_id(),
-            crate::format::shorten(&inert::line(&state.title), room)
-        ),
+        format!(" Entry · {} ", kind.label()),
         theme.title,
     )];
+    if let Some(was) = entry.prefilled.filter(|was| *was != kind) {
+        spans.push(Span::styled(
+            format!("(was: {}) ", was.label()),
+            theme.error,
+        ));
+    }
+    let Some(state) = app.incident() else {
+        spans.push(Span::styled("→ no incident ", theme.error));
+        return spans;
+    };
+    spans.push(Span::styled(
+        format!("→ {} ", state.short_id()),
+        theme.title,
+    ));
     if state.status.is_open() {
         spans.push(Span::styled(format!("{} ", state.status), theme.muted));
     } else {
@@ -56,37 +67,44 @@ fn target(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     if state.drill {
         spans.push(Span::styled("DRILL ", theme.notice));
     }
+    if let Some(begun) = entry.written_for.filter(|id| *id != state.id) {
+        spans.push(Span::styled(
+            format!("(begun on {}) ", crate::domain::short_id(begun)),
+            theme.error,
+        ));
+    }
+    if let Some(pending) = entry.pending.back() {
+        let count = match entry.pending.len() {
+            1 => String::new(),
+            n => format!(" {n}"),
+        };
+        spans.push(Span::styled(
+            format!(
+                "sending{count}: {} ",
+                super::wrap::truncate(&inert::line(&pending.text), 24)
+            ),
+            theme.notice,
+        ));
+    }
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    // Two borders and a corner of line on each side.
+    let room = usize::from(width).saturating_sub(used + 6);
+    if room >= 8 {
+        spans.push(Span::styled(
+            format!(
+                "\"{}\" ",
+                crate::format::shorten(&inert::line(&state.title), room.min(40) - 2)
+            ),
+            theme.title,
+        ));
+    }
     spans
 }
 
 /// Draws the entry box.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let entry = &app.entry;
-    let kind = entry.effective_kind();
-    let mut title = vec![Span::styled(
-        format!(" Entry · {} ", kind.label()),
-        theme.title,
-    )];
-    if let Some(was) = entry.prefilled.filter(|was| *was != kind) {
-        title.push(Span::styled(
-            format!("(was: {}; Enter asks) ", was.label()),
-            theme.error,
-        ));
-    }
-    title.extend(target(app, area.width, theme));
-    if let Some(pending) = entry.pending.back() {
-        let count = match entry.pending.len() {
-            1 => String::new(),
-            n => format!(" {n}"),
-        };
-        title.push(Span::styled(
-            format!(
-                " sending{count}: {} ",
-                super::wrap::truncate(&inert::line(&pending.text), 30)
-            ),
-            theme.notice,
-        ));
-    }
+    let title = title(app, area.width, theme);
     let mut block = Block::default()
         .borders(Borders::ALL)
         .style(theme.text)

@@ -44,7 +44,6 @@ pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal the console draws in.
 pub const MIN_HEIGHT: u16 = 24;
 const HEADER: Constraint = Constraint::Length(1);
-const HINTS: Constraint = Constraint::Length(1);
 const TOP_ROW_SHORT: u16 = 8;
 const TOP_ROW_TALL: u16 = 11;
 const TALL_FROM: u16 = 36;
@@ -61,11 +60,12 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         return;
     }
     let entry_height = entry::height(app, area.width);
+    let hints_height = chrome::hints_height(app, area.width);
     let [header, body, entry_area, hints] = Layout::vertical([
         HEADER,
         Constraint::Fill(1),
         Constraint::Length(entry_height),
-        HINTS,
+        Constraint::Length(hints_height),
     ])
     .areas(area);
     chrome::header(frame, header, app, theme);
