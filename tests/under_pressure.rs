@@ -457,3 +457,41 @@ fn the_console_without_a_terminal_says_so_and_creates_nothing() {
     );
     assert!(!env.db.exists(), "no database was created");
 }
+
+#[test]
+fn the_last_update_promises_nothing_more_and_a_playbook_leaking_to_customers_is_warned_about() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing after deploy 4512");
+    env.ok(&["log", "--kind", "decision", "roll back deploy 4512"]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back deploy 4512",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let customers = env.ok(&["update", "--audience", "customers", "--print", "-i", &id]);
+    assert!(customers.contains("resolved"), "{customers}");
+    assert!(!customers.contains("next update"), "{customers}");
+    let executives = env.ok(&["update", "--audience", "executives", "--print", "-i", &id]);
+    assert!(
+        executives.contains("What fixed it: rolled back deploy 4512")
+            && !executives.contains("investigating"),
+        "{executives}"
+    );
+    // A team's playbook whose customers' text would carry the title: warned, still ok.
+    let default = env.ok(&["playbook", "--print-default"]);
+    let leaky = default.replace(
+        "customers = \"We are aware of a problem affecting some of our services.",
+        "customers = \"{title}: {impact}.",
+    );
+    assert_ne!(leaky, default, "the default customers template was found");
+    let path = env.path("pb.toml");
+    std::fs::write(&path, leaky).unwrap();
+    let (out, err) = env.ok_both(&["playbook", "--check", path.to_str().unwrap()]);
+    assert!(out.contains(": ok"), "{out}");
+    assert!(
+        err.contains("warning") && err.contains("{title}") && err.contains("{impact}"),
+        "{err}"
+    );
+}

@@ -16,11 +16,11 @@ pub fn due_audience(app: &App) -> Audience {
 /// The template for `audience`, filled from the shown incident.
 pub fn filled(app: &App, audience: Audience) -> Option<String> {
     let state = app.incident()?;
-    let template = app.setup.playbook.templates.get(&audience)?;
+    let template = app.setup.playbook.template_for(audience, state)?;
     let cadence = app.setup.playbook.update_cadence(state.severity);
     let zone = app.setup.zone;
     Some(crate::playbook::render(
-        template,
+        &template,
         state,
         app.now,
         cadence,

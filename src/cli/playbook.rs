@@ -37,6 +37,9 @@ pub fn check(path: &Path) -> Result<()> {
                 p.triage.questions.len(),
                 p.triage.threshold
             );
+            for leak in p.customer_leaks() {
+                tell!("warroom: warning: {}: {leak}", path.display());
+            }
             Ok(())
         }
         Err(e) => {

@@ -33,12 +33,11 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     };
     let playbook = ctx.playbook()?;
     let template = playbook
-        .templates
-        .get(&args.audience)
+        .template_for(args.audience, &state)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
     let cadence = playbook.update_cadence(state.severity);
     let text = crate::playbook::render(
-        template,
+        &template,
         &state,
         store.now(),
         cadence,

@@ -59,6 +59,9 @@ pub struct Playbook {
     pub contacts: Vec<Contact>,
     /// Status update templates per audience.
     pub templates: BTreeMap<Audience, String>,
+    /// The last update's templates per audience, once the incident is resolved or
+    /// closed (no promise of a next update); an audience left out uses the built-in one.
+    pub final_templates: BTreeMap<Audience, String>,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
     /// What to confirm before resolving.
@@ -151,6 +154,58 @@ impl Playbook {
     /// How often updates are due at a severity.
     pub fn cadence(&self, severity: Severity) -> Option<TimeDelta> {
         self.severities.get(&severity).and_then(|p| p.cadence)
+    }
+
+    /// The template for an update to `audience` about `state`: the final one once it is
+    /// resolved or closed (the playbook's, else the built-in), else the ongoing one.
+    pub fn template_for(
+        &self,
+        audience: Audience,
+        state: &crate::domain::IncidentState,
+    ) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        if state.status.is_open() {
+            return self
+                .templates
+                .get(&audience)
+                .map(|t| Cow::Borrowed(t.as_str()));
+        }
+        match self.final_templates.get(&audience) {
+            Some(t) => Some(Cow::Borrowed(t.as_str())),
+            None => Playbook::builtin()
+                .final_templates
+                .get(&audience)
+                .map(|t| Cow::Owned(t.clone())),
+        }
+    }
+
+    /// Placeholders in the customers' templates that put internal words before
+    /// customers (the title, triage answers, hypotheses, names): one line each, for
+    /// `playbook --check` to warn about.
+    pub fn customer_leaks(&self) -> Vec<String> {
+        const INTERNAL: [&str; 7] = [
+            "title",
+            "impact",
+            "hypothesis",
+            "fix",
+            "current",
+            "commander",
+            "incident",
+        ];
+        [("", &self.templates), ("final ", &self.final_templates)]
+            .into_iter()
+            .filter_map(|(which, table)| Some((which, table.get(&Audience::Customers)?)))
+            .flat_map(|(which, text)| {
+                INTERNAL
+                    .iter()
+                    .filter(move |name| text.contains(&format!("{{{name}}}")))
+                    .map(move |name| {
+                        format!(
+                            "the {which}customers template uses {{{name}}}: customers would read internal words (use {{progress}} and {{next_update}})"
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// How long until the next status update at `severity`: its cadence; for a

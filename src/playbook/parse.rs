@@ -24,6 +24,8 @@ struct File {
     #[serde(default)]
     contacts: Vec<ContactFile>,
     templates: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    final_templates: BTreeMap<Spanned<String>, Spanned<String>>,
     resolution_codes: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     resolve_checklist: Vec<String>,
@@ -95,6 +97,7 @@ pub fn empty() -> Playbook {
         roles: Role::iter().collect(),
         contacts: Vec::new(),
         templates: BTreeMap::new(),
+        final_templates: BTreeMap::new(),
         resolution_codes: Vec::new(),
         resolve_checklist: Vec::new(),
     }
@@ -197,26 +200,8 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
     }
 
-    let mut templates = BTreeMap::new();
-    for (key, template) in &file.templates {
-        let audience = match key.get_ref().parse::<Audience>() {
-            Ok(audience) => audience,
-            Err(e) => {
-                p.at(key, e.to_string());
-                continue;
-            }
-        };
-        for name in unknown_placeholders(template.get_ref()) {
-            p.at(
-                template,
-                format!(
-                    "template for {audience} uses an unknown placeholder {{{name}}}; known: {}",
-                    super::PLACEHOLDERS.join(" ")
-                ),
-            );
-        }
-        templates.insert(audience, template.get_ref().clone());
-    }
+    let templates = read_templates(&mut p, &file.templates, "");
+    let final_templates = read_templates(&mut p, &file.final_templates, "final ");
     for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
@@ -254,9 +239,40 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         roles,
         contacts,
         templates,
+        final_templates,
         resolution_codes,
         resolve_checklist: file.resolve_checklist,
     })
+}
+
+/// Reads a table of templates by audience, each checked for unknown placeholders;
+/// `which` names the table in problems (`""` or `"final "`).
+fn read_templates(
+    p: &mut Problems<'_>,
+    table: &BTreeMap<Spanned<String>, Spanned<String>>,
+    which: &str,
+) -> BTreeMap<Audience, String> {
+    let mut templates = BTreeMap::new();
+    for (key, template) in table {
+        let audience = match key.get_ref().parse::<Audience>() {
+            Ok(audience) => audience,
+            Err(e) => {
+                p.at(key, e.to_string());
+                continue;
+            }
+        };
+        for name in unknown_placeholders(template.get_ref()) {
+            p.at(
+                template,
+                format!(
+                    "{which}template for {audience} uses an unknown placeholder {{{name}}}; known: {}",
+                    super::PLACEHOLDERS.join(" ")
+                ),
+            );
+        }
+        templates.insert(audience, template.get_ref().clone());
+    }
+    templates
 }
 
 fn triage(p: &mut Problems<'_>, t: &Triage, threshold: Severity) -> TriageModel {

@@ -6,8 +6,9 @@ use crate::domain::{Category, IncidentState, Timestamp};
 use crate::format::duration;
 
 /// Every placeholder a template may use.
-pub const PLACEHOLDERS: [&str; 13] = [
+pub const PLACEHOLDERS: [&str; 14] = [
     "title",
+    "resolution",
     "progress",
     "severity",
     "status",
@@ -103,6 +104,15 @@ pub fn render(
         .map(|a| a.answer.clone())
         .unwrap_or_else(|| "being assessed".into());
     let hypothesis = latest(state, Category::Hypothesis);
+    // Once resolved, what fixed it is what is being done; nothing is "investigating".
+    let resolved = (!state.status.is_open())
+        .then(|| {
+            state
+                .resolution
+                .as_ref()
+                .map(|r| format!("resolved: {}", r.summary))
+        })
+        .flatten();
     let fix = latest(state, Category::Decision);
     let value = |name: &str| -> String {
         match name {
@@ -114,13 +124,22 @@ pub fn render(
             "status" => state.status.to_string(),
             "impact" => impact.clone(),
             "hypothesis" => hypothesis.clone().unwrap_or_else(|| "not known yet".into()),
-            "fix" => fix.clone().unwrap_or_else(|| "still investigating".into()),
-            "current" => fix
+            "fix" => resolved
                 .clone()
+                .or_else(|| fix.clone())
+                .unwrap_or_else(|| "still investigating".into()),
+            "current" => resolved
+                .clone()
+                .or_else(|| fix.clone())
                 .or_else(|| hypothesis.clone())
                 .unwrap_or_else(|| "investigating".into()),
             "next_update" => zone_fmt(now_on_clock + cadence),
             "progress" => progress(state).into(),
+            "resolution" => state
+                .resolution
+                .as_ref()
+                .map(|r| r.summary.clone())
+                .unwrap_or_else(|| "not resolved yet".into()),
             "commander" => state
                 .command
                 .commander
