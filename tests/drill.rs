@@ -501,3 +501,105 @@ fn a_built_in_scenario_is_printed_to_start_ones_own_from() {
         "{err}"
     );
 }
+
+#[test]
+fn a_drill_stopped_early_is_closed_and_says_so() {
+    let env = Env::new();
+    let child = env
+        .std_cmd()
+        .args(["drill", "run", "bad-deploy-one-region", "--speed", "1"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the drill incident exists, then stop the runner as Ctrl-C would.
+    common::wait_for(
+        "the drill to start",
+        std::time::Duration::from_secs(60),
+        || {
+            Store::open(&env.db, OpenOptions::read())
+                .ok()
+                .and_then(|s| s.incidents().ok())
+                .is_some_and(|i| !i.is_empty())
+        },
+    );
+    common::send_signal(child.id() as i32, common::Signal::INT);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("(stopped early)"), "{stdout}");
+    assert!(stderr.contains("DRILL stopped early"), "{stderr}");
+    let tail = env.ok(&["tail"]);
+    assert!(tail.contains("drill stopped"), "{tail}");
+    let state = Store::open(&env.db, OpenOptions::read())
+        .unwrap()
+        .incidents()
+        .unwrap();
+    assert_eq!(state[0].status, Status::Closed);
+    assert!(state[0].resolved_at.is_none(), "closed, not resolved");
+}
+
+#[test]
+fn a_drills_clock_runs_at_its_pace_until_it_ends_and_in_real_time_after() {
+    use warroom::domain::{Event, IncidentState};
+    let id = ulid::Ulid::from_parts(t0().timestamp_millis() as u64, 1);
+    let event = |n: u64, at: Timestamp, body: Body| Event {
+        id: if n == 1 {
+            id
+        } else {
+            ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n))
+        },
+        origin: "o".into(),
+        seq: n,
+        incident: id,
+        author: "coach".into(),
+        at,
+        logged_at: at,
+        body,
+    };
+    let end = t0() + TimeDelta::minutes(4);
+    let state = IncidentState::fold(
+        id,
+        vec![
+            event(
+                1,
+                t0(),
+                Body::IncidentOpened {
+                    title: "drill".into(),
+                    detected_at: None,
+                    drill: true,
+                    pace: Some(10),
+                },
+            ),
+            event(
+                2,
+                end,
+                Body::StatusChanged {
+                    status: Status::Closed,
+                    reason: Some("drill ended: time is up".into()),
+                },
+            ),
+        ],
+    );
+    assert_eq!(
+        state.elapsed(t0(), t0() + TimeDelta::minutes(1)),
+        TimeDelta::minutes(10)
+    );
+    assert_eq!(
+        state.elapsed(t0(), end),
+        TimeDelta::minutes(40),
+        "the scenario's 40 minutes"
+    );
+    assert_eq!(
+        state.elapsed(end, end + TimeDelta::minutes(3)),
+        TimeDelta::minutes(3),
+        "after the end, real time: the closed drill's clocks stop racing"
+    );
+    assert!(
+        state.resolved_at.is_none(),
+        "time ran out: closed, not resolved"
+    );
+    assert_eq!(state.time_to_resolve(), None);
+}

@@ -1202,7 +1202,12 @@ fn every_refusal_is_met_by_some_request() {
             &playbook,
             "ann",
         ),
-        (Request::EndDrill, Some(&open), &playbook, "ann"),
+        (
+            Request::EndDrill { interrupted: false },
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
     ];
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
@@ -1469,7 +1474,12 @@ fn a_drill_whose_time_is_up_is_closed_and_a_real_incident_is_not() {
     };
     let drill = incident(entries);
     assert_eq!(
-        recorded(ask(Request::EndDrill, Some(&drill), &playbook, "coach")),
+        recorded(ask(
+            Request::EndDrill { interrupted: false },
+            Some(&drill),
+            &playbook,
+            "coach"
+        )),
         vec![Body::StatusChanged {
             status: Status::Closed,
             reason: Some("drill ended: time is up".into())
@@ -1479,7 +1489,12 @@ fn a_drill_whose_time_is_up_is_closed_and_a_real_incident_is_not() {
     let real = incident(declared());
     assert_eq!(
         refused(
-            ask(Request::EndDrill, Some(&real), &playbook, "ann"),
+            ask(
+                Request::EndDrill { interrupted: true },
+                Some(&real),
+                &playbook,
+                "ann"
+            ),
             &mut seen
         ),
         Refusal::NotADrill

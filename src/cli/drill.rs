@@ -1,6 +1,10 @@
 //! `warroom drill`: list, check and run timed simulations.
 
 use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -41,16 +45,21 @@ pub enum DrillSubcommand {
 
 /// The wall clock, waking early when the database changes so a resolution ends the
 /// drill at once.
-struct WallClock(RefCell<Follower>);
+/// The wall clock, waking on commits, and whether SIGINT, SIGTERM or SIGHUP came.
+struct WallClock(RefCell<Follower>, Arc<AtomicBool>);
 
 impl DrillClock for WallClock {
+    fn interrupted(&self) -> bool {
+        self.1.load(Ordering::Relaxed)
+    }
+
     fn now(&self) -> Timestamp {
         system_clock()()
     }
 
     fn wait_until(&self, until: Timestamp) {
         let left = (until - self.now()).to_std().unwrap_or_default();
-        if left.is_zero() {
+        if left.is_zero() || self.interrupted() {
             return;
         }
         // New events end the wait; the drill reads what it needs itself.
@@ -123,6 +132,13 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
             let scenario = Scenario::load(&scenario)?;
             let playbook = ctx.playbook()?;
             let mut store = ctx.open_write()?;
+            // Stopped early (Ctrl-C, a closed terminal, kill), the drill is closed and
+            // says so rather than staying open with nobody playing it; heard from before
+            // the drill incident exists.
+            let stop = Arc::new(AtomicBool::new(false));
+            for signal in [SIGINT, SIGTERM, SIGHUP] {
+                signal_hook::flag::register(signal, stop.clone())?;
+            }
             let mut drill = DrillRun::start(&mut store, scenario, speed, &ctx.author)?;
             say!("{}", drill.incident);
             tell!(
@@ -132,7 +148,7 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
                 crate::format::local_time(drill.ends_at())
             );
             let watch = Store::open(&ctx.db, OpenOptions::read())?;
-            let clock = WallClock(RefCell::new(Follower::from_end(watch)?));
+            let clock = WallClock(RefCell::new(Follower::from_end(watch)?), stop);
             let state = drill.play(&mut store, &playbook, &clock, &mut |scenario, fired| {
                 let inject = &scenario.injects[fired.index];
                 let what = if fired.fired {
@@ -161,8 +177,18 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
             let state = store
                 .incident(drill.incident)?
                 .ok_or_else(|| anyhow!("the drill incident is gone"))?;
-            super::ask::ask(ctx, &mut store, Some(&state), Request::EndDrill)?;
-            tell!("DRILL ended: {} is closed", state.short_id());
+            let interrupted = clock.interrupted();
+            super::ask::ask(
+                ctx,
+                &mut store,
+                Some(&state),
+                Request::EndDrill { interrupted },
+            )?;
+            if interrupted {
+                tell!("DRILL stopped early: {} is closed", state.short_id());
+            } else {
+                tell!("DRILL ended: {} is closed", state.short_id());
+            }
             Ok(())
         }
     }

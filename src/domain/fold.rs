@@ -360,7 +360,8 @@ impl IncidentState {
             }
             Status::Closed => {
                 self.closed_at = Some(at);
-                if self.resolved_at.is_none() {
+                // A drill whose time ran out was closed, not resolved.
+                if self.resolved_at.is_none() && !self.drill {
                     self.resolved_at = Some(at);
                 }
             }

@@ -248,17 +248,17 @@ impl IncidentState {
 
     /// From the start to the first acknowledgement.
     pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
-        Some(self.first_ack_at? - self.started_at()?)
+        Some(self.elapsed(self.started_at()?, self.first_ack_at?))
     }
 
     /// From the start to the declaration.
     pub fn time_to_declare(&self) -> Option<TimeDelta> {
-        Some(self.declared_at? - self.started_at()?)
+        Some(self.elapsed(self.started_at()?, self.declared_at?))
     }
 
     /// From the start to the resolution.
     pub fn time_to_resolve(&self) -> Option<TimeDelta> {
-        Some(self.resolved_at? - self.started_at()?)
+        Some(self.elapsed(self.started_at()?, self.resolved_at?))
     }
 
     /// Position in the timeline of the entry with this id.
@@ -353,12 +353,25 @@ impl IncidentState {
     }
 
     /// A real moment on the incident's clock: for a drill at a faster pace, the
-    /// scenario's time (its opening plus the scenario time since), else as it is.
+    /// scenario's time (its opening plus the scenario time since) until the drill is
+    /// closed, and real time on from there; else as it is.
     pub fn clock(&self, real: Timestamp) -> Timestamp {
         match self.opened {
-            Some((opened, _)) if self.pace > 1 => opened + self.paced(real - opened),
+            Some((opened, _)) if self.pace > 1 => {
+                let end = self.closed_at.filter(|end| *end < real);
+                let scenario_until = end.unwrap_or(real).max(opened);
+                opened
+                    + self.paced(scenario_until - opened)
+                    + end.map_or(TimeDelta::zero(), |e| real - e)
+            }
             _ => real,
         }
+    }
+
+    /// How long from `from` to `to` on the incident's clock (scenario time during a
+    /// drill played faster, see [`Self::clock`]).
+    pub fn elapsed(&self, from: Timestamp, to: Timestamp) -> TimeDelta {
+        self.clock(to) - self.clock(from)
     }
 
     fn pace_i32(&self) -> i32 {

@@ -27,6 +27,10 @@ pub trait DrillClock {
     fn now(&self) -> Timestamp;
     /// Waits until `until`, or less if something may have changed (a commit).
     fn wait_until(&self, until: Timestamp);
+    /// Whether the drill was asked to stop early (the runner interrupted).
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// A drill being played.
@@ -211,7 +215,7 @@ impl DrillRun {
                 report(&self.scenario, &fired);
             }
             self.catch_up(store)?;
-            if self.finished(&self.state, now) {
+            if self.finished(&self.state, now) || clock.interrupted() {
                 return Ok(self.state.clone());
             }
             let until = self

@@ -32,6 +32,8 @@ pub struct Scorecard {
     pub scenario: String,
     /// Resolved (true) or time's up (false).
     pub resolved: bool,
+    /// Neither: the runner was stopped before time was up.
+    pub stopped_early: bool,
     /// The measured lines.
     pub lines: Vec<Line>,
     /// Injects: (scenario time, text, fired).
@@ -137,6 +139,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
     Scorecard {
         scenario: run.scenario.name.clone(),
         resolved: s.resolved_at.is_some(),
+        stopped_early: s.resolved_at.is_none() && now < run.ends_at(),
         lines,
         injects,
     }
@@ -145,10 +148,10 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
 impl fmt::Display for Scorecard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (met, of) = self.score();
-        let end = if self.resolved {
-            "resolved"
-        } else {
-            "time's up"
+        let end = match (self.resolved, self.stopped_early) {
+            (true, _) => "resolved",
+            (false, true) => "stopped early",
+            (false, false) => "time's up",
         };
         writeln!(
             f,

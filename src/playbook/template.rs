@@ -149,7 +149,7 @@ pub fn render(
             "started" => state.started_at().map(zone_fmt).unwrap_or_default(),
             "duration" => state
                 .started_at()
-                .map(|s| duration(state.paced(now - s)))
+                .map(|s| duration(state.elapsed(s, now)))
                 .unwrap_or_default(),
             other => format!("{{{other}}}"),
         }

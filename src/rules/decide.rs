@@ -274,16 +274,16 @@ fn on_incident(
             priority,
             note,
         }]),
-        Request::EndDrill if !state.drill => Err(Refusal::NotADrill),
-        Request::EndDrill if state.status == Status::Closed => {
+        Request::EndDrill { .. } if !state.drill => Err(Refusal::NotADrill),
+        Request::EndDrill { .. } if state.status == Status::Closed => {
             Ok(Decision::Nothing(Notice::DrillEnded))
         }
-        Request::EndDrill => record(vec![Body::StatusChanged {
+        Request::EndDrill { interrupted } => record(vec![Body::StatusChanged {
             status: Status::Closed,
-            reason: Some(if state.status.is_open() {
-                "drill ended: time is up".into()
-            } else {
-                "drill ended".into()
+            reason: Some(match (interrupted, state.status.is_open()) {
+                (true, _) => "drill stopped: its runner was interrupted before time was up".into(),
+                (false, true) => "drill ended: time is up".into(),
+                (false, false) => "drill ended".into(),
             }),
         }]),
         Request::ItemDone { item, note } => {

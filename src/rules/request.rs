@@ -133,9 +133,12 @@ pub enum Request {
         /// A remark.
         note: Option<String>,
     },
-    /// End a drill whose time is up: it is closed, saying so (a drill resolved by the
-    /// team is closed the same way once scored).
-    EndDrill,
+    /// End a drill: it is closed, saying why (a drill resolved by the team is closed
+    /// the same way once scored).
+    EndDrill {
+        /// Its runner was stopped before its time was up.
+        interrupted: bool,
+    },
     /// Finish a triage walk: declare (or record a re-triage), or route below the
     /// threshold to the service desk.
     Triage {

@@ -69,14 +69,14 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
     let now = app.now;
     let mut clocks = Vec::new();
     if let Some(start) = s.started_at() {
-        clocks.push(format!("detected {} ago", duration(s.paced(now - start))));
+        clocks.push(format!("detected {} ago", duration(s.elapsed(start, now))));
     }
     match s.declared_at {
-        Some(at) => clocks.push(format!("declared {} ago", duration(s.paced(now - at)))),
+        Some(at) => clocks.push(format!("declared {} ago", duration(s.elapsed(at, now)))),
         None => clocks.push("not declared".into()),
     }
     if let Some(at) = s.resolved_at {
-        clocks.push(format!("resolved {} ago", duration(s.paced(now - at))));
+        clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
     }
     out.push(Line::styled(clocks.join(" · "), muted));
 
@@ -85,13 +85,13 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
             Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
                 format!(
                     " UPDATE OVERDUE: {audience} by {} ",
-                    duration(s.paced(now - due))
+                    duration(s.elapsed(due, now))
                 ),
                 theme.overdue,
             )]),
             Some((audience, due)) => Line::from(vec![
                 Span::styled("next update ", muted),
-                Span::raw(format!("{audience} in {}", duration(s.paced(due - now)))),
+                Span::raw(format!("{audience} in {}", duration(s.elapsed(now, due)))),
             ]),
             None if s.is_open() && s.declared_at.is_some() => {
                 Line::styled("no update cadence at this severity", muted)

@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
         let roles: Vec<&str> = p.roles.iter().map(|r| r.short()).collect();
         let state = match p.state {
-            Some(st) => format!("{} {}", st.label(), duration(s.paced(app.now - p.since))),
+            Some(st) => format!("{} {}", st.label(), duration(s.elapsed(p.since, app.now))),
             None => "-".into(),
         };
         let style = match p.state {
