@@ -1276,11 +1276,27 @@ fn an_entry_for_an_ended_incident_is_asked_about_and_the_reviews_work_is_not() {
         }
     );
     assert_eq!(events, vec![note.clone()], "what a yes writes");
+    // The final update to customers after the resolution is expected; once closed, not.
     let update = Body::StatusUpdate {
         audience: warroom::domain::Audience::Customers,
         text: "all clear".into(),
     };
-    cautioned(ask(Request::Log(update), Some(&done), &playbook, "ann"));
+    recorded(ask(
+        Request::Log(update.clone()),
+        Some(&done),
+        &playbook,
+        "ann",
+    ));
+    let mut entries = resolved();
+    entries.push((
+        "ann",
+        Body::StatusChanged {
+            status: Status::Closed,
+            reason: None,
+        },
+    ));
+    let closed = incident(entries);
+    cautioned(ask(Request::Log(update), Some(&closed), &playbook, "ann"));
     // An open incident takes the same entry without a question.
     let open = incident(declared());
     assert_eq!(
@@ -1580,4 +1596,26 @@ fn a_routed_alert_that_comes_back_at_the_threshold_is_declared() {
     let state = incident(entries);
     assert_eq!(state.status, Status::Investigating);
     assert!(state.declared_at.is_some());
+}
+
+#[test]
+fn handing_command_on_settles_a_conflicting_claim() {
+    let mut entries = commanded_by("maya");
+    entries.push((
+        "bob",
+        Body::CommandClaimed {
+            commander: "bob".into(),
+        },
+    ));
+    assert!(incident(entries.clone()).command.in_conflict());
+    entries.push((
+        "maya",
+        Body::CommandHandedOff {
+            from: "MAYA".into(),
+            to: "bob".into(),
+        },
+    ));
+    let state = incident(entries);
+    assert_eq!(state.command.commander.as_deref(), Some("bob"));
+    assert!(!state.command.in_conflict(), "no stale conflict shown");
 }

@@ -127,6 +127,15 @@ fn names_in_any_case_are_one_responder_shown_as_first_written() {
     env.ok(&["handoff", "DAVE", "--as", "maya"]);
     let show = env.ok(&["show"]);
     assert!(show.contains("commander   Dave"), "{show}");
+    // `show` takes the incident as the other commands do, too.
+    let id = show
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit_once('('))
+        .map(|(_, id)| id.trim_end_matches(')').to_string())
+        .unwrap();
+    assert_eq!(env.ok(&["show", "--incident", &id]), show);
+    assert_eq!(env.ok(&["show", &id]), show);
     assert_eq!(
         show.matches("Dave").count(),
         show.matches("ave").count(),
@@ -430,7 +439,10 @@ fn the_activity_log_covers_every_entry_back_dated_ones_included() {
     ]);
     env.ok(&["finding", "--incident", &id, "cause", "a bad deploy"]);
     let log = env.ok(&["export", "--format", "ics214", "-i", &id]);
-    assert!(log.contains("support saw the first tickets"), "{log}");
+    assert!(
+        log.contains("support saw the first tickets (back-dated; logged "),
+        "{log}"
+    );
     assert!(
         log.contains("| Operational period | 2026-11-01 08:00:00 to "),
         "the period starts with the earliest entry: {log}"

@@ -193,15 +193,15 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Normal, Roster, Help], Chord::plain(F(1)), Action::ToggleHelp, "help"),
     h(PANES, Chord::plain(Char('q')), Action::Quit, "quit (asks while an incident is open)", "quit"),
     // Roster pane, on the selected responder.
-    h(&[Roster], Chord::plain(Char('a')), Action::Acknowledge, "mark acknowledged", "ack"),
-    h(&[Roster], Chord::plain(Char('e')), Action::Engage, "mark engaged", "engaged"),
-    h(&[Roster], Chord::plain(Char('x')), Action::StandDown, "stand down", "stand down"),
-    h(&[Roster], Chord::plain(Char('p')), Action::Page, "page again", "page"),
-    h(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command (while nobody holds it)", "claim"),
+    h(&[Roster], Chord::plain(Char('a')), Action::Acknowledge, "mark acknowledged (asks first)", "ack"),
+    h(&[Roster], Chord::plain(Char('e')), Action::Engage, "mark engaged (asks first)", "engaged"),
+    h(&[Roster], Chord::plain(Char('x')), Action::StandDown, "stand down (asks first)", "stand down"),
+    h(&[Roster], Chord::plain(Char('p')), Action::Page, "page them (asks first)", "page"),
+    h(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command while nobody holds it (asks first)", "claim"),
     h(&[Roster], Chord::plain(Char('h')), Action::HandOff, "hand command to them (asks first)", "hand off"),
-    b(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict"),
+    b(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict (asks first)"),
     h(&[Roster], Chord::plain(Char('r')), Action::AssignRole, "give them a role", "role"),
-    b(&[Roster], Chord::plain(Char('R')), Action::RemoveRole, "take a role from them"),
+    b(&[Roster], Chord::plain(Char('R')), Action::RemoveRole, "take a role from them (asks first, or the palette names it)"),
     // Entry box.
     h(&[Entry], Chord::plain(Enter), Action::Submit, "commit the entry", "commit"),
     h(&[Entry], Chord::alt(Enter), Action::Newline, "new line", "new line"),
@@ -260,8 +260,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Help], Chord::plain(Char('q')), Action::Close, "close the help"),
     // Questions.
     h(&[Confirm], Chord::plain(Char('y')), Action::Confirm, "yes", "yes"),
-    h(&[Confirm], Chord::plain(Char('n')), Action::Cancel, "no", "no"),
-    b(&[Confirm], Chord::plain(Esc), Action::Cancel, "no"),
+    h(&[Confirm], Chord::plain(Char('n')), Action::Cancel, "no (so is any other key)", "no, as any other key"),
+    b(&[Confirm], Chord::plain(Esc), Action::Cancel, "no (so is any other key)"),
     // Recovered draft.
     h(&[Recovery], Chord::plain(Enter), Action::Confirm, "put the draft back in the entry box", "restore"),
     h(&[Recovery], Chord::plain(Char('x')), Action::Discard, "throw the draft away", "discard"),

@@ -67,7 +67,13 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
                 who: p.clone(),
                 via: None,
             },
-            format!("Page {} again?", shown(p)),
+            {
+                let again = app
+                    .incident()
+                    .and_then(|s| s.roster.get(p))
+                    .is_some_and(|r| r.states.iter().any(|(st, _)| *st == ResponderState::Paged));
+                format!("Page {}{}?", shown(p), if again { " again" } else { "" })
+            },
         ),
         (HandOff, Some(p)) => (
             Request::Handoff { to: p.clone() },

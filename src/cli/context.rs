@@ -201,7 +201,14 @@ fn list(incidents: &[&IncidentSummary], all: &str) -> String {
     let shown = newest
         .iter()
         .take(LISTED)
-        .map(|i| format!("{} \"{}\"", i.short_id(), crate::inert::line(&i.title)))
+        .map(|i| {
+            let drill = if i.drill { " [DRILL]" } else { "" };
+            format!(
+                "{} \"{}\"{drill}",
+                i.short_id(),
+                crate::inert::line(&i.title)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     match newest.len().saturating_sub(LISTED) {

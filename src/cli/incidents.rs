@@ -24,8 +24,11 @@ pub struct IncidentsArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The incident (its id or the last 4+ characters); may be left out when one is open.
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", conflicts_with = "named")]
     pub incident: Option<String>,
+    /// The incident, named as the other commands name it.
+    #[arg(long = "incident", short = 'i', value_name = "ID", id = "named")]
+    pub named: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +96,8 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
 
 pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
+    let named = args.incident.as_deref().or(args.named.as_deref());
+    let state = pick_incident(&store, Pick::Read(named))?;
     say_part!("{}", describe_state(&state, store.now()));
     Ok(())
 }

@@ -109,6 +109,11 @@ impl Command {
                     return Some(format!("{from} already holds command"));
                 }
                 self.change(event, at, to, CommandHow::Handoff);
+                // Handing command on is the commander's deliberate word on who holds
+                // it: a conflicting claim from before is settled by it.
+                for conflict in self.conflicts.iter_mut().filter(|c| c.settled_at.is_none()) {
+                    conflict.settled_at = Some(at);
+                }
                 None
             }
             holder => {

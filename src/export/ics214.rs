@@ -173,9 +173,17 @@ pub fn activity_log(
         let _ = writeln!(out, "| Time | Activity |\n|---|---|");
         let entries = logged.get(person).map(Vec::as_slice).unwrap_or_default();
         for e in entries {
+            let logged = if e.event.is_backdated() {
+                format!(
+                    " (back-dated; logged {})",
+                    clock.datetime(e.event.logged_at)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} {} |",
+                "| {} | {} {}{logged} |",
                 clock.datetime(e.event.at),
                 e.category().marker(),
                 super::markdown::entry_md(s, e)

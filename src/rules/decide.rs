@@ -70,19 +70,22 @@ fn check(state: Option<&IncidentState>, bodies: &[Body]) -> Result<(), Refusal> 
     roster::check_names(state, bodies)
 }
 
-/// Whether an entry for `state` should be asked about first: it is resolved or
-/// closed. Entries (notes, decisions, status updates, ...) only; a status change, a
-/// finding or a correction after the end is the review's ordinary work.
+/// Whether an entry for an incident in `status` should be asked about first: it is
+/// resolved or closed. Entries (notes, decisions, ...) only; a status change, a finding
+/// or a correction after the end is the review's ordinary work, and so is the final
+/// status update after the resolution (not after closing).
 pub fn entry_caution(status: Status, body: &Body) -> Option<Caution> {
-    let entry = matches!(
-        body,
+    let entry = match body {
         Body::Note { .. }
-            | Body::Decision { .. }
-            | Body::Action { .. }
-            | Body::Hypothesis { .. }
-            | Body::StatusUpdate { .. }
-            | Body::Alert { .. }
-    );
+        | Body::Decision { .. }
+        | Body::Action { .. }
+        | Body::Hypothesis { .. }
+        | Body::Alert { .. } => true,
+        // The last status update after the resolution is expected (the review asks for
+        // it); after closing it is not.
+        Body::StatusUpdate { .. } => status == Status::Closed,
+        _ => false,
+    };
     (entry && !status.is_open()).then_some(Caution::Ended { status })
 }
 

@@ -18,8 +18,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
     let title = match &wizard.target {
         TriageTarget::New(title) => format!("Triage · new incident: {}", inert::line(title)),
         TriageTarget::Incident(id) => match app.incidents.get(id) {
-            Some(s) if s.declared_at.is_some() => format!("Re-triage · {}", inert::line(&s.title)),
-            Some(s) => format!("Triage · {}", inert::line(&s.title)),
+            Some(s) => format!(
+                "{}{} · {}",
+                if s.drill { "DRILL · " } else { "" },
+                if s.declared_at.is_some() {
+                    "Re-triage"
+                } else {
+                    "Triage"
+                },
+                inert::line(&s.title)
+            ),
             None => "Triage".into(),
         },
     };
