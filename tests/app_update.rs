@@ -440,7 +440,9 @@ fn a_recovered_draft_is_offered_and_restored_or_thrown_away() {
 
     let mut app = demo_app();
     update(&mut app, Msg::DraftFound(draft));
-    let effects = act(&mut app, Action::Discard);
+    act(&mut app, Action::Discard);
+    // Recording it asks first (y, after reading).
+    let effects = yes(&mut app);
     assert_eq!(saved_draft(&app, &effects), Some(None));
     assert_eq!(app.entry.text(), "");
 }
@@ -495,7 +497,9 @@ fn the_wizard_goes_forward_back_changes_an_answer_and_declares() {
     act(&mut app, Action::Submit); // data: keeps its "no"
     act(&mut app, Action::Pick(1)); // trend: spreading
     assert_eq!(wizard_answers(&app), vec![Some(1), Some(1), Some(0)]);
-    let effects = act(&mut app, Action::Declare);
+    act(&mut app, Action::Declare);
+    // Recording it asks first (y, after reading).
+    let effects = yes(&mut app);
     assert_eq!(
         app.mode(),
         Mode::Normal,
@@ -548,7 +552,9 @@ fn below_the_threshold_the_wizard_routes_and_refuses_to_declare() {
         ),
         _ => panic!("the wizard stays open with the reason"),
     }
-    let sent = appended(&act(&mut app, Action::Route));
+    act(&mut app, Action::Route);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(brief(&sent[0].1), ["severity P4", "routed service desk"]);
     assert_notice(&app, "recorded, not declared");
 }
@@ -573,7 +579,9 @@ fn triage_from_the_palette_opens_a_new_incident_and_retriage_logs_a_change() {
     for pick in [3, 1, 2] {
         act(&mut app, Action::Pick(pick));
     }
-    let sent = appended(&act(&mut app, Action::Declare));
+    act(&mut app, Action::Declare);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(sent[0].0, Purpose::Declare);
     assert!(
         matches!(&sent[0].1[0], Body::IncidentOpened { title, .. } if title == "Suspected data leak")
@@ -587,7 +595,13 @@ fn triage_from_the_palette_opens_a_new_incident_and_retriage_logs_a_change() {
     for pick in [3, 2, 3] {
         act(&mut app, Action::Pick(pick));
     }
-    let sent = appended(&act(&mut app, Action::Declare));
+    act(&mut app, Action::Declare);
+    assert!(
+        question(&app).contains("Re-triage this incident as P3"),
+        "{}",
+        question(&app)
+    );
+    let sent = appended(&yes(&mut app));
     match &sent[0].1[..] {
         [
             Body::SeveritySet {
@@ -639,7 +653,9 @@ fn enter_after_the_last_answer_declares_a_new_incident_at_the_threshold() {
     assert_eq!(wizard_answers(&app), vec![Some(2), Some(0), Some(1)]);
     assert_eq!(enter_hint(&app), "declare");
     assert_eq!(hint_words(&app), ["Enter declare", "b back", "Esc cancel"]);
-    let sent = appended(&act(&mut app, Action::Submit));
+    act(&mut app, Action::Submit);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(app.mode(), Mode::Normal, "Enter finished the walk");
     assert_eq!(sent[0].0, Purpose::Declare);
     assert_eq!(
@@ -665,7 +681,9 @@ fn enter_after_the_last_answer_routes_below_the_threshold() {
     act(&mut app, Action::Submit); // trend: the third answer
     assert_eq!(wizard_answers(&app), vec![Some(3), Some(1), Some(2)]);
     assert_eq!(enter_hint(&app), "route");
-    let sent = appended(&act(&mut app, Action::Submit));
+    act(&mut app, Action::Submit);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(app.mode(), Mode::Normal);
     assert_eq!(brief(&sent[0].1), ["severity P4", "routed service desk"]);
     assert_notice(&app, "recorded, not declared");
@@ -698,7 +716,9 @@ fn enter_after_the_last_answer_retriages_a_declared_incident_setting_its_severit
         act(&mut app, Action::Pick(pick));
     }
     assert_eq!(enter_hint(&app), "re-triage");
-    let sent = appended(&act(&mut app, Action::Submit));
+    act(&mut app, Action::Submit);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(app.mode(), Mode::Normal);
     assert_eq!(sent[0].0, Purpose::Palette);
     match &sent[0].1[..] {
@@ -732,7 +752,9 @@ fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
         "{text}"
     );
     assert!(text.contains("IC priya"), "{text}");
-    let effects = act(&mut app, Action::Submit);
+    act(&mut app, Action::Submit);
+    // Recording it asks first (y, after reading).
+    let effects = yes(&mut app);
     let sent = appended(&effects);
     assert!(matches!(
         &sent[0].1[0],
@@ -891,7 +913,9 @@ fn the_review_is_edited_by_keyboard() {
     assert!(
         matches!(&sent[0].1[0], Body::ActionItemUpdated { item, owner: Some(o), .. } if *item == canary && o == "chen")
     );
-    let sent = appended(&act(&mut app, Action::CloseItem));
+    act(&mut app, Action::CloseItem);
+    // Recording it asks first (y, after reading).
+    let sent = appended(&yes(&mut app));
     assert_eq!(
         sent[0].1,
         vec![Body::ActionItemClosed {
@@ -1238,7 +1262,9 @@ fn a_prefilled_status_update_changed_to_another_kind_is_asked_about() {
     // The template's own kind is logged with no question.
     press(&mut app, "\x1b");
     act(&mut app, Action::ComposeUpdate);
-    let sent = appended(&press(&mut app, "\n"));
+    press(&mut app, "\n");
+    // Recording it asks first (y, after reading).
+    let sent = appended(&read_then_press(&mut app, "y"));
     assert!(
         matches!(&sent[0].1[0], Body::StatusUpdate { .. }),
         "{sent:?}"
@@ -1396,7 +1422,9 @@ fn a_status_updates_kind_lasts_one_entry_and_text_follows_the_incident_it_was_be
     }
     assert_eq!(app.entry.kind, EntryKind::UpdateCustomers);
     type_str(&mut app, "we are on it");
-    let sent = appended(&press(&mut app, "\n"));
+    press(&mut app, "\n");
+    // Recording it asks first (y, after reading).
+    let sent = appended(&read_then_press(&mut app, "y"));
     assert!(
         matches!(&sent[0].1[0], Body::StatusUpdate { .. }),
         "{sent:?}"
@@ -1424,4 +1452,61 @@ fn a_status_updates_kind_lasts_one_entry_and_text_follows_the_incident_it_was_be
     assert!(asked.contains("This text was begun on"), "{asked}");
     assert!(appended(&press(&mut app, "n")).is_empty());
     assert_eq!(app.entry.text(), "rolling back deploy 4512");
+}
+
+#[test]
+fn recording_a_severity_an_update_or_a_done_item_and_throwing_a_draft_away_ask_first() {
+    // Words typed into the panes by mistake: `t` opens triage, answers come by Enter
+    // and digits, `d` would declare; the question stops them, and a no goes back.
+    let (mut app, _) = triage_app();
+    act(&mut app, Action::OpenTriage);
+    let effects = press(&mut app, "111d");
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    assert_eq!(app.mode(), Mode::Confirm);
+    assert!(
+        question(&app).starts_with("Declare at P"),
+        "{}",
+        question(&app)
+    );
+    press(&mut app, "e");
+    assert_eq!(app.mode(), Mode::Triage, "a no goes back to the answers");
+    // A status update composed with `u` and text typed on is posted only on a yes.
+    let mut app = demo_app();
+    act(&mut app, Action::ComposeUpdate);
+    let effects = press(&mut app, "p again\n");
+    assert!(appended(&effects).is_empty());
+    assert!(
+        question(&app).starts_with("Post this status update"),
+        "{}",
+        question(&app)
+    );
+    press(&mut app, "n");
+    assert!(
+        app.entry.text().ends_with("p again"),
+        "kept: {}",
+        app.entry.text()
+    );
+    // In the review, `x` marks an item done only on a yes.
+    let mut app = demo_app();
+    act(&mut app, Action::OpenReview);
+    let effects = press(&mut app, "xylophone");
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    // A recovered draft is thrown away only on a yes; a no goes back to the offer.
+    let mut app = demo_app();
+    update(
+        &mut app,
+        Msg::DraftFound(Draft {
+            incident: None,
+            kind: EntryKind::Note,
+            text: "the cert on lb-eu-2 expired".into(),
+        }),
+    );
+    let effects = press(&mut app, "x");
+    assert!(
+        saved_draft(&app, &effects).is_none(),
+        "nothing thrown away yet"
+    );
+    assert!(question(&app).starts_with("Throw the recovered draft away"));
+    press(&mut app, "i");
+    assert_eq!(app.mode(), Mode::Recovery);
 }

@@ -109,20 +109,39 @@ pub(super) fn triage(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     match super::wizard::finish(app, wizard, outcome) {
-        Ok(effects) => {
+        Ok(mut effects) => {
             let severity = model.assess(&wizard.walk.answers).severity;
-            app.overlays.pop();
-            app.notice = match (outcome, severity) {
-                (Outcome::Declare, Some(sev)) if ending == Some(Finish::Retriage) => {
-                    Some(format!("re-triaged: severity {sev}, with the answers"))
+            let sev = severity.map(|s| s.to_string()).unwrap_or_default();
+            // A severity recorded is a decision: it is asked (y, after reading), so
+            // words typed into the panes by mistake never re-triage an incident.
+            let question = match (outcome, severity) {
+                (Outcome::Declare, Some(_)) if ending == Some(Finish::Retriage) => {
+                    format!("Re-triage this incident as {sev}?")
                 }
-                (Outcome::Declare, Some(sev)) => Some(
-                    super::wizard::page_hint(app, sev)
-                        .unwrap_or_else(|| format!("recorded at {sev}")),
-                ),
-                _ => Some("routed to the service desk; recorded, not declared".into()),
+                (Outcome::Declare, Some(sev)) => {
+                    let page = super::wizard::page_hint(app, sev)
+                        .map(|hint| format!(" Then {hint}."))
+                        .unwrap_or_default();
+                    format!("Declare at {sev}?{page}")
+                }
+                _ => format!("Route it to the service desk at {sev} (recorded, not declared)?"),
             };
-            effects
+            let said = match (outcome, severity) {
+                (Outcome::Declare, Some(sev)) if ending == Some(Finish::Retriage) => {
+                    format!("re-triaged: severity {sev}, with the answers")
+                }
+                (Outcome::Declare, Some(sev)) => super::wizard::page_hint(app, sev)
+                    .unwrap_or_else(|| format!("recorded at {sev}")),
+                _ => "routed to the service desk; recorded, not declared".into(),
+            };
+            match (effects.pop(), effects.is_empty()) {
+                (Some(effect), true) => app.ask_over(question, effect, true, Some(said)),
+                (Some(effect), false) => {
+                    effects.push(effect);
+                    effects
+                }
+                (None, _) => Vec::new(),
+            }
         }
         Err(message) => {
             if let Some(Overlay::Triage(wizard)) = app.overlays.last_mut() {
@@ -190,13 +209,19 @@ pub(super) fn review(app: &mut App, action: Action) -> Vec<Effect> {
         Action::AddItem => app.prefill_palette("item "),
         Action::EditItem if items > 0 => app.prefill_palette(&format!("item-update {n} ")),
         Action::CloseItem if items > 0 => {
-            return super::commands::run(
+            let title = app
+                .incident()
+                .and_then(|s| s.action_items.get(n.saturating_sub(1)))
+                .map(|i| crate::format::shorten(&crate::inert::line(&i.title), 40))
+                .unwrap_or_default();
+            let effects = super::commands::run(
                 app,
                 super::palette::PaletteRequest::ItemDone {
                     item: n.to_string(),
                     note: None,
                 },
             );
+            return app.ask_before(format!("Mark action item {n} \"{title}\" done?"), effects);
         }
         _ => {}
     }
@@ -245,10 +270,15 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
             app.notice = Some("draft restored: Enter commits it".into());
             vec![app.save_draft()]
         }
+        // The text the drafts exist to keep: thrown away only on a yes, after reading.
         Action::Discard => {
-            app.overlays.pop();
-            app.notice = Some("draft thrown away".into());
-            vec![app.save_draft()]
+            let effect = app.save_draft();
+            app.ask_over(
+                "Throw the recovered draft away? It cannot be brought back.".into(),
+                effect,
+                true,
+                Some("draft thrown away".into()),
+            )
         }
         _ => Vec::new(),
     }

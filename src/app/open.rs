@@ -18,14 +18,40 @@ impl App {
 
     /// Asks `question` (y/n) before carrying out `effect`.
     pub(super) fn ask_first(&mut self, question: String, effect: Effect) -> Vec<Effect> {
+        self.ask_over(question, effect, false, None)
+    }
+
+    /// Asks `question` (y/n) over the overlay on top before carrying out `effect`; a
+    /// yes closes that overlay too when `close_below` and says `said`, a no goes back.
+    pub(super) fn ask_over(
+        &mut self,
+        question: String,
+        effect: Effect,
+        close_below: bool,
+        said: Option<String>,
+    ) -> Vec<Effect> {
         self.overlays
             .push(Overlay::Ask(Box::new(Confirmation::Write {
                 ask: question,
                 effect,
                 entry: None,
                 asked_at: self.now,
+                close_below,
+                said,
             })));
         Vec::new()
+    }
+
+    /// Asks `question` before the one write among `effects` (a palette command's);
+    /// anything else (a refusal said, nothing to write) goes on as it is.
+    pub(super) fn ask_before(&mut self, question: String, mut effects: Vec<Effect>) -> Vec<Effect> {
+        match effects.as_slice() {
+            [Effect::Append { .. }] => match effects.pop() {
+                Some(effect) => self.ask_first(question, effect),
+                None => Vec::new(),
+            },
+            _ => effects,
+        }
     }
 
     /// Opens the post-incident review of the incident shown.

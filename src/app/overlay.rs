@@ -73,6 +73,11 @@ pub enum Confirmation {
         /// When the question was put: a `y` sooner than [`READ_FIRST`] after it was
         /// typed on, not read, and does not answer.
         asked_at: crate::domain::Timestamp,
+        /// Whether a yes also closes the overlay the question was asked over (the
+        /// triage wizard, a recovered draft); a no goes back to it.
+        close_below: bool,
+        /// What the hint bar says on a yes (else that it is being recorded).
+        said: Option<String>,
     },
 }
 

@@ -142,7 +142,16 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
     };
     match (*question, yes) {
         (Confirmation::Quit, true) => vec![Effect::Quit],
-        (Confirmation::Write { effect, entry, .. }, true) => match entry {
+        (
+            Confirmation::Write {
+                effect,
+                entry,
+                close_below,
+                said,
+                ..
+            },
+            true,
+        ) => match entry {
             Some(pending) => {
                 app.entry.error = None;
                 app.entry.after_commit();
@@ -151,7 +160,10 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
                 vec![app.save_draft(), effect]
             }
             None => {
-                app.notice = Some("recording…".into());
+                if close_below {
+                    app.overlays.pop();
+                }
+                app.notice = Some(said.unwrap_or_else(|| "recording…".into()));
                 vec![effect]
             }
         },
@@ -348,10 +360,18 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
     };
+    // A status update leaves the room: it is posted on a yes, after reading.
+    let post = match kind {
+        super::entry::EntryKind::UpdateResponders
+        | super::entry::EntryKind::UpdateExecutives
+        | super::entry::EntryKind::UpdateCustomers => Some(format!("Post this {}?", kind.label())),
+        _ => None,
+    };
     let questions: Vec<String> = elsewhere
         .into_iter()
         .chain(changed)
         .chain(caution)
+        .chain(post)
         .collect();
     if !questions.is_empty() {
         app.overlays
@@ -360,6 +380,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 effect,
                 entry: Some(Pending { kind, text }),
                 asked_at: app.now,
+                close_below: false,
+                said: None,
             })));
         return Vec::new();
     }
