@@ -493,11 +493,57 @@ fn a_drill_says_so_on_the_screen() {
         .unwrap_or_default()
         .to_string();
     assert!(
-        title.contains("(was: status update to customers)")
-            && title.contains("triage")
-            && title.contains("DRILL"),
+        title.contains("(was: ") && title.contains("triage") && title.contains("DRILL"),
         "{title}"
     );
+    // Narrower still to say, with a Tab-chosen kind and text begun elsewhere: the
+    // kinds shorten, the incident's title goes; id, status, DRILL and "begun on" stay.
+    update(&mut app, Msg::Action(Action::CycleKind));
+    update(&mut app, Msg::Action(Action::CycleKind));
+    app.entry.written_for = Some(ulid::Ulid::from_parts(1, 1));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let title = text
+        .lines()
+        .find(|l| l.contains("Entry ·"))
+        .unwrap_or_default()
+        .to_string();
+    let id = app.incident().unwrap().short_id();
+    for part in [id.as_str(), "triage", "DRILL", "(begun on"] {
+        assert!(title.contains(part), "{part} in {title}");
+    }
+}
+
+#[test]
+fn long_reasons_wrap_instead_of_being_cut() {
+    let mut app = demo_app();
+    // A palette command's reason, at 80 columns: its last words are there.
+    update(&mut app, Msg::Action(Action::OpenPalette));
+    update(&mut app, Msg::Paste("severity P9".into()));
+    update(&mut app, Msg::Action(Action::Submit));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let error = match app.overlays.last() {
+        Some(warroom::app::Overlay::Palette { error: Some(e), .. }) => e.clone(),
+        _ => panic!("the palette stays open with its reason"),
+    };
+    let last_word = error
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .trim_end_matches(['.', ')']);
+    assert!(
+        text.contains(last_word),
+        "{last_word} of {error:?} in\n{text}"
+    );
+    // A notice that fits the bottom line alone but not beside TYPING wraps.
+    update(&mut app, Msg::Action(Action::Close));
+    update(&mut app, Msg::Action(Action::OpenEntry));
+    let notice = "the entry box holds a draft: commit or clear it, then write the update";
+    app.notice = Some(notice.into());
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(text.contains("TYPING into"), "{text}");
+    assert!(text.contains("the update"), "wrapped, all of it: {text}");
+    // The box's own keys fit its border at 80 columns, Esc included.
+    assert!(text.contains("Esc leaves"), "{text}");
 }
 
 #[test]

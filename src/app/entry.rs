@@ -59,6 +59,16 @@ impl EntryKind {
             .map_or("/n", |(_, p)| *p)
     }
 
+    /// A short form for a narrow title: `update→cust`.
+    pub fn short(self) -> &'static str {
+        match self {
+            EntryKind::UpdateResponders => "update→team",
+            EntryKind::UpdateExecutives => "update→exec",
+            EntryKind::UpdateCustomers => "update→cust",
+            other => other.label(),
+        }
+    }
+
     /// The word shown in the box's title.
     pub fn label(self) -> &'static str {
         match self {

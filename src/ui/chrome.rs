@@ -94,13 +94,37 @@ fn notice_rows(notice: &str, width: u16) -> Vec<Line<'static>> {
     .collect()
 }
 
-/// The rows the bottom bar takes: one, or more when a notice does not fit in one (a
-/// refusal's next step must not be cut at the screen's edge).
+/// What the bottom bar has to say: the notice, else an error from the entry box too
+/// long for the box's border (where it would be cut).
+fn message(app: &App, width: u16) -> Option<String> {
+    use unicode_width::UnicodeWidthStr;
+    app.notice.clone().or_else(|| {
+        app.entry
+            .error
+            .clone()
+            .filter(|e| e.width() + 4 > usize::from(width))
+    })
+}
+
+/// `TYPING into <id>`, while the entry box has the keys.
+fn typing(app: &App) -> Option<String> {
+    (app.mode() == crate::app::Mode::Entry).then(|| {
+        let into = app
+            .incident()
+            .map(|s| format!(" into {}", s.short_id()))
+            .unwrap_or_default();
+        format!(" TYPING{into} ")
+    })
+}
+
+/// The rows the bottom bar takes: one, or more when its message does not fit in one
+/// beside `TYPING` (a refusal's next step must not be cut at the screen's edge).
 pub fn hints_height(app: &App, width: u16) -> u16 {
     use unicode_width::UnicodeWidthStr;
-    match &app.notice {
-        Some(notice) if notice.width() + 2 > usize::from(width) => {
-            notice_rows(notice, width).len() as u16
+    let prefix = typing(app).map_or(0, |t| t.width() + 1);
+    match message(app, width) {
+        Some(text) if prefix + text.width() + 2 > usize::from(width) => {
+            notice_rows(&format!("{}{text}", typing(app).unwrap_or_default()), width).len() as u16
         }
         _ => 1,
     }
@@ -110,9 +134,10 @@ pub fn hints_height(app: &App, width: u16) -> u16 {
 /// in this mode. A notice too long for the line takes the rows it needs instead.
 pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if area.height > 1
-        && let Some(notice) = &app.notice
+        && let Some(text) = message(app, area.width)
     {
-        let lines: Vec<Line<'static>> = notice_rows(notice, area.width)
+        let text = format!("{}{text}", typing(app).unwrap_or_default());
+        let lines: Vec<Line<'static>> = notice_rows(&text, area.width)
             .into_iter()
             .map(|line| line.style(theme.notice))
             .collect();

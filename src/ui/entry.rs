@@ -32,71 +32,82 @@ pub fn height(app: &App, width: u16) -> u16 {
 /// The box's title: the kind (and the kind a template filled it as, when changed),
 /// then where the entry will post: `→ 01ab3c INVESTIGATING DRILL "Checkout failing…"`.
 /// What must never be cut (the id, the status, DRILL, that the text was begun on
-/// another incident) comes before the incident's title, which shortens to the room left
-/// and goes first when there is none.
+/// another incident) is kept first: the kinds shorten (`update→cust`) when the full
+/// words do not fit, then what is sending, then the incident's title, which goes first.
 fn title(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     use unicode_width::UnicodeWidthStr;
     let entry = &app.entry;
     let kind = entry.effective_kind();
-    let mut spans = vec![Span::styled(
-        format!(" Entry · {} ", kind.label()),
-        theme.title,
-    )];
-    if let Some(was) = entry.prefilled.filter(|was| *was != kind) {
-        spans.push(Span::styled(
-            format!("(was: {}) ", was.label()),
-            theme.error,
-        ));
+    let budget = usize::from(width).saturating_sub(6);
+    let mut must = Vec::new();
+    match app.incident() {
+        None => must.push(Span::styled("→ no incident ", theme.error)),
+        Some(state) => {
+            must.push(Span::styled(
+                format!("→ {} ", state.short_id()),
+                theme.title,
+            ));
+            if state.status.is_open() {
+                must.push(Span::styled(format!("{} ", state.status), theme.muted));
+            } else {
+                must.push(Span::styled(
+                    format!("{} ", state.status.to_string().to_uppercase()),
+                    theme.error,
+                ));
+            }
+            if state.drill {
+                must.push(Span::styled("DRILL ", theme.notice));
+            }
+            if let Some(begun) = entry.written_for.filter(|id| *id != state.id) {
+                must.push(Span::styled(
+                    format!("(begun on {}) ", crate::domain::short_id(begun)),
+                    theme.error,
+                ));
+            }
+        }
     }
-    let Some(state) = app.incident() else {
-        spans.push(Span::styled("→ no incident ", theme.error));
-        return spans;
+    let width_of = |spans: &[Span<'_>]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let was = entry.prefilled.filter(|was| *was != kind);
+    let kinds = |long: bool| {
+        let name = |k: super::super::app::EntryKind| if long { k.label() } else { k.short() };
+        let mut spans = vec![Span::styled(
+            format!(" Entry · {} ", name(kind)),
+            theme.title,
+        )];
+        if let Some(was) = was {
+            spans.push(Span::styled(format!("(was: {}) ", name(was)), theme.error));
+        }
+        spans
     };
-    spans.push(Span::styled(
-        format!("→ {} ", state.short_id()),
-        theme.title,
-    ));
-    if state.status.is_open() {
-        spans.push(Span::styled(format!("{} ", state.status), theme.muted));
-    } else {
-        spans.push(Span::styled(
-            format!("{} ", state.status.to_string().to_uppercase()),
-            theme.error,
-        ));
+    let mut spans = kinds(true);
+    if width_of(&spans) + width_of(&must) > budget {
+        spans = kinds(false);
     }
-    if state.drill {
-        spans.push(Span::styled("DRILL ", theme.notice));
-    }
-    if let Some(begun) = entry.written_for.filter(|id| *id != state.id) {
-        spans.push(Span::styled(
-            format!("(begun on {}) ", crate::domain::short_id(begun)),
-            theme.error,
-        ));
-    }
+    spans.extend(must);
     if let Some(pending) = entry.pending.back() {
         let count = match entry.pending.len() {
             1 => String::new(),
             n => format!(" {n}"),
         };
-        spans.push(Span::styled(
-            format!(
-                "sending{count}: {} ",
-                super::wrap::truncate(&inert::line(&pending.text), 24)
-            ),
-            theme.notice,
-        ));
+        let sending = format!(
+            "sending{count}: {} ",
+            super::wrap::truncate(&inert::line(&pending.text), 24)
+        );
+        if width_of(&spans) + sending.width() <= budget {
+            spans.push(Span::styled(sending, theme.notice));
+        }
     }
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    // Two borders and a corner of line on each side.
-    let room = usize::from(width).saturating_sub(used + 6);
-    if room >= 8 {
-        spans.push(Span::styled(
-            format!(
-                "\"{}\" ",
-                crate::format::shorten(&inert::line(&state.title), room.min(40) - 2)
-            ),
-            theme.title,
-        ));
+    if let Some(state) = app.incident() {
+        let room = budget.saturating_sub(width_of(&spans));
+        if room >= 8 {
+            spans.push(Span::styled(
+                format!(
+                    "\"{}\" ",
+                    crate::format::shorten(&inert::line(&state.title), room.min(42) - 3)
+                ),
+                theme.title,
+            ));
+        }
     }
     spans
 }
@@ -120,10 +131,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.error,
         ));
     } else if entry.open {
-        block = block.title_bottom(Line::styled(
+        // The keys the box takes, as many as its border holds; Esc always.
+        let keys = [
             " Enter commits · Alt-Enter or Ctrl-J new line · Tab or /d /a /h /s /x /c /! kind · Esc leaves ",
-            theme.muted,
-        ));
+            " Enter commits · Alt-Enter new line · Tab or /d /a /h /s /x /c /! kind · Esc leaves ",
+            " Enter commits · Alt-Enter new line · Tab kind · Esc leaves ",
+            " Enter commits · Esc leaves ",
+        ];
+        let room = usize::from(area.width).saturating_sub(4);
+        let keys = keys
+            .iter()
+            .find(|k| unicode_width::UnicodeWidthStr::width(**k) <= room)
+            .unwrap_or(&keys[3]);
+        block = block.title_bottom(Line::styled(*keys, theme.muted));
     }
     if !entry.open {
         let hint = if let Some(why) = app.setup.read_only {

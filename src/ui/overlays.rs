@@ -177,8 +177,19 @@ fn palette_box(
     theme: &Theme,
 ) {
     let suggestions = palette::suggestions(line);
-    let height = (suggestions.len() as u16 + 4).min(area.height.saturating_sub(2));
     let width = area.width.saturating_sub(10).min(90);
+    // The reason a command failed wraps to as many rows as it needs: its last words
+    // are usually what to do instead.
+    let error_rows: Vec<Line<'static>> = match error {
+        Some(error) => wrap(
+            &[(inert::line(error).into_owned(), theme.error)],
+            usize::from(width.saturating_sub(2)).max(1),
+            0,
+        ),
+        None => vec![Line::raw("")],
+    };
+    let height =
+        (suggestions.len() as u16 + 3 + error_rows.len() as u16).min(area.height.saturating_sub(2));
     let rect = Rect::new(area.x, area.y + 2, area.width, height)
         .centered_horizontally(Constraint::Length(width));
     let mut lines = vec![Line::from(vec![
@@ -186,10 +197,7 @@ fn palette_box(
         Span::raw(inert::line(line).into_owned()),
         Span::styled("█", theme.muted),
     ])];
-    match error {
-        Some(error) => lines.push(Line::styled(inert::line(error).into_owned(), theme.error)),
-        None => lines.push(Line::raw("")),
-    }
+    lines.extend(error_rows);
     // Every suggestion's description starts in one column, two spaces past the widest
     // name and usage shown (by display width); one wider than half the box is cut to it.
     let inner = (width as usize).saturating_sub(2);
