@@ -12,7 +12,9 @@ use warroom::domain::{
     Status, Timestamp,
 };
 use warroom::playbook::{Contact, Playbook};
-use warroom::rules::{Asked, Caution, Decision, Notice, Outcome, Refusal, Request, Target, decide};
+use warroom::rules::{
+    Asked, Caution, Decision, Doing, Notice, Outcome, Refusal, Request, Target, decide,
+};
 
 /// A clock the tests set: 09:00 UTC on a fixed day, plus `s` seconds.
 fn at(s: i64) -> Timestamp {
@@ -213,6 +215,7 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::CommanderStandsDown { .. } => "CommanderStandsDown",
         Refusal::NoName => "NoName",
         Refusal::NotADrill => "NotADrill",
+        Refusal::AlreadyRouted => "AlreadyRouted",
     }
 }
 
@@ -489,11 +492,25 @@ fn only_the_commander_hands_off_or_confirms_command() {
         refused(ask(handoff(), Some(&free), &playbook, "bob"), &mut seen),
         Refusal::HandoffNotCommander { holder: None }
     );
+    // With a conflicting claim to settle, the commander's confirmation records it;
+    // with none, there is nothing to write.
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "bob",
+        Body::CommandClaimed {
+            commander: "bob".into(),
+        },
+    ));
+    let contested = incident(entries);
     assert_eq!(
-        recorded(ask(Request::Confirm, Some(&held), &playbook, "ann")),
+        recorded(ask(Request::Confirm, Some(&contested), &playbook, "ann")),
         vec![Body::CommandConfirmed {
             commander: "ann".into()
         }]
+    );
+    assert_eq!(
+        ask(Request::Confirm, Some(&held), &playbook, "ann"),
+        Ok(Decision::Nothing(Notice::NoConflict))
     );
     assert_eq!(
         refused(
@@ -517,7 +534,15 @@ fn roles_come_from_the_playbook_and_are_given_and_taken_once() {
         person: "bob".into(),
         role,
     };
-    let given = recorded(ask(assign(Role::Scribe), Some(&open), &playbook, "ann"));
+    // Bob watches in a console (a role for a stranger is asked about: see below).
+    let bob = vec!["bob".to_string()];
+    let given = recorded(ask_watched(
+        assign(Role::Scribe),
+        Some(&open),
+        &playbook,
+        "ann",
+        &bob,
+    ));
     assert_eq!(
         given,
         vec![Body::RoleAssigned {
@@ -657,7 +682,7 @@ fn a_responders_state_is_recorded_as_its_own_event() {
             caution,
             Caution::Stranger {
                 name: "bob".into(),
-                state: Some(state)
+                doing: Doing::State(state)
             }
         );
         assert_eq!(events, vec![expected]);
@@ -1028,6 +1053,16 @@ fn every_refusal_is_met_by_some_request() {
     let held = incident(commanded_by("ann"));
     let done = incident(resolved());
     let problem = incident(handed_to_problem_management());
+    let routed = incident(vec![
+        opened(),
+        (
+            "ann",
+            Body::Routed {
+                to: "service desk".into(),
+                reason: None,
+            },
+        ),
+    ]);
     let mut only_deputy = playbook.clone();
     only_deputy.roles = vec![Role::Deputy];
     let status = |status| {
@@ -1208,6 +1243,12 @@ fn every_refusal_is_met_by_some_request() {
             &playbook,
             "ann",
         ),
+        (
+            triage(Target::Incident, P4, Outcome::Route),
+            Some(&routed),
+            &playbook,
+            "ann",
+        ),
     ];
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
@@ -1238,6 +1279,7 @@ fn every_refusal_is_met_by_some_request() {
         "CommanderStandsDown",
         "NoName",
         "NotADrill",
+        "AlreadyRouted",
     ]
     .into_iter()
     .collect();
@@ -1334,7 +1376,7 @@ fn command_for_someone_neither_on_the_roster_nor_watching_is_asked_about() {
         caution,
         Caution::Stranger {
             name: "carol smith".into(),
-            state: None
+            doing: Doing::Command
         }
     );
     assert_eq!(
@@ -1376,7 +1418,11 @@ fn names_are_one_person_whatever_their_case_and_never_empty() {
         Ok(Decision::Nothing(Notice::AlreadyCommander)),
         "handing command to oneself is nothing to do"
     );
-    recorded(ask(Request::Confirm, Some(&held), &playbook, "aNN"));
+    assert_eq!(
+        ask(Request::Confirm, Some(&held), &playbook, "aNN"),
+        Ok(Decision::Nothing(Notice::NoConflict)),
+        "aNN is the commander: nothing to settle, not a refusal"
+    );
     // The roster keeps the name as first written, and one entry for both spellings.
     let mut entries = commanded_by("ann");
     entries.push((
@@ -1618,4 +1664,60 @@ fn handing_command_on_settles_a_conflicting_claim() {
     let state = incident(entries);
     assert_eq!(state.command.commander.as_deref(), Some("bob"));
     assert!(!state.command.in_conflict(), "no stale conflict shown");
+}
+
+#[test]
+fn roles_and_confirmations_for_the_room_and_triage_of_what_has_ended() {
+    let playbook = playbook();
+    let held = incident(commanded_by("ann"));
+    let mut seen = BTreeSet::new();
+    // Confirming command with no conflict writes nothing.
+    assert_eq!(
+        ask(Request::Confirm, Some(&held), &playbook, "ann"),
+        Ok(Decision::Nothing(Notice::NoConflict))
+    );
+    // Triage of a closed incident is refused until it is reopened; a routed alert is
+    // not routed twice.
+    let problem = incident(handed_to_problem_management());
+    let retriage = |outcome, answers: [Option<usize>; 3]| Request::Triage {
+        target: Target::Incident,
+        answers: answers.to_vec(),
+        outcome,
+    };
+    assert!(matches!(
+        refused(
+            ask(
+                retriage(Outcome::Declare, P1),
+                Some(&problem),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::AlreadyEnded { .. }
+    ));
+    // Names are one person whatever spaces surround them.
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "ann",
+        Body::ResponderPaged {
+            person: "bob".into(),
+            via: None,
+        },
+    ));
+    entries.push((
+        "ann",
+        Body::ResponderAcknowledged {
+            person: " bob ".into(),
+        },
+    ));
+    let state = incident(entries);
+    let bobs: Vec<&str> = state
+        .roster
+        .people
+        .values()
+        .map(|p| p.name.as_str())
+        .filter(|n| n.contains("bob"))
+        .collect();
+    assert_eq!(bobs, ["bob"]);
 }

@@ -62,12 +62,9 @@ fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
                 status.to_string().to_uppercase()
             )
         }
-        Caution::Stranger { name, state } => {
+        Caution::Stranger { name, doing } => {
             let name = inert::line(name);
-            let doing = match state {
-                None => format!("Hand command to {name}"),
-                Some(state) => format!("Mark {name} {}", state.label()),
-            };
+            let doing = doing.ask(&name);
             format!("{name} is not on the roster and has no console open. {doing} anyway?")
         }
     }

@@ -133,13 +133,10 @@ pub fn caution_words(incident: Option<(String, &str)>, caution: &Caution) -> Str
                 .unwrap_or_else(|| "the incident".into());
             format!("{what} is {status}; the entry is logged to it all the same")
         }
-        Caution::Stranger { name, state } => format!(
+        Caution::Stranger { name, doing } => format!(
             "{} is not on the roster and has no console open: check the name (`warroom page NAME` puts someone on it), or {} anyway with --new-responder",
             crate::inert::line(name),
-            match state {
-                None => "hand command to them".to_string(),
-                Some(state) => format!("mark them {}", state.label()),
-            }
+            doing.tell()
         ),
     }
 }

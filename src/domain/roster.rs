@@ -40,14 +40,14 @@ pub struct RoleChange {
 }
 
 /// Whether two names are one person: names are one identity whatever their case
-/// (`Alice` and `alice`), compared by Unicode lower case.
+/// (`Alice` and `alice`) and the spaces around them, compared by Unicode lower case.
 pub fn same_name(a: &str, b: &str) -> bool {
     a == b || name_key(a) == name_key(b)
 }
 
-/// The key a name is filed under: its Unicode lower case.
+/// The key a name is filed under: its Unicode lower case, without the spaces around.
 pub fn name_key(name: &str) -> String {
-    name.to_lowercase()
+    name.trim().to_lowercase()
 }
 
 /// Everyone on the incident, by name.
@@ -68,7 +68,7 @@ impl Roster {
     /// `name` as the roster first wrote it (`alice` for `Alice` once `alice` is on it),
     /// else as given.
     pub fn spelling<'a>(&'a self, name: &'a str) -> &'a str {
-        self.get(name).map_or(name, |p| p.name.as_str())
+        self.get(name).map_or(name.trim(), |p| p.name.as_str())
     }
 
     /// Adds a person with no state if they are not on the roster yet.
@@ -76,7 +76,7 @@ impl Roster {
         self.people
             .entry(name_key(name))
             .or_insert_with(|| Responder {
-                name: name.to_string(),
+                name: name.trim().to_string(),
                 state: None,
                 since: at,
                 roles: BTreeSet::new(),

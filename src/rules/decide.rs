@@ -4,7 +4,8 @@ use crate::domain::{Body, IncidentState, Status, same_name};
 
 use super::lifecycle::check_changes;
 use super::{
-    Asked, Caution, Decision, Notice, Refusal, Request, declare_bodies, roster, severity_bodies,
+    Asked, Caution, Decision, Doing, Notice, Refusal, Request, declare_bodies, roster,
+    severity_bodies,
 };
 
 /// Decides `request` against what `asked` holds: the events to append, nothing (with
@@ -146,7 +147,7 @@ fn on_incident(
                 Ok(Decision::Caution {
                     caution: Caution::Stranger {
                         name: to,
-                        state: None,
+                        doing: Doing::Command,
                     },
                     events,
                 })
@@ -155,12 +156,18 @@ fn on_incident(
         Request::Handoff { .. } => Err(Refusal::HandoffNotCommander {
             holder: commander.map(str::to_string),
         }),
+        Request::Confirm
+            if commander.is_some_and(|c| same_name(c, me)) && !state.command.in_conflict() =>
+        {
+            Ok(Decision::Nothing(Notice::NoConflict))
+        }
         Request::Confirm if commander.is_some_and(|c| same_name(c, me)) => {
             record(vec![Body::CommandConfirmed {
                 commander: me.to_string(),
             }])
         }
         Request::Confirm => Err(Refusal::ConfirmNotCommander),
+        // Giving a role is how a team brings someone in: no stranger is asked about.
         Request::Assign { person, role } => {
             record(roster::role(state, asked.playbook, person, role, true)?)
         }
@@ -176,7 +183,7 @@ fn on_incident(
                 Ok(Decision::Caution {
                     caution: Caution::Stranger {
                         name: person,
-                        state: Some(to),
+                        doing: Doing::State(to),
                     },
                     events,
                 })

@@ -129,6 +129,9 @@ pub enum Refusal {
         /// The commander.
         commander: String,
     },
+    /// Routing an alert that is routed already.
+    #[error("already routed")]
+    AlreadyRouted,
     /// Ending as a drill an incident that is real.
     #[error("not a drill")]
     NotADrill,
@@ -151,9 +154,36 @@ pub enum Caution {
     Stranger {
         /// The name given.
         name: String,
-        /// What was asked for them: command (`None`), or this state.
-        state: Option<crate::domain::ResponderState>,
+        /// What was asked for them.
+        doing: Doing,
     },
+}
+
+/// What was asked for someone the room does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doing {
+    /// Command handed to them.
+    Command,
+    /// A responder's state set for them.
+    State(crate::domain::ResponderState),
+}
+
+impl Doing {
+    /// In words for `name`, as a question's start: `Hand command to bob`.
+    pub fn ask(self, name: &str) -> String {
+        match self {
+            Doing::Command => format!("Hand command to {name}"),
+            Doing::State(state) => format!("Mark {name} {}", state.label()),
+        }
+    }
+
+    /// In words for a shell's refusal: `hand command to them`.
+    pub fn tell(self) -> String {
+        match self {
+            Doing::Command => "hand command to them".into(),
+            Doing::State(state) => format!("mark them {}", state.label()),
+        }
+    }
 }
 
 /// Why a request writes nothing, though nothing is wrong with it.
@@ -163,6 +193,8 @@ pub enum Notice {
     AlreadyCommander,
     /// Ending a drill that is closed already.
     DrillEnded,
+    /// Confirming command with no conflict to settle.
+    NoConflict,
 }
 
 /// The roles a playbook lists, in words, for a refusal: "lists only deputy, scribe".

@@ -83,6 +83,15 @@ pub fn finish(
         Target::New(_) => None,
         Target::Incident => Some(asked.state.ok_or(Refusal::NoIncident)?),
     };
+    if let Some(s) = state {
+        // A closed incident is reopened first; a routed alert may be declared after all.
+        if !s.status.is_open() && s.routed_to.is_none() {
+            return Err(Refusal::AlreadyEnded { status: s.status });
+        }
+        if outcome == Outcome::Route && s.routed_to.is_some() {
+            return Err(Refusal::AlreadyRouted);
+        }
+    }
     let retriage = state.is_some_and(|s| s.declared_at.is_some());
     let declares = model.declares(severity);
     let threshold = model.threshold;

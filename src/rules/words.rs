@@ -100,6 +100,10 @@ impl Refusal {
                 how.command("handoff NAME")
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
+            Refusal::AlreadyRouted => format!(
+                "it was routed to the service desk already; declare it if it is worse ({})",
+                how.declare_from_triage()
+            ),
             Refusal::NotADrill => {
                 "it is a real incident, not a drill: it ends by being resolved".into()
             }
@@ -113,6 +117,7 @@ impl Notice {
         match self {
             Notice::AlreadyCommander => "you already hold command".into(),
             Notice::DrillEnded => "the drill has ended already".into(),
+            Notice::NoConflict => "no conflicting claim to settle: you hold command".into(),
         }
     }
 }
