@@ -530,6 +530,10 @@ fn a_drill_stopped_early_is_closed_and_says_so() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("(stopped early)"), "{stdout}");
+    assert!(
+        stdout.contains("not reached") && !stdout.contains("MISSED"),
+        "what had not come due is not judged: {stdout}"
+    );
     assert!(stderr.contains("DRILL stopped early"), "{stderr}");
     let tail = env.ok(&["tail"]);
     assert!(tail.contains("drill stopped"), "{tail}");
@@ -602,4 +606,34 @@ fn a_drills_clock_runs_at_its_pace_until_it_ends_and_in_real_time_after() {
         "time ran out: closed, not resolved"
     );
     assert_eq!(state.time_to_resolve(), None);
+    // Resolved by the team (its runner gone), the clock stops racing all the same.
+    let resolved = IncidentState::fold(
+        id,
+        vec![
+            event(
+                1,
+                t0(),
+                Body::IncidentOpened {
+                    title: "drill".into(),
+                    detected_at: None,
+                    drill: true,
+                    pace: Some(10),
+                },
+            ),
+            event(
+                2,
+                end,
+                Body::Resolution {
+                    code: "rollback".into(),
+                    summary: "rolled back".into(),
+                    checklist: Vec::new(),
+                },
+            ),
+        ],
+    );
+    assert_eq!(resolved.time_to_resolve(), Some(TimeDelta::minutes(40)));
+    assert_eq!(
+        resolved.elapsed(end, end + TimeDelta::minutes(3)),
+        TimeDelta::minutes(3)
+    );
 }

@@ -506,4 +506,22 @@ fn the_last_update_promises_nothing_more_and_a_playbook_leaking_to_customers_is_
         err.contains("warning") && err.contains("{title}") && err.contains("{impact}"),
         "{err}"
     );
+    // Braces written as braces are not placeholders; a final template promising a
+    // next update is warned about.
+    let escaped = default
+        .replace(
+            "customers = \"We are aware of a problem affecting some of our services.",
+            "customers = \"{{title}} We are aware of a problem.",
+        )
+        .replace(
+            "customers = \"The issue is resolved",
+            "customers = \"Next update by {next_update}. The issue is resolved",
+        );
+    std::fs::write(&path, escaped).unwrap();
+    let (_, err) = env.ok_both(&["playbook", "--check", path.to_str().unwrap()]);
+    assert!(!err.contains("{title}"), "{err}");
+    assert!(
+        err.contains("final customers template uses {next_update}"),
+        "{err}"
+    );
 }

@@ -37,7 +37,7 @@ pub fn check(path: &Path) -> Result<()> {
                 p.triage.questions.len(),
                 p.triage.threshold
             );
-            for leak in p.customer_leaks() {
+            for leak in p.template_warnings() {
                 tell!("warroom: warning: {}: {leak}", path.display());
             }
             Ok(())

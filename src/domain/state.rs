@@ -354,11 +354,15 @@ impl IncidentState {
 
     /// A real moment on the incident's clock: for a drill at a faster pace, the
     /// scenario's time (its opening plus the scenario time since) until the drill is
-    /// closed, and real time on from there; else as it is.
+    /// resolved or closed, and real time on from there; else as it is.
     pub fn clock(&self, real: Timestamp) -> Timestamp {
         match self.opened {
             Some((opened, _)) if self.pace > 1 => {
-                let end = self.closed_at.filter(|end| *end < real);
+                let ended = match (self.resolved_at, self.closed_at) {
+                    (Some(r), Some(c)) => Some(r.min(c)),
+                    (r, c) => r.or(c),
+                };
+                let end = ended.filter(|end| *end < real);
                 let scenario_until = end.unwrap_or(real).max(opened);
                 opened
                     + self.paced(scenario_until - opened)

@@ -53,12 +53,23 @@ impl Scorecard {
     }
 }
 
-fn timed(what: &str, actual: Option<TimeDelta>, within: Option<TimeDelta>) -> Line {
+/// A line timed against an expectation; `played` is how much scenario time was played:
+/// an expectation whose time had not come when a drill was stopped is not judged.
+fn timed(
+    what: &str,
+    actual: Option<TimeDelta>,
+    within: Option<TimeDelta>,
+    played: TimeDelta,
+) -> Line {
+    let judged = within.filter(|w| actual.is_some() || *w <= played);
     Line {
         what: what.into(),
-        actual: crate::format::maybe_duration(actual),
+        actual: match (actual, within) {
+            (None, Some(w)) if w > played => "not reached".into(),
+            _ => crate::format::maybe_duration(actual),
+        },
         expected: within.map(|w| format!("within {}", duration(w))),
-        met: within.map(|w| actual.is_some_and(|a| a <= w)),
+        met: judged.map(|w| actual.is_some_and(|a| a <= w)),
     }
 }
 
@@ -66,13 +77,20 @@ fn timed(what: &str, actual: Option<TimeDelta>, within: Option<TimeDelta>) -> Li
 pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Scorecard {
     let expect = &run.scenario.expect;
     let t = |at: Option<Timestamp>| at.map(|at| run.scenario_time(at));
+    let played = run.scenario_time(now);
     let mut lines = vec![
         timed(
             "time to triage",
             t(s.severity_history.first().map(|c| c.at)),
             expect.triage_within,
+            played,
         ),
-        timed("time to declare", t(s.declared_at), expect.declare_within),
+        timed(
+            "time to declare",
+            t(s.declared_at),
+            expect.declare_within,
+            played,
+        ),
     ];
     for audience in Audience::iter() {
         let first = s.updates_to(audience).next().map(|e| e.event.at);
@@ -80,6 +98,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
             &format!("first update to {audience}"),
             t(first),
             expect.first_update.get(&audience).copied(),
+            played,
         ));
     }
     let speed = i32::try_from(run.speed).unwrap_or(1).max(1);
@@ -102,28 +121,39 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
             met: None,
         });
     }
+    // Stopped before time was up, what was not done yet is not judged as missed.
+    let early = s.resolved_at.is_none() && now < run.ends_at();
     let chosen = s.severity;
     lines.push(Line {
         what: "severity chosen".into(),
         actual: chosen
             .map(|v| v.to_string())
-            .unwrap_or_else(|| "never set".into()),
+            .unwrap_or_else(|| if early { "not yet" } else { "never set" }.into()),
         expected: expect.severity.map(|v| v.to_string()),
-        met: expect.severity.map(|want| chosen == Some(want)),
+        met: expect
+            .severity
+            .filter(|_| chosen.is_some() || !early)
+            .map(|want| chosen == Some(want)),
     });
     for role in &expect.page {
         let was_paged = paged(s, playbook, *role);
         lines.push(Line {
             what: format!("{} paged", role.label()),
-            actual: if was_paged { "yes" } else { "no" }.into(),
+            actual: match (was_paged, early) {
+                (true, _) => "yes",
+                (false, true) => "not yet",
+                (false, false) => "no",
+            }
+            .into(),
             expected: Some("yes".into()),
-            met: Some(was_paged),
+            met: (was_paged || !early).then_some(was_paged),
         });
     }
     lines.push(timed(
         "time to resolve",
         t(s.resolved_at),
         expect.resolve_within,
+        played,
     ));
     let injects = run
         .log

@@ -179,10 +179,10 @@ impl Playbook {
         }
     }
 
-    /// Placeholders in the customers' templates that put internal words before
-    /// customers (the title, triage answers, hypotheses, names): one line each, for
-    /// `playbook --check` to warn about.
-    pub fn customer_leaks(&self) -> Vec<String> {
+    /// What a team's templates would say that they should not, one line each, for
+    /// `playbook --check` to warn about: internal words before customers (the title,
+    /// triage answers, hypotheses, names) and a next update promised once it is over.
+    pub fn template_warnings(&self) -> Vec<String> {
         const INTERNAL: [&str; 7] = [
             "title",
             "impact",
@@ -192,20 +192,29 @@ impl Playbook {
             "commander",
             "incident",
         ];
-        [("", &self.templates), ("final ", &self.final_templates)]
-            .into_iter()
-            .filter_map(|(which, table)| Some((which, table.get(&Audience::Customers)?)))
-            .flat_map(|(which, text)| {
-                INTERNAL
-                    .iter()
-                    .filter(move |name| text.contains(&format!("{{{name}}}")))
-                    .map(move |name| {
-                        format!(
-                            "the {which}customers template uses {{{name}}}: customers would read internal words (use {{progress}} and {{next_update}})"
-                        )
-                    })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (which, table) in [("", &self.templates), ("final ", &self.final_templates)] {
+            if let Some(text) = table.get(&Audience::Customers) {
+                for name in template::placeholders(text) {
+                    if INTERNAL.contains(&name.as_str()) {
+                        out.push(format!(
+                            "the {which}customers template uses {{{name}}}: customers would read internal words (say where things stand with {{progress}})"
+                        ));
+                    }
+                }
+            }
+        }
+        for (audience, text) in &self.final_templates {
+            if template::placeholders(text)
+                .iter()
+                .any(|n| n == "next_update")
+            {
+                out.push(format!(
+                    "the final {audience} template uses {{next_update}}: it would promise an update once the incident is over"
+                ));
+            }
+        }
+        out
     }
 
     /// How long until the next status update at `severity`: its cadence; for a

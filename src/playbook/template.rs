@@ -50,7 +50,17 @@ fn pieces(template: &str) -> Vec<(bool, String)> {
     out
 }
 
-/// The placeholders a template uses that are not known.
+/// The placeholders a template uses (`{{` and `}}` are braces, not placeholders), in
+/// order.
+pub fn placeholders(template: &str) -> Vec<String> {
+    pieces(template)
+        .into_iter()
+        .filter(|(is_name, _)| *is_name)
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// The placeholders a template uses that are not known, in order.
 pub fn unknown_placeholders(template: &str) -> Vec<String> {
     pieces(template)
         .into_iter()
