@@ -48,8 +48,11 @@ pub fn open(app: &mut App, audience: Audience) -> bool {
     app.entry.set_text(&format!("{prefix} {text}"));
     app.entry.prefilled = Some(EntryKind::update_to(audience));
     app.entry.open = true;
-    app.notice = Some(format!(
-        "update to {audience}: edit it, then Enter logs it and resets their countdown"
-    ));
+    let open = app.incident().is_some_and(|s| s.status.is_open());
+    app.notice = Some(if open {
+        format!("update to {audience}: edit it, then Enter posts it and resets their countdown")
+    } else {
+        format!("final update to {audience}: edit it, then Enter posts it")
+    });
     true
 }

@@ -270,6 +270,8 @@ impl App {
     pub fn show(&mut self, id: Ulid) {
         if self.shown != Some(id) {
             self.shown = Some(id);
+            // A reason about the last incident's entry says nothing about this one.
+            self.entry.error = None;
             self.timeline = TimelineView::default();
             self.roster_selected = None;
         }
