@@ -21,3 +21,4 @@ pub mod store;
 pub mod sync;
 pub mod tui;
 pub mod ui;
+pub mod when;

@@ -13,7 +13,8 @@ use warroom::domain::{
 };
 use warroom::playbook::{Contact, Playbook};
 use warroom::rules::{
-    Asked, Caution, Decision, Doing, Notice, Outcome, Refusal, Request, Target, decide,
+    Asked, Caution, Decision, Doing, Notice, Outcome, Refusal, Request, SituationFields, Target,
+    decide,
 };
 
 /// A clock the tests set: 09:00 UTC on a fixed day, plus `s` seconds.
@@ -216,6 +217,8 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::NoName => "NoName",
         Refusal::NotADrill => "NotADrill",
         Refusal::AlreadyRouted => "AlreadyRouted",
+        Refusal::NothingToSet => "NothingToSet",
+        Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
     }
 }
 
@@ -1249,6 +1252,22 @@ fn every_refusal_is_met_by_some_request() {
             &playbook,
             "ann",
         ),
+        (
+            Request::Situation(SituationFields::default()),
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
+        (
+            Request::Situation(SituationFields {
+                impact_start: Some(at(50)),
+                impact_end: Some(at(10)),
+                ..SituationFields::default()
+            }),
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
     ];
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
@@ -1280,6 +1299,8 @@ fn every_refusal_is_met_by_some_request() {
         "NoName",
         "NotADrill",
         "AlreadyRouted",
+        "NothingToSet",
+        "ImpactEndsBeforeStart",
     ]
     .into_iter()
     .collect();
@@ -1720,4 +1741,72 @@ fn roles_and_confirmations_for_the_room_and_triage_of_what_has_ended() {
         .filter(|n| n.contains("bob"))
         .collect();
     assert_eq!(bobs, ["bob"]);
+}
+
+#[test]
+fn the_situation_is_set_field_by_field_and_its_history_kept() {
+    let playbook = playbook();
+    let open = incident(declared());
+    let first = recorded(ask(
+        Request::Situation(SituationFields {
+            impact: Some("EU card payments fail".into()),
+            services: Some(vec![" checkout ".into(), "".into(), "payments".into()]),
+            impact_start: Some(at(1)),
+            ..SituationFields::default()
+        }),
+        Some(&open),
+        &playbook,
+        "ann",
+    ));
+    assert_eq!(
+        first,
+        vec![Body::SituationSet {
+            impact: Some("EU card payments fail".into()),
+            services: Some(vec!["checkout".into(), "payments".into()]),
+            regions: None,
+            impact_start: Some(at(1)),
+            impact_end: None,
+            next_steps: None,
+        }]
+    );
+    // A later change sets only what it names; the rest stays, and both are kept.
+    let mut entries = declared();
+    entries.extend(first.into_iter().map(|b| ("ann", b)));
+    entries.push((
+        "bob",
+        Body::SituationSet {
+            impact: None,
+            services: None,
+            regions: Some(vec!["eu-west-1".into()]),
+            impact_start: None,
+            impact_end: None,
+            next_steps: Some("roll back 4512".into()),
+        },
+    ));
+    let state = incident(entries);
+    let s = &state.situation;
+    assert_eq!(s.impact.as_deref(), Some("EU card payments fail"));
+    assert_eq!(s.services, ["checkout", "payments"]);
+    assert_eq!(s.regions, ["eu-west-1"]);
+    assert_eq!(s.next_steps.as_deref(), Some("roll back 4512"));
+    assert_eq!(s.impact_start, Some(at(1)));
+    assert_eq!(s.history.len(), 2);
+    assert_eq!(s.changed.as_ref().map(|c| c.1.as_str()), Some("bob"));
+    // An end before the start already set is refused.
+    let mut seen = BTreeSet::new();
+    assert_eq!(
+        refused(
+            ask(
+                Request::Situation(SituationFields {
+                    impact_end: Some(at(0)),
+                    ..SituationFields::default()
+                }),
+                Some(&state),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::ImpactEndsBeforeStart
+    );
 }

@@ -845,3 +845,65 @@ fn toml_escape(s: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn the_situation_is_set_from_the_palette_and_its_impact_shows_at_80x24() {
+    let mut app = demo_app();
+    update(&mut app, Msg::Action(Action::OpenPalette));
+    update(
+        &mut app,
+        Msg::Paste(
+            "situation impact=EU card payments fail services=checkout,payments next=roll back 4512"
+                .into(),
+        ),
+    );
+    let effects = update(&mut app, Msg::Action(Action::Submit));
+    let events: Vec<Event> = effects
+        .iter()
+        .filter_map(|e| match e {
+            warroom::app::Effect::Append { drafts, .. } => Some(drafts.clone()),
+            _ => None,
+        })
+        .flatten()
+        .enumerate()
+        .map(|(i, d)| {
+            let at = now() + chrono::TimeDelta::seconds(i as i64 + 1);
+            Event {
+                id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 99),
+                origin: "t".into(),
+                seq: 900 + i as u64,
+                incident: app.shown.unwrap(),
+                author: "alice".into(),
+                at,
+                logged_at: at,
+                body: d.body,
+            }
+        })
+        .collect();
+    assert_eq!(events.len(), 1, "one situation event");
+    update(&mut app, Msg::Events(events));
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("impact EU card payments fail (checkout, pa…"),
+        "{text}"
+    );
+    insta::assert_snapshot!("incident_situation_80x24", terminal.backend());
+    let text = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        text.contains("impact EU card payments fail (checkout, payments)")
+            && text.contains("next: roll back 4512"),
+        "{text}"
+    );
+    // A field the situation does not have is refused with the ones it has.
+    update(&mut app, Msg::Action(Action::OpenPalette));
+    update(&mut app, Msg::Paste("situation colour=red".into()));
+    update(&mut app, Msg::Action(Action::Submit));
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("not a field of the situation")),
+        "{:?}",
+        app.notice
+    );
+}

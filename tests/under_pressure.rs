@@ -525,3 +525,62 @@ fn the_last_update_promises_nothing_more_and_a_playbook_leaking_to_customers_is_
         "{err}"
     );
 }
+
+#[test]
+fn the_situation_is_set_from_the_command_line_shown_and_exported() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    // Nothing given: it prints the situation, empty so far.
+    assert!(env.ok(&["situation"]).contains("impact      -"));
+    let err = env.fails(&[
+        "situation",
+        "--impact-start",
+        "10m ago",
+        "--impact-end",
+        "20m ago",
+    ]);
+    assert!(err.contains("would end before it starts"), "{err}");
+    env.ok(&[
+        "situation",
+        "--impact",
+        "EU card payments fail",
+        "--services",
+        "checkout, payments",
+        "--impact-start",
+        "15m ago",
+    ]);
+    env.ok(&[
+        "situation",
+        "--regions",
+        "eu-west-1",
+        "--next",
+        "roll back 4512",
+    ]);
+    let said = env.ok(&["situation"]);
+    for part in [
+        "impact      EU card payments fail",
+        "services    checkout, payments",
+        "regions     eu-west-1",
+        "next        roll back 4512",
+    ] {
+        assert!(said.contains(part), "{part} in {said}");
+    }
+    assert!(
+        env.ok(&["show"])
+            .contains("impact      EU card payments fail")
+    );
+    let tail = env.ok(&["tail"]);
+    assert_eq!(
+        tail.matches("SITUATION").count(),
+        2,
+        "every change is kept: {tail}"
+    );
+    let markdown = env.ok(&["export", "--format", "markdown", "-i", &id]);
+    assert!(
+        markdown.contains("| Impact | EU card payments fail |")
+            && markdown.contains("| Next steps | roll back 4512 |"),
+        "{markdown}"
+    );
+    let err = env.fails(&["situation", "--impact-start", "yesterday-ish"]);
+    assert!(err.contains("--impact-start"), "{err}");
+}

@@ -6,7 +6,7 @@ use super::palette::PaletteRequest;
 use super::record::{Answer, ask};
 use super::{App, Effect, Overlay, Purpose};
 use crate::domain::{IncidentState, resolve_id, short_id};
-use crate::rules::{Request, find_item, item_fields};
+use crate::rules::{Request, SituationFields, find_item, item_fields};
 
 /// The action item `typed` names, saying where the numbers are when it names none.
 fn item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
@@ -124,6 +124,37 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
     }
 }
 
+/// Reads `:situation` fields: each known field once, times as `--at` takes them.
+fn situation_fields(app: &App, fields: &[(String, String)]) -> Result<SituationFields, String> {
+    let mut out = SituationFields::default();
+    let list = |v: &str| -> Vec<String> {
+        v.split(',')
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
+            .collect()
+    };
+    let time = |key: &str, v: &str| {
+        crate::when::parse_entry_time(v, app.now).map_err(|e| format!("{key}=: {e}"))
+    };
+    for (key, value) in fields {
+        let value = value.trim();
+        match key.as_str() {
+            "impact" => out.impact = Some(value.to_string()),
+            "services" => out.services = Some(list(value)),
+            "regions" => out.regions = Some(list(value)),
+            "start" => out.impact_start = Some(time(key, value)?),
+            "end" => out.impact_end = Some(time(key, value)?),
+            "next" => out.next_steps = Some(value.to_string()),
+            other => {
+                return Err(format!(
+                    "'{other}' is not a field of the situation: use impact=, services=, regions=, start=, end= or next="
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The request a palette command makes about `state`; `None` for one that asks the
 /// rules nothing; `Err` for what cannot be read (an item's fields, its number).
 fn request_for(
@@ -170,6 +201,7 @@ fn request_for(
             ticket,
         },
         PaletteRequest::Finding { section, text } => Request::Finding { section, text },
+        PaletteRequest::Situation(fields) => Request::Situation(situation_fields(app, &fields)?),
         PaletteRequest::ItemAdd { title, fields } => {
             let f = item_fields(app.now, None, &fields).map_err(|e| e.to_string())?;
             Request::ItemAdd {

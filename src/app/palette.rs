@@ -34,6 +34,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
+    CommandSpec { name: "situation", usage: "FIELD=VALUE...", help: "set the situation: impact=, services=a,b, regions=, start=, end= (times as --at), next=" },
     CommandSpec { name: "item", usage: "TITLE [FIELD=VALUE...]", help: "open an action item; fields owner=, due= (YYYY-MM-DD or +7d), priority=" },
     CommandSpec { name: "item-update", usage: "N FIELD=VALUE...", help: "change action item N: title=, owner=, due=, priority=, note=" },
     CommandSpec { name: "item-done", usage: "N [NOTE]", help: "close action item N" },
@@ -216,6 +217,13 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
                 })
             }
         },
+        "situation" => {
+            let (extra, fields) = fields(args);
+            if extra.is_some() || fields.is_empty() {
+                return Err(usage());
+            }
+            Ok(PaletteRequest::Situation(fields))
+        }
         "item" => {
             let (title, fields) = fields(args);
             Ok(PaletteRequest::ItemAdd {

@@ -79,6 +79,8 @@ pub enum PaletteRequest {
         /// The finding.
         text: String,
     },
+    /// Set fields of the situation: impact=, services=, regions=, start=, end=, next=.
+    Situation(Vec<(String, String)>),
     /// Open an action item.
     ItemAdd {
         /// What needs doing.

@@ -4,9 +4,9 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
-use super::when::parse_entry_time;
 use crate::domain::{Body, Severity, Status, short_id};
 use crate::store::NewEvent;
+use crate::when::parse_entry_time;
 
 /// Arguments of `warroom declare`.
 #[derive(Debug, Args)]

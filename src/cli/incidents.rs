@@ -166,6 +166,13 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             ),
         );
     }
+    if !s.situation.is_empty() {
+        for row in super::situation::lines(s) {
+            out.push_str(&row);
+            out.push('\n');
+        }
+    }
+    let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
     if let Some(start) = s.started_at() {
         line(
             "started",

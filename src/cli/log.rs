@@ -9,9 +9,9 @@ use clap::Args;
 use super::LogKind;
 use super::context::{Context, Pick, pick_id};
 use super::output;
-use super::when::parse_entry_time;
 use crate::domain::{Audience, Body};
 use crate::store::{NewEvent, StoreError};
+use crate::when::parse_entry_time;
 
 /// Arguments of `warroom log`.
 #[derive(Debug, Args)]

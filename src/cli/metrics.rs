@@ -5,9 +5,9 @@ use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
 
 use super::context::Context;
-use super::when::{local_to_utc, read_time, refuse_future};
 use crate::domain::Timestamp;
 use crate::metrics::summarize;
+use crate::when::{local_to_utc, read_time, refuse_future};
 
 /// Arguments of `warroom metrics`.
 #[derive(Debug, Args)]

@@ -16,11 +16,11 @@ mod peer;
 mod playbook;
 mod review;
 mod roles;
+mod situation;
 mod tail;
 mod transfer;
 mod triage;
 mod update;
-mod when;
 
 use std::path::PathBuf;
 
@@ -102,6 +102,7 @@ impl Cli {
             | Subcommand::Problem(_)
             | Subcommand::Review(_)
             | Subcommand::Finding(_)
+            | Subcommand::Situation(_)
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
             | Subcommand::Peer(_) => true,
@@ -155,6 +156,9 @@ pub enum Subcommand {
     Review(review::Which),
     /// Add a review finding: cause, factor, well or badly.
     Finding(review::FindingArgs),
+    /// Set the situation (impact, services, regions, customer impact times, next steps),
+    /// or print it.
+    Situation(situation::SituationArgs),
     /// Action items: add, update, done.
     #[command(subcommand)]
     Item(review::ItemSubcommand),
@@ -254,6 +258,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Problem(args)) => review::problem(&ctx, args),
         Some(Subcommand::Review(args)) => review::review(&ctx, args),
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
+        Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Item(command)) => review::item(&ctx, command),
         Some(Subcommand::Serve(args)) => peer::serve(&ctx, args),
         Some(Subcommand::Sync(args)) => peer::sync(&ctx, args),

@@ -117,7 +117,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             let now = store.now();
             let when = |t: &Option<String>| {
                 t.as_deref()
-                    .map(|t| super::when::parse_when(t, now))
+                    .map(|t| crate::when::parse_when(t, now))
                     .transpose()
                     .map_err(anyhow::Error::msg)
             };

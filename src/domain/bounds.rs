@@ -142,6 +142,14 @@ impl Body {
                 }
                 detected_at.map_or(Ok(()), |t| check_time("detection time", t))
             }
+            Body::SituationSet {
+                impact_start,
+                impact_end,
+                ..
+            } => impact_start
+                .iter()
+                .chain(impact_end)
+                .try_for_each(|t| check_time("customer impact time", *t)),
             Body::ActionItemOpened { due: Some(d), .. }
             | Body::ActionItemUpdated { due: Some(d), .. } => check_date("due date", *d),
             _ => Ok(()),

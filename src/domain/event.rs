@@ -272,6 +272,35 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ticket: Option<String>,
     },
+    /// The situation changed: the fields given replace theirs, the rest stay.
+    SituationSet {
+        /// Who is affected, and how.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        impact: Option<String>,
+        /// The services affected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        services: Option<Vec<String>>,
+        /// The regions affected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        regions: Option<Vec<String>>,
+        /// When customers were first affected.
+        #[serde(
+            default,
+            with = "time::serde_millis_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        impact_start: Option<Timestamp>,
+        /// When customers stopped being affected.
+        #[serde(
+            default,
+            with = "time::serde_millis_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        impact_end: Option<Timestamp>,
+        /// What is being done next.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_steps: Option<String>,
+    },
     /// A finding for the post-incident review.
     Review {
         /// Which part of the review.

@@ -299,6 +299,36 @@ impl IncidentState {
                 }
             }
             Body::Review { section, .. } => self.review.entry(*section).or_default().push(position),
+            Body::SituationSet {
+                impact,
+                services,
+                regions,
+                impact_start,
+                impact_end,
+                next_steps,
+            } => {
+                let s = &mut self.situation;
+                if let Some(impact) = impact {
+                    s.impact = Some(impact.clone());
+                }
+                if let Some(services) = services {
+                    s.services = services.clone();
+                }
+                if let Some(regions) = regions {
+                    s.regions = regions.clone();
+                }
+                if impact_start.is_some() {
+                    s.impact_start = *impact_start;
+                }
+                if impact_end.is_some() {
+                    s.impact_end = *impact_end;
+                }
+                if let Some(next) = next_steps {
+                    s.next_steps = Some(next.clone());
+                }
+                s.changed = Some((at, by.to_string()));
+                s.history.push((at, by.to_string(), position));
+            }
             Body::Routed { to, .. } => {
                 if self.declared_at.is_some() {
                     return Some("a declared incident is resolved, not routed".into());

@@ -36,7 +36,7 @@ pub use roster::{Responder, RoleChange, Roster, name_key, same_name};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
     ActionItem, CurrentText, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,
-    StatusChange, short_id,
+    Situation, StatusChange, short_id,
 };
 pub use status::{ParseStatusError, Status};
 pub use summary::IncidentSummary;

@@ -84,6 +84,36 @@ impl ActionItem {
     }
 }
 
+/// The incident's current picture: who is affected and how, where, since when, and
+/// what is being done next. Each field is as last set; `history` keeps every change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Situation {
+    /// Who is affected, and how.
+    pub impact: Option<String>,
+    /// The services affected.
+    pub services: Vec<String>,
+    /// The regions affected.
+    pub regions: Vec<String>,
+    /// When customers were first affected.
+    pub impact_start: Option<Timestamp>,
+    /// When customers stopped being affected.
+    pub impact_end: Option<Timestamp>,
+    /// What is being done next.
+    pub next_steps: Option<String>,
+    /// When it last changed, and by whom.
+    pub changed: Option<(Timestamp, String)>,
+    /// Every change, oldest first: its time, who made it, and the timeline position
+    /// of its event (the fields it set are in the event).
+    pub history: Vec<(Timestamp, String, usize)>,
+}
+
+impl Situation {
+    /// Whether nothing is known yet.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_none()
+    }
+}
+
 /// The handoff to problem management.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemRecord {
@@ -173,6 +203,8 @@ pub struct IncidentState {
     pub routed_to: Option<String>,
     /// The handoff to problem management, if there was one.
     pub problem: Option<ProblemRecord>,
+    /// The current picture (impact, services, regions, next steps).
+    pub situation: Situation,
     /// How many times it came back after being resolved or closed.
     pub reopened: usize,
     /// Review findings by section (timeline positions).
@@ -212,6 +244,7 @@ impl IncidentState {
             resolution: None,
             routed_to: None,
             problem: None,
+            situation: Situation::default(),
             reopened: 0,
             review: Default::default(),
             first_alert_at: None,

@@ -42,6 +42,8 @@ pub enum Category {
     Correction,
     /// A finding for the post-incident review.
     Review,
+    /// The situation (impact, services, next steps) changed.
+    Situation,
     /// A kind this version does not know.
     Unknown,
 }
@@ -75,6 +77,7 @@ impl Category {
             Body::Routed { .. } => Category::Routed,
             Body::ProblemHandoff { .. } => Category::Problem,
             Body::Review { .. } => Category::Review,
+            Body::SituationSet { .. } => Category::Situation,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -102,6 +105,7 @@ impl Category {
             Category::Problem => "PROBLEM",
             Category::Correction => "CORRECTION",
             Category::Review => "REVIEW",
+            Category::Situation => "SITUATION",
             Category::Unknown => "UNKNOWN",
         }
     }
@@ -238,6 +242,38 @@ pub fn describe(body: &Body) -> String {
             format!("handed to problem management, owned by {owner}: {root_cause}{fix}")
         }
         Body::Review { section, text } => format!("{}: {text}", section.title()),
+        Body::SituationSet {
+            impact,
+            services,
+            regions,
+            impact_start,
+            impact_end,
+            next_steps,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(impact) = impact {
+                parts.push(format!("impact: {impact}"));
+            }
+            if let Some(services) = services {
+                parts.push(format!("services: {}", or_none(services)));
+            }
+            if let Some(regions) = regions {
+                parts.push(format!("regions: {}", or_none(regions)));
+            }
+            if let Some(t) = impact_start {
+                parts.push(format!("customer impact from {}", super::time::rfc3339(*t)));
+            }
+            if let Some(t) = impact_end {
+                parts.push(format!(
+                    "customer impact until {}",
+                    super::time::rfc3339(*t)
+                ));
+            }
+            if let Some(next) = next_steps {
+                parts.push(format!("next: {next}"));
+            }
+            format!("situation: {}", parts.join("; "))
+        }
         Body::Routed { to, reason } => {
             with_reason(format!("routed to the {to}, not declared"), reason)
         }
@@ -283,6 +319,15 @@ fn item_details(
         parts.push(note.clone());
     }
     parts.join(", ")
+}
+
+/// A list in words, or `none` when empty.
+fn or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn with_reason(what: String, reason: &Option<String>) -> String {

@@ -95,6 +95,26 @@ fn summary(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
             .unwrap_or_default();
         let _ = writeln!(out, "| Problem owner | {}{ticket} |", md(&p.owner));
     }
+    let sit = &s.situation;
+    if let Some(impact) = &sit.impact {
+        let _ = writeln!(out, "| Impact | {} |", md(impact));
+    }
+    for (label, items) in [("Services", &sit.services), ("Regions", &sit.regions)] {
+        if !items.is_empty() {
+            let _ = writeln!(out, "| {label} | {} |", md(&items.join(", ")));
+        }
+    }
+    if sit.impact_start.is_some() || sit.impact_end.is_some() {
+        let _ = writeln!(
+            out,
+            "| Customer impact | {} to {} |",
+            when(clock, sit.impact_start),
+            when(clock, sit.impact_end)
+        );
+    }
+    if let Some(next) = &sit.next_steps {
+        let _ = writeln!(out, "| Next steps | {} |", md(next));
+    }
 }
 
 fn impact(out: &mut String, s: &IncidentState) {

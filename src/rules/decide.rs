@@ -258,6 +258,39 @@ fn on_incident(
             }])
         }
         Request::Finding { section, text } => record(vec![Body::Review { section, text }]),
+        Request::Situation(f) => {
+            let nothing = f.impact.is_none()
+                && f.services.is_none()
+                && f.regions.is_none()
+                && f.impact_start.is_none()
+                && f.impact_end.is_none()
+                && f.next_steps.is_none();
+            if nothing {
+                return Err(Refusal::NothingToSet);
+            }
+            let start = f.impact_start.or(state.situation.impact_start);
+            let end = f.impact_end.or(state.situation.impact_end);
+            if let (Some(start), Some(end)) = (start, end)
+                && end < start
+            {
+                return Err(Refusal::ImpactEndsBeforeStart);
+            }
+            let tidy = |items: Vec<String>| -> Vec<String> {
+                items
+                    .into_iter()
+                    .map(|i| i.trim().to_string())
+                    .filter(|i| !i.is_empty())
+                    .collect()
+            };
+            record(vec![Body::SituationSet {
+                impact: f.impact,
+                services: f.services.map(tidy),
+                regions: f.regions.map(tidy),
+                impact_start: f.impact_start,
+                impact_end: f.impact_end,
+                next_steps: f.next_steps,
+            }])
+        }
         Request::ItemAdd {
             title,
             owner,

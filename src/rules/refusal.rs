@@ -129,6 +129,12 @@ pub enum Refusal {
         /// The commander.
         commander: String,
     },
+    /// A situation change that sets nothing.
+    #[error("nothing to set")]
+    NothingToSet,
+    /// Customer impact that ends before it starts.
+    #[error("the impact ends before it starts")]
+    ImpactEndsBeforeStart,
     /// Routing an alert that is routed already.
     #[error("already routed")]
     AlreadyRouted,

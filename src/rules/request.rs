@@ -7,6 +7,24 @@ use crate::domain::{
     Body, Check, Priority, ResponderState, ReviewSection, Role, Severity, Timestamp,
 };
 
+/// Fields of the situation to set (see [`crate::domain::Situation`]); `None` leaves a
+/// field as it is, an empty list clears services or regions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SituationFields {
+    /// Who is affected, and how.
+    pub impact: Option<String>,
+    /// The services affected.
+    pub services: Option<Vec<String>>,
+    /// The regions affected.
+    pub regions: Option<Vec<String>>,
+    /// When customers were first affected.
+    pub impact_start: Option<Timestamp>,
+    /// When customers stopped being affected.
+    pub impact_end: Option<Timestamp>,
+    /// What is being done next.
+    pub next_steps: Option<String>,
+}
+
 /// A request, before the rules have looked at the incident. Names are as typed (the
 /// rules check them against the roster and the playbook).
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +111,8 @@ pub enum Request {
         /// A ticket in the problem tracker.
         ticket: Option<String>,
     },
+    /// Set fields of the situation; those left `None` stay as they are.
+    Situation(SituationFields),
     /// Add a finding to the post-incident review.
     Finding {
         /// Which section.

@@ -100,6 +100,13 @@ impl Refusal {
                 how.command("handoff NAME")
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
+            Refusal::NothingToSet => format!(
+                "nothing to set: give a field, as in {}",
+                how.command("situation impact=\"EU card payments fail\" next=\"roll back 4512\"")
+            ),
+            Refusal::ImpactEndsBeforeStart => {
+                "the customer impact would end before it starts: check the two times".into()
+            }
             Refusal::AlreadyRouted => format!(
                 "it was routed to the service desk already; declare it if it is worse ({})",
                 how.declare_from_triage()

@@ -16,14 +16,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(state) = app.incident() else { return };
     let block = pane_block(app, Pane::Incident, theme, "");
     frame.render_widget(
-        Paragraph::new(lines(app, state, theme))
+        Paragraph::new(lines(app, state, theme, area.width.saturating_sub(2)))
             .block(block)
             .wrap(Wrap { trim: true }),
         area,
     );
 }
 
-fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
+fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Line<'a>> {
     let muted = theme.muted;
     let mut out = Vec::new();
     let drill = if s.drill { "[DRILL] " } else { "" };
@@ -66,20 +66,36 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw(deputies),
     ]));
 
-    let now = app.now;
-    let mut clocks = Vec::new();
-    if let Some(start) = s.started_at() {
-        clocks.push(format!("detected {} ago", duration(s.elapsed(start, now))));
+    // A conflict over command comes first: it must not scroll out of a short pane.
+    for conflict in s.command.open_conflicts() {
+        out.push(Line::styled(
+            format!(
+                " CONFLICT: {} claimed command; {} must :confirm ",
+                inert::line(&conflict.claimant),
+                commander_name(s)
+            ),
+            theme.conflict,
+        ));
     }
-    match s.declared_at {
-        Some(at) => clocks.push(format!("declared {} ago", duration(s.elapsed(at, now)))),
-        None => clocks.push("not declared".into()),
-    }
-    if let Some(at) = s.resolved_at {
-        clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
-    }
-    out.push(Line::styled(clocks.join(" · "), muted));
 
+    // The situation at a glance: the impact (and where) on one line, shortened.
+    let one_line = |text: String| crate::format::shorten(&text, usize::from(width).max(8));
+    let situation = &s.situation;
+    if let Some(impact) = &situation.impact {
+        let mut said = format!("impact {}", inert::line(impact));
+        let place: Vec<&str> = situation
+            .services
+            .iter()
+            .chain(&situation.regions)
+            .map(String::as_str)
+            .collect();
+        if !place.is_empty() {
+            said.push_str(&format!(" ({})", inert::line(&place.join(", "))));
+        }
+        out.push(Line::styled(one_line(said), theme.text));
+    }
+
+    let now = app.now;
     out.push(
         match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
             Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
@@ -100,14 +116,23 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
         },
     );
 
-    for conflict in s.command.open_conflicts() {
+    let mut clocks = Vec::new();
+    if let Some(start) = s.started_at() {
+        clocks.push(format!("detected {} ago", duration(s.elapsed(start, now))));
+    }
+    match s.declared_at {
+        Some(at) => clocks.push(format!("declared {} ago", duration(s.elapsed(at, now)))),
+        None => clocks.push("not declared".into()),
+    }
+    if let Some(at) = s.resolved_at {
+        clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
+    }
+    out.push(Line::styled(clocks.join(" · "), muted));
+
+    if let Some(next) = &situation.next_steps {
         out.push(Line::styled(
-            format!(
-                " CONFLICT: {} claimed command; {} must :confirm ",
-                inert::line(&conflict.claimant),
-                commander_name(s)
-            ),
-            theme.conflict,
+            one_line(format!("next: {}", inert::line(next))),
+            theme.text,
         ));
     }
     out

@@ -9,11 +9,11 @@ use crate::domain::{Timestamp, to_millis};
 const FUTURE_SLACK: TimeDelta = TimeDelta::minutes(1);
 
 /// Every form [`parse_when`] reads, for the errors that name them.
-pub(crate) const TIME_FORMS: &str = "HH:MM (today, local time), 'YYYY-MM-DD HH:MM', RFC 3339 such as 2026-11-27T10:15:00Z, or a time ago such as '10m ago', '2 hours ago' or -45s";
+pub const TIME_FORMS: &str = "HH:MM (today, local time), 'YYYY-MM-DD HH:MM', RFC 3339 such as 2026-11-27T10:15:00Z, or a time ago such as '10m ago', '2 hours ago' or -45s";
 
 /// Reads `--at` style times: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `HH:MM[:SS]` (today,
 /// local time), or a time ago (see [`ago`]). A time in the future is refused.
-pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let Some(parsed) = read_time(text, now)? else {
         return Err(format!("cannot read the time '{text}': use {TIME_FORMS}"));
     };
@@ -21,11 +21,7 @@ pub(crate) fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String
 }
 
 /// A time read by [`read_time`], refused when it lies ahead of `now`.
-pub(crate) fn refuse_future(
-    parsed: Timestamp,
-    text: &str,
-    now: Timestamp,
-) -> Result<Timestamp, String> {
+pub fn refuse_future(parsed: Timestamp, text: &str, now: Timestamp) -> Result<Timestamp, String> {
     if parsed > now + FUTURE_SLACK {
         return Err(format!(
             "the time '{text}' is in the future; give when it happened (for another day use 'YYYY-MM-DD HH:MM')"
@@ -37,7 +33,7 @@ pub(crate) fn refuse_future(
 /// Reads any of the forms [`parse_when`] takes, without refusing the future: `None` when
 /// `text` is none of them, `Err` when it is one but names no time (a local time a clock
 /// change skips, a time ago too far back to count).
-pub(crate) fn read_time(text: &str, now: Timestamp) -> Result<Option<Timestamp>, String> {
+pub fn read_time(text: &str, now: Timestamp) -> Result<Option<Timestamp>, String> {
     let t = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(t) {
         return Ok(Some(t.with_timezone(&Utc)));
@@ -108,7 +104,7 @@ fn ago(text: &str) -> Option<Option<TimeDelta>> {
 /// Reads the time an entry happened (`--at`, `--detected-at`), as [`parse_when`] does,
 /// and refuses one before 2000-01-01 (a typo in the year, not history): the bound every
 /// stored time keeps, so that it can be exported and synced.
-pub(crate) fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+pub fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let t = parse_when(text, now)?;
     if t < crate::domain::earliest() {
         return Err(format!(
@@ -126,7 +122,7 @@ pub(crate) fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, 
 /// A local date and time as UTC; `text` is what was typed, for the error.
 /// A time in the hour the clocks go back happened twice, so it is refused with the
 /// two readings to choose from; one in the hour they skip never happened.
-pub(crate) fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
+pub fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
     use chrono::LocalResult;
     let rfc = |t: DateTime<Local>| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
     match local.and_local_timezone(Local) {
