@@ -128,6 +128,9 @@ pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
     if current.struck {
         line.push_str(" [struck]");
     }
+    if let Some(verdict) = &current.verdict {
+        line.push_str(&format!(" [{}]", inert::line(verdict)));
+    }
     if let Body::Correction { target, .. } = &entry.event.body {
         match state.entry(*target) {
             Some(t) => line.push_str(&format!(

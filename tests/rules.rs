@@ -218,6 +218,8 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::NotADrill => "NotADrill",
         Refusal::AlreadyRouted => "AlreadyRouted",
         Refusal::NothingToSet => "NothingToSet",
+        Refusal::NotAHypothesis => "NotAHypothesis",
+        Refusal::ReasonNeeded => "ReasonNeeded",
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
     }
 }
@@ -1102,7 +1104,26 @@ fn every_refusal_is_met_by_some_request() {
         },
     ));
     let deputy = incident(entries);
+    let mut entries = declared();
+    entries.push((
+        "bob",
+        Body::Hypothesis {
+            text: "the deploy".into(),
+        },
+    ));
+    let guessed = incident(entries);
+    let guess = guessed.timeline[3].event.id;
     let cases: Vec<(Request, Option<&IncidentState>, &Playbook, &str)> = vec![
+        (
+            Request::Judge {
+                target: guess,
+                verdict: warroom::domain::Verdict::RuledOut,
+                reason: None,
+            },
+            Some(&guessed),
+            &playbook,
+            "ann",
+        ),
         (Request::Claim, None, &playbook, "ann"),
         (Request::Claim, Some(&held), &playbook, "bob"),
         (
@@ -1259,6 +1280,16 @@ fn every_refusal_is_met_by_some_request() {
             "ann",
         ),
         (
+            Request::Judge {
+                target: Ulid::from_parts(1, 1),
+                verdict: warroom::domain::Verdict::Confirmed,
+                reason: None,
+            },
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
+        (
             Request::Situation(SituationFields {
                 impact_start: Some(at(50)),
                 impact_end: Some(at(10)),
@@ -1301,6 +1332,8 @@ fn every_refusal_is_met_by_some_request() {
         "AlreadyRouted",
         "NothingToSet",
         "ImpactEndsBeforeStart",
+        "NotAHypothesis",
+        "ReasonNeeded",
     ]
     .into_iter()
     .collect();
@@ -1808,5 +1841,91 @@ fn the_situation_is_set_field_by_field_and_its_history_kept() {
             &mut seen
         ),
         Refusal::ImpactEndsBeforeStart
+    );
+}
+
+#[test]
+fn a_hypothesis_is_confirmed_or_ruled_out_with_a_reason_and_shown_so() {
+    use warroom::domain::Verdict;
+    let playbook = playbook();
+    let mut entries = declared();
+    entries.push((
+        "bob",
+        Body::Hypothesis {
+            text: "the TLS change in 4512".into(),
+        },
+    ));
+    entries.push((
+        "bob",
+        Body::Note {
+            text: "a note".into(),
+        },
+    ));
+    let state = incident(entries.clone());
+    let hypothesis = state.timeline[3].event.id;
+    let note = state.timeline[4].event.id;
+    let judge = |target, verdict, reason: Option<&str>| Request::Judge {
+        target,
+        verdict,
+        reason: reason.map(str::to_string),
+    };
+    let mut seen = BTreeSet::new();
+    assert_eq!(
+        refused(
+            ask(
+                judge(note, Verdict::Confirmed, None),
+                Some(&state),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::NotAHypothesis
+    );
+    assert_eq!(
+        refused(
+            ask(
+                judge(hypothesis, Verdict::RuledOut, Some(" ")),
+                Some(&state),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::ReasonNeeded
+    );
+    let ruled = recorded(ask(
+        judge(hypothesis, Verdict::RuledOut, Some("4511 had it too")),
+        Some(&state),
+        &playbook,
+        "ann",
+    ));
+    entries.extend(ruled.into_iter().map(|b| ("ann", b)));
+    let state = incident(entries.clone());
+    let current = state.current_text(&state.timeline[3]);
+    assert_eq!(
+        current.verdict.as_deref(),
+        Some("ruled out: 4511 had it too")
+    );
+    assert!(!current.struck, "ruled out is not struck");
+    // Open again, it shows no verdict; the judgement line names the hypothesis.
+    entries.push((
+        "ann",
+        Body::HypothesisJudged {
+            target: hypothesis,
+            verdict: Verdict::Open,
+            reason: None,
+        },
+    ));
+    let state = incident(entries);
+    assert_eq!(state.current_text(&state.timeline[3]).verdict, None);
+    let last = state.timeline.last().unwrap();
+    assert!(
+        state
+            .current_text(last)
+            .text
+            .contains("\"the TLS change in 4512\""),
+        "{}",
+        state.current_text(last).text
     );
 }

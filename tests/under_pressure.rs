@@ -584,3 +584,46 @@ fn the_situation_is_set_from_the_command_line_shown_and_exported() {
     let err = env.fails(&["situation", "--impact-start", "yesterday-ish"]);
     assert!(err.contains("--impact-start"), "{err}");
 }
+
+#[test]
+fn a_hypothesis_is_judged_from_the_command_line_and_shown_so_everywhere() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    let guess = env
+        .ok(&["log", "--kind", "hypothesis", "the TLS change in 4512"])
+        .trim()
+        .to_string();
+    let note = env.ok(&["log", "just a note"]).trim().to_string();
+    let err = env.fails(&["hypothesis", &note, "confirmed"]);
+    assert!(err.contains("no hypothesis"), "{err}");
+    let err = env.fails(&["hypothesis", &guess, "ruled-out"]);
+    assert!(err.contains("say why it is ruled out"), "{err}");
+    let err = env.fails(&["hypothesis", &guess, "maybe"]);
+    assert!(
+        err.contains("confirmed") && err.contains("ruled-out"),
+        "{err}"
+    );
+    env.ok(&[
+        "hypothesis",
+        &guess[20..],
+        "ruled-out",
+        "--reason",
+        "4511 had it too",
+    ]);
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains("the TLS change in 4512 [ruled out: 4511 had it too]"),
+        "{tail}"
+    );
+    assert!(!tail.contains("[struck]"), "ruled out, not struck: {tail}");
+    let markdown = env.ok(&["export", "--format", "markdown", "-i", &id]);
+    assert!(
+        markdown.contains("(ruled out: 4511 had it too)"),
+        "{markdown}"
+    );
+    env.ok(&["hypothesis", &guess, "confirmed"]);
+    assert!(
+        env.ok(&["tail"])
+            .contains("the TLS change in 4512 [confirmed]")
+    );
+}

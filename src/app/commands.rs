@@ -201,6 +201,28 @@ fn request_for(
             ticket,
         },
         PaletteRequest::Finding { section, text } => Request::Finding { section, text },
+        PaletteRequest::Judge {
+            entry,
+            verdict,
+            reason,
+        } => {
+            let hypotheses = state
+                .timeline
+                .iter()
+                .filter(|e| matches!(e.event.body, crate::domain::Body::Hypothesis { .. }))
+                .map(|e| e.event.id);
+            let target = resolve_id(
+                hypotheses,
+                &entry,
+                "hypothesis",
+                "`warroom tail --ids` shows entry ids",
+            )?;
+            Request::Judge {
+                target,
+                verdict,
+                reason,
+            }
+        }
         PaletteRequest::Situation(fields) => Request::Situation(situation_fields(app, &fields)?),
         PaletteRequest::ItemAdd { title, fields } => {
             let f = item_fields(app.now, None, &fields).map_err(|e| e.to_string())?;

@@ -34,6 +34,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
+    CommandSpec { name: "hypothesis", usage: "ID VERDICT [WHY]", help: "judge a hypothesis (its entry id's ending): confirmed, ruled-out WHY, or open" },
     CommandSpec { name: "situation", usage: "FIELD=VALUE...", help: "set the situation: impact=, services=a,b, regions=, start=, end= (times as --at), next=" },
     CommandSpec { name: "item", usage: "TITLE [FIELD=VALUE...]", help: "open an action item; fields owner=, due= (YYYY-MM-DD or +7d), priority=" },
     CommandSpec { name: "item-update", usage: "N FIELD=VALUE...", help: "change action item N: title=, owner=, due=, priority=, note=" },
@@ -217,6 +218,19 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
                 })
             }
         },
+        "hypothesis" => {
+            let [entry, verdict, reason @ ..] = args else {
+                return Err(usage());
+            };
+            let verdict = verdict.parse::<crate::domain::Verdict>().map_err(|_| {
+                format!("'{verdict}' is not a verdict: confirmed, ruled-out or open")
+            })?;
+            Ok(PaletteRequest::Judge {
+                entry: entry.to_string(),
+                verdict,
+                reason: rest(reason),
+            })
+        }
         "situation" => {
             let (extra, fields) = fields(args);
             if extra.is_some() || fields.is_empty() {

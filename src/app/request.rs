@@ -79,6 +79,15 @@ pub enum PaletteRequest {
         /// The finding.
         text: String,
     },
+    /// Judge a hypothesis named by its entry id's ending.
+    Judge {
+        /// The entry, as typed.
+        entry: String,
+        /// The verdict.
+        verdict: crate::domain::Verdict,
+        /// Why.
+        reason: Option<String>,
+    },
     /// Set fields of the situation: impact=, services=, regions=, start=, end=, next=.
     Situation(Vec<(String, String)>),
     /// Open an action item.

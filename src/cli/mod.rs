@@ -8,6 +8,7 @@ mod correct;
 mod declare;
 mod demo;
 mod drill;
+mod hypothesis;
 mod incidents;
 mod log;
 mod logging;
@@ -103,6 +104,7 @@ impl Cli {
             | Subcommand::Review(_)
             | Subcommand::Finding(_)
             | Subcommand::Situation(_)
+            | Subcommand::Hypothesis(_)
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
             | Subcommand::Peer(_) => true,
@@ -159,6 +161,8 @@ pub enum Subcommand {
     /// Set the situation (impact, services, regions, customer impact times, next steps),
     /// or print it.
     Situation(situation::SituationArgs),
+    /// Confirm a hypothesis, rule it out (--reason), or open it again.
+    Hypothesis(hypothesis::HypothesisArgs),
     /// Action items: add, update, done.
     #[command(subcommand)]
     Item(review::ItemSubcommand),
@@ -259,6 +263,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Review(args)) => review::review(&ctx, args),
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
+        Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
         Some(Subcommand::Item(command)) => review::item(&ctx, command),
         Some(Subcommand::Serve(args)) => peer::serve(&ctx, args),
         Some(Subcommand::Sync(args)) => peer::sync(&ctx, args),

@@ -301,6 +301,16 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next_steps: Option<String>,
     },
+    /// A hypothesis judged: confirmed, ruled out (with the reason), or open again.
+    HypothesisJudged {
+        /// The hypothesis entry.
+        target: Ulid,
+        /// What it is now.
+        verdict: Verdict,
+        /// Why (required to rule one out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// A finding for the post-incident review.
     Review {
         /// Which part of the review.
@@ -422,6 +432,31 @@ impl Body {
             _ => None,
         }
     }
+}
+
+/// Where a hypothesis stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Verdict {
+    /// Still being looked at.
+    Open,
+    /// It was the cause.
+    Confirmed,
+    /// It was not.
+    #[strum(serialize = "ruled_out", serialize = "ruled-out", serialize = "out")]
+    RuledOut,
 }
 
 /// The event as read from files and the wire: envelope, kind, payload.

@@ -299,6 +299,13 @@ impl IncidentState {
                 }
             }
             Body::Review { section, .. } => self.review.entry(*section).or_default().push(position),
+            Body::HypothesisJudged {
+                target,
+                verdict,
+                reason,
+            } => {
+                self.verdicts.insert(*target, (*verdict, reason.clone()));
+            }
             Body::SituationSet {
                 impact,
                 services,

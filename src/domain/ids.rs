@@ -2,8 +2,6 @@
 
 use ulid::Ulid;
 
-use super::state::short_id;
-
 /// The fewest characters of an id that name it.
 pub const MIN_ID_CHARS: usize = 4;
 
@@ -56,6 +54,12 @@ fn plural(what: &str) -> String {
         Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
         _ => format!("{what}s"),
     }
+}
+
+/// The short form of an id people type: its last six characters, lowercase.
+pub fn short_id(id: Ulid) -> String {
+    let full = id.to_string();
+    full[full.len() - 6..].to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub use bounds::{
     check_date, check_time, earliest, time_in_bounds,
 };
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
-pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer};
+pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer, Verdict};
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};
 pub use people::{

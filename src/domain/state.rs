@@ -158,6 +158,8 @@ pub struct CurrentText {
     /// Why a rule left it without effect, when the text does not already say so (a
     /// refused claim or handoff says it in its text: "claim refused: ...").
     pub no_effect: Option<String>,
+    /// For a hypothesis judged: `confirmed`, or `ruled out: why`.
+    pub verdict: Option<String>,
 }
 
 /// The state of one incident, folded from its events in total order.
@@ -205,6 +207,8 @@ pub struct IncidentState {
     pub problem: Option<ProblemRecord>,
     /// The current picture (impact, services, regions, next steps).
     pub situation: Situation,
+    /// Each judged hypothesis (by its entry's id): its verdict and why, as last judged.
+    pub verdicts: std::collections::BTreeMap<Ulid, (super::event::Verdict, Option<String>)>,
     /// How many times it came back after being resolved or closed.
     pub reopened: usize,
     /// Review findings by section (timeline positions).
@@ -245,6 +249,7 @@ impl IncidentState {
             routed_to: None,
             problem: None,
             situation: Situation::default(),
+            verdicts: std::collections::BTreeMap::new(),
             reopened: 0,
             review: Default::default(),
             first_alert_at: None,
@@ -319,11 +324,24 @@ impl IncidentState {
             }
             (body, refused) => (self.describe(body), refused),
         };
+        let verdict = self
+            .verdicts
+            .get(&entry.event.id)
+            .filter(|_| matches!(entry.event.body, Body::Hypothesis { .. }))
+            .and_then(|(verdict, why)| match verdict {
+                super::event::Verdict::Open => None,
+                super::event::Verdict::Confirmed => Some("confirmed".to_string()),
+                super::event::Verdict::RuledOut => Some(match why {
+                    Some(why) => format!("ruled out: {why}"),
+                    None => "ruled out".to_string(),
+                }),
+            });
         let mut current = CurrentText {
             text,
             struck: false,
             amended: false,
             no_effect,
+            verdict,
         };
         for &i in &entry.corrections {
             if let super::event::Body::Correction { text, strike, .. } =
@@ -357,6 +375,17 @@ impl IncidentState {
                     Some(title) => {
                         said.replacen("action item", &format!("action item \"{title}\""), 1)
                     }
+                    None => said,
+                }
+            }
+            Body::HypothesisJudged { target, .. } => {
+                let said = super::timeline::describe(body);
+                match self.entry(*target).and_then(|e| e.event.body.text()) {
+                    Some(text) => said.replacen(
+                        &format!("hypothesis {}", short_id(*target)),
+                        &format!("hypothesis \"{text}\""),
+                        1,
+                    ),
                     None => said,
                 }
             }
@@ -492,8 +521,4 @@ impl IncidentState {
     }
 }
 
-/// The short form of an id people type: its last six characters, lowercase.
-pub fn short_id(id: Ulid) -> String {
-    let full = id.to_string();
-    full[full.len() - 6..].to_ascii_lowercase()
-}
+pub use super::ids::short_id;

@@ -78,6 +78,7 @@ impl Category {
             Body::ProblemHandoff { .. } => Category::Problem,
             Body::Review { .. } => Category::Review,
             Body::SituationSet { .. } => Category::Situation,
+            Body::HypothesisJudged { .. } => Category::Hypothesis,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -242,6 +243,22 @@ pub fn describe(body: &Body) -> String {
             format!("handed to problem management, owned by {owner}: {root_cause}{fix}")
         }
         Body::Review { section, text } => format!("{}: {text}", section.title()),
+        Body::HypothesisJudged {
+            target,
+            verdict,
+            reason,
+        } => with_reason(
+            format!(
+                "hypothesis {} {}",
+                super::ids::short_id(*target),
+                match verdict {
+                    super::event::Verdict::Open => "open again",
+                    super::event::Verdict::Confirmed => "confirmed",
+                    super::event::Verdict::RuledOut => "ruled out",
+                }
+            ),
+            reason,
+        ),
         Body::SituationSet {
             impact,
             services,

@@ -17,10 +17,15 @@ pub use super::escape::{md, md_heading};
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
     let current = s.current_text(entry);
+    let verdict = current
+        .verdict
+        .as_deref()
+        .map(|v| format!(" ({})", md(v)))
+        .unwrap_or_default();
     if current.struck {
-        format!("~~{}~~", md(&current.text))
+        format!("~~{}~~{verdict}", md(&current.text))
     } else {
-        md(&current.text)
+        format!("{}{verdict}", md(&current.text))
     }
 }
 

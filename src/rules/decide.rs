@@ -258,6 +258,27 @@ fn on_incident(
             }])
         }
         Request::Finding { section, text } => record(vec![Body::Review { section, text }]),
+        Request::Judge {
+            target,
+            verdict,
+            reason,
+        } => {
+            let is_hypothesis = state
+                .entry(target)
+                .is_some_and(|e| matches!(e.event.body, Body::Hypothesis { .. }));
+            if !is_hypothesis {
+                return Err(Refusal::NotAHypothesis);
+            }
+            let reason = reason.filter(|r| !r.trim().is_empty());
+            if verdict == crate::domain::Verdict::RuledOut && reason.is_none() {
+                return Err(Refusal::ReasonNeeded);
+            }
+            record(vec![Body::HypothesisJudged {
+                target,
+                verdict,
+                reason,
+            }])
+        }
         Request::Situation(f) => {
             let nothing = f.impact.is_none()
                 && f.services.is_none()

@@ -129,6 +129,12 @@ pub enum Refusal {
         /// The commander.
         commander: String,
     },
+    /// Judging an entry that is not a hypothesis.
+    #[error("not a hypothesis")]
+    NotAHypothesis,
+    /// Ruling a hypothesis out without saying why.
+    #[error("ruling out needs a reason")]
+    ReasonNeeded,
     /// A situation change that sets nothing.
     #[error("nothing to set")]
     NothingToSet,

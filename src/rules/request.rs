@@ -111,6 +111,15 @@ pub enum Request {
         /// A ticket in the problem tracker.
         ticket: Option<String>,
     },
+    /// Judge a hypothesis: confirmed, ruled out (with a reason), or open again.
+    Judge {
+        /// The hypothesis entry.
+        target: Ulid,
+        /// The verdict.
+        verdict: crate::domain::Verdict,
+        /// Why (required to rule one out).
+        reason: Option<String>,
+    },
     /// Set fields of the situation; those left `None` stay as they are.
     Situation(SituationFields),
     /// Add a finding to the post-incident review.

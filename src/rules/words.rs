@@ -100,6 +100,12 @@ impl Refusal {
                 how.command("handoff NAME")
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
+            Refusal::NotAHypothesis => {
+                "that entry is not a hypothesis: only hypotheses are confirmed or ruled out (strike an entry logged by mistake)".into()
+            }
+            Refusal::ReasonNeeded => {
+                "say why it is ruled out: the reason stays with the hypothesis".into()
+            }
             Refusal::NothingToSet => format!(
                 "nothing to set: give a field, as in {}",
                 how.command("situation impact=\"EU card payments fail\" next=\"roll back 4512\"")

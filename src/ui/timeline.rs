@@ -143,6 +143,9 @@ pub fn entry_lines(
     if struck {
         segments.push((" [struck]".into(), muted));
     }
+    if let Some(verdict) = &current.verdict {
+        segments.push((format!(" [{}]", inert::line(verdict)), theme.title));
+    }
     if current.amended {
         let original = entry.original_text();
         segments.push((format!(" (was: {})", inert::line(&original)), muted));
