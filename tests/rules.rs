@@ -219,6 +219,9 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::AlreadyRouted => "AlreadyRouted",
         Refusal::NothingToSet => "NothingToSet",
         Refusal::NotAHypothesis => "NotAHypothesis",
+        Refusal::NoText => "NoText",
+        Refusal::NotFound { .. } => "NotFound",
+        Refusal::NoChange => "NoChange",
         Refusal::ReasonNeeded => "ReasonNeeded",
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
     }
@@ -1113,7 +1116,46 @@ fn every_refusal_is_met_by_some_request() {
     ));
     let guessed = incident(entries);
     let guess = guessed.timeline[3].event.id;
+    let mut entries = declared();
+    entries.push((
+        "ann",
+        Body::TaskAdded {
+            text: "roll back".into(),
+            owner: None,
+        },
+    ));
+    let tasked = incident(entries);
+    let chore = tasked.tasks[0].id;
     let cases: Vec<(Request, Option<&IncidentState>, &Playbook, &str)> = vec![
+        (
+            Request::TaskMove {
+                task: chore,
+                state: Some(warroom::domain::TaskState::Open),
+                owner: None,
+            },
+            Some(&tasked),
+            &playbook,
+            "ann",
+        ),
+        (
+            Request::TaskAdd {
+                text: "  ".into(),
+                owner: None,
+            },
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
+        (
+            Request::TaskMove {
+                task: Ulid::from_parts(7, 7),
+                state: Some(warroom::domain::TaskState::Done),
+                owner: None,
+            },
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
         (
             Request::Judge {
                 target: guess,
@@ -1334,6 +1376,9 @@ fn every_refusal_is_met_by_some_request() {
         "ImpactEndsBeforeStart",
         "NotAHypothesis",
         "ReasonNeeded",
+        "NoText",
+        "NotFound",
+        "NoChange",
     ]
     .into_iter()
     .collect();
@@ -1925,6 +1970,98 @@ fn a_hypothesis_is_confirmed_or_ruled_out_with_a_reason_and_shown_so() {
             .current_text(last)
             .text
             .contains("\"the TLS change in 4512\""),
+        "{}",
+        state.current_text(last).text
+    );
+}
+
+#[test]
+fn objectives_and_tasks_are_added_moved_and_kept() {
+    use warroom::domain::{ObjectiveStage, TaskState};
+    let playbook = playbook();
+    let mut entries = declared();
+    entries.push((
+        "ann",
+        Body::ObjectiveAdded {
+            text: "stop the card failures".into(),
+            stage: ObjectiveStage::Current,
+        },
+    ));
+    entries.push((
+        "ann",
+        Body::TaskAdded {
+            text: "roll back 4512".into(),
+            owner: Some("Jonas".into()),
+        },
+    ));
+    let state = incident(entries.clone());
+    let objective = state.objectives[0].id;
+    let task = state.tasks[0].id;
+    assert_eq!(state.tasks[0].state, TaskState::Open);
+    let mut seen = BTreeSet::new();
+    // Moving to where it is already changes nothing, and says so.
+    assert_eq!(
+        refused(
+            ask(
+                Request::ObjectiveMove {
+                    objective,
+                    stage: ObjectiveStage::Current
+                },
+                Some(&state),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::NoChange
+    );
+    assert_eq!(
+        refused(
+            ask(
+                Request::TaskMove {
+                    task,
+                    state: Some(TaskState::Open),
+                    owner: Some("jonas".into())
+                },
+                Some(&state),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::NoChange,
+        "the same owner in another case is no change"
+    );
+    let moved = recorded(ask(
+        Request::TaskMove {
+            task,
+            state: Some(TaskState::InProgress),
+            owner: None,
+        },
+        Some(&state),
+        &playbook,
+        "ann",
+    ));
+    let met = recorded(ask(
+        Request::ObjectiveMove {
+            objective,
+            stage: ObjectiveStage::Met,
+        },
+        Some(&state),
+        &playbook,
+        "ann",
+    ));
+    entries.extend(moved.into_iter().chain(met).map(|b| ("ann", b)));
+    let state = incident(entries);
+    assert_eq!(state.tasks[0].state, TaskState::InProgress);
+    assert_eq!(state.tasks[0].owner.as_deref(), Some("Jonas"));
+    assert_eq!(state.objectives[0].stage, ObjectiveStage::Met);
+    let last = state.timeline.last().unwrap();
+    assert!(
+        state
+            .current_text(last)
+            .text
+            .contains("\"stop the card failures\""),
         "{}",
         state.current_text(last).text
     );

@@ -627,3 +627,49 @@ fn a_hypothesis_is_judged_from_the_command_line_and_shown_so_everywhere() {
             .contains("the TLS change in 4512 [confirmed]")
     );
 }
+
+#[test]
+fn objectives_and_tasks_are_set_and_moved_from_the_command_line() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    assert!(env.ok(&["task", "list"]).contains("none yet"));
+    env.ok(&["objective", "add", "stop", "the", "card", "failures"]);
+    env.ok(&[
+        "objective",
+        "add",
+        "--planned",
+        "find why 4512 passed the canary",
+    ]);
+    env.ok(&["task", "add", "roll back 4512", "--owner", "jonas"]);
+    env.ok(&["task", "add", "tell support"]);
+    env.ok(&["task", "move", "1", "in-progress"]);
+    env.ok(&["task", "move", "2", "--owner", "maya"]);
+    let err = env.fails(&["task", "move", "1", "in-progress"]);
+    assert!(err.contains("nothing would change"), "{err}");
+    let err = env.fails(&["task", "move", "7", "done"]);
+    assert!(err.contains("no task 7: there are 2"), "{err}");
+    let err = env.fails(&["task", "move", "1", "finished"]);
+    assert!(err.contains("open, in-progress, done or dropped"), "{err}");
+    env.ok(&["objective", "move", "1", "met"]);
+    let tasks = env.ok(&["task", "list"]);
+    assert!(
+        tasks.contains("1. [in progress] roll back 4512 (owner jonas)")
+            && tasks.contains("2. [open] tell support (owner maya)"),
+        "{tasks}"
+    );
+    let show = env.ok(&["show"]);
+    assert!(
+        show.contains("objectives  1. [met] stop the card failures")
+            && show.contains("2. [planned] find why 4512 passed the canary"),
+        "{show}"
+    );
+    let markdown = env.ok(&["export", "--format", "markdown", "-i", &id]);
+    assert!(
+        markdown.contains("## Tasks") && markdown.contains("- [in progress] roll back 4512"),
+        "{markdown}"
+    );
+    assert!(
+        env.ok(&["tail"])
+            .contains("task \"roll back 4512\" now in progress")
+    );
+}

@@ -6,7 +6,7 @@ use super::palette::PaletteRequest;
 use super::record::{Answer, ask};
 use super::{App, Effect, Overlay, Purpose};
 use crate::domain::{IncidentState, resolve_id, short_id};
-use crate::rules::{Request, SituationFields, find_item, item_fields};
+use crate::rules::{Request, SituationFields, find_item, find_numbered, item_fields};
 
 /// The action item `typed` names, saying where the numbers are when it names none.
 fn item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
@@ -201,6 +201,44 @@ fn request_for(
             ticket,
         },
         PaletteRequest::Finding { section, text } => Request::Finding { section, text },
+        PaletteRequest::ObjectiveAdd { text, planned } => Request::ObjectiveAdd {
+            text,
+            stage: if planned {
+                crate::domain::ObjectiveStage::Planned
+            } else {
+                crate::domain::ObjectiveStage::Current
+            },
+        },
+        PaletteRequest::ObjectiveMove { objective, stage } => {
+            let ids: Vec<Ulid> = state.objectives.iter().map(|o| o.id).collect();
+            Request::ObjectiveMove {
+                objective: find_numbered(
+                    &ids,
+                    &objective,
+                    "objective",
+                    "`warroom objective list` numbers them",
+                )?,
+                stage,
+            }
+        }
+        PaletteRequest::TaskAdd { text, owner } => Request::TaskAdd { text, owner },
+        PaletteRequest::TaskMove {
+            task,
+            state: to,
+            owner,
+        } => {
+            let ids: Vec<Ulid> = state.tasks.iter().map(|t| t.id).collect();
+            Request::TaskMove {
+                task: find_numbered(
+                    &ids,
+                    &task,
+                    "task",
+                    "the incident pane counts them; `warroom task list` numbers them",
+                )?,
+                state: to,
+                owner,
+            }
+        }
         PaletteRequest::Judge {
             entry,
             verdict,

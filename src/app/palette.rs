@@ -34,6 +34,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
+    CommandSpec { name: "objective", usage: "[planned] TEXT", help: "add an objective of the response (current unless planned)" },
+    CommandSpec { name: "objective-move", usage: "N STAGE", help: "move objective N: current, planned, met or dropped" },
+    CommandSpec { name: "task", usage: "TEXT [owner=NAME]", help: "open a task during the incident (not an action item)" },
+    CommandSpec { name: "task-move", usage: "N [STATE] [owner=]", help: "move task N: open, in-progress, done, dropped; owner=NAME" },
     CommandSpec { name: "hypothesis", usage: "ID VERDICT [WHY]", help: "judge a hypothesis (its entry id's ending): confirmed, ruled-out WHY, or open" },
     CommandSpec { name: "situation", usage: "FIELD=VALUE...", help: "set the situation: impact=, services=a,b, regions=, start=, end= (times as --at), next=" },
     CommandSpec { name: "item", usage: "TITLE [FIELD=VALUE...]", help: "open an action item; fields owner=, due= (YYYY-MM-DD or +7d), priority=" },
@@ -218,6 +222,65 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
                 })
             }
         },
+        "objective" => {
+            let (planned, words) = match args.split_first() {
+                Some((first, rest)) if first.eq_ignore_ascii_case("planned") => (true, rest),
+                _ => (false, args),
+            };
+            Ok(PaletteRequest::ObjectiveAdd {
+                text: rest(words).ok_or_else(usage)?,
+                planned,
+            })
+        }
+        "objective-move" => {
+            let [n, stage] = args else {
+                return Err(usage());
+            };
+            let stage = stage.parse().map_err(|_| {
+                format!("'{stage}' is not a stage: use current, planned, met or dropped")
+            })?;
+            Ok(PaletteRequest::ObjectiveMove {
+                objective: n.to_string(),
+                stage,
+            })
+        }
+        "task" => {
+            let (text, fields) = fields(args);
+            let mut owner = None;
+            for (key, value) in fields {
+                match key.as_str() {
+                    "owner" => owner = Some(value.trim().to_string()),
+                    other => return Err(format!("'{other}' is not a field of a task: use owner=")),
+                }
+            }
+            Ok(PaletteRequest::TaskAdd {
+                text: text.ok_or_else(usage)?,
+                owner,
+            })
+        }
+        "task-move" => {
+            let (n, more) = args.split_first().ok_or_else(usage)?;
+            let (state, fields) = fields(more);
+            let state = state
+                .map(|s| {
+                    s.parse().map_err(|_| {
+                        format!("'{s}' is not a task state: use open, in-progress, done or dropped")
+                    })
+                })
+                .transpose()?;
+            let mut owner = None;
+            for (key, value) in fields {
+                match key.as_str() {
+                    "owner" => owner = Some(value.trim().to_string()),
+                    other => return Err(format!("'{other}' is not a field of a task: use owner=")),
+                }
+            }
+            Ok(PaletteRequest::TaskMove {
+                task: n.to_string(),
+                state,
+                owner,
+            })
+        }
         "hypothesis" => {
             let [entry, verdict, reason @ ..] = args else {
                 return Err(usage());

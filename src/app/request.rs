@@ -79,6 +79,36 @@ pub enum PaletteRequest {
         /// The finding.
         text: String,
     },
+    /// Add an objective.
+    ObjectiveAdd {
+        /// The objective.
+        text: String,
+        /// For later.
+        planned: bool,
+    },
+    /// Move an objective (by number or id ending).
+    ObjectiveMove {
+        /// Which, as typed.
+        objective: String,
+        /// Where it goes.
+        stage: crate::domain::ObjectiveStage,
+    },
+    /// Open a task.
+    TaskAdd {
+        /// What is to be done.
+        text: String,
+        /// Who does it.
+        owner: Option<String>,
+    },
+    /// Move a task (by number or id ending).
+    TaskMove {
+        /// Which, as typed.
+        task: String,
+        /// Its new state.
+        state: Option<crate::domain::TaskState>,
+        /// Its new owner.
+        owner: Option<String>,
+    },
     /// Judge a hypothesis named by its entry id's ending.
     Judge {
         /// The entry, as typed.

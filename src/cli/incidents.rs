@@ -172,6 +172,15 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             out.push('\n');
         }
     }
+    for (label, rows) in [
+        ("objectives", super::work::objective_lines(s)),
+        ("tasks", super::work::task_lines(s)),
+    ] {
+        for (n, row) in rows.iter().enumerate() {
+            let label = if n == 0 { label } else { "" };
+            out.push_str(&format!("{label:<12}{row}\n"));
+        }
+    }
     let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
     if let Some(start) = s.started_at() {
         line(

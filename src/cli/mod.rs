@@ -22,6 +22,7 @@ mod tail;
 mod transfer;
 mod triage;
 mod update;
+mod work;
 
 use std::path::PathBuf;
 
@@ -105,6 +106,8 @@ impl Cli {
             | Subcommand::Finding(_)
             | Subcommand::Situation(_)
             | Subcommand::Hypothesis(_)
+            | Subcommand::Objective(_)
+            | Subcommand::Task(_)
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
             | Subcommand::Peer(_) => true,
@@ -163,6 +166,12 @@ pub enum Subcommand {
     Situation(situation::SituationArgs),
     /// Confirm a hypothesis, rule it out (--reason), or open it again.
     Hypothesis(hypothesis::HypothesisArgs),
+    /// Objectives of the response: add, move (current, planned, met, dropped), list.
+    #[command(subcommand)]
+    Objective(work::ObjectiveSubcommand),
+    /// Tasks during the incident: add, move (open, in-progress, done, dropped), list.
+    #[command(subcommand)]
+    Task(work::TaskSubcommand),
     /// Action items: add, update, done.
     #[command(subcommand)]
     Item(review::ItemSubcommand),
@@ -264,6 +273,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
+        Some(Subcommand::Objective(command)) => work::objective(&ctx, command),
+        Some(Subcommand::Task(command)) => work::task(&ctx, command),
         Some(Subcommand::Item(command)) => review::item(&ctx, command),
         Some(Subcommand::Serve(args)) => peer::serve(&ctx, args),
         Some(Subcommand::Sync(args)) => peer::sync(&ctx, args),

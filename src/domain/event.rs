@@ -301,6 +301,39 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next_steps: Option<String>,
     },
+    /// An objective set for the incident: what the response is trying to achieve.
+    ObjectiveAdded {
+        /// The objective.
+        text: String,
+        /// Current, or planned for later.
+        stage: ObjectiveStage,
+    },
+    /// An objective moved: made current, planned, met or dropped.
+    ObjectiveMoved {
+        /// The objective (the id of the event that added it).
+        objective: Ulid,
+        /// Where it is now.
+        stage: ObjectiveStage,
+    },
+    /// A task opened during the incident (not an action item for afterwards).
+    TaskAdded {
+        /// What is to be done.
+        text: String,
+        /// Who does it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+    },
+    /// A task moved: its state, and who has it.
+    TaskMoved {
+        /// The task (the id of the event that added it).
+        task: Ulid,
+        /// Its new state, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<TaskState>,
+        /// Its new owner, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+    },
     /// A hypothesis judged: confirmed, ruled out (with the reason), or open again.
     HypothesisJudged {
         /// The hypothesis entry.
@@ -414,6 +447,7 @@ impl Body {
                 (owner.as_ref(), None)
             }
             Body::ProblemHandoff { owner, .. } => (Some(owner), None),
+            Body::TaskAdded { owner, .. } | Body::TaskMoved { owner, .. } => (owner.as_ref(), None),
             _ => (None, None),
         };
         one.into_iter().chain(two).map(String::as_str)
@@ -430,6 +464,75 @@ impl Body {
             | Body::StatusUpdate { text, .. }
             | Body::Review { text, .. } => Some(text),
             _ => None,
+        }
+    }
+}
+
+/// Where an objective stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum ObjectiveStage {
+    /// Being worked towards now.
+    Current,
+    /// For later.
+    Planned,
+    /// Achieved.
+    Met,
+    /// Given up.
+    Dropped,
+}
+
+/// Where a task stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum TaskState {
+    /// Not started.
+    Open,
+    /// Someone is on it.
+    #[strum(
+        serialize = "in_progress",
+        serialize = "in-progress",
+        serialize = "doing"
+    )]
+    InProgress,
+    /// Finished.
+    Done,
+    /// Given up.
+    Dropped,
+}
+
+impl TaskState {
+    /// In words: `open`, `in progress`, `done`, `dropped`.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskState::Open => "open",
+            TaskState::InProgress => "in progress",
+            TaskState::Done => "done",
+            TaskState::Dropped => "dropped",
         }
     }
 }

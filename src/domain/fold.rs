@@ -7,11 +7,12 @@
 
 use std::sync::Arc;
 
-use super::event::{Body, Event};
+use super::event::{Body, Event, TaskState};
 use super::people::ResponderState;
 use super::roster::RoleChange;
 use super::state::{
-    ActionItem, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange, StatusChange,
+    ActionItem, IncidentState, Objective, ProblemRecord, ResolutionRecord, SeverityChange,
+    StatusChange, Task,
 };
 use super::status::Status;
 use super::timeline::Entry;
@@ -299,6 +300,47 @@ impl IncidentState {
                 }
             }
             Body::Review { section, .. } => self.review.entry(*section).or_default().push(position),
+            Body::ObjectiveAdded { text, stage } => self.objectives.push(Objective {
+                id: event.id,
+                text: text.clone(),
+                stage: *stage,
+                added_at: at,
+                moved_at: at,
+            }),
+            Body::ObjectiveMoved { objective, stage } => {
+                let Some(found) = self.objectives.iter_mut().find(|o| o.id == *objective) else {
+                    return Some("no such objective".into());
+                };
+                found.stage = *stage;
+                found.moved_at = at;
+            }
+            Body::TaskAdded { text, owner } => self.tasks.push(Task {
+                id: event.id,
+                text: text.clone(),
+                owner: owner
+                    .as_deref()
+                    .map(|o| self.roster.spelling(o).to_string()),
+                state: TaskState::Open,
+                opened_at: at,
+                since: at,
+            }),
+            Body::TaskMoved { task, state, owner } => {
+                let owner = owner
+                    .as_deref()
+                    .map(|o| self.roster.spelling(o).to_string());
+                let Some(found) = self.tasks.iter_mut().find(|t| t.id == *task) else {
+                    return Some("no such task".into());
+                };
+                if let Some(state) = state
+                    && *state != found.state
+                {
+                    found.state = *state;
+                    found.since = at;
+                }
+                if owner.is_some() {
+                    found.owner = owner;
+                }
+            }
             Body::HypothesisJudged {
                 target,
                 verdict,

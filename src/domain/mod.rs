@@ -25,7 +25,10 @@ pub use bounds::{
     check_date, check_time, earliest, time_in_bounds,
 };
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
-pub use event::{Body, Check, Event, MAX_EVENT_BYTES, ReviewSection, TriageAnswer, Verdict};
+pub use event::{
+    Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, ReviewSection, TaskState, TriageAnswer,
+    Verdict,
+};
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};
 pub use people::{
@@ -35,8 +38,8 @@ pub use people::{
 pub use roster::{Responder, RoleChange, Roster, name_key, same_name};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
-    ActionItem, CurrentText, IncidentState, ProblemRecord, ResolutionRecord, SeverityChange,
-    Situation, StatusChange, short_id,
+    ActionItem, CurrentText, IncidentState, Objective, ProblemRecord, ResolutionRecord,
+    SeverityChange, Situation, StatusChange, Task, short_id,
 };
 pub use status::{ParseStatusError, Status};
 pub use summary::IncidentSummary;

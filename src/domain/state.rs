@@ -114,6 +114,38 @@ impl Situation {
     }
 }
 
+/// An objective of the response, as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objective {
+    /// The id of the event that added it.
+    pub id: Ulid,
+    /// The objective.
+    pub text: String,
+    /// Where it stands.
+    pub stage: super::event::ObjectiveStage,
+    /// When it was added.
+    pub added_at: Timestamp,
+    /// When it last moved.
+    pub moved_at: Timestamp,
+}
+
+/// A task of the response, as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// The id of the event that added it.
+    pub id: Ulid,
+    /// What is to be done.
+    pub text: String,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// Where it stands.
+    pub state: super::event::TaskState,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+    /// When it entered its state.
+    pub since: Timestamp,
+}
+
 /// The handoff to problem management.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemRecord {
@@ -207,6 +239,10 @@ pub struct IncidentState {
     pub problem: Option<ProblemRecord>,
     /// The current picture (impact, services, regions, next steps).
     pub situation: Situation,
+    /// The objectives, in the order they were added.
+    pub objectives: Vec<Objective>,
+    /// The tasks, in the order they were opened.
+    pub tasks: Vec<Task>,
     /// Each judged hypothesis (by its entry's id): its verdict and why, as last judged.
     pub verdicts: std::collections::BTreeMap<Ulid, (super::event::Verdict, Option<String>)>,
     /// How many times it came back after being resolved or closed.
@@ -249,6 +285,8 @@ impl IncidentState {
             routed_to: None,
             problem: None,
             situation: Situation::default(),
+            objectives: Vec::new(),
+            tasks: Vec::new(),
             verdicts: std::collections::BTreeMap::new(),
             reopened: 0,
             review: Default::default(),
@@ -375,6 +413,20 @@ impl IncidentState {
                     Some(title) => {
                         said.replacen("action item", &format!("action item \"{title}\""), 1)
                     }
+                    None => said,
+                }
+            }
+            Body::ObjectiveMoved { objective, .. } => {
+                let said = super::timeline::describe(body);
+                match self.objectives.iter().find(|o| o.id == *objective) {
+                    Some(o) => said.replacen("objective", &format!("objective \"{}\"", o.text), 1),
+                    None => said,
+                }
+            }
+            Body::TaskMoved { task, .. } => {
+                let said = super::timeline::describe(body);
+                match self.tasks.iter().find(|t| t.id == *task) {
+                    Some(t) => said.replacen("task", &format!("task \"{}\"", t.text), 1),
                     None => said,
                 }
             }

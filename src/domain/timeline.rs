@@ -44,6 +44,8 @@ pub enum Category {
     Review,
     /// The situation (impact, services, next steps) changed.
     Situation,
+    /// An objective or a task added or moved.
+    Task,
     /// A kind this version does not know.
     Unknown,
 }
@@ -79,6 +81,10 @@ impl Category {
             Body::Review { .. } => Category::Review,
             Body::SituationSet { .. } => Category::Situation,
             Body::HypothesisJudged { .. } => Category::Hypothesis,
+            Body::ObjectiveAdded { .. }
+            | Body::ObjectiveMoved { .. }
+            | Body::TaskAdded { .. }
+            | Body::TaskMoved { .. } => Category::Task,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -107,6 +113,7 @@ impl Category {
             Category::Correction => "CORRECTION",
             Category::Review => "REVIEW",
             Category::Situation => "SITUATION",
+            Category::Task => "TASK",
             Category::Unknown => "UNKNOWN",
         }
     }
@@ -243,6 +250,22 @@ pub fn describe(body: &Body) -> String {
             format!("handed to problem management, owned by {owner}: {root_cause}{fix}")
         }
         Body::Review { section, text } => format!("{}: {text}", section.title()),
+        Body::ObjectiveAdded { text, stage } => format!("objective ({stage}): {text}"),
+        Body::ObjectiveMoved { stage, .. } => format!("objective now {stage}"),
+        Body::TaskAdded { text, owner } => match owner {
+            Some(owner) => format!("task for {owner}: {text}"),
+            None => format!("task: {text}"),
+        },
+        Body::TaskMoved { state, owner, .. } => {
+            let mut parts = Vec::new();
+            if let Some(state) = state {
+                parts.push(format!("now {}", state.label()));
+            }
+            if let Some(owner) = owner {
+                parts.push(format!("owner {owner}"));
+            }
+            format!("task {}", parts.join(", "))
+        }
         Body::HypothesisJudged {
             target,
             verdict,

@@ -50,6 +50,7 @@ pub fn markdown(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Strin
     severity(&mut out, s, clock);
     command(&mut out, s, clock);
     updates(&mut out, s, clock);
+    work(&mut out, s);
     timeline(&mut out, s, clock);
     action_items(&mut out, s);
     metrics(&mut out, s, playbook, now);
@@ -319,6 +320,29 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
             entry.category().marker(),
             md(&entry.event.author)
         );
+    }
+}
+
+/// The objectives and the tasks of the response, as they ended.
+fn work(out: &mut String, s: &IncidentState) {
+    if !s.objectives.is_empty() {
+        let _ = writeln!(out, "## Objectives\n");
+        for o in &s.objectives {
+            let _ = writeln!(out, "- [{}] {}", o.stage, md(&o.text));
+        }
+        let _ = writeln!(out);
+    }
+    if !s.tasks.is_empty() {
+        let _ = writeln!(out, "## Tasks\n");
+        for t in &s.tasks {
+            let owner = t
+                .owner
+                .as_deref()
+                .map(|o| format!(" (owner {})", md(o)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- [{}] {}{owner}", t.state.label(), md(&t.text));
+        }
+        let _ = writeln!(out);
     }
 }
 

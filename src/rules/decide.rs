@@ -258,6 +258,47 @@ fn on_incident(
             }])
         }
         Request::Finding { section, text } => record(vec![Body::Review { section, text }]),
+        Request::ObjectiveAdd { text, stage } => {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(Refusal::NoText);
+            }
+            record(vec![Body::ObjectiveAdded { text, stage }])
+        }
+        Request::ObjectiveMove { objective, stage } => {
+            match state.objectives.iter().find(|o| o.id == objective) {
+                None => Err(Refusal::NotFound { what: "objective" }),
+                Some(o) if o.stage == stage => Err(Refusal::NoChange),
+                Some(_) => record(vec![Body::ObjectiveMoved { objective, stage }]),
+            }
+        }
+        Request::TaskAdd { text, owner } => {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(Refusal::NoText);
+            }
+            record(vec![Body::TaskAdded { text, owner }])
+        }
+        Request::TaskMove {
+            task,
+            state: to,
+            owner,
+        } => {
+            let Some(found) = state.tasks.iter().find(|t| t.id == task) else {
+                return Err(Refusal::NotFound { what: "task" });
+            };
+            let to = to.filter(|s| *s != found.state);
+            let owner =
+                owner.filter(|o| found.owner.as_deref().is_none_or(|now| !same_name(now, o)));
+            if to.is_none() && owner.is_none() {
+                return Err(Refusal::NoChange);
+            }
+            record(vec![Body::TaskMoved {
+                task,
+                state: to,
+                owner,
+            }])
+        }
         Request::Judge {
             target,
             verdict,

@@ -21,7 +21,9 @@ pub use decide::{decide, entry_caution};
 pub use lifecycle::{check_status, declare_bodies, severity_bodies};
 pub use refusal::{Caution, Doing, Notice, Refusal};
 pub use request::{Request, SituationFields};
-pub use review::{FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, item_fields, missing};
+pub use review::{
+    FieldError, ItemFields, MAX_DUE_DAYS, due_date, find_item, find_numbered, item_fields, missing,
+};
 pub use roster::order;
 pub use triage::{Finish, Outcome, Target, finish as finish_triage, natural_finish, page_roles};
 pub use words::Wording;

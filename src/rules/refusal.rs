@@ -129,6 +129,18 @@ pub enum Refusal {
         /// The commander.
         commander: String,
     },
+    /// A change to what it is already.
+    #[error("nothing would change")]
+    NoChange,
+    /// An objective or a task with no words.
+    #[error("no text given")]
+    NoText,
+    /// An objective or a task that is not on this incident.
+    #[error("no such {what}")]
+    NotFound {
+        /// `objective` or `task`.
+        what: &'static str,
+    },
     /// Judging an entry that is not a hypothesis.
     #[error("not a hypothesis")]
     NotAHypothesis,

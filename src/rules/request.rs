@@ -111,6 +111,36 @@ pub enum Request {
         /// A ticket in the problem tracker.
         ticket: Option<String>,
     },
+    /// Add an objective, current or planned.
+    ObjectiveAdd {
+        /// The objective.
+        text: String,
+        /// Current or planned.
+        stage: crate::domain::ObjectiveStage,
+    },
+    /// Move an objective: current, planned, met or dropped.
+    ObjectiveMove {
+        /// The objective (the id of its adding event).
+        objective: Ulid,
+        /// Where it goes.
+        stage: crate::domain::ObjectiveStage,
+    },
+    /// Open a task (work during the incident, not an action item for afterwards).
+    TaskAdd {
+        /// What is to be done.
+        text: String,
+        /// Who does it.
+        owner: Option<String>,
+    },
+    /// Move a task: its state, its owner, or both.
+    TaskMove {
+        /// The task (the id of its adding event).
+        task: Ulid,
+        /// Its new state.
+        state: Option<crate::domain::TaskState>,
+        /// Its new owner.
+        owner: Option<String>,
+    },
     /// Judge a hypothesis: confirmed, ruled out (with a reason), or open again.
     Judge {
         /// The hypothesis entry.
@@ -190,6 +220,9 @@ impl Request {
             | Request::Responder { person, .. } => vec![person],
             Request::Page { who, .. } => vec![who],
             Request::Problem { owner, .. } => vec![owner],
+            Request::TaskAdd { owner, .. } | Request::TaskMove { owner, .. } => {
+                owner.as_deref().into_iter().collect()
+            }
             Request::ItemAdd { owner, .. } | Request::ItemUpdate { owner, .. } => {
                 owner.as_deref().into_iter().collect()
             }

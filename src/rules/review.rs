@@ -110,17 +110,23 @@ pub fn item_fields(
 /// Finds an action item by its number in the list (from 1) or the end of its id;
 /// `hint` says where the numbers are listed.
 pub fn find_item(state: &IncidentState, typed: &str, hint: &str) -> Result<Ulid, String> {
-    if let Ok(n) = typed.parse::<usize>() {
-        return state
-            .action_items
+    let ids: Vec<Ulid> = state.action_items.iter().map(|i| i.id).collect();
+    find_numbered(&ids, typed, "action item", hint)
+}
+
+/// Finds one of `ids` (a list people see numbered from 1) by its number or the end of
+/// its id; `what` names the kind, `hint` says where the numbers are listed.
+pub fn find_numbered(ids: &[Ulid], typed: &str, what: &str, hint: &str) -> Result<Ulid, String> {
+    if let Ok(n) = typed.trim().parse::<usize>() {
+        return ids
             .get(n.wrapping_sub(1))
-            .map(|i| i.id)
-            .ok_or_else(|| format!("no action item {n}: there are {}", state.action_items.len()));
+            .copied()
+            .ok_or_else(|| format!("no {what} {n}: there are {}", ids.len()));
     }
     crate::domain::resolve_id(
-        state.action_items.iter().map(|i| i.id),
+        ids.iter().copied(),
         typed,
-        "action item",
+        what,
         &format!("give its number ({hint})"),
     )
 }

@@ -100,6 +100,12 @@ impl Refusal {
                 how.command("handoff NAME")
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
+            Refusal::NoText => "say what it is: the text is empty".into(),
+            Refusal::NoChange => "it is so already: nothing would change".into(),
+            Refusal::NotFound { what } => format!(
+                "no such {what} on this incident: {} lists them with their numbers",
+                how.command("show")
+            ),
             Refusal::NotAHypothesis => {
                 "that entry is not a hypothesis: only hypotheses are confirmed or ruled out (strike an entry logged by mistake)".into()
             }

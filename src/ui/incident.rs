@@ -129,6 +129,28 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
     }
     out.push(Line::styled(clocks.join(" · "), muted));
 
+    // The work: the first current objective, and how the tasks stand.
+    if let Some(objective) = s
+        .objectives
+        .iter()
+        .find(|o| o.stage == crate::domain::ObjectiveStage::Current)
+    {
+        out.push(Line::styled(
+            one_line(format!("objective: {}", inert::line(&objective.text))),
+            theme.text,
+        ));
+    }
+    let count = |state| s.tasks.iter().filter(|t| t.state == state).count();
+    let (open, doing) = (
+        count(crate::domain::TaskState::Open),
+        count(crate::domain::TaskState::InProgress),
+    );
+    if open + doing > 0 {
+        out.push(Line::styled(
+            format!("tasks: {open} open, {doing} in progress"),
+            muted,
+        ));
+    }
     if let Some(next) = &situation.next_steps {
         out.push(Line::styled(
             one_line(format!("next: {}", inert::line(next))),
