@@ -907,3 +907,28 @@ fn the_situation_is_set_from_the_palette_and_its_impact_shows_at_80x24() {
         app.notice
     );
 }
+
+#[test]
+fn the_briefing_opens_with_b_reads_at_80x24_and_scrolls() {
+    let mut app = demo_app();
+    update(&mut app, Msg::Action(Action::OpenBriefing));
+    let first = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        first.contains("Briefing · j/k scroll · Esc closes")
+            && first.contains("Briefing: Checkout failing for EU customers")
+            && first.contains("Situation"),
+        "{first}"
+    );
+    for _ in 0..40 {
+        update(&mut app, Msg::Action(Action::Down));
+    }
+    let later = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(later.contains("Next status updates"), "{later}");
+    let wide = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        wide.contains("Resources") && wide.contains("Organization"),
+        "{wide}"
+    );
+    update(&mut app, Msg::Action(Action::Close));
+    assert_eq!(app.overlays.len(), 0);
+}

@@ -673,3 +673,50 @@ fn objectives_and_tasks_are_set_and_moved_from_the_command_line() {
             .contains("task \"roll back 4512\" now in progress")
     );
 }
+
+#[test]
+fn the_briefing_gathers_the_picture_and_is_logged_when_given() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&["claim", "--as", "maya"]);
+    env.ok(&["assign", "jonas", "deputy"]);
+    env.ok(&["page", "tom"]);
+    env.ok(&[
+        "situation",
+        "--impact",
+        "EU card payments fail",
+        "--next",
+        "roll back 4512",
+    ]);
+    env.ok(&["objective", "add", "stop the card failures"]);
+    env.ok(&[
+        "objective",
+        "add",
+        "--planned",
+        "find why the canary passed",
+    ]);
+    env.ok(&["task", "add", "roll back 4512", "--owner", "jonas"]);
+    let brief = env.ok(&["brief"]);
+    for part in [
+        "# Briefing: Checkout failing",
+        "- **Initiated:** ",
+        "- **Commander:** maya",
+        "- **Impact:** EU card payments fail",
+        "- **Next steps:** roll back 4512",
+        "- **Current:** stop the card failures",
+        "- **Planned:** find why the canary passed",
+        "- [open] roll back 4512, jonas (since ",
+        "- **deputy:** jonas",
+        "- tom: paged for ",
+        "- **responders:** due ",
+        "- **customers:** due ",
+    ] {
+        assert!(brief.contains(part), "{part:?} in\n{brief}");
+    }
+    assert!(
+        !env.ok(&["tail"]).contains("briefing given"),
+        "reading it logs nothing"
+    );
+    env.ok(&["brief", "--given", "--to", "tom", "-i", &id]);
+    assert!(env.ok(&["tail"]).contains("briefing given to tom"));
+}

@@ -67,6 +67,8 @@ pub enum Action {
     OpenTriage,
     /// Show the playbook on one page.
     OpenPlaybook,
+    /// Open the briefing of the incident shown.
+    OpenBriefing,
     /// Write a status update from the template for the audience due next.
     ComposeUpdate,
     /// Go back to the previous question.

@@ -53,6 +53,10 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             app.overlays.push(Overlay::playbook());
             return Vec::new();
         }
+        PaletteRequest::Briefing => {
+            app.open_briefing();
+            return Vec::new();
+        }
         PaletteRequest::ReviewView => {
             app.open_review();
             return Vec::new();
@@ -201,6 +205,7 @@ fn request_for(
             ticket,
         },
         PaletteRequest::Finding { section, text } => Request::Finding { section, text },
+        PaletteRequest::BriefingGiven(to) => Request::Brief { to },
         PaletteRequest::ObjectiveAdd { text, planned } => Request::ObjectiveAdd {
             text,
             stage: if planned {

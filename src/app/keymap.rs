@@ -168,6 +168,7 @@ pub const KEYMAP: &[Binding] = &[
     h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
     h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
     b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    b(PANES, Chord::plain(Char('B')), Action::OpenBriefing, "the briefing (ICS-201): situation, objectives, actions, organization, resources, next updates"),
     h(PANES, Chord::plain(Char('v')), Action::OpenReview, "the post-incident review: findings and action items", "review"),
     b(PANES, Chord::plain(Char('M')), Action::OpenMetrics, "metrics: MTTA, MTTR, incidents over time"),
     b(PANES, Chord::plain(Tab), Action::FocusNext, "next pane"),

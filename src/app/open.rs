@@ -54,6 +54,17 @@ impl App {
         }
     }
 
+    /// Opens the briefing of the incident shown.
+    pub(super) fn open_briefing(&mut self) {
+        if self.incident().is_some() {
+            self.overlays.push(Overlay::Briefing {
+                scroll: Default::default(),
+            });
+        } else {
+            self.notice = Some("no incident shown to brief on".into());
+        }
+    }
+
     /// Opens the post-incident review of the incident shown.
     pub(super) fn open_review(&mut self) {
         if self.incident().is_some() {

@@ -49,6 +49,11 @@ pub enum Overlay {
         /// The numbers.
         summary: Box<crate::metrics::MetricsSummary>,
     },
+    /// The incident's briefing (ICS-201 blocks).
+    Briefing {
+        /// How far it is scrolled.
+        scroll: PageScroll,
+    },
     /// The playbook on one page.
     Playbook {
         /// How far it is scrolled.
@@ -96,7 +101,9 @@ impl Overlay {
             Overlay::Ask(_) => Mode::Confirm,
             Overlay::Recovery(_) => Mode::Recovery,
             Overlay::Triage(_) => Mode::Triage,
-            Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
+            Overlay::Playbook { .. } | Overlay::Briefing { .. } | Overlay::Metrics { .. } => {
+                Mode::Playbook
+            }
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
         }

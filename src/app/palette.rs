@@ -34,6 +34,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
+    CommandSpec { name: "brief", usage: "[given [NAME]]", help: "the briefing (B); 'given' records it was given (to NAME)" },
     CommandSpec { name: "objective", usage: "[planned] TEXT", help: "add an objective of the response (current unless planned)" },
     CommandSpec { name: "objective-move", usage: "N STAGE", help: "move objective N: current, planned, met or dropped" },
     CommandSpec { name: "task", usage: "TEXT [owner=NAME]", help: "open a task during the incident (not an action item)" },
@@ -182,6 +183,13 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
             Ok(PaletteRequest::Responder { person, state })
         }
         "playbook" => Ok(PaletteRequest::Playbook),
+        "brief" => match args {
+            [] => Ok(PaletteRequest::Briefing),
+            [given, to @ ..] if given.eq_ignore_ascii_case("given") => {
+                Ok(PaletteRequest::BriefingGiven(rest(to)))
+            }
+            _ => Err(usage()),
+        },
         "claim" => Ok(PaletteRequest::Claim),
         "handoff" => Ok(PaletteRequest::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(PaletteRequest::Confirm),

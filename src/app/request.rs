@@ -79,6 +79,10 @@ pub enum PaletteRequest {
         /// The finding.
         text: String,
     },
+    /// Open the briefing.
+    Briefing,
+    /// Record that the briefing was given (to someone).
+    BriefingGiven(Option<String>),
     /// Add an objective.
     ObjectiveAdd {
         /// The objective.

@@ -181,7 +181,10 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
 /// Scrolls a read-only page (help, playbook, metrics) or closes it.
 fn page(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(
-        Overlay::Help { scroll } | Overlay::Playbook { scroll } | Overlay::Metrics { scroll, .. },
+        Overlay::Help { scroll }
+        | Overlay::Playbook { scroll }
+        | Overlay::Briefing { scroll }
+        | Overlay::Metrics { scroll, .. },
     ) = app.overlays.last_mut()
     else {
         return Vec::new();
@@ -224,6 +227,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
         Action::OpenSwitcher => app.open_switcher(),
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
+        Action::OpenBriefing => app.open_briefing(),
         Action::OpenReview => app.open_review(),
         Action::OpenMetrics => app.open_metrics(),
         Action::OpenTriage => app.open_triage(None),

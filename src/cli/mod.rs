@@ -3,6 +3,7 @@
 #[macro_use]
 mod output;
 mod ask;
+mod brief;
 mod context;
 mod correct;
 mod declare;
@@ -107,6 +108,7 @@ impl Cli {
             | Subcommand::Situation(_)
             | Subcommand::Hypothesis(_)
             | Subcommand::Objective(_)
+            | Subcommand::Brief(_)
             | Subcommand::Task(_)
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
@@ -166,6 +168,9 @@ pub enum Subcommand {
     Situation(situation::SituationArgs),
     /// Confirm a hypothesis, rule it out (--reason), or open it again.
     Hypothesis(hypothesis::HypothesisArgs),
+    /// The briefing (ICS-201): situation, objectives, actions, organization, resources,
+    /// next updates; --given records that it was given.
+    Brief(brief::BriefArgs),
     /// Objectives of the response: add, move (current, planned, met, dropped), list.
     #[command(subcommand)]
     Objective(work::ObjectiveSubcommand),
@@ -274,6 +279,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
         Some(Subcommand::Objective(command)) => work::objective(&ctx, command),
+        Some(Subcommand::Brief(args)) => brief::run(&ctx, args),
         Some(Subcommand::Task(command)) => work::task(&ctx, command),
         Some(Subcommand::Item(command)) => review::item(&ctx, command),
         Some(Subcommand::Serve(args)) => peer::serve(&ctx, args),

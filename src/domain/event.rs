@@ -301,6 +301,12 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next_steps: Option<String>,
     },
+    /// A briefing was given (to someone taking over or joining, or to the room).
+    BriefingGiven {
+        /// To whom, if to someone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
     /// An objective set for the incident: what the response is trying to achieve.
     ObjectiveAdded {
         /// The objective.
@@ -448,6 +454,7 @@ impl Body {
             }
             Body::ProblemHandoff { owner, .. } => (Some(owner), None),
             Body::TaskAdded { owner, .. } | Body::TaskMoved { owner, .. } => (owner.as_ref(), None),
+            Body::BriefingGiven { to } => (to.as_ref(), None),
             _ => (None, None),
         };
         one.into_iter().chain(two).map(String::as_str)

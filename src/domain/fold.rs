@@ -404,6 +404,7 @@ impl IncidentState {
             | Body::Hypothesis { .. }
             | Body::Decision { .. }
             | Body::Action { .. }
+            | Body::BriefingGiven { .. }
             | Body::Unknown { .. } => {}
         }
         None

@@ -81,6 +81,7 @@ impl Category {
             Body::Review { .. } => Category::Review,
             Body::SituationSet { .. } => Category::Situation,
             Body::HypothesisJudged { .. } => Category::Hypothesis,
+            Body::BriefingGiven { .. } => Category::Command,
             Body::ObjectiveAdded { .. }
             | Body::ObjectiveMoved { .. }
             | Body::TaskAdded { .. }
@@ -250,6 +251,10 @@ pub fn describe(body: &Body) -> String {
             format!("handed to problem management, owned by {owner}: {root_cause}{fix}")
         }
         Body::Review { section, text } => format!("{}: {text}", section.title()),
+        Body::BriefingGiven { to } => match to {
+            Some(to) => format!("briefing given to {to}"),
+            None => "briefing given".into(),
+        },
         Body::ObjectiveAdded { text, stage } => format!("objective ({stage}): {text}"),
         Body::ObjectiveMoved { stage, .. } => format!("objective now {stage}"),
         Body::TaskAdded { text, owner } => match owner {

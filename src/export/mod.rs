@@ -1,6 +1,7 @@
 //! Exports an incident for people (Markdown, an activity log, a public status page) and
 //! machines (JSON, JSON lines).
 
+mod brief;
 mod clock;
 mod escape;
 mod ics214;
@@ -8,6 +9,7 @@ mod json;
 mod markdown;
 mod statuspage;
 
+pub use brief::{briefing, updates_due};
 pub use clock::LocalTimes;
 pub use ics214::{RoleFilter, activity_log};
 pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};

@@ -258,6 +258,7 @@ fn on_incident(
             }])
         }
         Request::Finding { section, text } => record(vec![Body::Review { section, text }]),
+        Request::Brief { to } => record(vec![Body::BriefingGiven { to }]),
         Request::ObjectiveAdd { text, stage } => {
             let text = text.trim().to_string();
             if text.is_empty() {

@@ -111,6 +111,11 @@ pub enum Request {
         /// A ticket in the problem tracker.
         ticket: Option<String>,
     },
+    /// Record that a briefing was given (to someone, or to the room).
+    Brief {
+        /// To whom.
+        to: Option<String>,
+    },
     /// Add an objective, current or planned.
     ObjectiveAdd {
         /// The objective.
@@ -220,6 +225,7 @@ impl Request {
             | Request::Responder { person, .. } => vec![person],
             Request::Page { who, .. } => vec![who],
             Request::Problem { owner, .. } => vec![owner],
+            Request::Brief { to } => to.as_deref().into_iter().collect(),
             Request::TaskAdd { owner, .. } | Request::TaskMove { owner, .. } => {
                 owner.as_deref().into_iter().collect()
             }

@@ -31,6 +31,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Playbook { scroll } => {
                 super::playbook::render(frame, area, app, scroll, theme);
             }
+            Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
@@ -164,6 +165,43 @@ fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
             .block(boxed(&title, theme)),
+        rect,
+    );
+}
+
+/// The briefing of the incident shown, scrolled, in plain words (the Markdown's
+/// emphasis and code marks dropped), wrapped to the box.
+fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme: &Theme) {
+    let Some(state) = app.incident() else {
+        return;
+    };
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(100)),
+        Constraint::Length(area.height.saturating_sub(2)),
+    );
+    let inner = usize::from(rect.width.saturating_sub(2)).max(1);
+    let text = crate::export::briefing(state, &app.setup.playbook, app.now);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for raw in text.lines() {
+        let plain = raw.replace("**", "").replace('`', "");
+        let style = if plain.starts_with('#') {
+            theme.title
+        } else {
+            theme.text
+        };
+        let plain = plain
+            .trim_start_matches("# ")
+            .trim_start_matches("## ")
+            .to_string();
+        lines.extend(wrap(&[(inert::line(&plain).into_owned(), style)], inner, 2));
+    }
+    let visible = rect.height.saturating_sub(2) as usize;
+    let top = scroll.show(lines.len(), visible);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((top as u16, 0))
+            .block(boxed("Briefing · j/k scroll · Esc closes", theme)),
         rect,
     );
 }

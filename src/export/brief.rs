@@ -1,0 +1,177 @@
+//! The briefing: the ICS-201 blocks adapted to an outage, for whoever takes over or
+//! joins: what happened and since when, the situation, objectives, actions, who is in
+//! which role, who is engaged, and when each audience's next status update is due.
+
+use std::fmt::Write;
+
+use strum::IntoEnumIterator;
+
+use super::LocalTimes;
+use super::markdown::md;
+use crate::domain::{Audience, IncidentState, ObjectiveStage, Role, TaskState, Timestamp};
+use crate::format;
+use crate::playbook::Playbook;
+
+/// When each audience's next status update is due while the incident is declared and
+/// open (real time), by the severity's cadence at the incident's pace.
+pub fn updates_due(s: &IncidentState, playbook: &Playbook) -> Vec<(Audience, Option<Timestamp>)> {
+    let cadence = s
+        .severity
+        .and_then(|sev| playbook.cadence(sev))
+        .filter(|_| s.status.is_declared_active());
+    Audience::iter()
+        .map(|a| {
+            let due = cadence.zip(s.declared_at).map(|(c, declared)| {
+                let pace = i32::try_from(s.pace).unwrap_or(1).max(1);
+                s.last_update(a).unwrap_or(declared).max(declared) + c / pace
+            });
+            (a, due)
+        })
+        .collect()
+}
+
+/// The briefing as Markdown, as of `now`.
+pub fn briefing(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
+    let clock = LocalTimes::for_incident(s);
+    let mut out = String::new();
+    let drill = if s.drill { " (DRILL)" } else { "" };
+    let _ = writeln!(out, "# Briefing: {}{drill}\n", md(&s.title));
+    let _ = writeln!(out, "Incident `{}`. {}\n", s.id, clock.heading());
+    let started = s.opened.as_ref().map(|o| o.0);
+    let _ = writeln!(
+        out,
+        "- **Initiated:** {}",
+        format::or_dash(started.map(|t| clock.datetime(t)))
+    );
+    let _ = writeln!(
+        out,
+        "- **Severity and status:** {}, {}",
+        format::or_dash(s.severity),
+        s.status
+    );
+    let _ = writeln!(
+        out,
+        "- **Commander:** {}",
+        format::or_dash(s.command.commander.as_deref().map(md))
+    );
+
+    let _ = writeln!(out, "\n## Situation\n");
+    let sit = &s.situation;
+    let text = |t: &Option<String>| t.as_deref().map(md).unwrap_or_else(|| "not stated".into());
+    let _ = writeln!(out, "- **Impact:** {}", text(&sit.impact));
+    let place: Vec<String> = sit
+        .services
+        .iter()
+        .chain(&sit.regions)
+        .map(|p| md(p))
+        .collect();
+    if !place.is_empty() {
+        let _ = writeln!(out, "- **Where:** {}", place.join(", "));
+    }
+    if sit.impact_start.is_some() {
+        let _ = writeln!(
+            out,
+            "- **Customer impact:** from {} to {}",
+            format::or_dash(sit.impact_start.map(|t| clock.datetime(t))),
+            sit.impact_end
+                .map(|t| clock.datetime(t))
+                .unwrap_or_else(|| "now".into())
+        );
+    }
+    let _ = writeln!(out, "- **Next steps:** {}", text(&sit.next_steps));
+
+    let _ = writeln!(out, "\n## Objectives\n");
+    for (label, stage) in [
+        ("Current", ObjectiveStage::Current),
+        ("Planned", ObjectiveStage::Planned),
+    ] {
+        let list: Vec<String> = s
+            .objectives
+            .iter()
+            .filter(|o| o.stage == stage)
+            .map(|o| md(&o.text))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- **{label}:** {}",
+            if list.is_empty() {
+                "none".to_string()
+            } else {
+                list.join("; ")
+            }
+        );
+    }
+
+    let _ = writeln!(out, "\n## Actions\n");
+    let live: Vec<_> = s
+        .tasks
+        .iter()
+        .filter(|t| matches!(t.state, TaskState::Open | TaskState::InProgress))
+        .collect();
+    if live.is_empty() {
+        let _ = writeln!(out, "- none open");
+    }
+    for t in live {
+        let owner = t
+            .owner
+            .as_deref()
+            .map(|o| format!(", {}", md(o)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- [{}] {}{owner} (since {})",
+            t.state.label(),
+            md(&t.text),
+            clock.hm(t.since)
+        );
+    }
+
+    let _ = writeln!(out, "\n## Organization\n");
+    let _ = writeln!(
+        out,
+        "- **Commander:** {}",
+        format::or_dash(s.command.commander.as_deref().map(md))
+    );
+    for role in Role::iter() {
+        let holders: Vec<String> = s.roster.with_role(role).map(|p| md(&p.name)).collect();
+        if !holders.is_empty() {
+            let _ = writeln!(out, "- **{}:** {}", role.label(), holders.join(", "));
+        }
+    }
+
+    let _ = writeln!(out, "\n## Resources\n");
+    let people = crate::rules::order(s);
+    if people.is_empty() {
+        let _ = writeln!(out, "- nobody on the roster yet");
+    }
+    for p in people {
+        let state = match p.state {
+            Some(st) => format!(
+                "{} for {}",
+                st.label(),
+                format::duration(s.elapsed(p.since, now))
+            ),
+            None => "on the roster".into(),
+        };
+        let _ = writeln!(out, "- {}: {state}", md(&p.name));
+    }
+
+    let _ = writeln!(out, "\n## Next status updates\n");
+    for (audience, due) in updates_due(s, playbook) {
+        let when = match due {
+            Some(due) if due <= now => format!(
+                "OVERDUE by {} (was due {})",
+                format::duration(s.elapsed(due, now)),
+                clock.hm(due)
+            ),
+            Some(due) => format!(
+                "due {} (in {})",
+                clock.hm(due),
+                format::duration(s.elapsed(now, due))
+            ),
+            None => "none due".into(),
+        };
+        let _ = writeln!(out, "- **{audience}:** {when}");
+    }
+    out
+}
