@@ -507,12 +507,25 @@ impl IncidentState {
         &self,
         cadence: impl Fn(Severity) -> Option<TimeDelta>,
     ) -> Option<(Audience, Timestamp)> {
+        self.updates_due(cadence)
+            .into_iter()
+            .min_by_key(|(_, due)| *due)
+    }
+
+    /// When each audience's next status update is due (as [`Self::next_update_due`]
+    /// reckons the soonest), in the order of [`Audience`]; empty when none is owed.
+    pub fn updates_due(
+        &self,
+        cadence: impl Fn(Severity) -> Option<TimeDelta>,
+    ) -> Vec<(Audience, Timestamp)> {
         // A drill at a faster pace owes its updates sooner in real time.
-        let cadence = cadence(self.severity?)? / self.pace_i32();
-        if !self.status.is_declared_active() {
-            return None;
-        }
-        let declared = self.declared_at?;
+        let Some(cadence) = self.severity.and_then(cadence) else {
+            return Vec::new();
+        };
+        let cadence = cadence / self.pace_i32();
+        let (Some(declared), true) = (self.declared_at, self.status.is_declared_active()) else {
+            return Vec::new();
+        };
         Audience::iter()
             .map(|a| {
                 (
@@ -520,7 +533,7 @@ impl IncidentState {
                     self.last_update(a).unwrap_or(declared).max(declared) + cadence,
                 )
             })
-            .min_by_key(|(_, due)| *due)
+            .collect()
     }
 
     /// The review findings of a section, with corrections applied and struck ones left

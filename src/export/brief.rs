@@ -12,24 +12,6 @@ use crate::domain::{Audience, IncidentState, ObjectiveStage, Role, TaskState, Ti
 use crate::format;
 use crate::playbook::Playbook;
 
-/// When each audience's next status update is due while the incident is declared and
-/// open (real time), by the severity's cadence at the incident's pace.
-pub fn updates_due(s: &IncidentState, playbook: &Playbook) -> Vec<(Audience, Option<Timestamp>)> {
-    let cadence = s
-        .severity
-        .and_then(|sev| playbook.cadence(sev))
-        .filter(|_| s.status.is_declared_active());
-    Audience::iter()
-        .map(|a| {
-            let due = cadence.zip(s.declared_at).map(|(c, declared)| {
-                let pace = i32::try_from(s.pace).unwrap_or(1).max(1);
-                s.last_update(a).unwrap_or(declared).max(declared) + c / pace
-            });
-            (a, due)
-        })
-        .collect()
-}
-
 /// The briefing as Markdown, as of `now`.
 pub fn briefing(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
     let clock = LocalTimes::for_incident(s);
@@ -157,8 +139,10 @@ pub fn briefing(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Strin
     }
 
     let _ = writeln!(out, "\n## Next status updates\n");
-    for (audience, due) in updates_due(s, playbook) {
-        let when = match due {
+    let due: Vec<(Audience, Timestamp)> = s.updates_due(|sev| playbook.cadence(sev));
+    let due_for = |a: Audience| due.iter().find(|(x, _)| *x == a).map(|(_, t)| *t);
+    for audience in Audience::iter() {
+        let when = match due_for(audience) {
             Some(due) if due <= now => format!(
                 "OVERDUE by {} (was due {})",
                 format::duration(s.elapsed(due, now)),

@@ -96,25 +96,53 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
     }
 
     let now = app.now;
-    out.push(
-        match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
-            Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
-                format!(
-                    " UPDATE OVERDUE: {audience} by {} ",
-                    duration(s.elapsed(due, now))
-                ),
+    let due = s.updates_due(|sev| app.setup.playbook.cadence(sev));
+    // Every audience's next update on one line, an overdue one marked, when it fits;
+    // else the soonest.
+    let mut spans = vec![Span::styled("updates due ", muted)];
+    for (n, (audience, at)) in due.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::styled(" · ", muted));
+        }
+        if *at <= now {
+            spans.push(Span::styled(
+                format!("{audience} OVERDUE {}", duration(s.elapsed(*at, now))),
                 theme.overdue,
-            )]),
-            Some((audience, due)) => Line::from(vec![
-                Span::styled("next update ", muted),
-                Span::raw(format!("{audience} in {}", duration(s.elapsed(now, due)))),
-            ]),
-            None if s.is_open() && s.declared_at.is_some() => {
-                Line::styled("no update cadence at this severity", muted)
-            }
-            None => Line::raw(""),
-        },
-    );
+            ));
+        } else {
+            spans.push(Span::raw(format!(
+                "{audience} {}",
+                duration(s.elapsed(now, *at))
+            )));
+        }
+    }
+    let fits = {
+        use unicode_width::UnicodeWidthStr;
+        spans.iter().map(|s| s.content.width()).sum::<usize>() <= usize::from(width)
+    };
+    if fits && !due.is_empty() {
+        out.push(Line::from(spans));
+    } else {
+        out.push(
+            match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
+                Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
+                    format!(
+                        " UPDATE OVERDUE: {audience} by {} ",
+                        duration(s.elapsed(due, now))
+                    ),
+                    theme.overdue,
+                )]),
+                Some((audience, due)) => Line::from(vec![
+                    Span::styled("next update ", muted),
+                    Span::raw(format!("{audience} in {}", duration(s.elapsed(now, due)))),
+                ]),
+                None if s.is_open() && s.declared_at.is_some() => {
+                    Line::styled("no update cadence at this severity", muted)
+                }
+                None => Line::raw(""),
+            },
+        );
+    }
 
     let mut clocks = Vec::new();
     if let Some(start) = s.started_at() {
