@@ -2066,3 +2066,84 @@ fn objectives_and_tasks_are_added_moved_and_kept() {
         state.current_text(last).text
     );
 }
+
+#[test]
+fn command_is_assumed_with_a_reason_and_two_at_once_end_the_same_in_any_order() {
+    let playbook = playbook();
+    let held = incident(commanded_by("ann"));
+    let mut seen = BTreeSet::new();
+    assert_eq!(
+        refused(
+            ask(
+                Request::Assume { reason: " ".into() },
+                Some(&held),
+                &playbook,
+                "bob"
+            ),
+            &mut seen
+        ),
+        Refusal::ReasonNeeded
+    );
+    assert_eq!(
+        ask(
+            Request::Assume { reason: "x".into() },
+            Some(&held),
+            &playbook,
+            "ann"
+        ),
+        Ok(Decision::Nothing(Notice::AlreadyCommander))
+    );
+    let assumed = recorded(ask(
+        Request::Assume {
+            reason: "ann's laptop died".into(),
+        },
+        Some(&held),
+        &playbook,
+        "bob",
+    ));
+    assert_eq!(
+        assumed,
+        vec![Body::CommandAssumed {
+            commander: "bob".into(),
+            reason: "ann's laptop died".into()
+        }]
+    );
+    // Two replicas assume at once: whatever order the events arrive in, the fold by
+    // total order ends with the same commander, and both are in the record.
+    let base = commanded_by("ann");
+    let n = base.len();
+    let mut events: Vec<Event> = {
+        let mut entries = base.clone();
+        entries.push((
+            "bob",
+            Body::CommandAssumed {
+                commander: "bob".into(),
+                reason: "ann unreachable".into(),
+            },
+        ));
+        entries.push((
+            "cat",
+            Body::CommandAssumed {
+                commander: "cat".into(),
+                reason: "ann asleep".into(),
+            },
+        ));
+        incident(entries)
+            .timeline
+            .iter()
+            .map(|e| (*e.event).clone())
+            .collect()
+    };
+    let id = events[0].incident;
+    let forward = IncidentState::fold(id, events.clone());
+    events.swap(n, n + 1);
+    events.reverse();
+    let backward = IncidentState::fold(id, events);
+    assert_eq!(forward.command.commander, backward.command.commander);
+    assert_eq!(forward.command.commander.as_deref(), Some("cat"));
+    assert_eq!(
+        forward.command.history.len(),
+        3,
+        "ann, bob, cat: every change kept"
+    );
+}

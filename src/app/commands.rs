@@ -171,6 +171,7 @@ fn request_for(
         PaletteRequest::Claim => Request::Claim,
         PaletteRequest::Handoff(to) => Request::Handoff { to },
         PaletteRequest::Confirm => Request::Confirm,
+        PaletteRequest::Assume(reason) => Request::Assume { reason },
         PaletteRequest::Log(body) => Request::Log(body),
         PaletteRequest::Role {
             person,

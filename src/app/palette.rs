@@ -23,6 +23,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "update", usage: "[AUDIENCE]", help: "write a status update from the template (responders, executives, customers)" },
     CommandSpec { name: "claim", usage: "", help: "take command while nobody holds it" },
     CommandSpec { name: "handoff", usage: "NAME", help: "hand command to NAME (commander only)" },
+    CommandSpec { name: "assume", usage: "REASON", help: "assume command from a commander who cannot hand over, saying why" },
     CommandSpec { name: "confirm", usage: "", help: "confirm command, settling a conflicting claim (commander only)" },
     CommandSpec { name: "assign", usage: "NAME ROLE", help: "give NAME a role (deputy, scribe, tech_lead, communications, legal, sme, observer)" },
     CommandSpec { name: "unassign", usage: "NAME ROLE", help: "take a role from NAME" },
@@ -193,6 +194,7 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "claim" => Ok(PaletteRequest::Claim),
         "handoff" => Ok(PaletteRequest::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(PaletteRequest::Confirm),
+        "assume" => Ok(PaletteRequest::Assume(rest(args).ok_or_else(usage)?)),
         "page" => {
             let who = args.first().ok_or_else(usage)?.to_string();
             Ok(PaletteRequest::Page {

@@ -155,6 +155,8 @@ pub enum PaletteRequest {
     Claim,
     /// Hand command to someone.
     Handoff(String),
+    /// Assume command, saying why.
+    Assume(String),
     /// Confirm command.
     Confirm,
     /// Show the switcher, or an incident by id.

@@ -17,6 +17,9 @@ pub enum RosterSubcommand {
     Handoff(HandoffArgs),
     /// Confirm command, settling a conflicting claim (the commander only).
     Confirm(On),
+    /// Assume command from a commander who cannot hand it over (gone, unreachable),
+    /// saying why; it is recorded and shown to everyone.
+    Assume(AssumeArgs),
     /// Give NAME a role.
     Assign(RoleArgs),
     /// Take a role from NAME.
@@ -48,6 +51,16 @@ pub struct Named {
     /// refused without it).
     #[arg(long)]
     pub new_responder: bool,
+    #[command(flatten)]
+    on: On,
+}
+
+/// Why command is assumed.
+#[derive(Debug, Args)]
+pub struct AssumeArgs {
+    /// Why the commander cannot hand over (required).
+    #[arg(long, required = true)]
+    pub reason: String,
     #[command(flatten)]
     on: On,
 }
@@ -116,6 +129,7 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     let (request, on) = match command {
         Claim(on) => (Request::Claim, on),
         Confirm(on) => (Request::Confirm, on),
+        Assume(a) => (Request::Assume { reason: a.reason }, a.on),
         Handoff(h) => {
             meant.stranger = h.new_responder;
             (Request::Handoff { to: h.name }, h.on)

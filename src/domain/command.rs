@@ -11,6 +11,8 @@ pub enum CommandHow {
     Claim,
     /// Handed over by the commander.
     Handoff,
+    /// Assumed, with a stated reason, from a commander who could not hand over.
+    Assumed,
 }
 
 /// One change of commander.
@@ -99,6 +101,20 @@ impl Command {
                 Some(reason)
             }
         }
+    }
+
+    /// Applies an assumption of command: `who` takes command from whoever holds it
+    /// (the reason is in the event); refused only when they hold it already.
+    pub fn assume(&mut self, event: Ulid, at: Timestamp, who: &str) -> Option<String> {
+        if self.commander.as_deref() == Some(who) {
+            return Some(format!("{who} already holds command"));
+        }
+        self.change(event, at, who, CommandHow::Assumed);
+        // Taking command this way settles any earlier dispute over it.
+        for conflict in self.conflicts.iter_mut().filter(|c| c.settled_at.is_none()) {
+            conflict.settled_at = Some(at);
+        }
+        None
     }
 
     /// Applies a handoff; only the current commander can hand over.

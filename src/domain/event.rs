@@ -156,6 +156,14 @@ pub enum Body {
         /// The new commander.
         to: String,
     },
+    /// Someone assumed command from a commander who could not hand it over (gone,
+    /// asleep, unreachable), saying why.
+    CommandAssumed {
+        /// Who took command.
+        commander: String,
+        /// Why.
+        reason: String,
+    },
     /// The commander confirmed command, settling a conflicting claim.
     CommandConfirmed {
         /// The commander confirming.
@@ -439,9 +447,9 @@ impl Body {
     /// The people this body names (a commander, a responder, an owner), as written.
     pub fn people(&self) -> impl Iterator<Item = &str> {
         let (one, two): (Option<&String>, Option<&String>) = match self {
-            Body::CommandClaimed { commander } | Body::CommandConfirmed { commander } => {
-                (Some(commander), None)
-            }
+            Body::CommandClaimed { commander }
+            | Body::CommandConfirmed { commander }
+            | Body::CommandAssumed { commander, .. } => (Some(commander), None),
             Body::CommandHandedOff { from, to } => (Some(from), Some(to)),
             Body::RoleAssigned { person, .. }
             | Body::RoleRemoved { person, .. }

@@ -186,6 +186,15 @@ impl IncidentState {
                 }
                 return refused;
             }
+            Body::CommandAssumed { commander, .. } => {
+                let commander = self.roster.spelling(commander).to_string();
+                let refused = self.command.assume(event.id, at, &commander);
+                if refused.is_none() {
+                    self.roster.join(&commander, at);
+                    self.acknowledged(at);
+                }
+                return refused;
+            }
             Body::CommandConfirmed { commander } => {
                 let commander = self.roster.spelling(commander).to_string();
                 return self.command.confirm(at, &commander);

@@ -29,7 +29,7 @@ pub struct IncidentSummary {
 
 impl IncidentSummary {
     /// The event kinds a head is folded from; nothing else changes these fields.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
         "incident_opened",
         "severity_set",
         "status_changed",
@@ -39,6 +39,7 @@ impl IncidentSummary {
         "command_claimed",
         "command_handed_off",
         "command_confirmed",
+        "command_assumed",
     ];
 
     /// The short form of the id people type.

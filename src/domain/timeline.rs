@@ -64,6 +64,7 @@ impl Category {
             Body::SeveritySet { .. } => Category::Severity,
             Body::StatusChanged { .. } => Category::Status,
             Body::CommandClaimed { .. }
+            | Body::CommandAssumed { .. }
             | Body::CommandHandedOff { .. }
             | Body::CommandConfirmed { .. } => Category::Command,
             Body::RoleAssigned { .. }
@@ -185,6 +186,9 @@ pub fn describe(body: &Body) -> String {
         Body::CommandClaimed { commander } => format!("{commander} took command"),
         Body::CommandHandedOff { from, to } => format!("{from} handed command to {to}"),
         Body::CommandConfirmed { commander } => format!("{commander} confirmed command"),
+        Body::CommandAssumed { commander, reason } => {
+            format!("{commander} assumed command: {reason}")
+        }
         Body::RoleAssigned { person, role } => format!("{person} assigned as {role}"),
         Body::RoleRemoved { person, role } => format!("{person} removed as {role}"),
         Body::ResponderPaged { person, via } => match via {

@@ -233,6 +233,10 @@ fn command(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
         };
         let how = match c.how {
             crate::domain::CommandHow::Claim => "claimed".to_string(),
+            crate::domain::CommandHow::Assumed => format!(
+                "assumed from {}",
+                c.from.as_deref().map(md).unwrap_or_else(|| "nobody".into())
+            ),
             crate::domain::CommandHow::Handoff => format!(
                 "handed over by {}",
                 c.from.as_deref().map(md).unwrap_or_default()

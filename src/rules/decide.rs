@@ -131,6 +131,14 @@ fn on_incident(
                 commander: me.to_string(),
             }]),
         },
+        Request::Assume { .. } if commander.is_some_and(|c| same_name(c, me)) => {
+            Ok(Decision::Nothing(Notice::AlreadyCommander))
+        }
+        Request::Assume { reason } if reason.trim().is_empty() => Err(Refusal::ReasonNeeded),
+        Request::Assume { reason } => record(vec![Body::CommandAssumed {
+            commander: me.to_string(),
+            reason: reason.trim().to_string(),
+        }]),
         Request::Handoff { to }
             if commander.is_some_and(|c| same_name(c, me) && same_name(c, &to)) =>
         {

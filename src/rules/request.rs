@@ -55,6 +55,11 @@ pub enum Request {
         /// The new commander.
         to: String,
     },
+    /// Assume command from a commander who cannot hand it over, saying why.
+    Assume {
+        /// Why (required: it never happens silently).
+        reason: String,
+    },
     /// Confirm command, settling a conflicting claim (the commander only).
     Confirm,
     /// Give someone a role.

@@ -109,9 +109,7 @@ impl Refusal {
             Refusal::NotAHypothesis => {
                 "that entry is not a hypothesis: only hypotheses are confirmed or ruled out (strike an entry logged by mistake)".into()
             }
-            Refusal::ReasonNeeded => {
-                "say why it is ruled out: the reason stays with the hypothesis".into()
-            }
+            Refusal::ReasonNeeded => "say why: the reason stays in the record".into(),
             Refusal::NothingToSet => format!(
                 "nothing to set: give a field, as in {}",
                 how.command("situation impact=\"EU card payments fail\" next=\"roll back 4512\"")
