@@ -222,6 +222,7 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::NoText => "NoText",
         Refusal::NotFound { .. } => "NotFound",
         Refusal::NoChange => "NoChange",
+        Refusal::NobodyToAssumeFrom => "NobodyToAssumeFrom",
         Refusal::ReasonNeeded => "ReasonNeeded",
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
     }
@@ -1128,6 +1129,14 @@ fn every_refusal_is_met_by_some_request() {
     let chore = tasked.tasks[0].id;
     let cases: Vec<(Request, Option<&IncidentState>, &Playbook, &str)> = vec![
         (
+            Request::Assume {
+                reason: "gone".into(),
+            },
+            Some(&open),
+            &playbook,
+            "ann",
+        ),
+        (
             Request::TaskMove {
                 task: chore,
                 state: Some(warroom::domain::TaskState::Open),
@@ -1379,6 +1388,7 @@ fn every_refusal_is_met_by_some_request() {
         "NoText",
         "NotFound",
         "NoChange",
+        "NobodyToAssumeFrom",
     ]
     .into_iter()
     .collect();

@@ -932,3 +932,42 @@ fn the_briefing_opens_with_b_reads_at_80x24_and_scrolls() {
     update(&mut app, Msg::Action(Action::Close));
     assert_eq!(app.overlays.len(), 0);
 }
+
+#[test]
+fn the_pane_keeps_the_objective_and_the_tasks_in_view_at_80x24_and_quotes_are_words() {
+    let mut app = demo_app();
+    let commit = |app: &mut App, line: &str| {
+        update(app, Msg::Action(Action::OpenPalette));
+        update(app, Msg::Paste(line.into()));
+        let effects = update(app, Msg::Action(Action::Submit));
+        let events: Vec<Event> = effects
+            .iter()
+            .filter_map(|e| match e {
+                warroom::app::Effect::Append { drafts, .. } => Some(drafts.clone()),
+                _ => None,
+            })
+            .flatten()
+            .map(|d| {
+                let at = app.now;
+                Event {
+                    id: ulid::Ulid::generate(),
+                    origin: "t".into(),
+                    seq: 1,
+                    incident: app.shown.unwrap(),
+                    author: "alice".into(),
+                    at,
+                    logged_at: at,
+                    body: d.body,
+                }
+            })
+            .collect();
+        assert!(!events.is_empty(), "{line}: {:?}", app.notice);
+        update(app, Msg::Events(events));
+    };
+    commit(&mut app, "objective \"stop the card failures\"");
+    commit(&mut app, "task roll back 4512 owner=jonas");
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(text.contains("objective: stop the card failures"), "{text}");
+    assert!(!text.contains("\"stop"), "quotes are not kept: {text}");
+    assert!(text.contains("tasks: 1 open, 0 in progress"), "{text}");
+}

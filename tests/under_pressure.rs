@@ -725,6 +725,11 @@ fn the_briefing_gathers_the_picture_and_is_logged_when_given() {
 fn command_is_assumed_from_the_command_line_with_a_reason_shown_to_all() {
     let env = Env::new();
     let id = env.declare("Checkout failing");
+    let err = env.fails(&["assume", "--reason", "nobody is here"]);
+    assert!(
+        err.contains("claim"),
+        "nobody holds command: claim it: {err}"
+    );
     env.ok(&["claim", "--as", "maya"]);
     let err = env.fails(&["assume", "--as", "jonas"]);
     assert!(err.contains("--reason"), "{err}");

@@ -71,6 +71,19 @@ fn rest(words: &[&str]) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// A value written in quotes, as one would in a shell, is the words inside them.
+fn unquote(v: String) -> String {
+    let t = v.trim();
+    match t
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .or_else(|| t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+    {
+        Some(inner) => inner.to_string(),
+        None => v,
+    }
+}
+
 /// Splits `words key=value more words key=value` into the leading words and the
 /// fields (a value runs until the next `key=`).
 fn fields(args: &[&str]) -> (Option<String>, Vec<(String, String)>) {
@@ -92,7 +105,8 @@ fn fields(args: &[&str]) -> (Option<String>, Vec<(String, String)>) {
             },
         }
     }
-    (rest(&lead), fields)
+    let fields = fields.into_iter().map(|(k, v)| (k, unquote(v))).collect();
+    (rest(&lead).map(unquote), fields)
 }
 
 /// Parses a command line; the error says what was expected.
@@ -238,7 +252,7 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
                 _ => (false, args),
             };
             Ok(PaletteRequest::ObjectiveAdd {
-                text: rest(words).ok_or_else(usage)?,
+                text: rest(words).map(unquote).ok_or_else(usage)?,
                 planned,
             })
         }

@@ -94,7 +94,7 @@ pub fn lines(state: &IncidentState) -> Vec<String> {
         ("services", list(&s.services)),
         ("regions", list(&s.regions)),
         ("impact from", when(s.impact_start)),
-        ("impact until", when(s.impact_end)),
+        ("impact to", when(s.impact_end)),
         ("next", text(&s.next_steps)),
     ];
     rows.iter()

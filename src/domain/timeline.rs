@@ -44,7 +44,9 @@ pub enum Category {
     Review,
     /// The situation (impact, services, next steps) changed.
     Situation,
-    /// An objective or a task added or moved.
+    /// An objective added or moved.
+    Objective,
+    /// A task added or moved.
     Task,
     /// A kind this version does not know.
     Unknown,
@@ -83,10 +85,8 @@ impl Category {
             Body::SituationSet { .. } => Category::Situation,
             Body::HypothesisJudged { .. } => Category::Hypothesis,
             Body::BriefingGiven { .. } => Category::Command,
-            Body::ObjectiveAdded { .. }
-            | Body::ObjectiveMoved { .. }
-            | Body::TaskAdded { .. }
-            | Body::TaskMoved { .. } => Category::Task,
+            Body::ObjectiveAdded { .. } | Body::ObjectiveMoved { .. } => Category::Objective,
+            Body::TaskAdded { .. } | Body::TaskMoved { .. } => Category::Task,
             Body::Correction { .. } => Category::Correction,
             Body::Unknown { .. } => Category::Unknown,
         }
@@ -115,6 +115,7 @@ impl Category {
             Category::Correction => "CORRECTION",
             Category::Review => "REVIEW",
             Category::Situation => "SITUATION",
+            Category::Objective => "OBJECTIVE",
             Category::Task => "TASK",
             Category::Unknown => "UNKNOWN",
         }

@@ -12,8 +12,23 @@ use crate::domain::{Audience, IncidentState, ObjectiveStage, Role, TaskState, Ti
 use crate::format;
 use crate::playbook::Playbook;
 
-/// The briefing as Markdown, as of `now`.
+/// The briefing as Markdown, as of `now` (text from the log escaped for Markdown).
 pub fn briefing(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
+    write_briefing(s, playbook, now, &md)
+}
+
+/// The briefing with the log's text as written, for a screen that shows it as text (it
+/// is still made inert there).
+pub fn briefing_plain(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
+    write_briefing(s, playbook, now, &|t: &str| t.to_string())
+}
+
+fn write_briefing(
+    s: &IncidentState,
+    playbook: &Playbook,
+    now: Timestamp,
+    md: &dyn Fn(&str) -> String,
+) -> String {
     let clock = LocalTimes::for_incident(s);
     let mut out = String::new();
     let drill = if s.drill { " (DRILL)" } else { "" };

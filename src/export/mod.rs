@@ -9,7 +9,7 @@ mod json;
 mod markdown;
 mod statuspage;
 
-pub use brief::briefing;
+pub use brief::{briefing, briefing_plain};
 pub use clock::LocalTimes;
 pub use ics214::{RoleFilter, activity_log};
 pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};

@@ -134,6 +134,7 @@ fn on_incident(
         Request::Assume { .. } if commander.is_some_and(|c| same_name(c, me)) => {
             Ok(Decision::Nothing(Notice::AlreadyCommander))
         }
+        Request::Assume { .. } if commander.is_none() => Err(Refusal::NobodyToAssumeFrom),
         Request::Assume { reason } if reason.trim().is_empty() => Err(Refusal::ReasonNeeded),
         Request::Assume { reason } => record(vec![Body::CommandAssumed {
             commander: me.to_string(),
@@ -322,6 +323,14 @@ fn on_incident(
             let reason = reason.filter(|r| !r.trim().is_empty());
             if verdict == crate::domain::Verdict::RuledOut && reason.is_none() {
                 return Err(Refusal::ReasonNeeded);
+            }
+            let now = state.verdicts.get(&target);
+            let unchanged = match now {
+                Some((was, why)) => *was == verdict && (reason.is_none() || *why == reason),
+                None => verdict == crate::domain::Verdict::Open,
+            };
+            if unchanged {
+                return Err(Refusal::NoChange);
             }
             record(vec![Body::HypothesisJudged {
                 target,

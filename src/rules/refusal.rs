@@ -132,6 +132,9 @@ pub enum Refusal {
     /// A change to what it is already.
     #[error("nothing would change")]
     NoChange,
+    /// Assuming command when nobody holds it (claim it instead).
+    #[error("nobody holds command")]
+    NobodyToAssumeFrom,
     /// An objective or a task with no words.
     #[error("no text given")]
     NoText,

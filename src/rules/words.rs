@@ -101,6 +101,10 @@ impl Refusal {
             ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
             Refusal::NoText => "say what it is: the text is empty".into(),
+            Refusal::NobodyToAssumeFrom => format!(
+                "nobody holds command to assume it from: claim it ({})",
+                how.command("claim")
+            ),
             Refusal::NoChange => "it is so already: nothing would change".into(),
             Refusal::NotFound { what } => format!(
                 "no such {what} on this incident: {} lists them with their numbers",
@@ -112,7 +116,7 @@ impl Refusal {
             Refusal::ReasonNeeded => "say why: the reason stays in the record".into(),
             Refusal::NothingToSet => format!(
                 "nothing to set: give a field, as in {}",
-                how.command("situation impact=\"EU card payments fail\" next=\"roll back 4512\"")
+                how.command("situation impact=EU card payments fail next=roll back 4512")
             ),
             Refusal::ImpactEndsBeforeStart => {
                 "the customer impact would end before it starts: check the two times".into()

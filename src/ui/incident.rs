@@ -144,19 +144,6 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
         );
     }
 
-    let mut clocks = Vec::new();
-    if let Some(start) = s.started_at() {
-        clocks.push(format!("detected {} ago", duration(s.elapsed(start, now))));
-    }
-    match s.declared_at {
-        Some(at) => clocks.push(format!("declared {} ago", duration(s.elapsed(at, now)))),
-        None => clocks.push("not declared".into()),
-    }
-    if let Some(at) = s.resolved_at {
-        clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
-    }
-    out.push(Line::styled(clocks.join(" · "), muted));
-
     // The work: the first current objective, and how the tasks stand.
     if let Some(objective) = s
         .objectives
@@ -179,6 +166,19 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
             muted,
         ));
     }
+    let mut clocks = Vec::new();
+    if let Some(start) = s.started_at() {
+        clocks.push(format!("detected {} ago", duration(s.elapsed(start, now))));
+    }
+    match s.declared_at {
+        Some(at) => clocks.push(format!("declared {} ago", duration(s.elapsed(at, now)))),
+        None => clocks.push("not declared".into()),
+    }
+    if let Some(at) = s.resolved_at {
+        clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
+    }
+    out.push(Line::styled(clocks.join(" · "), muted));
+
     if let Some(next) = &situation.next_steps {
         out.push(Line::styled(
             one_line(format!("next: {}", inert::line(next))),

@@ -180,7 +180,7 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
         Constraint::Length(area.height.saturating_sub(2)),
     );
     let inner = usize::from(rect.width.saturating_sub(2)).max(1);
-    let text = crate::export::briefing(state, &app.setup.playbook, app.now);
+    let text = crate::export::briefing_plain(state, &app.setup.playbook, app.now);
     let mut lines: Vec<Line<'static>> = Vec::new();
     for raw in text.lines() {
         let plain = raw.replace("**", "").replace('`', "");

@@ -202,9 +202,11 @@ impl Theme {
             Category::Roster => self.roster,
             Category::ActionItem | Category::Review => self.item,
             Category::Resolution => self.resolved,
-            Category::Routed | Category::Problem | Category::Situation | Category::Task => {
-                self.status
-            }
+            Category::Routed
+            | Category::Problem
+            | Category::Situation
+            | Category::Objective
+            | Category::Task => self.status,
             Category::Correction => self.correction,
             Category::Unknown => self.unknown,
         }
