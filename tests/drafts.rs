@@ -29,9 +29,10 @@ fn typing(env: &Env, who: &str, text: &str) -> Console {
 fn offered(env: &Env, who: &str, text: &str) -> bool {
     let mut console = Console::start_with(env, &[], &[("WARROOM_USER", who)]);
     // Loaded: the timeline follows, or a recovered draft is offered over it (both come
-    // in the same frame).
+    // in the same frame). A frame reaches the screen top to bottom, so the hint bar,
+    // the last row, saying which it is means the whole frame is there.
     console.wait_for("the log loaded", |s| {
-        s.contains("following") || s.contains("Recovered draft")
+        s.contains("Enter restore") || (s.contains("following") && s.contains("i write"))
     });
     let screen = console.screen();
     let offered = screen.contains("Recovered draft") && screen.contains(text);
