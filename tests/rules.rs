@@ -223,6 +223,7 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::NotFound { .. } => "NotFound",
         Refusal::NoChange => "NoChange",
         Refusal::NobodyToAssumeFrom => "NobodyToAssumeFrom",
+        Refusal::StruckEntry => "StruckEntry",
         Refusal::ReasonNeeded => "ReasonNeeded",
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
     }
@@ -1115,8 +1116,18 @@ fn every_refusal_is_met_by_some_request() {
             text: "the deploy".into(),
         },
     ));
-    let guessed = incident(entries);
+    let guessed = incident(entries.clone());
     let guess = guessed.timeline[3].event.id;
+    entries.push((
+        "bob",
+        Body::Correction {
+            target: guess,
+            text: None,
+            strike: true,
+            reason: Some("logged by mistake".into()),
+        },
+    ));
+    let struck = incident(entries);
     let mut entries = declared();
     entries.push((
         "ann",
@@ -1128,6 +1139,16 @@ fn every_refusal_is_met_by_some_request() {
     let tasked = incident(entries);
     let chore = tasked.tasks[0].id;
     let cases: Vec<(Request, Option<&IncidentState>, &Playbook, &str)> = vec![
+        (
+            Request::Judge {
+                target: guess,
+                verdict: warroom::domain::Verdict::Confirmed,
+                reason: None,
+            },
+            Some(&struck),
+            &playbook,
+            "ann",
+        ),
         (
             Request::Assume {
                 reason: "gone".into(),
@@ -1389,6 +1410,7 @@ fn every_refusal_is_met_by_some_request() {
         "NotFound",
         "NoChange",
         "NobodyToAssumeFrom",
+        "StruckEntry",
     ]
     .into_iter()
     .collect();

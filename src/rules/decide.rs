@@ -320,6 +320,12 @@ fn on_incident(
             if !is_hypothesis {
                 return Err(Refusal::NotAHypothesis);
             }
+            if state
+                .entry(target)
+                .is_some_and(|e| state.current_text(e).struck)
+            {
+                return Err(Refusal::StruckEntry);
+            }
             let reason = reason.filter(|r| !r.trim().is_empty());
             if verdict == crate::domain::Verdict::RuledOut && reason.is_none() {
                 return Err(Refusal::ReasonNeeded);

@@ -147,6 +147,9 @@ pub enum Refusal {
     /// Judging an entry that is not a hypothesis.
     #[error("not a hypothesis")]
     NotAHypothesis,
+    /// Judging a hypothesis that was struck as logged by mistake.
+    #[error("the entry was struck")]
+    StruckEntry,
     /// Ruling a hypothesis out without saying why.
     #[error("ruling out needs a reason")]
     ReasonNeeded,

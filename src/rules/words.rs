@@ -113,6 +113,9 @@ impl Refusal {
             Refusal::NotAHypothesis => {
                 "that entry is not a hypothesis: only hypotheses are confirmed or ruled out (strike an entry logged by mistake)".into()
             }
+            Refusal::StruckEntry => {
+                "that hypothesis was struck as logged by mistake: it is not judged".into()
+            }
             Refusal::ReasonNeeded => "say why: the reason stays in the record".into(),
             Refusal::NothingToSet => format!(
                 "nothing to set: give a field, as in {}",
