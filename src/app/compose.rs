@@ -20,7 +20,7 @@ pub fn filled(app: &App, audience: Audience) -> Option<String> {
     let cadence = app.setup.playbook.update_cadence(state.severity);
     let zone = app.setup.zone;
     Some(crate::playbook::render(
-        &template,
+        template,
         state,
         app.now,
         cadence,

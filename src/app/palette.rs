@@ -260,9 +260,7 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
             let [n, stage] = args else {
                 return Err(usage());
             };
-            let stage = stage.parse().map_err(|_| {
-                format!("'{stage}' is not a stage: use current, planned, met or dropped")
-            })?;
+            let stage = crate::domain::ObjectiveStage::read(stage)?;
             Ok(PaletteRequest::ObjectiveMove {
                 objective: n.to_string(),
                 stage,
@@ -286,11 +284,7 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
             let (n, more) = args.split_first().ok_or_else(usage)?;
             let (state, fields) = fields(more);
             let state = state
-                .map(|s| {
-                    s.parse().map_err(|_| {
-                        format!("'{s}' is not a task state: use open, in-progress, done or dropped")
-                    })
-                })
+                .map(|s| crate::domain::TaskState::read(&s))
                 .transpose()?;
             let mut owner = None;
             for (key, value) in fields {
@@ -309,9 +303,7 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
             let [entry, verdict, reason @ ..] = args else {
                 return Err(usage());
             };
-            let verdict = verdict.parse::<crate::domain::Verdict>().map_err(|_| {
-                format!("'{verdict}' is not a verdict: confirmed, ruled-out or open")
-            })?;
+            let verdict = crate::domain::Verdict::read(verdict)?;
             Ok(PaletteRequest::Judge {
                 entry: entry.to_string(),
                 verdict,

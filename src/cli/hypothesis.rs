@@ -15,7 +15,7 @@ pub struct HypothesisArgs {
     #[arg(value_name = "ENTRY")]
     pub entry: String,
     /// confirmed, ruled-out or open.
-    #[arg(value_parser = verdict)]
+    #[arg(value_parser = Verdict::read)]
     pub verdict: Verdict,
     /// Why (required to rule one out).
     #[arg(long)]
@@ -23,12 +23,6 @@ pub struct HypothesisArgs {
     /// The incident (its id or the last 4+ characters); may be left out when one is open.
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
-}
-
-/// Reads a verdict, naming the three there are when it is none of them.
-fn verdict(text: &str) -> Result<Verdict, String> {
-    text.parse()
-        .map_err(|_| format!("'{text}' is not a verdict: use confirmed, ruled-out or open"))
 }
 
 /// Runs `warroom hypothesis`.

@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
     let cadence = playbook.update_cadence(state.severity);
     let text = crate::playbook::render(
-        &template,
+        template,
         &state,
         store.now(),
         cadence,

@@ -29,7 +29,7 @@ pub enum ObjectiveSubcommand {
         /// Its number in `warroom objective list`, or the end of its id.
         objective: String,
         /// current, planned, met or dropped.
-        #[arg(value_parser = stage)]
+        #[arg(value_parser = ObjectiveStage::read)]
         stage: ObjectiveStage,
         /// The incident (its id or the last 4+ characters); may be left out when one is open.
         #[arg(long, short, value_name = "ID")]
@@ -63,7 +63,7 @@ pub enum TaskSubcommand {
         /// Its number in `warroom task list`, or the end of its id.
         task: String,
         /// open, in-progress, done or dropped.
-        #[arg(value_parser = task_state)]
+        #[arg(value_parser = TaskState::read)]
         state: Option<TaskState>,
         /// Who has it now.
         #[arg(long)]
@@ -78,17 +78,6 @@ pub enum TaskSubcommand {
         #[arg(long, short, value_name = "ID")]
         incident: Option<String>,
     },
-}
-
-fn stage(text: &str) -> Result<ObjectiveStage, String> {
-    text.parse()
-        .map_err(|_| format!("'{text}' is not a stage: use current, planned, met or dropped"))
-}
-
-fn task_state(text: &str) -> Result<TaskState, String> {
-    text.parse().map_err(|_| {
-        format!("'{text}' is not a task state: use open, in-progress, done or dropped")
-    })
 }
 
 /// The objectives, numbered, a line each.

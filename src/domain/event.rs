@@ -495,6 +495,7 @@ impl Body {
     strum::EnumString,
     strum::Display,
     strum::VariantNames,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case", ascii_case_insensitive)]
@@ -521,6 +522,7 @@ pub enum ObjectiveStage {
     strum::EnumString,
     strum::Display,
     strum::VariantNames,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case", ascii_case_insensitive)]
@@ -540,7 +542,26 @@ pub enum TaskState {
     Dropped,
 }
 
+impl ObjectiveStage {
+    /// Reads a stage as typed; the error lists the stages.
+    pub fn read(text: &str) -> Result<Self, String> {
+        super::names::read(text, "a stage", |s: Self| s.to_string())
+    }
+}
+
+impl Verdict {
+    /// Reads a verdict as typed (`ruled-out` or `ruled_out`); the error lists them.
+    pub fn read(text: &str) -> Result<Self, String> {
+        super::names::read(text, "a verdict", |v: Self| v.to_string().replace('_', "-"))
+    }
+}
+
 impl TaskState {
+    /// Reads a task state as typed (`in-progress` or `in_progress`); the error lists them.
+    pub fn read(text: &str) -> Result<Self, String> {
+        super::names::read(text, "a task state", |t: Self| t.label().replace(' ', "-"))
+    }
+
     /// In words: `open`, `in progress`, `done`, `dropped`.
     pub fn label(self) -> &'static str {
         match self {
@@ -564,6 +585,7 @@ impl TaskState {
     strum::EnumString,
     strum::Display,
     strum::VariantNames,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case", ascii_case_insensitive)]

@@ -30,3 +30,15 @@ pub(crate) fn choices<E: IntoEnumIterator>(name: impl Fn(E) -> String) -> String
 pub(crate) fn keys<E: IntoEnumIterator + Into<&'static str>>() -> String {
     choices(|variant: E| variant.into().to_string())
 }
+
+/// Reads a variant as typed (`text.parse()`, the spellings strum declares), or says what
+/// `text` is not (`what`) and lists every variant as `typed` writes it for a person to type.
+pub(crate) fn read<E: std::str::FromStr + IntoEnumIterator>(
+    text: &str,
+    what: &str,
+    typed: impl Fn(E) -> String,
+) -> Result<E, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{}' is not {what}: use {}", text.trim(), choices(typed)))
+}

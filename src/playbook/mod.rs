@@ -60,7 +60,8 @@ pub struct Playbook {
     /// Status update templates per audience.
     pub templates: BTreeMap<Audience, String>,
     /// The last update's templates per audience, once the incident is resolved or
-    /// closed (no promise of a next update); an audience left out uses the built-in one.
+    /// closed (no promise of a next update); an audience a playbook leaves out has the
+    /// built-in one, filled in when the playbook is read.
     pub final_templates: BTreeMap<Audience, String>,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
@@ -157,26 +158,18 @@ impl Playbook {
     }
 
     /// The template for an update to `audience` about `state`: the final one once it is
-    /// resolved or closed (the playbook's, else the built-in), else the ongoing one.
+    /// resolved or closed, else the ongoing one.
     pub fn template_for(
         &self,
         audience: Audience,
         state: &crate::domain::IncidentState,
-    ) -> Option<std::borrow::Cow<'_, str>> {
-        use std::borrow::Cow;
-        if state.status.is_open() {
-            return self
-                .templates
-                .get(&audience)
-                .map(|t| Cow::Borrowed(t.as_str()));
-        }
-        match self.final_templates.get(&audience) {
-            Some(t) => Some(Cow::Borrowed(t.as_str())),
-            None => Playbook::builtin()
-                .final_templates
-                .get(&audience)
-                .map(|t| Cow::Owned(t.clone())),
-        }
+    ) -> Option<&str> {
+        let table = if state.status.is_open() {
+            &self.templates
+        } else {
+            &self.final_templates
+        };
+        table.get(&audience).map(String::as_str)
     }
 
     /// What a team's templates would say that they should not, one line each, for
@@ -246,6 +239,19 @@ mod tests {
     use strum::IntoEnumIterator;
 
     use super::*;
+
+    #[test]
+    fn a_playbook_without_final_templates_has_the_built_in_ones_from_the_start() {
+        let start = DEFAULT.find("[final_templates]").unwrap_or(DEFAULT.len());
+        let end = DEFAULT[start..]
+            .find("\n\n")
+            .map_or(DEFAULT.len(), |n| start + n);
+        let without = format!("{}{}", &DEFAULT[..start], &DEFAULT[end..]);
+        assert!(!without.contains("[final_templates]"));
+        let p = Playbook::parse("team", &without).unwrap_or_else(|e| panic!("{:?}", e.lines()));
+        assert_eq!(p.final_templates, Playbook::builtin().final_templates);
+        assert_eq!(p.final_templates.len(), 3);
+    }
 
     #[test]
     fn the_default_playbook_is_valid_and_complete() {

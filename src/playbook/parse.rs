@@ -201,7 +201,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
     }
 
     let templates = read_templates(&mut p, &file.templates, "");
-    let final_templates = read_templates(&mut p, &file.final_templates, "final ");
+    let mut final_templates = read_templates(&mut p, &file.final_templates, "final ");
+    // An audience a team's playbook leaves out gets the built-in last update, filled in
+    // once here rather than looked up on every update (the built-in lists all three).
+    if Audience::iter().any(|a| !final_templates.contains_key(&a)) {
+        for (audience, text) in super::Playbook::builtin().final_templates {
+            final_templates.entry(audience).or_insert(text);
+        }
+    }
     for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
