@@ -1510,3 +1510,22 @@ fn recording_a_severity_an_update_or_a_done_item_and_throwing_a_draft_away_ask_f
     press(&mut app, "i");
     assert_eq!(app.mode(), Mode::Recovery);
 }
+
+#[test]
+fn a_palette_command_typed_into_the_entry_box_is_asked_about_not_logged() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    let effects = press(&mut app, ":claim\n");
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    assert!(
+        question(&app).contains("looks like the command :claim"),
+        "{}",
+        question(&app)
+    );
+    press(&mut app, "n");
+    assert_eq!(app.entry.text(), ":claim", "kept for Esc and the palette");
+    // Said yes to, it is a note after all.
+    press(&mut app, "\n");
+    let sent = appended(&read_then_press(&mut app, "y"));
+    assert!(matches!(&sent[0].1[0], Body::Note { text } if text == ":claim"));
+}

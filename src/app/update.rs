@@ -364,6 +364,19 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
     };
+    // A palette command typed into the box (it stays open after a commit) is asked
+    // about rather than logged as a note without a word.
+    let command = text
+        .trim_start()
+        .strip_prefix(':')
+        .and_then(|rest| rest.split_whitespace().next())
+        .filter(|word| super::palette::COMMANDS.iter().any(|c| c.name == *word))
+        .map(|word| {
+            format!(
+                "This looks like the command :{word}, typed into the entry box. Log it as a {} instead?",
+                kind.label()
+            )
+        });
     // A status update leaves the room: it is posted on a yes, after reading.
     let post = match kind {
         super::entry::EntryKind::UpdateResponders
@@ -371,8 +384,9 @@ fn submit(app: &mut App) -> Vec<Effect> {
         | super::entry::EntryKind::UpdateCustomers => Some(format!("Post this {}?", kind.label())),
         _ => None,
     };
-    let questions: Vec<String> = elsewhere
+    let questions: Vec<String> = command
         .into_iter()
+        .chain(elsewhere)
         .chain(changed)
         .chain(caution)
         .chain(post)
