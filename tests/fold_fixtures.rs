@@ -51,6 +51,18 @@ struct Expect {
     resolution: Option<String>,
     routed_to: Option<String>,
     reopened: Option<usize>,
+    /// `from->to` of the pending handoff, or `none`.
+    pending_handoff: Option<String>,
+    impact: Option<String>,
+    services: Option<Vec<String>>,
+    impact_window: Option<String>,
+    next_steps: Option<String>,
+    /// `text | stage` per objective.
+    objectives: Option<Vec<String>>,
+    /// `text | owner | state` per task.
+    tasks: Option<Vec<String>>,
+    /// Judged hypotheses by event name: `confirmed`, or `ruled_out: why`.
+    verdicts: Option<BTreeMap<String, String>>,
 }
 
 const DAY: &str = "2026-11-27";
@@ -267,6 +279,68 @@ fn check(path: &Path, state: &IncidentState, ids: &BTreeMap<String, Ulid>, expec
                 got[label]
             );
         }
+    }
+    eq(
+        "pending_handoff",
+        Some(
+            state
+                .command
+                .pending
+                .as_ref()
+                .map(|p| format!("{}->{}", p.from, p.to))
+                .unwrap_or_else(|| "none".into()),
+        ),
+        &expect.pending_handoff,
+    );
+    let sit = &state.situation;
+    eq("impact", sit.impact.clone(), &expect.impact);
+    eq("next_steps", sit.next_steps.clone(), &expect.next_steps);
+    if let Some(want) = &expect.services {
+        assert_eq!(&sit.services, want, "{name}: services");
+    }
+    if let Some(want) = &expect.impact_window {
+        let got = format!(
+            "{} to {}",
+            show_time(sit.impact_start).unwrap_or_else(|| "-".into()),
+            show_time(sit.impact_end).unwrap_or_else(|| "-".into())
+        );
+        assert_eq!(&got, want, "{name}: impact_window");
+    }
+    if let Some(want) = &expect.objectives {
+        let got: Vec<String> = state
+            .objectives
+            .iter()
+            .map(|o| format!("{} | {}", o.text, o.stage))
+            .collect();
+        assert_eq!(&got, want, "{name}: objectives");
+    }
+    if let Some(want) = &expect.tasks {
+        let got: Vec<String> = state
+            .tasks
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} | {} | {}",
+                    t.text,
+                    t.owner.as_deref().unwrap_or("-"),
+                    t.state
+                )
+            })
+            .collect();
+        assert_eq!(&got, want, "{name}: tasks");
+    }
+    if let Some(want) = &expect.verdicts {
+        let mut got = BTreeMap::new();
+        for (label, id) in ids {
+            if let Some((verdict, why)) = state.verdicts.get(id) {
+                let mut said = verdict.to_string();
+                if let Some(why) = why {
+                    said.push_str(&format!(": {why}"));
+                }
+                got.insert(label.clone(), said);
+            }
+        }
+        assert_eq!(&got, want, "{name}: verdicts");
     }
     if let Some(want) = &expect.action_items {
         let got: Vec<String> = state

@@ -226,6 +226,8 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::StruckEntry => "StruckEntry",
         Refusal::ReasonNeeded => "ReasonNeeded",
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
+        Refusal::NoHandoffPending => "NoHandoffPending",
+        Refusal::HandoffNotYours { .. } => "HandoffNotYours",
     }
 }
 
@@ -486,7 +488,7 @@ fn only_the_commander_hands_off_or_confirms_command() {
     let bob = vec!["bob".to_string()];
     assert_eq!(
         recorded(ask_watched(handoff(), Some(&held), &playbook, "ann", &bob)),
-        vec![Body::CommandHandedOff {
+        vec![Body::HandoffOffered {
             from: "ann".into(),
             to: "bob".into()
         }]
@@ -1138,6 +1140,15 @@ fn every_refusal_is_met_by_some_request() {
     ));
     let tasked = incident(entries);
     let chore = tasked.tasks[0].id;
+    let mut entries = commanded_by("ann");
+    entries.push((
+        "ann",
+        Body::HandoffOffered {
+            from: "ann".into(),
+            to: "bob".into(),
+        },
+    ));
+    let offered = incident(entries);
     let cases: Vec<(Request, Option<&IncidentState>, &Playbook, &str)> = vec![
         (
             Request::Judge {
@@ -1205,6 +1216,8 @@ fn every_refusal_is_met_by_some_request() {
             "bob",
         ),
         (Request::Confirm, Some(&held), &playbook, "bob"),
+        (Request::AcceptHandoff, Some(&held), &playbook, "bob"),
+        (Request::CancelHandoff, Some(&offered), &playbook, "cat"),
         (
             Request::Assign {
                 person: "bob".into(),
@@ -1404,6 +1417,8 @@ fn every_refusal_is_met_by_some_request() {
         "AlreadyRouted",
         "NothingToSet",
         "ImpactEndsBeforeStart",
+        "NoHandoffPending",
+        "HandoffNotYours",
         "NotAHypothesis",
         "ReasonNeeded",
         "NoText",
@@ -1512,7 +1527,7 @@ fn command_for_someone_neither_on_the_roster_nor_watching_is_asked_about() {
     );
     assert_eq!(
         events,
-        vec![Body::CommandHandedOff {
+        vec![Body::HandoffOffered {
             from: "ann".into(),
             to: "carol smith".into()
         }]
@@ -2137,11 +2152,13 @@ fn command_is_assumed_with_a_reason_and_two_at_once_end_the_same_in_any_order() 
         assumed,
         vec![Body::CommandAssumed {
             commander: "bob".into(),
-            reason: "ann's laptop died".into()
+            reason: "ann's laptop died".into(),
+            from: Some("ann".into()),
         }]
     );
-    // Two replicas assume at once: whatever order the events arrive in, the fold by
-    // total order ends with the same commander, and both are in the record.
+    // Two replicas assume at once, each from ann: whatever order the events arrive in,
+    // the first in the total order holds command and the other is a conflict for the
+    // commander to settle (never two commanders, never a silent loss).
     let base = commanded_by("ann");
     let n = base.len();
     let mut events: Vec<Event> = {
@@ -2151,6 +2168,7 @@ fn command_is_assumed_with_a_reason_and_two_at_once_end_the_same_in_any_order() 
             Body::CommandAssumed {
                 commander: "bob".into(),
                 reason: "ann unreachable".into(),
+                from: Some("ann".into()),
             },
         ));
         entries.push((
@@ -2158,6 +2176,7 @@ fn command_is_assumed_with_a_reason_and_two_at_once_end_the_same_in_any_order() 
             Body::CommandAssumed {
                 commander: "cat".into(),
                 reason: "ann asleep".into(),
+                from: Some("ann".into()),
             },
         ));
         incident(entries)
@@ -2171,11 +2190,151 @@ fn command_is_assumed_with_a_reason_and_two_at_once_end_the_same_in_any_order() 
     events.swap(n, n + 1);
     events.reverse();
     let backward = IncidentState::fold(id, events);
-    assert_eq!(forward.command.commander, backward.command.commander);
-    assert_eq!(forward.command.commander.as_deref(), Some("cat"));
+    assert_eq!(forward, backward);
+    assert_eq!(forward.command.commander.as_deref(), Some("bob"));
+    assert_eq!(forward.command.history.len(), 2, "ann, then bob");
+    let conflicts: Vec<&str> = forward
+        .command
+        .open_conflicts()
+        .map(|c| c.claimant.as_str())
+        .collect();
+    assert_eq!(conflicts, vec!["cat"], "cat's assumption lost and is shown");
+}
+
+/// Folds `entries` and then the events each decision records, one after the other.
+fn then(
+    mut entries: Vec<(&'static str, Body)>,
+    steps: &[(&'static str, Request)],
+) -> IncidentState {
+    let playbook = playbook();
+    for (who, request) in steps {
+        let state = incident(entries.clone());
+        let watching = vec!["bob".to_string(), "cat".to_string()];
+        for body in recorded(ask_watched(
+            request.clone(),
+            Some(&state),
+            &playbook,
+            who,
+            &watching,
+        )) {
+            entries.push((who, body));
+        }
+    }
+    incident(entries)
+}
+
+#[test]
+fn a_handoff_waits_for_the_incoming_commander_to_accept() {
+    let playbook = playbook();
+    let mut seen = BTreeSet::new();
+    let offer = ("ann", Request::Handoff { to: "bob".into() });
+    // Offered: ann still holds command, and the offer is pending to bob.
+    let offered = then(commanded_by("ann"), std::slice::from_ref(&offer));
+    assert_eq!(offered.command.commander.as_deref(), Some("ann"));
+    let pending = offered.command.pending.as_ref().expect("pending");
+    assert_eq!((pending.from.as_str(), pending.to.as_str()), ("ann", "bob"));
+    // Offering it again is nothing to do.
     assert_eq!(
-        forward.command.history.len(),
-        3,
-        "ann, bob, cat: every change kept"
+        ask(offer.1.clone(), Some(&offered), &playbook, "ann"),
+        Ok(Decision::Nothing(Notice::HandoffPending {
+            to: "bob".into()
+        }))
     );
+    // Only bob accepts; cat can neither accept nor cancel it.
+    assert_eq!(
+        refused(
+            ask(Request::AcceptHandoff, Some(&offered), &playbook, "cat"),
+            &mut seen
+        ),
+        Refusal::HandoffNotYours {
+            from: "ann".into(),
+            to: "bob".into()
+        }
+    );
+    assert_eq!(
+        refused(
+            ask(Request::AcceptHandoff, Some(&offered), &playbook, "ann"),
+            &mut seen
+        ),
+        Refusal::HandoffNotYours {
+            from: "ann".into(),
+            to: "bob".into()
+        },
+        "the commander does not accept their own offer"
+    );
+    // Accepted (bob types his name in capitals): bob holds command, nothing pending.
+    let accepted = then(
+        commanded_by("ann"),
+        &[offer.clone(), ("BOB", Request::AcceptHandoff)],
+    );
+    assert_eq!(accepted.command.commander.as_deref(), Some("bob"));
+    assert!(accepted.command.pending.is_none());
+    assert_eq!(accepted.command.handoffs(), 1);
+    // Withdrawn by ann, or declined by bob: ann keeps command, nothing pending.
+    for who in ["ann", "bob"] {
+        let cancelled = then(
+            commanded_by("ann"),
+            &[offer.clone(), (who, Request::CancelHandoff)],
+        );
+        assert_eq!(cancelled.command.commander.as_deref(), Some("ann"), "{who}");
+        assert!(cancelled.command.pending.is_none(), "{who}");
+        assert_eq!(
+            refused(
+                ask(Request::AcceptHandoff, Some(&cancelled), &playbook, "bob"),
+                &mut seen
+            ),
+            Refusal::NoHandoffPending
+        );
+    }
+    // A newer offer replaces the older one: bob's acceptance of the old one, arriving
+    // late, is refused by the fold and changes nothing.
+    let mut entries = commanded_by("ann");
+    for body in [
+        Body::HandoffOffered {
+            from: "ann".into(),
+            to: "bob".into(),
+        },
+        Body::HandoffOffered {
+            from: "ann".into(),
+            to: "cat".into(),
+        },
+    ] {
+        entries.push(("ann", body));
+    }
+    entries.push((
+        "bob",
+        Body::HandoffAccepted {
+            from: "ann".into(),
+            to: "bob".into(),
+        },
+    ));
+    let state = incident(entries);
+    assert_eq!(state.command.commander.as_deref(), Some("ann"));
+    assert_eq!(
+        state.command.pending.as_ref().map(|p| p.to.as_str()),
+        Some("cat")
+    );
+    let late = state.timeline.last().expect("entry");
+    assert!(
+        late.refused
+            .as_deref()
+            .is_some_and(|r| r.contains("no handoff from ann to bob")),
+        "{:?}",
+        late.refused
+    );
+    // Command assumed while a handoff is pending voids the offer.
+    let assumed = then(
+        commanded_by("ann"),
+        &[
+            offer,
+            (
+                "cat",
+                Request::Assume {
+                    reason: "ann's laptop died".into(),
+                },
+            ),
+        ],
+    );
+    assert_eq!(assumed.command.commander.as_deref(), Some("cat"));
+    assert!(assumed.command.pending.is_none());
 }

@@ -93,6 +93,10 @@ pub enum Action {
     HandOff,
     /// Confirm command, settling a conflict.
     ConfirmCommand,
+    /// Accept the handoff offered to you (from the briefing).
+    AcceptHandoff,
+    /// Cancel the pending handoff: withdraw yours, or decline one offered to you.
+    CancelHandoff,
     /// Give the selected responder a role.
     AssignRole,
     /// Take a role from the selected responder.
@@ -201,6 +205,9 @@ pub enum Mode {
     /// Reading the playbook or the metrics.
     #[strum(serialize = "Playbook and metrics")]
     Playbook,
+    /// Reading the briefing, and accepting command offered to you.
+    #[strum(serialize = "Briefing")]
+    Briefing,
     /// Answering the resolve checklist.
     #[strum(serialize = "Resolve checklist")]
     Checklist,

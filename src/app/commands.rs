@@ -57,6 +57,25 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             app.open_briefing();
             return Vec::new();
         }
+        PaletteRequest::Accept => {
+            match super::roster::pending(app) {
+                Some((from, to)) if crate::domain::same_name(&to, &app.setup.me) => {
+                    app.open_briefing();
+                    app.notice = Some(format!(
+                        "{} offers you command: read the briefing, then a accepts (x declines)",
+                        crate::inert::line(&from)
+                    ));
+                }
+                _ => {
+                    // The rules say why there is nothing to accept.
+                    return super::roster::act(app, super::Action::AcceptHandoff);
+                }
+            }
+            return Vec::new();
+        }
+        PaletteRequest::CancelHandoff => {
+            return super::roster::act(app, super::Action::CancelHandoff);
+        }
         PaletteRequest::ReviewView => {
             app.open_review();
             return Vec::new();

@@ -126,7 +126,7 @@ use Mode::*;
 
 const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
-const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook];
+const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook, Briefing];
 
 const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
     Binding {
@@ -255,6 +255,11 @@ pub const KEYMAP: &[Binding] = &[
     // Playbook view.
     h(&[Playbook], Chord::plain(Esc), Action::Close, "close the playbook", "close"),
     b(&[Playbook], Chord::plain(Char('q')), Action::Close, "close the playbook"),
+    // Briefing.
+    h(&[Briefing], Chord::plain(Char('a')), Action::AcceptHandoff, "accept command offered to you (asks first)", "accept"),
+    h(&[Briefing], Chord::plain(Char('x')), Action::CancelHandoff, "cancel the pending handoff: decline it, or withdraw yours (asks first)", "cancel handoff"),
+    h(&[Briefing], Chord::plain(Esc), Action::Close, "close the briefing", "close"),
+    b(&[Briefing], Chord::plain(Char('q')), Action::Close, "close the briefing"),
     // Help.
     h(&[Help], Chord::plain(Esc), Action::Close, "close the help", "close"),
     b(&[Help], Chord::plain(Char('?')), Action::Close, "close the help"),

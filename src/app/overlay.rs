@@ -101,9 +101,8 @@ impl Overlay {
             Overlay::Ask(_) => Mode::Confirm,
             Overlay::Recovery(_) => Mode::Recovery,
             Overlay::Triage(_) => Mode::Triage,
-            Overlay::Playbook { .. } | Overlay::Briefing { .. } | Overlay::Metrics { .. } => {
-                Mode::Playbook
-            }
+            Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
+            Overlay::Briefing { .. } => Mode::Briefing,
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
         }

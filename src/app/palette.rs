@@ -22,7 +22,9 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "status", usage: "STATUS [REASON]", help: "move to investigating, identified, monitoring, resolved or closed" },
     CommandSpec { name: "update", usage: "[AUDIENCE]", help: "write a status update from the template (responders, executives, customers)" },
     CommandSpec { name: "claim", usage: "", help: "take command while nobody holds it" },
-    CommandSpec { name: "handoff", usage: "NAME", help: "hand command to NAME (commander only)" },
+    CommandSpec { name: "handoff", usage: "NAME", help: "offer command to NAME (commander only); you hold it until they accept" },
+    CommandSpec { name: "accept", usage: "", help: "read the briefing and accept command offered to you (a there)" },
+    CommandSpec { name: "cancel-handoff", usage: "", help: "withdraw your pending handoff, or decline one offered to you" },
     CommandSpec { name: "assume", usage: "REASON", help: "assume command from a commander who cannot hand over, saying why" },
     CommandSpec { name: "confirm", usage: "", help: "confirm command, settling a conflicting claim (commander only)" },
     CommandSpec { name: "assign", usage: "NAME ROLE", help: "give NAME a role (deputy, scribe, tech_lead, communications, legal, sme, observer)" },
@@ -208,6 +210,8 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "claim" => Ok(PaletteRequest::Claim),
         "handoff" => Ok(PaletteRequest::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(PaletteRequest::Confirm),
+        "accept" => Ok(PaletteRequest::Accept),
+        "cancel-handoff" => Ok(PaletteRequest::CancelHandoff),
         "assume" => Ok(PaletteRequest::Assume(rest(args).ok_or_else(usage)?)),
         "page" => {
             let who = args.first().ok_or_else(usage)?.to_string();

@@ -155,6 +155,10 @@ pub enum PaletteRequest {
     Claim,
     /// Hand command to someone.
     Handoff(String),
+    /// Read the briefing, to accept command offered to the user.
+    Accept,
+    /// Withdraw or decline the pending handoff.
+    CancelHandoff,
     /// Assume command, saying why.
     Assume(String),
     /// Confirm command.

@@ -77,8 +77,30 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
         ),
         (HandOff, Some(p)) => (
             Request::Handoff { to: p.clone() },
-            format!("Hand command of this incident to {}?", shown(p)),
+            format!(
+                "Offer command of this incident to {}? You hold it until they accept.",
+                shown(p)
+            ),
         ),
+        (AcceptHandoff, _) => {
+            let from = pending(app).map(|(from, _)| from).unwrap_or_default();
+            (
+                Request::AcceptHandoff,
+                format!("Take command from {} now?", shown(&from)),
+            )
+        }
+        (CancelHandoff, _) => {
+            let (from, to) = pending(app).unwrap_or_default();
+            let mine = same_name(&to, &app.setup.me);
+            (
+                Request::CancelHandoff,
+                if mine {
+                    format!("Decline command offered by {}?", shown(&from))
+                } else {
+                    format!("Withdraw the handoff to {}? You keep command.", shown(&to))
+                },
+            )
+        }
         (AssignRole, Some(p)) => {
             app.prefill_palette(&format!("assign {p} "));
             return Vec::new();
@@ -122,6 +144,12 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
         }
         Ok(Answer::Checklist(_)) => Vec::new(),
     }
+}
+
+/// The pending handoff of the incident shown: who offers command, and to whom.
+pub fn pending(app: &App) -> Option<(String, String)> {
+    let pending = app.incident()?.command.pending.as_ref()?;
+    Some((pending.from.clone(), pending.to.clone()))
 }
 
 fn shown(name: &str) -> String {

@@ -117,6 +117,10 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Checklist => modal::checklist(app, action),
         Mode::Review => modal::review(app, action),
         Mode::Playbook => page(app, action),
+        Mode::Briefing => match action {
+            Action::AcceptHandoff | Action::CancelHandoff => roster::act(app, action),
+            _ => page(app, action),
+        },
         Mode::Entry => entry(app, action),
         Mode::Palette => modal::palette_action(app, action),
         Mode::Switcher => modal::switcher(app, action),

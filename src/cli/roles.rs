@@ -13,8 +13,12 @@ use crate::rules::Request;
 pub enum RosterSubcommand {
     /// Take command while nobody holds it.
     Claim(On),
-    /// Hand command to NAME (the commander only).
+    /// Offer command to NAME (the commander only): you hold it until they accept
+    /// (`warroom accept`); `--cancel` withdraws it, or declines one offered to you.
     Handoff(HandoffArgs),
+    /// Accept command offered to you by a handoff (read `warroom brief` first): you
+    /// hold command from now.
+    Accept(On),
     /// Confirm command, settling a conflicting claim (the commander only).
     Confirm(On),
     /// Assume command from a commander who cannot hand it over (gone, unreachable),
@@ -68,12 +72,16 @@ pub struct AssumeArgs {
 /// Whom command goes to.
 #[derive(Debug, Args)]
 pub struct HandoffArgs {
-    /// The new commander.
-    pub name: String,
-    /// Hand command to someone neither on the roster nor watching in a console (a
+    /// The incoming commander.
+    #[arg(required_unless_present = "cancel")]
+    pub name: Option<String>,
+    /// Offer command to someone neither on the roster nor watching in a console (a
     /// name typed wrong is refused without it).
     #[arg(long)]
     pub new_responder: bool,
+    /// Cancel the pending handoff: withdraw yours, or decline one offered to you.
+    #[arg(long, conflicts_with_all = ["name", "new_responder"])]
+    pub cancel: bool,
     #[command(flatten)]
     on: On,
 }
@@ -132,8 +140,12 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
         Assume(a) => (Request::Assume { reason: a.reason }, a.on),
         Handoff(h) => {
             meant.stranger = h.new_responder;
-            (Request::Handoff { to: h.name }, h.on)
+            match h.name {
+                Some(to) if !h.cancel => (Request::Handoff { to }, h.on),
+                _ => (Request::CancelHandoff, h.on),
+            }
         }
+        Accept(on) => (Request::AcceptHandoff, on),
         Assign(r) => (
             Request::Assign {
                 person: r.name,

@@ -45,6 +45,20 @@ pub struct CommandConflict {
     pub settled_at: Option<Timestamp>,
 }
 
+/// A handoff the commander offered that the incoming commander has not yet accepted:
+/// until they do, the commander who offered it holds command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingHandoff {
+    /// The offer's event.
+    pub event: Ulid,
+    /// When it was offered.
+    pub at: Timestamp,
+    /// The commander offering it.
+    pub from: String,
+    /// The incoming commander, who accepts it.
+    pub to: String,
+}
+
 /// Who is in command, how it got there, and any unsettled conflict.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Command {
@@ -54,6 +68,8 @@ pub struct Command {
     pub history: Vec<CommandChange>,
     /// Every refused claim or handoff, settled or not.
     pub conflicts: Vec<CommandConflict>,
+    /// The handoff offered and not yet accepted or cancelled, if any.
+    pub pending: Option<PendingHandoff>,
 }
 
 impl Command {
@@ -77,6 +93,12 @@ impl Command {
             .iter()
             .enumerate()
             .map(move |(i, change)| (change, self.history.get(i + 1).map(|n| n.at).or(end)))
+    }
+
+    /// Since when the commander holds command, if anyone does.
+    pub fn since(&self) -> Option<Timestamp> {
+        self.commander.as_ref()?;
+        self.history.last().map(|c| c.at)
     }
 
     /// Number of handoffs so far.
@@ -103,11 +125,30 @@ impl Command {
         }
     }
 
-    /// Applies an assumption of command: `who` takes command from whoever holds it
-    /// (the reason is in the event); refused only when they hold it already.
-    pub fn assume(&mut self, event: Ulid, at: Timestamp, who: &str) -> Option<String> {
+    /// Applies an assumption of command: `who` takes command from `from` (the reason is
+    /// in the event), or from whoever holds it when `from` is not known. Refused when
+    /// they hold it already, and, as a conflict for the commander to settle, when
+    /// command is no longer `from`'s (someone else assumed or took it first).
+    pub fn assume(
+        &mut self,
+        event: Ulid,
+        at: Timestamp,
+        who: &str,
+        from: Option<&str>,
+    ) -> Option<String> {
         if self.commander.as_deref() == Some(who) {
             return Some(format!("{who} already holds command"));
+        }
+        if let Some(from) = from
+            && self.commander.as_deref() != Some(from)
+        {
+            let holder = self.commander.clone();
+            let reason = format!(
+                "{} holds command, not {from}; conflict recorded",
+                holder.as_deref().unwrap_or("nobody")
+            );
+            self.refuse(event, at, who, holder);
+            return Some(reason);
         }
         self.change(event, at, who, CommandHow::Assumed);
         // Taking command this way settles any earlier dispute over it.
@@ -148,6 +189,62 @@ impl Command {
         }
     }
 
+    /// Applies the commander's offer to hand command to `to`; it waits for `to` to
+    /// accept. A newer offer replaces an older one. Refused when `from` does not hold
+    /// command (command moved on before the offer was folded) or offers it to themself.
+    pub fn offer(&mut self, event: Ulid, at: Timestamp, from: &str, to: &str) -> Option<String> {
+        match self.commander.as_deref() {
+            Some(holder) if holder == from && from == to => {
+                Some(format!("{from} already holds command"))
+            }
+            Some(holder) if holder == from => {
+                self.pending = Some(PendingHandoff {
+                    event,
+                    at,
+                    from: from.to_string(),
+                    to: to.to_string(),
+                });
+                None
+            }
+            holder => Some(format!(
+                "{from} does not hold command ({} does)",
+                holder.unwrap_or("nobody")
+            )),
+        }
+    }
+
+    /// Applies the incoming commander's acceptance of the handoff `from` offered to
+    /// `to`: command changes hands now. Refused when no such offer is pending (it was
+    /// cancelled, replaced, or command moved another way first).
+    pub fn accept(&mut self, event: Ulid, at: Timestamp, from: &str, to: &str) -> Option<String> {
+        let matches = self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.from == from && p.to == to)
+            && self.commander.as_deref() == Some(from);
+        if !matches {
+            return Some(format!("no handoff from {from} to {to} is pending"));
+        }
+        self.change(event, at, to, CommandHow::Handoff);
+        for conflict in self.conflicts.iter_mut().filter(|c| c.settled_at.is_none()) {
+            conflict.settled_at = Some(at);
+        }
+        None
+    }
+
+    /// Applies the cancellation of the handoff `from` offered to `to` (withdrawn by the
+    /// commander, or declined by the incoming one). Refused when that offer is not
+    /// pending.
+    pub fn cancel(&mut self, from: &str, to: &str) -> Option<String> {
+        match &self.pending {
+            Some(p) if p.from == from && p.to == to => {
+                self.pending = None;
+                None
+            }
+            _ => Some(format!("no handoff from {from} to {to} is pending")),
+        }
+    }
+
     /// Applies a confirmation: the commander settles every open conflict.
     pub fn confirm(&mut self, at: Timestamp, who: &str) -> Option<String> {
         if self.commander.as_deref() != Some(who) {
@@ -176,6 +273,8 @@ impl Command {
             how,
         });
         self.commander = Some(to.to_string());
+        // Whatever was offered before was the old commander's to give.
+        self.pending = None;
     }
 
     fn refuse(&mut self, event: Ulid, at: Timestamp, claimant: &str, holder: Option<String>) {

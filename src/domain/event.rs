@@ -156,6 +156,28 @@ pub enum Body {
         /// The new commander.
         to: String,
     },
+    /// The commander offered command to someone; it changes hands when they accept.
+    HandoffOffered {
+        /// The commander offering it.
+        from: String,
+        /// The incoming commander.
+        to: String,
+    },
+    /// The incoming commander accepted a pending handoff: they hold command now.
+    HandoffAccepted {
+        /// The commander who offered it.
+        from: String,
+        /// The incoming commander, now the commander.
+        to: String,
+    },
+    /// A pending handoff was withdrawn by the commander or declined by the incoming
+    /// one (the event's author says which).
+    HandoffCancelled {
+        /// The commander who offered it.
+        from: String,
+        /// The incoming commander it was offered to.
+        to: String,
+    },
     /// Someone assumed command from a commander who could not hand it over (gone,
     /// asleep, unreachable), saying why.
     CommandAssumed {
@@ -163,6 +185,12 @@ pub enum Body {
         commander: String,
         /// Why.
         reason: String,
+        /// The commander it was taken from, as the one assuming saw it: when command
+        /// had already moved (two people assumed at once), the later one is refused
+        /// and recorded as a conflict. Left out by older versions (taken from whoever
+        /// held it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// The commander confirmed command, settling a conflicting claim.
     CommandConfirmed {
@@ -450,7 +478,10 @@ impl Body {
             Body::CommandClaimed { commander }
             | Body::CommandConfirmed { commander }
             | Body::CommandAssumed { commander, .. } => (Some(commander), None),
-            Body::CommandHandedOff { from, to } => (Some(from), Some(to)),
+            Body::CommandHandedOff { from, to }
+            | Body::HandoffOffered { from, to }
+            | Body::HandoffAccepted { from, to }
+            | Body::HandoffCancelled { from, to } => (Some(from), Some(to)),
             Body::RoleAssigned { person, .. }
             | Body::RoleRemoved { person, .. }
             | Body::ResponderPaged { person, .. }

@@ -186,9 +186,34 @@ impl IncidentState {
                 }
                 return refused;
             }
-            Body::CommandAssumed { commander, .. } => {
+            Body::HandoffOffered { from, to } => {
+                let from = self.roster.spelling(from).to_string();
+                let to = self.roster.spelling(to).to_string();
+                return self.command.offer(event.id, at, &from, &to);
+            }
+            Body::HandoffAccepted { from, to } => {
+                let from = self.roster.spelling(from).to_string();
+                let to = self.roster.spelling(to).to_string();
+                let refused = self.command.accept(event.id, at, &from, &to);
+                if refused.is_none() {
+                    self.roster.join(&to, at);
+                    self.acknowledged(at);
+                }
+                return refused;
+            }
+            Body::HandoffCancelled { from, to } => {
+                let from = self.roster.spelling(from).to_string();
+                let to = self.roster.spelling(to).to_string();
+                return self.command.cancel(&from, &to);
+            }
+            Body::CommandAssumed {
+                commander, from, ..
+            } => {
                 let commander = self.roster.spelling(commander).to_string();
-                let refused = self.command.assume(event.id, at, &commander);
+                let from = from.as_deref().map(|f| self.roster.spelling(f).to_string());
+                let refused = self
+                    .command
+                    .assume(event.id, at, &commander, from.as_deref());
                 if refused.is_none() {
                     self.roster.join(&commander, at);
                     self.acknowledged(at);

@@ -110,6 +110,18 @@ impl Roster {
         None
     }
 
+    /// Since when `name` holds `role` (the latest time it was given), if they hold it.
+    pub fn role_since(&self, name: &str, role: Role) -> Option<Timestamp> {
+        if !self.get(name)?.roles.contains(&role) {
+            return None;
+        }
+        self.role_history
+            .iter()
+            .rev()
+            .find(|c| c.assigned && c.role == role && same_name(&c.person, name))
+            .map(|c| c.at)
+    }
+
     /// People holding a role now, by name.
     pub fn with_role(&self, role: Role) -> impl Iterator<Item = &Responder> {
         self.people

@@ -25,11 +25,15 @@ pub struct IncidentSummary {
     pub status: Status,
     /// The commander.
     pub commander: Option<String>,
+    /// Who a pending handoff is offered to, if one is pending.
+    pub handoff_to: Option<String>,
+    /// Whether a conflicting claim on command waits for the commander to confirm.
+    pub in_conflict: bool,
 }
 
 impl IncidentSummary {
     /// The event kinds a head is folded from; nothing else changes these fields.
-    pub const KINDS: [&'static str; 10] = [
+    pub const KINDS: [&'static str; 13] = [
         "incident_opened",
         "severity_set",
         "status_changed",
@@ -40,6 +44,9 @@ impl IncidentSummary {
         "command_handed_off",
         "command_confirmed",
         "command_assumed",
+        "handoff_offered",
+        "handoff_accepted",
+        "handoff_cancelled",
     ];
 
     /// The short form of the id people type.
@@ -63,6 +70,8 @@ impl From<&IncidentState> for IncidentSummary {
             severity: s.severity,
             status: s.status,
             commander: s.command.commander.clone(),
+            handoff_to: s.command.pending.as_ref().map(|p| p.to.clone()),
+            in_conflict: s.command.in_conflict(),
         }
     }
 }
@@ -118,30 +127,73 @@ mod tests {
                 },
             ),
         ];
-        let samples = [
-            Body::ProblemHandoff {
+        let claim = |who: &str| Body::CommandClaimed {
+            commander: who.into(),
+        };
+        let offer = || Body::HandoffOffered {
+            from: "x".into(),
+            to: "y".into(),
+        };
+        let samples: Vec<Vec<Body>> = vec![
+            vec![Body::ProblemHandoff {
                 owner: "o".into(),
                 root_cause: "r".into(),
                 fix: None,
                 ticket: None,
-            },
-            Body::StatusChanged {
+            }],
+            vec![Body::StatusChanged {
                 status: Status::Closed,
                 reason: None,
-            },
-            Body::CommandClaimed {
-                commander: "x".into(),
-            },
-            Body::SeveritySet {
+            }],
+            vec![claim("x")],
+            vec![claim("x"), claim("z")],
+            vec![
+                claim("x"),
+                claim("z"),
+                Body::CommandConfirmed {
+                    commander: "x".into(),
+                },
+            ],
+            vec![Body::SeveritySet {
                 severity: Severity::P1,
                 reason: None,
                 triage: vec![],
-            },
+            }],
+            vec![claim("x"), offer()],
+            vec![
+                claim("x"),
+                offer(),
+                Body::HandoffCancelled {
+                    from: "x".into(),
+                    to: "y".into(),
+                },
+            ],
+            vec![
+                claim("x"),
+                offer(),
+                Body::HandoffAccepted {
+                    from: "x".into(),
+                    to: "y".into(),
+                },
+            ],
+            vec![
+                claim("x"),
+                Body::CommandAssumed {
+                    commander: "y".into(),
+                    reason: "x is gone".into(),
+                    from: Some("x".into()),
+                },
+            ],
         ];
-        for body in samples {
-            let kind = body.kind().to_string();
+        for bodies in samples {
+            let kind = bodies
+                .last()
+                .map(|b| b.kind().to_string())
+                .unwrap_or_default();
             let mut all = base.clone();
-            all.push(event(4, body));
+            for (n, body) in bodies.into_iter().enumerate() {
+                all.push(event(4 + n as u64, body));
+            }
             let full = IncidentSummary::from(&IncidentState::fold(id, all.clone()));
             let only_kinds = all
                 .into_iter()

@@ -68,6 +68,9 @@ impl Category {
             Body::CommandClaimed { .. }
             | Body::CommandAssumed { .. }
             | Body::CommandHandedOff { .. }
+            | Body::HandoffOffered { .. }
+            | Body::HandoffAccepted { .. }
+            | Body::HandoffCancelled { .. }
             | Body::CommandConfirmed { .. } => Category::Command,
             Body::RoleAssigned { .. }
             | Body::RoleRemoved { .. }
@@ -186,10 +189,22 @@ pub fn describe(body: &Body) -> String {
         }
         Body::CommandClaimed { commander } => format!("{commander} took command"),
         Body::CommandHandedOff { from, to } => format!("{from} handed command to {to}"),
-        Body::CommandConfirmed { commander } => format!("{commander} confirmed command"),
-        Body::CommandAssumed { commander, reason } => {
-            format!("{commander} assumed command: {reason}")
+        Body::HandoffOffered { from, to } => {
+            format!("{from} offered command to {to} (pending until {to} accepts)")
         }
+        Body::HandoffAccepted { from, to } => format!("{to} accepted command from {from}"),
+        Body::HandoffCancelled { from, to } => {
+            format!("the handoff from {from} to {to} was cancelled")
+        }
+        Body::CommandConfirmed { commander } => format!("{commander} confirmed command"),
+        Body::CommandAssumed {
+            commander,
+            reason,
+            from,
+        } => match from {
+            Some(from) => format!("{commander} assumed command from {from}: {reason}"),
+            None => format!("{commander} assumed command: {reason}"),
+        },
         Body::RoleAssigned { person, role } => format!("{person} assigned as {role}"),
         Body::RoleRemoved { person, role } => format!("{person} removed as {role}"),
         Body::ResponderPaged { person, via } => match via {

@@ -8,7 +8,7 @@ use strum::IntoEnumIterator;
 
 use super::LocalTimes;
 use super::markdown::md;
-use crate::domain::{Audience, IncidentState, ObjectiveStage, Role, TaskState, Timestamp};
+use crate::domain::{Audience, IncidentState, ObjectiveStage, Role, TaskState, Timestamp, Verdict};
 use crate::format;
 use crate::playbook::Playbook;
 
@@ -46,11 +46,6 @@ fn write_briefing(
         format::or_dash(s.severity),
         s.status
     );
-    let _ = writeln!(
-        out,
-        "- **Commander:** {}",
-        format::or_dash(s.command.commander.as_deref().map(md))
-    );
 
     let _ = writeln!(out, "\n## Situation\n");
     let sit = &s.situation;
@@ -76,6 +71,34 @@ fn write_briefing(
         );
     }
     let _ = writeln!(out, "- **Next steps:** {}", text(&sit.next_steps));
+    let mut hypotheses: [Vec<String>; 3] = Default::default();
+    for entry in &s.timeline {
+        if !matches!(entry.event.body, crate::domain::Body::Hypothesis { .. }) {
+            continue;
+        }
+        let current = s.current_text(entry);
+        if current.struck {
+            continue;
+        }
+        let slot = match s.verdicts.get(&entry.event.id) {
+            Some((Verdict::Confirmed, _)) => 1,
+            Some((Verdict::RuledOut, _)) => 2,
+            _ => 0,
+        };
+        let why = match s.verdicts.get(&entry.event.id) {
+            Some((Verdict::RuledOut, Some(why))) => format!(" ({})", md(why)),
+            _ => String::new(),
+        };
+        hypotheses[slot].push(format!("{}{why}", md(&current.text)));
+    }
+    for (label, list) in ["Open hypotheses", "Confirmed", "Ruled out"]
+        .iter()
+        .zip(&hypotheses)
+    {
+        if !list.is_empty() {
+            let _ = writeln!(out, "- **{label}:** {}", list.join("; "));
+        }
+    }
 
     let _ = writeln!(out, "\n## Objectives\n");
     for (label, stage) in [
@@ -108,7 +131,11 @@ fn write_briefing(
     if live.is_empty() {
         let _ = writeln!(out, "- none open");
     }
-    for t in live {
+    let finished = s
+        .tasks
+        .iter()
+        .filter(|t| matches!(t.state, TaskState::Done | TaskState::Dropped));
+    for t in live.into_iter().chain(finished) {
         let owner = t
             .owner
             .as_deref()
@@ -124,13 +151,46 @@ fn write_briefing(
     }
 
     let _ = writeln!(out, "\n## Organization\n");
+    let in_role = |since: Option<Timestamp>| {
+        since
+            .map(|at| {
+                format!(
+                    " (since {}, {})",
+                    clock.hm(at),
+                    format::duration(s.elapsed(at, now))
+                )
+            })
+            .unwrap_or_default()
+    };
     let _ = writeln!(
         out,
-        "- **Commander:** {}",
-        format::or_dash(s.command.commander.as_deref().map(md))
+        "- **Commander:** {}{}",
+        format::or_dash(s.command.commander.as_deref().map(md)),
+        in_role(s.command.since())
     );
+    if let Some(p) = &s.command.pending {
+        let _ = writeln!(
+            out,
+            "- **Handoff pending:** {} offered command to {} at {}; {} holds it until {} accepts",
+            md(&p.from),
+            md(&p.to),
+            clock.hm(p.at),
+            md(&p.from),
+            md(&p.to)
+        );
+    }
     for role in Role::iter() {
-        let holders: Vec<String> = s.roster.with_role(role).map(|p| md(&p.name)).collect();
+        let holders: Vec<String> = s
+            .roster
+            .with_role(role)
+            .map(|p| {
+                format!(
+                    "{}{}",
+                    md(&p.name),
+                    in_role(s.roster.role_since(&p.name, role))
+                )
+            })
+            .collect();
         if !holders.is_empty() {
             let _ = writeln!(out, "- **{}:** {}", role.label(), holders.join(", "));
         }

@@ -139,15 +139,27 @@ fn on_incident(
         Request::Assume { reason } => record(vec![Body::CommandAssumed {
             commander: me.to_string(),
             reason: reason.trim().to_string(),
+            from: commander.map(str::to_string),
         }]),
         Request::Handoff { to }
             if commander.is_some_and(|c| same_name(c, me) && same_name(c, &to)) =>
         {
             Ok(Decision::Nothing(Notice::AlreadyCommander))
         }
+        Request::Handoff { to }
+            if state
+                .command
+                .pending
+                .as_ref()
+                .is_some_and(|p| same_name(&p.from, me) && same_name(&p.to, &to)) =>
+        {
+            Ok(Decision::Nothing(Notice::HandoffPending { to }))
+        }
         Request::Handoff { to } if commander.is_some_and(|c| same_name(c, me)) => {
-            let events = vec![Body::CommandHandedOff {
-                from: me.to_string(),
+            // The roster's spelling, so the incoming commander's console knows it is theirs.
+            let to = state.roster.spelling(&to).to_string();
+            let events = vec![Body::HandoffOffered {
+                from: commander.unwrap_or(me).to_string(),
                 to: to.clone(),
             }];
             if known(state, asked, &to) {
@@ -165,6 +177,25 @@ fn on_incident(
         Request::Handoff { .. } => Err(Refusal::HandoffNotCommander {
             holder: commander.map(str::to_string),
         }),
+        Request::AcceptHandoff | Request::CancelHandoff if state.command.pending.is_none() => {
+            Err(Refusal::NoHandoffPending)
+        }
+        Request::AcceptHandoff | Request::CancelHandoff => {
+            let Some(pending) = state.command.pending.as_ref() else {
+                return Err(Refusal::NoHandoffPending);
+            };
+            let (from, to) = (pending.from.clone(), pending.to.clone());
+            let accepting = matches!(request, Request::AcceptHandoff);
+            let party = same_name(&to, me) || (!accepting && same_name(&from, me));
+            if !party {
+                return Err(Refusal::HandoffNotYours { from, to });
+            }
+            record(vec![if accepting {
+                Body::HandoffAccepted { from, to }
+            } else {
+                Body::HandoffCancelled { from, to }
+            }])
+        }
         Request::Confirm
             if commander.is_some_and(|c| same_name(c, me)) && !state.command.in_conflict() =>
         {

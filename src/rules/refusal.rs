@@ -165,6 +165,18 @@ pub enum Refusal {
     /// Ending as a drill an incident that is real.
     #[error("not a drill")]
     NotADrill,
+    /// Accepting or cancelling a handoff when none is pending.
+    #[error("no handoff is pending")]
+    NoHandoffPending,
+    /// Accepting a handoff offered to someone else, or cancelling one that is neither
+    /// yours to withdraw nor yours to decline.
+    #[error("the handoff is between {from} and {to}")]
+    HandoffNotYours {
+        /// The commander offering it.
+        from: String,
+        /// The incoming commander.
+        to: String,
+    },
     /// A request naming nobody: an empty or blank name.
     #[error("no name given")]
     NoName,
@@ -225,6 +237,11 @@ pub enum Notice {
     DrillEnded,
     /// Confirming command with no conflict to settle.
     NoConflict,
+    /// Offering command to the person it is already offered to.
+    HandoffPending {
+        /// Who it is offered to.
+        to: String,
+    },
 }
 
 /// The roles a playbook lists, in words, for a refusal: "lists only deputy, scribe".

@@ -50,11 +50,15 @@ pub enum Request {
     },
     /// Take command while nobody holds it.
     Claim,
-    /// Hand command to someone (the commander only).
+    /// Offer command to someone (the commander only); it changes hands when they accept.
     Handoff {
-        /// The new commander.
+        /// The incoming commander.
         to: String,
     },
+    /// Accept the handoff pending to the one asking: they hold command from now.
+    AcceptHandoff,
+    /// Cancel the pending handoff: withdrawn by the commander, declined by the incoming one.
+    CancelHandoff,
     /// Assume command from a commander who cannot hand it over, saying why.
     Assume {
         /// Why (required: it never happens silently).

@@ -91,7 +91,9 @@ pub(super) fn check_names(state: Option<&IncidentState>, bodies: &[Body]) -> Res
             return Err(Refusal::NoName);
         }
         match body {
-            Body::CommandHandedOff { to, .. } => commander = Some(to.clone()),
+            Body::CommandHandedOff { to, .. } | Body::HandoffAccepted { to, .. } => {
+                commander = Some(to.clone())
+            }
             Body::ResponderStoodDown { person } => {
                 if let Some(holder) = commander.as_deref().filter(|c| same_name(c, person)) {
                     return Err(Refusal::CommanderStandsDown {

@@ -99,6 +99,16 @@ impl Refusal {
                 "{commander} holds command and cannot be stood down: hand command off first ({})",
                 how.command("handoff NAME")
             ),
+            Refusal::NoHandoffPending => format!(
+                "no handoff is pending: the commander offers one ({})",
+                how.command("handoff NAME")
+            ),
+            Refusal::HandoffNotYours { from, to } if actor_is(actor, to) => {
+                format!("the handoff from {from} is yours to accept or decline")
+            }
+            Refusal::HandoffNotYours { from, to } => format!(
+                "the handoff is {from}'s to withdraw or {to}'s to accept or decline, not yours"
+            ),
             Refusal::NoName => "a name is empty: give the person's name".into(),
             Refusal::NoText => "say what it is: the text is empty".into(),
             Refusal::NobodyToAssumeFrom => format!(
@@ -135,6 +145,10 @@ impl Refusal {
     }
 }
 
+fn actor_is(actor: &str, name: &str) -> bool {
+    crate::domain::same_name(actor, name)
+}
+
 impl Notice {
     /// The notice in words.
     pub fn say(&self) -> String {
@@ -142,6 +156,9 @@ impl Notice {
             Notice::AlreadyCommander => "you already hold command".into(),
             Notice::DrillEnded => "the drill has ended already".into(),
             Notice::NoConflict => "no conflicting claim to settle: you hold command".into(),
+            Notice::HandoffPending { to } => {
+                format!("command is already offered to {to}; it waits for them to accept")
+            }
         }
     }
 }

@@ -78,6 +78,18 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
         ));
     }
 
+    // A handoff waiting for the incoming commander, in every console.
+    if let Some(pending) = &s.command.pending {
+        let (from, to) = (inert::line(&pending.from), inert::line(&pending.to));
+        let since = duration(s.elapsed(pending.at, app.now));
+        let said = if crate::domain::same_name(&pending.to, &app.setup.me) {
+            format!(" HANDOFF: {from} offers you command ({since}): :accept reads the briefing ")
+        } else {
+            format!(" HANDOFF pending: {from} → {to} ({since}), until {to} accepts ")
+        };
+        out.push(Line::styled(said, theme.notice));
+    }
+
     // The situation at a glance: the impact (and where) on one line, shortened.
     let one_line = |text: String| crate::format::shorten(&text, usize::from(width).max(8));
     let situation = &s.situation;

@@ -197,11 +197,22 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
     }
     let visible = rect.height.saturating_sub(2) as usize;
     let top = scroll.show(lines.len(), visible);
+    // Command offered to the reader is accepted here, having read this.
+    let title = match &state.command.pending {
+        Some(p) if crate::domain::same_name(&p.to, &app.setup.me) => format!(
+            "Briefing · {} offers you command: a accepts, x declines · Esc closes",
+            inert::line(&p.from)
+        ),
+        Some(p) if crate::domain::same_name(&p.from, &app.setup.me) => {
+            "Briefing · x withdraws your handoff · Esc closes".to_string()
+        }
+        _ => "Briefing · j/k scroll · Esc closes".to_string(),
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((top as u16, 0))
-            .block(boxed("Briefing · j/k scroll · Esc closes", theme)),
+            .block(boxed(&title, theme)),
         rect,
     );
 }
