@@ -382,7 +382,7 @@ fn the_palette_keeps_the_one_commander_rule() {
     let sent = appended(&yes(&mut priya));
     assert_eq!(
         sent[0].1,
-        vec![Body::CommandHandedOff {
+        vec![Body::HandoffOffered {
             from: "priya".into(),
             to: "bob".into()
         }]
@@ -801,13 +801,14 @@ fn roster_keys_act_on_the_selected_responder() {
             person: "jonas".into()
         }]
     );
-    // Handing off asks first too.
+    // Handing off asks first too, and offers: priya holds command until jonas accepts.
     assert!(appended(&act(&mut app, Action::HandOff)).is_empty());
-    assert!(question(&app).contains("Hand command of this incident to jonas"));
+    assert!(question(&app).contains("Offer command of this incident to jonas"));
+    assert!(question(&app).contains("until they accept"));
     let sent = appended(&yes(&mut app));
     assert_eq!(
         sent[0].1,
-        vec![Body::CommandHandedOff {
+        vec![Body::HandoffOffered {
             from: "priya".into(),
             to: "jonas".into()
         }]
@@ -1293,7 +1294,7 @@ fn a_word_typed_into_the_roster_acts_on_nobody() {
         ("a", "Mark jonas acknowledged"),
         ("e", "Mark jonas engaged"),
         ("x", "Stand jonas down"),
-        ("h", "Hand command of this incident to jonas"),
+        ("h", "Offer command of this incident to jonas"),
     ] {
         assert!(appended(&press(&mut app, key)).is_empty(), "{key}");
         assert!(question(&app).contains(words), "{key}: {}", question(&app));
@@ -1330,9 +1331,25 @@ fn names_in_any_case_are_one_responder() {
     );
     assert_eq!(
         appended(&effects)[0].1,
-        vec![Body::CommandHandedOff {
-            from: "PRIYA".into(),
-            to: "JONAS".into()
+        vec![Body::HandoffOffered {
+            from: "priya".into(),
+            to: "jonas".into()
+        }],
+        "written as the roster first wrote them"
+    );
+    commit(&mut app, &effects);
+    // JONAS at a console accepts: read the briefing, a, then y.
+    app.setup.me = "JONAS".into();
+    assert!(appended(&run_command(&mut app, "accept")).is_empty());
+    assert_eq!(app.mode(), Mode::Briefing, "the briefing is shown first");
+    assert!(appended(&press(&mut app, "a")).is_empty());
+    assert!(question(&app).contains("Take command from priya"), "{}", question(&app));
+    let effects = read_then_press(&mut app, "y");
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::HandoffAccepted {
+            from: "priya".into(),
+            to: "jonas".into()
         }]
     );
     commit(&mut app, &effects);
@@ -1404,7 +1421,7 @@ fn a_y_typed_on_before_the_question_could_be_read_does_not_answer_it() {
     act(&mut app, Action::FocusRoster);
     press(&mut app, "gjh");
     assert!(
-        question(&app).contains("Hand command"),
+        question(&app).contains("Offer command"),
         "{}",
         question(&app)
     );

@@ -143,6 +143,23 @@ fn roster_commands_keep_the_one_commander_rule() {
         "{err}"
     );
     env.ok(&["handoff", "carol smith", "--new-responder"]);
+    // Offered, not moved: alice holds command until carol accepts.
+    let show = env.ok(&["show"]);
+    assert!(show.contains("commander   alice"), "{show}");
+    assert!(
+        show.contains("HANDOFF") && show.contains("pending until carol smith accepts"),
+        "{show}"
+    );
+    let err = env.fails(&["accept", "--as", "bob"]);
+    assert!(err.contains("not yours"), "{err}");
+    env.ok(&["handoff", "--cancel"]);
+    let err = env.fails(&["accept", "--as", "carol smith"]);
+    assert!(
+        err.contains("no handoff is pending") && err.contains("warroom handoff NAME"),
+        "{err}"
+    );
+    env.ok(&["handoff", "carol smith", "--new-responder"]);
+    env.ok(&["accept", "--as", "carol smith"]);
     env.ok(&["page", "legal"]);
     env.ok(&["page", "dave", "--via", "phone"]);
     env.ok(&["ack", "--as", "dave"]);

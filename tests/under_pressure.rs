@@ -125,6 +125,8 @@ fn names_in_any_case_are_one_responder_shown_as_first_written() {
     env.ok(&["claim", "--as", "Maya"]);
     // maya is the commander, however she types her name.
     env.ok(&["handoff", "DAVE", "--as", "maya"]);
+    // dave accepts, however he types his name.
+    env.ok(&["accept", "--as", "DAVE"]);
     let show = env.ok(&["show"]);
     assert!(show.contains("commander   Dave"), "{show}");
     // `show` takes the incident as the other commands do, too.
@@ -737,7 +739,7 @@ fn command_is_assumed_from_the_command_line_with_a_reason_shown_to_all() {
     assert!(env.ok(&["show"]).contains("commander   jonas"));
     assert!(
         env.ok(&["tail"])
-            .contains("jonas assumed command: maya's laptop died")
+            .contains("jonas assumed command from maya: maya's laptop died")
     );
     let markdown = env.ok(&["export", "--format", "markdown", "-i", &id]);
     assert!(markdown.contains("assumed from maya"), "{markdown}");

@@ -166,6 +166,18 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             ),
         );
     }
+    if let Some(p) = &s.command.pending {
+        line(
+            "HANDOFF",
+            format!(
+                "{} offered command to {} at {}; pending until {} accepts (`warroom accept`)",
+                inert::line(&p.from),
+                inert::line(&p.to),
+                format::local_hm(p.at),
+                inert::line(&p.to)
+            ),
+        );
+    }
     if !s.situation.is_empty() {
         for row in super::situation::lines(s) {
             out.push_str(&row);
