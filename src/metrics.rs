@@ -79,7 +79,7 @@ fn severity_at(state: &IncidentState, at: Timestamp) -> Option<Severity> {
 pub fn adherence(
     state: &IncidentState,
     audience: Audience,
-    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    cadence: &dyn Fn(Severity, Audience) -> Option<TimeDelta>,
     now: Timestamp,
 ) -> Adherence {
     let mut result = Adherence {
@@ -99,7 +99,7 @@ pub fn adherence(
         if at < declared || at > end {
             continue;
         }
-        if let Some(limit) = severity_at(state, last).and_then(cadence) {
+        if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience)) {
             result.due += 1;
             if at - last <= limit {
                 result.on_time += 1;
@@ -107,7 +107,7 @@ pub fn adherence(
         }
         last = at;
     }
-    if let Some(limit) = severity_at(state, last).and_then(cadence)
+    if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience))
         && end - last > limit
     {
         result.due += 1;
@@ -118,7 +118,7 @@ pub fn adherence(
 /// One incident's numbers.
 pub fn for_incident(
     state: &IncidentState,
-    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    cadence: &dyn Fn(Severity, Audience) -> Option<TimeDelta>,
     now: Timestamp,
 ) -> IncidentMetrics {
     let secs = |d: Option<TimeDelta>| d.map(|d| d.num_seconds());
@@ -188,7 +188,7 @@ fn mean(values: impl Iterator<Item = i64>) -> Option<i64> {
 pub fn summarize<'a>(
     states: impl IntoIterator<Item = &'a IncidentState>,
     since: Option<Timestamp>,
-    cadence: &dyn Fn(Severity) -> Option<TimeDelta>,
+    cadence: &dyn Fn(Severity, Audience) -> Option<TimeDelta>,
     now: Timestamp,
 ) -> MetricsSummary {
     let (mut drills, mut routed) = (0, 0);

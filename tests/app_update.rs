@@ -1343,7 +1343,11 @@ fn names_in_any_case_are_one_responder() {
     assert!(appended(&run_command(&mut app, "accept")).is_empty());
     assert_eq!(app.mode(), Mode::Briefing, "the briefing is shown first");
     assert!(appended(&press(&mut app, "a")).is_empty());
-    assert!(question(&app).contains("Take command from priya"), "{}", question(&app));
+    assert!(
+        question(&app).contains("Take command from priya"),
+        "{}",
+        question(&app)
+    );
     let effects = read_then_press(&mut app, "y");
     assert_eq!(
         appended(&effects)[0].1,

@@ -242,7 +242,7 @@ fn review_says_what_is_missing_until_nothing_is() {
     );
     assert!(!review.contains("Nothing missing."), "{review}");
     // Written to a resolved incident, it is named (and warned about).
-    env.ok(&["update", "--audience", "customers", "-i", &id]);
+    env.ok(&["update", "--audience", "customers", "--yes", "-i", &id]);
     let review = env.ok(&["review"]);
     assert!(review.contains("Nothing missing."), "{review}");
     assert!(
@@ -281,7 +281,7 @@ fn review_is_not_complete_while_a_checklist_item_was_answered_no() {
         "yes,no,yes",
     ]);
     env.ok(&["finding", "cause", "deploy 4512 changed TLS settings"]);
-    env.ok(&["update", "--audience", "customers", "-i", &id]);
+    env.ok(&["update", "--audience", "customers", "--yes", "-i", &id]);
     let review = env.ok(&["review"]);
     assert!(
         review.contains("was not confirmed at resolution"),

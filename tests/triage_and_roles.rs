@@ -189,13 +189,31 @@ fn update_prints_the_template_filled_from_the_incident() {
     ]);
     env.ok(&["log", "--kind", "decision", "roll back deploy 4512"]);
     env.ok(&["claim", "--as", "maya"]);
+    // Until the situation says it, the template does not guess from the log's latest
+    // decision or the triage answers.
     let text = env.ok(&["update", "--audience", "executives", "--print"]);
     assert!(
         text.starts_with("Checkout failing (P2 HIGH, investigating for"),
         "{text}"
     );
     assert!(
-        text.contains("What we are doing: roll back deploy 4512."),
+        text.contains("Impact: being assessed.")
+            && text.contains("What we are doing: still investigating."),
+        "{text}"
+    );
+    env.ok(&[
+        "situation",
+        "--impact",
+        "EU card payments fail",
+        "--services",
+        "checkout,payments",
+        "--next",
+        "roll back deploy 4512",
+    ]);
+    let text = env.ok(&["update", "--audience", "executives", "--print"]);
+    assert!(
+        text.contains("Impact: EU card payments fail.")
+            && text.contains("What we are doing: roll back deploy 4512."),
         "{text}"
     );
     assert!(
@@ -204,14 +222,57 @@ fn update_prints_the_template_filled_from_the_incident() {
     );
     let text = env.ok(&["update", "--audience", "responders", "--print"]);
     assert!(
-        text.contains("IC maya") && text.contains("Impact: one region or a major feature"),
+        text.contains("IC maya") && text.contains("Impact: EU card payments fail"),
         "{text}"
     );
-    env.ok(&["update", "--audience", "customers"]);
+    let text = env.ok(&["update", "--audience", "customers", "--print"]);
+    assert!(
+        text.contains("affecting checkout, payments") && !text.contains("Checkout failing"),
+        "{text}"
+    );
+    // An update customers read is shown and asked about: a script says --yes.
+    let err = env.fails(&["update", "--audience", "customers"]);
+    assert!(err.contains("--yes"), "{err}");
+    let err = env.fails(&[
+        "log",
+        "--kind",
+        "update",
+        "--audience",
+        "customers",
+        "we are on it",
+    ]);
+    assert!(err.contains("--yes"), "{err}");
+    assert!(
+        !env.ok(&["tail"]).contains("UPDATE/CUST"),
+        "nothing reached customers unasked"
+    );
+    env.ok(&["update", "--audience", "customers", "--yes"]);
     assert!(
         env.ok(&["tail"]).contains("UPDATE/CUST"),
-        "without --print it is logged"
+        "with --yes it is logged"
     );
+}
+
+#[test]
+fn an_update_to_customers_is_shown_and_asked_about_on_a_terminal() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["situation", "--services", "checkout"]);
+    let mut t = Console::start(&env, &["update", "--audience", "customers"]);
+    t.wait_text("Customers will read:");
+    t.wait_text("affecting checkout");
+    t.wait_text("Log this update to customers? [y/N]");
+    t.send("n\r");
+    assert!(!t.wait_exit().success());
+    assert!(
+        !env.ok(&["tail"]).contains("UPDATE/CUST"),
+        "a no sends nothing"
+    );
+    let mut t = Console::start(&env, &["update", "--audience", "customers"]);
+    t.wait_text("Log this update to customers? [y/N]");
+    t.send("y\r");
+    assert!(t.wait_exit().success());
+    assert!(env.ok(&["tail"]).contains("UPDATE/CUST"));
 }
 
 #[test]

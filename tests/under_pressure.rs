@@ -323,7 +323,7 @@ fn the_customer_template_says_nothing_internal_and_names_a_time_with_its_zone() 
         .find(|i| i["title"].as_str().unwrap_or("").starts_with("Checkout"))
         .map(|i| i["id"].as_str().unwrap().to_string())
         .unwrap();
-    env.ok(&["update", "--audience", "customers", "-i", &id]);
+    env.ok(&["update", "--audience", "customers", "--yes", "-i", &id]);
     let site = env.path("site");
     env.ok(&["statuspage", "--out", site.to_str().unwrap()]);
     let page = std::fs::read_to_string(site.join("index.html")).unwrap();

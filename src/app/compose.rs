@@ -8,7 +8,7 @@ use crate::domain::Audience;
 /// The audience whose update is due soonest (responders when there is no cadence).
 pub fn due_audience(app: &App) -> Audience {
     app.incident()
-        .and_then(|s| s.next_update_due(|sev| app.setup.playbook.cadence(sev)))
+        .and_then(|s| s.next_update_due(|sev, a| app.setup.playbook.cadence_for(sev, a)))
         .map(|(audience, _)| audience)
         .unwrap_or(Audience::Responders)
 }
@@ -17,7 +17,7 @@ pub fn due_audience(app: &App) -> Audience {
 pub fn filled(app: &App, audience: Audience) -> Option<String> {
     let state = app.incident()?;
     let template = app.setup.playbook.template_for(audience, state)?;
-    let cadence = app.setup.playbook.update_cadence(state.severity);
+    let cadence = app.setup.playbook.update_cadence(state.severity, audience);
     let zone = app.setup.zone;
     Some(crate::playbook::render(
         template,

@@ -31,6 +31,7 @@ pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
 pub use keymap::{Binding, Chord, EVERYWHERE, KEYMAP, Key, help_groups, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};
+pub use record::Console;
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
 pub use wizard::{
@@ -166,7 +167,7 @@ impl App {
         crate::metrics::summarize(
             self.incidents.values(),
             None,
-            &|s| self.setup.playbook.cadence(s),
+            &|s, a| self.setup.playbook.cadence_for(s, a),
             self.now,
         )
     }

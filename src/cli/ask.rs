@@ -189,3 +189,35 @@ pub fn ask_and_print(
     }
     Ok(())
 }
+
+/// Asks before an update customers will read is logged: the text is shown on stderr and
+/// a `y` on the terminal sends it. `yes` (the `--yes` flag) skips the question, for
+/// scripts; without it and without a terminal to ask on, nothing is logged.
+///
+/// # Errors
+/// When the answer is not yes, or there is no terminal to ask on and no `--yes`.
+pub fn customers_read(text: &str, yes: bool) -> Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "an update to customers is shown and asked about before it is logged: read it with --print, then add --yes to log it from a script"
+        );
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "Customers will read:\n");
+    for line in crate::inert::text(text).lines() {
+        let _ = writeln!(err, "  {line}");
+    }
+    let _ = write!(err, "\nLog this update to customers? [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim().eq_ignore_ascii_case("y") || answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        bail!("not logged: the update to customers was not confirmed")
+    }
+}

@@ -99,6 +99,32 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let named = args.incident.as_deref().or(args.named.as_deref());
     let state = pick_incident(&store, Pick::Read(named))?;
     say_part!("{}", describe_state(&state, store.now()));
+    // What the room should notice about who leads it (the console shows the same).
+    let playbook = ctx.playbook()?;
+    let watching: Option<Vec<String>> = store
+        .present()
+        .ok()
+        .map(|present| present.into_iter().map(|p| p.user).collect());
+    let summaries = store.incident_summaries().unwrap_or_default();
+    let commanders: Vec<(ulid::Ulid, &str)> = summaries
+        .iter()
+        .filter(|i| i.is_open())
+        .filter_map(|i| Some((i.id, i.commander.as_deref()?)))
+        .collect();
+    let room = crate::rules::Room {
+        state: &state,
+        playbook: &playbook,
+        now: store.now(),
+        watching: watching.as_deref(),
+        commanders: &commanders,
+    };
+    for warning in crate::rules::warnings(room) {
+        say!(
+            "{:<12}{}",
+            "WARNING",
+            inert::line(&warning.say(&super::ask::Shell))
+        );
+    }
     Ok(())
 }
 

@@ -30,6 +30,10 @@ pub struct LogArgs {
     /// marked as back-dated.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// Log an update to customers without showing it and asking first (for scripts;
+    /// needed with --lines).
+    #[arg(long, short)]
+    pub yes: bool,
     /// Read stdin line by line and log each line as its own entry as it arrives,
     /// printing each entry's id once it is committed.
     #[arg(long)]
@@ -59,6 +63,16 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         Some(read_text(&args.text)?)
     };
 
+    let to_customers = args.kind == LogKind::Update && args.audience == Some(Audience::Customers);
+    if to_customers {
+        match &single {
+            Some(text) => super::ask::customers_read(text, args.yes)?,
+            None if !args.yes => bail!(
+                "updates to customers read from stdin are not asked about one by one: add --yes to log them"
+            ),
+            None => {}
+        }
+    }
     let mut store = ctx.open_write()?;
     let incident = pick_id(&store, Pick::Write(args.incident.as_deref()))?;
     warn_if_ended(

@@ -46,7 +46,12 @@ pub fn run(ctx: &Context, args: MetricsArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
     let store = ctx.open_read()?;
     let states = store.incidents()?;
-    let summary = summarize(&states, since, &|s| playbook.cadence(s), store.now());
+    let summary = summarize(
+        &states,
+        since,
+        &|s, a| playbook.cadence_for(s, a),
+        store.now(),
+    );
     if args.json {
         super::output::json_line(
             &mut std::io::stdout().lock(),

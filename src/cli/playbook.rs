@@ -66,13 +66,10 @@ pub fn show(ctx: &Context) -> Result<()> {
         say!("impact {}: {}", i + 1, cells.join(" "));
     }
     for sev in crate::domain::Severity::iter() {
-        let cadence = playbook
-            .cadence(sev)
-            .map(crate::format::duration)
-            .unwrap_or_else(|| "none".into());
+        let cadence = playbook.cadence_words(sev);
         let page: Vec<&str> = playbook.page(sev).iter().map(|r| r.key()).collect();
         say!(
-            "{sev}: updates every {cadence}; page {}",
+            "{sev}: updates {cadence}; page {}",
             if page.is_empty() {
                 "-".into()
             } else {

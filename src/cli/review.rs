@@ -377,10 +377,12 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
     for (i, item) in state.action_items.iter().enumerate() {
         say!("  {}. {}", i + 1, super::output::action_item(item));
     }
-    let cadence = state
-        .severity
-        .and_then(|sev| ctx.playbook().ok()?.cadence(sev));
-    let gaps = crate::rules::missing(state, cadence, today);
+    let playbook = ctx.playbook().ok();
+    let cadence = |a| {
+        let sev = state.severity?;
+        playbook.as_ref()?.cadence_for(sev, a)
+    };
+    let gaps = crate::rules::missing(state, &cadence, today);
     if gaps.is_empty() {
         say!("Nothing missing.");
     } else {

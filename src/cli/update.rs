@@ -17,6 +17,9 @@ pub struct UpdateArgs {
     /// Print the filled template (to paste elsewhere) instead of logging it.
     #[arg(long)]
     pub print: bool,
+    /// Log an update to customers without showing it and asking first (for scripts).
+    #[arg(long, short)]
+    pub yes: bool,
     /// The incident (its id or the last 4+ characters); may be left out when one is open.
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
@@ -35,7 +38,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     let template = playbook
         .template_for(args.audience, &state)
         .ok_or_else(|| anyhow!("the playbook has no template for {}", args.audience))?;
-    let cadence = playbook.update_cadence(state.severity);
+    let cadence = playbook.update_cadence(state.severity, args.audience);
     let text = crate::playbook::render(
         template,
         &state,
@@ -46,6 +49,9 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     if args.print {
         say!("{}", crate::inert::text(&text));
         return Ok(());
+    }
+    if args.audience == Audience::Customers {
+        ask::customers_read(&text, args.yes)?;
     }
     let body = Body::StatusUpdate {
         audience: args.audience,

@@ -505,7 +505,7 @@ impl IncidentState {
     /// [`paced`]: IncidentState::paced
     pub fn next_update_due(
         &self,
-        cadence: impl Fn(Severity) -> Option<TimeDelta>,
+        cadence: impl Fn(Severity, Audience) -> Option<TimeDelta>,
     ) -> Option<(Audience, Timestamp)> {
         self.updates_due(cadence)
             .into_iter()
@@ -516,22 +516,23 @@ impl IncidentState {
     /// reckons the soonest), in the order of [`Audience`]; empty when none is owed.
     pub fn updates_due(
         &self,
-        cadence: impl Fn(Severity) -> Option<TimeDelta>,
+        cadence: impl Fn(Severity, Audience) -> Option<TimeDelta>,
     ) -> Vec<(Audience, Timestamp)> {
-        // A drill at a faster pace owes its updates sooner in real time.
-        let Some(cadence) = self.severity.and_then(cadence) else {
-            return Vec::new();
-        };
-        let cadence = cadence / self.pace_i32();
-        let (Some(declared), true) = (self.declared_at, self.status.is_declared_active()) else {
+        let (Some(severity), Some(declared), true) = (
+            self.severity,
+            self.declared_at,
+            self.status.is_declared_active(),
+        ) else {
             return Vec::new();
         };
         Audience::iter()
-            .map(|a| {
-                (
+            .filter_map(|a| {
+                // A drill at a faster pace owes its updates sooner in real time.
+                let every = cadence(severity, a)? / self.pace_i32();
+                Some((
                     a,
-                    self.last_update(a).unwrap_or(declared).max(declared) + cadence,
-                )
+                    self.last_update(a).unwrap_or(declared).max(declared) + every,
+                ))
             })
             .collect()
     }

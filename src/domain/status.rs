@@ -14,6 +14,8 @@ use super::names;
     Copy,
     PartialEq,
     Eq,
+    PartialOrd,
+    Ord,
     Hash,
     Default,
     Serialize,

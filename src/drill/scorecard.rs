@@ -107,7 +107,7 @@ pub fn score(run: &DrillRun, s: &IncidentState, playbook: &Playbook, now: Timest
         let a = adherence(
             s,
             audience,
-            &|sev| playbook.cadence(sev).map(|c| c / speed),
+            &|sev, a| playbook.cadence_for(sev, a).map(|c| c / speed),
             now,
         );
         lines.push(Line {

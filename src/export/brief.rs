@@ -214,7 +214,7 @@ fn write_briefing(
     }
 
     let _ = writeln!(out, "\n## Next status updates\n");
-    let due: Vec<(Audience, Timestamp)> = s.updates_due(|sev| playbook.cadence(sev));
+    let due: Vec<(Audience, Timestamp)> = s.updates_due(|sev, a| playbook.cadence_for(sev, a));
     let due_for = |a: Audience| due.iter().find(|(x, _)| *x == a).map(|(_, t)| *t);
     for audience in Audience::iter() {
         let when = match due_for(audience) {

@@ -104,7 +104,7 @@ pub struct ExportedIncident {
 }
 
 fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> ExportedIncident {
-    let metrics = for_incident(s, &|sev| playbook.cadence(sev), now);
+    let metrics = for_incident(s, &|sev, a| playbook.cadence_for(sev, a), now);
     ExportedIncident {
         id: s.id.to_string(),
         title: s.title.clone(),

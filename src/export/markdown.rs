@@ -375,7 +375,7 @@ fn action_items(out: &mut String, s: &IncidentState) {
 }
 
 fn metrics(out: &mut String, s: &IncidentState, playbook: &Playbook, now: Timestamp) {
-    let m = for_incident(s, &|sev| playbook.cadence(sev), now);
+    let m = for_incident(s, &|sev, a| playbook.cadence_for(sev, a), now);
     let secs = format::seconds;
     let _ = writeln!(out, "\n## Metrics\n\n| | |\n|---|---|");
     let _ = writeln!(

@@ -26,8 +26,41 @@ pub const DEFAULT: &str = include_str!("default.toml");
 pub struct Policy {
     /// How often status updates are due; `None` for no cadence.
     pub cadence: Option<TimeDelta>,
+    /// Audiences whose cadence differs (the severity's `cadence` table): how often
+    /// each is due, `None` for none.
+    pub audiences: BTreeMap<Audience, Option<TimeDelta>>,
     /// The roles to page at this severity.
     pub page: Vec<Role>,
+}
+
+/// How long one person should hold a role, who leads next, and how many people one
+/// lead can direct (`[command]` in the playbook).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandPolicy {
+    /// Past this time in command the console suggests a rotation; `None`: never.
+    pub commander_limit: Option<TimeDelta>,
+    /// The same for other roles, where the playbook sets one.
+    pub role_limits: BTreeMap<Role, TimeDelta>,
+    /// The war-room lead rotation: who takes command next, in order.
+    pub rotation: Vec<String>,
+    /// The most people one lead should direct: ICS's span of control, 3 to 7 (7 by
+    /// default, the ICS upper bound).
+    pub span_of_control: usize,
+    /// A commander with no console open and nothing logged for this long may be
+    /// unreachable: the console says command can be assumed (10 minutes by default).
+    pub unreachable_after: TimeDelta,
+}
+
+impl Default for CommandPolicy {
+    fn default() -> Self {
+        CommandPolicy {
+            commander_limit: None,
+            role_limits: BTreeMap::new(),
+            rotation: Vec::new(),
+            span_of_control: 7,
+            unreachable_after: TimeDelta::minutes(10),
+        }
+    }
 }
 
 /// Someone to reach for a role.
@@ -63,6 +96,14 @@ pub struct Playbook {
     /// closed (no promise of a next update); an audience a playbook leaves out has the
     /// built-in one, filled in when the playbook is read.
     pub final_templates: BTreeMap<Audience, String>,
+    /// Templates for one status, per audience (`[status_templates.AUDIENCE]`): used
+    /// instead of the ongoing or final one while the incident is in that status.
+    pub status_templates: BTreeMap<Audience, BTreeMap<crate::domain::Status, String>>,
+    /// Whether customers' templates may use `{title}` (the internal title): refused
+    /// when the playbook is read unless `title_to_customers = true`.
+    pub title_to_customers: bool,
+    /// Time in role, the lead rotation and span of control (`[command]`).
+    pub command: CommandPolicy,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
     /// What to confirm before resolving.
@@ -152,18 +193,62 @@ impl Playbook {
         Ok(Playbook::builtin())
     }
 
-    /// How often updates are due at a severity.
+    /// How often updates are due at a severity (its `cadence_minutes`, the one each
+    /// audience has unless the severity's `cadence` table says otherwise).
     pub fn cadence(&self, severity: Severity) -> Option<TimeDelta> {
         self.severities.get(&severity).and_then(|p| p.cadence)
     }
 
-    /// The template for an update to `audience` about `state`: the final one once it is
-    /// resolved or closed, else the ongoing one.
+    /// The cadence at a severity in words, with the audiences that differ:
+    /// `every 15m (executives 30m, customers 30m)`, or `no cadence`.
+    pub fn cadence_words(&self, severity: Severity) -> String {
+        let base = self.cadence(severity);
+        let mut out = match base {
+            Some(every) => format!("every {}", crate::format::duration(every)),
+            None => "no cadence".to_string(),
+        };
+        let differ: Vec<String> = self
+            .severities
+            .get(&severity)
+            .into_iter()
+            .flat_map(|p| &p.audiences)
+            .filter(|(_, every)| **every != base)
+            .map(|(audience, every)| match every {
+                Some(every) => format!("{audience} {}", crate::format::duration(*every)),
+                None => format!("{audience} none"),
+            })
+            .collect();
+        if !differ.is_empty() {
+            out.push_str(&format!(" ({})", differ.join(", ")));
+        }
+        out
+    }
+
+    /// How often updates to `audience` are due at a severity: the severity's `cadence`
+    /// table for that audience, else its `cadence_minutes`; `None` for no cadence.
+    pub fn cadence_for(&self, severity: Severity, audience: Audience) -> Option<TimeDelta> {
+        let policy = self.severities.get(&severity)?;
+        match policy.audiences.get(&audience) {
+            Some(every) => *every,
+            None => policy.cadence,
+        }
+    }
+
+    /// The template for an update to `audience` about `state`: the one for its status
+    /// when the playbook has one, else the final one once it is resolved or closed,
+    /// else the ongoing one.
     pub fn template_for(
         &self,
         audience: Audience,
         state: &crate::domain::IncidentState,
     ) -> Option<&str> {
+        if let Some(text) = self
+            .status_templates
+            .get(&audience)
+            .and_then(|by_status| by_status.get(&state.status))
+        {
+            return Some(text);
+        }
         let table = if state.status.is_open() {
             &self.templates
         } else {
@@ -176,9 +261,8 @@ impl Playbook {
     /// `playbook --check` to warn about: internal words before customers (the title,
     /// triage answers, hypotheses, names) and a next update promised once it is over.
     pub fn template_warnings(&self) -> Vec<String> {
-        const INTERNAL: [&str; 7] = [
+        const INTERNAL: [&str; 6] = [
             "title",
-            "impact",
             "hypothesis",
             "fix",
             "current",
@@ -186,10 +270,28 @@ impl Playbook {
             "incident",
         ];
         let mut out = Vec::new();
-        for (which, table) in [("", &self.templates), ("final ", &self.final_templates)] {
-            if let Some(text) = table.get(&Audience::Customers) {
+        let by_status = self.status_templates.get(&Audience::Customers);
+        let customers = [
+            ("", self.templates.get(&Audience::Customers)),
+            ("final ", self.final_templates.get(&Audience::Customers)),
+        ]
+        .into_iter()
+        .chain(
+            by_status
+                .into_iter()
+                .flatten()
+                .map(|(status, text)| (status.as_str(), Some(text))),
+        );
+        for (which, text) in customers {
+            let which = if which.is_empty() || which.ends_with(' ') {
+                which.to_string()
+            } else {
+                format!("{which} ")
+            };
+            if let Some(text) = text {
                 for name in template::placeholders(text) {
-                    if INTERNAL.contains(&name.as_str()) {
+                    // {title} is refused when the playbook is read, unless allowed.
+                    if INTERNAL.contains(&name.as_str()) && name != "title" {
                         out.push(format!(
                             "the {which}customers template uses {{{name}}}: customers would read internal words (say where things stand with {{progress}})"
                         ));
@@ -210,13 +312,18 @@ impl Playbook {
         out
     }
 
-    /// How long until the next status update at `severity`: its cadence; for a
-    /// severity without one (or none known yet), the longest cadence the playbook
-    /// sets, else an hour, so an update always names a time.
-    pub fn update_cadence(&self, severity: Option<Severity>) -> TimeDelta {
+    /// How long until the next status update to `audience` at `severity`: its
+    /// cadence; for a severity without one (or none known yet), the longest cadence the
+    /// playbook sets, else an hour, so an update always names a time.
+    pub fn update_cadence(&self, severity: Option<Severity>, audience: Audience) -> TimeDelta {
         severity
-            .and_then(|s| self.cadence(s))
-            .or_else(|| self.severities.values().filter_map(|p| p.cadence).max())
+            .and_then(|s| self.cadence_for(s, audience))
+            .or_else(|| {
+                self.severities
+                    .keys()
+                    .filter_map(|s| self.cadence_for(*s, audience))
+                    .max()
+            })
             .unwrap_or(TimeDelta::hours(1))
     }
 

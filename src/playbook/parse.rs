@@ -26,6 +26,12 @@ struct File {
     templates: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     final_templates: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    status_templates: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    title_to_customers: bool,
+    #[serde(default)]
+    command: CommandFile,
     resolution_codes: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     resolve_checklist: Vec<String>,
@@ -67,7 +73,21 @@ struct ChoiceFile {
 struct SeverityFile {
     cadence_minutes: Spanned<i64>,
     #[serde(default)]
+    cadence: BTreeMap<Spanned<String>, Spanned<i64>>,
+    #[serde(default)]
     page: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CommandFile {
+    commander_limit_minutes: Option<Spanned<i64>>,
+    #[serde(default)]
+    role_limits_minutes: BTreeMap<Spanned<String>, Spanned<i64>>,
+    #[serde(default)]
+    rotation: Vec<Spanned<String>>,
+    span_of_control: Option<Spanned<i64>>,
+    unreachable_minutes: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +118,9 @@ pub fn empty() -> Playbook {
         contacts: Vec::new(),
         templates: BTreeMap::new(),
         final_templates: BTreeMap::new(),
+        status_templates: BTreeMap::new(),
+        title_to_customers: false,
+        command: super::CommandPolicy::default(),
         resolution_codes: Vec::new(),
         resolve_checklist: Vec::new(),
     }
@@ -134,20 +157,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         let Some(severity) = p.parse::<Severity>(key) else {
             continue;
         };
-        let minutes = *policy.cadence_minutes.get_ref();
-        if minutes < 0 {
-            p.at(
-                &policy.cadence_minutes,
-                "cadence_minutes cannot be negative; 0 means no cadence",
-            );
-        }
-        if minutes > LONGEST_CADENCE_MINUTES {
-            p.at(
-                &policy.cadence_minutes,
-                format!(
-                    "cadence_minutes {minutes} is too long: at most {LONGEST_CADENCE_MINUTES} (a year); 0 means no cadence"
-                ),
-            );
+        let cadence = minutes(&mut p, &policy.cadence_minutes, "cadence_minutes");
+        let mut audiences = BTreeMap::new();
+        for (audience, every) in &policy.cadence {
+            let Some(audience) = p.parse::<Audience>(audience) else {
+                continue;
+            };
+            let name = format!("cadence.{audience}");
+            audiences.insert(audience, minutes(&mut p, every, &name));
         }
         let mut page = Vec::new();
         for spanned in &policy.page {
@@ -162,10 +179,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
             }
             page.push(role);
         }
-        let cadence = (1..=LONGEST_CADENCE_MINUTES)
-            .contains(&minutes)
-            .then(|| TimeDelta::minutes(minutes));
-        severities.insert(severity, Policy { cadence, page });
+        severities.insert(
+            severity,
+            Policy {
+                cadence,
+                audiences,
+                page,
+            },
+        );
     }
     for severity in Severity::iter() {
         if !severities.contains_key(&severity) {
@@ -209,6 +230,33 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
             final_templates.entry(audience).or_insert(text);
         }
     }
+    let mut status_templates = BTreeMap::new();
+    for (audience, table) in &file.status_templates {
+        let Some(audience) = p.parse::<Audience>(audience) else {
+            continue;
+        };
+        let mut by_status = BTreeMap::new();
+        for (status, text) in table {
+            let Some(status) = p.parse::<crate::domain::Status>(status) else {
+                continue;
+            };
+            let which = format!("{status} ");
+            let one = BTreeMap::from([(Spanned::new(0..0, audience.to_string()), text.clone())]);
+            if let Some(text) = read_templates(&mut p, &one, &which).remove(&audience) {
+                by_status.insert(status, text);
+            }
+            customers_title(&mut p, audience, text, file.title_to_customers);
+        }
+        status_templates.insert(audience, by_status);
+    }
+    for (table, _) in [(&file.templates, ""), (&file.final_templates, "final ")] {
+        for (audience, text) in table {
+            if let Ok(audience) = audience.get_ref().parse::<Audience>() {
+                customers_title(&mut p, audience, text, file.title_to_customers);
+            }
+        }
+    }
+    let command = command_policy(&mut p, &file.command, &roles);
     for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
@@ -247,9 +295,111 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         contacts,
         templates,
         final_templates,
+        status_templates,
+        title_to_customers: file.title_to_customers,
+        command,
         resolution_codes,
         resolve_checklist: file.resolve_checklist,
     })
+}
+
+/// A customers' template that shows the internal title, which the playbook has not
+/// allowed, is a problem: customers would read words written for responders.
+fn customers_title(
+    p: &mut Problems<'_>,
+    audience: Audience,
+    text: &Spanned<String>,
+    allowed: bool,
+) {
+    if audience == Audience::Customers
+        && !allowed
+        && super::template::placeholders(text.get_ref())
+            .iter()
+            .any(|n| n == "title")
+    {
+        p.at(
+            text,
+            "a customers template uses {title}, the internal title: say what customers see instead, or set title_to_customers = true",
+        );
+    }
+}
+
+/// Reads `[command]`: limits in minutes (0: none), the rotation, the span of control.
+fn command_policy(
+    p: &mut Problems<'_>,
+    file: &CommandFile,
+    roles: &[Role],
+) -> super::CommandPolicy {
+    let mut policy = super::CommandPolicy {
+        commander_limit: file
+            .commander_limit_minutes
+            .as_ref()
+            .and_then(|m| minutes(p, m, "commander_limit_minutes")),
+        ..Default::default()
+    };
+    for (role, limit) in &file.role_limits_minutes {
+        let Some(role) = p.parse::<Role>(role) else {
+            continue;
+        };
+        if !roles.contains(&role) {
+            p.at(
+                limit,
+                format!(
+                    "role_limits_minutes names {}, which `roles` does not list",
+                    role.key()
+                ),
+            );
+        }
+        if let Some(limit) = minutes(p, limit, "role_limits_minutes") {
+            policy.role_limits.insert(role, limit);
+        }
+    }
+    let mut seen = HashSet::new();
+    for name in &file.rotation {
+        let trimmed = name.get_ref().trim();
+        if trimmed.is_empty() {
+            p.at(name, "a name in the rotation is empty");
+        } else if !seen.insert(crate::domain::name_key(trimmed)) {
+            p.at(name, format!("{trimmed} is in the rotation twice"));
+        } else {
+            policy.rotation.push(trimmed.to_string());
+        }
+    }
+    if let Some(quiet) = &file.unreachable_minutes
+        && let Some(after) = minutes(p, quiet, "unreachable_minutes")
+    {
+        policy.unreachable_after = after;
+    }
+    if let Some(span) = &file.span_of_control {
+        match usize::try_from(*span.get_ref()) {
+            Ok(n @ 1..=100) => policy.span_of_control = n,
+            _ => p.at(span, "span_of_control is how many people one lead directs: 1 to 100 (ICS advises 3 to 7)"),
+        }
+    }
+    policy
+}
+
+/// Reads a cadence in minutes: `None` for 0 (no cadence); a problem when negative or
+/// longer than a year.
+fn minutes(p: &mut Problems<'_>, spanned: &Spanned<i64>, name: &str) -> Option<TimeDelta> {
+    let minutes = *spanned.get_ref();
+    if minutes < 0 {
+        p.at(
+            spanned,
+            format!("{name} cannot be negative; 0 means no cadence"),
+        );
+    }
+    if minutes > LONGEST_CADENCE_MINUTES {
+        p.at(
+            spanned,
+            format!(
+                "{name} {minutes} is too long: at most {LONGEST_CADENCE_MINUTES} (a year); 0 means no cadence"
+            ),
+        );
+    }
+    (1..=LONGEST_CADENCE_MINUTES)
+        .contains(&minutes)
+        .then(|| TimeDelta::minutes(minutes))
 }
 
 /// Reads a table of templates by audience, each checked for unknown placeholders;

@@ -6,8 +6,11 @@ use crate::domain::{Category, IncidentState, Timestamp};
 use crate::format::duration;
 
 /// Every placeholder a template may use.
-pub const PLACEHOLDERS: [&str; 14] = [
+pub const PLACEHOLDERS: [&str; 17] = [
     "title",
+    "services",
+    "impact_start",
+    "next_steps",
     "resolution",
     "progress",
     "severity",
@@ -69,16 +72,29 @@ pub fn unknown_placeholders(template: &str) -> Vec<String> {
         .collect()
 }
 
-/// The newest typed entry of a category that is not struck, with corrections applied.
-fn latest(state: &IncidentState, category: Category) -> Option<String> {
-    state
-        .timeline
-        .iter()
-        .rev()
-        .filter(|e| e.category() == category)
-        .map(|e| state.current_text(e))
-        .find(|current| !current.struck)
-        .map(|current| current.text)
+/// The hypothesis to name: the latest confirmed one, else the latest still open (one
+/// ruled out or struck is never named).
+fn hypothesis(state: &IncidentState) -> Option<String> {
+    use crate::domain::Verdict;
+    let live = |wanted: Verdict| {
+        state
+            .timeline
+            .iter()
+            .rev()
+            .filter(|e| e.category() == Category::Hypothesis)
+            .filter(|e| matches!(e.event.body, crate::domain::Body::Hypothesis { .. }))
+            .filter(|e| {
+                let verdict = state
+                    .verdicts
+                    .get(&e.event.id)
+                    .map_or(Verdict::Open, |(v, _)| *v);
+                verdict == wanted
+            })
+            .map(|e| state.current_text(e))
+            .find(|current| !current.struck)
+            .map(|current| current.text)
+    };
+    live(Verdict::Confirmed).or_else(|| live(Verdict::Open))
 }
 
 /// Where an incident stands, in a sentence fit for customers (no internal words):
@@ -105,15 +121,15 @@ pub fn render(
     zone_fmt: &dyn Fn(Timestamp) -> String,
 ) -> String {
     let now_on_clock = state.clock(now);
-    let impact = state
-        .severity_history
-        .iter()
-        .rev()
-        .flat_map(|c| c.triage.first())
-        .next()
-        .map(|a| a.answer.clone())
+    // The situation is what the room states to be told; the triage answers and the
+    // log's latest decision are working notes, not a statement.
+    let sit = &state.situation;
+    let impact = sit
+        .impact
+        .clone()
         .unwrap_or_else(|| "being assessed".into());
-    let hypothesis = latest(state, Category::Hypothesis);
+    let next_steps = sit.next_steps.clone();
+    let hypothesis = hypothesis(state);
     // Once resolved, what fixed it is what is being done; nothing is "investigating".
     let resolved = (!state.status.is_open())
         .then(|| {
@@ -123,7 +139,7 @@ pub fn render(
                 .map(|r| format!("resolved: {}", r.summary))
         })
         .flatten();
-    let fix = latest(state, Category::Decision);
+    let fix = next_steps.clone();
     let value = |name: &str| -> String {
         match name {
             "title" => state.title.clone(),
@@ -133,6 +149,18 @@ pub fn render(
                 .unwrap_or_else(|| "severity not set".into()),
             "status" => state.status.to_string(),
             "impact" => impact.clone(),
+            "services" => {
+                if sit.services.is_empty() {
+                    "some of our services".into()
+                } else {
+                    sit.services.join(", ")
+                }
+            }
+            "impact_start" => sit
+                .impact_start
+                .map(zone_fmt)
+                .unwrap_or_else(|| "a time still being established".into()),
+            "next_steps" => next_steps.clone().unwrap_or_else(|| "being decided".into()),
             "hypothesis" => hypothesis.clone().unwrap_or_else(|| "not known yet".into()),
             "fix" => resolved
                 .clone()
@@ -141,7 +169,6 @@ pub fn render(
             "current" => resolved
                 .clone()
                 .or_else(|| fix.clone())
-                .or_else(|| hypothesis.clone())
                 .unwrap_or_else(|| "investigating".into()),
             "next_update" => zone_fmt(now_on_clock + cadence),
             "progress" => progress(state).into(),

@@ -15,6 +15,7 @@ mod request;
 mod review;
 mod roster;
 mod triage;
+mod watch;
 mod words;
 
 pub use decide::{decide, entry_caution};
@@ -26,6 +27,7 @@ pub use review::{
 };
 pub use roster::order;
 pub use triage::{Finish, Outcome, Target, finish as finish_triage, natural_finish, page_roles};
+pub use watch::{Room, Warning, next_in_rotation, warnings};
 pub use words::Wording;
 
 use crate::domain::{Body, IncidentState, Timestamp};

@@ -138,10 +138,10 @@ pub fn find_numbered(ids: &[Ulid], typed: &str, what: &str, hint: &str) -> Resul
 /// at the incident's severity, if it has one.
 pub fn missing(
     state: &IncidentState,
-    cadence: Option<chrono::TimeDelta>,
+    cadence: &dyn Fn(crate::domain::Audience) -> Option<chrono::TimeDelta>,
     today: NaiveDate,
 ) -> Vec<String> {
-    use crate::domain::{Audience, ReviewSection};
+    use crate::domain::{Audience, ResponderState, ReviewSection, TaskState};
     let mut out = Vec::new();
     if state.review(ReviewSection::RootCause).is_empty() && state.problem.is_none() {
         out.push("no root cause recorded".to_string());
@@ -154,10 +154,36 @@ pub fn missing(
                     check.item
                 ));
             }
-            let told = state.last_update(Audience::Customers);
-            let owed = told.is_some() || (cadence.is_some() && state.declared_at.is_some());
-            if owed && told.is_none_or(|at| at < resolution.at) {
-                out.push("no final status update to customers since the resolution".to_string());
+            // Every audience that was told, or was owed updates, is owed the last one.
+            for audience in <Audience as strum::IntoEnumIterator>::iter() {
+                let told = state.last_update(audience);
+                let owed =
+                    told.is_some() || (cadence(audience).is_some() && state.declared_at.is_some());
+                if owed && told.is_none_or(|at| at < resolution.at) {
+                    out.push(format!(
+                        "no final status update to {audience} since the resolution"
+                    ));
+                }
+            }
+            // Nobody stays on an incident that is over without being stood down.
+            for p in crate::rules::order(state) {
+                if let Some(st) = p.state.filter(|st| *st != ResponderState::StoodDown) {
+                    out.push(format!(
+                        "{} is still {}: stand them down",
+                        p.name,
+                        st.label()
+                    ));
+                }
+            }
+            for (n, task) in state.tasks.iter().enumerate() {
+                if matches!(task.state, TaskState::Open | TaskState::InProgress) {
+                    out.push(format!(
+                        "task {} \"{}\" is still {}",
+                        n + 1,
+                        task.text,
+                        task.state.label()
+                    ));
+                }
             }
         }
         None if state.status.is_open() => out.push("not resolved yet".to_string()),

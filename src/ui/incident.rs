@@ -90,6 +90,28 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
         out.push(Line::styled(said, theme.notice));
     }
 
+    // Who leads the room: rotation, span of control, two incidents, unreachable.
+    let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
+    let commanders: Vec<(ulid::Ulid, &str)> = app
+        .incidents
+        .values()
+        .filter(|i| i.is_open())
+        .filter_map(|i| Some((i.id, i.command.commander.as_deref()?)))
+        .collect();
+    let room = crate::rules::Room {
+        state: s,
+        playbook: &app.setup.playbook,
+        now: app.now,
+        watching: app.outside.loaded.then_some(watching.as_slice()),
+        commanders: &commanders,
+    };
+    for warning in crate::rules::warnings(room) {
+        out.push(Line::styled(
+            format!(" {} ", inert::line(&warning.say(&crate::app::Console))),
+            theme.notice,
+        ));
+    }
+
     // The situation at a glance: the impact (and where) on one line, shortened.
     let one_line = |text: String| crate::format::shorten(&text, usize::from(width).max(8));
     let situation = &s.situation;
@@ -108,7 +130,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
     }
 
     let now = app.now;
-    let due = s.updates_due(|sev| app.setup.playbook.cadence(sev));
+    let due = s.updates_due(|sev, a| app.setup.playbook.cadence_for(sev, a));
     // Every audience's next update on one line, an overdue one marked, when it fits;
     // else the soonest.
     let mut spans = vec![Span::styled("updates due ", muted)];
@@ -136,7 +158,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
         out.push(Line::from(spans));
     } else {
         out.push(
-            match s.next_update_due(|sev| app.setup.playbook.cadence(sev)) {
+            match s.next_update_due(|sev, a| app.setup.playbook.cadence_for(sev, a)) {
                 Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
                     format!(
                         " UPDATE OVERDUE: {audience} by {} ",

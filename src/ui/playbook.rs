@@ -10,7 +10,6 @@ use strum::IntoEnumIterator;
 use super::{Theme, boxed};
 use crate::app::{App, PageScroll};
 use crate::domain::{Role, Severity};
-use crate::format::duration;
 use crate::inert;
 
 /// The playbook view's lines.
@@ -72,10 +71,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         title,
     ));
     for sev in Severity::iter() {
-        let cadence = p
-            .cadence(sev)
-            .map(|c| format!("every {}", duration(c)))
-            .unwrap_or_else(|| "no cadence".into());
+        let cadence = p.cadence_words(sev);
         let page: Vec<&str> = p.page(sev).iter().map(|r| r.label()).collect();
         let page = if page.is_empty() {
             "the IC only".to_string()

@@ -163,8 +163,11 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     if s.action_items.is_empty() {
         out.push(Line::styled("  none yet (a adds one)", muted));
     }
-    let cadence = s.severity.and_then(|sev| app.setup.playbook.cadence(sev));
-    let gaps = missing(s, cadence, today);
+    let cadence = |a| {
+        s.severity
+            .and_then(|sev| app.setup.playbook.cadence_for(sev, a))
+    };
+    let gaps = missing(s, &cadence, today);
     out.push(Line::raw(""));
     if gaps.is_empty() {
         out.push(Line::styled("Nothing missing.", theme.resolved));

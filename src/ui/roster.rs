@@ -31,7 +31,21 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     for p in &people {
         let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
-        let roles: Vec<&str> = p.roles.iter().map(|r| r.short()).collect();
+        // Every role with its time in role (the commander's time in command first).
+        let held = |since: Option<crate::domain::Timestamp>| {
+            since
+                .map(|at| format!(" {}", duration(s.elapsed(at, app.now))))
+                .unwrap_or_default()
+        };
+        let mut roles: Vec<String> = Vec::new();
+        if is_commander {
+            roles.push(format!("IC{}", held(s.command.since())));
+        }
+        roles.extend(
+            p.roles
+                .iter()
+                .map(|r| format!("{}{}", r.short(), held(s.roster.role_since(&p.name, *r)))),
+        );
         let state = match p.state {
             Some(st) => format!("{} {}", st.label(), duration(s.elapsed(p.since, app.now))),
             None => "-".into(),
