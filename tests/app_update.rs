@@ -737,7 +737,7 @@ fn enter_after_the_last_answer_retriages_a_declared_incident_setting_its_severit
 #[test]
 fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
     let mut app = demo_app();
-    let cadence = |s| app.setup.playbook.cadence(s);
+    let cadence = |s, a| app.setup.playbook.cadence_for(s, a);
     let (audience, _) = app.incident().unwrap().next_update_due(cadence).unwrap();
     assert_eq!(
         audience,
@@ -769,12 +769,20 @@ fn an_update_is_composed_from_the_template_and_resets_that_countdown() {
         state.last_update(warroom::domain::Audience::Responders),
         Some(now() + chrono::TimeDelta::seconds(1))
     );
-    let (next, _) = state
-        .next_update_due(|s| app.setup.playbook.cadence(s))
-        .unwrap();
-    assert_ne!(
-        next,
+    let cadence = |s, a| app.setup.playbook.cadence_for(s, a);
+    let due = state.updates_due(cadence);
+    let responders = due
+        .iter()
+        .find(|(a, _)| *a == warroom::domain::Audience::Responders)
+        .map(|(_, at)| *at);
+    let every = cadence(
+        state.severity.unwrap(),
         warroom::domain::Audience::Responders,
+    )
+    .unwrap();
+    assert_eq!(
+        responders,
+        Some(now() + chrono::TimeDelta::seconds(1) + every),
         "the responders' countdown was reset"
     );
 }

@@ -305,7 +305,9 @@ fn speed_compresses_time_and_scores_in_scenario_time() {
         warroom::format::duration(state.clock(declared) - t0()),
         card.line("time to declare").unwrap().actual
     );
-    let (_, due) = state.next_update_due(|sev| playbook.cadence(sev)).unwrap();
+    let (_, due) = state
+        .next_update_due(|sev, a| playbook.cadence_for(sev, a))
+        .unwrap();
     assert_eq!(due - declared, TimeDelta::minutes(3), "real time");
     assert_eq!(
         state.paced(due - declared),
@@ -461,6 +463,7 @@ fn the_drill_command_runs_scores_logs_and_stays_out_of_metrics() {
         "status",
         "--audience",
         "customers",
+        "--yes",
         "--incident",
         &id,
         "drill message",

@@ -144,6 +144,7 @@ fn the_status_page_carries_customer_updates_only() {
         "status",
         "--audience",
         "customers",
+        "--yes",
         "Search is slow; <b>we are on it</b>",
     ]);
     env.ok(&["statuspage", "--out", out.to_str().unwrap()]);
@@ -164,6 +165,7 @@ fn the_status_page_carries_customer_updates_only() {
         "status",
         "--audience",
         "customers",
+        "--yes",
         "\"Fixed\" & done\nthanks\u{202e}",
     ]);
     env.ok(&["statuspage", "--out", out.to_str().unwrap()]);

@@ -28,7 +28,7 @@ fn across_incidents_drills_and_routed_alerts_are_left_out() {
     let (states, _) = states();
     let playbook = Playbook::builtin();
     let now = time("2026-11-30", "09:00");
-    let summary = summarize(&states, None, &|s| playbook.cadence(s), now);
+    let summary = summarize(&states, None, &|s, _| playbook.cadence(s), now);
     assert_eq!(summary.incidents, 3);
     assert_eq!(summary.mtta_s, Some(600));
     assert_eq!(
@@ -52,7 +52,7 @@ fn across_incidents_drills_and_routed_alerts_are_left_out() {
     let since = summarize(
         &states,
         Some(time("2026-11-24", "00:00")),
-        &|s| playbook.cadence(s),
+        &|s, _| playbook.cadence(s),
         now,
     );
     assert_eq!(since.incidents, 2, "--since leaves out older incidents");
@@ -66,7 +66,7 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
     let now = time("2026-11-30", "09:00");
     let get = |name: &str| states.iter().find(|s| s.id == ids[name]).unwrap();
 
-    let checkout = for_incident(get("checkout"), &|s| playbook.cadence(s), now);
+    let checkout = for_incident(get("checkout"), &|s, _| playbook.cadence(s), now);
     assert_eq!(checkout.time_to_acknowledge_s, Some(300));
     assert_eq!(checkout.time_to_declare_s, Some(360));
     assert_eq!(checkout.time_to_resolve_s, Some(3600));
@@ -92,7 +92,7 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
     let queue = get("queue");
     assert_eq!(queue.reopened, 1);
     assert_eq!(queue.status, Status::Resolved);
-    let m = for_incident(queue, &|s| playbook.cadence(s), now);
+    let m = for_incident(queue, &|s, _| playbook.cadence(s), now);
     assert_eq!(m.time_to_resolve_s, Some(3600));
     assert_eq!(
         m.time_in_status_s.get("resolved"),
@@ -105,14 +105,14 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
     let a = adherence(
         search,
         Audience::Responders,
-        &|s| playbook.cadence(s),
+        &|s, _| playbook.cadence(s),
         time("2026-11-30", "10:00"),
     );
     assert_eq!((a.due, a.on_time), (1, 0));
     let early = adherence(
         search,
         Audience::Responders,
-        &|s| playbook.cadence(s),
+        &|s, _| playbook.cadence(s),
         time("2026-11-30", "08:30"),
     );
     assert_eq!((early.due, early.on_time), (0, 0), "not due yet");

@@ -177,6 +177,7 @@ fn a_status_update_without_an_audience_says_the_one_it_went_to() {
             "update",
             "--audience",
             "customers",
+            "--yes",
             "fixed",
         ],
         b"",

@@ -62,7 +62,7 @@ fn each_problem_is_reported_with_its_line() {
     let cases: Vec<(String, &str, &str)> = vec![
         (
             broken("{title} ({severity}", "{titel} ({severity}"),
-            "executives = ",
+            "executives = \"",
             "unknown placeholder {titel}",
         ),
         (
@@ -178,7 +178,7 @@ fn check_lists_every_problem_and_fails_and_a_good_file_passes() {
     assert!(
         stdout.contains(&format!(
             "{file}:{}: template for executives",
-            line_of(&text, "executives = ")
+            line_of(&text, "executives = \"")
         )),
         "{stdout}"
     );

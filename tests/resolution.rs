@@ -234,15 +234,27 @@ fn review_says_what_is_missing_until_nothing_is() {
         "high",
     ]);
     env.ok(&["item", "done", "2", "--note", "no longer needed"]);
-    // A P2 owes customers updates: the review wants the last one, after the resolution.
+    // A P2 owes every audience updates: the review wants the last one to each, after
+    // the resolution.
     let review = env.ok(&["review"]);
-    assert!(
-        review.contains("no final status update to customers since the resolution"),
-        "{review}"
-    );
+    for audience in ["responders", "executives", "customers"] {
+        assert!(
+            review.contains(&format!(
+                "no final status update to {audience} since the resolution"
+            )),
+            "{review}"
+        );
+    }
     assert!(!review.contains("Nothing missing."), "{review}");
     // Written to a resolved incident, it is named (and warned about).
     env.ok(&["update", "--audience", "customers", "--yes", "-i", &id]);
+    let review = env.ok(&["review"]);
+    assert!(
+        !review.contains("to customers since") && review.contains("to executives since"),
+        "{review}"
+    );
+    env.ok(&["update", "--audience", "executives", "-i", &id]);
+    env.ok(&["update", "--audience", "responders", "-i", &id]);
     let review = env.ok(&["review"]);
     assert!(review.contains("Nothing missing."), "{review}");
     assert!(

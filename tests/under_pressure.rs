@@ -493,26 +493,31 @@ fn the_last_update_promises_nothing_more_and_a_playbook_leaking_to_customers_is_
             && !executives.contains("investigating"),
         "{executives}"
     );
-    // A team's playbook whose customers' text would carry the title: warned, still ok.
+    // A team's playbook whose customers' text would carry the title is refused unless
+    // it says customers may read it; other internal words are warned about.
     let default = env.ok(&["playbook", "--print-default"]);
-    let leaky = default.replace(
-        "customers = \"We are aware of a problem affecting some of our services.",
-        "customers = \"{title}: {impact}.",
-    );
+    let original = "customers = \"We are aware of a problem affecting {services}.";
+    let leaky = default.replace(original, "customers = \"{title}: {current}.");
     assert_ne!(leaky, default, "the default customers template was found");
     let path = env.path("pb.toml");
-    std::fs::write(&path, leaky).unwrap();
+    std::fs::write(&path, &leaky).unwrap();
+    let (out, _) = env.fails_both(&["playbook", "--check", path.to_str().unwrap()]);
+    assert!(
+        out.contains("{title}") && out.contains("title_to_customers = true"),
+        "{out}"
+    );
+    std::fs::write(&path, format!("title_to_customers = true\n{leaky}")).unwrap();
     let (out, err) = env.ok_both(&["playbook", "--check", path.to_str().unwrap()]);
     assert!(out.contains(": ok"), "{out}");
     assert!(
-        err.contains("warning") && err.contains("{title}") && err.contains("{impact}"),
+        err.contains("warning") && err.contains("{current}") && !err.contains("{title}"),
         "{err}"
     );
     // Braces written as braces are not placeholders; a final template promising a
     // next update is warned about.
     let escaped = default
         .replace(
-            "customers = \"We are aware of a problem affecting some of our services.",
+            original,
             "customers = \"{{title}} We are aware of a problem.",
         )
         .replace(

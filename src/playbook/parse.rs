@@ -256,7 +256,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
             }
         }
     }
-    let command = command_policy(&mut p, &file.command, &roles);
+    let command = command_policy(&mut p, &file.command);
     for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
@@ -325,11 +325,7 @@ fn customers_title(
 }
 
 /// Reads `[command]`: limits in minutes (0: none), the rotation, the span of control.
-fn command_policy(
-    p: &mut Problems<'_>,
-    file: &CommandFile,
-    roles: &[Role],
-) -> super::CommandPolicy {
+fn command_policy(p: &mut Problems<'_>, file: &CommandFile) -> super::CommandPolicy {
     let mut policy = super::CommandPolicy {
         commander_limit: file
             .commander_limit_minutes
@@ -341,15 +337,6 @@ fn command_policy(
         let Some(role) = p.parse::<Role>(role) else {
             continue;
         };
-        if !roles.contains(&role) {
-            p.at(
-                limit,
-                format!(
-                    "role_limits_minutes names {}, which `roles` does not list",
-                    role.key()
-                ),
-            );
-        }
         if let Some(limit) = minutes(p, limit, "role_limits_minutes") {
             policy.role_limits.insert(role, limit);
         }
