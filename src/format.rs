@@ -109,6 +109,17 @@ pub fn local_hm_zoned(t: Timestamp) -> String {
     )
 }
 
+/// Local date and time to the minute with its zone, `2026-11-30 10:15 UTC+01:00`.
+pub fn local_datetime_zoned(t: Timestamp) -> String {
+    use chrono::Offset;
+    let local = t.with_timezone(&Local);
+    format!(
+        "{} {}",
+        local.format("%Y-%m-%d %H:%M"),
+        offset_name(local.offset().fix().local_minus_utc())
+    )
+}
+
 /// Local time of day to the minute, `10:15`.
 pub fn local_hm(t: Timestamp) -> String {
     t.with_timezone(&Local).format("%H:%M").to_string()

@@ -94,6 +94,11 @@ pub struct App {
     /// engage (here or on a peer), so a position would drift to someone else. `None`
     /// (or a name no longer listed) selects the first.
     pub roster_selected: Option<String>,
+    /// How many entries each incident had when this console last looked at it: the
+    /// one shown is looked at as it grows; one read before the log was loaded counts
+    /// as looked at; one opened since starts at none. The switcher marks the others
+    /// that grew since.
+    pub looked: HashMap<Ulid, usize>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
@@ -148,6 +153,7 @@ impl App {
             entry: EntryBox::default(),
             timeline: TimelineView::default(),
             roster_selected: None,
+            looked: HashMap::new(),
             now,
             notice: None,
             setup: Setup {
@@ -238,10 +244,18 @@ impl App {
             by_incident.entry(event.incident).or_default().push(event);
         }
         for (id, batch) in by_incident {
-            self.incidents
+            let state = self
+                .incidents
                 .entry(id)
-                .or_insert_with(|| IncidentState::empty(id))
-                .apply_all(batch);
+                .or_insert_with(|| IncidentState::empty(id));
+            state.apply_all(batch);
+            let len = state.timeline.len();
+            // Read with the log at start (history), or on screen: looked at.
+            let history = !self.outside.loaded;
+            let looked = self.looked.entry(id).or_insert(0);
+            if history || self.shown == Some(id) {
+                *looked = len;
+            }
         }
         // After the log was replaced, the incident shown may be gone from it.
         if self
@@ -270,12 +284,25 @@ impl App {
     /// Shows another incident, from its newest entry.
     pub fn show(&mut self, id: Ulid) {
         if self.shown != Some(id) {
+            // Leaving an incident: everything in it was looked at.
+            for was in [self.shown, Some(id)].into_iter().flatten() {
+                if let Some(state) = self.incidents.get(&was) {
+                    self.looked.insert(was, state.timeline.len());
+                }
+            }
             self.shown = Some(id);
             // A reason about the last incident's entry says nothing about this one.
             self.entry.error = None;
             self.timeline = TimelineView::default();
             self.roster_selected = None;
         }
+    }
+
+    /// Whether an incident has entries this console has not looked at (it is not the
+    /// one shown, and it grew since it was last shown or since the log was read).
+    pub fn changed_since_looked(&self, state: &IncidentState) -> bool {
+        self.shown != Some(state.id)
+            && state.timeline.len() > self.looked.get(&state.id).copied().unwrap_or(0)
     }
 
     /// Whether any incident is still open, so quitting should ask first.

@@ -38,6 +38,8 @@ struct IncidentLine<'a> {
     severity: Option<String>,
     status: String,
     commander: Option<&'a str>,
+    handoff_to: Option<&'a str>,
+    in_conflict: bool,
     opened_at: Option<String>,
     drill: bool,
 }
@@ -57,6 +59,8 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
                 severity: i.severity.map(|s| s.key().to_string()),
                 status: i.status.to_string(),
                 commander: i.commander.as_deref(),
+                handoff_to: i.handoff_to.as_deref(),
+                in_conflict: i.in_conflict,
                 opened_at: i.opened_at.map(rfc3339),
                 drill: i.drill,
             };
@@ -76,16 +80,24 @@ pub fn list(ctx: &Context, args: IncidentsArgs) -> Result<()> {
     }
     let rows = incidents.iter().map(|i| {
         let drill = if i.drill { "[DRILL] " } else { "" };
+        let mut commander = format::or_dash(i.commander.as_deref().map(inert::line));
+        if i.in_conflict {
+            commander.push_str(" (CONFLICT)");
+        }
+        if let Some(to) = &i.handoff_to {
+            commander.push_str(&format!(" (handing to {})", inert::line(to)));
+        }
         [
             i.short_id(),
             format::or_dash(i.severity),
             i.status.to_string(),
-            format::or_dash(i.commander.as_deref().map(inert::line)),
+            commander,
+            format::or_dash(i.opened_at.map(format::local_datetime_zoned)),
             format!("{drill}{}", inert::line(&i.title)),
         ]
     });
     for line in format::table(
-        &["ID", "SEVERITY", "STATUS", "COMMANDER", "TITLE"],
+        &["ID", "SEVERITY", "STATUS", "COMMANDER", "OPENED", "TITLE"],
         rows,
         &[],
     ) {

@@ -286,12 +286,14 @@ fn palette_box(
 fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
     let list = app.incident_list();
     let width = area.width.saturating_sub(10).min(100);
-    let height = (list.len() as u16 + 2)
+    // Two rows an incident: what it is, then who commands and what is owed.
+    let height = (list.len() as u16 * 2 + 2)
         .min(area.height.saturating_sub(4))
-        .max(3);
+        .max(4);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
-    let visible = height.saturating_sub(2) as usize;
+    let visible = (height.saturating_sub(2) / 2).max(1) as usize;
     let first = selected.saturating_sub(visible.saturating_sub(1));
+    let inner = width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     for (i, s) in list.iter().enumerate().skip(first).take(visible) {
         let severity = s
@@ -300,9 +302,10 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             .unwrap_or_else(|| "triage".into());
         let shown = if Some(s.id) == app.shown { "*" } else { " " };
         let marker = if i == selected { ">" } else { " " };
+        let changed = if app.changed_since_looked(s) { "+" } else { " " };
         let drill = if s.drill { "[DRILL] " } else { "" };
         let text = format!(
-            "{marker}{shown} {}  {:<12} {:<13} {}{}",
+            "{marker}{shown}{changed}{}  {:<12} {:<13} {}{}",
             s.short_id(),
             severity,
             s.status.as_str(),
@@ -315,13 +318,77 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
         } else if !s.is_open() {
             style = theme.muted;
         }
-        lines.push(Line::styled(truncate(&text, width as usize - 2), style));
+        lines.push(Line::styled(truncate(&text, inner), style));
+        lines.push(switcher_detail(app, s, theme, inner));
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(boxed("Incidents · Enter shows · Esc closes", theme)),
+        Paragraph::new(lines).block(boxed(
+            "Incidents · + changed since you looked · Enter shows · Esc closes",
+            theme,
+        )),
         rect,
     );
+}
+
+/// An incident's second row in the switcher: its commander, a conflict or pending
+/// handoff, and the next update owed.
+fn switcher_detail(
+    app: &App,
+    s: &crate::domain::IncidentState,
+    theme: &Theme,
+    width: usize,
+) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!(
+            "      IC {}",
+            s.command
+                .commander
+                .as_deref()
+                .map(|c| inert::line(c).into_owned())
+                .unwrap_or_else(|| "nobody".into())
+        ),
+        theme.muted,
+    )];
+    // The flags first: they must not be the part cut off.
+    if s.command.in_conflict() {
+        spans.push(Span::styled(" · CONFLICT over command", theme.conflict));
+    }
+    if let Some(p) = &s.command.pending {
+        spans.push(Span::styled(
+            format!(" · HANDOFF pending to {}", inert::line(&p.to)),
+            theme.notice,
+        ));
+    }
+    if s.is_open() {
+        let due = s.next_update_due(|sev, a| app.setup.playbook.cadence_for(sev, a));
+        match due {
+            Some((audience, at)) if at <= app.now => spans.push(Span::styled(
+                format!(
+                    " · {audience} update OVERDUE {}",
+                    crate::format::duration(s.elapsed(at, app.now))
+                ),
+                theme.overdue,
+            )),
+            Some((audience, at)) => spans.push(Span::styled(
+                format!(
+                    " · {audience} update in {}",
+                    crate::format::duration(s.elapsed(app.now, at))
+                ),
+                theme.muted,
+            )),
+            None => {}
+        }
+    }
+    let mut line = Line::from(spans);
+    // Shortened from the right, like the first row.
+    let mut used = 0;
+    line.spans.retain(|span| {
+        use unicode_width::UnicodeWidthStr;
+        used += span.content.width();
+        used <= width
+    });
+    line
 }
 
 fn confirm(frame: &mut Frame<'_>, area: Rect, question: &Confirmation, theme: &Theme) {
