@@ -301,3 +301,31 @@ fn export_all_writes_every_incident_and_round_trips_as_json_lines() {
     let err = copy.fails(&["export", "--all", "--format", "markdown"]);
     assert!(err.contains("one incident at a time"), "{err}");
 }
+
+#[test]
+fn the_briefing_as_markdown() {
+    let env = env_with_fixture();
+    let brief = env.ok(&["brief"]);
+    for heading in [
+        "# Briefing: ",
+        "## Situation",
+        "## Objectives",
+        "## Actions",
+        "## Organization",
+        "## Resources",
+        "## Next status updates",
+    ] {
+        assert!(brief.contains(heading), "lacks {heading}:\n{brief}");
+    }
+    assert!(
+        brief.contains("Checkout failing in EU \\<b>\\|\\</b>"),
+        "text is escaped for Markdown:\n{brief}"
+    );
+    assert!(
+        brief.contains("Times are local (UTC)."),
+        "the zone is said:\n{brief}"
+    );
+    // Over: nothing is due, and times in a state run to the end, not to today.
+    assert!(!brief.contains("OVERDUE"), "{brief}");
+    insta::assert_snapshot!("briefing_markdown", brief);
+}

@@ -971,3 +971,99 @@ fn the_pane_keeps_the_objective_and_the_tasks_in_view_at_80x24_and_quotes_are_wo
     assert!(!text.contains("\"stop"), "quotes are not kept: {text}");
     assert!(text.contains("tasks: 1 open, 0 in progress"), "{text}");
 }
+
+/// An event on the incident shown, `secs` before now.
+fn on_shown(app: &App, n: u64, secs: i64, author: &str, body: Body) -> Event {
+    let at = now() - chrono::TimeDelta::seconds(secs);
+    let incident = app.shown.unwrap();
+    Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 7000 + u128::from(n)),
+        origin: "t".into(),
+        seq: 700 + n,
+        incident,
+        author: author.into(),
+        at,
+        logged_at: at,
+        body,
+    }
+}
+
+#[test]
+fn a_pending_handoff_shows_in_the_pane_the_briefing_and_the_switcher() {
+    let mut app = demo_app();
+    let first = app.shown.unwrap();
+    // priya offers command to alice, who sits at this console.
+    let offer = on_shown(
+        &app,
+        1,
+        90,
+        "priya",
+        Body::HandoffOffered {
+            from: "priya".into(),
+            to: "alice".into(),
+        },
+    );
+    update(&mut app, Msg::Events(vec![offer]));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = format!("{}", draw(&app, &Theme::dark(), w, h).backend());
+        assert!(
+            text.contains("HANDOFF: priya offers you command"),
+            "{w}x{h}:\n{text}"
+        );
+        insta::assert_snapshot!(
+            format!("handoff_pending_{w}x{h}"),
+            draw(&app, &Theme::dark(), w, h).backend()
+        );
+    }
+    update(&mut app, Msg::Action(Action::OpenBriefing));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = format!("{}", draw(&app, &Theme::dark(), w, h).backend());
+        assert!(text.contains("a accepts"), "{w}x{h}:\n{text}");
+        insta::assert_snapshot!(
+            format!("briefing_handoff_{w}x{h}"),
+            draw(&app, &Theme::dark(), w, h).backend()
+        );
+    }
+    update(&mut app, Msg::Action(Action::Close));
+    // Another incident grows while this one is shown: the switcher marks it.
+    update(&mut app, Msg::Action(Action::OpenSwitcher));
+    update(&mut app, Msg::Action(Action::Down));
+    update(&mut app, Msg::Action(Action::Submit));
+    let second = app.shown.unwrap();
+    assert_ne!(first, second);
+    update(&mut app, Msg::Action(Action::OpenSwitcher));
+    update(&mut app, Msg::Action(Action::Close));
+    app.show(first);
+    let bob = Event {
+        incident: second,
+        ..on_shown(
+            &app,
+            2,
+            30,
+            "bob",
+            Body::CommandClaimed {
+                commander: "bob".into(),
+            },
+        )
+    };
+    update(&mut app, Msg::Events(vec![bob]));
+    let second_state = &app.incidents[&second];
+    assert!(app.changed_since_looked(second_state));
+    assert!(!app.changed_since_looked(&app.incidents[&first]));
+    update(&mut app, Msg::Action(Action::OpenSwitcher));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = format!("{}", draw(&app, &Theme::dark(), w, h).backend());
+        assert!(
+            text.contains("HANDOFF pending to alice") && text.contains("+"),
+            "{w}x{h}:\n{text}"
+        );
+        insta::assert_snapshot!(
+            format!("switcher_flags_{w}x{h}"),
+            draw(&app, &Theme::dark(), w, h).backend()
+        );
+    }
+    // Looking at it clears the mark.
+    update(&mut app, Msg::Action(Action::Down));
+    update(&mut app, Msg::Action(Action::Submit));
+    assert!(!app.changed_since_looked(&app.incidents[&second]));
+}

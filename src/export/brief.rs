@@ -30,6 +30,8 @@ fn write_briefing(
     md: &dyn Fn(&str) -> String,
 ) -> String {
     let clock = LocalTimes::for_incident(s);
+    // Times in role and in a state run to the end of an incident that is over.
+    let now = s.ended_at().map_or(now, |end| end.min(now));
     let mut out = String::new();
     let drill = if s.drill { " (DRILL)" } else { "" };
     let _ = writeln!(out, "# Briefing: {}{drill}\n", md(&s.title));

@@ -302,7 +302,11 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             .unwrap_or_else(|| "triage".into());
         let shown = if Some(s.id) == app.shown { "*" } else { " " };
         let marker = if i == selected { ">" } else { " " };
-        let changed = if app.changed_since_looked(s) { "+" } else { " " };
+        let changed = if app.changed_since_looked(s) {
+            "+"
+        } else {
+            " "
+        };
         let drill = if s.drill { "[DRILL] " } else { "" };
         let text = format!(
             "{marker}{shown}{changed}{}  {:<12} {:<13} {}{}",
