@@ -73,10 +73,27 @@ fn the_json_document() {
 fn the_activity_log_per_person_and_role() {
     let env = env_with_fixture();
     let log = env.ok(&["export", "--format", "ics214"]);
-    for person in ["## maya", "## priya", "## jonas", "## liam", "## pagerbot"] {
+    for person in ["## maya", "## priya", "## jonas", "## liam"] {
         assert!(log.contains(person), "{person} missing:\n{log}");
     }
-    assert!(log.contains("Positions: commander 10:03-10:20"), "{log}");
+    // The form's fields: incident name and number, period, who prepared it; for each
+    // person their name, ICS position, home team and resources assigned.
+    for field in [
+        "| Incident name | Checkout failing in EU",
+        "| Incident number | `",
+        "| Operational period | ",
+        "| Prepared by | alice, from the log up to ",
+        "| Name | priya |",
+        "| ICS position | commander 10:03-10:20",
+        "| Home team | - |",
+        "| Resources assigned | ",
+    ] {
+        assert!(log.contains(field), "{field} missing:\n{log}");
+    }
+    // The alerting bot is a source, listed apart from the people.
+    let (people, sources) = log.split_once("## Automated sources").expect("sources");
+    assert!(!people.contains("pagerbot"), "{people}");
+    assert!(sources.contains("### pagerbot"), "{sources}");
     insta::assert_snapshot!("export_ics214", log);
     let commanders = env.ok(&["export", "--format", "ics214", "--role", "commander"]);
     assert!(commanders.contains("## maya") && commanders.contains("## priya"));
@@ -328,4 +345,63 @@ fn the_briefing_as_markdown() {
     // Over: nothing is due, and times in a state run to the end, not to today.
     assert!(!brief.contains("OVERDUE"), "{brief}");
     insta::assert_snapshot!("briefing_markdown", brief);
+}
+
+#[test]
+fn the_review_and_exports_show_the_peak_severity_the_impact_window_and_home_teams() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&["severity", "P1", "--reason", "spreading"]);
+    env.ok(&["severity", "P3", "--reason", "contained"]);
+    env.ok(&[
+        "situation",
+        "--impact-start",
+        "2026-11-27T09:50:00Z",
+        "--impact-end",
+        "2026-11-27T10:25:00Z",
+    ]);
+    let review = env.ok(&["review", "-i", &id]);
+    assert!(
+        review.contains("Severity: P3 MEDIUM (peak P1 CRITICAL)"),
+        "{review}"
+    );
+    assert!(
+        review.contains("Customer impact: from 09:50 UTC to 10:25 UTC (35m)"),
+        "{review}"
+    );
+    let md = env.ok(&["export", "--format", "markdown", "-i", &id]);
+    assert!(
+        md.contains("| Severity | P3 MEDIUM (peak P1 CRITICAL) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Customer impact | from 2026-11-27 09:50:00 to 2026-11-27 10:25:00 (35m) |"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json", "-i", &id])).unwrap();
+    let incident = &json["incidents"][0];
+    assert_eq!(incident["severity"], "P3");
+    assert_eq!(incident["peak_severity"], "P1");
+    assert_eq!(incident["impact_start"], "2026-11-27T09:50:00.000Z");
+    assert_eq!(incident["impact_end"], "2026-11-27T10:25:00.000Z");
+    // Home teams come from the playbook's [teams].
+    let default = env.ok(&["playbook", "--print-default"]);
+    let teams = default.replace(
+        "# payments = [\"jonas\", \"maya\"]",
+        "payments = [\"Alice\"]",
+    );
+    assert_ne!(teams, default);
+    let path = env.path("playbook.toml");
+    std::fs::write(&path, teams).unwrap();
+    let log = env.ok(&[
+        "export",
+        "--format",
+        "ics214",
+        "-i",
+        &id,
+        "--playbook",
+        path.to_str().unwrap(),
+    ]);
+    assert!(log.contains("| Home team | payments |"), "{log}");
 }

@@ -106,6 +106,7 @@ impl Cli {
             | Subcommand::Review(_)
             | Subcommand::Finding(_)
             | Subcommand::Situation(_)
+            | Subcommand::Severity(_)
             | Subcommand::Hypothesis(_)
             | Subcommand::Objective(_)
             | Subcommand::Brief(_)
@@ -166,6 +167,9 @@ pub enum Subcommand {
     /// Set the situation (impact, services, regions, customer impact times, next steps),
     /// or print it.
     Situation(situation::SituationArgs),
+    /// Set the severity (P1-P5), saying why; at the threshold it declares an incident
+    /// still in triage.
+    Severity(review::SeverityArgs),
     /// Confirm a hypothesis, rule it out (--reason), or open it again.
     Hypothesis(hypothesis::HypothesisArgs),
     /// The briefing (ICS-201): situation, objectives, actions, organization, resources,
@@ -277,6 +281,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Review(args)) => review::review(&ctx, args),
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
+        Some(Subcommand::Severity(args)) => review::severity(&ctx, args),
         Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
         Some(Subcommand::Objective(command)) => work::objective(&ctx, command),
         Some(Subcommand::Brief(args)) => brief::run(&ctx, args),

@@ -20,6 +20,27 @@ pub struct Which {
     pub incident: Option<String>,
 }
 
+/// Arguments of `warroom severity`.
+#[derive(Debug, Args)]
+pub struct SeverityArgs {
+    /// The new severity: P1 (critical) to P5 (info).
+    pub severity: crate::domain::Severity,
+    /// Why it changed.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// `warroom severity`: sets the severity by the rules (declaring at the threshold).
+pub fn severity(ctx: &Context, args: SeverityArgs) -> Result<()> {
+    let request = Request::SetSeverity {
+        severity: args.severity,
+        reason: args.reason,
+    };
+    run_request(ctx, &args.which, request)
+}
+
 /// Arguments of `warroom resolve`.
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
@@ -362,6 +383,14 @@ pub fn review(ctx: &Context, which: Which) -> Result<()> {
         },
         crate::inert::line(&state.title),
         state.short_id()
+    );
+    say!("Severity: {}", state.severity_with_peak());
+    say!(
+        "Customer impact: {}",
+        state
+            .situation
+            .impact_window(crate::format::local_hm_zoned)
+            .unwrap_or_else(|| "not stated (`warroom situation --impact-start`)".into())
     );
     for section in ReviewSection::iter() {
         let findings = state.review(section);

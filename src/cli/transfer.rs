@@ -127,7 +127,13 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 .unwrap_or("all")
                 .parse::<export::RoleFilter>()
                 .map_err(anyhow::Error::msg)?;
-            let log = export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?);
+            let playbook = ctx.playbook()?;
+            let form = export::Form214 {
+                prepared_by: &ctx.author,
+                teams: &playbook.teams,
+            };
+            let log =
+                export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?, form);
             output::println(&mut out, log.trim_end())?;
         }
     }

@@ -112,6 +112,22 @@ impl Situation {
     pub fn is_empty(&self) -> bool {
         self.changed.is_none()
     }
+
+    /// The customer impact window in words, times written by `time`: `from 09:50 to
+    /// 10:25 (35m)`, or `from 09:50, not over` while it lasts; `None` when its start is
+    /// not known.
+    pub fn impact_window(&self, time: impl Fn(Timestamp) -> String) -> Option<String> {
+        let start = self.impact_start?;
+        Some(match self.impact_end {
+            Some(end) => format!(
+                "from {} to {} ({})",
+                time(start),
+                time(end),
+                crate::format::duration(end - start)
+            ),
+            None => format!("from {}, not over", time(start)),
+        })
+    }
 }
 
 /// An objective of the response, as it stands.
@@ -314,6 +330,22 @@ impl IncidentState {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// The most severe severity it ever had (P1 is the most severe), which the review
+    /// shows beside the final one.
+    pub fn peak_severity(&self) -> Option<Severity> {
+        self.severity_history.iter().map(|c| c.to).min()
+    }
+
+    /// The severity in words with its peak when that was worse: `P3 MEDIUM (peak P1
+    /// CRITICAL)`, or `not set`.
+    pub fn severity_with_peak(&self) -> String {
+        match (self.severity, self.peak_severity()) {
+            (Some(now), Some(peak)) if peak < now => format!("{now} (peak {peak})"),
+            (Some(now), _) => now.to_string(),
+            (None, _) => "not set".to_string(),
+        }
     }
 
     /// When the response ended: its close, or else its (final) resolution; `None` while

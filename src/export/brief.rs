@@ -45,7 +45,7 @@ fn write_briefing(
     let _ = writeln!(
         out,
         "- **Severity and status:** {}, {}",
-        format::or_dash(s.severity),
+        s.severity_with_peak(),
         s.status
     );
 

@@ -84,12 +84,87 @@ fn positions(s: &IncidentState) -> BTreeMap<&str, Vec<Position>> {
     out
 }
 
-/// The activity log as Markdown, for the period [`from`, `until`].
+/// Who prepares the form, and the home team of each person (from the playbook's
+/// `[teams]`), for the ICS 214's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Form214<'a> {
+    /// The name of who exports it (box 8, prepared by).
+    pub prepared_by: &'a str,
+    /// Each person's home team, by name as the playbook lists it.
+    pub teams: &'a BTreeMap<String, String>,
+}
+
+/// Whether `author` is an automated source (an alerting bot, a monitor): everything
+/// they logged is an alert.
+fn automated(entries: &[&Entry]) -> bool {
+    !entries.is_empty()
+        && entries
+            .iter()
+            .all(|e| matches!(e.event.body, crate::domain::Body::Alert { .. }))
+}
+
+/// The people a position directs, by the span-of-control reading the console uses:
+/// the commander directs the lead roles, and the responders with no lead role when no
+/// tech lead does; a tech lead directs those responders.
+fn resources(s: &IncidentState, person: &str, positions: &[&Position]) -> Vec<String> {
+    let commanding = positions.iter().any(|p| p.role.is_none());
+    let leading_tech = positions.iter().any(|p| p.role == Some(Role::TechLead));
+    let any_tech_lead = s.roster.with_role(Role::TechLead).next().is_some();
+    let lead_role = |r: &Role| !matches!(r, Role::Sme | Role::Observer);
+    let mut out = Vec::new();
+    for p in s.roster.people.values() {
+        if crate::domain::same_name(&p.name, person) || p.state.is_none() {
+            continue;
+        }
+        let leads = p.roles.iter().any(lead_role);
+        let directed = (commanding && (leads || !any_tech_lead)) || (leading_tech && !leads);
+        if directed {
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+            out.push(if roles.is_empty() {
+                p.name.clone()
+            } else {
+                format!("{} ({})", p.name, roles.join(", "))
+            });
+        }
+    }
+    out
+}
+
+/// The activity table of one person or source: time and activity, one row an entry.
+fn activities(out: &mut String, s: &IncidentState, clock: &LocalTimes, entries: &[&Entry]) {
+    let _ = writeln!(out, "| Date/time | Notable activity |\n|---|---|");
+    for e in entries {
+        let logged = if e.event.is_backdated() {
+            format!(
+                " (back-dated; logged {})",
+                clock.datetime(e.event.logged_at)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} {}{logged} |",
+            clock.datetime(e.event.at),
+            e.category().marker(),
+            super::markdown::entry_md(s, e)
+        );
+    }
+    if entries.is_empty() {
+        let _ = writeln!(out, "| - | nothing logged in this period |");
+    }
+}
+
+/// The activity log as Markdown, after the ICS 214 form: incident name and number,
+/// operational period and who prepared it; then for each person their name, ICS
+/// position, home team, resources assigned and activity log; automated sources
+/// (alerting bots) are listed apart from people. The period is [`from`, `until`].
 pub fn activity_log(
     s: &IncidentState,
     filter: RoleFilter,
     from: Option<Timestamp>,
     until: Option<Timestamp>,
+    form: Form214<'_>,
 ) -> String {
     // Every entry is in the log by default, the back-dated ones before the opening and
     // the review's after the end included: the period runs from the earliest of the
@@ -134,7 +209,8 @@ pub fn activity_log(
     };
     let _ = writeln!(out, "# Activity log: {}{drill}\n", md_heading(&s.title));
     let _ = writeln!(out, "| | |\n|---|---|");
-    let _ = writeln!(out, "| Incident | `{}` |", s.id);
+    let _ = writeln!(out, "| Incident name | {} |", super::md(&s.title));
+    let _ = writeln!(out, "| Incident number | `{}` |", s.id);
     let _ = writeln!(out, "| Times | {} |", clock.zone());
     let _ = writeln!(
         out,
@@ -148,8 +224,20 @@ pub fn activity_log(
         RoleFilter::Role(r) => format!("people in the {} role", r.label()),
     };
     let _ = writeln!(out, "| People | {filter_text} |");
+    let _ = writeln!(
+        out,
+        "| Prepared by | {}, from the log up to {} |",
+        super::md(form.prepared_by),
+        clock.datetime(until)
+    );
+    let mut sources = Vec::new();
     for person in people {
         let positions = in_period.get(person).map(Vec::as_slice).unwrap_or_default();
+        let entries = logged.get(person).map(Vec::as_slice).unwrap_or_default();
+        if positions.is_empty() && automated(entries) {
+            sources.push((person, entries));
+            continue;
+        }
         if !wanted(positions) {
             continue;
         }
@@ -161,36 +249,47 @@ pub fn activity_log(
                 format!("{} {}-{end}", p.label(), clock.hm(p.from))
             })
             .collect();
+        let team = form
+            .teams
+            .get(&crate::domain::name_key(person))
+            .map(|t| super::md(t))
+            .unwrap_or_else(|| "-".into());
+        let assigned = resources(s, person, positions);
+        let _ = writeln!(out, "| | |\n|---|---|");
+        let _ = writeln!(out, "| Name | {} |", super::md(person));
         let _ = writeln!(
             out,
-            "Positions: {}\n",
+            "| ICS position | {} |",
             if spans.is_empty() {
                 "responder".into()
             } else {
                 spans.join(", ")
             }
         );
-        let _ = writeln!(out, "| Time | Activity |\n|---|---|");
-        let entries = logged.get(person).map(Vec::as_slice).unwrap_or_default();
-        for e in entries {
-            let logged = if e.event.is_backdated() {
-                format!(
-                    " (back-dated; logged {})",
-                    clock.datetime(e.event.logged_at)
-                )
+        let _ = writeln!(out, "| Home team | {team} |");
+        let _ = writeln!(
+            out,
+            "| Resources assigned | {} |\n",
+            if assigned.is_empty() {
+                "-".to_string()
             } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "| {} | {} {}{logged} |",
-                clock.datetime(e.event.at),
-                e.category().marker(),
-                super::markdown::entry_md(s, e)
-            );
-        }
-        if entries.is_empty() {
-            let _ = writeln!(out, "| - | nothing logged in this period |");
+                assigned
+                    .iter()
+                    .map(|a| super::md(a))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        activities(&mut out, s, clock, entries);
+    }
+    if filter == RoleFilter::All && !sources.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Automated sources\n\nAlerting bots and monitors: what they sent, apart from the people."
+        );
+        for (source, entries) in sources {
+            let _ = writeln!(out, "\n### {}\n", md_heading(source));
+            activities(&mut out, s, clock, entries);
         }
     }
     out

@@ -67,6 +67,12 @@ pub struct ExportedIncident {
     pub drill: bool,
     /// Severity, e.g. `P2`.
     pub severity: Option<String>,
+    /// The most severe it ever was, e.g. `P1`.
+    pub peak_severity: Option<String>,
+    /// When customers were first affected.
+    pub impact_start: Option<String>,
+    /// When customers stopped being affected.
+    pub impact_end: Option<String>,
     /// Status, e.g. `investigating`.
     pub status: String,
     /// The commander.
@@ -110,6 +116,9 @@ fn summary(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> ExportedIn
         title: s.title.clone(),
         drill: s.drill,
         severity: s.severity.map(|v| v.key().to_string()),
+        peak_severity: s.peak_severity().map(|v| v.key().to_string()),
+        impact_start: s.situation.impact_start.map(rfc3339),
+        impact_end: s.situation.impact_end.map(rfc3339),
         status: s.status.to_string(),
         commander: s.command.commander.clone(),
         started_at: s.started_at().map(rfc3339),

@@ -60,11 +60,12 @@ pub fn markdown(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> Strin
 fn summary(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
     let _ = writeln!(out, "## Summary\n\n| | |\n|---|---|");
     let rows = [
+        ("Severity", s.severity_with_peak()),
         (
-            "Severity",
-            s.severity
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "not set".into()),
+            "Customer impact",
+            s.situation
+                .impact_window(|t| clock.datetime(t))
+                .unwrap_or_else(|| "not stated".into()),
         ),
         ("Status", s.status.to_string()),
         (

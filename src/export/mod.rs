@@ -11,7 +11,7 @@ mod statuspage;
 
 pub use brief::{briefing, briefing_plain};
 pub use clock::LocalTimes;
-pub use ics214::{RoleFilter, activity_log};
+pub use ics214::{Form214, RoleFilter, activity_log};
 pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};
 pub use markdown::{markdown, md};
 pub use statuspage::status_page;

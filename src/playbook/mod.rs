@@ -104,6 +104,9 @@ pub struct Playbook {
     pub title_to_customers: bool,
     /// Time in role, the lead rotation and span of control (`[command]`).
     pub command: CommandPolicy,
+    /// Each person's home team, by [`crate::domain::name_key`] (`[teams]`: a team's
+    /// name and who is in it), for the ICS 214 activity log.
+    pub teams: BTreeMap<String, String>,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
     /// What to confirm before resolving.

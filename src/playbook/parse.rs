@@ -32,6 +32,8 @@ struct File {
     title_to_customers: bool,
     #[serde(default)]
     command: CommandFile,
+    #[serde(default)]
+    teams: BTreeMap<String, Vec<Spanned<String>>>,
     resolution_codes: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     resolve_checklist: Vec<String>,
@@ -121,6 +123,7 @@ pub fn empty() -> Playbook {
         status_templates: BTreeMap::new(),
         title_to_customers: false,
         command: super::CommandPolicy::default(),
+        teams: BTreeMap::new(),
         resolution_codes: Vec::new(),
         resolve_checklist: Vec::new(),
     }
@@ -257,6 +260,23 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
     }
     let command = command_policy(&mut p, &file.command);
+    let mut teams = BTreeMap::new();
+    for (team, members) in &file.teams {
+        for member in members {
+            let key = crate::domain::name_key(member.get_ref());
+            if key.is_empty() {
+                p.at(member, format!("a name in team {team} is empty"));
+            } else if let Some(other) = teams.insert(key, team.clone()) {
+                p.at(
+                    member,
+                    format!(
+                        "{} is in two teams, {other} and {team}",
+                        member.get_ref().trim()
+                    ),
+                );
+            }
+        }
+    }
     for audience in Audience::iter() {
         if !templates.contains_key(&audience) {
             p.anywhere(format!(
@@ -298,6 +318,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         status_templates,
         title_to_customers: file.title_to_customers,
         command,
+        teams,
         resolution_codes,
         resolve_checklist: file.resolve_checklist,
     })

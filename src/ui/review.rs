@@ -68,10 +68,17 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     } else {
         ""
     };
-    let mut out = vec![Line::styled(
-        format!("{drill}{}", inert::line(&s.title)),
-        theme.title,
-    )];
+    let zone = app.setup.zone;
+    let mut out = vec![
+        Line::styled(format!("{drill}{}", inert::line(&s.title)), theme.title),
+        Line::raw(format!(
+            "severity {} · customer impact {}",
+            s.severity_with_peak(),
+            s.situation
+                .impact_window(|t| zone.hm_zoned(t))
+                .unwrap_or_else(|| "not stated (:situation start=)".into())
+        )),
+    ];
     if let Some(r) = &s.resolution {
         out.push(Line::raw(format!(
             "resolved ({}) at {}: {}",
