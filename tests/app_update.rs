@@ -91,6 +91,7 @@ fn stamp(effects: &[Effect], incident: ulid::Ulid) -> Vec<Event> {
                 seq: 1000 + i as u64,
                 incident,
                 author: "alice".into(),
+                recorded_by: None,
                 at,
                 logged_at: at,
                 body,
@@ -1057,6 +1058,7 @@ fn the_roster_selection_stays_on_the_person_when_the_order_changes() {
             drafts: vec![warroom::store::NewEvent {
                 incident: app.shown,
                 author: "maya".into(),
+                recorded_by: None,
                 at: None,
                 body: Body::ResponderEngaged {
                     person: "maya".into(),
@@ -1204,6 +1206,7 @@ fn close_shown(app: &mut App) {
             .map(|body| warroom::store::NewEvent {
                 incident: app.shown,
                 author: "priya".into(),
+                recorded_by: None,
                 at: None,
                 body,
             })
@@ -1392,6 +1395,7 @@ fn the_hint_bar_says_what_a_command_came_to_once_the_store_answers() {
             drafts: vec![warroom::store::NewEvent {
                 incident: Some(id),
                 author: "bob".into(),
+                recorded_by: None,
                 at: None,
                 body: Body::CommandClaimed {
                     commander: "bob".into(),
@@ -1557,4 +1561,52 @@ fn a_palette_command_typed_into_the_entry_box_is_asked_about_not_logged() {
     press(&mut app, "\n");
     let sent = appended(&read_then_press(&mut app, "y"));
     assert!(matches!(&sent[0].1[0], Body::Note { text } if text == ":claim"));
+}
+
+#[test]
+fn a_scribe_records_for_someone_else_with_an_at_prefix() {
+    let mut app = demo_app();
+    act(&mut app, Action::OpenEntry);
+    type_str(&mut app, "/d @jonas: we roll back 4512");
+    let effects = press(&mut app, "\n");
+    let drafts: Vec<&warroom::store::NewEvent> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Append { drafts, .. } => Some(drafts),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(drafts.len(), 1, "{effects:?}");
+    assert_eq!(drafts[0].author, "jonas", "credited to who said it");
+    assert_eq!(drafts[0].recorded_by.as_deref(), Some("alice"));
+    assert_eq!(
+        drafts[0].body,
+        Body::Decision {
+            text: "we roll back 4512".into()
+        }
+    );
+    // A mention is text, and one's own name records nothing extra.
+    for (typed, author) in [
+        ("@jonas please look at the card errors", "alice"),
+        ("@ALICE: noted", "alice"),
+    ] {
+        type_str(&mut app, typed);
+        let effects = press(&mut app, "\n");
+        let draft = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Append { drafts, .. } => drafts.first().cloned(),
+                _ => None,
+            })
+            .expect("a draft");
+        assert_eq!(draft.author, author, "{typed}");
+        assert_eq!(draft.recorded_by, None, "{typed}");
+    }
+    assert_eq!(
+        warroom::app::split_credit("@jonas: x"),
+        Some(("jonas", "x"))
+    );
+    assert_eq!(warroom::app::split_credit("@ jonas: x"), None);
+    assert_eq!(warroom::app::split_credit("@jonas x: y"), None);
 }

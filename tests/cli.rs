@@ -1024,3 +1024,50 @@ fn show_and_review_print_action_items_alike() {
         );
     }
 }
+
+#[test]
+fn a_scribe_records_for_someone_else_and_the_record_says_who_wrote_it() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&[
+        "log",
+        "--kind",
+        "decision",
+        "--for",
+        "jonas",
+        "--as",
+        "sam",
+        "we roll back 4512",
+    ]);
+    let tail = env.ok(&["tail", "-i", &id]);
+    assert!(
+        tail.contains("jonas (recorded by sam): we roll back 4512"),
+        "{tail}"
+    );
+    let json = env.ok(&["tail", "--json", "-i", &id]);
+    let last: Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    assert_eq!(last["author"], "jonas");
+    assert_eq!(last["recorded_by"], "sam");
+    // It survives an export and an import into another database, and the exports say it.
+    let other = Env::new();
+    let events = env.path("events.jsonl");
+    std::fs::write(&events, env.ok(&["export", "--format", "jsonl"])).unwrap();
+    other.ok(&["import", events.to_str().unwrap()]);
+    assert!(
+        other
+            .ok(&["tail", "-i", &id])
+            .contains("jonas (recorded by sam): we roll back 4512")
+    );
+    let md = other.ok(&["export", "--format", "markdown", "-i", &id]);
+    assert!(md.contains("jonas (recorded by sam)"), "{md}");
+    // Writing for oneself is writing; a blank name is one clear line, nothing written.
+    env.ok(&["log", "--for", "SAM", "--as", "sam", "noted"]);
+    let json = env.ok(&["tail", "--json", "-i", &id]);
+    let last: Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    assert_eq!(last["author"], "sam");
+    assert!(last.get("recorded_by").is_none(), "{last}");
+    let before = env.ok(&["tail", "-i", &id]);
+    let err = env.fails(&["log", "--for", " ", "x"]);
+    assert!(err.contains("--for needs a name"), "{err}");
+    assert_eq!(env.ok(&["tail", "-i", &id]), before);
+}

@@ -562,6 +562,7 @@ fn a_drills_clock_runs_at_its_pace_until_it_ends_and_in_real_time_after() {
         seq: n,
         incident: id,
         author: "coach".into(),
+        recorded_by: None,
         at,
         logged_at: at,
         body,

@@ -34,6 +34,7 @@ fn incident(entries: Vec<(i64, &str, Body)>) -> IncidentState {
             seq: n as u64 + 1,
             incident: id,
             author: author.into(),
+            recorded_by: None,
             at: at(m),
             logged_at: at(m),
             body,

@@ -38,6 +38,7 @@ fn incident(entries: Vec<(&str, Body)>) -> IncidentState {
             seq: n as u64 + 1,
             incident: id,
             author: author.into(),
+            recorded_by: None,
             at: at(n as i64),
             logged_at: at(n as i64),
             body,

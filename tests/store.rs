@@ -23,6 +23,7 @@ fn declare(store: &mut Store, title: &str) -> ulid::Ulid {
         .append(vec![NewEvent {
             incident: None,
             author: "alice".into(),
+            recorded_by: None,
             at: None,
             body: Body::IncidentOpened {
                 title: title.into(),
@@ -277,6 +278,7 @@ fn many_threads_creating_one_file_at_once_all_succeed() {
                 let events = store.append(vec![NewEvent {
                     incident: None,
                     author: format!("writer{i}"),
+                    recorded_by: None,
                     at: None,
                     body: Body::IncidentOpened {
                         title: format!("t{i}"),
@@ -288,6 +290,7 @@ fn many_threads_creating_one_file_at_once_all_succeed() {
                 store.append(vec![NewEvent {
                     incident: Some(events[0].incident),
                     author: format!("writer{i}"),
+                    recorded_by: None,
                     at: None,
                     body: Body::SeveritySet {
                         severity: Severity::P3,
@@ -452,6 +455,7 @@ fn foreign_note(
         seq,
         incident,
         author: "peer".into(),
+        recorded_by: None,
         at,
         logged_at: at,
         body: Body::Note { text: text.into() },

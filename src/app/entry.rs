@@ -129,6 +129,16 @@ pub fn split_prefix(text: &str) -> Option<(EntryKind, &str)> {
         .map(|(kind, _)| (*kind, rest.trim_start()))
 }
 
+/// Splits a credit off an entry's text: `@alice: we roll back` is alice's words,
+/// recorded by whoever types them (a scribe). The name runs from `@` to the first `:`
+/// and holds no space; anything else (`@alice please look`) is text.
+pub fn split_credit(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix('@')?;
+    let (name, words) = rest.split_once(':')?;
+    let plain = !name.is_empty() && !name.chars().any(char::is_whitespace);
+    plain.then(|| (name, words.trim_start()))
+}
+
 /// An entry sent to the store and not yet confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {

@@ -27,7 +27,7 @@ use crate::domain::{Event, IncidentState, Timestamp};
 
 pub use action::{Action, Mode, Pane};
 pub use compose::{due_audience, filled as filled_template};
-pub use entry::{Draft, EntryBox, EntryKind, Pending, split_prefix};
+pub use entry::{Draft, EntryBox, EntryKind, Pending, split_credit, split_prefix};
 pub use keymap::{Binding, Chord, EVERYWHERE, KEYMAP, Key, help_groups, hints, lookup};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};

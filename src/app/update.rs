@@ -314,6 +314,11 @@ fn submit(app: &mut App) -> Vec<Effect> {
         Some((kind, rest)) => (kind, rest.to_string()),
         None => (app.entry.kind, text.clone()),
     };
+    // `@alice: ...` records alice's words for her (a scribe at the keyboard).
+    let (credit, body) = match super::entry::split_credit(&body) {
+        Some((name, rest)) => (Some(name.to_string()), rest.to_string()),
+        None => (None, body),
+    };
     if body.trim().is_empty() {
         app.entry.error = Some("nothing to commit yet".into());
         return Vec::new();
@@ -359,15 +364,24 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 named(incident)
             )
         });
-    let (effect, caution) = match super::record::ask(app, Purpose::Entry, Some(incident), request) {
-        Ok(super::record::Answer::Write(effect)) => (effect, None),
-        Ok(super::record::Answer::Ask { question, effect }) => (effect, Some(question)),
-        Ok(super::record::Answer::Nothing(e)) | Err(e) => {
-            app.entry.error = Some(e);
-            return Vec::new();
+    let (mut effect, caution) =
+        match super::record::ask(app, Purpose::Entry, Some(incident), request) {
+            Ok(super::record::Answer::Write(effect)) => (effect, None),
+            Ok(super::record::Answer::Ask { question, effect }) => (effect, Some(question)),
+            Ok(super::record::Answer::Nothing(e)) | Err(e) => {
+                app.entry.error = Some(e);
+                return Vec::new();
+            }
+            Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
+        };
+    if let (Some(name), Effect::Append { drafts, .. }) = (&credit, &mut effect)
+        && !crate::domain::same_name(name, &app.setup.me)
+    {
+        for draft in drafts {
+            draft.recorded_by = Some(app.setup.me.clone());
+            draft.author = name.clone();
         }
-        Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
-    };
+    }
     // A palette command typed into the box (it stays open after a commit) is asked
     // about rather than logged as a note without a word.
     let command = text

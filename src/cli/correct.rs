@@ -58,6 +58,7 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
     let written = store.append(vec![NewEvent {
         incident: Some(event.incident),
         author: ctx.author.clone(),
+        recorded_by: None,
         at: None,
         body: Body::Correction {
             target,

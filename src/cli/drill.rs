@@ -167,6 +167,7 @@ pub fn run(ctx: &Context, command: DrillSubcommand) -> Result<()> {
             store.append(vec![NewEvent {
                 incident: Some(drill.incident),
                 author: "drill".into(),
+                recorded_by: None,
                 at: None,
                 body: Body::Note {
                     text: card.to_string().trim_end().to_string(),

@@ -30,6 +30,10 @@ pub struct LogArgs {
     /// marked as back-dated.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// Record it for NAME (a scribe writing what someone said): credited to NAME, and
+    /// shown as recorded by you.
+    #[arg(long = "for", value_name = "NAME")]
+    pub for_whom: Option<String>,
     /// Log an update to customers without showing it and asking first (for scripts;
     /// needed with --lines).
     #[arg(long, short)]
@@ -80,9 +84,12 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         incident,
         &entry_body(args.kind, args.audience, String::new()),
     )?;
+    // A scribe records for someone else: credited to them, recorded by the scribe.
+    let (author, recorded_by) = credit(&ctx.author, args.for_whom.as_deref())?;
     let make = |text: String| NewEvent {
         incident: Some(incident),
-        author: ctx.author.clone(),
+        author: author.clone(),
+        recorded_by: recorded_by.clone(),
         at,
         body: entry_body(args.kind, args.audience, text),
     };
@@ -277,6 +284,18 @@ fn warn_if_ended(store: &crate::store::Store, incident: ulid::Ulid, body: &Body)
         );
     }
     Ok(())
+}
+
+/// Who an entry is credited to and who recorded it, for `me` writing `for_whom`: the
+/// name as given (one clear line when it is blank), and `me` as the recorder unless it
+/// is the same person.
+pub fn credit(me: &str, for_whom: Option<&str>) -> Result<(String, Option<String>)> {
+    match for_whom.map(str::trim) {
+        None => Ok((me.to_string(), None)),
+        Some("") => bail!("--for needs a name: who said it"),
+        Some(name) if crate::domain::same_name(name, me) => Ok((me.to_string(), None)),
+        Some(name) => Ok((name.to_string(), Some(me.to_string()))),
+    }
 }
 
 /// The event an entry logged as `kind` (to `audience`, for a status update) makes.

@@ -103,7 +103,7 @@ fn text_line(state: &IncidentState, entry: &Entry, ids: bool) -> String {
         "{id}{}  {:<11}  {}: {}",
         format::local_datetime(entry.event.at),
         entry.category().marker(),
-        inert::line(&entry.event.author),
+        inert::line(&entry.event.credit()),
         format::entry_text(state, entry)
     )
 }
@@ -114,6 +114,8 @@ struct JsonEntry<'a> {
     incident: String,
     kind: &'a str,
     author: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_by: Option<&'a str>,
     at: String,
     logged_at: String,
     text: String,
@@ -135,6 +137,7 @@ fn json_line(state: &IncidentState, entry: &Entry) -> Result<String> {
         incident: e.incident.to_string(),
         kind: e.kind(),
         author: &e.author,
+        recorded_by: e.recorded_by.as_deref(),
         at: rfc3339(e.at),
         logged_at: rfc3339(e.logged_at),
         original_text: current.amended.then(|| entry.original_text()),

@@ -118,6 +118,7 @@ fn script_events(script: &Script, origin: &str, now: Timestamp, first_seq: u64) 
             seq,
             incident,
             author,
+            recorded_by: None,
             at,
             logged_at,
             body: Body::from_parts(&kind, resolve(payload, &names)),

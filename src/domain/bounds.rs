@@ -124,6 +124,9 @@ impl Event {
             return Err(OutOfBounds::Seq(self.seq));
         }
         check_name("author", &self.author, MAX_NAME_BYTES)?;
+        if let Some(by) = &self.recorded_by {
+            check_name("recorded_by", by, MAX_NAME_BYTES)?;
+        }
         check_name("origin", &self.origin, MAX_NAME_BYTES)?;
         check_name("kind", self.kind(), MAX_KIND_BYTES)?;
         self.body.check_bounds()
@@ -171,6 +174,7 @@ mod tests {
             seq,
             incident: Ulid::from_parts(1, 1),
             author: "ana".into(),
+            recorded_by: None,
             at,
             logged_at: at,
             body: Body::Note { text: "x".into() },
@@ -219,6 +223,14 @@ mod tests {
         assert!(matches!(e.check_bounds(), Err(OutOfBounds::Name { .. })));
         e.author = "a".repeat(MAX_NAME_BYTES + 1);
         assert!(matches!(e.check_bounds(), Err(OutOfBounds::Name { .. })));
+        // Who recorded it for the author is a name too.
+        let mut e = event(EARLIEST_MS, 1);
+        e.recorded_by = Some(String::new());
+        assert!(matches!(e.check_bounds(), Err(OutOfBounds::Name { .. })));
+        e.recorded_by = Some("s".repeat(MAX_NAME_BYTES + 1));
+        assert!(matches!(e.check_bounds(), Err(OutOfBounds::Name { .. })));
+        e.recorded_by = Some("sam".into());
+        assert!(e.check_bounds().is_ok());
         let mut e = event(EARLIEST_MS, 1);
         e.body = Body::ActionItemOpened {
             title: "t".into(),

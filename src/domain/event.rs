@@ -29,14 +29,57 @@ pub struct Event {
     pub seq: u64,
     /// The incident it belongs to (the id of that incident's opening event).
     pub incident: Ulid,
-    /// Who recorded it.
+    /// Who it is credited to: who recorded it, or who said it when a scribe recorded
+    /// it for them (see [`Event::recorded_by`]).
     pub author: String,
     /// When it happened.
     pub at: Timestamp,
     /// When it was written; later than `at` when back-dated.
     pub logged_at: Timestamp,
+    /// Who recorded it, when that is not the author (a scribe writing for someone);
+    /// stored in the payload under [`RECORDED_BY`].
+    pub recorded_by: Option<String>,
     /// What happened.
     pub body: Body,
+}
+
+impl Event {
+    /// Who it is credited to, and who recorded it when someone did for them:
+    /// `alice (recorded by sam)`, or `alice`.
+    pub fn credit(&self) -> String {
+        match &self.recorded_by {
+            Some(by) => format!("{} (recorded by {by})", self.author),
+            None => self.author.clone(),
+        }
+    }
+}
+
+/// The payload key that carries [`Event::recorded_by`]: a key of the envelope kept in
+/// the payload, so the stored columns and the wire form stay as they are.
+pub const RECORDED_BY: &str = "recorded_by";
+
+/// Takes who recorded an event off its stored payload, if the payload says.
+pub fn take_recorded_by(payload: &mut Value) -> Option<String> {
+    match payload {
+        Value::Object(map) => match map.remove(RECORDED_BY) {
+            Some(Value::String(name)) => Some(name),
+            Some(other) => {
+                // Not a name: left where it was, for whoever wrote it.
+                map.insert(RECORDED_BY.into(), other);
+                None
+            }
+            None => None,
+        },
+        _ => None,
+    }
+}
+
+/// `payload` with who recorded it added, when someone did for the author.
+pub fn with_recorded_by(mut payload: Value, recorded_by: Option<&str>) -> Value {
+    if let (Some(name), Value::Object(map)) = (recorded_by, &mut payload) {
+        map.insert(RECORDED_BY.into(), Value::String(name.to_string()));
+    }
+    payload
 }
 
 impl Event {
@@ -666,11 +709,11 @@ struct WireRef<'a> {
 impl Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let known;
-        let (kind, payload) = match &self.body {
+        let (kind, payload) = match (&self.body, &self.recorded_by) {
             // Kept verbatim, written back as is without a copy.
-            Body::Unknown { kind, payload } => (kind.as_str(), payload),
-            body => {
-                known = body.to_parts().1;
+            (Body::Unknown { kind, payload }, None) => (kind.as_str(), payload),
+            (body, recorded_by) => {
+                known = with_recorded_by(body.to_parts().1, recorded_by.as_deref());
                 (body.kind(), &known)
             }
         };
@@ -696,6 +739,8 @@ impl TryFrom<Wire> for Event {
         if w.kind.is_empty() {
             return Err("event has an empty kind".into());
         }
+        let mut payload = w.payload;
+        let recorded_by = take_recorded_by(&mut payload);
         Ok(Event {
             id: w.id,
             origin: w.origin,
@@ -704,7 +749,8 @@ impl TryFrom<Wire> for Event {
             author: w.author,
             at: w.at,
             logged_at: w.logged_at,
-            body: Body::from_parts(&w.kind, w.payload),
+            recorded_by,
+            body: Body::from_parts(&w.kind, payload),
         })
     }
 }
@@ -721,6 +767,7 @@ mod tests {
             seq: 3,
             incident: Ulid::from_parts(1_764_240_000_000, 1),
             author: "alice".into(),
+            recorded_by: None,
             at,
             logged_at: at,
             body,

@@ -26,8 +26,8 @@ pub use bounds::{
 };
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
-    Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, ReviewSection, TaskState, TriageAnswer,
-    Verdict,
+    Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection, TaskState,
+    TriageAnswer, Verdict, take_recorded_by, with_recorded_by,
 };
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};

@@ -94,6 +94,7 @@ mod tests {
             seq: n,
             incident: id,
             author: "a".into(),
+            recorded_by: None,
             at: t + TimeDelta::seconds(n as i64),
             logged_at: t + TimeDelta::seconds(n as i64),
             body,

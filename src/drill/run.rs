@@ -80,6 +80,7 @@ impl DrillRun {
             NewEvent {
                 incident: None,
                 author: author.to_string(),
+                recorded_by: None,
                 at: None,
                 body: Body::IncidentOpened {
                     title: scenario.title.clone(),

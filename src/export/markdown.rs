@@ -178,7 +178,7 @@ fn review(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
             _ => {}
         }
         for (entry, text) in findings {
-            let _ = writeln!(out, "- {} ({})", md(&text), md(&entry.event.author));
+            let _ = writeln!(out, "- {} ({})", md(&text), md(&entry.event.credit()));
         }
         let _ = writeln!(out);
     }
@@ -287,7 +287,7 @@ fn updates(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
                 out,
                 "- {} ({}): {}",
                 clock.datetime(e.event.at),
-                md(&e.event.author),
+                md(&e.event.credit()),
                 entry_md(s, e)
             );
             any = true;
@@ -323,7 +323,7 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
             "- {} `{}` {}: {line}",
             clock.datetime(entry.event.at),
             entry.category().marker(),
-            md(&entry.event.author)
+            md(&entry.event.credit())
         );
     }
 }

@@ -42,8 +42,12 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     let kind: String = row.get(8)?;
     let payload: String = row.get(9)?;
     // A payload that is not JSON is kept as a string under an unknown kind, never dropped.
+    let mut recorded_by = None;
     let body = match serde_json::from_str(&payload) {
-        Ok(value) => Body::from_parts(&kind, value),
+        Ok(mut value) => {
+            recorded_by = crate::domain::take_recorded_by(&mut value);
+            Body::from_parts(&kind, value)
+        }
         Err(_) => Body::Unknown {
             kind,
             payload: serde_json::Value::String(payload),
@@ -59,6 +63,7 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
             author: row.get(5)?,
             at: time(6)?,
             logged_at: time(7)?,
+            recorded_by,
             body,
         },
     ))

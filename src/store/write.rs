@@ -17,8 +17,10 @@ pub struct NewEvent {
     /// The incident; `None` for an opening event (whose id becomes the incident's) and
     /// for entries that follow an opening event in the same batch.
     pub incident: Option<Ulid>,
-    /// Who records it.
+    /// Who it is credited to.
     pub author: String,
+    /// Who recorded it for the author (a scribe), if not the author.
+    pub recorded_by: Option<String>,
     /// When it happened, if earlier than now (back-dated).
     pub at: Option<Timestamp>,
     /// What happened.
@@ -31,6 +33,7 @@ impl NewEvent {
         NewEvent {
             incident,
             author: author.into(),
+            recorded_by: None,
             at: None,
             body,
         }
@@ -183,6 +186,7 @@ impl Store {
                     seq,
                     incident,
                     author: draft.author,
+                    recorded_by: draft.recorded_by,
                     at: draft.at.map(to_millis).unwrap_or(now),
                     logged_at: now,
                     body: draft.body,
@@ -369,10 +373,9 @@ impl Row {
     /// is over [`MAX_EVENT_BYTES`].
     fn of(event: &Event) -> Result<Row, usize> {
         let (kind, payload) = event.body.to_parts();
-        let row = Row {
-            kind,
-            payload: payload.to_string(),
-        };
+        let payload =
+            crate::domain::with_recorded_by(payload, event.recorded_by.as_deref()).to_string();
+        let row = Row { kind, payload };
         // The wire form holds the payload text as is, the string fields escaped (at
         // most six bytes a byte), and ids, numbers, times and keys in far less than
         // 512 bytes: below this bound it cannot be over, and only above it is the event

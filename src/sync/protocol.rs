@@ -207,6 +207,7 @@ mod tests {
             seq: 1,
             incident: ulid::Ulid::from_parts(1_795_000_000_000, 1),
             author: "a".into(),
+            recorded_by: None,
             at,
             logged_at: at,
             body: Body::Note { text },

@@ -430,6 +430,7 @@ mod tests {
             seq: n as u64,
             incident: Ulid::from_parts(1_795_000_000_000, 1),
             author: "a".into(),
+            recorded_by: None,
             at,
             logged_at: at,
             body: crate::domain::Body::Note { text: "x".into() },

@@ -136,7 +136,7 @@ pub fn entry_lines(
             format!("{:<MARKER_WIDTH$} ", category.marker()),
             theme.category(category),
         ),
-        (format!("{}: ", inert::line(&e.author)), theme.title),
+        (format!("{}: ", inert::line(&e.credit())), theme.title),
     ];
     let text_style = if struck { theme.struck } else { theme.text };
     segments.push((inert::text(&text).into_owned(), text_style));

@@ -108,6 +108,7 @@ pub fn build(
                 incidents[name]
             }),
             author: e.author.clone(),
+            recorded_by: None,
             at,
             logged_at: e.logged.as_deref().map(|l| time(day, l)).unwrap_or(at),
             body: Body::from_parts(
