@@ -30,6 +30,7 @@ fn incident(entries: usize) -> Vec<Event> {
                 seq: i as u64 + 1,
                 incident,
                 author: ["maya", "jonas", "priya", "liam"][i % 4].into(),
+                recorded_by: None,
                 at,
                 logged_at: at,
                 body,

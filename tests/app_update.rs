@@ -1610,3 +1610,84 @@ fn a_scribe_records_for_someone_else_with_an_at_prefix() {
     assert_eq!(warroom::app::split_credit("@ jonas: x"), None);
     assert_eq!(warroom::app::split_credit("@jonas x: y"), None);
 }
+
+#[test]
+fn the_work_list_moves_tasks_objectives_and_hypotheses_by_keys() {
+    let mut app = demo_app();
+    // The sample has hypotheses; a task and an objective are added from the list.
+    press(&mut app, "w");
+    assert_eq!(app.mode(), Mode::Work);
+    press(&mut app, "n");
+    assert_eq!(app.mode(), Mode::Palette, "n opens the palette on `task `");
+    update(&mut app, Msg::Paste("roll back 4512 owner=jonas".into()));
+    let effects = act(&mut app, Action::Submit);
+    commit(&mut app, &effects);
+    press(&mut app, "N");
+    update(&mut app, Msg::Paste("stop the card failures".into()));
+    let effects = act(&mut app, Action::Submit);
+    commit(&mut app, &effects);
+    let state = app.incident().unwrap();
+    assert_eq!(state.tasks.len(), 1);
+    assert_eq!(state.objectives.len(), 1);
+    assert_eq!(app.mode(), Mode::Work, "back on the list");
+    let list = warroom::app::work::items(app.incident().unwrap());
+    assert!(matches!(list[0], warroom::app::work::Item::Objective(0)));
+    assert!(matches!(list[1], warroom::app::work::Item::Task(0)));
+    // Objective: d meets it.
+    let effects = press(&mut app, "gd");
+    assert_eq!(
+        appended(&effects)[0].1,
+        vec![Body::ObjectiveMoved {
+            objective: app.incident().unwrap().objectives[0].id,
+            stage: warroom::domain::ObjectiveStage::Met
+        }]
+    );
+    commit(&mut app, &effects);
+    // Task: Space moves it on, twice: in progress, then done.
+    for want in [
+        warroom::domain::TaskState::InProgress,
+        warroom::domain::TaskState::Done,
+    ] {
+        let effects = press(&mut app, "gj ");
+        let sent = appended(&effects);
+        assert!(
+            matches!(&sent[0].1[0], Body::TaskMoved { state: Some(s), .. } if *s == want),
+            "{sent:?}"
+        );
+        commit(&mut app, &effects);
+    }
+    assert_notice_after(&mut app, "gj ", "nothing to move on");
+    // Hypothesis: d confirms; x asks for the reason in the palette.
+    let effects = press(&mut app, "gjjd");
+    let sent = appended(&effects);
+    assert!(
+        matches!(
+            &sent[0].1[0],
+            Body::HypothesisJudged {
+                verdict: warroom::domain::Verdict::Confirmed,
+                ..
+            }
+        ),
+        "{sent:?}"
+    );
+    commit(&mut app, &effects);
+    press(&mut app, "gjjjx");
+    assert_eq!(app.mode(), Mode::Palette);
+    match app.overlays.last() {
+        Some(Overlay::Palette { input, .. }) => {
+            let line = input.lines().join(" ");
+            assert!(
+                line.starts_with("hypothesis ") && line.ends_with(" ruled-out "),
+                "{line}"
+            );
+        }
+        _ => panic!("the palette is not open"),
+    }
+}
+
+/// Presses `keys` and checks the hint bar then says `words`.
+fn assert_notice_after(app: &mut App, keys: &str, words: &str) {
+    let effects = press(app, keys);
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    assert_notice(app, words);
+}

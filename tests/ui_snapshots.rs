@@ -1073,3 +1073,39 @@ fn a_pending_handoff_shows_in_the_pane_the_briefing_and_the_switcher() {
     update(&mut app, Msg::Action(Action::Submit));
     assert!(!app.changed_since_looked(&app.incidents[&second]));
 }
+
+#[test]
+fn the_work_list_at_80x24() {
+    let mut app = demo_app();
+    let events = vec![
+        on_shown(
+            &app,
+            11,
+            300,
+            "priya",
+            Body::ObjectiveAdded {
+                text: "stop the card failures".into(),
+                stage: warroom::domain::ObjectiveStage::Current,
+            },
+        ),
+        on_shown(
+            &app,
+            12,
+            240,
+            "priya",
+            Body::TaskAdded {
+                text: "roll back 4512".into(),
+                owner: Some("jonas".into()),
+            },
+        ),
+    ];
+    update(&mut app, Msg::Events(events));
+    update(&mut app, Msg::Action(Action::OpenWork));
+    update(&mut app, Msg::Action(Action::Down));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("> 1. [open] roll back 4512 · jonas") && text.contains("Hypotheses"),
+        "{text}"
+    );
+    insta::assert_snapshot!("work_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
+}

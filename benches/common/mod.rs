@@ -26,6 +26,7 @@ pub fn filler(
                 seq: i as u64 + 1,
                 incident,
                 author: origin.into(),
+                recorded_by: None,
                 at,
                 logged_at: at,
                 body: Body::Note { text: text(i) },

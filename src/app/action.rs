@@ -95,6 +95,21 @@ pub enum Action {
     ConfirmCommand,
     /// Accept the handoff offered to you (from the briefing).
     AcceptHandoff,
+    /// Open the work list: objectives, tasks, hypotheses.
+    OpenWork,
+    /// Move the selected line on: a task to in progress then done, a planned
+    /// objective to current then met.
+    Advance,
+    /// Finish the selected line: task done, objective met, hypothesis confirmed.
+    Finish,
+    /// Drop the selected line: task or objective dropped, hypothesis ruled out (why).
+    Drop,
+    /// Open a new task.
+    NewTask,
+    /// Add a new objective.
+    NewObjective,
+    /// Give the selected task an owner.
+    SetOwner,
     /// Cancel the pending handoff: withdraw yours, or decline one offered to you.
     CancelHandoff,
     /// Give the selected responder a role.
@@ -208,6 +223,9 @@ pub enum Mode {
     /// Reading the briefing, and accepting command offered to you.
     #[strum(serialize = "Briefing")]
     Briefing,
+    /// Moving objectives, tasks and hypotheses.
+    #[strum(serialize = "Work: objectives, tasks, hypotheses")]
+    Work,
     /// Answering the resolve checklist.
     #[strum(serialize = "Resolve checklist")]
     Checklist,

@@ -126,7 +126,7 @@ use Mode::*;
 
 const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
-const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook, Briefing];
+const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook, Briefing, Work];
 
 const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
     Binding {
@@ -168,6 +168,7 @@ pub const KEYMAP: &[Binding] = &[
     h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
     h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
     b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    b(PANES, Chord::plain(Char('w')), Action::OpenWork, "the work: objectives, tasks and hypotheses, moved by keys"),
     b(PANES, Chord::plain(Char('B')), Action::OpenBriefing, "the briefing (ICS-201): situation, objectives, actions, organization, resources, next updates"),
     h(PANES, Chord::plain(Char('v')), Action::OpenReview, "the post-incident review: findings and action items", "review"),
     b(PANES, Chord::plain(Char('M')), Action::OpenMetrics, "metrics: MTTA, MTTR, incidents over time"),
@@ -255,6 +256,15 @@ pub const KEYMAP: &[Binding] = &[
     // Playbook view.
     h(&[Playbook], Chord::plain(Esc), Action::Close, "close the playbook", "close"),
     b(&[Playbook], Chord::plain(Char('q')), Action::Close, "close the playbook"),
+    // Work.
+    h(&[Work], Chord::plain(Char(' ')), Action::Advance, "move it on: task open, in progress, done; objective planned, current, met", "move on"),
+    h(&[Work], Chord::plain(Char('d')), Action::Finish, "done: task done, objective met, hypothesis confirmed", "done"),
+    h(&[Work], Chord::plain(Char('x')), Action::Drop, "drop: task or objective dropped, hypothesis ruled out (say why)", "drop"),
+    h(&[Work], Chord::plain(Char('n')), Action::NewTask, "new task", "task"),
+    h(&[Work], Chord::plain(Char('N')), Action::NewObjective, "new objective", "objective"),
+    b(&[Work], Chord::plain(Char('o')), Action::SetOwner, "give the task an owner"),
+    h(&[Work], Chord::plain(Esc), Action::Close, "close", "close"),
+    b(&[Work], Chord::plain(Char('q')), Action::Close, "close"),
     // Briefing.
     h(&[Briefing], Chord::plain(Char('a')), Action::AcceptHandoff, "accept command offered to you (asks first)", "accept"),
     h(&[Briefing], Chord::plain(Char('x')), Action::CancelHandoff, "cancel the pending handoff: decline it, or withdraw yours (asks first)", "cancel handoff"),

@@ -18,6 +18,7 @@ pub mod roster;
 mod update;
 mod view;
 mod wizard;
+pub mod work;
 
 use std::collections::HashMap;
 

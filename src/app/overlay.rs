@@ -49,6 +49,11 @@ pub enum Overlay {
         /// The numbers.
         summary: Box<crate::metrics::MetricsSummary>,
     },
+    /// The work of the response: objectives, tasks and hypotheses, moved by keys.
+    Work {
+        /// The selected line, in [`super::work::items`] order.
+        selected: usize,
+    },
     /// The incident's briefing (ICS-201 blocks).
     Briefing {
         /// How far it is scrolled.
@@ -103,6 +108,7 @@ impl Overlay {
             Overlay::Triage(_) => Mode::Triage,
             Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
             Overlay::Briefing { .. } => Mode::Briefing,
+            Overlay::Work { .. } => Mode::Work,
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
         }

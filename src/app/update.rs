@@ -117,6 +117,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Checklist => modal::checklist(app, action),
         Mode::Review => modal::review(app, action),
         Mode::Playbook => page(app, action),
+        Mode::Work => super::work::keys(app, action),
         Mode::Briefing => match action {
             Action::AcceptHandoff | Action::CancelHandoff => roster::act(app, action),
             _ => page(app, action),
@@ -232,6 +233,13 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenSwitcher => app.open_switcher(),
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenBriefing => app.open_briefing(),
+        Action::OpenWork => {
+            if app.incident().is_some() {
+                app.overlays.push(Overlay::Work { selected: 0 });
+            } else {
+                app.notice = Some("no incident shown: :declare TITLE opens one".into());
+            }
+        }
         Action::OpenReview => app.open_review(),
         Action::OpenMetrics => app.open_metrics(),
         Action::OpenTriage => app.open_triage(None),

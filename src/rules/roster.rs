@@ -92,7 +92,7 @@ pub(super) fn check_names(state: Option<&IncidentState>, bodies: &[Body]) -> Res
         }
         match body {
             Body::CommandHandedOff { to, .. } | Body::HandoffAccepted { to, .. } => {
-                commander = Some(to.clone())
+                commander = Some(to.clone());
             }
             Body::ResponderStoodDown { person } => {
                 if let Some(holder) = commander.as_deref().filter(|c| same_name(c, person)) {

@@ -150,14 +150,14 @@ pub fn warnings(room: Room<'_>) -> Vec<Warning> {
 /// (wrapping), or the first listed when they are not in it.
 pub fn next_in_rotation(rotation: &[String], commander: &str) -> Option<String> {
     let at = rotation.iter().position(|n| same_name(n, commander));
-    let candidates = match at {
+    match at {
         Some(i) => rotation[i + 1..]
             .iter()
             .chain(&rotation[..i])
-            .collect::<Vec<_>>(),
-        None => rotation.iter().collect(),
-    };
-    candidates.first().map(|n| n.to_string())
+            .next()
+            .cloned(),
+        None => rotation.first().cloned(),
+    }
 }
 
 /// Span of control: the commander directs those in a lead role (deputy, scribe, tech

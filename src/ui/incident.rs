@@ -196,7 +196,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
     );
     if open + doing > 0 {
         out.push(Line::styled(
-            format!("tasks: {open} open, {doing} in progress"),
+            format!("tasks: {open} open, {doing} in progress (w lists them)"),
             muted,
         ));
     }

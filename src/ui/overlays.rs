@@ -32,6 +32,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 super::playbook::render(frame, area, app, scroll, theme);
             }
             Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
+            Overlay::Work { selected } => work(frame, area, app, *selected, theme),
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
@@ -213,6 +214,112 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
         Paragraph::new(lines)
             .scroll((top as u16, 0))
             .block(boxed(&title, theme)),
+        rect,
+    );
+}
+
+/// The work list: objectives, tasks and hypotheses, the selected one marked, scrolled
+/// to keep it in view.
+fn work(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    use crate::app::work::{Item, items, verdict};
+    let Some(s) = app.incident() else {
+        return;
+    };
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(100)),
+        Constraint::Length(area.height.saturating_sub(2)),
+    );
+    let inner = usize::from(rect.width.saturating_sub(2)).max(1);
+    let list = items(s);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut at = None;
+    let heading = |lines: &mut Vec<Line<'static>>, text: &str, first: bool| {
+        if !first {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(text.to_string(), theme.title));
+    };
+    let zone = app.setup.zone;
+    for (i, item) in list.iter().enumerate() {
+        let first_of_kind = !matches!(
+            (i.checked_sub(1).and_then(|p| list.get(p)), item),
+            (Some(Item::Objective(_)), Item::Objective(_))
+                | (Some(Item::Task(_)), Item::Task(_))
+                | (Some(Item::Hypothesis(_)), Item::Hypothesis(_))
+        );
+        if first_of_kind {
+            let title = match item {
+                Item::Objective(_) => "Objectives",
+                Item::Task(_) => "Tasks",
+                Item::Hypothesis(_) => "Hypotheses",
+            };
+            heading(&mut lines, title, i == 0);
+        }
+        let text = match *item {
+            Item::Objective(n) => {
+                let o = &s.objectives[n];
+                format!("{}. [{}] {}", n + 1, o.stage, inert::line(&o.text))
+            }
+            Item::Task(n) => {
+                let t = &s.tasks[n];
+                let owner = t
+                    .owner
+                    .as_deref()
+                    .map(|o| format!(" · {}", inert::line(o)))
+                    .unwrap_or_default();
+                format!(
+                    "{}. [{}] {}{owner} · since {}",
+                    n + 1,
+                    t.state.label(),
+                    inert::line(&t.text),
+                    zone.hm_zoned(t.since)
+                )
+            }
+            Item::Hypothesis(id) => {
+                let text = s
+                    .entry(id)
+                    .map(|e| s.current_text(e).text)
+                    .unwrap_or_default();
+                let why = match s.verdicts.get(&id) {
+                    Some((_, Some(why))) => format!(": {}", inert::line(why)),
+                    _ => String::new(),
+                };
+                format!(
+                    "{} [{}{why}] {}",
+                    crate::domain::short_id(id),
+                    verdict(s, id).to_string().replace('_', " "),
+                    inert::line(&text)
+                )
+            }
+        };
+        let style = if i == selected {
+            theme.text.patch(theme.selection)
+        } else {
+            theme.text
+        };
+        if i == selected {
+            at = Some(lines.len());
+        }
+        let marker = if i == selected { "> " } else { "  " };
+        lines.push(Line::styled(
+            crate::format::shorten(&format!("{marker}{text}"), inner),
+            style,
+        ));
+    }
+    if list.is_empty() {
+        lines.push(Line::styled(
+            "No objectives, tasks or hypotheses yet: n opens a task, N adds an objective.",
+            theme.muted,
+        ));
+    }
+    let visible = usize::from(rect.height.saturating_sub(2));
+    let top = at.map_or(0, |at| at.saturating_sub(visible.saturating_sub(2)));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((top as u16, 0)).block(boxed(
+            "Work · Space moves on · d done · x drop · n task · Esc closes",
+            theme,
+        )),
         rect,
     );
 }
