@@ -1109,3 +1109,37 @@ fn the_work_list_at_80x24() {
     );
     insta::assert_snapshot!("work_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
 }
+
+#[test]
+fn every_audience_has_its_next_update_with_time_and_zone_and_an_overdue_one_stands_out() {
+    let app = demo_app();
+    let wide = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    for line in [
+        "responders update OVERDUE 9m (09:51 UTC)",
+        "next update to executives 10:46 UTC (in 46m)",
+        "next update to customers 10:57 UTC (in 57m)",
+    ] {
+        assert!(wide.contains(line), "{line}:\n{wide}");
+    }
+    // At 80x24 the soonest, with its time and zone.
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let narrow = format!("{}", terminal.backend());
+    assert!(
+        narrow.contains("responders update OVERDUE 9m (09:51 UTC)"),
+        "{narrow}"
+    );
+    // Drawn in the overdue style, not the text's.
+    let buffer = terminal.backend().buffer();
+    let row = (0..buffer.area.height)
+        .find(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("OVERDUE")
+        })
+        .expect("a row with OVERDUE");
+    let x = (0..buffer.area.width)
+        .find(|x| buffer[(*x, row)].symbol() == "O")
+        .unwrap();
+    assert_eq!(buffer[(x, row)].fg, Theme::dark().overdue.fg.unwrap());
+}

@@ -16,14 +16,23 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(state) = app.incident() else { return };
     let block = pane_block(app, Pane::Incident, theme, "");
     frame.render_widget(
-        Paragraph::new(lines(app, state, theme, area.width.saturating_sub(2)))
-            .block(block)
-            .wrap(Wrap { trim: true }),
+        Paragraph::new(lines(
+            app,
+            state,
+            theme,
+            area.width.saturating_sub(2),
+            area.height.saturating_sub(2),
+        ))
+        .block(block)
+        .wrap(Wrap { trim: true }),
         area,
     );
 }
 
-fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+/// The pane's inner rows from which each audience's next update gets a line of its own.
+const ROWS_FOR_EACH_AUDIENCE: u16 = 9;
+
+fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16) -> Vec<Line<'a>> {
     let muted = theme.muted;
     let mut out = Vec::new();
     let drill = if s.drill { "[DRILL] " } else { "" };
@@ -130,52 +139,62 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16) -> Vec<Lin
     }
 
     let now = app.now;
+    let zone = app.setup.zone;
     let due = s.updates_due(|sev, a| app.setup.playbook.cadence_for(sev, a));
-    // Every audience's next update on one line, an overdue one marked, when it fits;
-    // else the soonest.
-    let mut spans = vec![Span::styled("updates due ", muted)];
+    // One audience's next update: when it is due, with its zone, and how long until
+    // then (or how overdue it is).
+    let one = |audience: crate::domain::Audience, at: crate::domain::Timestamp| {
+        if at <= now {
+            Span::styled(
+                format!(
+                    "{audience} update OVERDUE {} ({})",
+                    duration(s.elapsed(at, now)),
+                    zone.hm_zoned(at)
+                ),
+                theme.overdue,
+            )
+        } else {
+            Span::raw(format!(
+                "{audience} {} (in {})",
+                zone.hm_zoned(at),
+                duration(s.elapsed(now, at))
+            ))
+        }
+    };
+    // Every audience's next update: one line each when the pane has the rows, else one
+    // line for all when it fits, else the soonest.
+    let mut all = vec![Span::styled("updates due ", muted)];
     for (n, (audience, at)) in due.iter().enumerate() {
         if n > 0 {
-            spans.push(Span::styled(" · ", muted));
+            all.push(Span::styled(" · ", muted));
         }
-        if *at <= now {
-            spans.push(Span::styled(
-                format!("{audience} OVERDUE {}", duration(s.elapsed(*at, now))),
-                theme.overdue,
-            ));
-        } else {
-            spans.push(Span::raw(format!(
-                "{audience} {}",
-                duration(s.elapsed(now, *at))
-            )));
-        }
+        all.push(one(*audience, *at));
     }
     let fits = {
         use unicode_width::UnicodeWidthStr;
-        spans.iter().map(|s| s.content.width()).sum::<usize>() <= usize::from(width)
+        all.iter().map(|s| s.content.width()).sum::<usize>() <= usize::from(width)
     };
-    if fits && !due.is_empty() {
-        out.push(Line::from(spans));
-    } else {
-        out.push(
-            match s.next_update_due(|sev, a| app.setup.playbook.cadence_for(sev, a)) {
-                Some((audience, due)) if due <= now => Line::from(vec![Span::styled(
-                    format!(
-                        " UPDATE OVERDUE: {audience} by {} ",
-                        duration(s.elapsed(due, now))
-                    ),
-                    theme.overdue,
-                )]),
-                Some((audience, due)) => Line::from(vec![
-                    Span::styled("next update ", muted),
-                    Span::raw(format!("{audience} in {}", duration(s.elapsed(now, due)))),
-                ]),
-                None if s.is_open() && s.declared_at.is_some() => {
-                    Line::styled("no update cadence at this severity", muted)
-                }
-                None => Line::raw(""),
-            },
-        );
+    if due.is_empty() {
+        if s.is_open() && s.declared_at.is_some() {
+            out.push(Line::styled("no update cadence at this severity", muted));
+        }
+    } else if rows >= ROWS_FOR_EACH_AUDIENCE {
+        for (audience, at) in &due {
+            let lead = if *at <= now { "" } else { "next update to " };
+            out.push(Line::from(vec![
+                Span::styled(lead, muted),
+                one(*audience, *at),
+            ]));
+        }
+    } else if fits {
+        out.push(Line::from(all));
+    } else if let Some((audience, at)) = due.iter().min_by_key(|(_, at)| *at) {
+        // The word OVERDUE says what it is; "next update" would not fit beside it.
+        let lead = if *at <= now { "" } else { "next update " };
+        out.push(Line::from(vec![
+            Span::styled(lead, muted),
+            one(*audience, *at),
+        ]));
     }
 
     // The work: the first current objective, and how the tasks stand.
