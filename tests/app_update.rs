@@ -1691,3 +1691,67 @@ fn assert_notice_after(app: &mut App, keys: &str, words: &str) {
     assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
     assert_notice(app, words);
 }
+
+#[test]
+fn a_word_about_command_goes_once_command_moves_and_a_stranger_credit_is_asked_about() {
+    let mut app = demo_app();
+    app.notice = Some("done: priya offered command to jonas (pending until jonas accepts)".into());
+    let incident = app.shown.unwrap();
+    let at = now() + chrono::TimeDelta::seconds(5);
+    let accepted = |n: u64, body: Body| Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n)),
+        origin: "far".into(),
+        seq: n,
+        incident,
+        author: "jonas".into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body,
+    };
+    // Another note leaves it; command moving clears it.
+    update(
+        &mut app,
+        Msg::Events(vec![accepted(
+            90,
+            Body::Note {
+                text: "still here".into(),
+            },
+        )]),
+    );
+    assert!(app.notice.is_some());
+    update(
+        &mut app,
+        Msg::Events(vec![
+            accepted(
+                91,
+                Body::HandoffOffered {
+                    from: "priya".into(),
+                    to: "jonas".into(),
+                },
+            ),
+            accepted(
+                92,
+                Body::HandoffAccepted {
+                    from: "priya".into(),
+                    to: "jonas".into(),
+                },
+            ),
+        ]),
+    );
+    assert_eq!(
+        app.incident().unwrap().command.commander.as_deref(),
+        Some("jonas")
+    );
+    assert_eq!(app.notice, None, "no stale word about a pending handoff");
+    // Words credited to a name the room does not know are asked about.
+    act(&mut app, Action::OpenEntry);
+    type_str(&mut app, "@jonsa: roll back now");
+    let effects = press(&mut app, "\n");
+    assert!(appended(&effects).is_empty());
+    assert!(
+        question(&app).contains("jonsa is not on the roster"),
+        "{}",
+        question(&app)
+    );
+}

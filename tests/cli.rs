@@ -1029,6 +1029,13 @@ fn show_and_review_print_action_items_alike() {
 fn a_scribe_records_for_someone_else_and_the_record_says_who_wrote_it() {
     let env = Env::new();
     let id = env.declare("Checkout failing");
+    // A name the room does not know is likely a typo.
+    let err = env.fails(&["log", "--for", "jonsa", "--as", "sam", "x"]);
+    assert!(
+        err.contains("jonsa is not on the roster") && err.contains("--new-responder"),
+        "{err}"
+    );
+    env.ok(&["page", "jonas"]);
     env.ok(&[
         "log",
         "--kind",

@@ -301,3 +301,34 @@ fn review_is_not_complete_while_a_checklist_item_was_answered_no() {
     );
     assert!(!review.contains("Nothing missing."), "{review}");
 }
+
+#[test]
+fn the_review_asks_for_the_impact_end_and_objectives_left_current() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&["situation", "--impact-start", "10m ago"]);
+    env.ok(&["objective", "add", "stop the card failures"]);
+    env.ok(&[
+        "resolve",
+        "rollback",
+        "rolled back",
+        "--checks",
+        "yes,yes,yes",
+    ]);
+    let review = env.ok(&["review"]);
+    assert!(
+        review.contains("the customer impact has a start and no end"),
+        "{review}"
+    );
+    assert!(
+        review.contains("objective 1 \"stop the card failures\" is still current"),
+        "{review}"
+    );
+    env.ok(&["situation", "--impact-end", "1m ago", "-i", &id]);
+    env.ok(&["objective", "move", "1", "met", "-i", &id]);
+    let review = env.ok(&["review"]);
+    assert!(
+        !review.contains("no end") && !review.contains("still current"),
+        "{review}"
+    );
+}

@@ -2271,7 +2271,55 @@ fn a_handoff_waits_for_the_incoming_commander_to_accept() {
     assert_eq!(accepted.command.commander.as_deref(), Some("bob"));
     assert!(accepted.command.pending.is_none());
     assert_eq!(accepted.command.handoffs(), 1);
-    // Withdrawn by ann, or declined by bob: ann keeps command, nothing pending.
+    // Withdrawn by ann, or declined by bob, and the log says which.
+    for (who, declined) in [("ann", false), ("bob", true)] {
+        assert_eq!(
+            recorded(ask(Request::CancelHandoff, Some(&offered), &playbook, who)),
+            vec![Body::HandoffCancelled {
+                from: "ann".into(),
+                to: "bob".into(),
+                declined
+            }]
+        );
+    }
+    // A new offer withdraws the pending one first, and so does assuming command.
+    let watching = vec!["cat".to_string()];
+    assert_eq!(
+        recorded(ask_watched(
+            Request::Handoff { to: "cat".into() },
+            Some(&offered),
+            &playbook,
+            "ann",
+            &watching
+        )),
+        vec![
+            Body::HandoffCancelled {
+                from: "ann".into(),
+                to: "bob".into(),
+                declined: false
+            },
+            Body::HandoffOffered {
+                from: "ann".into(),
+                to: "cat".into()
+            }
+        ]
+    );
+    let assumed = recorded(ask(
+        Request::Assume {
+            reason: "ann's laptop died".into(),
+        },
+        Some(&offered),
+        &playbook,
+        "cat",
+    ));
+    assert!(
+        matches!(
+            assumed.as_slice(),
+            [Body::HandoffCancelled { .. }, Body::CommandAssumed { .. }]
+        ),
+        "{assumed:?}"
+    );
+    // Either way ann keeps command, and nothing is pending.
     for who in ["ann", "bob"] {
         let cancelled = then(
             commanded_by("ann"),
@@ -2338,4 +2386,39 @@ fn a_handoff_waits_for_the_incoming_commander_to_accept() {
     );
     assert_eq!(assumed.command.commander.as_deref(), Some("cat"));
     assert!(assumed.command.pending.is_none());
+}
+
+#[test]
+fn assuming_command_from_a_commander_at_a_console_is_asked_about() {
+    let playbook = playbook();
+    let held = incident(commanded_by("ann"));
+    let assume = || Request::Assume {
+        reason: "no answer on the bridge".into(),
+    };
+    let watching = vec!["ANN".to_string()];
+    let (caution, events) = cautioned(ask_watched(
+        assume(),
+        Some(&held),
+        &playbook,
+        "bob",
+        &watching,
+    ));
+    assert_eq!(
+        caution,
+        Caution::CommanderPresent {
+            commander: "ann".into()
+        }
+    );
+    assert!(matches!(
+        events.as_slice(),
+        [Body::CommandAssumed { commander, .. }] if commander == "bob"
+    ));
+    // Gone from every console: recorded without a question.
+    recorded(ask_watched(
+        assume(),
+        Some(&held),
+        &playbook,
+        "bob",
+        &["bob".to_string()],
+    ));
 }

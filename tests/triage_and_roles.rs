@@ -461,3 +461,22 @@ fn interactive_triage_finishes_with_enter_the_way_the_answers_lead() {
         "routed, never declared: {list}"
     );
 }
+
+#[test]
+fn assuming_command_from_a_commander_at_a_console_needs_yes() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    env.ok(&["claim", "--as", "alice"]);
+    let mut console = Console::start(&env, &["--as", "alice"]);
+    console.wait_text("Checkout failing");
+    let err = env.fails(&["assume", "--as", "bob", "--reason", "no answer"]);
+    assert!(
+        err.contains("alice has a console open now") && err.contains("--yes"),
+        "{err}"
+    );
+    assert!(env.ok(&["show"]).contains("commander   alice"));
+    env.ok(&["assume", "--as", "bob", "--reason", "no answer", "--yes"]);
+    assert!(env.ok(&["show"]).contains("commander   bob"));
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -1143,3 +1143,55 @@ fn every_audience_has_its_next_update_with_time_and_zone_and_an_overdue_one_stan
         .unwrap();
     assert_eq!(buffer[(x, row)].fg, Theme::dark().overdue.fg.unwrap());
 }
+
+#[test]
+fn a_commander_quitting_is_told_and_an_offer_on_another_incident_is_shown() {
+    let mut app = demo_app();
+    // priya commands the incident shown; at her console, quitting says so.
+    app.setup.me = "priya".into();
+    update(&mut app, Msg::Action(Action::Quit));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("You hold command of") && text.contains(":handoff NAME"),
+        "{text}"
+    );
+    update(&mut app, Msg::Action(Action::Cancel));
+    // ana offers alice command of the other incident while alice looks at this one.
+    app.setup.me = "alice".into();
+    let shown = app.shown.unwrap();
+    let other = *app.incidents.keys().find(|id| **id != shown).unwrap();
+    let reopen = Event {
+        incident: other,
+        ..on_shown(
+            &app,
+            21,
+            60,
+            "ana",
+            Body::StatusChanged {
+                status: warroom::domain::Status::Investigating,
+                reason: Some("it came back".into()),
+            },
+        )
+    };
+    let offer = Event {
+        incident: other,
+        ..on_shown(
+            &app,
+            22,
+            30,
+            "ana",
+            Body::HandoffOffered {
+                from: "ana".into(),
+                to: "alice".into(),
+            },
+        )
+    };
+    update(&mut app, Msg::Events(vec![reopen, offer]));
+    assert!(app.incidents[&other].command.pending.is_some());
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    let id = warroom::domain::short_id(other);
+    assert!(
+        text.contains(&format!("HANDOFF: ana offers you command of {id}")),
+        "{text}"
+    );
+}

@@ -647,10 +647,17 @@ fn objectives_and_tasks_are_set_and_moved_from_the_command_line() {
         "--planned",
         "find why 4512 passed the canary",
     ]);
+    // An owner the room does not know is likely a typo: refused, unless meant.
+    let err = env.fails(&["task", "add", "roll back 4512", "--owner", "jonsa"]);
+    assert!(
+        err.contains("jonsa is not on the roster") && err.contains("--new-responder"),
+        "{err}"
+    );
+    env.ok(&["page", "jonas"]);
     env.ok(&["task", "add", "roll back 4512", "--owner", "jonas"]);
     env.ok(&["task", "add", "tell support"]);
     env.ok(&["task", "move", "1", "in-progress"]);
-    env.ok(&["task", "move", "2", "--owner", "maya"]);
+    env.ok(&["task", "move", "2", "--owner", "maya", "--new-responder"]);
     let err = env.fails(&["task", "move", "1", "in-progress"]);
     assert!(err.contains("nothing would change"), "{err}");
     let err = env.fails(&["task", "move", "7", "done"]);

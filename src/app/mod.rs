@@ -184,6 +184,20 @@ impl App {
     pub fn key_hints(&self) -> Vec<(Chord, &'static str)> {
         match self.overlays.last() {
             Some(Overlay::Triage(wizard)) => wizard::hints(self, wizard),
+            // The briefing names accept and cancel only to those a handoff concerns.
+            Some(Overlay::Briefing { .. }) => {
+                let pending = roster::pending(self);
+                let me = |name: &str| crate::domain::same_name(name, &self.setup.me);
+                hints(self.mode())
+                    .filter(|(_, word)| match *word {
+                        "accept" => pending.as_ref().is_some_and(|(_, to)| me(to)),
+                        "cancel handoff" => pending
+                            .as_ref()
+                            .is_some_and(|(from, to)| me(from) || me(to)),
+                        _ => true,
+                    })
+                    .collect()
+            }
             _ => hints(self.mode()).collect(),
         }
     }
@@ -240,6 +254,26 @@ impl App {
 
     /// Folds events from the store (or a commit) into their incidents.
     pub fn absorb(&mut self, events: Vec<Event>) {
+        // Who holds command on screen, and what is offered, before these events.
+        let command_now = |app: &App| {
+            app.incident()
+                .map(|s| (s.command.commander.clone(), s.command.pending.clone()))
+        };
+        let before = command_now(self);
+        self.absorb_events(events);
+        // A word about command from before ("done: ... pending until bob accepts") is
+        // not left on screen once command has moved on.
+        if command_now(self) != before
+            && self
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("done: "))
+        {
+            self.notice = None;
+        }
+    }
+
+    fn absorb_events(&mut self, events: Vec<Event>) {
         let mut by_incident: HashMap<Ulid, Vec<Event>> = HashMap::new();
         for event in events {
             by_incident.entry(event.incident).or_default().push(event);

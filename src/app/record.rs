@@ -62,6 +62,12 @@ fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
                 status.to_string().to_uppercase()
             )
         }
+        Caution::CommanderPresent { commander } => {
+            let commander = inert::line(commander);
+            format!(
+                "{commander} has a console open now and may be reachable. Assume command from {commander} anyway?"
+            )
+        }
         Caution::Stranger { name, doing } => {
             let name = inert::line(name);
             let doing = doing.ask(&name);

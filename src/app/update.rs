@@ -382,6 +382,26 @@ fn submit(app: &mut App) -> Vec<Effect> {
             }
             Ok(super::record::Answer::Checklist(_)) => return Vec::new(),
         };
+    // Words credited to a name the room does not know: likely a typo, asked about.
+    let stranger = credit
+        .as_deref()
+        .filter(|name| !crate::domain::same_name(name, &app.setup.me))
+        .filter(|name| {
+            let on_roster = app
+                .incidents
+                .get(&incident)
+                .is_some_and(|s| s.roster.get(name).is_some());
+            let watching = app
+                .outside
+                .present
+                .iter()
+                .any(|p| crate::domain::same_name(&p.user, name));
+            !on_roster && !watching
+        })
+        .map(|name| {
+            let name = crate::inert::line(name);
+            format!("{name} is not on the roster and has no console open. Record this as {name}'s anyway?")
+        });
     if let (Some(name), Effect::Append { drafts, .. }) = (&credit, &mut effect)
         && !crate::domain::same_name(name, &app.setup.me)
     {
@@ -413,6 +433,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
     let questions: Vec<String> = command
         .into_iter()
         .chain(elsewhere)
+        .chain(stranger)
         .chain(changed)
         .chain(caution)
         .chain(post)

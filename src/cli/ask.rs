@@ -42,15 +42,17 @@ pub fn incident(ctx: &Context, open: Open, pick: Pick<'_>) -> Result<(Store, Inc
 /// What the person at the shell said they mean, for requests the rules ask about.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Meant {
-    /// `--new-responder`: command may go to someone not on the roster.
-    pub stranger: bool,
+    /// `--new-responder` (a name the room does not know) or `--yes` (command assumed
+    /// from a commander at a console): the caution the rules raise is meant.
+    pub anyway: bool,
 }
 
 /// Decides `request` about `state` (`None`: one it opens) for the command's author and
 /// writes what the rules decide, saying each event on stderr; returns the events
 /// written (none when there was nothing to write, which is said too). A refusal is the
 /// error, in a shell's words. An entry for an ended incident is written with a warning
-/// on stderr; command for a stranger is refused unless `meant` says so.
+/// on stderr; command for a stranger, or assumed from a commander at a console, is
+/// refused unless `meant` says so.
 pub fn ask(
     ctx: &Context,
     store: &mut Store,
@@ -90,7 +92,11 @@ pub fn ask_meaning(
                         caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
                     );
                 }
-                Caution::Stranger { .. } if meant.stranger => {}
+                Caution::Stranger { .. } | Caution::CommanderPresent { .. } if meant.anyway => {}
+                Caution::CommanderPresent { .. } => bail!(
+                    "{}",
+                    caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
+                ),
                 Caution::Stranger { .. } => bail!(
                     "{}",
                     caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
@@ -133,6 +139,10 @@ pub fn caution_words(incident: Option<(String, &str)>, caution: &Caution) -> Str
                 .unwrap_or_else(|| "the incident".into());
             format!("{what} is {status}; the entry is logged to it all the same")
         }
+        Caution::CommanderPresent { commander } => format!(
+            "{} has a console open now: ask them to hand command off (`warroom handoff NAME`), or assume it anyway with --yes",
+            crate::inert::line(commander)
+        ),
         Caution::Stranger { name, doing } => format!(
             "{} is not on the roster and has no console open: check the name (`warroom page NAME` puts someone on it), or {} anyway with --new-responder",
             crate::inert::line(name),

@@ -34,6 +34,10 @@ pub struct LogArgs {
     /// shown as recorded by you.
     #[arg(long = "for", value_name = "NAME")]
     pub for_whom: Option<String>,
+    /// Record it for someone neither on the roster nor watching in a console (a name
+    /// typed wrong is refused without it).
+    #[arg(long, requires = "for_whom")]
+    pub new_responder: bool,
     /// Log an update to customers without showing it and asking first (for scripts;
     /// needed with --lines).
     #[arg(long, short)]
@@ -84,8 +88,24 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         incident,
         &entry_body(args.kind, args.audience, String::new()),
     )?;
-    // A scribe records for someone else: credited to them, recorded by the scribe.
+    // A scribe records for someone else: credited to them, recorded by the scribe. A
+    // name the room does not know is likely a typo.
     let (author, recorded_by) = credit(&ctx.author, args.for_whom.as_deref())?;
+    if recorded_by.is_some() && !args.new_responder {
+        let state =
+            super::context::pick_incident(&store, Pick::Write(Some(&incident.to_string())))?;
+        let watching = store.present().unwrap_or_default();
+        let known = state.roster.get(&author).is_some()
+            || watching
+                .iter()
+                .any(|p| crate::domain::same_name(&p.user, &author));
+        if !known {
+            bail!(
+                "{} is not on the roster and has no console open: check the name (`warroom page NAME` puts someone on it), or record it as theirs anyway with --new-responder",
+                crate::inert::line(&author)
+            );
+        }
+    }
     let make = |text: String| NewEvent {
         incident: Some(incident),
         author: author.clone(),

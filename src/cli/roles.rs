@@ -65,6 +65,9 @@ pub struct AssumeArgs {
     /// Why the commander cannot hand over (required).
     #[arg(long, required = true)]
     pub reason: String,
+    /// Assume command even though the commander has a console open now.
+    #[arg(long, short)]
+    pub yes: bool,
     #[command(flatten)]
     on: On,
 }
@@ -128,7 +131,7 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     use RosterSubcommand::*;
     let me = || ctx.author.clone();
     let mut meant = Meant {
-        stranger: match &command {
+        anyway: match &command {
             Ack(n) | Engage(n) => n.new_responder,
             Standdown(n) => n.new_responder,
             _ => false,
@@ -137,9 +140,12 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
     let (request, on) = match command {
         Claim(on) => (Request::Claim, on),
         Confirm(on) => (Request::Confirm, on),
-        Assume(a) => (Request::Assume { reason: a.reason }, a.on),
+        Assume(a) => {
+            meant.anyway = a.yes;
+            (Request::Assume { reason: a.reason }, a.on)
+        }
         Handoff(h) => {
-            meant.stranger = h.new_responder;
+            meant.anyway = h.new_responder;
             match h.name {
                 Some(to) if !h.cancel => (Request::Handoff { to }, h.on),
                 _ => (Request::CancelHandoff, h.on),

@@ -54,6 +54,10 @@ pub enum TaskSubcommand {
         /// Who does it.
         #[arg(long)]
         owner: Option<String>,
+        /// Give it to someone neither on the roster nor watching in a console (a name
+        /// typed wrong is refused without it).
+        #[arg(long, requires = "owner")]
+        new_responder: bool,
         /// The incident (its id or the last 4+ characters); may be left out when one is open.
         #[arg(long, short, value_name = "ID")]
         incident: Option<String>,
@@ -68,6 +72,10 @@ pub enum TaskSubcommand {
         /// Who has it now.
         #[arg(long)]
         owner: Option<String>,
+        /// Give it to someone neither on the roster nor watching in a console (a name
+        /// typed wrong is refused without it).
+        #[arg(long, requires = "owner")]
+        new_responder: bool,
         /// The incident (its id or the last 4+ characters); may be left out when one is open.
         #[arg(long, short, value_name = "ID")]
         incident: Option<String>,
@@ -176,9 +184,10 @@ pub fn task(ctx: &Context, command: TaskSubcommand) -> Result<()> {
         TaskSubcommand::Add {
             text,
             owner,
+            new_responder,
             incident,
         } => (
-            incident,
+            (incident, new_responder),
             Box::new(move |_: &IncidentState| {
                 Ok(Request::TaskAdd {
                     text: text.join(" "),
@@ -190,9 +199,10 @@ pub fn task(ctx: &Context, command: TaskSubcommand) -> Result<()> {
             task,
             state,
             owner,
+            new_responder,
             incident,
         } => (
-            incident,
+            (incident, new_responder),
             Box::new(move |s: &IncidentState| {
                 let ids: Vec<ulid::Ulid> = s.tasks.iter().map(|t| t.id).collect();
                 let task = find_numbered(&ids, &task, "task", "`warroom task list`")
@@ -201,7 +211,14 @@ pub fn task(ctx: &Context, command: TaskSubcommand) -> Result<()> {
             }) as Box<dyn FnOnce(&IncidentState) -> Result<Request>>,
         ),
     };
+    let (id, new_responder) = id;
     let (mut store, state) = incident(ctx, Open::Write, Pick::Write(id.as_deref()))?;
     let request = request(&state)?;
-    ask_and_print(ctx, &mut store, Some(&state), request)
+    let meant = super::ask::Meant {
+        anyway: new_responder,
+    };
+    for event in super::ask::ask_meaning(ctx, &mut store, Some(&state), request, meant)? {
+        say!("{}", event.id);
+    }
+    Ok(())
 }

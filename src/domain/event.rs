@@ -213,13 +213,16 @@ pub enum Body {
         /// The incoming commander, now the commander.
         to: String,
     },
-    /// A pending handoff was withdrawn by the commander or declined by the incoming
-    /// one (the event's author says which).
+    /// A pending handoff was withdrawn (by the commander, or because command moved
+    /// another way) or declined by the incoming commander.
     HandoffCancelled {
         /// The commander who offered it.
         from: String,
         /// The incoming commander it was offered to.
         to: String,
+        /// Declined by the incoming commander (else withdrawn).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        declined: bool,
     },
     /// Someone assumed command from a commander who could not hand it over (gone,
     /// asleep, unreachable), saying why.
@@ -524,7 +527,7 @@ impl Body {
             Body::CommandHandedOff { from, to }
             | Body::HandoffOffered { from, to }
             | Body::HandoffAccepted { from, to }
-            | Body::HandoffCancelled { from, to } => (Some(from), Some(to)),
+            | Body::HandoffCancelled { from, to, .. } => (Some(from), Some(to)),
             Body::RoleAssigned { person, .. }
             | Body::RoleRemoved { person, .. }
             | Body::ResponderPaged { person, .. }

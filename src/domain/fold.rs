@@ -201,7 +201,7 @@ impl IncidentState {
                 }
                 return refused;
             }
-            Body::HandoffCancelled { from, to } => {
+            Body::HandoffCancelled { from, to, .. } => {
                 let from = self.roster.spelling(from).to_string();
                 let to = self.roster.spelling(to).to_string();
                 return self.command.cancel(&from, &to);

@@ -167,6 +167,7 @@ mod tests {
                 Body::HandoffCancelled {
                     from: "x".into(),
                     to: "y".into(),
+                    declined: false,
                 },
             ],
             vec![

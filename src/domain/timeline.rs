@@ -193,8 +193,13 @@ pub fn describe(body: &Body) -> String {
             format!("{from} offered command to {to} (pending until {to} accepts)")
         }
         Body::HandoffAccepted { from, to } => format!("{to} accepted command from {from}"),
-        Body::HandoffCancelled { from, to } => {
-            format!("the handoff from {from} to {to} was cancelled")
+        Body::HandoffCancelled {
+            from,
+            to,
+            declined: true,
+        } => format!("{to} declined command offered by {from}; {from} keeps it"),
+        Body::HandoffCancelled { from, to, .. } => {
+            format!("the handoff from {from} to {to} was withdrawn")
         }
         Body::CommandConfirmed { commander } => format!("{commander} confirmed command"),
         Body::CommandAssumed {
@@ -326,13 +331,10 @@ pub fn describe(body: &Body) -> String {
                 parts.push(format!("regions: {}", or_none(regions)));
             }
             if let Some(t) = impact_start {
-                parts.push(format!("customer impact from {}", super::time::rfc3339(*t)));
+                parts.push(format!("customer impact from {}", utc_minute(*t)));
             }
             if let Some(t) = impact_end {
-                parts.push(format!(
-                    "customer impact until {}",
-                    super::time::rfc3339(*t)
-                ));
+                parts.push(format!("customer impact until {}", utc_minute(*t)));
             }
             if let Some(next) = next_steps {
                 parts.push(format!("next: {next}"));
@@ -400,4 +402,10 @@ fn with_reason(what: String, reason: &Option<String>) -> String {
         Some(reason) if !reason.is_empty() => format!("{what}: {reason}"),
         _ => what,
     }
+}
+
+/// A time in the log's words for a reader anywhere: `2026-11-30 11:10 UTC` (the log
+/// knows no reader's zone; the zone is always said).
+fn utc_minute(t: super::time::Timestamp) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }

@@ -90,6 +90,42 @@ pub fn entry_caution(status: Status, body: &Body) -> Option<Caution> {
     (entry && !status.is_open()).then_some(Caution::Ended { status })
 }
 
+/// `events` giving a task to `owner`: recorded, or asked about first when the room
+/// does not know the name (likely a typo).
+fn owned_by(
+    state: &IncidentState,
+    asked: &Asked<'_>,
+    owner: Option<String>,
+    events: Vec<Body>,
+) -> Result<Decision, Refusal> {
+    match owner {
+        Some(name) if !known(state, asked, &name) && !same_name(&name, asked.actor) => {
+            Ok(Decision::Caution {
+                caution: Caution::Stranger {
+                    name,
+                    doing: Doing::Owner,
+                },
+                events,
+            })
+        }
+        _ => Ok(Decision::Record(events)),
+    }
+}
+
+/// The withdrawal of the pending handoff, if one is pending.
+fn withdraw_pending(state: &IncidentState) -> Vec<Body> {
+    state
+        .command
+        .pending
+        .iter()
+        .map(|p| Body::HandoffCancelled {
+            from: p.from.clone(),
+            to: p.to.clone(),
+            declined: false,
+        })
+        .collect()
+}
+
 /// Whether `name` is someone the room knows: on the roster, or watching in a console.
 fn known(state: &IncidentState, asked: &Asked<'_>, name: &str) -> bool {
     state.roster.get(name).is_some() || asked.watching.iter().any(|w| same_name(w, name))
@@ -136,11 +172,25 @@ fn on_incident(
         }
         Request::Assume { .. } if commander.is_none() => Err(Refusal::NobodyToAssumeFrom),
         Request::Assume { reason } if reason.trim().is_empty() => Err(Refusal::ReasonNeeded),
-        Request::Assume { reason } => record(vec![Body::CommandAssumed {
-            commander: me.to_string(),
-            reason: reason.trim().to_string(),
-            from: commander.map(str::to_string),
-        }]),
+        Request::Assume { reason } => {
+            // Command taken another way voids a pending handoff: the log says so.
+            let mut events = withdraw_pending(state);
+            events.push(Body::CommandAssumed {
+                commander: me.to_string(),
+                reason: reason.trim().to_string(),
+                from: commander.map(str::to_string),
+            });
+            // A commander at a console now may well be reachable: asked about first.
+            match commander.filter(|c| asked.watching.iter().any(|w| same_name(w, c))) {
+                Some(present) => Ok(Decision::Caution {
+                    caution: Caution::CommanderPresent {
+                        commander: present.to_string(),
+                    },
+                    events,
+                }),
+                None => record(events),
+            }
+        }
         Request::Handoff { to }
             if commander.is_some_and(|c| same_name(c, me) && same_name(c, &to)) =>
         {
@@ -158,10 +208,12 @@ fn on_incident(
         Request::Handoff { to } if commander.is_some_and(|c| same_name(c, me)) => {
             // The roster's spelling, so the incoming commander's console knows it is theirs.
             let to = state.roster.spelling(&to).to_string();
-            let events = vec![Body::HandoffOffered {
+            // A newer offer replaces an older one, and the log says so.
+            let mut events = withdraw_pending(state);
+            events.push(Body::HandoffOffered {
                 from: commander.unwrap_or(me).to_string(),
                 to: to.clone(),
-            }];
+            });
             if known(state, asked, &to) {
                 record(events)
             } else {
@@ -193,7 +245,8 @@ fn on_incident(
             record(vec![if accepting {
                 Body::HandoffAccepted { from, to }
             } else {
-                Body::HandoffCancelled { from, to }
+                let declined = same_name(&to, me) && !same_name(&from, me);
+                Body::HandoffCancelled { from, to, declined }
             }])
         }
         Request::Confirm
@@ -318,7 +371,12 @@ fn on_incident(
             if text.is_empty() {
                 return Err(Refusal::NoText);
             }
-            record(vec![Body::TaskAdded { text, owner }])
+            owned_by(
+                state,
+                asked,
+                owner.clone(),
+                vec![Body::TaskAdded { text, owner }],
+            )
         }
         Request::TaskMove {
             task,
@@ -334,11 +392,16 @@ fn on_incident(
             if to.is_none() && owner.is_none() {
                 return Err(Refusal::NoChange);
             }
-            record(vec![Body::TaskMoved {
-                task,
-                state: to,
-                owner,
-            }])
+            owned_by(
+                state,
+                asked,
+                owner.clone(),
+                vec![Body::TaskMoved {
+                    task,
+                    state: to,
+                    owner,
+                }],
+            )
         }
         Request::Judge {
             target,

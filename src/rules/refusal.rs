@@ -191,6 +191,12 @@ pub enum Caution {
         /// Its status.
         status: Status,
     },
+    /// Command assumed from a commander who has a console open now: they may well be
+    /// reachable.
+    CommanderPresent {
+        /// The commander.
+        commander: String,
+    },
     /// Command handed to someone, or a responder's state set for someone, who is
     /// neither on the roster nor watching in a console: likely a name typed wrong.
     Stranger {
@@ -208,6 +214,8 @@ pub enum Doing {
     Command,
     /// A responder's state set for them.
     State(crate::domain::ResponderState),
+    /// A task given to them.
+    Owner,
 }
 
 impl Doing {
@@ -216,6 +224,7 @@ impl Doing {
         match self {
             Doing::Command => format!("Hand command to {name}"),
             Doing::State(state) => format!("Mark {name} {}", state.label()),
+            Doing::Owner => format!("Give the task to {name}"),
         }
     }
 
@@ -224,6 +233,7 @@ impl Doing {
         match self {
             Doing::Command => "hand command to them".into(),
             Doing::State(state) => format!("mark them {}", state.label()),
+            Doing::Owner => "give them the task".into(),
         }
     }
 }

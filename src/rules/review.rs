@@ -175,6 +175,20 @@ pub fn missing(
                     ));
                 }
             }
+            if state.situation.impact_start.is_some() && state.situation.impact_end.is_none() {
+                out.push(
+                    "the customer impact has a start and no end: say when it ended".to_string(),
+                );
+            }
+            for (n, objective) in state.objectives.iter().enumerate() {
+                if objective.stage == crate::domain::ObjectiveStage::Current {
+                    out.push(format!(
+                        "objective {} \"{}\" is still current: met or dropped?",
+                        n + 1,
+                        objective.text
+                    ));
+                }
+            }
             for (n, task) in state.tasks.iter().enumerate() {
                 if matches!(task.state, TaskState::Open | TaskState::InProgress) {
                     out.push(format!(

@@ -25,8 +25,10 @@ impl Refusal {
         match self {
             Refusal::NoIncident => format!("no incident shown: {} opens one", how.declare()),
             Refusal::CommandHeldBy { holder } => format!(
-                "{holder} holds command; ask them to hand it off ({})",
-                how.command(&format!("handoff {actor}"))
+                "{holder} holds command; ask them to hand it to you ({}, then {}), or if they cannot be reached assume it ({})",
+                how.command(&format!("handoff {actor}")),
+                how.command("accept"),
+                how.command("assume REASON")
             ),
             Refusal::HandoffNotCommander { holder } => format!(
                 "only the commander can hand off, and {} holds command",

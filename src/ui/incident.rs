@@ -99,6 +99,29 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         out.push(Line::styled(said, theme.notice));
     }
 
+    // Command offered to me on another incident: whichever one is on screen.
+    for other in app
+        .incidents
+        .values()
+        .filter(|o| o.id != s.id && o.is_open())
+    {
+        if let Some(p) = other
+            .command
+            .pending
+            .as_ref()
+            .filter(|p| crate::domain::same_name(&p.to, &app.setup.me))
+        {
+            out.push(Line::styled(
+                format!(
+                    " HANDOFF: {} offers you command of {} (s switches to it) ",
+                    inert::line(&p.from),
+                    other.short_id()
+                ),
+                theme.notice,
+            ));
+        }
+    }
+
     // Who leads the room: rotation, span of control, two incidents, unreachable.
     let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
     let commanders: Vec<(ulid::Ulid, &str)> = app

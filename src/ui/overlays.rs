@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 palette_box(frame, area, &line, *selected, error.as_deref(), theme);
             }
             Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
-            Overlay::Ask(question) => confirm(frame, area, question, theme),
+            Overlay::Ask(question) => confirm(frame, area, app, question, theme),
             Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
             Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
             Overlay::Playbook { scroll } => {
@@ -502,8 +502,31 @@ fn switcher_detail(
     line
 }
 
-fn confirm(frame: &mut Frame<'_>, area: Rect, question: &Confirmation, theme: &Theme) {
+fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation, theme: &Theme) {
+    // A commander leaving says so: the room needs one.
+    let commanding: Vec<String> = app
+        .incidents
+        .values()
+        .filter(|s| s.is_open())
+        .filter(|s| {
+            s.command
+                .commander
+                .as_deref()
+                .is_some_and(|c| crate::domain::same_name(c, &app.setup.me))
+        })
+        .map(crate::domain::IncidentState::short_id)
+        .collect();
     let (title, ask, note, yes, no) = match question {
+        Confirmation::Quit if !commanding.is_empty() => (
+            "Quit?",
+            format!(
+                "You hold command of {}: hand it off first (:handoff NAME). Quit the console anyway?",
+                commanding.join(", ")
+            ),
+            "(the log is saved; others keep working)",
+            " quit   ",
+            " stay",
+        ),
         Confirmation::Quit => (
             "Quit?",
             "An incident is still open. Quit the console?".to_string(),
