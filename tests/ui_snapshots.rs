@@ -1195,3 +1195,14 @@ fn a_commander_quitting_is_told_and_an_offer_on_another_incident_is_shown() {
         "{text}"
     );
 }
+
+#[test]
+fn what_the_review_still_lacks_is_in_view_at_80x24() {
+    let mut app = demo_app();
+    update(&mut app, Msg::Action(Action::OpenReview));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("Still missing") && text.contains("no root cause recorded"),
+        "{text}"
+    );
+}

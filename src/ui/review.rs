@@ -110,6 +110,22 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
             inert::line(&p.owner)
         )));
     }
+    // What is still owed comes first: it must not be below the screen at 80x24.
+    let today = app.now.date_naive();
+    let cadence = |a| {
+        s.severity
+            .and_then(|sev| app.setup.playbook.cadence_for(sev, a))
+    };
+    let gaps = missing(s, &cadence, today);
+    out.push(Line::raw(""));
+    if gaps.is_empty() {
+        out.push(Line::styled("Nothing missing.", theme.resolved));
+    } else {
+        out.push(Line::styled("Still missing", theme.notice));
+        for gap in gaps {
+            out.push(Line::raw(format!("  {}", inert::line(&gap))));
+        }
+    }
     for section in ReviewSection::iter() {
         out.push(Line::raw(""));
         out.push(Line::styled(section.title(), theme.title));
@@ -142,7 +158,6 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         ),
         muted,
     ));
-    let today = app.now.date_naive();
     let mut selected_line = None;
     for (i, item) in s.action_items.iter().enumerate() {
         let overdue = item.closed_at.is_none() && item.due.is_some_and(|due| due < today);
@@ -169,20 +184,6 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     }
     if s.action_items.is_empty() {
         out.push(Line::styled("  none yet (a adds one)", muted));
-    }
-    let cadence = |a| {
-        s.severity
-            .and_then(|sev| app.setup.playbook.cadence_for(sev, a))
-    };
-    let gaps = missing(s, &cadence, today);
-    out.push(Line::raw(""));
-    if gaps.is_empty() {
-        out.push(Line::styled("Nothing missing.", theme.resolved));
-    } else {
-        out.push(Line::styled("Still missing", theme.notice));
-        for gap in gaps {
-            out.push(Line::raw(format!("  {}", inert::line(&gap))));
-        }
     }
     (out, selected_line)
 }
