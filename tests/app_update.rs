@@ -1755,3 +1755,50 @@ fn a_word_about_command_goes_once_command_moves_and_a_stranger_credit_is_asked_a
         question(&app)
     );
 }
+
+#[test]
+fn an_acceptance_asked_before_the_offer_changed_records_nothing() {
+    let mut app = demo_app();
+    let incident = app.shown.unwrap();
+    let at = now() + chrono::TimeDelta::seconds(5);
+    let from_priya = |n: u64, body: Body| Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n)),
+        origin: "far".into(),
+        seq: n,
+        incident,
+        author: "priya".into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body,
+    };
+    update(
+        &mut app,
+        Msg::Events(vec![from_priya(
+            80,
+            Body::HandoffOffered {
+                from: "priya".into(),
+                to: "alice".into(),
+            },
+        )]),
+    );
+    run_command(&mut app, "accept");
+    assert_eq!(app.mode(), Mode::Briefing);
+    press(&mut app, "a");
+    assert!(question(&app).contains("Take command from priya"));
+    // priya withdraws it while alice reads the question.
+    update(
+        &mut app,
+        Msg::Events(vec![from_priya(
+            81,
+            Body::HandoffCancelled {
+                from: "priya".into(),
+                to: "alice".into(),
+                declined: false,
+            },
+        )]),
+    );
+    let effects = read_then_press(&mut app, "y");
+    assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
+    assert_notice(&app, "the handoff was withdrawn or changed");
+}

@@ -145,6 +145,32 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
     let Some(Overlay::Ask(question)) = app.overlays.pop() else {
         return Vec::new();
     };
+    // Command accepted on a yes only if it is still offered as it was when asked: the
+    // offer may have been withdrawn or replaced while the question was on screen.
+    if yes
+        && let Confirmation::Write {
+            effect: Effect::Append { drafts, .. },
+            ..
+        } = question.as_ref()
+        && let Some((incident, from, to)) = drafts.iter().find_map(|d| match &d.body {
+            crate::domain::Body::HandoffAccepted { from, to } => Some((d.incident, from, to)),
+            _ => None,
+        })
+    {
+        let still = incident
+            .and_then(|id| app.incidents.get(&id))
+            .and_then(|s| s.command.pending.as_ref())
+            .is_some_and(|p| {
+                crate::domain::same_name(&p.from, from) && crate::domain::same_name(&p.to, to)
+            });
+        if !still {
+            app.notice = Some(
+                "not done: the handoff was withdrawn or changed while you were asked; nothing recorded"
+                    .into(),
+            );
+            return Vec::new();
+        }
+    }
     match (*question, yes) {
         (Confirmation::Quit, true) => vec![Effect::Quit],
         (
