@@ -480,3 +480,21 @@ fn assuming_command_from_a_commander_at_a_console_needs_yes() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn accept_finds_the_one_incident_whose_command_is_offered_to_you() {
+    let env = Env::new();
+    let first = env.declare("Checkout failing");
+    let second = env.declare("Search slow");
+    env.ok(&["claim", "--as", "alice", "-i", &first]);
+    env.ok(&["claim", "--as", "alice", "-i", &second]);
+    env.ok(&["page", "bob", "-i", &second]);
+    env.ok(&["handoff", "bob", "--as", "alice", "-i", &second]);
+    // Two incidents are open; only one offers bob command.
+    env.ok(&["accept", "--as", "bob"]);
+    assert!(env.ok(&["show", &second]).contains("commander   bob"));
+    assert!(env.ok(&["show", &first]).contains("commander   alice"));
+    // With none offered, the usual word on which incident.
+    let err = env.fails(&["accept", "--as", "bob"]);
+    assert!(err.contains("--incident"), "{err}");
+}

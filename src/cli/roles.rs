@@ -195,7 +195,29 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
             n.on,
         ),
     };
-    let (mut store, state) = incident(ctx, Open::Write, Pick::Write(on.incident.as_deref()))?;
+    // Accepting without naming the incident: the one open incident whose command is
+    // offered to you, when there is exactly one.
+    let mut named = on.incident;
+    if named.is_none() && matches!(request, Request::AcceptHandoff) {
+        let offered: Vec<String> = ctx
+            .open_read()
+            .ok()
+            .and_then(|store| store.incident_summaries().ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| i.is_open())
+            .filter(|i| {
+                i.handoff_to
+                    .as_deref()
+                    .is_some_and(|to| crate::domain::same_name(to, &ctx.author))
+            })
+            .map(|i| i.id.to_string())
+            .collect();
+        if let [one] = offered.as_slice() {
+            named = Some(one.clone());
+        }
+    }
+    let (mut store, state) = incident(ctx, Open::Write, Pick::Write(named.as_deref()))?;
     for event in ask_meaning(ctx, &mut store, Some(&state), request, meant)? {
         say!("{}", event.id);
     }
