@@ -205,7 +205,7 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
             .and_then(|store| store.incident_summaries().ok())
             .unwrap_or_default()
             .into_iter()
-            .filter(|i| i.is_open())
+            .filter(crate::domain::IncidentSummary::is_open)
             .filter(|i| {
                 i.handoff_to
                     .as_deref()
