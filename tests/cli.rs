@@ -1067,6 +1067,11 @@ fn a_scribe_records_for_someone_else_and_the_record_says_who_wrote_it() {
     );
     let md = other.ok(&["export", "--format", "markdown", "-i", &id]);
     assert!(md.contains("jonas (recorded by sam)"), "{md}");
+    let log = other.ok(&["export", "--format", "ics214", "-i", &id]);
+    assert!(
+        log.contains("## jonas") && log.contains("we roll back 4512 (recorded by sam)"),
+        "{log}"
+    );
     // Writing for oneself is writing; a blank name is one clear line, nothing written.
     env.ok(&["log", "--for", "SAM", "--as", "sam", "noted"]);
     let json = env.ok(&["tail", "--json", "-i", &id]);

@@ -20,7 +20,7 @@ mod view;
 mod wizard;
 pub mod work;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use ulid::Ulid;
 
@@ -47,6 +47,15 @@ fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>,
         std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
         i.id,
     )
+}
+
+/// Command on one open incident, as [`App::open_command`] keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenCommand {
+    /// Who holds command.
+    pub commander: Option<String>,
+    /// A pending handoff: who offers command, and to whom.
+    pub offer: Option<(String, String)>,
 }
 
 /// How times are shown.
@@ -100,6 +109,9 @@ pub struct App {
     /// as looked at; one opened since starts at none. The switcher marks the others
     /// that grew since.
     pub looked: HashMap<Ulid, usize>,
+    /// Who commands each open incident and who command is offered to, kept as events
+    /// arrive, so a frame looks at the open incidents only, not at all of history.
+    pub open_command: BTreeMap<Ulid, OpenCommand>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
@@ -155,6 +167,7 @@ impl App {
             timeline: TimelineView::default(),
             roster_selected: None,
             looked: HashMap::new(),
+            open_command: BTreeMap::new(),
             now,
             notice: None,
             setup: Setup {
@@ -285,6 +298,21 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id));
             state.apply_all(batch);
             let len = state.timeline.len();
+            if state.is_open() && state.opened.is_some() {
+                self.open_command.insert(
+                    id,
+                    OpenCommand {
+                        commander: state.command.commander.clone(),
+                        offer: state
+                            .command
+                            .pending
+                            .as_ref()
+                            .map(|p| (p.from.clone(), p.to.clone())),
+                    },
+                );
+            } else {
+                self.open_command.remove(&id);
+            }
             // Read with the log at start (history), or on screen: looked at.
             let history = !self.outside.loaded;
             let looked = self.looked.entry(id).or_insert(0);
@@ -306,6 +334,7 @@ impl App {
     /// incident shown stays chosen if the new log has it.
     pub fn forget_log(&mut self) {
         self.incidents.clear();
+        self.open_command.clear();
         self.timeline = TimelineView::default();
     }
 

@@ -145,15 +145,18 @@ fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
     let Some(Overlay::Ask(question)) = app.overlays.pop() else {
         return Vec::new();
     };
-    // Command accepted on a yes only if it is still offered as it was when asked: the
-    // offer may have been withdrawn or replaced while the question was on screen.
+    // Command accepted (or an offer cancelled) on a yes only if it is still offered as
+    // it was when asked: the offer may have been withdrawn or replaced meanwhile.
     if yes
         && let Confirmation::Write {
             effect: Effect::Append { drafts, .. },
             ..
         } = question.as_ref()
         && let Some((incident, from, to)) = drafts.iter().find_map(|d| match &d.body {
-            crate::domain::Body::HandoffAccepted { from, to } => Some((d.incident, from, to)),
+            crate::domain::Body::HandoffAccepted { from, to }
+            | crate::domain::Body::HandoffCancelled { from, to, .. } => {
+                Some((d.incident, from, to))
+            }
             _ => None,
         })
     {

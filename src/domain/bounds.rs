@@ -21,8 +21,7 @@ pub const LATEST_MS: i64 = 253_402_300_799_999;
 /// The highest sequence number an origin may use: the largest integer SQLite stores.
 pub const MAX_SEQ: u64 = i64::MAX as u64;
 
-/// The most bytes an author's name or an origin may take.
-pub const MAX_NAME_BYTES: usize = 256;
+pub use super::event::MAX_NAME_BYTES;
 
 /// The most bytes a kind's name may take (kinds are short `snake_case` words).
 pub const MAX_KIND_BYTES: usize = 64;
@@ -163,6 +162,7 @@ impl Body {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::body_and_recorder;
     use crate::domain::time::from_epoch_ms;
     use ulid::Ulid;
 
@@ -239,5 +239,45 @@ mod tests {
             priority: None,
         };
         assert!(matches!(e.check_bounds(), Err(OutOfBounds::Date { .. })));
+    }
+
+    #[test]
+    fn who_recorded_an_entry_round_trips_and_odd_values_are_kept_verbatim() {
+        // A known kind and an unknown one, recorded by a scribe: both round trip.
+        for body in [
+            Body::Note { text: "hi".into() },
+            Body::Unknown {
+                kind: "from_the_future".into(),
+                payload: serde_json::json!({"x": 1}),
+            },
+        ] {
+            let mut event = event(EARLIEST_MS, 1);
+            event.body = body;
+            event.recorded_by = Some("sam".into());
+            let json = serde_json::to_string(&event).unwrap();
+            assert!(json.contains(r#""recorded_by":"sam""#), "{json}");
+            let back: Event = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, event);
+        }
+        // Not a name an event may carry: the payload is kept whole, as unknown, and
+        // written back exactly as it came.
+        let long = "s".repeat(MAX_NAME_BYTES + 1);
+        for odd in [
+            serde_json::json!(7),
+            serde_json::json!(""),
+            serde_json::json!(long),
+        ] {
+            let payload = serde_json::json!({"text": "hi", "recorded_by": odd});
+            let (body, recorded_by) = body_and_recorder("note", payload.clone());
+            assert_eq!(recorded_by, None);
+            assert_eq!(
+                body,
+                Body::Unknown {
+                    kind: "note".into(),
+                    payload: payload.clone()
+                }
+            );
+            assert_eq!(body.to_parts(), ("note".to_string(), payload));
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use ulid::Ulid;
 
+use super::roster::same_name;
 use super::time::Timestamp;
 
 /// How command changed hands.
@@ -217,11 +218,16 @@ impl Command {
     /// `to`: command changes hands now. Refused when no such offer is pending (it was
     /// cancelled, replaced, or command moved another way first).
     pub fn accept(&mut self, event: Ulid, at: Timestamp, from: &str, to: &str) -> Option<String> {
+        // Names compare as one person whatever their case: the roster's spelling may
+        // have changed between the offer and the answer.
         let matches = self
             .pending
             .as_ref()
-            .is_some_and(|p| p.from == from && p.to == to)
-            && self.commander.as_deref() == Some(from);
+            .is_some_and(|p| same_name(&p.from, from) && same_name(&p.to, to))
+            && self
+                .commander
+                .as_deref()
+                .is_some_and(|c| same_name(c, from));
         if !matches {
             return Some(format!("no handoff from {from} to {to} is pending"));
         }
@@ -237,7 +243,7 @@ impl Command {
     /// pending.
     pub fn cancel(&mut self, from: &str, to: &str) -> Option<String> {
         match &self.pending {
-            Some(p) if p.from == from && p.to == to => {
+            Some(p) if same_name(&p.from, from) && same_name(&p.to, to) => {
                 self.pending = None;
                 None
             }

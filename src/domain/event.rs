@@ -17,6 +17,9 @@ use super::time::{self, Timestamp};
 /// fits in one sync message. The store refuses to write a larger one.
 pub const MAX_EVENT_BYTES: usize = 128 * 1024;
 
+/// The most bytes an author's name, a recorder's or an origin may take.
+pub const MAX_NAME_BYTES: usize = 256;
+
 /// One immutable fact in an incident's log.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "Wire")]
@@ -58,19 +61,30 @@ impl Event {
 /// the payload, so the stored columns and the wire form stay as they are.
 pub const RECORDED_BY: &str = "recorded_by";
 
-/// Takes who recorded an event off its stored payload, if the payload says.
-pub fn take_recorded_by(payload: &mut Value) -> Option<String> {
-    match payload {
-        Value::Object(map) => match map.remove(RECORDED_BY) {
-            Some(Value::String(name)) => Some(name),
-            Some(other) => {
-                // Not a name: left where it was, for whoever wrote it.
-                map.insert(RECORDED_BY.into(), other);
-                None
-            }
-            None => None,
-        },
-        _ => None,
+/// The body a stored kind and payload make, and who recorded it for its author when
+/// the payload says (under [`RECORDED_BY`]). Anything under that key that is not a name
+/// an event may carry (a string of 1 to [`MAX_NAME_BYTES`] bytes) keeps
+/// the whole payload verbatim as [`Body::Unknown`], so nothing is lost or refused.
+pub fn body_and_recorder(kind: &str, mut payload: Value) -> (Body, Option<String>) {
+    let Value::Object(map) = &mut payload else {
+        return (Body::from_parts(kind, payload), None);
+    };
+    match map.get(RECORDED_BY) {
+        None => (Body::from_parts(kind, payload), None),
+        Some(Value::String(name)) if !name.is_empty() && name.len() <= MAX_NAME_BYTES => {
+            let name = match map.remove(RECORDED_BY) {
+                Some(Value::String(name)) => Some(name),
+                _ => None,
+            };
+            (Body::from_parts(kind, payload), name)
+        }
+        Some(_) => (
+            Body::Unknown {
+                kind: kind.to_string(),
+                payload,
+            },
+            None,
+        ),
     }
 }
 
@@ -742,8 +756,7 @@ impl TryFrom<Wire> for Event {
         if w.kind.is_empty() {
             return Err("event has an empty kind".into());
         }
-        let mut payload = w.payload;
-        let recorded_by = take_recorded_by(&mut payload);
+        let (body, recorded_by) = body_and_recorder(&w.kind, w.payload);
         Ok(Event {
             id: w.id,
             origin: w.origin,
@@ -753,7 +766,7 @@ impl TryFrom<Wire> for Event {
             at: w.at,
             logged_at: w.logged_at,
             recorded_by,
-            body: Body::from_parts(&w.kind, payload),
+            body,
         })
     }
 }

@@ -27,7 +27,7 @@ pub use bounds::{
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
     Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection, TaskState,
-    TriageAnswer, Verdict, take_recorded_by, with_recorded_by,
+    TriageAnswer, Verdict, body_and_recorder, with_recorded_by,
 };
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};

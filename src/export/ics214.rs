@@ -113,7 +113,15 @@ fn resources(s: &IncidentState, person: &str, positions: &[&Position]) -> Vec<St
     let lead_role = |r: &Role| !matches!(r, Role::Sme | Role::Observer);
     let mut out = Vec::new();
     for p in s.roster.people.values() {
-        if crate::domain::same_name(&p.name, person) || p.state.is_none() {
+        // Working on it: acknowledged or engaged, as the console reads span of control.
+        let working = matches!(
+            p.state,
+            Some(
+                crate::domain::ResponderState::Acknowledged
+                    | crate::domain::ResponderState::Engaged
+            )
+        );
+        if crate::domain::same_name(&p.name, person) || !working {
             continue;
         }
         let leads = p.roles.iter().any(lead_role);
@@ -142,9 +150,16 @@ fn activities(out: &mut String, s: &IncidentState, clock: &LocalTimes, entries: 
         } else {
             String::new()
         };
+        // The activity is the person's; who wrote it down for them is said.
+        let recorded = e
+            .event
+            .recorded_by
+            .as_deref()
+            .map(|by| format!(" (recorded by {})", super::md(by)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| {} | {} {}{logged} |",
+            "| {} | {} {}{recorded}{logged} |",
             clock.datetime(e.event.at),
             e.category().marker(),
             super::markdown::entry_md(s, e)

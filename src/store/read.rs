@@ -42,16 +42,15 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     let kind: String = row.get(8)?;
     let payload: String = row.get(9)?;
     // A payload that is not JSON is kept as a string under an unknown kind, never dropped.
-    let mut recorded_by = None;
-    let body = match serde_json::from_str(&payload) {
-        Ok(mut value) => {
-            recorded_by = crate::domain::take_recorded_by(&mut value);
-            Body::from_parts(&kind, value)
-        }
-        Err(_) => Body::Unknown {
-            kind,
-            payload: serde_json::Value::String(payload),
-        },
+    let (body, recorded_by) = match serde_json::from_str(&payload) {
+        Ok(value) => crate::domain::body_and_recorder(&kind, value),
+        Err(_) => (
+            Body::Unknown {
+                kind,
+                payload: serde_json::Value::String(payload),
+            },
+            None,
+        ),
     };
     Ok((
         pos,

@@ -100,22 +100,17 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     }
 
     // Command offered to me on another incident: whichever one is on screen.
-    for other in app
-        .incidents
-        .values()
-        .filter(|o| o.id != s.id && o.is_open())
-    {
-        if let Some(p) = other
-            .command
-            .pending
+    for (id, open) in app.open_command.iter().filter(|(id, _)| **id != s.id) {
+        if let Some((from, _)) = open
+            .offer
             .as_ref()
-            .filter(|p| crate::domain::same_name(&p.to, &app.setup.me))
+            .filter(|(_, to)| crate::domain::same_name(to, &app.setup.me))
         {
             out.push(Line::styled(
                 format!(
                     " HANDOFF: {} offers you command of {} (s switches to it) ",
-                    inert::line(&p.from),
-                    other.short_id()
+                    inert::line(from),
+                    crate::domain::short_id(*id)
                 ),
                 theme.notice,
             ));
@@ -125,10 +120,9 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     // Who leads the room: rotation, span of control, two incidents, unreachable.
     let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
     let commanders: Vec<(ulid::Ulid, &str)> = app
-        .incidents
-        .values()
-        .filter(|i| i.is_open())
-        .filter_map(|i| Some((i.id, i.command.commander.as_deref()?)))
+        .open_command
+        .iter()
+        .filter_map(|(id, open)| Some((*id, open.commander.as_deref()?)))
         .collect();
     let room = crate::rules::Room {
         state: s,

@@ -505,16 +505,14 @@ fn switcher_detail(
 fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation, theme: &Theme) {
     // A commander leaving says so: the room needs one.
     let commanding: Vec<String> = app
-        .incidents
-        .values()
-        .filter(|s| s.is_open())
-        .filter(|s| {
-            s.command
-                .commander
+        .open_command
+        .iter()
+        .filter(|(_, open)| {
+            open.commander
                 .as_deref()
                 .is_some_and(|c| crate::domain::same_name(c, &app.setup.me))
         })
-        .map(crate::domain::IncidentState::short_id)
+        .map(|(id, _)| crate::domain::short_id(*id))
         .collect();
     let (title, ask, note, yes, no) = match question {
         Confirmation::Quit if !commanding.is_empty() => (
