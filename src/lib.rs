@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod format;
 pub mod inert;
+pub mod intake;
 pub mod metrics;
 pub mod paths;
 pub mod peer;

@@ -229,6 +229,7 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::ImpactEndsBeforeStart => "ImpactEndsBeforeStart",
         Refusal::NoHandoffPending => "NoHandoffPending",
         Refusal::HandoffNotYours { .. } => "HandoffNotYours",
+        Refusal::NotAnAlert => "NotAnAlert",
     }
 }
 
@@ -1218,6 +1219,7 @@ fn every_refusal_is_met_by_some_request() {
         ),
         (Request::Confirm, Some(&held), &playbook, "bob"),
         (Request::AcceptHandoff, Some(&held), &playbook, "bob"),
+        (Request::AlertAck, Some(&held), &playbook, "bob"),
         (Request::CancelHandoff, Some(&offered), &playbook, "cat"),
         (
             Request::Assign {
@@ -1420,6 +1422,7 @@ fn every_refusal_is_met_by_some_request() {
         "ImpactEndsBeforeStart",
         "NoHandoffPending",
         "HandoffNotYours",
+        "NotAnAlert",
         "NotAHypothesis",
         "ReasonNeeded",
         "NoText",
@@ -2421,4 +2424,73 @@ fn assuming_command_from_a_commander_at_a_console_is_asked_about() {
         "bob",
         &["bob".to_string()],
     ));
+}
+
+#[test]
+fn an_inbox_alert_is_acknowledged_dismissed_with_a_reason_or_sent_to_an_incident() {
+    let playbook = playbook();
+    let alert = || {
+        (
+            "alertmanager",
+            Body::AlertReceived {
+                text: "HighErrorRate: 5xx above 5%".into(),
+                source: Some("alertmanager".into()),
+                fingerprint: "abc".into(),
+                labels: Default::default(),
+                resolved: false,
+                url: None,
+            },
+        )
+    };
+    let group = incident(vec![alert(), alert()]);
+    let a = group.alert.as_ref().expect("an alert group");
+    assert_eq!((a.count, a.firing, a.waiting()), (2, true, true));
+    assert_eq!(
+        recorded(ask(Request::AlertAck, Some(&group), &playbook, "ann")),
+        vec![Body::AlertAcknowledged {}]
+    );
+    let mut seen = BTreeSet::new();
+    assert_eq!(
+        refused(
+            ask(
+                Request::AlertDismiss { reason: " ".into() },
+                Some(&group),
+                &playbook,
+                "ann"
+            ),
+            &mut seen
+        ),
+        Refusal::ReasonNeeded
+    );
+    let target = Ulid::from_parts(99, 9);
+    let mut entries = vec![alert()];
+    entries.push(("ann", Body::AlertAttached { incident: target }));
+    let gone = incident(entries);
+    assert!(!gone.alert.as_ref().unwrap().waiting());
+    for request in [
+        Request::AlertAttach { incident: target },
+        Request::AlertDismiss {
+            reason: "noise".into(),
+        },
+        Request::AlertAck,
+    ] {
+        assert_eq!(
+            refused(ask(request, Some(&gone), &playbook, "ann"), &mut seen),
+            Refusal::NoChange
+        );
+    }
+    // A resolved notification resolves it; an alert in an incident is not an inbox one.
+    let mut entries = vec![alert()];
+    entries.push((
+        "alertmanager",
+        Body::AlertReceived {
+            text: "HighErrorRate: 5xx above 5%".into(),
+            source: Some("alertmanager".into()),
+            fingerprint: "abc".into(),
+            labels: Default::default(),
+            resolved: true,
+            url: None,
+        },
+    ));
+    assert!(!incident(entries).alert.unwrap().firing);
 }

@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod output;
+mod alerts;
 mod ask;
 mod brief;
 mod context;
@@ -84,7 +85,10 @@ impl Cli {
             return false;
         };
         match command {
-            Subcommand::Tui(_) | Subcommand::Serve(_) | Subcommand::Sync(_) => false,
+            Subcommand::Tui(_)
+            | Subcommand::Serve(_)
+            | Subcommand::Sync(_)
+            | Subcommand::Intake(_) => false,
             Subcommand::Declare(_)
             | Subcommand::Log(_)
             | Subcommand::Correct(_)
@@ -107,6 +111,8 @@ impl Cli {
             | Subcommand::Finding(_)
             | Subcommand::Situation(_)
             | Subcommand::Severity(_)
+            | Subcommand::Alert(_)
+            | Subcommand::Alerts(_)
             | Subcommand::Hypothesis(_)
             | Subcommand::Objective(_)
             | Subcommand::Brief(_)
@@ -170,6 +176,14 @@ pub enum Subcommand {
     /// Set the severity (P1-P5), saying why; at the threshold it declares an incident
     /// still in triage.
     Severity(review::SeverityArgs),
+    /// Put an alert into the inbox (no incident needed); the same fingerprint again
+    /// counts, and --resolved resolves it.
+    Alert(alerts::AlertArgs),
+    /// The alert inbox; `ack`, `dismiss` or `attach` one alert.
+    Alerts(alerts::AlertsArgs),
+    /// Take alerts from monitors: one payload on --stdin, or webhooks on --listen
+    /// (Prometheus Alertmanager, Grafana, or the generic JSON form).
+    Intake(alerts::IntakeArgs),
     /// Confirm a hypothesis, rule it out (--reason), or open it again.
     Hypothesis(hypothesis::HypothesisArgs),
     /// The briefing (ICS-201): situation, objectives, actions, organization, resources,
@@ -282,6 +296,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Severity(args)) => review::severity(&ctx, args),
+        Some(Subcommand::Alert(args)) => alerts::alert(&ctx, args),
+        Some(Subcommand::Alerts(args)) => alerts::alerts(&ctx, args),
+        Some(Subcommand::Intake(args)) => alerts::intake(&ctx, args),
         Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
         Some(Subcommand::Objective(command)) => work::objective(&ctx, command),
         Some(Subcommand::Brief(args)) => brief::run(&ctx, args),

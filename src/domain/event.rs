@@ -155,6 +155,41 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
     },
+    /// An alert for the inbox, before (or without) any incident: the first of a
+    /// fingerprint opens an alert group (its id is the group's, as an opening's is an
+    /// incident's); later ones of the same fingerprint are logged to that group.
+    AlertReceived {
+        /// What the alert says.
+        text: String,
+        /// Where it came from (a monitor, an alerting rule, a script).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        /// What makes two notifications one alert (Alertmanager's fingerprint, or one
+        /// given); alerts with the same fingerprint are counted, not repeated.
+        fingerprint: String,
+        /// Labels as the monitor gave them.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        labels: std::collections::BTreeMap<String, String>,
+        /// The monitor says it resolved (else it is firing).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        resolved: bool,
+        /// A link back to the monitor.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+    /// Someone has seen an inbox alert and is on it.
+    AlertAcknowledged {},
+    /// An inbox alert needs nothing, and why.
+    AlertDismissed {
+        /// Why.
+        reason: String,
+    },
+    /// An inbox alert went to an incident (attached to one open, or the one its
+    /// triage declared).
+    AlertAttached {
+        /// The incident.
+        incident: Ulid,
+    },
     /// A free note.
     Note {
         /// The note.

@@ -149,6 +149,64 @@ impl IncidentState {
             Body::Alert { .. } => {
                 self.first_alert_at.get_or_insert(at);
             }
+            Body::AlertReceived {
+                text,
+                source,
+                fingerprint,
+                labels,
+                resolved,
+                url,
+            } => match &mut self.alert {
+                Some(group) => {
+                    if &group.fingerprint != fingerprint {
+                        return Some(format!(
+                            "alert {fingerprint} does not belong to the group of {}",
+                            group.fingerprint
+                        ));
+                    }
+                    group.count += 1;
+                    group.last_seen = at;
+                    group.text = text.clone();
+                    group.labels = labels.clone();
+                    group.firing = !resolved;
+                    if url.is_some() {
+                        group.url = url.clone();
+                    }
+                }
+                None if self.opened.is_some() => {
+                    return Some("an inbox alert in an incident: log it as an alert".into());
+                }
+                None => {
+                    self.alert = Some(super::state::AlertGroup {
+                        fingerprint: fingerprint.clone(),
+                        source: source.clone(),
+                        text: text.clone(),
+                        labels: labels.clone(),
+                        url: url.clone(),
+                        count: 1,
+                        first_seen: at,
+                        last_seen: at,
+                        firing: !resolved,
+                        acknowledged: None,
+                        dismissed: None,
+                        incident: None,
+                    });
+                }
+            },
+            Body::AlertAcknowledged {} => match &mut self.alert {
+                Some(group) => {
+                    group.acknowledged.get_or_insert((at, by.to_string()));
+                }
+                None => return Some("not an inbox alert".into()),
+            },
+            Body::AlertDismissed { reason } => match &mut self.alert {
+                Some(group) => group.dismissed = Some((at, by.to_string(), reason.clone())),
+                None => return Some("not an inbox alert".into()),
+            },
+            Body::AlertAttached { incident } => match &mut self.alert {
+                Some(group) => group.incident = Some(*incident),
+                None => return Some("not an inbox alert".into()),
+            },
             Body::SeveritySet {
                 severity,
                 reason,

@@ -38,7 +38,7 @@ pub use people::{
 pub use roster::{Responder, RoleChange, Roster, name_key, same_name};
 pub use severity::{ParseSeverityError, Severity};
 pub use state::{
-    ActionItem, CurrentText, IncidentState, Objective, ProblemRecord, ResolutionRecord,
+    ActionItem, AlertGroup, CurrentText, IncidentState, Objective, ProblemRecord, ResolutionRecord,
     SeverityChange, Situation, StatusChange, Task, short_id,
 };
 pub use status::{ParseStatusError, Status};

@@ -130,6 +130,54 @@ impl Situation {
     }
 }
 
+/// One alert in the inbox: every notification of one fingerprint, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertGroup {
+    /// What makes notifications one alert.
+    pub fingerprint: String,
+    /// Where it came from.
+    pub source: Option<String>,
+    /// What the latest notification says.
+    pub text: String,
+    /// The latest notification's labels.
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// A link back to the monitor.
+    pub url: Option<String>,
+    /// How many notifications came.
+    pub count: usize,
+    /// When the first came.
+    pub first_seen: Timestamp,
+    /// When the latest came.
+    pub last_seen: Timestamp,
+    /// Firing, as the latest notification says (else resolved).
+    pub firing: bool,
+    /// Who acknowledged it, and when.
+    pub acknowledged: Option<(Timestamp, String)>,
+    /// Who dismissed it, when, and why.
+    pub dismissed: Option<(Timestamp, String, String)>,
+    /// The incident it went to.
+    pub incident: Option<Ulid>,
+}
+
+impl AlertGroup {
+    /// Whether it still waits in the inbox: neither gone to an incident nor dismissed.
+    pub fn waiting(&self) -> bool {
+        self.incident.is_none() && self.dismissed.is_none()
+    }
+
+    /// Where it stands, in a word: `firing`, `resolved`, then `acknowledged`,
+    /// `dismissed` or `to <incident>` when someone acted on it.
+    pub fn state(&self) -> String {
+        let fire = if self.firing { "firing" } else { "resolved" };
+        match (&self.incident, &self.dismissed, &self.acknowledged) {
+            (Some(id), _, _) => format!("{fire}, to {}", short_id(*id)),
+            (None, Some(_), _) => format!("{fire}, dismissed"),
+            (None, None, Some(_)) => format!("{fire}, acknowledged"),
+            (None, None, None) => fire.to_string(),
+        }
+    }
+}
+
 /// An objective of the response, as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Objective {
@@ -267,6 +315,9 @@ pub struct IncidentState {
     pub(super) review: std::collections::BTreeMap<super::event::ReviewSection, Vec<usize>>,
     /// When the first alert arrived.
     pub first_alert_at: Option<Timestamp>,
+    /// For an alert group in the inbox (opened by `alert_received`, not an incident):
+    /// the alert as it stands.
+    pub alert: Option<AlertGroup>,
     /// When someone first acknowledged, engaged or took command.
     pub first_ack_at: Option<Timestamp>,
     /// When the last status update went to each audience.
@@ -307,6 +358,7 @@ impl IncidentState {
             reopened: 0,
             review: Default::default(),
             first_alert_at: None,
+            alert: None,
             first_ack_at: None,
             last_updates: Default::default(),
             timeline: Vec::new(),

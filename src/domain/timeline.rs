@@ -57,7 +57,11 @@ impl Category {
     pub fn of(body: &Body) -> Category {
         match body {
             Body::IncidentOpened { .. } => Category::Opened,
-            Body::Alert { .. } => Category::Alert,
+            Body::Alert { .. }
+            | Body::AlertReceived { .. }
+            | Body::AlertAcknowledged {}
+            | Body::AlertDismissed { .. }
+            | Body::AlertAttached { .. } => Category::Alert,
             Body::Note { .. } => Category::Note,
             Body::Hypothesis { .. } => Category::Hypothesis,
             Body::Decision { .. } => Category::Decision,
@@ -176,6 +180,27 @@ pub fn describe(body: &Body) -> String {
             Some(source) => format!("{text} (from {source})"),
             None => text.clone(),
         },
+        Body::AlertReceived {
+            text,
+            source,
+            resolved,
+            ..
+        } => {
+            let from = source
+                .as_deref()
+                .map(|s| format!(" (from {s})"))
+                .unwrap_or_default();
+            let state = if *resolved { "resolved" } else { "firing" };
+            format!("{state}: {text}{from}")
+        }
+        Body::AlertAcknowledged {} => "alert acknowledged".into(),
+        Body::AlertDismissed { reason } => format!("alert dismissed: {reason}"),
+        Body::AlertAttached { incident } => {
+            format!(
+                "alert went to incident {}",
+                super::state::short_id(*incident)
+            )
+        }
         Body::Note { text }
         | Body::Hypothesis { text }
         | Body::Decision { text }

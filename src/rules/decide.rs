@@ -229,6 +229,28 @@ fn on_incident(
         Request::Handoff { .. } => Err(Refusal::HandoffNotCommander {
             holder: commander.map(str::to_string),
         }),
+        Request::AlertAck | Request::AlertDismiss { .. } | Request::AlertAttach { .. }
+            if state.alert.is_none() =>
+        {
+            Err(Refusal::NotAnAlert)
+        }
+        Request::AlertAck => match &state.alert {
+            Some(group) if group.acknowledged.is_some() || !group.waiting() => {
+                Err(Refusal::NoChange)
+            }
+            _ => record(vec![Body::AlertAcknowledged {}]),
+        },
+        Request::AlertDismiss { reason } if reason.trim().is_empty() => Err(Refusal::ReasonNeeded),
+        Request::AlertDismiss { reason } => match &state.alert {
+            Some(group) if !group.waiting() => Err(Refusal::NoChange),
+            _ => record(vec![Body::AlertDismissed {
+                reason: reason.trim().to_string(),
+            }]),
+        },
+        Request::AlertAttach { incident } => match &state.alert {
+            Some(group) if group.incident == Some(incident) => Err(Refusal::NoChange),
+            _ => record(vec![Body::AlertAttached { incident }]),
+        },
         Request::AcceptHandoff | Request::CancelHandoff if state.command.pending.is_none() => {
             Err(Refusal::NoHandoffPending)
         }

@@ -165,6 +165,9 @@ pub enum Refusal {
     /// Ending as a drill an incident that is real.
     #[error("not a drill")]
     NotADrill,
+    /// An inbox action on something that is not an inbox alert.
+    #[error("not an inbox alert")]
+    NotAnAlert,
     /// Accepting or cancelling a handoff when none is pending.
     #[error("no handoff is pending")]
     NoHandoffPending,

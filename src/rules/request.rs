@@ -50,6 +50,18 @@ pub enum Request {
     },
     /// Take command while nobody holds it.
     Claim,
+    /// Acknowledge an inbox alert (the state asked about is its alert group).
+    AlertAck,
+    /// Dismiss an inbox alert, saying why.
+    AlertDismiss {
+        /// Why it needs nothing.
+        reason: String,
+    },
+    /// Send an inbox alert to an incident (attached, or the one its triage declared).
+    AlertAttach {
+        /// The incident.
+        incident: Ulid,
+    },
     /// Offer command to someone (the commander only); it changes hands when they accept.
     Handoff {
         /// The incoming commander.

@@ -101,6 +101,10 @@ impl Refusal {
                 "{commander} holds command and cannot be stood down: hand command off first ({})",
                 how.command("handoff NAME")
             ),
+            Refusal::NotAnAlert => format!(
+                "that is not an alert in the inbox: {} lists them",
+                how.command("alerts")
+            ),
             Refusal::NoHandoffPending => format!(
                 "no handoff is pending: the commander offers one ({})",
                 how.command("handoff NAME")

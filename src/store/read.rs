@@ -181,6 +181,39 @@ impl Store {
             .collect())
     }
 
+    /// The alert group a notification of `fingerprint` goes to: the group of the latest
+    /// notification of that fingerprint, unless that one said resolved and this one
+    /// fires (a new occurrence starts a new group). `None`: start one.
+    pub fn alert_group(&self, fingerprint: &str, firing: bool) -> Result<Option<Ulid>, StoreError> {
+        let latest = self.query_events(
+            "WHERE kind = 'alert_received' AND json_extract(payload, '$.fingerprint') = ?1 \
+             ORDER BY at_ms DESC, id DESC LIMIT 1",
+            [fingerprint],
+        )?;
+        Ok(latest.into_iter().next().and_then(|e| match e.body {
+            Body::AlertReceived { resolved, .. } if resolved && firing => None,
+            _ => Some(e.incident),
+        }))
+    }
+
+    /// Every alert group of the inbox, folded (waiting, acted on, or gone to an
+    /// incident), oldest first.
+    pub fn alert_groups(&self) -> Result<Vec<IncidentState>, StoreError> {
+        let mut by_group: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
+        for event in self.query_events(
+            "WHERE incident IN (SELECT id FROM events WHERE kind = 'alert_received' AND id = incident) \
+             ORDER BY pos",
+            [],
+        )? {
+            by_group.entry(event.incident).or_default().push(event);
+        }
+        Ok(by_group
+            .into_iter()
+            .map(|(id, events)| IncidentState::fold(id, events))
+            .filter(|s| s.alert.is_some())
+            .collect())
+    }
+
     /// One incident folded, if it has any events.
     pub fn incident(&self, id: Ulid) -> Result<Option<IncidentState>, StoreError> {
         let events = self.incident_events(id)?;

@@ -154,11 +154,18 @@ impl Store {
             let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
             let mut known = tx.prepare_cached(KNOWN_INCIDENT).map_err(sql)?;
             let mut checked: Vec<Ulid> = Vec::new();
+            let mut alert_groups: std::collections::HashMap<String, Ulid> =
+                std::collections::HashMap::new();
             for (seq, draft) in (last_seq + 1..).zip(drafts) {
                 let id = next_id;
                 next_id = id.increment().unwrap_or(id);
                 let incident = match (draft.incident, &draft.body, opened_here) {
                     (Some(incident), _, _) => incident,
+                    // An inbox alert without a group goes to the group its fingerprint
+                    // opened earlier in this batch, else opens one.
+                    (None, Body::AlertReceived { fingerprint, .. }, _) => {
+                        *alert_groups.entry(fingerprint.clone()).or_insert(id)
+                    }
                     (None, Body::IncidentOpened { .. }, _) => id,
                     (None, _, Some(opened)) => opened,
                     (None, _, None) => {
@@ -170,9 +177,14 @@ impl Store {
                 if matches!(draft.body, Body::IncidentOpened { .. }) {
                     opened_here = Some(incident);
                 }
+                let opened_group = matches!(draft.body, Body::AlertReceived { .. }) && incident == id;
                 // An entry goes to an incident this file holds: after the file was
                 // replaced or restored, the incident a console still shows may be gone.
-                if Some(incident) != opened_here && !checked.contains(&incident) {
+                if Some(incident) != opened_here
+                    && !opened_group
+                    && !alert_groups.values().any(|g| *g == incident)
+                    && !checked.contains(&incident)
+                {
                     if !known.exists([incident.to_string()]).map_err(sql)? {
                         return Err(StoreError::Invalid(format!(
                             "incident {incident} is not in this database (was the file replaced or restored?); nothing was written. Pick an incident it holds"
