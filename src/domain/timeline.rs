@@ -198,7 +198,7 @@ pub fn describe(body: &Body) -> String {
         Body::AlertAttached { incident } => {
             format!(
                 "alert went to incident {}",
-                super::state::short_id(*incident)
+                super::ids::short_id(*incident)
             )
         }
         Body::Note { text }
