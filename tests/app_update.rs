@@ -1802,3 +1802,115 @@ fn an_acceptance_asked_before_the_offer_changed_records_nothing() {
     assert!(appended(&effects).is_empty(), "{:?}", appended(&effects));
     assert_notice(&app, "the handoff was withdrawn or changed");
 }
+
+/// An inbox alert (a group of its own), `secs` after now.
+fn inbox_alert(n: u64, text: &str) -> Event {
+    let at = now() + chrono::TimeDelta::seconds(n as i64);
+    let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n) + 5000);
+    Event {
+        id,
+        origin: "far".into(),
+        seq: n + 5000,
+        incident: id,
+        author: "alertmanager".into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body: Body::AlertReceived {
+            text: text.into(),
+            source: Some("alertmanager".into()),
+            fingerprint: format!("fp{n}"),
+            labels: Default::default(),
+            resolved: false,
+            url: None,
+        },
+    }
+}
+
+#[test]
+fn the_inbox_acknowledges_sends_to_the_incident_shown_and_triages_into_a_new_one() {
+    let mut app = demo_app();
+    let shown = app.shown.unwrap();
+    update(
+        &mut app,
+        Msg::Events(vec![
+            inbox_alert(1, "disk 95% on db-1"),
+            inbox_alert(2, "HighErrorRate: 5xx above 5%"),
+        ]),
+    );
+    assert_eq!(app.inbox.len(), 2);
+    assert_eq!(app.shown, Some(shown), "an alert does not take the screen");
+    press(&mut app, "A");
+    assert_eq!(app.mode(), Mode::Inbox);
+    // The newest firing first: HighErrorRate. a acknowledges it.
+    let effects = press(&mut app, "a");
+    assert_eq!(appended(&effects)[0].1, vec![Body::AlertAcknowledged {}]);
+    // o sends it to the incident shown, after a yes naming the incident.
+    assert!(appended(&press(&mut app, "o")).is_empty());
+    assert!(
+        question(&app).contains("Send the alert \"HighErrorRate"),
+        "{}",
+        question(&app)
+    );
+    let effects = read_then_press(&mut app, "y");
+    let drafts: Vec<&warroom::store::NewEvent> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Append { drafts, .. } => Some(drafts),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(matches!(drafts[0].body, Body::AlertAttached { incident } if incident == shown));
+    assert_eq!(drafts[1].incident, Some(shown));
+    assert!(
+        matches!(&drafts[1].body, Body::Alert { text, .. } if text.starts_with("HighErrorRate"))
+    );
+    // t triages the other into a new incident that takes it once declared.
+    let disk = app
+        .inbox
+        .iter()
+        .copied()
+        .find(|id| {
+            app.incidents[id]
+                .alert
+                .as_ref()
+                .is_some_and(|a| a.text.starts_with("disk"))
+        })
+        .unwrap();
+    act(&mut app, Action::Close);
+    press(&mut app, "A");
+    // Only two listed; the disk alert is the second (older) one.
+    press(&mut app, "j");
+    press(&mut app, "t");
+    assert_eq!(app.mode(), Mode::Triage);
+    // Everyone affected, no data at risk, spreading: P1, declared with d.
+    press(&mut app, "1");
+    press(&mut app, "2");
+    press(&mut app, "1");
+    press(&mut app, "d");
+    // Recording it asks first (y, after reading).
+    let effects = yes(&mut app);
+    let purpose = effects.iter().find_map(|e| match e {
+        Effect::Append { purpose, .. } => Some(*purpose),
+        _ => None,
+    });
+    assert_eq!(purpose, Some(Purpose::DeclareFromAlert(disk)));
+    // Once the opening commits, the alert goes to the new incident.
+    let (after, _) = committed(&mut app, Purpose::DeclareFromAlert(disk), &effects);
+    let sent: Vec<Body> = after
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Append { drafts, .. } => Some(drafts.iter().map(|d| d.body.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [Body::AlertAttached { .. }, Body::Alert { .. }]
+        ),
+        "{sent:?}"
+    );
+}

@@ -1206,3 +1206,47 @@ fn what_the_review_still_lacks_is_in_view_at_80x24() {
         "{text}"
     );
 }
+
+#[test]
+fn the_inbox_is_counted_in_the_header_and_listed_at_80x24() {
+    let mut app = demo_app();
+    let alert = |n: u64, text: &str, resolved: bool| {
+        let at = now() - chrono::TimeDelta::minutes(10 - n as i64);
+        let id = ulid::Ulid::from_parts(at.timestamp_millis() as u64, 9000 + u128::from(n));
+        Event {
+            id,
+            origin: "t".into(),
+            seq: 900 + n,
+            incident: id,
+            author: "alertmanager".into(),
+            recorded_by: None,
+            at,
+            logged_at: at,
+            body: Body::AlertReceived {
+                text: text.into(),
+                source: Some("alertmanager".into()),
+                fingerprint: format!("f{n}"),
+                labels: Default::default(),
+                resolved,
+                url: None,
+            },
+        }
+    };
+    update(
+        &mut app,
+        Msg::Events(vec![
+            alert(1, "DiskFull: disk 95% on db-1", false),
+            alert(2, "HighErrorRate: 5xx above 5% in eu-west", false),
+            alert(3, "CertExpiry: cert for api expires in 6 days", true),
+        ]),
+    );
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(text.contains("inbox 3 (A)"), "{text}");
+    update(&mut app, Msg::Action(Action::OpenInbox));
+    let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
+    assert!(
+        text.contains("> ") && text.contains("HighErrorRate") && text.contains("resolved"),
+        "{text}"
+    );
+    insta::assert_snapshot!("inbox_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
+}

@@ -97,6 +97,10 @@ pub enum Action {
     AcceptHandoff,
     /// Open the work list: objectives, tasks, hypotheses.
     OpenWork,
+    /// Open the alert inbox.
+    OpenInbox,
+    /// Send the selected inbox alert to the incident shown.
+    AttachAlert,
     /// Move the selected line on: a task to in progress then done, a planned
     /// objective to current then met.
     Advance,
@@ -226,6 +230,9 @@ pub enum Mode {
     /// Moving objectives, tasks and hypotheses.
     #[strum(serialize = "Work: objectives, tasks, hypotheses")]
     Work,
+    /// Acting on the alerts in the inbox.
+    #[strum(serialize = "Alert inbox")]
+    Inbox,
     /// Answering the resolve checklist.
     #[strum(serialize = "Resolve checklist")]
     Checklist,

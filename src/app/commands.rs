@@ -73,6 +73,21 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        PaletteRequest::Dismiss { alert, reason } => {
+            let waiting: Vec<Ulid> = app.inbox.iter().copied().collect();
+            return match crate::domain::resolve_id(
+                waiting,
+                &alert,
+                "alert",
+                "A lists the inbox with each alert's id",
+            ) {
+                Ok(group) => super::inbox::dismiss(app, group, reason),
+                Err(why) => {
+                    app.notice = Some(why);
+                    Vec::new()
+                }
+            };
+        }
         PaletteRequest::CancelHandoff => {
             return super::roster::act(app, super::Action::CancelHandoff);
         }

@@ -126,7 +126,9 @@ use Mode::*;
 
 const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
-const LISTS: &[Mode] = &[Normal, Roster, Switcher, Help, Playbook, Briefing, Work];
+const LISTS: &[Mode] = &[
+    Normal, Roster, Switcher, Help, Playbook, Briefing, Work, Inbox,
+];
 
 const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
     Binding {
@@ -168,6 +170,7 @@ pub const KEYMAP: &[Binding] = &[
     h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
     h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
     b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    b(PANES, Chord::plain(Char('A')), Action::OpenInbox, "the alert inbox: alerts no incident has yet"),
     b(PANES, Chord::plain(Char('w')), Action::OpenWork, "the work: objectives, tasks and hypotheses, moved by keys"),
     b(PANES, Chord::plain(Char('B')), Action::OpenBriefing, "the briefing (ICS-201): situation, objectives, actions, organization, resources, next updates"),
     h(PANES, Chord::plain(Char('v')), Action::OpenReview, "the post-incident review: findings and action items", "review"),
@@ -265,6 +268,13 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Work], Chord::plain(Char('o')), Action::SetOwner, "give the task an owner"),
     h(&[Work], Chord::plain(Esc), Action::Close, "close", "close"),
     b(&[Work], Chord::plain(Char('q')), Action::Close, "close"),
+    // Alert inbox.
+    h(&[Inbox], Chord::plain(Char('t')), Action::OpenTriage, "triage it: a new incident, which takes the alert", "triage"),
+    h(&[Inbox], Chord::plain(Char('o')), Action::AttachAlert, "send it to the incident shown (asks first)", "to incident"),
+    h(&[Inbox], Chord::plain(Char('a')), Action::Acknowledge, "acknowledge: you have seen it and are on it", "ack"),
+    h(&[Inbox], Chord::plain(Char('x')), Action::Drop, "dismiss it, saying why", "dismiss"),
+    h(&[Inbox], Chord::plain(Esc), Action::Close, "close", "close"),
+    b(&[Inbox], Chord::plain(Char('q')), Action::Close, "close"),
     // Briefing.
     h(&[Briefing], Chord::plain(Char('a')), Action::AcceptHandoff, "accept command offered to you (asks first)", "accept"),
     h(&[Briefing], Chord::plain(Char('x')), Action::CancelHandoff, "cancel the pending handoff: decline it, or withdraw yours (asks first)", "cancel handoff"),

@@ -5,6 +5,7 @@ mod action;
 mod commands;
 mod compose;
 mod entry;
+pub mod inbox;
 mod keymap;
 mod modal;
 mod msg;
@@ -112,6 +113,9 @@ pub struct App {
     /// Who commands each open incident and who command is offered to, kept as events
     /// arrive, so a frame looks at the open incidents only, not at all of history.
     pub open_command: BTreeMap<Ulid, OpenCommand>,
+    /// The inbox alerts still waiting (neither dismissed nor gone to an incident),
+    /// kept as events arrive.
+    pub inbox: std::collections::BTreeSet<Ulid>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
@@ -168,6 +172,7 @@ impl App {
             roster_selected: None,
             looked: HashMap::new(),
             open_command: BTreeMap::new(),
+            inbox: std::collections::BTreeSet::new(),
             now,
             notice: None,
             setup: Setup {
@@ -298,6 +303,14 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id));
             state.apply_all(batch);
             let len = state.timeline.len();
+            match &state.alert {
+                Some(alert) if alert.waiting() => {
+                    self.inbox.insert(id);
+                }
+                _ => {
+                    self.inbox.remove(&id);
+                }
+            }
             if state.is_open() && state.opened.is_some() {
                 self.open_command.insert(
                     id,
@@ -335,6 +348,7 @@ impl App {
     pub fn forget_log(&mut self) {
         self.incidents.clear();
         self.open_command.clear();
+        self.inbox.clear();
         self.timeline = TimelineView::default();
     }
 

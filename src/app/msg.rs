@@ -68,6 +68,9 @@ pub enum Purpose {
     Palette,
     /// Opening an incident; switch to it once committed.
     Declare,
+    /// Opening an incident from an inbox alert (this group): switch to it and send
+    /// the alert to it once committed.
+    DeclareFromAlert(ulid::Ulid),
     /// The sample incidents.
     Demo,
 }

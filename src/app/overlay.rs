@@ -49,6 +49,11 @@ pub enum Overlay {
         /// The numbers.
         summary: Box<crate::metrics::MetricsSummary>,
     },
+    /// The alert inbox.
+    Inbox {
+        /// The selected alert, in [`super::inbox::listed`] order.
+        selected: usize,
+    },
     /// The work of the response: objectives, tasks and hypotheses, moved by keys.
     Work {
         /// The selected line, in [`super::work::items`] order.
@@ -109,6 +114,7 @@ impl Overlay {
             Overlay::Playbook { .. } | Overlay::Metrics { .. } => Mode::Playbook,
             Overlay::Briefing { .. } => Mode::Briefing,
             Overlay::Work { .. } => Mode::Work,
+            Overlay::Inbox { .. } => Mode::Inbox,
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
         }

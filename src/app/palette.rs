@@ -23,6 +23,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "update", usage: "[AUDIENCE]", help: "write a status update from the template (responders, executives, customers)" },
     CommandSpec { name: "claim", usage: "", help: "take command while nobody holds it" },
     CommandSpec { name: "handoff", usage: "NAME", help: "offer command to NAME (commander only); you hold it until they accept" },
+    CommandSpec { name: "dismiss", usage: "ALERT REASON", help: "dismiss an inbox alert (the end of its id, as A shows it), saying why" },
     CommandSpec { name: "accept", usage: "", help: "read the briefing and accept command offered to you (a there)" },
     CommandSpec { name: "cancel-handoff", usage: "", help: "withdraw your pending handoff, or decline one offered to you" },
     CommandSpec { name: "assume", usage: "REASON", help: "assume command from a commander who cannot hand over, saying why" },
@@ -211,6 +212,13 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         "handoff" => Ok(PaletteRequest::Handoff(rest(args).ok_or_else(usage)?)),
         "confirm" => Ok(PaletteRequest::Confirm),
         "accept" => Ok(PaletteRequest::Accept),
+        "dismiss" => match args {
+            [alert, why @ ..] if !why.is_empty() => Ok(PaletteRequest::Dismiss {
+                alert: alert.to_string(),
+                reason: why.join(" "),
+            }),
+            _ => Err(usage()),
+        },
         "cancel-handoff" => Ok(PaletteRequest::CancelHandoff),
         "assume" => Ok(PaletteRequest::Assume(rest(args).ok_or_else(usage)?)),
         "page" => {

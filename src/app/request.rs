@@ -157,6 +157,13 @@ pub enum PaletteRequest {
     Handoff(String),
     /// Read the briefing, to accept command offered to the user.
     Accept,
+    /// Dismiss an inbox alert, saying why.
+    Dismiss {
+        /// The alert, as typed (the end of its id).
+        alert: String,
+        /// Why.
+        reason: String,
+    },
     /// Withdraw or decline the pending handoff.
     CancelHandoff,
     /// Assume command, saying why.

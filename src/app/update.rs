@@ -118,6 +118,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Review => modal::review(app, action),
         Mode::Playbook => page(app, action),
         Mode::Work => super::work::keys(app, action),
+        Mode::Inbox => super::inbox::keys(app, action),
         Mode::Briefing => match action {
             Action::AcceptHandoff | Action::CancelHandoff => roster::act(app, action),
             _ => page(app, action),
@@ -262,6 +263,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenSwitcher => app.open_switcher(),
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenBriefing => app.open_briefing(),
+        Action::OpenInbox => super::inbox::open(app),
         Action::OpenWork => {
             if app.incident().is_some() {
                 app.overlays.push(Overlay::Work { selected: 0 });
@@ -572,6 +574,14 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             }
             app.notice = Some("incident opened".into());
             Vec::new()
+        }
+        Purpose::DeclareFromAlert(group) => {
+            let Some(id) = first else {
+                return Vec::new();
+            };
+            app.show(id);
+            app.notice = Some("incident opened from the alert".into());
+            super::inbox::send_to(app, group, id)
         }
         Purpose::Demo => {
             if let Some(first) = app.incident_list().first().map(|i| i.id) {

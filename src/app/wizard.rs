@@ -30,6 +30,8 @@ pub struct Wizard {
     pub target: TriageTarget,
     /// Why the last declare or route was refused.
     pub message: Option<String>,
+    /// The inbox alert it was opened from: the incident it opens takes the alert.
+    pub alert: Option<Ulid>,
 }
 
 impl Wizard {
@@ -39,6 +41,7 @@ impl Wizard {
             walk: Walk::new(&app.setup.playbook.triage),
             target,
             message: None,
+            alert: None,
         }
     }
 }
@@ -47,7 +50,12 @@ impl Wizard {
 /// `Err` says why not, in the console's words.
 pub fn finish(app: &App, wizard: &Wizard, outcome: Outcome) -> Result<Vec<Effect>, String> {
     let (incident, purpose, target) = match &wizard.target {
-        TriageTarget::New(title) => (None, Purpose::Declare, Target::New(title.clone())),
+        TriageTarget::New(title) => {
+            let purpose = wizard
+                .alert
+                .map_or(Purpose::Declare, Purpose::DeclareFromAlert);
+            (None, purpose, Target::New(title.clone()))
+        }
         TriageTarget::Incident(id) => (Some(*id), Purpose::Palette, Target::Incident),
     };
     let request = Request::Triage {

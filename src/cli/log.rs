@@ -82,7 +82,15 @@ pub fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         }
     }
     let mut store = ctx.open_write()?;
-    let incident = pick_id(&store, Pick::Write(args.incident.as_deref()))?;
+    // An alert with no incident named, and none (or several) open, goes to the inbox:
+    // an alert does not wait for an incident, and is not guessed into one.
+    let incident = match pick_id(&store, Pick::Write(args.incident.as_deref())) {
+        Ok(id) => id,
+        Err(_) if args.kind == LogKind::Alert && args.incident.is_none() => {
+            return to_inbox(ctx, &mut store, single);
+        }
+        Err(e) => return Err(e),
+    };
     warn_if_ended(
         &store,
         incident,
@@ -304,6 +312,60 @@ fn warn_if_ended(store: &crate::store::Store, incident: ulid::Ulid, body: &Body)
         );
     }
     Ok(())
+}
+
+/// Alerts logged with no incident to go to: into the inbox, one notification each
+/// (the text given, or each line of stdin), printing each alert's id.
+fn to_inbox(ctx: &Context, store: &mut crate::store::Store, single: Option<String>) -> Result<()> {
+    let note = |text: String| crate::intake::Notification {
+        fingerprint: crate::intake::fingerprint_of(None, &text),
+        text,
+        source: None,
+        labels: Default::default(),
+        resolved: false,
+        url: None,
+    };
+    let mut out = std::io::stdout().lock();
+    let mut record = |text: String| -> Result<()> {
+        let checked = crate::intake::payload::checked(note(text))
+            .map_err(|e| anyhow::anyhow!("not recorded: {e}"))?;
+        for event in crate::intake::record(store, &ctx.author, &[checked])? {
+            output::println(&mut out, &crate::domain::short_id(event.incident))?;
+        }
+        output::flush(&mut out)
+    };
+    tell!(
+        "no one incident to log it to (none is open, or several: name one with --incident); the alert goes to the inbox (`warroom alerts`)"
+    );
+    match single {
+        Some(text) => record(text),
+        None => {
+            let mut lines = Lines::new(std::io::stdin().lock());
+            let (mut number, mut refused) = (0usize, 0usize);
+            while let Some(line) = lines.next_line().context("cannot read stdin")? {
+                number += 1;
+                let result = match line {
+                    Line::Text(text) if text.trim().is_empty() => continue,
+                    Line::Text(text) => record(text),
+                    Line::TooLong | Line::NotUtf8 => {
+                        Err(anyhow::anyhow!("it is too long or not UTF-8 text"))
+                    }
+                };
+                if let Err(e) = result {
+                    refused += 1;
+                    let message = format!("{e:#}");
+                    tell!(
+                        "warroom: line {number} was not recorded: {}",
+                        crate::inert::line(&message)
+                    );
+                }
+            }
+            if refused > 0 {
+                bail!("{refused} of {number} lines were not recorded (each is named above)");
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Who an entry is credited to and who recorded it, for `me` writing `for_whom`: the

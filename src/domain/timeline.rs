@@ -196,10 +196,7 @@ pub fn describe(body: &Body) -> String {
         Body::AlertAcknowledged {} => "alert acknowledged".into(),
         Body::AlertDismissed { reason } => format!("alert dismissed: {reason}"),
         Body::AlertAttached { incident } => {
-            format!(
-                "alert went to incident {}",
-                super::ids::short_id(*incident)
-            )
+            format!("alert went to incident {}", super::ids::short_id(*incident))
         }
         Body::Note { text }
         | Body::Hypothesis { text }

@@ -20,6 +20,11 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .map(|i| format!("incident {}/{count}", i + 1))
         .unwrap_or_else(|| "no incident".into());
     let switch = if count > 1 { " · s switches" } else { "" };
+    // Alerts no incident has yet: how many, and the key that shows them.
+    let inbox = match app.inbox.len() {
+        0 => String::new(),
+        n => format!(" · inbox {n} (A)"),
+    };
     let mut right = format!(
         " you: {} · {} ",
         inert::line(&app.setup.me),
@@ -60,7 +65,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         ""
     };
-    let left = format!(" warroom · {position}{switch} {drill}");
+    let left = format!(" warroom · {position}{switch}{inbox} {drill}");
     let link_width = link.as_ref().map_or(0, |(t, _)| t.width());
     let room = (area.width as usize).saturating_sub(left.width() + right.width() + link_width);
     let mut spans = vec![Span::styled(left, style)];

@@ -33,6 +33,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
             Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
             Overlay::Work { selected } => work(frame, area, app, *selected, theme),
+            Overlay::Inbox { selected } => inbox(frame, area, app, *selected, theme),
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
@@ -214,6 +215,63 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
         Paragraph::new(lines)
             .scroll((top as u16, 0))
             .block(boxed(&title, theme)),
+        rect,
+    );
+}
+
+/// The alert inbox: each waiting alert on two rows (what it says; its state, count,
+/// when first and last seen, and source), the selected one marked.
+fn inbox(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    let list = crate::app::inbox::listed(app);
+    let rect = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(110)),
+        Constraint::Length(area.height.saturating_sub(2)),
+    );
+    let inner = usize::from(rect.width.saturating_sub(2)).max(1);
+    let zone = app.setup.zone;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let Some(a) = &s.alert else { continue };
+        let marker = if i == selected { "> " } else { "  " };
+        let mut style = if a.firing { theme.text } else { theme.muted };
+        if i == selected {
+            style = style.patch(theme.selection);
+        }
+        lines.push(Line::styled(
+            crate::format::shorten(
+                &format!("{marker}{}  {}", s.short_id(), inert::line(&a.text)),
+                inner,
+            ),
+            style,
+        ));
+        let source = a
+            .source
+            .as_deref()
+            .map(|src| format!(" · from {}", inert::line(src)))
+            .unwrap_or_default();
+        let detail = format!(
+            "          {} · {}x · first {} · last {}{source}",
+            a.state(),
+            a.count,
+            zone.hm_zoned(a.first_seen),
+            zone.hm_zoned(a.last_seen)
+        );
+        lines.push(Line::styled(
+            crate::format::shorten(&detail, inner),
+            if a.firing { theme.overdue } else { theme.muted },
+        ));
+    }
+    let visible = usize::from(rect.height.saturating_sub(2));
+    let top = (selected * 2).saturating_sub(visible.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((top as u16, 0)).block(boxed(
+            &format!(
+                "Alert inbox · {} waiting · t triage · o to incident · a ack · x dismiss · Esc",
+                list.len()
+            ),
+            theme,
+        )),
         rect,
     );
 }
