@@ -2492,5 +2492,16 @@ fn an_inbox_alert_is_acknowledged_dismissed_with_a_reason_or_sent_to_an_incident
             url: None,
         },
     ));
-    assert!(!incident(entries).alert.unwrap().firing);
+    assert!(!incident(entries.clone()).alert.unwrap().firing);
+    // The same notifications in any arrival order fold to the same alert.
+    let events: Vec<Event> = incident(entries)
+        .timeline
+        .iter()
+        .map(|e| (*e.event).clone())
+        .collect();
+    let id = events[0].incident;
+    let forward = IncidentState::fold(id, events.clone());
+    let backward = IncidentState::fold(id, events.into_iter().rev());
+    assert_eq!(forward, backward);
+    assert_eq!(forward.alert.as_ref().map(|a| a.count), Some(2));
 }
