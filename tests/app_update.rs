@@ -1914,3 +1914,111 @@ fn the_inbox_acknowledges_sends_to_the_incident_shown_and_triages_into_a_new_one
         "{sent:?}"
     );
 }
+
+#[test]
+fn what_others_record_for_you_is_a_banner_and_the_ring_is_yours_to_choose() {
+    use warroom::app::notify::{Attention, Ring};
+    let mut app = demo_app();
+    let incident = app.shown.unwrap();
+    let at = now() + chrono::TimeDelta::seconds(9);
+    let by = |n: u64, author: &str, body: Body| Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 8000 + u128::from(n)),
+        origin: "far".into(),
+        seq: 8000 + n,
+        incident,
+        author: author.into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body,
+    };
+    // A role given to alice shows without a sound (by default); a page rings.
+    let effects = update(
+        &mut app,
+        Msg::Events(vec![by(
+            1,
+            "priya",
+            Body::RoleAssigned {
+                person: "alice".into(),
+                role: warroom::domain::Role::Scribe,
+            },
+        )]),
+    );
+    assert_eq!(app.banners.len(), 1);
+    assert!(
+        app.banners[0].text.contains("you are scribe"),
+        "{:?}",
+        app.banners
+    );
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Bell)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Title(Some(t)) if t.contains("1 to notice")))
+    );
+    let effects = update(
+        &mut app,
+        Msg::Events(vec![by(
+            2,
+            "priya",
+            Body::ResponderPaged {
+                person: "ALICE".into(),
+                via: None,
+            },
+        )]),
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::Bell)));
+    // Her own entries are no news to her.
+    let effects = update(
+        &mut app,
+        Msg::Events(vec![by(
+            3,
+            "alice",
+            Body::ResponderPaged {
+                person: "alice".into(),
+                via: None,
+            },
+        )]),
+    );
+    assert!(effects.is_empty() && app.banners.len() == 2);
+    // Esc clears them, and the title is the console's again.
+    let effects = press(&mut app, "\x1b");
+    assert!(app.banners.is_empty());
+    assert!(effects.iter().any(|e| matches!(e, Effect::Title(None))));
+    // WARROOM_RING: a list, all or none; P1 always rings; a typo names the choices.
+    assert!(Ring::read("none").unwrap().0.contains(&Attention::P1));
+    assert!(Ring::read("role, alert").unwrap().0.contains(&Attention::Role));
+    let err = Ring::read("pgae").unwrap_err();
+    assert!(err.contains("page") && err.contains("all or none"), "{err}");
+    app.setup.ring = Ring::read("role").unwrap();
+    let effects = update(
+        &mut app,
+        Msg::Events(vec![by(
+            4,
+            "priya",
+            Body::RoleAssigned {
+                person: "alice".into(),
+                role: warroom::domain::Role::Deputy,
+            },
+        )]),
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::Bell)));
+}
+
+#[test]
+fn an_overdue_update_on_an_incident_you_command_is_noticed_once() {
+    let mut app = demo_app();
+    // priya commands the sample's incident, whose responders' update is overdue.
+    app.setup.me = "priya".into();
+    let effects = update(&mut app, Msg::Tick(now() + chrono::TimeDelta::seconds(1)));
+    assert!(
+        app.banners
+            .iter()
+            .any(|b| b.text.contains("update to responders")),
+        "{:?}",
+        app.banners
+    );
+    assert!(!effects.is_empty());
+    let effects = update(&mut app, Msg::Tick(now() + chrono::TimeDelta::seconds(2)));
+    assert!(effects.is_empty(), "noticed once, not on every tick");
+}

@@ -300,3 +300,48 @@ fn ctrl_z_gives_the_terminal_back_and_takes_it_again() {
     console.wait_exit();
     assert!(console.cooked());
 }
+
+#[test]
+fn a_page_from_another_console_rings_shows_a_banner_and_titles_the_terminal() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let mut console = Console::start(&env, &["--as", "bob"]);
+    console.wait_text("Checkout failing");
+    let before = console.bytes().len();
+    env.ok(&["page", "bob", "--as", "alice"]);
+    console.wait_text("! alice paged you for");
+    console.wait_bytes("the bell", before, b"\x07");
+    console.wait_for("the title", |_| {
+        console
+            .parser
+            .lock()
+            .unwrap()
+            .callbacks()
+            .titles
+            .iter()
+            .any(|t| t == b"warroom \xc2\xb7 1 to notice")
+    });
+    // Seen: Esc clears it, and the title is the console's again.
+    console.send("\x1b");
+    console.wait_for("the banner to go", |screen| !screen.contains("paged you"));
+    console.wait_for("the title back", |_| {
+        console
+            .parser
+            .lock()
+            .unwrap()
+            .callbacks()
+            .titles
+            .last()
+            .is_some_and(|t| t == b"warroom")
+    });
+    // What bob does himself is no news to him.
+    let quiet = console.bytes().len();
+    env.ok(&["log", "--as", "bob", "on it"]);
+    console.wait_text("on it");
+    assert!(
+        !console.bytes()[quiet..].contains(&0x07),
+        "his own entry rang"
+    );
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -99,6 +99,8 @@ pub enum Action {
     OpenWork,
     /// Open the alert inbox.
     OpenInbox,
+    /// Clear the banners: they have been seen.
+    ClearBanners,
     /// Send the selected inbox alert to the incident shown.
     AttachAlert,
     /// Move the selected line on: a task to in progress then done, a planned

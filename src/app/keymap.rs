@@ -170,6 +170,7 @@ pub const KEYMAP: &[Binding] = &[
     h(PANES, Chord::plain(Char('u')), Action::ComposeUpdate, "write the status update due next, from its template", "update"),
     h(PANES, Chord::plain(Char('s')), Action::OpenSwitcher, "switch incident", "switch"),
     b(PANES, Chord::plain(Char('P')), Action::OpenPlaybook, "the playbook on one page"),
+    b(PANES, Chord::plain(Esc), Action::ClearBanners, "clear the banners (what others did that you must notice)"),
     b(PANES, Chord::plain(Char('A')), Action::OpenInbox, "the alert inbox: alerts no incident has yet"),
     b(PANES, Chord::plain(Char('w')), Action::OpenWork, "the work: objectives, tasks and hypotheses, moved by keys"),
     b(PANES, Chord::plain(Char('B')), Action::OpenBriefing, "the briefing (ICS-201): situation, objectives, actions, organization, resources, next updates"),

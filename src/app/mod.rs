@@ -9,6 +9,7 @@ pub mod inbox;
 mod keymap;
 mod modal;
 mod msg;
+pub mod notify;
 mod open;
 mod overlay;
 pub mod palette;
@@ -116,6 +117,10 @@ pub struct App {
     /// The inbox alerts still waiting (neither dismissed nor gone to an incident),
     /// kept as events arrive.
     pub inbox: std::collections::BTreeSet<Ulid>,
+    /// What others recorded that this person must notice, until cleared (Esc).
+    pub banners: Vec<notify::Banner>,
+    /// Overdue updates already noticed: (incident, audience, when it was due).
+    pub overdue_noticed: std::collections::BTreeSet<(Ulid, crate::domain::Audience, Timestamp)>,
     /// The time the clocks and countdowns use.
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
@@ -140,6 +145,8 @@ pub struct Setup {
     pub zone: Zone,
     /// The team's playbook.
     pub playbook: std::sync::Arc<crate::playbook::Playbook>,
+    /// Which notices ring the bell (`WARROOM_RING`).
+    pub ring: notify::Ring,
 }
 
 /// What the edge reports from outside the console, as it changes.
@@ -173,6 +180,8 @@ impl App {
             looked: HashMap::new(),
             open_command: BTreeMap::new(),
             inbox: std::collections::BTreeSet::new(),
+            banners: Vec::new(),
+            overdue_noticed: std::collections::BTreeSet::new(),
             now,
             notice: None,
             setup: Setup {
@@ -182,6 +191,7 @@ impl App {
                 read_only,
                 zone: Zone::Local,
                 playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
+                ring: notify::Ring::default(),
             },
             outside: Outside::default(),
         }

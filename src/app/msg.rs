@@ -87,6 +87,10 @@ pub enum Effect {
     },
     /// Load the sample incidents.
     LoadDemo,
+    /// Ring the terminal bell.
+    Bell,
+    /// Set the terminal's title (`None`: the console's own).
+    Title(Option<String>),
     /// Save the draft (or remove it when `None`).
     SaveDraft(Option<Draft>),
     /// The entry box's text changed as typed: save the draft, read from the app once

@@ -27,8 +27,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => paste(app, &text),
         Msg::Typed(text) => typed(app, &text),
         Msg::Events(events) => {
+            // What others recorded, looked at once folded in.
+            let noticed = events.clone();
             app.absorb(events);
-            Vec::new()
+            super::notify::on_events(app, &noticed)
         }
         Msg::Notice(text) => {
             app.notice = Some(text);
@@ -70,7 +72,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             app.now = now;
-            Vec::new()
+            super::notify::on_tick(app)
         }
         Msg::DraftFound(draft) => {
             app.overlays.push(Overlay::Recovery(draft));
@@ -264,6 +266,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenBriefing => app.open_briefing(),
         Action::OpenInbox => super::inbox::open(app),
+        Action::ClearBanners => return super::notify::clear(app),
         Action::OpenWork => {
             if app.incident().is_some() {
                 app.overlays.push(Overlay::Work { selected: 0 });

@@ -93,6 +93,12 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     };
     app.setup.session = me.session.clone();
     app.setup.playbook = std::sync::Arc::new(opts.playbook.clone());
+    if let Ok(text) = std::env::var("WARROOM_RING") {
+        match crate::app::notify::Ring::read(&text) {
+            Ok(ring) => app.setup.ring = ring,
+            Err(why) => app.notice = Some(why),
+        }
+    }
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;
     let drafts = DraftFile::for_session(&opts.db, &opts.author, &me_session);
@@ -349,6 +355,19 @@ fn carry_out(
             update(app, Msg::ThemeChanged(result.map_err(|e| e.to_string())));
         }
         Effect::Suspend => guard.suspend()?,
+        Effect::Bell => {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07");
+            let _ = out.flush();
+        }
+        Effect::Title(title) => {
+            let title = title.unwrap_or_else(|| "warroom".into());
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                crossterm::terminal::SetTitle(crate::inert::line(&title))
+            );
+        }
     }
     Ok(false)
 }

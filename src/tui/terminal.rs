@@ -20,6 +20,9 @@ pub struct TerminalGuard {
 
 fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()?;
+    // The terminal keeps its title on its title stack (XTWINOPS 22), given back on
+    // the way out (23); a terminal without the stack ignores both.
+    io::stdout().write_all(b"\x1b[22;0t")?;
     execute!(
         io::stdout(),
         EnterAlternateScreen,
@@ -38,6 +41,7 @@ pub fn restore() {
         LeaveAlternateScreen,
         cursor::Show
     );
+    let _ = out.write_all(b"\x1b[23;0t");
     let _ = terminal::disable_raw_mode();
     let _ = out.flush();
 }

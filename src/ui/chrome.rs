@@ -111,6 +111,26 @@ fn message(app: &App, width: u16) -> Option<String> {
     })
 }
 
+/// What others did that this person must notice: the newest banner, how many more,
+/// and the key that clears them; nothing when none waits.
+pub fn banner(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(newest) = app.banners.last() else {
+        return;
+    };
+    let more = match app.banners.len() {
+        1 => String::new(),
+        n => format!(" (+{} more)", n - 1),
+    };
+    let text = format!(" ! {}{more} · Esc clears ", inert::line(&newest.text));
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(&text, usize::from(area.width)),
+            theme.conflict,
+        )),
+        area,
+    );
+}
+
 /// `TYPING into <id>`, while the entry box has the keys.
 fn typing(app: &App) -> Option<String> {
     (app.mode() == crate::app::Mode::Entry).then(|| {

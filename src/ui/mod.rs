@@ -61,14 +61,17 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     }
     let entry_height = entry::height(app, area.width);
     let hints_height = chrome::hints_height(app, area.width);
-    let [header, body, entry_area, hints] = Layout::vertical([
+    let banner_height = u16::from(!app.banners.is_empty());
+    let [header, banner, body, entry_area, hints] = Layout::vertical([
         HEADER,
+        Constraint::Length(banner_height),
         Constraint::Fill(1),
         Constraint::Length(entry_height),
         Constraint::Length(hints_height),
     ])
     .areas(area);
     chrome::header(frame, header, app, theme);
+    chrome::banner(frame, banner, app, theme);
     if app.incident().is_none() {
         chrome::welcome(frame, body, app, theme);
     } else {

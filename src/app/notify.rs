@@ -1,0 +1,237 @@
+//! What a person at a console must notice, from what others record: a new incident at
+//! or above the declare threshold, command offered or given to them, a role given to
+//! them, them being paged, a new firing alert, and an update overdue on an incident
+//! they command. Each is a banner that stays until cleared (Esc), and those the person
+//! rings for also ring the terminal bell; the terminal's title says how many wait.
+
+use std::collections::BTreeSet;
+
+use ulid::Ulid;
+
+use super::{App, Effect};
+use crate::domain::{Body, Event, Status, same_name};
+
+/// A kind of thing to notice, as `WARROOM_RING` names it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Attention {
+    /// An incident at P1 (always rings).
+    P1,
+    /// An incident declared at or above the threshold.
+    Declared,
+    /// Command offered or given to you.
+    Command,
+    /// A role given to you.
+    Role,
+    /// You were paged.
+    Page,
+    /// A new firing alert in the inbox.
+    Alert,
+    /// An update overdue on an incident you command.
+    Overdue,
+}
+
+/// Which notices ring the bell: `WARROOM_RING` (a comma list of notices, `all` or
+/// `none`); P1 rings whatever it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ring(pub BTreeSet<Attention>);
+
+impl Default for Ring {
+    /// A P1, command coming to you and a page ring; the rest show without a sound.
+    fn default() -> Ring {
+        Ring(
+            [Attention::P1, Attention::Command, Attention::Page]
+                .into_iter()
+                .collect(),
+        )
+    }
+}
+
+impl Ring {
+    /// Reads `WARROOM_RING`'s value; the error names the choices.
+    pub fn read(text: &str) -> Result<Ring, String> {
+        use strum::{IntoEnumIterator, VariantNames};
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("all") {
+            return Ok(Ring(Attention::iter().collect()));
+        }
+        let mut set: BTreeSet<Attention> = [Attention::P1].into_iter().collect();
+        if text.eq_ignore_ascii_case("none") || text.is_empty() {
+            return Ok(Ring(set));
+        }
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let notice = word.parse::<Attention>().map_err(|_| {
+                format!(
+                    "WARROOM_RING: '{word}' is not a notice; use {}, all or none",
+                    Attention::VARIANTS.join(", ")
+                )
+            })?;
+            set.insert(notice);
+        }
+        Ok(Ring(set))
+    }
+
+    fn rings(&self, notice: Attention) -> bool {
+        notice == Attention::P1 || self.0.contains(&notice)
+    }
+}
+
+/// One thing to notice, shown until cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    /// What it is.
+    pub notice: Attention,
+    /// In words (made inert when drawn).
+    pub text: String,
+    /// The incident (or inbox alert) it is about.
+    pub about: Ulid,
+}
+
+/// What `events` (from others, live) give the person at `app` to notice, as banners
+/// added to `app.banners`; the effects ring the bell and set the title.
+pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
+    if !app.outside.loaded {
+        return Vec::new();
+    }
+    let me = app.setup.me.clone();
+    let threshold = app.setup.playbook.triage.threshold;
+    let mut new = Vec::new();
+    for event in events.iter().filter(|e| !same_name(&e.author, &me)) {
+        let name = || {
+            app.incidents
+                .get(&event.incident)
+                .map(|s| {
+                    format!(
+                        "{} \"{}\"",
+                        s.short_id(),
+                        crate::format::shorten(&s.title, 40)
+                    )
+                })
+                .unwrap_or_else(|| crate::domain::short_id(event.incident))
+        };
+        let banner = |notice, text: String| Banner {
+            notice,
+            text,
+            about: event.incident,
+        };
+        match &event.body {
+            Body::SeveritySet { severity, .. } if *severity <= threshold => {
+                let declared_now = app
+                    .incidents
+                    .get(&event.incident)
+                    .is_some_and(|s| s.status.is_open() && s.status != Status::Triage);
+                if declared_now || *severity == crate::domain::Severity::P1 {
+                    let notice = if *severity == crate::domain::Severity::P1 {
+                        Attention::P1
+                    } else {
+                        Attention::Declared
+                    };
+                    new.push(banner(notice, format!("{severity} incident {}", name())));
+                }
+            }
+            Body::HandoffOffered { from, to } if same_name(to, &me) => new.push(banner(
+                Attention::Command,
+                format!("{from} offers you command of {} (:accept)", name()),
+            )),
+            Body::CommandHandedOff { to, .. } if same_name(to, &me) => new.push(banner(
+                Attention::Command,
+                format!("you hold command of {} now", name()),
+            )),
+            Body::RoleAssigned { person, role } if same_name(person, &me) => new.push(banner(
+                Attention::Role,
+                format!("you are {role} on {}", name()),
+            )),
+            Body::ResponderPaged { person, .. } if same_name(person, &me) => new.push(banner(
+                Attention::Page,
+                format!("{} paged you for {}", event.author, name()),
+            )),
+            Body::AlertReceived {
+                text,
+                resolved: false,
+                ..
+            } if event.id == event.incident => new.push(banner(
+                Attention::Alert,
+                format!("new alert: {} (A)", crate::format::shorten(text, 50)),
+            )),
+            _ => {}
+        }
+    }
+    raise(app, new)
+}
+
+/// Updates now overdue on incidents this person commands, each noticed once.
+pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
+    if !app.outside.loaded {
+        return Vec::new();
+    }
+    let me = app.setup.me.clone();
+    let mut new = Vec::new();
+    let commanding: Vec<Ulid> = app
+        .open_command
+        .iter()
+        .filter(|(_, c)| c.commander.as_deref().is_some_and(|c| same_name(c, &me)))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in commanding {
+        let Some(state) = app.incidents.get(&id) else {
+            continue;
+        };
+        for (audience, due) in state.updates_due(|s, a| app.setup.playbook.cadence_for(s, a)) {
+            if due <= app.now && app.overdue_noticed.insert((id, audience, due)) {
+                new.push(Banner {
+                    notice: Attention::Overdue,
+                    text: format!(
+                        "the update to {audience} on {} is overdue (u)",
+                        state.short_id()
+                    ),
+                    about: id,
+                });
+            }
+        }
+    }
+    raise(app, new)
+}
+
+/// Adds banners; rings once if any rings; sets the title.
+fn raise(app: &mut App, new: Vec<Banner>) -> Vec<Effect> {
+    if new.is_empty() {
+        return Vec::new();
+    }
+    let ring = new.iter().any(|b| app.setup.ring.rings(b.notice));
+    app.banners.extend(new);
+    let mut effects = vec![Effect::Title(Some(title(app)))];
+    if ring {
+        effects.push(Effect::Bell);
+    }
+    effects
+}
+
+/// The terminal's title while banners wait.
+fn title(app: &App) -> String {
+    match app.banners.len() {
+        0 => "warroom".into(),
+        n => format!("warroom · {n} to notice"),
+    }
+}
+
+/// Clears every banner (they have been seen); the title goes back to the console's.
+pub(super) fn clear(app: &mut App) -> Vec<Effect> {
+    if app.banners.is_empty() {
+        return Vec::new();
+    }
+    app.banners.clear();
+    vec![Effect::Title(None)]
+}
