@@ -1987,7 +1987,12 @@ fn what_others_record_for_you_is_a_banner_and_the_ring_is_yours_to_choose() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Title(None))));
     // WARROOM_RING: a list, all or none; P1 always rings; a typo names the choices.
     assert!(Ring::read("none").unwrap().0.contains(&Attention::P1));
-    assert!(Ring::read("role, alert").unwrap().0.contains(&Attention::Role));
+    assert!(
+        Ring::read("role, alert")
+            .unwrap()
+            .0
+            .contains(&Attention::Role)
+    );
     let err = Ring::read("pgae").unwrap_err();
     assert!(err.contains("page") && err.contains("all or none"), "{err}");
     app.setup.ring = Ring::read("role").unwrap();

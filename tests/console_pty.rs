@@ -345,3 +345,52 @@ fn a_page_from_another_console_rings_shows_a_banner_and_titles_the_terminal() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn what_is_written_and_the_briefing_go_to_the_clipboard_over_osc_52() {
+    use base64::Engine;
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Checkout failing");
+    console.send("i");
+    console.send("we are rolling back 4512");
+    console.wait_text("we are rolling back 4512");
+    console.send("\x19"); // Ctrl-Y
+    console.wait_text("copied to your clipboard");
+    let copied = |console: &Console| -> Vec<String> {
+        console
+            .parser
+            .lock()
+            .unwrap()
+            .callbacks()
+            .clipboard
+            .iter()
+            .map(|data| {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .expect("base64");
+                String::from_utf8(bytes).expect("UTF-8")
+            })
+            .collect()
+    };
+    assert_eq!(
+        copied(&console),
+        vec!["we are rolling back 4512".to_string()]
+    );
+    // Leave the box, and wait for it: an Esc and a B read together are Alt-B.
+    console.send("\x1b");
+    console.wait_for("the box to be left", |screen| !screen.contains("TYPING"));
+    console.send("B");
+    console.wait_text("Briefing: Checkout failing");
+    console.send("c");
+    console.wait_text("briefing copied");
+    let all = copied(&console);
+    assert!(
+        all.last()
+            .is_some_and(|b| b.starts_with("# Briefing: Checkout failing")),
+        "{all:?}"
+    );
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -101,6 +101,9 @@ pub enum Action {
     OpenInbox,
     /// Clear the banners: they have been seen.
     ClearBanners,
+    /// Copy what is being written (the entry box) or read (the briefing) to the
+    /// clipboard.
+    Copy,
     /// Send the selected inbox alert to the incident shown.
     AttachAlert,
     /// Move the selected line on: a task to in progress then done, a planned

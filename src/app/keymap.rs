@@ -214,6 +214,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Entry], Chord::ctrl(Char('j')), Action::Newline, "new line"),
     h(&[Entry], Chord::plain(Tab), Action::CycleKind, "change the kind (or type /d /a /h /s /x /c /! first)", "kind"),
     h(&[Entry], Chord::plain(Esc), Action::Close, "leave the box; the draft is kept", "leave"),
+    b(&[Entry], Chord::ctrl(Char('y')), Action::Copy, "copy the text in the box (an update being written) to your clipboard"),
     // Palette.
     h(&[Palette], Chord::plain(Enter), Action::Submit, "run the command", "run"),
     h(&[Palette], Chord::plain(Tab), Action::Complete, "complete the command", "complete"),
@@ -277,6 +278,7 @@ pub const KEYMAP: &[Binding] = &[
     h(&[Inbox], Chord::plain(Esc), Action::Close, "close", "close"),
     b(&[Inbox], Chord::plain(Char('q')), Action::Close, "close"),
     // Briefing.
+    h(&[Briefing], Chord::plain(Char('c')), Action::Copy, "copy the briefing (Markdown) to your clipboard", "copy"),
     h(&[Briefing], Chord::plain(Char('a')), Action::AcceptHandoff, "accept command offered to you (asks first)", "accept"),
     h(&[Briefing], Chord::plain(Char('x')), Action::CancelHandoff, "cancel the pending handoff: decline it, or withdraw yours (asks first)", "cancel handoff"),
     h(&[Briefing], Chord::plain(Esc), Action::Close, "close the briefing", "close"),

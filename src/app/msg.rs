@@ -89,6 +89,8 @@ pub enum Effect {
     LoadDemo,
     /// Ring the terminal bell.
     Bell,
+    /// Put this text on the local clipboard (OSC 52, which works over SSH).
+    Copy(String),
     /// Set the terminal's title (`None`: the console's own).
     Title(Option<String>),
     /// Save the draft (or remove it when `None`).

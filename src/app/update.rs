@@ -123,6 +123,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Inbox => super::inbox::keys(app, action),
         Mode::Briefing => match action {
             Action::AcceptHandoff | Action::CancelHandoff => roster::act(app, action),
+            Action::Copy => copy_briefing(app),
             _ => page(app, action),
         },
         Mode::Entry => entry(app, action),
@@ -328,6 +329,7 @@ fn scroll(app: &mut App, action: Action) {
 fn entry(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Close => app.entry.open = false,
+        Action::Copy => return copy_entry(app),
         Action::Newline => {
             app.entry.textarea.insert_newline();
             return vec![app.save_draft()];
@@ -646,4 +648,28 @@ fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The briefing of the incident shown, as Markdown, to the clipboard.
+fn copy_briefing(app: &mut App) -> Vec<Effect> {
+    let Some(state) = app.incident() else {
+        return Vec::new();
+    };
+    let text = crate::export::briefing(state, &app.setup.playbook, app.now);
+    app.notice = Some(format!(
+        "briefing copied to your clipboard ({} lines)",
+        text.lines().count()
+    ));
+    vec![Effect::Copy(text)]
+}
+
+/// The entry box's text to the clipboard.
+fn copy_entry(app: &mut App) -> Vec<Effect> {
+    let text = app.entry.text();
+    if text.trim().is_empty() {
+        app.entry.error = Some("nothing to copy: the box is empty".into());
+        return Vec::new();
+    }
+    app.notice = Some("copied to your clipboard".into());
+    vec![Effect::Copy(text)]
 }

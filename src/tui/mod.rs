@@ -355,6 +355,16 @@ fn carry_out(
             update(app, Msg::ThemeChanged(result.map_err(|e| e.to_string())));
         }
         Effect::Suspend => guard.suspend()?,
+        Effect::Copy(text) => {
+            // OSC 52: the terminal puts it on the clipboard where the person sits, over
+            // SSH too. Base64 keeps the text inert on the way.
+            use base64::Engine;
+            use std::io::Write;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+            let mut out = std::io::stdout();
+            let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+            let _ = out.flush();
+        }
         Effect::Bell => {
             use std::io::Write;
             let mut out = std::io::stdout();
