@@ -1,6 +1,8 @@
 //! The alert inbox and its intake: `warroom alert`, `warroom alerts`, `warroom intake
 //! --stdin`, and `warroom intake --listen` on a loopback port, posted to by a real HTTP
 //! client (ureq) with the payload shapes Alertmanager and Grafana document.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

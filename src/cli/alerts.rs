@@ -96,6 +96,33 @@ pub struct IntakeArgs {
     pub no_auth: bool,
 }
 
+/// Arguments of `warroom deliver`.
+#[derive(Debug, Args)]
+pub struct DeliverArgs {
+    /// Deliver what is due now, then stop (else keep delivering until stopped).
+    #[arg(long)]
+    pub once: bool,
+}
+
+/// `warroom deliver`: runs the hooks due, once or until stopped.
+pub fn deliver(ctx: &Context, args: DeliverArgs) -> Result<()> {
+    let playbook = ctx.playbook()?;
+    if playbook.hooks.is_empty() {
+        bail!(
+            "the playbook names no hooks: add [[hooks]] to it (see `warroom playbook --print-default`)"
+        );
+    }
+    let mut deliverer = crate::deliver::Deliverer::new(ctx.open_write()?, &playbook, &ctx.author)?;
+    loop {
+        let ran = deliverer.step()?;
+        if args.once {
+            tell!("{ran} hook run(s)");
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
 /// `warroom alert`: one notification into the inbox.
 pub fn alert(ctx: &Context, args: AlertArgs) -> Result<()> {
     let text = args.text.join(" ").trim().to_string();

@@ -88,7 +88,8 @@ impl Cli {
             Subcommand::Tui(_)
             | Subcommand::Serve(_)
             | Subcommand::Sync(_)
-            | Subcommand::Intake(_) => false,
+            | Subcommand::Intake(_)
+            | Subcommand::Deliver(_) => false,
             Subcommand::Declare(_)
             | Subcommand::Log(_)
             | Subcommand::Correct(_)
@@ -184,6 +185,9 @@ pub enum Subcommand {
     /// Take alerts from monitors: one payload on --stdin, or webhooks on --listen
     /// (Prometheus Alertmanager, Grafana, or the generic JSON form).
     Intake(alerts::IntakeArgs),
+    /// Run the playbook's notification hooks for what is recorded here (consoles do it
+    /// too; however many run, each hook runs once an event).
+    Deliver(alerts::DeliverArgs),
     /// Confirm a hypothesis, rule it out (--reason), or open it again.
     Hypothesis(hypothesis::HypothesisArgs),
     /// The briefing (ICS-201): situation, objectives, actions, organization, resources,
@@ -299,6 +303,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Alert(args)) => alerts::alert(&ctx, args),
         Some(Subcommand::Alerts(args)) => alerts::alerts(&ctx, args),
         Some(Subcommand::Intake(args)) => alerts::intake(&ctx, args),
+        Some(Subcommand::Deliver(args)) => alerts::deliver(&ctx, args),
         Some(Subcommand::Hypothesis(args)) => hypothesis::run(&ctx, args),
         Some(Subcommand::Objective(command)) => work::objective(&ctx, command),
         Some(Subcommand::Brief(args)) => brief::run(&ctx, args),

@@ -190,6 +190,21 @@ pub enum Body {
         /// The incident.
         incident: Ulid,
     },
+    /// A notification hook ran for an event: delivered, failed (tried again later) or
+    /// given up.
+    HookRan {
+        /// The hook's name in the playbook.
+        hook: String,
+        /// The event it ran for.
+        event: Ulid,
+        /// Which attempt, from 1.
+        attempt: u32,
+        /// `delivered`, `failed` or `gave_up`.
+        outcome: String,
+        /// What went wrong, when something did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
     /// A free note.
     Note {
         /// The note.

@@ -493,6 +493,7 @@ impl IncidentState {
                 self.last_updates.insert(*audience, at);
             }
             Body::Note { .. }
+            | Body::HookRan { .. }
             | Body::Hypothesis { .. }
             | Body::Decision { .. }
             | Body::Action { .. }

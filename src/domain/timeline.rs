@@ -57,6 +57,7 @@ impl Category {
     pub fn of(body: &Body) -> Category {
         match body {
             Body::IncidentOpened { .. } => Category::Opened,
+            Body::HookRan { .. } => Category::Note,
             Body::Alert { .. }
             | Body::AlertReceived { .. }
             | Body::AlertAcknowledged {}
@@ -194,6 +195,20 @@ pub fn describe(body: &Body) -> String {
             format!("{state}: {text}{from}")
         }
         Body::AlertAcknowledged {} => "alert acknowledged".into(),
+        Body::HookRan {
+            hook,
+            attempt,
+            outcome,
+            detail,
+            ..
+        } => {
+            let why = detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            let outcome = outcome.replace('_', " ");
+            format!("notification {hook}: {outcome} (attempt {attempt}){why}")
+        }
         Body::AlertDismissed { reason } => format!("alert dismissed: {reason}"),
         Body::AlertAttached { incident } => {
             format!("alert went to incident {}", super::ids::short_id(*incident))

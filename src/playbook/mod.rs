@@ -63,6 +63,55 @@ impl Default for CommandPolicy {
     }
 }
 
+/// What makes a notification hook run.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Trigger {
+    /// Someone was paged.
+    Paged,
+    /// A status update to responders was logged.
+    UpdateResponders,
+    /// A status update to executives was logged.
+    UpdateExecutives,
+    /// A status update to customers was logged.
+    UpdateCustomers,
+    /// An incident was declared (left triage for an active status).
+    Declared,
+    /// The severity changed.
+    SeverityChanged,
+    /// An incident was resolved.
+    Resolved,
+    /// An alert came into the inbox, firing.
+    Alert,
+}
+
+/// A notification hook (`[[hooks]]`): on which events to run which command, with the
+/// event as JSON on standard input and its main fields in `WARROOM_*` variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// Its name, unique in the playbook (`name`, else the command's file name).
+    pub name: String,
+    /// What makes it run.
+    pub on: Vec<Trigger>,
+    /// The program and its arguments (no shell).
+    pub command: Vec<String>,
+    /// How long one run may take before it is stopped and counted as failed.
+    pub timeout: TimeDelta,
+    /// How many times to try before giving up (at least 1).
+    pub attempts: u32,
+}
+
 /// Someone to reach for a role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {
@@ -107,6 +156,8 @@ pub struct Playbook {
     /// Each person's home team, by [`crate::domain::name_key`] (`[teams]`: a team's
     /// name and who is in it), for the ICS 214 activity log.
     pub teams: BTreeMap<String, String>,
+    /// Notification hooks (`[[hooks]]`).
+    pub hooks: Vec<Hook>,
     /// The codes a resolution may use.
     pub resolution_codes: Vec<String>,
     /// What to confirm before resolving.

@@ -34,6 +34,8 @@ struct File {
     command: CommandFile,
     #[serde(default)]
     teams: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    hooks: Vec<HookFile>,
     resolution_codes: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     resolve_checklist: Vec<String>,
@@ -80,6 +82,16 @@ struct SeverityFile {
     page: Vec<Spanned<String>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HookFile {
+    name: Option<String>,
+    on: Vec<Spanned<String>>,
+    command: Spanned<Vec<String>>,
+    timeout_seconds: Option<Spanned<i64>>,
+    attempts: Option<Spanned<i64>>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct CommandFile {
@@ -124,6 +136,7 @@ pub fn empty() -> Playbook {
         title_to_customers: false,
         command: super::CommandPolicy::default(),
         teams: BTreeMap::new(),
+        hooks: Vec::new(),
         resolution_codes: Vec::new(),
         resolve_checklist: Vec::new(),
     }
@@ -260,6 +273,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         }
     }
     let command = command_policy(&mut p, &file.command);
+    let hooks = hooks(&mut p, &file.hooks);
     let mut teams = BTreeMap::new();
     for (team, members) in &file.teams {
         for member in members {
@@ -319,6 +333,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         title_to_customers: file.title_to_customers,
         command,
         teams,
+        hooks,
         resolution_codes,
         resolve_checklist: file.resolve_checklist,
     })
@@ -343,6 +358,72 @@ fn customers_title(
             "a customers template uses {title}, the internal title: say what customers see instead, or set title_to_customers = true",
         );
     }
+}
+
+/// Reads `[[hooks]]`: triggers known, a command given, a timeout of 1 s to 10 min
+/// (30 s by default), 1 to 20 attempts (5 by default), names unique.
+fn hooks(p: &mut Problems<'_>, files: &[HookFile]) -> Vec<super::Hook> {
+    let mut out: Vec<super::Hook> = Vec::new();
+    for file in files {
+        use strum::VariantNames;
+        let mut on = Vec::new();
+        for trigger in &file.on {
+            match trigger.get_ref().parse::<super::Trigger>() {
+                Ok(t) => on.push(t),
+                Err(_) => p.at(
+                    trigger,
+                    format!(
+                        "'{}' is not a trigger: use {}",
+                        trigger.get_ref(),
+                        super::Trigger::VARIANTS.join(", ")
+                    ),
+                ),
+            }
+        }
+        if file.on.is_empty() {
+            p.at(&file.command, "a hook needs `on`: the events that run it");
+        }
+        let timeout = match &file.timeout_seconds {
+            None => TimeDelta::seconds(30),
+            Some(s) if (1..=600).contains(s.get_ref()) => TimeDelta::seconds(*s.get_ref()),
+            Some(s) => {
+                p.at(s, "timeout_seconds is 1 to 600");
+                TimeDelta::seconds(30)
+            }
+        };
+        let attempts = match &file.attempts {
+            None => 5,
+            Some(a) if (1..=20).contains(a.get_ref()) => *a.get_ref() as u32,
+            Some(a) => {
+                p.at(a, "attempts is 1 to 20");
+                5
+            }
+        };
+        let Some(program) = file.command.get_ref().first() else {
+            p.at(&file.command, "a hook needs a command to run");
+            continue;
+        };
+        let name = file.name.clone().unwrap_or_else(|| {
+            std::path::Path::new(program)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| program.clone())
+        });
+        if out.iter().any(|h| h.name == name) {
+            p.at(
+                &file.command,
+                format!("two hooks are named {name}: give one a `name`"),
+            );
+        }
+        out.push(super::Hook {
+            name,
+            on,
+            command: file.command.get_ref().clone(),
+            timeout,
+            attempts,
+        });
+    }
+    out
 }
 
 /// Reads `[command]`: limits in minutes (0: none), the rotation, the span of control.

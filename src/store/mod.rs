@@ -1,6 +1,7 @@
 //! The event log in SQLite: append-only, WAL, safe for many processes on one file.
 
 mod create;
+mod deliveries;
 mod error;
 mod exchange;
 mod filesystem;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 use crate::domain::{Timestamp, to_millis};
 
+pub use deliveries::{Claim, Finished};
 pub use error::StoreError;
 pub use exchange::{AllowedPeer, VersionVector};
 pub use follow::Follower;

@@ -44,6 +44,19 @@ pub const MIGRATIONS: &[&str] = &[
         name     TEXT NOT NULL,
         added_ms INTEGER NOT NULL
     ) STRICT;",
+    // 4: notification hooks to run, one row per (event, hook): a lease so that one
+    // process runs it at a time, and when to try again (local work, never synced; the
+    // outcome of each attempt is an event).
+    "CREATE TABLE deliveries (
+        event       TEXT NOT NULL,
+        hook        TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        attempts    INTEGER NOT NULL,
+        next_ms     INTEGER NOT NULL,
+        lease_until INTEGER NOT NULL,
+        holder      TEXT NOT NULL,
+        PRIMARY KEY (event, hook)
+    ) STRICT;",
 ];
 
 /// The first version with the `presence` table.

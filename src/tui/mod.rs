@@ -93,6 +93,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     };
     app.setup.session = me.session.clone();
     app.setup.playbook = std::sync::Arc::new(opts.playbook.clone());
+    // The playbook's hooks run from any console (one process per delivery, whichever
+    // comes first), on a thread of their own with a connection of their own.
+    if !opts.playbook.hooks.is_empty() && read_only.is_none() {
+        start_deliverer(&opts);
+    }
     if let Ok(text) = std::env::var("WARROOM_RING") {
         match crate::app::notify::Ring::read(&text) {
             Ok(ring) => app.setup.ring = ring,
@@ -380,4 +385,34 @@ fn carry_out(
         }
     }
     Ok(false)
+}
+
+/// Delivers the playbook's hooks until the process ends; a failure to open the store
+/// or to write is logged and tried again later, never shown over the console.
+fn start_deliverer(opts: &ConsoleOptions) {
+    let db = opts.db.clone();
+    let playbook = opts.playbook.clone();
+    let author = opts.author.clone();
+    let spawned = std::thread::Builder::new()
+        .name("deliver".into())
+        .spawn(move || {
+            loop {
+                let opened = Store::open(&db, crate::store::OpenOptions::write())
+                    .and_then(|store| crate::deliver::Deliverer::new(store, &playbook, &author));
+                match opened {
+                    Ok(mut deliverer) => loop {
+                        if let Err(e) = deliverer.step() {
+                            tracing::warn!("hooks: {e}");
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                    },
+                    Err(e) => tracing::warn!("hooks: cannot open the database: {e}"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(5));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("hooks: cannot start their thread: {e}");
+    }
 }

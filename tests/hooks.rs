@@ -1,0 +1,222 @@
+//! Notification hooks, delivered by real processes on one file: a script that writes
+//! what it is given to a file, five `warroom deliver` processes at once (each event
+//! delivered once), one killed in the middle of a slow delivery (another takes it
+//! over), a failing hook retried then given up, and a peer's events left to the host
+//! that wrote them.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use common::{Env, std_cmd_for, wait_for};
+
+/// A playbook with one hook running `script` on `on`, with a timeout and attempts.
+fn playbook_with(env: &Env, script: &str, on: &str, timeout: u32, attempts: u32) -> String {
+    let default = env.ok(&["playbook", "--print-default"]);
+    let hook = env.path("hook.sh");
+    std::fs::write(&hook, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = format!(
+        "{default}\n[[hooks]]\nname = \"file\"\non = [{on}]\ncommand = [\"{}\"]\ntimeout_seconds = {timeout}\nattempts = {attempts}\n",
+        hook.display()
+    );
+    let path = env.path("playbook.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// `warroom deliver` running until dropped.
+struct Deliverer(Child);
+
+impl Deliverer {
+    fn start(env: &Env, playbook: &str) -> Deliverer {
+        Deliverer(
+            std_cmd_for(&env.db)
+                .args(["--playbook", playbook, "deliver"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start warroom deliver"),
+        )
+    }
+}
+
+impl Drop for Deliverer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The lines the hook wrote: `KEY KIND` each.
+fn delivered(env: &Env) -> Vec<String> {
+    std::fs::read_to_string(env.path("keys.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn script(env: &Env, extra: &str) -> String {
+    format!(
+        "#!/bin/sh\n{extra}\ncat > /dev/null\necho \"$WARROOM_DEDUP_KEY $WARROOM_EVENT_KIND\" >> {}\n",
+        env.path("keys.txt").display()
+    )
+}
+
+#[test]
+fn five_processes_on_one_file_deliver_each_event_once() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let playbook = playbook_with(
+        &env,
+        &script(&env, ""),
+        "\"paged\", \"update_customers\", \"severity_changed\"",
+        5,
+        3,
+    );
+    // Start one so deliveries begin here, then four more.
+    let mut running = vec![Deliverer::start(&env, &playbook)];
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..4 {
+        running.push(Deliverer::start(&env, &playbook));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let pages = ["bob", "carol", "dan", "erin", "fay", "gus"];
+    for who in pages {
+        env.ok(&["page", who]);
+    }
+    env.ok(&["severity", "P1", "--reason", "spreading"]);
+    env.ok(&["update", "--audience", "customers", "--yes"]);
+    wait_for("eight deliveries", Duration::from_secs(60), || {
+        delivered(&env).len() >= 8
+    });
+    // Give any duplicate the time to show.
+    std::thread::sleep(Duration::from_secs(2));
+    let lines = delivered(&env);
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in &lines {
+        *counts.entry(line.as_str()).or_default() += 1;
+    }
+    assert_eq!(lines.len(), 8, "each event once: {lines:?}");
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with("responder_paged"))
+            .count(),
+        6
+    );
+    // Every console sees each outcome.
+    let tail = env.ok(&["tail"]);
+    assert_eq!(
+        tail.matches("notification file: delivered (attempt 1)")
+            .count(),
+        8,
+        "{tail}"
+    );
+}
+
+#[test]
+fn a_delivery_whose_process_dies_is_taken_over() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    // The hook takes its time; the process running it is killed halfway.
+    let playbook = playbook_with(&env, &script(&env, "sleep 2"), "\"paged\"", 3, 3);
+    let mut first = Deliverer::start(&env, &playbook);
+    std::thread::sleep(Duration::from_millis(500));
+    env.ok(&["page", "bob"]);
+    wait_for("the first to take it", Duration::from_secs(30), || {
+        let store = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read())
+            .expect("open");
+        store
+            .deliveries()
+            .unwrap()
+            .iter()
+            .any(|(_, _, _, attempts)| *attempts >= 1)
+    });
+    let _ = first.0.kill();
+    let _ = first.0.wait();
+    drop(first);
+    let _second = Deliverer::start(&env, &playbook);
+    // Its lease (twice the timeout, and 5 s) runs out; the second delivers it. The
+    // hook the killed process had started died with it: one delivery, not two.
+    wait_for("the takeover", Duration::from_secs(60), || {
+        env.ok(&["tail"])
+            .contains("notification file: delivered (attempt 2)")
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(delivered(&env).len(), 1, "{:?}", delivered(&env));
+}
+
+#[test]
+fn a_failing_hook_is_retried_then_given_up_and_says_why() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let failing = "#!/bin/sh\ncat > /dev/null\necho 'the pager service said 503' >&2\nexit 3\n";
+    let playbook = playbook_with(&env, failing, "\"paged\"", 3, 2);
+    let _deliverer = Deliverer::start(&env, &playbook);
+    std::thread::sleep(Duration::from_millis(500));
+    env.ok(&["page", "bob"]);
+    // Attempt 1 fails; attempt 2 comes 5 s later, fails, and is the last.
+    wait_for("the hook to give up", Duration::from_secs(60), || {
+        env.ok(&["tail"]).contains("gave up")
+    });
+    let tail = env.ok(&["tail"]);
+    assert!(
+        tail.contains(
+            "notification file: failed (attempt 1): it exited with 3: the pager service said 503"
+        ),
+        "{tail}"
+    );
+    assert!(
+        tail.contains("notification file: gave up (attempt 2)"),
+        "{tail}"
+    );
+}
+
+#[test]
+fn events_from_a_peer_are_delivered_where_they_were_written() {
+    let here = Env::new();
+    let there = Env::new();
+    here.declare("Checkout failing");
+    let playbook = playbook_with(&here, &script(&here, ""), "\"paged\"", 3, 3);
+    let _deliverer = Deliverer::start(&here, &playbook);
+    std::thread::sleep(Duration::from_millis(500));
+    // A page written on the other host arrives by import (as a sync would bring it).
+    let events = here.path("events.jsonl");
+    std::fs::write(&events, here.ok(&["export", "--format", "jsonl"])).unwrap();
+    there.ok(&["import", events.to_str().unwrap()]);
+    there.ok(&["page", "bob"]);
+    std::fs::write(&events, there.ok(&["export", "--format", "jsonl"])).unwrap();
+    here.ok(&["import", events.to_str().unwrap()]);
+    // A page written here is delivered; the imported one never is.
+    here.ok(&["page", "carol"]);
+    wait_for("carol's page", Duration::from_secs(30), || {
+        delivered(&here).len() == 1
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let lines = delivered(&here);
+    assert_eq!(lines.len(), 1, "only the page written here: {lines:?}");
+}
+
+#[test]
+fn hooks_are_checked_with_the_playbook() {
+    let env = Env::new();
+    let default = env.ok(&["playbook", "--print-default"]);
+    let bad =
+        format!("{default}\n[[hooks]]\non = [\"pagde\"]\ncommand = []\ntimeout_seconds = 0\n");
+    let path = env.path("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let (out, _) = env.fails_both(&["playbook", "--check", path.to_str().unwrap()]);
+    for needle in ["pagde", "needs a command", "timeout_seconds is 1 to 600"] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    let err = env.fails(&["deliver", "--once"]);
+    assert!(err.contains("names no hooks"), "{err}");
+}
