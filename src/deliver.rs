@@ -34,6 +34,7 @@ pub fn backoff(attempt: u32) -> TimeDelta {
 fn triggers(store: &Store, event: &Event) -> Vec<Trigger> {
     match &event.body {
         Body::ResponderPaged { .. } => vec![Trigger::Paged],
+        Body::Escalated { .. } => vec![Trigger::Escalated],
         Body::StatusUpdate { audience, .. } => vec![match audience {
             Audience::Responders => Trigger::UpdateResponders,
             Audience::Executives => Trigger::UpdateExecutives,
@@ -65,6 +66,7 @@ fn triggers(store: &Store, event: &Event) -> Vec<Trigger> {
 /// One process's share of the delivering.
 pub struct Deliverer {
     store: Store,
+    playbook: Playbook,
     hooks: Vec<Hook>,
     author: String,
     holder: String,
@@ -84,6 +86,7 @@ impl Deliverer {
         let after = store.hooks_from()?;
         Ok(Deliverer {
             store,
+            playbook: playbook.clone(),
             hooks: playbook.hooks.clone(),
             author: author.to_string(),
             holder: format!("{}:{}", crate::store::host_name(), std::process::id()),
@@ -91,9 +94,92 @@ impl Deliverer {
         })
     }
 
-    /// Whether there is anything to deliver at all.
-    pub fn has_hooks(&self) -> bool {
-        !self.hooks.is_empty()
+    /// Whether `playbook` gives a deliverer anything to do: hooks to run, or pages to
+    /// escalate.
+    pub fn has_work(playbook: &Playbook) -> bool {
+        !playbook.hooks.is_empty()
+            || playbook
+                .severities
+                .values()
+                .any(|p| p.escalate_after.is_some())
+    }
+
+    /// Escalates every page unanswered past its severity's `escalate_after_minutes`,
+    /// up to its limit: each step an event, written by one process only.
+    ///
+    /// # Errors
+    /// When the database cannot be read or written.
+    pub fn escalate(&mut self) -> Result<usize, StoreError> {
+        let now = self.store.now();
+        let mut steps = 0;
+        let open: Vec<_> = self
+            .store
+            .incident_summaries()?
+            .into_iter()
+            .filter(crate::domain::IncidentSummary::is_open)
+            .collect();
+        for summary in open {
+            let Some(policy) = summary
+                .severity
+                .and_then(|sev| self.playbook.severities.get(&sev))
+            else {
+                continue;
+            };
+            let (Some(after), limit) = (policy.escalate_after, policy.escalate_limit) else {
+                continue;
+            };
+            let Some(state) = self.store.incident(summary.id)? else {
+                continue;
+            };
+            let waiting: Vec<(
+                String,
+                u32,
+                crate::domain::Timestamp,
+                crate::domain::Timestamp,
+            )> = state
+                .roster
+                .people
+                .values()
+                .filter(|p| p.state == Some(crate::domain::ResponderState::Paged))
+                .map(|p| {
+                    let (step, last) = p.escalated.unwrap_or((0, p.since));
+                    (p.name.clone(), step, last, p.since)
+                })
+                .collect();
+            for (person, step, last, paged_at) in waiting {
+                if step >= limit || now - last < after {
+                    continue;
+                }
+                let key = format!(
+                    "escalate:{}:{}:{}",
+                    crate::domain::name_key(&person),
+                    crate::domain::epoch_ms(paged_at),
+                    step + 1
+                );
+                if !self.store.claim_once(summary.id, &key)? {
+                    continue;
+                }
+                let next = self
+                    .playbook
+                    .next_contact(&person)
+                    .map(|c| c.name.clone())
+                    .filter(|n| {
+                        state.roster.get(n).and_then(|p| p.state)
+                            != Some(crate::domain::ResponderState::Paged)
+                    });
+                self.store.append(vec![NewEvent::now(
+                    Some(summary.id),
+                    self.author.clone(),
+                    Body::Escalated {
+                        person,
+                        step: step + 1,
+                        next,
+                    },
+                )])?;
+                steps += 1;
+            }
+        }
+        Ok(steps)
     }
 
     /// Notes deliveries for new events, then runs every delivery due; returns how many
@@ -103,8 +189,9 @@ impl Deliverer {
     /// When the database cannot be read or written (a hook's failure is not an error:
     /// it is recorded and tried again).
     pub fn step(&mut self) -> Result<usize, StoreError> {
+        let escalated = self.escalate()?;
         if self.hooks.is_empty() {
-            return Ok(0);
+            return Ok(escalated);
         }
         loop {
             let batch = self.store.events_since(self.after, 500)?;

@@ -218,5 +218,81 @@ fn hooks_are_checked_with_the_playbook() {
         assert!(out.contains(needle), "{needle}: {out}");
     }
     let err = env.fails(&["deliver", "--once"]);
-    assert!(err.contains("names no hooks"), "{err}");
+    assert!(
+        err.contains("names no hooks and escalates no page"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unanswered_page_escalates_on_an_injected_clock_once_per_step_up_to_its_limit() {
+    use warroom::store::{OpenOptions, Store};
+    let env = Env::new();
+    let incident = env.declare("Checkout failing");
+    env.ok(&["page", "platform-oncall", "-i", &incident]);
+    let mut playbook = warroom::playbook::Playbook::builtin();
+    let p2 = playbook
+        .severities
+        .get_mut(&warroom::domain::Severity::P2)
+        .expect("P2");
+    p2.escalate_after = Some(chrono::TimeDelta::minutes(5));
+    p2.escalate_limit = 2;
+    playbook.contacts.push(warroom::playbook::Contact {
+        name: "platform-backup".into(),
+        role: warroom::domain::Role::TechLead,
+        reach: "pager: platform-backup".into(),
+    });
+    let start = chrono::Utc::now();
+    let clock_at = |minutes: i64| -> warroom::store::Clock {
+        let at = start + chrono::TimeDelta::minutes(minutes);
+        std::sync::Arc::new(move || at)
+    };
+    let deliverer = |minutes: i64| {
+        let store = Store::open(&env.db, OpenOptions::write())
+            .expect("open")
+            .with_clock(clock_at(minutes));
+        warroom::deliver::Deliverer::new(store, &playbook, "warroom").expect("deliverer")
+    };
+    let escalations = || {
+        env.ok(&["tail", "-i", &incident])
+            .lines()
+            .filter(|l| l.contains("did not answer the page"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // Four minutes: nothing yet.
+    assert_eq!(deliverer(4).escalate().unwrap(), 0);
+    // Six minutes, two processes at once: one escalation, paging the next contact.
+    let (mut a, mut b) = (deliverer(6), deliverer(6));
+    assert_eq!(a.escalate().unwrap() + b.escalate().unwrap(), 1);
+    let said = escalations();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains(
+            "platform-oncall did not answer the page: escalated (1), paging platform-backup"
+        ),
+        "{said:?}"
+    );
+    // Twelve minutes: the second step (both unanswered pages escalate once more,
+    // platform-backup's for the first time); eighteen: the first page is at its limit.
+    deliverer(12).escalate().unwrap();
+    deliverer(18).escalate().unwrap();
+    deliverer(24).escalate().unwrap();
+    let said = escalations();
+    let oncall = said
+        .iter()
+        .filter(|l| l.contains("platform-oncall did not"))
+        .count();
+    assert_eq!(oncall, 2, "up to the limit of 2: {said:?}");
+    // The roster shows it, and an answer stops it.
+    let show = env.ok(&["show", &incident]);
+    assert!(show.contains("platform-backup"), "{show}");
+    env.ok(&["ack", "platform-oncall", "-i", &incident]);
+    let before = escalations().len();
+    deliverer(60).escalate().unwrap();
+    let after: Vec<String> = escalations().into_iter().skip(before).collect();
+    assert!(
+        after.iter().all(|l| !l.contains("platform-oncall did not")),
+        "an answered page does not escalate: {after:?}"
+    );
 }

@@ -107,9 +107,9 @@ pub struct DeliverArgs {
 /// `warroom deliver`: runs the hooks due, once or until stopped.
 pub fn deliver(ctx: &Context, args: DeliverArgs) -> Result<()> {
     let playbook = ctx.playbook()?;
-    if playbook.hooks.is_empty() {
+    if !crate::deliver::Deliverer::has_work(&playbook) {
         bail!(
-            "the playbook names no hooks: add [[hooks]] to it (see `warroom playbook --print-default`)"
+            "the playbook names no hooks and escalates no page: add [[hooks]], or escalate_after_minutes to a severity (see `warroom playbook --print-default`)"
         );
     }
     let mut deliverer = crate::deliver::Deliverer::new(ctx.open_write()?, &playbook, &ctx.author)?;

@@ -190,6 +190,17 @@ pub enum Body {
         /// The incident.
         incident: Ulid,
     },
+    /// A page went unanswered for too long: the person is paged again, and the next
+    /// contact for their role too, when the playbook lists one.
+    Escalated {
+        /// Who was not answering.
+        person: String,
+        /// Which escalation of their page, from 1.
+        step: u32,
+        /// The next contact paged, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
     /// A notification hook ran for an event: delivered, failed (tried again later) or
     /// given up.
     HookRan {

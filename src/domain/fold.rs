@@ -244,6 +244,20 @@ impl IncidentState {
                 }
                 return refused;
             }
+            Body::Escalated { person, step, next } => {
+                let person = self.roster.spelling(person).to_string();
+                let paged = self.roster.get(&person).and_then(|p| p.state)
+                    == Some(super::people::ResponderState::Paged);
+                if !paged {
+                    return Some(format!("{person} is not waiting on a page"));
+                }
+                self.roster.join(&person, at).escalated = Some((*step, at));
+                if let Some(next) = next {
+                    let next = self.roster.spelling(next).to_string();
+                    self.roster
+                        .set_state(&next, super::people::ResponderState::Paged, at);
+                }
+            }
             Body::HandoffOffered { from, to } => {
                 let from = self.roster.spelling(from).to_string();
                 let to = self.roster.spelling(to).to_string();

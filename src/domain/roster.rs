@@ -20,6 +20,8 @@ pub struct Responder {
     pub roles: BTreeSet<Role>,
     /// Every state they passed through, oldest first.
     pub states: Vec<(ResponderState, Timestamp)>,
+    /// How many times their current page was escalated, and when last.
+    pub escalated: Option<(u32, Timestamp)>,
 }
 
 /// One role given or taken away.
@@ -81,6 +83,7 @@ impl Roster {
                 since: at,
                 roles: BTreeSet::new(),
                 states: Vec::new(),
+                escalated: None,
             })
     }
 
@@ -91,6 +94,8 @@ impl Roster {
             person.state = Some(state);
             person.since = at;
             person.states.push((state, at));
+            // A new state is an answer (or a new page): escalation starts over.
+            person.escalated = None;
         }
     }
 

@@ -58,6 +58,7 @@ impl Category {
         match body {
             Body::IncidentOpened { .. } => Category::Opened,
             Body::HookRan { .. } => Category::Note,
+            Body::Escalated { .. } => Category::Roster,
             Body::Alert { .. }
             | Body::AlertReceived { .. }
             | Body::AlertAcknowledged {}
@@ -195,6 +196,12 @@ pub fn describe(body: &Body) -> String {
             format!("{state}: {text}{from}")
         }
         Body::AlertAcknowledged {} => "alert acknowledged".into(),
+        Body::Escalated { person, step, next } => match next {
+            Some(next) => {
+                format!("{person} did not answer the page: escalated ({step}), paging {next}")
+            }
+            None => format!("{person} did not answer the page: paged again ({step})"),
+        },
         Body::HookRan {
             hook,
             attempt,

@@ -31,6 +31,10 @@ pub struct Policy {
     pub audiences: BTreeMap<Audience, Option<TimeDelta>>,
     /// The roles to page at this severity.
     pub page: Vec<Role>,
+    /// How long a page may stay unacknowledged before it escalates (`None`: never).
+    pub escalate_after: Option<TimeDelta>,
+    /// How many times a page escalates at most.
+    pub escalate_limit: u32,
 }
 
 /// How long one person should hold a role, who leads next, and how many people one
@@ -80,6 +84,8 @@ impl Default for CommandPolicy {
 pub enum Trigger {
     /// Someone was paged.
     Paged,
+    /// A page went unanswered and was escalated.
+    Escalated,
     /// A status update to responders was logged.
     UpdateResponders,
     /// A status update to executives was logged.
@@ -387,6 +393,19 @@ impl Playbook {
             .get(&severity)
             .map(|p| p.page.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// The contact listed after `name` for the same role, if `name` is a contact.
+    pub fn next_contact(&self, name: &str) -> Option<&Contact> {
+        let at = self
+            .contacts
+            .iter()
+            .position(|c| crate::domain::same_name(&c.name, name))?;
+        let role = self.contacts[at].role;
+        self.contacts[at + 1..]
+            .iter()
+            .chain(&self.contacts[..at])
+            .find(|c| c.role == role && !crate::domain::same_name(&c.name, name))
     }
 
     /// The contacts for a role.

@@ -76,6 +76,8 @@ struct ChoiceFile {
 #[serde(deny_unknown_fields)]
 struct SeverityFile {
     cadence_minutes: Spanned<i64>,
+    escalate_after_minutes: Option<Spanned<i64>>,
+    escalate_limit: Option<Spanned<i64>>,
     #[serde(default)]
     cadence: BTreeMap<Spanned<String>, Spanned<i64>>,
     #[serde(default)]
@@ -195,12 +197,26 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
             }
             page.push(role);
         }
+        let escalate_after = policy
+            .escalate_after_minutes
+            .as_ref()
+            .and_then(|m| minutes(&mut p, m, "escalate_after_minutes"));
+        let escalate_limit = match &policy.escalate_limit {
+            None => 3,
+            Some(n) if (1..=10).contains(n.get_ref()) => *n.get_ref() as u32,
+            Some(n) => {
+                p.at(n, "escalate_limit is 1 to 10");
+                3
+            }
+        };
         severities.insert(
             severity,
             Policy {
                 cadence,
                 audiences,
                 page,
+                escalate_after,
+                escalate_limit,
             },
         );
     }

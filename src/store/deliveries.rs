@@ -83,6 +83,25 @@ impl Store {
         })
     }
 
+    /// Claims once and for all the work named `key` on `about` (an escalation step):
+    /// true for the one process that claims it first, false for every other.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn claim_once(&mut self, about: Ulid, key: &str) -> Result<bool, StoreError> {
+        let now = epoch_ms(self.now());
+        self.write(|tx, sql| {
+            let added = tx
+                .execute(
+                    "INSERT OR IGNORE INTO deliveries (event, hook, state, attempts, next_ms, lease_until, holder) \
+                     VALUES (?1, ?2, 'done', 1, ?3, 0, '')",
+                    params![about.to_string(), key, now],
+                )
+                .map_err(sql)?;
+            Ok(added == 1)
+        })
+    }
+
     /// Claims the delivery due soonest, for `lease` from now, for `holder`; `None` when
     /// none is due (or every due one is held by a live process).
     ///

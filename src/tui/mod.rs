@@ -95,7 +95,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     app.setup.playbook = std::sync::Arc::new(opts.playbook.clone());
     // The playbook's hooks run from any console (one process per delivery, whichever
     // comes first), on a thread of their own with a connection of their own.
-    if !opts.playbook.hooks.is_empty() && read_only.is_none() {
+    if crate::deliver::Deliverer::has_work(&opts.playbook) && read_only.is_none() {
         start_deliverer(&opts);
     }
     if let Ok(text) = std::env::var("WARROOM_RING") {

@@ -50,6 +50,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Some(st) => format!("{} {}", st.label(), duration(s.elapsed(p.since, app.now))),
             None => "-".into(),
         };
+        // A page that went unanswered says how many times it was escalated.
+        let state = match p.escalated {
+            Some((steps, _)) => format!("{state} esc {steps}"),
+            None => state,
+        };
         let style = match p.state {
             Some(ResponderState::StoodDown) => theme.muted,
             _ => theme.text,
