@@ -46,7 +46,7 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     // 4: notification hooks to run, one row per (event, hook): a lease so that one
     // process runs it at a time, and when to try again (local work, never synced; the
-    // outcome of each attempt is an event).
+    // outcome of each attempt is an event); and inbox alerts found by fingerprint.
     "CREATE TABLE deliveries (
         event       TEXT NOT NULL,
         hook        TEXT NOT NULL,
@@ -56,7 +56,9 @@ pub const MIGRATIONS: &[&str] = &[
         lease_until INTEGER NOT NULL,
         holder      TEXT NOT NULL,
         PRIMARY KEY (event, hook)
-    ) STRICT;",
+    ) STRICT;
+    CREATE INDEX events_alert_fingerprint ON events (json_extract(payload, '$.fingerprint'), at_ms)
+        WHERE kind = 'alert_received';",
 ];
 
 /// The first version with the `presence` table.
