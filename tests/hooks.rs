@@ -296,3 +296,39 @@ fn an_unanswered_page_escalates_on_an_injected_clock_once_per_step_up_to_its_lim
         "an answered page does not escalate: {after:?}"
     );
 }
+
+#[test]
+fn open_consoles_deliver_too_and_once() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let playbook = playbook_with(&env, &script(&env, ""), "\"paged\"", 5, 3);
+    let mut consoles: Vec<common::pty::Console> = ["alice", "bob", "carol"]
+        .iter()
+        .map(|who| common::pty::Console::start(&env, &["--playbook", &playbook, "--as", who]))
+        .collect();
+    for console in &consoles {
+        console.wait_text("Checkout failing");
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    env.ok(&["page", "dan", "--playbook", &playbook]);
+    wait_for("the delivery", Duration::from_secs(60), || {
+        delivered(&env).len() == 1
+    });
+    // Every console shows the outcome (wrapped in the timeline as it may be).
+    for console in &consoles {
+        console.wait_for("the outcome", |screen| {
+            common::pty::timeline_has(screen, "delivered (attempt 1)")
+        });
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        delivered(&env).len(),
+        1,
+        "three consoles, one page: {:?}",
+        delivered(&env)
+    );
+    for console in &mut consoles {
+        console.send("\x03");
+        console.wait_exit();
+    }
+}

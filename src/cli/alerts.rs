@@ -84,8 +84,9 @@ pub struct IntakeArgs {
     /// Read one payload (Alertmanager, Grafana or the generic form) from standard input.
     #[arg(long, conflicts_with = "listen")]
     pub stdin: bool,
-    /// Serve webhooks on this address (loopback unless said otherwise), e.g. 127.0.0.1:9464.
-    #[arg(long, value_name = "ADDR")]
+    /// Serve webhooks on this address [default when given without one: 127.0.0.1:9464,
+    /// loopback].
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:9464")]
     pub listen: Option<String>,
     /// The bearer token clients send, in a file only you can read [default: one made
     /// beside the database on first use, and printed once].
