@@ -34,7 +34,8 @@ pub fn backoff(attempt: u32) -> TimeDelta {
 fn triggers(store: &Store, event: &Event) -> Vec<Trigger> {
     match &event.body {
         Body::ResponderPaged { .. } => vec![Trigger::Paged],
-        Body::Escalated { .. } => vec![Trigger::Escalated],
+        // An escalation pages again (and maybe the next contact): a page as well.
+        Body::Escalated { .. } => vec![Trigger::Escalated, Trigger::Paged],
         Body::StatusUpdate { audience, .. } => vec![match audience {
             Audience::Responders => Trigger::UpdateResponders,
             Audience::Executives => Trigger::UpdateExecutives,
@@ -237,7 +238,24 @@ impl Deliverer {
             .find(|e| e.id == claim.event);
         let hook = self.hooks.iter().find(|h| h.name == claim.hook).cloned();
         let (result, incident) = match (&event, &hook) {
-            (Some(event), Some(hook)) => (run(hook, event), Some(event.incident)),
+            (Some(event), Some(hook)) => {
+                // The incident's title and severity, for a page's summary.
+                let state = self.store.incident(event.incident)?;
+                let severity = state
+                    .as_ref()
+                    .and_then(|s| s.severity)
+                    .map(|s| s.key().to_string())
+                    .unwrap_or_default();
+                let title = state.as_ref().map(|s| s.title.clone()).unwrap_or_default();
+                let fired: Vec<String> = triggers(&self.store, event)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                (
+                    run(hook, event, Some((&title, &severity)), &fired.join(",")),
+                    Some(event.incident),
+                )
+            }
             (None, _) => (Err("the event is not in this database".into()), None),
             (_, None) => (Err("the playbook has no such hook any more".into()), None),
         };
@@ -294,7 +312,12 @@ fn dies_with_us(_: &mut Command) {}
 /// Runs `hook` for `event`: the event as JSON on standard input, its main fields in
 /// `WARROOM_*` variables (`WARROOM_DEDUP_KEY` is the event's id, for PagerDuty and
 /// the like), stopped at the hook's timeout. `Err` says why it failed, in one line.
-pub fn run(hook: &Hook, event: &Event) -> Result<(), String> {
+pub fn run(
+    hook: &Hook,
+    event: &Event,
+    about: Option<(&str, &str)>,
+    triggers: &str,
+) -> Result<(), String> {
     let Some((program, args)) = hook.command.split_first() else {
         return Err("no command".into());
     };
@@ -305,6 +328,12 @@ pub fn run(hook: &Hook, event: &Event) -> Result<(), String> {
     };
     let mut command = Command::new(program);
     dies_with_us(&mut command);
+    if let Some((title, severity)) = about {
+        command
+            .env("WARROOM_TITLE", crate::inert::line(title).into_owned())
+            .env("WARROOM_SEVERITY", severity);
+    }
+    command.env("WARROOM_TRIGGERS", triggers);
     let mut child = command
         .args(args)
         .env("WARROOM_HOOK", &hook.name)

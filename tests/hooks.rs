@@ -332,3 +332,67 @@ fn open_consoles_deliver_too_and_once() {
         console.wait_exit();
     }
 }
+
+/// One HTTP request read by a loopback sink: its body.
+fn sink_one(listener: std::net::TcpListener) -> std::thread::JoinHandle<String> {
+    use std::io::{BufRead, Read, Write};
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut stream = stream;
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+        String::from_utf8(body).unwrap()
+    })
+}
+
+#[test]
+fn the_example_slack_hook_posts_valid_json_whatever_the_text() {
+    if std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no curl on this machine");
+        return;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let body = sink_one(listener);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/hooks/slack.sh");
+    let status = std::process::Command::new(&script)
+        .env("SLACK_WEBHOOK_URL", &url)
+        .env("WARROOM_TITLE", "Checkout \"EU\" failing")
+        .env("WARROOM_TEXT", "line one\nline two \\ with a backslash")
+        .env("WARROOM_EVENT_KIND", "status_update")
+        .env("WARROOM_DEDUP_KEY", "01K0TEST")
+        .stdin(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let posted: serde_json::Value = serde_json::from_str(&body.join().unwrap()).unwrap();
+    let text = posted["text"].as_str().unwrap();
+    assert!(
+        text.contains("Checkout \"EU\" failing")
+            && text.contains("line one line two \\ with a backslash")
+            && text.contains("01K0TEST"),
+        "{text}"
+    );
+}

@@ -8,7 +8,9 @@
 #   command = ["/path/to/slack.sh"]
 set -eu
 : "${SLACK_WEBHOOK_URL:?set SLACK_WEBHOOK_URL}"
-text=$(printf '%s' "$WARROOM_TEXT" | head -c 3000 | sed 's/\\/\\\\/g; s/"/\\"/g')
+# One line, JSON-escaped.
+text=$(printf '%s: %s' "$WARROOM_TITLE" "$WARROOM_TEXT" \
+  | tr '\n\r\t' '   ' | head -c 3000 | sed 's/\\/\\\\/g; s/"/\\"/g')
 curl --fail --silent --show-error --max-time 20 \
   -H 'Content-Type: application/json' \
   -d "{\"text\": \"[$WARROOM_EVENT_KIND] $text (warroom $WARROOM_DEDUP_KEY)\"}" \

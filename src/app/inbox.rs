@@ -30,13 +30,20 @@ pub fn listed(app: &App) -> Vec<&IncidentState> {
     list
 }
 
+/// Where the selected alert is listed now: its place, else the first.
+pub fn position(ids: &[Ulid], selected: Option<Ulid>) -> usize {
+    selected
+        .and_then(|id| ids.iter().position(|i| *i == id))
+        .unwrap_or(0)
+}
+
 /// Opens the inbox.
 pub(super) fn open(app: &mut App) {
     if app.inbox.is_empty() {
         app.notice = Some("the inbox is empty: no alert is waiting".into());
         return;
     }
-    app.overlays.push(Overlay::Inbox { selected: 0 });
+    app.overlays.push(Overlay::Inbox { selected: None });
 }
 
 /// What a key does in the inbox.
@@ -45,11 +52,12 @@ pub(super) fn keys(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(Overlay::Inbox { selected }) = app.overlays.last_mut() else {
         return Vec::new();
     };
-    if let Some(to) = step(*selected, ids.len(), action, super::view::LIST_PAGE) {
-        *selected = to;
+    let at = position(&ids, *selected);
+    if let Some(to) = step(at, ids.len(), action, super::view::LIST_PAGE) {
+        *selected = ids.get(to).copied();
         return Vec::new();
     }
-    let Some(group) = ids.get(*selected).copied() else {
+    let Some(group) = ids.get(at).copied() else {
         if matches!(action, Action::Close) {
             app.overlays.pop();
         }

@@ -51,8 +51,9 @@ pub enum Overlay {
     },
     /// The alert inbox.
     Inbox {
-        /// The selected alert, in [`super::inbox::listed`] order.
-        selected: usize,
+        /// The selected alert, by id: it stays selected when alerts arrive or go
+        /// (`None`: the first listed).
+        selected: Option<ulid::Ulid>,
     },
     /// The work of the response: objectives, tasks and hypotheses, moved by keys.
     Work {

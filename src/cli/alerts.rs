@@ -140,7 +140,7 @@ pub fn alert(ctx: &Context, args: AlertArgs) -> Result<()> {
     let fingerprint = args
         .fingerprint
         .filter(|f| !f.trim().is_empty())
-        .unwrap_or_else(|| fingerprint_of(args.source.as_deref(), &text));
+        .unwrap_or_else(|| fingerprint_of(args.source.as_deref(), &text, &labels));
     let note = payload::checked(Notification {
         text,
         source: args.source,
@@ -284,6 +284,8 @@ struct AlertLine<'a> {
     last_seen: String,
     incident: Option<String>,
     dismissed: Option<&'a str>,
+    labels: &'a BTreeMap<String, String>,
+    url: Option<&'a str>,
 }
 
 /// `warroom alerts`: the inbox, or an action on one alert.
@@ -322,6 +324,8 @@ fn list(ctx: &Context, json: bool, all: bool) -> Result<()> {
                 last_seen: rfc3339(a.last_seen),
                 incident: a.incident.map(|i| i.to_string()),
                 dismissed: a.dismissed.as_ref().map(|(_, _, why)| why.as_str()),
+                labels: &a.labels,
+                url: a.url.as_deref(),
             };
             super::output::json_line(&mut out, &serde_json::to_string(&line)?)?;
         }

@@ -318,7 +318,7 @@ fn warn_if_ended(store: &crate::store::Store, incident: ulid::Ulid, body: &Body)
 /// (the text given, or each line of stdin), printing each alert's id.
 fn to_inbox(ctx: &Context, store: &mut crate::store::Store, single: Option<String>) -> Result<()> {
     let note = |text: String| crate::intake::Notification {
-        fingerprint: crate::intake::fingerprint_of(None, &text),
+        fingerprint: crate::intake::fingerprint_of(None, &text, &Default::default()),
         text,
         source: None,
         labels: Default::default(),

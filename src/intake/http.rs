@@ -118,7 +118,11 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
     let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| {
+            // The scheme's name is case-insensitive (RFC 9110).
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        })
     else {
         return false;
     };
@@ -137,7 +141,10 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
     }
     let notes = match payload::read(&body) {
         Ok((_, notes)) => notes,
-        Err(why) => return answer(StatusCode::BAD_REQUEST, &format!("nothing recorded: {why}")),
+        Err(why) => {
+            tracing::warn!("intake: refused a payload: {why}");
+            return answer(StatusCode::BAD_REQUEST, &format!("nothing recorded: {why}"));
+        }
     };
     // SQLite is blocking: the write runs off the async thread, one at a time.
     let stored = tokio::task::spawn_blocking(move || {
@@ -150,6 +157,7 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
     .await;
     match stored {
         Ok(Ok(n)) => {
+            tracing::info!("intake: recorded {n} alert notification(s)");
             let body = serde_json::json!({ "recorded": n }).to_string();
             (
                 StatusCode::ACCEPTED,

@@ -35,12 +35,23 @@ pub struct Notification {
 pub const MAX_NOTIFICATIONS: usize = 1000;
 
 /// A fingerprint for an alert that came without one: the first 16 hex digits of the
-/// SHA-256 of its source and text, so the same alert sent again is the same alert.
-pub fn fingerprint_of(source: Option<&str>, text: &str) -> String {
+/// SHA-256 of its source, text and labels, so the same alert sent again is the same
+/// alert, and the same text about two hosts is two.
+pub fn fingerprint_of(
+    source: Option<&str>,
+    text: &str,
+    labels: &BTreeMap<String, String>,
+) -> String {
     let mut hash = Sha256::new();
     hash.update(source.unwrap_or("").as_bytes());
     hash.update([0]);
     hash.update(text.as_bytes());
+    for (k, v) in labels {
+        hash.update([0]);
+        hash.update(k.as_bytes());
+        hash.update([1]);
+        hash.update(v.as_bytes());
+    }
     hex::encode(&hash.finalize()[..8])
 }
 

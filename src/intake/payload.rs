@@ -130,7 +130,7 @@ fn one_of_group(
     };
     let fingerprint = match alert.get("fingerprint") {
         Some(Value::String(f)) if !f.is_empty() => f.clone(),
-        Some(Value::String(_)) | None => fingerprint_of(Some(source), &text),
+        Some(Value::String(_)) | None => fingerprint_of(Some(source), &text, &labels),
         Some(_) => return Err("fingerprint is not a string".into()),
     };
     let url = alert
@@ -164,8 +164,9 @@ fn generic(map: &Map<String, Value>) -> Result<Notification, String> {
         }
     };
     let source = optional("source")?;
-    let fingerprint =
-        optional("fingerprint")?.unwrap_or_else(|| fingerprint_of(source.as_deref(), &text));
+    let labels = string_map(map.get("labels"), "labels")?;
+    let fingerprint = optional("fingerprint")?
+        .unwrap_or_else(|| fingerprint_of(source.as_deref(), &text, &labels));
     let resolved = match map.get("resolved") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -185,7 +186,7 @@ fn generic(map: &Map<String, Value>) -> Result<Notification, String> {
         text,
         source,
         fingerprint,
-        labels: string_map(map.get("labels"), "labels")?,
+        labels,
         resolved,
         url: optional("url")?,
     })
@@ -206,9 +207,25 @@ fn string_map(value: Option<&Value>, what: &str) -> Result<BTreeMap<String, Stri
     }
 }
 
-/// The notification if every field keeps its bound, so what is stored can be shown,
-/// exported and synced; else which field is over.
-pub fn checked(note: Notification) -> Result<Notification, String> {
+/// `text` cut to at most `max` bytes at a character boundary, ending in `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// The notification kept within its bounds, so what is stored can be shown, exported
+/// and synced. What a monitor sends too much of is cut rather than lost (Alertmanager
+/// does not send a refused notification again): a long text or label value is
+/// shortened, labels past [`MAX_LABELS`] are left out. What names the alert (its
+/// fingerprint, source, a label's name) is refused when over its bound; the error says
+/// which.
+pub fn checked(mut note: Notification) -> Result<Notification, String> {
     let over = |what: &str, value: &str, max: usize| -> Result<(), String> {
         if value.len() > max {
             Err(format!("{what} takes {} bytes; at most {max}", value.len()))
@@ -216,23 +233,19 @@ pub fn checked(note: Notification) -> Result<Notification, String> {
             Ok(())
         }
     };
-    over("the text", &note.text, MAX_TEXT_BYTES)?;
     over("the fingerprint", &note.fingerprint, MAX_KEY_BYTES)?;
     if let Some(source) = &note.source {
         over("the source", source, MAX_KEY_BYTES)?;
     }
-    if let Some(url) = &note.url {
-        over("the link", url, MAX_VALUE_BYTES)?;
-    }
-    if note.labels.len() > MAX_LABELS {
-        return Err(format!(
-            "it has {} labels; at most {MAX_LABELS}",
-            note.labels.len()
-        ));
-    }
-    for (k, v) in &note.labels {
+    for k in note.labels.keys() {
         over("a label's name", k, MAX_KEY_BYTES)?;
-        over(&format!("label {k}"), v, MAX_VALUE_BYTES)?;
     }
+    note.text = cut(&note.text, MAX_TEXT_BYTES);
+    note.url = note.url.map(|u| cut(&u, MAX_VALUE_BYTES));
+    note.labels = std::mem::take(&mut note.labels)
+        .into_iter()
+        .take(MAX_LABELS)
+        .map(|(k, v)| (k, cut(&v, MAX_VALUE_BYTES)))
+        .collect();
     Ok(note)
 }

@@ -33,7 +33,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
             Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
             Overlay::Work { selected } => work(frame, area, app, *selected, theme),
-            Overlay::Inbox { selected } => inbox(frame, area, app, *selected, theme),
+            Overlay::Inbox { selected } => {
+                let ids: Vec<ulid::Ulid> = crate::app::inbox::listed(app)
+                    .iter()
+                    .map(|s| s.id)
+                    .collect();
+                let at = crate::app::inbox::position(&ids, *selected);
+                inbox(frame, area, app, at, theme);
+            }
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
@@ -249,8 +256,19 @@ fn inbox(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &
             .as_deref()
             .map(|src| format!(" · from {}", inert::line(src)))
             .unwrap_or_default();
+        let labels: Vec<String> = a
+            .labels
+            .iter()
+            .filter(|(k, _)| k.as_str() != "alertname")
+            .map(|(k, v)| format!("{}={}", inert::line(k), inert::line(v)))
+            .collect();
+        let labels = if labels.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", labels.join(" "))
+        };
         let detail = format!(
-            "          {} · {}x · first {} · last {}{source}",
+            "          {} · {}x · first {} · last {}{source}{labels}",
             a.state(),
             a.count,
             zone.hm_zoned(a.first_seen),
