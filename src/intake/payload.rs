@@ -1,7 +1,9 @@
 //! Reading what monitors send: Prometheus Alertmanager's webhook (version 4),
 //! Grafana Alerting's webhook (the same shape with a few more fields), and a generic
-//! form for anything else. Every field is bounded; a payload that breaks a bound or
-//! has no alert is refused whole with the reason, so nothing half-read is stored.
+//! form for anything else. Every field is bounded: a long text or label value is cut
+//! (a monitor would not send it again if refused), what names an alert is refused when
+//! too long, and a payload that is not one is refused whole with the reason, so
+//! nothing half-read is stored.
 //!
 //! The generic form is one JSON object, or an array of them:
 //! `{"text": "...", "source": "...", "fingerprint": "...", "labels": {"k": "v"},
