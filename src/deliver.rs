@@ -69,9 +69,13 @@ pub struct Deliverer {
     store: Store,
     playbook: Playbook,
     hooks: Vec<Hook>,
+    /// Where each hook starts (by name): what came before it is history to it.
+    hooks_from: std::collections::BTreeMap<String, i64>,
     author: String,
     holder: String,
     after: i64,
+    /// When pages were last looked at for escalation (every few seconds is enough).
+    escalated_at: Option<Instant>,
 }
 
 impl Deliverer {
@@ -85,13 +89,19 @@ impl Deliverer {
         author: &str,
     ) -> Result<Deliverer, StoreError> {
         let after = store.hooks_from()?;
+        let mut hooks_from = std::collections::BTreeMap::new();
+        for hook in &playbook.hooks {
+            hooks_from.insert(hook.name.clone(), store.hook_from(&hook.name)?);
+        }
         Ok(Deliverer {
+            hooks_from,
             store,
             playbook: playbook.clone(),
             hooks: playbook.hooks.clone(),
             author: author.to_string(),
             holder: format!("{}:{}", crate::store::host_name(), std::process::id()),
             after,
+            escalated_at: None,
         })
     }
 
@@ -157,7 +167,22 @@ impl Deliverer {
                     crate::domain::epoch_ms(paged_at),
                     step + 1
                 );
-                if !self.store.claim_once(summary.id, &key)? {
+                // Only pages this database recorded: a synced host escalates its own.
+                let ours = state
+                    .timeline
+                    .iter()
+                    .rev()
+                    .find(|e| match &e.event.body {
+                        Body::ResponderPaged { person: p, .. } => {
+                            crate::domain::same_name(p, &person)
+                        }
+                        Body::Escalated { next: Some(n), .. } => {
+                            crate::domain::same_name(n, &person)
+                        }
+                        _ => false,
+                    })
+                    .is_some_and(|e| e.event.origin == self.store.origin());
+                if !ours || !self.store.claim_once(summary.id, &key, &self.holder)? {
                     continue;
                 }
                 let next = self
@@ -177,6 +202,8 @@ impl Deliverer {
                         next,
                     },
                 )])?;
+                // Done once recorded; a claimer that died before this is taken over.
+                self.store.done_once(summary.id, &key)?;
                 steps += 1;
             }
         }
@@ -190,7 +217,22 @@ impl Deliverer {
     /// When the database cannot be read or written (a hook's failure is not an error:
     /// it is recorded and tried again).
     pub fn step(&mut self) -> Result<usize, StoreError> {
-        let escalated = self.escalate()?;
+        // Escalation reads every open incident: a look every few seconds, and only
+        // when the playbook escalates at all.
+        let escalates = self
+            .playbook
+            .severities
+            .values()
+            .any(|p| p.escalate_after.is_some());
+        let due = self
+            .escalated_at
+            .is_none_or(|at| at.elapsed() >= Duration::from_secs(5));
+        let escalated = if escalates && due {
+            self.escalated_at = Some(Instant::now());
+            self.escalate()?
+        } else {
+            0
+        };
         if self.hooks.is_empty() {
             return Ok(escalated);
         }
@@ -199,20 +241,23 @@ impl Deliverer {
             let Some((last, _)) = batch.last() else { break };
             let last = *last;
             let mut jobs = Vec::new();
-            for (_, event) in &batch {
+            for (pos, event) in &batch {
                 // A peer's events are delivered where they were written.
                 if event.origin != self.store.origin() {
                     continue;
                 }
                 let fired = triggers(&self.store, event);
                 for hook in &self.hooks {
-                    if hook.on.iter().any(|t| fired.contains(t)) {
+                    let from = self.hooks_from.get(&hook.name).copied().unwrap_or(0);
+                    if *pos > from && hook.on.iter().any(|t| fired.contains(t)) {
                         jobs.push((event.id, hook.name.clone()));
                     }
                 }
             }
             self.store.add_deliveries(&jobs)?;
             self.after = last;
+            // Later processes (a new hook among them) start here, not at history.
+            self.store.hooks_scanned(last)?;
         }
         let mut attempts = 0;
         let lease = self
@@ -223,7 +268,8 @@ impl Deliverer {
             .unwrap_or(TimeDelta::seconds(30))
             * 2
             + LEASE_SLACK;
-        while let Some(claim) = self.store.claim_delivery(&self.holder, lease)? {
+        let known: Vec<String> = self.hooks.iter().map(|h| h.name.clone()).collect();
+        while let Some(claim) = self.store.claim_delivery(&self.holder, lease, &known)? {
             attempts += 1;
             self.attempt(&claim)?;
         }
@@ -231,11 +277,7 @@ impl Deliverer {
     }
 
     fn attempt(&mut self, claim: &Claim) -> Result<(), StoreError> {
-        let event = self
-            .store
-            .events_ending_with(&claim.event.to_string())?
-            .into_iter()
-            .find(|e| e.id == claim.event);
+        let event = self.store.event(claim.event)?;
         let hook = self.hooks.iter().find(|h| h.name == claim.hook).cloned();
         let (result, incident) = match (&event, &hook) {
             (Some(event), Some(hook)) => {
@@ -352,10 +394,23 @@ pub fn run(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
+    // Written and read on threads of their own, so a hook that reads nothing, or
+    // writes a lot to stderr, is still stopped at its timeout.
     if let Some(mut stdin) = child.stdin.take() {
-        // A hook that does not read its input is not a failure.
-        let _ = stdin.write_all(json.as_bytes());
+        std::thread::spawn(move || {
+            // A hook that does not read its input is not a failure.
+            let _ = stdin.write_all(json.as_bytes());
+        });
     }
+    let stderr = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut said = Vec::new();
+            let _ = err.by_ref().take(4096).read_to_end(&mut said);
+            // Drain the rest, so the hook never blocks on a full pipe.
+            let _ = std::io::copy(&mut err, &mut std::io::sink());
+            String::from_utf8_lossy(&said).into_owned()
+        })
+    });
     let deadline = Instant::now() + hook.timeout.to_std().unwrap_or(Duration::from_secs(30));
     let status = loop {
         match child.try_wait() {
@@ -375,10 +430,9 @@ pub fn run(
     if status.success() {
         return Ok(());
     }
-    let mut said = String::new();
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.by_ref().take(4096).read_to_string(&mut said);
-    }
+    let said = stderr
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
     let first = said.lines().next().unwrap_or("").trim();
     let first = crate::format::shorten(&crate::inert::line(first), 200);
     Err(match status.code() {

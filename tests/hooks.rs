@@ -396,3 +396,57 @@ fn the_example_slack_hook_posts_valid_json_whatever_the_text() {
         "{text}"
     );
 }
+
+#[test]
+fn a_hook_added_later_runs_for_what_comes_after_not_for_history() {
+    let env = Env::new();
+    env.declare("Checkout failing");
+    let first = playbook_with(&env, &script(&env, ""), "\"paged\"", 5, 3);
+    {
+        let _deliverer = Deliverer::start(&env, &first);
+        std::thread::sleep(Duration::from_millis(500));
+        env.ok(&["page", "bob"]);
+        wait_for("bob's page", Duration::from_secs(30), || {
+            delivered(&env).len() == 1
+        });
+    }
+    // Many events later, a second hook appears; it starts from where the first got to.
+    for n in 0..5 {
+        env.ok(&["page", &format!("old{n}")]);
+    }
+    let default = env.ok(&["playbook", "--print-default"]);
+    let second_script = env.path("second.sh");
+    std::fs::write(
+        &second_script,
+        format!(
+            "#!/bin/sh\ncat > /dev/null\necho \"$WARROOM_DEDUP_KEY\" >> {}\n",
+            env.path("second.txt").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&second_script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let second = env.path("second.toml");
+    std::fs::write(
+        &second,
+        format!(
+            "{default}\n[[hooks]]\nname = \"second\"\non = [\"paged\"]\ncommand = [\"{}\"]\n",
+            second_script.display()
+        ),
+    )
+    .unwrap();
+    let _deliverer = Deliverer::start(&env, second.to_str().unwrap());
+    std::thread::sleep(Duration::from_secs(1));
+    env.ok(&["page", "new"]);
+    let read = || std::fs::read_to_string(env.path("second.txt")).unwrap_or_default();
+    wait_for("the new page", Duration::from_secs(30), || {
+        read().lines().count() >= 1
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        read().lines().count(),
+        1,
+        "only what came after: {}",
+        read()
+    );
+}

@@ -244,11 +244,24 @@ fn webhooks_are_taken_with_the_token_and_refused_without_it() {
     let status = agent
         .post(&intake.url)
         .header("Authorization", &format!("bearer {token}"))
+        .header("Content-Type", "application/json")
         .send(r#"{"text": "lowercase bearer"}"#)
         .unwrap()
         .status()
         .as_u16();
     assert_eq!(status, 202);
+    // JSON only: what a web page can post across sites without asking (text/plain)
+    // is refused, token or not.
+    let status = agent
+        .post(&intake.url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "text/plain")
+        .send(r#"{"text": "from a web page"}"#)
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 415);
+    assert!(!inbox(&env).iter().any(|a| a["text"] == "from a web page"));
 
     // A body over 1 MiB: 413.
     let huge = format!(r#"{{"text": "{}"}}"#, "x".repeat(1024 * 1024 + 10));

@@ -109,7 +109,12 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
     let me = app.setup.me.clone();
     let threshold = app.setup.playbook.triage.threshold;
     let mut new = Vec::new();
-    for event in events.iter().filter(|e| !same_name(&e.author, &me)) {
+    // One's own entries are no news, but an alert is, whoever's process recorded it
+    // (the intake usually runs under the same name).
+    for event in events
+        .iter()
+        .filter(|e| !same_name(&e.author, &me) || matches!(e.body, Body::AlertReceived { .. }))
+    {
         let name = || {
             app.incidents
                 .get(&event.incident)

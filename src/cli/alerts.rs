@@ -114,10 +114,17 @@ pub fn deliver(ctx: &Context, args: DeliverArgs) -> Result<()> {
         );
     }
     let mut deliverer = crate::deliver::Deliverer::new(ctx.open_write()?, &playbook, &ctx.author)?;
+    if !args.once {
+        tell!(
+            "delivering {} hook(s) for what is recorded in {} from now on, until stopped; each outcome is logged",
+            playbook.hooks.len(),
+            ctx.db.display()
+        );
+    }
     loop {
         let ran = deliverer.step()?;
         if args.once {
-            tell!("{ran} hook run(s)");
+            tell!("{ran} hook run(s) or escalation(s); outcomes are in the log (`warroom tail`)");
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_millis(250));

@@ -131,6 +131,22 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
 }
 
 async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) -> Response {
+    // JSON only: a browser's simple cross-site POST (text/plain, a form) is refused,
+    // so a web page cannot post to an intake running without a token.
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return answer(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the payload as `Content-Type: application/json`",
+        );
+    }
     if let Some(token) = &intake.token
         && !authorised(&headers, token)
     {

@@ -249,5 +249,21 @@ pub fn checked(mut note: Notification) -> Result<Notification, String> {
         .take(MAX_LABELS)
         .map(|(k, v)| (k, cut(&v, MAX_VALUE_BYTES)))
         .collect();
+    // The whole must fit in one event, escaped as JSON (up to six bytes a byte):
+    // labels are left out from the last until it does.
+    let size = |n: &Notification| {
+        n.text.len()
+            + n.url.as_ref().map_or(0, String::len)
+            + n.labels
+                .iter()
+                .map(|(k, v)| k.len() + v.len())
+                .sum::<usize>()
+    };
+    while size(&note) * 6 + 4096 > crate::domain::MAX_EVENT_BYTES {
+        let Some(last) = note.labels.keys().next_back().cloned() else {
+            break;
+        };
+        note.labels.remove(&last);
+    }
     Ok(note)
 }

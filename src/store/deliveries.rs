@@ -57,6 +57,31 @@ impl Store {
         })
     }
 
+    /// Where hook `name` starts: the end of the log the first time any process knew
+    /// it, so a hook added later never runs for what came before it.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn hook_from(&mut self, name: &str) -> Result<i64, StoreError> {
+        let key = format!("hook_from_pos:{name}");
+        self.write(|tx, sql| {
+            let end: i64 = tx
+                .query_row("SELECT coalesce(max(pos), 0) FROM events", [], |r| r.get(0))
+                .map_err(sql)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, end.to_string()],
+            )
+            .map_err(sql)?;
+            let value: String = tx
+                .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| {
+                    r.get(0)
+                })
+                .map_err(sql)?;
+            Ok(value.parse().unwrap_or(end))
+        })
+    }
+
     /// Adds a delivery for each (event, hook) not yet known; due now.
     ///
     /// # Errors
@@ -83,22 +108,64 @@ impl Store {
         })
     }
 
-    /// Claims once and for all the work named `key` on `about` (an escalation step):
-    /// true for the one process that claims it first, false for every other.
+    /// Claims the work named `key` on `about` (an escalation step) for a minute: true
+    /// for the one process that claims it first, or that takes it over when its claimer
+    /// died before marking it done ([`Store::done_once`]); false otherwise.
     ///
     /// # Errors
     /// When the database cannot be written.
-    pub fn claim_once(&mut self, about: Ulid, key: &str) -> Result<bool, StoreError> {
+    pub fn claim_once(&mut self, about: Ulid, key: &str, holder: &str) -> Result<bool, StoreError> {
         let now = epoch_ms(self.now());
+        let until = now.saturating_add(60_000);
         self.write(|tx, sql| {
             let added = tx
                 .execute(
                     "INSERT OR IGNORE INTO deliveries (event, hook, state, attempts, next_ms, lease_until, holder) \
-                     VALUES (?1, ?2, 'done', 1, ?3, 0, '')",
-                    params![about.to_string(), key, now],
+                     VALUES (?1, ?2, 'claimed', 1, ?3, ?4, ?5)",
+                    params![about.to_string(), key, now, until, holder],
                 )
                 .map_err(sql)?;
-            Ok(added == 1)
+            if added == 1 {
+                return Ok(true);
+            }
+            let taken = tx
+                .execute(
+                    "UPDATE deliveries SET lease_until = ?4, holder = ?5, attempts = attempts + 1 \
+                     WHERE event = ?1 AND hook = ?2 AND state = 'claimed' AND lease_until <= ?3",
+                    params![about.to_string(), key, now, until, holder],
+                )
+                .map_err(sql)?;
+            Ok(taken == 1)
+        })
+    }
+
+    /// Marks the work `claim_once` gave out as done.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn done_once(&mut self, about: Ulid, key: &str) -> Result<(), StoreError> {
+        self.write(|tx, sql| {
+            tx.execute(
+                "UPDATE deliveries SET state = 'done', lease_until = 0 WHERE event = ?1 AND hook = ?2",
+                params![about.to_string(), key],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+
+    /// Moves the scanned position on (never back): later processes start there.
+    ///
+    /// # Errors
+    /// When the database cannot be written.
+    pub fn hooks_scanned(&mut self, pos: i64) -> Result<(), StoreError> {
+        self.write(|tx, sql| {
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'hooks_from_pos' AND CAST(value AS INTEGER) < ?2",
+                params![pos.to_string(), pos],
+            )
+            .map_err(sql)?;
+            Ok(())
         })
     }
 
@@ -111,7 +178,11 @@ impl Store {
         &mut self,
         holder: &str,
         lease: chrono::TimeDelta,
+        hooks: &[String],
     ) -> Result<Option<Claim>, StoreError> {
+        // Only hooks this process can run: one whose playbook lacks a hook (a console
+        // started before the playbook changed) leaves its deliveries to the others.
+        let hooks = serde_json::to_string(hooks).unwrap_or_else(|_| "[]".into());
         let now = epoch_ms(self.now());
         let until = now.saturating_add(lease.num_milliseconds());
         self.write(|tx, sql| {
@@ -119,8 +190,9 @@ impl Store {
                 .query_row(
                     "SELECT event, hook, attempts FROM deliveries \
                      WHERE state = 'pending' AND next_ms <= ?1 AND lease_until <= ?1 \
+                     AND hook IN (SELECT value FROM json_each(?2)) \
                      ORDER BY next_ms, event, hook LIMIT 1",
-                    [now],
+                    params![now, hooks],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()

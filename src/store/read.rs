@@ -116,6 +116,14 @@ impl Store {
         )
     }
 
+    /// The event with this id, if stored (found by its unique index).
+    pub fn event(&self, id: Ulid) -> Result<Option<Event>, StoreError> {
+        Ok(self
+            .query_events("WHERE id = ?1", [id.to_string()])?
+            .into_iter()
+            .next())
+    }
+
     /// The events whose id ends with `suffix` (ignoring case), for resolving an id typed
     /// in part without reading the whole log. Anything but letters and digits matches
     /// nothing.

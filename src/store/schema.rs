@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[&str] = &[
         holder      TEXT NOT NULL,
         PRIMARY KEY (event, hook)
     ) STRICT;
+    CREATE INDEX deliveries_due ON deliveries (state, next_ms);
     CREATE INDEX events_alert_fingerprint ON events (json_extract(payload, '$.fingerprint'), at_ms)
         WHERE kind = 'alert_received';",
 ];
