@@ -1083,3 +1083,21 @@ fn a_scribe_records_for_someone_else_and_the_record_says_who_wrote_it() {
     assert!(err.contains("--for needs a name"), "{err}");
     assert_eq!(env.ok(&["tail", "-i", &id]), before);
 }
+
+#[test]
+fn the_status_moves_from_the_command_line_by_the_lifecycle() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    env.ok(&["status", "identified", "--reason", "the TLS change in 4512"]);
+    assert!(
+        env.ok(&["show", &id])
+            .contains("status      identified since"),
+        "moved"
+    );
+    let err = env.fails(&["status", "resolved"]);
+    assert!(err.contains("warroom resolve CODE SUMMARY"), "{err}");
+    let err = env.fails(&["status", "identified"]);
+    assert!(err.contains("already identified"), "{err}");
+    let err = env.fails(&["status", "fixed"]);
+    assert!(err.contains("investigating, identified, monitoring"), "{err}");
+}

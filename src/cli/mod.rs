@@ -112,6 +112,7 @@ impl Cli {
             | Subcommand::Finding(_)
             | Subcommand::Situation(_)
             | Subcommand::Severity(_)
+            | Subcommand::Status(_)
             | Subcommand::Alert(_)
             | Subcommand::Alerts(_)
             | Subcommand::Hypothesis(_)
@@ -177,6 +178,9 @@ pub enum Subcommand {
     /// Set the severity (P1-P5), saying why; at the threshold it declares an incident
     /// still in triage.
     Severity(review::SeverityArgs),
+    /// Move the status (investigating, identified, monitoring, closed), saying why, as
+    /// the palette's :status does; resolving takes `warroom resolve`.
+    Status(review::StatusArgs),
     /// Put an alert into the inbox (no incident needed); the same fingerprint again
     /// counts, and --resolved resolves it.
     Alert(alerts::AlertArgs),
@@ -300,6 +304,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Finding(args)) => review::finding(&ctx, args),
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Severity(args)) => review::severity(&ctx, args),
+        Some(Subcommand::Status(args)) => review::status(&ctx, args),
         Some(Subcommand::Alert(args)) => alerts::alert(&ctx, args),
         Some(Subcommand::Alerts(args)) => alerts::alerts(&ctx, args),
         Some(Subcommand::Intake(args)) => alerts::intake(&ctx, args),

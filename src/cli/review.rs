@@ -41,6 +41,28 @@ pub fn severity(ctx: &Context, args: SeverityArgs) -> Result<()> {
     run_request(ctx, &args.which, request)
 }
 
+/// Arguments of `warroom status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The new status: investigating, identified or monitoring (resolve with
+    /// `warroom resolve`; close a resolved one with `closed`).
+    pub status: crate::domain::Status,
+    /// Why it changed.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub which: Which,
+}
+
+/// `warroom status`: moves the incident's status by the lifecycle's rules.
+pub fn status(ctx: &Context, args: StatusArgs) -> Result<()> {
+    let request = Request::Log(crate::domain::Body::StatusChanged {
+        status: args.status,
+        reason: args.reason,
+    });
+    run_request(ctx, &args.which, request)
+}
+
 /// Arguments of `warroom resolve`.
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
