@@ -1099,5 +1099,37 @@ fn the_status_moves_from_the_command_line_by_the_lifecycle() {
     let err = env.fails(&["status", "identified"]);
     assert!(err.contains("already identified"), "{err}");
     let err = env.fails(&["status", "fixed"]);
-    assert!(err.contains("investigating, identified, monitoring"), "{err}");
+    assert!(
+        err.contains("investigating, identified, monitoring"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_and_a_manual_page_are_printed() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = env.ok(&["completions", shell]);
+        assert!(
+            script.contains("warroom") && script.contains("handoff") && script.contains("alerts"),
+            "{shell}"
+        );
+    }
+    // The bash script is valid bash.
+    let path = env.path("warroom.bash");
+    std::fs::write(&path, env.ok(&["completions", "bash"])).unwrap();
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+    {
+        assert!(status.success(), "bash -n warroom.bash");
+    }
+    let man = env.ok(&["man"]);
+    assert!(
+        man.contains(".TH warroom 1") && man.contains("intake"),
+        "{man}"
+    );
+    let err = env.fails(&["completions", "tcsh"]);
+    assert!(err.contains("bash") && err.contains("fish"), "{err}");
 }

@@ -113,6 +113,8 @@ impl Cli {
             | Subcommand::Situation(_)
             | Subcommand::Severity(_)
             | Subcommand::Status(_)
+            | Subcommand::Completions { .. }
+            | Subcommand::Man
             | Subcommand::Alert(_)
             | Subcommand::Alerts(_)
             | Subcommand::Hypothesis(_)
@@ -181,6 +183,13 @@ pub enum Subcommand {
     /// Move the status (investigating, identified, monitoring, closed), saying why, as
     /// the palette's :status does; resolving takes `warroom resolve`.
     Status(review::StatusArgs),
+    /// Print shell completions: `warroom completions bash > /etc/bash_completion.d/warroom`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `warroom man > warroom.1`.
+    Man,
     /// Put an alert into the inbox (no incident needed); the same fingerprint again
     /// counts, and --resolved resolves it.
     Alert(alerts::AlertArgs),
@@ -305,6 +314,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Severity(args)) => review::severity(&ctx, args),
         Some(Subcommand::Status(args)) => review::status(&ctx, args),
+        Some(Subcommand::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "warroom", &mut out);
+            Ok(())
+        }
+        Some(Subcommand::Man) => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            Ok(())
+        }
         Some(Subcommand::Alert(args)) => alerts::alert(&ctx, args),
         Some(Subcommand::Alerts(args)) => alerts::alerts(&ctx, args),
         Some(Subcommand::Intake(args)) => alerts::intake(&ctx, args),
