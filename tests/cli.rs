@@ -1133,3 +1133,36 @@ fn completions_and_a_manual_page_are_printed() {
     let err = env.fails(&["completions", "tcsh"]);
     assert!(err.contains("bash") && err.contains("fish"), "{err}");
 }
+
+#[test]
+fn an_incident_written_up_after_the_fact_is_declared_when_it_was() {
+    let env = Env::new();
+    env.ok(&[
+        "declare",
+        "--title",
+        "Replayed outage",
+        "--severity",
+        "P2",
+        "--detected-at",
+        "2026-11-20 09:40",
+        "--at",
+        "2026-11-20 10:00",
+    ]);
+    let show = env.ok(&["show"]);
+    assert!(
+        show.contains("declared after 20m") && show.contains("started     2026-11-20 09:40:00"),
+        "{show}"
+    );
+    let tail = env.ok(&["tail"]);
+    assert!(tail.contains("2026-11-20 10:00:00"), "{tail}");
+    let err = env.fails(&[
+        "declare",
+        "--title",
+        "x",
+        "--detected-at",
+        "2026-11-20 10:30",
+        "--at",
+        "2026-11-20 10:00",
+    ]);
+    assert!(err.contains("--detected-at comes before --at"), "{err}");
+}

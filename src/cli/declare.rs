@@ -25,6 +25,11 @@ pub struct DeclareArgs {
     /// time ago such as '20m ago').
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub detected_at: Option<String>,
+    /// When it was opened and declared, if earlier than now (an incident written up
+    /// after the fact): the same forms as --detected-at. Its entries are marked as
+    /// back-dated.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
@@ -41,6 +46,19 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
         .map(|t| parse_entry_time(t, now))
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| parse_entry_time(t, now))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    if let (Some(at), Some(detected)) = (at, detected_at)
+        && detected > at
+    {
+        anyhow::bail!(
+            "it would be detected after it was declared: --detected-at comes before --at"
+        );
+    }
     let playbook = ctx.playbook()?;
     let mut store = ctx.open_write()?;
     let bodies = crate::rules::declare_bodies(&playbook, title, detected_at, args.severity);
@@ -48,12 +66,18 @@ pub fn run(ctx: &Context, args: DeclareArgs) -> Result<()> {
         .iter()
         .any(|b| matches!(b, Body::StatusChanged { .. }));
     let mut drafts: Vec<NewEvent> = bodies.into_iter().map(|b| draft(ctx, b)).collect();
+    // Written up after the fact: the opening and what came with it happened then.
+    for draft in &mut drafts {
+        draft.at = at;
+    }
     if let Some(commander) = args
         .commander
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
     {
-        drafts.push(draft(ctx, Body::CommandClaimed { commander }));
+        let mut claim = draft(ctx, Body::CommandClaimed { commander });
+        claim.at = at;
+        drafts.push(claim);
     }
     let events = store.append(drafts)?;
     let incident = events[0].incident;
