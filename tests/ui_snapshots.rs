@@ -730,11 +730,19 @@ fn the_review_scrolls_to_the_selected_item_and_shows_peer_text_inert() {
 fn the_header_measures_wide_text_by_its_width() {
     let mut app = demo_app();
     app.setup.db_label = "/srv/障害対応/warroom.db".into();
+    // Where the path fits, all of it, measured by display width (wide characters take
+    // two columns) and ending at the edge; where it does not, its file name, whole.
+    let text = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("/srv/障害対応/warroom.db \""),
+        "the right end of the header is not cut off: {header}"
+    );
     let text = format!("{}", draw(&app, &Theme::dark(), 80, 24).backend());
     let header = text.lines().next().unwrap();
     assert!(
-        header.contains("/warroom.db \""),
-        "the right end of the header is not cut off: {header}"
+        header.contains("you: alice · times UTC · warroom.db \""),
+        "the path gives way to its file name, never mid-word: {header}"
     );
 }
 

@@ -79,6 +79,23 @@ impl Zone {
         }
     }
 
+    /// The zone's name as the header says it: `UTC`, or the local offset now
+    /// (`UTC+01:00`).
+    pub fn name(self, now: Timestamp) -> String {
+        match self {
+            Zone::Utc => "UTC".into(),
+            Zone::Local => {
+                use chrono::Offset;
+                crate::format::offset_name(
+                    now.with_timezone(&chrono::Local)
+                        .offset()
+                        .fix()
+                        .local_minus_utc(),
+                )
+            }
+        }
+    }
+
     /// Formats a time with a chrono format string in this zone.
     pub fn format(self, t: Timestamp, fmt: &str) -> String {
         match self {

@@ -25,11 +25,39 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         0 => String::new(),
         n => format!(" · inbox {n} (A)"),
     };
-    let mut right = format!(
-        " you: {} · {} ",
+    // The zone every time on screen is in, said once; the database's path gives way
+    // first (to its file name, then to nothing), never your name or the zone.
+    let who = format!(
+        " you: {} · times {}",
         inert::line(&app.setup.me),
-        inert::line(&app.setup.db_label)
+        app.setup.zone.name(app.now)
     );
+    let file = std::path::Path::new(&app.setup.db_label)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // What the line holds besides: " warroom · ", the position, a drill mark, a peer's
+    // link (its longest words), a read-only mark.
+    let drill_mark = app.incident().is_some_and(|s| s.drill);
+    let fixed = 12
+        + position.width()
+        + switch.width()
+        + inbox.width()
+        + if drill_mark { 9 } else { 0 }
+        + app
+            .outside
+            .link
+            .as_ref()
+            .map_or(0, |(label, _)| label.width() + 40)
+        + if app.setup.read_only.is_some() { 12 } else { 0 };
+    let mut right = [app.setup.db_label.clone(), file, String::new()]
+        .into_iter()
+        .map(|db| match db.is_empty() {
+            true => format!("{who} "),
+            false => format!("{who} · {} ", inert::line(&db)),
+        })
+        .find(|r| fixed + r.width() <= usize::from(area.width))
+        .unwrap_or_else(|| format!("{who} "));
     if app.setup.read_only.is_some() {
         right.push_str("· READ-ONLY ");
     }
