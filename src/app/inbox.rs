@@ -7,7 +7,7 @@ use ulid::Ulid;
 use super::record::{self, Answer};
 use super::wizard::{TriageTarget, Wizard};
 use super::{Action, App, Effect, Overlay, Purpose, step};
-use crate::domain::{Body, IncidentState};
+use crate::domain::IncidentState;
 use crate::rules::Request;
 use crate::store::NewEvent;
 
@@ -142,10 +142,7 @@ pub(super) fn send_to(app: &mut App, group: Ulid, incident: Ulid) -> Vec<Effect>
                 drafts.push(NewEvent::now(
                     Some(incident),
                     app.setup.me.clone(),
-                    Body::Alert {
-                        text: alert.text.clone(),
-                        source: alert.source.clone(),
-                    },
+                    alert.as_entry(),
                 ));
                 Effect::Append { purpose, drafts }
             }

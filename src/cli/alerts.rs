@@ -440,10 +440,7 @@ fn act(ctx: &Context, action: AlertAction) -> Result<()> {
         drafts.push(NewEvent::now(
             Some(incident),
             ctx.author.clone(),
-            crate::domain::Body::Alert {
-                text: alert.text.clone(),
-                source: alert.source.clone(),
-            },
+            alert.as_entry(),
         ));
     }
     for event in store.append(drafts)? {

@@ -160,6 +160,14 @@ pub struct AlertGroup {
 }
 
 impl AlertGroup {
+    /// The entry an incident's timeline gets when this alert is sent to it.
+    pub fn as_entry(&self) -> super::event::Body {
+        super::event::Body::Alert {
+            text: self.text.clone(),
+            source: self.source.clone(),
+        }
+    }
+
     /// Whether it still waits in the inbox: neither gone to an incident nor dismissed.
     pub fn waiting(&self) -> bool {
         self.incident.is_none() && self.dismissed.is_none()

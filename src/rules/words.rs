@@ -109,7 +109,7 @@ impl Refusal {
                 "no handoff is pending: the commander offers one ({})",
                 how.command("handoff NAME")
             ),
-            Refusal::HandoffNotYours { from, to } if actor_is(actor, to) => {
+            Refusal::HandoffNotYours { from, to } if crate::domain::same_name(actor, to) => {
                 format!("the handoff from {from} is yours to accept or decline")
             }
             Refusal::HandoffNotYours { from, to } => format!(
@@ -149,10 +149,6 @@ impl Refusal {
             }
         }
     }
-}
-
-fn actor_is(actor: &str, name: &str) -> bool {
-    crate::domain::same_name(actor, name)
 }
 
 impl Notice {

@@ -33,14 +33,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
             Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
             Overlay::Work { selected } => work(frame, area, app, *selected, theme),
-            Overlay::Inbox { selected } => {
-                let ids: Vec<ulid::Ulid> = crate::app::inbox::listed(app)
-                    .iter()
-                    .map(|s| s.id)
-                    .collect();
-                let at = crate::app::inbox::position(&ids, *selected);
-                inbox(frame, area, app, at, theme);
-            }
+            Overlay::Inbox { selected } => inbox(frame, area, app, *selected, theme),
             Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
@@ -228,8 +221,16 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
 
 /// The alert inbox: each waiting alert on two rows (what it says; its state, count,
 /// when first and last seen, and source), the selected one marked.
-fn inbox(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+fn inbox(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    selected: Option<ulid::Ulid>,
+    theme: &Theme,
+) {
     let list = crate::app::inbox::listed(app);
+    let ids: Vec<ulid::Ulid> = list.iter().map(|s| s.id).collect();
+    let selected = crate::app::inbox::position(&ids, selected);
     let rect = area.centered(
         Constraint::Length(area.width.saturating_sub(4).min(110)),
         Constraint::Length(area.height.saturating_sub(2)),
