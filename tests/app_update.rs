@@ -1179,7 +1179,7 @@ fn press(app: &mut App, keys: &str) -> Vec<Effect> {
             c => KeyCode::Char(c),
         };
         let event = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(msg) = warroom::tui::to_msg(app.mode(), event) {
+        if let Some(msg) = warroom::tui::to_msg(&app.setup.keys, app.mode(), event) {
             effects.extend(update(app, msg));
         }
     }

@@ -1,7 +1,10 @@
 //! Actions: what a key asks for, as the keymap table names it.
 
-/// Something the user asked for, independent of which key asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Something the user asked for, independent of which key asked. The config file
+/// names each in snake case (`toggle_help`), and `Pick(n)` as `pick_N` (see
+/// [`Action::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     /// Quit (asks first while an incident is open).
     Quit,
@@ -78,6 +81,7 @@ pub enum Action {
     /// Route below the threshold to the service desk.
     Route,
     /// Choose answer number N.
+    #[strum(disabled)]
     Pick(u8),
     /// Mark the selected responder acknowledged.
     Acknowledge,
@@ -137,6 +141,29 @@ pub enum Action {
     EditItem,
     /// Close the selected action item.
     CloseItem,
+}
+
+impl Action {
+    /// The action's name in the config file: `toggle_help`, `pick_1`.
+    pub fn name(self) -> String {
+        match self {
+            Action::Pick(n) => format!("pick_{n}"),
+            other => <&'static str>::from(other).to_string(),
+        }
+    }
+
+    /// The action a config file names ([`Action::name`]'s words), if any; `pick_N` for
+    /// N from 1 to 9.
+    pub fn from_name(name: &str) -> Option<Action> {
+        if let Some(n) = name.strip_prefix("pick_") {
+            return n
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=9).contains(n))
+                .map(Action::Pick);
+        }
+        name.parse().ok()
+    }
 }
 
 /// The four panes, in focus order (also the 1-4 keys); the name is the pane's title.
@@ -250,6 +277,37 @@ impl Mode {
     /// The heading used in the help.
     pub fn title(self) -> &'static str {
         self.into()
+    }
+
+    /// The mode's name in the config file's `[keys.NAME]` tables. `panes` are the
+    /// panes' keys, live while the roster has focus too (unless the roster binds that
+    /// key itself); `roster` the roster pane's own.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Mode::Normal => "panes",
+            Mode::Roster => "roster",
+            Mode::Triage => "triage",
+            Mode::Entry => "entry",
+            Mode::Palette => "palette",
+            Mode::Switcher => "switcher",
+            Mode::Help => "help",
+            Mode::Confirm => "confirm",
+            Mode::Recovery => "recovery",
+            Mode::Playbook => "playbook",
+            Mode::Briefing => "briefing",
+            Mode::Work => "work",
+            Mode::Inbox => "inbox",
+            Mode::Checklist => "checklist",
+            Mode::Review => "review",
+        }
+    }
+
+    /// The mode a config file's `[keys.NAME]` names ([`Mode::config_name`]).
+    pub fn from_config_name(name: &str) -> Option<Mode> {
+        <Mode as strum::VariantArray>::VARIANTS
+            .iter()
+            .copied()
+            .find(|m| m.config_name() == name)
     }
 
     /// Whether unbound keys are typed as text in this mode.

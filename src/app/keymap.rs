@@ -1,110 +1,9 @@
-//! The one keymap table. It decides what keys do, and it draws the hint bar and the
-//! help, so those can never drift from behaviour.
-
-use std::fmt;
+//! The one built-in keymap table. Merged with a person's rebindings into the keymap in
+//! force ([`super::bindings::Keymap`]), it decides what keys do, and it draws the hint
+//! bar and the help, so those can never drift from behaviour.
 
 use super::action::{Action, Mode};
-
-/// A key without modifiers, in terms the table can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// A printable character.
-    Char(char),
-    /// Enter or Return.
-    Enter,
-    /// Escape.
-    Esc,
-    /// Tab.
-    Tab,
-    /// Shift-Tab.
-    BackTab,
-    /// Arrow up.
-    Up,
-    /// Arrow down.
-    Down,
-    /// Home.
-    Home,
-    /// End.
-    End,
-    /// Page up.
-    PageUp,
-    /// Page down.
-    PageDown,
-    /// Arrow left.
-    Left,
-    /// A function key.
-    F(u8),
-    /// Any key the table never binds.
-    Other,
-}
-
-/// A key with its modifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Chord {
-    /// The key.
-    pub key: Key,
-    /// Control held.
-    pub ctrl: bool,
-    /// Alt (Meta) held.
-    pub alt: bool,
-}
-
-impl Chord {
-    /// A key with no modifier.
-    pub const fn plain(key: Key) -> Chord {
-        Chord {
-            key,
-            ctrl: false,
-            alt: false,
-        }
-    }
-
-    /// A key with Control.
-    pub const fn ctrl(key: Key) -> Chord {
-        Chord {
-            key,
-            ctrl: true,
-            alt: false,
-        }
-    }
-
-    /// A key with Alt.
-    pub const fn alt(key: Key) -> Chord {
-        Chord {
-            key,
-            ctrl: false,
-            alt: true,
-        }
-    }
-}
-
-impl fmt::Display for Chord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("Ctrl-")?;
-        }
-        if self.alt {
-            f.write_str("Alt-")?;
-        }
-        match self.key {
-            Key::Char(' ') => f.write_str("Space"),
-            Key::Char(c) => write!(f, "{c}"),
-            Key::Enter => f.write_str("Enter"),
-            Key::Esc => f.write_str("Esc"),
-            Key::Tab => f.write_str("Tab"),
-            Key::BackTab => f.write_str("Shift-Tab"),
-            Key::Up => f.write_str("Up"),
-            Key::Down => f.write_str("Down"),
-            Key::Home => f.write_str("Home"),
-            Key::End => f.write_str("End"),
-            Key::PageUp => f.write_str("PgUp"),
-            Key::PageDown => f.write_str("PgDn"),
-            Key::Left => f.write_str("Left"),
-            Key::F(n) => write!(f, "F{n}"),
-            Key::Other => f.write_str("?"),
-        }
-    }
-}
+use super::chord::{Chord, Key};
 
 /// One row of the table: in these modes, this chord does this.
 #[derive(Debug, Clone, Copy)]
@@ -124,9 +23,9 @@ pub struct Binding {
 use Key::*;
 use Mode::*;
 
-const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
+pub(super) const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
-const LISTS: &[Mode] = &[
+pub(super) const LISTS: &[Mode] = &[
     Normal, Roster, Switcher, Help, Playbook, Briefing, Work, Inbox,
 ];
 
@@ -179,7 +78,7 @@ pub const KEYMAP: &[Binding] = &[
     b(PANES, Chord::plain(Tab), Action::FocusNext, "next pane"),
     b(PANES, Chord::plain(BackTab), Action::FocusPrev, "previous pane"),
     b(PANES, Chord::plain(Char('1')), Action::FocusIncident, "incident pane"),
-    b(PANES, Chord::plain(Char('2')), Action::FocusRoster, "roster pane (then a e x p c h C r R act on the selected responder)"),
+    b(PANES, Chord::plain(Char('2')), Action::FocusRoster, "roster pane (then the roster's own keys act on the selected responder)"),
     b(PANES, Chord::plain(Char('3')), Action::FocusTimeline, "timeline pane"),
     b(PANES, Chord::plain(Char('4')), Action::FocusTriage, "triage pane"),
     b(LISTS, Chord::plain(Char('k')), Action::Up, "up"),
@@ -294,95 +193,32 @@ pub const KEYMAP: &[Binding] = &[
     // Recovered draft.
     h(&[Recovery], Chord::plain(Enter), Action::Confirm, "put the draft back in the entry box", "restore"),
     h(&[Recovery], Chord::plain(Char('x')), Action::Discard, "throw the draft away", "discard"),
-    b(&[Recovery], Chord::plain(Esc), Action::Close, "put the draft back (as Enter does)"),
+    b(&[Recovery], Chord::plain(Esc), Action::Close, "put the draft back (as restore does)"),
 ];
-
-/// What a chord does in a mode, if anything.
-pub fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
-    KEYMAP
-        .iter()
-        .find(|b| b.chord == chord && b.modes.contains(&mode))
-        .map(|b| b.action)
-}
-
-/// The bindings the hint bar shows in a mode, in table order. With the roster focused
-/// the bar shows the roster's own keys (the panes' keys still work; `?` lists them).
-pub fn hints(mode: Mode) -> impl Iterator<Item = (Chord, &'static str)> {
-    hints_named(mode, |_, hint| Some(hint))
-}
-
-/// The hint bar's bindings for a mode, as [`hints`], with each one's word given by
-/// `name` (from its action and its usual word): another word for what the key does
-/// now, or `None` to leave the key out.
-pub fn hints_named(
-    mode: Mode,
-    name: impl Fn(Action, &'static str) -> Option<&'static str>,
-) -> impl Iterator<Item = (Chord, &'static str)> {
-    KEYMAP
-        .iter()
-        .filter(move |b| b.modes.contains(&mode))
-        .filter(move |b| {
-            mode != Mode::Roster
-                || !b.modes.contains(&Mode::Normal)
-                || b.action == Action::ToggleHelp
-        })
-        .filter_map(move |b| {
-            b.hint
-                .and_then(|hint| name(b.action, hint))
-                .map(|hint| (b.chord, hint))
-        })
-}
 
 /// The help's heading for keys that work wherever they mean something: the ones live in
 /// every mode, and the moving keys of every pane, list and page.
 pub const EVERYWHERE: &str = "Everywhere (the moving keys in every pane, list and page)";
-
-/// One row of the help: the chords that do one thing, and what it is.
-pub type HelpRow = (Vec<Chord>, &'static str);
-
-/// Every binding once, grouped for the help: first the keys that work everywhere
-/// (Ctrl-C, Ctrl-Z, moving in lists), then each mode's own, under its title, each
-/// binding in the first group it is live in. Chords that do the same thing share a row:
-/// `(["j", "Down"], "down")`.
-pub fn help_groups() -> Vec<(&'static str, Vec<HelpRow>)> {
-    let everywhere = |b: &Binding| b.modes == ALL_MODES || b.modes == LISTS;
-    let mut groups = vec![(EVERYWHERE, rows(KEYMAP.iter().filter(|b| everywhere(b))))];
-    for &mode in ALL_MODES {
-        // Listed under an earlier mode (or everywhere) already: not again.
-        let first_here = |b: &&Binding| {
-            !everywhere(b) && ALL_MODES.iter().find(|m| b.modes.contains(m)) == Some(&mode)
-        };
-        let own = rows(KEYMAP.iter().filter(first_here));
-        if !own.is_empty() {
-            groups.push((mode.title(), own));
-        }
-    }
-    groups
-}
-
-/// Bindings as help rows, chords that do the same thing (same action and words) in one.
-fn rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<HelpRow> {
-    let mut rows: Vec<(Vec<Chord>, &'static str, Action)> = Vec::new();
-    for b in bindings {
-        match rows
-            .iter_mut()
-            .find(|(_, help, action)| *action == b.action && *help == b.help)
-        {
-            Some(row) => row.0.push(b.chord),
-            None => rows.push((vec![b.chord], b.help, b.action)),
-        }
-    }
-    rows.into_iter()
-        .map(|(chords, help, _)| (chords, help))
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {
     use strum::IntoEnumIterator;
 
     use super::*;
+    use crate::app::bindings::Keymap;
     use std::collections::HashMap;
+
+    fn lookup(mode: Mode, chord: Chord) -> Option<Action> {
+        Keymap::builtin().lookup(mode, chord)
+    }
+
+    fn hints(mode: Mode) -> Vec<(Chord, &'static str)> {
+        Keymap::builtin().hints(mode)
+    }
+
+    fn help_groups() -> Vec<(&'static str, Vec<crate::app::HelpRow>)> {
+        Keymap::builtin().help_groups()
+    }
 
     #[test]
     fn no_two_actions_share_a_chord_in_one_mode() {
@@ -419,7 +255,7 @@ mod tests {
             });
             assert!(leaves, "{mode:?} has no way out");
             if mode != Mode::Normal {
-                assert!(hints(mode).count() > 0, "{mode:?} shows no hints");
+                assert!(!hints(mode).is_empty(), "{mode:?} shows no hints");
             }
         }
     }

@@ -2,6 +2,8 @@
 //! returns effects for the edge to carry out, so all of it runs in plain tests.
 
 mod action;
+mod bindings;
+mod chord;
 mod commands;
 mod compose;
 mod entry;
@@ -29,9 +31,13 @@ use ulid::Ulid;
 use crate::domain::{Event, IncidentState, Timestamp};
 
 pub use action::{Action, Mode, Pane};
+pub use bindings::{
+    FORCE_QUIT, HelpRow, KeyProblem, Keymap, Rebinding, actions_of, does_something,
+};
+pub use chord::{Chord, Key};
 pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_credit, split_prefix};
-pub use keymap::{Binding, Chord, EVERYWHERE, KEYMAP, Key, help_groups, hints, lookup};
+pub use keymap::{Binding, EVERYWHERE, KEYMAP};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};
 pub use record::Console;
@@ -162,8 +168,11 @@ pub struct Setup {
     pub zone: Zone,
     /// The team's playbook.
     pub playbook: std::sync::Arc<crate::playbook::Playbook>,
-    /// Which notices ring the bell (`WARROOM_RING`).
+    /// Which notices ring the bell (`WARROOM_RING`, or the config's `ring`).
     pub ring: notify::Ring,
+    /// The keymap in force: the built-in table with the config's `[keys]` over it. Keys
+    /// are looked up in it, and everything on screen that names a key names it from it.
+    pub keys: std::sync::Arc<Keymap>,
 }
 
 /// What the edge reports from outside the console, as it changes.
@@ -209,6 +218,7 @@ impl App {
                 zone: Zone::Local,
                 playbook: std::sync::Arc::new(crate::playbook::Playbook::builtin()),
                 ring: notify::Ring::default(),
+                keys: std::sync::Arc::new(Keymap::builtin()),
             },
             outside: Outside::default(),
         }
@@ -233,7 +243,10 @@ impl App {
             Some(Overlay::Briefing { .. }) => {
                 let pending = roster::pending(self);
                 let me = |name: &str| crate::domain::same_name(name, &self.setup.me);
-                hints(self.mode())
+                self.setup
+                    .keys
+                    .hints(self.mode())
+                    .into_iter()
                     .filter(|(_, word)| match *word {
                         "accept" => pending.as_ref().is_some_and(|(_, to)| me(to)),
                         "cancel handoff" => pending
@@ -243,8 +256,14 @@ impl App {
                     })
                     .collect()
             }
-            _ => hints(self.mode()).collect(),
+            _ => self.setup.keys.hints(self.mode()),
         }
+    }
+
+    /// The key for `action` in `mode` as a text names it, from the keymap in force
+    /// (see [`Keymap::say`]).
+    pub fn key(&self, mode: Mode, action: Action) -> String {
+        self.setup.keys.say(mode, action)
     }
 
     /// The keys that are live now.

@@ -4,7 +4,7 @@
 use ulid::Ulid;
 
 use super::action::{Action, Mode};
-use super::keymap::{Chord, hints_named};
+use super::chord::Chord;
 use super::record::Answer;
 use super::{App, Effect, Purpose};
 use crate::domain::Severity;
@@ -126,12 +126,13 @@ pub fn finish_word(finish: Finish) -> &'static str {
 pub fn hints(app: &App, wizard: &Wizard) -> Vec<(Chord, &'static str)> {
     let finish = enter_finishes(app, wizard);
     let retriage = retriage(app, wizard);
-    hints_named(Mode::Triage, |action, word| match action {
-        Action::Submit => Some(finish.map_or(word, finish_word)),
-        Action::Declare | Action::Route if finish.is_some() => None,
-        Action::Declare if retriage => Some(finish_word(Finish::Retriage)),
-        Action::Route if retriage => None,
-        _ => Some(word),
-    })
-    .collect()
+    app.setup
+        .keys
+        .hints_named(Mode::Triage, |action, word| match action {
+            Action::Submit => Some(finish.map_or(word, finish_word)),
+            Action::Declare | Action::Route if finish.is_some() => None,
+            Action::Declare if retriage => Some(finish_word(Finish::Retriage)),
+            Action::Route if retriage => None,
+            _ => Some(word),
+        })
 }

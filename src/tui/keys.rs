@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::{Chord, Key, Mode, Msg, lookup};
+use crate::app::{Chord, Key, Keymap, Mode, Msg};
 
 /// The chord a key event is, in the keymap's terms.
 pub fn chord(event: &KeyEvent) -> Chord {
@@ -29,13 +29,14 @@ pub fn chord(event: &KeyEvent) -> Chord {
     }
 }
 
-/// The message a key press means in a mode: a bound action, typed text, or nothing.
-/// Key releases and repeats-as-release are ignored: only presses count.
-pub fn to_msg(mode: Mode, event: KeyEvent) -> Option<Msg> {
+/// The message a key press means in a mode, by the keymap in force: a bound action,
+/// typed text, or nothing. Key releases and repeats-as-release are ignored: only
+/// presses count.
+pub fn to_msg(keys: &Keymap, mode: Mode, event: KeyEvent) -> Option<Msg> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
-    if let Some(action) = lookup(mode, chord(&event)) {
+    if let Some(action) = keys.lookup(mode, chord(&event)) {
         return Some(Msg::Action(action));
     }
     if mode == Mode::Confirm {
@@ -56,15 +57,34 @@ mod tests {
 
     #[test]
     fn presses_map_through_the_keymap() {
-        let msg = to_msg(Mode::Normal, press(KeyCode::Char('?'), KeyModifiers::SHIFT));
+        let keys = Keymap::builtin();
+        let msg = to_msg(
+            &keys,
+            Mode::Normal,
+            press(KeyCode::Char('?'), KeyModifiers::SHIFT),
+        );
         assert!(matches!(msg, Some(Msg::Action(Action::ToggleHelp))));
-        let msg = to_msg(Mode::Entry, press(KeyCode::Enter, KeyModifiers::ALT));
+        let msg = to_msg(&keys, Mode::Entry, press(KeyCode::Enter, KeyModifiers::ALT));
         assert!(matches!(msg, Some(Msg::Action(Action::Newline))));
-        let msg = to_msg(Mode::Entry, press(KeyCode::Char('q'), KeyModifiers::NONE));
+        let msg = to_msg(
+            &keys,
+            Mode::Entry,
+            press(KeyCode::Char('q'), KeyModifiers::NONE),
+        );
         assert!(matches!(msg, Some(Msg::Type(_))));
-        assert!(to_msg(Mode::Normal, press(KeyCode::Char('x'), KeyModifiers::NONE)).is_none());
+        assert!(
+            to_msg(
+                &keys,
+                Mode::Normal,
+                press(KeyCode::Char('x'), KeyModifiers::NONE)
+            )
+            .is_none()
+        );
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
-        assert!(to_msg(Mode::Normal, release).is_none(), "only presses");
+        assert!(
+            to_msg(&keys, Mode::Normal, release).is_none(),
+            "only presses"
+        );
     }
 }

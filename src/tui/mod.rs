@@ -190,19 +190,21 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         while let Some(incoming) = batch.next() {
             let msg = match incoming {
                 Incoming::News(msg) => msg,
-                Incoming::Term(TermEvent::Key(key)) => match to_msg(app.mode(), key) {
-                    Some(Msg::Type(input)) if plain_char(&input).is_some() => {
-                        run.extend(plain_char(&input));
-                        let more = matches!(batch.peek(), Some(Incoming::Term(TermEvent::Key(next)))
-                            if matches!(to_msg(app.mode(), *next), Some(Msg::Type(i)) if plain_char(&i).is_some()));
-                        if more {
-                            continue;
+                Incoming::Term(TermEvent::Key(key)) => {
+                    match to_msg(&app.setup.keys, app.mode(), key) {
+                        Some(Msg::Type(input)) if plain_char(&input).is_some() => {
+                            run.extend(plain_char(&input));
+                            let more = matches!(batch.peek(), Some(Incoming::Term(TermEvent::Key(next)))
+                            if matches!(to_msg(&app.setup.keys, app.mode(), *next), Some(Msg::Type(i)) if plain_char(&i).is_some()));
+                            if more {
+                                continue;
+                            }
+                            Msg::Typed(std::mem::take(&mut run))
                         }
-                        Msg::Typed(std::mem::take(&mut run))
+                        Some(msg) => msg,
+                        None => continue,
                     }
-                    Some(msg) => msg,
-                    None => continue,
-                },
+                }
                 Incoming::Term(TermEvent::Paste(text)) => Msg::Paste(text),
                 Incoming::Term(_) => continue,
             };

@@ -8,14 +8,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::wrap::{truncate, wrap};
 use super::{Theme, boxed};
-use crate::app::{App, Confirmation, EntryKind, Overlay, PageScroll, help_groups, palette};
+use crate::app::{App, Confirmation, EntryKind, Keymap, Overlay, PageScroll, palette};
 use crate::inert;
 
 /// Draws every overlay in stack order.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     for overlay in &app.overlays {
         match overlay {
-            Overlay::Help { scroll } => help(frame, area, scroll, theme),
+            Overlay::Help { scroll } => help(frame, area, app, scroll, theme),
             Overlay::Palette {
                 input,
                 selected,
@@ -48,10 +48,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 /// A name and what it does, as the help and the palette list them.
 type Row = (String, &'static str);
 
-/// The help's sections: the keys (grouped by the keymap), the entry prefixes and the
-/// palette's commands.
-fn help_sections() -> Vec<(&'static str, Vec<Row>)> {
-    let mut sections: Vec<(&'static str, Vec<Row>)> = help_groups()
+/// The help's sections: the keys (grouped by the keymap in force), the entry prefixes
+/// and the palette's commands.
+fn help_sections(keys: &Keymap) -> Vec<(&'static str, Vec<Row>)> {
+    let mut sections: Vec<(&'static str, Vec<Row>)> = keys
+        .help_groups()
         .into_iter()
         .map(|(title, rows)| {
             let rows = rows
@@ -86,13 +87,13 @@ fn help_sections() -> Vec<(&'static str, Vec<Row>)> {
     sections
 }
 
-/// The lines of the help at `width` columns, built from the keymap and the command
-/// table. In each section the descriptions start in one column, two spaces past the
+/// The lines of the help at `width` columns, built from the keymap in force and the
+/// command table. In each section the descriptions start in one column, two spaces past the
 /// longest name; a name too long for that (wider than half the width) has a line of
 /// its own, its description on the next (as every name has when the descriptions would
 /// be left too narrow). Descriptions wrap at the width, under their column, and are
 /// never cut.
-pub fn help_lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
+pub fn help_lines(keys: &Keymap, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     const INDENT: usize = 2;
     const GAP: usize = 2;
     // The fewest columns a description is given beside its name.
@@ -100,7 +101,7 @@ pub fn help_lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let width = width.max(INDENT + GAP + 8);
     let longest_fitting = width / 2;
     let mut lines = Vec::new();
-    for (title, rows) in help_sections() {
+    for (title, rows) in help_sections(keys) {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
@@ -149,12 +150,13 @@ pub fn help_lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn help(frame: &mut Frame<'_>, area: Rect, scroll: &PageScroll, theme: &Theme) {
+fn help(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme: &Theme) {
     let rect = area.centered(
         Constraint::Length(area.width.saturating_sub(8).min(96)),
         Constraint::Length(area.height.saturating_sub(4)),
     );
-    let lines = help_lines(theme, rect.width.saturating_sub(2) as usize);
+    let keys = &app.setup.keys;
+    let lines = help_lines(keys, theme, rect.width.saturating_sub(2) as usize);
     let visible = rect.height.saturating_sub(2) as usize;
     let scroll = scroll.show(lines.len(), visible);
     frame.render_widget(Clear, rect);
@@ -692,7 +694,8 @@ mod tests {
         let theme = Theme::dark();
         let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         for width in [30, 70, 94, 190] {
-            let lines = help_lines(&theme, width);
+            let keys = Keymap::builtin();
+            let lines = help_lines(&keys, &theme, width);
             for line in &lines {
                 let shown = text(line);
                 assert!(shown.width() <= width, "{width}: {shown:?} is cut");
@@ -700,7 +703,7 @@ mod tests {
             let all = words(&lines.iter().map(text).collect::<Vec<_>>().join(" "));
             // Rows come in order: each is looked for after the one before.
             let mut from = 0;
-            for (title, rows) in help_sections() {
+            for (title, rows) in help_sections(&keys) {
                 for (name, what) in rows {
                     assert!(
                         all.contains(&words(what)),
