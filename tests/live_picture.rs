@@ -82,11 +82,11 @@ impl Wording for Plain {
     fn declare(&self) -> String {
         ":declare".into()
     }
-    fn route_or_change(&self) -> (&'static str, &'static str) {
-        ("r", "b")
+    fn route_or_change(&self) -> (String, String) {
+        ("r".into(), "b".into())
     }
-    fn declare_from_triage(&self) -> &'static str {
-        "d"
+    fn declare_from_triage(&self) -> String {
+        "d".into()
     }
 }
 

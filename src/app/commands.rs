@@ -4,13 +4,14 @@ use ulid::Ulid;
 
 use super::palette::PaletteRequest;
 use super::record::{Answer, ask};
-use super::{App, Effect, Overlay, Purpose};
+use super::{Action, App, Effect, Mode, Overlay, Purpose};
 use crate::domain::{IncidentState, resolve_id, short_id};
 use crate::rules::{Request, SituationFields, find_item, find_numbered, item_fields};
 
 /// The action item `typed` names, saying where the numbers are when it names none.
-fn item(state: &IncidentState, typed: &str) -> Result<Ulid, String> {
-    find_item(state, typed, "the review (v) numbers them")
+fn item(app: &App, state: &IncidentState, typed: &str) -> Result<Ulid, String> {
+    let review = app.key(Mode::Normal, Action::OpenReview);
+    find_item(state, typed, &format!("the review ({review}) numbers them"))
 }
 
 /// Why the sample is not loaded into a database that holds incidents, and how to load it.
@@ -30,7 +31,8 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         }
         PaletteRequest::Switch(Some(typed)) => {
             let ids: Vec<Ulid> = app.incident_list().iter().map(|i| i.id).collect();
-            match resolve_id(ids, &typed, "incident", "s lists them") {
+            let hint = format!("{} lists them", app.key(Mode::Normal, Action::OpenSwitcher));
+            match resolve_id(ids, &typed, "incident", &hint) {
                 Ok(id) => app.show(id),
                 Err(e) => app.notice = Some(e),
             }
@@ -62,8 +64,10 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
                 Some((from, to)) if crate::domain::same_name(&to, &app.setup.me) => {
                     app.open_briefing();
                     app.notice = Some(format!(
-                        "{} offers you command: read the briefing, then a accepts (x declines)",
-                        crate::inert::line(&from)
+                        "{} offers you command: read the briefing, then {} accepts ({} declines)",
+                        crate::inert::line(&from),
+                        app.key(Mode::Briefing, Action::AcceptHandoff),
+                        app.key(Mode::Briefing, Action::CancelHandoff),
                     ));
                 }
                 _ => {
@@ -75,12 +79,11 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         }
         PaletteRequest::Dismiss { alert, reason } => {
             let waiting: Vec<Ulid> = app.inbox.iter().copied().collect();
-            return match crate::domain::resolve_id(
-                waiting,
-                &alert,
-                "alert",
-                "A lists the inbox with each alert's id",
-            ) {
+            let hint = format!(
+                "{} lists the inbox with each alert's id",
+                app.key(Mode::Normal, Action::OpenInbox)
+            );
+            return match crate::domain::resolve_id(waiting, &alert, "alert", &hint) {
                 Ok(group) => super::inbox::dismiss(app, group, reason),
                 Err(why) => {
                     app.notice = Some(why);
@@ -315,7 +318,7 @@ fn request_for(
             item: typed,
             fields,
         } => {
-            let found = item(state, &typed)?;
+            let found = item(app, state, &typed)?;
             let f = item_fields(app.now, Some(found), &fields).map_err(|e| e.to_string())?;
             Request::ItemUpdate {
                 item: found,
@@ -327,7 +330,7 @@ fn request_for(
             }
         }
         PaletteRequest::ItemDone { item: typed, note } => Request::ItemDone {
-            item: item(state, &typed)?,
+            item: item(app, state, &typed)?,
             note,
         },
         _ => return Ok(None),

@@ -1,8 +1,8 @@
 //! Composing a status update: the entry box, pre-filled from the playbook's template
 //! for the audience, with the incident's state filled in.
 
-use super::App;
 use super::entry::EntryKind;
+use super::{Action, App, Mode};
 use crate::domain::Audience;
 
 /// The audience whose update is due soonest (responders when there is no cadence).
@@ -49,10 +49,11 @@ pub fn open(app: &mut App, audience: Audience) -> bool {
     app.entry.prefilled = Some(EntryKind::update_to(audience));
     app.entry.open = true;
     let open = app.incident().is_some_and(|s| s.status.is_open());
+    let post = app.key(Mode::Entry, Action::Submit);
     app.notice = Some(if open {
-        format!("update to {audience}: edit it, then Enter posts it and resets their countdown")
+        format!("update to {audience}: edit it, then {post} posts it and resets their countdown")
     } else {
-        format!("final update to {audience}: edit it, then Enter posts it")
+        format!("final update to {audience}: edit it, then {post} posts it")
     });
     true
 }

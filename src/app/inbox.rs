@@ -6,7 +6,7 @@ use ulid::Ulid;
 
 use super::record::{self, Answer};
 use super::wizard::{TriageTarget, Wizard};
-use super::{Action, App, Effect, Overlay, Purpose, step};
+use super::{Action, App, Effect, Mode, Overlay, Purpose, step};
 use crate::domain::IncidentState;
 use crate::rules::Request;
 use crate::store::NewEvent;
@@ -105,8 +105,11 @@ fn act(app: &mut App, group: Ulid, request: Request) -> Vec<Effect> {
 /// Sends the alert to the incident shown, after a yes naming it.
 fn attach(app: &mut App, group: Ulid) -> Vec<Effect> {
     let Some(incident) = app.incident().filter(|s| s.is_open()).map(|s| s.id) else {
-        app.notice =
-            Some("no open incident shown to send it to: s picks one, or t triages it".into());
+        app.notice = Some(format!(
+            "no open incident shown to send it to: {} picks one, or {} triages it",
+            app.key(Mode::Normal, Action::OpenSwitcher),
+            app.key(Mode::Inbox, Action::OpenTriage)
+        ));
         return Vec::new();
     };
     let effects = send_to(app, group, incident);

@@ -1,7 +1,7 @@
 //! Keys for the overlays: palette, switcher, triage wizard, resolve checklist, review
 //! and recovered draft. Called from `update`; no I/O here either.
 
-use super::action::Action;
+use super::action::{Action, Mode};
 use super::msg::Effect;
 use super::overlay::Overlay;
 use super::view::{LIST_PAGE, step};
@@ -9,6 +9,7 @@ use super::wizard::{Finish, Outcome};
 use super::{App, commands, palette};
 
 pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let complete = app.key(Mode::Palette, Action::Complete);
     let Some(Overlay::Palette {
         input,
         selected,
@@ -40,6 +41,10 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
             Ok(command) => {
                 app.overlays.pop();
                 return commands::run(app, command);
+            }
+            // A word no command starts with: say which key lists them.
+            Err(message) if count == 0 => {
+                *error = Some(format!("{message}: {complete} shows the commands"));
             }
             Err(message) => *error = Some(message),
         },
@@ -267,7 +272,10 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
             }
             app.entry.restore(&draft.text, draft.kind);
             app.entry.open = app.setup.read_only.is_none();
-            app.notice = Some("draft restored: Enter commits it".into());
+            app.notice = Some(format!(
+                "draft restored: {} commits it",
+                app.key(Mode::Entry, Action::Submit)
+            ));
             vec![app.save_draft()]
         }
         // The text the drafts exist to keep: thrown away only on a yes, after reading.

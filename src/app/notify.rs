@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use ulid::Ulid;
 
-use super::{App, Effect};
+use super::{Action, App, Effect, Mode};
 use crate::domain::{Body, Event, Status, same_name};
 
 /// A kind of thing to notice, as `WARROOM_RING` names it.
@@ -169,7 +169,11 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
                 ..
             } if event.id == event.incident => new.push(banner(
                 Attention::Alert,
-                format!("new alert: {} (A)", crate::format::shorten(text, 50)),
+                format!(
+                    "new alert: {} ({})",
+                    crate::format::shorten(text, 50),
+                    app.key(Mode::Normal, Action::OpenInbox)
+                ),
             )),
             _ => {}
         }
@@ -199,8 +203,9 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
                 new.push(Banner {
                     notice: Attention::Overdue,
                     text: format!(
-                        "the update to {audience} on {} is overdue (u)",
-                        state.short_id()
+                        "the update to {audience} on {} is overdue ({})",
+                        state.short_id(),
+                        app.key(Mode::Normal, Action::ComposeUpdate)
                     ),
                     about: id,
                 });

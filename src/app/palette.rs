@@ -23,8 +23,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "update", usage: "[AUDIENCE]", help: "write a status update from the template (responders, executives, customers)" },
     CommandSpec { name: "claim", usage: "", help: "take command while nobody holds it" },
     CommandSpec { name: "handoff", usage: "NAME", help: "offer command to NAME (commander only); you hold it until they accept" },
-    CommandSpec { name: "dismiss", usage: "ALERT REASON", help: "dismiss an inbox alert (the end of its id, as A shows it), saying why" },
-    CommandSpec { name: "accept", usage: "", help: "read the briefing and accept command offered to you (a there)" },
+    CommandSpec { name: "dismiss", usage: "ALERT REASON", help: "dismiss an inbox alert (the end of its id, as the inbox shows it), saying why" },
+    CommandSpec { name: "accept", usage: "", help: "read the briefing and accept command offered to you there" },
     CommandSpec { name: "cancel-handoff", usage: "", help: "withdraw your pending handoff, or decline one offered to you" },
     CommandSpec { name: "assume", usage: "REASON", help: "assume command from a commander who cannot hand over, saying why" },
     CommandSpec { name: "confirm", usage: "", help: "confirm command, settling a conflicting claim (commander only)" },
@@ -38,7 +38,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "reopen", usage: "[REASON]", help: "it came back: reopen a resolved incident" },
     CommandSpec { name: "problem", usage: "OWNER ROOT CAUSE", help: "hand a resolved incident to problem management (closes it)" },
     CommandSpec { name: "review", usage: "[SECTION TEXT]", help: "the review; with text, add a finding (cause, factor, well, badly)" },
-    CommandSpec { name: "brief", usage: "[given [NAME]]", help: "the briefing (B); 'given' records it was given (to NAME)" },
+    CommandSpec { name: "brief", usage: "[given [NAME]]", help: "the briefing; 'given' records it was given (to NAME)" },
     CommandSpec { name: "objective", usage: "[planned] TEXT", help: "add an objective of the response (current unless planned)" },
     CommandSpec { name: "objective-move", usage: "N STAGE", help: "move objective N: current, planned, met or dropped" },
     CommandSpec { name: "task", usage: "TEXT [owner=NAME]", help: "open a task during the incident (not an action item)" },
@@ -130,7 +130,8 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
         {
             Some(exact) => exact,
             None if matches.is_empty() => {
-                return Err(format!("no command '{name}': Tab shows the commands"));
+                // The palette adds which key lists the commands (it knows the keymap).
+                return Err(format!("no command '{name}'"));
             }
             None => {
                 let names: Vec<&str> = matches.iter().map(|c| c.name).collect();

@@ -4,16 +4,17 @@
 
 use ulid::Ulid;
 
-use super::{App, Effect, Purpose};
+use super::{Action, App, Effect, Mode, Purpose};
 use crate::domain::short_id;
 use crate::inert;
 use crate::rules::{Asked, Caution, Decision, Request, Wording, decide};
 use crate::store::NewEvent;
 
-/// How the console names the next step: palette commands and keys.
-pub struct Console;
+/// How the console names the next step: palette commands, and keys from the keymap in
+/// force.
+pub struct Console<'a>(pub &'a super::Keymap);
 
-impl Wording for Console {
+impl Wording for Console<'_> {
     fn command(&self, line: &str) -> String {
         format!(":{line}")
     }
@@ -22,12 +23,15 @@ impl Wording for Console {
         ":declare TITLE".into()
     }
 
-    fn route_or_change(&self) -> (&'static str, &'static str) {
-        ("r", "b")
+    fn route_or_change(&self) -> (String, String) {
+        (
+            self.0.say(Mode::Triage, Action::Route),
+            self.0.say(Mode::Triage, Action::Back),
+        )
     }
 
-    fn declare_from_triage(&self) -> &'static str {
-        "d"
+    fn declare_from_triage(&self) -> String {
+        self.0.say(Mode::Triage, Action::Declare)
     }
 }
 
@@ -107,6 +111,6 @@ pub(super) fn ask(
         }),
         Ok(Decision::Nothing(notice)) => Ok(Answer::Nothing(notice.say())),
         Ok(Decision::AskChecklist(items)) => Ok(Answer::Checklist(items)),
-        Err(refusal) => Err(refusal.say(&app.setup.me, &Console)),
+        Err(refusal) => Err(refusal.say(&app.setup.me, &Console(&app.setup.keys))),
     }
 }

@@ -639,7 +639,8 @@ fn failed(app: &mut App, purpose: Purpose, error: String) -> Vec<Effect> {
             }
             app.entry.open = true;
             app.entry.error = Some(format!(
-                "not logged: {error}. Your text is still here; Enter tries again"
+                "not logged: {error}. Your text is still here; {} tries again",
+                app.key(Mode::Entry, Action::Submit)
             ));
             vec![app.save_draft()]
         }

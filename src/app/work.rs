@@ -5,7 +5,7 @@
 use ulid::Ulid;
 
 use super::palette::PaletteRequest;
-use super::{Action, App, Effect, Overlay, step};
+use super::{Action, App, Effect, Mode, Overlay, step};
 use crate::domain::{Body, IncidentState, ObjectiveStage, TaskState, Verdict};
 
 /// One line of the work list.
@@ -66,7 +66,11 @@ pub(super) fn keys(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Advance | Action::Finish | Action::Drop | Action::SetOwner => match item {
             Some(item) => on_item(app, item, action),
             None => {
-                app.notice = Some("nothing here yet: n opens a task, N adds an objective".into());
+                app.notice = Some(format!(
+                    "nothing here yet: {} opens a task, {} adds an objective",
+                    app.key(Mode::Work, Action::NewTask),
+                    app.key(Mode::Work, Action::NewObjective)
+                ));
                 Vec::new()
             }
         },
@@ -93,7 +97,10 @@ fn on_item(app: &mut App, item: Item, action: Action) -> Vec<Effect> {
                 (Action::Finish, _) => ObjectiveStage::Met,
                 (Action::Drop, _) => ObjectiveStage::Dropped,
                 _ => {
-                    app.notice = Some("an objective has no owner: o gives a task one".into());
+                    app.notice = Some(format!(
+                        "an objective has no owner: {} gives a task one",
+                        app.key(Mode::Work, Action::SetOwner)
+                    ));
                     return Vec::new();
                 }
             };
@@ -140,8 +147,11 @@ fn on_item(app: &mut App, item: Item, action: Action) -> Vec<Effect> {
                     return Vec::new();
                 }
                 _ => {
-                    app.notice =
-                        Some("a hypothesis is confirmed (d) or ruled out with a reason (x)".into());
+                    app.notice = Some(format!(
+                        "a hypothesis is confirmed ({}) or ruled out with a reason ({})",
+                        app.key(Mode::Work, Action::Finish),
+                        app.key(Mode::Work, Action::Drop)
+                    ));
                     return Vec::new();
                 }
             }

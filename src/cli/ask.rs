@@ -22,12 +22,12 @@ impl Wording for Shell {
         "`warroom declare --title TITLE`".into()
     }
 
-    fn route_or_change(&self) -> (&'static str, &'static str) {
-        ("--route", "in --answers")
+    fn route_or_change(&self) -> (String, String) {
+        ("--route".into(), "in --answers".into())
     }
 
-    fn declare_from_triage(&self) -> &'static str {
-        "--declare"
+    fn declare_from_triage(&self) -> String {
+        "--declare".into()
     }
 }
 

@@ -13,9 +13,9 @@ pub trait Wording {
     /// How to open a new incident: `:declare TITLE`, or `` `warroom declare --title TITLE` ``.
     fn declare(&self) -> String;
     /// How to route a triage below the threshold, and how to change an answer.
-    fn route_or_change(&self) -> (&'static str, &'static str);
+    fn route_or_change(&self) -> (String, String);
     /// How to declare from triage.
-    fn declare_from_triage(&self) -> &'static str;
+    fn declare_from_triage(&self) -> String;
 }
 
 impl Refusal {

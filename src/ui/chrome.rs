@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
 use super::wrap::truncate;
-use crate::app::App;
+use crate::app::{Action, App, Mode};
 use crate::inert;
 
 /// The top line: which incident, who you are, which database.
@@ -19,11 +19,19 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let position = shown
         .map(|i| format!("incident {}/{count}", i + 1))
         .unwrap_or_else(|| "no incident".into());
-    let switch = if count > 1 { " · s switches" } else { "" };
+    let keys = &app.setup.keys;
+    let switch = match keys.key_for(Mode::Normal, Action::OpenSwitcher) {
+        Some(key) if count > 1 => format!(" · {key} switches"),
+        _ => String::new(),
+    };
     // Alerts no incident has yet: how many, and the key that shows them.
-    let inbox = match app.inbox.len() {
-        0 => String::new(),
-        n => format!(" · inbox {n} (A)"),
+    let inbox = match (
+        app.inbox.len(),
+        keys.key_for(Mode::Normal, Action::OpenInbox),
+    ) {
+        (0, _) => String::new(),
+        (n, Some(key)) => format!(" · inbox {n} ({key})"),
+        (n, None) => format!(" · inbox {n}"),
     };
     // The zone every time on screen is in, said once; the database's path gives way
     // first (to its file name, then to nothing), never your name or the zone.
@@ -149,7 +157,11 @@ pub fn banner(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),
     };
-    let text = format!(" ! {}{more} · Esc clears ", inert::line(&newest.text));
+    let clears = match app.setup.keys.key_for(Mode::Normal, Action::ClearBanners) {
+        Some(key) => format!(" · {key} clears "),
+        None => " ".into(),
+    };
+    let text = format!(" ! {}{more}{clears}", inert::line(&newest.text));
     frame.render_widget(
         Paragraph::new(Line::styled(
             truncate(&text, usize::from(area.width)),
@@ -221,31 +233,44 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Where the welcome screen's descriptions start, past what to type.
+const WELCOME_COLUMN: usize = 17;
+
 /// What to do first, on a database with no incident yet.
 pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.min(70);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let db = truncate(&inert::line(&app.setup.db_label), width as usize - 4);
+    // What to type or press, and what it does, the descriptions in one column.
+    let row = |what: String, does: &str| {
+        let pad = " ".repeat(WELCOME_COLUMN.saturating_sub(what.width()).max(1));
+        Line::from(vec![
+            Span::styled(what, theme.hint_key),
+            Span::raw(format!("{pad}{does}")),
+        ])
+    };
     let mut lines = vec![
         Line::styled("No incident here yet.", theme.title),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled(":declare TITLE", theme.hint_key),
-            Span::raw("   open an incident (or :declare P2 TITLE)"),
-        ]),
-        Line::from(vec![
-            Span::styled(":severity P1-P5", theme.hint_key),
-            Span::raw("  then set its severity from the matrix"),
-        ]),
-        Line::from(vec![
-            Span::styled("D", theme.hint_key),
-            Span::raw("                load the sample incidents to look around"),
-        ]),
-        Line::from(vec![
-            Span::styled("?", theme.hint_key),
-            Span::raw("                every key"),
-        ]),
+        row(
+            ":declare TITLE".into(),
+            "open an incident (or :declare P2 TITLE)",
+        ),
+        row(
+            ":severity P1-P5".into(),
+            "then set its severity from the matrix",
+        ),
     ];
+    let keys = &app.setup.keys;
+    if let Some(key) = keys.key_for(Mode::Normal, Action::LoadDemo) {
+        lines.push(row(
+            key.to_string(),
+            "load the sample incidents to look around",
+        ));
+    }
+    if let Some(key) = keys.key_for(Mode::Normal, Action::ToggleHelp) {
+        lines.push(row(key.to_string(), "every key"));
+    }
     if !app.outside.loaded {
         lines = vec![Line::styled("reading the log…", theme.muted)];
     }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use crate::app::App;
+use crate::app::{Action, App, Keymap, Mode};
 use crate::inert;
 
 const MAX_TEXT_LINES: usize = 6;
@@ -131,27 +131,31 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.error,
         ));
     } else if entry.open {
-        // The keys the box takes, as many as its border holds; Esc always.
-        let keys = [
-            " Enter commits · Alt-Enter or Ctrl-J new line · Tab or /d /a /h /s /x /c /! kind · Esc leaves ",
-            " Enter commits · Alt-Enter new line · Tab or /d /a /h /s /x /c /! kind · Esc leaves ",
-            " Enter commits · Alt-Enter new line · Tab kind · Esc leaves ",
-            " Enter commits · Esc leaves ",
-        ];
+        // The keys the box takes, as many as its border holds; the way out always.
+        let keys = box_keys(&app.setup.keys);
         let room = usize::from(area.width).saturating_sub(4);
         let keys = keys
             .iter()
-            .find(|k| unicode_width::UnicodeWidthStr::width(**k) <= room)
+            .find(|k| unicode_width::UnicodeWidthStr::width(k.as_str()) <= room)
             .unwrap_or(&keys[3]);
-        block = block.title_bottom(Line::styled(*keys, theme.muted));
+        block = block.title_bottom(Line::styled(keys.clone(), theme.muted));
     }
     if !entry.open {
         let hint = if let Some(why) = app.setup.read_only {
             format!("read-only ({}): nothing can be written here", why.reason())
         } else if entry.textarea.is_empty() {
-            "i or Enter to write an entry".to_string()
+            format!(
+                "{} to write an entry",
+                app.setup
+                    .keys
+                    .say_all(Mode::Normal, Action::OpenEntry, " or ")
+            )
         } else {
-            format!("draft kept: {} (i to continue)", inert::line(&entry.text()))
+            format!(
+                "draft kept: {} ({} to continue)",
+                inert::line(&entry.text()),
+                app.key(Mode::Normal, Action::OpenEntry)
+            )
         };
         frame.render_widget(
             Paragraph::new(Line::styled(hint, theme.muted)).block(block),
@@ -165,4 +169,41 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&entry.textarea, inner);
+}
+
+/// The entry box's keys for its border, longest first, as the keymap in force names
+/// them: every new-line key and the kind prefixes, then fewer, then only commit and
+/// leave. A key no longer bound is left out.
+fn box_keys(keys: &Keymap) -> [String; 4] {
+    let key = |action| keys.key_for(Mode::Entry, action).map(|k| k.to_string());
+    let all = |action| {
+        let found = keys.keys_for(Mode::Entry, action);
+        (!found.is_empty()).then(|| {
+            found
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        })
+    };
+    let commit = key(Action::Submit).map(|k| format!("{k} commits"));
+    let leave = key(Action::Close).map(|k| format!("{k} leaves"));
+    let prefixes = "/d /a /h /s /x /c /!";
+    let kinds = Some(match key(Action::CycleKind) {
+        Some(k) => format!("{k} or {prefixes} kind"),
+        None => format!("{prefixes} kind"),
+    });
+    let short_kind = key(Action::CycleKind).map(|k| format!("{k} kind"));
+    let newlines = all(Action::Newline).map(|k| format!("{k} new line"));
+    let newline = key(Action::Newline).map(|k| format!("{k} new line"));
+    let said = |parts: &[&Option<String>]| {
+        let parts: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).collect();
+        format!(" {} ", parts.join(" · "))
+    };
+    [
+        said(&[&commit, &newlines, &kinds, &leave]),
+        said(&[&commit, &newline, &kinds, &leave]),
+        said(&[&commit, &newline, &short_kind, &leave]),
+        said(&[&commit, &leave]),
+    ]
 }

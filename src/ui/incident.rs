@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Mode, Pane};
 use crate::domain::{IncidentState, Role};
 use crate::format::duration;
 use crate::inert;
@@ -108,9 +108,10 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         {
             out.push(Line::styled(
                 format!(
-                    " HANDOFF: {} offers you command of {} (s switches to it) ",
+                    " HANDOFF: {} offers you command of {} ({} switches to it) ",
                     inert::line(from),
-                    crate::domain::short_id(*id)
+                    crate::domain::short_id(*id),
+                    app.key(Mode::Normal, Action::OpenSwitcher)
                 ),
                 theme.notice,
             ));
@@ -133,7 +134,10 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     };
     for warning in crate::rules::warnings(room) {
         out.push(Line::styled(
-            format!(" {} ", inert::line(&warning.say(&crate::app::Console))),
+            format!(
+                " {} ",
+                inert::line(&warning.say(&crate::app::Console(&app.setup.keys)))
+            ),
             theme.notice,
         ));
     }
@@ -232,7 +236,10 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     );
     if open + doing > 0 {
         out.push(Line::styled(
-            format!("tasks: {open} open, {doing} in progress (w lists them)"),
+            format!(
+                "tasks: {open} open, {doing} in progress ({} lists them)",
+                app.key(Mode::Normal, Action::OpenWork)
+            ),
             muted,
         ));
     }

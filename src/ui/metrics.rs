@@ -10,12 +10,14 @@ use crate::app::PageScroll;
 use crate::format::seconds as secs;
 use crate::metrics::MetricsSummary;
 
-/// Draws the metrics (computed when the view was opened).
+/// Draws the metrics (computed when the view was opened), its title saying which key
+/// `close`s it.
 pub fn render(
     frame: &mut Frame<'_>,
     area: Rect,
     summary: &MetricsSummary,
     scroll: &PageScroll,
+    close: &str,
     theme: &Theme,
 ) {
     let rect = area.centered(
@@ -24,7 +26,7 @@ pub fn render(
     );
     frame.render_widget(Clear, rect);
     let block = boxed(
-        "Metrics · drills and routed alerts left out · Esc closes",
+        &super::title(&["Metrics", "drills and routed alerts left out", close]),
         theme,
     );
     let inner = block.inner(rect);

@@ -36,7 +36,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Mode, Pane};
 pub use theme::Theme;
 
 /// The smallest terminal the console draws in.
@@ -56,7 +56,7 @@ const TRIAGE_SHARE: Constraint = Constraint::Percentage(34);
 pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, theme);
+        too_small(frame, area, app, theme);
         return;
     }
     let entry_height = entry::height(app, area.width);
@@ -142,14 +142,20 @@ pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Bloc
         .style(theme.text)
 }
 
-fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let keys = &app.setup.keys;
+    let quit = keys
+        .key_for(app.mode(), Action::Quit)
+        .or_else(|| keys.key_for(app.mode(), Action::ForceQuit))
+        .map(|key| format!("; {key} quits"))
+        .unwrap_or_default();
     let text = vec![
         Line::styled("terminal too small", theme.error),
         Line::raw(format!(
             "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
             area.width, area.height
         )),
-        Line::raw("make the window bigger; q quits"),
+        Line::raw(format!("make the window bigger{quit}")),
     ];
     let rect = area.centered_vertically(Constraint::Length(text.len() as u16));
     frame.render_widget(
@@ -159,6 +165,30 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             .style(Style::default()),
         rect,
     );
+}
+
+/// An overlay's title: its parts joined by ` · `, empty ones left out.
+pub fn title(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A page's keys for its title, from the keymap in force: `j/k scroll · Esc closes`;
+/// what no key does is left out.
+pub fn page_keys(app: &App, mode: Mode) -> String {
+    let keys = &app.setup.keys;
+    let scroll = keys.scroll_keys(mode).map(|k| format!("{k} scroll"));
+    let close = keys
+        .key_for(mode, Action::Close)
+        .map(|k| format!("{k} closes"));
+    title(&[
+        scroll.as_deref().unwrap_or_default(),
+        close.as_deref().unwrap_or_default(),
+    ])
 }
 
 /// The frame of an overlay: a bordered block titled ` {title} ` in the focus colour.

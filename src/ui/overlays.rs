@@ -8,7 +8,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::wrap::{truncate, wrap};
 use super::{Theme, boxed};
-use crate::app::{App, Confirmation, EntryKind, Keymap, Overlay, PageScroll, palette};
+use crate::app::{
+    Action, App, Confirmation, Draft, EntryKind, Keymap, Mode, Overlay, PageScroll, palette,
+};
 use crate::inert;
 
 /// Draws every overlay in stack order.
@@ -22,11 +24,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 error,
             } => {
                 let line = input.lines().join(" ");
-                palette_box(frame, area, &line, *selected, error.as_deref(), theme);
+                let keys = &app.setup.keys;
+                palette_box(frame, area, keys, &line, *selected, error.as_deref(), theme);
             }
             Overlay::Switcher { selected } => switcher(frame, area, app, *selected, theme),
             Overlay::Ask(question) => confirm(frame, area, app, question, theme),
-            Overlay::Recovery(draft) => recovery(frame, area, &draft.text, draft.kind, theme),
+            Overlay::Recovery(draft) => recovery(frame, area, app, draft, theme),
             Overlay::Triage(wizard) => super::wizard::render(frame, area, app, wizard, theme),
             Overlay::Playbook { scroll } => {
                 super::playbook::render(frame, area, app, scroll, theme);
@@ -34,12 +37,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Briefing { scroll } => briefing(frame, area, app, scroll, theme),
             Overlay::Work { selected } => work(frame, area, app, *selected, theme),
             Overlay::Inbox { selected } => inbox(frame, area, app, *selected, theme),
-            Overlay::Checklist(list) => super::review::checklist(frame, area, list, theme),
+            Overlay::Checklist(list) => super::review::checklist(frame, area, app, list, theme),
             Overlay::Review { selected } => {
                 super::review::render(frame, area, app, *selected, theme);
             }
             Overlay::Metrics { scroll, summary } => {
-                super::metrics::render(frame, area, summary, scroll, theme);
+                let close = app
+                    .setup
+                    .keys
+                    .key_for(Mode::Playbook, Action::Close)
+                    .map(|k| format!("{k} closes"))
+                    .unwrap_or_default();
+                super::metrics::render(frame, area, summary, scroll, &close, theme);
             }
         }
     }
@@ -160,11 +169,8 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, theme
     let visible = rect.height.saturating_sub(2) as usize;
     let scroll = scroll.show(lines.len(), visible);
     frame.render_widget(Clear, rect);
-    let title = format!(
-        "Help · j/k scroll · Esc closes · {}/{}",
-        (scroll + visible).min(lines.len()),
-        lines.len()
-    );
+    let at = format!("{}/{}", (scroll + visible).min(lines.len()), lines.len());
+    let title = super::title(&["Help", &super::page_keys(app, Mode::Help), &at]);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
@@ -202,15 +208,34 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
     let visible = rect.height.saturating_sub(2) as usize;
     let top = scroll.show(lines.len(), visible);
     // Command offered to the reader is accepted here, having read this.
+    let keys = &app.setup.keys;
+    let key = |action| keys.key_for(Mode::Briefing, action);
+    let close = key(Action::Close)
+        .map(|k| format!("{k} closes"))
+        .unwrap_or_default();
     let title = match &state.command.pending {
-        Some(p) if crate::domain::same_name(&p.to, &app.setup.me) => format!(
-            "Briefing · {} offers you command: a accepts, x declines · Esc closes",
-            inert::line(&p.from)
-        ),
-        Some(p) if crate::domain::same_name(&p.from, &app.setup.me) => {
-            "Briefing · x withdraws your handoff · Esc closes".to_string()
+        Some(p) if crate::domain::same_name(&p.to, &app.setup.me) => {
+            let answers: Vec<String> = [
+                key(Action::AcceptHandoff).map(|k| format!("{k} accepts")),
+                key(Action::CancelHandoff).map(|k| format!("{k} declines")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let offer = format!("{} offers you command", inert::line(&p.from));
+            let offer = match answers.is_empty() {
+                true => offer,
+                false => format!("{offer}: {}", answers.join(", ")),
+            };
+            super::title(&["Briefing", &offer, &close])
         }
-        _ => "Briefing · j/k scroll · Esc closes".to_string(),
+        Some(p) if crate::domain::same_name(&p.from, &app.setup.me) => {
+            let withdraw = key(Action::CancelHandoff)
+                .map(|k| format!("{k} withdraws your handoff"))
+                .unwrap_or_default();
+            super::title(&["Briefing", &withdraw, &close])
+        }
+        _ => super::title(&["Briefing", &super::page_keys(app, Mode::Briefing)]),
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -287,10 +312,24 @@ fn inbox(
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).scroll((top as u16, 0)).block(boxed(
-            &format!(
-                "Alert inbox · {} waiting · t triage · o to incident · a ack · x dismiss · Esc",
-                list.len()
-            ),
+            &super::title(&[
+                "Alert inbox",
+                &format!("{} waiting", list.len()),
+                &app.setup.keys.pairs(
+                    Mode::Inbox,
+                    &[
+                        (Action::OpenTriage, "triage"),
+                        (Action::AttachAlert, "to incident"),
+                        (Action::Acknowledge, "ack"),
+                        (Action::Drop, "dismiss"),
+                    ],
+                ),
+                &app.setup
+                    .keys
+                    .key_for(Mode::Inbox, Action::Close)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default(),
+            ]),
             theme,
         )),
         rect,
@@ -387,7 +426,11 @@ fn work(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &T
     }
     if list.is_empty() {
         lines.push(Line::styled(
-            "No objectives, tasks or hypotheses yet: n opens a task, N adds an objective.",
+            format!(
+                "No objectives, tasks or hypotheses yet: {} opens a task, {} adds an objective.",
+                app.key(Mode::Work, Action::NewTask),
+                app.key(Mode::Work, Action::NewObjective)
+            ),
             theme.muted,
         ));
     }
@@ -396,7 +439,19 @@ fn work(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &T
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).scroll((top as u16, 0)).block(boxed(
-            "Work · Space moves on · d done · x drop · n task · Esc closes",
+            &super::title(&[
+                "Work",
+                &app.setup.keys.pairs(
+                    Mode::Work,
+                    &[
+                        (Action::Advance, "moves on"),
+                        (Action::Finish, "done"),
+                        (Action::Drop, "drop"),
+                        (Action::NewTask, "task"),
+                        (Action::Close, "closes"),
+                    ],
+                ),
+            ]),
             theme,
         )),
         rect,
@@ -406,6 +461,7 @@ fn work(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &T
 fn palette_box(
     frame: &mut Frame<'_>,
     area: Rect,
+    keys: &Keymap,
     line: &str,
     selected: usize,
     error: Option<&str>,
@@ -462,7 +518,17 @@ fn palette_box(
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(boxed(
-            "Command · Tab completes · Enter runs · Esc closes",
+            &super::title(&[
+                "Command",
+                &keys.pairs(
+                    Mode::Palette,
+                    &[
+                        (Action::Complete, "completes"),
+                        (Action::Submit, "runs"),
+                        (Action::Close, "closes"),
+                    ],
+                ),
+            ]),
             theme,
         )),
         rect,
@@ -514,7 +580,14 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(boxed(
-            "Incidents · + changed since you looked · Enter shows · Esc closes",
+            &super::title(&[
+                "Incidents",
+                "+ changed since you looked",
+                &app.setup.keys.pairs(
+                    Mode::Switcher,
+                    &[(Action::Submit, "shows"), (Action::Close, "closes")],
+                ),
+            ]),
             theme,
         )),
         rect,
@@ -635,7 +708,7 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation
         Line::raw(ask),
         Line::styled(note, theme.muted),
         Line::from(vec![
-            Span::styled("y", theme.hint_key),
+            Span::styled(app.key(Mode::Confirm, Action::Confirm), theme.hint_key),
             Span::raw(yes),
             Span::styled("any other key", theme.hint_key),
             Span::raw(no),
@@ -650,7 +723,8 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation
     );
 }
 
-fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, theme: &Theme) {
+fn recovery(frame: &mut Frame<'_>, area: Rect, app: &App, draft: &Draft, theme: &Theme) {
+    let (text, kind) = (&draft.text, draft.kind);
     let width = area.width.saturating_sub(10).min(80);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
     let mut lines = vec![
@@ -664,14 +738,30 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, text: &str, kind: EntryKind, them
         lines.push(Line::styled(format!("  {line}"), theme.title));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Enter", theme.hint_key),
-        Span::raw(" or "),
-        Span::styled("Esc", theme.hint_key),
-        Span::raw(" put it back in the entry box   "),
-        Span::styled("x", theme.hint_key),
-        Span::raw(" throw it away"),
-    ]));
+    // Every key that puts it back (restore, or leaving the question), then discard.
+    let keys = &app.setup.keys;
+    let mut back = keys.keys_for(Mode::Recovery, Action::Confirm);
+    for key in keys.keys_for(Mode::Recovery, Action::Close) {
+        if !back.contains(&key) {
+            back.push(key);
+        }
+    }
+    let mut spans = Vec::new();
+    for (i, key) in back.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" or "));
+        }
+        spans.push(Span::styled(key.to_string(), theme.hint_key));
+    }
+    if !back.is_empty() {
+        spans.push(Span::raw(" put it back in the entry box   "));
+    }
+    spans.push(Span::styled(
+        app.key(Mode::Recovery, Action::Discard),
+        theme.hint_key,
+    ));
+    spans.push(Span::raw(" throw it away"));
+    lines.push(Line::from(spans));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)

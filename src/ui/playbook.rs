@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use strum::IntoEnumIterator;
 
 use super::{Theme, boxed};
-use crate::app::{App, PageScroll};
+use crate::app::{App, Mode, PageScroll};
 use crate::domain::{Role, Severity};
 use crate::inert;
 
@@ -155,7 +155,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll,
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
-            .block(boxed("Playbook · j/k scroll · Esc closes", theme)),
+            .block(boxed(
+                &super::title(&["Playbook", &super::page_keys(app, Mode::Playbook)]),
+                theme,
+            )),
         rect,
     );
 }

@@ -7,14 +7,14 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use strum::IntoEnumIterator;
 
 use super::{Theme, boxed};
-use crate::app::App;
 use crate::app::review::Checklist;
+use crate::app::{Action, App, Mode};
 use crate::domain::ReviewSection;
 use crate::rules::missing;
 use crate::{format, inert};
 
 /// Draws the resolve checklist.
-pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Theme) {
+pub fn checklist(frame: &mut Frame<'_>, area: Rect, app: &App, list: &Checklist, theme: &Theme) {
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Resolve as "),
@@ -49,7 +49,18 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, list: &Checklist, theme: &Th
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(boxed(
-                "Before resolving · y yes · n no · b back · Esc cancel",
+                &super::title(&[
+                    "Before resolving",
+                    &app.setup.keys.pairs(
+                        Mode::Checklist,
+                        &[
+                            (Action::Confirm, "yes"),
+                            (Action::Cancel, "no"),
+                            (Action::Back, "back"),
+                            (Action::Close, "cancel"),
+                        ],
+                    ),
+                ]),
                 theme,
             )),
         rect,
@@ -139,7 +150,13 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
             };
             match fallback {
                 Some(text) => out.push(Line::raw(format!("  {text} (from the problem handoff)"))),
-                None => out.push(Line::styled("  none yet (f adds one)", muted)),
+                None => out.push(Line::styled(
+                    format!(
+                        "  none yet ({} adds one)",
+                        app.key(Mode::Review, Action::AddFinding)
+                    ),
+                    muted,
+                )),
             }
         }
         for (entry, text) in findings {
@@ -183,7 +200,13 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         out.push(Line::styled(text, style));
     }
     if s.action_items.is_empty() {
-        out.push(Line::styled("  none yet (a adds one)", muted));
+        out.push(Line::styled(
+            format!(
+                "  none yet ({} adds one)",
+                app.key(Mode::Review, Action::AddItem)
+            ),
+            muted,
+        ));
     }
     (out, selected_line)
 }
@@ -215,7 +238,23 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, the
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
             .block(boxed(
-                "Post-incident review · f finding · a add · e edit · x done · Esc",
+                &super::title(&[
+                    "Post-incident review",
+                    &app.setup.keys.pairs(
+                        Mode::Review,
+                        &[
+                            (Action::AddFinding, "finding"),
+                            (Action::AddItem, "add"),
+                            (Action::EditItem, "edit"),
+                            (Action::CloseItem, "done"),
+                        ],
+                    ),
+                    &app.setup
+                        .keys
+                        .key_for(Mode::Review, Action::Close)
+                        .map(|k| k.to_string())
+                        .unwrap_or_default(),
+                ]),
                 theme,
             )),
         rect,

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::wrap::{Segment, wrap};
 use super::{Theme, pane_block};
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Mode, Pane};
 use crate::domain::{Body, Entry, IncidentState, short_id};
 use crate::inert;
 
@@ -25,10 +25,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!("{n} entries")
     };
-    let extra = if view.following() {
-        format!(" · {entries} · following")
-    } else {
-        format!(" · {entries} · scrolled (G: newest)")
+    let newest = app.setup.keys.key_for(Mode::Normal, Action::Bottom);
+    let extra = match (view.following(), newest) {
+        (true, _) => format!(" · {entries} · following"),
+        (false, Some(key)) => format!(" · {entries} · scrolled ({key}: newest)"),
+        (false, None) => format!(" · {entries} · scrolled"),
     };
     let block = pane_block(app, Pane::Timeline, theme, &extra);
     let inner = block.inner(area);

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Mode, Pane};
 use crate::domain::{IncidentState, Status};
 use crate::inert;
 
@@ -61,7 +61,13 @@ fn walkthrough<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>>
         ]),
         None => Line::styled("severity not known yet", muted),
     });
-    lines.push(Line::styled("t walks the questions", muted));
+    lines.push(Line::styled(
+        format!(
+            "{} walks the questions",
+            app.key(Mode::Normal, Action::OpenTriage)
+        ),
+        muted,
+    ));
     lines
 }
 

@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, boxed};
-use crate::app::{App, Finish, TriageTarget, Wizard, enter_finishes, finish_word, retriage};
+use crate::app::{
+    Action, App, Finish, Mode, TriageTarget, Wizard, enter_finishes, finish_word, retriage,
+};
 use crate::inert;
 
 /// Draws the wizard.
@@ -59,7 +61,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
         None => lines.push(Line::styled(
             match enter_finishes(app, wizard) {
                 Some(finish) => format!(
-                    "Every question is answered: Enter to {}.",
+                    "Every question is answered: {} to {}.",
+                    app.key(Mode::Triage, Action::Submit),
                     finish_word(finish)
                 ),
                 None => "Every question is answered.".into(),
@@ -111,24 +114,46 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
     let height = (lines.len() as u16 + 3).min(area.height);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     // The keys, each named for what it does now: after the last answer Enter finishes.
-    let mut keys: Vec<(&str, &str)> = match enter_finishes(app, wizard) {
-        Some(finish) => vec![("Enter", finish_word(finish)), ("b", "back")],
-        None => vec![("Enter/1-6", "choose"), ("b", "back")],
+    let bound = |action| {
+        app.setup
+            .keys
+            .key_for(Mode::Triage, action)
+            .map(|k| k.to_string())
     };
+    let submit = bound(Action::Submit);
+    let mut keys: Vec<(Option<String>, &str)> = match enter_finishes(app, wizard) {
+        Some(finish) => vec![(submit, finish_word(finish))],
+        None => {
+            let choose = [submit, pick_keys(app)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("/");
+            vec![((!choose.is_empty()).then_some(choose), "choose")]
+        }
+    };
+    keys.push((bound(Action::Back), "back"));
     if enter_finishes(app, wizard).is_none() {
         if retriage {
-            keys.push(("d", finish_word(Finish::Retriage)));
+            keys.push((bound(Action::Declare), finish_word(Finish::Retriage)));
         } else {
-            keys.extend([("d", "declare"), ("r", "route")]);
+            keys.extend([
+                (bound(Action::Declare), "declare"),
+                (bound(Action::Route), "route"),
+            ]);
         }
     }
-    keys.push(("Esc", "cancel"));
+    keys.push((bound(Action::Close), "cancel"));
     let mut spans = vec![Span::raw(" ")];
-    for (i, (chord, word)) in keys.iter().enumerate() {
+    for (i, (chord, word)) in keys
+        .iter()
+        .filter_map(|(chord, word)| chord.as_ref().map(|c| (c, word)))
+        .enumerate()
+    {
         if i > 0 {
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(*chord, key));
+        spans.push(Span::styled(chord.clone(), key));
         spans.push(Span::raw(format!(" {word}")));
     }
     spans.push(Span::raw(" "));
@@ -140,4 +165,28 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, wizard: &Wizard, the
             .block(boxed(&title, theme).title_bottom(footer)),
         rect,
     );
+}
+
+/// The keys that choose an answer by its number, as the footer names them: `1-6` when
+/// they are the digits in order, else each one (`a/s/d`); `None` when none is bound.
+fn pick_keys(app: &App) -> Option<String> {
+    let keys: Vec<crate::app::Chord> = (1..=9)
+        .map_while(|n| app.setup.keys.key_for(Mode::Triage, Action::Pick(n)))
+        .collect();
+    let digits = keys.iter().zip(1u32..).all(|(chord, n)| {
+        !chord.ctrl
+            && !chord.alt
+            && chord.key == crate::app::Key::Char(char::from_digit(n, 10).unwrap_or('0'))
+    });
+    match keys.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [first, .., last] if digits => Some(format!("{first}-{last}")),
+        all => Some(
+            all.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+        ),
+    }
 }
