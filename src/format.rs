@@ -1,6 +1,6 @@
 //! Small presentation helpers shared by the CLI, exports and the console.
 
-use chrono::{Local, TimeDelta};
+use chrono::TimeDelta;
 use comfy_table::{CellAlignment, Table, presets};
 
 use crate::domain::{Body, Entry, IncidentState, Timestamp};
@@ -75,16 +75,14 @@ pub fn seconds(s: Option<i64>) -> String {
     maybe_duration(s.map(TimeDelta::seconds))
 }
 
-/// Local date and time to the second, `2026-11-27 10:15:03`.
+/// Date and time to the second in the zone in force, `2026-11-27 10:15:03`.
 pub fn local_datetime(t: Timestamp) -> String {
-    t.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    crate::zone::in_force().format(t, "%Y-%m-%d %H:%M:%S")
 }
 
-/// Local time of day, `10:15:03`.
+/// Time of day in the zone in force, `10:15:03`.
 pub fn local_time(t: Timestamp) -> String {
-    t.with_timezone(&Local).format("%H:%M:%S").to_string()
+    crate::zone::in_force().format(t, "%H:%M:%S")
 }
 
 /// A UTC offset as readers know it: `UTC` for none, else `UTC+01:00`, `UTC-05:30`.
@@ -97,32 +95,21 @@ pub fn offset_name(seconds_east: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// Local time of day to the minute with the zone it is in, `10:15 UTC+01:00`: what a
-/// reader elsewhere needs to place it.
+/// Time of day to the minute in the zone in force with its offset, `10:15 UTC+01:00`:
+/// what a reader elsewhere needs to place it.
 pub fn local_hm_zoned(t: Timestamp) -> String {
-    use chrono::Offset;
-    let local = t.with_timezone(&Local);
-    format!(
-        "{} {}",
-        local.format("%H:%M"),
-        offset_name(local.offset().fix().local_minus_utc())
-    )
+    crate::zone::in_force().hm_zoned(t)
 }
 
-/// Local date and time to the minute with its zone, `2026-11-30 10:15 UTC+01:00`.
+/// Date and time to the minute in the zone in force with its offset,
+/// `2026-11-30 10:15 UTC+01:00`.
 pub fn local_datetime_zoned(t: Timestamp) -> String {
-    use chrono::Offset;
-    let local = t.with_timezone(&Local);
-    format!(
-        "{} {}",
-        local.format("%Y-%m-%d %H:%M"),
-        offset_name(local.offset().fix().local_minus_utc())
-    )
+    crate::zone::in_force().datetime_zoned(t)
 }
 
-/// Local time of day to the minute, `10:15`.
+/// Time of day to the minute in the zone in force, `10:15`.
 pub fn local_hm(t: Timestamp) -> String {
-    t.with_timezone(&Local).format("%H:%M").to_string()
+    crate::zone::in_force().format(t, "%H:%M")
 }
 
 /// An entry's text with corrections applied, and notes on its history, made inert
@@ -141,6 +128,9 @@ pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
     }
     if let Some(verdict) = &current.verdict {
         line.push_str(&format!(" [{}]", inert::line(verdict)));
+    }
+    if let Some(at) = current.at {
+        line.push_str(&format!(" [re-dated: happened {}]", local_datetime(at)));
     }
     if let Body::Correction { target, .. } = &entry.event.body {
         match state.entry(*target) {

@@ -24,3 +24,4 @@ pub mod sync;
 pub mod tui;
 pub mod ui;
 pub mod when;
+pub mod zone;

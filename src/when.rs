@@ -1,7 +1,7 @@
 //! Reading the times people type: RFC 3339, a local date and time, a local time of day,
 //! or a time ago (`10m ago`, `-2h`).
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 
 use crate::domain::{Timestamp, to_millis};
 
@@ -53,7 +53,7 @@ pub fn read_time(text: &str, now: Timestamp) -> Result<Option<Timestamp>, String
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
     {
-        let today: NaiveDate = now.with_timezone(&Local).date_naive();
+        let today: NaiveDate = crate::zone::in_force().date(now);
         return local_to_utc(today.and_time(time), text).map(Some);
     }
     match ago(t) {
@@ -124,9 +124,10 @@ pub fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String>
 /// two readings to choose from; one in the hour they skip never happened.
 pub fn local_to_utc(local: NaiveDateTime, text: &str) -> Result<Timestamp, String> {
     use chrono::LocalResult;
-    let rfc = |t: DateTime<Local>| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    match local.and_local_timezone(Local) {
-        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+    let zone = crate::zone::in_force();
+    let rfc = |t: Timestamp| zone.format(t, "%Y-%m-%dT%H:%M:%S%:z");
+    match zone.instants(local) {
+        LocalResult::Single(t) => Ok(t),
         LocalResult::Ambiguous(first, second) => Err(format!(
             "the local time '{text}' happened twice (the clocks went back): say which with its offset, {} or {}",
             rfc(first),

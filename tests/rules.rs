@@ -230,6 +230,9 @@ fn name(refusal: &Refusal) -> &'static str {
         Refusal::NoHandoffPending => "NoHandoffPending",
         Refusal::HandoffNotYours { .. } => "HandoffNotYours",
         Refusal::NotAnAlert => "NotAnAlert",
+        Refusal::NotTyped { .. } => "NotTyped",
+        Refusal::NothingToCorrect => "NothingToCorrect",
+        Refusal::InTheFuture => "InTheFuture",
     }
 }
 
@@ -1129,6 +1132,7 @@ fn every_refusal_is_met_by_some_request() {
             text: None,
             strike: true,
             reason: Some("logged by mistake".into()),
+            at: None,
         },
     ));
     let struck = incident(entries);
@@ -1391,7 +1395,11 @@ fn every_refusal_is_met_by_some_request() {
     for (request, state, playbook, actor) in cases {
         refused(ask(request, state, playbook, actor), &mut seen);
     }
+    correction_refusals(&playbook, &mut seen);
     let all: BTreeSet<&str> = [
+        "NotTyped",
+        "NothingToCorrect",
+        "InTheFuture",
         "NoIncident",
         "CommandHeldBy",
         "HandoffNotCommander",
@@ -2504,4 +2512,111 @@ fn an_inbox_alert_is_acknowledged_dismissed_with_a_reason_or_sent_to_an_incident
     let backward = IncidentState::fold(id, events.into_iter().rev());
     assert_eq!(forward, backward);
     assert_eq!(forward.alert.as_ref().map(|a| a.count), Some(2));
+}
+
+/// A correction by `bob` of `target`.
+fn correction(target: Ulid, text: Option<&str>, strike: bool, when: Option<Timestamp>) -> Request {
+    Request::Correct {
+        target,
+        text: text.map(str::to_string),
+        strike,
+        reason: Some("typed in haste".into()),
+        at: when,
+    }
+}
+
+/// A declared incident with a note by bob at the end; its id.
+fn with_a_note() -> (Vec<(&'static str, Body)>, Ulid) {
+    let mut entries = declared();
+    let note = Ulid::from_parts(1 + entries.len() as u64, 1);
+    entries.push((
+        "bob",
+        Body::Note {
+            text: "deploy at 10:05".into(),
+        },
+    ));
+    (entries, note)
+}
+
+/// Every way a correction is refused, each met.
+fn correction_refusals(playbook: &Playbook, seen: &mut BTreeSet<&'static str>) {
+    let (entries, note) = with_a_note();
+    let state = incident(entries);
+    let severity = state.timeline[1].event.id;
+    let mut ask_bob = |request| refused(ask(request, Some(&state), playbook, "bob"), seen);
+    assert!(matches!(
+        ask_bob(correction(severity, Some("P1"), false, None)),
+        Refusal::NotTyped { kind } if kind == "severity_set"
+    ));
+    assert_eq!(
+        ask_bob(correction(note, None, false, None)),
+        Refusal::NothingToCorrect
+    );
+    assert_eq!(
+        ask_bob(correction(note, Some("  "), false, None)),
+        Refusal::NothingToCorrect
+    );
+    assert_eq!(
+        ask_bob(correction(note, None, false, Some(at(100 + 600)))),
+        Refusal::InTheFuture
+    );
+    assert_eq!(
+        ask_bob(correction(Ulid::from_parts(77, 7), None, true, None)),
+        Refusal::NotFound { what: "entry" }
+    );
+    assert_eq!(
+        ask_bob(correction(note, Some("deploy at 10:05"), false, None)),
+        Refusal::NoChange
+    );
+}
+
+#[test]
+fn a_correction_amends_strikes_or_re_dates_and_the_fold_shows_it() {
+    let playbook = playbook();
+    let (mut entries, note) = with_a_note();
+    let state = incident(entries.clone());
+    let bodies = recorded(ask(
+        correction(note, None, false, Some(at(2))),
+        Some(&state),
+        &playbook,
+        "bob",
+    ));
+    assert!(
+        matches!(&bodies[..], [Body::Correction { target, text: None, strike: false, at: Some(t), .. }] if *target == note && *t == at(2)),
+        "{bodies:?}"
+    );
+    entries.push(("bob", bodies[0].clone()));
+    let redated = incident(entries.clone());
+    let entry = redated.entry(note).unwrap();
+    let current = redated.current_text(entry);
+    assert_eq!(
+        current.at,
+        Some(at(2)),
+        "the entry now happened at 09:00:02"
+    );
+    assert_eq!(current.text, "deploy at 10:05", "and keeps its text");
+    // Re-dating it again to the same time changes nothing; amending and striking do.
+    assert_eq!(
+        refused(
+            ask(
+                correction(note, None, false, Some(at(2))),
+                Some(&redated),
+                &playbook,
+                "bob"
+            ),
+            &mut BTreeSet::new()
+        ),
+        Refusal::NoChange
+    );
+    let bodies = recorded(ask(
+        correction(note, Some("deploy at 10:50"), true, None),
+        Some(&redated),
+        &playbook,
+        "bob",
+    ));
+    entries.push(("bob", bodies[0].clone()));
+    let fixed = incident(entries);
+    let current = fixed.current_text(fixed.entry(note).unwrap());
+    assert!(current.amended && current.struck && current.text == "deploy at 10:50");
+    assert_eq!(current.at, Some(at(2)), "an amendment keeps the re-dating");
 }

@@ -66,50 +66,7 @@ pub struct OpenCommand {
     pub offer: Option<(String, String)>,
 }
 
-/// How times are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Zone {
-    /// The machine's local time.
-    #[default]
-    Local,
-    /// UTC (tests, and people who prefer it).
-    Utc,
-}
-
-impl Zone {
-    /// A time of day to the minute with its zone, `14:30 UTC` or `15:30 UTC+01:00`.
-    pub fn hm_zoned(self, t: Timestamp) -> String {
-        match self {
-            Zone::Local => crate::format::local_hm_zoned(t),
-            Zone::Utc => format!("{} UTC", t.format("%H:%M")),
-        }
-    }
-
-    /// The zone's name as the header says it: `UTC`, or the local offset now
-    /// (`UTC+01:00`).
-    pub fn name(self, now: Timestamp) -> String {
-        match self {
-            Zone::Utc => "UTC".into(),
-            Zone::Local => {
-                use chrono::Offset;
-                crate::format::offset_name(
-                    now.with_timezone(&chrono::Local)
-                        .offset()
-                        .fix()
-                        .local_minus_utc(),
-                )
-            }
-        }
-    }
-
-    /// Formats a time with a chrono format string in this zone.
-    pub fn format(self, t: Timestamp, fmt: &str) -> String {
-        match self {
-            Zone::Local => t.with_timezone(&chrono::Local).format(fmt).to_string(),
-            Zone::Utc => t.format(fmt).to_string(),
-        }
-    }
-}
+pub use crate::zone::Zone;
 
 /// Everything the console shows and remembers.
 pub struct App {

@@ -78,6 +78,10 @@ pub struct TimelineView {
     pub bottom: Cell<Option<Ulid>>,
     /// How many entries the last frame showed, for paging.
     pub page: Cell<usize>,
+    /// How many entries the timeline had when the view stopped following: those
+    /// since, at the end or back-dated above, are counted as new instead of moving
+    /// the view silently.
+    pub seen: usize,
 }
 
 impl TimelineView {
@@ -103,14 +107,30 @@ impl TimelineView {
         };
         let last = state.timeline.len() - 1;
         let to = at.saturating_add_signed(delta).min(last);
-        self.cursor = (to < last).then(|| state.timeline[to].event.id);
+        self.select(state, (to < last).then(|| state.timeline[to].event.id));
     }
 
     /// Jumps to the first entry.
     pub fn top(&mut self, state: &IncidentState) {
-        self.cursor = state.timeline.first().map(|e| e.event.id);
-        if state.timeline.len() <= 1 {
-            self.cursor = None;
+        let first = state.timeline.first().map(|e| e.event.id);
+        self.select(state, first.filter(|_| state.timeline.len() > 1));
+    }
+
+    /// Puts the cursor on `id` (`None`: follow the newest), counting from now the
+    /// entries that arrive while the view does not follow.
+    pub fn select(&mut self, state: &IncidentState, id: Option<Ulid>) {
+        if self.cursor.is_none() && id.is_some() {
+            self.seen = state.timeline.len();
+        }
+        self.cursor = id;
+    }
+
+    /// Entries that arrived since the view stopped following (none while it follows).
+    pub fn new_since(&self, state: &IncidentState) -> usize {
+        if self.following() {
+            0
+        } else {
+            state.timeline.len().saturating_sub(self.seen)
         }
     }
 

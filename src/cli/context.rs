@@ -59,6 +59,20 @@ impl Context {
         )?)
     }
 
+    /// The zone every time is shown and read in: a person's own `TZ` (their local
+    /// time) first, then the team's playbook `time_zone`, then the machine's local
+    /// zone. A playbook that cannot be read sets none here; the commands that need it
+    /// say why.
+    pub fn zone(&self) -> crate::zone::Zone {
+        if std::env::var_os("TZ").is_some_and(|v| !v.is_empty()) {
+            return crate::zone::Zone::Local;
+        }
+        self.playbook()
+            .ok()
+            .and_then(|p| p.time_zone)
+            .unwrap_or_default()
+    }
+
     /// Opens an existing database for writing; a missing one is an error, not created.
     pub fn open_existing(&self) -> Result<Store> {
         let opts = OpenOptions {

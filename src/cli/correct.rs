@@ -1,15 +1,15 @@
-//! `warroom correct`: amend or strike an entry with a new event.
+//! `warroom correct`: amend, strike or re-date an entry with a new event, as the rules
+//! decide.
 
 use anyhow::{Result, bail};
 use clap::Args;
 
-use super::context::{Context, resolve_id};
-use crate::domain::Body;
-use crate::store::NewEvent;
+use super::context::{Context, Pick, pick_incident, resolve_id};
+use crate::rules::Request;
 
 /// Arguments of `warroom correct`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("change").required(true).multiple(true).args(["text", "strike"]))]
+#[command(group = clap::ArgGroup::new("change").required(true).multiple(true).args(["text", "strike", "at"]))]
 pub struct CorrectArgs {
     /// The entry to correct: its id or its last 4+ characters (`warroom tail --ids`).
     #[arg(value_name = "ENTRY")]
@@ -20,6 +20,10 @@ pub struct CorrectArgs {
     /// Strike the entry: it stays visible, marked as struck.
     #[arg(long)]
     pub strike: bool,
+    /// When the entry truly happened (re-date it): HH:MM, 'YYYY-MM-DD HH:MM' or RFC 3339,
+    /// in the zone in force, or a time ago such as '10m ago'.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
     /// Why.
     #[arg(long)]
     pub reason: Option<String>,
@@ -30,6 +34,12 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
         bail!("the corrected text is empty: use --strike to strike the entry instead");
     }
     let mut store = ctx.open_write()?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| crate::when::parse_when(t, store.now()))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     // Only the entries whose id ends as typed are read (a prefix of too few characters
     // reads nothing, and resolve_id says it is too short).
     let typed = args.entry.trim();
@@ -55,18 +65,18 @@ pub fn run(ctx: &Context, args: CorrectArgs) -> Result<()> {
             event.kind()
         );
     }
-    let written = store.append(vec![NewEvent {
-        incident: Some(event.incident),
-        author: ctx.author.clone(),
-        recorded_by: None,
-        at: None,
-        body: Body::Correction {
+    let incident = event.incident.to_string();
+    let state = pick_incident(&store, Pick::Read(Some(&incident)))?;
+    super::ask::ask_and_print(
+        ctx,
+        &mut store,
+        Some(&state),
+        Request::Correct {
             target,
             text: args.text,
             strike: args.strike,
             reason: args.reason,
+            at,
         },
-    }])?;
-    say!("{}", written[0].id);
-    Ok(())
+    )
 }

@@ -144,11 +144,13 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
 fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
     let mut out = String::new();
     let mut line = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
+    let zone = crate::zone::in_force();
     let drill = if s.drill { " [DRILL]" } else { "" };
     line(
         "incident",
         format!("{}{drill} ({})", inert::line(&s.title), s.id),
     );
+    line("times", zone.name(now));
     line(
         "severity",
         match s.severity_history.last() {
@@ -156,7 +158,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
                 "{} (set by {} at {}{})",
                 c.to,
                 inert::line(&c.by),
-                format::local_hm(c.at),
+                zone.stamp(c.at, now),
                 c.reason
                     .as_deref()
                     .map(|r| format!(": {}", inert::line(r)))
@@ -176,7 +178,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             Some(at) => format!(
                 "{} since {} ({} ago)",
                 s.status,
-                format::local_hm(at),
+                zone.stamp(at, now),
                 format::duration(now - at)
             ),
             None => s.status.to_string(),
@@ -196,7 +198,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             format!(
                 "{} claimed command at {} while {} held it; the commander must confirm",
                 inert::line(&c.claimant),
-                format::local_hm(c.at),
+                zone.stamp(c.at, now),
                 c.holder
                     .as_deref()
                     .map(inert::line)
@@ -211,7 +213,7 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
                 "{} offered command to {} at {}; pending until {} accepts (`warroom accept`)",
                 inert::line(&p.from),
                 inert::line(&p.to),
-                format::local_hm(p.at),
+                zone.stamp(p.at, now),
                 inert::line(&p.to)
             ),
         );

@@ -286,6 +286,7 @@ pub fn run(cli: Cli) -> Result<()> {
         );
     }
     let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
+    crate::zone::set(ctx.zone());
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
         None => console(&ctx, cli.theme.as_deref(), no_color, cli.console),

@@ -44,6 +44,11 @@ pub fn run(ctx: &Context, args: TailArgs) -> Result<()> {
     let cursor = store.last_pos()?;
     let mut state = pick_incident(&store, Pick::Read(args.incident.as_deref()))?;
     let stdout = std::io::stdout();
+    // A person reading at a terminal is told once which zone the times are in; a
+    // script reading the lines gets only the lines (JSON carries RFC 3339 times).
+    if !args.json && std::io::IsTerminal::is_terminal(&stdout) {
+        tell!("times are {}", crate::zone::in_force().name(store.now()));
+    }
     let mut out = stdout.lock();
     let skip = args
         .lines

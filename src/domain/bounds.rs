@@ -152,6 +152,7 @@ impl Body {
                 .iter()
                 .chain(impact_end)
                 .try_for_each(|t| check_time("customer impact time", *t)),
+            Body::Correction { at: Some(t), .. } => check_time("corrected time", *t),
             Body::ActionItemOpened { due: Some(d), .. }
             | Body::ActionItemUpdated { due: Some(d), .. } => check_date("due date", *d),
             _ => Ok(()),

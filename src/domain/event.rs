@@ -514,7 +514,7 @@ pub enum Body {
         /// The finding.
         text: String,
     },
-    /// An earlier entry is amended (new text) or struck.
+    /// An earlier entry is amended (new text), struck, or re-dated (when it happened).
     Correction {
         /// The entry corrected.
         target: Ulid,
@@ -527,6 +527,14 @@ pub enum Body {
         /// Why.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// When the entry truly happened, when re-dating (milliseconds since the epoch
+        /// in the payload).
+        #[serde(
+            default,
+            with = "time::serde_millis_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        at: Option<Timestamp>,
     },
     /// A kind this version does not know (written by a newer one): kept as is, never dropped.
     #[serde(skip)]
@@ -920,6 +928,14 @@ mod tests {
                 text: None,
                 strike: true,
                 reason: Some("wrong".into()),
+                at: None,
+            },
+            Body::Correction {
+                target: item,
+                text: None,
+                strike: false,
+                reason: None,
+                at: Some(crate::domain::to_millis(chrono::Utc::now())),
             },
         ];
         for body in bodies {

@@ -264,6 +264,8 @@ pub struct CurrentText {
     pub no_effect: Option<String>,
     /// For a hypothesis judged: `confirmed`, or `ruled out: why`.
     pub verdict: Option<String>,
+    /// When it truly happened, when the latest re-dating correction says so.
+    pub at: Option<Timestamp>,
 }
 
 /// The state of one incident, folded from its events in total order.
@@ -472,11 +474,16 @@ impl IncidentState {
             amended: false,
             no_effect,
             verdict,
+            at: None,
         };
         for &i in &entry.corrections {
-            if let super::event::Body::Correction { text, strike, .. } =
-                &self.timeline[i].event.body
+            if let super::event::Body::Correction {
+                text, strike, at, ..
+            } = &self.timeline[i].event.body
             {
+                if at.is_some() {
+                    current.at = *at;
+                }
                 if let Some(text) = text {
                     current.text = text.clone();
                     current.amended = true;

@@ -392,12 +392,18 @@ pub fn describe(body: &Body) -> String {
             text,
             strike,
             reason,
+            at,
             ..
         } => {
             let what = match (text, strike) {
                 (Some(text), true) => format!("struck and amended to: {text}"),
                 (Some(text), false) => format!("amended to: {text}"),
-                (None, _) => "struck an entry".to_string(),
+                (None, true) => "struck an entry".to_string(),
+                (None, false) => "re-dated an entry".to_string(),
+            };
+            let what = match at {
+                Some(t) => format!("{what}; it happened at {}", utc_minute(*t)),
+                None => what,
             };
             with_reason(what, reason)
         }

@@ -1,11 +1,10 @@
-//! Times in the exports people read: local time, with the true offset from UTC. An
+//! Times in the exports people read: in the zone in force (the team's, or the
+//! reader's own), with the true offset from UTC. An
 //! incident within one offset says it once; one across a clock change (summer time
 //! starting or ending) prints each time with its own offset, so no time reads an hour
 //! off under a heading that does not hold for it.
 
 use std::collections::BTreeSet;
-
-use chrono::{Local, Offset};
 
 use crate::domain::{IncidentState, Timestamp};
 use crate::format::offset_name;
@@ -13,19 +12,22 @@ use crate::format::offset_name;
 /// How an export writes the times of one incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalTimes {
+    /// The zone the times are written in.
+    zone: crate::zone::Zone,
     /// The one offset (seconds east of UTC) every time of the incident has, if one.
     single: Option<i32>,
 }
 
-/// The local offset at `t`, in seconds east of UTC.
-fn offset_at(t: Timestamp) -> i32 {
-    t.with_timezone(&Local).offset().fix().local_minus_utc()
-}
-
 impl LocalTimes {
-    /// The clock for the times of `s`: every event's time, when it was logged, and when
-    /// the problem was detected.
+    /// The clock for the times of `s` in the zone in force: every event's time, when it
+    /// was logged, and when the problem was detected.
     pub fn for_incident(s: &IncidentState) -> LocalTimes {
+        LocalTimes::in_zone(s, crate::zone::in_force())
+    }
+
+    /// The clock for the times of `s` in `zone`.
+    pub fn in_zone(s: &IncidentState, zone: crate::zone::Zone) -> LocalTimes {
+        let offset_at = |t| zone.offset_at(t);
         let times = s
             .timeline
             .iter()
@@ -33,6 +35,7 @@ impl LocalTimes {
             .chain(s.detected_at);
         let offsets: BTreeSet<i32> = times.map(offset_at).collect();
         LocalTimes {
+            zone,
             single: match offsets.len() {
                 0 => Some(offset_at(
                     s.opened.as_ref().map_or_else(chrono::Utc::now, |o| o.0),
@@ -43,8 +46,9 @@ impl LocalTimes {
         }
     }
 
-    /// One sentence for the top of a document: `Times are local (UTC+01:00).`, or that
-    /// each time carries its own offset.
+    /// One sentence for the top of a document: `Times are UTC.`, `Times are local
+    /// (UTC+01:00).`, `Times are Europe/Berlin (UTC+01:00).`, or that each time carries
+    /// its own offset.
     pub fn heading(&self) -> String {
         format!("Times are {}.", self.zone())
     }
@@ -52,12 +56,17 @@ impl LocalTimes {
     /// The zone the times are in, for a table: `local (UTC+01:00)`, or that each time
     /// carries its own offset.
     pub fn zone(&self) -> String {
+        use crate::zone::Zone;
+        let name = match self.zone {
+            Zone::Utc => return "UTC".into(),
+            Zone::Local => "local".to_string(),
+            Zone::Named(tz) => tz.name().to_string(),
+        };
         match self.single {
-            Some(offset) => format!("local ({})", offset_name(offset)),
-            None => {
-                "local, each with its offset from UTC: the local clock changed during the incident"
-                    .into()
-            }
+            Some(offset) => format!("{name} ({})", offset_name(offset)),
+            None => format!(
+                "{name}, each with its offset from UTC: the clock changed during the incident"
+            ),
         }
     }
 
@@ -73,10 +82,10 @@ impl LocalTimes {
     }
 
     fn with_offset(&self, t: Timestamp, format: &str) -> String {
-        let local = t.with_timezone(&Local).format(format).to_string();
+        let local = self.zone.format(t, format);
         match self.single {
             Some(_) => local,
-            None => format!("{local} {}", offset_name(offset_at(t))),
+            None => format!("{local} {}", self.zone.offset_label(t)),
         }
     }
 }

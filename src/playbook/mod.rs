@@ -157,6 +157,10 @@ pub struct Playbook {
     /// Whether customers' templates may use `{title}` (the internal title): refused
     /// when the playbook is read unless `title_to_customers = true`.
     pub title_to_customers: bool,
+    /// The team's time zone (`time_zone = "UTC"` or an IANA name), which every time is
+    /// shown and read in unless a person's own setting or `TZ` says otherwise; `None`:
+    /// each machine's local zone.
+    pub time_zone: Option<crate::zone::Zone>,
     /// Time in role, the lead rotation and span of control (`[command]`).
     pub command: CommandPolicy,
     /// Each person's home team, by [`crate::domain::name_key`] (`[teams]`: a team's

@@ -30,6 +30,7 @@ struct File {
     status_templates: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     title_to_customers: bool,
+    time_zone: Option<Spanned<String>>,
     #[serde(default)]
     command: CommandFile,
     #[serde(default)]
@@ -136,6 +137,7 @@ pub fn empty() -> Playbook {
         final_templates: BTreeMap::new(),
         status_templates: BTreeMap::new(),
         title_to_customers: false,
+        time_zone: None,
         command: super::CommandPolicy::default(),
         teams: BTreeMap::new(),
         hooks: Vec::new(),
@@ -290,6 +292,16 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
     }
     let command = command_policy(&mut p, &file.command);
     let hooks = hooks(&mut p, &file.hooks);
+    let time_zone =
+        file.time_zone
+            .as_ref()
+            .and_then(|z| match crate::zone::Zone::parse(z.get_ref()) {
+                Ok(zone) => Some(zone),
+                Err(e) => {
+                    p.at(z, e);
+                    None
+                }
+            });
     let mut teams = BTreeMap::new();
     for (team, members) in &file.teams {
         for member in members {
@@ -347,6 +359,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Playbook, PlaybookError> {
         final_templates,
         status_templates,
         title_to_customers: file.title_to_customers,
+        time_zone,
         command,
         teams,
         hooks,

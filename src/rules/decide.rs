@@ -425,6 +425,44 @@ fn on_incident(
                 }],
             )
         }
+        Request::Correct {
+            target,
+            text,
+            strike,
+            reason,
+            at,
+        } => {
+            let Some(entry) = state.entry(target) else {
+                return Err(Refusal::NotFound { what: "entry" });
+            };
+            if !entry.is_correctable() {
+                return Err(Refusal::NotTyped {
+                    kind: entry.event.kind().to_string(),
+                });
+            }
+            let text = text.map(|t| t.trim().to_string());
+            if text.as_deref() == Some("") || (text.is_none() && !strike && at.is_none()) {
+                return Err(Refusal::NothingToCorrect);
+            }
+            if at.is_some_and(|t| t > asked.now + chrono::TimeDelta::minutes(1)) {
+                return Err(Refusal::InTheFuture);
+            }
+            let current = state.current_text(entry);
+            let same_text = text.as_deref().is_none_or(|t| t == current.text);
+            let same_at = at.is_none_or(|t| t == current.at.unwrap_or(entry.event.at));
+            if same_text && (!strike || current.struck) && same_at {
+                return Err(Refusal::NoChange);
+            }
+            record(vec![Body::Correction {
+                target,
+                text,
+                strike,
+                reason: reason
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty()),
+                at: at.map(crate::domain::to_millis),
+            }])
+        }
         Request::Judge {
             target,
             verdict,

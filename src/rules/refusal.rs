@@ -144,6 +144,19 @@ pub enum Refusal {
         /// `objective` or `task`.
         what: &'static str,
     },
+    /// Correcting an entry that is not typed text (a severity, a claim): those are
+    /// changed by recording a new event.
+    #[error("a {kind} entry is not typed text")]
+    NotTyped {
+        /// The entry's kind.
+        kind: String,
+    },
+    /// A correction that changes nothing: no text (or an empty one), no strike, no time.
+    #[error("nothing to correct")]
+    NothingToCorrect,
+    /// Re-dating an entry to a time that has not come yet.
+    #[error("the time is in the future")]
+    InTheFuture,
     /// Judging an entry that is not a hypothesis.
     #[error("not a hypothesis")]
     NotAHypothesis,

@@ -224,6 +224,20 @@ pub enum Request {
         /// Its runner was stopped before its time was up.
         interrupted: bool,
     },
+    /// Correct a typed entry: amend its text, strike it, or re-date it (when it truly
+    /// happened); the original stays in the record.
+    Correct {
+        /// The entry corrected.
+        target: Ulid,
+        /// The new text, when amending.
+        text: Option<String>,
+        /// Strike it (it stays visible, marked as struck).
+        strike: bool,
+        /// Why (kept with the correction).
+        reason: Option<String>,
+        /// When it truly happened, when re-dating.
+        at: Option<Timestamp>,
+    },
     /// Finish a triage walk: declare (or record a re-triage), or route below the
     /// threshold to the service desk.
     Triage {

@@ -133,6 +133,15 @@ impl Refusal {
                 "that hypothesis was struck as logged by mistake: it is not judged".into()
             }
             Refusal::ReasonNeeded => "say why: the reason stays in the record".into(),
+            Refusal::NotTyped { kind } => format!(
+                "that is a {kind} entry, not typed text: record a new event instead (for example a new severity or status)"
+            ),
+            Refusal::NothingToCorrect => {
+                "say what to correct: a new text (not empty), a strike, or when it happened".into()
+            }
+            Refusal::InTheFuture => {
+                "that time is in the future: give when it happened".into()
+            }
             Refusal::NothingToSet => format!(
                 "nothing to set: give a field, as in {}",
                 how.command("situation impact=EU card payments fail next=roll back 4512")

@@ -74,6 +74,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let full = read_only == Some(crate::store::ReadOnly::DiskFull);
     let read_only = read_only.filter(|_| !full);
     let mut app = App::new(&opts.author, &label, read_only, now);
+    app.setup.zone = crate::zone::in_force();
     if full {
         app.notice = Some(
             "the disk is full: entries stay in the box (and the draft) until there is room".into(),

@@ -25,11 +25,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!("{n} entries")
     };
-    let newest = app.setup.keys.key_for(Mode::Normal, Action::Bottom);
-    let extra = match (view.following(), newest) {
-        (true, _) => format!(" · {entries} · following"),
-        (false, Some(key)) => format!(" · {entries} · scrolled ({key}: newest)"),
-        (false, None) => format!(" · {entries} · scrolled"),
+    // The key that jumps to the newest entry, as the keymap in force names it.
+    let newest = app
+        .setup
+        .keys
+        .key_for(Mode::Normal, Action::Bottom)
+        .map(|key| format!(" ({key}: newest)"))
+        .unwrap_or_default();
+    let extra = match view.new_since(state) {
+        _ if view.following() => format!(" · {entries} · following"),
+        0 => format!(" · {entries} · scrolled{newest}"),
+        fresh => format!(" · {entries} · scrolled, {fresh} new{newest}"),
     };
     let block = pane_block(app, Pane::Timeline, theme, &extra);
     let inner = block.inner(area);
@@ -43,14 +49,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     let selected = (!view.following()).then_some(cursor);
     let lay = |i: usize| {
-        entry_lines(
+        let mut lines: Vec<Line<'static>> = day_separator(app, state, i, width, theme)
+            .into_iter()
+            .collect();
+        lines.extend(entry_lines(
             app,
             state,
             &state.timeline[i],
             width,
             theme,
             selected == Some(i),
-        )
+        ));
+        lines
     };
 
     // Lay out upward from the remembered bottom (never above the cursor).
@@ -108,6 +118,32 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// The line that starts a day, above entry `i` when its date is not the one before
+/// it (for the first entry: not today's), `── Sun 2026-11-29 ───`, so a time column
+/// of one width still says which day each time is on.
+fn day_separator(
+    app: &App,
+    state: &IncidentState,
+    i: usize,
+    width: usize,
+    theme: &Theme,
+) -> Option<Line<'static>> {
+    let zone = app.setup.zone;
+    let date = |t| zone.date(t);
+    let day = date(state.timeline[i].event.at);
+    let before = match i.checked_sub(1) {
+        Some(p) => date(state.timeline[p].event.at),
+        None => date(app.now),
+    };
+    if day == before {
+        return None;
+    }
+    let label = format!("── {} ", day.format("%a %Y-%m-%d"));
+    let fill = width.saturating_sub(label.chars().count());
+    let text: String = label.chars().take(width).collect::<String>() + &"─".repeat(fill);
+    Some(Line::styled(text, theme.muted))
+}
+
 /// One entry as wrapped, styled lines: time, kind marker, author, text, and notes on
 /// its history. Everything from the log is made inert first.
 pub fn entry_lines(
@@ -120,16 +156,15 @@ pub fn entry_lines(
 ) -> Vec<Line<'static>> {
     let e = &entry.event;
     let muted = theme.muted;
-    let today =
-        app.setup.zone.format(app.now, "%Y-%m-%d") == app.setup.zone.format(e.at, "%Y-%m-%d");
-    let time = if today {
-        app.setup.zone.format(e.at, "%H:%M:%S ")
-    } else {
-        app.setup.zone.format(e.at, "%m-%d %H:%M ")
-    };
+    // One width for every time, whatever its day: the day is said by the separator
+    // above the day's first entry.
+    let current = state.current_text(entry);
+    let time = app
+        .setup
+        .zone
+        .format(current.at.unwrap_or(e.at), "%H:%M:%S ");
     let indent = time.chars().count();
     let category = entry.category();
-    let current = state.current_text(entry);
     let (text, struck) = (current.text.clone(), current.struck);
     let mut segments: Vec<Segment> = vec![
         (time, muted),
@@ -156,15 +191,24 @@ pub fn entry_lines(
             Some(t) => format!(
                 " [of {} {}]",
                 t.category().marker(),
-                app.setup.zone.format(t.event.at, "%H:%M")
+                app.setup.zone.stamp(t.event.at, app.now)
             ),
             None => format!(" [of {} (not here yet)]", short_id(*target)),
         };
         segments.push((of, muted));
     }
+    if current.at.is_some() {
+        segments.push((
+            format!(
+                " (re-dated; logged as {})",
+                app.setup.zone.stamp(e.at, app.now)
+            ),
+            muted,
+        ));
+    }
     if e.is_backdated() {
         segments.push((
-            format!(" (logged {})", app.setup.zone.format(e.logged_at, "%H:%M")),
+            format!(" (logged {})", app.setup.zone.stamp(e.logged_at, app.now)),
             muted,
         ));
     }

@@ -85,7 +85,7 @@ fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
             format!(
                 " by {} at {}",
                 inert::line(&last.by),
-                app.setup.zone.format(last.at, "%H:%M")
+                app.setup.zone.stamp(last.at, app.now)
             ),
             muted,
         ),

@@ -1,0 +1,169 @@
+//! Time you can trust: one zone in force, named where times are read, set by the team's
+//! playbook and overridden by a person's own `TZ`; times from another day carry their
+//! date.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::Env;
+use warroom::zone::Zone;
+
+#[test]
+fn zones_read_as_people_write_them() {
+    assert_eq!(Zone::parse("local").unwrap(), Zone::Local);
+    assert_eq!(Zone::parse(" utc ").unwrap(), Zone::Utc);
+    assert_eq!(Zone::parse("GMT").unwrap(), Zone::Utc);
+    assert_eq!(
+        Zone::parse("Europe/Berlin").unwrap(),
+        Zone::Named(chrono_tz::Europe::Berlin)
+    );
+    let bad = Zone::parse("Mars/Olympus_Mons\u{1b}[2J").unwrap_err();
+    assert!(bad.contains("unknown time zone"), "{bad}");
+    assert!(bad.contains("Europe/Berlin"), "says what to give: {bad}");
+    assert!(!bad.contains('\u{1b}') && !bad.contains('\n'), "{bad:?}");
+    for z in [
+        Zone::Local,
+        Zone::Utc,
+        Zone::Named(chrono_tz::Asia::Kolkata),
+    ] {
+        assert_eq!(Zone::parse(&z.to_string()).unwrap(), z, "{z} reads back");
+    }
+}
+
+#[test]
+fn a_named_zone_says_its_name_and_offset_and_keeps_summer_time() {
+    let berlin = Zone::Named(chrono_tz::Europe::Berlin);
+    let winter = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+    let summer = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
+    assert_eq!(berlin.name(winter), "Europe/Berlin UTC+01:00");
+    assert_eq!(berlin.name(summer), "Europe/Berlin UTC+02:00");
+    assert_eq!(berlin.hm_zoned(summer), "14:00 UTC+02:00");
+    assert_eq!(Zone::Utc.name(summer), "UTC");
+    let kolkata = Zone::Named(chrono_tz::Asia::Kolkata);
+    assert_eq!(kolkata.format(winter, "%H:%M"), "17:30");
+}
+
+#[test]
+fn a_time_from_another_day_carries_its_date() {
+    let z = Zone::Utc;
+    let now = Utc.with_ymd_and_hms(2026, 11, 30, 0, 10, 0).unwrap();
+    let today = Utc.with_ymd_and_hms(2026, 11, 30, 0, 5, 0).unwrap();
+    let yesterday = Utc.with_ymd_and_hms(2026, 11, 29, 23, 45, 0).unwrap();
+    let last_year = Utc.with_ymd_and_hms(2025, 11, 29, 23, 45, 0).unwrap();
+    assert_eq!(z.stamp(today, now), "00:05");
+    assert_eq!(
+        z.stamp(yesterday, now),
+        "11-29 23:45",
+        "15 minutes ago, but yesterday"
+    );
+    assert_eq!(z.stamp(last_year, now), "2025-11-29 23:45");
+    // The day is the zone's: 23:45 UTC is already the next day in Kolkata.
+    let kolkata = Zone::Named(chrono_tz::Asia::Kolkata);
+    assert_eq!(kolkata.stamp(yesterday, now), "05:15");
+}
+
+/// A playbook beside the database whose team reads `zone`.
+fn team_zone(env: &Env, zone: &str) {
+    let text = warroom::playbook::DEFAULT
+        .replace("# time_zone = \"UTC\"", &format!("time_zone = \"{zone}\""));
+    assert!(text.contains(&format!("time_zone = \"{zone}\"")));
+    std::fs::write(env.path("playbook.toml"), text).unwrap();
+}
+
+#[test]
+fn the_teams_zone_is_shown_and_read_unless_a_persons_tz_says_otherwise() {
+    let env = Env::new();
+    team_zone(&env, "America/New_York");
+    let id = env.declare("Checkout failing");
+    // Without TZ the team's zone is in force: shown, and read from what people type.
+    let team = |args: &[&str]| {
+        let out = env.cmd().env_remove("TZ").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    team(&[
+        "log",
+        "--at",
+        "2026-11-02 09:00",
+        "first page at nine, New York time",
+    ]);
+    let json = team(&["tail", "--json", "-i", &id]);
+    let entry = json
+        .lines()
+        .find(|l| l.contains("first page at nine"))
+        .unwrap();
+    assert!(
+        entry.contains("2026-11-02T14:00:00"),
+        "09:00 in New York (EST) is 14:00 UTC: {entry}"
+    );
+    let tail = team(&["tail", "-i", &id]);
+    assert!(
+        tail.lines()
+            .any(|l| l.starts_with("2026-11-02 09:00:00") && l.contains("first page")),
+        "{tail}"
+    );
+    let show = team(&["show", &id]);
+    assert!(
+        show.lines()
+            .any(|l| l.starts_with("times") && l.contains("America/New_York UTC-05:00")),
+        "{show}"
+    );
+    // A person's TZ is their own local time, over the team's.
+    let mine = env.ok(&["show", &id]);
+    assert!(
+        mine.lines()
+            .any(|l| l.starts_with("times") && l.trim_end().ends_with("UTC")),
+        "{mine}"
+    );
+    let tail = env.ok(&["tail", "-i", &id]);
+    assert!(
+        tail.lines()
+            .any(|l| l.starts_with("2026-11-02 14:00:00") && l.contains("first page")),
+        "{tail}"
+    );
+}
+
+#[test]
+fn exports_state_the_zone_they_are_written_in() {
+    let env = Env::new();
+    team_zone(&env, "Asia/Kolkata");
+    let id = env.declare("Checkout failing");
+    let out = env
+        .cmd()
+        .env_remove("TZ")
+        .args(["export", "-i", &id, "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("Times are Asia/Kolkata (UTC+05:30)."), "{md}");
+}
+
+#[test]
+fn an_unknown_team_zone_is_a_playbook_problem_with_its_line() {
+    let env = Env::new();
+    team_zone(&env, "Europe/Atlantis");
+    let path = env.path("playbook.toml");
+    let line = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("time_zone"))
+        .unwrap()
+        + 1;
+    let (out, err) = env.fails_both(&["playbook", "--check", path.to_str().unwrap()]);
+    let err = out + &err;
+    assert!(
+        err.contains(&format!("playbook.toml:{line}:")) && err.contains("unknown time zone"),
+        "{err}"
+    );
+}
