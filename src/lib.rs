@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod deliver;
 pub mod demo;
 pub mod domain;

@@ -1,6 +1,6 @@
 //! Where warroom keeps its own files unless told otherwise: the XDG base directories on
-//! Linux (`$XDG_DATA_HOME/warroom`, `$XDG_STATE_HOME/warroom`), each platform's own
-//! folders elsewhere. Found once per process.
+//! Linux (`$XDG_CONFIG_HOME/warroom`, `$XDG_DATA_HOME/warroom`, `$XDG_STATE_HOME/warroom`),
+//! each platform's own folders elsewhere. Found once per process.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -11,6 +11,12 @@ use directories::ProjectDirs;
 static DIRS: LazyLock<Option<ProjectDirs>> =
     LazyLock::new(|| ProjectDirs::from_path(PathBuf::from("warroom")));
 
+/// The folder for settings: `$XDG_CONFIG_HOME/warroom` (`~/.config/warroom` when
+/// `XDG_CONFIG_HOME` is unset).
+fn config_dir() -> Option<&'static Path> {
+    DIRS.as_ref().map(ProjectDirs::config_dir)
+}
+
 /// The folder for data: `$XDG_DATA_HOME/warroom`.
 fn data_dir() -> Option<&'static Path> {
     DIRS.as_ref().map(ProjectDirs::data_dir)
@@ -20,6 +26,12 @@ fn data_dir() -> Option<&'static Path> {
 /// without one.
 fn state_dir() -> Option<&'static Path> {
     DIRS.as_ref().map(|d| d.state_dir().unwrap_or(d.data_dir()))
+}
+
+/// Your settings: `$XDG_CONFIG_HOME/warroom/config.toml`
+/// (`~/.config/warroom/config.toml` when `XDG_CONFIG_HOME` is unset).
+pub fn config_file() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("config.toml"))
 }
 
 /// The default database: `$XDG_DATA_HOME/warroom/warroom.db`.

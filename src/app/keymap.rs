@@ -1,5 +1,5 @@
 //! The one built-in keymap table. Merged with a person's rebindings into the keymap in
-//! force ([`super::bindings::Keymap`]), it decides what keys do, and it draws the hint
+//! force ([`crate::app::Keymap`]), it decides what keys do, and it draws the hint
 //! bar and the help, so those can never drift from behaviour.
 
 use super::action::{Action, Mode};

@@ -11,7 +11,7 @@ use ulid::Ulid;
 use super::{Action, App, Effect, Mode};
 use crate::domain::{Body, Event, Status, same_name};
 
-/// A kind of thing to notice, as `WARROOM_RING` names it.
+/// A kind of thing to notice, as `WARROOM_RING` and the config's `ring` name it.
 #[derive(
     Debug,
     Clone,
@@ -44,8 +44,8 @@ pub enum Attention {
     Overdue,
 }
 
-/// Which notices ring the bell: `WARROOM_RING` (a comma list of notices, `all` or
-/// `none`); P1 rings whatever it says.
+/// Which notices ring the bell: `WARROOM_RING`, else the config's `ring` (a comma list
+/// of notices, `all` or `none`); P1 rings whatever it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ring(pub BTreeSet<Attention>);
 
@@ -61,7 +61,8 @@ impl Default for Ring {
 }
 
 impl Ring {
-    /// Reads `WARROOM_RING`'s value; the error names the choices.
+    /// Reads `WARROOM_RING`'s value (or the config's `ring`); the error names the
+    /// word that is not a notice and the choices.
     pub fn read(text: &str) -> Result<Ring, String> {
         use strum::{IntoEnumIterator, VariantNames};
         let text = text.trim();
@@ -75,13 +76,31 @@ impl Ring {
         for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
             let notice = word.parse::<Attention>().map_err(|_| {
                 format!(
-                    "WARROOM_RING: '{word}' is not a notice; use {}, all or none",
+                    "'{}' is not a notice; use {}, all or none",
+                    crate::inert::line(word),
                     Attention::VARIANTS.join(", ")
                 )
             })?;
             set.insert(notice);
         }
         Ok(Ring(set))
+    }
+
+    /// The notices that ring as `WARROOM_RING` would say them: `all`, `none` (a P1
+    /// only), or a comma list (`p1,command,page`).
+    pub fn words(&self) -> String {
+        use strum::IntoEnumIterator;
+        if Attention::iter().all(|a| self.0.contains(&a)) {
+            return "all".into();
+        }
+        if self.0.iter().all(|a| *a == Attention::P1) {
+            return "none".into();
+        }
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     fn rings(&self, notice: Attention) -> bool {

@@ -1,14 +1,18 @@
-//! What every command needs: which database, who is writing, which incident.
+//! What every command needs: which database, who is writing, which incident, and the
+//! settings in force, each chosen as flag, then environment, then config file, then
+//! default.
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 use ulid::Ulid;
 
+use crate::config::{Chosen, Config, Origin};
 use crate::domain::{IncidentState, IncidentSummary};
 use crate::store::{OpenOptions, Store};
+use crate::zone::Zone;
 
-/// The database path and author chosen by flags, environment or defaults.
+/// The database path and author chosen by flags, environment, your config or defaults.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// The database file.
@@ -19,25 +23,111 @@ pub struct Context {
     pub author: String,
     /// The playbook named by `--playbook` or `WARROOM_PLAYBOOK`, if any.
     pub playbook: Option<PathBuf>,
+    /// Every setting in force and where it came from, and the config file's own.
+    pub settings: InForce,
+}
+
+/// What the command line gives for the settings: each global option's value and
+/// whether a flag or the environment gave it (`None`: neither).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// `--db` or `WARROOM_DB`.
+    pub db: Option<Chosen<PathBuf>>,
+    /// `--as` or `WARROOM_USER`.
+    pub author: Option<Chosen<String>>,
+    /// `--playbook` or `WARROOM_PLAYBOOK`.
+    pub playbook: Option<PathBuf>,
+    /// `--theme` or `WARROOM_THEME`.
+    pub theme: Option<Chosen<String>>,
+    /// `--no-color`, or `NO_COLOR` set and not empty.
+    pub no_color: Option<Origin>,
+    /// `--time-zone`, or `TZ` (the value only counts from the flag: a `TZ` in the
+    /// environment means the local zone, which it sets).
+    pub time_zone: Option<Chosen<String>>,
+}
+
+/// The settings in force, each with where it came from.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    /// The config file's settings (and which file was read, if any).
+    pub config: Config,
+    /// Who writes.
+    pub name: Chosen<String>,
+    /// The database.
+    pub db: Chosen<PathBuf>,
+    /// The console's theme: a built-in name or a theme file.
+    pub theme: Chosen<String>,
+    /// The zone times are shown and read in.
+    pub time_zone: Chosen<Zone>,
 }
 
 impl Context {
-    /// Resolves `--db`/`WARROOM_DB` and `--as`/`WARROOM_USER` (already merged by clap).
-    pub fn new(
-        db: Option<PathBuf>,
-        author: Option<String>,
-        playbook: Option<PathBuf>,
-    ) -> Result<Context> {
-        let (db, default_db) = match db.filter(|p| !p.as_os_str().is_empty()) {
-            Some(db) => (db, false),
-            None => (default_db_path()?, true),
+    /// Chooses every setting from what the command line gives, then the config
+    /// file, then the default: the database, who writes, the theme, and the zone (for
+    /// which the team's playbook comes after your config).
+    ///
+    /// # Errors
+    /// No home folder for the default database, a blank or unprintable name, or a
+    /// `--time-zone` that is not a zone; each one line saying what to do.
+    pub fn new(given: Given, config: Config) -> Result<Context> {
+        let db = match given.db.filter(|d| !d.value.as_os_str().is_empty()) {
+            Some(db) => db,
+            None => match &config.db {
+                Some(db) => Chosen::new(db.value.clone(), config.origin(db.line)),
+                None => Chosen::new(default_db_path()?, Origin::Default),
+            },
         };
-        Ok(Context {
-            db,
-            default_db,
-            author: resolve_author(author)?,
-            playbook: playbook.filter(|p| !p.as_os_str().is_empty()),
-        })
+        let name = resolve_author(given.author, &config)?;
+        let theme = match (given.no_color, given.theme) {
+            (Some(origin), _) => Chosen::new("mono".to_string(), origin),
+            (None, Some(theme)) => theme,
+            (None, None) => match &config.theme {
+                Some(theme) => Chosen::new(theme.value.clone(), config.origin(theme.line)),
+                None => Chosen::new("dark".to_string(), Origin::Default),
+            },
+        };
+        let mut ctx = Context {
+            default_db: db.origin == Origin::Default,
+            db: db.value.clone(),
+            author: name.value.clone(),
+            playbook: given.playbook.filter(|p| !p.as_os_str().is_empty()),
+            settings: InForce {
+                config,
+                name,
+                db,
+                theme,
+                time_zone: Chosen::new(Zone::Local, Origin::Default),
+            },
+        };
+        ctx.settings.time_zone = ctx.resolve_zone(given.time_zone)?;
+        Ok(ctx)
+    }
+
+    /// The zone every time is shown and read in: `--time-zone`, else a person's own
+    /// `TZ` (their local time), else their config's `time_zone`, else the team's
+    /// playbook `time_zone`, else the machine's local zone. A playbook that cannot be
+    /// read sets none here; the commands that need it say why.
+    fn resolve_zone(&self, given: Option<Chosen<String>>) -> Result<Chosen<Zone>> {
+        match given {
+            Some(zone) if zone.origin == Origin::Flag("--time-zone") => {
+                let parsed = Zone::parse(&zone.value)
+                    .map_err(|why| anyhow::anyhow!("--time-zone: {why}"))?;
+                return Ok(Chosen::new(parsed, zone.origin));
+            }
+            Some(zone) if !zone.value.is_empty() => {
+                return Ok(Chosen::new(Zone::Local, zone.origin));
+            }
+            _ => {}
+        }
+        let config = &self.settings.config;
+        if let Some(zone) = &config.time_zone {
+            return Ok(Chosen::new(zone.value, config.origin(zone.line)));
+        }
+        Ok(self
+            .playbook()
+            .ok()
+            .and_then(|p| Some(Chosen::new(p.time_zone?, Origin::Playbook(p.source))))
+            .unwrap_or(Chosen::new(Zone::Local, Origin::Default)))
     }
 
     /// Opens the database for writing, creating it (and, for the default path, its
@@ -59,18 +149,9 @@ impl Context {
         )?)
     }
 
-    /// The zone every time is shown and read in: a person's own `TZ` (their local
-    /// time) first, then the team's playbook `time_zone`, then the machine's local
-    /// zone. A playbook that cannot be read sets none here; the commands that need it
-    /// say why.
-    pub fn zone(&self) -> crate::zone::Zone {
-        if std::env::var_os("TZ").is_some_and(|v| !v.is_empty()) {
-            return crate::zone::Zone::Local;
-        }
-        self.playbook()
-            .ok()
-            .and_then(|p| p.time_zone)
-            .unwrap_or_default()
+    /// The zone in force (see [`InForce::time_zone`]).
+    pub fn zone(&self) -> Zone {
+        self.settings.time_zone.value
     }
 
     /// Opens an existing database for writing; a missing one is an error, not created.
@@ -108,46 +189,36 @@ pub enum Open {
 /// `warroom/warroom.db` in the user's data directory (XDG on Linux).
 fn default_db_path() -> Result<PathBuf> {
     crate::paths::default_db()
-        .context("cannot find your home directory to keep the database in; give a path with --db or WARROOM_DB")
+        .context("cannot find your home directory to keep the database in; give a path with --db, WARROOM_DB or db in your config")
 }
 
-/// Who writes: `--as` (or `WARROOM_USER`), else `USER`, else `LOGNAME`, else the
-/// account's name in the password database, else `uid-N`; never a made-up name. A
+/// Who writes: `--as` (or `WARROOM_USER`), else the config's `name`, else your login
+/// name (`USER`, `LOGNAME`, the account's name, else `uid-N`); never a made-up name. A
 /// blank `--as` is refused rather than passed over.
-fn resolve_author(flag: Option<String>) -> Result<String> {
-    if flag.as_deref().is_some_and(|s| s.trim().is_empty()) {
+fn resolve_author(given: Option<Chosen<String>>, config: &Config) -> Result<Chosen<String>> {
+    if given.as_ref().is_some_and(|n| n.value.trim().is_empty()) {
         bail!(
             "the name given with --as (or WARROOM_USER) is empty; give a name, or leave it out to write as your login name"
         );
     }
-    let name = flag
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.trim().is_empty()))
+    let name = given
         .or_else(|| {
-            std::env::var("LOGNAME")
-                .ok()
-                .filter(|s| !s.trim().is_empty())
+            config
+                .name
+                .as_ref()
+                .map(|n| Chosen::new(n.value.clone(), config.origin(n.line)))
         })
-        .unwrap_or_else(account_name);
-    let name = name.trim().to_string();
-    if name.chars().any(char::is_control) {
+        .unwrap_or_else(|| Chosen::new(crate::config::login_name(), Origin::Default));
+    let name = Chosen::new(name.value.trim().to_string(), name.origin);
+    if name.value.chars().any(char::is_control) {
         bail!(
-            "the name '{}' contains control characters; give a plain name with --as",
-            crate::inert::line(&name)
+            "the name '{}' ({}) contains control characters; give a plain name with --as",
+            crate::inert::line(&name.value),
+            name.origin
         );
     }
     Ok(name)
 }
-
-/// The name of the account this process runs as, from the password database; `uid-N`
-/// when it has no entry (a container's arbitrary user).
-pub fn account_name() -> String {
-    let uid = nix::unistd::getuid();
-    match nix::unistd::User::from_uid(uid) {
-        Ok(Some(user)) if !user.name.trim().is_empty() => user.name,
-        _ => format!("uid-{uid}"),
-    }
-}
-
 /// Which incident a command means: the one named, or the only open one.
 pub enum Pick<'a> {
     /// A command that writes: needs the named incident or exactly one open.

@@ -5,6 +5,7 @@ mod output;
 mod alerts;
 mod ask;
 mod brief;
+mod config;
 mod context;
 mod correct;
 mod declare;
@@ -29,22 +30,29 @@ mod work;
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use clap::{Parser, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
-use context::Context;
+use crate::config::{Chosen, Origin};
+use context::{Context, Given};
 
 /// A terminal console for running an incident war room.
 ///
 /// Every entry is an event appended to one SQLite file that several terminals (and
 /// scripts) can share. Run with no command to open the console.
+///
+/// Your settings live in a config file (`warroom config` says which, and what is in
+/// force); for each one a flag beats the environment, which beats the config file,
+/// which beats the default.
 #[derive(Debug, Parser)]
 #[command(name = "warroom", version, propagate_version = true)]
 pub struct Cli {
-    /// The database file [default: warroom/warroom.db in your data directory].
+    /// The database file [default: db in your config, else warroom/warroom.db in your
+    /// data directory].
     #[arg(long, global = true, env = "WARROOM_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Your name in the log [default: your login name].
+    /// Your name in the log [default: name in your config, else your login name].
     #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
     pub author: Option<String>,
 
@@ -52,9 +60,27 @@ pub struct Cli {
     #[arg(long, global = true, env = "WARROOM_PLAYBOOK", value_name = "FILE")]
     pub playbook: Option<PathBuf>,
 
-    /// The console's theme: dark, light, high-contrast, mono, or a path to a theme file.
+    /// The console's theme: dark, light, high-contrast, mono, or a path to a theme file
+    /// [default: theme in your config, else dark].
     #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME|PATH")]
     pub theme: Option<String>,
+
+    /// The zone times are shown and read in: local, UTC, or an IANA name such as
+    /// Europe/Berlin. A TZ in the environment means your local time [default:
+    /// time_zone in your config, else the playbook's, else local].
+    #[arg(
+        long,
+        global = true,
+        env = "TZ",
+        value_name = "ZONE",
+        hide_env_values = true
+    )]
+    pub time_zone: Option<String>,
+
+    /// Your config file [default: $XDG_CONFIG_HOME/warroom/config.toml, or
+    /// ~/.config/warroom/config.toml]; a file named here must exist.
+    #[arg(long, global = true, env = "WARROOM_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// No colours (also when NO_COLOR is set): the monochrome theme.
     #[arg(long, global = true)]
@@ -67,9 +93,97 @@ pub struct Cli {
     /// What to do [default: open the console].
     #[command(subcommand)]
     pub command: Option<Subcommand>,
+
+    /// The global options whose value came from the environment, not a flag (filled
+    /// by [`Cli::read_from`]).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
 }
 
+/// The global options a value may come to from the environment, by their ids.
+const FROM_ENV: &[&str] = &["db", "author", "playbook", "theme", "time_zone", "config"];
+
 impl Cli {
+    /// Reads the process's command line, as [`Cli::read_from`].
+    ///
+    /// # Errors
+    /// What clap says about a command line it cannot read (or help and the version).
+    pub fn read() -> Result<Cli, clap::Error> {
+        Cli::read_from(std::env::args_os())
+    }
+
+    /// Reads a command line, noting which global options came from the environment,
+    /// so each setting can say where it came from.
+    ///
+    /// # Errors
+    /// What clap says about a command line it cannot read (or help and the version).
+    pub fn read_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        cli.from_env = FROM_ENV
+            .iter()
+            .copied()
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
+        Ok(cli)
+    }
+
+    /// Where a global option's value came from: its flag, or its environment variable.
+    fn origin(&self, id: &str, flag: &'static str, env: &'static str) -> Origin {
+        if self.from_env.contains(&id) {
+            Origin::Env(env)
+        } else {
+            Origin::Flag(flag)
+        }
+    }
+
+    /// What the command line gives for the settings, each with where it came from.
+    fn given(&self) -> Given {
+        let no_color = if self.no_color {
+            Some(Origin::Flag("--no-color"))
+        } else if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            Some(Origin::Env("NO_COLOR"))
+        } else {
+            None
+        };
+        Given {
+            db: self
+                .db
+                .clone()
+                .map(|v| Chosen::new(v, self.origin("db", "--db", "WARROOM_DB"))),
+            author: self
+                .author
+                .clone()
+                .map(|v| Chosen::new(v, self.origin("author", "--as", "WARROOM_USER"))),
+            playbook: self.playbook.clone(),
+            theme: self
+                .theme
+                .clone()
+                .map(|v| Chosen::new(v, self.origin("theme", "--theme", "WARROOM_THEME"))),
+            no_color,
+            time_zone: self
+                .time_zone
+                .clone()
+                .map(|v| Chosen::new(v, self.origin("time_zone", "--time-zone", "TZ"))),
+        }
+    }
+
+    /// The config file a flag or the environment names, if any.
+    fn config_named(&self) -> Option<Chosen<PathBuf>> {
+        self.config
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| {
+                let origin = self.origin("config", "--config", "WARROOM_CONFIG");
+                Chosen::new(p, origin)
+            })
+    }
+
     /// Whether the command opens the full-screen console (`warroom`, `warroom tui`).
     pub fn is_console(&self) -> bool {
         matches!(self.command, None | Some(Subcommand::Tui(_)))
@@ -115,6 +229,7 @@ impl Cli {
             | Subcommand::Status(_)
             | Subcommand::Completions { .. }
             | Subcommand::Man
+            | Subcommand::Config(_)
             | Subcommand::Alert(_)
             | Subcommand::Alerts(_)
             | Subcommand::Hypothesis(_)
@@ -190,6 +305,9 @@ pub enum Subcommand {
     },
     /// Print the manual page (roff): `warroom man > warroom.1`.
     Man,
+    /// Your settings: each one in force and where it came from; --print-default a
+    /// complete config file to start from, --check FILE every problem in one.
+    Config(config::ConfigArgs),
     /// Put an alert into the inbox (no incident needed); the same fingerprint again
     /// counts, and --resolved resolves it.
     Alert(alerts::AlertArgs),
@@ -278,6 +396,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Drill(drill::DrillSubcommand::Print { scenario })) => {
             return drill::print(scenario);
         }
+        Some(Subcommand::Config(args)) if args.print_default => return config::print_default(),
+        Some(Subcommand::Config(config::ConfigArgs {
+            check: Some(path), ..
+        })) => return config::check(path),
+        Some(Subcommand::Completions { shell }) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "warroom", &mut out);
+            return Ok(());
+        }
+        Some(Subcommand::Man) => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            return Ok(());
+        }
         _ => {}
     }
     if cli.command.is_some() && (cli.console.incident.is_some() || cli.console.peer.is_some()) {
@@ -285,12 +417,15 @@ pub fn run(cli: Cli) -> Result<()> {
             "--incident and --peer before a command are the console's: give them to `warroom` alone (or `warroom tui`), or after the command"
         );
     }
-    let ctx = Context::new(cli.db, cli.author, cli.playbook)?;
+    // Your settings, read before anything is chosen from them: a file with problems
+    // is refused whole, so nothing runs with a setting you did not mean.
+    let settings = crate::config::Config::load(cli.config_named())?;
+    let ctx = Context::new(cli.given(), settings)?;
     crate::zone::set(ctx.zone());
-    let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.command {
-        None => console(&ctx, cli.theme.as_deref(), no_color, cli.console),
-        Some(Subcommand::Tui(args)) => console(&ctx, cli.theme.as_deref(), no_color, args),
+        None => console(&ctx, cli.console),
+        Some(Subcommand::Tui(args)) => console(&ctx, args),
+        Some(Subcommand::Config(_)) => config::show(&ctx),
         Some(Subcommand::Declare(args)) => declare::run(&ctx, args),
         Some(Subcommand::Log(args)) => log::run(&ctx, args),
         Some(Subcommand::Correct(args)) => correct::run(&ctx, args),
@@ -315,18 +450,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Situation(args)) => situation::run(&ctx, args),
         Some(Subcommand::Severity(args)) => review::severity(&ctx, args),
         Some(Subcommand::Status(args)) => review::status(&ctx, args),
-        Some(Subcommand::Completions { shell }) => {
-            use clap::CommandFactory;
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "warroom", &mut out);
-            Ok(())
-        }
-        Some(Subcommand::Man) => {
-            use clap::CommandFactory;
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-            Ok(())
-        }
+        // Answered before the settings are read.
+        Some(Subcommand::Completions { .. } | Subcommand::Man) => Ok(()),
         Some(Subcommand::Alert(args)) => alerts::alert(&ctx, args),
         Some(Subcommand::Alerts(args)) => alerts::alerts(&ctx, args),
         Some(Subcommand::Intake(args)) => alerts::intake(&ctx, args),
@@ -342,12 +467,9 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) -> Result<()> {
-    let theme = match (no_color, theme) {
-        (true, _) => crate::ui::Theme::mono(),
-        (false, Some(name)) => crate::tui::theme::load(name)?,
-        (false, None) => crate::ui::Theme::dark(),
-    };
+fn console(ctx: &Context, args: TuiArgs) -> Result<()> {
+    let theme = crate::tui::theme::load(&ctx.settings.theme.value)?;
+    let (ring, ring_unread) = ctx.settings.config.ring();
     let playbook = ctx.playbook()?;
     let peer = args
         .peer
@@ -373,5 +495,8 @@ fn console(ctx: &Context, theme: Option<&str>, no_color: bool, args: TuiArgs) ->
         author: ctx.author.clone(),
         theme,
         incident: args.incident,
+        keys: ctx.settings.config.keys.clone(),
+        ring: ring.value,
+        ring_unread,
     })
 }

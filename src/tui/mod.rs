@@ -44,6 +44,12 @@ pub struct ConsoleOptions {
     pub playbook: crate::playbook::Playbook,
     /// A network peer to keep in sync with.
     pub peer: Option<crate::peer::PeerAddr>,
+    /// The keymap in force (the built-in table with your config's `[keys]`).
+    pub keys: std::sync::Arc<crate::app::Keymap>,
+    /// Which notices ring the bell (`WARROOM_RING`, else your config's `ring`).
+    pub ring: crate::app::notify::Ring,
+    /// Why `WARROOM_RING` was passed over, to say when the console opens.
+    pub ring_unread: Option<String>,
 }
 
 /// How often countdowns move on.
@@ -99,11 +105,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     if crate::deliver::Deliverer::has_work(&opts.playbook) && read_only.is_none() {
         start_deliverer(&opts);
     }
-    if let Ok(text) = std::env::var("WARROOM_RING") {
-        match crate::app::notify::Ring::read(&text) {
-            Ok(ring) => app.setup.ring = ring,
-            Err(why) => app.notice = Some(why),
-        }
+    app.setup.ring = opts.ring.clone();
+    app.setup.keys = opts.keys.clone();
+    if let Some(why) = &opts.ring_unread {
+        app.notice = Some(why.clone());
     }
     let storage =
         Storage::start(&opts.db, me, news_tx.clone()).context("cannot start the store threads")?;

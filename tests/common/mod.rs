@@ -194,14 +194,24 @@ impl Drop for Follow {
     }
 }
 
-/// `warroom` on the database at `db`, author `alice`, UTC times, the built-in playbook.
+/// `warroom` on the database at `db`, author `alice`, UTC times, the built-in playbook,
+/// and no config file of the person running the tests (their config folder is a
+/// missing one beside the database).
 pub fn std_cmd_for(db: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(bin());
     cmd.env("WARROOM_DB", db)
         .env("WARROOM_USER", "alice")
         .env("TZ", "UTC")
+        .env("XDG_CONFIG_HOME", config_home(db))
+        .env_remove("WARROOM_CONFIG")
+        .env_remove("WARROOM_RING")
         .env_remove("WARROOM_PLAYBOOK");
     cmd
+}
+
+/// A config folder no test writes to, beside the database `db`: no settings.
+pub fn config_home(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("no-config-here")
 }
 
 /// Waits until `check` holds, polling; panics with `what` after `timeout`.

@@ -142,6 +142,9 @@ impl Console {
         cmd.env("HOME", env.path("home"));
         cmd.env("XDG_STATE_HOME", env.path("state"));
         cmd.env("XDG_DATA_HOME", env.path("data"));
+        cmd.env("XDG_CONFIG_HOME", super::config_home(&env.db));
+        cmd.env_remove("WARROOM_CONFIG");
+        cmd.env_remove("WARROOM_RING");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("WARROOM_THEME");
         cmd.cwd(env.dir.path());
