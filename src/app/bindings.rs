@@ -155,9 +155,11 @@ fn scope(mode: Mode) -> &'static [Mode] {
     }
 }
 
-/// Actions that leave a mode; every overlay keeps a key for one of them.
-fn leaves(action: Action) -> bool {
+/// Whether `action` leaves `mode`; every overlay keeps a key for one (the help's own
+/// key closes it too).
+fn leaves(mode: Mode, action: Action) -> bool {
     matches!(action, Action::Close | Action::Cancel | Action::Quit)
+        || (mode == Mode::Help && action == Action::ToggleHelp)
 }
 
 /// Modes always left some other way: the panes quit with Ctrl-C or `:quit`, and a
@@ -218,7 +220,7 @@ impl Keymap {
                         continue;
                     }
                     row.modes.remove(m);
-                    if leaves(row.action) {
+                    if leaves(m, row.action) {
                         exits_taken.push((m, r.line));
                     }
                 }
@@ -235,13 +237,15 @@ impl Keymap {
             let left = keymap
                 .rows
                 .iter()
-                .any(|row| row.modes.has(mode) && leaves(row.action));
+                .any(|row| row.modes.has(mode) && leaves(mode, row.action));
             if left || left_otherwise(mode) {
                 continue;
             }
-            if let Some((_, line)) = exits_taken.iter().rev().find(|(m, _)| *m == mode) {
+            // Blamed on the last line that took one away.
+            let taken = exits_taken.iter().filter(|(m, _)| *m == mode);
+            if let Some(line) = taken.map(|(_, line)| *line).max() {
                 problems.push((
-                    *line,
+                    line,
                     format!(
                         "nothing would leave [keys.{}] but ctrl-c: keep a key for close (or cancel)",
                         mode.config_name()
@@ -617,10 +621,11 @@ mod tests {
             rebind(Mode::Help, "esc", None, 9),
             rebind(Mode::Help, "?", None, 10),
             rebind(Mode::Help, "q", None, 11),
+            rebind(Mode::Help, "f1", None, 12),
         ])
         .unwrap_err();
         let lines: Vec<usize> = problems.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, [5, 7, 8, 11], "{problems:#?}");
+        assert_eq!(lines, [5, 7, 8, 12], "{problems:#?}");
         assert!(
             problems[0]
                 .1

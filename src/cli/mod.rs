@@ -41,9 +41,10 @@ use context::{Context, Given};
 /// Every entry is an event appended to one SQLite file that several terminals (and
 /// scripts) can share. Run with no command to open the console.
 ///
-/// Your settings live in a config file (`warroom config` says which, and what is in
-/// force); for each one a flag beats the environment, which beats the config file,
-/// which beats the default.
+/// Your settings live in a config file, `$XDG_CONFIG_HOME/warroom/config.toml` unless
+/// `--config FILE` or `WARROOM_CONFIG` names another (`warroom config` says which, and
+/// what is in force); for each setting a flag beats the environment, which beats the
+/// config file, which beats the default.
 #[derive(Debug, Parser)]
 #[command(name = "warroom", version, propagate_version = true)]
 pub struct Cli {
