@@ -4,7 +4,9 @@
 mod action;
 mod commands;
 mod compose;
+mod detail;
 mod entry;
+pub mod find;
 pub mod inbox;
 mod keymap;
 mod modal;
@@ -17,6 +19,7 @@ mod record;
 mod request;
 pub mod review;
 pub mod roster;
+mod search;
 mod update;
 mod view;
 mod wizard;

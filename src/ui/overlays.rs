@@ -41,6 +41,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Overlay::Metrics { scroll, summary } => {
                 super::metrics::render(frame, area, summary, scroll, theme);
             }
+            Overlay::Search { input, found, .. } => {
+                super::detail::search(frame, area, &input.lines().join(" "), *found, theme);
+            }
+            Overlay::Detail { entry, scroll } => {
+                super::detail::entry(frame, area, app, *entry, scroll, theme);
+            }
         }
     }
 }
