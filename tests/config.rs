@@ -395,6 +395,8 @@ fn print_default_is_complete_and_check_accepts_it_as_it_is_and_uncommented() {
         "inbox",
         "checklist",
         "review",
+        "search",
+        "detail",
     ] {
         assert!(
             text.contains(&format!("\n# [keys.{mode}]\n")),

@@ -198,3 +198,335 @@ fn the_triage_pane_dates_a_severity_set_on_another_day() {
     let text = screen(&app_with(log.events), 120, 40);
     assert!(text.contains("by maya at 11-26 23:45"), "{text}");
 }
+
+/// A long incident: 40 notes by maya and jonas, two of them decisions about the
+/// rollback, one hypothesis.
+fn long_log() -> Log {
+    let start = now() - minutes(60);
+    let mut log = Log::opened(start, "Checkout failing");
+    for n in 0..40 {
+        let at = start + minutes(1) + TimeDelta::seconds(n * 30);
+        let who = if n % 2 == 0 { "maya" } else { "jonas" };
+        match n {
+            5 => log.body(
+                at,
+                who,
+                Body::Decision {
+                    text: "Roll back deploy 4512".into(),
+                },
+            ),
+            20 => log.body(
+                at,
+                who,
+                Body::Hypothesis {
+                    text: "the TLS change broke the card processor".into(),
+                },
+            ),
+            30 => log.body(
+                at,
+                who,
+                Body::Decision {
+                    text: "finish the ROLLBACK in EU first".into(),
+                },
+            ),
+            _ => log.note(at, who, &format!("checked dashboard {n}")),
+        };
+    }
+    log
+}
+
+fn type_text(app: &mut App, text: &str) {
+    update(app, Msg::Typed(text.into()));
+}
+
+fn cursor_text(app: &App) -> String {
+    let state = app.incident().unwrap();
+    let at = app.timeline.cursor_index(state).unwrap();
+    state.current_text(&state.timeline[at]).text
+}
+
+#[test]
+fn slash_searches_as_you_type_and_n_moves_between_matches() {
+    let mut app = app_with(long_log().events);
+    act(&mut app, Action::Search);
+    type_text(&mut app, "roll");
+    assert_eq!(
+        cursor_text(&app),
+        "finish the ROLLBACK in EU first",
+        "newest match first"
+    );
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("/roll") && text.contains("2 entries match"),
+        "{text}"
+    );
+    act(&mut app, Action::Up);
+    assert_eq!(cursor_text(&app), "Roll back deploy 4512");
+    act(&mut app, Action::Submit);
+    assert!(app.overlays.is_empty());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("2 entries match 'roll': n older, N newer")
+    );
+    // n wraps from the oldest match to the newest, and says so.
+    act(&mut app, Action::SearchOlder);
+    assert_eq!(cursor_text(&app), "finish the ROLLBACK in EU first");
+    assert!(app.notice.as_deref().unwrap().contains("from the newest"));
+    act(&mut app, Action::SearchNewer);
+    assert_eq!(cursor_text(&app), "Roll back deploy 4512");
+    // Nothing found: said, and the cursor stays.
+    act(&mut app, Action::Search);
+    type_text(&mut app, "zebra");
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("no entry matches"), "{text}");
+    act(&mut app, Action::Close);
+    assert_eq!(cursor_text(&app), "Roll back deploy 4512", "Esc goes back");
+    assert_eq!(app.timeline.search, None);
+}
+
+#[test]
+fn a_match_is_highlighted_in_the_timeline() {
+    let mut app = app_with(long_log().events);
+    act(&mut app, Action::Search);
+    type_text(&mut app, "rollback");
+    act(&mut app, Action::Submit);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, &app, &Theme::mono()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let reversed: String = (0..40u16)
+        .flat_map(|y| (0..120u16).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let cell = &buffer[(x, y)];
+            cell.modifier.contains(ratatui::style::Modifier::REVERSED)
+                && !cell.modifier.contains(ratatui::style::Modifier::BOLD)
+        })
+        .map(|(x, y)| buffer[(x, y)].symbol().to_string())
+        .collect();
+    assert!(
+        reversed.contains("ROLLBACK"),
+        "the match stands out: {reversed:?}"
+    );
+}
+
+#[test]
+fn a_filter_shows_only_some_kinds_or_people_and_the_title_says_so() {
+    let mut app = app_with(long_log().events);
+    act(&mut app, Action::OpenFilter);
+    type_text(&mut app, "decisions hyp");
+    act(&mut app, Action::Submit);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("FILTER: decisions, hypotheses"),
+        "the title says a filter is on:\n{text}"
+    );
+    assert!(text.contains("Roll back deploy 4512") && text.contains("the TLS change"));
+    assert!(!text.contains("checked dashboard"), "{text}");
+    // Moving goes from shown entry to shown entry.
+    act(&mut app, Action::FocusTimeline);
+    act(&mut app, Action::Up);
+    assert_eq!(cursor_text(&app), "the TLS change broke the card processor");
+    act(&mut app, Action::Up);
+    assert_eq!(cursor_text(&app), "Roll back deploy 4512");
+    // By person: jonas wrote the odd ones.
+    act(&mut app, Action::OpenPalette);
+    type_text(&mut app, "filter @jonas");
+    act(&mut app, Action::Submit);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("FILTER: by jonas"), "{text}");
+    assert!(text.contains("checked dashboard 39") && !text.contains("checked dashboard 38"));
+    // A word that is no kind says so, and changes nothing.
+    act(&mut app, Action::OpenPalette);
+    type_text(&mut app, "filter blorp");
+    act(&mut app, Action::Submit);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("no kind of entry called 'blorp'"), "{text}");
+    act(&mut app, Action::Close);
+    assert!(screen(&app, 120, 40).contains("FILTER: by jonas"));
+    act(&mut app, Action::OpenPalette);
+    type_text(&mut app, "filter off");
+    act(&mut app, Action::Submit);
+    let text = screen(&app, 120, 40);
+    assert!(
+        !text.contains("FILTER") && text.contains("maya: checked dashboard"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ids_show_on_demand() {
+    let log = long_log();
+    let last = log.events.last().unwrap().id;
+    let short = warroom::domain::short_id(last);
+    let mut app = app_with(log.events);
+    assert!(!screen(&app, 120, 40).contains(&short));
+    act(&mut app, Action::ToggleIds);
+    assert!(screen(&app, 120, 40).contains(&short));
+}
+
+fn palette_line(app: &App) -> String {
+    match app.overlays.last() {
+        Some(warroom::app::Overlay::Palette { input, .. }) => input.lines().join(" "),
+        _ => panic!("the palette is not open"),
+    }
+}
+
+fn corrections_written(effects: &[warroom::app::Effect]) -> Vec<Body> {
+    effects
+        .iter()
+        .flat_map(|e| match e {
+            warroom::app::Effect::Append { drafts, .. } => {
+                drafts.iter().map(|d| d.body.clone()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .filter(|b| matches!(b, Body::Correction { .. }))
+        .collect()
+}
+
+#[test]
+fn o_opens_an_entry_in_full_and_it_is_corrected_from_there() {
+    let mut log = long_log();
+    let note = log.note(now() - minutes(2), "maya", "first line\nsecond line");
+    let id = note.id;
+    let short = warroom::domain::short_id(id);
+    log.body(
+        now() - minutes(1),
+        "jonas",
+        Body::Correction {
+            target: id,
+            text: None,
+            strike: false,
+            reason: Some("it was earlier".into()),
+            at: Some(now() - minutes(30)),
+        },
+    );
+    let mut app = app_with(log.events);
+    act(&mut app, Action::FocusTimeline);
+    act(&mut app, Action::Up);
+    act(&mut app, Action::OpenDetail);
+    let text = screen(&app, 120, 40);
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(text.contains(&id.to_string()), "the whole id:\n{text}");
+    assert!(text.contains("author      maya"), "{text}");
+    assert!(
+        text.contains("happened    2026-11-26 23:50:00 UTC"),
+        "{text}"
+    );
+    assert!(
+        text.contains("first said  2026-11-27 00:18:00 UTC"),
+        "{text}"
+    );
+    let first = rows.iter().position(|r| r.contains("first line")).unwrap();
+    assert!(
+        rows[first + 1].contains("second line"),
+        "line breaks are kept:\n{text}"
+    );
+    assert!(text.contains("re-dated to 2026-11-26 23:50:00 UTC; because it was earlier"));
+    // a: amend, with the text filled in.
+    act(&mut app, Action::Amend);
+    assert_eq!(
+        palette_line(&app),
+        format!("amend {short} first line second line")
+    );
+    act(&mut app, Action::Close);
+    // x: strike, asking why; the rules write the correction.
+    act(&mut app, Action::Strike);
+    assert_eq!(palette_line(&app), format!("strike {short} "));
+    type_text(&mut app, "logged twice");
+    let effects = update(&mut app, Msg::Action(Action::Submit));
+    let written = corrections_written(&effects);
+    assert!(
+        matches!(&written[..], [Body::Correction { target, strike: true, reason: Some(r), .. }] if *target == id && r == "logged twice"),
+        "{written:?}"
+    );
+    // d: re-date, with its time filled in; a time typed with why.
+    app.overlays.clear();
+    act(&mut app, Action::OpenDetail);
+    act(&mut app, Action::Redate);
+    assert_eq!(
+        palette_line(&app),
+        format!("redate {short} 2026-11-26 23:50")
+    );
+    act(&mut app, Action::Close);
+    act(&mut app, Action::Close);
+    act(&mut app, Action::OpenPalette);
+    type_text(
+        &mut app,
+        &format!("redate {short} 2026-11-26 23:45 pager time"),
+    );
+    let effects = update(&mut app, Msg::Action(Action::Submit));
+    let written = corrections_written(&effects);
+    let want = Utc.with_ymd_and_hms(2026, 11, 26, 23, 45, 0).unwrap();
+    assert!(
+        matches!(&written[..], [Body::Correction { at: Some(t), reason: Some(r), .. }] if *t == want && r == "pager time"),
+        "{written:?}"
+    );
+    // A time that is no time says so in one line and writes nothing.
+    act(&mut app, Action::OpenPalette);
+    type_text(&mut app, &format!("redate {short} someday"));
+    let effects = update(&mut app, Msg::Action(Action::Submit));
+    assert!(corrections_written(&effects).is_empty());
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("cannot read the time 'someday'"), "{text}");
+}
+
+#[test]
+fn an_entry_that_is_not_typed_text_is_not_corrected_from_its_detail() {
+    let mut app = app_with(long_log().events);
+    act(&mut app, Action::Top);
+    act(&mut app, Action::OpenDetail);
+    assert!(screen(&app, 120, 40).contains("OPENED"));
+    act(&mut app, Action::Amend);
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("is not typed text and is not corrected"),
+        "{:?}",
+        app.notice
+    );
+    assert!(matches!(
+        app.overlays.last(),
+        Some(warroom::app::Overlay::Detail { .. })
+    ));
+}
+
+#[test]
+fn markdown_keeps_an_entrys_line_breaks_and_re_dating() {
+    // Exports write in the zone in force in the process.
+    warroom::zone::set(Zone::Utc);
+    let mut log = long_log();
+    let note = log.note(
+        now() - minutes(2),
+        "maya",
+        "steps taken:\n- drained EU\n\n# restarted the pool",
+    );
+    log.body(
+        now() - minutes(1),
+        "maya",
+        Body::Correction {
+            target: note.id,
+            text: None,
+            strike: false,
+            reason: None,
+            at: Some(now() - minutes(30)),
+        },
+    );
+    let state = app_with(log.events).incident().unwrap().clone();
+    let md = warroom::export::markdown(&state, &warroom::playbook::Playbook::builtin(), now());
+    assert!(
+        md.contains("steps taken:\\\n  \\- drained EU\\\n  \\# restarted the pool"),
+        "each line kept, escaped where it would be markup:\n{md}"
+    );
+    assert!(!md.contains('⏎'), "{md}");
+    assert!(
+        md.contains("- 2026-11-26 23:50:00 `NOTE` maya: steps taken:"),
+        "listed at the time it happened:\n{md}"
+    );
+    assert!(
+        md.contains("(re-dated; first logged as 2026-11-27 00:18:00)"),
+        "{md}"
+    );
+}

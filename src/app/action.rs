@@ -141,6 +141,24 @@ pub enum Action {
     EditItem,
     /// Close the selected action item.
     CloseItem,
+    /// Search the timeline (`/`), incrementally.
+    Search,
+    /// The next match of the search, toward older entries.
+    SearchOlder,
+    /// The next match of the search, toward newer entries.
+    SearchNewer,
+    /// Open the selected entry's detail.
+    OpenDetail,
+    /// Show or hide the ends of entry ids in the timeline.
+    ToggleIds,
+    /// Show only some kinds of entry, or some people's (opens `:filter`).
+    OpenFilter,
+    /// Amend the entry shown in detail (a correction with new text).
+    Amend,
+    /// Strike the entry shown in detail, saying why.
+    Strike,
+    /// Re-date the entry shown in detail: say when it truly happened.
+    Redate,
 }
 
 impl Action {
@@ -271,6 +289,12 @@ pub enum Mode {
     /// Working on the post-incident review.
     #[strum(serialize = "Review")]
     Review,
+    /// Typing a search of the timeline.
+    #[strum(serialize = "Timeline search")]
+    Search,
+    /// Reading one entry in full, and correcting it.
+    #[strum(serialize = "Entry detail")]
+    Detail,
 }
 
 impl Mode {
@@ -299,6 +323,8 @@ impl Mode {
             Mode::Inbox => "inbox",
             Mode::Checklist => "checklist",
             Mode::Review => "review",
+            Mode::Search => "search",
+            Mode::Detail => "detail",
         }
     }
 
@@ -312,6 +338,6 @@ impl Mode {
 
     /// Whether unbound keys are typed as text in this mode.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Entry | Mode::Palette)
+        matches!(self, Mode::Entry | Mode::Palette | Mode::Search)
     }
 }

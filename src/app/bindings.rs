@@ -152,6 +152,8 @@ fn scope(mode: Mode) -> &'static [Mode] {
         Mode::Inbox => &[Mode::Inbox],
         Mode::Checklist => &[Mode::Checklist],
         Mode::Review => &[Mode::Review],
+        Mode::Search => &[Mode::Search],
+        Mode::Detail => &[Mode::Detail],
     }
 }
 

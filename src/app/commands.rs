@@ -102,6 +102,29 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             app.open_metrics();
             return Vec::new();
         }
+        PaletteRequest::Filter(words) => {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            match super::find::Filter::read(&words) {
+                Ok(filter) => {
+                    app.notice = Some(if filter.is_on() {
+                        format!(
+                            "showing {} (:filter off shows every entry)",
+                            filter.describe()
+                        )
+                    } else {
+                        "showing every entry".into()
+                    });
+                    app.timeline.filter = filter;
+                    app.timeline.bottom.set(None);
+                }
+                Err(why) => app.notice = Some(why),
+            }
+            return Vec::new();
+        }
+        PaletteRequest::Ids => {
+            app.timeline.show_ids = !app.timeline.show_ids;
+            return Vec::new();
+        }
         PaletteRequest::Triage(title) => {
             app.open_triage(title);
             return Vec::new();
@@ -304,6 +327,30 @@ fn request_for(
                 reason,
             }
         }
+        PaletteRequest::Correct {
+            entry,
+            text,
+            strike,
+            reason,
+            at,
+        } => {
+            let ids = state.timeline.iter().map(|e| e.event.id);
+            let target = resolve_id(ids, &entry, "entry", "# shows entry ids in the timeline")?;
+            let (at, reason) = match at {
+                Some(typed) => {
+                    let (at, why) = redate_words(&typed, app.now)?;
+                    (Some(at), why.or(reason))
+                }
+                None => (None, reason),
+            };
+            Request::Correct {
+                target,
+                text,
+                strike,
+                reason,
+                at,
+            }
+        }
         PaletteRequest::Situation(fields) => Request::Situation(situation_fields(app, &fields)?),
         PaletteRequest::ItemAdd { title, fields } => {
             let f = item_fields(app.now, None, &fields).map_err(|e| e.to_string())?;
@@ -335,4 +382,26 @@ fn request_for(
         },
         _ => return Ok(None),
     }))
+}
+
+/// Reads `:redate` words after the id: a time (of one, two or three words, as
+/// `10:05`, `2026-11-27 10:05` or `10 min ago`) and then, perhaps, why.
+fn redate_words(
+    typed: &str,
+    now: crate::domain::Timestamp,
+) -> Result<(crate::domain::Timestamp, Option<String>), String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    for n in (1..=words.len().min(3)).rev() {
+        let time = words[..n].join(" ");
+        if let Ok(Some(_)) = crate::when::read_time(&time, now) {
+            let at = crate::when::parse_when(&time, now)?;
+            let why = words[n..].join(" ");
+            return Ok((at, (!why.is_empty()).then_some(why)));
+        }
+    }
+    Err(format!(
+        "cannot read the time '{}': use {}",
+        crate::inert::line(typed),
+        crate::when::TIME_FORMS
+    ))
 }

@@ -26,7 +26,7 @@ use Mode::*;
 pub(super) const ALL_MODES: &[Mode] = <Mode as strum::VariantArray>::VARIANTS;
 const PANES: &[Mode] = &[Normal, Roster];
 pub(super) const LISTS: &[Mode] = &[
-    Normal, Roster, Switcher, Help, Playbook, Briefing, Work, Inbox,
+    Normal, Roster, Switcher, Help, Playbook, Briefing, Work, Inbox, Detail,
 ];
 
 const fn b(modes: &'static [Mode], chord: Chord, action: Action, help: &'static str) -> Binding {
@@ -94,6 +94,13 @@ pub const KEYMAP: &[Binding] = &[
     b(LISTS, Chord::ctrl(Char('u')), Action::HalfPageUp, "half page up"),
     b(LISTS, Chord::ctrl(Char('d')), Action::HalfPageDown, "half page down"),
     b(PANES, Chord::plain(Char('D')), Action::LoadDemo, "load the sample incidents (empty database)"),
+    // The timeline as a working tool.
+    b(PANES, Chord::plain(Char('/')), Action::Search, "search the timeline (moves to matches as you type)"),
+    b(PANES, Chord::plain(Char('n')), Action::SearchOlder, "next match of the search, older"),
+    b(PANES, Chord::plain(Char('N')), Action::SearchNewer, "next match of the search, newer"),
+    b(PANES, Chord::plain(Char('o')), Action::OpenDetail, "the selected entry in full: ids, times, corrections; amend, strike, re-date"),
+    b(PANES, Chord::plain(Char('f')), Action::OpenFilter, "show only some kinds of entry or some people's (:filter)"),
+    b(PANES, Chord::plain(Char('#')), Action::ToggleIds, "show or hide entry ids in the timeline"),
     h(PANES, Chord::plain(Char('?')), Action::ToggleHelp, "help", "help"),
     b(&[Normal, Roster, Help], Chord::plain(F(1)), Action::ToggleHelp, "help"),
     h(PANES, Chord::plain(Char('q')), Action::Quit, "quit (asks while an incident is open)", "quit"),
@@ -190,6 +197,18 @@ pub const KEYMAP: &[Binding] = &[
     h(&[Confirm], Chord::plain(Char('y')), Action::Confirm, "yes", "yes"),
     h(&[Confirm], Chord::plain(Char('n')), Action::Cancel, "no (so is any other key)", "no, as any other key"),
     b(&[Confirm], Chord::plain(Esc), Action::Cancel, "no (so is any other key)"),
+    // Timeline search.
+    h(&[Search], Chord::plain(Enter), Action::Submit, "keep the search, then move between its matches with the next-match keys", "keep"),
+    h(&[Search], Chord::plain(Up), Action::Up, "previous match, older", "older"),
+    h(&[Search], Chord::plain(Down), Action::Down, "next match, newer", "newer"),
+    h(&[Search], Chord::plain(Esc), Action::Close, "stop searching; back where you were", "cancel"),
+    // Entry detail.
+    h(&[Detail], Chord::plain(Char('a')), Action::Amend, "amend it: a correction with new text (the original stays)", "amend"),
+    h(&[Detail], Chord::plain(Char('x')), Action::Strike, "strike it, saying why (it stays, marked)", "strike"),
+    h(&[Detail], Chord::plain(Char('d')), Action::Redate, "re-date it: when it truly happened", "re-date"),
+    h(&[Detail], Chord::plain(Char('c')), Action::Copy, "copy its id to your clipboard", "copy id"),
+    h(&[Detail], Chord::plain(Esc), Action::Close, "close", "close"),
+    b(&[Detail], Chord::plain(Char('q')), Action::Close, "close"),
     // Recovered draft.
     h(&[Recovery], Chord::plain(Enter), Action::Confirm, "put the draft back in the entry box", "restore"),
     h(&[Recovery], Chord::plain(Char('x')), Action::Discard, "throw the draft away", "discard"),

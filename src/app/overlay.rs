@@ -70,6 +70,23 @@ pub enum Overlay {
         /// How far it is scrolled.
         scroll: PageScroll,
     },
+    /// The timeline search being typed (`/`): the cursor moves to matches as it is.
+    Search {
+        /// The search (boxed, as the palette's).
+        input: Box<TextArea<'static>>,
+        /// Where the cursor was when the search started, to go back to on Esc
+        /// (`None`: following the newest).
+        origin: Option<ulid::Ulid>,
+        /// How many entries shown match, counted as it is typed.
+        found: usize,
+    },
+    /// One entry in full: its id, author, times, text and corrections.
+    Detail {
+        /// The entry.
+        entry: ulid::Ulid,
+        /// How far it is scrolled.
+        scroll: PageScroll,
+    },
 }
 
 /// What a yes/no question is about, and what a yes does.
@@ -118,6 +135,8 @@ impl Overlay {
             Overlay::Inbox { .. } => Mode::Inbox,
             Overlay::Checklist(_) => Mode::Checklist,
             Overlay::Review { .. } => Mode::Review,
+            Overlay::Search { .. } => Mode::Search,
+            Overlay::Detail { .. } => Mode::Detail,
         }
     }
 

@@ -44,6 +44,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "task", usage: "TEXT [owner=NAME]", help: "open a task during the incident (not an action item)" },
     CommandSpec { name: "task-move", usage: "N [STATE] [owner=]", help: "move task N: open, in-progress, done, dropped; owner=NAME" },
     CommandSpec { name: "hypothesis", usage: "ID VERDICT [WHY]", help: "judge a hypothesis (its entry id's ending): confirmed, ruled-out WHY, or open" },
+    CommandSpec { name: "amend", usage: "ID TEXT", help: "correct an entry's text (its id's end, as :ids shows them; an entry opened in full fills it in)" },
+    CommandSpec { name: "strike", usage: "ID REASON", help: "strike an entry logged by mistake, saying why (it stays, marked)" },
+    CommandSpec { name: "redate", usage: "ID TIME [REASON]", help: "say when an entry truly happened (times as --at: HH:MM, 'YYYY-MM-DD HH:MM', 10m ago)" },
+    CommandSpec { name: "filter", usage: "[KIND|@NAME ...]", help: "show only some kinds (decisions, hypotheses, updates, notes, ...) or people's entries; off shows all" },
+    CommandSpec { name: "ids", usage: "", help: "show or hide entry ids in the timeline" },
     CommandSpec { name: "situation", usage: "FIELD=VALUE...", help: "set the situation: impact=, services=a,b, regions=, start=, end= (times as --at), next=" },
     CommandSpec { name: "item", usage: "TITLE [FIELD=VALUE...]", help: "open an action item; fields owner=, due= (YYYY-MM-DD or +7d), priority=" },
     CommandSpec { name: "item-update", usage: "N FIELD=VALUE...", help: "change action item N: title=, owner=, due=, priority=, note=" },
@@ -323,6 +328,43 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
                 reason: rest(reason),
             })
         }
+        "amend" => match args {
+            [entry, text @ ..] if !text.is_empty() => Ok(PaletteRequest::Correct {
+                entry: entry.to_string(),
+                text: rest(text),
+                strike: false,
+                reason: None,
+                at: None,
+            }),
+            _ => Err(usage()),
+        },
+        "strike" => match args {
+            [entry, why @ ..] if !why.is_empty() => Ok(PaletteRequest::Correct {
+                entry: entry.to_string(),
+                text: None,
+                strike: true,
+                reason: rest(why),
+                at: None,
+            }),
+            _ => Err(format!("{}: say why it is struck", usage())),
+        },
+        "redate" => match args {
+            [entry, when @ ..] if !when.is_empty() => Ok(PaletteRequest::Correct {
+                entry: entry.to_string(),
+                text: None,
+                strike: false,
+                reason: None,
+                at: Some(when.join(" ")),
+            }),
+            _ => Err(usage()),
+        },
+        "filter" => {
+            super::find::Filter::read(args)?;
+            Ok(PaletteRequest::Filter(
+                args.iter().map(|w| (*w).to_string()).collect(),
+            ))
+        }
+        "ids" => Ok(PaletteRequest::Ids),
         "situation" => {
             let (extra, fields) = fields(args);
             if extra.is_some() || fields.is_empty() {

@@ -122,6 +122,23 @@ pub enum PaletteRequest {
         /// Why.
         reason: Option<String>,
     },
+    /// Correct an entry named by its id's ending: amend, strike or re-date it.
+    Correct {
+        /// The entry, as typed.
+        entry: String,
+        /// The new text.
+        text: Option<String>,
+        /// Strike it.
+        strike: bool,
+        /// Why.
+        reason: Option<String>,
+        /// When it truly happened, as typed: a time, then perhaps why.
+        at: Option<String>,
+    },
+    /// Show only some kinds of entry or some people's (the words of `:filter`).
+    Filter(Vec<String>),
+    /// Show or hide entry ids in the timeline.
+    Ids,
     /// Set fields of the situation: impact=, services=, regions=, start=, end=, next=.
     Situation(Vec<(String, String)>),
     /// Open an action item.

@@ -132,6 +132,8 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Help => page(app, action),
         Mode::Confirm => answer(app, action == Action::Confirm),
         Mode::Recovery => modal::recovery(app, action),
+        Mode::Search => super::search::keys(app, action),
+        Mode::Detail => super::detail::keys(app, action),
     }
 }
 
@@ -263,6 +265,12 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OpenPalette => app.overlays.push(Overlay::palette()),
+        Action::Search => super::search::start(app),
+        Action::SearchOlder => super::search::step(app, super::find::Direction::Older),
+        Action::SearchNewer => super::search::step(app, super::find::Direction::Newer),
+        Action::OpenDetail => super::detail::open(app),
+        Action::OpenFilter => app.prefill_palette("filter "),
+        Action::ToggleIds => app.timeline.show_ids = !app.timeline.show_ids,
         Action::OpenSwitcher => app.open_switcher(),
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenBriefing => app.open_briefing(),
@@ -510,6 +518,12 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Some(Overlay::Search { input: line, .. }) => {
+            if !newline_key && line.input(input) {
+                super::search::retyped(app);
+            }
+            Vec::new()
+        }
         None if app.entry.open && !newline_key => {
             if app.entry.textarea.input(input) {
                 if app.entry.textarea.is_empty() {
@@ -538,6 +552,11 @@ fn typed(app: &mut App, text: &str) -> Vec<Effect> {
             *error = None;
             Vec::new()
         }
+        Some(Overlay::Search { input, .. }) => {
+            input.insert_str(text.replace(['\r', '\n'], " "));
+            super::search::retyped(app);
+            Vec::new()
+        }
         None if app.entry.open => {
             app.entry.textarea.insert_str(text);
             vec![Effect::DraftChanged]
@@ -550,6 +569,11 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     match app.overlays.last_mut() {
         Some(Overlay::Palette { input, .. }) => {
             input.insert_str(text.replace(['\r', '\n'], " "));
+            Vec::new()
+        }
+        Some(Overlay::Search { input, .. }) => {
+            input.insert_str(text.replace(['\r', '\n'], " "));
+            super::search::retyped(app);
             Vec::new()
         }
         None if app.entry.open => {

@@ -7,6 +7,7 @@ use std::cell::Cell;
 use ulid::Ulid;
 
 use super::action::Action;
+use super::find;
 use crate::domain::IncidentState;
 
 /// How far PgUp/PgDn move a selection in the roster and the switcher.
@@ -82,6 +83,14 @@ pub struct TimelineView {
     /// since, at the end or back-dated above, are counted as new instead of moving
     /// the view silently.
     pub seen: usize,
+    /// Which entries are shown (`f`, `:filter`).
+    pub filter: super::find::Filter,
+    /// The search kept after `/` (lowercased): its matches are highlighted and `n`
+    /// and `N` move between them.
+    pub search: Option<String>,
+    /// Whether each entry shows the end of its id (`#`), for the CLI's `correct` and
+    /// the palette's `amend`, `strike` and `redate`.
+    pub show_ids: bool,
 }
 
 impl TimelineView {
@@ -90,30 +99,55 @@ impl TimelineView {
         self.cursor.is_none()
     }
 
-    /// The cursor's position in the timeline (the newest when following).
+    /// The cursor's position in the timeline: the newest entry shown when following;
+    /// an entry the filter hides gives way to the nearest shown before it (else after
+    /// it). `None` when nothing is shown.
     pub fn cursor_index(&self, state: &IncidentState) -> Option<usize> {
         let last = state.timeline.len().checked_sub(1)?;
-        Some(
-            self.cursor
-                .and_then(|id| state.position(id))
-                .unwrap_or(last),
-        )
+        let at = self
+            .cursor
+            .and_then(|id| state.position(id))
+            .unwrap_or(last);
+        find::shown_at_or_before(state, &self.filter, at)
+            .or_else(|| find::shown_at_or_after(state, &self.filter, at))
     }
 
-    /// Moves the cursor by `delta` entries; reaching the newest follows again.
+    /// The newest entry shown, if any.
+    pub fn last_shown(&self, state: &IncidentState) -> Option<usize> {
+        find::shown_at_or_before(state, &self.filter, state.timeline.len().checked_sub(1)?)
+    }
+
+    /// Moves the cursor by `delta` entries shown; reaching the newest follows again.
     pub fn move_by(&mut self, state: &IncidentState, delta: isize) {
-        let Some(at) = self.cursor_index(state) else {
+        let Some(mut at) = self.cursor_index(state) else {
             return;
         };
-        let last = state.timeline.len() - 1;
-        let to = at.saturating_add_signed(delta).min(last);
-        self.select(state, (to < last).then(|| state.timeline[to].event.id));
+        for _ in 0..delta.unsigned_abs() {
+            let next = if delta < 0 {
+                at.checked_sub(1)
+                    .and_then(|from| find::shown_at_or_before(state, &self.filter, from))
+            } else {
+                find::shown_at_or_after(state, &self.filter, at + 1)
+            };
+            match next {
+                Some(to) => at = to,
+                None => break,
+            }
+        }
+        self.go_to(state, at);
     }
 
-    /// Jumps to the first entry.
+    /// Puts the cursor on the entry at `at`; the newest shown follows again.
+    pub fn go_to(&mut self, state: &IncidentState, at: usize) {
+        let newest = self.last_shown(state) == Some(at);
+        self.select(state, (!newest).then(|| state.timeline[at].event.id));
+    }
+
+    /// Jumps to the first entry shown.
     pub fn top(&mut self, state: &IncidentState) {
-        let first = state.timeline.first().map(|e| e.event.id);
-        self.select(state, first.filter(|_| state.timeline.len() > 1));
+        if let Some(first) = find::shown_at_or_after(state, &self.filter, 0) {
+            self.go_to(state, first);
+        }
     }
 
     /// Puts the cursor on `id` (`None`: follow the newest), counting from now the

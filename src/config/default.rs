@@ -34,7 +34,8 @@ const KEYS: &str = r#"
 #   roster binds the key itself), roster (the roster pane's own keys), triage (the
 #   wizard), entry (the entry box), palette, switcher, help, confirm (a yes/no
 #   question), recovery (a recovered draft), playbook (the playbook and the metrics),
-#   briefing, work, inbox, checklist (before resolving), review.
+#   briefing, work, inbox, checklist (before resolving), review, search (the
+#   timeline's search line), detail (an entry in full).
 # - ctrl-c always quits: it cannot be taken away or given to anything else.
 # Each mode's built-in keys follow.
 "#;

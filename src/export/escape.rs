@@ -26,6 +26,19 @@ pub fn md(text: &str) -> String {
     escape_line_start(&out)
 }
 
+/// Text that may hold line breaks, for a list item: each line made inert and escaped
+/// as [`md`] does, the lines joined by CommonMark hard breaks (a backslash at the end
+/// of a line) and indented by `indent` to stay in the item. Blank lines are dropped:
+/// they would end the item.
+pub fn md_lines(text: &str, indent: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(md)
+        .collect::<Vec<_>>()
+        .join(&format!("\\\n{indent}"))
+}
+
 /// Whether `c`, between `before` and `after` (and with `rest` from it on), would be
 /// read as Markdown.
 fn needs_escape(c: char, before: Option<char>, after: Option<char>, rest: &[char]) -> bool {

@@ -16,16 +16,30 @@ pub use super::escape::{md, md_heading};
 
 /// An entry's text as Markdown, corrections applied, crossed out when struck.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
+    entry_md_in(s, entry, None)
+}
+
+/// An entry's text as [`entry_md`] writes it, with its line breaks kept (as hard
+/// breaks, continued lines indented by `indent`) for a list item.
+pub fn entry_md_lines(s: &IncidentState, entry: &crate::domain::Entry, indent: &str) -> String {
+    entry_md_in(s, entry, Some(indent))
+}
+
+fn entry_md_in(s: &IncidentState, entry: &crate::domain::Entry, lines: Option<&str>) -> String {
     let current = s.current_text(entry);
+    let text = match lines {
+        Some(indent) => super::escape::md_lines(&current.text, indent),
+        None => md(&current.text),
+    };
     let verdict = current
         .verdict
         .as_deref()
         .map(|v| format!(" ({})", md(v)))
         .unwrap_or_default();
     if current.struck {
-        format!("~~{}~~{verdict}", md(&current.text))
+        format!("~~{text}~~{verdict}")
     } else {
-        format!("{}{verdict}", md(&current.text))
+        format!("{text}{verdict}")
     }
 }
 
@@ -288,7 +302,7 @@ fn updates(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
                 "- {} ({}): {}",
                 clock.datetime(e.event.at),
                 md(&e.event.credit()),
-                entry_md(s, e)
+                entry_md_lines(s, e, "  ")
             );
             any = true;
         }
@@ -305,11 +319,18 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
         "## Timeline\n\nDecisions are in bold; struck entries stay, crossed out.\n"
     );
     for entry in &s.timeline {
-        let mut line = entry_md(s, entry);
+        let mut line = entry_md_lines(s, entry, "  ");
+        let current = s.current_text(entry);
         if matches!(entry.category(), Category::Decision) {
             line = format!("**{line}**");
         }
-        if s.current_text(entry).amended {
+        if current.at.is_some() {
+            line.push_str(&format!(
+                " (re-dated; first logged as {})",
+                clock.datetime(entry.event.at)
+            ));
+        }
+        if current.amended {
             line.push_str(&format!(" (amended; was: {})", md(&entry.original_text())));
         }
         if entry.event.is_backdated() {
@@ -321,7 +342,7 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
         let _ = writeln!(
             out,
             "- {} `{}` {}: {line}",
-            clock.datetime(entry.event.at),
+            clock.datetime(current.at.unwrap_or(entry.event.at)),
             entry.category().marker(),
             md(&entry.event.credit())
         );

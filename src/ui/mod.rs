@@ -15,6 +15,7 @@
 //! Overlays (help, palette, switcher, questions) are drawn last, over the panes.
 
 mod chrome;
+mod detail;
 mod entry;
 mod incident;
 mod metrics;

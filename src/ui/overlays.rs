@@ -50,6 +50,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     .unwrap_or_default();
                 super::metrics::render(frame, area, summary, scroll, &close, theme);
             }
+            Overlay::Search { input, found, .. } => {
+                let query = input.lines().join(" ");
+                super::detail::search(frame, area, app, &query, *found, theme);
+            }
+            Overlay::Detail { entry, scroll } => {
+                super::detail::entry(frame, area, app, *entry, scroll, theme);
+            }
         }
     }
 }

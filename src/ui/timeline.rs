@@ -25,6 +25,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!("{n} entries")
     };
+    // A filter on is said first, where a narrow pane still shows it.
+    let filter = if view.filter.is_on() {
+        format!(" · FILTER: {}", view.filter.describe())
+    } else {
+        String::new()
+    };
     // The key that jumps to the newest entry, as the keymap in force names it.
     let newest = app
         .setup
@@ -33,23 +39,38 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .map(|key| format!(" ({key}: newest)"))
         .unwrap_or_default();
     let extra = match view.new_since(state) {
-        _ if view.following() => format!(" · {entries} · following"),
-        0 => format!(" · {entries} · scrolled{newest}"),
-        fresh => format!(" · {entries} · scrolled, {fresh} new{newest}"),
+        _ if view.following() => format!("{filter} · {entries} · following"),
+        0 => format!("{filter} · {entries} · scrolled{newest}"),
+        fresh => format!("{filter} · {entries} · scrolled, {fresh} new{newest}"),
     };
     let block = pane_block(app, Pane::Timeline, theme, &extra);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let (width, height) = (inner.width as usize, inner.height as usize);
     let Some(cursor) = view.cursor_index(state) else {
+        if view.filter.is_on() && height > 0 {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "no entry matches the filter (:filter off shows every entry)",
+                    theme.muted,
+                )),
+                inner,
+            );
+        }
         return;
     };
     if height == 0 || width == 0 {
         return;
     }
+    let filter = &view.filter;
+    let before = |i: usize| {
+        i.checked_sub(1)
+            .and_then(|from| crate::app::find::shown_at_or_before(state, filter, from))
+    };
+    let after = |i: usize| crate::app::find::shown_at_or_after(state, filter, i + 1);
     let selected = (!view.following()).then_some(cursor);
     let lay = |i: usize| {
-        let mut lines: Vec<Line<'static>> = day_separator(app, state, i, width, theme)
+        let mut lines: Vec<Line<'static>> = day_separator(app, state, before(i), i, width, theme)
             .into_iter()
             .collect();
         lines.extend(entry_lines(
@@ -64,14 +85,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     };
 
     // Lay out upward from the remembered bottom (never above the cursor).
+    let newest = view.last_shown(state).unwrap_or(cursor);
     let bottom = if view.following() {
-        n - 1
+        newest
     } else {
         view.bottom
             .get()
             .and_then(|id| state.position(id))
-            .unwrap_or(n - 1)
-            .clamp(cursor, n - 1)
+            .and_then(|at| crate::app::find::shown_at_or_before(state, filter, at))
+            .unwrap_or(newest)
+            .clamp(cursor, newest)
     };
     let mut blocks: Vec<(usize, Vec<Line<'static>>)> = Vec::new();
     let mut used = 0;
@@ -80,10 +103,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let lines = lay(i);
         used += lines.len();
         blocks.push((i, lines));
-        if used >= height || i == 0 {
+        if used >= height {
             break;
         }
-        i -= 1;
+        match before(i) {
+            Some(b) => i = b,
+            None => break,
+        }
     }
     let top = blocks.last().map(|(i, _)| *i).unwrap_or(0);
     let cursor_cut = cursor == top && used > height && blocks.len() > 1;
@@ -91,12 +117,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         // The cursor went above the view: put it at the top and lay out downward.
         blocks.clear();
         used = 0;
-        let mut i = cursor;
-        while i < n && used < height {
+        let mut next = Some(cursor);
+        while let Some(i) = next.filter(|_| used < height) {
             let lines = lay(i);
             used += lines.len();
             blocks.push((i, lines));
-            i += 1;
+            next = after(i);
         }
         blocks
             .iter()
@@ -118,12 +144,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The line that starts a day, above entry `i` when its date is not the one before
-/// it (for the first entry: not today's), `── Sun 2026-11-29 ───`, so a time column
+/// The line that starts a day, above entry `i` when its date is not the one of the
+/// entry shown before it (for the first shown: not today's), `── Sun 2026-11-29 ───`, so a time column
 /// of one width still says which day each time is on.
 fn day_separator(
     app: &App,
     state: &IncidentState,
+    shown_before: Option<usize>,
     i: usize,
     width: usize,
     theme: &Theme,
@@ -131,7 +158,7 @@ fn day_separator(
     let zone = app.setup.zone;
     let date = |t| zone.date(t);
     let day = date(state.timeline[i].event.at);
-    let before = match i.checked_sub(1) {
+    let before = match shown_before {
         Some(p) => date(state.timeline[p].event.at),
         None => date(app.now),
     };
@@ -142,6 +169,34 @@ fn day_separator(
     let fill = width.saturating_sub(label.chars().count());
     let text: String = label.chars().take(width).collect::<String>() + &"─".repeat(fill);
     Some(Line::styled(text, theme.muted))
+}
+
+/// `text` in `style`, with each match of the search `query` (lowercased) reversed so
+/// it stands out in any theme, colour or none.
+fn highlighted(text: String, query: Option<&str>, style: Style) -> Vec<Segment> {
+    let hit = style.add_modifier(ratatui::style::Modifier::REVERSED);
+    let lower = text.to_lowercase();
+    // Positions found in the lowercased text are the text's own only when lowercasing
+    // kept every byte length (it does for nearly all text; otherwise no highlight).
+    let Some(query) = query.filter(|q| !q.is_empty() && lower.len() == text.len()) else {
+        return vec![(text, style)];
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in lower.match_indices(query) {
+        if at < from || !text.is_char_boundary(at) || !text.is_char_boundary(at + query.len()) {
+            continue;
+        }
+        if at > from {
+            out.push((text[from..at].to_string(), style));
+        }
+        out.push((text[at..at + query.len()].to_string(), hit));
+        from = at + query.len();
+    }
+    if from < text.len() {
+        out.push((text[from..].to_string(), style));
+    }
+    out
 }
 
 /// One entry as wrapped, styled lines: time, kind marker, author, text, and notes on
@@ -163,6 +218,11 @@ pub fn entry_lines(
         .setup
         .zone
         .format(current.at.unwrap_or(e.at), "%H:%M:%S ");
+    let time = if app.timeline.show_ids {
+        format!("{time}{} ", short_id(e.id))
+    } else {
+        time
+    };
     let indent = time.chars().count();
     let category = entry.category();
     let (text, struck) = (current.text.clone(), current.struck);
@@ -175,7 +235,11 @@ pub fn entry_lines(
         (format!("{}: ", inert::line(&e.credit())), theme.title),
     ];
     let text_style = if struck { theme.struck } else { theme.text };
-    segments.push((inert::text(&text).into_owned(), text_style));
+    segments.extend(highlighted(
+        inert::text(&text).into_owned(),
+        app.timeline.search.as_deref(),
+        text_style,
+    ));
     if struck {
         segments.push((" [struck]".into(), muted));
     }
