@@ -607,3 +607,58 @@ fn config_and_its_flags_are_in_the_help_and_the_manual() {
         assert!(man.contains(word), "{word} missing from the manual");
     }
 }
+
+#[test]
+fn someone_elses_home_is_no_config_and_no_error() {
+    // Run as another user with this home (`sudo -u` keeps HOME): the default place is
+    // in a folder they may not look in, so there is no file of theirs to read.
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: switching users needs root (CI runs as root)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let home = Home::new();
+    home.write_config("name = \"root-only\"\n");
+    let private = home.path("config");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(home.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["config", "--db", "/nowhere/w.db"])
+        .env("HOME", home.dir.path())
+        .env("XDG_CONFIG_HOME", &private)
+        .env("USER", "nobody")
+        .env_remove("WARROOM_CONFIG")
+        .env_remove("WARROOM_USER")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        setting_in(&stdout, "name"),
+        ("nobody".into(), "default".into())
+    );
+    assert!(stderr.contains("going on without one"), "{stderr}");
+    // A file one may look at but not read is refused, in one line.
+    let file = home.write("locked.toml", "name = \"x\"\n");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["config", "--db", "/nowhere/w.db"])
+        .env("HOME", home.dir.path())
+        .env("WARROOM_CONFIG", &file)
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("cannot read the config file") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}

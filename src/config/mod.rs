@@ -188,6 +188,23 @@ impl Config {
                     ..Config::default()
                 });
             }
+            // A default place in a folder this user may not even look in (run as another
+            // user with someone else's HOME): no file of theirs to be read; go on
+            // without. A file that is there but unreadable is refused below.
+            Err(e)
+                if named.is_none()
+                    && e.kind() == std::io::ErrorKind::PermissionDenied
+                    && std::fs::metadata(&found.value).is_err() =>
+            {
+                tracing::warn!(
+                    "cannot look for a config file at {} ({e}); going on without one",
+                    found.value.display()
+                );
+                return Ok(Config {
+                    file: Some(found),
+                    ..Config::default()
+                });
+            }
             Err(e) => {
                 return Err(match named {
                     Some(named) => ConfigError::Unreadable {
