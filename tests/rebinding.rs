@@ -1,9 +1,12 @@
 //! A config file's `[keys]` in the console: read by the real config reader, the keys
 //! go through the console's own key mapping into `update`, and the screen is drawn
-//! into ratatui's TestBackend. The rebound key does the action, and the hint bar, the
-//! help and the texts that name keys name the key in force, not the built-in one.
+//! into ratatui's TestBackend; once end to end, the real binary in a pseudo-terminal.
+//! The rebound key does the action, and the hint bar, the help and the texts that name
+//! keys name the key in force, not the built-in one.
 // Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
 #![allow(clippy::unwrap_used)]
+
+mod common;
 
 use std::path::Path;
 
@@ -129,4 +132,33 @@ fn the_timeline_and_the_palette_name_the_keys_in_force() {
         rows.contains("no command 'frobnicate': Ctrl-l shows the commands"),
         "{rows}"
     );
+}
+
+#[test]
+fn the_console_started_with_a_config_takes_its_keys() {
+    let env = common::Env::new();
+    env.declare("Checkout failing in EU");
+    let config = env.path("mine.toml");
+    std::fs::write(
+        &config,
+        "[keys.panes]\n\"ctrl-o\" = \"toggle_help\"\n\"?\" = \"none\"\n",
+    )
+    .unwrap();
+    let mut console = common::pty::Console::start_with(
+        &env,
+        &[],
+        &[("WARROOM_CONFIG", config.to_str().unwrap())],
+    );
+    console.wait_text("Checkout failing in EU");
+    console.wait_text("Ctrl-o help");
+    // `?` is unbound: nothing opens (given time to draw if it did).
+    console.send("?");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!console.screen().contains("Help ·"), "{}", console.screen());
+    console.send("\x0f");
+    console.wait_text("Help ·");
+    console.send("\x1b");
+    console.wait_for("help to close", |s| !s.contains("Help ·"));
+    console.send("\x03");
+    assert!(console.wait_exit().success());
 }
