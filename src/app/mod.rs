@@ -17,6 +17,7 @@ pub mod notify;
 mod open;
 mod overlay;
 pub mod palette;
+mod rebind;
 mod record;
 mod request;
 pub mod review;
@@ -34,15 +35,14 @@ use ulid::Ulid;
 use crate::domain::{Event, IncidentState, Timestamp};
 
 pub use action::{Action, Mode, Pane};
-pub use bindings::{
-    FORCE_QUIT, HelpRow, KeyProblem, Keymap, Rebinding, actions_of, does_something,
-};
+pub use bindings::{HelpRow, Keymap};
 pub use chord::{Chord, Key};
 pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_credit, split_prefix};
 pub use keymap::{Binding, EVERYWHERE, KEYMAP};
 pub use msg::{Effect, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};
+pub use rebind::{FORCE_QUIT, KeyProblem, Rebinding, actions_of, does_something};
 pub use record::Console;
 pub use update::update;
 pub use view::{PageScroll, TimelineView, step};
