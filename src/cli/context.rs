@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 use ulid::Ulid;
 
+use super::given::Given;
 use crate::config::{Chosen, Config, Origin};
 use crate::domain::{IncidentState, IncidentSummary};
 use crate::store::{OpenOptions, Store};
@@ -25,25 +26,6 @@ pub struct Context {
     pub playbook: Option<PathBuf>,
     /// Every setting in force and where it came from, and the config file's own.
     pub settings: InForce,
-}
-
-/// What the command line gives for the settings: each global option's value and
-/// whether a flag or the environment gave it (`None`: neither).
-#[derive(Debug, Clone, Default)]
-pub struct Given {
-    /// `--db` or `WARROOM_DB`.
-    pub db: Option<Chosen<PathBuf>>,
-    /// `--as` or `WARROOM_USER`.
-    pub author: Option<Chosen<String>>,
-    /// `--playbook` or `WARROOM_PLAYBOOK`.
-    pub playbook: Option<PathBuf>,
-    /// `--theme` or `WARROOM_THEME`.
-    pub theme: Option<Chosen<String>>,
-    /// `--no-color`, or `NO_COLOR` set and not empty.
-    pub no_color: Option<Origin>,
-    /// `--time-zone`, or `TZ` (the value only counts from the flag: a `TZ` in the
-    /// environment means the local zone, which it sets).
-    pub time_zone: Option<Chosen<String>>,
 }
 
 /// The settings in force, each with where it came from.
