@@ -66,8 +66,8 @@ type Row = (String, &'static str);
 
 /// The help's sections: the keys (grouped by the keymap in force), the entry prefixes
 /// and the palette's commands.
-fn help_sections(keys: &Keymap) -> Vec<(&'static str, Vec<Row>)> {
-    let mut sections: Vec<(&'static str, Vec<Row>)> = keys
+fn help_sections(keys: &Keymap) -> Vec<(String, Vec<Row>)> {
+    let mut sections: Vec<(String, Vec<Row>)> = keys
         .help_groups()
         .into_iter()
         .map(|(title, rows)| {
@@ -78,18 +78,21 @@ fn help_sections(keys: &Keymap) -> Vec<(&'static str, Vec<Row>)> {
                     (keys.join(" "), what)
                 })
                 .collect();
-            (title, rows)
+            (title.to_string(), rows)
         })
         .collect();
     sections.push((
-        "Entry kinds (type the prefix first)",
+        "Entry kinds (type the prefix first)".to_string(),
         EntryKind::PREFIXES
             .iter()
             .map(|(kind, prefix)| (prefix.to_string(), kind.label()))
             .collect(),
     ));
     sections.push((
-        "Commands (after :)",
+        match keys.key_for(Mode::Normal, Action::OpenPalette) {
+            Some(key) => format!("Commands (after {key})"),
+            None => "Commands (in the palette)".to_string(),
+        },
         palette::COMMANDS
             .iter()
             .map(|c| {
@@ -121,7 +124,7 @@ pub fn help_lines(keys: &Keymap, theme: &Theme, width: usize) -> Vec<Line<'stati
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        for heading in wrap(&[(title.to_string(), theme.title)], width, 0) {
+        for heading in wrap(&[(title, theme.title)], width, 0) {
             lines.push(heading);
         }
         let name_width = rows
