@@ -277,3 +277,31 @@ fn at_80x24_nothing_a_person_acts_on_is_cut() {
         "roles are readable:\n{roster}"
     );
 }
+
+#[test]
+fn the_header_keeps_your_name_and_zone_beside_a_broken_peer_link() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Link(
+            "peer-eu-west-1.incidents.example.net:7000".into(),
+            warroom::peer::LinkState::Disconnected {
+                since: now() - TimeDelta::minutes(3),
+                retry_in: std::time::Duration::from_secs(30),
+                reason: "connection refused by the far end after the handshake".into(),
+            },
+        ),
+    );
+    for (w, h) in SIZES {
+        let screen = text(&draw(&app, w, h));
+        let header = screen.lines().next().unwrap();
+        assert!(
+            header.contains(&format!("you: {COMMANDER}")) && header.contains("times UTC"),
+            "{w}x{h}: {header}"
+        );
+        assert!(
+            header.contains("peer") && header.contains("DISCONNECTED"),
+            "{header}"
+        );
+    }
+}
