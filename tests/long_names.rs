@@ -305,3 +305,48 @@ fn the_header_keeps_your_name_and_zone_beside_a_broken_peer_link() {
         );
     }
 }
+
+#[test]
+fn the_watchers_are_reached_by_moving_down_the_roster() {
+    let mut app = app();
+    update(&mut app, Msg::Action(Action::FocusRoster));
+    for _ in 0..20 {
+        update(&mut app, Msg::Action(Action::Down));
+    }
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("observer.two"),
+        "the last row is the last watcher not on the roster"
+    );
+    let screen = text(&draw(&app, 80, 24));
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("> ") && l.contains("observer.two")),
+        "and it is in view, selected:\n{screen}"
+    );
+    // Each person once: a responder with a console open is not listed again.
+    let names = warroom::app::roster::names(&app, app.incident().unwrap());
+    let mut once = names.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(once.len(), names.len(), "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
+}
+
+#[test]
+fn review_columns_follow_the_width_and_owners_are_whole() {
+    let mut app = app();
+    update(&mut app, Msg::Action(Action::OpenReview));
+    let narrow = text(&draw(&app, 80, 24));
+    assert!(
+        narrow.contains(TECH),
+        "a 16-character owner is whole:\n{narrow}"
+    );
+    let wide = text(&draw(&app, 200, 60));
+    assert!(
+        wide.contains("alert on TLS handshake failures between payment-gateway and"),
+        "the title has the room the box gives it, not 40 characters:\n{wide}"
+    );
+    assert!(wide.contains(TECH), "{wide}");
+}
