@@ -2,25 +2,39 @@
 
 use super::record::{self, Answer};
 use super::{App, Effect, Purpose};
-use crate::domain::{Responder, ResponderState, Role, same_name};
+use crate::domain::{ResponderState, Role, same_name};
 use crate::rules::Request;
 
 pub use crate::rules::order;
 
-/// The selected responder's position in `people` (the roster in display order): the
-/// first when nobody is selected or the selected name is not listed.
-pub fn cursor(app: &App, people: &[&Responder]) -> usize {
+/// Every name the roster pane lists, in its order: the responders (as
+/// [`order`] sorts them), then each person with a console open on the database who
+/// is not one of them (once, however many consoles), so a watcher is reached by
+/// moving down the pane and can be acted on (paged, engaged) as a responder is.
+pub fn names(app: &App, state: &crate::domain::IncidentState) -> Vec<String> {
+    let mut names: Vec<String> = order(state).iter().map(|p| p.name.clone()).collect();
+    for p in &app.outside.present {
+        if !names.iter().any(|n| same_name(n, &p.user)) {
+            names.push(p.user.clone());
+        }
+    }
+    names
+}
+
+/// The selected row's position in `names` (as [`names`] lists them): the first when
+/// nobody is selected or the selected name is not listed.
+pub fn cursor(app: &App, names: &[String]) -> usize {
     app.roster_selected
         .as_deref()
-        .and_then(|name| people.iter().position(|p| same_name(&p.name, name)))
+        .and_then(|name| names.iter().position(|n| same_name(n, name)))
         .unwrap_or(0)
 }
 
-/// The name of the selected responder, if any.
+/// The name of the selected responder (or watcher), if any.
 pub fn selected(app: &App) -> Option<String> {
     let state = app.incident()?;
-    let people = order(state);
-    people.get(cursor(app, &people)).map(|p| p.name.clone())
+    let names = names(app, state);
+    names.get(cursor(app, &names)).cloned()
 }
 
 /// Carries out a roster action on the selected responder. Every key that changes

@@ -306,13 +306,12 @@ fn scroll(app: &mut App, action: Action) {
         let Some(state) = app.incident() else {
             return;
         };
-        let people = roster::order(state);
-        let at = roster::cursor(app, &people);
-        let Some(to) = step(at, people.len(), action, LIST_PAGE) else {
+        let names = roster::names(app, state);
+        let at = roster::cursor(app, &names);
+        let Some(to) = step(at, names.len(), action, LIST_PAGE) else {
             return;
         };
-        let name = people.get(to).map(|p| p.name.clone());
-        app.roster_selected = name;
+        app.roster_selected = names.get(to).cloned();
         return;
     }
     app.focus = Pane::Timeline;

@@ -14,22 +14,28 @@ use crate::playbook::Playbook;
 
 /// The briefing as Markdown, as of `now` (text from the log escaped for Markdown).
 pub fn briefing(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
-    write_briefing(s, playbook, now, &md)
+    write_briefing(s, playbook, now, crate::zone::in_force(), &md)
 }
 
 /// The briefing with the log's text as written, for a screen that shows it as text (it
-/// is still made inert there).
-pub fn briefing_plain(s: &IncidentState, playbook: &Playbook, now: Timestamp) -> String {
-    write_briefing(s, playbook, now, &|t: &str| t.to_string())
+/// is still made inert there), with times in `zone` (the console's).
+pub fn briefing_plain(
+    s: &IncidentState,
+    playbook: &Playbook,
+    now: Timestamp,
+    zone: crate::zone::Zone,
+) -> String {
+    write_briefing(s, playbook, now, zone, &|t: &str| t.to_string())
 }
 
 fn write_briefing(
     s: &IncidentState,
     playbook: &Playbook,
     now: Timestamp,
+    zone: crate::zone::Zone,
     md: &dyn Fn(&str) -> String,
 ) -> String {
-    let clock = LocalTimes::for_incident(s);
+    let clock = LocalTimes::in_zone(s, zone);
     // Times in role and in a state run to the end of an incident that is over.
     let now = s.ended_at().map_or(now, |end| end.min(now));
     let mut out = String::new();

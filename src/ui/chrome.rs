@@ -94,7 +94,20 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Disconnected { .. } => theme.error,
             _ => theme.notice,
         };
-        (inert::line(&text).into_owned(), style)
+        // Where the whole of it does not fit, the state in one word (the reason was
+        // said in the hint bar when the link broke), then the label cut at its end.
+        let word = match state {
+            Connecting => "connecting",
+            CatchingUp { .. } => "catching up",
+            Live => "in sync",
+            Disconnected { .. } => "DISCONNECTED",
+        };
+        (
+            inert::line(&text).into_owned(),
+            inert::line(label).into_owned(),
+            word,
+            style,
+        )
     });
     let drill = if app.incident().is_some_and(|s| s.drill) {
         "· DRILL "
@@ -102,8 +115,27 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ""
     };
     let left = format!(" warroom · {position}{switch}{inbox} {drill}");
+    // The link takes what your name, the zone and the position leave.
+    let space = (area.width as usize).saturating_sub(left.width() + right.width());
+    let link = link.map(|(text, label, word, link_style)| {
+        let short = |label: &str| format!(" peer {label}: {word} ");
+        let fitted = if text.width() <= space {
+            text
+        } else if short(&label).width() <= space {
+            short(&label)
+        } else {
+            // The state is kept whole; the label is cut at its end.
+            let budget = space.saturating_sub(short("").width());
+            if budget >= 4 {
+                short(&truncate(&label, budget))
+            } else {
+                format!(" peer {word} ")
+            }
+        };
+        (fitted, link_style)
+    });
     let link_width = link.as_ref().map_or(0, |(t, _)| t.width());
-    let room = (area.width as usize).saturating_sub(left.width() + right.width() + link_width);
+    let room = space.saturating_sub(link_width);
     let mut spans = vec![Span::styled(left, style)];
     if let Some((text, link_style)) = link {
         spans.push(Span::styled(text, link_style));

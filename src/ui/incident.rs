@@ -36,10 +36,40 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     let muted = theme.muted;
     let mut out = Vec::new();
     let drill = if s.drill { "[DRILL] " } else { "" };
+    // The title takes one row in a short pane and at most two in a tall one, so what
+    // a person acts on below it stays in view.
+    let title_rows = if rows < 10 { 1 } else { 2 };
+    let title_room = (usize::from(width) * title_rows).saturating_sub(12 * (title_rows - 1));
     out.push(Line::styled(
-        format!("{drill}{}", inert::line(&s.title)),
+        crate::format::shorten(
+            &format!("{drill}{}", inert::line(&s.title)),
+            title_room.max(8),
+        ),
         theme.title,
     ));
+    // A conflict over command comes first: it must not scroll out of a short pane.
+    for conflict in s.command.open_conflicts() {
+        out.push(Line::styled(
+            format!(
+                " CONFLICT: {} claimed command; {} must :confirm ",
+                inert::line(&conflict.claimant),
+                commander_name(s)
+            ),
+            theme.conflict,
+        ));
+    }
+
+    // A handoff waiting for the incoming commander, in every console.
+    if let Some(pending) = &s.command.pending {
+        let (from, to) = (inert::line(&pending.from), inert::line(&pending.to));
+        let since = duration(s.elapsed(pending.at, app.now));
+        let said = if crate::domain::same_name(&pending.to, &app.setup.me) {
+            format!(" HANDOFF: {from} offers you command ({since}): :accept reads the briefing ")
+        } else {
+            format!(" HANDOFF pending: {from} → {to} ({since}), until {to} accepts ")
+        };
+        out.push(Line::styled(said, theme.notice));
+    }
 
     let severity = match s.severity {
         Some(sev) => Span::styled(format!(" {sev} "), theme.severity(sev)),
@@ -74,30 +104,6 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         Span::styled("   deputies ", muted),
         Span::raw(deputies),
     ]));
-
-    // A conflict over command comes first: it must not scroll out of a short pane.
-    for conflict in s.command.open_conflicts() {
-        out.push(Line::styled(
-            format!(
-                " CONFLICT: {} claimed command; {} must :confirm ",
-                inert::line(&conflict.claimant),
-                commander_name(s)
-            ),
-            theme.conflict,
-        ));
-    }
-
-    // A handoff waiting for the incoming commander, in every console.
-    if let Some(pending) = &s.command.pending {
-        let (from, to) = (inert::line(&pending.from), inert::line(&pending.to));
-        let since = duration(s.elapsed(pending.at, app.now));
-        let said = if crate::domain::same_name(&pending.to, &app.setup.me) {
-            format!(" HANDOFF: {from} offers you command ({since}): :accept reads the briefing ")
-        } else {
-            format!(" HANDOFF pending: {from} → {to} ({since}), until {to} accepts ")
-        };
-        out.push(Line::styled(said, theme.notice));
-    }
 
     // Command offered to me on another incident: whichever one is on screen.
     for (id, open) in app.open_command.iter().filter(|(id, _)| **id != s.id) {

@@ -200,7 +200,7 @@ fn briefing(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: &PageScroll, t
         Constraint::Length(area.height.saturating_sub(2)),
     );
     let inner = usize::from(rect.width.saturating_sub(2)).max(1);
-    let text = crate::export::briefing_plain(state, &app.setup.playbook, app.now);
+    let text = crate::export::briefing_plain(state, &app.setup.playbook, app.now, app.setup.zone);
     let mut lines: Vec<Line<'static>> = Vec::new();
     for raw in text.lines() {
         let plain = raw.replace("**", "").replace('`', "");
@@ -604,17 +604,22 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     );
 }
 
-/// An incident's second row in the switcher: its commander, a conflict or pending
-/// handoff, and the next update owed.
+/// An incident's second row in the switcher: when it was opened (with its date when
+/// not today), its commander, a conflict or pending handoff, and the next update owed.
 fn switcher_detail(
     app: &App,
     s: &crate::domain::IncidentState,
     theme: &Theme,
     width: usize,
 ) -> Line<'static> {
+    let opened = s
+        .opened
+        .as_ref()
+        .map(|(at, _)| format!("opened {} · ", app.setup.zone.stamp(*at, app.now)))
+        .unwrap_or_default();
     let mut spans = vec![Span::styled(
         format!(
-            "      IC {}",
+            "      {opened}IC {}",
             s.command
                 .commander
                 .as_deref()

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use strum::IntoEnumIterator;
+use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, boxed};
 use crate::app::review::Checklist;
@@ -69,7 +70,12 @@ pub fn checklist(frame: &mut Frame<'_>, area: Rect, app: &App, list: &Checklist,
 
 /// The review's lines, with the selected action item marked, and the index of that
 /// item's line (`None` when there are no action items).
-pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, Option<usize>) {
+pub fn lines(
+    app: &App,
+    selected: usize,
+    width: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, Option<usize>) {
     let Some(s) = app.incident() else {
         return (vec![Line::raw("no incident shown")], None);
     };
@@ -133,8 +139,13 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
         out.push(Line::styled("Nothing missing.", theme.resolved));
     } else {
         out.push(Line::styled("Still missing", theme.notice));
+        // Each wraps whole: what is missing is read to its end.
         for gap in gaps {
-            out.push(Line::raw(format!("  {}", inert::line(&gap))));
+            out.extend(super::wrap::wrap(
+                &[(format!("  {}", inert::line(&gap)), theme.text)],
+                width.max(8),
+                4,
+            ));
         }
     }
     for section in ReviewSection::iter() {
@@ -160,17 +171,35 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
             }
         }
         for (entry, text) in findings {
-            out.push(Line::from(vec![
-                Span::raw(format!("  - {}", inert::line(&text))),
-                Span::styled(format!("  ({})", inert::line(&entry.event.author)), muted),
-            ]));
+            out.extend(super::wrap::wrap(
+                &[
+                    (format!("  - {}", inert::line(&text)), theme.text),
+                    (format!("  ({})", inert::line(&entry.event.author)), muted),
+                ],
+                width.max(8),
+                4,
+            ));
         }
     }
     out.push(Line::raw(""));
     out.push(Line::styled("Action items", theme.title));
+    // The owner column is as wide as the longest owner (up to 16); the title takes
+    // what the others leave, so it is cut only where the box is narrow.
+    let owner_width = s
+        .action_items
+        .iter()
+        .filter_map(|i| i.owner.as_deref())
+        .map(|o| inert::line(o).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 16)
+        + 2;
+    let title_width = width
+        .saturating_sub(2 + 3 + owner_width + 12 + 9 + 7)
+        .max(20);
     out.push(Line::styled(
         format!(
-            "  {:<3}{:<40}{:<12}{:<12}{:<9}STATE",
+            "  {:<3}{:<title_width$}{:<owner_width$}{:<12}{:<9}STATE",
             "#", "ITEM", "OWNER", "DUE", "PRIORITY"
         ),
         muted,
@@ -179,12 +208,21 @@ pub fn lines(app: &App, selected: usize, theme: &Theme) -> (Vec<Line<'static>>, 
     for (i, item) in s.action_items.iter().enumerate() {
         let overdue = item.closed_at.is_none() && item.due.is_some_and(|due| due < today);
         let state = if overdue { "OVERDUE" } else { item.stage() };
+        // Padded by display width: a wide character takes two columns.
+        let cell = |text: &str, width: usize| {
+            let cut = super::wrap::truncate(text, width - 2);
+            let pad = " ".repeat(width.saturating_sub(cut.width()));
+            format!("{cut}{pad}")
+        };
+        let title = cell(&inert::line(&item.title), title_width);
+        let owner = cell(
+            &format::or_dash(item.owner.as_deref().map(inert::line)),
+            owner_width,
+        );
         let text = format!(
-            "{}{:<3}{:<40}{:<12}{:<12}{:<9}{state}",
+            "{}{:<3}{title}{owner}{:<12}{:<9}{state}",
             if i == selected { "> " } else { "  " },
             i + 1,
-            super::wrap::truncate(&inert::line(&item.title), 38),
-            format::or_dash(item.owner.as_deref().map(inert::line)),
             format::or_dash(item.due),
             format::or_dash(item.priority),
         );
@@ -228,7 +266,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, the
         Constraint::Length(area.width.saturating_sub(4).min(110)),
         Constraint::Length(area.height.saturating_sub(2)),
     );
-    let (lines, selected_line) = lines(app, selected, theme);
+    let (lines, selected_line) = lines(
+        app,
+        selected,
+        usize::from(rect.width.saturating_sub(2)),
+        theme,
+    );
     let visible = rect.height.saturating_sub(2) as usize;
     let items = app.incident().map_or(0, |s| s.action_items.len());
     let last = selected + 1 >= items;

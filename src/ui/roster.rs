@@ -2,8 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Cell, Row, Table, TableState};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, pane_block};
 use crate::app::{App, Pane};
@@ -11,23 +12,53 @@ use crate::domain::ResponderState;
 use crate::format::duration;
 use crate::inert;
 
+/// Below this inner width a person whose name, state and roles do not fit on one row
+/// takes two (name and state, then roles), so a name of 16 characters and the roles'
+/// words are never cut.
+const TWO_ROWS_BELOW: u16 = 60;
+
 /// Draws the roster pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(s) = app.incident() else { return };
     let people = crate::app::roster::order(s);
     let focused = app.focus == Pane::Roster && app.overlays.is_empty() && !app.entry.open;
     let conflicts = s.command.open_conflicts().count();
+    let narrow = area.width.saturating_sub(4) < TWO_ROWS_BELOW;
+    // What a row's text has: the pane less its borders, the selection mark, the
+    // IC column and the space after it.
+    let text_width = usize::from(area.width.saturating_sub(2 + 2 + 2 + 1));
+    // Names are as wide as the longest listed, up to 16 characters.
+    let name_width = people
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(app.outside.present.iter().map(|p| p.user.as_str()))
+        .map(|n| UnicodeWidthStr::width(inert::line(n).as_ref()))
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 16);
+    let name = |n: &str| {
+        let n = inert::line(n).into_owned();
+        let w = UnicodeWidthStr::width(n.as_str());
+        format!("{n}{}", " ".repeat(name_width.saturating_sub(w)))
+    };
     let mut rows = Vec::new();
     for conflict in s.command.open_conflicts() {
-        rows.push(
+        let who = inert::line(&conflict.claimant).into_owned();
+        // The incident pane says what to do about it; here it marks the claimant.
+        let row = if narrow {
             Row::new(vec![
                 Cell::from("!!"),
-                Cell::from(inert::line(&conflict.claimant).into_owned()),
-                Cell::from("CONFLICT"),
-                Cell::from("claimed command"),
+                Cell::from(format!("{} CONFLICT", name(&conflict.claimant))),
             ])
-            .style(theme.conflict),
-        );
+        } else {
+            Row::new(vec![
+                Cell::from("!!"),
+                Cell::from(who),
+                Cell::from("CONFLICT"),
+                Cell::from("claimed command: the commander confirms (C)"),
+            ])
+        };
+        rows.push(row.style(theme.conflict));
     }
     for p in &people {
         let is_commander = s.command.commander.as_deref() == Some(p.name.as_str());
@@ -59,46 +90,80 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Some(ResponderState::StoodDown) => theme.muted,
             _ => theme.text,
         };
-        rows.push(
+        let mark = Cell::from(if is_commander { "IC" } else { "" }).style(theme.command);
+        let row = if narrow {
+            // Name, state and roles on one row when they fit; else the roles go on a
+            // second row of their own, never cut.
+            let first = format!("{} {state}", name(&p.name));
+            let roles = roles.join(", ");
+            let lines = if roles.is_empty() {
+                vec![Line::from(first)]
+            } else if first.width() + 3 + roles.width() <= text_width {
+                vec![Line::from(format!("{first} · {roles}"))]
+            } else {
+                vec![Line::from(first), Line::from(format!("  {roles}"))]
+            };
+            let height = lines.len() as u16;
+            Row::new(vec![mark, Cell::from(Text::from(lines))]).height(height)
+        } else {
             Row::new(vec![
-                Cell::from(if is_commander { "IC" } else { "" }).style(theme.command),
-                Cell::from(inert::line(&p.name).into_owned()),
+                mark,
+                Cell::from(name(&p.name)),
                 Cell::from(state),
                 Cell::from(Line::from(roles.join(", "))),
             ])
-            .style(style),
-        );
+        };
+        rows.push(row.style(style));
     }
-    for p in &app.outside.present {
+    // Those watching who are not on the roster, once each (their first console).
+    let names = crate::app::roster::names(app, s);
+    let watchers = names[people.len()..].iter().filter_map(|n| {
+        app.outside
+            .present
+            .iter()
+            .find(|p| crate::domain::same_name(&p.user, n))
+    });
+    for p in watchers {
         let you = if p.session == app.setup.session {
             " (you)"
         } else {
             ""
         };
-        rows.push(
+        let watching = format!("watching {}", duration(app.now - p.since));
+        let host = format!("{}{you}", inert::line(&p.host));
+        let row = if narrow {
             Row::new(vec![
                 Cell::from(""),
-                Cell::from(inert::line(&p.user).into_owned()),
-                Cell::from(format!("watching {}", duration(app.now - p.since))),
-                Cell::from(format!("{}{you}", inert::line(&p.host))),
+                Cell::from(format!("{} {watching} on {host}", name(&p.user))),
             ])
-            .style(theme.muted),
-        );
+        } else {
+            Row::new(vec![
+                Cell::from(""),
+                Cell::from(name(&p.user)),
+                Cell::from(watching),
+                Cell::from(host),
+            ])
+        };
+        rows.push(row.style(theme.muted));
     }
     let headcount = match s.roster.people.len() {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
     let watching = format!(" ({headcount} · {} watching)", app.outside.present.len());
-    let columns = [
-        Constraint::Length(2),
-        Constraint::Length(9),
-        Constraint::Length(16),
-        Constraint::Fill(1),
-    ];
+    let columns: Vec<Constraint> = if narrow {
+        vec![Constraint::Length(2), Constraint::Fill(1)]
+    } else {
+        vec![
+            Constraint::Length(2),
+            Constraint::Length(name_width as u16),
+            Constraint::Length(18),
+            Constraint::Fill(1),
+        ]
+    };
     let mut state = TableState::default();
-    if focused && !people.is_empty() {
-        state.select(Some(conflicts + crate::app::roster::cursor(app, &people)));
+    if focused && !names.is_empty() {
+        state.select(Some(conflicts + crate::app::roster::cursor(app, &names)));
     }
     let table = Table::new(rows, columns)
         .row_highlight_style(theme.selection)
