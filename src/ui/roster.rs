@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, pane_block};
-use crate::app::{App, Pane};
+use crate::app::{Action, App, Mode, Pane};
 use crate::domain::ResponderState;
 use crate::format::duration;
 use crate::inert;
@@ -55,7 +55,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 Cell::from("!!"),
                 Cell::from(who),
                 Cell::from("CONFLICT"),
-                Cell::from("claimed command: the commander confirms (C)"),
+                Cell::from(
+                    match app.setup.keys.key_for(Mode::Roster, Action::ConfirmCommand) {
+                        Some(key) => format!("claimed command: the commander confirms ({key})"),
+                        None => "claimed command: the commander confirms (:confirm)".into(),
+                    },
+                ),
             ])
         };
         rows.push(row.style(theme.conflict));
