@@ -102,8 +102,27 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Live => "in sync",
             Disconnected { .. } => "DISCONNECTED",
         };
+        // A broken link keeps when it broke (then when it tries again) before it gives
+        // way to the one word: the reason is the longest part, and the hint bar said it.
+        let when: Vec<String> = match state {
+            Disconnected {
+                since, retry_in, ..
+            } => {
+                let since = format!(
+                    " peer {label}: DISCONNECTED since {}",
+                    app.setup.zone.format(*since, "%H:%M:%S")
+                );
+                let retry = (!retry_in.is_zero())
+                    .then(|| format!("{since} (retry in {}s) ", retry_in.as_secs()));
+                retry.into_iter().chain([format!("{since} ")]).collect()
+            }
+            _ => Vec::new(),
+        };
         (
             inert::line(&text).into_owned(),
+            when.iter()
+                .map(|w| inert::line(w).into_owned())
+                .collect::<Vec<_>>(),
             inert::line(label).into_owned(),
             word,
             style,
@@ -117,10 +136,12 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let left = format!(" warroom · {position}{switch}{inbox} {drill}");
     // The link takes what your name, the zone and the position leave.
     let space = (area.width as usize).saturating_sub(left.width() + right.width());
-    let link = link.map(|(text, label, word, link_style)| {
+    let link = link.map(|(text, when, label, word, link_style)| {
         let short = |label: &str| format!(" peer {label}: {word} ");
         let fitted = if text.width() <= space {
             text
+        } else if let Some(when) = when.into_iter().find(|w| w.width() <= space) {
+            when
         } else if short(&label).width() <= space {
             short(&label)
         } else {
