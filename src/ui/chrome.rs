@@ -44,31 +44,6 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // What the line holds besides: " warroom · ", the position, a drill mark, a peer's
-    // link (its longest words), a read-only mark.
-    let drill_mark = app.incident().is_some_and(|s| s.drill);
-    let fixed = 12
-        + position.width()
-        + switch.width()
-        + inbox.width()
-        + if drill_mark { 9 } else { 0 }
-        + app
-            .outside
-            .link
-            .as_ref()
-            .map_or(0, |(label, _)| label.width() + 40)
-        + if app.setup.read_only.is_some() { 12 } else { 0 };
-    let mut right = [app.setup.db_label.clone(), file, String::new()]
-        .into_iter()
-        .map(|db| match db.is_empty() {
-            true => format!("{who} "),
-            false => format!("{who} · {} ", inert::line(&db)),
-        })
-        .find(|r| fixed + r.width() <= usize::from(area.width))
-        .unwrap_or_else(|| format!("{who} "));
-    if app.setup.read_only.is_some() {
-        right.push_str("· READ-ONLY ");
-    }
     let link = app.outside.link.as_ref().map(|(label, state)| {
         use crate::peer::LinkState::*;
         let text = match state {
@@ -134,27 +109,74 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ""
     };
     let left = format!(" warroom · {position}{switch}{inbox} {drill}");
-    // The link takes what your name, the zone and the position leave.
-    let space = (area.width as usize).saturating_sub(left.width() + right.width());
-    let link = link.map(|(text, when, label, word, link_style)| {
-        let short = |label: &str| format!(" peer {label}: {word} ");
-        let fitted = if text.width() <= space {
-            text
-        } else if let Some(when) = when.into_iter().find(|w| w.width() <= space) {
-            when
-        } else if short(&label).width() <= space {
-            short(&label)
-        } else {
-            // The state is kept whole; the label is cut at its end.
-            let budget = space.saturating_sub(short("").width());
-            if budget >= 4 {
-                short(&truncate(&label, budget))
-            } else {
-                format!(" peer {word} ")
-            }
-        };
-        (fitted, link_style)
-    });
+    let read_only = if app.setup.read_only.is_some() {
+        "· READ-ONLY "
+    } else {
+        ""
+    };
+    // Your name and the zone, then the database: its path, its file name, or nothing.
+    let rights: Vec<String> = [app.setup.db_label.clone(), file, String::new()]
+        .into_iter()
+        .map(|db| match db.is_empty() {
+            true => format!("{who} {read_only}"),
+            false => format!("{who} · {} {read_only}", inert::line(&db)),
+        })
+        .collect();
+    let width = usize::from(area.width);
+    let fits = |right: &String, link: usize| left.width() + right.width() + link <= width;
+    // The database gives way first: to the link's words, each as whole as it can be
+    // (all of it; all of it cut at its end while that keeps when it broke and some of
+    // why; when it broke; its one word), then the link's label is cut.
+    let (right, link) = match link {
+        None => (
+            rights
+                .iter()
+                .find(|r| fits(r, 0))
+                .unwrap_or(&rights[2])
+                .clone(),
+            None,
+        ),
+        Some((text, when, label, word, link_style)) => {
+            let short = |label: &str| format!(" peer {label}: {word} ");
+            let tiers: Vec<String> = std::iter::once(text)
+                .chain(when)
+                .chain([short(&label)])
+                .collect();
+            let fit = |tier: &String| {
+                rights
+                    .iter()
+                    .find(|r| fits(r, tier.width()))
+                    .map(|r| (r.clone(), tier.clone()))
+            };
+            let bare = &rights[2];
+            let room = width.saturating_sub(left.width() + bare.width());
+            let keeps = tiers
+                .get(1..tiers.len() - 1)
+                .and_then(|when| when.last())
+                .map_or(usize::MAX, |when| when.width() + REASON_SHOWN);
+            let cut = || {
+                (room >= keeps)
+                    .then(|| (bare.clone(), format!("{} ", truncate(&tiers[0], room - 1))))
+            };
+            let chosen = fit(&tiers[0])
+                .or_else(cut)
+                .or_else(|| tiers[1..].iter().find_map(fit));
+            let (right, fitted) = chosen.unwrap_or_else(|| {
+                // The state is kept whole; the label is cut at its end.
+                let right = rights[2].clone();
+                let space = width.saturating_sub(left.width() + right.width());
+                let budget = space.saturating_sub(short("").width());
+                let fitted = if budget >= 4 {
+                    short(&truncate(&label, budget))
+                } else {
+                    format!(" peer {word} ")
+                };
+                (right, fitted)
+            });
+            (right, Some((fitted, link_style)))
+        }
+    };
+    let space = width.saturating_sub(left.width() + right.width());
     let link_width = link.as_ref().map_or(0, |(t, _)| t.width());
     let room = space.saturating_sub(link_width);
     let mut spans = vec![Span::styled(left, style)];
@@ -171,6 +193,10 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
+
+/// How much of why a peer link broke the header shows, at least, before it gives the
+/// reason up for when the link broke alone.
+const REASON_SHOWN: usize = 24;
 
 /// The most rows a long notice takes at the bottom; the rest of it is cut.
 const NOTICE_ROWS: usize = 3;
