@@ -394,3 +394,56 @@ fn what_is_written_and_the_briefing_go_to_the_clipboard_over_osc_52() {
     console.send("\x03");
     console.wait_exit();
 }
+
+/// What a dropped SSH session can leave on a terminal: still on the alternate screen,
+/// full of an old console's cells.
+fn old_screen() -> Vec<u8> {
+    let mut junk = b"\x1b[?1049h".to_vec();
+    for row in 1..=24 {
+        junk.extend(format!("\x1b[{row};1H{}", "STALE#".repeat(13)).as_bytes());
+    }
+    junk
+}
+
+#[test]
+fn a_console_started_on_an_old_screen_clears_it_and_ctrl_l_repaints() {
+    let env = Env::new();
+    env.declare("Checkout failing in EU");
+    let mut console = Console::start_on_screen(&env, &[], &old_screen());
+    assert!(
+        console.screen().contains("STALE#"),
+        "the old screen is there first"
+    );
+    console.wait_text("following");
+    console.wait_for("the old cells gone", |s| !s.contains("STALE"));
+    // A terminal that keeps the alternate screen's cells when asked for it again (tmux
+    // and others do) would show them through every blank cell of the first frame: the
+    // screen is cleared after entering it and before the first frame is drawn.
+    let bytes = console.bytes();
+    let entered = find(&bytes, b"\x1b[?1049h").expect("enters the alternate screen");
+    let cleared = find(&bytes[entered..], b"\x1b[2J").expect("clears it") + entered;
+    let drawn = find(&bytes, "Timeline".as_bytes()).expect("a frame");
+    assert!(cleared < drawn, "cleared before the first frame");
+
+    // Something scribbles over the terminal (a wall message, line noise): Ctrl-L
+    // draws the whole screen again, as in vim and less.
+    console
+        .parser
+        .lock()
+        .unwrap()
+        .process(b"\x1b[12;5HNOISE-NOISE-NOISE\x1b[1;1H");
+    assert!(console.screen().contains("NOISE-NOISE"));
+    console.send("\x0c");
+    console.wait_for("the noise repainted over", |s| {
+        !s.contains("NOISE") && s.contains("following")
+    });
+    console.send("?");
+    console.wait_text("Help ·");
+    console.wait_for("Ctrl-L in the help", |s| {
+        s.contains("Ctrl-l") || s.contains("Ctrl-L")
+    });
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

@@ -106,7 +106,7 @@ fn the_built_in_keys_are_named_without_a_config() {
 #[test]
 fn the_timeline_and_the_palette_name_the_keys_in_force() {
     let mut app = console_with(
-        "[keys.panes]\n\"ctrl-e\" = \"bottom\"\n\"G\" = \"none\"\n\n[keys.palette]\n\"ctrl-l\" = \"complete\"\n\"tab\" = \"none\"\n",
+        "[keys.panes]\n\"ctrl-e\" = \"bottom\"\n\"G\" = \"none\"\n\n[keys.palette]\n\"ctrl-k\" = \"complete\"\n\"tab\" = \"none\"\n",
     );
     // Scrolled up, the timeline says which key goes back to the newest entry.
     plain(&mut app, 'k');
@@ -126,10 +126,10 @@ fn the_timeline_and_the_palette_name_the_keys_in_force() {
     }
     press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     let rows = screen(&app, 120, 40).join("\n");
-    assert!(rows.contains("Ctrl-l completes"), "{rows}");
+    assert!(rows.contains("Ctrl-k completes"), "{rows}");
     assert!(!rows.contains("Tab completes"), "{rows}");
     assert!(
-        rows.contains("no command 'frobnicate': Ctrl-l shows the commands"),
+        rows.contains("no command 'frobnicate': Ctrl-k shows the commands"),
         "{rows}"
     );
 }

@@ -12,6 +12,8 @@ pub enum Action {
     ForceQuit,
     /// Stop the process (Ctrl-Z); the terminal is restored and taken back on resume.
     Suspend,
+    /// Clear the screen and draw everything again (Ctrl-L, as in vim and less).
+    Repaint,
     /// Show or hide the help.
     ToggleHelp,
     /// Focus the next pane.

@@ -61,6 +61,7 @@ const fn h(
 pub const KEYMAP: &[Binding] = &[
     b(ALL_MODES, Chord::ctrl(Char('c')), Action::ForceQuit, "quit now"),
     b(ALL_MODES, Chord::ctrl(Char('z')), Action::Suspend, "suspend (resume with fg)"),
+    b(ALL_MODES, Chord::ctrl(Char('l')), Action::Repaint, "clear the screen and draw it again"),
     // Panes.
     h(PANES, Chord::plain(Char('i')), Action::OpenEntry, "write an entry", "write"),
     b(PANES, Chord::plain(Enter), Action::OpenEntry, "write an entry"),

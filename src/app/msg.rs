@@ -103,6 +103,8 @@ pub enum Effect {
     SetTheme(String),
     /// Stop the process until resumed.
     Suspend,
+    /// Clear the terminal and draw the whole screen again.
+    Repaint,
     /// Leave.
     Quit,
 }

@@ -99,6 +99,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::ForceQuit => return vec![Effect::Quit],
         Action::Suspend => return vec![Effect::Suspend],
+        Action::Repaint => return vec![Effect::Repaint],
         _ => {}
     }
     match app.mode() {

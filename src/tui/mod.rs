@@ -368,6 +368,7 @@ fn carry_out(
             update(app, Msg::ThemeChanged(result.map_err(|e| e.to_string())));
         }
         Effect::Suspend => guard.suspend()?,
+        Effect::Repaint => guard.repaint()?,
         Effect::Copy(text) => {
             // OSC 52: the terminal puts it on the clipboard where the person sits, over
             // SSH too. Base64 keeps the text inert on the way.

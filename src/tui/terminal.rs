@@ -23,9 +23,12 @@ fn enter() -> io::Result<()> {
     // The terminal keeps its title on its title stack (XTWINOPS 22), given back on
     // the way out (23); a terminal without the stack ignores both.
     io::stdout().write_all(b"\x1b[22;0t")?;
+    // The alternate screen is cleared on the way in: one left on by a dropped SSH
+    // session may still hold an old console's cells, which would show through.
     execute!(
         io::stdout(),
         EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All),
         EnableBracketedPaste,
         cursor::Hide
     )
@@ -70,6 +73,16 @@ impl TerminalGuard {
         // Not `Terminal::clear`: it asks the terminal where the cursor is, and the
         // event stream, which owns stdin, would swallow the answer. A fresh terminal
         // with an empty previous frame redraws everything on a cleared screen instead.
+        execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
+    }
+}
+
+impl TerminalGuard {
+    /// Ctrl-L: clears the terminal and forgets the last frame, so the next one draws
+    /// every cell (whatever another program or a dropped link left on the screen).
+    pub fn repaint(&mut self) -> io::Result<()> {
         execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
         self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok(())

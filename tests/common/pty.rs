@@ -117,6 +117,12 @@ impl Console {
         Console::spawn_program(env, bin(), args, rows, cols, vars)
     }
 
+    /// Starts the console in an 80x24 terminal whose screen already shows `before`
+    /// (what an earlier program, or a session that dropped, left on it).
+    pub fn start_on_screen(env: &Env, args: &[&str], before: &[u8]) -> Console {
+        Console::spawn_program_after(env, bin(), args, 24, 80, &[], before)
+    }
+
     fn spawn_program(
         env: &Env,
         program: &str,
@@ -124,6 +130,18 @@ impl Console {
         rows: u16,
         cols: u16,
         vars: &[(&str, &str)],
+    ) -> Console {
+        Console::spawn_program_after(env, program, args, rows, cols, vars, &[])
+    }
+
+    fn spawn_program_after(
+        env: &Env,
+        program: &str,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        vars: &[(&str, &str)],
+        before: &[u8],
     ) -> Console {
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -151,8 +169,6 @@ impl Console {
         for (key, value) in vars {
             cmd.env(key, value);
         }
-        let child = pty.slave.spawn_command(cmd).expect("spawn warroom");
-        drop(pty.slave);
         let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero size");
         let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
             size(rows),
@@ -160,6 +176,9 @@ impl Console {
             0,
             Requests::default(),
         )));
+        parser.lock().unwrap().process(before);
+        let child = pty.slave.spawn_command(cmd).expect("spawn warroom");
+        drop(pty.slave);
         let raw = Arc::new(Mutex::new(Vec::new()));
         // The reader polls a descriptor of its own, so that it can be told to stop and
         // close it: the terminal hangs up only once every master descriptor is closed.
