@@ -138,7 +138,7 @@ pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {
                 " [of {} {} at {}]",
                 t.category().marker(),
                 crate::domain::short_id(t.event.id),
-                local_hm(t.event.at)
+                crate::zone::in_force().stamp(t.event.at, entry.event.at)
             )),
             None => line.push_str(&format!(
                 " [of {} (not known here yet)]",

@@ -89,6 +89,19 @@ impl Zone {
         }
     }
 
+    /// The zone's name at `now` from the longest way of saying it to the shortest, for
+    /// a line that may lack room: `Europe/Berlin UTC+01:00`, `Europe/Berlin`,
+    /// `UTC+01:00`.
+    pub fn names(self, now: Timestamp) -> Vec<String> {
+        let mut names = vec![self.name(now)];
+        if let Zone::Named(tz) = self {
+            names.push(tz.name().to_string());
+            names.push(self.offset_label(now));
+        }
+        names.dedup();
+        names
+    }
+
     /// The short label of the offset at `t`: `UTC`, `UTC+01:00`.
     pub fn offset_label(self, t: Timestamp) -> String {
         offset_name(self.offset_at(t))

@@ -203,10 +203,10 @@ fn each_setting_comes_from_the_flag_then_the_environment_then_the_config_then_th
         home.setting("theme", &[], &env),
         ("mono".into(), "env WARROOM_THEME".into())
     );
-    // A person's TZ means their local time.
+    // A person's TZ is their own zone, said by its name.
     assert_eq!(
         home.setting("time_zone", &[], &env),
-        ("local".into(), "env TZ".into())
+        ("Asia/Tokyo".into(), "env TZ".into())
     );
     assert_eq!(
         home.setting("ring", &[], &env),
@@ -283,7 +283,7 @@ fn the_zone_comes_from_your_config_before_the_teams_playbook() {
     );
     assert_eq!(
         home.setting("time_zone", &args, &[("TZ", "Europe/Paris")]),
-        ("local".into(), "env TZ".into())
+        ("Europe/Paris".into(), "env TZ".into())
     );
     let (_, err) = home.fails(&["config", "--time-zone", "Mars/Olympus"], &[]);
     assert!(

@@ -339,7 +339,7 @@ fn the_briefing_as_markdown() {
         "text is escaped for Markdown:\n{brief}"
     );
     assert!(
-        brief.contains("Times are local (UTC)."),
+        brief.contains("Times are UTC."),
         "the zone is said:\n{brief}"
     );
     // Over: nothing is due, and times in a state run to the end, not to today.

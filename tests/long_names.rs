@@ -350,3 +350,17 @@ fn review_columns_follow_the_width_and_owners_are_whole() {
     );
     assert!(wide.contains(TECH), "{wide}");
 }
+
+#[test]
+fn the_header_says_a_named_zone_beside_a_long_name_shorter_where_it_must() {
+    let mut app = app();
+    app.setup.zone = Zone::Named(chrono_tz::America::New_York);
+    let header = |w, h| text(&draw(&app, w, h)).lines().next().unwrap().to_string();
+    let narrow = header(80, 24);
+    assert!(
+        narrow.contains(&format!("you: {COMMANDER}")) && narrow.contains("times America/New_York"),
+        "{narrow}"
+    );
+    let wide = header(200, 60);
+    assert!(wide.contains("times America/New_York UTC-05:00"), "{wide}");
+}

@@ -167,3 +167,51 @@ fn an_unknown_team_zone_is_a_playbook_problem_with_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_team_zone_that_cannot_be_read_stops_a_command_rather_than_guess_the_zone() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    team_zone(&env, "America/NewYork");
+    let out = env
+        .cmd()
+        .env_remove("TZ")
+        .args(["log", "--at", "09:00", "typed meaning New York time"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unknown time zone 'America/NewYork'") && err.contains("--time-zone"),
+        "says what is wrong and how to go on: {err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        !env.ok(&["tail", "-i", &id]).contains("typed meaning"),
+        "nothing was written in a guessed zone"
+    );
+    // A zone of one's own goes on.
+    env.ok(&["log", "--at", "09:00", "typed in my own zone"]);
+}
+
+#[test]
+fn a_zone_named_in_tz_is_said_by_its_name() {
+    let env = Env::new();
+    let id = env.declare("Checkout failing");
+    let show = |tz: &str| {
+        let out = env
+            .cmd()
+            .env("TZ", tz)
+            .args(["show", &id])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let berlin = show("Europe/Berlin");
+    assert!(
+        berlin
+            .lines()
+            .any(|l| l.starts_with("times") && l.contains("Europe/Berlin UTC+0")),
+        "{berlin}"
+    );
+}

@@ -403,6 +403,17 @@ fn o_opens_an_entry_in_full_and_it_is_corrected_from_there() {
         },
     );
     let mut app = app_with(log.events);
+    // In the timeline it keeps its place and time, and says when it truly happened,
+    // with the date (it was the day before); the correction says it in the zone shown.
+    let timeline = screen(&app, 120, 40);
+    assert!(
+        timeline.contains("(re-dated: happened 11-26 23:50)"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("it happened at 11-26 23:50"),
+        "{timeline}"
+    );
     act(&mut app, Action::FocusTimeline);
     act(&mut app, Action::Up);
     act(&mut app, Action::OpenDetail);
@@ -522,11 +533,11 @@ fn markdown_keeps_an_entrys_line_breaks_and_re_dating() {
     );
     assert!(!md.contains('⏎'), "{md}");
     assert!(
-        md.contains("- 2026-11-26 23:50:00 `NOTE` maya: steps taken:"),
-        "listed at the time it happened:\n{md}"
+        md.contains("- 2026-11-27 00:18:00 `NOTE` maya: steps taken:"),
+        "listed in its place in the log, as the console and tail show it:\n{md}"
     );
     assert!(
-        md.contains("(re-dated; first logged as 2026-11-27 00:18:00)"),
+        md.contains("(re-dated: happened 2026-11-26 23:50:00)"),
         "{md}"
     );
 }

@@ -88,7 +88,7 @@ impl Context {
     /// The zone every time is shown and read in: `--time-zone`, else a person's own
     /// `TZ` (their local time), else their config's `time_zone`, else the team's
     /// playbook `time_zone`, else the machine's local zone. A playbook that cannot be
-    /// read sets none here; the commands that need it say why.
+    /// read is an error here when no zone of your own is given: its zone is unknown.
     fn resolve_zone(&self, given: Option<Chosen<String>>) -> Result<Chosen<Zone>> {
         match given {
             Some(zone) if zone.origin == Origin::Flag("--time-zone") => {
@@ -97,7 +97,21 @@ impl Context {
                 return Ok(Chosen::new(parsed, zone.origin));
             }
             Some(zone) if !zone.value.is_empty() => {
-                return Ok(Chosen::new(Zone::Local, zone.origin));
+                // A zone's name in TZ is kept as that name, so it can be said; any
+                // other TZ (a POSIX rule such as CET-1CEST) is the local clock's.
+                let named = zone.value.trim_start_matches(':');
+                return Ok(match Zone::parse(named) {
+                    Ok(parsed) if parsed != Zone::Local => Chosen::new(parsed, zone.origin),
+                    _ => {
+                        if named.contains('/') && !named.starts_with('/') {
+                            tracing::warn!(
+                                "TZ={} names no time zone known here; times follow the machine's clock as it reads TZ (often UTC): give an IANA name such as Europe/Berlin",
+                                crate::inert::line(&zone.value)
+                            );
+                        }
+                        Chosen::new(Zone::Local, zone.origin)
+                    }
+                });
             }
             _ => {}
         }
@@ -105,11 +119,17 @@ impl Context {
         if let Some(zone) = &config.time_zone {
             return Ok(Chosen::new(zone.value, config.origin(zone.line)));
         }
-        Ok(self
-            .playbook()
-            .ok()
-            .and_then(|p| Some(Chosen::new(p.time_zone?, Origin::Playbook(p.source))))
-            .unwrap_or(Chosen::new(Zone::Local, Origin::Default)))
+        // The team's zone: a playbook that cannot be read leaves it unknown, and a time
+        // typed or shown in a guessed zone would be hours off, so nothing goes on.
+        match self.playbook() {
+            Ok(p) => Ok(p
+                .time_zone
+                .map(|z| Chosen::new(z, Origin::Playbook(p.source)))
+                .unwrap_or(Chosen::new(Zone::Local, Origin::Default))),
+            Err(e) => bail!(
+                "{e}; until it is fixed its time zone is not known: give yours with --time-zone (or TZ) to go on"
+            ),
+        }
     }
 
     /// Opens the database for writing, creating it (and, for the default path, its

@@ -137,6 +137,27 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
             inert::line(&warning.say(&super::ask::Shell))
         );
     }
+    // Each audience's next update, the overdue ones first and in capitals.
+    let now = store.now();
+    let zone = crate::zone::in_force();
+    let mut due = state.updates_due(|sev, a| playbook.cadence_for(sev, a));
+    due.sort_by_key(|(_, at)| *at);
+    for (audience, at) in due {
+        let when = format!("{} {}", zone.stamp(at, now), zone.offset_label(at));
+        if at <= now {
+            say!(
+                "{:<12}{audience} update OVERDUE {} (due {when})",
+                "UPDATE",
+                format::duration(state.elapsed(at, now))
+            );
+        } else {
+            say!(
+                "{:<12}{audience} update due {when} (in {})",
+                "update",
+                format::duration(state.elapsed(now, at))
+            );
+        }
+    }
     Ok(())
 }
 
@@ -265,9 +286,12 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
             .state
             .map(|st| format!("{st} for {}", format::duration(now - p.since)))
             .unwrap_or_default();
+        // A name of any length keeps a space before its roles.
+        let name = inert::line(&p.name);
+        let pad = 14usize.saturating_sub(name.chars().count()).max(1);
         line(
             "responder",
-            format!("{:<14}{:<28}{state}", inert::line(&p.name), what.join(", ")),
+            format!("{name}{}{:<28}{state}", " ".repeat(pad), what.join(", ")),
         );
     }
     for item in &s.action_items {

@@ -44,4 +44,4 @@ pub use state::{
 pub use status::{ParseStatusError, Status};
 pub use summary::IncidentSummary;
 pub use time::{Timestamp, epoch_ms, from_epoch_ms, rfc3339, to_millis};
-pub use timeline::{Category, Entry, describe};
+pub use timeline::{Category, Entry, describe, utc_minute};

@@ -456,6 +456,8 @@ fn with_reason(what: String, reason: &Option<String>) -> String {
 
 /// A time in the log's words for a reader anywhere: `2026-11-30 11:10 UTC` (the log
 /// knows no reader's zone; the zone is always said).
-fn utc_minute(t: super::time::Timestamp) -> String {
+/// A time to the minute in UTC, `2026-11-27 10:15 UTC`: how the log's own words give
+/// a time (a front end may say it again in its zone).
+pub fn utc_minute(t: super::time::Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }

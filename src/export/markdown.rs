@@ -324,11 +324,8 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
         if matches!(entry.category(), Category::Decision) {
             line = format!("**{line}**");
         }
-        if current.at.is_some() {
-            line.push_str(&format!(
-                " (re-dated; first logged as {})",
-                clock.datetime(entry.event.at)
-            ));
+        if let Some(at) = current.at {
+            line.push_str(&format!(" (re-dated: happened {})", clock.datetime(at)));
         }
         if current.amended {
             line.push_str(&format!(" (amended; was: {})", md(&entry.original_text())));
@@ -342,7 +339,7 @@ fn timeline(out: &mut String, s: &IncidentState, clock: &LocalTimes) {
         let _ = writeln!(
             out,
             "- {} `{}` {}: {line}",
-            clock.datetime(current.at.unwrap_or(entry.event.at)),
+            clock.datetime(entry.event.at),
             entry.category().marker(),
             md(&entry.event.credit())
         );

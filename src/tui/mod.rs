@@ -81,6 +81,17 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let read_only = read_only.filter(|_| !full);
     let mut app = App::new(&opts.author, &label, read_only, now);
     app.setup.zone = crate::zone::in_force();
+    // A person reading another clock than the team's is told so once.
+    if let Some(team) = opts
+        .playbook
+        .time_zone
+        .filter(|team| *team != app.setup.zone)
+    {
+        app.notice = Some(format!(
+            "times are in your zone ({}), not the team's ({team}): `warroom config` says where yours is set",
+            app.setup.zone.name(now)
+        ));
+    }
     if full {
         app.notice = Some(
             "the disk is full: entries stay in the box (and the draft) until there is room".into(),

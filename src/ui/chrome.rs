@@ -33,13 +33,33 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         (n, Some(key)) => format!(" · inbox {n} ({key})"),
         (n, None) => format!(" · inbox {n}"),
     };
+    let drill = if app.incident().is_some_and(|s| s.drill) {
+        "· DRILL "
+    } else {
+        ""
+    };
     // The zone every time on screen is in, said once; the database's path gives way
-    // first (to its file name, then to nothing), never your name or the zone.
-    let who = format!(
-        " you: {} · times {}",
-        inert::line(&app.setup.me),
-        app.setup.zone.name(app.now)
-    );
+    // first (to its file name, then to nothing), never your name or the zone. Where
+    // even that is too long, the switch key's words go, then the zone is said shorter
+    // (its name without the offset, then the offset alone).
+    let width = usize::from(area.width);
+    let me = inert::line(&app.setup.me).into_owned();
+    let zones = app.setup.zone.names(app.now);
+    let who_in = |zone: &str| format!(" you: {me} · times {zone}");
+    let left_with = |switch: &str| format!(" warroom · {position}{switch}{inbox} {drill}");
+    let (switch, who) = [switch.as_str(), ""]
+        .into_iter()
+        .flat_map(|s| zones.iter().map(move |z| (s, z)))
+        .find(|(s, z)| left_with(s).width() + who_in(z).width() < width)
+        .map_or_else(
+            || {
+                (
+                    String::new(),
+                    who_in(zones.last().map_or("", String::as_str)),
+                )
+            },
+            |(s, z)| (s.to_string(), who_in(z)),
+        );
     let file = std::path::Path::new(&app.setup.db_label)
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -103,12 +123,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             style,
         )
     });
-    let drill = if app.incident().is_some_and(|s| s.drill) {
-        "· DRILL "
-    } else {
-        ""
-    };
-    let left = format!(" warroom · {position}{switch}{inbox} {drill}");
+    let left = left_with(&switch);
     let read_only = if app.setup.read_only.is_some() {
         "· READ-ONLY "
     } else {
@@ -122,7 +137,6 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             false => format!("{who} · {} {read_only}", inert::line(&db)),
         })
         .collect();
-    let width = usize::from(area.width);
     let fits = |right: &String, link: usize| left.width() + right.width() + link <= width;
     // The database gives way first: to the link's words, each as whole as it can be
     // (all of it; all of it cut at its end while that keeps when it broke and some of

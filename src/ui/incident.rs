@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{Theme, pane_block};
 use crate::app::{Action, App, Mode, Pane};
@@ -23,8 +23,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             area.width.saturating_sub(2),
             area.height.saturating_sub(2),
         ))
-        .block(block)
-        .wrap(Wrap { trim: true }),
+        .block(block),
         area,
     );
 }
@@ -34,53 +33,70 @@ const ROWS_FOR_EACH_AUDIENCE: u16 = 9;
 
 fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16) -> Vec<Line<'a>> {
     let muted = theme.muted;
-    let mut out = Vec::new();
+    // Each line with its rank: 0 must never be cut (the title, a conflict, an offer
+    // to you, an overdue update), then who commands, warnings, the rest, the clocks.
+    let mut out: Vec<(u8, Line<'static>)> = Vec::new();
+    macro_rules! put {
+        ($rank:expr, $line:expr) => {
+            out.push(($rank, $line))
+        };
+    }
     let drill = if s.drill { "[DRILL] " } else { "" };
     // The title takes one row in a short pane and at most two in a tall one, so what
     // a person acts on below it stays in view.
     let title_rows = if rows < 10 { 1 } else { 2 };
     let title_room = (usize::from(width) * title_rows).saturating_sub(12 * (title_rows - 1));
-    out.push(Line::styled(
-        crate::format::shorten(
-            &format!("{drill}{}", inert::line(&s.title)),
-            title_room.max(8),
-        ),
-        theme.title,
-    ));
+    put!(
+        0,
+        Line::styled(
+            crate::format::shorten(
+                &format!("{drill}{}", inert::line(&s.title)),
+                title_room.max(8),
+            ),
+            theme.title,
+        )
+    );
     // A conflict over command comes first: it must not scroll out of a short pane.
     for conflict in s.command.open_conflicts() {
-        out.push(Line::styled(
-            format!(
-                " CONFLICT: {} claimed command; {} must :confirm ",
-                inert::line(&conflict.claimant),
-                commander_name(s)
-            ),
-            theme.conflict,
-        ));
+        put!(
+            0,
+            Line::styled(
+                format!(
+                    " CONFLICT: {} claimed command; {} must :confirm ",
+                    inert::line(&conflict.claimant),
+                    commander_name(s)
+                ),
+                theme.conflict,
+            )
+        );
     }
 
     // A handoff waiting for the incoming commander, in every console.
     if let Some(pending) = &s.command.pending {
         let (from, to) = (inert::line(&pending.from), inert::line(&pending.to));
         let since = duration(s.elapsed(pending.at, app.now));
-        let said = if crate::domain::same_name(&pending.to, &app.setup.me) {
+        let to_me = crate::domain::same_name(&pending.to, &app.setup.me);
+        let said = if to_me {
             format!(" HANDOFF: {from} offers you command ({since}): :accept reads the briefing ")
         } else {
             format!(" HANDOFF pending: {from} → {to} ({since}), until {to} accepts ")
         };
-        out.push(Line::styled(said, theme.notice));
+        put!(if to_me { 0 } else { 1 }, Line::styled(said, theme.notice));
     }
 
     let severity = match s.severity {
         Some(sev) => Span::styled(format!(" {sev} "), theme.severity(sev)),
         None => Span::styled(" NO SEVERITY YET ", theme.notice),
     };
-    out.push(Line::from(vec![
-        severity,
-        Span::raw("  "),
-        Span::styled(s.status.as_str().to_uppercase(), theme.status),
-        Span::styled(format!("  {}", s.short_id()), muted),
-    ]));
+    put!(
+        1,
+        Line::from(vec![
+            severity,
+            Span::raw("  "),
+            Span::styled(s.status.as_str().to_uppercase(), theme.status),
+            Span::styled(format!("  {}", s.short_id()), muted),
+        ])
+    );
 
     let commander = s
         .command
@@ -98,12 +114,15 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     } else {
         deputies.join(", ")
     };
-    out.push(Line::from(vec![
-        Span::styled("IC ", muted),
-        Span::styled(commander, theme.command),
-        Span::styled("   deputies ", muted),
-        Span::raw(deputies),
-    ]));
+    put!(
+        1,
+        Line::from(vec![
+            Span::styled("IC ", muted),
+            Span::styled(commander, theme.command),
+            Span::styled("   deputies ", muted),
+            Span::raw(deputies),
+        ])
+    );
 
     // Command offered to me on another incident: whichever one is on screen.
     for (id, open) in app.open_command.iter().filter(|(id, _)| **id != s.id) {
@@ -112,15 +131,18 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
             .as_ref()
             .filter(|(_, to)| crate::domain::same_name(to, &app.setup.me))
         {
-            out.push(Line::styled(
-                format!(
-                    " HANDOFF: {} offers you command of {} ({} switches to it) ",
-                    inert::line(from),
-                    crate::domain::short_id(*id),
-                    app.key(Mode::Normal, Action::OpenSwitcher)
-                ),
-                theme.notice,
-            ));
+            put!(
+                0,
+                Line::styled(
+                    format!(
+                        " HANDOFF: {} offers you command of {} ({} switches to it) ",
+                        inert::line(from),
+                        crate::domain::short_id(*id),
+                        app.key(Mode::Normal, Action::OpenSwitcher)
+                    ),
+                    theme.notice,
+                )
+            );
         }
     }
 
@@ -139,13 +161,16 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         commanders: &commanders,
     };
     for warning in crate::rules::warnings(room) {
-        out.push(Line::styled(
-            format!(
-                " {} ",
-                inert::line(&warning.say(&crate::app::Console(&app.setup.keys)))
-            ),
-            theme.notice,
-        ));
+        put!(
+            2,
+            Line::styled(
+                format!(
+                    " {} ",
+                    inert::line(&warning.say(&crate::app::Console(&app.setup.keys)))
+                ),
+                theme.notice,
+            )
+        );
     }
 
     // The situation at a glance: the impact (and where) on one line, shortened.
@@ -162,7 +187,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         if !place.is_empty() {
             said.push_str(&format!(" ({})", inert::line(&place.join(", "))));
         }
-        out.push(Line::styled(one_line(said), theme.text));
+        put!(3, Line::styled(one_line(said), theme.text));
     }
 
     let now = app.now;
@@ -174,54 +199,78 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         if at <= now {
             Span::styled(
                 format!(
-                    "{audience} update OVERDUE {} ({})",
+                    "{audience} update OVERDUE {} ({} {})",
                     duration(s.elapsed(at, now)),
-                    zone.hm_zoned(at)
+                    zone.stamp(at, now),
+                    zone.offset_label(at)
                 ),
                 theme.overdue,
             )
         } else {
             Span::raw(format!(
-                "{audience} {} (in {})",
-                zone.hm_zoned(at),
+                "{audience} {} {} (in {})",
+                zone.stamp(at, now),
+                zone.offset_label(at),
                 duration(s.elapsed(now, at))
             ))
         }
     };
-    // Every audience's next update: one line each when the pane has the rows, else one
-    // line for all when it fits, else the soonest.
-    let mut all = vec![Span::styled("updates due ", muted)];
-    for (n, (audience, at)) in due.iter().enumerate() {
-        if n > 0 {
-            all.push(Span::styled(" · ", muted));
-        }
-        all.push(one(*audience, *at));
-    }
-    let fits = {
-        use unicode_width::UnicodeWidthStr;
-        all.iter().map(|s| s.content.width()).sum::<usize>() <= usize::from(width)
-    };
+    // Every audience's next update: one line each when the pane has the rows; else
+    // every overdue one on one line (never cut), and the soonest still to come.
+    let overdue: Vec<&(crate::domain::Audience, crate::domain::Timestamp)> =
+        due.iter().filter(|(_, at)| *at <= now).collect();
     if due.is_empty() {
         if s.is_open() && s.declared_at.is_some() {
-            out.push(Line::styled("no update cadence at this severity", muted));
+            put!(4, Line::styled("no update cadence at this severity", muted));
         }
     } else if rows >= ROWS_FOR_EACH_AUDIENCE {
         for (audience, at) in &due {
-            let lead = if *at <= now { "" } else { "next update to " };
-            out.push(Line::from(vec![
-                Span::styled(lead, muted),
-                one(*audience, *at),
-            ]));
+            let overdue = *at <= now;
+            let lead = if overdue { "" } else { "next update to " };
+            put!(
+                if overdue { 0 } else { 3 },
+                Line::from(vec![Span::styled(lead, muted), one(*audience, *at)])
+            );
         }
-    } else if fits {
-        out.push(Line::from(all));
-    } else if let Some((audience, at)) = due.iter().min_by_key(|(_, at)| *at) {
-        // The word OVERDUE says what it is; "next update" would not fit beside it.
-        let lead = if *at <= now { "" } else { "next update " };
-        out.push(Line::from(vec![
-            Span::styled(lead, muted),
-            one(*audience, *at),
-        ]));
+    } else {
+        match overdue.as_slice() {
+            [] => {}
+            [(audience, at)] => put!(0, Line::from(one(*audience, *at))),
+            several => {
+                // Short: how late each is, and since when the first.
+                let said: Vec<String> = several
+                    .iter()
+                    .map(|(audience, at)| format!("{audience} {}", duration(s.elapsed(*at, now))))
+                    .collect();
+                let first = several.iter().map(|(_, at)| *at).min().unwrap_or(now);
+                put!(
+                    0,
+                    Line::styled(
+                        format!(
+                            "OVERDUE updates since {} {}: {}",
+                            zone.stamp(first, now),
+                            zone.offset_label(first),
+                            said.join(", ")
+                        ),
+                        theme.overdue
+                    )
+                );
+            }
+        }
+        // The next one still to come; behind the work when one is already overdue.
+        if let Some((audience, at)) = due
+            .iter()
+            .filter(|(_, at)| *at > now)
+            .min_by_key(|(_, at)| *at)
+        {
+            put!(
+                if overdue.is_empty() { 3 } else { 4 },
+                Line::from(vec![
+                    Span::styled("next update ", muted),
+                    one(*audience, *at)
+                ])
+            );
+        }
     }
 
     // The work: the first current objective, and how the tasks stand.
@@ -230,10 +279,13 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         .iter()
         .find(|o| o.stage == crate::domain::ObjectiveStage::Current)
     {
-        out.push(Line::styled(
-            one_line(format!("objective: {}", inert::line(&objective.text))),
-            theme.text,
-        ));
+        put!(
+            3,
+            Line::styled(
+                one_line(format!("objective: {}", inert::line(&objective.text))),
+                theme.text,
+            )
+        );
     }
     let count = |state| s.tasks.iter().filter(|t| t.state == state).count();
     let (open, doing) = (
@@ -241,13 +293,16 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         count(crate::domain::TaskState::InProgress),
     );
     if open + doing > 0 {
-        out.push(Line::styled(
-            format!(
-                "tasks: {open} open, {doing} in progress ({} lists them)",
-                app.key(Mode::Normal, Action::OpenWork)
-            ),
-            muted,
-        ));
+        put!(
+            3,
+            Line::styled(
+                format!(
+                    "tasks: {open} open, {doing} in progress ({} lists them)",
+                    app.key(Mode::Normal, Action::OpenWork)
+                ),
+                muted,
+            )
+        );
     }
     let mut clocks = Vec::new();
     if let Some(start) = s.started_at() {
@@ -260,15 +315,79 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     if let Some(at) = s.resolved_at {
         clocks.push(format!("resolved {} ago", duration(s.elapsed(at, now))));
     }
-    out.push(Line::styled(clocks.join(" · "), muted));
+    put!(4, Line::styled(clocks.join(" · "), muted));
 
     if let Some(next) = &situation.next_steps {
-        out.push(Line::styled(
-            one_line(format!("next: {}", inert::line(next))),
-            theme.text,
-        ));
+        put!(
+            3,
+            Line::styled(one_line(format!("next: {}", inert::line(next))), theme.text,)
+        );
     }
-    out
+    fit(out, usize::from(width), usize::from(rows), app, theme)
+}
+
+/// The lines wrapped to `width`, and as many as `rows` hold: when they do not all
+/// fit, the lowest-ranked go first (the last of a rank before the earlier ones) and a
+/// last row says where the rest is read.
+fn fit(
+    ranked: Vec<(u8, Line<'static>)>,
+    width: usize,
+    rows: usize,
+    app: &App,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut wrapped: Vec<(u8, Vec<Line<'static>>)> = ranked
+        .into_iter()
+        .map(|(rank, line)| {
+            let segments: Vec<super::wrap::Segment> = line
+                .spans
+                .iter()
+                .map(|s| (s.content.to_string(), line.style.patch(s.style)))
+                .collect();
+            (rank, super::wrap::wrap(&segments, width.max(1), 0))
+        })
+        .collect();
+    let height = |w: &[(u8, Vec<Line<'static>>)]| w.iter().map(|(_, l)| l.len()).sum::<usize>();
+    // The lowest-ranked go first; the marker row is kept for when a warning or who
+    // commands had to go (the clocks and the work are read in the briefing anyway).
+    let mut dropped = u8::MAX;
+    let mut room = rows;
+    while height(&wrapped) > room {
+        let Some(worst) = wrapped
+            .iter()
+            .map(|(rank, _)| *rank)
+            .max()
+            .filter(|r| *r > 0)
+        else {
+            break;
+        };
+        let Some(at) = wrapped.iter().rposition(|(rank, _)| *rank == worst) else {
+            break;
+        };
+        wrapped.remove(at);
+        dropped = dropped.min(worst);
+        if dropped <= 2 {
+            room = rows.saturating_sub(1);
+        }
+    }
+    if dropped <= 2 {
+        let mut lines: Vec<Line<'static>> = wrapped.into_iter().flat_map(|(_, l)| l).collect();
+        lines.truncate(rows.saturating_sub(1));
+        lines.push(Line::styled(
+            crate::format::shorten(
+                &format!(
+                    "… more in the briefing ({})",
+                    app.key(Mode::Normal, Action::OpenBriefing)
+                ),
+                width.max(8),
+            ),
+            theme.muted,
+        ));
+        return lines;
+    }
+    let mut lines: Vec<Line<'static>> = wrapped.into_iter().flat_map(|(_, l)| l).collect();
+    lines.truncate(rows);
+    lines
 }
 
 fn commander_name(s: &IncidentState) -> String {

@@ -604,8 +604,9 @@ fn switcher(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     );
 }
 
-/// An incident's second row in the switcher: when it was opened (with its date when
-/// not today), its commander, a conflict or pending handoff, and the next update owed.
+/// An incident's second row in the switcher: its commander, a conflict or pending
+/// handoff, the next update owed (or overdue), and when it was opened (with its date
+/// when not today), which gives way first.
 fn switcher_detail(
     app: &App,
     s: &crate::domain::IncidentState,
@@ -615,11 +616,10 @@ fn switcher_detail(
     let opened = s
         .opened
         .as_ref()
-        .map(|(at, _)| format!("opened {} · ", app.setup.zone.stamp(*at, app.now)))
-        .unwrap_or_default();
+        .map(|(at, _)| format!(" · opened {}", app.setup.zone.stamp(*at, app.now)));
     let mut spans = vec![Span::styled(
         format!(
-            "      {opened}IC {}",
+            "      IC {}",
             s.command
                 .commander
                 .as_deref()
@@ -657,6 +657,10 @@ fn switcher_detail(
             )),
             None => {}
         }
+    }
+    // When it opened comes last: it gives way first to what must be acted on.
+    if let Some(opened) = opened {
+        spans.push(Span::styled(opened, theme.muted));
     }
     let mut line = Line::from(spans);
     // Shortened from the right, like the first row.

@@ -212,12 +212,10 @@ pub fn entry_lines(
     let e = &entry.event;
     let muted = theme.muted;
     // One width for every time, whatever its day: the day is said by the separator
-    // above the day's first entry.
+    // above the day's first entry. A re-dated entry keeps its place and its time
+    // there; when it truly happened is said after its text, with its date.
     let current = state.current_text(entry);
-    let time = app
-        .setup
-        .zone
-        .format(current.at.unwrap_or(e.at), "%H:%M:%S ");
+    let time = app.setup.zone.format(e.at, "%H:%M:%S ");
     let time = if app.timeline.show_ids {
         format!("{time}{} ", short_id(e.id))
     } else {
@@ -225,7 +223,18 @@ pub fn entry_lines(
     };
     let indent = time.chars().count();
     let category = entry.category();
-    let (text, struck) = (current.text.clone(), current.struck);
+    let (mut text, struck) = (current.text.clone(), current.struck);
+    // A correction that re-dates says the time in the zone on screen, not in UTC.
+    if let Body::Correction { at: Some(t), .. } = &e.body {
+        text = text.replace(
+            &crate::domain::utc_minute(*t),
+            &format!(
+                "{} {}",
+                app.setup.zone.stamp(*t, app.now),
+                app.setup.zone.offset_label(*t)
+            ),
+        );
+    }
     let mut segments: Vec<Segment> = vec![
         (time, muted),
         (
@@ -261,18 +270,19 @@ pub fn entry_lines(
         };
         segments.push((of, muted));
     }
-    if current.at.is_some() {
+    if let Some(at) = current.at {
         segments.push((
             format!(
-                " (re-dated; logged as {})",
-                app.setup.zone.stamp(e.at, app.now)
+                " (re-dated: happened {})",
+                app.setup.zone.stamp(at, app.now)
             ),
-            muted,
+            theme.notice,
         ));
     }
     if e.is_backdated() {
+        // Logged on another day than it happened: the date says so.
         segments.push((
-            format!(" (logged {})", app.setup.zone.stamp(e.logged_at, app.now)),
+            format!(" (logged {})", app.setup.zone.stamp(e.logged_at, e.at)),
             muted,
         ));
     }
