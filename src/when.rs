@@ -9,7 +9,7 @@ use crate::domain::{Timestamp, to_millis};
 const FUTURE_SLACK: TimeDelta = TimeDelta::minutes(1);
 
 /// Every form [`parse_when`] reads, for the errors that name them.
-pub const TIME_FORMS: &str = "HH:MM (today, local time), 'YYYY-MM-DD HH:MM', RFC 3339 such as 2026-11-27T10:15:00Z, or a time ago such as '10m ago', '2 hours ago' or -45s";
+pub const TIME_FORMS: &str = "HH:MM (today) or 'YYYY-MM-DD HH:MM' in the zone in force, RFC 3339 such as 2026-11-27T10:15:00Z, or a time ago such as '10m ago', '2 hours ago' or -45s";
 
 /// Reads `--at` style times: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `HH:MM[:SS]` (today,
 /// local time), or a time ago (see [`ago`]). A time in the future is refused.
@@ -117,6 +117,31 @@ pub fn parse_entry_time(text: &str, now: Timestamp) -> Result<Timestamp, String>
         ));
     }
     Ok(t)
+}
+
+/// Reads a time followed by words (`:redate ID TIME WHY`): the time of one, two or
+/// three words (`10:05`, `2026-11-27 10:05`, `10 min ago`), then, perhaps, why.
+///
+/// # Errors
+/// One line when no start of `typed` reads as a time, or it is in the future.
+pub fn time_then_words(
+    typed: &str,
+    now: crate::domain::Timestamp,
+) -> Result<(crate::domain::Timestamp, Option<String>), String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    for n in (1..=words.len().min(3)).rev() {
+        let time = words[..n].join(" ");
+        if let Ok(Some(_)) = read_time(&time, now) {
+            let at = parse_when(&time, now)?;
+            let why = words[n..].join(" ");
+            return Ok((at, (!why.is_empty()).then_some(why)));
+        }
+    }
+    Err(format!(
+        "cannot read the time '{}': use {}",
+        crate::inert::line(typed),
+        TIME_FORMS
+    ))
 }
 
 /// A local date and time as UTC; `text` is what was typed, for the error.

@@ -364,3 +364,13 @@ fn the_header_says_a_named_zone_beside_a_long_name_shorter_where_it_must() {
     let wide = header(200, 60);
     assert!(wide.contains("times America/New_York UTC-05:00"), "{wide}");
 }
+
+#[test]
+fn the_roster_offers_confirm_in_a_conflict_and_claim_only_while_nobody_commands() {
+    let mut app = app();
+    update(&mut app, Msg::Action(Action::FocusRoster));
+    let screen = text(&draw(&app, 80, 24));
+    let bar = screen.lines().last().unwrap();
+    assert!(bar.contains("C confirm"), "{bar}");
+    assert!(!bar.contains("c claim"), "command is held: {bar}");
+}

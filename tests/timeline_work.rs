@@ -165,7 +165,7 @@ fn while_scrolled_up_new_and_back_dated_entries_are_counted_not_scrolled_in() {
     let back = log.note(now() - minutes(15), "jonas", "remembered later");
     update(&mut app, Msg::Events(vec![fresh, back]));
     let after = screen(&app, 120, 40);
-    assert!(after.contains("scrolled, 2 new (G: newest)"), "{after}");
+    assert!(after.contains("2 new, scrolled (G: newest)"), "{after}");
     assert_eq!(app.timeline.cursor, cursor, "the cursor stays on its entry");
     assert!(!after.contains("arrived while reading"), "{after}");
     act(&mut app, Action::Bottom);
@@ -318,8 +318,8 @@ fn a_filter_shows_only_some_kinds_or_people_and_the_title_says_so() {
     act(&mut app, Action::Submit);
     let text = screen(&app, 120, 40);
     assert!(
-        text.contains("FILTER: decisions, hypotheses"),
-        "the title says a filter is on:\n{text}"
+        text.contains("FILTER: decisions, hypotheses · following · 3 of 41 entries"),
+        "the title says a filter is on, and how many it shows:\n{text}"
     );
     assert!(text.contains("Roll back deploy 4512") && text.contains("the TLS change"));
     assert!(!text.contains("checked dashboard"), "{text}");
@@ -452,13 +452,18 @@ fn o_opens_an_entry_in_full_and_it_is_corrected_from_there() {
         matches!(&written[..], [Body::Correction { target, strike: true, reason: Some(r), .. }] if *target == id && r == "logged twice"),
         "{written:?}"
     );
-    // d: re-date, with its time filled in; a time typed with why.
+    // d: re-date, saying the time it has now; a time typed with why.
     app.overlays.clear();
     act(&mut app, Action::OpenDetail);
     act(&mut app, Action::Redate);
-    assert_eq!(
-        palette_line(&app),
-        format!("redate {short} 2026-11-26 23:50")
+    assert_eq!(palette_line(&app), format!("redate {short} "));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("it says it happened 2026-11-26 23:50 UTC: type when it truly did"),
+        "{:?}",
+        app.notice
     );
     act(&mut app, Action::Close);
     act(&mut app, Action::Close);
@@ -481,6 +486,13 @@ fn o_opens_an_entry_in_full_and_it_is_corrected_from_there() {
     assert!(corrections_written(&effects).is_empty());
     let text = screen(&app, 120, 40);
     assert!(text.contains("cannot read the time 'someday'"), "{text}");
+    assert!(
+        matches!(
+            app.overlays.last(),
+            Some(warroom::app::Overlay::Palette { error: Some(_), .. })
+        ),
+        "the palette stays open with the reason in it, to be fixed"
+    );
 }
 
 #[test]
@@ -540,4 +552,60 @@ fn markdown_keeps_an_entrys_line_breaks_and_re_dating() {
         md.contains("(re-dated: happened 2026-11-26 23:50:00)"),
         "{md}"
     );
+}
+
+#[test]
+fn scrolled_up_the_hint_bar_names_the_timelines_tools() {
+    let mut app = app_with(long_log().events);
+    let bar = |app: &App| screen(app, 120, 40).lines().last().unwrap().to_string();
+    assert!(!bar(&app).contains("search"), "following: the usual keys");
+    act(&mut app, Action::FocusTimeline);
+    act(&mut app, Action::Up);
+    let tools = bar(&app);
+    for hint in ["o open entry", "/ search", "f filter", "# ids", "G newest"] {
+        assert!(tools.contains(hint), "{hint}: {tools}");
+    }
+}
+
+#[test]
+fn what_you_write_while_scrolled_up_brings_the_view_back_to_it() {
+    let mut app = app_with(long_log().events);
+    let incident = app.shown.unwrap();
+    act(&mut app, Action::FocusTimeline);
+    act(&mut app, Action::Up);
+    assert!(!app.timeline.following());
+    act(&mut app, Action::OpenEntry);
+    type_text(&mut app, "rolled back in EU");
+    let effects = update(&mut app, Msg::Action(Action::Submit));
+    let events: Vec<Event> = effects
+        .iter()
+        .flat_map(|e| match e {
+            warroom::app::Effect::Append { drafts, .. } => drafts.clone(),
+            _ => Vec::new(),
+        })
+        .map(|d| Event {
+            id: Ulid::from_parts(now().timestamp_millis() as u64, 999),
+            origin: "me".into(),
+            seq: 999,
+            incident,
+            author: "alice".into(),
+            recorded_by: None,
+            at: now(),
+            logged_at: now(),
+            body: d.body,
+        })
+        .collect();
+    assert_eq!(events.len(), 1);
+    update(
+        &mut app,
+        Msg::Committed {
+            purpose: warroom::app::Purpose::Entry,
+            events,
+        },
+    );
+    assert!(
+        app.timeline.following(),
+        "the view follows to the entry written"
+    );
+    assert!(screen(&app, 120, 40).contains("alice: rolled back in EU"));
 }

@@ -338,7 +338,7 @@ fn request_for(
             let target = resolve_id(ids, &entry, "entry", "# shows entry ids in the timeline")?;
             let (at, reason) = match at {
                 Some(typed) => {
-                    let (at, why) = redate_words(&typed, app.now)?;
+                    let (at, why) = crate::when::time_then_words(&typed, app.now)?;
                     (Some(at), why.or(reason))
                 }
                 None => (None, reason),
@@ -382,26 +382,4 @@ fn request_for(
         },
         _ => return Ok(None),
     }))
-}
-
-/// Reads `:redate` words after the id: a time (of one, two or three words, as
-/// `10:05`, `2026-11-27 10:05` or `10 min ago`) and then, perhaps, why.
-fn redate_words(
-    typed: &str,
-    now: crate::domain::Timestamp,
-) -> Result<(crate::domain::Timestamp, Option<String>), String> {
-    let words: Vec<&str> = typed.split_whitespace().collect();
-    for n in (1..=words.len().min(3)).rev() {
-        let time = words[..n].join(" ");
-        if let Ok(Some(_)) = crate::when::read_time(&time, now) {
-            let at = crate::when::parse_when(&time, now)?;
-            let why = words[n..].join(" ");
-            return Ok((at, (!why.is_empty()).then_some(why)));
-        }
-    }
-    Err(format!(
-        "cannot read the time '{}': use {}",
-        crate::inert::line(typed),
-        crate::when::TIME_FORMS
-    ))
 }

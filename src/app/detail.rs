@@ -60,12 +60,17 @@ fn correct(app: &mut App, id: ulid::Ulid, action: Action) {
     let text = match action {
         Action::Amend => format!("amend {short} {}", current.text.replace(['\n', '\r'], " ")),
         Action::Strike => format!("strike {short} "),
-        _ => format!(
-            "redate {short} {}",
-            app.setup
-                .zone
-                .format(current.at.unwrap_or(entry.event.at), "%Y-%m-%d %H:%M")
-        ),
+        _ => format!("redate {short} "),
     };
+    // When it says it happened now, to start from; the time is typed after the id.
+    let said = app
+        .setup
+        .zone
+        .datetime_zoned(current.at.unwrap_or(entry.event.at));
     app.prefill_palette(&text);
+    if action == Action::Redate {
+        app.notice = Some(format!(
+            "it says it happened {said}: type when it truly did (HH:MM, 'YYYY-MM-DD HH:MM', 10m ago), then why"
+        ));
+    }
 }

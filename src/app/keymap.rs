@@ -112,7 +112,7 @@ pub const KEYMAP: &[Binding] = &[
     h(&[Roster], Chord::plain(Char('p')), Action::Page, "page them (asks first)", "page"),
     h(&[Roster], Chord::plain(Char('c')), Action::Claim, "claim command while nobody holds it (asks first)", "claim"),
     h(&[Roster], Chord::plain(Char('h')), Action::HandOff, "hand command to them (asks first)", "hand off"),
-    b(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict (asks first)"),
+    h(&[Roster], Chord::plain(Char('C')), Action::ConfirmCommand, "confirm command, settling a conflict (asks first)", "confirm"),
     h(&[Roster], Chord::plain(Char('r')), Action::AssignRole, "give them a role", "role"),
     b(&[Roster], Chord::plain(Char('R')), Action::RemoveRole, "take a role from them (asks first, or the palette names it)"),
     // Entry box.

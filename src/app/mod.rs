@@ -216,6 +216,48 @@ impl App {
                     })
                     .collect()
             }
+            // The roster offers claim only while nobody holds command, and confirm
+            // while a claim conflicts.
+            None if self.mode() == Mode::Roster => {
+                let state = self.incident();
+                let held = state.is_some_and(|s| s.command.commander.is_some());
+                let conflict = state.is_some_and(|s| s.command.in_conflict());
+                self.setup
+                    .keys
+                    .hints(Mode::Roster)
+                    .into_iter()
+                    .filter(|(_, word)| match *word {
+                        "claim" => !held,
+                        "confirm" => conflict,
+                        _ => true,
+                    })
+                    .collect()
+            }
+            // Scrolled up in the timeline: its tools.
+            None if self.mode() == Mode::Normal
+                && self.focus == Pane::Timeline
+                && !self.timeline.following() =>
+            {
+                let keys = &self.setup.keys;
+                let mut tools = vec![
+                    (Action::OpenDetail, "open entry"),
+                    (Action::Search, "search"),
+                ];
+                if self.timeline.search.is_some() {
+                    tools.push((Action::SearchOlder, "next match"));
+                }
+                tools.extend([
+                    (Action::OpenFilter, "filter"),
+                    (Action::ToggleIds, "ids"),
+                    (Action::Bottom, "newest"),
+                    (Action::OpenEntry, "write"),
+                    (Action::ToggleHelp, "help"),
+                ]);
+                tools
+                    .into_iter()
+                    .filter_map(|(action, word)| Some((keys.key_for(Mode::Normal, action)?, word)))
+                    .collect()
+            }
             _ => self.setup.keys.hints(self.mode()),
         }
     }

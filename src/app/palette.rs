@@ -349,14 +349,18 @@ pub fn parse(line: &str) -> Result<PaletteRequest, String> {
             _ => Err(format!("{}: say why it is struck", usage())),
         },
         "redate" => match args {
-            [entry, when @ ..] if !when.is_empty() => Ok(PaletteRequest::Correct {
-                entry: entry.to_string(),
-                text: None,
-                strike: false,
-                reason: None,
-                at: Some(when.join(" ")),
-            }),
-            _ => Err(usage()),
+            [entry, when @ ..] if !when.is_empty() => {
+                // A time that reads as none is said here, with the line still open.
+                crate::when::time_then_words(&when.join(" "), crate::store::system_clock()())?;
+                Ok(PaletteRequest::Correct {
+                    entry: entry.to_string(),
+                    text: None,
+                    strike: false,
+                    reason: None,
+                    at: Some(when.join(" ")),
+                })
+            }
+            _ => Err(format!("{}: say when it happened", usage())),
         },
         "filter" => {
             super::find::Filter::read(args)?;

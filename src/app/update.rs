@@ -595,6 +595,8 @@ fn committed(app: &mut App, purpose: Purpose, events: Vec<crate::domain::Event>)
             // The store commits in the order entries were sent.
             app.entry.pending.pop_front();
             app.entry.error = None;
+            // What you just wrote is in view: the timeline follows again.
+            app.timeline.follow();
             vec![app.save_draft()]
         }
         Purpose::Declare => {

@@ -25,7 +25,7 @@ pub struct LogArgs {
     /// Who a status update is for: responders, executives or customers.
     #[arg(long, short, value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
-    /// When it happened, if earlier than now: HH:MM (today, local), 'YYYY-MM-DD HH:MM',
+    /// When it happened, if earlier than now: HH:MM (today) or 'YYYY-MM-DD HH:MM' in the zone in force,
     /// RFC 3339, or a time ago ('10m ago', -2h). The entry is ordered by this time and
     /// marked as back-dated.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]

@@ -84,7 +84,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         );
         let state = match p.state {
             Some(st) => format!("{} {}", st.label(), duration(s.elapsed(p.since, app.now))),
-            None => "-".into(),
+            // On the roster with no state yet (command claimed, a role given).
+            None => String::new(),
         };
         // A page that went unanswered says how many times it was escalated.
         let state = match p.escalated {
@@ -99,15 +100,27 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let row = if narrow {
             // Name, state and roles on one row when they fit; else the roles go on a
             // second row of their own, never cut.
-            let first = format!("{} {state}", name(&p.name));
+            // Greedy: name, state and roles on as few rows as hold each whole.
             let roles = roles.join(", ");
-            let lines = if roles.is_empty() {
-                vec![Line::from(first)]
-            } else if first.width() + 3 + roles.width() <= text_width {
-                vec![Line::from(format!("{first} · {roles}"))]
-            } else {
-                vec![Line::from(first), Line::from(format!("  {roles}"))]
-            };
+            let mut rows_of: Vec<String> = vec![name(&p.name).trim_end().to_string()];
+            // Whether the last row holds only the name (padded to its column when joined).
+            let mut bare = true;
+            for part in [state.as_str(), roles.as_str()] {
+                if part.is_empty() {
+                    continue;
+                }
+                let joined = match rows_of.last() {
+                    Some(_) if bare => format!("{} {part}", name(&p.name)),
+                    Some(last) => format!("{last} · {part}"),
+                    None => part.to_string(),
+                };
+                match rows_of.last_mut() {
+                    Some(last) if joined.width() <= text_width => *last = joined,
+                    _ => rows_of.push(format!("  {part}")),
+                }
+                bare = false;
+            }
+            let lines: Vec<Line> = rows_of.into_iter().map(Line::from).collect();
             let height = lines.len() as u16;
             Row::new(vec![mark, Cell::from(Text::from(lines))]).height(height)
         } else {

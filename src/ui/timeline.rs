@@ -25,6 +25,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!("{n} entries")
     };
+    // With a filter on, how many of them it shows (counted only then).
+    let entries = if view.filter.is_on() {
+        let shown = state
+            .timeline
+            .iter()
+            .filter(|e| view.filter.shows(e))
+            .count();
+        format!("{shown} of {entries}")
+    } else {
+        entries
+    };
     // A filter on is said first, where a narrow pane still shows it.
     let filter = if view.filter.is_on() {
         format!(" · FILTER: {}", view.filter.describe())
@@ -38,10 +49,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .key_for(Mode::Normal, Action::Bottom)
         .map(|key| format!(" ({key}: newest)"))
         .unwrap_or_default();
+    // Whether it follows (and what arrived meanwhile) before the count: a narrow
+    // title cuts the count first.
     let extra = match view.new_since(state) {
-        _ if view.following() => format!("{filter} · {entries} · following"),
-        0 => format!("{filter} · {entries} · scrolled{newest}"),
-        fresh => format!("{filter} · {entries} · scrolled, {fresh} new{newest}"),
+        _ if view.following() => format!("{filter} · following · {entries}"),
+        0 => format!("{filter} · scrolled{newest} · {entries}"),
+        fresh => format!("{filter} · {fresh} new, scrolled{newest} · {entries}"),
     };
     let block = pane_block(app, Pane::Timeline, theme, &extra);
     let inner = block.inner(area);
