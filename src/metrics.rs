@@ -233,15 +233,17 @@ pub fn summarize<'a>(
                 .entry(sev.key().to_string())
                 .or_default() += 1;
         }
+        // Weeks and months are the team's calendar: the zone in force.
         if let Some(start) = s.started_at() {
-            let week = start.iso_week();
+            let day = crate::zone::in_force().date(start);
+            let week = day.iso_week();
             *summary
                 .by_week
                 .entry(format!("{}-W{:02}", week.year(), week.week()))
                 .or_default() += 1;
             *summary
                 .by_month
-                .entry(start.format("%Y-%m").to_string())
+                .entry(day.format("%Y-%m").to_string())
                 .or_default() += 1;
         }
     }
@@ -251,6 +253,12 @@ pub fn summarize<'a>(
 
 /// The per-incident numbers as a text table: a header line and one line per incident.
 pub fn table(summary: &MetricsSummary) -> (String, Vec<String>) {
+    table_in(summary, false)
+}
+
+/// [`table`], `compact` for a screen of 80 columns: short headings (`HO` handoffs,
+/// `RE` reopened) and updates on time as `team/exec/cust` counts without the words.
+pub fn table_in(summary: &MetricsSummary, compact: bool) -> (String, Vec<String>) {
     use crate::format::seconds as secs;
     let rows = summary.per_incident.iter().map(|m| {
         let on_time: Vec<String> = m
@@ -270,26 +278,44 @@ pub fn table(summary: &MetricsSummary) -> (String, Vec<String>) {
             secs(m.time_to_acknowledge_s),
             secs(m.time_to_declare_s),
             secs(m.time_to_resolve_s),
-            format!(
-                "team {} exec {} cust {}",
-                on_time[0], on_time[1], on_time[2]
-            ),
+            if compact {
+                format!("{} {} {}", on_time[0], on_time[1], on_time[2])
+            } else {
+                format!(
+                    "team {} exec {} cust {}",
+                    on_time[0], on_time[1], on_time[2]
+                )
+            },
             m.handoffs.to_string(),
             m.reopened.to_string(),
             crate::inert::line(&m.title).into_owned(),
         ]
     });
-    let header = [
-        "ID",
-        "SEV",
-        "TTA",
-        "TTD",
-        "TTR",
-        "UPDATES ON TIME",
-        "HANDOFFS",
-        "REOPENED",
-        "TITLE",
-    ];
+    let header = if compact {
+        [
+            "ID",
+            "SEV",
+            "TTA",
+            "TTD",
+            "TTR",
+            "ON TIME t/e/c",
+            "HO",
+            "RE",
+            "TITLE",
+        ]
+    } else {
+        [
+            "ID",
+            "SEV",
+            "TTA",
+            "TTD",
+            "TTR",
+            "UPDATES ON TIME",
+            "HANDOFFS",
+            "REOPENED",
+            "TITLE",
+        ]
+    };
     let mut lines = crate::format::table(&header, rows, &[2, 3, 4, 6, 7]).into_iter();
     let header = lines.next().unwrap_or_default();
     (header, lines.collect())

@@ -486,11 +486,25 @@ fn check_reports_every_problem_with_its_line() {
     let (out, _) = home.fails(&["config", "--check", file.to_str().unwrap()], &[]);
     assert!(out.starts_with(&format!("{}:3: ", display(&file))), "{out}");
 
-    // A file with problems stops every command, in one line naming the first and the
+    // A file with problems is not used, and stops nothing (a typo in a theme must not
+    // keep anyone from the log): one warning line names the first problem and the
     // way to see them all.
     home.write_config(&text);
-    let (_, err) = home.fails(&["tail"], &[]);
+    let out = home.cmd().args(["config"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("NOT USED"), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("theme = \"dark\"") && l.ends_with("# default")),
+        "the defaults instead: {said}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("warning: your settings are not used:"),
+        "{err}"
+    );
     let config = display(&home.config_file());
     assert!(
         err.contains(&format!("{config}:2: unknown setting 'nmae'"))

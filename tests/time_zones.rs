@@ -215,3 +215,49 @@ fn a_zone_named_in_tz_is_said_by_its_name() {
         "{berlin}"
     );
 }
+
+#[test]
+fn metrics_count_weeks_and_months_on_the_teams_calendar() {
+    let env = Env::new();
+    team_zone(&env, "America/New_York");
+    // 21:00 on 31 October in New York is already 1 November in UTC.
+    let out = env
+        .cmd()
+        .env_remove("TZ")
+        .args([
+            "declare",
+            "--title",
+            "Halloween night",
+            "--severity",
+            "P2",
+            "--at",
+            "2026-10-31 21:00",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metrics = |tz: Option<&str>| {
+        let mut cmd = env.cmd();
+        match tz {
+            Some(tz) => cmd.env("TZ", tz),
+            None => cmd.env_remove("TZ"),
+        };
+        String::from_utf8(cmd.args(["metrics"]).output().unwrap().stdout).unwrap()
+    };
+    let team = metrics(None);
+    assert!(
+        team.lines()
+            .any(|l| l.starts_with("by month:") && l.contains("2026-10 1")),
+        "{team}"
+    );
+    let utc = metrics(Some("UTC"));
+    assert!(
+        utc.lines()
+            .any(|l| l.starts_with("by month:") && l.contains("2026-11 1")),
+        "{utc}"
+    );
+}

@@ -56,6 +56,11 @@ pub fn show(ctx: &Context) -> Result<()> {
         Some(file) if config.read => {
             format!("{}{}: read", file.value.display(), named(&file.origin))
         }
+        Some(file) if config.warning.is_some() => format!(
+            "{}{}: NOT USED, it has problems (`warroom config --check` lists them), so every setting comes from flags, the environment or defaults",
+            file.value.display(),
+            named(&file.origin)
+        ),
         Some(file) => format!(
             "{}{}: not there, so every setting comes from flags, the environment or defaults",
             file.value.display(),

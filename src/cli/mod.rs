@@ -414,6 +414,7 @@ fn console(ctx: &Context, args: TuiArgs) -> Result<()> {
         incident: args.incident,
         keys: ctx.settings.config.keys.clone(),
         ring: ring.value,
-        ring_unread,
+        // A settings file not used is said first: it is why the rest looks default.
+        ring_unread: ctx.settings.config.warning.clone().or(ring_unread),
     })
 }

@@ -103,6 +103,9 @@ pub struct Config {
     pub keys: Arc<Keymap>,
     /// How many `[keys]` entries the file has, and the line of the first.
     pub rebindings: Option<Setting<usize>>,
+    /// Why the file is not used, when it has problems: said once (on stderr, or in
+    /// the console's hint bar), and the command goes on with the defaults.
+    pub warning: Option<String>,
 }
 
 /// Why the settings cannot be used.
@@ -220,10 +223,20 @@ impl Config {
             }
         };
         let (config, problems) = check(&text, folder(&found.value));
+        // A file with a problem is not used at all (half of one would surprise more),
+        // and nothing stops for it: a typo in a theme must not keep anyone from the
+        // log in the middle of an incident.
         if !problems.is_empty() {
-            return Err(ConfigError::Problems {
-                path: found.value,
+            let why = ConfigError::Problems {
+                path: found.value.clone(),
                 problems,
+            };
+            let warning = format!("your settings are not used: {why}");
+            tracing::warn!("{warning}");
+            return Ok(Config {
+                file: Some(found),
+                warning: Some(warning),
+                ..Config::default()
             });
         }
         Ok(Config {

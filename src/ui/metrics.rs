@@ -110,15 +110,38 @@ pub fn render(
                 Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.border)
-                    .title(" minutes to resolve, oldest first "),
+                    .title(if ttr.width >= 36 {
+                        " minutes to resolve, oldest first "
+                    } else {
+                        " minutes to resolve "
+                    }),
             )
             .data(&resolved)
             .style(theme.resolved),
         ttr,
     );
 
-    let (header, lines) = crate::metrics::table(summary);
+    // The full headings where they fit; the short ones at 80 columns, and a line
+    // saying what the short ones mean.
+    let (full, full_lines) = crate::metrics::table(summary);
+    // Room for a title of 20 columns after the numbers.
+    let compact =
+        unicode_width::UnicodeWidthStr::width(full.as_str()) + 15 > usize::from(table.width);
+    let (header, lines) = if compact {
+        crate::metrics::table_in(summary, true)
+    } else {
+        (full, full_lines)
+    };
     let mut rows = vec![Line::styled(header, theme.muted)];
+    if compact {
+        rows.insert(
+            0,
+            Line::styled(
+                "ON TIME: updates to team/exec/cust · HO handoffs · RE reopened",
+                theme.muted,
+            ),
+        );
+    }
     rows.extend(lines.into_iter().map(Line::raw));
     let scroll = scroll.show(rows.len(), usize::from(table.height));
     frame.render_widget(Paragraph::new(rows).scroll((scroll as u16, 0)), table);

@@ -246,6 +246,20 @@ pub fn lines(
             muted,
         ));
     }
+    // The selected item's title whole, where its column had to cut it.
+    if let Some(item) = s.action_items.get(selected)
+        && inert::line(&item.title).width() > title_width - 2
+    {
+        out.push(Line::raw(""));
+        out.extend(super::wrap::wrap(
+            &[
+                (format!("{}: ", selected + 1), muted),
+                (inert::line(&item.title).into_owned(), theme.text),
+            ],
+            width.max(8),
+            4,
+        ));
+    }
     (out, selected_line)
 }
 
