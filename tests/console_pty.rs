@@ -447,3 +447,79 @@ fn a_console_started_on_an_old_screen_clears_it_and_ctrl_l_repaints() {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+#[test]
+fn colours_are_as_deep_as_the_terminal_says_it_shows() {
+    let env = Env::new();
+    let id = env.declare("Colour depth");
+    env.ok(&["severity", "P3", "--reason", "a yellow badge", "-i", &id]);
+    let bytes_with = |vars: &[(&str, &str)]| {
+        let mut console = Console::start_with(&env, &["--theme", "light"], vars);
+        console.wait_text("Colour depth");
+        console.send("\x03");
+        console.wait_exit();
+        console.bytes()
+    };
+    let has = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    // GNU screen with no COLORTERM: the 16 system colours only; the P3 badge's yellow
+    // background is a system yellow, not a 24-bit code screen would show as another
+    // colour. (crossterm writes a system colour as palette entry 0-15, `48;5;3`,
+    // which such terminals read as the system colour.)
+    let screen = bytes_with(&[("TERM", "screen"), ("COLORTERM", "")]);
+    for deep in [&b"38;2;"[..], b"48;2;"] {
+        assert!(
+            !has(&screen, deep),
+            "24-bit colour sent to a 16-colour terminal"
+        );
+    }
+    assert!(
+        palette_entries(&screen).iter().all(|n| *n < 16),
+        "only the 16 system colours: {:?}",
+        palette_entries(&screen)
+    );
+    assert!(
+        palette_backgrounds(&screen)
+            .iter()
+            .any(|n| *n == 3 || *n == 11),
+        "the badge's yellow, as a system colour: {:?}",
+        palette_backgrounds(&screen)
+    );
+    // A 256-colour terminal: palette indexes, no 24-bit codes.
+    let indexed = bytes_with(&[("TERM", "xterm-256color"), ("COLORTERM", "")]);
+    assert!(!has(&indexed, b"48;2;") && !has(&indexed, b"38;2;"));
+    assert!(
+        palette_backgrounds(&indexed).iter().any(|n| *n >= 16),
+        "the palette is used"
+    );
+    // One that says it has 24-bit colour gets it.
+    let deep = bytes_with(&[("TERM", "xterm-256color"), ("COLORTERM", "truecolor")]);
+    assert!(has(&deep, b"48;2;"), "24-bit colour where it is promised");
+}
+
+/// Every palette entry a byte stream sets as a colour (`38;5;N`, `48;5;N`, alone or
+/// inside one SGR sequence).
+fn palette_entries(bytes: &[u8]) -> Vec<u32> {
+    entries_after(bytes, &["38;5;", "48;5;"])
+}
+
+/// Every palette entry a byte stream sets as a background.
+fn palette_backgrounds(bytes: &[u8]) -> Vec<u32> {
+    entries_after(bytes, &["48;5;"])
+}
+
+fn entries_after(bytes: &[u8], leads: &[&str]) -> Vec<u32> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut found = Vec::new();
+    for lead in leads {
+        for (at, _) in text.match_indices(lead) {
+            let digits: String = text[at + lead.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(n) = digits.parse() {
+                found.push(n);
+            }
+        }
+    }
+    found
+}

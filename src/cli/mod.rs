@@ -385,7 +385,9 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn console(ctx: &Context, args: TuiArgs) -> Result<()> {
-    let theme = crate::tui::theme::load(&ctx.settings.theme.value)?;
+    // Colours as deep as the terminal says it shows (COLORTERM, TERM), no deeper.
+    let theme = crate::tui::theme::load(&ctx.settings.theme.value)?
+        .for_depth(crate::ui::theme::ColorDepth::of_environment());
     let (ring, ring_unread) = ctx.settings.config.ring();
     let playbook = ctx.playbook()?;
     let peer = args

@@ -373,6 +373,7 @@ fn carry_out(
         }
         Effect::SetTheme(name) => {
             let result = crate::tui::theme::load(&name).map(|t| {
+                let t = t.for_depth(crate::ui::theme::ColorDepth::of_environment());
                 *theme = t;
                 theme.name.clone()
             });

@@ -2,7 +2,7 @@
 //! slot, or names a built-in theme as its `base` and sets only the slots it changes.
 //! Reading a file is the caller's (the console's edge); this only parses text.
 
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -46,6 +46,12 @@ macro_rules! slots {
             /// Every slot's name and style, in the order of [`SLOTS`].
             pub fn styles(&self) -> impl Iterator<Item = (&'static str, Style)> {
                 SLOTS.iter().copied().zip([$(self.$slot),*])
+            }
+
+            /// The theme with `f` applied to every slot's style.
+            fn map_styles(mut self, f: impl Fn(Style) -> Style) -> Theme {
+                $(self.$slot = f(self.$slot);)*
+                self
             }
 
             /// Every slot in one style: what a built-in theme that failed to parse (a
@@ -175,7 +181,129 @@ pub struct ThemeError {
     pub message: String,
 }
 
+/// How many colours a terminal shows, as its environment says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorDepth {
+    /// 24-bit colour: `COLORTERM` is `truecolor` or `24bit`.
+    TrueColor,
+    /// The 256-colour palette: a `TERM` that names it (`xterm-256color`,
+    /// `screen-256color`, `tmux-256color`).
+    Indexed,
+    /// The 16 system colours: any other terminal (`linux`, plain `screen`, `vt220`).
+    Ansi16,
+}
+
+impl ColorDepth {
+    /// The depth `COLORTERM` and `TERM` promise; when neither says more, 16 colours.
+    pub fn detect(colorterm: Option<&str>, term: Option<&str>) -> ColorDepth {
+        let colorterm = colorterm.unwrap_or_default().to_ascii_lowercase();
+        if colorterm == "truecolor" || colorterm == "24bit" {
+            return ColorDepth::TrueColor;
+        }
+        let term = term.unwrap_or_default().to_ascii_lowercase();
+        if term.contains("256color") || term.contains("direct") {
+            ColorDepth::Indexed
+        } else {
+            ColorDepth::Ansi16
+        }
+    }
+
+    /// The depth of the terminal this process runs in.
+    pub fn of_environment() -> ColorDepth {
+        ColorDepth::detect(
+            std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )
+    }
+
+    /// `color` as this depth can show it: the nearest of the palette it has.
+    pub fn fit(self, color: Color) -> Color {
+        match (self, color) {
+            (ColorDepth::TrueColor, c) => c,
+            (ColorDepth::Indexed, Color::Rgb(r, g, b)) => Color::Indexed(nearest_256(r, g, b)),
+            (ColorDepth::Ansi16, Color::Rgb(r, g, b)) => nearest_16(r, g, b),
+            (ColorDepth::Ansi16, Color::Indexed(i)) if i >= 16 => {
+                let (r, g, b) = rgb_of_256(i);
+                nearest_16(r, g, b)
+            }
+            // A system colour by its number is sent by its name (SGR 30-37, 90-97).
+            (ColorDepth::Ansi16, Color::Indexed(i)) => SYSTEM[usize::from(i)].0,
+            (_, c) => c,
+        }
+    }
+}
+
+/// The six levels of each channel in the 256-colour palette's cube (xterm's values).
+const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
+
+/// The sRGB of a palette entry from 16 to 255: the 6x6x6 cube, then 24 greys.
+fn rgb_of_256(index: u8) -> (u8, u8, u8) {
+    if index >= 232 {
+        let grey = 8 + 10 * (index - 232);
+        return (grey, grey, grey);
+    }
+    let i = index.saturating_sub(16);
+    (
+        CUBE[usize::from(i / 36)],
+        CUBE[usize::from(i / 6 % 6)],
+        CUBE[usize::from(i % 6)],
+    )
+}
+
+/// The distance between two colours, weighted as the eye weighs red, green and blue.
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
+    let d = |x: u8, y: u8, w: u32| w * u32::from(x.abs_diff(y)).pow(2);
+    d(a.0, b.0, 3) + d(a.1, b.1, 4) + d(a.2, b.2, 2)
+}
+
+/// The nearest entry of the 256-colour palette's cube and grey ramp (16 to 255: the
+/// 16 system colours are each terminal's own, so never chosen).
+fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+    (16..=255u8)
+        .min_by_key(|i| distance(rgb_of_256(*i), (r, g, b)))
+        .unwrap_or(16)
+}
+
+/// The 16 system colours as xterm shows them by default, with their names.
+const SYSTEM: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+/// The nearest of the 16 system colours.
+fn nearest_16(r: u8, g: u8, b: u8) -> Color {
+    SYSTEM
+        .iter()
+        .min_by_key(|(_, rgb)| distance(*rgb, (r, g, b)))
+        .map_or(Color::Reset, |(c, _)| *c)
+}
+
 impl Theme {
+    /// The theme as a terminal of `depth` can show it: every colour it lacks becomes
+    /// the nearest it has (a yellow badge stays yellow on GNU screen).
+    pub fn for_depth(self, depth: ColorDepth) -> Theme {
+        self.map_styles(|style| Style {
+            fg: style.fg.map(|c| depth.fit(c)),
+            bg: style.bg.map(|c| depth.fit(c)),
+            underline_color: style.underline_color.map(|c| depth.fit(c)),
+            ..style
+        })
+    }
+
     /// The style a severity is written in.
     pub fn severity(&self, severity: Severity) -> Style {
         match severity {
@@ -388,5 +516,27 @@ mod tests {
         let syntax = "name = \"x\"\n[styles\n";
         let err = Theme::parse("t", syntax).unwrap_err();
         assert_eq!(err.line, Some(2), "{err}");
+    }
+
+    #[test]
+    fn colours_fit_the_depth_a_terminal_has() {
+        use super::ColorDepth::{self, *};
+        assert_eq!(
+            ColorDepth::detect(Some("truecolor"), Some("screen")),
+            TrueColor
+        );
+        assert_eq!(ColorDepth::detect(None, Some("screen-256color")), Indexed);
+        assert_eq!(ColorDepth::detect(Some(""), Some("screen")), Ansi16);
+        assert_eq!(ColorDepth::detect(None, Some("linux")), Ansi16);
+        assert_eq!(ColorDepth::detect(None, None), Ansi16);
+        // The cube and the grey ramp, exactly where they hold the colour.
+        assert_eq!(Indexed.fit(Color::Rgb(95, 135, 175)), Color::Indexed(67));
+        assert_eq!(Indexed.fit(Color::Rgb(128, 128, 128)), Color::Indexed(244));
+        assert_eq!(Indexed.fit(Color::Rgb(255, 255, 255)), Color::Indexed(231));
+        // Sixteen: a light yellow stays yellow, a grey stays grey.
+        assert_eq!(Ansi16.fit(Color::Rgb(0xff, 0xd7, 0x5f)), Color::LightYellow);
+        assert_eq!(Ansi16.fit(Color::Indexed(242)), Color::DarkGray);
+        assert_eq!(Ansi16.fit(Color::Indexed(1)), Color::Red);
+        assert_eq!(TrueColor.fit(Color::Rgb(1, 2, 3)), Color::Rgb(1, 2, 3));
     }
 }
