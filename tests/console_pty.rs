@@ -523,3 +523,58 @@ fn entries_after(bytes: &[u8], leads: &[&str]) -> Vec<u32> {
     }
     found
 }
+
+#[test]
+fn an_idle_console_sends_nothing_and_a_dragged_window_is_drawn_once_settled() {
+    let env = Env::new();
+    env.ok(&[
+        "declare",
+        "--title",
+        "Quiet for a while",
+        "--severity",
+        "P3",
+        "--at",
+        "2 days ago",
+    ]);
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("Quiet for a while");
+    console.wait_text("following");
+    // The console ticks every second; a tick that changes nothing on screen must send
+    // nothing (over a slow link, an idle console used to send a frame a second). The
+    // screen shows minutes at the finest, so two quiet seconds in a row come within
+    // a few seconds, whenever the test starts.
+    let quiet = |console: &Console| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut quiet_in_a_row = 0;
+        while std::time::Instant::now() < deadline {
+            let before = console.bytes().len();
+            std::thread::sleep(std::time::Duration::from_millis(1300));
+            if console.bytes().len() == before {
+                quiet_in_a_row += 1;
+                if quiet_in_a_row == 2 {
+                    return true;
+                }
+            } else {
+                quiet_in_a_row = 0;
+            }
+        }
+        false
+    };
+    assert!(quiet(&console), "an idle console kept sending bytes");
+
+    // A drag: many sizes in a row; one frame for the size it ends at.
+    let before = console.bytes().len();
+    for cols in (81..=120).chain((100..=119).rev()) {
+        console.resize(30, cols);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    console.wait_for("the last size drawn", |s| {
+        s.lines().next().is_some_and(|l| l.trim_end().len() > 80)
+    });
+    assert!(quiet(&console), "it settles");
+    let drag = console.bytes().len() - before;
+    // One full frame at 100x30 is a few KB; a frame per step was over 80 KB.
+    assert!(drag < 20_000, "{drag} bytes for one drag");
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -54,6 +54,8 @@ pub struct ConsoleOptions {
 
 /// How often countdowns move on.
 const TICK: Duration = Duration::from_secs(1);
+/// How long a window's size must stay put before the console draws for it.
+const RESIZE_SETTLE: Duration = Duration::from_millis(120);
 
 /// Runs the console until the user quits or a signal ends it.
 pub fn run(opts: ConsoleOptions) -> Result<()> {
@@ -178,7 +180,12 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             },
             Some(msg) = news.recv() => Incoming::News(msg),
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
-            _ = resized.recv() => continue,
+            // A window being dragged sends a resize after another: draw once the size
+            // has settled, not a frame for every step of the drag.
+            _ = resized.recv() => {
+                while let Ok(Some(())) = tokio::time::timeout(RESIZE_SETTLE, resized.recv()).await {}
+                continue;
+            }
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
@@ -336,11 +343,14 @@ fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::Unb
     }
 }
 
+/// Draws a frame and sends it, as one synchronized update; a frame that changes
+/// nothing on screen sends nothing.
 fn draw(guard: &mut terminal::TerminalGuard, app: &App, theme: &Theme) -> Result<()> {
-    let out = &mut std::io::stdout();
-    crossterm::queue!(out, BeginSynchronizedUpdate)?;
+    crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     guard.terminal.draw(|frame| ui::render(frame, app, theme))?;
-    crossterm::execute!(out, EndSynchronizedUpdate)?;
+    crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+    let sent = guard.frame.send(&mut std::io::stdout())?;
+    tracing::trace!(bytes = sent, "frame");
     Ok(())
 }
 

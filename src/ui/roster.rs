@@ -147,7 +147,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         } else {
             ""
         };
-        let watching = format!("watching {}", duration(app.now - p.since));
+        // To the minute: a count of seconds would redraw the pane every second.
+        let watching = if app.now - p.since < chrono::TimeDelta::minutes(1) {
+            "watching <1m".to_string()
+        } else {
+            format!("watching {}", duration(app.now - p.since))
+        };
         let host = format!("{}{you}", inert::line(&p.host));
         let row = if narrow {
             Row::new(vec![
