@@ -578,3 +578,22 @@ fn an_idle_console_sends_nothing_and_a_dragged_window_is_drawn_once_settled() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn the_numeric_keypad_in_application_mode_types_and_commits() {
+    let env = Env::new();
+    env.declare("Keypad");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    // "error rate 12.5" with the keypad's digits and point (PuTTY's default mode).
+    console.send("error rate \x1bOq\x1bOr\x1bOn\x1bOu");
+    console.wait_text("error rate 12.5");
+    console.send("\x1bOM");
+    console.wait_for("the entry committed by the keypad's Enter", |s| {
+        timeline_has(s, "alice: error rate 12.5")
+    });
+    console.send("\x03");
+    console.wait_exit();
+}

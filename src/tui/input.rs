@@ -156,7 +156,16 @@ impl Parser {
                 events.push(key(KeyCode::Esc, KeyModifiers::NONE));
             }
             self.pending.push(*byte);
-            if self.pending == [0x1b] && more {
+            if (self.pending == [0x1b] || self.pending == [0x1b, b'O']) && more {
+                continue;
+            }
+            // The numeric keypad in application mode (PuTTY's default, some xterm
+            // setups) sends SS3 sequences: its keys type what is printed on them.
+            if let [0x1b, b'O', last] = self.pending[..]
+                && let Some(code) = keypad(last)
+            {
+                self.pending.clear();
+                events.push(key(code, KeyModifiers::NONE));
                 continue;
             }
             match terminput::Event::parse_from(&self.pending) {
@@ -173,6 +182,23 @@ impl Parser {
         }
         events
     }
+}
+
+/// The key of the application keypad's SS3 sequence ending in `last` (`ESC O q` is
+/// the keypad's 1, `ESC O M` its Enter), if it is one.
+fn keypad(last: u8) -> Option<KeyCode> {
+    Some(match last {
+        b'p'..=b'y' => KeyCode::Char(char::from(b'0' + (last - b'p'))),
+        b'M' => KeyCode::Enter,
+        b'j' => KeyCode::Char('*'),
+        b'k' => KeyCode::Char('+'),
+        b'l' => KeyCode::Char(','),
+        b'm' => KeyCode::Char('-'),
+        b'n' => KeyCode::Char('.'),
+        b'o' => KeyCode::Char('/'),
+        b'X' => KeyCode::Char('='),
+        _ => return None,
+    })
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
@@ -247,5 +273,27 @@ mod tests {
             text.contains("line one") && text.contains("line two"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn the_application_keypad_types_its_digits_and_enter_commits() {
+        let mut parser = Parser::default();
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            keys(&mut parser, b"\x1bOq\x1bOr\x1bOn\x1bOy\x1bOM"),
+            [
+                (KeyCode::Char('1'), none),
+                (KeyCode::Char('2'), none),
+                (KeyCode::Char('.'), none),
+                (KeyCode::Char('9'), none),
+                (KeyCode::Enter, none),
+            ]
+        );
+        // F1 (ESC O P) and the arrows in application cursor mode are still theirs.
+        assert_eq!(keys(&mut parser, b"\x1bOP"), [(KeyCode::F(1), none)]);
+        assert_eq!(keys(&mut parser, b"\x1bOA"), [(KeyCode::Up, none)]);
+        // Split across reads, it is still the keypad's key.
+        assert!(keys(&mut parser, b"\x1bO").is_empty());
+        assert_eq!(keys(&mut parser, b"p"), [(KeyCode::Char('0'), none)]);
     }
 }
