@@ -597,3 +597,57 @@ fn the_numeric_keypad_in_application_mode_types_and_commits() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn backspace_after_a_zwj_emoji_removes_all_of_it_from_the_record() {
+    let env = Env::new();
+    env.declare("Graphemes");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("lab \u{1F469}\u{200D}\u{1F52C}");
+    console.wait_text("lab");
+    console.send("\x7f");
+    console.send("ok\r");
+    console.wait_for("the entry committed", |s| timeline_has(s, "alice: lab ok"));
+    let texts = common::texts(&env.db);
+    assert!(
+        texts.iter().any(|t| t == "lab ok"),
+        "no stray joiner or half an emoji: {texts:?}"
+    );
+    console.send("\x03");
+    console.wait_exit();
+}
+
+#[test]
+fn an_emoji_with_a_presentation_selector_never_shifts_the_cells_after_it() {
+    let env = Env::new();
+    env.declare("Recycling");
+    env.ok(&["log", "\u{267B}\u{FE0F} recycled the pool"]);
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("recycled the pool");
+    let bytes = console.bytes();
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains('\u{FE0F}'),
+        "the selector, on which terminals disagree, is not sent"
+    );
+    // The pane's right border stands in the same column on that row as on the others.
+    let screen = console.screen();
+    let rows: Vec<&str> = screen.lines().collect();
+    let border = |row: &str| -> Vec<usize> {
+        row.chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '│')
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let entry = rows
+        .iter()
+        .find(|r| r.contains("recycled the pool"))
+        .unwrap();
+    let other = rows.iter().find(|r| r.contains("OPENED")).unwrap();
+    assert_eq!(border(entry), border(other), "{screen}");
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -512,20 +512,26 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
             selected,
             error,
         }) => {
-            if !newline_key && line.input(input) {
+            let changed = super::graphemes::edit(line, &input)
+                .unwrap_or_else(|| !newline_key && line.input(input));
+            if changed {
                 *selected = 0;
                 *error = None;
             }
             Vec::new()
         }
         Some(Overlay::Search { input: line, .. }) => {
-            if !newline_key && line.input(input) {
+            let changed = super::graphemes::edit(line, &input)
+                .unwrap_or_else(|| !newline_key && line.input(input));
+            if changed {
                 super::search::retyped(app);
             }
             Vec::new()
         }
         None if app.entry.open && !newline_key => {
-            if app.entry.textarea.input(input) {
+            let changed = super::graphemes::edit(&mut app.entry.textarea, &input)
+                .unwrap_or_else(|| app.entry.textarea.input(input));
+            if changed {
                 if app.entry.textarea.is_empty() {
                     // Cleared by hand: what comes next is not the template's update.
                     app.entry.prefilled = None;

@@ -89,6 +89,14 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
 /// own [`inert::line`]) is drawn as U+FFFD instead.
 fn seal(buffer: &mut ratatui::buffer::Buffer) {
     for cell in &mut buffer.content {
+        // An emoji presentation selector (U+FE0F, as in ♻️) makes terminals disagree
+        // on the width (tmux draws one column where the layout counted two, and the
+        // cell after keeps what was there before): the base character alone is sent,
+        // and the cell the layout left for it is drawn as a space.
+        if cell.symbol().contains('\u{FE0F}') {
+            let base = cell.symbol().replace('\u{FE0F}', "");
+            cell.set_symbol(&base);
+        }
         let symbol = cell.symbol();
         if !symbol.is_ascii() && !inert::is_inert(symbol) || symbol.chars().any(char::is_control) {
             cell.set_symbol("\u{FFFD}");
