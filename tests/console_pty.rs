@@ -651,3 +651,37 @@ fn an_emoji_with_a_presentation_selector_never_shifts_the_cells_after_it() {
     console.send("\x03");
     console.wait_exit();
 }
+
+#[test]
+fn a_keystroke_in_the_entry_box_costs_a_few_bytes_and_uses_the_terminals_cursor() {
+    let env = Env::new();
+    env.declare("Bytes per key");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    let mut sizes = Vec::new();
+    let mut typed = String::new();
+    for c in "rollback now".chars() {
+        let before = console.bytes().len();
+        typed.push(c);
+        console.send(&c.to_string());
+        console.wait_text(&typed);
+        // The frame is one write; give it a moment to be read whole.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        sizes.push(console.bytes().len() - before);
+    }
+    sizes.sort_unstable();
+    let median = sizes[sizes.len() / 2];
+    // vim in insert mode writes 13 bytes a key (../shared/tools/ptyharness.py); the
+    // target is at most twice that: the character, where it goes, where the cursor is.
+    assert!(median <= 26, "{median} bytes a keystroke: {sizes:?}");
+    let parser = console.parser.lock().unwrap();
+    assert!(
+        !parser.screen().hide_cursor(),
+        "the terminal's own cursor shows where typing goes"
+    );
+    drop(parser);
+    console.send("\x03");
+    console.wait_exit();
+}

@@ -216,6 +216,9 @@ fn new_textarea(text: &str) -> TextArea<'static> {
     // text area adds none of its own and no underline on the cursor's line.
     textarea.set_style(ratatui::style::Style::default());
     textarea.set_cursor_line_style(ratatui::style::Style::default());
+    // The terminal's own cursor shows where typing goes (the renderer places it): a
+    // drawn one would cost two changed cells on every keystroke.
+    textarea.set_cursor_style(ratatui::style::Style::default());
     textarea.move_cursor(tui_textarea::CursorMove::Bottom);
     textarea.move_cursor(tui_textarea::CursorMove::End);
     textarea

@@ -14,11 +14,14 @@ use ratatui::backend::CrosstermBackend;
 pub type Term = Terminal<CrosstermBackend<FrameOut>>;
 
 /// A frame's bytes, held until the frame is complete. `flush` holds them too: the
-/// loop decides with [`FrameOut::send`] whether they go to the terminal.
+/// loop decides with [`FrameOut::send`] what goes to the terminal.
 /// Clones share the bytes: ratatui's backend holds one, the guard another.
 #[derive(Debug, Default, Clone)]
 pub struct FrameOut {
     bytes: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    /// Whether the terminal's cursor is shown now, as the frames sent left it (hidden
+    /// on the way in).
+    cursor_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Write for FrameOut {
@@ -32,44 +35,70 @@ impl Write for FrameOut {
     }
 }
 
-/// Bytes that change nothing on screen by themselves: a synchronized update's start
-/// and end, the colour resets ratatui ends every frame with, and hiding a cursor
-/// already hidden.
-const NOTHING: [&[u8]; 7] = [
-    b"\x1b[?2026h",
-    b"\x1b[?2026l",
-    b"\x1b[39m",
-    b"\x1b[49m",
-    b"\x1b[59m",
-    b"\x1b[0m",
-    b"\x1b[?25l",
-];
+const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+const HIDE: &[u8] = b"\x1b[?25l";
+const SHOW: &[u8] = b"\x1b[?25h";
+/// What ratatui ends every frame with: every colour and attribute back to default.
+const RESETS: &[u8] = b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m";
+/// A frame below this size is sent without synchronized-update markers: a terminal
+/// draws a few cells at once anyway, and the markers would double a keystroke's cost.
+const SYNC_FROM: usize = 256;
 
 impl FrameOut {
-    /// Sends the frame to the terminal and returns how many bytes went, unless all it
-    /// holds is bytes that change nothing (an idle tick's frame): then nothing is sent
-    /// (over a slow link, an idle console sends nothing) and 0 is returned.
+    /// Sends the frame to the terminal, as few bytes as show the same: nothing for a
+    /// frame that changes nothing (an idle tick), no synchronized-update markers around
+    /// a small one, the closing resets only after a frame that set a colour or an
+    /// attribute (one SGR 0 then), and the cursor shown or hidden only when that
+    /// changes. Returns how many bytes went.
     pub fn send(&mut self, out: &mut impl Write) -> io::Result<usize> {
-        let mut bytes = self.held();
-        let mut rest: &[u8] = &bytes;
-        'strip: while !rest.is_empty() {
-            for seq in NOTHING {
-                if let Some(after) = rest.strip_prefix(seq) {
-                    rest = after;
-                    continue 'strip;
-                }
-            }
-            break;
-        }
-        let sent = if rest.is_empty() {
-            0
-        } else {
-            out.write_all(&bytes)?;
-            out.flush()?;
-            bytes.len()
+        let mut held = self.held();
+        let mut body: Vec<u8> = held.clone();
+        held.clear();
+        drop(held);
+        remove_all(&mut body, SYNC_BEGIN);
+        remove_all(&mut body, SYNC_END);
+        // The cursor: only a change of whether it shows is sent.
+        let shown = self.cursor_shown.load(std::sync::atomic::Ordering::Relaxed);
+        let last_hide = find_last(&body, HIDE);
+        let last_show = find_last(&body, SHOW);
+        let ends_shown = match (last_hide, last_show) {
+            (Some(h), Some(s)) => s > h,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (None, None) => shown,
         };
-        bytes.clear();
-        Ok(sent)
+        remove_all(&mut body, HIDE);
+        remove_all(&mut body, SHOW);
+        // The resets close a frame; they matter only when the frame set something.
+        let had_resets = remove_all(&mut body, RESETS);
+        if had_resets && sets_style(&body) {
+            // Before a final cursor move, so it stays last.
+            body.extend_from_slice(b"\x1b[0m");
+        }
+        if ends_shown != shown {
+            body.extend_from_slice(if ends_shown { SHOW } else { HIDE });
+            self.cursor_shown
+                .store(ends_shown, std::sync::atomic::Ordering::Relaxed);
+        }
+        if body.is_empty() {
+            return Ok(0);
+        }
+        let framed = if body.len() >= SYNC_FROM {
+            [SYNC_BEGIN, &body, SYNC_END].concat()
+        } else {
+            body
+        };
+        out.write_all(&framed)?;
+        out.flush()?;
+        Ok(framed.len())
+    }
+
+    /// Notes that the terminal's cursor was hidden outside a frame (on the way in,
+    /// and back from a suspend).
+    pub fn cursor_hidden(&self) {
+        self.cursor_shown
+            .store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The bytes held (a poisoned lock still holds bytes worth sending).
@@ -78,6 +107,39 @@ impl FrameOut {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Removes every `needle` from `bytes`; whether there was one.
+fn remove_all(bytes: &mut Vec<u8>, needle: &[u8]) -> bool {
+    let mut found = false;
+    while let Some(at) = find_last(bytes, needle) {
+        bytes.drain(at..at + needle.len());
+        found = true;
+    }
+    found
+}
+
+fn find_last(bytes: &[u8], needle: &[u8]) -> Option<usize> {
+    bytes.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Whether `bytes` set a colour or an attribute (an SGR sequence, `ESC [ ... m`).
+fn sets_style(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(at) = bytes[i..].windows(2).position(|w| w == b"\x1b[") {
+        let start = i + at + 2;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !(b.is_ascii_digit() || *b == b';'))
+            .map(|n| start + n);
+        if let Some(end) = end
+            && bytes[end] == b'm'
+        {
+            return true;
+        }
+        i = start;
+    }
+    false
 }
 
 /// Puts the terminal into console mode; restores it when dropped.
@@ -141,6 +203,7 @@ impl TerminalGuard {
         // SIGTSTP's default action stops the process until the shell resumes it.
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
         enter()?;
+        self.frame.cursor_hidden();
         // Not `Terminal::clear`: it asks the terminal where the cursor is, and the
         // event stream, which owns stdin, would swallow the answer. A fresh terminal
         // with an empty previous frame redraws everything on a cleared screen instead.

@@ -169,6 +169,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&entry.textarea, inner);
+    // The terminal's cursor where the next character goes, while the box has the keys.
+    if app.overlays.is_empty() {
+        let at = entry.textarea.screen_cursor();
+        let (top, left) = entry.textarea.scroll_offset();
+        let row = at.row.saturating_sub(usize::from(top));
+        let col = at.col.saturating_sub(usize::from(left));
+        if row < usize::from(inner.height) && col < usize::from(inner.width) {
+            frame.set_cursor_position((inner.x + col as u16, inner.y + row as u16));
+        }
+    }
 }
 
 /// The entry box's keys for its border, longest first, as the keymap in force names
