@@ -1,0 +1,282 @@
+//! What the console costs a terminal, beside vim in the same harness: the time to the
+//! first frame on a long log, and the bytes a keystroke, a scroll, a full redraw and
+//! an idle spell send (what a 56 kbit link carries). Both programs run in a real
+//! pseudo-terminal at 80x24; bytes are counted as written, times as medians.
+//!
+//! Run: `cargo bench --bench terminal` (options: `--log N` entries, default 100000;
+//! `--runs N`, default 5). Without vim installed, warroom's figures alone are printed.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use warroom::store::{OpenOptions, Store};
+
+mod common;
+use common::filler;
+
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+
+/// A program in a pseudo-terminal, with everything it wrote.
+struct Pty {
+    out: Arc<Mutex<Vec<u8>>>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    started: Instant,
+}
+
+impl Pty {
+    fn start(cmd: CommandBuilder) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let started = Instant::now();
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let (o, s) = (out.clone(), screen.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                o.lock().unwrap().extend_from_slice(&buf[..n]);
+                s.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        // The master must outlive the child's use of the terminal.
+        std::mem::forget(pty.master);
+        Pty {
+            out,
+            screen,
+            writer,
+            child,
+            started,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.out.lock().unwrap().len()
+    }
+
+    fn shows(&self, text: &str) -> bool {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen()
+            .contents()
+            .contains(text)
+    }
+
+    /// Waits until `text` is on screen; the time since the start.
+    fn wait(&self, text: &str) -> Duration {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.shows(text) {
+            assert!(Instant::now() < deadline, "never showed {text:?}");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        self.started.elapsed()
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// The bytes written in answer to `keys`, once the output has been still a while.
+    fn cost(&mut self, keys: &str) -> usize {
+        let before = self.len();
+        self.send(keys);
+        self.settle();
+        self.len() - before
+    }
+
+    /// Waits until nothing has been written for 150 ms.
+    fn settle(&self) {
+        let mut last = self.len();
+        let mut still = Instant::now();
+        while still.elapsed() < Duration::from_millis(150) {
+            std::thread::sleep(Duration::from_millis(10));
+            if self.len() != last {
+                last = self.len();
+                still = Instant::now();
+            }
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+struct Figures {
+    first_frame_ms: f64,
+    bytes_per_key: f64,
+    scroll: f64,
+    redraw: f64,
+    idle_per_s: f64,
+}
+
+fn print(name: &str, f: &Figures) {
+    println!(
+        "{name:<8} first frame {:>8.1} ms · {:>5.0} bytes a key · {:>6.0} bytes a scroll · {:>6.0} bytes a full redraw · {:>6.1} bytes/s idle",
+        f.first_frame_ms, f.bytes_per_key, f.scroll, f.redraw, f.idle_per_s
+    );
+}
+
+fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures {
+    let mut first = Vec::new();
+    let (mut keys, mut scrolls, mut redraws, mut idle) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
+    for run in 0..runs {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("WARROOM_DB", db);
+        cmd.env("WARROOM_USER", "bench");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home);
+        cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
+        cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
+        let mut p = Pty::start(cmd);
+        first.push(p.wait("following").as_secs_f64() * 1000.0);
+        p.settle();
+        scrolls.push(p.cost("k") as f64);
+        p.cost("G");
+        redraws.push(p.cost("\x0c") as f64);
+        if run == 0 {
+            let before = p.len();
+            std::thread::sleep(Duration::from_secs(5));
+            idle = (p.len() - before) as f64 / 5.0;
+        }
+        p.cost("i");
+        for c in "rolled back the deploy".chars() {
+            keys.push(p.cost(&c.to_string()) as f64);
+        }
+    }
+    Figures {
+        first_frame_ms: median(first),
+        bytes_per_key: median(keys),
+        scroll: median(scrolls),
+        redraw: median(redraws),
+        idle_per_s: idle,
+    }
+}
+
+fn vim(file: &std::path::Path, runs: usize) -> Option<Figures> {
+    let found = std::process::Command::new("vim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        return None;
+    }
+    let mut first = Vec::new();
+    let (mut keys, mut scrolls, mut redraws, mut idle) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
+    for run in 0..runs {
+        let mut cmd = CommandBuilder::new("vim");
+        cmd.args(["-u", "NONE", "-N", "-n", "+"]);
+        cmd.arg(file);
+        cmd.env("TERM", "xterm-256color");
+        let mut p = Pty::start(cmd);
+        first.push(p.wait("line 099999").as_secs_f64() * 1000.0);
+        p.settle();
+        scrolls.push(p.cost("k") as f64);
+        p.cost("G");
+        redraws.push(p.cost("\x0c") as f64);
+        if run == 0 {
+            let before = p.len();
+            std::thread::sleep(Duration::from_secs(5));
+            idle = (p.len() - before) as f64 / 5.0;
+        }
+        p.cost("o");
+        for c in "rolled back the deploy".chars() {
+            keys.push(p.cost(&c.to_string()) as f64);
+        }
+        p.send("\x1b:q!\r");
+    }
+    Some(Figures {
+        first_frame_ms: median(first),
+        bytes_per_key: median(keys),
+        scroll: median(scrolls),
+        redraw: median(redraws),
+        idle_per_s: idle,
+    })
+}
+
+fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    let opt = |name: &str, default: usize| {
+        argv.windows(2)
+            .find(|w| w[0] == name)
+            .and_then(|w| w[1].parse().ok())
+            .unwrap_or(default)
+    };
+    let (log, runs) = (opt("--log", 100_000), opt("--runs", 5));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    // One open incident with `log` entries, and the same count of lines for vim.
+    let mut store = Store::open(&db, OpenOptions::write()).unwrap();
+    let opened = store
+        .append(vec![warroom::store::NewEvent::now(
+            None,
+            String::from("bench"),
+            warroom::domain::Body::IncidentOpened {
+                title: "Benchmark incident".into(),
+                detected_at: None,
+                drill: false,
+                pace: None,
+            },
+        )])
+        .unwrap();
+    let incident = opened[0].incident;
+    let start = opened[0].at - chrono::TimeDelta::milliseconds(log as i64 * 10);
+    let events = filler(incident, "other", log, start, 10, |i| {
+        format!("line {i:06}: checked the dashboards, error rate steady")
+    });
+    for chunk in events.chunks(10_000) {
+        store.import_events(chunk).unwrap();
+    }
+    drop(store);
+    let file = dir.path().join("log.txt");
+    let text: String = (0..log)
+        .map(|i| format!("line {i:06}: checked the dashboards, error rate steady\n"))
+        .collect();
+    std::fs::write(&file, text).unwrap();
+
+    println!("terminal cost at 80x24, {log} entries, median of {runs} runs");
+    let w = warroom(&db, dir.path(), runs);
+    print("warroom", &w);
+    match vim(&file, runs) {
+        Some(v) => {
+            print("vim", &v);
+            println!(
+                "ratios   first frame {:.2} · bytes a key {:.2} · scroll {:.2} · full redraw {:.2}",
+                w.first_frame_ms / v.first_frame_ms,
+                w.bytes_per_key / v.bytes_per_key,
+                w.scroll / v.scroll.max(1.0),
+                w.redraw / v.redraw.max(1.0)
+            );
+        }
+        None => println!("vim is not installed: no anchor in this run"),
+    }
+}
