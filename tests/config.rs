@@ -486,30 +486,39 @@ fn check_reports_every_problem_with_its_line() {
     let (out, _) = home.fails(&["config", "--check", file.to_str().unwrap()], &[]);
     assert!(out.starts_with(&format!("{}:3: ", display(&file))), "{out}");
 
-    // A file with problems is not used, and stops nothing (a typo in a theme must not
-    // keep anyone from the log): one warning line names the first problem and the
-    // way to see them all.
+    // A file with a problem in the database, your name or your zone stops every
+    // command, in one line naming the first and the way to see them all.
     home.write_config(&text);
-    let out = home.cmd().args(["config"]).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let said = String::from_utf8(out.stdout).unwrap();
-    assert!(said.contains("NOT USED"), "{said}");
-    assert!(
-        said.lines()
-            .any(|l| l.starts_with("theme = \"dark\"") && l.ends_with("# default")),
-        "the defaults instead: {said}"
-    );
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (_, err) = home.fails(&["tail"], &[]);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("warning: your settings are not used:"),
-        "{err}"
-    );
     let config = display(&home.config_file());
     assert!(
         err.contains(&format!("{config}:2: unknown setting 'nmae'"))
             && err.contains("(and 8 more)")
             && err.contains(&format!("`warroom config --check {config}`")),
+        "{err}"
+    );
+    // Any other problem (a theme's name, a key) stops nothing: one warning, the rest
+    // of the file is used.
+    home.write_config("name = \"sam.from.config\"\ntheme = \"solarized\"\n[keys.panes]\n\"ctrl-h\" = \"toggle_hlep\"\n");
+    let out = home.cmd().args(["config"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("PROBLEMS are left out"), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("name = \"sam.from.config\"")),
+        "what parsed is used: {said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("theme = \"dark\"") && l.ends_with("# default")),
+        "the theme with a problem is left out: {said}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("left out") && err.contains("solarized"),
         "{err}"
     );
     // What needs no settings still runs: the default, a check, the manual.

@@ -190,8 +190,19 @@ fn a_team_zone_that_cannot_be_read_stops_a_command_rather_than_guess_the_zone() 
         !env.ok(&["tail", "-i", &id]).contains("typed meaning"),
         "nothing was written in a guessed zone"
     );
-    // A zone of one's own goes on.
+    // A zone of one's own goes on; so does a command that shows no time.
     env.ok(&["log", "--at", "09:00", "typed in my own zone"]);
+    let out = env
+        .cmd()
+        .env_remove("TZ")
+        .args(["config"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -609,3 +609,27 @@ fn what_you_write_while_scrolled_up_brings_the_view_back_to_it() {
     );
     assert!(screen(&app, 120, 40).contains("alice: rolled back in EU"));
 }
+
+#[test]
+fn the_terminals_cursor_stands_after_an_emoji_where_the_screen_draws_it() {
+    use ratatui::backend::Backend;
+    let mut app = app_with(long_log().events);
+    act(&mut app, Action::OpenEntry);
+    type_text(&mut app, "lab \u{1F469}\u{200D}\u{1F52C}");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, &app, &Theme::dark()))
+        .unwrap();
+    let cursor = terminal.backend_mut().get_cursor_position().unwrap();
+    // The box's text starts one column in from its border; "lab " is four columns and
+    // the scientist two.
+    let row: String = (0..120u16)
+        .map(|x| {
+            terminal.backend().buffer()[(x, cursor.y)]
+                .symbol()
+                .to_string()
+        })
+        .collect();
+    let text_start = row.split("lab").next().unwrap().chars().count();
+    assert_eq!(usize::from(cursor.x), text_start + 6, "{row:?}");
+}

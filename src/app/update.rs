@@ -512,8 +512,11 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
             selected,
             error,
         }) => {
-            let changed = super::graphemes::edit(line, &input)
-                .unwrap_or_else(|| !newline_key && line.input(input));
+            let changed = super::graphemes::edit(line, &input).unwrap_or_else(|| {
+                let changed = !newline_key && line.input(input);
+                super::graphemes::snap(line);
+                changed
+            });
             if changed {
                 *selected = 0;
                 *error = None;
@@ -521,16 +524,23 @@ fn type_text(app: &mut App, input: Input) -> Vec<Effect> {
             Vec::new()
         }
         Some(Overlay::Search { input: line, .. }) => {
-            let changed = super::graphemes::edit(line, &input)
-                .unwrap_or_else(|| !newline_key && line.input(input));
+            let changed = super::graphemes::edit(line, &input).unwrap_or_else(|| {
+                let changed = !newline_key && line.input(input);
+                super::graphemes::snap(line);
+                changed
+            });
             if changed {
                 super::search::retyped(app);
             }
             Vec::new()
         }
         None if app.entry.open && !newline_key => {
-            let changed = super::graphemes::edit(&mut app.entry.textarea, &input)
-                .unwrap_or_else(|| app.entry.textarea.input(input));
+            let area = &mut app.entry.textarea;
+            let changed = super::graphemes::edit(area, &input).unwrap_or_else(|| {
+                let changed = area.input(input);
+                super::graphemes::snap(area);
+                changed
+            });
             if changed {
                 if app.entry.textarea.is_empty() {
                     // Cleared by hand: what comes next is not the template's update.

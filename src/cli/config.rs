@@ -53,14 +53,14 @@ pub fn show(ctx: &Context) -> Result<()> {
     let settings = &ctx.settings;
     let config = &settings.config;
     let file = match &config.file {
-        Some(file) if config.read => {
-            format!("{}{}: read", file.value.display(), named(&file.origin))
-        }
-        Some(file) if config.warning.is_some() => format!(
-            "{}{}: NOT USED, it has problems (`warroom config --check` lists them), so every setting comes from flags, the environment or defaults",
+        Some(file) if config.read && config.warning.is_some() => format!(
+            "{}{}: read, but the settings with PROBLEMS are left out (`warroom config --check` lists them)",
             file.value.display(),
             named(&file.origin)
         ),
+        Some(file) if config.read => {
+            format!("{}{}: read", file.value.display(), named(&file.origin))
+        }
         Some(file) => format!(
             "{}{}: not there, so every setting comes from flags, the environment or defaults",
             file.value.display(),

@@ -41,6 +41,9 @@ pub struct InForce {
     pub theme: Chosen<String>,
     /// The zone times are shown and read in.
     pub time_zone: Chosen<Zone>,
+    /// Why the team's zone is not known (its playbook cannot be read, and no zone of
+    /// your own is given): a command that shows or reads times stops with it.
+    pub zone_unknown: Option<String>,
 }
 
 impl Context {
@@ -79,6 +82,7 @@ impl Context {
                 db,
                 theme,
                 time_zone: Chosen::new(Zone::Local, Origin::Default),
+                zone_unknown: None,
             },
         };
         ctx.settings.time_zone = ctx.resolve_zone(given.time_zone)?;
@@ -89,7 +93,7 @@ impl Context {
     /// `TZ` (their local time), else their config's `time_zone`, else the team's
     /// playbook `time_zone`, else the machine's local zone. A playbook that cannot be
     /// read is an error here when no zone of your own is given: its zone is unknown.
-    fn resolve_zone(&self, given: Option<Chosen<String>>) -> Result<Chosen<Zone>> {
+    fn resolve_zone(&mut self, given: Option<Chosen<String>>) -> Result<Chosen<Zone>> {
         match given {
             Some(zone) if zone.origin == Origin::Flag("--time-zone") => {
                 let parsed = Zone::parse(&zone.value)
@@ -126,9 +130,12 @@ impl Context {
                 .time_zone
                 .map(|z| Chosen::new(z, Origin::Playbook(p.source)))
                 .unwrap_or(Chosen::new(Zone::Local, Origin::Default))),
-            Err(e) => bail!(
-                "{e}; until it is fixed its time zone is not known: give yours with --time-zone (or TZ) to go on"
-            ),
+            Err(e) => {
+                self.settings.zone_unknown = Some(format!(
+                    "{e}; until it is fixed its time zone is not known: give yours with --time-zone (or TZ) to go on"
+                ));
+                Ok(Chosen::new(Zone::Local, Origin::Default))
+            }
         }
     }
 

@@ -334,10 +334,32 @@ pub fn run(cli: Cli) -> Result<()> {
             "--incident and --peer before a command are the console's: give them to `warroom` alone (or `warroom tui`), or after the command"
         );
     }
-    // Your settings, read before anything is chosen from them: a file with problems
-    // is refused whole, so nothing runs with a setting you did not mean.
+    // Your settings, read before anything is chosen from them: a problem with the
+    // database, your name or your zone refuses the file, so nothing runs with one you
+    // did not mean; any other is left out with a warning.
     let settings = crate::config::Config::load(cli.config_named())?;
     let ctx = Context::new(cli.given(), settings)?;
+    // A command that shows or reads times does not guess the team's zone; one that
+    // needs none (the settings, links between hosts, the shell's helpers) goes on.
+    let needs_no_zone = matches!(
+        cli.command,
+        Some(
+            Subcommand::Config(_)
+                | Subcommand::Serve(_)
+                | Subcommand::Sync(_)
+                | Subcommand::Peer(_)
+                | Subcommand::Completions { .. }
+                | Subcommand::Man
+        )
+    );
+    if let Some(why) = ctx
+        .settings
+        .zone_unknown
+        .as_ref()
+        .filter(|_| !needs_no_zone)
+    {
+        bail!("{why}");
+    }
     crate::zone::set(ctx.zone());
     match cli.command {
         None => console(&ctx, cli.console),

@@ -223,20 +223,32 @@ impl Config {
             }
         };
         let (config, problems) = check(&text, folder(&found.value));
-        // A file with a problem is not used at all (half of one would surprise more),
-        // and nothing stops for it: a typo in a theme must not keep anyone from the
-        // log in the middle of an incident.
+        // A problem with where entries go, who writes them or which zone times are in
+        // stops every command (a guess would put them in the wrong place, under the
+        // wrong name, hours off). Any other (a theme's name, a key) stops nothing: a
+        // typo there must not keep anyone from the log mid-incident; what parsed is
+        // used and the rest is left out, said once.
         if !problems.is_empty() {
+            let decisive = problems.iter().any(|p| {
+                p.line
+                    .and_then(|n| text.lines().nth(n.saturating_sub(1)))
+                    .map(str::trim_start)
+                    .is_some_and(|l| ["db", "name", "time_zone"].iter().any(|k| l.starts_with(k)))
+            });
             let why = ConfigError::Problems {
                 path: found.value.clone(),
                 problems,
             };
-            let warning = format!("your settings are not used: {why}");
+            if decisive {
+                return Err(why);
+            }
+            let warning = format!("the settings with problems are left out: {why}");
             tracing::warn!("{warning}");
             return Ok(Config {
                 file: Some(found),
+                read: true,
                 warning: Some(warning),
-                ..Config::default()
+                ..config
             });
         }
         Ok(Config {

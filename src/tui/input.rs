@@ -192,7 +192,8 @@ fn keypad(last: u8) -> Option<KeyCode> {
         b'M' => KeyCode::Enter,
         b'j' => KeyCode::Char('*'),
         b'k' => KeyCode::Char('+'),
-        b'l' => KeyCode::Char(','),
+        // VT100's keypad comma; PuTTY's keypad + sends it.
+        b'l' => KeyCode::Char('+'),
         b'm' => KeyCode::Char('-'),
         b'n' => KeyCode::Char('.'),
         b'o' => KeyCode::Char('/'),

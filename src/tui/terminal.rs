@@ -73,7 +73,7 @@ impl FrameOut {
         // The resets close a frame; they matter only when the frame set something.
         let had_resets = remove_all(&mut body, RESETS);
         if had_resets && sets_style(&body) {
-            // Before a final cursor move, so it stays last.
+            // At the end: SGR 0 moves no cursor, so the frame's last move still holds.
             body.extend_from_slice(b"\x1b[0m");
         }
         if ends_shown != shown {
@@ -217,7 +217,15 @@ impl TerminalGuard {
     /// Ctrl-L: clears the terminal and forgets the last frame, so the next one draws
     /// every cell (whatever another program or a dropped link left on the screen).
     pub fn repaint(&mut self) -> io::Result<()> {
-        execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
+        // Colours and the cursor back to what the frames assume: another program may
+        // have left them otherwise.
+        io::stdout().write_all(b"\x1b[0m")?;
+        execute!(
+            io::stdout(),
+            terminal::Clear(terminal::ClearType::All),
+            cursor::Hide
+        )?;
+        self.frame.cursor_hidden();
         self.terminal = Terminal::new(CrosstermBackend::new(self.frame.clone()))?;
         Ok(())
     }

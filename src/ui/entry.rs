@@ -174,8 +174,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let at = entry.textarea.screen_cursor();
         let (top, left) = entry.textarea.scroll_offset();
         let row = at.row.saturating_sub(usize::from(top));
-        let col = at.col.saturating_sub(usize::from(left));
-        if row < usize::from(inner.height) && col < usize::from(inner.width) {
+        // The text area counts each char's width; the screen draws a cluster's (👩‍🔬
+        // is two columns, not four): on a line that does not wrap, the column is the
+        // width of the clusters before the cursor.
+        let (line, col) = (entry.textarea.cursor().0, entry.textarea.cursor().1);
+        let text = entry.textarea.lines().get(line).map_or("", String::as_str);
+        let col = if unicode_width::UnicodeWidthStr::width(text) < usize::from(inner.width) {
+            let before: String = text.chars().take(col).collect();
+            unicode_width::UnicodeWidthStr::width(before.as_str())
+        } else {
+            at.col
+        }
+        .saturating_sub(usize::from(left));
+        if row < usize::from(inner.height) {
+            let col = col.min(usize::from(inner.width.saturating_sub(1)));
             frame.set_cursor_position((inner.x + col as u16, inner.y + row as u16));
         }
     }

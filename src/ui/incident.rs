@@ -366,11 +366,17 @@ fn fit(
         };
         wrapped.remove(at);
         dropped = dropped.min(worst);
-        if dropped <= 2 {
+        // The marker row only where what must stay still fits beside it.
+        let must: usize = wrapped
+            .iter()
+            .filter(|(rank, _)| *rank == 0)
+            .map(|(_, l)| l.len())
+            .sum();
+        if dropped <= 2 && must < rows {
             room = rows.saturating_sub(1);
         }
     }
-    if dropped <= 2 {
+    if dropped <= 2 && room < rows {
         let mut lines: Vec<Line<'static>> = wrapped.into_iter().flat_map(|(_, l)| l).collect();
         lines.truncate(rows.saturating_sub(1));
         lines.push(Line::styled(
