@@ -141,28 +141,71 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
 }
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
-    let text = if args.file.as_os_str() == "-" {
-        crate::files::read_limited(std::io::stdin().lock(), crate::files::MAX_IMPORT_BYTES)
-            .context("cannot read stdin")?
+    use std::io::BufRead;
+    let from_stdin = args.file.as_os_str() == "-";
+    let name = if from_stdin {
+        "stdin".to_string()
     } else {
-        crate::files::read_capped(&args.file, crate::files::MAX_IMPORT_BYTES).map_err(|e| {
+        args.file.display().to_string()
+    };
+    let mut reader: Box<dyn BufRead> = if from_stdin {
+        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+    } else {
+        let file = std::fs::File::open(&args.file).map_err(|e| {
             let next = match e.kind() {
                 std::io::ErrorKind::NotFound => {
                     "; give the path of a file that `warroom export --format jsonl` (or json) wrote, or `-` to read stdin"
                 }
                 _ => "",
             };
-            anyhow::anyhow!("cannot read {}: {e}{next}", args.file.display())
-        })?
+            anyhow::anyhow!("cannot read {name}: {e}{next}")
+        })?;
+        Box::new(std::io::BufReader::new(file))
     };
-    let events = export::parse_events(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
+    let mut first = String::new();
+    std::io::Read::take(&mut reader, 1024 * 1024)
+        .read_line(&mut first)
+        .with_context(|| format!("cannot read {name}"))?;
+    // One export document is read whole (it is what `export --format json` writes);
+    // JSON lines are read as they come, a chunk at a time, in one transaction.
+    if export::starts_a_document(&first) {
+        let rest = crate::files::read_limited(reader, crate::files::MAX_IMPORT_BYTES)
+            .with_context(|| format!("cannot read {name}"))?;
+        let events = export::parse_events(&format!("{first}{rest}"))
+            .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+        let mut store = ctx.open_write()?;
+        let accepted = store.import_events(&events)?;
+        return said(accepted, events.len());
+    }
+    let mut chunks = export::event_chunks(first, reader).peekable();
+    // The first chunk is read before the database is opened: a file that is not an
+    // export at all changes nothing, not even by creating the database.
+    if let Some(Err(why)) = chunks.peek() {
+        bail!("{name}: {why}; nothing was imported");
+    }
+    let read = std::cell::Cell::new(0usize);
+    let counted = chunks.inspect(|chunk| {
+        if let Ok(events) = chunk {
+            read.set(read.get() + events.len());
+        }
+    });
     let mut store = ctx.open_write()?;
-    let accepted = store.import_events(&events)?;
+    match store.import_stream(counted) {
+        Ok(accepted) => said(accepted, read.get()),
+        Err(crate::store::StoreError::Invalid(why)) => {
+            bail!("{name}: {why}; nothing was imported")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Says what an import stored, of `read` events read; an error when some were left
+/// out because another event here has their number.
+fn said(accepted: crate::store::Accepted, read: usize) -> Result<()> {
     let (added, split) = (accepted.added.len(), accepted.refused.len());
     tell!(
         "imported {added} new events ({} already present)",
-        events.len() - added - split
+        read - added - split
     );
     if let Some((id, why)) = accepted.refused.first() {
         bail!(

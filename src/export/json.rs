@@ -218,6 +218,79 @@ pub fn parse_events(text: &str) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
+/// How many events an import reads before storing them as one chunk.
+pub const IMPORT_CHUNK: usize = 10_000;
+
+/// The longest line of JSON lines an import reads: an event is at most
+/// [`crate::domain::MAX_EVENT_BYTES`] in its wire form; twice that leaves room for
+/// spacing. A longer line is refused with its number.
+const MAX_LINE_BYTES: u64 = 2 * crate::domain::MAX_EVENT_BYTES as u64;
+
+/// JSON lines read as they come, in chunks of [`IMPORT_CHUNK`] events: `first` is
+/// the first line, already read (to tell JSON lines from a document), and the rest is
+/// read from `rest`. Each `Err` names its line; after one, the reading stops.
+pub fn event_chunks<R: std::io::BufRead>(
+    first: String,
+    mut rest: R,
+) -> impl Iterator<Item = Result<Vec<Event>, String>> {
+    let mut pending = Some(first);
+    let mut number = 0usize;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut chunk = Vec::new();
+        while chunk.len() < IMPORT_CHUNK {
+            let line = match pending.take() {
+                Some(line) => line,
+                None => {
+                    let mut line = String::new();
+                    let mut limited = std::io::Read::take(&mut rest, MAX_LINE_BYTES + 1);
+                    match std::io::BufRead::read_line(&mut limited, &mut line) {
+                        Ok(0) => break,
+                        Ok(n) if n as u64 > MAX_LINE_BYTES => {
+                            done = true;
+                            return Some(Err(format!(
+                                "line {}: longer than any event can be",
+                                number + 1
+                            )));
+                        }
+                        Ok(_) => line,
+                        Err(e) => {
+                            done = true;
+                            return Some(Err(format!("line {}: cannot read it: {e}", number + 1)));
+                        }
+                    }
+                }
+            };
+            number += 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Event>(&line) {
+                Ok(event) => chunk.push(event),
+                Err(e) => {
+                    done = true;
+                    return Some(Err(format!("line {number}: not a warroom event: {e}")));
+                }
+            }
+        }
+        if chunk.is_empty() {
+            done = true;
+            return None;
+        }
+        Some(Ok(chunk))
+    })
+}
+
+/// Whether a file whose first line is `first` is one export document (read whole)
+/// rather than JSON lines (read as they come).
+pub fn starts_a_document(first: &str) -> bool {
+    let trimmed = first.trim_start();
+    trimmed.starts_with('{') && is_document(trimmed) || trimmed.starts_with('[')
+}
+
 /// Whether text that starts with `{` is meant as one document rather than JSON lines:
 /// its first line is an object with a `format` key, or is not complete on its own (a
 /// document written over many lines).

@@ -12,6 +12,9 @@ mod statuspage;
 pub use brief::{briefing, briefing_plain};
 pub use clock::LocalTimes;
 pub use ics214::{Form214, RoleFilter, activity_log};
-pub use json::{EXPORT_FORMAT, ExportDocument, document, parse_events};
+pub use json::{
+    EXPORT_FORMAT, ExportDocument, IMPORT_CHUNK, document, event_chunks, parse_events,
+    starts_a_document,
+};
 pub use markdown::{markdown, md};
 pub use statuspage::status_page;

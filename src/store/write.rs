@@ -262,20 +262,42 @@ impl Store {
         self.insert_foreign(events, false)
     }
 
+    /// Imports events as they are read, in chunks, all in one transaction: memory
+    /// holds one chunk at a time, and nothing is written unless every chunk is read and
+    /// stored (a chunk that cannot be read, `Err` with why, undoes the rest). As
+    /// [`Store::import_events`] otherwise.
+    pub fn import_stream<C: AsRef<[Event]>>(
+        &mut self,
+        chunks: impl Iterator<Item = Result<C, String>>,
+    ) -> Result<Accepted, StoreError> {
+        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), true)
+    }
+
     fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
+        self.insert_chunks(std::iter::once(Ok(events)), strict)
+    }
+
+    fn insert_chunks<C: AsRef<[Event]>>(
+        &mut self,
+        chunks: impl Iterator<Item = Result<C, StoreError>>,
+        strict: bool,
+    ) -> Result<Accepted, StoreError> {
         let own = self.origin.clone();
         self.write(|tx, sql| {
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
             let mut held = tx.prepare_cached(HELD).map_err(sql)?;
-            // Per origin, the highest number stored before this batch: a number above it
-            // can only clash with another event of the batch itself, which `numbered`
+            let mut accepted = Accepted::default();
+            for chunk in chunks {
+            let chunk = chunk?;
+            // Per origin, the highest number stored before this chunk: a number above it
+            // can only clash with another event of the chunk itself, which `numbered`
             // tracks, so the common case (a peer catching up) asks SQLite nothing more.
+            // Both start again each chunk (earlier chunks are stored by then).
             let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
             let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
-            let mut accepted = Accepted::default();
-            for event in events {
+            for event in chunk.as_ref() {
                 let refusal = match storable(event) {
                     Ok(row) if event.origin != own => Ok(row),
                     Ok(row) => {
@@ -335,6 +357,7 @@ impl Store {
                 if insert_row(&mut insert, event, &row).map_err(sql)? == 1 {
                     accepted.added.push(event.id);
                 }
+            }
             }
             Ok(accepted)
         })

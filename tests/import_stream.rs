@@ -1,0 +1,101 @@
+//! `warroom import` of JSON lines reads them as they come, a chunk at a time, in one
+//! transaction: more events than one chunk holds go in whole, a bad line anywhere
+//! leaves nothing, and importing the same file again adds nothing.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::Env;
+use warroom::domain::{Body, Event};
+
+/// `n` events of one incident from another host, as JSON lines.
+fn lines(n: usize) -> Vec<String> {
+    let start = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    let incident = ulid::Ulid::from_parts(start.timestamp_millis() as u64, 1);
+    (0..n)
+        .map(|i| {
+            let at = start + chrono::TimeDelta::seconds(i as i64);
+            let body = if i == 0 {
+                Body::IncidentOpened {
+                    title: "Imported".into(),
+                    detected_at: None,
+                    drill: false,
+                    pace: None,
+                }
+            } else {
+                Body::Note {
+                    text: format!("note {i}"),
+                }
+            };
+            let event = Event {
+                id: if i == 0 {
+                    incident
+                } else {
+                    ulid::Ulid::from_parts(at.timestamp_millis() as u64, i as u128 + 7)
+                },
+                origin: "elsewhere".into(),
+                seq: i as u64 + 1,
+                incident,
+                author: "maya".into(),
+                recorded_by: None,
+                at,
+                logged_at: at,
+                body,
+            };
+            serde_json::to_string(&event).unwrap()
+        })
+        .collect()
+}
+
+fn count(env: &Env) -> usize {
+    let store = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read()).unwrap();
+    store.all_events().unwrap().len()
+}
+
+#[test]
+fn json_lines_of_many_chunks_go_in_whole_or_not_at_all() {
+    let env = Env::new();
+    env.declare("Here first");
+    let before = count(&env);
+    let n = warroom::export::IMPORT_CHUNK * 2 + 500;
+    let mut good = lines(n);
+    // A bad line past the first two chunks: the chunks before it are undone too.
+    let mut bad = good.clone();
+    bad[warroom::export::IMPORT_CHUNK * 2 + 100] = "{not an event".into();
+    let path = env.path("bad.jsonl");
+    std::fs::write(&path, bad.join("\n")).unwrap();
+    let err = env.fails(&["import", path.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!("line {}", warroom::export::IMPORT_CHUNK * 2 + 101))
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(count(&env), before, "nothing of it was stored");
+
+    good.push(String::new());
+    let path = env.path("good.jsonl");
+    std::fs::write(&path, good.join("\n")).unwrap();
+    let (_, said) = env.ok_both(&["import", path.to_str().unwrap()]);
+    assert!(
+        said.contains(&format!("imported {n} new events (0 already present)")),
+        "{said}"
+    );
+    assert_eq!(count(&env), before + n);
+    // Again: nothing new, every one already present.
+    let (_, said) = env.ok_both(&["import", path.to_str().unwrap()]);
+    assert!(
+        said.contains(&format!("imported 0 new events ({n} already present)")),
+        "{said}"
+    );
+    assert_eq!(count(&env), before + n);
+    // From stdin too.
+    let env2 = Env::new();
+    env2.cmd()
+        .args(["import", "-"])
+        .write_stdin(good.join("\n"))
+        .assert()
+        .success();
+    assert_eq!(count(&env2), n);
+}
