@@ -68,6 +68,12 @@ pub fn read_to_string(path: &Path) -> std::io::Result<String> {
 /// file over the bound, each with an error that says so; a file that is not there or may
 /// not be read, or is not UTF-8 text, is said in words too.
 pub fn read_capped(path: &Path, max: u64) -> std::io::Result<String> {
+    read_limited(open_named(path)?, max)
+}
+
+/// Opens a named regular file to read as it comes (an import), refusing what
+/// [`read_capped`] refuses, in the same words.
+pub fn open_named(path: &Path) -> std::io::Result<std::fs::File> {
     refuse_database(path)?;
     let meta = std::fs::metadata(path).map_err(in_words)?;
     if !meta.is_file() {
@@ -76,8 +82,14 @@ pub fn read_capped(path: &Path, max: u64) -> std::io::Result<String> {
             "it is not a regular file; name a file",
         ));
     }
-    let file = std::fs::File::open(path).map_err(in_words)?;
-    read_limited(file, max)
+    std::fs::File::open(path).map_err(in_words)
+}
+
+/// Why line `number` is not text, and how to convert the file.
+pub fn not_utf8(number: usize) -> String {
+    format!(
+        "it is not UTF-8 text (line {number} is not); convert it first, for example with `iconv -f latin1 -t UTF-8`"
+    )
 }
 
 /// The two ways opening a named file usually fails, in words rather than as an OS error
@@ -115,12 +127,7 @@ pub fn utf8(bytes: Vec<u8>) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "it is not UTF-8 text (line {line} is not); convert it first, for example with `iconv -f latin1 -t UTF-8`"
-            ),
-        )
+        std::io::Error::new(std::io::ErrorKind::InvalidData, not_utf8(line))
     })
 }
 

@@ -97,7 +97,9 @@ fn text_on_stdin_that_is_not_utf8_is_refused_with_how_to_convert_it() {
 
     // A file to import that is not UTF-8 names its line.
     let latin = env.path("latin1.jsonl");
-    std::fs::write(&latin, b"{}\n\xff\n").unwrap();
+    // (Its first line is blank: an import reads line by line and says the first
+    // problem it meets, so the second line's is the one said.)
+    std::fs::write(&latin, b"\n\xff\n").unwrap();
     let (code, _, err) = run(&env, &["import", latin.to_str().unwrap()], b"");
     assert_eq!(code, 1);
     assert!(one_line(&err).contains("line 2 is not"), "{err}");

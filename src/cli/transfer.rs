@@ -151,7 +151,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     let mut reader: Box<dyn BufRead> = if from_stdin {
         Box::new(std::io::BufReader::new(std::io::stdin().lock()))
     } else {
-        let file = std::fs::File::open(&args.file).map_err(|e| {
+        let file = crate::files::open_named(&args.file).map_err(|e| {
             let next = match e.kind() {
                 std::io::ErrorKind::NotFound => {
                     "; give the path of a file that `warroom export --format jsonl` (or json) wrote, or `-` to read stdin"
@@ -162,10 +162,12 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
         })?;
         Box::new(std::io::BufReader::new(file))
     };
-    let mut first = String::new();
+    let mut bytes = Vec::new();
     std::io::Read::take(&mut reader, 1024 * 1024)
-        .read_line(&mut first)
+        .read_until(b'\n', &mut bytes)
         .with_context(|| format!("cannot read {name}"))?;
+    let first = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("cannot read {name}: {}", crate::files::not_utf8(1)))?;
     // One export document is read whole (it is what `export --format json` writes);
     // JSON lines are read as they come, a chunk at a time, in one transaction.
     if export::starts_a_document(&first) {

@@ -245,9 +245,9 @@ pub fn event_chunks<R: std::io::BufRead>(
             let line = match pending.take() {
                 Some(line) => line,
                 None => {
-                    let mut line = String::new();
+                    let mut bytes = Vec::new();
                     let mut limited = std::io::Read::take(&mut rest, MAX_LINE_BYTES + 1);
-                    match std::io::BufRead::read_line(&mut limited, &mut line) {
+                    match std::io::BufRead::read_until(&mut limited, b'\n', &mut bytes) {
                         Ok(0) => break,
                         Ok(n) if n as u64 > MAX_LINE_BYTES => {
                             done = true;
@@ -256,7 +256,13 @@ pub fn event_chunks<R: std::io::BufRead>(
                                 number + 1
                             )));
                         }
-                        Ok(_) => line,
+                        Ok(_) => match String::from_utf8(bytes) {
+                            Ok(line) => line,
+                            Err(_) => {
+                                done = true;
+                                return Some(Err(crate::files::not_utf8(number + 1)));
+                            }
+                        },
                         Err(e) => {
                             done = true;
                             return Some(Err(format!("line {}: cannot read it: {e}", number + 1)));
