@@ -146,19 +146,20 @@ fn print(name: &str, f: &Figures) {
     );
 }
 
-fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures {
+/// The figures of one program over `runs` starts: `start(run)` spawns it, `ready` is
+/// on screen once its first frame is, `insert` starts typing text, `quit` ends it.
+fn figures(
+    runs: usize,
+    start: impl Fn(usize) -> Pty,
+    ready: &str,
+    insert: &str,
+    quit: &str,
+) -> Figures {
     let mut first = Vec::new();
     let (mut keys, mut scrolls, mut redraws, mut idle) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
     for run in 0..runs {
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env("WARROOM_DB", db);
-        cmd.env("WARROOM_USER", "bench");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", home);
-        cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
-        cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
-        let mut p = Pty::start(cmd);
-        first.push(p.wait("following").as_secs_f64() * 1000.0);
+        let mut p = start(run);
+        first.push(p.wait(ready).as_secs_f64() * 1000.0);
         p.settle();
         scrolls.push(p.cost("k") as f64);
         p.cost("G");
@@ -168,10 +169,11 @@ fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures
             std::thread::sleep(Duration::from_secs(5));
             idle = (p.len() - before) as f64 / 5.0;
         }
-        p.cost("i");
+        p.cost(insert);
         for c in "rolled back the deploy".chars() {
             keys.push(p.cost(&c.to_string()) as f64);
         }
+        p.send(quit);
     }
     Figures {
         first_frame_ms: median(first),
@@ -182,7 +184,22 @@ fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures
     }
 }
 
-fn vim(file: &std::path::Path, runs: usize) -> Option<Figures> {
+fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures {
+    let start = |run: usize| {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("WARROOM_DB", db);
+        cmd.env("WARROOM_USER", "bench");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home);
+        cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
+        cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
+        Pty::start(cmd)
+    };
+    figures(runs, start, "following", "i", "\x03")
+}
+
+/// vim on `file`, whose last line is `last`.
+fn vim(file: &std::path::Path, last: &str, runs: usize) -> Option<Figures> {
     let found = std::process::Command::new("vim")
         .arg("--version")
         .output()
@@ -190,37 +207,14 @@ fn vim(file: &std::path::Path, runs: usize) -> Option<Figures> {
     if !found {
         return None;
     }
-    let mut first = Vec::new();
-    let (mut keys, mut scrolls, mut redraws, mut idle) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
-    for run in 0..runs {
+    let start = |_| {
         let mut cmd = CommandBuilder::new("vim");
         cmd.args(["-u", "NONE", "-N", "-n", "+"]);
         cmd.arg(file);
         cmd.env("TERM", "xterm-256color");
-        let mut p = Pty::start(cmd);
-        first.push(p.wait("line 099999").as_secs_f64() * 1000.0);
-        p.settle();
-        scrolls.push(p.cost("k") as f64);
-        p.cost("G");
-        redraws.push(p.cost("\x0c") as f64);
-        if run == 0 {
-            let before = p.len();
-            std::thread::sleep(Duration::from_secs(5));
-            idle = (p.len() - before) as f64 / 5.0;
-        }
-        p.cost("o");
-        for c in "rolled back the deploy".chars() {
-            keys.push(p.cost(&c.to_string()) as f64);
-        }
-        p.send("\x1b:q!\r");
-    }
-    Some(Figures {
-        first_frame_ms: median(first),
-        bytes_per_key: median(keys),
-        scroll: median(scrolls),
-        redraw: median(redraws),
-        idle_per_s: idle,
-    })
+        Pty::start(cmd)
+    };
+    Some(figures(runs, start, last, "o", "\x1b:q!\r"))
 }
 
 fn main() {
@@ -266,7 +260,7 @@ fn main() {
     println!("terminal cost at 80x24, {log} entries, median of {runs} runs");
     let w = warroom(&db, dir.path(), runs);
     print("warroom", &w);
-    match vim(&file, runs) {
+    match vim(&file, &format!("line {:06}", log - 1), runs) {
         Some(v) => {
             print("vim", &v);
             println!(

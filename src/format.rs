@@ -107,11 +107,6 @@ pub fn local_datetime_zoned(t: Timestamp) -> String {
     crate::zone::in_force().datetime_zoned(t)
 }
 
-/// Time of day to the minute in the zone in force, `10:15`.
-pub fn local_hm(t: Timestamp) -> String {
-    crate::zone::in_force().format(t, "%H:%M")
-}
-
 /// An entry's text with corrections applied, and notes on its history, made inert
 /// and kept to one line: `roll back [amended; was: roll forward]`.
 pub fn entry_text(state: &IncidentState, entry: &Entry) -> String {

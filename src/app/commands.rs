@@ -114,8 +114,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
                     } else {
                         "showing every entry".into()
                     });
-                    app.timeline.filter = filter;
-                    app.timeline.bottom.set(None);
+                    app.timeline.set_filter(filter);
                 }
                 Err(why) => app.notice = Some(why),
             }

@@ -43,6 +43,8 @@ pub struct Filter {
     pub kinds: BTreeSet<&'static str>,
     /// The people whose entries are shown, as typed (compared by [`name_key`]).
     pub authors: Vec<String>,
+    /// The same people by [`name_key`], found once when the filter is read.
+    keys: Vec<String>,
 }
 
 impl Filter {
@@ -96,6 +98,7 @@ impl Filter {
                 }
             }
         }
+        filter.keys = filter.authors.iter().map(|a| name_key(a)).collect();
         Ok(filter)
     }
 
@@ -111,9 +114,12 @@ impl Filter {
             || KINDS
                 .iter()
                 .any(|(name, cats)| self.kinds.contains(name) && cats.contains(&category));
-        kind && (self.authors.is_empty() || {
-            let author = name_key(&entry.event.author);
-            self.authors.iter().any(|a| name_key(a) == author)
+        kind && (self.keys.is_empty() || {
+            let author = &entry.event.author;
+            self.keys.iter().any(|k| author == k) || {
+                let author = name_key(author);
+                self.keys.contains(&author)
+            }
         })
     }
 

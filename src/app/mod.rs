@@ -9,7 +9,7 @@ mod compose;
 mod detail;
 mod entry;
 pub mod find;
-pub mod graphemes;
+mod graphemes;
 pub mod inbox;
 mod keymap;
 mod modal;

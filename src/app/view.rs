@@ -83,8 +83,12 @@ pub struct TimelineView {
     /// since, at the end or back-dated above, are counted as new instead of moving
     /// the view silently.
     pub seen: usize,
-    /// Which entries are shown (`f`, `:filter`).
+    /// Which entries are shown (`f`, `:filter`; set with [`TimelineView::set_filter`]).
     pub filter: super::find::Filter,
+    /// How many entries the filter shows, counted once for an incident and a timeline
+    /// length (entries are only ever added, and whether one shows never changes), so a
+    /// frame does not count them all again.
+    shown: Cell<Option<(Ulid, usize, usize)>>,
     /// The search kept after `/` (lowercased): its matches are highlighted and `n`
     /// and `N` move between them.
     pub search: Option<String>,
@@ -110,6 +114,30 @@ impl TimelineView {
             .unwrap_or(last);
         find::shown_at_or_before(state, &self.filter, at)
             .or_else(|| find::shown_at_or_after(state, &self.filter, at))
+    }
+
+    /// Shows only what `filter` lets through, from the newest shown.
+    pub fn set_filter(&mut self, filter: super::find::Filter) {
+        self.filter = filter;
+        self.shown.set(None);
+        self.bottom.set(None);
+    }
+
+    /// How many entries of `state` the filter shows.
+    pub fn shown_count(&self, state: &IncidentState) -> usize {
+        let n = state.timeline.len();
+        match self.shown.get() {
+            Some((id, len, shown)) if id == state.id && len == n => shown,
+            _ => {
+                let shown = state
+                    .timeline
+                    .iter()
+                    .filter(|e| self.filter.shows(e))
+                    .count();
+                self.shown.set(Some((state.id, n, shown)));
+                shown
+            }
+        }
     }
 
     /// The newest entry shown, if any.

@@ -52,10 +52,7 @@ impl FrameOut {
     /// attribute (one SGR 0 then), and the cursor shown or hidden only when that
     /// changes. Returns how many bytes went.
     pub fn send(&mut self, out: &mut impl Write) -> io::Result<usize> {
-        let mut held = self.held();
-        let mut body: Vec<u8> = held.clone();
-        held.clear();
-        drop(held);
+        let mut body = std::mem::take(&mut *self.held());
         remove_all(&mut body, SYNC_BEGIN);
         remove_all(&mut body, SYNC_END);
         // The cursor: only a change of whether it shows is sent.

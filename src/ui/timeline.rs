@@ -27,12 +27,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     };
     // With a filter on, how many of them it shows (counted only then).
     let entries = if view.filter.is_on() {
-        let shown = state
-            .timeline
-            .iter()
-            .filter(|e| view.filter.shows(e))
-            .count();
-        format!("{shown} of {entries}")
+        format!("{} of {entries}", view.shown_count(state))
     } else {
         entries
     };
