@@ -88,7 +88,12 @@ pub fn entry(
         rows.push(("first said".into(), when(e.at)));
     }
     rows.push(("logged".into(), when(e.logged_at)));
-    rows.push(("from".into(), format!("{} #{}", e.origin, e.seq)));
+    // Which database wrote it first, and its number there (what sync and `verify`
+    // go by).
+    rows.push((
+        "written on".into(),
+        format!("replica {}, its event #{}", e.origin, e.seq),
+    ));
     let mut state_words = Vec::new();
     if current.struck {
         state_words.push("struck");

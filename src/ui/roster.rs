@@ -98,29 +98,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         };
         let mark = Cell::from(if is_commander { "IC" } else { "" }).style(theme.command);
         let row = if narrow {
-            // Name, state and roles on one row when they fit; else the roles go on a
-            // second row of their own, never cut.
-            // Greedy: name, state and roles on as few rows as hold each whole.
             let roles = roles.join(", ");
-            let mut rows_of: Vec<String> = vec![name(&p.name).trim_end().to_string()];
-            // Whether the last row holds only the name (padded to its column when joined).
-            let mut bare = true;
-            for part in [state.as_str(), roles.as_str()] {
-                if part.is_empty() {
-                    continue;
-                }
-                let joined = match rows_of.last() {
-                    Some(_) if bare => format!("{} {part}", name(&p.name)),
-                    Some(last) => format!("{last} · {part}"),
-                    None => part.to_string(),
-                };
-                match rows_of.last_mut() {
-                    Some(last) if joined.width() <= text_width => *last = joined,
-                    _ => rows_of.push(format!("  {part}")),
-                }
-                bare = false;
-            }
-            let lines: Vec<Line> = rows_of.into_iter().map(Line::from).collect();
+            let lines = stacked(&name(&p.name), &[&state, &roles], text_width);
             let height = lines.len() as u16;
             Row::new(vec![mark, Cell::from(Text::from(lines))]).height(height)
         } else {
@@ -155,10 +134,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         };
         let host = format!("{}{you}", inert::line(&p.host));
         let row = if narrow {
-            Row::new(vec![
-                Cell::from(""),
-                Cell::from(format!("{} {watching} on {host}", name(&p.user))),
-            ])
+            let lines = stacked(
+                &name(&p.user),
+                &[&watching, &format!("on {host}")],
+                text_width,
+            );
+            let height = lines.len() as u16;
+            Row::new(vec![Cell::from(""), Cell::from(Text::from(lines))]).height(height)
         } else {
             Row::new(vec![
                 Cell::from(""),
@@ -194,4 +176,26 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .column_spacing(1)
         .block(pane_block(app, Pane::Roster, theme, &watching));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A name (padded to its column) and the parts after it, on as few rows as hold each
+/// part whole within `width`: the parts join the name's row, then each other's with
+/// ` · `, and one that does not fit starts a row of its own, indented.
+fn stacked(name: &str, parts: &[&str], width: usize) -> Vec<Line<'static>> {
+    let mut rows: Vec<String> = vec![name.trim_end().to_string()];
+    // Whether the last row holds only the name.
+    let mut bare = true;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        let joined = match rows.last() {
+            Some(_) if bare => format!("{name} {part}"),
+            Some(last) => format!("{last} · {part}"),
+            None => (*part).to_string(),
+        };
+        match rows.last_mut() {
+            Some(last) if joined.width() <= width => *last = joined,
+            _ => rows.push(format!("  {part}")),
+        }
+        bare = false;
+    }
+    rows.into_iter().map(Line::from).collect()
 }
