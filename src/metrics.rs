@@ -11,6 +11,37 @@ use strum::IntoEnumIterator;
 
 use crate::domain::{Audience, IncidentState, Severity, Timestamp, rfc3339};
 
+/// Kinds whose events never change any figure here (they add to the timeline and
+/// to the working picture, not to acknowledgement, status, severity, command, status
+/// updates or action items). `warroom metrics` and the console's metrics read every
+/// other kind and skip these, which are the bulk of a long history; a test holds the
+/// figures equal to those of the full fold.
+pub const KINDS_THAT_NEVER_COUNT: [&str; 12] = [
+    "note",
+    "hook_ran",
+    "hypothesis",
+    "hypothesis_judged",
+    "decision",
+    "action",
+    "briefing_given",
+    "correction",
+    "situation_set",
+    "objective_added",
+    "objective_moved",
+    "review",
+];
+
+/// The kinds the figures are folded from: every kind this build knows but
+/// [`KINDS_THAT_NEVER_COUNT`] (a kind added later counts until shown otherwise).
+pub fn deciding_kinds() -> Vec<&'static str> {
+    use strum::VariantNames;
+    crate::domain::Body::VARIANTS
+        .iter()
+        .copied()
+        .filter(|k| *k != "unknown" && !KINDS_THAT_NEVER_COUNT.contains(k))
+        .collect()
+}
+
 /// How often updates were on time for one audience.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Adherence {

@@ -433,3 +433,44 @@ fn fixtures_fold_to_their_expected_state_in_any_order() {
         }
     }
 }
+
+/// The metrics are read from the kinds that decide them only (`warroom metrics` and the
+/// console skip notes and the like); on every fixture, whatever its order, the figures
+/// from those kinds are the figures from the whole incident.
+#[test]
+fn metrics_folded_from_their_deciding_kinds_equal_the_full_folds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fold");
+    let kinds = warroom::metrics::deciding_kinds();
+    let playbook = warroom::playbook::Playbook::builtin();
+    let cadence = |s, a| playbook.cadence_for(s, a);
+    let now = rfc3339_now();
+    let mut skipped = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let fixture: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (events, _, _) = build(DAY, &fixture.event, Some(INCIDENT));
+        for order in [events.clone(), shuffled(&events, 7)] {
+            let full = IncidentState::fold(INCIDENT, order.clone());
+            let deciding: Vec<_> = order
+                .into_iter()
+                .filter(|e| kinds.contains(&e.kind()))
+                .collect();
+            skipped += full.timeline.len() - deciding.len();
+            let part = IncidentState::fold(INCIDENT, deciding);
+            assert_eq!(
+                warroom::metrics::for_incident(&part, &cadence, now),
+                warroom::metrics::for_incident(&full, &cadence, now),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    assert!(skipped > 0, "the fixtures hold kinds the metrics skip");
+}
+
+fn rfc3339_now() -> Timestamp {
+    warroom::domain::from_epoch_ms(1_796_000_000_000).unwrap()
+}

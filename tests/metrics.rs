@@ -211,3 +211,55 @@ payload = { status = "investigating", reason = "every user now" }
     assert!(md.contains("| Declared | 2026-11-23 10:40:00 |"), "{md}");
     assert!(!md.contains("| Routed |"), "{md}");
 }
+
+/// `warroom metrics` folds only the kinds that decide the figures; on the sample
+/// incidents (every kind of entry) and the fixture, its answer is the full fold's.
+#[test]
+fn the_metrics_command_answers_as_the_full_fold_does() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    import(&env, FIXTURE);
+    let store = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read()).unwrap();
+    let playbook = Playbook::builtin();
+    let cadence = |s, a| playbook.cadence_for(s, a);
+    let now = store.now();
+    let full = store.incidents().unwrap();
+    let part = store
+        .incidents_of_kinds(&warroom::metrics::deciding_kinds())
+        .unwrap();
+    assert!(
+        part.iter().map(|s| s.timeline.len()).sum::<usize>()
+            < full.iter().map(|s| s.timeline.len()).sum::<usize>(),
+        "some kinds are skipped"
+    );
+    let expected = summarize(&full, None, &cadence, now);
+    assert!(expected.incidents >= 4, "{expected:?}");
+    assert_eq!(summarize(&part, None, &cadence, now), expected);
+    // The command, run on the same file, prints the full fold's numbers.
+    let printed: serde_json::Value = serde_json::from_str(&env.ok(&["metrics", "--json"])).unwrap();
+    let expected = serde_json::to_value(&expected).unwrap();
+    for key in [
+        "incidents",
+        "mttr_s",
+        "mtta_s",
+        "by_severity",
+        "by_week",
+        "open_action_items",
+    ] {
+        assert_eq!(printed[key], expected[key], "{key}");
+    }
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["per_incident"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m["id"].to_string()
+                    + &m["cadence"].to_string()
+                    + &m["time_in_status_s"].to_string()
+                    + &m["handoffs"].to_string()
+            })
+            .collect()
+    };
+    assert_eq!(ids(&printed), ids(&expected));
+}

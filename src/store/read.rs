@@ -68,15 +68,26 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     ))
 }
 
-/// What picks the events that decide incident summaries (built once: the kinds are fixed).
-static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| {
-    let kinds = IncidentSummary::KINDS
+/// A `WHERE kind IN (...) ORDER BY pos` clause for these kinds (names of letters and
+/// underscores; any other character is left out of a name, so a kind can never become
+/// SQL). SQLite answers it from the `events_by_kind` index.
+fn of_kinds(kinds: &[&str]) -> String {
+    let kinds = kinds
         .iter()
-        .map(|k| format!("'{k}'"))
+        .map(|k| {
+            let name: String = k
+                .chars()
+                .filter(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            format!("'{name}'")
+        })
         .collect::<Vec<_>>()
         .join(", ");
     format!("WHERE kind IN ({kinds}) ORDER BY pos")
-});
+}
+
+/// What picks the events that decide incident summaries (built once: the kinds are fixed).
+static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| of_kinds(&IncidentSummary::KINDS));
 
 impl Store {
     /// Events with their positions, matching a `WHERE ... ORDER BY ...` clause.
@@ -179,13 +190,30 @@ impl Store {
     /// Every incident's head (title, severity, status, commander), oldest first, folded
     /// from the few kinds that decide them rather than from whole timelines.
     pub fn incident_summaries(&self) -> Result<Vec<IncidentSummary>, StoreError> {
+        Ok(self
+            .fold_clause(&HEAD_EVENTS)?
+            .iter()
+            .map(IncidentSummary::from)
+            .collect())
+    }
+
+    /// Every incident folded from only its events of these `kinds` (in arrival order,
+    /// oldest incident first): what a figure needs when it depends on those kinds alone,
+    /// read by the kind index instead of the whole log. The states' timelines hold
+    /// those events only.
+    pub fn incidents_of_kinds(&self, kinds: &[&str]) -> Result<Vec<IncidentState>, StoreError> {
+        self.fold_clause(&of_kinds(kinds))
+    }
+
+    /// Every incident with events matching `clause`, folded from those events.
+    fn fold_clause(&self, clause: &str) -> Result<Vec<IncidentState>, StoreError> {
         let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
-        for event in self.query_events(&HEAD_EVENTS, [])? {
+        for event in self.query_events(clause, [])? {
             by_incident.entry(event.incident).or_default().push(event);
         }
         Ok(by_incident
             .into_iter()
-            .map(|(id, events)| IncidentSummary::from(&IncidentState::fold(id, events)))
+            .map(|(id, events)| IncidentState::fold(id, events))
             .collect())
     }
 
