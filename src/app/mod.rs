@@ -29,7 +29,7 @@ mod view;
 mod wizard;
 pub mod work;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ulid::Ulid;
 
@@ -53,7 +53,7 @@ pub use wizard::{
 };
 
 /// Where an incident sorts in the switcher: open first, then newest, then by id.
-fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
+pub(crate) fn list_order(i: &IncidentState) -> (bool, std::cmp::Reverse<Option<Timestamp>>, Ulid) {
     (
         !i.is_open(),
         std::cmp::Reverse(i.opened.as_ref().map(|o| o.0)),
@@ -72,10 +72,29 @@ pub struct OpenCommand {
 
 pub use crate::zone::Zone;
 
+/// Whether a console reads this incident whole from the start, rather than its head
+/// alone: an open incident, or an inbox alert group that waits. Closed incidents (years
+/// of them, in a team's long-kept file) are read whole when someone looks at one.
+pub fn kept_whole(state: &IncidentState) -> bool {
+    (state.opened.is_some() && state.is_open()) || state.alert.as_ref().is_some_and(|a| a.waiting())
+}
+
 /// Everything the console shows and remembers.
 pub struct App {
-    /// Every incident, folded.
+    /// Every incident: folded whole, or, for those in `partial`, from the events that
+    /// decide its head ([`crate::store::Store::incident_heads`]) and those that arrived
+    /// since.
     pub incidents: HashMap<Ulid, IncidentState>,
+    /// Incidents held by their heads only: closed ones nobody here has looked at. Their
+    /// titles, severities, statuses and command are right (the switcher lists them);
+    /// their timelines are not whole, so nothing but the head is read from them.
+    pub partial: HashSet<Ulid>,
+    /// Incidents whose whole log has been asked of the store and has not come yet.
+    pub asked: HashSet<Ulid>,
+    /// Head-only incidents that became open since (reopened elsewhere), to be read whole.
+    reopened: Vec<Ulid>,
+    /// Whether the metrics overlay's numbers have been asked of the store.
+    metrics_asked: bool,
     /// The incident on screen.
     pub shown: Option<Ulid>,
     /// The focused pane.
@@ -158,6 +177,10 @@ impl App {
     ) -> App {
         App {
             incidents: HashMap::new(),
+            partial: HashSet::new(),
+            asked: HashSet::new(),
+            reopened: Vec::new(),
+            metrics_asked: false,
             shown: None,
             focus: Pane::Timeline,
             overlays: Vec::new(),
@@ -185,10 +208,14 @@ impl App {
         }
     }
 
-    /// The metrics across this console's incidents, now.
-    pub fn metrics(&self) -> crate::metrics::MetricsSummary {
+    /// The metrics across `states` (whole incidents, or folded from
+    /// [`crate::metrics::deciding_kinds`]), now.
+    pub fn metrics_of<'a>(
+        &self,
+        states: impl IntoIterator<Item = &'a IncidentState>,
+    ) -> crate::metrics::MetricsSummary {
         crate::metrics::summarize(
-            self.incidents.values(),
+            states,
             None,
             &|s, a| self.setup.playbook.cadence_for(s, a),
             self.now,
@@ -279,9 +306,92 @@ impl App {
         }
     }
 
-    /// The incident on screen, folded.
+    /// The incident on screen, folded whole (`None` while it is still being read).
     pub fn incident(&self) -> Option<&IncidentState> {
-        self.shown.and_then(|id| self.incidents.get(&id))
+        self.shown.and_then(|id| self.whole(id))
+    }
+
+    /// An incident folded whole: `None` when it is unknown or held by its head only.
+    pub fn whole(&self, id: Ulid) -> Option<&IncidentState> {
+        if self.partial.contains(&id) {
+            return None;
+        }
+        self.incidents.get(&id)
+    }
+
+    /// The head of the incident chosen for the screen while its whole log is being read.
+    pub fn loading(&self) -> Option<&IncidentState> {
+        self.shown
+            .filter(|id| self.partial.contains(id))
+            .and_then(|id| self.incidents.get(&id))
+    }
+
+    /// Incidents to ask the store for whole, each once: the one chosen for the screen
+    /// and any that came back to life while held by its head.
+    pub fn reads_wanted(&mut self) -> Vec<Ulid> {
+        let mut want: Vec<Ulid> = std::mem::take(&mut self.reopened);
+        want.extend(self.shown);
+        want.retain(|id| self.partial.contains(id));
+        want.dedup();
+        want.retain(|id| self.asked.insert(*id));
+        want
+    }
+
+    /// Takes the heads of incidents not read whole (the store's
+    /// [`crate::store::Store::incident_heads`]); one already held whole is kept.
+    pub fn absorb_heads(&mut self, heads: Vec<IncidentState>) {
+        for head in heads {
+            let id = head.id;
+            if self.incidents.contains_key(&id) && !self.partial.contains(&id) {
+                continue;
+            }
+            // Read with the log at start: looked at.
+            self.looked.insert(id, head.timeline.len());
+            self.incidents.insert(id, head);
+            self.partial.insert(id);
+            self.index(id);
+        }
+        self.show_first();
+    }
+
+    /// Takes an incident's whole log, read from the store when it was asked for: it is
+    /// held whole from now on. What was new in it and not looked at stays new.
+    pub fn absorb_whole(&mut self, id: Ulid, events: Vec<Event>) {
+        self.asked.remove(&id);
+        if !self.partial.remove(&id) {
+            // Already whole: these are events it has (applying one twice is harmless).
+            self.absorb_events(events);
+            return;
+        }
+        let unseen = match self.incidents.get(&id) {
+            Some(head) => head
+                .timeline
+                .len()
+                .saturating_sub(self.looked.get(&id).copied().unwrap_or(0)),
+            None => 0,
+        };
+        if events.is_empty() {
+            // Gone from the log (it was replaced under the console).
+            self.incidents.remove(&id);
+        } else {
+            let state = IncidentState::fold(id, events);
+            let len = state.timeline.len();
+            let looked = if self.shown == Some(id) {
+                len
+            } else {
+                len.saturating_sub(unseen)
+            };
+            self.looked.insert(id, looked);
+            self.incidents.insert(id, state);
+            self.index(id);
+        }
+        if self
+            .shown
+            .is_some_and(|id| !self.incidents.contains_key(&id))
+        {
+            self.shown = None;
+        }
+        self.show_first();
     }
 
     /// Incidents for the switcher: open ones first, newest first within each group.
@@ -352,29 +462,10 @@ impl App {
                 .or_insert_with(|| IncidentState::empty(id));
             state.apply_all(batch);
             let len = state.timeline.len();
-            match &state.alert {
-                Some(alert) if alert.waiting() => {
-                    self.inbox.insert(id);
-                }
-                _ => {
-                    self.inbox.remove(&id);
-                }
+            if self.partial.contains(&id) && kept_whole(state) {
+                self.reopened.push(id);
             }
-            if state.is_open() && state.opened.is_some() {
-                self.open_command.insert(
-                    id,
-                    OpenCommand {
-                        commander: state.command.commander.clone(),
-                        offer: state
-                            .command
-                            .pending
-                            .as_ref()
-                            .map(|p| (p.from.clone(), p.to.clone())),
-                    },
-                );
-            } else {
-                self.open_command.remove(&id);
-            }
+            self.index(id);
             // Read with the log at start (history), or on screen: looked at.
             let history = !self.outside.loaded;
             let looked = self.looked.entry(id).or_insert(0);
@@ -392,10 +483,43 @@ impl App {
         self.show_first();
     }
 
+    /// Keeps the inbox and the open incidents' command up to date with incident `id`.
+    fn index(&mut self, id: Ulid) {
+        let Some(state) = self.incidents.get(&id) else {
+            return;
+        };
+        match &state.alert {
+            Some(alert) if alert.waiting() => {
+                self.inbox.insert(id);
+            }
+            _ => {
+                self.inbox.remove(&id);
+            }
+        }
+        if state.is_open() && state.opened.is_some() {
+            self.open_command.insert(
+                id,
+                OpenCommand {
+                    commander: state.command.commander.clone(),
+                    offer: state
+                        .command
+                        .pending
+                        .as_ref()
+                        .map(|p| (p.from.clone(), p.to.clone())),
+                },
+            );
+        } else {
+            self.open_command.remove(&id);
+        }
+    }
+
     /// Forgets every incident read so far (the log under the console was replaced); the
     /// incident shown stays chosen if the new log has it.
     pub fn forget_log(&mut self) {
         self.incidents.clear();
+        self.partial.clear();
+        self.asked.clear();
+        self.reopened.clear();
         self.open_command.clear();
         self.inbox.clear();
         self.timeline = TimelineView::default();

@@ -19,8 +19,23 @@ pub enum Msg {
     /// paste the terminal did not bracket): inserted at once, as typing them one by
     /// one would, without paying for the text already there at every character.
     Typed(String),
-    /// Events read from the store (the first batch is everything).
+    /// Events read from the store: at start, those of the incidents read whole (see
+    /// [`super::kept_whole`]); then every event as it is committed.
     Events(Vec<Event>),
+    /// At start, the heads of the incidents not read whole (closed ones), as
+    /// [`crate::store::Store::incident_heads`] folds them.
+    Heads(Vec<crate::domain::IncidentState>),
+    /// The whole log of one incident, asked for with [`Effect::ReadWhole`] (empty when
+    /// the log no longer has it).
+    Whole {
+        /// The incident.
+        id: ulid::Ulid,
+        /// Its events.
+        events: Vec<Event>,
+    },
+    /// Every incident folded from the kinds that decide the metrics, asked for with
+    /// [`Effect::ReadMetrics`].
+    MetricsRead(Vec<crate::domain::IncidentState>),
     /// Something to tell the user in the hint bar (a peer link's warning, say).
     Notice(String),
     /// The file was replaced or restored from an older copy: what the console holds is
@@ -87,6 +102,11 @@ pub enum Effect {
     },
     /// Load the sample incidents.
     LoadDemo,
+    /// Read one incident's whole log (answered by [`Msg::Whole`]).
+    ReadWhole(ulid::Ulid),
+    /// Read what the metrics need across every incident (answered by
+    /// [`Msg::MetricsRead`]).
+    ReadMetrics,
     /// Ring the terminal bell.
     Bell,
     /// Put this text on the local clipboard (OSC 52, which works over SSH).

@@ -214,6 +214,10 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
         .map(|(id, _)| *id)
         .collect();
     for id in commanding {
+        // One reopened elsewhere and still being read has no updates to count yet.
+        if app.partial.contains(&id) {
+            continue;
+        }
         let Some(state) = app.incidents.get(&id) else {
             continue;
         };

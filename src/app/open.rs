@@ -74,13 +74,47 @@ impl App {
         }
     }
 
-    /// Opens the metrics, computed once now rather than on every frame.
+    /// Opens the metrics, computed once now rather than on every frame: from the
+    /// incidents held when every one is held whole, else read from the store (the
+    /// overlay says so until they come, see [`App::metrics_wanted`]).
     pub(super) fn open_metrics(&mut self) {
-        let summary = Box::new(self.metrics());
+        let summary = self
+            .partial
+            .is_empty()
+            .then(|| Box::new(self.metrics_of(self.incidents.values())));
+        self.metrics_asked = false;
         self.overlays.push(Overlay::Metrics {
             scroll: Default::default(),
             summary,
         });
+    }
+
+    /// Whether the metrics overlay waits for numbers nobody has asked the store for
+    /// yet; true once per opening.
+    pub(super) fn metrics_wanted(&mut self) -> bool {
+        let waiting = self
+            .overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Metrics { summary: None, .. }));
+        let ask = waiting && !self.metrics_asked;
+        self.metrics_asked |= ask;
+        ask
+    }
+
+    /// Fills the metrics overlay that waits with numbers over `states` (folded by the
+    /// store from the deciding kinds).
+    pub(super) fn metrics_read(&mut self, states: &[crate::domain::IncidentState]) {
+        let summary = Box::new(self.metrics_of(states));
+        self.metrics_asked = false;
+        for overlay in &mut self.overlays {
+            if let Overlay::Metrics {
+                summary: waiting @ None,
+                ..
+            } = overlay
+            {
+                *waiting = Some(summary.clone());
+            }
+        }
     }
 
     /// Opens the switcher on the incident shown.

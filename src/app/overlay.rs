@@ -46,8 +46,8 @@ pub enum Overlay {
     Metrics {
         /// How far the table is scrolled.
         scroll: PageScroll,
-        /// The numbers.
-        summary: Box<crate::metrics::MetricsSummary>,
+        /// The numbers; `None` while they are read from the store.
+        summary: Option<Box<crate::metrics::MetricsSummary>>,
     },
     /// The alert inbox.
     Inbox {

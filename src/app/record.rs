@@ -88,6 +88,14 @@ pub(super) fn ask(
     incident: Option<Ulid>,
     request: Request,
 ) -> Result<Answer, String> {
+    // The rules judge against the whole incident, never against a head read for the
+    // switcher (a correction would not find its entry, a roster would look empty).
+    if let Some(id) = incident.filter(|id| app.partial.contains(id)) {
+        return Err(format!(
+            "{} is still being read from the log; try again in a moment",
+            short_id(id)
+        ));
+    }
     let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
     let asked = Asked {
         state: incident.and_then(|id| app.incidents.get(&id)),

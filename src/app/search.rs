@@ -38,7 +38,11 @@ pub(super) fn retyped(app: &mut App) {
         return;
     };
     let origin = *origin;
-    let Some(state) = app.shown.and_then(|id| app.incidents.get(&id)) else {
+    let Some(state) = app
+        .shown
+        .filter(|id| !app.partial.contains(id))
+        .and_then(|id| app.incidents.get(&id))
+    else {
         return;
     };
     let view = &mut app.timeline;
@@ -99,7 +103,11 @@ pub(super) fn keys(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => None,
             };
             app.timeline.search = None;
-            if let Some(state) = app.shown.and_then(|id| app.incidents.get(&id)) {
+            if let Some(state) = app
+                .shown
+                .filter(|id| !app.partial.contains(id))
+                .and_then(|id| app.incidents.get(&id))
+            {
                 app.timeline.select(state, origin);
             }
         }
@@ -116,7 +124,11 @@ pub(super) fn step(app: &mut App, direction: Direction) {
         app.notice = Some("no search yet: / searches the timeline".into());
         return;
     };
-    let Some(state) = app.shown.and_then(|id| app.incidents.get(&id)) else {
+    let Some(state) = app
+        .shown
+        .filter(|id| !app.partial.contains(id))
+        .and_then(|id| app.incidents.get(&id))
+    else {
         return;
     };
     app.focus = Pane::Timeline;

@@ -12,8 +12,14 @@ use super::{App, modal, roster};
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let effects = apply(app, msg);
+    let mut effects = apply(app, msg);
     app.entry.note_target(app.shown);
+    // What the screen now needs from the store and does not hold: an incident chosen
+    // (or come back to life) while held by its head, the metrics while being read.
+    effects.extend(app.reads_wanted().into_iter().map(Effect::ReadWhole));
+    if app.metrics_wanted() {
+        effects.push(Effect::ReadMetrics);
+    }
     effects
 }
 
@@ -31,6 +37,18 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             let noticed = events.clone();
             app.absorb(events);
             super::notify::on_events(app, &noticed)
+        }
+        Msg::Heads(heads) => {
+            app.absorb_heads(heads);
+            Vec::new()
+        }
+        Msg::Whole { id, events } => {
+            app.absorb_whole(id, events);
+            Vec::new()
+        }
+        Msg::MetricsRead(states) => {
+            app.metrics_read(&states);
+            Vec::new()
         }
         Msg::Notice(text) => {
             app.notice = Some(text);
@@ -316,7 +334,11 @@ fn scroll(app: &mut App, action: Action) {
         return;
     }
     app.focus = Pane::Timeline;
-    let Some(state) = app.shown.and_then(|id| app.incidents.get(&id)) else {
+    let Some(state) = app
+        .shown
+        .filter(|id| !app.partial.contains(id))
+        .and_then(|id| app.incidents.get(&id))
+    else {
         return;
     };
     let view = &mut app.timeline;

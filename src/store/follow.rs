@@ -81,6 +81,18 @@ impl Follower {
         }
     }
 
+    /// Goes on from after position `pos` (read elsewhere up to there, at one moment
+    /// with other reads).
+    pub fn move_to(&mut self, pos: i64) {
+        self.cursor = pos;
+        self.at_cursor = if pos > 0 {
+            self.store.id_at_pos(pos).ok().flatten()
+        } else {
+            None
+        };
+        self.unread = true;
+    }
+
     /// The store being followed, for other reads.
     pub fn store(&self) -> &Store {
         &self.store

@@ -89,6 +89,25 @@ fn of_kinds(kinds: &[&str]) -> String {
 /// What picks the events that decide incident summaries (built once: the kinds are fixed).
 static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| of_kinds(&IncidentSummary::KINDS));
 
+/// The kinds that decide where an inbox alert group stands (acted on, dismissed, gone
+/// to an incident), beside the notification that opened it.
+const ALERT_STATE_KINDS: [&str; 3] = ["alert_acknowledged", "alert_dismissed", "alert_attached"];
+
+/// What picks the events of [`Store::incident_heads`]: the summaries' kinds, the alert
+/// groups' states, and the notification that opened each group (its id is the group's),
+/// not the thousands that may follow it.
+static HEADS_AND_ALERTS: LazyLock<String> = LazyLock::new(|| {
+    let kinds: Vec<&str> = IncidentSummary::KINDS
+        .iter()
+        .chain(&ALERT_STATE_KINDS)
+        .copied()
+        .collect();
+    of_kinds(&kinds).replace(
+        " ORDER BY pos",
+        " OR (kind = 'alert_received' AND id = incident) ORDER BY pos",
+    )
+});
+
 impl Store {
     /// Events with their positions, matching a `WHERE ... ORDER BY ...` clause.
     fn query_rows(
@@ -195,6 +214,30 @@ impl Store {
             .iter()
             .map(IncidentSummary::from)
             .collect())
+    }
+
+    /// Every incident and inbox alert group folded from the events that decide its head
+    /// (the [`IncidentSummary`] fields) and whether it waits in the inbox
+    /// ([`crate::domain::AlertGroup::waiting`]): what a console lists and needs to
+    /// decide which to read whole. Timelines, rosters and counts are those of these
+    /// events only.
+    pub fn incident_heads(&self) -> Result<Vec<IncidentState>, StoreError> {
+        self.fold_clause(&HEADS_AND_ALERTS)
+    }
+
+    /// Runs `reads` in one read transaction, so all of them see the log as it was at
+    /// one moment (another connection's commit in between shows in none of them).
+    pub fn read_together<T>(
+        &self,
+        reads: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.sql(e))?;
+        let result = reads(self);
+        // A read transaction has nothing to keep: ending it cannot lose anything.
+        let _ = self.conn.execute_batch("COMMIT");
+        result
     }
 
     /// Every incident folded from only its events of these `kinds` (in arrival order,

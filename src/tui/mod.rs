@@ -25,7 +25,7 @@ use crate::app::{App, Effect, Msg, update};
 use crate::store::{Access, OpenOptions, Store};
 use crate::ui::{self, Theme};
 use input::Input;
-use storage::{Storage, WriteRequest};
+use storage::{ReadRequest, Storage, WriteRequest};
 
 /// How the console was asked to start.
 #[derive(Debug, Clone)]
@@ -371,6 +371,8 @@ fn carry_out(
         Effect::LoadDemo => {
             storage.write(WriteRequest::Demo);
         }
+        Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
+        Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
         Effect::SaveDraft(draft) => {
             if let Some(writer) = drafts {
                 writer.save(draft);

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, Purpose};
+use crate::domain::{Event, IncidentState};
 use crate::store::{
     Access, Follower, HEARTBEAT, NewEvent, OpenOptions, ReadOnly, Store, StoreError, Waker,
     Watcher, host_name,
@@ -39,6 +40,16 @@ pub enum WriteRequest {
     Demo,
 }
 
+/// A read for the reader thread, beside following the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadRequest {
+    /// One incident's whole log ([`Msg::Whole`]).
+    Whole(ulid::Ulid),
+    /// Every incident folded from the kinds that decide the metrics
+    /// ([`Msg::MetricsRead`]).
+    Metrics,
+}
+
 /// Who this console is, for presence.
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -51,6 +62,7 @@ pub struct Identity {
 /// Handles to the two threads.
 pub struct Storage {
     writes: Option<std_mpsc::Sender<WriteRequest>>,
+    reads: std_mpsc::Sender<ReadRequest>,
     reader: Option<std::thread::JoinHandle<()>>,
     writer: Option<std::thread::JoinHandle<()>>,
     waker: Waker,
@@ -68,17 +80,21 @@ impl Storage {
         let waker = watcher.waker();
         let stop = Arc::new(AtomicBool::new(false));
         let (write_tx, write_rx) = std_mpsc::channel::<WriteRequest>();
+        let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
         let (reader_path, reader_news, reader_stop) =
             (path.to_path_buf(), news.clone(), stop.clone());
         let reader = std::thread::Builder::new()
             .name("store-reader".into())
-            .spawn(move || read_loop(&reader_path, watcher, &reader_news, &reader_stop))?;
+            .spawn(move || {
+                read_loop(&reader_path, watcher, &reader_news, &reader_stop, &read_rx);
+            })?;
         let (writer_path, writer_wake) = (path.to_path_buf(), waker.clone());
         let writer = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || write_loop(writer_path, me, write_rx, news, writer_wake))?;
         Ok(Storage {
             writes: Some(write_tx),
+            reads: read_tx,
             reader: Some(reader),
             writer: Some(writer),
             waker,
@@ -90,6 +106,13 @@ impl Storage {
     pub fn write(&self, request: WriteRequest) {
         if let Some(writes) = &self.writes {
             let _ = writes.send(request);
+        }
+    }
+
+    /// Hands a read to the reader thread, waking it from its wait for commits.
+    pub fn read(&self, request: ReadRequest) {
+        if self.reads.send(request).is_ok() {
+            self.waker.wake();
         }
     }
 
@@ -166,16 +189,74 @@ impl Reader<'_> {
     }
 }
 
-fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &AtomicBool) {
+/// What a console reads first, at one moment of the log: the heads of the incidents it
+/// does not read whole, the events of those it does (open incidents, waiting alerts:
+/// [`crate::app::kept_whole`]), and the position of the newest event, to follow from.
+fn first_read(store: &Store) -> Result<(Vec<IncidentState>, Vec<Event>, i64), StoreError> {
+    store.read_together(|s| {
+        let last = s.last_pos()?;
+        let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
+            .incident_heads()?
+            .into_iter()
+            .partition(crate::app::kept_whole);
+        let mut events = Vec::new();
+        for state in whole {
+            events.extend(s.incident_events(state.id)?);
+        }
+        Ok((heads, events, last))
+    })
+}
+
+/// Sends what [`first_read`] found, then that the log is loaded. False when the
+/// console is gone.
+fn send_first(reader: &Reader<'_>, heads: Vec<IncidentState>, events: Vec<Event>) -> bool {
+    tracing::debug!(
+        "reader: {} incidents by their heads, {} events of those read whole",
+        heads.len(),
+        events.len()
+    );
+    reader.send(Msg::Heads(heads)) && reader.send(Msg::Events(events)) && reader.send(Msg::Loaded)
+}
+
+/// Answers one read the console asked for. False when the console is gone.
+fn serve(reader: &Reader<'_>, store: &Store, request: ReadRequest) -> bool {
+    let answer = match request {
+        ReadRequest::Whole(id) => store
+            .incident_events(id)
+            .map(|events| Msg::Whole { id, events }),
+        ReadRequest::Metrics => store
+            .incidents_of_kinds(&crate::metrics::deciding_kinds())
+            .map(Msg::MetricsRead),
+    };
+    match answer {
+        Ok(msg) => reader.send(msg),
+        Err(e) => reader.send(Msg::Failed {
+            purpose: Purpose::Palette,
+            error: format!("cannot read the log now ({e}); try again"),
+        }),
+    }
+}
+
+fn read_loop(
+    path: &Path,
+    watcher: Watcher,
+    news: &UnboundedSender<Msg>,
+    stop: &AtomicBool,
+    reads: &std_mpsc::Receiver<ReadRequest>,
+) {
     let mut reader = Reader {
         news,
         stop,
         loaded: false,
         told: None,
     };
-    let store = loop {
-        match Store::open(path, OpenOptions::read()) {
-            Ok(store) => break store,
+    // The first read takes the open incidents whole and the closed ones by their heads,
+    // so its cost follows what is open, not years of history.
+    let (store, heads, events, last) = loop {
+        match Store::open(path, OpenOptions::read())
+            .and_then(|store| first_read(&store).map(|(h, e, last)| (store, h, e, last)))
+        {
+            Ok(read) => break read,
             Err(e) => {
                 if !reader.trouble(e.to_string()) {
                     return;
@@ -183,27 +264,13 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
             }
         }
     };
-    let mut follower = Follower::with_watcher(store, watcher, 0);
-    // The first read takes everything in one go, so the fold runs once.
-    loop {
-        match follower.next(usize::MAX, Duration::ZERO) {
-            Ok(events) => {
-                tracing::debug!("reader: loaded {} events", events.len());
-                // Loaded again after trouble: the console then shows what it now has.
-                if !reader.send(Msg::Events(events)) || !reader.send(Msg::Loaded) {
-                    return;
-                }
-                reader.loaded = true;
-                reader.told = None;
-                break;
-            }
-            Err(e) => {
-                if !reader.trouble(e.to_string()) {
-                    return;
-                }
-            }
-        }
+    // Loaded again after trouble: the console then shows what it now has.
+    if !send_first(&reader, heads, events) {
+        return;
     }
+    reader.loaded = true;
+    reader.told = None;
+    let mut follower = Follower::with_watcher(store, watcher, last);
     let mut presence_at = Instant::now() - PRESENCE_EVERY;
     let mut presence_due = true;
     loop {
@@ -221,6 +288,11 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
         } else {
             FALLBACK_POLL
         };
+        while let Ok(request) = reads.try_recv() {
+            if !serve(&reader, follower.store(), request) {
+                return;
+            }
+        }
         let read = follower.next(BATCH, timeout);
         if stop.load(Ordering::SeqCst) {
             return;
@@ -240,8 +312,26 @@ fn read_loop(path: &Path, watcher: Watcher, news: &UnboundedSender<Msg>, stop: &
                 tracing::debug!("reader: {} new events", events.len());
                 presence_due = true;
                 reader.told = None;
-                if follower.take_rewound() && !reader.send(Msg::Rewound) {
-                    return;
+                if follower.take_rewound() {
+                    // Another log under the console: read it as at start, heads and all,
+                    // rather than every event it holds.
+                    if !reader.send(Msg::Rewound) {
+                        return;
+                    }
+                    match first_read(follower.store()) {
+                        Ok((heads, events, last)) => {
+                            follower.move_to(last);
+                            if !send_first(&reader, heads, events) {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            if !reader.trouble(e.to_string()) {
+                                return;
+                            }
+                        }
+                    }
+                    continue;
                 }
                 if !reader.send(Msg::Events(events)) {
                     return;
@@ -412,6 +502,252 @@ mod tests {
         wait_for(&mut news, "Loaded again", |m| {
             matches!(m, Msg::Loaded).then_some(())
         });
+        storage.stop(Duration::from_secs(20));
+    }
+
+    /// Carries out the reads `update` asks for, as the console's edge does.
+    fn carry(storage: &Storage, effects: Vec<crate::app::Effect>) {
+        for effect in effects {
+            match effect {
+                crate::app::Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
+                crate::app::Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
+                _ => {}
+            }
+        }
+    }
+
+    /// Feeds the store's news to `app` until `done` holds.
+    fn pump(
+        app: &mut crate::app::App,
+        storage: &Storage,
+        news: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+        what: &str,
+        done: impl Fn(&crate::app::App) -> bool,
+    ) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(app) {
+            assert!(Instant::now() < deadline, "no {what} within 20 s");
+            match news.try_recv() {
+                Ok(msg) => carry(storage, crate::app::update(app, msg)),
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    }
+
+    /// The console reads open incidents and waiting alerts whole and closed incidents
+    /// by their heads; what it holds is what the full fold says, for the incident shown,
+    /// for the switcher's list, for a closed incident chosen later, for one reopened
+    /// elsewhere, and for the metrics.
+    #[test]
+    fn the_console_reads_what_it_shows_and_holds_what_the_full_fold_says() {
+        use crate::domain::{Body, IncidentSummary, Status};
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let mut store = Store::open(&db, OpenOptions::write()).unwrap();
+        crate::demo::load(&mut store).unwrap();
+        let mut closed = Vec::new();
+        for n in 0..12 {
+            let opened = store
+                .append(vec![NewEvent::now(
+                    None,
+                    "ana",
+                    Body::opening(format!("old {n}")),
+                )])
+                .unwrap();
+            let id = opened[0].incident;
+            let mut more = vec![
+                NewEvent::now(
+                    Some(id),
+                    "ana",
+                    Body::CommandClaimed {
+                        commander: "ana".into(),
+                    },
+                ),
+                NewEvent::now(
+                    Some(id),
+                    "ana",
+                    Body::StatusChanged {
+                        status: Status::Investigating,
+                        reason: None,
+                    },
+                ),
+            ];
+            for k in 0..20 {
+                more.push(NewEvent::now(
+                    Some(id),
+                    "bo",
+                    Body::Note {
+                        text: format!("note {k}"),
+                    },
+                ));
+            }
+            more.push(NewEvent::now(
+                Some(id),
+                "ana",
+                Body::StatusChanged {
+                    status: Status::Closed,
+                    reason: None,
+                },
+            ));
+            store.append(more).unwrap();
+            closed.push(id);
+        }
+        let alert = |fingerprint: &str| Body::AlertReceived {
+            text: format!("disk {fingerprint}"),
+            source: None,
+            fingerprint: fingerprint.into(),
+            labels: Default::default(),
+            resolved: false,
+            url: None,
+        };
+        let waiting = store
+            .append(vec![NewEvent::now(None, "intake", alert("a"))])
+            .unwrap()[0]
+            .incident;
+        store
+            .append(vec![NewEvent::now(Some(waiting), "intake", alert("a"))])
+            .unwrap();
+        let dismissed = store
+            .append(vec![NewEvent::now(None, "intake", alert("b"))])
+            .unwrap()[0]
+            .incident;
+        store
+            .append(vec![NewEvent::now(
+                Some(dismissed),
+                "ana",
+                Body::AlertDismissed { reason: "noise".into() },
+            )])
+            .unwrap();
+
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let me = Identity {
+            session: "s".into(),
+            user: "cy".into(),
+        };
+        let storage = Storage::start(&db, me, tx).unwrap();
+        let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        pump(&mut app, &storage, &mut news, "first read", |a| {
+            a.outside.loaded && a.incident().is_some()
+        });
+
+        let full: std::collections::BTreeMap<_, _> = store
+            .incidents()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        // Closed incidents are held by their heads; open ones and waiting alerts whole.
+        for id in &closed {
+            assert!(
+                app.partial.contains(id),
+                "a closed incident is read whole at start"
+            );
+        }
+        assert!(app.partial.contains(&dismissed));
+        for (id, state) in &full {
+            if crate::app::kept_whole(state) {
+                assert_eq!(
+                    app.whole(*id),
+                    Some(state),
+                    "{id} differs from the full fold"
+                );
+            }
+        }
+        assert!(app.inbox.contains(&waiting) && !app.inbox.contains(&dismissed));
+        let shown = app.shown.unwrap();
+        assert_eq!(app.incident(), full.get(&shown));
+        // The switcher lists every incident as the full fold does, in its order.
+        let listed: Vec<IncidentSummary> = app
+            .incident_list()
+            .into_iter()
+            .map(IncidentSummary::from)
+            .collect();
+        let mut expected: Vec<&IncidentState> =
+            full.values().filter(|s| s.opened.is_some()).collect();
+        expected.sort_by_key(|s| crate::app::list_order(s));
+        let expected: Vec<IncidentSummary> =
+            expected.into_iter().map(IncidentSummary::from).collect();
+        assert_eq!(listed, expected);
+
+        // A closed incident chosen is read whole then, and shown as the full fold.
+        let old = closed[3];
+        app.show(old);
+        assert!(app.incident().is_none() && app.loading().is_some_and(|h| h.id == old));
+        carry(
+            &storage,
+            crate::app::update(&mut app, Msg::Tick(store.now())),
+        );
+        pump(&mut app, &storage, &mut news, "the closed incident", |a| {
+            a.incident().is_some()
+        });
+        assert_eq!(app.incident(), full.get(&old));
+        assert!(!app.partial.contains(&old));
+
+        // Elsewhere: a note in one closed incident, another reopened.
+        let noted = closed[5];
+        let reopened = closed[7];
+        store
+            .append(vec![NewEvent::now(
+                Some(noted),
+                "bo",
+                Body::Note {
+                    text: "late".into(),
+                },
+            )])
+            .unwrap();
+        store
+            .append(vec![NewEvent::now(
+                Some(reopened),
+                "bo",
+                Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: None,
+                },
+            )])
+            .unwrap();
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the reopened incident",
+            |a| a.whole(reopened).is_some(),
+        );
+        assert_eq!(
+            app.whole(reopened),
+            store.incident(reopened).unwrap().as_ref()
+        );
+        assert!(app.open_command.contains_key(&reopened));
+        assert!(app.partial.contains(&noted));
+        let noted_head = app.incidents.get(&noted).unwrap();
+        assert!(
+            app.changed_since_looked(noted_head),
+            "the late note marks it in the switcher"
+        );
+
+        // The metrics are read from the store and say what the full fold says.
+        app.overlays.clear();
+        carry(
+            &storage,
+            crate::app::update(&mut app, Msg::Action(crate::app::Action::OpenMetrics)),
+        );
+        pump(&mut app, &storage, &mut news, "the metrics", |a| {
+            matches!(
+                a.overlays.last(),
+                Some(crate::app::Overlay::Metrics {
+                    summary: Some(_),
+                    ..
+                })
+            )
+        });
+        let Some(crate::app::Overlay::Metrics {
+            summary: Some(summary),
+            ..
+        }) = app.overlays.last()
+        else {
+            unreachable!()
+        };
+        let all = store.incidents().unwrap();
+        assert_eq!(**summary, app.metrics_of(&all));
         storage.stop(Duration::from_secs(20));
     }
 }

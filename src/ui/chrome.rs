@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::Theme;
 use super::wrap::truncate;
 use crate::app::{Action, App, Mode};
+use crate::domain::IncidentState;
 use crate::inert;
 
 /// The top line: which incident, who you are, which database.
@@ -328,6 +329,20 @@ pub fn hints(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// Where the welcome screen's descriptions start, past what to type.
 const WELCOME_COLUMN: usize = 17;
+
+/// Draws the line that stands for an incident whose whole log is being read (a closed
+/// one, chosen in the switcher): its id and title, from its head.
+pub fn loading(frame: &mut Frame<'_>, area: Rect, head: &IncidentState, theme: &Theme) {
+    let text = format!(
+        "reading {} \"{}\" ({}) from the log…",
+        head.short_id(),
+        crate::format::shorten(&inert::line(&head.title), 50),
+        head.status
+    );
+    let width = (text.width() as u16 + 2).min(area.width);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(1));
+    frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), rect);
+}
 
 /// What to do first, on a database with no incident yet.
 pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {

@@ -12,10 +12,11 @@ use crate::metrics::MetricsSummary;
 
 /// Draws the metrics (computed when the view was opened), its title saying which key
 /// `close`s it.
+/// `None` while the numbers are being read from the store: the box says so.
 pub fn render(
     frame: &mut Frame<'_>,
     area: Rect,
-    summary: &MetricsSummary,
+    summary: Option<&MetricsSummary>,
     scroll: &PageScroll,
     close: &str,
     theme: &Theme,
@@ -31,6 +32,16 @@ pub fn render(
     );
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    let Some(summary) = summary else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "reading every incident's figures from the log…",
+                theme.muted,
+            )),
+            inner,
+        );
+        return;
+    };
     let [head, charts, table] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(9),

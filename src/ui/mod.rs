@@ -73,7 +73,9 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     .areas(area);
     chrome::header(frame, header, app, theme);
     chrome::banner(frame, banner, app, theme);
-    if app.incident().is_none() {
+    if let Some(head) = app.loading() {
+        chrome::loading(frame, body, head, theme);
+    } else if app.incident().is_none() {
         chrome::welcome(frame, body, app, theme);
     } else {
         panes(frame, body, app, theme);

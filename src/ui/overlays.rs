@@ -48,7 +48,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     .key_for(Mode::Playbook, Action::Close)
                     .map(|k| format!("{k} closes"))
                     .unwrap_or_default();
-                super::metrics::render(frame, area, summary, scroll, &close, theme);
+                super::metrics::render(frame, area, summary.as_deref(), scroll, &close, theme);
             }
             Overlay::Search { input, found, .. } => {
                 let query = input.lines().join(" ");
@@ -638,7 +638,9 @@ fn switcher_detail(
             theme.notice,
         ));
     }
-    if s.is_open() {
+    // Updates owed are counted from a whole incident (one reopened elsewhere is being
+    // read).
+    if s.is_open() && !app.partial.contains(&s.id) {
         let due = s.next_update_due(|sev, a| app.setup.playbook.cadence_for(sev, a));
         match due {
             Some((audience, at)) if at <= app.now => spans.push(Span::styled(
