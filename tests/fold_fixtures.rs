@@ -472,5 +472,5 @@ fn metrics_folded_from_their_deciding_kinds_equal_the_full_folds() {
 }
 
 fn rfc3339_now() -> Timestamp {
-    warroom::domain::from_epoch_ms(1_796_000_000_000).unwrap()
+    warroom::domain::from_epoch_ms(1_796_000_000_000).expect("a time in range")
 }

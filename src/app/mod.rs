@@ -76,7 +76,11 @@ pub use crate::zone::Zone;
 /// alone: an open incident, or an inbox alert group that waits. Closed incidents (years
 /// of them, in a team's long-kept file) are read whole when someone looks at one.
 pub fn kept_whole(state: &IncidentState) -> bool {
-    (state.opened.is_some() && state.is_open()) || state.alert.as_ref().is_some_and(|a| a.waiting())
+    (state.opened.is_some() && state.is_open())
+        || state
+            .alert
+            .as_ref()
+            .is_some_and(crate::domain::AlertGroup::waiting)
 }
 
 /// Everything the console shows and remembers.

@@ -615,7 +615,9 @@ mod tests {
             .append(vec![NewEvent::now(
                 Some(dismissed),
                 "ana",
-                Body::AlertDismissed { reason: "noise".into() },
+                Body::AlertDismissed {
+                    reason: "noise".into(),
+                },
             )])
             .unwrap();
 
