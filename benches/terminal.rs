@@ -8,123 +8,16 @@
 // Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
 use warroom::store::{OpenOptions, Store};
 
 mod common;
 use common::filler;
+use common::pty::Pty;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
-
-/// A program in a pseudo-terminal, with everything it wrote.
-struct Pty {
-    out: Arc<Mutex<Vec<u8>>>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    started: Instant,
-}
-
-impl Pty {
-    fn start(cmd: CommandBuilder) -> Pty {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let started = Instant::now();
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let size = |n| std::num::NonZeroU16::new(n).unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let (o, s) = (out.clone(), screen.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                o.lock().unwrap().extend_from_slice(&buf[..n]);
-                s.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        // The master must outlive the child's use of the terminal.
-        std::mem::forget(pty.master);
-        Pty {
-            out,
-            screen,
-            writer,
-            child,
-            started,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.out.lock().unwrap().len()
-    }
-
-    fn shows(&self, text: &str) -> bool {
-        self.screen
-            .lock()
-            .unwrap()
-            .screen()
-            .contents()
-            .contains(text)
-    }
-
-    /// Waits until `text` is on screen; the time since the start.
-    fn wait(&self, text: &str) -> Duration {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !self.shows(text) {
-            assert!(Instant::now() < deadline, "never showed {text:?}");
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        self.started.elapsed()
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// The bytes written in answer to `keys`, once the output has been still a while.
-    fn cost(&mut self, keys: &str) -> usize {
-        let before = self.len();
-        self.send(keys);
-        self.settle();
-        self.len() - before
-    }
-
-    /// Waits until nothing has been written for 150 ms.
-    fn settle(&self) {
-        let mut last = self.len();
-        let mut still = Instant::now();
-        while still.elapsed() < Duration::from_millis(150) {
-            std::thread::sleep(Duration::from_millis(10));
-            if self.len() != last {
-                last = self.len();
-                still = Instant::now();
-            }
-        }
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

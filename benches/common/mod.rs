@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::time::Duration;
 
 use warroom::domain::{Body, Event, Timestamp};

@@ -89,24 +89,18 @@ fn of_kinds(kinds: &[&str]) -> String {
 /// What picks the events that decide incident summaries (built once: the kinds are fixed).
 static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| of_kinds(&IncidentSummary::KINDS));
 
-/// The kinds that decide where an inbox alert group stands (acted on, dismissed, gone
-/// to an incident), beside the notification that opened it.
-const ALERT_STATE_KINDS: [&str; 3] = ["alert_acknowledged", "alert_dismissed", "alert_attached"];
-
-/// What picks the events of [`Store::incident_heads`]: the summaries' kinds, the alert
-/// groups' states, and the notification that opened each group (its id is the group's),
-/// not the thousands that may follow it.
-static HEADS_AND_ALERTS: LazyLock<String> = LazyLock::new(|| {
-    let kinds: Vec<&str> = IncidentSummary::KINDS
-        .iter()
-        .chain(&ALERT_STATE_KINDS)
-        .copied()
-        .collect();
-    of_kinds(&kinds).replace(
-        " ORDER BY pos",
-        " OR (kind = 'alert_received' AND id = incident) ORDER BY pos",
+/// What picks the events of [`Store::incident_heads`] from the index kept for them
+/// (schema 5 on), in arrival order.
+static HEADS_INDEXED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INDEXED BY events_heads WHERE ({}) ORDER BY pos",
+        super::schema::HEAD_ROWS
     )
 });
+
+/// The same rows from a file of an older schema opened read-only (no such index).
+static HEADS_UNINDEXED: LazyLock<String> =
+    LazyLock::new(|| format!("WHERE ({}) ORDER BY pos", super::schema::HEAD_ROWS));
 
 impl Store {
     /// Events with their positions, matching a `WHERE ... ORDER BY ...` clause.
@@ -222,7 +216,11 @@ impl Store {
     /// decide which to read whole. Timelines, rosters and counts are those of these
     /// events only.
     pub fn incident_heads(&self) -> Result<Vec<IncidentState>, StoreError> {
-        self.fold_clause(&HEADS_AND_ALERTS)
+        if self.version >= super::schema::HEADS_FROM {
+            self.fold_clause(&HEADS_INDEXED)
+        } else {
+            self.fold_clause(&HEADS_UNINDEXED)
+        }
     }
 
     /// Runs `reads` in one read transaction, so all of them see the log as it was at
@@ -363,5 +361,30 @@ impl Store {
                 detail: report,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    /// Heads come from their own index alone (one compact scan, no table page per row).
+    #[test]
+    fn heads_are_read_from_their_index_alone() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(dir.path().join("w.db"), OpenOptions::write()).unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM events {}",
+                *HEADS_INDEXED
+            ))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(plan, ["SCAN events USING COVERING INDEX events_heads"]);
     }
 }

@@ -3,6 +3,24 @@
 /// Marks a file as warroom's in the SQLite header (`PRAGMA application_id`): "WARR".
 pub const APPLICATION_ID: i64 = 0x5741_5252;
 
+/// The rows that decide incident heads and inbox alert groups (see
+/// `Store::incident_heads`): kept in an index of their own, so a console that starts
+/// on years of history reads them from a few compact pages rather than from one table
+/// page each. A macro so the index and the query that uses it say it in the same
+/// words, which is how SQLite knows the index covers the query.
+macro_rules! head_rows {
+    () => {
+        "kind IN ('incident_opened', 'severity_set', 'status_changed', 'resolution', \
+         'routed', 'problem_handoff', 'command_claimed', 'command_handed_off', \
+         'command_confirmed', 'command_assumed', 'handoff_offered', 'handoff_accepted', \
+         'handoff_cancelled', 'alert_acknowledged', 'alert_dismissed', 'alert_attached') \
+         OR (kind = 'alert_received' AND id = incident)"
+    };
+}
+
+/// The `WHERE` of the index of heads, and of every query that reads it.
+pub(super) const HEAD_ROWS: &str = head_rows!();
+
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
     // 1: the append-only event log. `pos` is the local arrival order, the cursor that
@@ -60,6 +78,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_due ON deliveries (state, next_ms);
     CREATE INDEX events_alert_fingerprint ON events (json_extract(payload, '$.fingerprint'), at_ms)
         WHERE kind = 'alert_received';",
+    // 5: the events that decide heads, whole and in arrival order, in an index of
+    // their own (a copy of a few percent of the rows, which SQLite keeps up to date).
+    concat!(
+        "CREATE INDEX events_heads ON events \
+         (pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload) WHERE ",
+        head_rows!(),
+        ";"
+    ),
 ];
 
 /// The first version with the `presence` table.
@@ -67,5 +93,30 @@ pub(super) const PRESENCE_FROM: i64 = 2;
 /// The first version with the `peers` table.
 pub(super) const PEERS_FROM: i64 = 3;
 
+/// The first version with the index of heads.
+pub(super) const HEADS_FROM: i64 = 5;
+
 /// The schema version this build writes and reads.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::IncidentSummary;
+
+    /// The index of heads holds every kind a head or an inbox group's state is folded
+    /// from: a kind missing would leave switchers showing a stale status.
+    #[test]
+    fn the_index_of_heads_holds_every_kind_that_decides_a_head() {
+        let listed = |kind: &str| HEAD_ROWS.contains(&format!("'{kind}'"));
+        for kind in IncidentSummary::KINDS.iter().chain(&[
+            "alert_acknowledged",
+            "alert_dismissed",
+            "alert_attached",
+            "alert_received",
+        ]) {
+            assert!(listed(kind), "{kind} is not in the index of heads");
+        }
+        assert!(MIGRATIONS[HEADS_FROM as usize - 1].contains(HEAD_ROWS));
+    }
+}

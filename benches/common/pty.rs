@@ -1,0 +1,138 @@
+//! A program in a real pseudo-terminal at 80x24, for the benches that compare warroom
+//! with vim: what it wrote, what its screen shows, and how much memory it holds.
+
+// A panic is how a bench reports a failure.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+/// A program in a pseudo-terminal, with everything it wrote.
+pub struct Pty {
+    out: Arc<Mutex<Vec<u8>>>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    started: Instant,
+}
+
+impl Pty {
+    pub fn start(cmd: CommandBuilder) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let started = Instant::now();
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let (o, s) = (out.clone(), screen.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                o.lock().unwrap().extend_from_slice(&buf[..n]);
+                s.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        // The master must outlive the child's use of the terminal.
+        std::mem::forget(pty.master);
+        Pty {
+            out,
+            screen,
+            writer,
+            child,
+            started,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.out.lock().unwrap().len()
+    }
+
+    pub fn shows(&self, text: &str) -> bool {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen()
+            .contents()
+            .contains(text)
+    }
+
+    /// Waits until `text` is on screen; the time since the start.
+    pub fn wait(&self, text: &str) -> Duration {
+        self.wait_since(text, self.started)
+    }
+
+    /// How many times `text` is on screen now.
+    pub fn count(&self, text: &str) -> usize {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen()
+            .contents()
+            .matches(text)
+            .count()
+    }
+
+    /// The process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
+    /// Waits until `text` is on screen, at most a minute; the time since `from`.
+    pub fn wait_since(&self, text: &str, from: Instant) -> Duration {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.shows(text) {
+            assert!(Instant::now() < deadline, "never showed {text:?}");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        from.elapsed()
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// The bytes written in answer to `keys`, once the output has been still a while.
+    pub fn cost(&mut self, keys: &str) -> usize {
+        let before = self.len();
+        self.send(keys);
+        self.settle();
+        self.len() - before
+    }
+
+    /// Waits until nothing has been written for 150 ms.
+    pub fn settle(&self) {
+        let mut last = self.len();
+        let mut still = Instant::now();
+        while still.elapsed() < Duration::from_millis(150) {
+            std::thread::sleep(Duration::from_millis(10));
+            if self.len() != last {
+                last = self.len();
+                still = Instant::now();
+            }
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
