@@ -2027,3 +2027,108 @@ fn an_overdue_update_on_an_incident_you_command_is_noticed_once() {
     let effects = update(&mut app, Msg::Tick(now() + chrono::TimeDelta::seconds(2)));
     assert!(effects.is_empty(), "noticed once, not on every tick");
 }
+
+/// Before the log is read, the console does not know what the file holds: keys that
+/// would judge it wait and say so (the sample incidents are not loaded into a file that
+/// may hold years of them, quitting asks, nothing is said to be missing), text typed
+/// stays in the box, and the word about waiting goes once the log is here.
+#[test]
+fn keys_that_judge_the_log_wait_until_it_is_read() {
+    let mut app = App::new("alice", "w.db", None, now());
+    for action in [
+        Action::LoadDemo,
+        Action::OpenSwitcher,
+        Action::OpenTriage,
+        Action::OpenPalette,
+    ] {
+        let effects = act(&mut app, action);
+        assert!(effects.is_empty(), "{action:?}: {effects:?}");
+        assert_eq!(app.mode(), Mode::Normal, "{action:?}");
+        assert_notice(&app, "the log is still being read; try again in a moment");
+    }
+    assert!(act(&mut app, Action::Quit).is_empty());
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Ask(c)) if matches!(**c, Confirmation::Quit))
+    );
+    app.overlays.clear();
+    act(&mut app, Action::OpenEntry);
+    let mut effects = type_str(&mut app, "db failover started");
+    effects.extend(act(&mut app, Action::Submit));
+    assert!(appended(&effects).is_empty());
+    let error = app.entry.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("still being read") && error.contains("stays"),
+        "{error}"
+    );
+    assert_eq!(app.entry.text(), "db failover started");
+
+    update(&mut app, Msg::Events(warroom::demo::events("demo", now())));
+    update(&mut app, Msg::Loaded);
+    assert_eq!(
+        app.entry.error, None,
+        "the word about waiting went with the wait"
+    );
+    let effects = act(&mut app, Action::Submit);
+    assert_eq!(appended(&effects).len(), 1, "sent once the log is read");
+}
+
+/// While a closed incident chosen is read whole, the console says so instead of "no
+/// incident", keeps typed text, and lets go of the word once it is here.
+#[test]
+fn keys_on_an_incident_being_read_wait_for_it() {
+    let mut app = demo_app();
+    let closed = app
+        .incident_list()
+        .into_iter()
+        .find(|i| !i.is_open())
+        .map(|i| i.id)
+        .expect("the demo has a closed incident");
+    // Held by its head only, as a console that started on a long history holds it.
+    let head = app.incidents.remove(&closed).unwrap();
+    let events: Vec<Event> = head.timeline.iter().map(|e| (*e.event).clone()).collect();
+    update(
+        &mut app,
+        Msg::Heads(vec![warroom::domain::IncidentState::fold(
+            closed,
+            events
+                .iter()
+                .filter(|e| e.kind() == "incident_opened" || e.kind() == "status_changed")
+                .cloned(),
+        )]),
+    );
+    app.show(closed);
+    let effects = update(&mut app, Msg::Tick(now()));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ReadWhole(id) if *id == closed)),
+        "{effects:?}"
+    );
+    assert!(app.incident().is_none() && app.loading().is_some());
+    let (_, count) = app.shown_position();
+    assert!(count >= 2, "the header still counts it");
+    for action in [
+        Action::OpenTriage,
+        Action::OpenReview,
+        Action::ComposeUpdate,
+    ] {
+        assert!(act(&mut app, action).is_empty());
+        assert_notice(
+            &app,
+            "is still being read from the log; try again in a moment",
+        );
+    }
+    act(&mut app, Action::OpenEntry);
+    type_str(&mut app, "late note");
+    assert!(appended(&act(&mut app, Action::Submit)).is_empty());
+    assert!(
+        app.entry
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("still being read"))
+    );
+    update(&mut app, Msg::Whole { id: closed, events });
+    assert!(app.incident().is_some_and(|s| s.id == closed));
+    assert_eq!(app.entry.error, None);
+    assert_eq!(app.notice, None);
+}

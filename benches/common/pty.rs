@@ -8,13 +8,14 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 /// A program in a pseudo-terminal, with everything it wrote.
 pub struct Pty {
     out: Arc<Mutex<Vec<u8>>>,
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     started: Instant,
 }
@@ -48,12 +49,11 @@ impl Pty {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        // The master must outlive the child's use of the terminal.
-        std::mem::forget(pty.master);
         Pty {
             out,
             screen,
             writer,
+            master: pty.master,
             child,
             started,
         }
@@ -77,6 +77,31 @@ impl Pty {
         self.wait_since(text, self.started)
     }
 
+    /// Gives the terminal a new size (the program hears SIGWINCH), as dragging a
+    /// window's corner does; the screen kept here follows.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        self.screen.lock().unwrap().set_size(size(rows), size(cols));
+    }
+
+    /// What the program wrote after the first `from` bytes.
+    pub fn written_since(&self, from: usize) -> Vec<u8> {
+        self.out.lock().unwrap()[from..].to_vec()
+    }
+
+    /// What the screen shows now, row by row.
+    pub fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
     /// How many times `text` is on screen now.
     pub fn count(&self, text: &str) -> usize {
         self.screen
@@ -97,7 +122,11 @@ impl Pty {
     pub fn wait_since(&self, text: &str, from: Instant) -> Duration {
         let deadline = Instant::now() + Duration::from_secs(60);
         while !self.shows(text) {
-            assert!(Instant::now() < deadline, "never showed {text:?}");
+            assert!(
+                Instant::now() < deadline,
+                "never showed {text:?}; the screen:\n{}",
+                self.screen.lock().unwrap().screen().contents()
+            );
             std::thread::sleep(Duration::from_micros(200));
         }
         from.elapsed()

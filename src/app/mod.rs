@@ -330,6 +330,21 @@ impl App {
             .and_then(|id| self.incidents.get(&id))
     }
 
+    /// What is still being read, in words, while the console cannot yet judge what it
+    /// holds: the log at start (the incidents are not all known), or the incident chosen
+    /// for the screen (held by its head). `None` once both are read.
+    pub fn reading(&self) -> Option<String> {
+        if !self.outside.loaded {
+            return Some("the log is still being read".into());
+        }
+        self.loading().map(|head| {
+            format!(
+                "{} is still being read from the log",
+                crate::domain::short_id(head.id)
+            )
+        })
+    }
+
     /// Incidents to ask the store for whole, each once: the one chosen for the screen
     /// and any that came back to life while held by its head.
     pub fn reads_wanted(&mut self) -> Vec<Ulid> {
@@ -413,8 +428,10 @@ impl App {
     /// length, counted without building or sorting the list (the header needs this on
     /// every frame).
     pub fn shown_position(&self) -> (Option<usize>, usize) {
+        // The head will do while the incident shown is being read.
         let shown = self
-            .incident()
+            .shown
+            .and_then(|id| self.incidents.get(&id))
             .filter(|i| i.opened.is_some())
             .map(list_order);
         let mut before = 0;

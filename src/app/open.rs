@@ -7,12 +7,28 @@ use super::{App, Confirmation, Effect, Overlay, TriageTarget, Wizard};
 impl App {
     /// Asks before quitting while an incident is open.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        if self.has_open_incident() {
+        // Before the log is read, whether an incident is open is not known: asked too.
+        if self.has_open_incident() || !self.outside.loaded {
             self.overlays
                 .push(Overlay::Ask(Box::new(Confirmation::Quit)));
             Vec::new()
         } else {
             vec![Effect::Quit]
+        }
+    }
+
+    /// Once what was being read is here, a word about waiting for it (in the hint bar or
+    /// under the entry box) has said its piece.
+    pub(super) fn read_done(&mut self) {
+        let stale = |text: &Option<String>| {
+            text.as_deref()
+                .is_some_and(|t| t.contains("still being read"))
+        };
+        if stale(&self.notice) {
+            self.notice = None;
+        }
+        if stale(&self.entry.error) {
+            self.entry.error = None;
         }
     }
 

@@ -44,6 +44,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Whole { id, events } => {
             app.absorb_whole(id, events);
+            if app.shown == Some(id) {
+                app.read_done();
+            }
             Vec::new()
         }
         Msg::MetricsRead(states) => {
@@ -64,6 +67,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Loaded => {
             app.outside.loaded = true;
             app.show_first();
+            app.read_done();
             Vec::new()
         }
         Msg::Show(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),
@@ -113,12 +117,48 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// Whether `action` may go on while the log (`loaded` false) or the incident shown is
+/// still being read: looking around, writing into the box (sent only once read), going
+/// elsewhere, leaving. Anything that would judge what the console does not hold yet
+/// ("no incident", the sample incidents into a file that has some, quitting without the
+/// question) waits.
+fn goes_on_while_reading(action: Action, loaded: bool) -> bool {
+    matches!(
+        action,
+        Action::Quit
+            | Action::ToggleHelp
+            | Action::FocusNext
+            | Action::FocusPrev
+            | Action::FocusIncident
+            | Action::FocusRoster
+            | Action::FocusTimeline
+            | Action::FocusTriage
+            | Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+            | Action::HalfPageUp
+            | Action::HalfPageDown
+            | Action::OpenEntry
+            | Action::ClearBanners
+    ) || (loaded && matches!(action, Action::OpenSwitcher | Action::OpenPalette))
+}
+
 fn act(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::ForceQuit => return vec![Effect::Quit],
         Action::Suspend => return vec![Effect::Suspend],
         Action::Repaint => return vec![Effect::Repaint],
         _ => {}
+    }
+    if matches!(app.mode(), Mode::Normal | Mode::Roster)
+        && !goes_on_while_reading(action, app.outside.loaded)
+        && let Some(why) = app.reading()
+    {
+        app.notice = Some(format!("{why}; try again in a moment"));
+        return Vec::new();
     }
     match app.mode() {
         Mode::Normal => normal(app, action),
@@ -395,6 +435,12 @@ fn submit(app: &mut App) -> Vec<Effect> {
     };
     if body.trim().is_empty() {
         app.entry.error = Some("nothing to commit yet".into());
+        return Vec::new();
+    }
+    if let Some(why) = app.reading() {
+        app.entry.error = Some(format!(
+            "{why}; your text stays here: send it again in a moment"
+        ));
         return Vec::new();
     }
     let Some(incident) = app.shown else {

@@ -19,7 +19,13 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let (shown, count) = app.shown_position();
     let position = shown
         .map(|i| format!("incident {}/{count}", i + 1))
-        .unwrap_or_else(|| "no incident".into());
+        .unwrap_or_else(|| {
+            if app.outside.loaded {
+                "no incident".into()
+            } else {
+                "reading the log…".into()
+            }
+        });
     let keys = &app.setup.keys;
     let switch = match keys.key_for(Mode::Normal, Action::OpenSwitcher) {
         Some(key) if count > 1 => format!(" · {key} switches"),

@@ -700,7 +700,11 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation
         ),
         Confirmation::Quit => (
             "Quit?",
-            "An incident is still open. Quit the console?".to_string(),
+            if app.outside.loaded {
+                "An incident is still open. Quit the console?".to_string()
+            } else {
+                "The log is still being read: whether an incident is open is not known yet. Quit the console?".to_string()
+            },
             "(the log is saved; others keep working)",
             " quit   ",
             " stay",
