@@ -2088,13 +2088,13 @@ fn keys_on_an_incident_being_read_wait_for_it() {
     let events: Vec<Event> = head.timeline.iter().map(|e| (*e.event).clone()).collect();
     update(
         &mut app,
-        Msg::Heads(vec![warroom::domain::IncidentState::fold(
+        Msg::Heads(vec![Box::new(warroom::domain::IncidentState::fold(
             closed,
             events
                 .iter()
                 .filter(|e| e.kind() == "incident_opened" || e.kind() == "status_changed")
                 .cloned(),
-        )]),
+        ))]),
     );
     app.show(closed);
     let effects = update(&mut app, Msg::Tick(now()));

@@ -16,7 +16,7 @@ pub fn listed(app: &App) -> Vec<&IncidentState> {
     let mut list: Vec<&IncidentState> = app
         .inbox
         .iter()
-        .filter_map(|id| app.incidents.get(id))
+        .filter_map(|id| app.incidents.get(id).map(Box::as_ref))
         .filter(|s| s.alert.is_some())
         .collect();
     list.sort_by_key(|s| {

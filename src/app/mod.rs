@@ -41,7 +41,7 @@ pub use chord::{Chord, Key};
 pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_credit, split_prefix};
 pub use keymap::{Binding, EVERYWHERE, KEYMAP};
-pub use msg::{Effect, Msg, Purpose};
+pub use msg::{Effect, Heads, Msg, Purpose};
 pub use overlay::{Confirmation, Overlay};
 pub use rebind::{FORCE_QUIT, KeyProblem, Rebinding, actions_of, does_something};
 pub use record::Console;
@@ -88,7 +88,7 @@ pub struct App {
     /// Every incident: folded whole, or, for those in `partial`, from the events that
     /// decide its head ([`crate::store::Store::incident_heads`]) and those that arrived
     /// since.
-    pub incidents: HashMap<Ulid, IncidentState>,
+    pub incidents: HashMap<Ulid, Box<IncidentState>>,
     /// Incidents held by their heads only: closed ones nobody here has looked at. Their
     /// titles, severities, statuses and command are right (the switcher lists them);
     /// their timelines are not whole, so nothing but the head is read from them.
@@ -320,14 +320,14 @@ impl App {
         if self.partial.contains(&id) {
             return None;
         }
-        self.incidents.get(&id)
+        self.incidents.get(&id).map(Box::as_ref)
     }
 
     /// The head of the incident chosen for the screen while its whole log is being read.
     pub fn loading(&self) -> Option<&IncidentState> {
         self.shown
             .filter(|id| self.partial.contains(id))
-            .and_then(|id| self.incidents.get(&id))
+            .and_then(|id| self.incidents.get(&id).map(Box::as_ref))
     }
 
     /// What is still being read, in words, while the console cannot yet judge what it
@@ -358,7 +358,11 @@ impl App {
 
     /// Takes the heads of incidents not read whole (the store's
     /// [`crate::store::Store::incident_heads`]); one already held whole is kept.
-    pub fn absorb_heads(&mut self, heads: Vec<IncidentState>) {
+    pub fn absorb_heads(&mut self, heads: Heads) {
+        // Room for all at once: growing a map of large states moves every one of them.
+        self.incidents.reserve(heads.len());
+        self.looked.reserve(heads.len());
+        self.partial.reserve(heads.len());
         for head in heads {
             let id = head.id;
             if self.incidents.contains_key(&id) && !self.partial.contains(&id) {
@@ -401,7 +405,7 @@ impl App {
                 len.saturating_sub(unseen)
             };
             self.looked.insert(id, looked);
-            self.incidents.insert(id, state);
+            self.incidents.insert(id, Box::new(state));
             self.index(id);
         }
         if self
@@ -418,6 +422,7 @@ impl App {
         let mut list: Vec<&IncidentState> = self
             .incidents
             .values()
+            .map(Box::as_ref)
             .filter(|i| i.opened.is_some())
             .collect();
         list.sort_by_key(|i| list_order(i));
@@ -433,14 +438,14 @@ impl App {
             .shown
             .and_then(|id| self.incidents.get(&id))
             .filter(|i| i.opened.is_some())
-            .map(list_order);
+            .map(|i| list_order(i));
         let mut before = 0;
         let mut count = 0;
         for key in self
             .incidents
             .values()
             .filter(|i| i.opened.is_some())
-            .map(list_order)
+            .map(|i| list_order(i))
         {
             count += 1;
             if shown.is_some_and(|shown| key < shown) {
@@ -480,7 +485,7 @@ impl App {
             let state = self
                 .incidents
                 .entry(id)
-                .or_insert_with(|| IncidentState::empty(id));
+                .or_insert_with(|| Box::new(IncidentState::empty(id)));
             state.apply_all(batch);
             let len = state.timeline.len();
             if self.partial.contains(&id) && kept_whole(state) {

@@ -7,6 +7,12 @@ use super::entry::Draft;
 use crate::domain::{Event, Timestamp};
 use crate::store::NewEvent;
 
+/// Incidents held by their heads, each boxed: folded off the console's thread, they
+/// then move into the console's map as pointers rather than as states of over a
+/// kilobyte each (a file of years holds thousands).
+#[allow(clippy::vec_box, reason = "the boxes are the point: moved, not copied")]
+pub type Heads = Vec<Box<crate::domain::IncidentState>>;
+
 /// Something that happened: a key's action, typed text, or news from the store.
 pub enum Msg {
     /// A bound key's action.
@@ -24,7 +30,7 @@ pub enum Msg {
     Events(Vec<Event>),
     /// At start, the heads of the incidents not read whole (closed ones), as
     /// [`crate::store::Store::incident_heads`] folds them.
-    Heads(Vec<crate::domain::IncidentState>),
+    Heads(Heads),
     /// The whole log of one incident, asked for with [`Effect::ReadWhole`] (empty when
     /// the log no longer has it).
     Whole {

@@ -97,7 +97,7 @@ impl App {
         let summary = self
             .partial
             .is_empty()
-            .then(|| Box::new(self.metrics_of(self.incidents.values())));
+            .then(|| Box::new(self.metrics_of(self.incidents.values().map(Box::as_ref))));
         self.metrics_asked = false;
         self.overlays.push(Overlay::Metrics {
             scroll: Default::default(),

@@ -98,7 +98,7 @@ pub(super) fn ask(
     }
     let watching: Vec<String> = app.outside.present.iter().map(|p| p.user.clone()).collect();
     let asked = Asked {
-        state: incident.and_then(|id| app.incidents.get(&id)),
+        state: incident.and_then(|id| app.incidents.get(&id).map(Box::as_ref)),
         playbook: &app.setup.playbook,
         actor: &app.setup.me,
         now: app.now,

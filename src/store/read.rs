@@ -31,23 +31,30 @@ fn bad_row(detail: String) -> rusqlite::Error {
 
 fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     let pos: i64 = row.get(0)?;
+    // Text columns are read in place, not copied into strings first: a console's first
+    // read decodes every head of years of history.
+    let text = |i: usize| -> rusqlite::Result<&str> {
+        row.get_ref(i)?
+            .as_str()
+            .map_err(|e| bad_row(format!("row {pos}: column {i}: {e}")))
+    };
     let ulid = |i: usize| -> rusqlite::Result<Ulid> {
-        let text: String = row.get(i)?;
-        Ulid::from_string(&text).map_err(|e| bad_row(format!("row {pos}: bad id {text:?}: {e}")))
+        let text = text(i)?;
+        Ulid::from_string(text).map_err(|e| bad_row(format!("row {pos}: bad id {text:?}: {e}")))
     };
     let time = |i: usize| -> rusqlite::Result<_> {
         let ms: i64 = row.get(i)?;
         from_epoch_ms(ms).ok_or_else(|| bad_row(format!("row {pos}: bad time {ms}")))
     };
-    let kind: String = row.get(8)?;
-    let payload: String = row.get(9)?;
+    let kind = text(8)?;
+    let payload = text(9)?;
     // A payload that is not JSON is kept as a string under an unknown kind, never dropped.
-    let (body, recorded_by) = match serde_json::from_str(&payload) {
-        Ok(value) => crate::domain::body_and_recorder(&kind, value),
+    let (body, recorded_by) = match serde_json::from_str(payload) {
+        Ok(value) => crate::domain::body_and_recorder(kind, value),
         Err(_) => (
             Body::Unknown {
-                kind,
-                payload: serde_json::Value::String(payload),
+                kind: kind.to_string(),
+                payload: serde_json::Value::String(payload.to_string()),
             },
             None,
         ),
@@ -248,8 +255,15 @@ impl Store {
 
     /// Every incident with events matching `clause`, folded from those events.
     fn fold_clause(&self, clause: &str) -> Result<Vec<IncidentState>, StoreError> {
+        // Rows go to their incident as they are read: no list of the whole result first.
         let mut by_incident: BTreeMap<Ulid, Vec<Event>> = BTreeMap::new();
-        for event in self.query_events(clause, [])? {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM events {clause}"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], decode).map_err(|e| self.sql(e))?;
+        for row in rows {
+            let (_, event) = row.map_err(|e| self.sql(e))?;
             by_incident.entry(event.incident).or_default().push(event);
         }
         Ok(by_incident

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Msg, Purpose};
+use crate::app::{Heads, Msg, Purpose};
 use crate::domain::{Event, IncidentState};
 use crate::store::{
     Access, Follower, HEARTBEAT, NewEvent, OpenOptions, ReadOnly, Store, StoreError, Waker,
@@ -192,7 +192,7 @@ impl Reader<'_> {
 /// What a console reads first, at one moment of the log: the heads of the incidents it
 /// does not read whole, the events of those it does (open incidents, waiting alerts:
 /// [`crate::app::kept_whole`]), and the position of the newest event, to follow from.
-fn first_read(store: &Store) -> Result<(Vec<IncidentState>, Vec<Event>, i64), StoreError> {
+fn first_read(store: &Store) -> Result<(Heads, Vec<Event>, i64), StoreError> {
     store.read_together(|s| {
         let last = s.last_pos()?;
         let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
@@ -203,13 +203,14 @@ fn first_read(store: &Store) -> Result<(Vec<IncidentState>, Vec<Event>, i64), St
         for state in whole {
             events.extend(s.incident_events(state.id)?);
         }
-        Ok((heads, events, last))
+        // Boxed here, off the console's thread: it then moves pointers, not states.
+        Ok((heads.into_iter().map(Box::new).collect(), events, last))
     })
 }
 
 /// Sends what [`first_read`] found, then that the log is loaded. False when the
 /// console is gone.
-fn send_first(reader: &Reader<'_>, heads: Vec<IncidentState>, events: Vec<Event>) -> bool {
+fn send_first(reader: &Reader<'_>, heads: Heads, events: Vec<Event>) -> bool {
     tracing::debug!(
         "reader: {} incidents by their heads, {} events of those read whole",
         heads.len(),

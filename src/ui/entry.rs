@@ -42,9 +42,10 @@ fn title(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let mut must = Vec::new();
     match app.incident() {
         None if app.reading().is_some() => {
-            let what = app
-                .loading()
-                .map_or_else(|| "the log".to_string(), crate::domain::IncidentState::short_id);
+            let what = app.loading().map_or_else(
+                || "the log".to_string(),
+                crate::domain::IncidentState::short_id,
+            );
             must.push(Span::styled(format!("→ reading {what}… "), theme.muted));
         }
         None => must.push(Span::styled("→ no incident ", theme.error)),
