@@ -364,11 +364,19 @@ fn an_older_schema_is_migrated_keeping_every_event() {
     let reader = Store::open(&path, OpenOptions::read()).unwrap();
     assert_eq!(reader.settings().unwrap().schema_version, 1);
     assert!(reader.present().unwrap().is_empty());
+    // Heads are read the long way from a file without their index.
+    let heads = reader.incident_heads().unwrap();
+    assert_eq!(heads.len(), 1);
     drop(reader);
     let mut store = Store::open(&path, OpenOptions::write()).unwrap();
     assert_eq!(
         store.settings().unwrap().schema_version,
         warroom::store::CURRENT_VERSION
+    );
+    assert_eq!(
+        store.incident_heads().unwrap(),
+        heads,
+        "and the same from the index"
     );
     assert_eq!(store.origin(), "old-origin");
     let incidents = store.incidents().unwrap();
@@ -586,4 +594,46 @@ fn an_entry_for_an_incident_the_file_does_not_hold_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("not in this database"), "{err}");
     assert_eq!(store.all_events().unwrap(), before, "nothing was written");
+}
+
+/// A file whose index of heads was made by schema 5 (an `IN` list, slow on every
+/// insert) gets the index again at the next write access, and heads read the same.
+#[test]
+fn the_first_index_of_heads_is_made_again() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let mut store = Store::open(&path, OpenOptions::write()).unwrap();
+    store
+        .append(vec![warroom::store::NewEvent::now(
+            None,
+            "ana",
+            warroom::domain::Body::opening("kept"),
+        )])
+        .unwrap();
+    let heads = store.incident_heads().unwrap();
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX events_heads;
+         CREATE INDEX events_heads ON events (pos, id, origin, seq, incident, author, at_ms,
+             logged_at_ms, kind, payload) WHERE kind IN ('incident_opened', 'status_changed');
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path, OpenOptions::write()).unwrap();
+    assert_eq!(store.incident_heads().unwrap(), heads);
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_heads'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sql.contains("OR kind = 'status_changed'") && !sql.contains(" IN ("),
+        "{sql}"
+    );
 }
