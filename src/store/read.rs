@@ -97,7 +97,7 @@ fn of_kinds(kinds: &[&str]) -> String {
 static HEAD_EVENTS: LazyLock<String> = LazyLock::new(|| of_kinds(&IncidentSummary::KINDS));
 
 /// What picks the events of [`Store::incident_heads`] from the index kept for them
-/// (schema 5 on), in arrival order.
+/// (schema 6 on), in arrival order.
 static HEADS_INDEXED: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INDEXED BY events_heads WHERE ({}) ORDER BY pos",
