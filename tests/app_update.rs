@@ -2127,8 +2127,27 @@ fn keys_on_an_incident_being_read_wait_for_it() {
             .as_deref()
             .is_some_and(|e| e.contains("still being read"))
     );
+    // A palette command about it waits, typed, in the palette (found in trial).
+    act(&mut app, Action::Close);
+    act(&mut app, Action::OpenPalette);
+    type_str(&mut app, "severity P3 probe");
+    assert!(appended(&act(&mut app, Action::Submit)).is_empty());
+    let Some(Overlay::Palette { error, .. }) = app.overlays.last() else {
+        panic!("the palette stays open");
+    };
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("still being read")),
+        "{error:?}"
+    );
     update(&mut app, Msg::Whole { id: closed, events });
     assert!(app.incident().is_some_and(|s| s.id == closed));
-    assert_eq!(app.entry.error, None);
     assert_eq!(app.notice, None);
+    let effects = act(&mut app, Action::Submit);
+    assert_eq!(
+        appended(&effects).len(),
+        1,
+        "sent once it is read: {effects:?}"
+    );
 }

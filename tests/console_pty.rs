@@ -496,29 +496,55 @@ fn colours_are_as_deep_as_the_terminal_says_it_shows() {
     assert!(has(&deep, b"48;2;"), "24-bit colour where it is promised");
 }
 
-/// Every palette entry a byte stream sets as a colour (`38;5;N`, `48;5;N`, alone or
-/// inside one SGR sequence).
+/// Every palette entry a byte stream sets, as a foreground or a background, in any of
+/// SGR's forms: `38;5;N`/`48;5;N`, `30`-`37`/`40`-`47` (0-7) and `90`-`97`/`100`-`107`
+/// (8-15).
 fn palette_entries(bytes: &[u8]) -> Vec<u32> {
-    entries_after(bytes, &["38;5;", "48;5;"])
+    sgr_colours(bytes).into_iter().map(|(_, n)| n).collect()
 }
 
 /// Every palette entry a byte stream sets as a background.
 fn palette_backgrounds(bytes: &[u8]) -> Vec<u32> {
-    entries_after(bytes, &["48;5;"])
+    sgr_colours(bytes)
+        .into_iter()
+        .filter_map(|(background, n)| background.then_some(n))
+        .collect()
 }
 
-fn entries_after(bytes: &[u8], leads: &[&str]) -> Vec<u32> {
+/// (whether a background, palette entry) for every palette colour the SGR sequences
+/// in `bytes` set; 24-bit colours are skipped.
+fn sgr_colours(bytes: &[u8]) -> Vec<(bool, u32)> {
     let text = String::from_utf8_lossy(bytes);
     let mut found = Vec::new();
-    for lead in leads {
-        for (at, _) in text.match_indices(lead) {
-            let digits: String = text[at + lead.len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            if let Ok(n) = digits.parse() {
-                found.push(n);
+    for (at, _) in text.match_indices("\x1b[") {
+        let rest = &text[at + 2..];
+        let Some(end) = rest.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
+            continue;
+        };
+        if !rest[end..].starts_with('m') {
+            continue;
+        }
+        let params: Vec<u32> = rest[..end]
+            .split(';')
+            .map(|p| p.parse().unwrap_or(0))
+            .collect();
+        let mut i = 0;
+        while i < params.len() {
+            match params[i] {
+                n @ (38 | 48) if params.get(i + 1) == Some(&5) => {
+                    if let Some(entry) = params.get(i + 2) {
+                        found.push((n == 48, *entry));
+                    }
+                    i += 2;
+                }
+                38 | 48 if params.get(i + 1) == Some(&2) => i += 4,
+                n @ 30..=37 => found.push((false, n - 30)),
+                n @ 40..=47 => found.push((true, n - 40)),
+                n @ 90..=97 => found.push((false, n - 90 + 8)),
+                n @ 100..=107 => found.push((true, n - 100 + 8)),
+                _ => {}
             }
+            i += 1;
         }
     }
     found

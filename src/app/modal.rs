@@ -4,12 +4,14 @@
 use super::action::{Action, Mode};
 use super::msg::Effect;
 use super::overlay::Overlay;
+use super::request::PaletteRequest;
 use super::view::{LIST_PAGE, step};
 use super::wizard::{Finish, Outcome};
 use super::{App, commands, palette};
 
 pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
     let complete = app.key(Mode::Palette, Action::Complete);
+    let reading = app.reading();
     let Some(Overlay::Palette {
         input,
         selected,
@@ -38,6 +40,11 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Submit => match palette::parse(&line) {
+            // A command about the incident shown waits, typed, while it is being read.
+            Ok(command) if needs_the_incident(&command) && reading.is_some() => {
+                let why = reading.unwrap_or_default();
+                *error = Some(format!("{why}; Enter again in a moment"));
+            }
             Ok(command) => {
                 app.overlays.pop();
                 return commands::run(app, command);
@@ -51,6 +58,26 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Whether a palette command acts on, or judges by, the incident shown (a new
+/// incident, another view, the inbox, going elsewhere or leaving do not).
+fn needs_the_incident(command: &PaletteRequest) -> bool {
+    !matches!(
+        command,
+        PaletteRequest::Declare { .. }
+            | PaletteRequest::Triage(Some(_))
+            | PaletteRequest::Filter(_)
+            | PaletteRequest::Ids
+            | PaletteRequest::Metrics
+            | PaletteRequest::Playbook
+            | PaletteRequest::Dismiss { .. }
+            | PaletteRequest::Switch(_)
+            | PaletteRequest::Theme(_)
+            | PaletteRequest::Demo { .. }
+            | PaletteRequest::Help
+            | PaletteRequest::Quit
+    )
 }
 
 /// Walks the triage wizard: choose, go back, declare or route.

@@ -143,7 +143,15 @@ fn goes_on_while_reading(action: Action, loaded: bool) -> bool {
             | Action::HalfPageDown
             | Action::OpenEntry
             | Action::ClearBanners
-    ) || (loaded && matches!(action, Action::OpenSwitcher | Action::OpenPalette))
+    ) || (loaded
+        && matches!(
+            action,
+            Action::OpenSwitcher
+                | Action::OpenPalette
+                | Action::OpenMetrics
+                | Action::OpenInbox
+                | Action::OpenPlaybook
+        ))
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Effect> {
