@@ -130,11 +130,15 @@ impl Store {
         clause: &str,
         params: impl rusqlite::Params,
     ) -> Result<Vec<Event>, StoreError> {
-        Ok(self
-            .query_rows(clause, params)?
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect())
+        // Straight into the list: not a list of rows first and then a copy of it.
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM events {clause}"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params, |row| decode(row).map(|(_, event)| event))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
     /// Events stored after cursor `pos`, in arrival order, with their positions.
