@@ -2151,3 +2151,63 @@ fn keys_on_an_incident_being_read_wait_for_it() {
         "sent once it is read: {effects:?}"
     );
 }
+
+/// A read the store could not make is said, asked again after a pause (not at every
+/// key), and a metrics overlay waiting for one goes with a word on how to try again.
+#[test]
+fn a_read_that_fails_is_said_and_tried_again_after_a_pause() {
+    let mut app = demo_app();
+    let closed = app
+        .incident_list()
+        .into_iter()
+        .find(|i| !i.is_open())
+        .map(|i| i.id)
+        .unwrap();
+    let head = app.incidents.remove(&closed).unwrap();
+    update(&mut app, Msg::Heads(vec![head]));
+    app.show(closed);
+    let asks = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::ReadWhole(id) if *id == closed))
+            .count()
+    };
+    assert_eq!(asks(&update(&mut app, Msg::Tick(now()))), 1);
+    assert_eq!(asks(&update(&mut app, Msg::Tick(now()))), 0, "asked once");
+    update(
+        &mut app,
+        Msg::NotRead {
+            incident: Some(closed),
+            error: "disk I/O error".into(),
+        },
+    );
+    assert_notice(&app, "cannot read");
+    assert_notice(&app, "disk I/O error");
+    let soon = now() + chrono::TimeDelta::seconds(1);
+    assert_eq!(asks(&update(&mut app, Msg::Tick(soon))), 0, "not at once");
+    let later = now() + chrono::TimeDelta::seconds(3);
+    assert_eq!(
+        asks(&update(&mut app, Msg::Tick(later))),
+        1,
+        "again after a pause"
+    );
+
+    let effects = act(&mut app, Action::OpenMetrics);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::ReadMetrics)),
+        "{effects:?}"
+    );
+    update(
+        &mut app,
+        Msg::NotRead {
+            incident: None,
+            error: "disk I/O error".into(),
+        },
+    );
+    assert!(
+        !app.overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Metrics { .. }))
+    );
+    assert_notice(&app, "open them again");
+}

@@ -72,6 +72,9 @@ pub struct OpenCommand {
 
 pub use crate::zone::Zone;
 
+/// How long after a failed read of an incident's log it is asked for again.
+pub const RETRY_READ: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
 /// Whether a console reads this incident whole from the start, rather than its head
 /// alone: an open incident, or an inbox alert group that waits. Closed incidents (years
 /// of them, in a team's long-kept file) are read whole when someone looks at one.
@@ -99,6 +102,8 @@ pub struct App {
     reopened: Vec<Ulid>,
     /// Whether the metrics overlay's numbers have been asked of the store.
     metrics_asked: bool,
+    /// Incidents whose whole log could not be read, and when to ask again.
+    retry_at: HashMap<Ulid, Timestamp>,
     /// The incident on screen.
     pub shown: Option<Ulid>,
     /// The focused pane.
@@ -185,6 +190,7 @@ impl App {
             asked: HashSet::new(),
             reopened: Vec::new(),
             metrics_asked: false,
+            retry_at: HashMap::new(),
             shown: None,
             focus: Pane::Timeline,
             overlays: Vec::new(),
@@ -348,12 +354,57 @@ impl App {
     /// Incidents to ask the store for whole, each once: the one chosen for the screen
     /// and any that came back to life while held by its head.
     pub fn reads_wanted(&mut self) -> Vec<Ulid> {
-        let mut want: Vec<Ulid> = std::mem::take(&mut self.reopened);
-        want.extend(self.shown);
-        want.retain(|id| self.partial.contains(id));
-        want.dedup();
-        want.retain(|id| self.asked.insert(*id));
+        let now = self.now;
+        let mut want = Vec::new();
+        let mut later = Vec::new();
+        for id in std::mem::take(&mut self.reopened)
+            .into_iter()
+            .chain(self.shown)
+        {
+            if !self.partial.contains(&id) || want.contains(&id) || later.contains(&id) {
+                continue;
+            }
+            // One that could not be read is asked again after a pause, not at every key.
+            if self.retry_at.get(&id).is_some_and(|at| *at > now) {
+                later.push(id);
+            } else if self.asked.insert(id) {
+                want.push(id);
+            }
+        }
+        // Kept for a later look (the one on screen is looked at anyway).
+        let shown = self.shown;
+        self.reopened
+            .extend(later.into_iter().filter(|id| Some(*id) != shown));
         want
+    }
+
+    /// A read asked for could not be made: said in the hint bar; an incident is asked
+    /// for again after [`RETRY_READ`], the metrics when they are opened again.
+    pub fn not_read(&mut self, incident: Option<Ulid>, error: &str) {
+        match incident {
+            Some(id) => {
+                self.asked.remove(&id);
+                if self.partial.contains(&id) {
+                    self.retry_at.insert(id, self.now + RETRY_READ);
+                    // Only the one on screen is worth a word (and a reopened one).
+                    self.notice = Some(format!(
+                        "cannot read {} from the log now ({error}); trying again",
+                        crate::domain::short_id(id)
+                    ));
+                    if self.shown != Some(id) {
+                        self.reopened.push(id);
+                    }
+                }
+            }
+            None => {
+                self.metrics_asked = false;
+                self.overlays
+                    .retain(|o| !matches!(o, Overlay::Metrics { summary: None, .. }));
+                self.notice = Some(format!(
+                    "cannot read the metrics from the log now ({error}); open them again to try"
+                ));
+            }
+        }
     }
 
     /// Takes the heads of incidents not read whole (the store's
@@ -381,6 +432,7 @@ impl App {
     /// held whole from now on. What was new in it and not looked at stays new.
     pub fn absorb_whole(&mut self, id: Ulid, events: Vec<Event>) {
         self.asked.remove(&id);
+        self.retry_at.remove(&id);
         if !self.partial.remove(&id) {
             // Already whole: these are events it has (applying one twice is harmless).
             self.absorb_events(events);
@@ -546,6 +598,7 @@ impl App {
         self.partial.clear();
         self.asked.clear();
         self.reopened.clear();
+        self.retry_at.clear();
         self.open_command.clear();
         self.inbox.clear();
         self.timeline = TimelineView::default();

@@ -42,6 +42,14 @@ pub enum Msg {
     /// Every incident folded from the kinds that decide the metrics, asked for with
     /// [`Effect::ReadMetrics`].
     MetricsRead(Vec<crate::domain::IncidentState>),
+    /// A read asked for could not be made: an incident's whole log (`Some`), or the
+    /// metrics (`None`); why, in words.
+    NotRead {
+        /// The incident asked for, if it was one.
+        incident: Option<ulid::Ulid>,
+        /// Why.
+        error: String,
+    },
     /// Something to tell the user in the hint bar (a peer link's warning, say).
     Notice(String),
     /// The file was replaced or restored from an older copy: what the console holds is

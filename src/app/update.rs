@@ -53,6 +53,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.metrics_read(&states);
             Vec::new()
         }
+        Msg::NotRead { incident, error } => {
+            app.not_read(incident, &error);
+            Vec::new()
+        }
         Msg::Notice(text) => {
             app.notice = Some(text);
             Vec::new()

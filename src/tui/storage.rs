@@ -221,19 +221,25 @@ fn send_first(reader: &Reader<'_>, heads: Heads, events: Vec<Event>) -> bool {
 
 /// Answers one read the console asked for. False when the console is gone.
 fn serve(reader: &Reader<'_>, store: &Store, request: ReadRequest) -> bool {
-    let answer = match request {
-        ReadRequest::Whole(id) => store
-            .incident_events(id)
-            .map(|events| Msg::Whole { id, events }),
-        ReadRequest::Metrics => store
-            .incidents_of_kinds(&crate::metrics::deciding_kinds())
-            .map(Msg::MetricsRead),
+    let (answer, incident) = match request {
+        ReadRequest::Whole(id) => (
+            store
+                .incident_events(id)
+                .map(|events| Msg::Whole { id, events }),
+            Some(id),
+        ),
+        ReadRequest::Metrics => (
+            store
+                .incidents_of_kinds(&crate::metrics::deciding_kinds())
+                .map(Msg::MetricsRead),
+            None,
+        ),
     };
     match answer {
         Ok(msg) => reader.send(msg),
-        Err(e) => reader.send(Msg::Failed {
-            purpose: Purpose::Palette,
-            error: format!("cannot read the log now ({e}); try again"),
+        Err(e) => reader.send(Msg::NotRead {
+            incident,
+            error: e.to_string(),
         }),
     }
 }
