@@ -611,7 +611,6 @@ fn the_first_index_of_heads_is_made_again() {
         )])
         .unwrap();
     let heads = store.incident_heads().unwrap();
-    drop(store);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP INDEX events_heads;
@@ -621,6 +620,10 @@ fn the_first_index_of_heads_is_made_again() {
     )
     .unwrap();
     drop(conn);
+    // A connection opened before the file went back (a restore in place) still reads
+    // the heads, the long way.
+    assert_eq!(store.incident_heads().unwrap(), heads);
+    drop(store);
     let store = Store::open(&path, OpenOptions::write()).unwrap();
     assert_eq!(store.incident_heads().unwrap(), heads);
     drop(store);

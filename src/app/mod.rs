@@ -351,9 +351,25 @@ impl App {
         })
     }
 
+    /// The reads the screen now needs from the store and does not hold: an incident
+    /// chosen (or come back to life) while held by its head, the metrics while they are
+    /// being read. Each is counted as asked for here, so the edge calls this once per
+    /// pass and carries out every one ([`Effect::ReadWhole`], [`Effect::ReadMetrics`]).
+    pub fn reads_due(&mut self) -> Vec<Effect> {
+        let mut due: Vec<Effect> = self
+            .reads_wanted()
+            .into_iter()
+            .map(Effect::ReadWhole)
+            .collect();
+        if self.metrics_wanted() {
+            due.push(Effect::ReadMetrics);
+        }
+        due
+    }
+
     /// Incidents to ask the store for whole, each once: the one chosen for the screen
     /// and any that came back to life while held by its head.
-    pub fn reads_wanted(&mut self) -> Vec<Ulid> {
+    fn reads_wanted(&mut self) -> Vec<Ulid> {
         let now = self.now;
         let mut want = Vec::new();
         let mut later = Vec::new();
@@ -371,10 +387,8 @@ impl App {
                 want.push(id);
             }
         }
-        // Kept for a later look (the one on screen is looked at anyway).
-        let shown = self.shown;
-        self.reopened
-            .extend(later.into_iter().filter(|id| Some(*id) != shown));
+        // Kept for a later look, wherever the screen has gone meanwhile.
+        self.reopened.extend(later);
         want
     }
 
@@ -391,9 +405,7 @@ impl App {
                         "cannot read {} from the log now ({error}); trying again",
                         crate::domain::short_id(id)
                     ));
-                    if self.shown != Some(id) {
-                        self.reopened.push(id);
-                    }
+                    self.reopened.push(id);
                 }
             }
             None => {
@@ -425,7 +437,6 @@ impl App {
             self.partial.insert(id);
             self.index(id);
         }
-        self.show_first();
     }
 
     /// Takes an incident's whole log, read from the store when it was asked for: it is

@@ -12,14 +12,8 @@ use super::{App, modal, roster};
 
 /// Applies one message to the app and returns the effects to carry out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let mut effects = apply(app, msg);
+    let effects = apply(app, msg);
     app.entry.note_target(app.shown);
-    // What the screen now needs from the store and does not hold: an incident chosen
-    // (or come back to life) while held by its head, the metrics while being read.
-    effects.extend(app.reads_wanted().into_iter().map(Effect::ReadWhole));
-    if app.metrics_wanted() {
-        effects.push(Effect::ReadMetrics);
-    }
     effects
 }
 

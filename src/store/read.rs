@@ -186,6 +186,19 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Whether incident `incident` has an event stored at position `pos` or before.
+    pub fn incident_has_events_up_to(&self, incident: Ulid, pos: i64) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM events WHERE incident = ?1 AND pos <= ?2 LIMIT 1",
+                rusqlite::params![incident.to_string(), pos],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.sql(e))
+    }
+
     /// Every event of one incident, in total order.
     pub fn incident_events(&self, incident: Ulid) -> Result<Vec<Event>, StoreError> {
         self.query_events(
@@ -227,7 +240,19 @@ impl Store {
     /// decide which to read whole. Timelines, rosters and counts are those of these
     /// events only.
     pub fn incident_heads(&self) -> Result<Vec<IncidentState>, StoreError> {
-        if self.version >= super::schema::HEADS_FROM {
+        // The version was read at opening; a file restored under this connection may
+        // be older, so the index itself is looked for, as this build makes it.
+        let index: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'events_heads'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let indexed = index.is_some_and(|sql| sql.contains(super::schema::HEAD_ROWS));
+        if self.version >= super::schema::HEADS_FROM && indexed {
             self.fold_clause(&HEADS_INDEXED)
         } else {
             self.fold_clause(&HEADS_UNINDEXED)
@@ -240,12 +265,20 @@ impl Store {
         &self,
         reads: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        // Inside a transaction already, the reads share it.
+        if !self.conn.is_autocommit() {
+            return reads(self);
+        }
         self.conn
             .execute_batch("BEGIN DEFERRED")
             .map_err(|e| self.sql(e))?;
         let result = reads(self);
-        // A read transaction has nothing to keep: ending it cannot lose anything.
-        let _ = self.conn.execute_batch("COMMIT");
+        // A read transaction has nothing to keep: one that will not commit is rolled
+        // back, so the connection never stays on an old snapshot.
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(self.sql(e));
+        }
         result
     }
 

@@ -167,6 +167,14 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // Every pass draws a frame: each one follows something that may change the screen
     // (ratatui then writes only the cells that changed).
     let result: Result<()> = 'console: loop {
+        // What the screen needs from the store, asked once and always sent.
+        for effect in app.reads_due() {
+            match effect {
+                Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
+                Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
+                _ => {}
+            }
+        }
         if let Err(e) = draw(&mut guard, &app, &theme) {
             break Err(e);
         }
@@ -372,8 +380,8 @@ fn carry_out(
         Effect::LoadDemo => {
             storage.write(WriteRequest::Demo);
         }
-        Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
-        Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
+        // Asked for by `App::reads_due` before each frame, never by `update`.
+        Effect::ReadWhole(_) | Effect::ReadMetrics => {}
         Effect::SaveDraft(draft) => {
             if let Some(writer) = drafts {
                 writer.save(draft);

@@ -214,7 +214,7 @@ mod tests {
     use super::*;
 
     /// Every cell as a terminal would hold it after `bytes`.
-    fn cells(bytes: &[u8]) -> Vec<(String, vt100::Color, vt100::Color, [bool; 4])> {
+    fn cells(bytes: &[u8]) -> Vec<(String, vt100::Color, vt100::Color, [bool; 5])> {
         let size = |n| std::num::NonZeroU16::new(n).unwrap();
         let mut parser = vt100::Parser::new(size(24), size(80), 0);
         parser.process(bytes);
@@ -227,7 +227,13 @@ mod tests {
                     cell.contents().to_string(),
                     cell.fgcolor(),
                     cell.bgcolor(),
-                    [cell.bold(), cell.italic(), cell.underline(), cell.inverse()],
+                    [
+                        cell.bold(),
+                        cell.dim(),
+                        cell.italic(),
+                        cell.underline(),
+                        cell.inverse(),
+                    ],
                 ));
             }
         }

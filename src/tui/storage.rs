@@ -208,6 +208,41 @@ fn first_read(store: &Store) -> Result<(Heads, Vec<Event>, i64), StoreError> {
     })
 }
 
+/// The incidents the console has heard of, and the newest position the first read
+/// saw: an incident met later with events at or before that position has events the
+/// console never got.
+struct Known {
+    ids: std::collections::HashSet<ulid::Ulid>,
+    first: i64,
+}
+
+impl Known {
+    fn after(heads: &[Box<IncidentState>], events: &[Event], first: i64) -> Known {
+        let ids = heads
+            .iter()
+            .map(|h| h.id)
+            .chain(events.iter().map(|e| e.incident))
+            .collect();
+        Known { ids, first }
+    }
+
+    /// Incidents of `events` not heard of before that have events from before the
+    /// first read (each reported once).
+    fn new_with_earlier_events(&mut self, store: &Store, events: &[Event]) -> Vec<ulid::Ulid> {
+        let mut fresh: Vec<ulid::Ulid> = events
+            .iter()
+            .map(|e| e.incident)
+            .filter(|id| self.ids.insert(*id))
+            .collect();
+        fresh.retain(|id| {
+            store
+                .incident_has_events_up_to(*id, self.first)
+                .unwrap_or(true)
+        });
+        fresh
+    }
+}
+
 /// Sends what [`first_read`] found, then that the log is loaded. False when the
 /// console is gone.
 fn send_first(reader: &Reader<'_>, heads: Heads, events: Vec<Event>) -> bool {
@@ -216,7 +251,9 @@ fn send_first(reader: &Reader<'_>, heads: Heads, events: Vec<Event>) -> bool {
         heads.len(),
         events.len()
     );
-    reader.send(Msg::Heads(heads)) && reader.send(Msg::Events(events)) && reader.send(Msg::Loaded)
+    // The open incidents first: a console that already counts as loaded (after
+    // trouble) shows one of them, not the newest closed head.
+    reader.send(Msg::Events(events)) && reader.send(Msg::Heads(heads)) && reader.send(Msg::Loaded)
 }
 
 /// Answers one read the console asked for. False when the console is gone.
@@ -272,6 +309,7 @@ fn read_loop(
         }
     };
     // Loaded again after trouble: the console then shows what it now has.
+    let mut known = Known::after(&heads, &events, last);
     if !send_first(&reader, heads, events) {
         return;
     }
@@ -328,11 +366,16 @@ fn read_loop(
                     match first_read(follower.store()) {
                         Ok((heads, events, last)) => {
                             follower.move_to(last);
+                            known = Known::after(&heads, &events, last);
                             if !send_first(&reader, heads, events) {
                                 return;
                             }
                         }
                         Err(e) => {
+                            // Then the new log is followed from its first event, every
+                            // one of them, as before the first read knew heads.
+                            follower.move_to(0);
+                            known = Known::after(&[], &[], 0);
                             if !reader.trouble(e.to_string()) {
                                 return;
                             }
@@ -340,8 +383,29 @@ fn read_loop(
                     }
                     continue;
                 }
+                let earlier = known.new_with_earlier_events(follower.store(), &events);
                 if !reader.send(Msg::Events(events)) {
                     return;
+                }
+                // An incident first met now that has events from before the first read
+                // (a peer's notes came before its opening) is sent whole: the console
+                // never saw those.
+                for id in earlier {
+                    match follower.store().incident_events(id) {
+                        Ok(events) => {
+                            if !reader.send(Msg::Whole { id, events }) {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            if !reader.send(Msg::NotRead {
+                                incident: Some(id),
+                                error: e.to_string(),
+                            }) {
+                                return;
+                            }
+                        }
+                    }
                 }
             }
             Err(e) => {
@@ -535,7 +599,10 @@ mod tests {
         while !done(app) {
             assert!(Instant::now() < deadline, "no {what} within 20 s");
             match news.try_recv() {
-                Ok(msg) => carry(storage, crate::app::update(app, msg)),
+                Ok(msg) => {
+                    crate::app::update(app, msg);
+                    carry(storage, app.reads_due());
+                }
                 Err(_) => std::thread::sleep(Duration::from_millis(5)),
             }
         }
@@ -628,6 +695,28 @@ mod tests {
             )])
             .unwrap();
 
+        let orphan = ulid::Ulid::generate();
+        let orphan_at = store.now();
+        let orphan_event = move |id: ulid::Ulid, body: Body| crate::domain::Event {
+            id,
+            origin: "peer-b".into(),
+            seq: 1,
+            incident: orphan,
+            author: "bo".into(),
+            recorded_by: None,
+            at: orphan_at,
+            logged_at: orphan_at,
+            body,
+        };
+        store
+            .import_events(&[orphan_event(
+                ulid::Ulid::generate(),
+                Body::Note {
+                    text: "early".into(),
+                },
+            )])
+            .unwrap();
+
         let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
         let me = Identity {
             session: "s".into(),
@@ -682,10 +771,8 @@ mod tests {
         let old = closed[3];
         app.show(old);
         assert!(app.incident().is_none() && app.loading().is_some_and(|h| h.id == old));
-        carry(
-            &storage,
-            crate::app::update(&mut app, Msg::Tick(store.now())),
-        );
+        crate::app::update(&mut app, Msg::Tick(store.now()));
+        carry(&storage, app.reads_due());
         pump(&mut app, &storage, &mut news, "the closed incident", |a| {
             a.incident().is_some()
         });
@@ -733,12 +820,31 @@ mod tests {
             "the late note marks it in the switcher"
         );
 
+        // An incident whose note came before its opening (a peer's catch-up, origin by
+        // origin): the note was stored before this console's first read (no head then),
+        // the opening after; the console gets the note too, not a timeline that starts
+        // later.
+        store
+            .import_events(&[crate::domain::Event {
+                origin: "peer-a".into(),
+                ..orphan_event(orphan, Body::opening("came late"))
+            }])
+            .unwrap();
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the orphan's early note",
+            |a| {
+                a.whole(orphan)
+                    .is_some_and(|s| s.opened.is_some() && s.timeline.len() == 2)
+            },
+        );
+
         // The metrics are read from the store and say what the full fold says.
         app.overlays.clear();
-        carry(
-            &storage,
-            crate::app::update(&mut app, Msg::Action(crate::app::Action::OpenMetrics)),
-        );
+        crate::app::update(&mut app, Msg::Action(crate::app::Action::OpenMetrics));
+        carry(&storage, app.reads_due());
         pump(&mut app, &storage, &mut news, "the metrics", |a| {
             matches!(
                 a.overlays.last(),

@@ -253,11 +253,12 @@ mod tests {
             .map(|(row, col)| {
                 let c = s.cell(row, col).unwrap();
                 format!(
-                    "{}|{:?}|{:?}|{}{}{}{}",
+                    "{}|{:?}|{:?}|{}{}{}{}{}",
                     c.contents(),
                     c.fgcolor(),
                     c.bgcolor(),
                     c.bold(),
+                    c.dim(),
                     c.italic(),
                     c.underline(),
                     c.inverse()
