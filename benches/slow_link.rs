@@ -116,6 +116,9 @@ fn settle(down: &AtomicUsize, before: usize) -> (usize, Instant) {
     (last - before, at)
 }
 
+/// One of a program's figures.
+type Pick = fn(&Figures) -> f64;
+
 struct Figures {
     first: f64,
     redraw: f64,
@@ -171,18 +174,8 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
         }
         let (drag, quiet_from) = settle(&down, before);
         let before = down.load(Ordering::SeqCst);
-        let shown = p.len();
         std::thread::sleep(Duration::from_secs(10));
-        if std::env::var_os("SLOW_LINK_SCREEN").is_some() {
-            eprintln!(
-                "idle: {:?}",
-                String::from_utf8_lossy(&p.written_since(shown))
-            );
-        }
         let idle = (down.load(Ordering::SeqCst) - before) as f64 / 10.0;
-        if std::env::var_os("SLOW_LINK_SCREEN").is_some() {
-            eprintln!("{}", p.contents());
-        }
         all.push(Figures {
             first: first as f64,
             redraw,
@@ -195,7 +188,7 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
             idle_per_s: idle,
         });
     }
-    let pick = |f: fn(&Figures) -> f64| median(all.iter().map(f).collect());
+    let pick = |f: Pick| median(all.iter().map(f).collect());
     Figures {
         first: pick(|f| f.first),
         redraw: pick(|f| f.redraw),
@@ -231,10 +224,7 @@ fn main() {
         dir.path().join("state").display()
     );
     let w = measure(&sshd, &warroom, "following", ["\x0c", "k", "\t"], runs);
-    let vim_there = std::process::Command::new("vim")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let vim_there = common::pty::vim_installed();
     let v = vim_there.then(|| {
         let vim = format!(
             "TERM=xterm-256color vim -u NONE -N -n -c 'split' '{}'",
@@ -252,36 +242,16 @@ fn main() {
         ),
         None => println!("{what:<26} {ours:>9.0} {unit}"),
     };
-    row(
-        "first screen",
-        w.first,
-        v.as_ref().map(|v| v.first),
-        "bytes",
-    );
-    row(
-        "full redraw (Ctrl-L)",
-        w.redraw,
-        v.as_ref().map(|v| v.redraw),
-        "bytes",
-    );
-    row(
-        "one scroll (k)",
-        w.scroll,
-        v.as_ref().map(|v| v.scroll),
-        "bytes",
-    );
-    row(
-        "Tab (vim: Ctrl-W w)",
-        w.tab,
-        v.as_ref().map(|v| v.tab),
-        "bytes",
-    );
-    row(
-        "a window drag (10 sizes)",
-        w.drag,
-        v.as_ref().map(|v| v.drag),
-        "bytes",
-    );
+    let rows: [(&str, Pick); 5] = [
+        ("first screen", |f| f.first),
+        ("full redraw (Ctrl-L)", |f| f.redraw),
+        ("one scroll (k)", |f| f.scroll),
+        ("Tab (vim: Ctrl-W w)", |f| f.tab),
+        ("a window drag (10 sizes)", |f| f.drag),
+    ];
+    for (what, figure) in rows {
+        row(what, figure(&w), v.as_ref().map(figure), "bytes");
+    }
     println!(
         "{:<26} {:>9.2} s       vim {:>8} s",
         "settled after the drag",

@@ -25,7 +25,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use portable_pty::CommandBuilder;
 use ulid::Ulid;
 use warroom::domain::{Body, Event, Status, Timestamp};
 
@@ -153,32 +152,6 @@ fn run(db: &Path, home: &Path, args: &[&str]) -> (f64, f64) {
     (started.elapsed().as_secs_f64(), peak)
 }
 
-fn console(db: &Path, home: &Path, run: usize) -> Pty {
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.env("WARROOM_DB", db);
-    cmd.env("WARROOM_USER", "bench");
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", home);
-    cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
-    cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
-    Pty::start(cmd)
-}
-
-fn vim_found() -> bool {
-    std::process::Command::new("vim")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn vim(file: &Path) -> Pty {
-    let mut cmd = CommandBuilder::new("vim");
-    cmd.args(["-u", "NONE", "-N", "-n", "+"]);
-    cmd.arg(file);
-    cmd.env("TERM", "xterm-256color");
-    Pty::start(cmd)
-}
-
 /// Types `text` one key at a time; the median time from a key to its character on
 /// screen, in ms.
 fn keystrokes(p: &mut Pty, text: &str) -> f64 {
@@ -227,7 +200,7 @@ fn main() {
     );
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path();
-    let has_vim = vim_found();
+    let has_vim = common::pty::vim_installed();
 
     // vim opening a file of LONG lines: the anchor for every first frame.
     let file = home.join("log.txt");
@@ -239,7 +212,7 @@ fn main() {
     let (mut vim_first, mut vim_keys) = (Vec::new(), Vec::new());
     if has_vim {
         for run in 0..runs {
-            let mut p = vim(&file);
+            let mut p = common::pty::vim(&file);
             vim_first.push(p.wait(&last_line).as_secs_f64() * 1000.0);
             if run == 0 {
                 p.settle();
@@ -267,7 +240,7 @@ fn main() {
 
     let (mut first, mut peaks, mut switch) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
-        let mut p = console(&db, home, run);
+        let mut p = common::pty::console(BIN, &db, home, run);
         first.push(p.wait("following").as_secs_f64() * 1000.0);
         p.settle();
         peaks.push(p.pid().and_then(peak_of).unwrap_or(f64::NAN));
@@ -321,7 +294,7 @@ fn main() {
     drop(store);
     let (mut first, mut keys) = (Vec::new(), Vec::new());
     for run in 0..runs {
-        let mut p = console(&long, home, run);
+        let mut p = common::pty::console(BIN, &long, home, run);
         first.push(p.wait("following").as_secs_f64() * 1000.0);
         if run == 0 {
             p.settle();

@@ -10,7 +10,6 @@
 
 use std::time::Duration;
 
-use portable_pty::CommandBuilder;
 use warroom::store::{OpenOptions, Store};
 
 mod common;
@@ -78,36 +77,22 @@ fn figures(
 }
 
 fn warroom(db: &std::path::Path, home: &std::path::Path, runs: usize) -> Figures {
-    let start = |run: usize| {
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env("WARROOM_DB", db);
-        cmd.env("WARROOM_USER", "bench");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", home);
-        cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
-        cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
-        Pty::start(cmd)
-    };
+    let start = |run: usize| common::pty::console(BIN, db, home, run);
     figures(runs, start, "following", "i", "\x03")
 }
 
 /// vim on `file`, whose last line is `last`.
 fn vim(file: &std::path::Path, last: &str, runs: usize) -> Option<Figures> {
-    let found = std::process::Command::new("vim")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
+    if !common::pty::vim_installed() {
         return None;
     }
-    let start = |_| {
-        let mut cmd = CommandBuilder::new("vim");
-        cmd.args(["-u", "NONE", "-N", "-n", "+"]);
-        cmd.arg(file);
-        cmd.env("TERM", "xterm-256color");
-        Pty::start(cmd)
-    };
-    Some(figures(runs, start, last, "o", "\x1b:q!\r"))
+    Some(figures(
+        runs,
+        |_| common::pty::vim(file),
+        last,
+        "o",
+        "\x1b:q!\r",
+    ))
 }
 
 fn main() {

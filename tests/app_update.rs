@@ -5,7 +5,8 @@
 use chrono::{TimeZone, Utc};
 use tui_textarea::{Input, Key};
 use warroom::app::{
-    Action, App, Confirmation, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, update,
+    Action, App, Confirmation, Draft, Effect, EntryKind, Mode, Msg, Overlay, Pane, Purpose, Read,
+    update,
 };
 use warroom::domain::{Body, Event, Severity, Status, Timestamp};
 use warroom::store::ReadOnly;
@@ -2072,37 +2073,44 @@ fn keys_that_judge_the_log_wait_until_it_is_read() {
     assert_eq!(appended(&effects).len(), 1, "sent once the log is read");
 }
 
-/// While a closed incident chosen is read whole, the console says so instead of "no
-/// incident", keeps typed text, and lets go of the word once it is here.
-#[test]
-fn keys_on_an_incident_being_read_wait_for_it() {
-    let mut app = demo_app();
+/// The demo's closed incident held by its head only (folded from the kinds that decide
+/// a head), as a console that started on a long history holds it: its id and its whole
+/// log, which the store would send when asked.
+fn closed_held_by_head(app: &mut App) -> (ulid::Ulid, Vec<Event>) {
     let closed = app
         .incident_list()
         .into_iter()
         .find(|i| !i.is_open())
         .map(|i| i.id)
         .expect("the demo has a closed incident");
-    // Held by its head only, as a console that started on a long history holds it.
-    let head = app.incidents.remove(&closed).unwrap();
-    let events: Vec<Event> = head.timeline.iter().map(|e| (*e.event).clone()).collect();
-    update(
-        &mut app,
-        Msg::Heads(vec![Box::new(warroom::domain::IncidentState::fold(
-            closed,
-            events
-                .iter()
-                .filter(|e| e.kind() == "incident_opened" || e.kind() == "status_changed")
-                .cloned(),
-        ))]),
+    let whole = app.incidents.remove(&closed).unwrap();
+    let events: Vec<Event> = whole.timeline.iter().map(|e| (*e.event).clone()).collect();
+    let head = warroom::domain::IncidentState::fold(
+        closed,
+        events
+            .iter()
+            .filter(|e| warroom::domain::IncidentSummary::KINDS.contains(&e.kind()))
+            .cloned(),
     );
+    assert!(head.timeline.len() < events.len(), "a head, not the whole");
+    update(app, Msg::Heads(vec![Box::new(head)]));
+    assert!(app.partial.contains(&closed));
+    (closed, events)
+}
+
+/// While a closed incident chosen is read whole, the console says so instead of "no
+/// incident", keeps typed text, and lets go of the word once it is here.
+#[test]
+fn keys_on_an_incident_being_read_wait_for_it() {
+    let mut app = demo_app();
+    let (closed, events) = closed_held_by_head(&mut app);
     app.show(closed);
     update(&mut app, Msg::Tick(now()));
     let effects = app.reads_due();
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::ReadWhole(id) if *id == closed)),
+            .any(|e| matches!(e, Read::Whole(id) if *id == closed)),
         "{effects:?}"
     );
     assert!(app.incident().is_none() && app.loading().is_some());
@@ -2158,19 +2166,12 @@ fn keys_on_an_incident_being_read_wait_for_it() {
 #[test]
 fn a_read_that_fails_is_said_and_tried_again_after_a_pause() {
     let mut app = demo_app();
-    let closed = app
-        .incident_list()
-        .into_iter()
-        .find(|i| !i.is_open())
-        .map(|i| i.id)
-        .unwrap();
-    let head = app.incidents.remove(&closed).unwrap();
-    update(&mut app, Msg::Heads(vec![head]));
+    let (closed, _) = closed_held_by_head(&mut app);
     app.show(closed);
-    let asks = |effects: &[Effect]| {
+    let asks = |effects: &[Read]| {
         effects
             .iter()
-            .filter(|e| matches!(e, Effect::ReadWhole(id) if *id == closed))
+            .filter(|e| matches!(e, Read::Whole(id) if *id == closed))
             .count()
     };
     let tick = |app: &mut App, at| {
@@ -2198,7 +2199,7 @@ fn a_read_that_fails_is_said_and_tried_again_after_a_pause() {
     act(&mut app, Action::OpenMetrics);
     let effects = app.reads_due();
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::ReadMetrics)),
+        effects.iter().any(|e| matches!(e, Read::Metrics)),
         "{effects:?}"
     );
     update(

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -92,16 +93,6 @@ impl Pty {
         self.screen.lock().unwrap().set_size(size(rows), size(cols));
     }
 
-    /// What the program wrote after the first `from` bytes.
-    pub fn written_since(&self, from: usize) -> Vec<u8> {
-        self.out.lock().unwrap()[from..].to_vec()
-    }
-
-    /// What the screen shows now, row by row.
-    pub fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
     /// How many times `text` is on screen now.
     pub fn count(&self, text: &str) -> usize {
         self.screen
@@ -164,4 +155,34 @@ impl Drop for Pty {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The console on the database `db` at 80x24 as the benches start it: a 256-colour
+/// terminal, no config, its own state folder for run `run` under `home`.
+pub fn console(bin: &str, db: &Path, home: &Path, run: usize) -> Pty {
+    let mut cmd = CommandBuilder::new(bin);
+    cmd.env("WARROOM_DB", db);
+    cmd.env("WARROOM_USER", "bench");
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", home);
+    cmd.env("XDG_STATE_HOME", home.join(format!("state-{run}")));
+    cmd.env("XDG_CONFIG_HOME", home.join("no-config"));
+    Pty::start(cmd)
+}
+
+/// Whether vim, the anchor, is installed.
+pub fn vim_installed() -> bool {
+    std::process::Command::new("vim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// vim on `file`, at its last line, with no settings of anyone's.
+pub fn vim(file: &Path) -> Pty {
+    let mut cmd = CommandBuilder::new("vim");
+    cmd.args(["-u", "NONE", "-N", "-n", "+"]);
+    cmd.arg(file);
+    cmd.env("TERM", "xterm-256color");
+    Pty::start(cmd)
 }

@@ -164,6 +164,35 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether it moves through what a pane shows (a line, a page, an end) and changes
+    /// nothing else.
+    pub fn moves(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::Top
+                | Action::Bottom
+                | Action::PageUp
+                | Action::PageDown
+                | Action::HalfPageUp
+                | Action::HalfPageDown
+        )
+    }
+
+    /// Whether it gives the keys to another pane.
+    pub fn focuses(self) -> bool {
+        matches!(
+            self,
+            Action::FocusNext
+                | Action::FocusPrev
+                | Action::FocusIncident
+                | Action::FocusRoster
+                | Action::FocusTimeline
+                | Action::FocusTriage
+        )
+    }
+
     /// The action's name in the config file: `toggle_help`, `pick_1`.
     pub fn name(self) -> String {
         match self {

@@ -41,7 +41,7 @@ pub use chord::{Chord, Key};
 pub use compose::{due_audience, filled as filled_template};
 pub use entry::{Draft, EntryBox, EntryKind, Pending, split_credit, split_prefix};
 pub use keymap::{Binding, EVERYWHERE, KEYMAP};
-pub use msg::{Effect, Heads, Msg, Purpose};
+pub use msg::{Effect, Heads, Msg, Purpose, Read};
 pub use overlay::{Confirmation, Overlay};
 pub use rebind::{FORCE_QUIT, KeyProblem, Rebinding, actions_of, does_something};
 pub use record::Console;
@@ -354,15 +354,11 @@ impl App {
     /// The reads the screen now needs from the store and does not hold: an incident
     /// chosen (or come back to life) while held by its head, the metrics while they are
     /// being read. Each is counted as asked for here, so the edge calls this once per
-    /// pass and carries out every one ([`Effect::ReadWhole`], [`Effect::ReadMetrics`]).
-    pub fn reads_due(&mut self) -> Vec<Effect> {
-        let mut due: Vec<Effect> = self
-            .reads_wanted()
-            .into_iter()
-            .map(Effect::ReadWhole)
-            .collect();
+    /// pass and sends every one.
+    pub fn reads_due(&mut self) -> Vec<Read> {
+        let mut due: Vec<Read> = self.reads_wanted().into_iter().map(Read::Whole).collect();
         if self.metrics_wanted() {
-            due.push(Effect::ReadMetrics);
+            due.push(Read::Metrics);
         }
         due
     }

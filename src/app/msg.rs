@@ -31,7 +31,7 @@ pub enum Msg {
     /// At start, the heads of the incidents not read whole (closed ones), as
     /// [`crate::store::Store::incident_heads`] folds them.
     Heads(Heads),
-    /// The whole log of one incident, asked for with [`Effect::ReadWhole`] (empty when
+    /// The whole log of one incident, asked for with [`Read::Whole`] (empty when
     /// the log no longer has it).
     Whole {
         /// The incident.
@@ -40,7 +40,7 @@ pub enum Msg {
         events: Vec<Event>,
     },
     /// Every incident folded from the kinds that decide the metrics, asked for with
-    /// [`Effect::ReadMetrics`].
+    /// [`Read::Metrics`].
     MetricsRead(Vec<crate::domain::IncidentState>),
     /// A read asked for could not be made: an incident's whole log (`Some`), or the
     /// metrics (`None`); why, in words.
@@ -88,6 +88,17 @@ pub enum Msg {
     ThemeChanged(Result<String, String>),
 }
 
+/// A read the console needs from the store ([`super::App::reads_due`]); the edge's
+/// reader thread makes it beside following the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// One incident's whole log (answered by [`Msg::Whole`]).
+    Whole(ulid::Ulid),
+    /// Every incident folded from the kinds that decide the metrics (answered by
+    /// [`Msg::MetricsRead`]).
+    Metrics,
+}
+
 /// Why a write was made, so its outcome lands in the right place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -116,11 +127,6 @@ pub enum Effect {
     },
     /// Load the sample incidents.
     LoadDemo,
-    /// Read one incident's whole log (answered by [`Msg::Whole`]).
-    ReadWhole(ulid::Ulid),
-    /// Read what the metrics need across every incident (answered by
-    /// [`Msg::MetricsRead`]).
-    ReadMetrics,
     /// Ring the terminal bell.
     Bell,
     /// Put this text on the local clipboard (OSC 52, which works over SSH).

@@ -121,35 +121,21 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
 /// ("no incident", the sample incidents into a file that has some, quitting without the
 /// question) waits.
 fn goes_on_while_reading(action: Action, loaded: bool) -> bool {
-    matches!(
-        action,
-        Action::Quit
-            | Action::ToggleHelp
-            | Action::FocusNext
-            | Action::FocusPrev
-            | Action::FocusIncident
-            | Action::FocusRoster
-            | Action::FocusTimeline
-            | Action::FocusTriage
-            | Action::Up
-            | Action::Down
-            | Action::Top
-            | Action::Bottom
-            | Action::PageUp
-            | Action::PageDown
-            | Action::HalfPageUp
-            | Action::HalfPageDown
-            | Action::OpenEntry
-            | Action::ClearBanners
-    ) || (loaded
-        && matches!(
+    action.moves()
+        || action.focuses()
+        || matches!(
             action,
-            Action::OpenSwitcher
-                | Action::OpenPalette
-                | Action::OpenMetrics
-                | Action::OpenInbox
-                | Action::OpenPlaybook
-        ))
+            Action::Quit | Action::ToggleHelp | Action::OpenEntry | Action::ClearBanners
+        )
+        || (loaded
+            && matches!(
+                action,
+                Action::OpenSwitcher
+                    | Action::OpenPalette
+                    | Action::OpenMetrics
+                    | Action::OpenInbox
+                    | Action::OpenPlaybook
+            ))
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Effect> {
@@ -313,14 +299,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::FocusRoster => app.focus = Pane::Roster,
         Action::FocusTimeline => app.focus = Pane::Timeline,
         Action::FocusTriage => app.focus = Pane::Triage,
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::HalfPageUp
-        | Action::HalfPageDown => scroll(app, action),
+        action if action.moves() => scroll(app, action),
         Action::OpenEntry => {
             if app.setup.read_only.is_some() {
                 app.notice = Some("read-only database: entries cannot be written here".into());

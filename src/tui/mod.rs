@@ -26,7 +26,7 @@ use crate::app::{App, Effect, Msg, update};
 use crate::store::{Access, OpenOptions, Store};
 use crate::ui::{self, Theme};
 use input::Input;
-use storage::{ReadRequest, Storage, WriteRequest};
+use storage::{Storage, WriteRequest};
 
 /// How the console was asked to start.
 #[derive(Debug, Clone)]
@@ -168,12 +168,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // (ratatui then writes only the cells that changed).
     let result: Result<()> = 'console: loop {
         // What the screen needs from the store, asked once and always sent.
-        for effect in app.reads_due() {
-            match effect {
-                Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
-                Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
-                _ => {}
-            }
+        for read in app.reads_due() {
+            storage.read(read);
         }
         if let Err(e) = draw(&mut guard, &app, &theme) {
             break Err(e);
@@ -380,8 +376,6 @@ fn carry_out(
         Effect::LoadDemo => {
             storage.write(WriteRequest::Demo);
         }
-        // Asked for by `App::reads_due` before each frame, never by `update`.
-        Effect::ReadWhole(_) | Effect::ReadMetrics => {}
         Effect::SaveDraft(draft) => {
             if let Some(writer) = drafts {
                 writer.save(draft);

@@ -87,7 +87,9 @@ impl Pen {
         Some(())
     }
 
-    /// The parameters that take a terminal from `self` to `to` (empty: nothing).
+    /// The parameters that take a terminal from `self` to `to` (empty: nothing):
+    /// `0` to the default, else what changes, or `0` and all of `to` when that is
+    /// shorter.
     fn change_to(&self, to: &Pen) -> String {
         if self == to {
             return String::new();
@@ -95,6 +97,17 @@ impl Pen {
         if *to == Pen::default() {
             return "0".into();
         }
+        let changes = self.steps(to).join(";");
+        let fresh = Pen::default().steps(to).join(";");
+        if fresh.len() + 2 < changes.len() {
+            format!("0;{fresh}")
+        } else {
+            changes
+        }
+    }
+
+    /// Each parameter that changes `self` into `to`, attributes off, on, then colours.
+    fn steps(&self, to: &Pen) -> Vec<String> {
         let mut params: Vec<String> = Vec::new();
         let mut now = self.on;
         // 22 takes bold and dim off together; what stays on is set again below.
@@ -119,26 +132,7 @@ impl Pen {
         if self.bg != to.bg {
             params.push(to.bg.clone().unwrap_or_else(|| "49".into()));
         }
-        let changes = params.join(";");
-        // From the default, when that says it shorter.
-        let fresh = Pen::default().change_to_from_default(to);
-        if fresh.len() + 2 < changes.len() {
-            format!("0;{fresh}")
-        } else {
-            changes
-        }
-    }
-
-    /// The parameters that set `to` on a terminal at the default.
-    fn change_to_from_default(&self, to: &Pen) -> String {
-        let mut params: Vec<String> = ATTRIBUTES
-            .iter()
-            .filter(|a| to.has(**a))
-            .map(ToString::to_string)
-            .collect();
-        params.extend(to.fg.clone());
-        params.extend(to.bg.clone());
-        params.join(";")
+        params
     }
 }
 

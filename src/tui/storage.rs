@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Heads, Msg, Purpose};
+use crate::app::{Heads, Msg, Purpose, Read};
 use crate::domain::{Event, IncidentState};
 use crate::store::{
     Access, Follower, HEARTBEAT, NewEvent, OpenOptions, ReadOnly, Store, StoreError, Waker,
@@ -40,16 +40,6 @@ pub enum WriteRequest {
     Demo,
 }
 
-/// A read for the reader thread, beside following the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadRequest {
-    /// One incident's whole log ([`Msg::Whole`]).
-    Whole(ulid::Ulid),
-    /// Every incident folded from the kinds that decide the metrics
-    /// ([`Msg::MetricsRead`]).
-    Metrics,
-}
-
 /// Who this console is, for presence.
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -62,7 +52,7 @@ pub struct Identity {
 /// Handles to the two threads.
 pub struct Storage {
     writes: Option<std_mpsc::Sender<WriteRequest>>,
-    reads: std_mpsc::Sender<ReadRequest>,
+    reads: std_mpsc::Sender<Read>,
     reader: Option<std::thread::JoinHandle<()>>,
     writer: Option<std::thread::JoinHandle<()>>,
     waker: Waker,
@@ -80,7 +70,7 @@ impl Storage {
         let waker = watcher.waker();
         let stop = Arc::new(AtomicBool::new(false));
         let (write_tx, write_rx) = std_mpsc::channel::<WriteRequest>();
-        let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
+        let (read_tx, read_rx) = std_mpsc::channel::<Read>();
         let (reader_path, reader_news, reader_stop) =
             (path.to_path_buf(), news.clone(), stop.clone());
         let reader = std::thread::Builder::new()
@@ -110,7 +100,7 @@ impl Storage {
     }
 
     /// Hands a read to the reader thread, waking it from its wait for commits.
-    pub fn read(&self, request: ReadRequest) {
+    pub fn read(&self, request: Read) {
         if self.reads.send(request).is_ok() {
             self.waker.wake();
         }
@@ -257,15 +247,15 @@ fn send_first(reader: &Reader<'_>, heads: Heads, events: Vec<Event>) -> bool {
 }
 
 /// Answers one read the console asked for. False when the console is gone.
-fn serve(reader: &Reader<'_>, store: &Store, request: ReadRequest) -> bool {
+fn serve(reader: &Reader<'_>, store: &Store, request: Read) -> bool {
     let (answer, incident) = match request {
-        ReadRequest::Whole(id) => (
+        Read::Whole(id) => (
             store
                 .incident_events(id)
                 .map(|events| Msg::Whole { id, events }),
             Some(id),
         ),
-        ReadRequest::Metrics => (
+        Read::Metrics => (
             store
                 .incidents_of_kinds(&crate::metrics::deciding_kinds())
                 .map(Msg::MetricsRead),
@@ -286,7 +276,7 @@ fn read_loop(
     watcher: Watcher,
     news: &UnboundedSender<Msg>,
     stop: &AtomicBool,
-    reads: &std_mpsc::Receiver<ReadRequest>,
+    reads: &std_mpsc::Receiver<Read>,
 ) {
     let mut reader = Reader {
         news,
@@ -577,13 +567,9 @@ mod tests {
     }
 
     /// Carries out the reads `update` asks for, as the console's edge does.
-    fn carry(storage: &Storage, effects: Vec<crate::app::Effect>) {
-        for effect in effects {
-            match effect {
-                crate::app::Effect::ReadWhole(id) => storage.read(ReadRequest::Whole(id)),
-                crate::app::Effect::ReadMetrics => storage.read(ReadRequest::Metrics),
-                _ => {}
-            }
+    fn carry(storage: &Storage, reads: Vec<Read>) {
+        for read in reads {
+            storage.read(read);
         }
     }
 
