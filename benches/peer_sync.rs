@@ -14,17 +14,9 @@ use warroom::domain::Body;
 use warroom::store::{NewEvent, OpenOptions, Store};
 
 mod common;
-use common::{filler, ms, percentile};
+use common::{arg, filler, ms, percentile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
-
-fn arg(name: &str, default: usize) -> usize {
-    let argv: Vec<String> = std::env::args().collect();
-    argv.windows(2)
-        .find(|w| w[0] == name)
-        .and_then(|w| w[1].parse().ok())
-        .unwrap_or(default)
-}
 
 fn warroom(db: &Path) -> Command {
     let mut cmd = Command::new(BIN);

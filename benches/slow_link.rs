@@ -201,12 +201,7 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
 }
 
 fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let runs = argv
-        .windows(2)
-        .find(|w| w[0] == "--runs")
-        .and_then(|w| w[1].parse().ok())
-        .unwrap_or(3);
+    let runs = common::arg("--runs", 3);
     let Some(sshd) = Sshd::start() else { return };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("link.db");

@@ -186,13 +186,7 @@ fn line(what: &str, ours: f64, unit: &str, anchor: Option<f64>) {
 }
 
 fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let opt = |name: &str, default: usize| {
-        argv.windows(2)
-            .find(|w| w[0] == name)
-            .and_then(|w| w[1].parse().ok())
-            .unwrap_or(default)
-    };
+    let opt = common::arg;
     let (incidents, entries, runs) = (
         opt("--incidents", 5000),
         opt("--entries", 200),

@@ -96,13 +96,7 @@ fn vim(file: &std::path::Path, last: &str, runs: usize) -> Option<Figures> {
 }
 
 fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let opt = |name: &str, default: usize| {
-        argv.windows(2)
-            .find(|w| w[0] == name)
-            .and_then(|w| w[1].parse().ok())
-            .unwrap_or(default)
-    };
+    let opt = common::arg;
     let (log, runs) = (opt("--log", 100_000), opt("--runs", 5));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");

@@ -10,6 +10,18 @@ use chrono::{TimeZone, Utc};
 use common::Env;
 use warroom::zone::Zone;
 
+/// Runs `warroom ARGS` with no `TZ` (so the team's zone, or the config's, is in force);
+/// its standard output, once it succeeded.
+fn without_tz(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd().env_remove("TZ").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn zones_read_as_people_write_them() {
     assert_eq!(Zone::parse("local").unwrap(), Zone::Local);
@@ -78,15 +90,7 @@ fn the_teams_zone_is_shown_and_read_unless_a_persons_tz_says_otherwise() {
     team_zone(&env, "America/New_York");
     let id = env.declare("Checkout failing");
     // Without TZ the team's zone is in force: shown, and read from what people type.
-    let team = |args: &[&str]| {
-        let out = env.cmd().env_remove("TZ").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let team = |args: &[&str]| without_tz(&env, args);
     team(&[
         "log",
         "--at",
@@ -134,18 +138,7 @@ fn exports_state_the_zone_they_are_written_in() {
     let env = Env::new();
     team_zone(&env, "Asia/Kolkata");
     let id = env.declare("Checkout failing");
-    let out = env
-        .cmd()
-        .env_remove("TZ")
-        .args(["export", "-i", &id, "--format", "markdown"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let md = String::from_utf8(out.stdout).unwrap();
+    let md = without_tz(&env, &["export", "-i", &id, "--format", "markdown"]);
     assert!(md.contains("Times are Asia/Kolkata (UTC+05:30)."), "{md}");
 }
 
@@ -192,17 +185,7 @@ fn a_team_zone_that_cannot_be_read_stops_a_command_rather_than_guess_the_zone() 
     );
     // A zone of one's own goes on; so does a command that shows no time.
     env.ok(&["log", "--at", "09:00", "typed in my own zone"]);
-    let out = env
-        .cmd()
-        .env_remove("TZ")
-        .args(["config"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    without_tz(&env, &["config"]);
 }
 
 #[test]
@@ -232,10 +215,9 @@ fn metrics_count_weeks_and_months_on_the_teams_calendar() {
     let env = Env::new();
     team_zone(&env, "America/New_York");
     // 21:00 on 31 October in New York is already 1 November in UTC.
-    let out = env
-        .cmd()
-        .env_remove("TZ")
-        .args([
+    without_tz(
+        &env,
+        &[
             "declare",
             "--title",
             "Halloween night",
@@ -243,13 +225,7 @@ fn metrics_count_weeks_and_months_on_the_teams_calendar() {
             "P2",
             "--at",
             "2026-10-31 21:00",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     let metrics = |tz: Option<&str>| {
         let mut cmd = env.cmd();

@@ -110,31 +110,22 @@ impl Console {
     /// Starts `program ARGS` (which runs warroom in turn, like `setpriv ... warroom`) in
     /// an 80x24 terminal with the env's settings.
     pub fn start_command(env: &Env, program: &str, args: &[&str]) -> Console {
-        Console::spawn_program(env, program, args, 24, 80, &[])
+        Console::spawn_program(env, program, args, 24, 80, &[], &[])
     }
 
     fn spawn(env: &Env, args: &[&str], rows: u16, cols: u16, vars: &[(&str, &str)]) -> Console {
-        Console::spawn_program(env, bin(), args, rows, cols, vars)
+        Console::spawn_program(env, bin(), args, rows, cols, vars, &[])
     }
 
     /// Starts the console in an 80x24 terminal whose screen already shows `before`
     /// (what an earlier program, or a session that dropped, left on it).
     pub fn start_on_screen(env: &Env, args: &[&str], before: &[u8]) -> Console {
-        Console::spawn_program_after(env, bin(), args, 24, 80, &[], before)
+        Console::spawn_program(env, bin(), args, 24, 80, &[], before)
     }
 
+    /// `program` in a `rows` x `cols` terminal with `vars` set, on a screen that
+    /// already shows `before`.
     fn spawn_program(
-        env: &Env,
-        program: &str,
-        args: &[&str],
-        rows: u16,
-        cols: u16,
-        vars: &[(&str, &str)],
-    ) -> Console {
-        Console::spawn_program_after(env, program, args, rows, cols, vars, &[])
-    }
-
-    fn spawn_program_after(
         env: &Env,
         program: &str,
         args: &[&str],
