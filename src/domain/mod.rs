@@ -4,6 +4,7 @@
 //! files or sockets.
 
 mod bounds;
+mod chain;
 mod command;
 mod event;
 mod fold;
@@ -24,6 +25,7 @@ pub use bounds::{
     EARLIEST_MS, LATEST_MS, MAX_KIND_BYTES, MAX_NAME_BYTES, MAX_PACE, MAX_SEQ, OutOfBounds,
     check_date, check_time, earliest, time_in_bounds,
 };
+pub use chain::{ChainFields, ChainHash, Link};
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
     Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection, TaskState,

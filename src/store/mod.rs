@@ -1,5 +1,6 @@
 //! The event log in SQLite: append-only, WAL, safe for many processes on one file.
 
+mod chain;
 mod create;
 mod deliveries;
 mod error;
@@ -22,6 +23,7 @@ use rusqlite::Connection;
 
 use crate::domain::{Timestamp, to_millis};
 
+pub use chain::{BreakKind, ChainBreak, ChainHead, ChainSeam, Verification};
 pub use deliveries::{Claim, Finished};
 pub use error::StoreError;
 pub use exchange::{AllowedPeer, VersionVector};

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::error::StoreError;
 use super::origin::read_origin;
-use super::schema::{APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
+use super::schema::{APPLICATION_ID, CHAIN_FROM, CURRENT_VERSION, MIGRATIONS};
 use super::tx::{BUSY_TIMEOUT, immediate, is_busy};
 
 /// How a command means to use the database.
@@ -362,6 +362,16 @@ fn initialise(conn: &mut Connection, path: &Path) -> Result<String, StoreError> 
         };
         for migration in &MIGRATIONS[from as usize..] {
             tx.execute_batch(migration).map_err(sql)?;
+        }
+        if from < CHAIN_FROM {
+            let now_ms = crate::domain::epoch_ms(chrono::Utc::now());
+            let chained = super::chain::chain_unchained(tx, now_ms).map_err(sql)?;
+            if chained > 0 {
+                tracing::info!(
+                    "{}: chained the {chained} events written before the hash chain",
+                    path.display()
+                );
+            }
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(sql)?;

@@ -97,6 +97,19 @@ pub const MIGRATIONS: &[&str] = &[
         head_rows!(),
         ";"
     ),
+    // 7: the hash chain (`domain::ChainFields`): each event's link to its origin's event
+    // before it and its own hash, 32 bytes each; and the events stored without the
+    // event before them (a partial import, a peer that held a gap), whose link cannot
+    // be checked. Events stored before are chained by `chain::chain_unchained`.
+    "ALTER TABLE events ADD COLUMN prev BLOB;
+     ALTER TABLE events ADD COLUMN hash BLOB;
+     CREATE TABLE chain_seams (
+        origin   TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        noted_ms INTEGER NOT NULL,
+        why      TEXT NOT NULL,
+        PRIMARY KEY (origin, seq)
+     ) STRICT;",
 ];
 
 /// The first version with the `presence` table.
@@ -106,6 +119,9 @@ pub(super) const PEERS_FROM: i64 = 3;
 
 /// The first version with the index of heads as it is read.
 pub(super) const HEADS_FROM: i64 = 6;
+
+/// The first version with the hash chain.
+pub(super) const CHAIN_FROM: i64 = 7;
 
 /// The schema version this build writes and reads.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
+use super::chain::{Chainer, check_sent, check_successor, note_seam};
 use super::tx::immediate;
 use super::{Store, StoreError};
 use crate::domain::{
-    Body, Event, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp, epoch_ms, to_millis,
+    Body, ChainFields, ChainHash, Event, Link, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp,
+    epoch_ms, to_millis,
 };
 
 /// An event to be written: the store stamps its id, origin, sequence and times.
@@ -45,8 +47,8 @@ macro_rules! insert_row_sql {
     ($verb:literal) => {
         concat!(
             $verb,
-            " INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)",
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            " INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload, prev, hash)",
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         )
     };
 }
@@ -83,6 +85,7 @@ enum Unstorable {
     Bounds(OutOfBounds),
     TooLarge(usize),
     OwnOrigin,
+    Chain(String),
 }
 
 impl Unstorable {
@@ -101,6 +104,10 @@ impl Unstorable {
             Unstorable::OwnOrigin => format!(
                 "event {} claims to be written by this database (origin {}), which never wrote it; nothing was written. Only events from other databases can be imported or synced",
                 event.id, event.origin
+            ),
+            Unstorable::Chain(why) => format!(
+                "event {} (origin {} #{}) breaks its origin's hash chain: {why}; nothing was written",
+                event.id, event.origin, event.seq
             ),
         })
     }
@@ -154,6 +161,7 @@ impl Store {
             let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
             let mut known = tx.prepare_cached(KNOWN_INCIDENT).map_err(sql)?;
             let mut checked: Vec<Ulid> = Vec::new();
+            let mut chainer = Chainer::default();
             let mut alert_groups: std::collections::HashMap<String, Ulid> =
                 std::collections::HashMap::new();
             for (seq, draft) in (last_seq + 1..).zip(drafts) {
@@ -213,7 +221,15 @@ impl Store {
                         kib(MAX_EVENT_BYTES)
                     ))
                 })?;
-                insert_new(&mut insert, &event, &row, sql)?;
+                // Its own origin's event before it is always held, unless something
+                // removed it from the file; `verify` says so then.
+                let prev = chainer
+                    .prev_held(tx, &origin, seq)
+                    .map_err(sql)?
+                    .unwrap_or(ChainHash::GENESIS);
+                let link = row.link(&event, prev);
+                insert_new(&mut insert, &event, &row, &link, sql)?;
+                chainer.stored(&origin, seq, link.hash);
                 written.push(event);
             }
             Ok(written)
@@ -259,7 +275,21 @@ impl Store {
     /// are stored: refusing the whole batch would stop sync for good, since the peer
     /// offers the same batch on every reconnect.
     pub fn accept_from_peer(&mut self, events: &[Event]) -> Result<Accepted, StoreError> {
-        self.insert_foreign(events, false)
+        self.accept_chained_from_peer(events, &[])
+    }
+
+    /// Like [`Store::accept_from_peer`], with the chain link each event came with
+    /// (`links[i]` for `events[i]`; missing or `None` from a peer of an older build).
+    /// An event whose link does not follow from its fields, or from its origin's event
+    /// before it held here, or that the event after it held here is not chained to, is
+    /// left out with why (and a log line). One that arrives without its origin's event
+    /// before it is stored with a seam noted, its link unchecked until `verify`.
+    pub fn accept_chained_from_peer(
+        &mut self,
+        events: &[Event],
+        links: &[Option<Link>],
+    ) -> Result<Accepted, StoreError> {
+        self.insert_chunks(std::iter::once(Ok(events)), links, false)
     }
 
     /// Imports events as they are read, in chunks, all in one transaction: memory
@@ -270,20 +300,28 @@ impl Store {
         &mut self,
         chunks: impl Iterator<Item = Result<C, String>>,
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), true)
+        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), &[], true)
     }
 
     fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok(events)), strict)
+        self.insert_chunks(std::iter::once(Ok(events)), &[], strict)
     }
 
     fn insert_chunks<C: AsRef<[Event]>>(
         &mut self,
         chunks: impl Iterator<Item = Result<C, StoreError>>,
+        links: &[Option<Link>],
         strict: bool,
     ) -> Result<Accepted, StoreError> {
         let own = self.origin.clone();
+        let now_ms = epoch_ms(self.now());
+        let seam_why = if strict {
+            "imported without the event before it"
+        } else {
+            "received from a peer without the event before it"
+        };
         self.write(|tx, sql| {
+            let mut chainer = Chainer::default();
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
@@ -297,7 +335,7 @@ impl Store {
             // Both start again each chunk (earlier chunks are stored by then).
             let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
             let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
-            for event in chunk.as_ref() {
+            for (i, event) in chunk.as_ref().iter().enumerate() {
                 let refusal = match storable(event) {
                     Ok(row) if event.origin != own => Ok(row),
                     Ok(row) => {
@@ -354,7 +392,35 @@ impl Store {
                     ));
                     continue;
                 }
-                if insert_row(&mut insert, event, &row).map_err(sql)? == 1 {
+                let filling = event.seq <= up_to;
+                if filling && held.exists([event.id.to_string()]).map_err(sql)? {
+                    continue;
+                }
+                let sent = links.get(i).copied().flatten();
+                let prev = chainer.prev_held(tx, origin, event.seq).map_err(sql)?;
+                let chained = check_sent(sent, |p| row.link(event, *p).hash, prev, event.seq)
+                    .and_then(|(link, seam)| {
+                        if filling {
+                            check_successor(tx, origin, event.seq, &link.hash)
+                                .map_err(|e| e.to_string())??;
+                        }
+                        Ok((link, seam))
+                    });
+                let (link, seam) = match chained {
+                    Ok(chained) => chained,
+                    Err(why) if strict => return Err(Unstorable::Chain(why).error(event)),
+                    Err(why) => {
+                        let why = Unstorable::Chain(why).error(event).to_string();
+                        tracing::warn!("left out: {why}");
+                        accepted.refused.push((event.id, why));
+                        continue;
+                    }
+                };
+                if insert_row(&mut insert, event, &row, &link).map_err(sql)? == 1 {
+                    if seam {
+                        note_seam(tx, origin, event.seq, now_ms, seam_why).map_err(sql)?;
+                    }
+                    chainer.stored(origin, event.seq, link.hash);
                     accepted.added.push(event.id);
                 }
             }
@@ -404,6 +470,27 @@ struct Row {
 }
 
 impl Row {
+    /// The event's link when chained to `prev`: its hash over the fields as stored.
+    fn link(&self, event: &Event, prev: ChainHash) -> Link {
+        let id = event.id.to_string();
+        let incident = event.incident.to_string();
+        let fields = ChainFields {
+            id: &id,
+            origin: &event.origin,
+            seq: event.seq as i64,
+            incident: &incident,
+            author: &event.author,
+            at_ms: epoch_ms(event.at),
+            logged_at_ms: epoch_ms(event.logged_at),
+            kind: &self.kind,
+            payload: &self.payload,
+        };
+        Link {
+            prev,
+            hash: fields.hash(&prev),
+        }
+    }
+
     /// The row for `event`, or `Err` with the event's size in its wire form when that
     /// is over [`MAX_EVENT_BYTES`].
     fn of(event: &Event) -> Result<Row, usize> {
@@ -439,6 +526,7 @@ fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
     row: &Row,
+    link: &Link,
 ) -> rusqlite::Result<usize> {
     insert.execute(params![
         event.id.to_string(),
@@ -450,6 +538,8 @@ fn insert_row(
         epoch_ms(event.logged_at),
         row.kind,
         row.payload,
+        link.prev.0.as_slice(),
+        link.hash.0.as_slice(),
     ])
 }
 
@@ -459,6 +549,7 @@ fn insert_new(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
     row: &Row,
+    link: &Link,
     sql: &dyn Fn(rusqlite::Error) -> StoreError,
 ) -> Result<(), StoreError> {
     let collision = || {
@@ -467,7 +558,7 @@ fn insert_new(
             event.id
         ))
     };
-    match insert_row(insert, event, row) {
+    match insert_row(insert, event, row, link) {
         Ok(1) => Ok(()),
         Ok(_) => Err(collision()),
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -519,7 +610,9 @@ mod tests {
         let err = store
             .write(|tx, sql| {
                 let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
-                insert_new(&mut insert, &twin, &Row::of(&twin).unwrap(), sql)
+                let row = Row::of(&twin).unwrap();
+                let link = row.link(&twin, ChainHash::GENESIS);
+                insert_new(&mut insert, &twin, &row, &link, sql)
             })
             .unwrap_err();
         assert!(err.to_string().contains("already taken"), "{err}");

@@ -1,0 +1,650 @@
+//! The hash chain in the store: each written event is chained to its origin's event
+//! before it (`domain::ChainFields`), events written before the chain are chained once
+//! when a file is upgraded, and [`Store::verify`] walks every chain.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError};
+use crate::domain::{ChainFields, ChainHash, Link, Timestamp, from_epoch_ms};
+
+/// The stored hash of the event an origin numbers `seq` (the first one stored, should a
+/// file of an older build hold the number twice).
+const HASH_AT: &str = "SELECT hash FROM events WHERE origin = ?1 AND seq = ?2 AND hash IS NOT NULL ORDER BY pos LIMIT 1";
+
+/// The stored link of the event an origin numbers `seq`.
+const PREV_AT: &str = "SELECT prev FROM events WHERE origin = ?1 AND seq = ?2 ORDER BY pos LIMIT 1";
+
+/// Notes an event stored without its origin's event before it.
+const NOTE_SEAM: &str =
+    "INSERT OR IGNORE INTO chain_seams (origin, seq, noted_ms, why) VALUES (?1, ?2, ?3, ?4)";
+
+/// Whether a seam is noted for an event.
+const SEAM_AT: &str = "SELECT 1 FROM chain_seams WHERE origin = ?1 AND seq = ?2";
+
+/// The meta keys that record the upgrade that chained events written before the chain.
+const CHAINED_AT: &str = "chain_began_ms";
+const CHAINED_COUNT: &str = "chain_migrated_events";
+
+/// Finds the hash each new event is chained to, within one write transaction: the
+/// origin's event just before it, remembered from this transaction's own writes (the
+/// usual case, a batch in order) or read from the file.
+#[derive(Default)]
+pub(super) struct Chainer {
+    last: HashMap<String, (u64, ChainHash)>,
+}
+
+impl Chainer {
+    /// The hash of the event `origin` numbered `seq - 1`, if held; the genesis hash
+    /// for number 1.
+    pub(super) fn prev_held(
+        &mut self,
+        tx: &Transaction<'_>,
+        origin: &str,
+        seq: u64,
+    ) -> rusqlite::Result<Option<ChainHash>> {
+        if seq <= 1 {
+            return Ok(Some(ChainHash::GENESIS));
+        }
+        if let Some(&(last, hash)) = self.last.get(origin)
+            && last == seq - 1
+        {
+            return Ok(Some(hash));
+        }
+        stored_hash(tx, origin, seq - 1)
+    }
+
+    /// Remembers what was just stored.
+    pub(super) fn stored(&mut self, origin: &str, seq: u64, hash: ChainHash) {
+        match self.last.get_mut(origin) {
+            Some(last) => *last = (seq, hash),
+            None => {
+                self.last.insert(origin.to_string(), (seq, hash));
+            }
+        }
+    }
+}
+
+fn stored_hash(
+    tx: &rusqlite::Connection,
+    origin: &str,
+    seq: u64,
+) -> rusqlite::Result<Option<ChainHash>> {
+    let bytes: Option<Vec<u8>> = tx
+        .prepare_cached(HASH_AT)?
+        .query_row(params![origin, seq as i64], |r| r.get(0))
+        .optional()?;
+    Ok(bytes.and_then(|b| ChainHash::from_bytes(&b)))
+}
+
+/// Checks a link an event came with (from a peer) against the chain held here, and
+/// says what to store: the link, and whether the event arrives without its origin's
+/// event before it (a seam). `own` is the hash its fields give when chained to the
+/// link's `prev`; `held` the hash of the event before it, if held. `Err` says why the
+/// event cannot be stored.
+pub(super) fn check_sent(
+    sent: Option<Link>,
+    own_of: impl Fn(&ChainHash) -> ChainHash,
+    held: Option<ChainHash>,
+    seq: u64,
+) -> Result<(Link, bool), String> {
+    match (sent, held) {
+        (Some(sent), _) if own_of(&sent.prev) != sent.hash => Err(format!(
+            "its content does not give the hash it came with ({} claimed, {} from its fields): it was changed after it was chained",
+            sent.hash.short(),
+            own_of(&sent.prev).short()
+        )),
+        (Some(sent), Some(held)) if sent.prev != held => Err(format!(
+            "it is chained to a different event #{} ({}) than the one held here ({}): a forged or edited chain",
+            seq.saturating_sub(1),
+            sent.prev.short(),
+            held.short()
+        )),
+        (Some(sent), held) => Ok((sent, held.is_none())),
+        (None, Some(prev)) => Ok((
+            Link {
+                prev,
+                hash: own_of(&prev),
+            },
+            false,
+        )),
+        (None, None) => Ok((
+            Link {
+                prev: ChainHash::GENESIS,
+                hash: own_of(&ChainHash::GENESIS),
+            },
+            true,
+        )),
+    }
+}
+
+/// Whether the event after `seq` held here (if any) is chained to `hash`, or noted as
+/// stored without it: `Err` with why when a different event #`seq` is what it holds.
+pub(super) fn check_successor(
+    tx: &Transaction<'_>,
+    origin: &str,
+    seq: u64,
+    hash: &ChainHash,
+) -> rusqlite::Result<Result<(), String>> {
+    let next = seq.saturating_add(1) as i64;
+    let prev: Option<Option<Vec<u8>>> = tx
+        .prepare_cached(PREV_AT)?
+        .query_row(params![origin, next], |r| r.get(0))
+        .optional()?;
+    let Some(Some(prev)) = prev else {
+        return Ok(Ok(()));
+    };
+    if prev.as_slice() == hash.0.as_slice() {
+        return Ok(Ok(()));
+    }
+    let seam = tx.prepare_cached(SEAM_AT)?.exists(params![origin, next])?;
+    Ok(if seam {
+        Ok(())
+    } else {
+        Err(format!(
+            "the event #{next} held here is chained to another #{seq}: a forged or edited chain"
+        ))
+    })
+}
+
+/// Notes that the event `origin` numbers `seq` was stored without the one before it.
+pub(super) fn note_seam(
+    tx: &Transaction<'_>,
+    origin: &str,
+    seq: u64,
+    now_ms: i64,
+    why: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(NOTE_SEAM)?
+        .execute(params![origin, seq as i64, now_ms, why])?;
+    Ok(())
+}
+
+/// Chains, in place, every event stored before the file had the chain, origin by
+/// origin in sequence order, and records when and how many (in `meta`). Run once, by
+/// the migration that adds the chain, inside its transaction.
+pub(super) fn chain_unchained(tx: &Transaction<'_>, now_ms: i64) -> rusqlite::Result<u64> {
+    let mut read = tx.prepare(
+        "SELECT pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload \
+         FROM events WHERE hash IS NULL ORDER BY origin, seq, pos",
+    )?;
+    let mut write = tx.prepare("UPDATE events SET prev = ?1, hash = ?2 WHERE pos = ?3")?;
+    let mut rows = read.query([])?;
+    // The origin and number last chained, its link and its hash.
+    let mut last: Option<(String, i64, ChainHash, ChainHash)> = None;
+    let mut count = 0u64;
+    while let Some(row) = rows.next()? {
+        let pos: i64 = row.get(0)?;
+        let origin: &str = row.get_ref(2)?.as_str()?;
+        let seq: i64 = row.get(3)?;
+        let fields = ChainFields {
+            id: row.get_ref(1)?.as_str()?,
+            origin,
+            seq,
+            incident: row.get_ref(4)?.as_str()?,
+            author: row.get_ref(5)?.as_str()?,
+            at_ms: row.get(6)?,
+            logged_at_ms: row.get(7)?,
+            kind: row.get_ref(8)?.as_str()?,
+            payload: row.get_ref(9)?.as_str()?,
+        };
+        let prev = match &last {
+            // A number held twice (by an older build): both follow the one before.
+            Some((o, s, prev, _)) if o == origin && *s == seq => *prev,
+            Some((o, s, _, hash)) if o == origin && *s == seq - 1 => *hash,
+            _ if seq == 1 => ChainHash::GENESIS,
+            _ => {
+                note_seam(
+                    tx,
+                    origin,
+                    seq as u64,
+                    now_ms,
+                    "held without the event before it when the file was upgraded to the chain",
+                )?;
+                ChainHash::GENESIS
+            }
+        };
+        let hash = fields.hash(&prev);
+        write.execute(params![prev.0.as_slice(), hash.0.as_slice(), pos])?;
+        last = Some((origin.to_string(), seq, prev, hash));
+        count += 1;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4)",
+        params![
+            CHAINED_AT,
+            now_ms.to_string(),
+            CHAINED_COUNT,
+            count.to_string()
+        ],
+    )?;
+    Ok(count)
+}
+
+/// One place where a chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The origin whose chain it is.
+    pub origin: String,
+    /// The number of the event where it shows.
+    pub seq: u64,
+    /// The event's id and incident, when the event is held.
+    pub event: Option<(String, String)>,
+    /// What is wrong.
+    pub what: BreakKind,
+}
+
+/// What is wrong at a [`ChainBreak`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BreakKind {
+    /// Its fields no longer give the hash it holds: it was edited after it was written.
+    Edited {
+        /// The hash it holds.
+        stored: ChainHash,
+        /// The hash its fields give now.
+        computed: ChainHash,
+    },
+    /// It is chained to another hash than the one the event before it holds: that
+    /// event was replaced, or this one was moved to another number.
+    Relinked {
+        /// The hash it is chained to.
+        chained_to: ChainHash,
+        /// The hash of the event numbered before it, held here.
+        held: ChainHash,
+    },
+    /// The events numbered `from..=to` before it are not in the file, and nothing
+    /// says it arrived without them: they were removed.
+    Removed {
+        /// The first number missing.
+        from: u64,
+        /// The last number missing.
+        to: u64,
+    },
+    /// Two events hold this number.
+    Twice,
+    /// It has no hash: written into the file by something other than warroom.
+    Unchained,
+    /// A hash given to check (from an export) is not the one held for this number.
+    NotAsExported {
+        /// The hash given.
+        expected: ChainHash,
+        /// The hash held, if the event is held at all.
+        held: Option<ChainHash>,
+    },
+}
+
+/// The head of one origin's chain: its highest number held and that event's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    /// The origin.
+    pub origin: String,
+    /// Its highest number held (in the incident asked about, with `--incident`).
+    pub seq: u64,
+    /// That event's hash: it pins every event of the origin numbered up to it.
+    pub hash: ChainHash,
+}
+
+/// An event stored without its origin's event before it, noted when it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSeam {
+    /// The origin.
+    pub origin: String,
+    /// The number of the event that arrived without the one before it.
+    pub seq: u64,
+    /// When it was noted.
+    pub noted: Option<Timestamp>,
+    /// How it arrived.
+    pub why: String,
+}
+
+/// What [`Store::verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// How many events were checked.
+    pub checked: u64,
+    /// Each origin's head (highest number checked), by origin.
+    pub heads: Vec<ChainHead>,
+    /// Every break, by origin and number.
+    pub breaks: Vec<ChainBreak>,
+    /// Events that arrived without the event before them (from a partial import or a
+    /// peer that held a gap): their link is not checked.
+    pub seams: Vec<ChainSeam>,
+    /// When the file was upgraded to the chain and how many events it held then
+    /// (chained as they stood: the chain shows they have not changed since).
+    pub migrated: Option<(Timestamp, u64)>,
+    /// The file's schema predates the chain and it could not be upgraded (opened
+    /// read-only): nothing was checked.
+    pub unchained_schema: bool,
+}
+
+impl Verification {
+    /// Whether every chain holds.
+    pub fn is_whole(&self) -> bool {
+        self.breaks.is_empty() && !self.unchained_schema
+    }
+}
+
+/// What one origin's walk remembers.
+struct Walk {
+    /// The number and hash of the last event seen, when seen in order.
+    last: Option<(u64, ChainHash)>,
+    head: (u64, ChainHash),
+}
+
+impl Store {
+    /// Walks every origin's chain (or only the events of `incident`, each checked
+    /// against its origin's event before it, wherever that is), recomputing each
+    /// event's hash from its fields. `expected` are (origin, number, hash) triples
+    /// from an export, each checked against the hash held. Reads in one transaction.
+    ///
+    /// Errors only when the file cannot be read; what is wrong with the chain is in
+    /// [`Verification::breaks`].
+    pub fn verify(
+        &self,
+        incident: Option<ulid::Ulid>,
+        expected: &[(String, u64, ChainHash)],
+    ) -> Result<Verification, StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            return Ok(Verification {
+                unchained_schema: true,
+                ..Verification::default()
+            });
+        }
+        self.read_together(|store| store.walk(incident, expected).map_err(|e| store.sql(e)))
+    }
+
+    fn walk(
+        &self,
+        incident: Option<ulid::Ulid>,
+        expected: &[(String, u64, ChainHash)],
+    ) -> rusqlite::Result<Verification> {
+        let mut found = Verification::default();
+        let seams = self.seams()?;
+        let mut walks: BTreeMap<String, Walk> = BTreeMap::new();
+        // Events whose event before it was not the last one seen of their origin:
+        // checked by a lookup once the walk is done.
+        let mut later: Vec<(String, u64, ChainHash, String, String)> = Vec::new();
+        let clause = if incident.is_some() {
+            "WHERE incident = ?1 ORDER BY pos"
+        } else {
+            "WHERE ?1 IS NULL ORDER BY pos"
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload, prev, hash \
+             FROM events {clause}"
+        ))?;
+        let mut rows = stmt.query([incident.map(|i| i.to_string())])?;
+        while let Some(row) = rows.next()? {
+            found.checked += 1;
+            let seq_raw: i64 = row.get(2)?;
+            let seq = seq_raw.max(0) as u64;
+            let fields = ChainFields {
+                id: row.get_ref(0)?.as_str()?,
+                origin: row.get_ref(1)?.as_str()?,
+                seq: seq_raw,
+                incident: row.get_ref(3)?.as_str()?,
+                author: row.get_ref(4)?.as_str()?,
+                at_ms: row.get(5)?,
+                logged_at_ms: row.get(6)?,
+                kind: row.get_ref(7)?.as_str()?,
+                payload: row.get_ref(8)?.as_str()?,
+            };
+            let event = || Some((fields.id.to_string(), fields.incident.to_string()));
+            let link = (
+                row.get_ref(9)?
+                    .as_blob_or_null()?
+                    .and_then(ChainHash::from_bytes),
+                row.get_ref(10)?
+                    .as_blob_or_null()?
+                    .and_then(ChainHash::from_bytes),
+            );
+            let (Some(prev), Some(hash)) = link else {
+                found.breaks.push(ChainBreak {
+                    origin: fields.origin.to_string(),
+                    seq,
+                    event: event(),
+                    what: BreakKind::Unchained,
+                });
+                continue;
+            };
+            let computed = fields.hash(&prev);
+            if computed != hash {
+                found.breaks.push(ChainBreak {
+                    origin: fields.origin.to_string(),
+                    seq,
+                    event: event(),
+                    what: BreakKind::Edited {
+                        stored: hash,
+                        computed,
+                    },
+                });
+            }
+            let walk = match walks.get_mut(fields.origin) {
+                Some(walk) => walk,
+                None => walks.entry(fields.origin.to_string()).or_insert(Walk {
+                    last: None,
+                    head: (seq, hash),
+                }),
+            };
+            if seq >= walk.head.0 {
+                walk.head = (seq, hash);
+            }
+            match walk.last {
+                Some((last, held)) if last + 1 == seq => {
+                    if held != prev && !seams.contains_key(&(fields.origin.to_string(), seq)) {
+                        found.breaks.push(ChainBreak {
+                            origin: fields.origin.to_string(),
+                            seq,
+                            event: event(),
+                            what: BreakKind::Relinked {
+                                chained_to: prev,
+                                held,
+                            },
+                        });
+                    }
+                }
+                _ if seq == 1 && incident.is_none() => {
+                    if prev != ChainHash::GENESIS {
+                        found.breaks.push(ChainBreak {
+                            origin: fields.origin.to_string(),
+                            seq,
+                            event: event(),
+                            what: BreakKind::Relinked {
+                                chained_to: prev,
+                                held: ChainHash::GENESIS,
+                            },
+                        });
+                    }
+                }
+                _ => later.push((
+                    fields.origin.to_string(),
+                    seq,
+                    prev,
+                    fields.id.to_string(),
+                    fields.incident.to_string(),
+                )),
+            }
+            walk.last = Some((seq, hash));
+        }
+        drop(rows);
+        for (origin, seq, prev, id, incident) in later {
+            let event = Some((id, incident));
+            let what = if seq <= 1 {
+                (prev != ChainHash::GENESIS).then_some(BreakKind::Relinked {
+                    chained_to: prev,
+                    held: ChainHash::GENESIS,
+                })
+            } else {
+                let held = self.hashes_at(&origin, seq - 1)?;
+                let seam = seams.contains_key(&(origin.clone(), seq));
+                match held.as_slice() {
+                    [] if seam => None,
+                    [] => {
+                        let from = self.highest_below(&origin, seq)? + 1;
+                        Some(BreakKind::Removed { from, to: seq - 1 })
+                    }
+                    [held] if *held != prev && !seam => Some(BreakKind::Relinked {
+                        chained_to: prev,
+                        held: *held,
+                    }),
+                    [_] => None,
+                    // Reported at the number held twice, once.
+                    _ => None,
+                }
+            };
+            if let Some(what) = what {
+                found.breaks.push(ChainBreak {
+                    origin,
+                    seq,
+                    event,
+                    what,
+                });
+            }
+        }
+        for (origin, seq) in self.numbers_held_twice(incident)? {
+            found.breaks.push(ChainBreak {
+                origin,
+                seq,
+                event: None,
+                what: BreakKind::Twice,
+            });
+        }
+        for (origin, seq, expected) in expected {
+            let held = self.hashes_at(origin, *seq)?;
+            if held.as_slice() != [*expected] {
+                found.breaks.push(ChainBreak {
+                    origin: origin.clone(),
+                    seq: *seq,
+                    event: None,
+                    what: BreakKind::NotAsExported {
+                        expected: *expected,
+                        held: held.first().copied(),
+                    },
+                });
+            }
+        }
+        found
+            .breaks
+            .sort_by(|a, b| (&a.origin, a.seq).cmp(&(&b.origin, b.seq)));
+        found.breaks.dedup();
+        found.heads = walks
+            .into_iter()
+            .map(|(origin, walk)| ChainHead {
+                origin,
+                seq: walk.head.0,
+                hash: walk.head.1,
+            })
+            .collect();
+        found.seams = seams
+            .into_iter()
+            .filter(|((origin, _), _)| found.heads.iter().any(|h| &h.origin == origin))
+            .map(|((origin, seq), (noted, why))| ChainSeam {
+                origin,
+                seq,
+                noted,
+                why,
+            })
+            .collect();
+        found.migrated = self.migrated()?;
+        Ok(found)
+    }
+
+    /// The hashes held for an origin's number (more than one when it is held twice).
+    fn hashes_at(&self, origin: &str, seq: u64) -> rusqlite::Result<Vec<ChainHash>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT hash FROM events WHERE origin = ?1 AND seq = ?2 ORDER BY pos",
+        )?;
+        let rows = stmt.query_map(params![origin, seq.min(i64::MAX as u64) as i64], |r| {
+            r.get::<_, Option<Vec<u8>>>(0)
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(
+                row?.and_then(|b| ChainHash::from_bytes(&b))
+                    .unwrap_or_default(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The highest number held for an origin below `seq` (0 for none).
+    fn highest_below(&self, origin: &str, seq: u64) -> rusqlite::Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1 AND seq < ?2",
+            )?
+            .query_row(params![origin, seq as i64], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Every (origin, number) held by more than one event (of `incident`, if given).
+    fn numbers_held_twice(
+        &self,
+        incident: Option<ulid::Ulid>,
+    ) -> rusqlite::Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT origin, seq FROM events GROUP BY origin, seq HAVING COUNT(*) > 1 \
+             AND (?1 IS NULL OR MAX(incident = ?1) = 1)",
+        )?;
+        let rows = stmt.query_map([incident.map(|i| i.to_string())], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+        })?;
+        rows.collect()
+    }
+
+    /// The seams noted, by (origin, number).
+    fn seams(&self) -> rusqlite::Result<BTreeMap<(String, u64), (Option<Timestamp>, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT origin, seq, noted_ms, why FROM chain_seams")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64),
+                (from_epoch_ms(r.get(2)?), r.get::<_, String>(3)?),
+            ))
+        })?;
+        rows.collect()
+    }
+
+    /// When the file was upgraded to the chain and how many events it chained then,
+    /// if it held any.
+    fn migrated(&self) -> rusqlite::Result<Option<(Timestamp, u64)>> {
+        let get = |key: &str| -> rusqlite::Result<Option<String>> {
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+        };
+        let (Some(at), Some(count)) = (get(CHAINED_AT)?, get(CHAINED_COUNT)?) else {
+            return Ok(None);
+        };
+        let at = at.parse().ok().and_then(from_epoch_ms);
+        let count: u64 = count.parse().unwrap_or(0);
+        Ok(at.filter(|_| count > 0).map(|at| (at, count)))
+    }
+
+    /// Each origin's head: its highest number held and that event's hash.
+    pub fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT origin, MAX(seq) FROM events GROUP BY origin ORDER BY origin")
+            .map_err(|e| self.sql(e))?;
+        let tops: Vec<(String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))?;
+        let mut heads = Vec::with_capacity(tops.len());
+        for (origin, seq) in tops {
+            let seq = seq.max(0) as u64;
+            if let Some(hash) = stored_hash(&self.conn, &origin, seq).map_err(|e| self.sql(e))? {
+                heads.push(ChainHead { origin, seq, hash });
+            }
+        }
+        Ok(heads)
+    }
+}
