@@ -566,7 +566,8 @@ fn a_database_from_a_newer_version_is_refused_unchanged() {
     let env = Env::new();
     env.declare("t");
     let conn = rusqlite::Connection::open(&env.db).unwrap();
-    conn.pragma_update(None, "user_version", 7).unwrap();
+    conn.pragma_update(None, "user_version", warroom::store::CURRENT_VERSION + 1)
+        .unwrap();
     conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
         .unwrap();
     drop(conn);

@@ -511,3 +511,133 @@ fn peer_commands_never_make_a_database() {
         assert!(!env.db.exists(), "{args:?} made no database");
     }
 }
+
+/// Runs `warroom sync --peer ADDR` once on `host`; its stderr.
+fn sync_once(host: &Host, addr: &str) -> String {
+    let out = host
+        .env
+        .std_cmd()
+        .args(["sync", "--peer", addr])
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn sql(host: &Host, statements: &str) {
+    rusqlite::Connection::open(&host.env.db)
+        .unwrap()
+        .execute_batch(statements)
+        .unwrap();
+}
+
+#[test]
+fn an_event_edited_after_it_was_chained_is_refused_with_a_logged_reason_and_the_rest_arrive() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    a.note("first on a");
+    a.note("the database is at fault");
+    a.note("after it");
+    // Changed in a's file behind warroom's back, before b has seen it.
+    sql(
+        &a,
+        "UPDATE events SET payload = replace(payload, 'the database is at fault', 'the network is at fault') \
+         WHERE payload LIKE '%the database is at fault%'",
+    );
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    let said = sync_once(&b, &server.addr());
+    assert!(
+        said.contains("breaks its origin's hash chain")
+            && said.contains("its content does not give the hash it came with"),
+        "{said}"
+    );
+    assert!(
+        !b.has_text("the network is at fault"),
+        "the edited event is not stored"
+    );
+    assert!(
+        b.has_text("first on a") && b.has_text("after it"),
+        "the rest arrive"
+    );
+    let verified = b.env.ok(&["verify"]);
+    assert!(
+        verified.contains("received from a peer without the event before it"),
+        "{verified}"
+    );
+}
+
+#[test]
+fn an_event_chained_to_another_history_than_the_one_held_is_refused() {
+    let (a, b) = (Host::new(), Host::new());
+    a.allow(&b);
+    b.allow(&a);
+    a.note("x");
+    a.note("y");
+    let server = Server::start(&a, "127.0.0.1:0", &[]);
+    sync_once(&b, &server.addr());
+    assert!(b.has_text("y"));
+    // On a, "y" is rewritten by someone who knows the encoding, with a hash to match
+    // its new content; what a writes next is chained to the rewritten one.
+    let conn = rusqlite::Connection::open(&a.env.db).unwrap();
+    let (pos, id, origin, seq, incident, author, at, logged, kind, prev): (
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        i64,
+        i64,
+        String,
+        Vec<u8>,
+    ) = conn
+        .query_row(
+            "SELECT pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, prev \
+             FROM events WHERE payload LIKE '%\"y\"%'",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            },
+        )
+        .unwrap();
+    let payload = r#"{"text":"y, rewritten"}"#;
+    let hash = warroom::domain::ChainFields {
+        id: &id,
+        origin: &origin,
+        seq,
+        incident: &incident,
+        author: &author,
+        at_ms: at,
+        logged_at_ms: logged,
+        kind: &kind,
+        payload,
+    }
+    .hash(&warroom::domain::ChainHash::from_bytes(&prev).unwrap());
+    conn.execute(
+        "UPDATE events SET payload = ?1, hash = ?2 WHERE pos = ?3",
+        rusqlite::params![payload, hash.0.as_slice(), pos],
+    )
+    .unwrap();
+    drop(conn);
+    a.note("z");
+    let said = sync_once(&b, &server.addr());
+    assert!(
+        said.contains(&format!("(origin {origin} #{})", seq + 1))
+            && said.contains("it is chained to a different event"),
+        "{said}"
+    );
+    assert!(!b.has_text("z"), "refused");
+    assert!(b.env.ok(&["verify"]).contains("every chain is whole"));
+}

@@ -26,6 +26,7 @@ mod tail;
 mod transfer;
 mod triage;
 mod update;
+mod verify;
 mod work;
 
 use std::path::PathBuf;
@@ -155,6 +156,7 @@ impl Cli {
             | Subcommand::Task(_)
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
+            | Subcommand::Verify(_)
             | Subcommand::Peer(_) => true,
         }
     }
@@ -252,6 +254,9 @@ pub enum Subcommand {
     Item(review::ItemSubcommand),
     /// MTTA, MTTR, incidents by severity, week and month, open action items (no drills).
     Metrics(metrics::MetricsArgs),
+    /// Check the log's hash chain: report every edited, removed or reordered event and
+    /// exit non-zero, or print each origin's head hash.
+    Verify(verify::VerifyArgs),
     /// Accept peers over the network (or one over stdio) and keep them in sync.
     Serve(peer::ServeArgs),
     /// Sync with a peer once, or keep following it.
@@ -379,6 +384,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Playbook(_)) => playbook::show(&ctx),
         Some(Subcommand::Roster(command)) => roles::run(&ctx, command),
         Some(Subcommand::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Subcommand::Verify(args)) => verify::run(&ctx, args),
         Some(Subcommand::Statuspage(args)) => transfer::statuspage(&ctx, args),
         Some(Subcommand::Drill(command)) => drill::run(&ctx, command),
         Some(Subcommand::Resolve(args)) => review::resolve(&ctx, args),

@@ -101,7 +101,8 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             } else {
                 vec![pick_incident(&store, pick)?]
             };
-            let doc = export::document(&incidents, &ctx.playbook()?, store.now());
+            let mut doc = export::document(&incidents, &ctx.playbook()?, store.now());
+            doc.chain = Some(chain_record(&store)?);
             output::json_line(&mut out, &serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Markdown => {
@@ -111,6 +112,8 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 &mut out,
                 export::markdown(&incident, &playbook, store.now()).trim_end(),
             )?;
+            output::println(&mut out, "")?;
+            output::println(&mut out, chain_record(&store)?.markdown().trim_end())?;
         }
         Format::Ics214 => {
             let incident = pick_incident(&store, pick)?;
@@ -135,9 +138,21 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             let log =
                 export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?, form);
             output::println(&mut out, log.trim_end())?;
+            output::println(&mut out, "")?;
+            output::println(&mut out, chain_record(&store)?.markdown().trim_end())?;
         }
     }
     output::flush(&mut out)
+}
+
+/// The file's chain heads now, for an export to carry.
+fn chain_record(store: &crate::store::Store) -> Result<export::ChainRecord> {
+    Ok(export::ChainRecord::of(
+        store
+            .chain_heads()?
+            .into_iter()
+            .map(|h| (h.origin, h.seq, h.hash)),
+    ))
 }
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {

@@ -51,8 +51,23 @@ impl std::fmt::Debug for ChainHash {
     }
 }
 
+impl serde::Serialize for ChainHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChainHash {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        ChainHash::from_hex(&text)
+            .ok_or_else(|| serde::de::Error::custom("a chain hash is 64 hex digits"))
+    }
+}
+
 /// An event's place in its origin's chain: the hash it is chained to and its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Sent beside events between peers as `{"prev": hex, "hash": hex}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The hash of the event its origin numbered just before it
     /// ([`ChainHash::GENESIS`] for number 1).

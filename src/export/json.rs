@@ -30,6 +30,9 @@ pub struct ExportDocument<'a> {
     pub incidents: Vec<ExportedIncident>,
     /// Every event, in the total order.
     pub events: Vec<&'a Event>,
+    /// The log's hash chain heads when exported, and the command that checks them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<super::ChainRecord>,
 }
 
 /// The part of an export that `warroom import` reads.
@@ -187,6 +190,7 @@ pub fn document<'a>(
             .map(|s| summary(s, playbook, now))
             .collect(),
         events,
+        chain: None,
     }
 }
 

@@ -7,6 +7,7 @@ mod escape;
 mod ics214;
 mod json;
 mod markdown;
+mod record;
 mod statuspage;
 
 pub use brief::{briefing, briefing_plain};
@@ -17,4 +18,5 @@ pub use json::{
     starts_a_document,
 };
 pub use markdown::{markdown, md};
+pub use record::{ChainRecord, RecordedHead};
 pub use statuspage::status_page;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::domain::Event;
+use crate::domain::{Event, Link};
 use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
 use crate::sync::{Feed, LinkError, Replica, Tips};
 
@@ -33,8 +33,8 @@ impl Replica for StoreReplica {
         Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
-        Ok(self.0.accept_from_peer(events)?)
+    fn apply(&mut self, events: &[Event], links: &[Option<Link>]) -> Result<Accepted, LinkError> {
+        Ok(self.0.accept_chained_from_peer(events, links)?)
     }
 
     fn tips(&mut self, heads: &VersionVector) -> Result<Tips, LinkError> {
@@ -66,5 +66,9 @@ impl Feed for StoreFeed {
             ));
         }
         Ok(events)
+    }
+
+    fn links(&mut self, events: &[Event]) -> Result<Vec<Option<Link>>, LinkError> {
+        Ok(self.0.store().links_of(events)?)
     }
 }

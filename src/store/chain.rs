@@ -80,15 +80,17 @@ fn stored_hash(
 
 /// Checks a link an event came with (from a peer) against the chain held here, and
 /// says what to store: the link, and whether the event arrives without its origin's
-/// event before it (a seam). `own` is the hash its fields give when chained to the
-/// link's `prev`; `held` the hash of the event before it, if held. `Err` says why the
-/// event cannot be stored.
+/// event before it (a seam); `None` when it came without a link and the event before
+/// it is not held (yet): it is chained once the whole write is stored
+/// ([`chain_pending`]), from the event before it if that came in the same write.
+/// `own_of` gives the hash its fields give when chained to a `prev`; `held` is the
+/// hash of the event before it, if held. `Err` says why the event cannot be stored.
 pub(super) fn check_sent(
     sent: Option<Link>,
     own_of: impl Fn(&ChainHash) -> ChainHash,
     held: Option<ChainHash>,
     seq: u64,
-) -> Result<(Link, bool), String> {
+) -> Result<Option<(Link, bool)>, String> {
     match (sent, held) {
         (Some(sent), _) if own_of(&sent.prev) != sent.hash => Err(format!(
             "its content does not give the hash it came with ({} claimed, {} from its fields): it was changed after it was chained",
@@ -101,22 +103,76 @@ pub(super) fn check_sent(
             sent.prev.short(),
             held.short()
         )),
-        (Some(sent), held) => Ok((sent, held.is_none())),
-        (None, Some(prev)) => Ok((
+        (Some(sent), held) => Ok(Some((sent, held.is_none()))),
+        (None, Some(prev)) => Ok(Some((
             Link {
                 prev,
                 hash: own_of(&prev),
             },
             false,
-        )),
-        (None, None) => Ok((
-            Link {
-                prev: ChainHash::GENESIS,
-                hash: own_of(&ChainHash::GENESIS),
-            },
-            true,
-        )),
+        ))),
+        (None, None) => Ok(None),
     }
+}
+
+/// Chains the events a write stored without a link, in their origins' number order:
+/// each to the event before it (held before, or stored by this write), or, when that
+/// is not held, to the genesis hash with a seam noted (`why`).
+pub(super) fn chain_pending(
+    tx: &Transaction<'_>,
+    chainer: &mut Chainer,
+    mut pending: Vec<(String, u64)>,
+    now_ms: i64,
+    why: &str,
+) -> rusqlite::Result<()> {
+    pending.sort();
+    let mut read = tx.prepare_cached(
+        "SELECT pos, id, incident, author, at_ms, logged_at_ms, kind, payload FROM events \
+         WHERE origin = ?1 AND seq = ?2 AND hash IS NULL",
+    )?;
+    let mut write = tx.prepare_cached("UPDATE events SET prev = ?1, hash = ?2 WHERE pos = ?3")?;
+    for (origin, seq) in pending {
+        let prev = match chainer.prev_held(tx, &origin, seq)? {
+            Some(prev) => prev,
+            None => {
+                note_seam(tx, &origin, seq, now_ms, why)?;
+                ChainHash::GENESIS
+            }
+        };
+        let row = read
+            .query_row(params![origin, seq as i64], |r| {
+                let text = |i| r.get::<_, String>(i);
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    text(1)?,
+                    text(2)?,
+                    text(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    text(6)?,
+                    text(7)?,
+                ))
+            })
+            .optional()?;
+        let Some((pos, id, incident, author, at_ms, logged_at_ms, kind, payload)) = row else {
+            continue;
+        };
+        let hash = ChainFields {
+            id: &id,
+            origin: &origin,
+            seq: seq as i64,
+            incident: &incident,
+            author: &author,
+            at_ms,
+            logged_at_ms,
+            kind: &kind,
+            payload: &payload,
+        }
+        .hash(&prev);
+        write.execute(params![prev.0.as_slice(), hash.0.as_slice(), pos])?;
+        chainer.stored(&origin, seq, hash);
+    }
+    Ok(())
 }
 
 /// Whether the event after `seq` held here (if any) is chained to `hash`, or noted as
@@ -325,6 +381,9 @@ impl Verification {
     }
 }
 
+/// The seams noted: when and why, by (origin, number).
+type Seams = BTreeMap<(String, u64), (Option<Timestamp>, String)>;
+
 /// What one origin's walk remembers.
 struct Walk {
     /// The number and hash of the last event seen, when seen in order.
@@ -364,7 +423,8 @@ impl Store {
         let mut walks: BTreeMap<String, Walk> = BTreeMap::new();
         // Events whose event before it was not the last one seen of their origin:
         // checked by a lookup once the walk is done.
-        let mut later: Vec<(String, u64, ChainHash, String, String)> = Vec::new();
+        // An edited one is only asked whether the number before it is held.
+        let mut later: Vec<(String, u64, ChainHash, String, String, bool)> = Vec::new();
         let clause = if incident.is_some() {
             "WHERE incident = ?1 ORDER BY pos"
         } else {
@@ -409,7 +469,10 @@ impl Store {
                 continue;
             };
             let computed = fields.hash(&prev);
-            if computed != hash {
+            // An edited event's number and link are its word no more: where its
+            // origin's numbers or links no longer meet, the events around it say so.
+            let edited = computed != hash;
+            if edited {
                 found.breaks.push(ChainBreak {
                     origin: fields.origin.to_string(),
                     seq,
@@ -424,14 +487,15 @@ impl Store {
                 Some(walk) => walk,
                 None => walks.entry(fields.origin.to_string()).or_insert(Walk {
                     last: None,
-                    head: (seq, hash),
+                    head: (0, ChainHash::GENESIS),
                 }),
             };
-            if seq >= walk.head.0 {
+            if !edited && seq >= walk.head.0 {
                 walk.head = (seq, hash);
             }
             match walk.last {
-                Some((last, held)) if last + 1 == seq => {
+                Some((last, _)) if edited && last + 1 == seq => {}
+                Some((last, held)) if !edited && last + 1 == seq => {
                     if held != prev && !seams.contains_key(&(fields.origin.to_string(), seq)) {
                         found.breaks.push(ChainBreak {
                             origin: fields.origin.to_string(),
@@ -444,7 +508,7 @@ impl Store {
                         });
                     }
                 }
-                _ if seq == 1 && incident.is_none() => {
+                _ if seq == 1 && incident.is_none() && !edited => {
                     if prev != ChainHash::GENESIS {
                         found.breaks.push(ChainBreak {
                             origin: fields.origin.to_string(),
@@ -463,14 +527,17 @@ impl Store {
                     prev,
                     fields.id.to_string(),
                     fields.incident.to_string(),
+                    edited,
                 )),
             }
             walk.last = Some((seq, hash));
         }
         drop(rows);
-        for (origin, seq, prev, id, incident) in later {
+        for (origin, seq, prev, id, incident, edited) in later {
             let event = Some((id, incident));
-            let what = if seq <= 1 {
+            let what = if seq <= 1 && edited {
+                None
+            } else if seq <= 1 {
                 (prev != ChainHash::GENESIS).then_some(BreakKind::Relinked {
                     chained_to: prev,
                     held: ChainHash::GENESIS,
@@ -484,7 +551,7 @@ impl Store {
                         let from = self.highest_below(&origin, seq)? + 1;
                         Some(BreakKind::Removed { from, to: seq - 1 })
                     }
-                    [held] if *held != prev && !seam => Some(BreakKind::Relinked {
+                    [held] if *held != prev && !seam && !edited => Some(BreakKind::Relinked {
                         chained_to: prev,
                         held: *held,
                     }),
@@ -530,6 +597,7 @@ impl Store {
         found.breaks.dedup();
         found.heads = walks
             .into_iter()
+            .filter(|(_, walk)| walk.head.0 > 0)
             .map(|(origin, walk)| ChainHead {
                 origin,
                 seq: walk.head.0,
@@ -595,7 +663,7 @@ impl Store {
     }
 
     /// The seams noted, by (origin, number).
-    fn seams(&self) -> rusqlite::Result<BTreeMap<(String, u64), (Option<Timestamp>, String)>> {
+    fn seams(&self) -> rusqlite::Result<Seams> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT origin, seq, noted_ms, why FROM chain_seams")?;
@@ -646,5 +714,42 @@ impl Store {
             }
         }
         Ok(heads)
+    }
+}
+
+impl Store {
+    /// Each event's link as held here (`None` for one not held, or not chained), in
+    /// the order given: what a peer link sends beside them.
+    pub fn links_of(
+        &self,
+        events: &[crate::domain::Event],
+    ) -> Result<Vec<Option<Link>>, StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            return Ok(vec![None; events.len()]);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT prev, hash FROM events WHERE id = ?1")
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let link = stmt
+                .query_row([event.id.to_string()], |r| {
+                    Ok((
+                        r.get::<_, Option<Vec<u8>>>(0)?,
+                        r.get::<_, Option<Vec<u8>>>(1)?,
+                    ))
+                })
+                .optional()
+                .map_err(|e| self.sql(e))?;
+            out.push(match link {
+                Some((Some(prev), Some(hash))) => Some(Link {
+                    prev: ChainHash::from_bytes(&prev).unwrap_or_default(),
+                    hash: ChainHash::from_bytes(&hash).unwrap_or_default(),
+                }),
+                _ => None,
+            });
+        }
+        Ok(out)
     }
 }

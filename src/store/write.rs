@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
-use super::chain::{Chainer, check_sent, check_successor, note_seam};
+use super::chain::{Chainer, chain_pending, check_sent, check_successor, note_seam};
 use super::tx::immediate;
 use super::{Store, StoreError};
 use crate::domain::{
@@ -322,6 +322,9 @@ impl Store {
         };
         self.write(|tx, sql| {
             let mut chainer = Chainer::default();
+            // Events stored without a link whose origin's event before it was not held
+            // when they were: chained once everything is stored.
+            let mut pending: Vec<(String, u64)> = Vec::new();
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
@@ -399,14 +402,14 @@ impl Store {
                 let sent = links.get(i).copied().flatten();
                 let prev = chainer.prev_held(tx, origin, event.seq).map_err(sql)?;
                 let chained = check_sent(sent, |p| row.link(event, *p).hash, prev, event.seq)
-                    .and_then(|(link, seam)| {
-                        if filling {
+                    .and_then(|chained| {
+                        if let (true, Some((link, _))) = (filling, &chained) {
                             check_successor(tx, origin, event.seq, &link.hash)
                                 .map_err(|e| e.to_string())??;
                         }
-                        Ok((link, seam))
+                        Ok(chained)
                     });
-                let (link, seam) = match chained {
+                let chained = match chained {
                     Ok(chained) => chained,
                     Err(why) if strict => return Err(Unstorable::Chain(why).error(event)),
                     Err(why) => {
@@ -416,15 +419,25 @@ impl Store {
                         continue;
                     }
                 };
-                if insert_row(&mut insert, event, &row, &link).map_err(sql)? == 1 {
-                    if seam {
-                        note_seam(tx, origin, event.seq, now_ms, seam_why).map_err(sql)?;
+                if insert_row(&mut insert, event, &row, chained.as_ref().map(|c| &c.0))
+                    .map_err(sql)?
+                    == 1
+                {
+                    match chained {
+                        Some((link, seam)) => {
+                            if seam {
+                                note_seam(tx, origin, event.seq, now_ms, seam_why)
+                                    .map_err(sql)?;
+                            }
+                            chainer.stored(origin, event.seq, link.hash);
+                        }
+                        None => pending.push((origin.to_string(), event.seq)),
                     }
-                    chainer.stored(origin, event.seq, link.hash);
                     accepted.added.push(event.id);
                 }
             }
             }
+            chain_pending(tx, &mut chainer, pending, now_ms, seam_why).map_err(sql)?;
             Ok(accepted)
         })
     }
@@ -526,7 +539,7 @@ fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
     row: &Row,
-    link: &Link,
+    link: Option<&Link>,
 ) -> rusqlite::Result<usize> {
     insert.execute(params![
         event.id.to_string(),
@@ -538,8 +551,8 @@ fn insert_row(
         epoch_ms(event.logged_at),
         row.kind,
         row.payload,
-        link.prev.0.as_slice(),
-        link.hash.0.as_slice(),
+        link.map(|l| l.prev.0.to_vec()),
+        link.map(|l| l.hash.0.to_vec()),
     ])
 }
 
@@ -558,7 +571,7 @@ fn insert_new(
             event.id
         ))
     };
-    match insert_row(insert, event, row, link) {
+    match insert_row(insert, event, row, Some(link)) {
         Ok(1) => Ok(()),
         Ok(_) => Err(collision()),
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Event, MAX_EVENT_BYTES};
+use crate::domain::{Event, Link, MAX_EVENT_BYTES};
 use crate::store::VersionVector;
 
 /// The protocol's name, checked in every hello.
@@ -17,8 +17,8 @@ pub const MAX_MESSAGE: usize = 1024 * 1024;
 /// Events are sent in batches of about this many bytes.
 pub const BATCH_BYTES: usize = 48 * 1024;
 
-/// Room for an `events` message's envelope around its events.
-const ENVELOPE: usize = 64;
+/// Room for an `events` message's envelope around its events, and an event's link.
+const ENVELOPE: usize = 256;
 
 // An event the store accepts always fits in a message of its own, even one whose stored
 // payload is carried as a JSON string (a payload that is not JSON is kept that way), where
@@ -55,6 +55,10 @@ pub enum Message {
     Events {
         /// The events, each origin's in sequence order.
         events: Vec<Event>,
+        /// Each event's link in its origin's hash chain (`links[i]` for `events[i]`),
+        /// checked by the receiver; empty from a peer of an older build.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        links: Vec<Option<Link>>,
         /// On receipt, why each event this build could not read was left out (never
         /// sent: the sender only sends events).
         #[serde(skip)]
@@ -91,10 +95,11 @@ impl Message {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// Some events, as sent.
-    pub fn events(events: Vec<Event>) -> Message {
+    /// Some events, as sent, with their links (or none).
+    pub fn events(events: Vec<Event>, links: Vec<Option<Link>>) -> Message {
         Message::Events {
             events,
+            links,
             unreadable: Vec::new(),
         }
     }
@@ -109,15 +114,26 @@ impl Message {
         let Some(raw) = envelope.events.filter(|_| envelope.kind == "events") else {
             return serde_json::from_slice(bytes).map_err(malformed);
         };
+        let sent_links = envelope.links.unwrap_or_default();
         let mut events = Vec::with_capacity(raw.len());
+        let mut links = Vec::with_capacity(sent_links.len());
         let mut unreadable = Vec::new();
-        for raw in raw {
+        for (i, raw) in raw.into_iter().enumerate() {
             match serde_json::from_str::<Event>(raw.get()) {
-                Ok(event) => events.push(event),
+                Ok(event) => {
+                    events.push(event);
+                    if !sent_links.is_empty() {
+                        links.push(sent_links.get(i).copied().flatten());
+                    }
+                }
                 Err(e) => unreadable.push(e.to_string()),
             }
         }
-        Ok(Message::Events { events, unreadable })
+        Ok(Message::Events {
+            events,
+            links,
+            unreadable,
+        })
     }
 }
 
@@ -128,6 +144,8 @@ struct Envelope<'a> {
     kind: std::borrow::Cow<'a, str>,
     #[serde(borrow, default)]
     events: Option<Vec<&'a serde_json::value::RawValue>>,
+    #[serde(default)]
+    links: Option<Vec<Option<Link>>>,
 }
 
 /// An `events` message, encoded: each event is serialised once, for its size and for
@@ -159,18 +177,29 @@ impl Batch {
         self.count += 1;
     }
 
-    fn close(mut self) -> Batch {
-        self.bytes.extend_from_slice(EVENTS_CLOSE);
+    fn close(mut self, links: &[u8]) -> Batch {
+        if links.is_empty() {
+            self.bytes.extend_from_slice(EVENTS_CLOSE);
+        } else {
+            self.bytes.extend_from_slice(LINKS_OPEN);
+            self.bytes.extend_from_slice(links);
+            self.bytes.extend_from_slice(EVENTS_CLOSE);
+        }
         self
     }
 }
 
+const LINKS_OPEN: &[u8] = br#"],"links":["#;
+
 /// Encodes events as `events` messages of about [`BATCH_BYTES`] each (one event per
-/// message at least), keeping their order.
-pub fn batches(events: &[Event]) -> Vec<Batch> {
+/// message at least), keeping their order, each with its link (`links[i]` for
+/// `events[i]`; none sent when `links` is empty).
+pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
     let mut out = Vec::new();
     let mut batch = Batch::new();
-    for event in events {
+    // The links of the batch being filled, as the message's `links` array holds them.
+    let mut batch_links: Vec<u8> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
         let Ok(json) = serde_json::to_vec(event) else {
             continue;
         };
@@ -183,13 +212,22 @@ pub fn batches(events: &[Event]) -> Vec<Batch> {
             );
             continue;
         }
-        if batch.count > 0 && batch.bytes.len() + json.len() > BATCH_BYTES {
-            out.push(std::mem::replace(&mut batch, Batch::new()).close());
+        if batch.count > 0 && batch.bytes.len() + batch_links.len() + json.len() > BATCH_BYTES {
+            out.push(std::mem::replace(&mut batch, Batch::new()).close(&batch_links));
+            batch_links.clear();
+        }
+        if !links.is_empty() {
+            if batch.count > 0 {
+                batch_links.push(b',');
+            }
+            let link = links.get(i).copied().flatten();
+            // A link is hex strings and null: serialising it cannot fail.
+            let _ = serde_json::to_writer(&mut batch_links, &link);
         }
         batch.push(&json);
     }
     if batch.count > 0 {
-        out.push(batch.close());
+        out.push(batch.close(&batch_links));
     }
     out
 }
@@ -221,18 +259,18 @@ mod tests {
         let at_limit = note("\u{1}".repeat((MAX_EVENT_BYTES - base) / 6));
         let size = serde_json::to_vec(&at_limit).unwrap().len();
         assert!(size <= MAX_EVENT_BYTES && size > MAX_EVENT_BYTES - 6);
-        let sent = batches(&[at_limit.clone(), at_limit.clone()]);
+        let sent = batches(&[at_limit.clone(), at_limit.clone()], &[]);
         assert_eq!(sent.len(), 2, "one each");
         for batch in sent {
             assert_eq!(batch.count, 1);
             assert!(batch.bytes.len() <= MAX_MESSAGE);
         }
         let over = note("x".repeat(MAX_EVENT_BYTES));
-        let sent = batches(&[over, at_limit.clone()]);
+        let sent = batches(&[over, at_limit.clone()], &[]);
         assert_eq!(sent.len(), 1);
         assert_eq!(
             Message::decode(&sent[0].bytes).unwrap(),
-            Message::events(vec![at_limit]),
+            Message::events(vec![at_limit], Vec::new()),
             "the oversized one is left out"
         );
     }
@@ -242,23 +280,38 @@ mod tests {
         let events: Vec<Event> = (0..500)
             .map(|i| note(format!("note {i} {}", "y".repeat(i % 300))))
             .collect();
-        let sent = batches(&events);
-        assert!(sent.len() > 1, "split");
-        assert_eq!(sent.iter().map(|b| b.count).sum::<usize>(), events.len());
-        let mut back = Vec::new();
-        for batch in &sent {
-            assert!(batch.bytes.len() <= BATCH_BYTES + MAX_EVENT_BYTES);
-            let Message::Events { events, .. } = Message::decode(&batch.bytes).unwrap() else {
-                panic!("an events message")
-            };
-            assert_eq!(
-                Message::events(events.clone()).encode(),
-                batch.bytes,
-                "byte for byte what encoding the message gives"
-            );
-            back.extend(events);
+        let some_links: Vec<Option<Link>> = (0..500u32)
+            .map(|i| {
+                (i % 7 != 3).then(|| Link {
+                    prev: crate::domain::ChainHash([i as u8; 32]),
+                    hash: crate::domain::ChainHash([(i + 1) as u8; 32]),
+                })
+            })
+            .collect();
+        for links in [Vec::new(), some_links] {
+            let sent = batches(&events, &links);
+            assert!(sent.len() > 1, "split");
+            assert_eq!(sent.iter().map(|b| b.count).sum::<usize>(), events.len());
+            let (mut back, mut back_links) = (Vec::new(), Vec::new());
+            for batch in &sent {
+                assert!(batch.bytes.len() <= BATCH_BYTES + MAX_EVENT_BYTES);
+                let Message::Events {
+                    events, links: l, ..
+                } = Message::decode(&batch.bytes).unwrap()
+                else {
+                    panic!("an events message")
+                };
+                assert_eq!(
+                    Message::events(events.clone(), l.clone()).encode(),
+                    batch.bytes,
+                    "byte for byte what encoding the message gives"
+                );
+                back.extend(events);
+                back_links.extend(l);
+            }
+            assert_eq!(back, events, "all of them, in order");
+            assert_eq!(back_links, links, "each with its link");
         }
-        assert_eq!(back, events, "all of them, in order");
-        assert!(batches(&[]).is_empty());
+        assert!(batches(&[], &[]).is_empty());
     }
 }

@@ -12,7 +12,7 @@ use ulid::Ulid;
 
 use super::channel::{LinkError, Receiver, Sender};
 use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches};
-use crate::domain::Event;
+use crate::domain::{Event, Link};
 use crate::store::{Accepted, VersionVector};
 
 /// Where received events go.
@@ -22,8 +22,9 @@ pub trait Replica: Send {
     /// What it holds, per origin.
     fn heads(&mut self) -> Result<VersionVector, LinkError>;
     /// Stores events, ignoring those already held; returns the ids of those that were
-    /// new, and those it left out as unfit to store, with why.
-    fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError>;
+    /// new, and those it left out as unfit to store (or breaking their origin's hash
+    /// chain: `links[i]` is `events[i]`'s, empty from an older peer), with why.
+    fn apply(&mut self, events: &[Event], links: &[Option<Link>]) -> Result<Accepted, LinkError>;
     /// For each origin in `heads`, the id of the event at its head (none by default).
     fn tips(&mut self, _heads: &VersionVector) -> Result<Tips, LinkError> {
         Ok(Tips::new())
@@ -47,6 +48,11 @@ pub trait Feed: Send {
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
+    /// Each event's link in its origin's hash chain, to send beside it (none by
+    /// default: the receiver then chains them itself).
+    fn links(&mut self, _events: &[Event]) -> Result<Vec<Option<Link>>, LinkError> {
+        Ok(Vec::new())
+    }
 }
 
 /// Where a link stands, for people watching it.
@@ -134,14 +140,14 @@ fn check_hello(message: Message) -> Result<Hello, String> {
 fn receive(
     replica: &mut dyn Replica,
     ids: &Mutex<HashSet<Ulid>>,
-    events: &[Event],
+    (events, links): (&[Event], &[Option<Link>]),
     unreadable: &[String],
     on_status: &(dyn Fn(Progress) + Sync),
 ) -> Result<usize, LinkError> {
     let mut noted = ids
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let accepted = replica.apply(events)?;
+    let accepted = replica.apply(events, links)?;
     let count = accepted.added.len();
     noted.extend(accepted.added);
     drop(noted);
@@ -286,8 +292,18 @@ pub fn run(
                     return Ok(received);
                 }
                 match message {
-                    Message::Events { events, unreadable } => {
-                        let new = receive(replica.as_mut(), &ids, &events, &unreadable, on_status)?;
+                    Message::Events {
+                        events,
+                        links,
+                        unreadable,
+                    } => {
+                        let new = receive(
+                            replica.as_mut(),
+                            &ids,
+                            (&events, &links),
+                            &unreadable,
+                            on_status,
+                        )?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -313,7 +329,8 @@ pub fn run(
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
             let missing = feed.missing(&theirs)?;
-            for batch in batches(&missing) {
+            let links = feed.links(&missing)?;
+            for batch in batches(&missing, &links) {
                 sent += batch.count;
                 tx.send_encoded(&batch.bytes)?;
             }
@@ -338,7 +355,8 @@ pub fn run(
                     tx.send(&Message::Ping)?;
                     continue;
                 }
-                for batch in batches(&fresh) {
+                let links = feed.links(&fresh)?;
+                for batch in batches(&fresh, &links) {
                     sent += batch.count;
                     tx.send_encoded(&batch.bytes)?;
                 }
@@ -389,7 +407,7 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, events: &[Event], _: &[Option<Link>]) -> Result<Accepted, LinkError> {
             Ok(Accepted {
                 added: events.iter().map(|e| e.id).collect(),
                 refused: Vec::new(),
@@ -409,7 +427,7 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, events: &[Event]) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, events: &[Event], _: &[Option<Link>]) -> Result<Accepted, LinkError> {
             Ok(Accepted {
                 added: events
                     .iter()
@@ -440,7 +458,14 @@ mod tests {
         };
         let ids = Mutex::new(HashSet::new());
         assert_eq!(
-            receive(&mut replica, &ids, &[event(1), event(2)], &[], &|_| {}).unwrap(),
+            receive(
+                &mut replica,
+                &ids,
+                (&[event(1), event(2)], &[]),
+                &[],
+                &|_| {}
+            )
+            .unwrap(),
             1
         );
         assert_eq!(

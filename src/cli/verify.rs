@@ -1,0 +1,205 @@
+//! `warroom verify`: walks the hash chain of every origin and says where it breaks.
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use super::context::{Context, Pick, pick_id};
+use crate::domain::ChainHash;
+use crate::inert;
+use crate::store::{Access, BreakKind, ChainBreak, OpenOptions, Store, Verification};
+
+/// What `warroom verify` takes.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Check only this incident's events (its id or the last 4+ characters), each
+    /// against its origin's event before it; the heads printed are the incident's.
+    #[arg(long, short, value_name = "ID")]
+    pub incident: Option<String>,
+    /// A head an export printed, ORIGIN#SEQ=HASH: the event must still hold that hash.
+    /// May be given more than once.
+    #[arg(long, value_name = "ORIGIN#SEQ=HASH", value_parser = parse_expected)]
+    pub expect: Vec<(String, u64, ChainHash)>,
+}
+
+/// Reads `ORIGIN#SEQ=HASH`.
+fn parse_expected(text: &str) -> Result<(String, u64, ChainHash), String> {
+    let shape = "give ORIGIN#SEQ=HASH, as an export prints it (e.g. 01JD...#42=3f2a...)";
+    let (head, hash) = text.split_once('=').ok_or_else(|| shape.to_string())?;
+    let (origin, seq) = head.rsplit_once('#').ok_or_else(|| shape.to_string())?;
+    let seq: u64 = seq
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("{seq:?} is not an event number (1 or more): {shape}"))?;
+    let hash = ChainHash::from_hex(hash.trim())
+        .ok_or_else(|| format!("the hash is 64 hex digits: {shape}"))?;
+    if origin.is_empty() {
+        return Err(shape.to_string());
+    }
+    Ok((origin.to_string(), seq, hash))
+}
+
+/// Runs `warroom verify`.
+pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
+    // Writable when it can be: a file of an older build is chained at this first open.
+    let store = Store::open(
+        &ctx.db,
+        OpenOptions {
+            access: Access::Prefer,
+            create: false,
+            create_dirs: false,
+        },
+    )?;
+    let incident = match &args.incident {
+        Some(id) => Some(pick_id(&store, Pick::Read(Some(id)))?),
+        None => None,
+    };
+    let found = store.verify(incident, &args.expect)?;
+    if found.unchained_schema {
+        bail!(
+            "{} was written by an older warroom and has no hash chain yet, and it is open read-only here: run `warroom verify` once with write access to the file to chain it",
+            store.path().display()
+        );
+    }
+    print(&store, &found, incident.is_some());
+    if !found.is_whole() {
+        let n = found.breaks.len();
+        bail!(
+            "the chain is broken in {n} place{} (listed above): the file was changed outside warroom after those events were written. Keep this copy as evidence and compare it with a backup, a peer or an export",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
+fn print(store: &Store, found: &Verification, one_incident: bool) {
+    let now = store.now();
+    let zone = crate::zone::in_force();
+    let when = |t| format!("{} {}", zone.stamp(t, now), zone.offset_label(t));
+    for b in &found.breaks {
+        say!("BROKEN  {}", inert::line(&describe(b)));
+    }
+    if found.is_whole() {
+        say!(
+            "checked {} event{}: every chain is whole",
+            found.checked,
+            if found.checked == 1 { "" } else { "s" }
+        );
+    } else {
+        say!("checked {} events", found.checked);
+    }
+    let heads = if one_incident {
+        "this incident's last event of each origin (its hash pins every event of that origin up to it):"
+    } else {
+        "heads (each origin's last event; its hash pins every event of that origin up to it):"
+    };
+    say!("{heads}");
+    for h in &found.heads {
+        say!("  {}#{}={}", inert::line(&h.origin), h.seq, h.hash);
+    }
+    for seam in &found.seams {
+        let noted = seam
+            .noted
+            .map(|t| format!(", noted {}", when(t)))
+            .unwrap_or_default();
+        say!(
+            "note    origin {} #{}: {}{noted}; its link to #{} is not checked",
+            inert::line(&seam.origin),
+            seam.seq,
+            inert::line(&seam.why),
+            seam.seq.saturating_sub(1)
+        );
+    }
+    if let Some((at, count)) = found.migrated {
+        say!(
+            "note    {count} event{} written before this file had the chain were chained as they stood when it was upgraded, {}: the chain shows they have not changed since then, not before",
+            if count == 1 { "" } else { "s" },
+            when(at)
+        );
+    }
+}
+
+/// One break in words.
+fn describe(b: &ChainBreak) -> String {
+    let place = match &b.event {
+        Some((id, incident)) => format!(
+            "origin {} #{} (event {id}, incident {})",
+            b.origin,
+            b.seq,
+            incident_short(incident)
+        ),
+        None => format!("origin {} #{}", b.origin, b.seq),
+    };
+    let what = match &b.what {
+        BreakKind::Edited { stored, computed } => format!(
+            "edited after it was written: it holds hash {}, its fields now give {}",
+            stored.short(),
+            computed.short()
+        ),
+        BreakKind::Relinked { chained_to, held } => format!(
+            "chained to {} but the event #{} held here hashes to {}: that event was replaced, or this one was renumbered or moved",
+            chained_to.short(),
+            b.seq.saturating_sub(1),
+            held.short()
+        ),
+        BreakKind::Removed { from, to } if from == to => {
+            format!(
+                "#{from} before it is not in the file, and nothing says it arrived without it: removed"
+            )
+        }
+        BreakKind::Removed { from, to } => format!(
+            "#{from} to #{to} before it are not in the file, and nothing says it arrived without them: removed"
+        ),
+        BreakKind::Twice => "two events hold this number".to_string(),
+        BreakKind::Unchained => {
+            "it has no hash: it was put into the file by something other than warroom".to_string()
+        }
+        BreakKind::NotAsExported {
+            expected,
+            held: Some(held),
+        } => format!(
+            "the export said {}, the file holds {}: changed since the export",
+            expected.short(),
+            held.short()
+        ),
+        BreakKind::NotAsExported {
+            expected,
+            held: None,
+        } => format!(
+            "the export said {}, and the file holds no such event: removed since the export",
+            expected.short()
+        ),
+    };
+    format!("{place}: {what}")
+}
+
+fn incident_short(id: &str) -> String {
+    ulid::Ulid::from_string(id)
+        .map(crate::domain::short_id)
+        .unwrap_or_else(|_| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expected_head_is_read_as_exports_print_it() {
+        let hash = "3f".repeat(32);
+        let (origin, seq, h) = parse_expected(&format!("01JDABC#42={hash}")).unwrap();
+        assert_eq!(
+            (origin.as_str(), seq, h.to_string()),
+            ("01JDABC", 42, hash.clone())
+        );
+        for bad in [
+            "01JDABC#42".to_string(),
+            format!("01JDABC={hash}"),
+            format!("01JDABC#0={hash}"),
+            format!("01JDABC#x={hash}"),
+            "01JDABC#1=abc".to_string(),
+            format!("#1={hash}"),
+        ] {
+            assert!(parse_expected(&bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The log's chain heads in an export, and the command that checks them later: a
+//! printed review can be held against the file it came from.
+
+use serde::Serialize;
+
+use crate::domain::ChainHash;
+
+/// The chain heads of the file an export came from, when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainRecord {
+    /// Each origin's last event when exported: `origin`, number `seq`, and its `hash`
+    /// (64 hex digits), which pins every event of that origin up to it.
+    pub heads: Vec<RecordedHead>,
+    /// The command that checks the file still holds them: `warroom verify --expect
+    /// ORIGIN#SEQ=HASH ...` (origins that are not plain ids are left out of it).
+    pub verify: String,
+}
+
+/// One origin's head, as an export records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedHead {
+    /// The origin (a database's id).
+    pub origin: String,
+    /// Its last event's number.
+    pub seq: u64,
+    /// That event's hash.
+    pub hash: ChainHash,
+}
+
+/// Whether an origin can go into a command line as it is: letters, digits, `-`, `_`,
+/// `.` (every origin warroom makes; a peer's may be anything within its bounds).
+fn plain(origin: &str) -> bool {
+    !origin.is_empty()
+        && origin
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl ChainRecord {
+    /// The record of these heads (origin, number, hash).
+    pub fn of(heads: impl IntoIterator<Item = (String, u64, ChainHash)>) -> ChainRecord {
+        let heads: Vec<RecordedHead> = heads
+            .into_iter()
+            .map(|(origin, seq, hash)| RecordedHead { origin, seq, hash })
+            .collect();
+        let mut verify = String::from("warroom verify");
+        for h in heads.iter().filter(|h| plain(&h.origin)) {
+            verify.push_str(&format!(" --expect {}#{}={}", h.origin, h.seq, h.hash));
+        }
+        ChainRecord { heads, verify }
+    }
+
+    /// The record as a closing Markdown section.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("## Record\n\n");
+        if self.heads.is_empty() {
+            out.push_str("This file had no hash chain to record when this was exported.\n");
+            return out;
+        }
+        out.push_str(
+            "The log's hash chain when this was exported: each origin's last event and its \
+             hash, which pins every event of that origin up to it. To check that the file \
+             still holds what this document was made from, run:\n\n",
+        );
+        out.push_str(&format!("`{}`\n", self.verify));
+        for h in self.heads.iter().filter(|h| !plain(&h.origin)) {
+            out.push_str(&format!(
+                "\nAn origin whose name cannot go into that command: {}#{} {}\n",
+                super::md(&h.origin),
+                h.seq,
+                h.hash
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_names_each_plain_origin_and_a_strange_one_stays_inert() {
+        let h = ChainHash([7; 32]);
+        let r = ChainRecord::of([
+            ("01JDABC".to_string(), 4, h),
+            ("x`; rm -rf /\n# heading".to_string(), 2, h),
+        ]);
+        assert_eq!(r.verify, format!("warroom verify --expect 01JDABC#4={h}"));
+        let md = r.markdown();
+        assert!(
+            md.contains(&format!("`warroom verify --expect 01JDABC#4={h}`")),
+            "{md}"
+        );
+        assert!(!md.contains("\n# heading"), "{md}");
+        assert!(
+            md.contains("x\\`; rm"),
+            "a backtick is escaped, never code: {md}"
+        );
+    }
+}

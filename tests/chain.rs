@@ -1,0 +1,415 @@
+//! The hash chain: `warroom verify` on real files edited with plain SQL, the upgrade of
+//! a file the previous schema wrote, imports, and the heads exports carry.
+// Helpers outside #[test] functions unwrap too: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Env;
+use rusqlite::{Connection, params};
+use warroom::domain::{ChainFields, ChainHash};
+
+/// A file with two origins: the sample incidents (their own origin) and two incidents
+/// written here, with a few entries each.
+fn written() -> (Env, String, String) {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let a = env.declare("payments down");
+    let b = env.declare("search slow");
+    for i in 0..4 {
+        env.ok(&["log", "--incident", &a, &format!("payments note {i}")]);
+        env.ok(&["log", "--incident", &b, &format!("search note {i}")]);
+    }
+    (env, a, b)
+}
+
+fn sql(env: &Env, statements: &str) {
+    Connection::open(&env.db)
+        .unwrap()
+        .execute_batch(statements)
+        .unwrap();
+}
+
+/// The origin of this database's own events.
+fn own_origin(env: &Env) -> String {
+    Connection::open(&env.db)
+        .unwrap()
+        .query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// `warroom verify ARGS`: whether it passed, stdout, stderr.
+fn verify(env: &Env, args: &[&str]) -> (bool, String, String) {
+    let out = env.cmd().arg("verify").args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The lines of a verify that say BROKEN.
+fn broken(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.starts_with("BROKEN")).collect()
+}
+
+/// Each origin's head hash, computed here from the rows apart from warroom's code
+/// paths: the chain over every event of the origin in number order.
+fn heads_recomputed(env: &Env) -> Vec<String> {
+    let conn = Connection::open(&env.db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload \
+             FROM events ORDER BY origin, seq",
+        )
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut heads = Vec::new();
+    let mut last: Option<(String, i64, ChainHash)> = None;
+    while let Some(r) = rows.next().unwrap() {
+        let text = |i| r.get::<_, String>(i).unwrap();
+        let (origin, seq): (String, i64) = (text(1), r.get(2).unwrap());
+        let prev = match &last {
+            Some((o, _, h)) if *o == origin => *h,
+            Some((o, s, h)) => {
+                heads.push(format!("{o}#{s}={h}"));
+                ChainHash::GENESIS
+            }
+            None => ChainHash::GENESIS,
+        };
+        let (id, incident, author, kind, payload) = (text(0), text(3), text(4), text(7), text(8));
+        let hash = ChainFields {
+            id: &id,
+            origin: &origin,
+            seq,
+            incident: &incident,
+            author: &author,
+            at_ms: r.get(5).unwrap(),
+            logged_at_ms: r.get(6).unwrap(),
+            kind: &kind,
+            payload: &payload,
+        }
+        .hash(&prev);
+        last = Some((origin, seq, hash));
+    }
+    if let Some((o, s, h)) = last {
+        heads.push(format!("{o}#{s}={h}"));
+    }
+    heads
+}
+
+#[test]
+fn a_clean_file_verifies_and_prints_each_origins_head() {
+    let (env, _, _) = written();
+    let (ok, out, err) = verify(&env, &[]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("every chain is whole"), "{out}");
+    let printed: Vec<String> = out
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(printed, heads_recomputed(&env), "{out}");
+    assert_eq!(printed.len(), 2, "the sample's origin and this file's own");
+}
+
+#[test]
+fn an_edited_event_is_reported_with_its_origin_number_and_hashes() {
+    let (env, a, _) = written();
+    let origin = own_origin(&env);
+    sql(
+        &env,
+        "UPDATE events SET payload = replace(payload, 'payments note 2', 'payments note 2 (all fine)') \
+         WHERE payload LIKE '%payments note 2%'",
+    );
+    let (ok, out, err) = verify(&env, &[]);
+    assert!(!ok, "{out}");
+    let lines = broken(&out);
+    assert_eq!(lines.len(), 1, "{out}");
+    let seq: i64 = Connection::open(&env.db)
+        .unwrap()
+        .query_row(
+            "SELECT seq FROM events WHERE payload LIKE '%(all fine)%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        lines[0].contains(&format!("origin {origin} #{seq} "))
+            && lines[0].contains("edited after it was written")
+            && lines[0].contains(&format!("incident {}", &a[a.len() - 6..].to_lowercase())),
+        "{out}"
+    );
+    assert!(err.contains("broken in 1 place"), "{err}");
+}
+
+#[test]
+fn an_edit_whose_hash_was_recomputed_shows_at_the_next_events_link() {
+    let (env, _, _) = written();
+    let origin = own_origin(&env);
+    // Someone who knows the encoding rewrites #5's author and its hash to match.
+    let conn = Connection::open(&env.db).unwrap();
+    let (id, incident, at, logged, kind, payload, prev): (
+        String,
+        String,
+        i64,
+        i64,
+        String,
+        String,
+        Vec<u8>,
+    ) = conn
+        .query_row(
+            "SELECT id, incident, at_ms, logged_at_ms, kind, payload, prev FROM events \
+             WHERE origin = ?1 AND seq = 5",
+            [&origin],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .unwrap();
+    let forged = ChainFields {
+        id: &id,
+        origin: &origin,
+        seq: 5,
+        incident: &incident,
+        author: "mallory",
+        at_ms: at,
+        logged_at_ms: logged,
+        kind: &kind,
+        payload: &payload,
+    }
+    .hash(&ChainHash::from_bytes(&prev).unwrap());
+    conn.execute(
+        "UPDATE events SET author = 'mallory', hash = ?1 WHERE origin = ?2 AND seq = 5",
+        params![forged.0.as_slice(), origin],
+    )
+    .unwrap();
+    drop(conn);
+    let (ok, out, _) = verify(&env, &[]);
+    assert!(!ok);
+    let lines = broken(&out);
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].contains(&format!("origin {origin} #6 "))
+            && lines[0].contains(&format!(
+                "the event #5 held here hashes to {}",
+                forged.short()
+            )),
+        "{out}"
+    );
+}
+
+#[test]
+fn removed_reordered_doubled_and_foreign_rows_are_each_reported() {
+    let (env, _, _) = written();
+    let origin = own_origin(&env);
+    sql(
+        &env,
+        &format!(
+            "DELETE FROM events WHERE origin = '{origin}' AND seq IN (3, 4);
+             UPDATE events SET at_ms = at_ms - 60000 WHERE origin = '{origin}' AND seq = 8;
+             UPDATE events SET seq = 12 WHERE origin = '{origin}' AND seq = 11;
+             UPDATE events SET seq = 11 WHERE origin = '{origin}' AND seq = 10;
+             INSERT INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+               SELECT '01ZZZZZZZZZZZZZZZZZZZZZZZZ', origin, 99, incident, author, at_ms, logged_at_ms,
+                      'note', '{{\"text\":\"slipped in\"}}'
+               FROM events WHERE origin = '{origin}' AND seq = 2;"
+        ),
+    );
+    let (ok, out, _) = verify(&env, &[]);
+    assert!(!ok);
+    let at = |seq: u32, what: &str| {
+        broken(&out).iter().any(|l| {
+            (l.contains(&format!("origin {origin} #{seq} "))
+                || l.contains(&format!("origin {origin} #{seq}:")))
+                && l.contains(what)
+        })
+    };
+    assert!(at(5, "#3 to #4 before it are not in the file"), "{out}");
+    assert!(at(11, "#10 before it is not in the file"), "{out}");
+    assert!(at(8, "edited after it was written"), "a moved time: {out}");
+    assert!(at(11, "edited"), "a renumbered event: {out}");
+    assert!(at(12, "edited"), "{out}");
+    assert!(at(12, "two events hold this number"), "{out}");
+    assert!(at(99, "no hash"), "{out}");
+}
+
+#[test]
+fn verify_of_one_incident_checks_only_its_events_and_prints_its_own_heads() {
+    let (env, a, b) = written();
+    sql(
+        &env,
+        "UPDATE events SET payload = replace(payload, 'search note 1', 'search note one') \
+         WHERE payload LIKE '%search note 1%'",
+    );
+    let (ok, out, _) = verify(&env, &["--incident", &a]);
+    assert!(ok, "{out}");
+    let origin = own_origin(&env);
+    let last_of_a: i64 = Connection::open(&env.db)
+        .unwrap()
+        .query_row(
+            "SELECT MAX(seq) FROM events WHERE incident = ?1",
+            [&a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(out.contains(&format!("  {origin}#{last_of_a}=")), "{out}");
+    let (ok, out, _) = verify(&env, &["--incident", &b]);
+    assert!(!ok);
+    assert_eq!(broken(&out).len(), 1, "{out}");
+}
+
+#[test]
+fn an_export_carries_the_heads_and_the_command_that_checks_them_later() {
+    let (env, a, _) = written();
+    for format in ["markdown", "ics214", "json"] {
+        let doc = env.ok(&["export", "--incident", &a, "--format", format]);
+        let command = doc
+            .lines()
+            .find_map(|l| l.split("`warroom verify ").nth(1))
+            .or_else(|| {
+                doc.lines()
+                    .find_map(|l| l.split("\"warroom verify ").nth(1))
+            })
+            .unwrap_or_else(|| panic!("{format} names no verify command:\n{doc}"));
+        let args: Vec<&str> = command
+            .trim_end_matches(['`', '"', ',', '.'])
+            .split_whitespace()
+            .collect();
+        assert!(args.contains(&"--expect"), "{command}");
+        let (ok, out, _) = verify(&env, &args);
+        assert!(ok, "{format}: {out}");
+    }
+    let doc = env.ok(&["export", "--incident", &a, "--format", "markdown"]);
+    let command = doc
+        .lines()
+        .find_map(|l| l.split("`warroom verify ").nth(1))
+        .unwrap();
+    let args: Vec<&str> = command.trim_end_matches('`').split_whitespace().collect();
+    // Later, the whole chain rewritten from the first event on (so it reads as whole)
+    // still differs from what the review printed.
+    env.ok(&["log", "--incident", &a, "after the review"]);
+    let (ok, _, _) = verify(&env, &args);
+    assert!(ok, "later entries do not change the printed heads");
+    sql(
+        &env,
+        "UPDATE events SET payload = replace(payload, 'payments note 0', 'nothing happened') \
+         WHERE payload LIKE '%payments note 0%'",
+    );
+    let (ok, out, _) = verify(&env, &args);
+    assert!(!ok);
+    assert!(out.contains("edited after it was written"), "{out}");
+}
+
+#[test]
+fn a_file_of_the_previous_schema_is_chained_once_at_first_open_and_that_is_recorded() {
+    let env = Env::new();
+    std::fs::copy("tests/fixtures/chain/schema6.db", &env.db).unwrap();
+    let rows = |env: &Env| -> Vec<(String, String, i64, String)> {
+        let conn = Connection::open(&env.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, origin, seq, payload FROM events ORDER BY pos")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before = rows(&env);
+    let shown_before = env.ok(&["incidents"]);
+    let (ok, out, err) = verify(&env, &[]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("75 events written before this file had the chain were chained as they stood"),
+        "{out}"
+    );
+    // The imported incident's origin holds #4 to #12 without the numbers its other
+    // incident took there: each arrived without the one before it.
+    let seams: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("note    origin"))
+        .collect();
+    assert!(!seams.is_empty(), "{out}");
+    assert!(
+        seams
+            .iter()
+            .all(|l| l.contains("held without the event before it when the file was upgraded")),
+        "{out}"
+    );
+    assert_eq!(rows(&env), before, "nothing but the chain was written");
+    assert_eq!(env.ok(&["incidents"]), shown_before);
+    let version: i64 = Connection::open(&env.db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, warroom::store::CURRENT_VERSION);
+    // Once: a second look finds the same record and the same heads.
+    let (ok, again, _) = verify(&env, &[]);
+    assert!(ok);
+    assert_eq!(again, out);
+    // New entries chain on from the chained history, and edits to it show.
+    env.ok(&[
+        "log",
+        "--incident",
+        &env.ok(&["incidents", "--json"])
+            .lines()
+            .next()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap(),
+        "after the upgrade",
+    ]);
+    assert!(verify(&env, &[]).0);
+    sql(
+        &env,
+        "UPDATE events SET author = 'someone else' WHERE pos = 3",
+    );
+    let (ok, out, _) = verify(&env, &[]);
+    assert!(!ok);
+    assert_eq!(broken(&out).len(), 1, "{out}");
+}
+
+#[test]
+fn an_import_keeps_the_chain_and_notes_where_an_event_came_without_the_one_before() {
+    let (from, a, _) = written();
+    let jsonl = from.ok(&["export", "--incident", &a, "--format", "jsonl"]);
+    let file = from.path("a.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let to = Env::new();
+    to.declare("local");
+    to.ok(&["import", file.to_str().unwrap()]);
+    to.ok(&["import", file.to_str().unwrap()]);
+    let (ok, out, _) = verify(&to, &[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("note    origin")
+            && l.contains("imported without the event before it")),
+        "a's entries alternate with b's on their origin: {out}"
+    );
+    // An import of the whole file, gap-free, gives the same heads as the file it came from.
+    let all = from.ok(&["export", "--all", "--format", "jsonl"]);
+    let file = from.path("all.jsonl");
+    std::fs::write(&file, &all).unwrap();
+    let copy = Env::new();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    let (ok, out, _) = verify(&copy, &[]);
+    assert!(ok, "{out}");
+    let theirs = heads_recomputed(&from);
+    for head in &theirs {
+        assert!(out.contains(head.as_str()), "{head} in {out}");
+    }
+}
