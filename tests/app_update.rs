@@ -2216,3 +2216,88 @@ fn a_read_that_fails_is_said_and_tried_again_after_a_pause() {
     );
     assert_notice(&app, "open them again");
 }
+
+/// `T` shows the incident as it stood at the selected entry: the fold of the entries
+/// up to it, moving with the cursor, read-only, until Esc.
+#[test]
+fn as_of_shows_the_fold_up_to_the_selected_entry_read_only_until_esc() {
+    let mut app = demo_app();
+    act(&mut app, Action::FocusTimeline);
+    let now_state = app.incident().unwrap().clone();
+    let total = now_state.timeline.len();
+    // Back to an entry from before the commander of now took command.
+    let back = now_state
+        .timeline
+        .iter()
+        .position(|e| {
+            matches!(
+                e.event.body,
+                Body::SeveritySet { .. } | Body::StatusChanged { .. }
+            )
+        })
+        .unwrap()
+        + 1;
+    for _ in 0..(total - back) {
+        act(&mut app, Action::Up);
+    }
+    act(&mut app, Action::AsOf);
+    let as_of = app.as_of.clone().expect("in as-of mode");
+    assert_eq!((as_of.position, as_of.total), (back, total));
+    let events: Vec<Event> = now_state.timeline[..back]
+        .iter()
+        .map(|e| (*e.event).clone())
+        .collect();
+    let expected = warroom::domain::IncidentState::fold(now_state.id, events);
+    assert!(
+        app.pane_state().unwrap() == &expected,
+        "the fold of the prefix"
+    );
+    assert!(app.pane_state().unwrap() != &now_state, "not now");
+    assert_eq!(app.pane_now(), now_state.timeline[back - 1].event.at);
+
+    // Moving moves the moment.
+    act(&mut app, Action::Down);
+    assert_eq!(app.as_of.as_ref().unwrap().position, back + 1);
+    act(&mut app, Action::Up);
+    assert_eq!(app.as_of.as_ref().unwrap().position, back);
+
+    // Nothing is recorded or done to people from the past: one line says why.
+    for action in [Action::OpenEntry, Action::OpenPalette, Action::OpenTriage] {
+        let effects = act(&mut app, action);
+        assert!(effects.is_empty(), "{action:?}");
+        assert!(app.overlays.is_empty() && !app.entry.open, "{action:?}");
+        let notice = app.notice.clone().unwrap_or_default();
+        assert!(
+            notice.contains("read-only") && notice.contains("Esc returns to now"),
+            "{notice}"
+        );
+    }
+    act(&mut app, Action::FocusRoster);
+    assert!(act(&mut app, Action::Claim).is_empty());
+    assert!(app.overlays.is_empty(), "not even asked");
+
+    // Another entry arriving changes nothing of the moment shown.
+    let incident = now_state.id;
+    let later = Event {
+        id: ulid::Ulid::from_parts(now().timestamp_millis() as u64 + 5, 1),
+        origin: "peer".into(),
+        seq: 1,
+        incident,
+        author: "bo".into(),
+        recorded_by: None,
+        at: now() + chrono::TimeDelta::seconds(5),
+        logged_at: now() + chrono::TimeDelta::seconds(5),
+        body: Body::Note {
+            text: "arrived meanwhile".into(),
+        },
+    };
+    update(&mut app, Msg::Events(vec![later]));
+    assert!(app.pane_state().unwrap() == &expected);
+
+    // Esc: now again, and writing works.
+    act(&mut app, Action::ClearBanners);
+    assert!(app.as_of.is_none());
+    assert_eq!(app.pane_state().unwrap().timeline.len(), total + 1);
+    act(&mut app, Action::OpenEntry);
+    assert!(app.entry.open);
+}

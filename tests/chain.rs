@@ -413,3 +413,58 @@ fn an_import_keeps_the_chain_and_notes_where_an_event_came_without_the_one_befor
         assert!(out.contains(head.as_str()), "{head} in {out}");
     }
 }
+
+#[test]
+fn a_replay_plays_an_incident_into_a_scratch_file_that_folds_and_verifies_the_same() {
+    let (env, a, _) = written();
+    let scratch = env.path("replay.db");
+    let out = env.ok(&[
+        "replay",
+        "--incident",
+        &a,
+        "--into",
+        scratch.to_str().unwrap(),
+        "--speed",
+        "1000",
+        "--max-gap",
+        "1",
+    ]);
+    assert!(out.starts_with("replaying incident "), "{out}");
+    assert!(out.contains("replayed all 7 events"), "{out}");
+    let shown = |db: &std::path::Path| {
+        common::std_cmd_for(db)
+            .args(["show", "--incident", &a])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(shown(&scratch), shown(&env.db), "the same incident");
+    let verified = common::std_cmd_for(&scratch)
+        .arg("verify")
+        .output()
+        .unwrap();
+    assert!(verified.status.success());
+    // Never into the database itself, nor into one holding other incidents.
+    let err = env.fails(&[
+        "replay",
+        "--incident",
+        &a,
+        "--into",
+        env.db.to_str().unwrap(),
+    ]);
+    assert!(err.contains("cannot replay into"), "{err}");
+    let other = env.path("other.db");
+    common::std_cmd_for(&other)
+        .args(["declare", "--title", "unrelated"])
+        .output()
+        .unwrap();
+    let err = env.fails(&[
+        "replay",
+        "--incident",
+        &a,
+        "--into",
+        other.to_str().unwrap(),
+    ]);
+    assert!(err.contains("holds other incidents"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

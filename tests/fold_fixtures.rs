@@ -474,3 +474,48 @@ fn metrics_folded_from_their_deciding_kinds_equal_the_full_folds() {
 fn rfc3339_now() -> Timestamp {
     warroom::domain::from_epoch_ms(1_796_000_000_000).expect("a time in range")
 }
+
+/// "As of" an entry is the fold of the events up to it in the total order, and "as of"
+/// a time the fold of the events that happened by then: on every fixture, at every
+/// entry and at every event's time, whatever order the events arrived in.
+#[test]
+fn as_of_equals_the_fold_of_the_prefix_at_every_entry_and_time() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fold");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let fixture: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (events, _, _) = build(DAY, &fixture.event, Some(INCIDENT));
+        let full = IncidentState::fold(INCIDENT, shuffled(&events, 3));
+        let mut ordered = events.clone();
+        ordered.sort_by_key(|e| e.order_key());
+        for k in 0..=ordered.len() {
+            assert!(
+                full.prefix(k) == IncidentState::fold(INCIDENT, ordered[..k].to_vec()),
+                "{}: as of entry {k}",
+                path.display()
+            );
+            checked += 1;
+        }
+        for t in ordered.iter().map(|e| e.at) {
+            let by_then: Vec<_> = events.iter().filter(|e| e.at <= t).cloned().collect();
+            assert!(
+                full.as_of(t) == IncidentState::fold(INCIDENT, by_then.clone()),
+                "{}: as of {t}",
+                path.display()
+            );
+            assert_eq!(
+                full.as_of(t).written_after(t),
+                by_then.iter().filter(|e| e.logged_at > t).count()
+            );
+        }
+        assert!(
+            full.prefix(ordered.len() + 5) == full,
+            "past the end: the whole"
+        );
+    }
+    assert!(checked > 50, "{checked}");
+}

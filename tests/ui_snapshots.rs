@@ -1258,3 +1258,32 @@ fn the_inbox_is_counted_in_the_header_and_listed_at_80x24() {
     );
     insta::assert_snapshot!("inbox_80x24", draw(&app, &Theme::dark(), 80, 24).backend());
 }
+
+/// "As of" mode labelled: the moment, its zone, read-only and the way back, at every
+/// size, with the panes as they stood (here before the first severity was set).
+#[test]
+fn as_of_mode_says_when_it_shows_and_that_it_is_read_only() {
+    let mut app = demo_app();
+    act(&mut app, &[Action::FocusTimeline]);
+    let state = app.incident().unwrap();
+    let first_severity = state
+        .timeline
+        .iter()
+        .position(|e| matches!(e.event.body, Body::SeveritySet { .. }))
+        .unwrap();
+    let ups = state.timeline.len() - first_severity;
+    for _ in 0..ups {
+        act(&mut app, &[Action::Up]);
+    }
+    act(&mut app, &[Action::AsOf]);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let terminal = draw(&app, &Theme::dark(), w, h);
+        let text = format!("{}", terminal.backend());
+        assert!(
+            text.contains(" AS OF ") && text.contains("READ-ONLY"),
+            "{text}"
+        );
+        assert!(text.contains("Esc returns to now"), "{w}x{h}: {text}");
+        insta::assert_snapshot!(format!("as_of_{w}x{h}"), terminal.backend());
+    }
+}

@@ -135,6 +135,9 @@ pub enum Action {
     OpenReview,
     /// Open the metrics.
     OpenMetrics,
+    /// See the incident as it stood at the selected timeline entry (read-only; moving
+    /// through the timeline moves the moment; Esc returns to now).
+    AsOf,
     /// Add a review finding.
     AddFinding,
     /// Open an action item.

@@ -76,6 +76,7 @@ pub const KEYMAP: &[Binding] = &[
     b(PANES, Chord::plain(Char('B')), Action::OpenBriefing, "the briefing (ICS-201): situation, objectives, actions, organization, resources, next updates"),
     h(PANES, Chord::plain(Char('v')), Action::OpenReview, "the post-incident review: findings and action items", "review"),
     b(PANES, Chord::plain(Char('M')), Action::OpenMetrics, "metrics: MTTA, MTTR, incidents over time"),
+    b(PANES, Chord::plain(Char('T')), Action::AsOf, "as of: the incident as it stood at the selected entry (read-only; j/k move the moment, Esc returns to now)"),
     b(PANES, Chord::plain(Tab), Action::FocusNext, "next pane"),
     b(PANES, Chord::plain(BackTab), Action::FocusPrev, "previous pane"),
     b(PANES, Chord::plain(Char('1')), Action::FocusIncident, "incident pane"),

@@ -2,6 +2,7 @@
 //! returns effects for the edge to carry out, so all of it runs in plain tests.
 
 mod action;
+mod asof;
 mod bindings;
 mod chord;
 mod commands;
@@ -36,6 +37,7 @@ use ulid::Ulid;
 use crate::domain::{Event, IncidentState, Timestamp};
 
 pub use action::{Action, Mode, Pane};
+pub use asof::AsOf;
 pub use bindings::{HelpRow, Keymap};
 pub use chord::{Chord, Key};
 pub use compose::{due_audience, filled as filled_template};
@@ -141,6 +143,8 @@ pub struct App {
     pub setup: Setup,
     /// What the edge reports from outside: the log read, other consoles, the peer link.
     pub outside: Outside,
+    /// The moment the panes show in "as of" mode (`None`: now).
+    pub as_of: Option<AsOf>,
 }
 
 /// Who sits at a console and what it runs with: set when it starts.
@@ -215,6 +219,7 @@ impl App {
                 keys: std::sync::Arc::new(Keymap::builtin()),
             },
             outside: Outside::default(),
+            as_of: None,
         }
     }
 

@@ -14,6 +14,7 @@ use super::{App, modal, roster};
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = apply(app, msg);
     app.entry.note_target(app.shown);
+    app.refresh_as_of(false);
     effects
 }
 
@@ -144,6 +145,17 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Suspend => return vec![Effect::Suspend],
         Action::Repaint => return vec![Effect::Repaint],
         _ => {}
+    }
+    if matches!(app.mode(), Mode::Normal | Mode::Roster)
+        && !super::asof::allowed(action)
+        && let Some(as_of) = &app.as_of
+    {
+        let back = app.key(Mode::Normal, Action::ClearBanners);
+        app.notice = Some(format!(
+            "showing the incident as of entry {} of {}: read-only; {back} returns to now",
+            as_of.position, as_of.total
+        ));
+        return Vec::new();
     }
     if matches!(app.mode(), Mode::Normal | Mode::Roster)
         && !goes_on_while_reading(action, app.outside.loaded)
@@ -319,7 +331,9 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPlaybook => app.overlays.push(Overlay::playbook()),
         Action::OpenBriefing => app.open_briefing(),
         Action::OpenInbox => super::inbox::open(app),
+        Action::ClearBanners if app.as_of.is_some() => app.toggle_as_of(),
         Action::ClearBanners => return super::notify::clear(app),
+        Action::AsOf => app.toggle_as_of(),
         Action::OpenWork => {
             if app.incident().is_some() {
                 app.overlays.push(Overlay::Work { selected: 0 });

@@ -20,6 +20,48 @@ pub struct BriefArgs {
     /// The incident (its id or the last 4+ characters); may be left out when one is open.
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
+    /// The briefing as it would have been given at a moment: HH:MM, 'YYYY-MM-DD HH:MM',
+    /// RFC 3339 or '2h ago' (from the incident's events up to then).
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "given"
+    )]
+    pub as_of: Option<String>,
+}
+
+/// The incident as its record stands up to `when` (read as the other commands read a
+/// time), and that moment; says first, in one line, which moment and zone it shows,
+/// and how many of its entries were written later about earlier times. Errors: a time
+/// that cannot be read or is in the future; one before the incident began.
+pub(super) fn as_of(
+    state: &crate::domain::IncidentState,
+    when: &str,
+    now: crate::domain::Timestamp,
+) -> Result<(crate::domain::IncidentState, crate::domain::Timestamp)> {
+    let at = crate::when::parse_when(when, now).map_err(anyhow::Error::msg)?;
+    let then = state.as_of(at);
+    let zone = crate::zone::in_force();
+    let moment = format!("{} {}", zone.stamp(at, now), zone.offset_label(at));
+    if then.timeline.is_empty() {
+        anyhow::bail!(
+            "incident {} had no entries yet at {moment}: give a later time",
+            state.short_id()
+        );
+    }
+    let later = match then.written_after(at) {
+        0 => String::new(),
+        1 => "; 1 entry in it was written later about an earlier time".into(),
+        n => format!("; {n} entries in it were written later about earlier times"),
+    };
+    say!(
+        "AS OF {moment}: incident {} as its record stands up to then ({} of its {} entries){later}",
+        state.short_id(),
+        then.timeline.len(),
+        state.timeline.len()
+    );
+    Ok((then, at))
 }
 
 /// Runs `warroom brief`.
@@ -39,6 +81,11 @@ pub fn run(ctx: &Context, args: BriefArgs) -> Result<()> {
         );
     }
     let (store, state) = incident(ctx, Open::Read, Pick::Read(args.incident.as_deref()))?;
+    if let Some(when) = &args.as_of {
+        let (state, at) = as_of(&state, when, store.now())?;
+        say_part!("{}", crate::export::briefing(&state, &playbook, at));
+        return Ok(());
+    }
     say_part!(
         "{}",
         crate::export::briefing(&state, &playbook, store.now())

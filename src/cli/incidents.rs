@@ -29,6 +29,10 @@ pub struct ShowArgs {
     /// The incident, named as the other commands name it.
     #[arg(long = "incident", short = 'i', value_name = "ID", id = "named")]
     pub named: Option<String>,
+    /// Show it as it stood at a moment: HH:MM, 'YYYY-MM-DD HH:MM', RFC 3339 or '2h ago'
+    /// (the fold of its events up to then; read-only).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub as_of: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +114,11 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let store = ctx.open_read()?;
     let named = args.incident.as_deref().or(args.named.as_deref());
     let state = pick_incident(&store, Pick::Read(named))?;
+    if let Some(when) = &args.as_of {
+        let (state, at) = super::brief::as_of(&state, when, store.now())?;
+        say_part!("{}", describe_state(&state, at));
+        return Ok(());
+    }
     say_part!("{}", describe_state(&state, store.now()));
     // What the room should notice about who leads it (the console shows the same).
     let playbook = ctx.playbook()?;

@@ -19,6 +19,7 @@ mod logging;
 mod metrics;
 mod peer;
 mod playbook;
+mod replay;
 mod review;
 mod roles;
 mod situation;
@@ -157,6 +158,7 @@ impl Cli {
             | Subcommand::Item(_)
             | Subcommand::Metrics(_)
             | Subcommand::Verify(_)
+            | Subcommand::Replay(_)
             | Subcommand::Peer(_) => true,
         }
     }
@@ -257,6 +259,9 @@ pub enum Subcommand {
     /// Check the log's hash chain: report every edited, removed or reordered event and
     /// exit non-zero, or print each origin's head hash.
     Verify(verify::VerifyArgs),
+    /// Play an incident's events into a scratch database at N times their recorded
+    /// pace, to watch it unfold in a console (for a review or a training session).
+    Replay(replay::ReplayArgs),
     /// Accept peers over the network (or one over stdio) and keep them in sync.
     Serve(peer::ServeArgs),
     /// Sync with a peer once, or keep following it.
@@ -385,6 +390,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Subcommand::Roster(command)) => roles::run(&ctx, command),
         Some(Subcommand::Metrics(args)) => metrics::run(&ctx, args),
         Some(Subcommand::Verify(args)) => verify::run(&ctx, args),
+        Some(Subcommand::Replay(args)) => replay::run(&ctx, args),
         Some(Subcommand::Statuspage(args)) => transfer::statuspage(&ctx, args),
         Some(Subcommand::Drill(command)) => drill::run(&ctx, command),
         Some(Subcommand::Resolve(args)) => review::resolve(&ctx, args),

@@ -97,6 +97,34 @@ impl IncidentState {
         added
     }
 
+    /// The incident as it stood at its `len`th timeline entry: the fold of the first
+    /// `len` entries in the total order (all of them when `len` is past the end). The
+    /// events are shared, not copied.
+    pub fn prefix(&self, len: usize) -> IncidentState {
+        let mut state = IncidentState::empty(self.id);
+        for entry in self.timeline.iter().take(len) {
+            state.step(entry.event.clone());
+        }
+        state
+    }
+
+    /// The incident as the record stands up to `t`: the fold of its events that
+    /// happened at or before `t` (the prefix of the total order they make), entries
+    /// written later about earlier times included. How many of those there are is
+    /// [`IncidentState::written_after`].
+    pub fn as_of(&self, t: super::time::Timestamp) -> IncidentState {
+        let len = self.timeline.partition_point(|e| e.event.at <= t);
+        self.prefix(len)
+    }
+
+    /// How many of the events folded were written after `t` (back-dated to it or before).
+    pub fn written_after(&self, t: super::time::Timestamp) -> usize {
+        self.timeline
+            .iter()
+            .filter(|e| e.event.logged_at > t)
+            .count()
+    }
+
     fn take_events(&mut self) -> Vec<Arc<Event>> {
         std::mem::take(&mut self.timeline)
             .into_iter()

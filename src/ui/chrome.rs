@@ -250,6 +250,36 @@ fn message(app: &App, width: u16) -> Option<String> {
 /// What others did that this person must notice: the newest banner, how many more,
 /// and the key that clears them; nothing when none waits.
 pub fn banner(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    // A past moment on screen is said before anything else: nothing there is now.
+    if let Some(as_of) = &app.as_of {
+        let keys = &app.setup.keys;
+        let back = keys
+            .key_for(Mode::Normal, Action::ClearBanners)
+            .map(|k| format!(" · {k} returns to now"))
+            .unwrap_or_default();
+        let moves = match (
+            keys.key_for(Mode::Normal, Action::Down),
+            keys.key_for(Mode::Normal, Action::Up),
+        ) {
+            (Some(down), Some(up)) => format!(" · {down}/{up} move the moment"),
+            _ => String::new(),
+        };
+        // What matters most first: a narrow screen cuts the end.
+        let text = format!(
+            " AS OF {} · READ-ONLY{back} · entry {} of {}{moves} · incident, roster and triage as they stood then ",
+            super::as_of_time(app, as_of.at),
+            as_of.position,
+            as_of.total
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                truncate(&text, usize::from(area.width)),
+                theme.conflict,
+            )),
+            area,
+        );
+        return;
+    }
     let Some(newest) = app.banners.last() else {
         return;
     };

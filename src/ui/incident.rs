@@ -13,8 +13,10 @@ use crate::inert;
 
 /// Draws the incident pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let Some(state) = app.incident() else { return };
-    let block = pane_block(app, Pane::Incident, theme, "");
+    let Some(state) = app.pane_state() else {
+        return;
+    };
+    let block = pane_block(app, Pane::Incident, theme, &super::as_of_title(app));
     frame.render_widget(
         Paragraph::new(lines(
             app,
@@ -74,7 +76,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     // A handoff waiting for the incoming commander, in every console.
     if let Some(pending) = &s.command.pending {
         let (from, to) = (inert::line(&pending.from), inert::line(&pending.to));
-        let since = duration(s.elapsed(pending.at, app.now));
+        let since = duration(s.elapsed(pending.at, app.pane_now()));
         let to_me = crate::domain::same_name(&pending.to, &app.setup.me);
         let said = if to_me {
             format!(" HANDOFF: {from} offers you command ({since}): :accept reads the briefing ")
@@ -156,9 +158,14 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
     let room = crate::rules::Room {
         state: s,
         playbook: &app.setup.playbook,
-        now: app.now,
-        watching: app.outside.loaded.then_some(watching.as_slice()),
-        commanders: &commanders,
+        now: app.pane_now(),
+        // Who watches and who commands elsewhere is the present: not said of the past.
+        watching: (app.outside.loaded && app.as_of.is_none()).then_some(watching.as_slice()),
+        commanders: if app.as_of.is_none() {
+            &commanders
+        } else {
+            &[]
+        },
     };
     for warning in crate::rules::warnings(room) {
         put!(
@@ -190,7 +197,7 @@ fn lines<'a>(app: &App, s: &IncidentState, theme: &Theme, width: u16, rows: u16)
         put!(3, Line::styled(one_line(said), theme.text));
     }
 
-    let now = app.now;
+    let now = app.pane_now();
     let zone = app.setup.zone;
     let due = s.updates_due(|sev, a| app.setup.playbook.cadence_for(sev, a));
     // One audience's next update: when it is due, with its zone, and how long until

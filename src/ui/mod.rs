@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     }
     let entry_height = entry::height(app, area.width);
     let hints_height = chrome::hints_height(app, area.width);
-    let banner_height = u16::from(!app.banners.is_empty());
+    let banner_height = u16::from(!app.banners.is_empty() || app.as_of.is_some());
     let [header, banner, body, entry_area, hints] = Layout::vertical([
         HEADER,
         Constraint::Length(banner_height),
@@ -122,6 +122,21 @@ fn panes(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     roster::render(frame, roster_area, app, theme);
     timeline::render(frame, timeline_area, app, theme);
     triage::render(frame, triage_area, app, theme);
+}
+
+/// What a pane's title adds in "as of" mode: ` · AS OF 14:02 UTC`.
+pub fn as_of_title(app: &App) -> String {
+    match &app.as_of {
+        Some(as_of) => format!(" · AS OF {}", as_of_time(app, as_of.at)),
+        None => String::new(),
+    }
+}
+
+/// A moment as "as of" mode says it: the time (with the date when not today) and
+/// the zone it is in.
+fn as_of_time(app: &App, at: crate::domain::Timestamp) -> String {
+    let zone = app.setup.zone;
+    format!("{} {}", zone.stamp(at, app.now), zone.offset_label(at))
 }
 
 /// Draws one pane into an area (for tests and benchmarks of a single pane).

@@ -19,7 +19,7 @@ const TWO_ROWS_BELOW: u16 = 60;
 
 /// Draws the roster pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let Some(s) = app.incident() else { return };
+    let Some(s) = app.pane_state() else { return };
     let people = crate::app::roster::order(s);
     let focused = app.focus == Pane::Roster && app.overlays.is_empty() && !app.entry.open;
     let conflicts = s.command.open_conflicts().count();
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         // Every role with its time in role (the commander's time in command first).
         let held = |since: Option<crate::domain::Timestamp>| {
             since
-                .map(|at| format!(" {}", duration(s.elapsed(at, app.now))))
+                .map(|at| format!(" {}", duration(s.elapsed(at, app.pane_now()))))
                 .unwrap_or_default()
         };
         let mut roles: Vec<String> = Vec::new();
@@ -83,7 +83,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 .map(|r| format!("{}{}", r.short(), held(s.roster.role_since(&p.name, *r)))),
         );
         let state = match p.state {
-            Some(st) => format!("{} {}", st.label(), duration(s.elapsed(p.since, app.now))),
+            Some(st) => format!(
+                "{} {}",
+                st.label(),
+                duration(s.elapsed(p.since, app.pane_now()))
+            ),
             // On the roster with no state yet (command claimed, a role given).
             None => String::new(),
         };
@@ -113,7 +117,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         rows.push(row.style(style));
     }
     // Those watching who are not on the roster, once each (their first console).
+    // (The present: not shown of a past moment.)
     let names = crate::app::roster::names(app, s);
+    let names = if app.as_of.is_some() {
+        &names[..people.len()]
+    } else {
+        &names[..]
+    };
     let watchers = names[people.len()..].iter().filter_map(|n| {
         app.outside
             .present
@@ -155,7 +165,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
-    let watching = format!(" ({headcount} · {} watching)", app.outside.present.len());
+    // Who watches is the present: not said of a past moment.
+    let watching = if app.as_of.is_some() {
+        format!(" ({headcount})")
+    } else {
+        format!(" ({headcount} · {} watching)", app.outside.present.len())
+    };
     let columns: Vec<Constraint> = if narrow {
         vec![Constraint::Length(2), Constraint::Fill(1)]
     } else {
@@ -168,13 +183,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     };
     let mut state = TableState::default();
     if focused && !names.is_empty() {
-        state.select(Some(conflicts + crate::app::roster::cursor(app, &names)));
+        state.select(Some(conflicts + crate::app::roster::cursor(app, names)));
     }
     let table = Table::new(rows, columns)
         .row_highlight_style(theme.selection)
         .highlight_symbol("> ")
         .column_spacing(1)
-        .block(pane_block(app, Pane::Roster, theme, &watching));
+        .block(pane_block(
+            app,
+            Pane::Roster,
+            theme,
+            &format!("{watching}{}", super::as_of_title(app)),
+        ));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

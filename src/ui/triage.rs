@@ -13,8 +13,8 @@ use crate::inert;
 
 /// Draws the triage pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let Some(s) = app.incident() else { return };
-    let block = pane_block(app, Pane::Triage, theme, "");
+    let Some(s) = app.pane_state() else { return };
+    let block = pane_block(app, Pane::Triage, theme, &super::as_of_title(app));
     let lines = if s.status == Status::Triage {
         walkthrough(app, s, theme)
     } else {
@@ -85,7 +85,7 @@ fn summary<'a>(app: &App, s: &IncidentState, theme: &Theme) -> Vec<Line<'a>> {
             format!(
                 " by {} at {}",
                 inert::line(&last.by),
-                app.setup.zone.stamp(last.at, app.now)
+                app.setup.zone.stamp(last.at, app.pane_now())
             ),
             muted,
         ),
