@@ -491,7 +491,7 @@ fn as_of_equals_the_fold_of_the_prefix_at_every_entry_and_time() {
         let (events, _, _) = build(DAY, &fixture.event, Some(INCIDENT));
         let full = IncidentState::fold(INCIDENT, shuffled(&events, 3));
         let mut ordered = events.clone();
-        ordered.sort_by_key(|e| e.order_key());
+        ordered.sort_by_key(warroom::domain::Event::order_key);
         for k in 0..=ordered.len() {
             assert!(
                 full.prefix(k) == IncidentState::fold(INCIDENT, ordered[..k].to_vec()),
