@@ -80,7 +80,10 @@ fn main() {
         let per_origin = events / 4;
         for origin in 0..4 {
             let name = format!("origin-{origin}");
-            let all = common::filler(incident, &name, per_origin, start, 1_000, |i| {
+            // A millisecond apart per origin: ids are made from the time, so each
+            // origin's differ.
+            let from = start + chrono::TimeDelta::milliseconds(origin);
+            let all = common::filler(incident, &name, per_origin, from, 1_000, |i| {
                 format!("note {i}: error rate on the primary, rolled back the deploy")
             });
             for chunk in all.chunks(10_000) {

@@ -500,12 +500,18 @@ fn a_sequence_number_held_twice_does_not_hide_a_gap_in_the_heads() {
         2,
         "the head stops before the gap, so a peer sends 3 again"
     );
-    let missing = store
+    let (missing, links) = store
         .missing_for(&[("far".to_string(), 2)].into_iter().collect())
         .unwrap();
     assert!(
         missing.iter().any(|e| e.origin == "far" && e.seq == 4),
         "what follows the gap is offered again"
+    );
+    assert_eq!(links.len(), missing.len(), "each with its link");
+    assert_eq!(
+        links,
+        store.links_of(&missing).unwrap(),
+        "read in the same pass, the links are the ones held"
     );
 }
 

@@ -39,9 +39,19 @@ impl ChainHash {
     }
 }
 
+impl ChainHash {
+    /// The 64 hex digits, written into a buffer on the stack (a hash is written for
+    /// every event a peer link sends).
+    fn hex_digits<'a>(&self, out: &'a mut [u8; 64]) -> &'a str {
+        // 32 bytes always fit 64 digits, and hex digits are ASCII.
+        let _ = hex::encode_to_slice(self.0, out);
+        std::str::from_utf8(out).unwrap_or_default()
+    }
+}
+
 impl std::fmt::Display for ChainHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(self.hex_digits(&mut [0; 64]))
     }
 }
 
@@ -53,7 +63,7 @@ impl std::fmt::Debug for ChainHash {
 
 impl serde::Serialize for ChainHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        serializer.serialize_str(self.hex_digits(&mut [0; 64]))
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::domain::{Event, Link};
 use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
-use crate::sync::{Feed, LinkError, Replica, Tips};
+use crate::sync::{Feed, LinkError, Linked, Replica, Tips};
 
 /// Applies received events to the store.
 pub struct StoreReplica(pub Store);
@@ -52,7 +52,7 @@ impl Replica for StoreReplica {
 }
 
 impl Feed for StoreFeed {
-    fn missing(&mut self, theirs: &VersionVector) -> Result<Vec<Event>, LinkError> {
+    fn missing(&mut self, theirs: &VersionVector) -> Result<Linked, LinkError> {
         Ok(self.0.store().missing_for(theirs)?)
     }
 

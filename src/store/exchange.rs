@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
-use crate::domain::{Event, epoch_ms};
+use crate::domain::{Event, Link, epoch_ms};
 
 /// For each origin, the highest sequence number up to which every event is present.
 pub type VersionVector = BTreeMap<String, u64>;
@@ -122,16 +122,20 @@ impl Store {
     }
 
     /// Every event a peer with these heads lacks, origin by origin in sequence order
-    /// (so a peer that stops half-way holds a gap-free prefix of each origin).
-    pub fn missing_for(&self, theirs: &VersionVector) -> Result<Vec<Event>, StoreError> {
-        let mut out = Vec::new();
+    /// (so a peer that stops half-way holds a gap-free prefix of each origin), with
+    /// each one's link in its origin's hash chain, read in the same pass.
+    pub fn missing_for(
+        &self,
+        theirs: &VersionVector,
+    ) -> Result<(Vec<Event>, Vec<Option<Link>>), StoreError> {
+        let mut out = (Vec::new(), Vec::new());
         for origin in self.origins()? {
             let after = theirs
                 .get(&origin)
                 .copied()
                 .unwrap_or(0)
                 .min(crate::domain::MAX_SEQ) as i64;
-            out.extend(self.events_of_origin_after(&origin, after)?);
+            self.events_of_origin_after(&origin, after, &mut out)?;
         }
         Ok(out)
     }
@@ -146,11 +150,27 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// The events of one origin after a sequence number, in sequence order.
-    fn events_of_origin_after(&self, origin: &str, after: i64) -> Result<Vec<Event>, StoreError> {
-        self.query_events(
+    /// The events of one origin after a sequence number, in sequence order, with their
+    /// links, added to `out`.
+    fn events_of_origin_after(
+        &self,
+        origin: &str,
+        after: i64,
+        out: &mut (Vec<Event>, Vec<Option<Link>>),
+    ) -> Result<(), StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            let events = self.query_events(
+                "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
+                params![origin, after],
+            )?;
+            out.1.extend(events.iter().map(|_| None));
+            out.0.extend(events);
+            return Ok(());
+        }
+        self.query_linked(
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
             params![origin, after],
+            out,
         )
     }
 

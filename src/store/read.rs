@@ -141,6 +141,41 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
+    /// Events matching a clause, each with its chain link (schema 7 on), added to `out`.
+    pub(super) fn query_linked(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+        out: &mut (Vec<Event>, Vec<Option<crate::domain::Link>>),
+    ) -> Result<(), StoreError> {
+        use crate::domain::{ChainHash, Link};
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, prev, hash FROM events {clause}"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.sql(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            let (_, event) = decode(row).map_err(|e| self.sql(e))?;
+            let hash = |i: usize| -> Result<Option<ChainHash>, StoreError> {
+                Ok(row
+                    .get_ref(i)
+                    .map_err(|e| self.sql(e))?
+                    .as_blob_or_null()
+                    .map_err(|e| self.sql(e.into()))?
+                    .and_then(ChainHash::from_bytes))
+            };
+            let link = match (hash(10)?, hash(11)?) {
+                (Some(prev), Some(hash)) => Some(Link { prev, hash }),
+                _ => None,
+            };
+            out.0.push(event);
+            out.1.push(link);
+        }
+        Ok(())
+    }
+
     /// Events stored after cursor `pos`, in arrival order, with their positions.
     /// Pass the last position seen; start from 0.
     pub fn events_since(&self, pos: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {

@@ -11,4 +11,4 @@ pub mod session;
 
 pub use channel::{KeyPair, LinkError, key_id};
 pub use protocol::{Message, Tips};
-pub use session::{Feed, Progress, Replica, SessionOptions, SessionTotals};
+pub use session::{Feed, Linked, Progress, Replica, SessionOptions, SessionTotals};

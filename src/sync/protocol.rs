@@ -56,8 +56,14 @@ pub enum Message {
         /// The events, each origin's in sequence order.
         events: Vec<Event>,
         /// Each event's link in its origin's hash chain (`links[i]` for `events[i]`),
-        /// checked by the receiver; empty from a peer of an older build.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        /// checked by the receiver; empty from a peer of an older build. On the wire a
+        /// string of hex digits each (see [`link_text`]), or null.
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            serialize_with = "full_links",
+            deserialize_with = "no_links"
+        )]
         links: Vec<Option<Link>>,
         /// On receipt, why each event this build could not read was left out (never
         /// sent: the sender only sends events).
@@ -115,16 +121,28 @@ impl Message {
             return serde_json::from_slice(bytes).map_err(malformed);
         };
         let sent_links = envelope.links.unwrap_or_default();
-        let mut events = Vec::with_capacity(raw.len());
-        let mut links = Vec::with_capacity(sent_links.len());
+        let mut events: Vec<Event> = Vec::with_capacity(raw.len());
+        let mut links: Vec<Option<Link>> = Vec::with_capacity(sent_links.len());
         let mut unreadable = Vec::new();
         for (i, raw) in raw.into_iter().enumerate() {
             match serde_json::from_str::<Event>(raw.get()) {
                 Ok(event) => {
-                    events.push(event);
                     if !sent_links.is_empty() {
-                        links.push(sent_links.get(i).copied().flatten());
+                        // A hash alone follows the event before it in the message.
+                        let before = match (events.last(), links.last()) {
+                            (Some(e), Some(Some(l)))
+                                if i > 0
+                                    && e.origin == event.origin
+                                    && e.seq.checked_add(1) == Some(event.seq) =>
+                            {
+                                Some(l.hash)
+                            }
+                            _ => None,
+                        };
+                        let text = sent_links.get(i).and_then(|t| t.as_deref());
+                        links.push(text.and_then(|t| read_link(t, before)));
                     }
+                    events.push(event);
                 }
                 Err(e) => unreadable.push(e.to_string()),
             }
@@ -144,8 +162,47 @@ struct Envelope<'a> {
     kind: std::borrow::Cow<'a, str>,
     #[serde(borrow, default)]
     events: Option<Vec<&'a serde_json::value::RawValue>>,
-    #[serde(default)]
-    links: Option<Vec<Option<Link>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<Option<std::borrow::Cow<'a, str>>>>,
+}
+
+/// A link as the wire carries it: 128 hex digits (`prev` then `hash`), or 64 (`hash`
+/// alone) when `prev` is the hash of the event before it in the same message, which
+/// its origin numbered just before.
+pub fn link_text(link: &Link, prev_implied: bool) -> String {
+    if prev_implied {
+        link.hash.to_string()
+    } else {
+        format!("{}{}", link.prev, link.hash)
+    }
+}
+
+/// Reads [`link_text`]; `before` is the hash a 64-digit link's `prev` is (when the
+/// event before it in the message is its origin's one before). `None` for anything else.
+fn read_link(text: &str, before: Option<crate::domain::ChainHash>) -> Option<Link> {
+    use crate::domain::ChainHash;
+    match text.len() {
+        64 => Some(Link {
+            prev: before?,
+            hash: ChainHash::from_hex(text)?,
+        }),
+        128 => Some(Link {
+            prev: ChainHash::from_hex(&text[..64])?,
+            hash: ChainHash::from_hex(&text[64..])?,
+        }),
+        _ => None,
+    }
+}
+
+/// Writes every link whole (128 digits): what [`Message::encode`] gives.
+fn full_links<S: serde::Serializer>(links: &[Option<Link>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(links.iter().map(|l| l.map(|l| link_text(&l, false))))
+}
+
+/// Links are read by [`Message::decode`] with their events, never on their own.
+fn no_links<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Option<Link>>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(Vec::new())
 }
 
 /// An `events` message, encoded: each event is serialised once, for its size and for
@@ -199,6 +256,8 @@ pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
     let mut batch = Batch::new();
     // The links of the batch being filled, as the message's `links` array holds them.
     let mut batch_links: Vec<u8> = Vec::new();
+    // The event last put into the batch being filled.
+    let mut last_in_batch: Option<usize> = None;
     for (i, event) in events.iter().enumerate() {
         let Ok(json) = serde_json::to_vec(event) else {
             continue;
@@ -215,16 +274,30 @@ pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
         if batch.count > 0 && batch.bytes.len() + batch_links.len() + json.len() > BATCH_BYTES {
             out.push(std::mem::replace(&mut batch, Batch::new()).close(&batch_links));
             batch_links.clear();
+            last_in_batch = None;
         }
         if !links.is_empty() {
             if batch.count > 0 {
                 batch_links.push(b',');
             }
-            let link = links.get(i).copied().flatten();
-            // A link is hex strings and null: serialising it cannot fail.
-            let _ = serde_json::to_writer(&mut batch_links, &link);
+            match links.get(i).copied().flatten() {
+                Some(link) => {
+                    // Its prev goes without saying when the event before it in this
+                    // message is its origin's one before, with that hash.
+                    let implied = i > 0
+                        && last_in_batch == Some(i - 1)
+                        && events[i - 1].origin == event.origin
+                        && events[i - 1].seq.checked_add(1) == Some(event.seq)
+                        && links.get(i - 1).copied().flatten().map(|l| l.hash) == Some(link.prev);
+                    batch_links.push(b'"');
+                    batch_links.extend_from_slice(link_text(&link, implied).as_bytes());
+                    batch_links.push(b'"');
+                }
+                None => batch_links.extend_from_slice(b"null"),
+            }
         }
         batch.push(&json);
+        last_in_batch = Some(i);
     }
     if batch.count > 0 {
         out.push(batch.close(&batch_links));
@@ -278,8 +351,12 @@ mod tests {
     #[test]
     fn batches_are_the_messages_the_events_would_make_split_by_size() {
         let events: Vec<Event> = (0..500)
-            .map(|i| note(format!("note {i} {}", "y".repeat(i % 300))))
+            .map(|i| Event {
+                seq: i as u64 + 1,
+                ..note(format!("note {i} {}", "y".repeat(i % 300)))
+            })
             .collect();
+        // A chain (each prev the hash before), a link missing here and there.
         let some_links: Vec<Option<Link>> = (0..500u32)
             .map(|i| {
                 (i % 7 != 3).then(|| Link {
@@ -301,11 +378,19 @@ mod tests {
                 else {
                     panic!("an events message")
                 };
-                assert_eq!(
-                    Message::events(events.clone(), l.clone()).encode(),
-                    batch.bytes,
-                    "byte for byte what encoding the message gives"
-                );
+                let message = Message::events(events.clone(), l.clone());
+                if links.is_empty() {
+                    assert_eq!(
+                        message.encode(),
+                        batch.bytes,
+                        "byte for byte what encoding the message gives"
+                    );
+                } else {
+                    // Links whose prev the message implies go shorter than encoding
+                    // writes them; both read back as the same message.
+                    assert_eq!(Message::decode(&message.encode()).unwrap(), message);
+                    assert!(message.encode().len() > batch.bytes.len());
+                }
                 back.extend(events);
                 back_links.extend(l);
             }

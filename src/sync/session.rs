@@ -43,17 +43,21 @@ pub trait Replica: Send {
 /// which must be before the replica's heads are read, so that nothing committed in
 /// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
-    /// Every event a peer with these heads lacks.
-    fn missing(&mut self, theirs: &VersionVector) -> Result<Vec<Event>, LinkError>;
+    /// Every event a peer with these heads lacks, and each one's link in its origin's
+    /// hash chain (`links[i]` for `events[i]`; empty when the feed has none).
+    fn missing(&mut self, theirs: &VersionVector) -> Result<Linked, LinkError>;
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
     /// Each event's link in its origin's hash chain, to send beside it (none by
-    /// default: the receiver then chains them itself).
+    /// default: the receiver then chains them itself). For [`Feed::next`]'s events.
     fn links(&mut self, _events: &[Event]) -> Result<Vec<Option<Link>>, LinkError> {
         Ok(Vec::new())
     }
 }
+
+/// Events, and each one's link in its origin's hash chain (or none).
+pub type Linked = (Vec<Event>, Vec<Option<Link>>);
 
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,8 +332,7 @@ pub fn run(
 
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
-            let missing = feed.missing(&theirs)?;
-            let links = feed.links(&missing)?;
+            let (missing, links) = feed.missing(&theirs)?;
             for batch in batches(&missing, &links) {
                 sent += batch.count;
                 tx.send_encoded(&batch.bytes)?;
@@ -481,8 +484,8 @@ mod tests {
     }
 
     impl Feed for Quiet {
-        fn missing(&mut self, _: &VersionVector) -> Result<Vec<Event>, LinkError> {
-            Ok(Vec::new())
+        fn missing(&mut self, _: &VersionVector) -> Result<Linked, LinkError> {
+            Ok((Vec::new(), Vec::new()))
         }
         fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
             if self.broken {
