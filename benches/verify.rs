@@ -114,7 +114,8 @@ fn main() {
     // The same file as the previous schema left it: no chain yet.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "ALTER TABLE events DROP COLUMN prev;
+        "DROP INDEX events_unchained;
+         ALTER TABLE events DROP COLUMN prev;
          ALTER TABLE events DROP COLUMN hash;
          DROP TABLE chain_seams;
          DELETE FROM meta WHERE key LIKE 'chain_%';

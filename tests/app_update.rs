@@ -2301,3 +2301,38 @@ fn as_of_shows_the_fold_up_to_the_selected_entry_read_only_until_esc() {
     act(&mut app, Action::OpenEntry);
     assert!(app.entry.open);
 }
+
+/// Entered while following the newest entry, the moment stays where it was as entries
+/// arrive; and the entry box opening again (a failed write puts its text back) ends
+/// "as of", so nothing is typed under a READ-ONLY banner.
+#[test]
+fn as_of_holds_its_moment_as_entries_arrive_and_leaves_when_the_entry_box_opens() {
+    let mut app = demo_app();
+    let total = app.incident().unwrap().timeline.len();
+    act(&mut app, Action::AsOf);
+    assert_eq!(app.as_of.as_ref().unwrap().position, total);
+    let incident = app.incident().unwrap().id;
+    let later = Event {
+        id: ulid::Ulid::from_parts(now().timestamp_millis() as u64 + 7, 1),
+        origin: "peer".into(),
+        seq: 1,
+        incident,
+        author: "bo".into(),
+        recorded_by: None,
+        at: now() + chrono::TimeDelta::seconds(7),
+        logged_at: now() + chrono::TimeDelta::seconds(7),
+        body: Body::Note {
+            text: "arrived meanwhile".into(),
+        },
+    };
+    update(&mut app, Msg::Events(vec![later]));
+    let as_of = app.as_of.as_ref().unwrap();
+    assert_eq!(
+        (as_of.position, as_of.total),
+        (total, total + 1),
+        "still the same moment"
+    );
+    app.entry.open = true;
+    update(&mut app, Msg::Notice("a write failed".into()));
+    assert!(app.as_of.is_none(), "the present has the keys");
+}

@@ -330,20 +330,22 @@ fn a_file_of_the_previous_schema_is_chained_once_at_first_open_and_that_is_recor
     let (ok, out, err) = verify(&env, &[]);
     assert!(ok, "{out}{err}");
     assert!(
-        out.contains("75 events written before this file had the chain were chained as they stood"),
+        out.contains("69 events written before this file had the chain were chained as they stood"),
         "{out}"
     );
-    // The imported incident's origin holds #4 to #12 without the numbers its other
-    // incident took there: each arrived without the one before it.
+    // The imported incident's origin holds six of #4 to #12, without #1 to #3: they
+    // wait, unchained, for the events before them (a peer may bring them).
+    assert!(out.contains("6 of them not chained yet"), "{out}");
     let seams: Vec<&str> = out
         .lines()
-        .filter(|l| l.starts_with("note    origin"))
+        .filter(|l| l.starts_with("note    origin") && l.contains(" #"))
         .collect();
-    assert!(!seams.is_empty(), "{out}");
+    assert_eq!(seams.len(), 5, "five shown: {out}");
+    assert!(out.contains(": 1 more like these"), "{out}");
     assert!(
         seams
             .iter()
-            .all(|l| l.contains("held without the event before it when the file was upgraded")),
+            .all(|l| l.contains("its origin's events before it are not all here")),
         "{out}"
     );
     assert_eq!(rows(&env), before, "nothing but the chain was written");
@@ -467,4 +469,44 @@ fn a_replay_plays_an_incident_into_a_scratch_file_that_folds_and_verifies_the_sa
     ]);
     assert!(err.contains("holds other incidents"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A file that holds part of an origin's log (a per-incident import) and then gets
+/// the rest from a peer ends with the same chain as the file it all came from: nothing
+/// is refused, nothing stays unchained, the heads agree.
+#[test]
+fn a_partial_import_then_the_rest_from_a_peer_ends_with_the_same_chain_as_the_source() {
+    use warroom::store::{OpenOptions, Store};
+    let (from, a, _) = written();
+    let file = from.path("a.jsonl");
+    std::fs::write(
+        &file,
+        from.ok(&["export", "--incident", &a, "--format", "jsonl"]),
+    )
+    .unwrap();
+    let to = Env::new();
+    to.declare("local");
+    to.ok(&["import", file.to_str().unwrap()]);
+    let (ok, out, _) = verify(&to, &[]);
+    assert!(ok && out.contains("not chained yet"), "{out}");
+
+    let source = Store::open(&from.db, OpenOptions::read()).unwrap();
+    let mut copy = Store::open(&to.db, OpenOptions::write()).unwrap();
+    let (events, links) = source.missing_for(&copy.heads().unwrap()).unwrap();
+    assert!(
+        links.iter().all(Option::is_some),
+        "the source sends every link"
+    );
+    let accepted = copy.accept_chained_from_peer(&events, &links).unwrap();
+    assert!(accepted.refused.is_empty(), "{:?}", accepted.refused);
+    drop(copy);
+    let (ok, out, _) = verify(&to, &[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("every chain is whole"),
+        "nothing left waiting: {out}"
+    );
+    for head in heads_recomputed(&from) {
+        assert!(out.contains(&head), "{head} in {out}");
+    }
 }

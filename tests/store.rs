@@ -622,6 +622,7 @@ fn the_first_index_of_heads_is_made_again() {
         "DROP INDEX events_heads;
          CREATE INDEX events_heads ON events (pos, id, origin, seq, incident, author, at_ms,
              logged_at_ms, kind, payload) WHERE kind IN ('incident_opened', 'status_changed');
+         DROP INDEX events_unchained;
          ALTER TABLE events DROP COLUMN prev;
          ALTER TABLE events DROP COLUMN hash;
          DROP TABLE chain_seams;

@@ -79,6 +79,14 @@ impl App {
         if !start && self.as_of.is_none() {
             return;
         }
+        // The entry box open again (a write that failed puts its text back): the
+        // present has the keys, so the past leaves the screen.
+        if self.entry.open {
+            if self.as_of.take().is_some() {
+                self.notice = Some("back to now: the entry box is open".into());
+            }
+            return;
+        }
         let Some(state) = self.incident() else {
             self.as_of = None;
             return;
@@ -96,10 +104,7 @@ impl App {
         let same = self.as_of.as_ref().is_some_and(|a| {
             a.incident == state.id && a.entry == entry.event.id && a.total == state.timeline.len()
         });
-        if same {
-            return;
-        }
-        self.as_of = Some(AsOf {
+        let fresh = (!same).then(|| AsOf {
             incident: state.id,
             entry: entry.event.id,
             position: index + 1,
@@ -107,5 +112,13 @@ impl App {
             at: entry.event.at,
             state: Box::new(state.prefix(index + 1)),
         });
+        let entry = entry.event.id;
+        // The moment stays put as entries arrive: the cursor holds it, not "newest".
+        if self.timeline.cursor.is_none() {
+            self.timeline.cursor = Some(entry);
+        }
+        if let Some(fresh) = fresh {
+            self.as_of = Some(fresh);
+        }
     }
 }

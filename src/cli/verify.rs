@@ -41,15 +41,26 @@ fn parse_expected(text: &str) -> Result<(String, u64, ChainHash), String> {
 
 /// Runs `warroom verify`.
 pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
-    // Writable when it can be: a file of an older build is chained at this first open.
-    let store = Store::open(
-        &ctx.db,
-        OpenOptions {
-            access: Access::Prefer,
-            create: false,
-            create_dirs: false,
-        },
-    )?;
+    // Read-only, so checking a copy kept as evidence changes nothing in it; a file of
+    // an older build is opened for writing once, to be chained (and that is said).
+    let mut store = ctx.open_read()?;
+    if store.schema_version() < crate::store::CURRENT_VERSION {
+        let writable = Store::open(
+            &ctx.db,
+            OpenOptions {
+                access: Access::Prefer,
+                create: false,
+                create_dirs: false,
+            },
+        )?;
+        if !writable.is_read_only() {
+            tell!(
+                "{} was written by an older warroom: upgraded to this one's schema, its events chained",
+                store.path().display()
+            );
+            store = writable;
+        }
+    }
     let incident = match &args.incident {
         Some(id) => Some(pick_id(&store, Pick::Read(Some(id)))?),
         None => None,
@@ -79,11 +90,20 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
     for b in &found.breaks {
         say!("BROKEN  {}", inert::line(&describe(b)));
     }
-    if found.is_whole() {
+    if found.is_whole() && found.seams.is_empty() {
         say!(
             "checked {} event{}: every chain is whole",
             found.checked,
             if found.checked == 1 { "" } else { "s" }
+        );
+    } else if found.is_whole() {
+        let waiting = match found.unchecked {
+            0 => String::new(),
+            n => format!("; {n} of them not chained yet"),
+        };
+        say!(
+            "checked {} events: no break found, but not everything could be checked (notes below){waiting}",
+            found.checked
         );
     } else {
         say!("checked {} events", found.checked);
@@ -97,17 +117,39 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
     for h in &found.heads {
         say!("  {}#{}={}", inert::line(&h.origin), h.seq, h.hash);
     }
+    // A few an origin, then how many more: a partial import can leave thousands.
+    const SHOWN: usize = 5;
+    let mut by_origin: std::collections::BTreeMap<&str, usize> = Default::default();
     for seam in &found.seams {
+        let n = by_origin.entry(&seam.origin).or_default();
+        *n += 1;
+        if *n > SHOWN {
+            continue;
+        }
         let noted = seam
             .noted
             .map(|t| format!(", noted {}", when(t)))
             .unwrap_or_default();
+        let before = seam.seq.saturating_sub(1);
+        let unchecked = if seam.awaiting {
+            format!("; not chained until #{before} comes")
+        } else if seam.why.contains("twice") {
+            String::new()
+        } else {
+            format!("; its link to #{before} is checked once that comes")
+        };
         say!(
-            "note    origin {} #{}: {}{noted}; its link to #{} is not checked",
+            "note    origin {} #{}: {}{noted}{unchecked}",
             inert::line(&seam.origin),
             seam.seq,
-            inert::line(&seam.why),
-            seam.seq.saturating_sub(1)
+            inert::line(&seam.why)
+        );
+    }
+    for (origin, n) in by_origin.into_iter().filter(|(_, n)| *n > SHOWN) {
+        say!(
+            "note    origin {}: {} more like these",
+            inert::line(origin),
+            n - SHOWN
         );
     }
     if let Some((at, count)) = found.migrated {
@@ -152,7 +194,7 @@ fn describe(b: &ChainBreak) -> String {
         ),
         BreakKind::Twice => "two events hold this number".to_string(),
         BreakKind::Unchained => {
-            "it has no hash: it was put into the file by something other than warroom".to_string()
+            "it has no hash: it was put into the file by something other than warroom (or by an older warroom still running after the upgrade)".to_string()
         }
         BreakKind::NotAsExported {
             expected,

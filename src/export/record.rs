@@ -59,8 +59,9 @@ impl ChainRecord {
         }
         out.push_str(
             "The log's hash chain when this was exported: each origin's last event and its \
-             hash, which pins every event of that origin up to it. To check that the file \
-             still holds what this document was made from, run:\n\n",
+             hash, which pins every event of that origin up to it that was chained. To check \
+             that the database still holds what this document was made from, run this \
+             against it (with `--db` and its path if it is not your default):\n\n",
         );
         out.push_str(&format!("`{}`\n", self.verify));
         for h in self.heads.iter().filter(|h| !plain(&h.origin)) {

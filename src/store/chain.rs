@@ -16,12 +16,33 @@ const HASH_AT: &str = "SELECT hash FROM events WHERE origin = ?1 AND seq = ?2 AN
 /// The stored link of the event an origin numbers `seq`.
 const PREV_AT: &str = "SELECT prev FROM events WHERE origin = ?1 AND seq = ?2 ORDER BY pos LIMIT 1";
 
-/// Notes an event stored without its origin's event before it.
-const NOTE_SEAM: &str =
-    "INSERT OR IGNORE INTO chain_seams (origin, seq, noted_ms, why) VALUES (?1, ?2, ?3, ?4)";
+/// Notes a seam: an event stored without its origin's event before it, or a number
+/// held twice.
+const NOTE_SEAM: &str = "INSERT OR IGNORE INTO chain_seams (origin, seq, kind, noted_ms, why) \
+     VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/// Whether a seam is noted for an event.
-const SEAM_AT: &str = "SELECT 1 FROM chain_seams WHERE origin = ?1 AND seq = ?2";
+/// What a seam is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SeamKind {
+    /// Stored without a link and without the event before it: not chained until that
+    /// event comes.
+    Awaiting,
+    /// Stored with its origin's link but without the event before it: the link is
+    /// checked when that event comes.
+    Unlinked,
+    /// The number was held by two events when the file was upgraded (an older build).
+    Twice,
+}
+
+impl SeamKind {
+    fn name(self) -> &'static str {
+        match self {
+            SeamKind::Awaiting => "awaiting",
+            SeamKind::Unlinked => "unlinked",
+            SeamKind::Twice => "twice",
+        }
+    }
+}
 
 /// The meta keys that record the upgrade that chained events written before the chain.
 const CHAINED_AT: &str = "chain_began_ms";
@@ -115,30 +136,72 @@ pub(super) fn check_sent(
     }
 }
 
-/// Chains the events a write stored without a link, in their origins' number order:
-/// each to the event before it (held before, or stored by this write), or, when that
-/// is not held, to the genesis hash with a seam noted (`why`).
+/// Chains the events a write stored without a link, in their origins' number order,
+/// each to the event before it (held before, or stored by this write); one whose event
+/// before it is not held stays unchained, with an `awaiting` seam noted (`why`). Then,
+/// for every origin the write touched, chains the events that were awaiting one it
+/// stored (and those after them), so every copy of a log ends with the same hashes,
+/// whatever order its events came in.
 pub(super) fn chain_pending(
     tx: &Transaction<'_>,
     chainer: &mut Chainer,
     mut pending: Vec<(String, u64)>,
+    touched: &std::collections::BTreeSet<String>,
     now_ms: i64,
     why: &str,
 ) -> rusqlite::Result<()> {
     pending.sort();
+    for (origin, seq) in pending {
+        if !chain_one(tx, chainer, &origin, seq)? {
+            note_seam(tx, &origin, seq, SeamKind::Awaiting, now_ms, why)?;
+        }
+    }
+    // Anything still unchained at all? (The index holds only rows without a hash.)
+    let waiting = tx
+        .prepare_cached(
+            "SELECT 1 FROM events INDEXED BY events_unchained WHERE hash IS NULL LIMIT 1",
+        )?
+        .exists([])?;
+    if !waiting {
+        return Ok(());
+    }
+    let mut unchained = tx.prepare_cached(
+        "SELECT seq FROM events INDEXED BY events_unchained WHERE origin = ?1 AND hash IS NULL ORDER BY seq",
+    )?;
+    let mut done = tx.prepare_cached(
+        "DELETE FROM chain_seams WHERE origin = ?1 AND seq = ?2 AND kind = 'awaiting'",
+    )?;
+    for origin in touched {
+        let seqs: Vec<i64> = unchained
+            .query_map([origin], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for seq in seqs {
+            let seq = seq.max(0) as u64;
+            if chain_one(tx, chainer, origin, seq)? {
+                done.execute(params![origin, seq as i64])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Chains the unchained event `origin` numbers `seq` to the event before it, if that
+/// is held and chained; whether it did.
+fn chain_one(
+    tx: &Transaction<'_>,
+    chainer: &mut Chainer,
+    origin: &str,
+    seq: u64,
+) -> rusqlite::Result<bool> {
+    let Some(prev) = chainer.prev_held(tx, origin, seq)? else {
+        return Ok(false);
+    };
     let mut read = tx.prepare_cached(
         "SELECT pos, id, incident, author, at_ms, logged_at_ms, kind, payload FROM events \
          WHERE origin = ?1 AND seq = ?2 AND hash IS NULL",
     )?;
     let mut write = tx.prepare_cached("UPDATE events SET prev = ?1, hash = ?2 WHERE pos = ?3")?;
-    for (origin, seq) in pending {
-        let prev = match chainer.prev_held(tx, &origin, seq)? {
-            Some(prev) => prev,
-            None => {
-                note_seam(tx, &origin, seq, now_ms, why)?;
-                ChainHash::GENESIS
-            }
-        };
+    {
         let row = read
             .query_row(params![origin, seq as i64], |r| {
                 let text = |i| r.get::<_, String>(i);
@@ -155,11 +218,11 @@ pub(super) fn chain_pending(
             })
             .optional()?;
         let Some((pos, id, incident, author, at_ms, logged_at_ms, kind, payload)) = row else {
-            continue;
+            return Ok(false);
         };
         let hash = ChainFields {
             id: &id,
-            origin: &origin,
+            origin,
             seq: seq as i64,
             incident: &incident,
             author: &author,
@@ -170,13 +233,13 @@ pub(super) fn chain_pending(
         }
         .hash(&prev);
         write.execute(params![prev.0.as_slice(), hash.0.as_slice(), pos])?;
-        chainer.stored(&origin, seq, hash);
+        chainer.stored(origin, seq, hash);
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Whether the event after `seq` held here (if any) is chained to `hash`, or noted as
-/// stored without it: `Err` with why when a different event #`seq` is what it holds.
+/// Whether the event after `seq` held here (if any, and chained) is chained to `hash`:
+/// `Err` with why when it is chained to a different event #`seq`.
 pub(super) fn check_successor(
     tx: &Transaction<'_>,
     origin: &str,
@@ -194,26 +257,22 @@ pub(super) fn check_successor(
     if prev.as_slice() == hash.0.as_slice() {
         return Ok(Ok(()));
     }
-    let seam = tx.prepare_cached(SEAM_AT)?.exists(params![origin, next])?;
-    Ok(if seam {
-        Ok(())
-    } else {
-        Err(format!(
-            "the event #{next} held here is chained to another #{seq}: a forged or edited chain"
-        ))
-    })
+    Ok(Err(format!(
+        "the event #{next} held here is chained to another #{seq}: a forged or edited chain"
+    )))
 }
 
-/// Notes that the event `origin` numbers `seq` was stored without the one before it.
+/// Notes a seam at the event `origin` numbers `seq`.
 pub(super) fn note_seam(
     tx: &Transaction<'_>,
     origin: &str,
     seq: u64,
+    kind: SeamKind,
     now_ms: i64,
     why: &str,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(NOTE_SEAM)?
-        .execute(params![origin, seq as i64, now_ms, why])?;
+        .execute(params![origin, seq as i64, kind.name(), now_ms, why])?;
     Ok(())
 }
 
@@ -227,8 +286,8 @@ pub(super) fn chain_unchained(tx: &Transaction<'_>, now_ms: i64) -> rusqlite::Re
     )?;
     let mut write = tx.prepare("UPDATE events SET prev = ?1, hash = ?2 WHERE pos = ?3")?;
     let mut rows = read.query([])?;
-    // The origin and number last chained, its link and its hash.
-    let mut last: Option<(String, i64, ChainHash, ChainHash)> = None;
+    // The origin and number last seen, its link and its hash (`None`: left unchained).
+    let mut last: Option<(String, i64, Option<Link>)> = None;
     let mut count = 0u64;
     while let Some(row) = rows.next()? {
         let pos: i64 = row.get(0)?;
@@ -245,26 +304,46 @@ pub(super) fn chain_unchained(tx: &Transaction<'_>, now_ms: i64) -> rusqlite::Re
             kind: row.get_ref(8)?.as_str()?,
             payload: row.get_ref(9)?.as_str()?,
         };
+        let twice = matches!(&last, Some((o, s, _)) if o == origin && *s == seq);
         let prev = match &last {
-            // A number held twice (by an older build): both follow the one before.
-            Some((o, s, prev, _)) if o == origin && *s == seq => *prev,
-            Some((o, s, _, hash)) if o == origin && *s == seq - 1 => *hash,
-            _ if seq == 1 => ChainHash::GENESIS,
-            _ => {
-                note_seam(
-                    tx,
-                    origin,
-                    seq as u64,
-                    now_ms,
-                    "held without the event before it when the file was upgraded to the chain",
-                )?;
-                ChainHash::GENESIS
+            // A number held twice (by an older build): both follow the one before, and
+            // the one after follows the first.
+            Some((o, s, link)) if o == origin && *s == seq => link.map(|l| l.prev),
+            Some((o, s, link)) if o == origin && *s == seq - 1 => link.map(|l| l.hash),
+            _ if seq == 1 => Some(ChainHash::GENESIS),
+            _ => None,
+        };
+        if twice {
+            note_seam(
+                tx,
+                origin,
+                seq as u64,
+                SeamKind::Twice,
+                now_ms,
+                "held twice when the file was upgraded to the chain (written by an older build)",
+            )?;
+        }
+        let Some(prev) = prev else {
+            // Not chained until the event before it comes (a peer, an import).
+            note_seam(
+                tx,
+                origin,
+                seq as u64,
+                SeamKind::Awaiting,
+                now_ms,
+                "not chained when the file was upgraded: its origin's events before it are not all here",
+            )?;
+            if !twice {
+                last = Some((origin.to_string(), seq, None));
             }
+            continue;
         };
         let hash = fields.hash(&prev);
         write.execute(params![prev.0.as_slice(), hash.0.as_slice(), pos])?;
-        last = Some((origin.to_string(), seq, prev, hash));
         count += 1;
+        if !twice {
+            last = Some((origin.to_string(), seq, Some(Link { prev, hash })));
+        }
     }
     tx.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4)",
@@ -346,8 +425,11 @@ pub struct ChainHead {
 pub struct ChainSeam {
     /// The origin.
     pub origin: String,
-    /// The number of the event that arrived without the one before it.
+    /// The number of the event that arrived without the one before it (or that was
+    /// held twice).
     pub seq: u64,
+    /// Whether it is still waiting for the event before it to be chained at all.
+    pub awaiting: bool,
     /// When it was noted.
     pub noted: Option<Timestamp>,
     /// How it arrived.
@@ -363,9 +445,12 @@ pub struct Verification {
     pub heads: Vec<ChainHead>,
     /// Every break, by origin and number.
     pub breaks: Vec<ChainBreak>,
-    /// Events that arrived without the event before them (from a partial import or a
-    /// peer that held a gap): their link is not checked.
+    /// What could not be checked: events held without the event before them (a
+    /// partial import, a peer that held a gap), which wait for it, and numbers an
+    /// older build held twice before the upgrade.
     pub seams: Vec<ChainSeam>,
+    /// Of the events, how many are not chained yet (they await the event before them).
+    pub unchecked: u64,
     /// When the file was upgraded to the chain and how many events it held then
     /// (chained as they stood: the chain shows they have not changed since).
     pub migrated: Option<(Timestamp, u64)>,
@@ -381,8 +466,16 @@ impl Verification {
     }
 }
 
-/// The seams noted: when and why, by (origin, number).
-type Seams = BTreeMap<(String, u64), (Option<Timestamp>, String)>;
+/// The seams noted, by (origin, number): their kind (`awaiting`, `unlinked`, `twice`),
+/// when and why.
+type Seams = BTreeMap<(String, u64), Vec<(String, Option<Timestamp>, String)>>;
+
+/// Whether a seam of `kind` is noted at (origin, number).
+fn has_seam(seams: &Seams, origin: &str, seq: u64, kind: SeamKind) -> bool {
+    seams
+        .get(&(origin.to_string(), seq))
+        .is_some_and(|all| all.iter().any(|(k, ..)| k == kind.name()))
+}
 
 /// What one origin's walk remembers.
 struct Walk {
@@ -421,6 +514,8 @@ impl Store {
         let mut found = Verification::default();
         let seams = self.seams()?;
         let mut walks: BTreeMap<String, Walk> = BTreeMap::new();
+        // Every origin met, chained or not.
+        let mut origins_seen: std::collections::BTreeSet<String> = Default::default();
         // Events whose event before it was not the last one seen of their origin:
         // checked by a lookup once the walk is done.
         // An edited one is only asked whether the number before it is held.
@@ -459,7 +554,14 @@ impl Store {
                     .as_blob_or_null()?
                     .and_then(ChainHash::from_bytes),
             );
+            if !origins_seen.contains(fields.origin) {
+                origins_seen.insert(fields.origin.to_string());
+            }
             let (Some(prev), Some(hash)) = link else {
+                if has_seam(&seams, fields.origin, seq, SeamKind::Awaiting) {
+                    found.unchecked += 1;
+                    continue;
+                }
                 found.breaks.push(ChainBreak {
                     origin: fields.origin.to_string(),
                     seq,
@@ -496,7 +598,7 @@ impl Store {
             match walk.last {
                 Some((last, _)) if edited && last + 1 == seq => {}
                 Some((last, held)) if !edited && last + 1 == seq => {
-                    if held != prev && !seams.contains_key(&(fields.origin.to_string(), seq)) {
+                    if held != prev {
                         found.breaks.push(ChainBreak {
                             origin: fields.origin.to_string(),
                             seq,
@@ -544,17 +646,21 @@ impl Store {
                 })
             } else {
                 let held = self.hashes_at(&origin, seq - 1)?;
-                let seam = seams.contains_key(&(origin.clone(), seq));
+                // A seam excuses the event before it being absent, never a link that
+                // does not meet it.
+                let seam = has_seam(&seams, &origin, seq, SeamKind::Unlinked)
+                    || has_seam(&seams, &origin, seq, SeamKind::Awaiting);
                 match held.as_slice() {
                     [] if seam => None,
                     [] => {
                         let from = self.highest_below(&origin, seq)? + 1;
                         Some(BreakKind::Removed { from, to: seq - 1 })
                     }
-                    [held] if *held != prev && !seam && !edited => Some(BreakKind::Relinked {
+                    [Some(held)] if *held != prev && !edited => Some(BreakKind::Relinked {
                         chained_to: prev,
                         held: *held,
                     }),
+                    // The one before is not chained yet (it waits), or reported itself.
                     [_] => None,
                     // Reported at the number held twice, once.
                     _ => None,
@@ -570,6 +676,9 @@ impl Store {
             }
         }
         for (origin, seq) in self.numbers_held_twice(incident)? {
+            if has_seam(&seams, &origin, seq, SeamKind::Twice) {
+                continue;
+            }
             found.breaks.push(ChainBreak {
                 origin,
                 seq,
@@ -579,14 +688,14 @@ impl Store {
         }
         for (origin, seq, expected) in expected {
             let held = self.hashes_at(origin, *seq)?;
-            if held.as_slice() != [*expected] {
+            if held.as_slice() != [Some(*expected)] {
                 found.breaks.push(ChainBreak {
                     origin: origin.clone(),
                     seq: *seq,
                     event: None,
                     what: BreakKind::NotAsExported {
                         expected: *expected,
-                        held: held.first().copied(),
+                        held: held.first().copied().flatten(),
                     },
                 });
             }
@@ -604,22 +713,37 @@ impl Store {
                 hash: walk.head.1,
             })
             .collect();
-        found.seams = seams
-            .into_iter()
-            .filter(|((origin, _), _)| found.heads.iter().any(|h| &h.origin == origin))
-            .map(|((origin, seq), (noted, why))| ChainSeam {
-                origin,
-                seq,
-                noted,
-                why,
-            })
-            .collect();
+        // What still could not be checked: events that wait, events whose one before
+        // is still absent, and numbers held twice; of the origins walked.
+        let mut notes = Vec::new();
+        for ((origin, seq), all) in seams {
+            if !origins_seen.contains(&origin) {
+                continue;
+            }
+            for (kind, noted, why) in all {
+                let open = match kind.as_str() {
+                    "unlinked" => seq > 1 && self.hashes_at(&origin, seq - 1)?.is_empty(),
+                    _ => true,
+                };
+                if open {
+                    notes.push(ChainSeam {
+                        origin: origin.clone(),
+                        seq,
+                        awaiting: kind == "awaiting",
+                        noted,
+                        why,
+                    });
+                }
+            }
+        }
+        found.seams = notes;
         found.migrated = self.migrated()?;
         Ok(found)
     }
 
-    /// The hashes held for an origin's number (more than one when it is held twice).
-    fn hashes_at(&self, origin: &str, seq: u64) -> rusqlite::Result<Vec<ChainHash>> {
+    /// The hashes held for an origin's number (more than one when it is held twice;
+    /// `None` for one not chained yet).
+    fn hashes_at(&self, origin: &str, seq: u64) -> rusqlite::Result<Vec<Option<ChainHash>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT hash FROM events WHERE origin = ?1 AND seq = ?2 ORDER BY pos",
         )?;
@@ -628,10 +752,7 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(
-                row?.and_then(|b| ChainHash::from_bytes(&b))
-                    .unwrap_or_default(),
-            );
+            out.push(row?.and_then(|b| ChainHash::from_bytes(&b)));
         }
         Ok(out)
     }
@@ -666,14 +787,23 @@ impl Store {
     fn seams(&self) -> rusqlite::Result<Seams> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT origin, seq, noted_ms, why FROM chain_seams")?;
+            .prepare_cached("SELECT origin, seq, kind, noted_ms, why FROM chain_seams")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 (r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64),
-                (from_epoch_ms(r.get(2)?), r.get::<_, String>(3)?),
+                (
+                    r.get::<_, String>(2)?,
+                    from_epoch_ms(r.get(3)?),
+                    r.get::<_, String>(4)?,
+                ),
             ))
         })?;
-        rows.collect()
+        let mut seams = Seams::new();
+        for row in rows {
+            let (at, seam) = row?;
+            seams.entry(at).or_default().push(seam);
+        }
+        Ok(seams)
     }
 
     /// When the file was upgraded to the chain and how many events it chained then,

@@ -126,6 +126,12 @@ impl Store {
         &self.origin
     }
 
+    /// The schema version the connection sees: [`CURRENT_VERSION`], or older when a
+    /// file of an older build was opened read-only (and so not upgraded).
+    pub fn schema_version(&self) -> i64 {
+        self.version
+    }
+
     /// Whether the store was opened read-only.
     pub fn is_read_only(&self) -> bool {
         self.read_only.is_some()

@@ -98,17 +98,21 @@ pub const MIGRATIONS: &[&str] = &[
         ";"
     ),
     // 7: the hash chain (`domain::ChainFields`): each event's link to its origin's event
-    // before it and its own hash, 32 bytes each; and the events stored without the
-    // event before them (a partial import, a peer that held a gap), whose link cannot
-    // be checked. Events stored before are chained by `chain::chain_unchained`.
+    // before it and its own hash, 32 bytes each (NULL while it waits for the event
+    // before it, kept findable by `events_unchained`); and the seams: events stored
+    // without the event before them (`awaiting` it, unchained; `unlinked`, with their
+    // origin's link, unchecked until it comes) and numbers held `twice` by an older
+    // build. Events stored before are chained by `chain::chain_unchained`.
     "ALTER TABLE events ADD COLUMN prev BLOB;
      ALTER TABLE events ADD COLUMN hash BLOB;
+     CREATE INDEX events_unchained ON events (origin, seq) WHERE hash IS NULL;
      CREATE TABLE chain_seams (
         origin   TEXT NOT NULL,
         seq      INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
         noted_ms INTEGER NOT NULL,
         why      TEXT NOT NULL,
-        PRIMARY KEY (origin, seq)
+        PRIMARY KEY (origin, seq, kind)
      ) STRICT;",
 ];
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
-use super::chain::{Chainer, chain_pending, check_sent, check_successor, note_seam};
+use super::chain::{Chainer, SeamKind, chain_pending, check_sent, check_successor, note_seam};
 use super::tx::immediate;
 use super::{Store, StoreError};
 use crate::domain::{
@@ -223,10 +223,16 @@ impl Store {
                 })?;
                 // Its own origin's event before it is always held, unless something
                 // removed it from the file; `verify` says so then.
-                let prev = chainer
-                    .prev_held(tx, &origin, seq)
-                    .map_err(sql)?
-                    .unwrap_or(ChainHash::GENESIS);
+                let mut prev = chainer.prev_held(tx, &origin, seq).map_err(sql)?;
+                if prev.is_none() && seq > 1 {
+                    // Written by an older build still running after the upgrade:
+                    // chained now, late.
+                    let own = std::collections::BTreeSet::from([origin.clone()]);
+                    chain_pending(tx, &mut chainer, Vec::new(), &own, now_ms, "")
+                        .map_err(sql)?;
+                    prev = chainer.prev_held(tx, &origin, seq).map_err(sql)?;
+                }
+                let prev = prev.unwrap_or(ChainHash::GENESIS);
                 let link = row.link(&event, prev);
                 insert_new(&mut insert, &event, &row, &link, sql)?;
                 chainer.stored(&origin, seq, link.hash);
@@ -325,6 +331,8 @@ impl Store {
             // Events stored without a link whose origin's event before it was not held
             // when they were: chained once everything is stored.
             let mut pending: Vec<(String, u64)> = Vec::new();
+            // The origins this write stored events of.
+            let mut touched: std::collections::BTreeSet<String> = Default::default();
             let mut insert = tx.prepare_cached(INSERT).map_err(sql)?;
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
@@ -338,7 +346,16 @@ impl Store {
             // Both start again each chunk (earlier chunks are stored by then).
             let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
             let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
-            for (i, event) in chunk.as_ref().iter().enumerate() {
+            // In each origin's number order, so an event's one before it is stored
+            // first whenever both are in the chunk, whatever order they came in.
+            let events = chunk.as_ref();
+            let mut order: Vec<usize> = (0..events.len()).collect();
+            order.sort_by(|&a, &b| {
+                (events[a].origin.as_str(), events[a].seq)
+                    .cmp(&(events[b].origin.as_str(), events[b].seq))
+            });
+            for i in order {
+                let event = &events[i];
                 let refusal = match storable(event) {
                     Ok(row) if event.origin != own => Ok(row),
                     Ok(row) => {
@@ -401,14 +418,16 @@ impl Store {
                 }
                 let sent = links.get(i).copied().flatten();
                 let prev = chainer.prev_held(tx, origin, event.seq).map_err(sql)?;
-                let chained = check_sent(sent, |p| row.link(event, *p).hash, prev, event.seq)
-                    .and_then(|chained| {
-                        if let (true, Some((link, _))) = (filling, &chained) {
-                            check_successor(tx, origin, event.seq, &link.hash)
-                                .map_err(|e| e.to_string())??;
-                        }
-                        Ok(chained)
-                    });
+                let chained = check_sent(sent, |p| row.link(event, *p).hash, prev, event.seq);
+                // One filling a gap must be the event the one after it is chained to.
+                let chained = match chained {
+                    Ok(Some((link, seam))) if filling => {
+                        check_successor(tx, origin, event.seq, &link.hash)
+                            .map_err(sql)?
+                            .map(|()| Some((link, seam)))
+                    }
+                    other => other,
+                };
                 let chained = match chained {
                     Ok(chained) => chained,
                     Err(why) if strict => return Err(Unstorable::Chain(why).error(event)),
@@ -426,18 +445,29 @@ impl Store {
                     match chained {
                         Some((link, seam)) => {
                             if seam {
-                                note_seam(tx, origin, event.seq, now_ms, seam_why)
-                                    .map_err(sql)?;
+                                note_seam(
+                                    tx,
+                                    origin,
+                                    event.seq,
+                                    SeamKind::Unlinked,
+                                    now_ms,
+                                    seam_why,
+                                )
+                                .map_err(sql)?;
                             }
                             chainer.stored(origin, event.seq, link.hash);
                         }
                         None => pending.push((origin.to_string(), event.seq)),
                     }
+                    if !touched.contains(origin) {
+                        touched.insert(origin.to_string());
+                    }
                     accepted.added.push(event.id);
                 }
             }
             }
-            chain_pending(tx, &mut chainer, pending, now_ms, seam_why).map_err(sql)?;
+            chain_pending(tx, &mut chainer, pending, &touched, now_ms, seam_why)
+                .map_err(sql)?;
             Ok(accepted)
         })
     }
