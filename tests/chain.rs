@@ -236,7 +236,22 @@ fn removed_reordered_doubled_and_foreign_rows_are_each_reported() {
         })
     };
     assert!(at(5, "#3 to #4 before it are not in the file"), "{out}");
-    assert!(at(11, "#10 before it is not in the file"), "{out}");
+    // Renumbered far up: edited there, the number it left shows as removed where it
+    // was, and no run of numbers that never existed is said to be removed.
+    let (env, _, _) = written();
+    let origin = own_origin(&env);
+    sql(
+        &env,
+        &format!("UPDATE events SET seq = 100 WHERE origin = '{origin}' AND seq = 5;"),
+    );
+    let (ok, far, _) = verify(&env, &[]);
+    assert!(!ok);
+    assert!(
+        far.contains(&format!("origin {origin} #100 ")) && far.contains("edited"),
+        "{far}"
+    );
+    assert!(far.contains("#5 before it is not in the file"), "{far}");
+    assert!(!far.contains("to #99"), "no phantom removals: {far}");
     assert!(at(8, "edited after it was written"), "a moved time: {out}");
     assert!(at(11, "edited"), "a renumbered event: {out}");
     assert!(at(12, "edited"), "{out}");
@@ -509,4 +524,96 @@ fn a_partial_import_then_the_rest_from_a_peer_ends_with_the_same_chain_as_the_so
     for head in heads_recomputed(&from) {
         assert!(out.contains(&head), "{head} in {out}");
     }
+}
+
+/// What the trial found, each now caught: a deletion hidden behind a forged seam note
+/// (the export's command lists the seams it knew), an incident's own last event
+/// removed (`--incident`), a copy kept as evidence left as it was, another database
+/// named as such, and an export of a broken file warned about.
+#[test]
+fn hidden_deletions_other_databases_and_exports_of_broken_files_are_all_said() {
+    let (env, a, _) = written();
+    let origin = own_origin(&env);
+    let doc = env.ok(&["export", "--incident", &a, "--format", "markdown"]);
+    let command = doc
+        .lines()
+        .find_map(|l| l.split("`warroom verify ").nth(1))
+        .unwrap()
+        .trim_end_matches('`')
+        .to_string();
+    let args: Vec<&str> = command.split_whitespace().collect();
+
+    // A deletion, and a seam note forged to excuse it.
+    let copy = Env::new();
+    std::fs::copy(&env.db, &copy.db).unwrap();
+    let victim: i64 = Connection::open(&copy.db)
+        .unwrap()
+        .query_row(
+            "SELECT seq FROM events WHERE payload LIKE '%payments note 1%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    sql(
+        &copy,
+        &format!(
+            "DELETE FROM events WHERE origin = '{origin}' AND seq = {victim};
+             INSERT INTO chain_seams VALUES ('{origin}', {}, 'unlinked', 0, 'arrived via sync');",
+            victim + 1
+        ),
+    );
+    let (ok, out, _) = verify(&copy, &[]);
+    assert!(ok, "alone, a seam note excuses the absence: {out}");
+    assert!(
+        out.contains("not everything could be checked"),
+        "never 'whole': {out}"
+    );
+    let (ok, out, _) = verify(&copy, &args);
+    assert!(!ok, "{out}");
+    assert!(out.contains("which the export did not know of"), "{out}");
+
+    // The incident's own last event removed: --incident sees the gap after it.
+    let copy = Env::new();
+    std::fs::copy(&env.db, &copy.db).unwrap();
+    sql(
+        &copy,
+        &format!(
+            "DELETE FROM events WHERE pos = (SELECT MAX(pos) FROM events WHERE incident = '{a}');"
+        ),
+    );
+    let (ok, out, _) = verify(&copy, &["--incident", &a]);
+    assert!(!ok && out.contains("not in the file"), "{out}");
+
+    // A copy kept as evidence: verify changes nothing in it.
+    let before = std::fs::read(&copy.db).unwrap();
+    verify(&copy, &[]);
+    assert_eq!(
+        std::fs::read(&copy.db).unwrap(),
+        before,
+        "not a byte written"
+    );
+
+    // The export's command against another database says so.
+    let other = Env::new();
+    other.declare("elsewhere");
+    let (ok, out, err) = verify(&other, &args);
+    assert!(!ok);
+    assert!(
+        out.contains("holds no event of that origin at all"),
+        "{out}"
+    );
+    assert!(err.contains("or it is another database"), "{err}");
+
+    // An export of a broken file says so.
+    sql(
+        &env,
+        "UPDATE events SET payload = replace(payload, 'payments note 0', 'all fine') \
+         WHERE payload LIKE '%payments note 0%'",
+    );
+    let (doc, err) = env.ok_both(&["export", "--incident", &a, "--format", "markdown"]);
+    assert!(err.contains("hash chain is broken in 1 place"), "{err}");
+    assert!(
+        doc.contains("WARNING: the log's hash chain was broken"),
+        "{doc}"
+    );
 }

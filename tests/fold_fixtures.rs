@@ -516,6 +516,18 @@ fn as_of_equals_the_fold_of_the_prefix_at_every_entry_and_time() {
             full.prefix(ordered.len() + 5) == full,
             "past the end: the whole"
         );
+        for t in events.iter().map(|e| e.logged_at) {
+            let known: Vec<_> = events
+                .iter()
+                .filter(|e| e.logged_at <= t)
+                .cloned()
+                .collect();
+            assert!(
+                full.known_at(t) == IncidentState::fold(INCIDENT, known),
+                "{}: known at {t}",
+                path.display()
+            );
+        }
     }
     assert!(checked > 50, "{checked}");
 }

@@ -40,6 +40,7 @@ pub(super) fn allowed(action: Action) -> bool {
                 | Action::SearchOlder
                 | Action::SearchNewer
                 | Action::ToggleIds
+                | Action::OpenSwitcher
         )
 }
 

@@ -151,11 +151,16 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         && let Some(as_of) = &app.as_of
     {
         let back = app.key(Mode::Normal, Action::ClearBanners);
+        let key = app.key(app.mode(), action);
         app.notice = Some(format!(
-            "showing the incident as of entry {} of {}: read-only; {back} returns to now",
+            "{key} waits: the incident is shown as of entry {} of {}, read-only; {back} returns to now",
             as_of.position, as_of.total
         ));
         return Vec::new();
+    }
+    // In "as of", moving moves the moment, whichever pane has the focus.
+    if app.as_of.is_some() && action.moves() && app.mode() == Mode::Roster {
+        app.focus = Pane::Timeline;
     }
     if matches!(app.mode(), Mode::Normal | Mode::Roster)
         && !goes_on_while_reading(action, app.outside.loaded)

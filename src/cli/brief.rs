@@ -21,7 +21,7 @@ pub struct BriefArgs {
     #[arg(long, short, value_name = "ID")]
     pub incident: Option<String>,
     /// The briefing as it would have been given at a moment: HH:MM, 'YYYY-MM-DD HH:MM',
-    /// RFC 3339 or '2h ago' (from the incident's events up to then).
+    /// RFC 3339 or '2h ago' (from the events written by then: what the room knew).
     #[arg(
         long,
         value_name = "TIME",
@@ -31,32 +31,48 @@ pub struct BriefArgs {
     pub as_of: Option<String>,
 }
 
-/// The incident as its record stands up to `when` (read as the other commands read a
-/// time), and that moment; says first, in one line, which moment and zone it shows,
-/// and how many of its entries were written later about earlier times. Errors: a time
-/// that cannot be read or is in the future; one before the incident began.
+/// The incident as it was recorded by `when` (read as the other commands read a time):
+/// what the room knew then, and that moment; says first, in one line, which moment
+/// (to the second, with its date and zone) and how many entries written later about
+/// earlier times are left out. Errors: a time that cannot be read, in the future, or
+/// before 2000; one before the incident's first entry was written.
 pub(super) fn as_of(
     state: &crate::domain::IncidentState,
     when: &str,
     now: crate::domain::Timestamp,
 ) -> Result<(crate::domain::IncidentState, crate::domain::Timestamp)> {
     let at = crate::when::parse_when(when, now).map_err(anyhow::Error::msg)?;
-    let then = state.as_of(at);
+    if !crate::domain::time_in_bounds(at) {
+        anyhow::bail!(
+            "{when:?} is before 2000, when no incident here was recorded: give a later time"
+        );
+    }
+    let then = state.known_at(at);
     let zone = crate::zone::in_force();
-    let moment = format!("{} {}", zone.stamp(at, now), zone.offset_label(at));
+    let moment = format!(
+        "{} {}",
+        zone.format(at, "%Y-%m-%d %H:%M:%S"),
+        zone.offset_label(at)
+    );
     if then.timeline.is_empty() {
         anyhow::bail!(
             "incident {} had no entries yet at {moment}: give a later time",
             state.short_id()
         );
     }
-    let later = match then.written_after(at) {
+    // Happened by then, but written after: what the room did not know yet.
+    let left_out = state
+        .timeline
+        .iter()
+        .filter(|e| e.event.at <= at && e.event.logged_at > at)
+        .count();
+    let later = match left_out {
         0 => String::new(),
-        1 => "; 1 entry in it was written later about an earlier time".into(),
-        n => format!("; {n} entries in it were written later about earlier times"),
+        1 => "; 1 entry written later about an earlier time is left out".into(),
+        n => format!("; {n} entries written later about earlier times are left out"),
     };
     say!(
-        "AS OF {moment}: incident {} as its record stands up to then ({} of its {} entries){later}",
+        "AS OF {moment}: incident {} as it was recorded by then ({} of its {} entries){later}",
         state.short_id(),
         then.timeline.len(),
         state.timeline.len()

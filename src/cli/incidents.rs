@@ -29,8 +29,8 @@ pub struct ShowArgs {
     /// The incident, named as the other commands name it.
     #[arg(long = "incident", short = 'i', value_name = "ID", id = "named")]
     pub named: Option<String>,
-    /// Show it as it stood at a moment: HH:MM, 'YYYY-MM-DD HH:MM', RFC 3339 or '2h ago'
-    /// (the fold of its events up to then; read-only).
+    /// Show it as it was recorded by a moment: HH:MM, 'YYYY-MM-DD HH:MM', RFC 3339 or
+    /// '2h ago' (the fold of the events written by then: what the room knew).
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub as_of: Option<String>,
 }

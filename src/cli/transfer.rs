@@ -102,7 +102,10 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 vec![pick_incident(&store, pick)?]
             };
             let mut doc = export::document(&incidents, &ctx.playbook()?, store.now());
-            doc.chain = Some(chain_record(&store)?);
+            let one = (!args.all)
+                .then(|| incidents.first().map(|s| s.id))
+                .flatten();
+            doc.chain = Some(chain_record(&store, one)?);
             output::json_line(&mut out, &serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Markdown => {
@@ -113,7 +116,12 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 export::markdown(&incident, &playbook, store.now()).trim_end(),
             )?;
             output::println(&mut out, "")?;
-            output::println(&mut out, chain_record(&store)?.markdown().trim_end())?;
+            output::println(
+                &mut out,
+                chain_record(&store, Some(incident.id))?
+                    .markdown()
+                    .trim_end(),
+            )?;
         }
         Format::Ics214 => {
             let incident = pick_incident(&store, pick)?;
@@ -139,20 +147,40 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?, form);
             output::println(&mut out, log.trim_end())?;
             output::println(&mut out, "")?;
-            output::println(&mut out, chain_record(&store)?.markdown().trim_end())?;
+            output::println(
+                &mut out,
+                chain_record(&store, Some(incident.id))?
+                    .markdown()
+                    .trim_end(),
+            )?;
         }
     }
     output::flush(&mut out)
 }
 
-/// The file's chain heads now, for an export to carry.
-fn chain_record(store: &crate::store::Store) -> Result<export::ChainRecord> {
-    Ok(export::ChainRecord::of(
-        store
-            .chain_heads()?
-            .into_iter()
-            .map(|h| (h.origin, h.seq, h.hash)),
-    ))
+/// The chain heads now (of one incident's events, or of the whole file), with the
+/// seams at or below each, for an export to carry. An export of a file whose chain
+/// does not verify says so, on stderr and in the record.
+fn chain_record(
+    store: &crate::store::Store,
+    incident: Option<ulid::Ulid>,
+) -> Result<export::ChainRecord> {
+    let found = store.verify(incident, &Default::default())?;
+    let mut heads = Vec::new();
+    for h in store.chain_heads(incident)? {
+        let seams = store.open_seams(&h.origin, h.seq)?;
+        heads.push((h.origin, h.seq, h.hash, seams));
+    }
+    let mut record = export::ChainRecord::of(heads);
+    if !found.breaks.is_empty() {
+        let n = found.breaks.len();
+        tell!(
+            "warning: the log's hash chain is broken in {n} place{} (`warroom verify` lists them): this export shows what the file holds now",
+            if n == 1 { "" } else { "s" }
+        );
+        record.broken = Some(n);
+    }
+    Ok(record)
 }
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {

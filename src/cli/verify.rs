@@ -6,7 +6,7 @@ use clap::Args;
 use super::context::{Context, Pick, pick_id};
 use crate::domain::ChainHash;
 use crate::inert;
-use crate::store::{Access, BreakKind, ChainBreak, OpenOptions, Store, Verification};
+use crate::store::{Access, BreakKind, ChainBreak, Expectation, OpenOptions, Store, Verification};
 
 /// What `warroom verify` takes.
 #[derive(Debug, Args)]
@@ -19,12 +19,40 @@ pub struct VerifyArgs {
     /// May be given more than once.
     #[arg(long, value_name = "ORIGIN#SEQ=HASH", value_parser = parse_expected)]
     pub expect: Vec<(String, u64, ChainHash)>,
+    /// The seams an export listed beside its heads, ORIGIN#N,N,... (or ORIGIN#* when
+    /// it had too many to list): any other at or below a head is reported.
+    #[arg(long, value_name = "ORIGIN#SEQS", value_parser = parse_seams)]
+    pub seam: Vec<(String, Option<Vec<u64>>)>,
+}
+
+/// Reads `ORIGIN#N,N,...` or `ORIGIN#*`.
+fn parse_seams(text: &str) -> Result<(String, Option<Vec<u64>>), String> {
+    let shape = "give ORIGIN#N,N,... or ORIGIN#*, as an export prints it";
+    let (origin, list) = text
+        .trim()
+        .rsplit_once('#')
+        .ok_or_else(|| shape.to_string())?;
+    if origin.is_empty() {
+        return Err(shape.to_string());
+    }
+    if list == "*" {
+        return Ok((origin.to_string(), None));
+    }
+    let seqs = list
+        .split(',')
+        .map(|n| n.trim().parse::<u64>().ok().filter(|n| *n >= 1))
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| format!("{list:?} is not a list of event numbers: {shape}"))?;
+    Ok((origin.to_string(), Some(seqs)))
 }
 
 /// Reads `ORIGIN#SEQ=HASH`.
 fn parse_expected(text: &str) -> Result<(String, u64, ChainHash), String> {
     let shape = "give ORIGIN#SEQ=HASH, as an export prints it (e.g. 01JD...#42=3f2a...)";
-    let (head, hash) = text.split_once('=').ok_or_else(|| shape.to_string())?;
+    let (head, hash) = text
+        .trim()
+        .split_once('=')
+        .ok_or_else(|| shape.to_string())?;
     let (origin, seq) = head.rsplit_once('#').ok_or_else(|| shape.to_string())?;
     let seq: u64 = seq
         .parse()
@@ -65,7 +93,19 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
         Some(id) => Some(pick_id(&store, Pick::Read(Some(id)))?),
         None => None,
     };
-    let found = store.verify(incident, &args.expect)?;
+    let mut expected = Expectation {
+        heads: args.expect.clone(),
+        ..Expectation::default()
+    };
+    for (origin, seqs) in &args.seam {
+        match seqs {
+            Some(seqs) => expected
+                .seams
+                .extend(seqs.iter().map(|n| (origin.clone(), *n))),
+            None => expected.any_seams.push(origin.clone()),
+        }
+    }
+    let found = store.verify(incident, &expected)?;
     if found.unchained_schema {
         bail!(
             "{} was written by an older warroom and has no hash chain yet, and it is open read-only here: run `warroom verify` once with write access to the file to chain it",
@@ -73,6 +113,24 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
         );
     }
     print(&store, &found, incident.is_some());
+    if found.is_whole() && !args.expect.is_empty() {
+        say!(
+            "the {} head{} given (--expect) {} held as the export printed {}",
+            args.expect.len(),
+            if args.expect.len() == 1 { "" } else { "s" },
+            if args.expect.len() == 1 { "is" } else { "are" },
+            if args.expect.len() == 1 { "it" } else { "them" }
+        );
+    }
+    let exported_only = found
+        .breaks
+        .iter()
+        .all(|b| matches!(b.what, BreakKind::NotAsExported { .. } | BreakKind::NewSeam));
+    if !found.is_whole() && exported_only {
+        bail!(
+            "this database does not hold what the export was made from (listed above): it was changed since, or it is another database (give --db with the path of the one the export came from)"
+        );
+    }
     if !found.is_whole() {
         let n = found.breaks.len();
         bail!(
@@ -87,8 +145,17 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
     let now = store.now();
     let zone = crate::zone::in_force();
     let when = |t| format!("{} {}", zone.stamp(t, now), zone.offset_label(t));
-    for b in &found.breaks {
+    // The first ones in full, then how many more: rows wiped wholesale would
+    // otherwise print thousands of lines alike.
+    const LISTED: usize = 50;
+    for b in found.breaks.iter().take(LISTED) {
         say!("BROKEN  {}", inert::line(&describe(b)));
+    }
+    if found.breaks.len() > LISTED {
+        say!(
+            "BROKEN  ... and {} more breaks like these",
+            found.breaks.len() - LISTED
+        );
     }
     if found.is_whole() && found.seams.is_empty() {
         say!(
@@ -199,17 +266,23 @@ fn describe(b: &ChainBreak) -> String {
         BreakKind::NotAsExported {
             expected,
             held: Some(held),
+            ..
         } => format!(
-            "the export said {}, the file holds {}: changed since the export",
-            expected.short(),
-            held.short()
+            "the export said {expected}, the file holds {held}: changed since the export"
         ),
         BreakKind::NotAsExported {
-            expected,
-            held: None,
+            newest: None, ..
+        } => "this database holds no event of that origin at all: is it the database the export came from? (give --db with its path)".to_string(),
+        BreakKind::NotAsExported {
+            newest: Some(newest),
+            ..
         } => format!(
-            "the export said {}, and the file holds no such event: removed since the export",
-            expected.short()
+            "the file holds no such event (its newest of that origin is #{newest}): removed since the export, or this is another database"
+        ),
+        BreakKind::NewSeam => format!(
+            "noted as held without #{}, which the export did not know of: #{} may have been removed since, and the note added to hide it",
+            b.seq.saturating_sub(1),
+            b.seq.saturating_sub(1)
         ),
     };
     format!("{place}: {what}")

@@ -117,6 +117,17 @@ impl IncidentState {
         self.prefix(len)
     }
 
+    /// The incident as it was recorded by `t`: the fold of its events written
+    /// (`logged_at`) at or before `t`, which is what the room knew then; entries
+    /// written later about earlier times are left out.
+    pub fn known_at(&self, t: super::time::Timestamp) -> IncidentState {
+        let mut state = IncidentState::empty(self.id);
+        for entry in self.timeline.iter().filter(|e| e.event.logged_at <= t) {
+            state.step(entry.event.clone());
+        }
+        state
+    }
+
     /// How many of the events folded were written after `t` (back-dated to it or before).
     pub fn written_after(&self, t: super::time::Timestamp) -> usize {
         self.timeline

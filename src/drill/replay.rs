@@ -221,7 +221,12 @@ mod tests {
             .map(|(_, e)| e.id)
             .collect();
         assert_eq!(stored, recorded.iter().map(|e| e.id).collect::<Vec<_>>());
-        assert!(scratch.verify(None, &[]).unwrap().is_whole());
+        assert!(
+            scratch
+                .verify(None, &Default::default())
+                .unwrap()
+                .is_whole()
+        );
 
         // Again into the same file: nothing new, nothing doubled, nothing waited for.
         let waits = clock.waits.borrow().len();

@@ -12,9 +12,17 @@ pub struct ChainRecord {
     /// (64 hex digits), which pins every event of that origin up to it.
     pub heads: Vec<RecordedHead>,
     /// The command that checks the file still holds them: `warroom verify --expect
-    /// ORIGIN#SEQ=HASH ...` (origins that are not plain ids are left out of it).
+    /// ORIGIN#SEQ=HASH ... [--seam ORIGIN#N,...]` (origins that are not plain ids are
+    /// left out of it).
     pub verify: String,
+    /// When the chain did not verify at export: how many breaks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken: Option<usize>,
 }
+
+/// At most this many seams of one origin are listed in the command; past it the
+/// command says `ORIGIN#*` and that origin's seams are not held to the export.
+pub const MAX_LISTED_SEAMS: usize = 50;
 
 /// One origin's head, as an export records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +33,10 @@ pub struct RecordedHead {
     pub seq: u64,
     /// That event's hash.
     pub hash: ChainHash,
+    /// The events of its origin at or below it held without the one before them when
+    /// exported (their links unchecked), by number; `None` when there were more than
+    /// [`MAX_LISTED_SEAMS`].
+    pub seams: Option<Vec<u64>>,
 }
 
 /// Whether an origin can go into a command line as it is: letters, digits, `-`, `_`,
@@ -37,22 +49,47 @@ fn plain(origin: &str) -> bool {
 }
 
 impl ChainRecord {
-    /// The record of these heads (origin, number, hash).
-    pub fn of(heads: impl IntoIterator<Item = (String, u64, ChainHash)>) -> ChainRecord {
+    /// The record of these heads (origin, number, hash) and the seams at or below each.
+    pub fn of(heads: impl IntoIterator<Item = (String, u64, ChainHash, Vec<u64>)>) -> ChainRecord {
         let heads: Vec<RecordedHead> = heads
             .into_iter()
-            .map(|(origin, seq, hash)| RecordedHead { origin, seq, hash })
+            .map(|(origin, seq, hash, seams)| RecordedHead {
+                origin,
+                seq,
+                hash,
+                seams: (seams.len() <= MAX_LISTED_SEAMS).then_some(seams),
+            })
             .collect();
         let mut verify = String::from("warroom verify");
         for h in heads.iter().filter(|h| plain(&h.origin)) {
             verify.push_str(&format!(" --expect {}#{}={}", h.origin, h.seq, h.hash));
+            match &h.seams {
+                Some(seams) if seams.is_empty() => {}
+                Some(seams) => {
+                    let list: Vec<String> = seams.iter().map(u64::to_string).collect();
+                    verify.push_str(&format!(" --seam {}#{}", h.origin, list.join(",")));
+                }
+                None => verify.push_str(&format!(" --seam {}#*", h.origin)),
+            }
         }
-        ChainRecord { heads, verify }
+        ChainRecord {
+            heads,
+            verify,
+            broken: None,
+        }
     }
 
     /// The record as a closing Markdown section.
     pub fn markdown(&self) -> String {
         let mut out = String::from("## Record\n\n");
+        if let Some(n) = self.broken {
+            out.push_str(&format!(
+                "**WARNING: the log's hash chain was broken in {n} place{} when this was \
+                 exported** (`warroom verify` lists them): what this document shows may \
+                 have been changed outside warroom.\n\n",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
         if self.heads.is_empty() {
             out.push_str("This file had no hash chain to record when this was exported.\n");
             return out;
@@ -84,8 +121,8 @@ mod tests {
     fn the_command_names_each_plain_origin_and_a_strange_one_stays_inert() {
         let h = ChainHash([7; 32]);
         let r = ChainRecord::of([
-            ("01JDABC".to_string(), 4, h),
-            ("x`; rm -rf /\n# heading".to_string(), 2, h),
+            ("01JDABC".to_string(), 4, h, Vec::new()),
+            ("x`; rm -rf /\n# heading".to_string(), 2, h, vec![2]),
         ]);
         assert_eq!(r.verify, format!("warroom verify --expect 01JDABC#4={h}"));
         let md = r.markdown();

@@ -406,7 +406,26 @@ pub enum BreakKind {
         expected: ChainHash,
         /// The hash held, if the event is held at all.
         held: Option<ChainHash>,
+        /// The origin's newest number held here (`None`: no event of it at all, so
+        /// probably another database than the export's).
+        newest: Option<u64>,
     },
+    /// Noted as held without the event before it, at or below a head an export
+    /// printed, though the export did not list that seam: the event before it may
+    /// have been removed since, and the seam added to hide it.
+    NewSeam,
+}
+
+/// What an export printed, to hold the file against: heads (origin, number, hash) and
+/// the seams it knew of (origin, number) at or below them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectation {
+    /// The heads an export printed.
+    pub heads: Vec<(String, u64, ChainHash)>,
+    /// The seams noted when it was made (origin, number).
+    pub seams: Vec<(String, u64)>,
+    /// Origins whose seams it did not list (too many to print): not checked.
+    pub any_seams: Vec<String>,
 }
 
 /// The head of one origin's chain: its highest number held and that event's hash.
@@ -495,7 +514,7 @@ impl Store {
     pub fn verify(
         &self,
         incident: Option<ulid::Ulid>,
-        expected: &[(String, u64, ChainHash)],
+        expected: &Expectation,
     ) -> Result<Verification, StoreError> {
         if self.version < super::schema::CHAIN_FROM {
             return Ok(Verification {
@@ -509,16 +528,17 @@ impl Store {
     fn walk(
         &self,
         incident: Option<ulid::Ulid>,
-        expected: &[(String, u64, ChainHash)],
+        expected: &Expectation,
     ) -> rusqlite::Result<Verification> {
         let mut found = Verification::default();
         let seams = self.seams()?;
         let mut walks: BTreeMap<String, Walk> = BTreeMap::new();
         // Every origin met, chained or not.
         let mut origins_seen: std::collections::BTreeSet<String> = Default::default();
+        // With `incident`: its events, to look after each for one removed.
+        let mut mine: std::collections::BTreeSet<(String, u64)> = Default::default();
         // Events whose event before it was not the last one seen of their origin:
         // checked by a lookup once the walk is done.
-        // An edited one is only asked whether the number before it is held.
         let mut later: Vec<(String, u64, ChainHash, String, String, bool)> = Vec::new();
         let clause = if incident.is_some() {
             "WHERE incident = ?1 ORDER BY pos"
@@ -556,6 +576,9 @@ impl Store {
             );
             if !origins_seen.contains(fields.origin) {
                 origins_seen.insert(fields.origin.to_string());
+            }
+            if incident.is_some() {
+                mine.insert((fields.origin.to_string(), seq));
             }
             let (Some(prev), Some(hash)) = link else {
                 if has_seam(&seams, fields.origin, seq, SeamKind::Awaiting) {
@@ -637,7 +660,10 @@ impl Store {
         drop(rows);
         for (origin, seq, prev, id, incident, edited) in later {
             let event = Some((id, incident));
-            let what = if seq <= 1 && edited {
+            // An edited event's number is its word no more: the numbers it left empty
+            // show at the events after them, and no gap is claimed up to a number
+            // written over it.
+            let what = if edited {
                 None
             } else if seq <= 1 {
                 (prev != ChainHash::GENESIS).then_some(BreakKind::Relinked {
@@ -675,6 +701,48 @@ impl Store {
                 });
             }
         }
+        // Of one incident: an event of it removed leaves a gap among its origin's
+        // numbers (between two events of other incidents, say, or after its own last),
+        // which nothing above looks at. Its origins' numbers from its first on are read
+        // from the index (which cannot tell whose a missing number was), and each gap
+        // is said where no seam excuses it.
+        let mut spans: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for (origin, seq) in &mine {
+            let span = spans.entry(origin).or_insert((*seq, *seq));
+            span.0 = span.0.min(*seq);
+            span.1 = span.1.max(*seq);
+        }
+        let mut numbers = self.conn.prepare_cached(
+            "SELECT DISTINCT seq FROM events WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+        )?;
+        for (origin, (low, high)) in spans {
+            let end = self.highest_below(origin, u64::MAX)?.max(high);
+            let held: Vec<i64> = numbers
+                .query_map(
+                    params![origin, low as i64, end.min(i64::MAX as u64) as i64],
+                    |r| r.get(0),
+                )?
+                .collect::<Result<_, _>>()?;
+            for pair in held.windows(2) {
+                let (before, after) = (pair[0].max(0) as u64, pair[1].max(0) as u64);
+                if after <= before + 1
+                    || mine.contains(&(origin.to_string(), after))
+                    || has_seam(&seams, origin, after, SeamKind::Unlinked)
+                    || has_seam(&seams, origin, after, SeamKind::Awaiting)
+                {
+                    continue;
+                }
+                found.breaks.push(ChainBreak {
+                    origin: origin.to_string(),
+                    seq: after,
+                    event: None,
+                    what: BreakKind::Removed {
+                        from: before + 1,
+                        to: after - 1,
+                    },
+                });
+            }
+        }
         for (origin, seq) in self.numbers_held_twice(incident)? {
             if has_seam(&seams, &origin, seq, SeamKind::Twice) {
                 continue;
@@ -686,18 +754,35 @@ impl Store {
                 what: BreakKind::Twice,
             });
         }
-        for (origin, seq, expected) in expected {
+        for (origin, seq, hash) in &expected.heads {
             let held = self.hashes_at(origin, *seq)?;
-            if held.as_slice() != [Some(*expected)] {
+            if held.as_slice() != [Some(*hash)] {
+                let newest = match self.highest_below(origin, u64::MAX)? {
+                    0 => None,
+                    n => Some(n),
+                };
                 found.breaks.push(ChainBreak {
                     origin: origin.clone(),
                     seq: *seq,
                     event: None,
                     what: BreakKind::NotAsExported {
-                        expected: *expected,
+                        expected: *hash,
                         held: held.first().copied().flatten(),
+                        newest,
                     },
                 });
+            }
+            // A seam at or below the head that the export did not know of.
+            for (at, all) in seams.range((origin.clone(), 0)..=(origin.clone(), *seq)) {
+                let open = all.iter().any(|(kind, ..)| kind != SeamKind::Twice.name());
+                if open && !expected.seams.contains(at) && !expected.any_seams.contains(origin) {
+                    found.breaks.push(ChainBreak {
+                        origin: origin.clone(),
+                        seq: at.1,
+                        event: None,
+                        what: BreakKind::NewSeam,
+                    });
+                }
             }
         }
         found
@@ -757,6 +842,29 @@ impl Store {
         Ok(out)
     }
 
+    /// The seams still open (the event before not held, or not chained yet) of
+    /// `origin` at or below `seq`: what an export lists beside a head it prints.
+    pub fn open_seams(&self, origin: &str, seq: u64) -> Result<Vec<u64>, StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT seq FROM chain_seams WHERE origin = ?1 AND seq <= ?2 \
+                 AND kind <> 'twice' ORDER BY seq",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![origin, seq.min(i64::MAX as u64) as i64], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.map(|r| r.map(|n| n.max(0) as u64))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// The highest number held for an origin below `seq` (0 for none).
     fn highest_below(&self, origin: &str, seq: u64) -> rusqlite::Result<u64> {
         let n: i64 = self
@@ -764,7 +872,9 @@ impl Store {
             .prepare_cached(
                 "SELECT COALESCE(MAX(seq), 0) FROM events WHERE origin = ?1 AND seq < ?2",
             )?
-            .query_row(params![origin, seq as i64], |r| r.get(0))?;
+            .query_row(params![origin, seq.min(i64::MAX as u64) as i64], |r| {
+                r.get(0)
+            })?;
         Ok(n.max(0) as u64)
     }
 
@@ -823,24 +933,58 @@ impl Store {
     }
 
     /// Each origin's head: its highest number held and that event's hash.
-    pub fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
+    /// With `incident`, each origin's last chained event *of that incident* (what
+    /// `verify --incident` prints).
+    pub fn chain_heads(&self, incident: Option<ulid::Ulid>) -> Result<Vec<ChainHead>, StoreError> {
         if self.version < super::schema::CHAIN_FROM {
             return Ok(Vec::new());
         }
-        let mut stmt = self
+        let sql = |e| self.sql(e);
+        let tops: Vec<(String, i64)> = match incident {
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT origin, MAX(seq) FROM events GROUP BY origin ORDER BY origin",
+                )
+                .map_err(sql)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?,
+            Some(id) => self
+                .conn
+                .prepare_cached(
+                    "SELECT origin, MAX(seq) FROM events WHERE incident = ?1 AND hash IS NOT NULL \
+                     GROUP BY origin ORDER BY origin",
+                )
+                .map_err(sql)?
+                .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?,
+        };
+        let mut last_chained = self
             .conn
-            .prepare_cached("SELECT origin, MAX(seq) FROM events GROUP BY origin ORDER BY origin")
-            .map_err(|e| self.sql(e))?;
-        let tops: Vec<(String, i64)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.sql(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(e))?;
+            .prepare_cached(
+                "SELECT seq, hash FROM events WHERE origin = ?1 AND seq <= ?2 AND hash IS NOT NULL \
+                 ORDER BY seq DESC LIMIT 1",
+            )
+            .map_err(sql)?;
         let mut heads = Vec::with_capacity(tops.len());
         for (origin, seq) in tops {
-            let seq = seq.max(0) as u64;
-            if let Some(hash) = stored_hash(&self.conn, &origin, seq).map_err(|e| self.sql(e))? {
-                heads.push(ChainHead { origin, seq, hash });
+            // The newest chained one: events at the top may still wait.
+            let top: Option<(i64, Vec<u8>)> = last_chained
+                .query_row(params![origin, seq], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(sql)?;
+            if let Some((seq, hash)) = top
+                && let Some(hash) = ChainHash::from_bytes(&hash)
+            {
+                heads.push(ChainHead {
+                    origin,
+                    seq: seq.max(0) as u64,
+                    hash,
+                });
             }
         }
         Ok(heads)

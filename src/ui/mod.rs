@@ -136,7 +136,14 @@ pub fn as_of_title(app: &App) -> String {
 /// the zone it is in.
 fn as_of_time(app: &App, at: crate::domain::Timestamp) -> String {
     let zone = app.setup.zone;
-    format!("{} {}", zone.stamp(at, app.now), zone.offset_label(at))
+    // To the second: two entries a minute apart can differ in what they show.
+    let day = |t| zone.format(t, "%Y-%m-%d");
+    let fmt = if day(at) == day(app.now) {
+        "%H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M:%S"
+    };
+    format!("{} {}", zone.format(at, fmt), zone.offset_label(at))
 }
 
 /// Draws one pane into an area (for tests and benchmarks of a single pane).
