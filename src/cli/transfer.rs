@@ -115,13 +115,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
                 &mut out,
                 export::markdown(&incident, &playbook, store.now()).trim_end(),
             )?;
-            output::println(&mut out, "")?;
-            output::println(
-                &mut out,
-                chain_record(&store, Some(incident.id))?
-                    .markdown()
-                    .trim_end(),
-            )?;
+            with_record(&mut out, &store, incident.id)?;
         }
         Format::Ics214 => {
             let incident = pick_incident(&store, pick)?;
@@ -146,16 +140,23 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
             let log =
                 export::activity_log(&incident, role, when(&args.from)?, when(&args.to)?, form);
             output::println(&mut out, log.trim_end())?;
-            output::println(&mut out, "")?;
-            output::println(
-                &mut out,
-                chain_record(&store, Some(incident.id))?
-                    .markdown()
-                    .trim_end(),
-            )?;
+            with_record(&mut out, &store, incident.id)?;
         }
     }
     output::flush(&mut out)
+}
+
+/// A document's closing record of the chain, after a blank line.
+fn with_record(
+    out: &mut impl std::io::Write,
+    store: &crate::store::Store,
+    incident: ulid::Ulid,
+) -> Result<()> {
+    output::println(out, "")?;
+    output::println(
+        out,
+        chain_record(store, Some(incident))?.markdown().trim_end(),
+    )
 }
 
 /// The chain heads now (of one incident's events, or of the whole file), with the

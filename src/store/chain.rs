@@ -276,6 +276,25 @@ pub(super) fn note_seam(
     Ok(())
 }
 
+/// The fields a hash covers, read in place from a row whose columns from `first` are
+/// `id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload`.
+fn fields_at<'r>(row: &'r rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ChainFields<'r>> {
+    let text = |i: usize| -> rusqlite::Result<&'r str> {
+        row.get_ref(first + i)?.as_str().map_err(Into::into)
+    };
+    Ok(ChainFields {
+        id: text(0)?,
+        origin: text(1)?,
+        seq: row.get(first + 2)?,
+        incident: text(3)?,
+        author: text(4)?,
+        at_ms: row.get(first + 5)?,
+        logged_at_ms: row.get(first + 6)?,
+        kind: text(7)?,
+        payload: text(8)?,
+    })
+}
+
 /// Chains, in place, every event stored before the file had the chain, origin by
 /// origin in sequence order, and records when and how many (in `meta`). Run once, by
 /// the migration that adds the chain, inside its transaction.
@@ -292,18 +311,8 @@ pub(super) fn chain_unchained(tx: &Transaction<'_>, now_ms: i64) -> rusqlite::Re
     while let Some(row) = rows.next()? {
         let pos: i64 = row.get(0)?;
         let origin: &str = row.get_ref(2)?.as_str()?;
-        let seq: i64 = row.get(3)?;
-        let fields = ChainFields {
-            id: row.get_ref(1)?.as_str()?,
-            origin,
-            seq,
-            incident: row.get_ref(4)?.as_str()?,
-            author: row.get_ref(5)?.as_str()?,
-            at_ms: row.get(6)?,
-            logged_at_ms: row.get(7)?,
-            kind: row.get_ref(8)?.as_str()?,
-            payload: row.get_ref(9)?.as_str()?,
-        };
+        let fields = fields_at(row, 1)?;
+        let seq = fields.seq;
         let twice = matches!(&last, Some((o, s, _)) if o == origin && *s == seq);
         let prev = match &last {
             // A number held twice (by an older build): both follow the one before, and
@@ -552,19 +561,8 @@ impl Store {
         let mut rows = stmt.query([incident.map(|i| i.to_string())])?;
         while let Some(row) = rows.next()? {
             found.checked += 1;
-            let seq_raw: i64 = row.get(2)?;
-            let seq = seq_raw.max(0) as u64;
-            let fields = ChainFields {
-                id: row.get_ref(0)?.as_str()?,
-                origin: row.get_ref(1)?.as_str()?,
-                seq: seq_raw,
-                incident: row.get_ref(3)?.as_str()?,
-                author: row.get_ref(4)?.as_str()?,
-                at_ms: row.get(5)?,
-                logged_at_ms: row.get(6)?,
-                kind: row.get_ref(7)?.as_str()?,
-                payload: row.get_ref(8)?.as_str()?,
-            };
+            let fields = fields_at(row, 0)?;
+            let seq = fields.seq.max(0) as u64;
             let event = || Some((fields.id.to_string(), fields.incident.to_string()));
             let link = (
                 row.get_ref(9)?
