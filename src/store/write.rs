@@ -515,13 +515,13 @@ struct Row {
 impl Row {
     /// The event's link when chained to `prev`: its hash over the fields as stored.
     fn link(&self, event: &Event, prev: ChainHash) -> Link {
-        let id = event.id.to_string();
-        let incident = event.incident.to_string();
+        // Ids as their 26 characters, written on the stack (one a hash).
+        let (mut id, mut incident) = ([0u8; ulid::ULID_LEN], [0u8; ulid::ULID_LEN]);
         let fields = ChainFields {
-            id: &id,
+            id: event.id.array_to_str(&mut id),
             origin: &event.origin,
             seq: event.seq as i64,
-            incident: &incident,
+            incident: event.incident.array_to_str(&mut incident),
             author: &event.author,
             at_ms: epoch_ms(event.at),
             logged_at_ms: epoch_ms(event.logged_at),
@@ -581,8 +581,8 @@ fn insert_row(
         epoch_ms(event.logged_at),
         row.kind,
         row.payload,
-        link.map(|l| l.prev.0.to_vec()),
-        link.map(|l| l.hash.0.to_vec()),
+        link.map(|l| &l.prev.0[..]),
+        link.map(|l| &l.hash.0[..]),
     ])
 }
 
