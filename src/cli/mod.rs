@@ -257,7 +257,8 @@ pub enum Subcommand {
     /// MTTA, MTTR, incidents by severity, week and month, open action items (no drills).
     Metrics(metrics::MetricsArgs),
     /// Check the log's hash chain: report every edited, removed or reordered event and
-    /// exit non-zero, or print each origin's head hash.
+    /// exit non-zero, or print each origin's head hash (an origin's newest events
+    /// removed show against the heads an export printed: --expect).
     Verify(verify::VerifyArgs),
     /// Play an incident's events into a scratch database at N times their recorded
     /// pace, to watch it unfold in a console (for a review or a training session).
