@@ -502,8 +502,11 @@ fn a_partial_import_then_the_rest_from_a_peer_ends_with_the_same_chain_as_the_so
     let to = Env::new();
     to.declare("local");
     to.ok(&["import", file.to_str().unwrap()]);
+    // The lines carry their origin's links: chained as the origin chained them, each
+    // link to an event not held here noted, to be checked when it comes.
     let (ok, out, _) = verify(&to, &[]);
-    assert!(ok && out.contains("not chained yet"), "{out}");
+    assert!(ok && out.contains("is checked once that comes"), "{out}");
+    assert!(!out.contains("not chained yet"), "{out}");
 
     let source = Store::open(&from.db, OpenOptions::read()).unwrap();
     let mut copy = Store::open(&to.db, OpenOptions::write()).unwrap();
@@ -616,4 +619,36 @@ fn hidden_deletions_other_databases_and_exports_of_broken_files_are_all_said() {
         doc.contains("WARNING: the log's hash chain was broken"),
         "{doc}"
     );
+}
+
+/// JSON lines carry each event's chain link, and an import checks them: a line edited
+/// after the export (its link kept) is refused and nothing is imported, so an export
+/// and import cannot launder an edit into a fresh, whole-looking chain.
+#[test]
+fn an_import_refuses_a_json_line_edited_after_the_export() {
+    let (from, a, _) = written();
+    let jsonl = from.ok(&["export", "--incident", &a, "--format", "jsonl"]);
+    assert!(
+        jsonl.lines().all(|l| l.contains("\"link\":\"")),
+        "every line carries its link: {jsonl}"
+    );
+    let edited = jsonl.replace("payments note 1", "payments note 1 (nothing found)");
+    assert_ne!(edited, jsonl);
+    let file = from.path("edited.jsonl");
+    std::fs::write(&file, &edited).unwrap();
+    let to = Env::new();
+    to.declare("local");
+    let before = to.ok(&["incidents"]);
+    let err = to.fails(&["import", file.to_str().unwrap()]);
+    assert!(
+        err.contains("breaks its origin's hash chain")
+            && err.contains("does not give the hash it came with")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(to.ok(&["incidents"]), before, "nothing imported");
+    // The export as written goes in.
+    std::fs::write(&file, &jsonl).unwrap();
+    to.ok(&["import", file.to_str().unwrap()]);
 }

@@ -84,15 +84,19 @@ pub fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let mut out = stdout.lock();
     match args.format {
         Format::Jsonl => {
-            // The events as stored: nothing to fold.
-            let mut events = if args.all {
-                store.all_events()?
+            // The events as stored, each with its chain link, so an import keeps the
+            // origin's chain (and refuses a line edited since): nothing to fold.
+            let incident = if args.all {
+                None
             } else {
-                store.incident_events(pick_id(&store, pick)?)?
+                Some(pick_id(&store, pick)?)
             };
-            events.sort_by_key(crate::domain::Event::order_key);
-            for event in &events {
-                output::json_line(&mut out, &serde_json::to_string(event)?)?;
+            let (events, links) = store.events_with_links(incident)?;
+            let mut order: Vec<usize> = (0..events.len()).collect();
+            order.sort_by_key(|&i| events[i].order_key());
+            for i in order {
+                let line = crate::domain::event_line(&events[i], links[i].as_ref())?;
+                output::json_line(&mut out, &line)?;
             }
         }
         Format::Json => {
@@ -231,7 +235,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     }
     let read = std::cell::Cell::new(0usize);
     let counted = chunks.inspect(|chunk| {
-        if let Ok(events) = chunk {
+        if let Ok((events, _)) = chunk {
             read.set(read.get() + events.len());
         }
     });

@@ -86,6 +86,24 @@ pub struct Link {
     pub hash: ChainHash,
 }
 
+impl Link {
+    /// The link as 128 hex digits: `prev`, then `hash`.
+    pub fn text(&self) -> String {
+        format!("{}{}", self.prev, self.hash)
+    }
+
+    /// Reads [`Link::text`]; `None` for anything but 128 hex digits.
+    pub fn from_text(text: &str) -> Option<Link> {
+        if text.len() != 128 || !text.is_ascii() {
+            return None;
+        }
+        Some(Link {
+            prev: ChainHash::from_hex(&text[..64])?,
+            hash: ChainHash::from_hex(&text[64..])?,
+        })
+    }
+}
+
 /// The fields of an event that its hash covers, as they are stored: ids as their
 /// 26-character ULID text, times in milliseconds since the Unix epoch (UTC), the kind's
 /// name and the payload's JSON text (with `recorded_by` in it, when a scribe wrote it).

@@ -774,6 +774,37 @@ struct Wire {
     kind: String,
     #[serde(default)]
     payload: Value,
+    /// Its link in its origin's hash chain, as JSON lines exports carry it (128 hex
+    /// digits); not part of the event.
+    #[serde(default)]
+    link: Option<String>,
+}
+
+/// Reads one event of JSON lines and the chain link the line carries beside it, if any
+/// (`"link"`: 128 hex digits; see [`super::Link::text`]). Errors: the line is not an
+/// event, or its link is not 128 hex digits.
+pub fn event_and_link(json: &str) -> Result<(Event, Option<super::Link>), String> {
+    let mut wire: Wire = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let link = match wire.link.take() {
+        None => None,
+        Some(text) => Some(
+            super::Link::from_text(&text)
+                .ok_or("its \"link\" is not 128 hex digits (a chain link as exports write it)")?,
+        ),
+    };
+    Ok((Event::try_from(wire)?, link))
+}
+
+/// An event as one line of JSON lines, with its chain link beside it when known.
+pub fn event_line(event: &Event, link: Option<&super::Link>) -> Result<String, serde_json::Error> {
+    let mut line = serde_json::to_string(event)?;
+    if let Some(link) = link
+        && line.ends_with('}')
+    {
+        line.pop();
+        line.push_str(&format!(",\"link\":\"{}\"}}", link.text()));
+    }
+    Ok(line)
 }
 
 /// The event as written: the same fields as [`Wire`], borrowed from the event.

@@ -29,7 +29,7 @@ pub use chain::{ChainFields, ChainHash, Link};
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
     Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection, TaskState,
-    TriageAnswer, Verdict, body_and_recorder, with_recorded_by,
+    TriageAnswer, Verdict, body_and_recorder, event_and_link, event_line, with_recorded_by,
 };
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};

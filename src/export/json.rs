@@ -236,7 +236,7 @@ const MAX_LINE_BYTES: u64 = 2 * crate::domain::MAX_EVENT_BYTES as u64;
 pub fn event_chunks<R: std::io::BufRead>(
     first: String,
     mut rest: R,
-) -> impl Iterator<Item = Result<Vec<Event>, String>> {
+) -> impl Iterator<Item = Result<(Vec<Event>, Vec<Option<crate::domain::Link>>), String>> {
     let mut pending = Some(first);
     let mut number = 0usize;
     let mut done = false;
@@ -245,6 +245,7 @@ pub fn event_chunks<R: std::io::BufRead>(
             return None;
         }
         let mut chunk = Vec::new();
+        let mut links = Vec::new();
         while chunk.len() < IMPORT_CHUNK {
             let line = match pending.take() {
                 Some(line) => line,
@@ -278,8 +279,11 @@ pub fn event_chunks<R: std::io::BufRead>(
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Event>(&line) {
-                Ok(event) => chunk.push(event),
+            match crate::domain::event_and_link(&line) {
+                Ok((event, link)) => {
+                    chunk.push(event);
+                    links.push(link);
+                }
                 Err(e) => {
                     done = true;
                     return Some(Err(format!("line {number}: not a warroom event: {e}")));
@@ -290,7 +294,7 @@ pub fn event_chunks<R: std::io::BufRead>(
             done = true;
             return None;
         }
-        Some(Ok(chunk))
+        Some(Ok((chunk, links)))
     })
 }
 

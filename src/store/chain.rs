@@ -990,6 +990,43 @@ impl Store {
 }
 
 impl Store {
+    /// Events in the order an export writes them (one incident's by time, or every
+    /// one by arrival), each with its chain link when the event as read gives the
+    /// hash held (one an older build stored in a form this build writes otherwise
+    /// goes without: an import would find its link false).
+    pub fn events_with_links(
+        &self,
+        incident: Option<ulid::Ulid>,
+    ) -> Result<(Vec<crate::domain::Event>, Vec<Option<Link>>), StoreError> {
+        let mut out = (Vec::new(), Vec::new());
+        match (incident, self.version >= super::schema::CHAIN_FROM) {
+            (_, false) => {
+                let events = match incident {
+                    Some(id) => self.incident_events(id)?,
+                    None => self.all_events()?,
+                };
+                out.1 = vec![None; events.len()];
+                out.0 = events;
+                return Ok(out);
+            }
+            (Some(id), true) => self.query_linked(
+                "WHERE incident = ?1 ORDER BY at_ms, id",
+                [id.to_string()],
+                &mut out,
+            )?,
+            (None, true) => self.query_linked("ORDER BY pos", [], &mut out)?,
+        }
+        for (event, link) in out.0.iter().zip(out.1.iter_mut()) {
+            let kept = link.is_some_and(|l| {
+                super::write::Row::of(event).is_ok_and(|row| row.link(event, l.prev) == l)
+            });
+            if !kept {
+                *link = None;
+            }
+        }
+        Ok(out)
+    }
+
     /// Each event's link as held here (`None` for one not held, or not chained), in
     /// the order given: what a peer link sends beside them.
     pub fn links_of(

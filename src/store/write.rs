@@ -295,28 +295,29 @@ impl Store {
         events: &[Event],
         links: &[Option<Link>],
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok(events)), links, false)
+        self.insert_chunks(std::iter::once(Ok((events, links.to_vec()))), false)
     }
 
     /// Imports events as they are read, in chunks, all in one transaction: memory
     /// holds one chunk at a time, and nothing is written unless every chunk is read and
-    /// stored (a chunk that cannot be read, `Err` with why, undoes the rest). As
+    /// stored (a chunk that cannot be read, `Err` with why, undoes the rest). Each chunk
+    /// comes with the chain links its lines carried (`links[i]` for `events[i]`, or
+    /// none), checked as a peer's are: one that does not follow fails the import. As
     /// [`Store::import_events`] otherwise.
     pub fn import_stream<C: AsRef<[Event]>>(
         &mut self,
-        chunks: impl Iterator<Item = Result<C, String>>,
+        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), String>>,
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), &[], true)
+        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), true)
     }
 
     fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok(events)), &[], strict)
+        self.insert_chunks(std::iter::once(Ok((events, Vec::new()))), strict)
     }
 
     fn insert_chunks<C: AsRef<[Event]>>(
         &mut self,
-        chunks: impl Iterator<Item = Result<C, StoreError>>,
-        links: &[Option<Link>],
+        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), StoreError>>,
         strict: bool,
     ) -> Result<Accepted, StoreError> {
         let own = self.origin.clone();
@@ -339,7 +340,7 @@ impl Store {
             let mut held = tx.prepare_cached(HELD).map_err(sql)?;
             let mut accepted = Accepted::default();
             for chunk in chunks {
-            let chunk = chunk?;
+            let (chunk, links) = chunk?;
             // Per origin, the highest number stored before this chunk: a number above it
             // can only clash with another event of the chunk itself, which `numbered`
             // tracks, so the common case (a peer catching up) asks SQLite nothing more.
@@ -507,14 +508,14 @@ impl std::io::Write for ByteCount {
 }
 
 /// An event's kind and payload as stored.
-struct Row {
+pub(super) struct Row {
     kind: String,
     payload: String,
 }
 
 impl Row {
     /// The event's link when chained to `prev`: its hash over the fields as stored.
-    fn link(&self, event: &Event, prev: ChainHash) -> Link {
+    pub(super) fn link(&self, event: &Event, prev: ChainHash) -> Link {
         // Ids as their 26 characters, written on the stack (one a hash).
         let (mut id, mut incident) = ([0u8; ulid::ULID_LEN], [0u8; ulid::ULID_LEN]);
         let fields = ChainFields {
@@ -536,7 +537,7 @@ impl Row {
 
     /// The row for `event`, or `Err` with the event's size in its wire form when that
     /// is over [`MAX_EVENT_BYTES`].
-    fn of(event: &Event) -> Result<Row, usize> {
+    pub(super) fn of(event: &Event) -> Result<Row, usize> {
         let (kind, payload) = event.body.to_parts();
         let payload =
             crate::domain::with_recorded_by(payload, event.recorded_by.as_deref()).to_string();
