@@ -1018,7 +1018,7 @@ impl Store {
         }
         for (event, link) in out.0.iter().zip(out.1.iter_mut()) {
             let kept = link.is_some_and(|l| {
-                super::write::Row::of(event).is_ok_and(|row| row.link(event, l.prev) == l)
+                super::row::StoredRow::of(event).is_ok_and(|row| row.link(event, l.prev) == l)
             });
             if !kept {
                 *link = None;

@@ -11,6 +11,7 @@ mod open;
 mod origin;
 mod presence;
 mod read;
+mod row;
 mod schema;
 mod tx;
 mod watch;

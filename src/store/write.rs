@@ -6,11 +6,12 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
 use super::chain::{Chainer, SeamKind, chain_pending, check_sent, check_successor, note_seam};
+use super::row::StoredRow;
 use super::tx::immediate;
 use super::{Store, StoreError};
 use crate::domain::{
-    Body, ChainFields, ChainHash, Event, Link, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp,
-    epoch_ms, to_millis,
+    Body, ChainHash, Event, Link, MAX_EVENT_BYTES, MAX_SEQ, OutOfBounds, Timestamp, epoch_ms,
+    to_millis,
 };
 
 /// An event to be written: the store stamps its id, origin, sequence and times.
@@ -114,9 +115,9 @@ impl Unstorable {
 }
 
 /// The row for an event from elsewhere, or why it cannot be stored.
-fn storable(event: &Event) -> Result<Row, Unstorable> {
+fn storable(event: &Event) -> Result<StoredRow, Unstorable> {
     event.check_bounds().map_err(Unstorable::Bounds)?;
-    Row::of(event).map_err(Unstorable::TooLarge)
+    StoredRow::of(event).map_err(Unstorable::TooLarge)
 }
 
 impl Store {
@@ -214,7 +215,7 @@ impl Store {
                 event.check_bounds().map_err(|why| {
                     StoreError::Invalid(format!("the entry cannot be written: {why}; nothing was written"))
                 })?;
-                let row = Row::of(&event).map_err(|size| {
+                let row = StoredRow::of(&event).map_err(|size| {
                     StoreError::Invalid(format!(
                         "the entry takes {}, over the {} one entry may hold; nothing was written. Shorten it: put long output (logs, traces) in a file or ticket and log where it is",
                         kib(size),
@@ -493,74 +494,6 @@ impl Store {
     }
 }
 
-/// Counts the bytes written to it.
-struct ByteCount(usize);
-
-impl std::io::Write for ByteCount {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// An event's kind and payload as stored.
-pub(super) struct Row {
-    kind: String,
-    payload: String,
-}
-
-impl Row {
-    /// The event's link when chained to `prev`: its hash over the fields as stored.
-    pub(super) fn link(&self, event: &Event, prev: ChainHash) -> Link {
-        // Ids as their 26 characters, written on the stack (one a hash).
-        let (mut id, mut incident) = ([0u8; ulid::ULID_LEN], [0u8; ulid::ULID_LEN]);
-        let fields = ChainFields {
-            id: event.id.array_to_str(&mut id),
-            origin: &event.origin,
-            seq: event.seq as i64,
-            incident: event.incident.array_to_str(&mut incident),
-            author: &event.author,
-            at_ms: epoch_ms(event.at),
-            logged_at_ms: epoch_ms(event.logged_at),
-            kind: &self.kind,
-            payload: &self.payload,
-        };
-        Link {
-            prev,
-            hash: fields.hash(&prev),
-        }
-    }
-
-    /// The row for `event`, or `Err` with the event's size in its wire form when that
-    /// is over [`MAX_EVENT_BYTES`].
-    pub(super) fn of(event: &Event) -> Result<Row, usize> {
-        let (kind, payload) = event.body.to_parts();
-        let payload =
-            crate::domain::with_recorded_by(payload, event.recorded_by.as_deref()).to_string();
-        let row = Row { kind, payload };
-        // The wire form holds the payload text as is, the string fields escaped (at
-        // most six bytes a byte), and ids, numbers, times and keys in far less than
-        // 512 bytes: below this bound it cannot be over, and only above it is the event
-        // measured exactly.
-        let bound = row.payload.len()
-            + 6 * (event.origin.len() + event.author.len() + row.kind.len())
-            + 512;
-        if bound > MAX_EVENT_BYTES {
-            let mut count = ByteCount(0);
-            // Serialising an event cannot fail: every field is a string, a number or JSON.
-            let _ = serde_json::to_writer(&mut count, event);
-            if count.0 > MAX_EVENT_BYTES {
-                return Err(count.0);
-            }
-        }
-        Ok(row)
-    }
-}
-
 fn kib(bytes: usize) -> String {
     format!("{} KiB", bytes.div_ceil(1024))
 }
@@ -569,7 +502,7 @@ fn kib(bytes: usize) -> String {
 fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
-    row: &Row,
+    row: &StoredRow,
     link: Option<&Link>,
 ) -> rusqlite::Result<usize> {
     insert.execute(params![
@@ -592,7 +525,7 @@ fn insert_row(
 fn insert_new(
     insert: &mut rusqlite::CachedStatement<'_>,
     event: &Event,
-    row: &Row,
+    row: &StoredRow,
     link: &Link,
     sql: &dyn Fn(rusqlite::Error) -> StoreError,
 ) -> Result<(), StoreError> {
@@ -654,7 +587,7 @@ mod tests {
         let err = store
             .write(|tx, sql| {
                 let mut insert = tx.prepare_cached(INSERT_NEW).map_err(sql)?;
-                let row = Row::of(&twin).unwrap();
+                let row = StoredRow::of(&twin).unwrap();
                 let link = row.link(&twin, ChainHash::GENESIS);
                 insert_new(&mut insert, &twin, &row, &link, sql)
             })
