@@ -456,6 +456,19 @@ fn a_replay_plays_an_incident_into_a_scratch_file_that_folds_and_verifies_the_sa
             .stdout
     };
     assert_eq!(shown(&scratch), shown(&env.db), "the same incident");
+    let again = env.ok(&[
+        "replay",
+        "--incident",
+        &a,
+        "--into",
+        scratch.to_str().unwrap(),
+        "--speed",
+        "1",
+    ]);
+    assert!(
+        again.contains("all 7 events were in"),
+        "at once, and said: {again}"
+    );
     let verified = common::std_cmd_for(&scratch)
         .arg("verify")
         .output()

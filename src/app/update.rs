@@ -151,9 +151,11 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         && let Some(as_of) = &app.as_of
     {
         let back = app.key(Mode::Normal, Action::ClearBanners);
-        let key = app.key(app.mode(), action);
+        // The action in words (the key pressed may be any of its keys).
+        let what: &'static str = action.into();
+        let what = what.replace('_', " ");
         app.notice = Some(format!(
-            "{key} waits: the incident is shown as of entry {} of {}, read-only; {back} returns to now",
+            "{what} waits: the incident is shown as of entry {} of {}, read-only; {back} returns to now",
             as_of.position, as_of.total
         ));
         return Vec::new();

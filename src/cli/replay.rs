@@ -58,7 +58,7 @@ impl DrillClock for Wall {
 pub fn run(ctx: &Context, args: ReplayArgs) -> Result<()> {
     let source = ctx.open_read()?;
     let id = pick_id(&source, Pick::Read(args.incident.as_deref()))?;
-    let events = source.incident_events(id)?;
+    let (events, links) = source.events_with_links(Some(id))?;
     let state = crate::domain::IncidentState::fold(id, events.clone());
     crate::files::refuse_database(&args.into)
         .map_err(|e| anyhow::anyhow!("cannot replay into {}: {e}", args.into.display()))?;
@@ -106,6 +106,7 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> Result<()> {
     let count = events.len();
     let done = crate::drill::replay(
         events,
+        links,
         &mut scratch,
         args.speed,
         max_gap,
@@ -124,6 +125,11 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> Result<()> {
         say!(
             "stopped after {} of {count} events; what was played stays in {}",
             done.written,
+            args.into.display()
+        );
+    } else if done.held == count {
+        say!(
+            "all {count} events were in {} already: nothing new was written",
             args.into.display()
         );
     } else {

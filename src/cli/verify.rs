@@ -205,8 +205,9 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
         } else {
             format!("; its link to #{before} is checked once that comes")
         };
+        // The why is the file's own words, quoted: a note can be written by anyone.
         say!(
-            "note    origin {} #{}: {}{noted}{unchecked}",
+            "note    origin {} #{}: noted \"{}\"{noted}{unchecked}",
             inert::line(&seam.origin),
             seam.seq,
             inert::line(&seam.why)
@@ -280,7 +281,7 @@ fn describe(b: &ChainBreak) -> String {
             "the file holds no such event (its newest of that origin is #{newest}): removed since the export, or this is another database"
         ),
         BreakKind::NewSeam => format!(
-            "noted as held without #{}, which the export did not know of: #{} may have been removed since, and the note added to hide it",
+            "noted as held without #{}, which the export did not know of: #{} may have been removed since and the note added to hide it (or this is a copy holding only part of the log)",
             b.seq.saturating_sub(1),
             b.seq.saturating_sub(1)
         ),

@@ -6,7 +6,7 @@
 use chrono::TimeDelta;
 
 use super::DrillClock;
-use crate::domain::{Event, Timestamp};
+use crate::domain::{Event, Link, Timestamp};
 use crate::store::{Store, StoreError};
 
 /// How fast a replay goes, at most: as fast as a drill may.
@@ -44,19 +44,26 @@ pub fn schedule(events: &mut [Event], speed: u32, max_gap: TimeDelta) -> Vec<Tim
     due
 }
 
-/// Writes `events` into `into` on the schedule [`schedule`] gives, waiting on `clock`
+/// Writes `events` into `into` on the schedule [`schedule`] gives, each with its chain
+/// link from the source (`links[i]` for `events[i]`, or none), waiting on `clock`
 /// between them; `each` hears of every event as it is written (with its index). Stops
 /// early, keeping what was written, when the clock says it was interrupted.
 ///
 /// Errors: the scratch database refuses an event (see [`Store::insert_new_events`]).
 pub fn replay(
     mut events: Vec<Event>,
+    links: Vec<Option<Link>>,
     into: &mut Store,
     speed: u32,
     max_gap: TimeDelta,
     clock: &dyn DrillClock,
     each: &mut dyn FnMut(&Event, usize),
 ) -> Result<Replayed, StoreError> {
+    let links: std::collections::HashMap<ulid::Ulid, Link> = events
+        .iter()
+        .zip(links)
+        .filter_map(|(e, l)| Some((e.id, l?)))
+        .collect();
     let due = schedule(&mut events, speed, max_gap);
     let mut start = clock.now();
     let mut done = Replayed {
@@ -90,7 +97,10 @@ pub fn replay(
             done.stopped = true;
             return Ok(done);
         }
-        let new = into.insert_new_events(std::slice::from_ref(event))?;
+        let link = links.get(&event.id).copied();
+        let new = into
+            .import_linked(std::slice::from_ref(event), &[link])?
+            .added;
         done.written += 1;
         done.held += usize::from(new.is_empty());
         each(event, i);
@@ -160,8 +170,19 @@ mod tests {
         let max_gap = gaps[gaps.len() / 2];
         assert!(gaps[0] < max_gap, "the sample's gaps differ: {gaps:?}");
         let mut seen = Vec::new();
+        // The source's links go with the events, so the scratch file holds its chain.
+        let mut source_store =
+            Store::open(dir.path().join("source.db"), OpenOptions::write()).unwrap();
+        let first = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
+        source_store
+            .insert_events(&crate::demo::events("demo", first))
+            .unwrap();
+        let incident = events[0].incident;
+        let (events, links) = source_store.events_with_links(Some(incident)).unwrap();
+        assert!(links.iter().all(Option::is_some));
         let done = replay(
             events.clone(),
+            links,
             &mut scratch,
             10,
             max_gap,
@@ -221,17 +242,19 @@ mod tests {
             .map(|(_, e)| e.id)
             .collect();
         assert_eq!(stored, recorded.iter().map(|e| e.id).collect::<Vec<_>>());
-        assert!(
-            scratch
-                .verify(None, &Default::default())
-                .unwrap()
-                .is_whole()
+        let found = scratch.verify(None, &Default::default()).unwrap();
+        assert!(found.is_whole() && found.unchecked == 0, "{found:?}");
+        assert_eq!(
+            scratch.chain_heads(Some(incident)).unwrap(),
+            source_store.chain_heads(Some(incident)).unwrap(),
+            "the source's hashes"
         );
 
         // Again into the same file: nothing new, nothing doubled, nothing waited for.
         let waits = clock.waits.borrow().len();
         let again = replay(
             events.clone(),
+            Vec::new(),
             &mut scratch,
             1000,
             max_gap,
@@ -259,6 +282,7 @@ mod tests {
         };
         let done = replay(
             events,
+            Vec::new(),
             &mut scratch,
             5,
             TimeDelta::seconds(30),

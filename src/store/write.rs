@@ -312,6 +312,17 @@ impl Store {
         self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), true)
     }
 
+    /// Like [`Store::import_events`], with the chain link each event came with
+    /// (`links[i]` for `events[i]`), checked as a peer's are; one that does not follow
+    /// fails the whole write.
+    pub fn import_linked(
+        &mut self,
+        events: &[Event],
+        links: &[Option<Link>],
+    ) -> Result<Accepted, StoreError> {
+        self.insert_chunks(std::iter::once(Ok((events, links.to_vec()))), true)
+    }
+
     fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
         self.insert_chunks(std::iter::once(Ok((events, Vec::new()))), strict)
     }
