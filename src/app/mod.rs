@@ -241,6 +241,21 @@ impl App {
     /// triage wizard's finish key named declare, re-triage or route.
     pub fn key_hints(&self) -> Vec<(Chord, &'static str)> {
         match self.overlays.last() {
+            // The past on screen: only what "as of" lets a key do.
+            None if self.as_of.is_some() && matches!(self.mode(), Mode::Normal | Mode::Roster) => {
+                let keys = &self.setup.keys;
+                [
+                    (Action::Up, "earlier"),
+                    (Action::Down, "later"),
+                    (Action::Search, "search"),
+                    (Action::OpenSwitcher, "switch"),
+                    (Action::ClearBanners, "back to now"),
+                    (Action::ToggleHelp, "help"),
+                ]
+                .into_iter()
+                .filter_map(|(action, word)| Some((keys.key_for(Mode::Normal, action)?, word)))
+                .collect()
+            }
             Some(Overlay::Triage(wizard)) => wizard::hints(self, wizard),
             // The briefing names accept and cancel only to those a handoff concerns.
             Some(Overlay::Briefing { .. }) => {
