@@ -1287,3 +1287,36 @@ fn as_of_mode_says_when_it_shows_and_that_it_is_read_only() {
         insta::assert_snapshot!(format!("as_of_{w}x{h}"), terminal.backend());
     }
 }
+
+/// In "as of", the timeline's entries after the moment are dimmed, those up to it not.
+#[test]
+fn as_of_dims_what_came_after_the_moment() {
+    let mut app = demo_app();
+    act(
+        &mut app,
+        &[Action::FocusTimeline, Action::Up, Action::Up, Action::AsOf],
+    );
+    let terminal = draw(&app, &Theme::dark(), 120, 40);
+    let buffer = terminal.backend().buffer();
+    let row_with = |text: &str| {
+        (0..buffer.area.height)
+            .find(|&y| {
+                let line: String = (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect();
+                line.contains(text)
+            })
+            .unwrap_or_else(|| panic!("{text} on screen"))
+    };
+    let state = app.incident().unwrap();
+    let position = app.as_of.as_ref().unwrap().position;
+    let newest = &state.timeline[state.timeline.len() - 1];
+    let at_moment = &state.timeline[position - 1];
+    let time = |e: &warroom::domain::Entry| e.event.at.format("%H:%M:%S").to_string();
+    let dim = |y: u16| buffer[(1, y)].modifier.contains(Modifier::DIM);
+    assert!(dim(row_with(&time(newest))), "after the moment: dimmed");
+    assert!(
+        !dim(row_with(&time(at_moment))),
+        "the moment itself: not dimmed"
+    );
+}

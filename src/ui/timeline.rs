@@ -77,18 +77,33 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     };
     let after = |i: usize| crate::app::find::shown_at_or_after(state, filter, i + 1);
     let selected = (!view.following()).then_some(cursor);
+    let moment = app
+        .as_of
+        .as_ref()
+        .filter(|a| a.incident == state.id)
+        .map(|a| a.position);
+    let later_than_moment = |i: usize| moment.is_some_and(|position| i >= position);
     let lay = |i: usize| {
         let mut lines: Vec<Line<'static>> = day_separator(app, state, before(i), i, width, theme)
             .into_iter()
             .collect();
-        lines.extend(entry_lines(
+        let mut entry = entry_lines(
             app,
             state,
             &state.timeline[i],
             width,
             theme,
             selected == Some(i),
-        ));
+        );
+        // In "as of", what came after the moment is dimmed: not yet, then.
+        if later_than_moment(i) {
+            for line in &mut entry {
+                for span in &mut line.spans {
+                    span.style = span.style.add_modifier(ratatui::style::Modifier::DIM);
+                }
+            }
+        }
+        lines.extend(entry);
         lines
     };
 
