@@ -6,7 +6,7 @@
 mod common;
 
 use common::Env;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use warroom::domain::{ChainFields, ChainHash};
 
 /// A file with two origins: the sample incidents (their own origin) and two incidents
@@ -28,6 +28,18 @@ fn sql(env: &Env, statements: &str) {
         .unwrap()
         .execute_batch(statements)
         .unwrap();
+}
+
+/// The number of the event whose payload holds `text`.
+fn seq_of(env: &Env, text: &str) -> i64 {
+    Connection::open(&env.db)
+        .unwrap()
+        .query_row(
+            "SELECT seq FROM events WHERE instr(payload, ?1) > 0",
+            [text],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 /// The origin of this database's own events.
@@ -128,14 +140,7 @@ fn an_edited_event_is_reported_with_its_origin_number_and_hashes() {
     assert!(!ok, "{out}");
     let lines = broken(&out);
     assert_eq!(lines.len(), 1, "{out}");
-    let seq: i64 = Connection::open(&env.db)
-        .unwrap()
-        .query_row(
-            "SELECT seq FROM events WHERE payload LIKE '%(all fine)%'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let seq = seq_of(&env, "(all fine)");
     assert!(
         lines[0].contains(&format!("origin {origin} #{seq} "))
             && lines[0].contains("edited after it was written")
@@ -150,51 +155,19 @@ fn an_edit_whose_hash_was_recomputed_shows_at_the_next_events_link() {
     let (env, _, _) = written();
     let origin = own_origin(&env);
     // Someone who knows the encoding rewrites #5's author and its hash to match.
-    let conn = Connection::open(&env.db).unwrap();
-    let (id, incident, at, logged, kind, payload, prev): (
-        String,
-        String,
-        i64,
-        i64,
-        String,
-        String,
-        Vec<u8>,
-    ) = conn
+    let pos: i64 = Connection::open(&env.db)
+        .unwrap()
         .query_row(
-            "SELECT id, incident, at_ms, logged_at_ms, kind, payload, prev FROM events \
-             WHERE origin = ?1 AND seq = 5",
+            "SELECT pos FROM events WHERE origin = ?1 AND seq = 5",
             [&origin],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
+            |r| r.get(0),
         )
         .unwrap();
-    let forged = ChainFields {
-        id: &id,
-        origin: &origin,
-        seq: 5,
-        incident: &incident,
-        author: "mallory",
-        at_ms: at,
-        logged_at_ms: logged,
-        kind: &kind,
-        payload: &payload,
-    }
-    .hash(&ChainHash::from_bytes(&prev).unwrap());
-    conn.execute(
-        "UPDATE events SET author = 'mallory', hash = ?1 WHERE origin = ?2 AND seq = 5",
-        params![forged.0.as_slice(), origin],
-    )
-    .unwrap();
-    drop(conn);
+    sql(
+        &env,
+        &format!("UPDATE events SET author = 'mallory' WHERE pos = {pos}"),
+    );
+    let forged = common::rehash(&env.db, pos);
     let (ok, out, _) = verify(&env, &[]);
     assert!(!ok);
     let lines = broken(&out);
@@ -562,14 +535,7 @@ fn hidden_deletions_other_databases_and_exports_of_broken_files_are_all_said() {
     // A deletion, and a seam note forged to excuse it.
     let copy = Env::new();
     std::fs::copy(&env.db, &copy.db).unwrap();
-    let victim: i64 = Connection::open(&copy.db)
-        .unwrap()
-        .query_row(
-            "SELECT seq FROM events WHERE payload LIKE '%payments note 1%'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let victim = seq_of(&copy, "payments note 1");
     sql(
         &copy,
         &format!(

@@ -508,7 +508,7 @@ fn as_of_equals_the_fold_of_the_prefix_at_every_entry_and_time() {
                 path.display()
             );
             assert_eq!(
-                full.as_of(t).written_after(t),
+                full.hindsight(t),
                 by_then.iter().filter(|e| e.logged_at > t).count()
             );
         }

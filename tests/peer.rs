@@ -579,58 +579,19 @@ fn an_event_chained_to_another_history_than_the_one_held_is_refused() {
     assert!(b.has_text("y"));
     // On a, "y" is rewritten by someone who knows the encoding, with a hash to match
     // its new content; what a writes next is chained to the rewritten one.
-    let conn = rusqlite::Connection::open(&a.env.db).unwrap();
-    let (pos, id, origin, seq, incident, author, at, logged, kind, prev): (
-        i64,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        i64,
-        i64,
-        String,
-        Vec<u8>,
-    ) = conn
+    let (pos, origin, seq): (i64, String, i64) = rusqlite::Connection::open(&a.env.db)
+        .unwrap()
         .query_row(
-            "SELECT pos, id, origin, seq, incident, author, at_ms, logged_at_ms, kind, prev \
-             FROM events WHERE payload LIKE '%\"y\"%'",
+            "SELECT pos, origin, seq FROM events WHERE payload LIKE '%\"y\"%'",
             [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    let payload = r#"{"text":"y, rewritten"}"#;
-    let hash = warroom::domain::ChainFields {
-        id: &id,
-        origin: &origin,
-        seq,
-        incident: &incident,
-        author: &author,
-        at_ms: at,
-        logged_at_ms: logged,
-        kind: &kind,
-        payload,
-    }
-    .hash(&warroom::domain::ChainHash::from_bytes(&prev).unwrap());
-    conn.execute(
-        "UPDATE events SET payload = ?1, hash = ?2 WHERE pos = ?3",
-        rusqlite::params![payload, hash.0.as_slice(), pos],
-    )
-    .unwrap();
-    drop(conn);
+    sql(
+        &a,
+        &format!("UPDATE events SET payload = '{{\"text\":\"y, rewritten\"}}' WHERE pos = {pos}"),
+    );
+    common::rehash(&a.env.db, pos);
     a.note("z");
     let said = sync_once(&b, &server.addr());
     assert!(

@@ -61,12 +61,7 @@ pub(super) fn as_of(
         );
     }
     // Happened by then, but written after: what the room did not know yet.
-    let left_out = state
-        .timeline
-        .iter()
-        .filter(|e| e.event.at <= at && e.event.logged_at > at)
-        .count();
-    let later = match left_out {
+    let later = match state.hindsight(at) {
         0 => String::new(),
         1 => "; 1 entry written later about an earlier time is left out".into(),
         n => format!("; {n} entries written later about earlier times are left out"),

@@ -6,7 +6,9 @@ use clap::Args;
 use super::context::{Context, Pick, pick_id};
 use crate::domain::ChainHash;
 use crate::inert;
-use crate::store::{Access, BreakKind, ChainBreak, Expectation, OpenOptions, Store, Verification};
+use crate::store::{
+    Access, BreakKind, ChainBreak, Expectation, OpenOptions, SeamKind, Store, Verification,
+};
 
 /// What `warroom verify` takes.
 #[derive(Debug, Args)]
@@ -198,12 +200,10 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
             .map(|t| format!(", noted {}", when(t)))
             .unwrap_or_default();
         let before = seam.seq.saturating_sub(1);
-        let unchecked = if seam.awaiting {
-            format!("; not chained until #{before} comes")
-        } else if seam.why.contains("twice") {
-            String::new()
-        } else {
-            format!("; its link to #{before} is checked once that comes")
+        let unchecked = match seam.kind {
+            SeamKind::Awaiting => format!("; not chained until #{before} comes"),
+            SeamKind::Twice => String::new(),
+            SeamKind::Unlinked => format!("; its link to #{before} is checked once that comes"),
         };
         // The why is the file's own words, quoted: a note can be written by anyone.
         say!(

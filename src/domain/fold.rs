@@ -111,7 +111,7 @@ impl IncidentState {
     /// The incident as the record stands up to `t`: the fold of its events that
     /// happened at or before `t` (the prefix of the total order they make), entries
     /// written later about earlier times included. How many of those there are is
-    /// [`IncidentState::written_after`].
+    /// [`IncidentState::hindsight`].
     pub fn as_of(&self, t: super::time::Timestamp) -> IncidentState {
         let len = self.timeline.partition_point(|e| e.event.at <= t);
         self.prefix(len)
@@ -128,11 +128,12 @@ impl IncidentState {
         state
     }
 
-    /// How many of the events folded were written after `t` (back-dated to it or before).
-    pub fn written_after(&self, t: super::time::Timestamp) -> usize {
+    /// How many of its events happened by `t` but were written after it (back-dated):
+    /// what [`IncidentState::as_of`] holds and [`IncidentState::known_at`] leaves out.
+    pub fn hindsight(&self, t: super::time::Timestamp) -> usize {
         self.timeline
             .iter()
-            .filter(|e| e.event.logged_at > t)
+            .filter(|e| e.event.at <= t && e.event.logged_at > t)
             .count()
     }
 

@@ -23,7 +23,7 @@ const NOTE_SEAM: &str = "INSERT OR IGNORE INTO chain_seams (origin, seq, kind, n
 
 /// What a seam is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SeamKind {
+pub enum SeamKind {
     /// Stored without a link and without the event before it: not chained until that
     /// event comes.
     Awaiting,
@@ -40,6 +40,16 @@ impl SeamKind {
             SeamKind::Awaiting => "awaiting",
             SeamKind::Unlinked => "unlinked",
             SeamKind::Twice => "twice",
+        }
+    }
+
+    /// The kind a stored name says; an unknown name (a row not written by warroom)
+    /// reads as `Unlinked`, the one that excuses least.
+    fn named(name: &str) -> SeamKind {
+        match name {
+            "awaiting" => SeamKind::Awaiting,
+            "twice" => SeamKind::Twice,
+            _ => SeamKind::Unlinked,
         }
     }
 }
@@ -456,8 +466,8 @@ pub struct ChainSeam {
     /// The number of the event that arrived without the one before it (or that was
     /// held twice).
     pub seq: u64,
-    /// Whether it is still waiting for the event before it to be chained at all.
-    pub awaiting: bool,
+    /// What it is: waiting to be chained, a link unchecked, or a number held twice.
+    pub kind: SeamKind,
     /// When it was noted.
     pub noted: Option<Timestamp>,
     /// How it arrived.
@@ -496,13 +506,13 @@ impl Verification {
 
 /// The seams noted, by (origin, number): their kind (`awaiting`, `unlinked`, `twice`),
 /// when and why.
-type Seams = BTreeMap<(String, u64), Vec<(String, Option<Timestamp>, String)>>;
+type Seams = BTreeMap<(String, u64), Vec<(SeamKind, Option<Timestamp>, String)>>;
 
 /// Whether a seam of `kind` is noted at (origin, number).
 fn has_seam(seams: &Seams, origin: &str, seq: u64, kind: SeamKind) -> bool {
     seams
         .get(&(origin.to_string(), seq))
-        .is_some_and(|all| all.iter().any(|(k, ..)| k == kind.name()))
+        .is_some_and(|all| all.iter().any(|(k, ..)| *k == kind))
 }
 
 /// What one origin's walk remembers.
@@ -548,7 +558,7 @@ impl Store {
         let mut mine: std::collections::BTreeSet<(String, u64)> = Default::default();
         // Events whose event before it was not the last one seen of their origin:
         // checked by a lookup once the walk is done.
-        let mut later: Vec<(String, u64, ChainHash, String, String, bool)> = Vec::new();
+        let mut later: Vec<(String, u64, ChainHash, String, String)> = Vec::new();
         let clause = if incident.is_some() {
             "WHERE incident = ?1 ORDER BY pos"
         } else {
@@ -616,59 +626,41 @@ impl Store {
             if !edited && seq >= walk.head.0 {
                 walk.head = (seq, hash);
             }
-            match walk.last {
-                Some((last, _)) if edited && last + 1 == seq => {}
-                Some((last, held)) if !edited && last + 1 == seq => {
-                    if held != prev {
-                        found.breaks.push(ChainBreak {
-                            origin: fields.origin.to_string(),
-                            seq,
-                            event: event(),
-                            what: BreakKind::Relinked {
-                                chained_to: prev,
-                                held,
-                            },
-                        });
-                    }
-                }
-                _ if seq == 1 && incident.is_none() && !edited => {
-                    if prev != ChainHash::GENESIS {
-                        found.breaks.push(ChainBreak {
-                            origin: fields.origin.to_string(),
-                            seq,
-                            event: event(),
-                            what: BreakKind::Relinked {
-                                chained_to: prev,
-                                held: ChainHash::GENESIS,
-                            },
-                        });
-                    }
-                }
-                _ => later.push((
+            // The hash of the event before it, when known without a lookup. An edited
+            // event's number and link are its word no more: the numbers it left empty
+            // show at the events after them, and no gap is claimed up to a number
+            // written over it.
+            let before = match walk.last {
+                Some((last, held)) if last + 1 == seq => Some(held),
+                _ if seq == 1 => Some(ChainHash::GENESIS),
+                _ => None,
+            };
+            match before {
+                _ if edited => {}
+                Some(held) if held != prev => found.breaks.push(ChainBreak {
+                    origin: fields.origin.to_string(),
+                    seq,
+                    event: event(),
+                    what: BreakKind::Relinked {
+                        chained_to: prev,
+                        held,
+                    },
+                }),
+                Some(_) => {}
+                None => later.push((
                     fields.origin.to_string(),
                     seq,
                     prev,
                     fields.id.to_string(),
                     fields.incident.to_string(),
-                    edited,
                 )),
             }
             walk.last = Some((seq, hash));
         }
         drop(rows);
-        for (origin, seq, prev, id, incident, edited) in later {
+        for (origin, seq, prev, id, incident) in later {
             let event = Some((id, incident));
-            // An edited event's number is its word no more: the numbers it left empty
-            // show at the events after them, and no gap is claimed up to a number
-            // written over it.
-            let what = if edited {
-                None
-            } else if seq <= 1 {
-                (prev != ChainHash::GENESIS).then_some(BreakKind::Relinked {
-                    chained_to: prev,
-                    held: ChainHash::GENESIS,
-                })
-            } else {
+            let what = {
                 let held = self.hashes_at(&origin, seq - 1)?;
                 // A seam excuses the event before it being absent, never a link that
                 // does not meet it.
@@ -680,7 +672,7 @@ impl Store {
                         let from = self.highest_below(&origin, seq)? + 1;
                         Some(BreakKind::Removed { from, to: seq - 1 })
                     }
-                    [Some(held)] if *held != prev && !edited => Some(BreakKind::Relinked {
+                    [Some(held)] if *held != prev => Some(BreakKind::Relinked {
                         chained_to: prev,
                         held: *held,
                     }),
@@ -772,7 +764,7 @@ impl Store {
             }
             // A seam at or below the head that the export did not know of.
             for (at, all) in seams.range((origin.clone(), 0)..=(origin.clone(), *seq)) {
-                let open = all.iter().any(|(kind, ..)| kind != SeamKind::Twice.name());
+                let open = all.iter().any(|(kind, ..)| *kind != SeamKind::Twice);
                 if open && !expected.seams.contains(at) && !expected.any_seams.contains(origin) {
                     found.breaks.push(ChainBreak {
                         origin: origin.clone(),
@@ -804,15 +796,15 @@ impl Store {
                 continue;
             }
             for (kind, noted, why) in all {
-                let open = match kind.as_str() {
-                    "unlinked" => seq > 1 && self.hashes_at(&origin, seq - 1)?.is_empty(),
-                    _ => true,
+                let open = match kind {
+                    SeamKind::Unlinked => seq > 1 && self.hashes_at(&origin, seq - 1)?.is_empty(),
+                    SeamKind::Awaiting | SeamKind::Twice => true,
                 };
                 if open {
                     notes.push(ChainSeam {
                         origin: origin.clone(),
                         seq,
-                        awaiting: kind == "awaiting",
+                        kind,
                         noted,
                         why,
                     });
@@ -900,7 +892,7 @@ impl Store {
             Ok((
                 (r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64),
                 (
-                    r.get::<_, String>(2)?,
+                    SeamKind::named(&r.get::<_, String>(2)?),
                     from_epoch_ms(r.get(3)?),
                     r.get::<_, String>(4)?,
                 ),

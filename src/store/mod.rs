@@ -24,7 +24,7 @@ use rusqlite::Connection;
 
 use crate::domain::{Timestamp, to_millis};
 
-pub use chain::{BreakKind, ChainBreak, ChainHead, ChainSeam, Expectation, Verification};
+pub use chain::{BreakKind, ChainBreak, ChainHead, ChainSeam, Expectation, SeamKind, Verification};
 pub use deliveries::{Claim, Finished};
 pub use error::StoreError;
 pub use exchange::{AllowedPeer, VersionVector};

@@ -173,24 +173,19 @@ pub fn link_text(link: &Link, prev_implied: bool) -> String {
     if prev_implied {
         link.hash.to_string()
     } else {
-        format!("{}{}", link.prev, link.hash)
+        link.text()
     }
 }
 
 /// Reads [`link_text`]; `before` is the hash a 64-digit link's `prev` is (when the
 /// event before it in the message is its origin's one before). `None` for anything else.
 fn read_link(text: &str, before: Option<crate::domain::ChainHash>) -> Option<Link> {
-    use crate::domain::ChainHash;
     match text.len() {
         64 => Some(Link {
             prev: before?,
-            hash: ChainHash::from_hex(text)?,
+            hash: crate::domain::ChainHash::from_hex(text)?,
         }),
-        128 => Some(Link {
-            prev: ChainHash::from_hex(&text[..64])?,
-            hash: ChainHash::from_hex(&text[64..])?,
-        }),
-        _ => None,
+        _ => Link::from_text(text),
     }
 }
 

@@ -241,3 +241,42 @@ pub fn texts(db: &Path) -> Vec<String> {
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }
+
+/// What someone who knows the chain's encoding does after editing a row with plain
+/// SQL: recomputes the hash of the row at `pos` from its fields as they now stand and
+/// the link it holds, and stores it. Returns that hash.
+pub fn rehash(db: &Path, pos: i64) -> warroom::domain::ChainHash {
+    use warroom::domain::{ChainFields, ChainHash};
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let hash = conn
+        .query_row(
+            "SELECT id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload, prev \
+             FROM events WHERE pos = ?1",
+            [pos],
+            |r| {
+                let text = |i| r.get::<_, String>(i);
+                let (id, origin, incident, author, kind, payload) =
+                    (text(0)?, text(1)?, text(3)?, text(4)?, text(7)?, text(8)?);
+                let prev = ChainHash::from_bytes(&r.get::<_, Vec<u8>>(9)?).unwrap();
+                Ok(ChainFields {
+                    id: &id,
+                    origin: &origin,
+                    seq: r.get(2)?,
+                    incident: &incident,
+                    author: &author,
+                    at_ms: r.get(5)?,
+                    logged_at_ms: r.get(6)?,
+                    kind: &kind,
+                    payload: &payload,
+                }
+                .hash(&prev))
+            },
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE events SET hash = ?1 WHERE pos = ?2",
+        rusqlite::params![hash.0.as_slice(), pos],
+    )
+    .unwrap();
+    hash
+}
