@@ -197,7 +197,7 @@ fn print(store: &Store, found: &Verification, one_incident: bool) {
         }
         let noted = seam
             .noted
-            .map(|t| format!(", noted {}", when(t)))
+            .map(|t| format!(" at {}", when(t)))
             .unwrap_or_default();
         let before = seam.seq.saturating_sub(1);
         let unchecked = match seam.kind {
