@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 use tempfile::TempDir;
 use warroom::domain::{Body, Severity};
-use warroom::store::{Access, NewEvent, OpenOptions, Store, StoreError};
+use warroom::store::{Access, NewEvent, OpenOptions, Store, StoreError, VersionVector};
 
 fn fixed_clock() -> warroom::store::Clock {
     let t = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
@@ -512,6 +512,55 @@ fn a_sequence_number_held_twice_does_not_hide_a_gap_in_the_heads() {
         links,
         store.links_of(&missing).unwrap(),
         "read in the same pass, the links are the ones held"
+    );
+}
+
+#[test]
+fn missing_events_read_a_page_at_a_time_are_the_ones_read_at_once() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("w.db");
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let events: Vec<_> = (1..=7)
+        .map(|seq| foreign_note(incident, "far", seq, &format!("far {seq}")))
+        .collect();
+    assert_eq!(store.insert_events(&events).unwrap(), 7);
+    // A second event numbered 3, as an older build could store: a page boundary
+    // between the two must hand on both.
+    let twin = foreign_note(incident, "far", 3, "a second 3");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload)
+         VALUES (?1, 'far', 3, ?2, 'peer', 1795000000000, 1795000000000, 'note', '{\"text\":\"a second 3\"}')",
+        [twin.id.to_string(), incident.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path, OpenOptions::write()).unwrap();
+    for theirs in [
+        VersionVector::new(),
+        [("far".to_string(), 2)].into_iter().collect(),
+    ] {
+        let whole = store.missing_for(&theirs).unwrap();
+        for page in [1, 2, 3, 100] {
+            let mut pages = Vec::new();
+            let mut paged = (Vec::new(), Vec::new());
+            store
+                .missing_in_pages(&theirs, page, &mut |(events, links)| {
+                    pages.push(events.len());
+                    paged.0.extend(events);
+                    paged.1.extend(links);
+                    Ok::<(), StoreError>(())
+                })
+                .unwrap();
+            assert_eq!(paged, whole, "pages of {page} after {theirs:?}");
+            assert!(pages.iter().all(|&n| n > 0 && n <= page), "{pages:?}");
+        }
+    }
+    assert_eq!(
+        store.missing_for(&VersionVector::new()).unwrap().0.len(),
+        1 + 7 + 1,
+        "both events numbered 3"
     );
 }
 

@@ -8,6 +8,10 @@ use crate::domain::{Event, Link};
 use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
 use crate::sync::{Feed, LinkError, Linked, Replica, Tips};
 
+/// How many events a catch-up reads at a time: a few messages' worth, so the peer
+/// stores one page while the next is read and sent.
+const MISSING_PAGE: usize = 2_000;
+
 /// Applies received events to the store.
 pub struct StoreReplica(pub Store);
 
@@ -52,8 +56,12 @@ impl Replica for StoreReplica {
 }
 
 impl Feed for StoreFeed {
-    fn missing(&mut self, theirs: &VersionVector) -> Result<Linked, LinkError> {
-        Ok(self.0.store().missing_for(theirs)?)
+    fn missing(
+        &mut self,
+        theirs: &VersionVector,
+        each: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+    ) -> Result<(), LinkError> {
+        self.0.store().missing_in_pages(theirs, MISSING_PAGE, each)
     }
 
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {

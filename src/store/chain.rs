@@ -1001,12 +1001,16 @@ impl Store {
                 out.0 = events;
                 return Ok(out);
             }
-            (Some(id), true) => self.query_linked(
-                "WHERE incident = ?1 ORDER BY at_ms, id",
-                [id.to_string()],
-                &mut out,
-            )?,
-            (None, true) => self.query_linked("ORDER BY pos", [], &mut out)?,
+            (Some(id), true) => {
+                self.query_linked(
+                    "WHERE incident = ?1 ORDER BY at_ms, id",
+                    [id.to_string()],
+                    &mut out,
+                )?;
+            }
+            (None, true) => {
+                self.query_linked("ORDER BY pos", [], &mut out)?;
+            }
         }
         for (event, link) in out.0.iter().zip(out.1.iter_mut()) {
             let kept = link.is_some_and(|l| {

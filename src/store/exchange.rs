@@ -9,6 +9,9 @@ use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
 use crate::domain::{Event, Link, epoch_ms};
 
+/// Events, and each one's link in its origin's hash chain (or none).
+type Linked = (Vec<Event>, Vec<Option<Link>>);
+
 /// For each origin, the highest sequence number up to which every event is present.
 pub type VersionVector = BTreeMap<String, u64>;
 
@@ -129,15 +132,48 @@ impl Store {
         theirs: &VersionVector,
     ) -> Result<(Vec<Event>, Vec<Option<Link>>), StoreError> {
         let mut out = (Vec::new(), Vec::new());
+        self.missing_in_pages(theirs, usize::MAX, &mut |(events, links)| {
+            out.0.extend(events);
+            out.1.extend(links);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// What [`Store::missing_for`] returns, handed to `each` a page of at most `page`
+    /// events at a time as it is read, so that a sender can send one page while the
+    /// next is read and the receiver stores the one before. Each page is its own read;
+    /// events are never changed, so pages read apart still hold each origin's events
+    /// in sequence order, numbers held twice included. Stops at `each`'s first error.
+    pub fn missing_in_pages<E: From<StoreError>>(
+        &self,
+        theirs: &VersionVector,
+        page: usize,
+        each: &mut dyn FnMut(Linked) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let limit = i64::try_from(page.max(1)).unwrap_or(i64::MAX);
         for origin in self.origins()? {
             let after = theirs
                 .get(&origin)
                 .copied()
                 .unwrap_or(0)
                 .min(crate::domain::MAX_SEQ) as i64;
-            self.events_of_origin_after(&origin, after, &mut out)?;
+            // The cursor: the last (seq, pos) handed on; pos orders numbers held twice.
+            let mut cursor = (after, i64::MAX);
+            loop {
+                let mut out = (Vec::new(), Vec::new());
+                let last = self.events_of_origin_after(&origin, cursor, limit, &mut out)?;
+                let full = out.0.len() as i64 >= limit;
+                if !out.0.is_empty() {
+                    each(out)?;
+                }
+                match last {
+                    Some(next) if full => cursor = next,
+                    _ => break,
+                }
+            }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Every origin with events here.
@@ -150,28 +186,26 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// The events of one origin after a sequence number, in sequence order, with their
-    /// links, added to `out`.
+    /// Up to `limit` events of one origin after the cursor `(seq, pos)` in (sequence,
+    /// position) order, with their links, added to `out`; returns the cursor of the
+    /// last one added.
     fn events_of_origin_after(
         &self,
         origin: &str,
-        after: i64,
-        out: &mut (Vec<Event>, Vec<Option<Link>>),
-    ) -> Result<(), StoreError> {
+        (seq, pos): (i64, i64),
+        limit: i64,
+        out: &mut Linked,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let clause = "WHERE origin = ?1 AND (seq, pos) > (?2, ?3) ORDER BY seq, pos LIMIT ?4";
+        let params = params![origin, seq, pos, limit];
         if self.version < super::schema::CHAIN_FROM {
-            let events = self.query_events(
-                "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
-                params![origin, after],
-            )?;
-            out.1.extend(events.iter().map(|_| None));
-            out.0.extend(events);
-            return Ok(());
+            let rows = self.query_rows(clause, params)?;
+            let last = rows.last().map(|(pos, e)| (e.seq as i64, *pos));
+            out.1.extend(rows.iter().map(|_| None));
+            out.0.extend(rows.into_iter().map(|(_, e)| e));
+            return Ok(last);
         }
-        self.query_linked(
-            "WHERE origin = ?1 AND seq > ?2 ORDER BY seq",
-            params![origin, after],
-            out,
-        )
+        self.query_linked(clause, params, out)
     }
 
     /// Allows a peer (by public key) to sync with this database.

@@ -111,7 +111,7 @@ static HEADS_UNINDEXED: LazyLock<String> =
 
 impl Store {
     /// Events with their positions, matching a `WHERE ... ORDER BY ...` clause.
-    fn query_rows(
+    pub(super) fn query_rows(
         &self,
         clause: &str,
         params: impl rusqlite::Params,
@@ -141,13 +141,14 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// Events matching a clause, each with its chain link (schema 7 on), added to `out`.
+    /// Events matching a clause, each with its chain link (schema 7 on), added to `out`;
+    /// returns the sequence number and position of the last one added.
     pub(super) fn query_linked(
         &self,
         clause: &str,
         params: impl rusqlite::Params,
         out: &mut (Vec<Event>, Vec<Option<crate::domain::Link>>),
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<(i64, i64)>, StoreError> {
         use crate::domain::{ChainHash, Link};
         let mut stmt = self
             .conn
@@ -156,8 +157,10 @@ impl Store {
             ))
             .map_err(|e| self.sql(e))?;
         let mut rows = stmt.query(params).map_err(|e| self.sql(e))?;
+        let mut last = None;
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
-            let (_, event) = decode(row).map_err(|e| self.sql(e))?;
+            let (pos, event) = decode(row).map_err(|e| self.sql(e))?;
+            last = Some((event.seq as i64, pos));
             let hash = |i: usize| -> Result<Option<ChainHash>, StoreError> {
                 Ok(row
                     .get_ref(i)
@@ -173,7 +176,7 @@ impl Store {
             out.0.push(event);
             out.1.push(link);
         }
-        Ok(())
+        Ok(last)
     }
 
     /// Events stored after cursor `pos`, in arrival order, with their positions.

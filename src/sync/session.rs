@@ -44,8 +44,14 @@ pub trait Replica: Send {
 /// between is missed (sending it twice is harmless).
 pub trait Feed: Send {
     /// Every event a peer with these heads lacks, and each one's link in its origin's
-    /// hash chain (`links[i]` for `events[i]`; empty when the feed has none).
-    fn missing(&mut self, theirs: &VersionVector) -> Result<Linked, LinkError>;
+    /// hash chain (`links[i]` for `events[i]`; empty when the feed has none), handed to
+    /// `each` a page at a time as it is read, so that sending starts before the last
+    /// page is read. Stops at `each`'s first error.
+    fn missing(
+        &mut self,
+        theirs: &VersionVector,
+        each: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+    ) -> Result<(), LinkError>;
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError>;
@@ -332,11 +338,13 @@ pub fn run(
 
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
-            let (missing, links) = feed.missing(&theirs)?;
-            for batch in batches(&missing, &links) {
-                sent += batch.count;
-                tx.send_encoded(&batch.bytes)?;
-            }
+            feed.missing(&theirs, &mut |(missing, links)| {
+                for batch in batches(&missing, &links) {
+                    sent += batch.count;
+                    tx.send_encoded(&batch.bytes)?;
+                }
+                Ok(())
+            })?;
             tx.send(&Message::Caught)?;
             if !follow {
                 // Wait for their catch-up, then say goodbye.
@@ -484,8 +492,12 @@ mod tests {
     }
 
     impl Feed for Quiet {
-        fn missing(&mut self, _: &VersionVector) -> Result<Linked, LinkError> {
-            Ok((Vec::new(), Vec::new()))
+        fn missing(
+            &mut self,
+            _: &VersionVector,
+            _: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+        ) -> Result<(), LinkError> {
+            Ok(())
         }
         fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
             if self.broken {
