@@ -15,8 +15,9 @@
 //! peak memory is the kernel's high-water mark of the process (`VmHWM`).
 //!
 //! Run: `cargo bench --bench startup` (options: `--incidents N`, default 5000;
-//! `--entries M`, default 200; `--runs R`, default 5). Without vim installed, warroom's
-//! figures alone are printed.
+//! `--entries M`, default 200; `--runs R`, default 5; `--keep DIR` copies the databases
+//! it made into DIR, for a closer look). Without vim installed, warroom's figures alone
+//! are printed.
 // A panic is how a bench reports a failure.
 #![allow(clippy::unwrap_used)]
 
@@ -174,6 +175,19 @@ fn keystrokes(p: &mut Pty, text: &str) -> f64 {
     median(times)
 }
 
+/// Copies the database at `db` into the folder after `--keep`, when given.
+fn keep(db: &Path) {
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(dir) = argv.windows(2).find(|w| w[0] == "--keep").map(|w| &w[1]) {
+        std::fs::create_dir_all(dir).unwrap();
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let to = Path::new(dir).join(db.file_name().unwrap());
+        let _ = std::fs::remove_file(&to);
+        conn.execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+            .unwrap();
+    }
+}
+
 /// A line of figures: warroom's, and vim's beside it with the ratio when there is one.
 fn line(what: &str, ours: f64, unit: &str, anchor: Option<f64>) {
     match anchor {
@@ -266,6 +280,7 @@ fn main() {
     }
     line("metrics: time", median(secs), "ms", None);
     line("metrics: peak memory", median(peaks), "MB", None);
+    keep(&db);
 
     // One open incident of LONG entries.
     let long = home.join("long.db");
@@ -286,6 +301,7 @@ fn main() {
         store.import_events(chunk).unwrap();
     }
     drop(store);
+    keep(&long);
     let (mut first, mut keys) = (Vec::new(), Vec::new());
     for run in 0..runs {
         let mut p = common::pty::console(BIN, &long, home, run);

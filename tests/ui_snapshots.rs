@@ -179,6 +179,39 @@ fn an_empty_database_says_what_to_do() {
     insta::assert_snapshot!("welcome_80x24", terminal.backend());
 }
 
+/// At start on a file that keeps its list of open incidents, the first open incident
+/// is drawn before the closed ones' heads are read: the header says the log is still
+/// being read rather than a count that is not yet known.
+#[test]
+fn an_open_incident_drawn_before_the_log_is_read_says_so() {
+    let mut app = App::new("alice", "/srv/warroom/warroom.db", None, now());
+    app.setup.zone = Zone::Utc;
+    let open: Vec<Event> = warroom::demo::events("demo", now()).into_iter().collect();
+    update(&mut app, Msg::Events(open));
+    assert!(app.shown.is_none(), "nothing is shown before the word");
+    update(&mut app, Msg::OpenRead);
+    assert!(
+        app.incident()
+            .is_some_and(warroom::domain::IncidentState::is_open)
+    );
+    for (width, height) in [(80, 24), (120, 40)] {
+        let terminal = draw(&app, &Theme::dark(), width, height);
+        let text = format!("{}", terminal.backend());
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("incident 1, reading the log…"), "{header}");
+        insta::assert_snapshot!(format!("open_read_{width}x{height}"), terminal.backend());
+    }
+    update(&mut app, Msg::Loaded);
+    let terminal = draw(&app, &Theme::dark(), 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("incident 1/")
+    );
+}
+
 #[test]
 fn palette_switcher_entry_and_quit_question() {
     let mut app = demo_app();

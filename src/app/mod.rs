@@ -173,6 +173,9 @@ pub struct Setup {
 pub struct Outside {
     /// Whether the first read of the store has finished.
     pub loaded: bool,
+    /// Whether the open incidents have come whole at start (before the closed ones'
+    /// heads): the first of them may be shown, nothing yet judged.
+    pub open_read: bool,
     /// The consoles that have the database open (this one included).
     pub present: Vec<crate::store::Presence>,
     /// The network peer link, when the console keeps one: its label and state.
@@ -631,10 +634,16 @@ impl App {
         self.timeline = TimelineView::default();
     }
 
-    /// Once the log is read, shows the first incident of the list if none is shown.
-    fn show_first(&mut self) {
-        if self.shown.is_none() && self.outside.loaded {
-            self.shown = self.incident_list().first().map(|i| i.id);
+    /// Once the log is read, or its open incidents are (they come first in the list,
+    /// and none is held by its head alone), shows the first incident of the list if
+    /// none is shown.
+    pub(crate) fn show_first(&mut self) {
+        if self.shown.is_none() && (self.outside.loaded || self.outside.open_read) {
+            self.shown = self
+                .incident_list()
+                .first()
+                .filter(|i| self.outside.loaded || i.is_open())
+                .map(|i| i.id);
         }
     }
 

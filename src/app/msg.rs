@@ -55,6 +55,10 @@ pub enum Msg {
     /// The file was replaced or restored from an older copy: what the console holds is
     /// forgotten, and the events that follow are the whole log as it is now.
     Rewound,
+    /// At start, before the heads: the open incidents (and waiting alerts) the log's
+    /// kept list names have come whole in `Events`, so the first of them can be shown
+    /// while the closed incidents' heads are still being read. `Loaded` follows.
+    OpenRead,
     /// The first read of the store is done.
     Loaded,
     /// Show the incident named by this id or ending of one (asked for at start); a

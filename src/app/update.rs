@@ -63,6 +63,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             );
             Vec::new()
         }
+        Msg::OpenRead => {
+            app.outside.open_read = true;
+            app.show_first();
+            Vec::new()
+        }
         Msg::Loaded => {
             app.outside.loaded = true;
             app.show_first();

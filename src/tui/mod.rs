@@ -218,6 +218,9 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         let mut batch = batch.into_iter().peekable();
         while let Some(incoming) = batch.next() {
             let msg = match incoming {
+                // An incident asked for at start is shown once the log is read, not the
+                // first open one for a moment before it.
+                Incoming::News(Msg::OpenRead) if start_with.is_some() => continue,
                 Incoming::News(msg) => msg,
                 Incoming::Term(TermEvent::Key(key)) => {
                     match to_msg(&app.setup.keys, app.mode(), key) {

@@ -18,7 +18,15 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let style = theme.header;
     let (shown, count) = app.shown_position();
     let position = shown
-        .map(|i| format!("incident {}/{count}", i + 1))
+        .map(|i| {
+            if app.outside.loaded {
+                format!("incident {}/{count}", i + 1)
+            } else {
+                // Only the open incidents are in yet: how many there are in all is not
+                // known.
+                format!("incident {}, reading the log…", i + 1)
+            }
+        })
         .unwrap_or_else(|| {
             if app.outside.loaded {
                 "no incident".into()
@@ -28,7 +36,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         });
     let keys = &app.setup.keys;
     let switch = match keys.key_for(Mode::Normal, Action::OpenSwitcher) {
-        Some(key) if count > 1 => format!(" · {key} switches"),
+        Some(key) if count > 1 && app.outside.loaded => format!(" · {key} switches"),
         _ => String::new(),
     };
     // Alerts no incident has yet: how many, and the key that shows them.

@@ -165,8 +165,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
-    // Who watches is the present: not said of a past moment.
-    let watching = if app.as_of.is_some() {
+    // Who watches is the present: not said of a past moment, nor before it is read.
+    let watching = if app.as_of.is_some() || !app.outside.loaded {
         format!(" ({headcount})")
     } else {
         format!(" ({headcount} · {} watching)", app.outside.present.len())
