@@ -99,3 +99,27 @@ fn json_lines_of_many_chunks_go_in_whole_or_not_at_all() {
         .success();
     assert_eq!(count(&env2), n);
 }
+
+/// An import keeps the file's list of open incidents, so the next console draws the
+/// open ones before it has read every closed incident's head.
+#[test]
+fn an_import_keeps_the_list_of_open_incidents_for_the_next_console() {
+    let env = Env::new();
+    env.declare("Here first");
+    let path = env.path("good.jsonl");
+    std::fs::write(&path, lines(50).join("\n")).unwrap();
+    env.ok(&["import", path.to_str().unwrap()]);
+    let store = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read()).unwrap();
+    let hint = store.open_hint().unwrap().expect("a list is kept");
+    let mut open: Vec<ulid::Ulid> = store
+        .incidents()
+        .unwrap()
+        .iter()
+        .filter(|s| warroom::app::kept_whole(s))
+        .map(|s| s.id)
+        .collect();
+    open.sort();
+    assert_eq!(open.len(), 2, "the one declared here and the imported one");
+    assert_eq!(hint.incidents, open);
+    assert_eq!(hint.pos, store.last_pos().unwrap(), "made after the import");
+}

@@ -241,7 +241,13 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     });
     let mut store = ctx.open_write()?;
     match store.import_stream(counted) {
-        Ok(accepted) => said(accepted, read.get()),
+        Ok(accepted) => {
+            // The next console starts from the incidents open now, not from every head.
+            if let Err(e) = store.refresh_open_hint(crate::app::kept_whole) {
+                tracing::debug!("keeping the list of open incidents: {e}");
+            }
+            said(accepted, read.get())
+        }
         Err(crate::store::StoreError::Invalid(why)) => {
             bail!("{name}: {why}; nothing was imported")
         }

@@ -125,6 +125,30 @@ impl Store {
             }))
     }
 
+    /// Makes the list afresh from every incident's head, keeping those `whole` picks
+    /// (the console's `app::kept_whole`), and keeps it: for a command that has just
+    /// written much (an import), so the next console starts from it.
+    pub fn refresh_open_hint(
+        &mut self,
+        whole: fn(&IncidentState) -> bool,
+    ) -> Result<(), StoreError> {
+        let hint = self.read_together(|s| {
+            let last = s.last_pos()?;
+            let mut incidents: Vec<Ulid> = s
+                .incident_heads()?
+                .iter()
+                .filter(|h| whole(h))
+                .map(|h| h.id)
+                .collect();
+            incidents.sort();
+            s.hint_at(last, incidents)
+        })?;
+        match hint {
+            Some(hint) => self.keep_open_hint(&hint),
+            None => Ok(()),
+        }
+    }
+
     /// The incidents with an event deciding their head stored after position `pos`
     /// (read from the index of heads, so its cost follows what came since).
     pub fn incidents_with_heads_after(&self, pos: i64) -> Result<Vec<Ulid>, StoreError> {
