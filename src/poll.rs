@@ -1,5 +1,5 @@
-//! Waiting on descriptors with `poll`: shared by the store's watcher, the console's
-//! keyboard and peer links over pipes.
+//! Waiting on descriptors with `poll`: shared by the store's watcher and
+//! peer links over pipes.
 
 use std::time::Duration;
 

@@ -1,24 +1,28 @@
-//! Reading the keyboard: a thread of its own reads the terminal, turns the bytes into
-//! key and paste events, and sends them to the loop.
+//! Reading the keyboard: the console's own loop reads the terminal when it becomes
+//! readable, and turns the bytes into key and paste events.
 //!
 //! crossterm's own reader is not used, for two faults in it: it reads 1 KiB when the
 //! terminal becomes readable and then waits for the next notice (edge-triggered), so
 //! the rest of a longer burst (a held key over a slow link, a paste without bracketed
 //! paste) waited in the terminal until another key came; and it ignored the end of
 //! input and read errors, so a console whose terminal had gone read in a loop at full
-//! speed forever. Here the terminal is polled level-triggered (what is left is read at
-//! once) and the end of input or a read error ends the console.
+//! speed forever. Here everything readable is read at once, until the terminal says it
+//! has nothing more, and the end of input or a read error ends the console.
+//!
+//! The terminal is read on the loop's own thread (tokio's `AsyncFd`), not on a thread
+//! of its own: a key reaches the screen without waking a second thread first. For
+//! that the terminal is opened again, as a file description of this process's own, and
+//! made non-blocking; the one shared with the shell that started the console is left
+//! as it was, so nothing is left non-blocking behind it however the console ends.
 
+use std::collections::VecDeque;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::os::fd::OwnedFd;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::io::unix::AsyncFd;
 
-/// What the keyboard reader tells the loop.
+/// What the keyboard tells the loop.
 #[derive(Debug)]
 pub enum Input {
     /// A key press, a paste, a focus change.
@@ -29,106 +33,124 @@ pub enum Input {
 
 /// How much is read at once; a burst longer than this is read in several goes, at once.
 const READ_SIZE: usize = 64 * 1024;
-/// How long the reader sleeps in `poll` before looking whether it should stop.
-const POLL: Duration = Duration::from_millis(200);
 
-/// The running reader; dropping it stops the thread (within [`POLL`]).
-pub struct Reader {
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// The terminal to read: standard input when it is one, else `/dev/tty` (as crossterm
+/// The terminal, opened again as this process's own non-blocking file description:
+/// standard input's when it is a terminal, else the controlling terminal (as crossterm
 /// does, so that raw mode and reading are on the same terminal).
-fn terminal() -> io::Result<Terminal> {
-    if rustix::termios::isatty(rustix::stdio::stdin()) {
-        return Ok(Terminal::Stdin);
-    }
+fn terminal() -> io::Result<OwnedFd> {
     use rustix::fs::{Mode, OFlags};
-    let tty = rustix::fs::open("/dev/tty", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    Ok(Terminal::Opened(tty))
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    if rustix::termios::isatty(rustix::stdio::stdin())
+        && let Ok(fd) = rustix::fs::open("/proc/self/fd/0", flags, Mode::empty())
+        && rustix::termios::isatty(&fd)
+    {
+        return Ok(fd);
+    }
+    Ok(rustix::fs::open("/dev/tty", flags, Mode::empty())?)
 }
 
-enum Terminal {
-    Stdin,
-    Opened(OwnedFd),
+/// The keyboard, read by the loop. Must be made inside the loop's runtime.
+pub struct Keyboard {
+    tty: AsyncFd<OwnedFd>,
+    parser: Parser,
+    buf: Vec<u8>,
+    /// Events read and not yet taken; a `Gone` is the last.
+    ready: VecDeque<Input>,
+    gone: bool,
 }
 
-impl AsFd for Terminal {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        match self {
-            Terminal::Stdin => rustix::stdio::stdin(),
-            Terminal::Opened(fd) => fd.as_fd(),
+impl Keyboard {
+    /// Opens the terminal for reading.
+    ///
+    /// tokio's registration of a descriptor is `unsafe` (it cannot know the descriptor
+    /// stays what it was); an `OwnedFd` moved into it does, which is all it asks.
+    #[allow(unsafe_code)]
+    pub fn open() -> io::Result<Keyboard> {
+        let tty = terminal()?;
+        // SAFETY: `tty` is an open descriptor owned by the `AsyncFd` from here on: it is
+        // closed only when the `AsyncFd` drops it, and `as_raw_fd` always gives the same
+        // number.
+        let tty = unsafe { AsyncFd::register_with_interest(tty, tokio::io::Interest::READABLE) }
+            .map_err(io::Error::from)?;
+        Ok(Keyboard {
+            tty,
+            parser: Parser::default(),
+            buf: vec![0u8; READ_SIZE],
+            ready: VecDeque::new(),
+            gone: false,
+        })
+    }
+
+    /// The next event, waiting for the terminal. Safe to drop while it waits (in
+    /// `select!`): what was read is kept for the next call. After a `Gone` it waits
+    /// forever.
+    pub async fn next(&mut self) -> Input {
+        loop {
+            if let Some(input) = self.ready.pop_front() {
+                return input;
+            }
+            if self.gone {
+                std::future::pending::<()>().await;
+            }
+            let mut guard = match self.tty.readable().await {
+                Ok(guard) => guard,
+                Err(e) => {
+                    self.gone = true;
+                    return Input::Gone(format!("cannot wait for the terminal: {e}"));
+                }
+            };
+            let (parser, buf, ready) = (&mut self.parser, &mut self.buf, &mut self.ready);
+            if let Ok(result) = guard.try_io(|tty| read_once(tty.get_ref(), buf)) {
+                self.gone |= take(parser, &buf[..], result, ready);
+            }
+        }
+    }
+
+    /// An event already read or readable now, without waiting: the rest of a burst.
+    /// `None` when there is none, or when the terminal is gone (then `next` says so).
+    pub fn try_next(&mut self) -> Option<Input> {
+        if self.ready.is_empty() && !self.gone {
+            let result = read_once(self.tty.get_ref(), &mut self.buf);
+            if !matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+                self.gone |= take(&mut self.parser, &self.buf, result, &mut self.ready);
+            }
+        }
+        match self.ready.front() {
+            Some(Input::Event(_)) => self.ready.pop_front(),
+            _ => None,
         }
     }
 }
 
-/// Starts reading the terminal; events go to `out` until the terminal is gone or the
-/// returned reader is dropped.
-pub fn start(out: UnboundedSender<Input>) -> io::Result<Reader> {
-    let tty = terminal()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let theirs = stop.clone();
-    std::thread::Builder::new()
-        .name("keyboard".into())
-        .spawn(move || {
-            let gone = read_loop(&tty, &theirs, &out);
-            if let Some(reason) = gone {
-                let _ = out.send(Input::Gone(reason));
-            }
-        })?;
-    Ok(Reader { stop })
-}
-
-/// Reads until stopped (`None`) or the terminal is gone (`Some(why)`).
-fn read_loop(tty: &Terminal, stop: &AtomicBool, out: &UnboundedSender<Input>) -> Option<String> {
-    use rustix::event::{PollFd, PollFlags, poll};
-    use rustix::io::Errno;
-    let mut parser = Parser::default();
-    let mut buf = vec![0u8; READ_SIZE];
-    let timeout = crate::poll::timeout(POLL);
+/// One read of the terminal; an interrupted read is tried again.
+fn read_once(tty: &OwnedFd, buf: &mut [u8]) -> io::Result<usize> {
     loop {
-        if stop.load(Ordering::SeqCst) {
-            return None;
-        }
-        let mut fds = [PollFd::new(tty, PollFlags::IN)];
-        match poll(&mut fds, Some(&timeout)) {
-            Err(Errno::INTR) | Ok(0) => continue,
-            Err(e) => {
-                let e = io::Error::from(e);
-                return Some(format!("cannot wait for the terminal: {e}"));
-            }
-            Ok(_) => {}
-        }
-        let revents = fds[0].revents();
-        if revents.contains(PollFlags::NVAL) {
-            return Some("the terminal is closed".into());
-        }
-        if !revents.intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR) {
-            continue;
-        }
-        let n = match rustix::io::read(tty, &mut buf).map_err(io::Error::from) {
-            Ok(n) => n,
-            Err(e) => match e.kind() {
-                io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => continue,
-                // EIO: the terminal hung up (its other end closed).
-                _ => return Some(format!("the terminal cannot be read: {e}")),
-            },
-        };
-        if n == 0 {
-            return Some("the terminal closed (end of input)".into());
-        }
-        for event in parser.feed(&buf[..n]) {
-            if out.send(Input::Event(event)).is_err() {
-                return None;
-            }
+        match rustix::io::read(tty, &mut *buf) {
+            Err(rustix::io::Errno::INTR) => continue,
+            other => return other.map_err(io::Error::from),
         }
     }
+}
+
+/// Turns what one read gave into events on `ready`; true when the terminal is gone
+/// (then a `Gone` saying why is the last of them).
+fn take(
+    parser: &mut Parser,
+    buf: &[u8],
+    result: io::Result<usize>,
+    ready: &mut VecDeque<Input>,
+) -> bool {
+    let why = match result {
+        Ok(0) => "the terminal closed (end of input)".to_string(),
+        Ok(n) => {
+            ready.extend(parser.feed(&buf[..n]).into_iter().map(Input::Event));
+            return false;
+        }
+        // EIO: the terminal hung up (its other end closed).
+        Err(e) => format!("the terminal cannot be read: {e}"),
+    };
+    ready.push_back(Input::Gone(why));
+    true
 }
 
 /// Turns terminal bytes into events, a sequence at a time, keeping an unfinished one

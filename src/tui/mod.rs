@@ -154,8 +154,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let mut start_with = opts.incident.clone();
 
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
-    let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
-    let keyboard = input::start(input_tx).context("cannot read the terminal")?;
+    let mut keyboard = input::Keyboard::open().context("cannot read the terminal")?;
     // A signal that ends the console also arms the watchdog, from a thread of its own:
     // even a loop stuck writing to a terminal that no longer reads ends in time.
     watchdog::on_signals(EXIT_DEADLINE);
@@ -166,6 +165,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let mut resized = signal(SignalKind::window_change())?;
     // Every pass draws a frame: each one follows something that may change the screen
     // (ratatui then writes only the cells that changed).
+    // Whether the entry box changed since its draft was last handed to the draft writer.
+    let mut draft_due = false;
     let result: Result<()> = 'console: loop {
         // What the screen needs from the store, asked once and always sent.
         for read in app.reads_due() {
@@ -174,14 +175,21 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         if let Err(e) = draw(&mut guard, &app, &theme) {
             break Err(e);
         }
+        // The draft as the box holds it, once the frame is out: the key's character is
+        // on screen without waiting for the draft writer to wake, and the draft is on
+        // its way to disk microseconds later (before any other input is read).
+        if std::mem::take(&mut draft_due)
+            && let Some(writer) = drafts.as_ref()
+        {
+            writer.save(app.entry.draft(app.shown));
+        }
         let first = tokio::select! {
-            got = input.recv() => match got {
-                Some(Input::Event(event)) => Incoming::Term(event),
-                Some(Input::Gone(why)) => {
+            got = keyboard.next() => match got {
+                Input::Event(event) => Incoming::Term(event),
+                Input::Gone(why) => {
                     tracing::info!("{why}; the console ends");
                     break Ok(());
                 }
-                None => break Ok(()),
             },
             Some(msg) = news.recv() => Incoming::News(msg),
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
@@ -199,7 +207,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         // one frame; keys are read in the mode they meet, one after another.
         let mut batch = vec![first];
         batch.extend(
-            std::iter::from_fn(|| input.try_recv().ok()).map_while(|i| match i {
+            std::iter::from_fn(|| keyboard.try_next()).filter_map(|i| match i {
                 Input::Event(event) => Some(Incoming::Term(event)),
                 Input::Gone(_) => None,
             }),
@@ -211,7 +219,6 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             update(&mut app, Msg::Tick(crate::store::system_clock()()));
         }
         let mut quit = false;
-        let mut draft_changed = false;
         // Plain characters typed in a row are inserted as one run: inserting them one by
         // one costs the length of the line each time.
         let mut run = String::new();
@@ -250,7 +257,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             for msg in std::iter::once(msg).chain(asked) {
                 for effect in update(&mut app, msg) {
                     if matches!(effect, Effect::DraftChanged) {
-                        draft_changed = true;
+                        draft_due = true;
                         continue;
                     }
                     match carry_out(
@@ -270,10 +277,6 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 update(&mut app, Msg::DraftFound(draft));
             }
         }
-        // Once for the burst: the draft as the box holds it now.
-        if draft_changed && let Some(writer) = drafts.as_ref() {
-            writer.save(app.entry.draft(app.shown));
-        }
         if quit {
             break Ok(());
         }
@@ -282,6 +285,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // out is bounded: if any step hangs, the watchdog ends the process.
     watchdog::arm(EXIT_DEADLINE);
     drop(keyboard);
+    // A change to the box that no frame followed (the key that quit came with it).
+    if draft_due && let Some(writer) = drafts.as_ref() {
+        writer.save(app.entry.draft(app.shown));
+    }
     // The writer finishes what it has (and removes this console's presence row); what
     // it committed meanwhile leaves the draft, so it is not offered back as unsent.
     storage.stop(STOP_WAIT);
