@@ -4,6 +4,7 @@
 mod draft;
 mod input;
 mod keys;
+mod moves;
 mod sgr;
 mod storage;
 mod terminal;

@@ -184,7 +184,7 @@ fn flush(out: &mut Vec<u8>, sent: &mut Pen, wanted: &Pen) {
 
 /// A control sequence at the start of `bytes`: its length, parameter bytes and final
 /// byte (`ESC [`, parameters `0-9 ; ? < = >`, intermediates, a final byte).
-fn csi(bytes: &[u8]) -> Option<(usize, &[u8], u8)> {
+pub(super) fn csi(bytes: &[u8]) -> Option<(usize, &[u8], u8)> {
     if !bytes.starts_with(b"\x1b[") {
         return None;
     }

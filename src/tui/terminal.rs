@@ -50,7 +50,8 @@ impl FrameOut {
     /// frame that changes nothing (an idle tick), no synchronized-update markers around
     /// a small one, the closing resets only after a frame that set a colour or an
     /// attribute (one SGR 0 then), colours said once and only when they change
-    /// ([`super::sgr::tighten`]), and the cursor shown or hidden only when that
+    /// ([`super::sgr::tighten`]), moves said briefly ([`super::moves::shorten`]), and
+    /// the cursor shown or hidden only when that
     /// changes. Returns how many bytes went.
     pub fn send(&mut self, out: &mut impl Write) -> io::Result<usize> {
         let mut body = std::mem::take(&mut *self.held());
@@ -79,8 +80,8 @@ impl FrameOut {
             self.cursor_shown
                 .store(ends_shown, std::sync::atomic::Ordering::Relaxed);
         }
-        // Colours and attributes in as few bytes as draw the same cells.
-        let body = super::sgr::tighten(&body);
+        // Colours, attributes and moves in as few bytes as draw the same cells.
+        let body = super::moves::shorten(&super::sgr::tighten(&body));
         if body.is_empty() {
             return Ok(0);
         }
@@ -157,10 +158,13 @@ fn enter() -> io::Result<()> {
     io::stdout().write_all(b"\x1b[22;0t")?;
     // The alternate screen is cleared on the way in: one left on by a dropped SSH
     // session may still hold an old console's cells, which would show through.
+    // Automatic wrap off: text never moves the cursor to another row, so a frame can
+    // say a move on the same row by its column alone (`super::moves`).
     execute!(
         io::stdout(),
         EnterAlternateScreen,
         terminal::Clear(terminal::ClearType::All),
+        terminal::DisableLineWrap,
         EnableBracketedPaste,
         cursor::Hide
     )
@@ -173,6 +177,7 @@ pub fn restore() {
     let _ = execute!(
         out,
         DisableBracketedPaste,
+        terminal::EnableLineWrap,
         LeaveAlternateScreen,
         cursor::Show
     );
