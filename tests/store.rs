@@ -516,6 +516,39 @@ fn a_sequence_number_held_twice_does_not_hide_a_gap_in_the_heads() {
 }
 
 #[test]
+fn an_incidents_events_read_in_pages_are_the_ones_read_at_once() {
+    let dir = TempDir::new().unwrap();
+    let mut store = open_new(&dir);
+    let incident = declare(&mut store, "t");
+    let notes: Vec<_> = (1..=9)
+        .map(|seq| foreign_note(incident, "far", seq, &format!("far {seq}")))
+        .collect();
+    store.insert_events(&notes).unwrap();
+    let whole = store.incident_events(incident).unwrap();
+    assert_eq!(whole.len(), 10);
+    for page in [1, 2, 3, 4, 100] {
+        let mut pages = Vec::new();
+        store
+            .incident_events_in_pages(incident, page, &mut |events| {
+                pages.push(events);
+                true
+            })
+            .unwrap();
+        assert!(pages.iter().all(|p| !p.is_empty() && p.len() <= page));
+        assert_eq!(pages.concat(), whole, "pages of {page}");
+    }
+    // A reader that stops is given no more.
+    let mut taken = 0;
+    store
+        .incident_events_in_pages(incident, 3, &mut |_| {
+            taken += 1;
+            false
+        })
+        .unwrap();
+    assert_eq!(taken, 1);
+}
+
+#[test]
 fn missing_events_read_a_page_at_a_time_are_the_ones_read_at_once() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("w.db");

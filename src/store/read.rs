@@ -245,6 +245,39 @@ impl Store {
         )
     }
 
+    /// An incident's events in timeline order, as [`Store::incident_events`] reads
+    /// them, handed to `each` in pages of `page` as they are decoded (one statement,
+    /// so one moment of the log): whoever folds them starts before the last is read.
+    /// Stops early, without error, when `each` returns false.
+    pub fn incident_events_in_pages(
+        &self,
+        incident: Ulid,
+        page: usize,
+        each: &mut dyn FnMut(Vec<Event>) -> bool,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE incident = ?1 ORDER BY at_ms, id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt
+            .query([incident.to_string()])
+            .map_err(|e| self.sql(e))?;
+        let page = page.max(1);
+        let mut out = Vec::with_capacity(page.min(4096));
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            out.push(decode(row).map_err(|e| self.sql(e))?.1);
+            if out.len() >= page && !each(std::mem::take(&mut out)) {
+                return Ok(());
+            }
+        }
+        if !out.is_empty() {
+            each(out);
+        }
+        Ok(())
+    }
+
     /// Every event in arrival order.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         self.query_events("ORDER BY pos", [])

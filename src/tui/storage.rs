@@ -20,6 +20,9 @@ use crate::store::{
 
 /// How long the reader waits for a notification before checking anyway.
 pub const FALLBACK_POLL: Duration = Duration::from_millis(250);
+/// Events per message while an open incident is read at start: the console folds one
+/// page while the reader decodes the next.
+const EARLY_PAGE: usize = 8_192;
 /// Rows read per query after the first load.
 const BATCH: usize = 5_000;
 /// How long the reader waits before trying again when the log cannot be read.
@@ -200,14 +203,12 @@ struct FirstRead {
 
 /// Reads the log at start. When the file keeps a list of the incidents read whole
 /// ([`Store::open_hint`]), those, and any incident whose head changed since the list was
-/// made, are read first and the ones read whole handed to `early`, so the console can
-/// show one before every closed incident's head is folded. `early` returns false when
-/// the console is gone. Trouble in that first step only skips it: the full read that
+/// made, are read first and the ones read whole sent to `early` (their events in pages
+/// as they are read, so the console folds one page while the next is read, then
+/// `Msg::OpenRead`), so the console can show one before every closed incident's head is
+/// folded. `early` returns false when the console is gone. Trouble in that first step only skips it: the full read that
 /// follows decides.
-fn first_read(
-    store: &Store,
-    early: &mut dyn FnMut(Vec<Event>) -> bool,
-) -> Result<FirstRead, StoreError> {
+fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, StoreError> {
     store.read_together(|s| {
         let last = s.last_pos()?;
         let mut sent = std::collections::HashSet::new();
@@ -228,12 +229,15 @@ fn first_read(
         };
         match early_read() {
             Ok(Some(whole)) => {
-                let mut events = Vec::new();
+                let mut here = true;
                 for state in &whole {
-                    events.extend(s.incident_events(state.id)?);
+                    s.incident_events_in_pages(state.id, EARLY_PAGE, &mut |events| {
+                        here = early(Msg::Events(events));
+                        here
+                    })?;
                 }
                 sent.extend(whole.iter().map(|w| w.id));
-                if !early(events) {
+                if !here || !early(Msg::OpenRead) {
                     return Err(StoreError::Invalid("the console is gone".into()));
                 }
             }
@@ -369,18 +373,12 @@ fn read_loop(
     };
     // The open incidents whole, the first of them shown at once when the file keeps
     // their list; then the closed ones by their heads.
-    let early = |events: Vec<Event>| {
-        tracing::debug!(
-            "reader: {} events of the listed open incidents",
-            events.len()
-        );
-        news.send(Msg::Events(events)).is_ok() && news.send(Msg::OpenRead).is_ok()
-    };
+    let early = |msg: Msg| news.send(msg).is_ok();
     // The first read takes the open incidents whole and the closed ones by their heads,
     // so its cost follows what is open, not years of history.
     let (store, read) = loop {
         match Store::open(path, OpenOptions::read())
-            .and_then(|store| first_read(&store, &mut { early }).map(|read| (store, read)))
+            .and_then(|store| first_read(&store, &early).map(|read| (store, read)))
         {
             Ok(read) => break read,
             Err(e) => {
@@ -446,7 +444,7 @@ fn read_loop(
                     if !reader.send(Msg::Rewound) {
                         return;
                     }
-                    match first_read(follower.store(), &mut { early }) {
+                    match first_read(follower.store(), &early) {
                         Ok(read) => {
                             follower.move_to(read.last);
                             known = Known::after(&read);
