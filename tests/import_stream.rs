@@ -115,7 +115,7 @@ fn an_import_keeps_the_list_of_open_incidents_for_the_next_console() {
         .incidents()
         .unwrap()
         .iter()
-        .filter(|s| warroom::app::kept_whole(s))
+        .filter(|s| s.worked_in())
         .map(|s| s.id)
         .collect();
     open.sort();

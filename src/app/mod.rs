@@ -77,17 +77,6 @@ pub use crate::zone::Zone;
 /// How long after a failed read of an incident's log it is asked for again.
 pub const RETRY_READ: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
 
-/// Whether a console reads this incident whole from the start, rather than its head
-/// alone: an open incident, or an inbox alert group that waits. Closed incidents (years
-/// of them, in a team's long-kept file) are read whole when someone looks at one.
-pub fn kept_whole(state: &IncidentState) -> bool {
-    (state.opened.is_some() && state.is_open())
-        || state
-            .alert
-            .as_ref()
-            .is_some_and(crate::domain::AlertGroup::waiting)
-}
-
 /// Everything the console shows and remembers.
 pub struct App {
     /// Every incident: folded whole, or, for those in `partial`, from the events that
@@ -570,7 +559,7 @@ impl App {
                 .or_insert_with(|| Box::new(IncidentState::empty(id)));
             state.apply_all(batch);
             let len = state.timeline.len();
-            if self.partial.contains(&id) && kept_whole(state) {
+            if self.partial.contains(&id) && state.worked_in() {
                 self.reopened.push(id);
             }
             self.index(id);

@@ -26,7 +26,7 @@ pub enum Msg {
     /// one would, without paying for the text already there at every character.
     Typed(String),
     /// Events read from the store: at start, those of the incidents read whole (see
-    /// [`super::kept_whole`]); then every event as it is committed.
+    /// [`crate::domain::IncidentState::worked_in`]); then every event as it is committed.
     Events(Vec<Event>),
     /// At start, the heads of the incidents not read whole (closed ones), as
     /// [`crate::store::Store::incident_heads`] folds them.

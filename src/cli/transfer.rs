@@ -243,7 +243,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     match store.import_stream(counted) {
         Ok(accepted) => {
             // The next console starts from the incidents open now, not from every head.
-            if let Err(e) = store.refresh_open_hint(crate::app::kept_whole) {
+            if let Err(e) = store.refresh_open_hint() {
                 tracing::debug!("keeping the list of open incidents: {e}");
             }
             said(accepted, read.get())

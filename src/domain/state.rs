@@ -684,6 +684,14 @@ impl IncidentState {
     pub fn is_open(&self) -> bool {
         self.status.is_open()
     }
+
+    /// Whether people work in it now: an opened incident not yet resolved or closed,
+    /// or an inbox alert group still waiting for someone. A console reads these whole
+    /// and the rest by their heads.
+    pub fn worked_in(&self) -> bool {
+        (self.opened.is_some() && self.is_open())
+            || self.alert.as_ref().is_some_and(AlertGroup::waiting)
+    }
 }
 
 pub use super::ids::short_id;

@@ -125,19 +125,16 @@ impl Store {
             }))
     }
 
-    /// Makes the list afresh from every incident's head, keeping those `whole` picks
-    /// (the console's `app::kept_whole`), and keeps it: for a command that has just
-    /// written much (an import), so the next console starts from it.
-    pub fn refresh_open_hint(
-        &mut self,
-        whole: fn(&IncidentState) -> bool,
-    ) -> Result<(), StoreError> {
+    /// Makes the list afresh from every incident's head (those worked in,
+    /// [`IncidentState::worked_in`]), and keeps it: for a command that has just written
+    /// much (an import), so the next console starts from it.
+    pub fn refresh_open_hint(&mut self) -> Result<(), StoreError> {
         let hint = self.read_together(|s| {
             let last = s.last_pos()?;
             let mut incidents: Vec<Ulid> = s
                 .incident_heads()?
                 .iter()
-                .filter(|h| whole(h))
+                .filter(|h| h.worked_in())
                 .map(|h| h.id)
                 .collect();
             incidents.sort();

@@ -191,7 +191,7 @@ struct FirstRead {
     /// The heads of the incidents it does not read whole.
     heads: Heads,
     /// The events of those it does (open incidents, waiting alerts:
-    /// [`crate::app::kept_whole`]) that were not handed on early.
+    /// [`IncidentState::worked_in`]) that were not handed on early.
     events: Vec<Event>,
     /// The position of the newest event, to follow from.
     last: i64,
@@ -223,7 +223,7 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
             let whole: Vec<IncidentState> = s
                 .heads_of(&candidates)?
                 .into_iter()
-                .filter(crate::app::kept_whole)
+                .filter(IncidentState::worked_in)
                 .collect();
             Ok(Some(whole))
         };
@@ -247,7 +247,7 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
         let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
             .incident_heads()?
             .into_iter()
-            .partition(crate::app::kept_whole);
+            .partition(IncidentState::worked_in);
         let mut events = Vec::new();
         for state in whole.iter().filter(|w| !sent.contains(&w.id)) {
             events.extend(s.incident_events(state.id)?);
@@ -717,7 +717,7 @@ mod tests {
             .map(|s| (s.id, s))
             .collect();
         for (id, state) in &full {
-            if crate::app::kept_whole(state) {
+            if state.worked_in() {
                 assert_eq!(
                     app.whole(*id),
                     Some(state),
