@@ -49,6 +49,18 @@ fn terminal() -> io::Result<OwnedFd> {
     Ok(rustix::fs::open("/dev/tty", flags, Mode::empty())?)
 }
 
+/// The terminal on the loop's reactor, woken when it can be read. tokio's registration
+/// of a descriptor is `unsafe` (it cannot know the descriptor stays what it was; its safe
+/// constructor is deprecated as unsound for that); an `OwnedFd` moved into it does.
+#[allow(unsafe_code)]
+fn register(tty: OwnedFd) -> io::Result<AsyncFd<OwnedFd>> {
+    // SAFETY: `tty` is an open descriptor owned by the `AsyncFd` from here on: it is
+    // closed only when the `AsyncFd` drops it, and `as_raw_fd` always gives the same
+    // number.
+    unsafe { AsyncFd::register_with_interest(tty, tokio::io::Interest::READABLE) }
+        .map_err(io::Error::from)
+}
+
 /// The keyboard, read by the loop. Must be made inside the loop's runtime.
 pub struct Keyboard {
     tty: AsyncFd<OwnedFd>,
@@ -61,17 +73,8 @@ pub struct Keyboard {
 
 impl Keyboard {
     /// Opens the terminal for reading.
-    ///
-    /// tokio's registration of a descriptor is `unsafe` (it cannot know the descriptor
-    /// stays what it was); an `OwnedFd` moved into it does, which is all it asks.
-    #[allow(unsafe_code)]
     pub fn open() -> io::Result<Keyboard> {
-        let tty = terminal()?;
-        // SAFETY: `tty` is an open descriptor owned by the `AsyncFd` from here on: it is
-        // closed only when the `AsyncFd` drops it, and `as_raw_fd` always gives the same
-        // number.
-        let tty = unsafe { AsyncFd::register_with_interest(tty, tokio::io::Interest::READABLE) }
-            .map_err(io::Error::from)?;
+        let tty = register(terminal()?)?;
         Ok(Keyboard {
             tty,
             parser: Parser::default(),
