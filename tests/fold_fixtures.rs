@@ -471,6 +471,42 @@ fn metrics_folded_from_their_deciding_kinds_equal_the_full_folds() {
     assert!(skipped > 0, "the fixtures hold kinds the metrics skip");
 }
 
+/// An incident folded without the kinds that change nothing but the timeline holds
+/// every other field as the full fold: a console can draw the incident, roster and
+/// triage panes of a long incident from those events and its newest entries.
+#[test]
+fn folds_without_the_timeline_only_kinds_hold_everything_beside_the_timeline() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fold");
+    let mut skipped = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let fixture: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (events, _, _) = build(DAY, &fixture.event, Some(INCIDENT));
+        for (seed, order) in [events.clone(), shuffled(&events, 11)]
+            .into_iter()
+            .enumerate()
+        {
+            let full = IncidentState::fold(INCIDENT, order.clone());
+            let kept: Vec<_> = order
+                .into_iter()
+                .filter(|e| !IncidentState::TIMELINE_ONLY.contains(&e.kind()))
+                .collect();
+            skipped += full.timeline.len() - kept.len();
+            let part = IncidentState::fold(INCIDENT, kept);
+            assert_eq!(
+                part.beside_timeline(),
+                full.beside_timeline(),
+                "{} (order {seed})",
+                path.display()
+            );
+        }
+    }
+    assert!(skipped > 0, "the fixtures hold timeline-only kinds");
+}
+
 fn rfc3339_now() -> Timestamp {
     warroom::domain::from_epoch_ms(1_796_000_000_000).expect("a time in range")
 }

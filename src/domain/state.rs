@@ -685,6 +685,44 @@ impl IncidentState {
         self.status.is_open()
     }
 
+    /// Kinds whose events change nothing but the timeline (their fold only adds an
+    /// entry, or attaches a correction to one): an incident folded without them holds
+    /// every other field as the full fold does ([`IncidentState::beside_timeline`]; a
+    /// test holds this on every fold fixture, in any order).
+    pub const TIMELINE_ONLY: [&'static str; 7] = [
+        "note",
+        "hook_ran",
+        "hypothesis",
+        "decision",
+        "action",
+        "briefing_given",
+        "correction",
+    ];
+
+    /// Every kind but [`IncidentState::TIMELINE_ONLY`] (and unknown ones, which change
+    /// nothing): the events an incident's panes other than the timeline are folded from.
+    pub fn state_kinds() -> Vec<&'static str> {
+        use strum::VariantNames;
+        super::event::Body::VARIANTS
+            .iter()
+            .copied()
+            .filter(|k| *k != "unknown" && !Self::TIMELINE_ONLY.contains(k))
+            .collect()
+    }
+
+    /// This state without its timeline: what every pane but the timeline is drawn
+    /// from. Positions in the timeline (the situation's history) go too.
+    pub fn beside_timeline(&self) -> IncidentState {
+        let mut out = self.clone();
+        out.timeline.clear();
+        out.index.clear();
+        out.pending_corrections.clear();
+        for change in &mut out.situation.history {
+            change.2 = 0;
+        }
+        out
+    }
+
     /// Whether people work in it now: an opened incident not yet resolved or closed,
     /// or an inbox alert group still waiting for someone. A console reads these whole
     /// and the rest by their heads.
