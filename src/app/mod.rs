@@ -89,6 +89,10 @@ pub struct App {
     pub partial: HashSet<Ulid>,
     /// Incidents whose whole log has been asked of the store and has not come yet.
     pub asked: HashSet<Ulid>,
+    /// Long incidents held in brief at start ([`Msg::Preview`]): every field but the
+    /// timeline is the full fold's, the timeline holds the newest entries and not all
+    /// the older ones. The whole log replaces it before the first read ends.
+    pub previewed: HashSet<Ulid>,
     /// Head-only incidents that became open since (reopened elsewhere), to be read whole.
     reopened: Vec<Ulid>,
     /// Whether the metrics overlay's numbers have been asked of the store.
@@ -184,6 +188,7 @@ impl App {
             incidents: HashMap::new(),
             partial: HashSet::new(),
             asked: HashSet::new(),
+            previewed: HashSet::new(),
             reopened: Vec::new(),
             metrics_asked: false,
             retry_at: HashMap::new(),
@@ -452,7 +457,10 @@ impl App {
     pub fn absorb_whole(&mut self, id: Ulid, events: Vec<Event>) {
         self.asked.remove(&id);
         self.retry_at.remove(&id);
-        if !self.partial.remove(&id) {
+        // Held by its head, or in brief: replaced by the whole log.
+        let by_head = self.partial.remove(&id);
+        let in_brief = self.previewed.remove(&id);
+        if !by_head && !in_brief {
             // Already whole: these are events it has (applying one twice is harmless).
             self.absorb_events(events);
             return;
@@ -524,6 +532,18 @@ impl App {
             }
         }
         (shown.map(|_| before), count)
+    }
+
+    /// Holds a long incident in brief until its whole log comes ([`Msg::Preview`]).
+    pub fn preview(&mut self, id: Ulid, events: Vec<Event>) {
+        self.previewed.insert(id);
+        self.absorb_events(events);
+    }
+
+    /// Whether the incident shown is held in brief: its older entries are still being
+    /// read, so its timeline is not moved through.
+    pub fn previewing(&self) -> bool {
+        self.shown.is_some_and(|id| self.previewed.contains(&id))
     }
 
     /// Folds events from the store (or a commit) into their incidents.
@@ -615,6 +635,7 @@ impl App {
     pub fn forget_log(&mut self) {
         self.incidents.clear();
         self.partial.clear();
+        self.previewed.clear();
         self.asked.clear();
         self.reopened.clear();
         self.retry_at.clear();

@@ -55,6 +55,15 @@ pub enum Msg {
     /// The file was replaced or restored from an older copy: what the console holds is
     /// forgotten, and the events that follow are the whole log as it is now.
     Rewound,
+    /// At start, a long open incident in brief ([`crate::store::Store::incident_preview`]):
+    /// every pane but the timeline as the full fold, and the newest entries. Its whole
+    /// log follows in `Whole` before `Loaded`.
+    Preview {
+        /// The incident.
+        id: ulid::Ulid,
+        /// Its events of the kinds that change more than the timeline, and its newest.
+        events: Vec<Event>,
+    },
     /// At start, before the heads: the open incidents (and waiting alerts) the log's
     /// kept list names have come whole in `Events`, so the first of them can be shown
     /// while the closed incidents' heads are still being read. `Loaded` follows.

@@ -63,6 +63,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             );
             Vec::new()
         }
+        Msg::Preview { id, events } => {
+            app.preview(id, events);
+            Vec::new()
+        }
         Msg::OpenRead => {
             app.outside.open_read = true;
             app.show_first();
@@ -169,8 +173,10 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
     if app.as_of.is_some() && action.moves() && app.mode() == Mode::Roster {
         app.focus = Pane::Timeline;
     }
+    // A timeline held in brief lacks older entries: it is not moved through.
     if matches!(app.mode(), Mode::Normal | Mode::Roster)
-        && !goes_on_while_reading(action, app.outside.loaded)
+        && (!goes_on_while_reading(action, app.outside.loaded)
+            || (action.moves() && app.previewing()))
         && let Some(why) = app.reading()
     {
         app.notice = Some(format!("{why}; try again in a moment"));

@@ -278,6 +278,47 @@ impl Store {
         Ok(())
     }
 
+    /// A long incident in brief, for a console to draw before it has read it whole: its
+    /// events of the kinds that change more than the timeline
+    /// ([`IncidentState::state_kinds`], found by kind and incident, so its notes are
+    /// never read) and its `newest` latest events of every kind, each once. Folded, they
+    /// give every field the full fold does but the timeline, whose newest entries they
+    /// hold. `None` when the incident has `from` events or fewer: read it whole.
+    pub fn incident_preview(
+        &self,
+        incident: Ulid,
+        newest: usize,
+        from: usize,
+    ) -> Result<Option<Vec<Event>>, StoreError> {
+        let id = incident.to_string();
+        let long: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM events WHERE incident = ?1 LIMIT 1 OFFSET ?2",
+                rusqlite::params![id, i64::try_from(from).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        if long.is_none() {
+            return Ok(None);
+        }
+        let kinds = IncidentState::state_kinds()
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut events =
+            self.query_events(&format!("WHERE kind IN ({kinds}) AND incident = ?1"), [&id])?;
+        let mut seen: std::collections::HashSet<Ulid> = events.iter().map(|e| e.id).collect();
+        let latest = self.query_events(
+            "WHERE incident = ?1 ORDER BY at_ms DESC, id DESC LIMIT ?2",
+            rusqlite::params![id, i64::try_from(newest).unwrap_or(i64::MAX)],
+        )?;
+        events.extend(latest.into_iter().filter(|e| seen.insert(e.id)));
+        Ok(Some(events))
+    }
+
     /// Every event in arrival order.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         self.query_events("ORDER BY pos", [])

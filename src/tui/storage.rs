@@ -23,6 +23,12 @@ pub const FALLBACK_POLL: Duration = Duration::from_millis(250);
 /// Events per message while an open incident is read at start: the console folds one
 /// page while the reader decodes the next.
 const EARLY_PAGE: usize = 8_192;
+/// An open incident with more events than this is sent in brief first
+/// ([`Store::incident_preview`]: every pane but the timeline whole, and its newest
+/// entries), then whole: reading a long log whole takes a tenth of a second or more.
+const PREVIEW_FROM: usize = 5_000;
+/// How many of its newest entries a brief holds: more than any screen shows.
+const PREVIEW_NEWEST: usize = 400;
 /// Rows read per query after the first load.
 const BATCH: usize = 5_000;
 /// How long the reader waits before trying again when the log cannot be read.
@@ -206,8 +212,9 @@ struct FirstRead {
 /// made, are read first and the ones read whole sent to `early` (their events in pages
 /// as they are read, so the console folds one page while the next is read, then
 /// `Msg::OpenRead`), so the console can show one before every closed incident's head is
-/// folded. `early` returns false when the console is gone. Trouble in that first step only skips it: the full read that
-/// follows decides.
+/// folded; a long one goes in brief first (`Msg::Preview`), whole after (`Msg::Whole`).
+/// `early` returns false when the console is gone. Trouble in that first step only
+/// skips it: the full read that follows decides.
 fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, StoreError> {
     store.read_together(|s| {
         let last = s.last_pos()?;
@@ -227,10 +234,25 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
                 .collect();
             Ok(Some(whole))
         };
+        // Long incidents sent in brief first, then whole before the read ends.
+        let mut briefed = Vec::new();
         match early_read() {
             Ok(Some(whole)) => {
                 let mut here = true;
                 for state in &whole {
+                    if !here {
+                        break;
+                    }
+                    if let Some(events) =
+                        s.incident_preview(state.id, PREVIEW_NEWEST, PREVIEW_FROM)?
+                    {
+                        here = early(Msg::Preview {
+                            id: state.id,
+                            events,
+                        });
+                        briefed.push(state.id);
+                        continue;
+                    }
                     s.incident_events_in_pages(state.id, EARLY_PAGE, &mut |events| {
                         here = early(Msg::Events(events));
                         here
@@ -243,6 +265,12 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
             }
             Ok(None) => {}
             Err(e) => tracing::debug!("reader: the kept list of open incidents: {e}"),
+        }
+        for &id in &briefed {
+            let events = s.incident_events(id)?;
+            if !early(Msg::Whole { id, events }) {
+                return Err(StoreError::Invalid("the console is gone".into()));
+            }
         }
         let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
             .incident_heads()?
@@ -879,6 +907,122 @@ mod tests {
             a.outside.loaded
         });
         assert!(!app.outside.open_read);
+        holds_the_full_fold(&app, &store);
+        storage.stop(Duration::from_secs(20));
+    }
+
+    /// A long open incident in the kept list is sent in brief first: every pane but the
+    /// timeline as the full fold, the newest entries, a title that says older ones are
+    /// still being read, and moving through it waits; its whole log follows before the
+    /// read ends, and the console then holds the full fold.
+    #[test]
+    fn a_long_open_incident_is_shown_in_brief_then_whole() {
+        use crate::domain::{Body, Severity, Status};
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let mut store = Store::open(&db, OpenOptions::write()).unwrap();
+        let id = store
+            .append(vec![NewEvent::now(None, "ana", Body::opening("long one"))])
+            .unwrap()[0]
+            .incident;
+        let mut more = vec![
+            NewEvent::now(
+                Some(id),
+                "ana",
+                Body::CommandClaimed {
+                    commander: "ana".into(),
+                },
+            ),
+            NewEvent::now(
+                Some(id),
+                "ana",
+                Body::SeveritySet {
+                    severity: Severity::P2,
+                    reason: None,
+                    triage: Vec::new(),
+                },
+            ),
+            NewEvent::now(
+                Some(id),
+                "ana",
+                Body::StatusChanged {
+                    status: Status::Investigating,
+                    reason: None,
+                },
+            ),
+        ];
+        for k in 0..PREVIEW_FROM + 10 {
+            more.push(NewEvent::now(
+                Some(id),
+                "bo",
+                Body::Note {
+                    text: format!("note {k}"),
+                },
+            ));
+        }
+        store.append(more).unwrap();
+        let me = || Identity {
+            session: "s".into(),
+            user: "cy".into(),
+        };
+        // A first console keeps the list.
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Storage::start(&db, me(), tx).unwrap();
+        let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        pump(&mut app, &storage, &mut news, "first read", |a| {
+            a.outside.loaded
+        });
+        storage.stop(Duration::from_secs(20));
+        assert!(store.open_hint().unwrap().is_some());
+
+        let full = store.incident(id).unwrap().unwrap();
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Storage::start(&db, me(), tx).unwrap();
+        let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        pump(&mut app, &storage, &mut news, "the brief", |a| {
+            a.outside.open_read
+        });
+        assert!(!app.outside.loaded);
+        assert!(app.previewing(), "shown in brief");
+        let brief = app.incident().unwrap();
+        assert_eq!(brief.beside_timeline(), full.beside_timeline());
+        assert!(brief.timeline.len() < full.timeline.len());
+        // Its newest entries are the full fold's.
+        let newest = |s: &IncidentState| -> Vec<ulid::Ulid> {
+            s.timeline
+                .iter()
+                .rev()
+                .take(PREVIEW_NEWEST)
+                .map(|e| e.event.id)
+                .collect()
+        };
+        assert_eq!(newest(brief), newest(&full));
+        let theme = crate::ui::Theme::dark();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|f| crate::ui::render(f, &app, &theme))
+            .unwrap();
+        let screen = format!("{}", terminal.backend());
+        assert!(screen.contains("reading older entries…"), "{screen}");
+        assert!(
+            !screen.contains(&format!("{}", full.timeline.len())),
+            "{screen}"
+        );
+        // Moving through the timeline waits.
+        let cursor = app.timeline.cursor;
+        crate::app::update(&mut app, Msg::Action(crate::app::Action::Up));
+        assert_eq!(app.timeline.cursor, cursor);
+        assert!(
+            app.notice
+                .as_deref()
+                .is_some_and(|n| n.contains("still being read"))
+        );
+        pump(&mut app, &storage, &mut news, "the whole log", |a| {
+            a.outside.loaded
+        });
+        assert!(!app.previewing());
+        assert_eq!(app.incident(), Some(&full));
         holds_the_full_fold(&app, &store);
         storage.stop(Duration::from_secs(20));
     }

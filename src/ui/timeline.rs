@@ -20,7 +20,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(state) = app.incident() else { return };
     let view = &app.timeline;
     let n = state.timeline.len();
-    let entries = if n == 1 {
+    let entries = if app.previewing() {
+        // The newest entries are here; how many there are in all is still being read.
+        "reading older entries…".to_string()
+    } else if n == 1 {
         "1 entry".to_string()
     } else {
         format!("{n} entries")
