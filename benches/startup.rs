@@ -8,8 +8,9 @@
 //!   the anchor), and the time from Enter on `:switch` to the closed incident of 10,000
 //!   entries on screen;
 //! - `warroom metrics` over it: seconds and peak memory;
-//! - one open incident of 100,000 entries: the first frame and the median keystroke to
-//!   screen in the entry box, beside vim's on a file of as many lines.
+//! - one open incident of 100,000 entries: the first frame, the time until it is read
+//!   whole (its count of entries on screen), and the median keystroke to screen in the
+//!   entry box, beside vim's on a file of as many lines.
 //!
 //! Consoles run in a real pseudo-terminal at 80x24; times are medians of the runs;
 //! peak memory is the kernel's high-water mark of the process (`VmHWM`).
@@ -302,10 +303,13 @@ fn main() {
     }
     drop(store);
     keep(&long);
-    let (mut first, mut keys) = (Vec::new(), Vec::new());
+    let (mut first, mut whole, mut keys) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         let mut p = common::pty::console(BIN, &long, home, run);
         first.push(p.wait("following").as_secs_f64() * 1000.0);
+        // A file that keeps its list of open incidents shows a long one in brief first;
+        // the count of its entries is on screen once it is read whole.
+        whole.push(p.wait(&format!("{} entries", LONG + 1)).as_secs_f64() * 1000.0);
         if run == 0 {
             p.settle();
             p.cost("i");
@@ -315,6 +319,7 @@ fn main() {
     }
     println!("one open incident of {LONG} entries");
     line("console: first frame", median(first), "ms", vim_first);
+    line("console: read whole", median(whole), "ms", None);
     line("console: keystroke to screen", median(keys), "ms", vim_keys);
     if !has_vim {
         println!("vim is not installed: no anchor in this run");
