@@ -338,11 +338,30 @@ fn hostile_and_wide_text_is_inert_and_keeps_the_borders() {
         );
     }
     // Every row of the timeline keeps its right border where it belongs.
-    let timeline_right = (0..80)
+    // The timeline's title row: its right edge is where its top border meets the
+    // triage pane's (a corner, or a junction where the borders are shared).
+    let title_row = (0..24)
+        .find(|&y| {
+            (0..80).any(|x| {
+                buffer[(x, y)].symbol() == "T"
+                    && buffer[(x + 1, y)].symbol() == "i"
+                    && buffer[(x + 2, y)].symbol() == "m"
+            })
+        })
+        .expect("a timeline title row");
+    let timeline_right = (1..79)
         .rev()
-        .find(|&x| buffer[(x, 9)].symbol() == "┐" && x < 60)
-        .unwrap();
-    for y in 10..19 {
+        .find(|&x| matches!(buffer[(x, title_row)].symbol(), "┐" | "┬" | "┼"))
+        .expect("the timeline's top right corner");
+    let last = (title_row + 1..24)
+        .take_while(|&y| buffer[(0, y)].symbol() == "│")
+        .last()
+        .expect("rows of the timeline");
+    assert!(
+        last - title_row >= 9,
+        "the timeline keeps its rows:\n{text}"
+    );
+    for y in title_row + 1..=last {
         assert_eq!(
             buffer[(timeline_right, y)].symbol(),
             "│",

@@ -125,6 +125,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let title = title(app, area.width, theme);
     let mut block = Block::default()
         .borders(Borders::ALL)
+        .merge_borders(ratatui::symbols::merge::MergeStrategy::Exact)
         .style(theme.text)
         .title(Line::from(title))
         .border_style(if entry.open {

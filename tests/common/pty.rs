@@ -49,7 +49,8 @@ pub fn timeline_has(screen: &str, text: &str) -> bool {
         .lines()
         .skip_while(|l| !l.contains("Timeline"))
         .skip(1)
-        .take_while(|l| !l.starts_with('└'))
+        // The pane ends at its bottom border, shared with the entry box below it.
+        .take_while(|l| !l.starts_with('└') && !l.starts_with('├'))
         .any(|l| l.contains(text))
 }
 
