@@ -55,6 +55,11 @@ pub enum Msg {
     /// The file was replaced or restored from an older copy: what the console holds is
     /// forgotten, and the events that follow are the whole log as it is now.
     Rewound,
+    /// What the first read handed on early (`Preview`, `Events`, `OpenRead`) is
+    /// forgotten: that read broke off, and the next one sends everything again as it
+    /// then is (an incident closed meanwhile then comes by its head, not as the stale
+    /// whole it was).
+    ReadAgain,
     /// At start, a long open incident in brief ([`crate::store::Store::incident_preview`]):
     /// every pane but the timeline as the full fold, and the newest entries. Its whole
     /// log follows in `Whole` before `Loaded`.

@@ -63,6 +63,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             );
             Vec::new()
         }
+        Msg::ReadAgain => {
+            app.forget_log();
+            app.outside.open_read = false;
+            Vec::new()
+        }
         Msg::Preview { id, events } => {
             app.preview(id, events);
             Vec::new()

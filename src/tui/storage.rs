@@ -214,64 +214,24 @@ struct FirstRead {
 /// `Msg::OpenRead`), so the console can show one before every closed incident's head is
 /// folded; a long one goes in brief first (`Msg::Preview`), whole after (`Msg::Whole`).
 /// `early` returns false when the console is gone. Trouble in that first step only
-/// skips it: the full read that follows decides.
+/// skips it: the console is told to forget what it was sent (`Msg::ReadAgain`) and the
+/// full read that follows sends everything. Trouble after it is the caller's, who
+/// forgets the same way before trying again.
 fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, StoreError> {
     store.read_together(|s| {
         let last = s.last_pos()?;
-        let mut sent = std::collections::HashSet::new();
-        let early_read = || -> Result<Option<Vec<IncidentState>>, StoreError> {
-            let Some(hint) = s.open_hint()?.filter(|h| h.pos <= last) else {
-                return Ok(None);
-            };
-            let mut candidates = hint.incidents;
-            candidates.extend(s.incidents_with_heads_after(hint.pos)?);
-            candidates.sort();
-            candidates.dedup();
-            let whole: Vec<IncidentState> = s
-                .heads_of(&candidates)?
-                .into_iter()
-                .filter(IncidentState::worked_in)
-                .collect();
-            Ok(Some(whole))
+        let gone = || StoreError::Invalid("the console is gone".into());
+        let sent = match early_step(s, last, early) {
+            Ok(sent) => sent,
+            Err(Early::Gone) => return Err(gone()),
+            Err(Early::Trouble { error, said }) => {
+                tracing::debug!("reader: the open incidents first: {error}");
+                if said && !early(Msg::ReadAgain) {
+                    return Err(gone());
+                }
+                std::collections::HashSet::new()
+            }
         };
-        // Long incidents sent in brief first, then whole before the read ends.
-        let mut briefed = Vec::new();
-        match early_read() {
-            Ok(Some(whole)) => {
-                let mut here = true;
-                for state in &whole {
-                    if !here {
-                        break;
-                    }
-                    if let Some(events) =
-                        s.incident_preview(state.id, PREVIEW_NEWEST, PREVIEW_FROM)?
-                    {
-                        here = early(Msg::Preview {
-                            id: state.id,
-                            events,
-                        });
-                        briefed.push(state.id);
-                        continue;
-                    }
-                    s.incident_events_in_pages(state.id, EARLY_PAGE, &mut |events| {
-                        here = early(Msg::Events(events));
-                        here
-                    })?;
-                }
-                sent.extend(whole.iter().map(|w| w.id));
-                if !here || !early(Msg::OpenRead) {
-                    return Err(StoreError::Invalid("the console is gone".into()));
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::debug!("reader: the kept list of open incidents: {e}"),
-        }
-        for &id in &briefed {
-            let events = s.incident_events(id)?;
-            if !early(Msg::Whole { id, events }) {
-                return Err(StoreError::Invalid("the console is gone".into()));
-            }
-        }
         let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
             .incident_heads()?
             .into_iter()
@@ -292,6 +252,80 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
             hint,
         })
     })
+}
+
+/// Why the first step of [`first_read`] stopped.
+enum Early {
+    /// The console is gone.
+    Gone,
+    /// The store failed; `said` when something had been sent already.
+    Trouble { error: StoreError, said: bool },
+}
+
+/// The first step of [`first_read`]: the incidents the kept list names (and those
+/// whose heads changed since it was made) that are read whole, each sent whole or in
+/// brief then whole, then `Msg::OpenRead`. The set of incidents sent; none when the
+/// file keeps no list (or one for another copy of the log).
+fn early_step(
+    s: &Store,
+    last: i64,
+    early: &dyn Fn(Msg) -> bool,
+) -> Result<std::collections::HashSet<ulid::Ulid>, Early> {
+    let said = std::cell::Cell::new(false);
+    let trouble = |error: StoreError| Early::Trouble {
+        error,
+        said: said.get(),
+    };
+    let send = |msg: Msg| -> Result<(), Early> {
+        said.set(true);
+        if early(msg) { Ok(()) } else { Err(Early::Gone) }
+    };
+    let mut sent = std::collections::HashSet::new();
+    let Some(hint) = s.open_hint().map_err(trouble)?.filter(|h| h.pos <= last) else {
+        return Ok(sent);
+    };
+    let mut candidates = hint.incidents;
+    candidates.extend(s.incidents_with_heads_after(hint.pos).map_err(trouble)?);
+    candidates.sort();
+    candidates.dedup();
+    let whole: Vec<IncidentState> = s
+        .heads_of(&candidates)
+        .map_err(trouble)?
+        .into_iter()
+        .filter(IncidentState::worked_in)
+        .collect();
+    // Long incidents go in brief first, then whole before the read ends.
+    let mut briefed = Vec::new();
+    for state in &whole {
+        if let Some(events) = s
+            .incident_preview(state.id, PREVIEW_NEWEST, PREVIEW_FROM)
+            .map_err(trouble)?
+        {
+            send(Msg::Preview {
+                id: state.id,
+                events,
+            })?;
+            briefed.push(state.id);
+            continue;
+        }
+        let mut here = true;
+        s.incident_events_in_pages(state.id, EARLY_PAGE, &mut |events| {
+            said.set(true);
+            here = early(Msg::Events(events));
+            here
+        })
+        .map_err(trouble)?;
+        if !here {
+            return Err(Early::Gone);
+        }
+    }
+    send(Msg::OpenRead)?;
+    for id in briefed {
+        let events = s.incident_events(id).map_err(trouble)?;
+        send(Msg::Whole { id, events })?;
+    }
+    sent.extend(whole.iter().map(|w| w.id));
+    Ok(sent)
 }
 
 /// The incidents the console has heard of, and the newest position the first read
@@ -401,7 +435,15 @@ fn read_loop(
     };
     // The open incidents whole, the first of them shown at once when the file keeps
     // their list; then the closed ones by their heads.
-    let early = |msg: Msg| news.send(msg).is_ok();
+    // Whether a first read has handed anything on since the console last forgot.
+    let said = std::cell::Cell::new(false);
+    let early = |msg: Msg| {
+        said.set(!matches!(msg, Msg::ReadAgain));
+        news.send(msg).is_ok()
+    };
+    // A first read that broke off after handing some on: the console forgets it, so
+    // the next read's answer stands alone. False when the console is gone.
+    let forget = || !said.replace(false) || news.send(Msg::ReadAgain).is_ok();
     // The first read takes the open incidents whole and the closed ones by their heads,
     // so its cost follows what is open, not years of history.
     let (store, read) = loop {
@@ -410,7 +452,7 @@ fn read_loop(
         {
             Ok(read) => break read,
             Err(e) => {
-                if !reader.trouble(e.to_string()) {
+                if !forget() || !reader.trouble(e.to_string()) {
                     return;
                 }
             }
@@ -472,6 +514,7 @@ fn read_loop(
                     if !reader.send(Msg::Rewound) {
                         return;
                     }
+                    said.set(false);
                     match first_read(follower.store(), &early) {
                         Ok(read) => {
                             follower.move_to(read.last);
@@ -485,7 +528,7 @@ fn read_loop(
                             // one of them, as before the first read knew heads.
                             follower.move_to(0);
                             known = Known::none();
-                            if !reader.trouble(e.to_string()) {
+                            if !forget() || !reader.trouble(e.to_string()) {
                                 return;
                             }
                         }
@@ -915,6 +958,134 @@ mod tests {
     /// timeline as the full fold, the newest entries, a title that says older ones are
     /// still being read, and moving through it waits; its whole log follows before the
     /// read ends, and the console then holds the full fold.
+    #[test]
+    fn a_first_read_that_breaks_off_after_sending_some_is_forgotten_before_the_next() {
+        use crate::domain::{Body, Status};
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = dir.path().join("w.db");
+        let mut store = Store::open(&db, OpenOptions::write()).unwrap();
+        let open = |store: &mut Store, title: &str| {
+            let id = store
+                .append(vec![NewEvent::now(None, "ana", Body::opening(title))])
+                .unwrap()[0]
+                .incident;
+            store
+                .append(
+                    ["about", "still about"]
+                        .map(|what| {
+                            NewEvent::now(
+                                Some(id),
+                                "bo",
+                                Body::Note {
+                                    text: format!("{what} {title}"),
+                                },
+                            )
+                        })
+                        .into(),
+                )
+                .unwrap();
+            id
+        };
+        let (a, b) = (open(&mut store, "a"), open(&mut store, "b"));
+        // The kept list is read in the order of the ids: the first is sent early,
+        // then the second cannot be read.
+        let (sent_first, broken) = (a.min(b), a.max(b));
+        let me = || Identity {
+            session: "s".into(),
+            user: "cy".into(),
+        };
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Storage::start(&db, me(), tx).unwrap();
+        let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        pump(&mut app, &storage, &mut news, "first read", |a| {
+            a.outside.loaded
+        });
+        storage.stop(Duration::from_secs(20));
+        assert!(store.open_hint().unwrap().is_some(), "the list is kept");
+
+        // An older note of the second cannot be decoded (an id that is not a ULID); its
+        // head, of its newest event, can.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let note_of = |id: ulid::Ulid| -> String {
+            conn.query_row(
+                "SELECT id FROM events WHERE incident = ?1 AND kind = 'note' ORDER BY pos LIMIT 1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let good = note_of(broken);
+        conn.execute("UPDATE events SET id = 'not an id' WHERE id = ?1", [&good])
+            .unwrap();
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Storage::start(&db, me(), tx).unwrap();
+        let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut heard = Vec::new();
+        while !app.outside.loaded || !heard.contains(&"failed") {
+            assert!(
+                Instant::now() < deadline,
+                "no word of the trouble within 20 s"
+            );
+            match news.try_recv() {
+                Ok(msg) => {
+                    heard.push(match &msg {
+                        Msg::Events(events) if events.iter().all(|e| e.incident == sent_first) => {
+                            "early"
+                        }
+                        Msg::ReadAgain => "forget",
+                        Msg::Failed { .. } => "failed",
+                        Msg::Loaded => "loaded",
+                        _ => "other",
+                    });
+                    crate::app::update(&mut app, msg);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        assert_eq!(
+            heard.iter().filter(|h| **h != "other").collect::<Vec<_>>(),
+            [&"early", &"forget", &"loaded", &"failed"],
+            "sent early, then told to forget it, before the trouble: {heard:?}"
+        );
+        assert!(
+            app.incidents.is_empty(),
+            "nothing of the broken read is held"
+        );
+
+        // Before the next try (by a reader started afresh, so the changes land
+        // together between two tries): the note is whole again, and the incident sent
+        // early is closed. The next read holds it by its closed head, not its stale whole.
+        storage.stop(Duration::from_secs(20));
+        conn.execute("UPDATE events SET id = ?1 WHERE id = 'not an id'", [&good])
+            .unwrap();
+        store
+            .append(vec![NewEvent::now(
+                Some(sent_first),
+                "ana",
+                Body::StatusChanged {
+                    status: Status::Closed,
+                    reason: None,
+                },
+            )])
+            .unwrap();
+        let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Storage::start(&db, me(), tx).unwrap();
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the read after the trouble",
+            |a| a.incidents.contains_key(&broken) && a.incidents.contains_key(&sent_first),
+        );
+        holds_the_full_fold(&app, &store);
+        assert!(
+            app.partial.contains(&sent_first),
+            "the closed incident is held by its head"
+        );
+        storage.stop(Duration::from_secs(20));
+    }
+
     #[test]
     fn a_long_open_incident_is_shown_in_brief_then_whole() {
         use crate::domain::{Body, Severity, Status};
