@@ -433,10 +433,14 @@ fn a_console_started_on_an_old_screen_clears_it_and_ctrl_l_repaints() {
         .unwrap()
         .process(b"\x1b[12;5HNOISE-NOISE-NOISE\x1b[1;1H");
     assert!(console.screen().contains("NOISE-NOISE"));
+    let before = console.bytes().len();
     console.send("\x0c");
     console.wait_for("the noise repainted over", |s| {
         !s.contains("NOISE") && s.contains("following")
     });
+    // Automatic wrap is turned off again (a program run meanwhile may have turned it
+    // on): the frames' short cursor moves rely on it.
+    console.wait_bytes("automatic wrap off again", before, b"\x1b[?7l");
     console.send("?");
     console.wait_text("Help ·");
     console.wait_for("Ctrl-L in the help", |s| {

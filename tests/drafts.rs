@@ -104,3 +104,45 @@ fn two_consoles_of_one_person_keep_a_draft_each() {
         "consoles that ended took their locks along: {locks:?}"
     );
 }
+
+#[test]
+fn a_key_whose_frame_meets_a_stalled_terminal_is_in_the_draft_when_the_console_is_ended() {
+    use rustix::fs::{Mode, OFlags};
+    let env = Env::new();
+    env.declare("drafts for everyone");
+    let mut console = typing(&env, "maya", "the link stalled after ");
+    // The terminal stops taking output, as over a link that stalls (flow control on the
+    // console's own terminal): the next frame's write waits, for ever.
+    let tty = std::fs::read_link(format!("/proc/{}/fd/1", console.pid())).unwrap();
+    let fd = rustix::fs::open(
+        &tty,
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .unwrap();
+    rustix::termios::tcflow(&fd, rustix::termios::Action::OOff).unwrap();
+    console.send("z");
+    // The key is read, and the frame showing it waits in a write to the terminal (the
+    // console's main thread is in `write` on its standard output).
+    let pid = console.pid();
+    wait_for("the frame's write to wait", Duration::from_secs(20), || {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/syscall")).is_ok_and(|s| {
+            let mut fields = s.split_whitespace();
+            fields.next() == Some(libc::SYS_write.to_string().as_str())
+                && fields.next() == Some("0x1")
+        })
+    });
+    // Ended while its frame is stuck: the exit watchdog ends it in time, and the key
+    // it had read is in the draft all the same.
+    console.signal(Signal::TERM);
+    drop(fd);
+    console.wait_exit();
+    assert!(
+        drafts_holding(&env, "the link stalled after z"),
+        "{:?}",
+        draft_files(&env)
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect::<Vec<_>>()
+    );
+}

@@ -7,6 +7,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -285,6 +286,8 @@ struct Slot {
     next: Option<Option<Draft>>,
     /// Stop once nothing is left to write.
     stop: bool,
+    /// A draft is being written now.
+    writing: bool,
 }
 
 /// Saves drafts on a thread of their own. `save` hands over the newest draft and
@@ -317,9 +320,46 @@ impl DraftWriter {
 
     /// Hands over the newest draft (`None` removes the file).
     pub fn save(&self, draft: Option<Draft>) {
-        let (slot, wake) = &*self.shared;
+        self.stage(draft);
+        self.wake();
+    }
+
+    /// Hands over the newest draft without waking the thread: it is written at the
+    /// next [`DraftWriter::wake`] or `save`, when the writer stops, or by
+    /// [`DraftWriter::flusher`]. The console stages a draft before drawing and wakes the
+    /// writer after (the character is on screen before the thread competes for the
+    /// machine), so a draw that blocks on a stalled terminal loses nothing.
+    pub fn stage(&self, draft: Option<Draft>) {
+        let (slot, _) = &*self.shared;
         slot.lock().unwrap_or_else(PoisonError::into_inner).next = Some(draft);
-        wake.notify_one();
+    }
+
+    /// Wakes the thread to write what was staged.
+    pub fn wake(&self) {
+        self.shared.1.notify_all();
+    }
+
+    /// Work that writes what is staged and waits (at most `wait`) until nothing is
+    /// waiting or being written: for the exit watchdog to run before it ends the
+    /// process.
+    pub fn flusher(&self, wait: Duration) -> impl Fn() + Send + Sync + 'static {
+        let shared = self.shared.clone();
+        move || {
+            let (slot, wake) = &*shared;
+            let until = Instant::now() + wait;
+            let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+            wake.notify_all();
+            while slot.next.is_some() || slot.writing {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return;
+                }
+                slot = wake
+                    .wait_timeout(slot, left)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+        }
     }
 }
 
@@ -327,7 +367,7 @@ impl Drop for DraftWriter {
     fn drop(&mut self) {
         let (slot, wake) = &*self.shared;
         slot.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
-        wake.notify_one();
+        wake.notify_all();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -343,6 +383,7 @@ fn write_drafts(file: &DraftFile, shared: &(Mutex<Slot>, Condvar), failed: &dyn 
             let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
                 if let Some(draft) = slot.next.take() {
+                    slot.writing = true;
                     break draft;
                 }
                 if slot.stop {
@@ -366,6 +407,8 @@ fn write_drafts(file: &DraftFile, shared: &(Mutex<Slot>, Condvar), failed: &dyn 
                 _ => break,
             }
         }
+        slot.lock().unwrap_or_else(PoisonError::into_inner).writing = false;
+        wake.notify_all();
         if let Err(e) = result {
             tracing::warn!("cannot save the draft to {}: {e}", file.path().display());
             failed(e.to_string());

@@ -159,6 +159,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // A signal that ends the console also arms the watchdog, from a thread of its own:
     // even a loop stuck writing to a terminal that no longer reads ends in time.
     watchdog::on_signals(EXIT_DEADLINE);
+    // The draft staged before a frame that then blocks is written before the end.
+    if let Some(writer) = drafts.as_ref() {
+        watchdog::before_ending(writer.flusher(Duration::from_millis(400)));
+    }
     let mut ticks = tokio::time::interval(TICK);
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -173,16 +177,20 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         for read in app.reads_due() {
             storage.read(read);
         }
+        // The draft as the box holds it is handed over before the frame and written
+        // once the frame is out: the key's character is on screen without waiting for
+        // the draft writer to wake, the draft is on its way to disk microseconds later
+        // (before any other input is read), and a frame that blocks on a stalled
+        // terminal leaves it to the exit watchdog, not lost.
+        let draft_writer = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due));
+        if let Some(writer) = draft_writer {
+            writer.stage(app.entry.draft(app.shown));
+        }
         if let Err(e) = draw(&mut guard, &app, &theme) {
             break Err(e);
         }
-        // The draft as the box holds it, once the frame is out: the key's character is
-        // on screen without waiting for the draft writer to wake, and the draft is on
-        // its way to disk microseconds later (before any other input is read).
-        if std::mem::take(&mut draft_due)
-            && let Some(writer) = drafts.as_ref()
-        {
-            writer.save(app.entry.draft(app.shown));
+        if let Some(writer) = draft_writer {
+            writer.wake();
         }
         let first = tokio::select! {
             got = keyboard.next() => match got {

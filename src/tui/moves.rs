@@ -8,7 +8,8 @@
 //!   first column;
 //! - to the first column of the next row, carriage return and line feed (the console
 //!   runs in raw mode, so a line feed moves down and nothing else; the row below exists,
-//!   so it never scrolls);
+//!   so it never scrolls; a window made smaller while a frame is on its way may scroll
+//!   by a row, and the resize that follows clears the screen and draws it all again);
 //! - elsewhere, the position without a column of 1 (`ESC[3H`).
 //!
 //! Text never changes the row the cursor is on because the console turns the

@@ -635,7 +635,6 @@ fn write_loop(
             }
             Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        keep_hints(&mut store);
         let purpose = match &request {
             WriteRequest::Append { purpose, .. } => *purpose,
             WriteRequest::Demo => Purpose::Demo,
@@ -671,6 +670,8 @@ fn write_loop(
         if news.send(msg).is_err() {
             break;
         }
+        // After the write is answered: an entry never waits behind the list.
+        keep_hints(&mut store);
     }
     keep_hints(&mut store);
     if let Some(s) = store.as_mut()

@@ -225,8 +225,10 @@ impl TerminalGuard {
         // Colours and the cursor back to what the frames assume: another program may
         // have left them otherwise.
         io::stdout().write_all(b"\x1b[0m")?;
+        // Automatic wrap off again too: the frames' short cursor moves rely on it.
         execute!(
             io::stdout(),
+            terminal::DisableLineWrap,
             terminal::Clear(terminal::ClearType::All),
             cursor::Hide
         )?;

@@ -3,12 +3,26 @@
 //! Drafts are written by their own thread as they are typed, so ending here loses
 //! nothing that was typed.
 
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 static ARMED: Once = Once::new();
+
+/// What must reach the disk before the process is ended ([`before_ending`]).
+static LAST_WORDS: OnceLock<Box<dyn Fn() + Send + Sync>> = OnceLock::new();
+
+/// How long the watchdog waits for [`before_ending`]'s work before it ends the process
+/// anyway.
+const LAST_WORDS_WAIT: Duration = Duration::from_millis(500);
+
+/// Gives the watchdog work to finish before it ends the process (the console's newest
+/// draft, handed over before a frame that may block): run on a thread of its own, and
+/// waited for at most half a second. Only the first call counts.
+pub fn before_ending(work: impl Fn() + Send + Sync + 'static) {
+    let _ = LAST_WORDS.set(Box::new(work));
+}
 
 /// Ends the process `deadline` from now unless it has ended by then (once; later calls
 /// do nothing).
@@ -19,6 +33,18 @@ pub fn arm(deadline: Duration) {
             .spawn(move || {
                 std::thread::sleep(deadline);
                 tracing::warn!("the console did not end within {deadline:?}; ending it now");
+                if let Some(work) = LAST_WORDS.get() {
+                    let (done, finished) = std::sync::mpsc::channel();
+                    let ran = std::thread::Builder::new()
+                        .name("exit-last-words".into())
+                        .spawn(move || {
+                            work();
+                            let _ = done.send(());
+                        });
+                    if ran.is_ok() {
+                        let _ = finished.recv_timeout(LAST_WORDS_WAIT);
+                    }
+                }
                 end_now();
             });
         if let Err(e) = spawned {
@@ -58,6 +84,6 @@ pub fn on_signals(deadline: Duration) {
 #[allow(unsafe_code)]
 fn end_now() -> ! {
     // SAFETY: `_exit` takes no pointers and never returns; nothing here needs
-    // unwinding (the draft is on disk already).
+    // unwinding (the draft is on disk already, or was given its last half second).
     unsafe { libc::_exit(1) }
 }
