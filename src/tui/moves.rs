@@ -17,46 +17,112 @@
 //! column. Anything this does not follow (a control character, another sequence that
 //! may move the cursor) forgets the row, and the next move is said in full.
 
+use super::sgr::Pen;
+
 /// The frame `bytes` with its cursor positions said as briefly as they can be.
-pub fn shorten(bytes: &[u8]) -> Vec<u8> {
+/// `fresh`: the frame starts on a screen just cleared (after a repaint or a resize), so
+/// the cells it skips are blank; a `CSI 2 J` inside the frame makes the rest of it so.
+pub fn shorten(bytes: &[u8], fresh: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
-    // The row the cursor is on, when known.
-    let mut row: Option<u32> = None;
+    let mut at = Place {
+        blank: fresh,
+        // A frame starts with the pen at its default.
+        pen: Some(Pen::default()),
+        ..Place::default()
+    };
     let mut i = 0;
     while i < bytes.len() {
         let byte = bytes[i];
         if byte == 0x1b {
             let Some((len, params, last)) = super::sgr::csi(&bytes[i..]) else {
                 // Another escape (OSC, a charset): followed no further.
-                row = None;
+                at.forget();
                 out.push(byte);
                 i += 1;
                 continue;
             };
-            match (last, position(params)) {
+            let target = (last == b'H').then(|| position(params)).flatten();
+            match (last, target) {
                 (b'H', Some((to_row, to_col))) => {
-                    out.extend_from_slice(&move_to(row, to_row, to_col));
-                    row = Some(to_row);
+                    out.extend_from_slice(&at.move_to(to_row, to_col));
+                    at.row = Some(to_row);
+                    at.col = Some(to_col);
                 }
-                // Colours, and modes (the cursor shown or hidden, synchronized
-                // updates), move nothing; neither do the erases.
-                (b'm' | b'J' | b'K', _) => {}
+                (b'm', _) => at.pen_after(params),
+                // The erases move nothing; after erasing the whole screen, whatever the
+                // frame skips is blank.
+                (b'J', _) => at.blank |= params == b"2",
+                (b'K', _) => {}
+                // Modes (the cursor shown or hidden, synchronized updates) move nothing.
                 (b'h' | b'l', _) if params.starts_with(b"?") => {}
-                _ => row = None,
+                _ => at.forget(),
             }
-            if last != b'H' || position(params).is_none() {
+            if target.is_none() {
                 out.extend_from_slice(&bytes[i..i + len]);
             }
             i += len;
             continue;
         }
         if byte < 0x20 || byte == 0x7f {
-            row = None;
+            at.forget();
+        } else if byte < 0x80 {
+            at.col = at.col.map(|c| c + 1);
+        } else {
+            // Wider text is not measured here: the next move is said as a move.
+            at.col = None;
         }
         out.push(byte);
         i += 1;
     }
     out
+}
+
+/// Where the cursor is, as far as the frame says, and what a space would draw there.
+#[derive(Default)]
+struct Place {
+    /// The row, when known (1-based).
+    row: Option<u32>,
+    /// The column the next character goes to, when known (1-based).
+    col: Option<u32>,
+    /// The screen was cleared: the cells the frame skips are blank.
+    blank: bool,
+    /// What the terminal draws with, when every SGR since the last reset was read.
+    pen: Option<Pen>,
+}
+
+impl Place {
+    /// Something not followed: the next move is said in full.
+    fn forget(&mut self) {
+        self.row = None;
+        self.col = None;
+    }
+
+    /// Follows an SGR sequence; one not read leaves the pen unknown until a reset.
+    fn pen_after(&mut self, params: &[u8]) {
+        let text = std::str::from_utf8(params).unwrap_or("?");
+        let resets = text.is_empty() || text == "0" || text.starts_with("0;");
+        let known = self.pen.is_some() || resets;
+        let mut pen = self.pen.take().unwrap_or_default();
+        self.pen = (known && pen.apply(text).is_some()).then_some(pen);
+    }
+
+    /// The bytes that move the cursor to `to_row`, `to_col`.
+    fn move_to(&self, to_row: u32, to_col: u32) -> Vec<u8> {
+        let moved = move_to(self.row, to_row, to_col);
+        // A few blank cells ahead on a cleared screen cost less as spaces.
+        match self.col {
+            Some(col)
+                if self.blank
+                    && self.pen.as_ref().is_some_and(Pen::draws_blank)
+                    && self.row == Some(to_row)
+                    && to_col > col
+                    && ((to_col - col) as usize) < moved.len() =>
+            {
+                vec![b' '; (to_col - col) as usize]
+            }
+            _ => moved,
+        }
+    }
 }
 
 /// The row and column a CUP's parameters name (1-based; missing ones are 1). `None`
@@ -94,7 +160,7 @@ mod tests {
     fn moves_on_a_row_and_to_the_next_are_short_and_others_whole() {
         let frame = b"\x1b[3;1Hab\x1b[3;50Hc\x1b[3;1Hd\x1b[4;1He\x1b[9;7Hf\x1b[31mg\x1b[9;20Hh";
         assert_eq!(
-            shorten(frame),
+            shorten(frame, false),
             b"\x1b[3Hab\x1b[50Gc\rd\r\ne\x1b[9;7Hf\x1b[31mg\x1b[20Gh".to_vec()
         );
     }
@@ -104,7 +170,7 @@ mod tests {
         // A line feed, a cursor save, an unknown sequence: the next move is whole.
         for between in [&b"\n"[..], b"\x1b7", b"\x1b[2A", b"\x1b]0;t\x07"] {
             let frame = [&b"\x1b[3;1Hab"[..], between, b"\x1b[3;9Hc"].concat();
-            let out = shorten(&frame);
+            let out = shorten(&frame, false);
             assert!(
                 out.ends_with(b"\x1b[3;9Hc"),
                 "{:?}",
@@ -113,13 +179,94 @@ mod tests {
         }
         // Colours, erases, and private modes move nothing.
         let frame = b"\x1b[3;1Ha\x1b[0;90m\x1b[K\x1b[?25l\x1b[3;9Hc";
-        assert!(shorten(frame).ends_with(b"\x1b[9Gc"));
+        assert!(shorten(frame, false).ends_with(b"\x1b[9Gc"));
+    }
+
+    /// The text and colours of every cell of an 80x24 screen after `bytes`, as a person
+    /// sees them: a space and an untouched cell are the same blank, whatever
+    /// foreground either has.
+    fn screen(bytes: &[u8]) -> Vec<(String, vt100::Color, vt100::Color, bool, bool)> {
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        let mut parser = vt100::Parser::new(size(24), size(80), 0);
+        parser.process(bytes);
+        let screen = parser.screen();
+        let mut all = Vec::new();
+        for row in 0..24 {
+            for col in 0..80 {
+                let cell = screen.cell(row, col).unwrap();
+                let blank = cell.contents().trim().is_empty();
+                all.push((
+                    if blank {
+                        String::new()
+                    } else {
+                        cell.contents().to_string()
+                    },
+                    if blank {
+                        vt100::Color::Default
+                    } else {
+                        cell.fgcolor()
+                    },
+                    cell.bgcolor(),
+                    cell.underline(),
+                    cell.inverse(),
+                ));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn on_a_cleared_screen_a_short_gap_is_said_in_spaces_and_draws_the_same() {
+        // Words of a timeline row with one blank cell between them, and a wider gap.
+        let frame = b"\x1b[3;2H\x1b[90mthe\x1b[3;6Hdashboards\x1b[3;40Hend";
+        let out = shorten(frame, true);
+        assert_eq!(
+            out,
+            b"\x1b[3;2H\x1b[90mthe dashboards\x1b[40Gend".to_vec(),
+            "{:?}",
+            String::from_utf8_lossy(&out)
+        );
+        assert_eq!(screen(&out), screen(frame));
+        // Not known to be blank: the cells skipped may hold anything, so they are
+        // left as they are.
+        assert!(shorten(frame, false).windows(4).any(|w| w == b"\x1b[6G"));
+        // A clear inside the frame makes the rest of it fresh.
+        let cleared = [&b"\x1b[2J"[..], frame].concat();
+        assert!(
+            shorten(&cleared, false)
+                .windows(14)
+                .any(|w| w == b"the dashboards")
+        );
+    }
+
+    #[test]
+    fn a_space_that_would_not_look_blank_is_never_drawn_into_a_gap() {
+        // A background, reverse video, an underline: a space would show.
+        for pen in [&b"\x1b[44m"[..], b"\x1b[7m", b"\x1b[4m", b"\x1b[38:5:1m"] {
+            let frame = [b"\x1b[3;2H", pen, b"ab\x1b[3;5Hc"].concat();
+            let out = shorten(&frame, true);
+            assert!(
+                out.ends_with(b"\x1b[5Gc"),
+                "{:?}",
+                String::from_utf8_lossy(&out)
+            );
+            assert_eq!(
+                screen(&[b"\x1b[2J", &out[..]].concat()),
+                screen(&[b"\x1b[2J", &frame[..]].concat())
+            );
+        }
+        // Back to the default pen: spaces again.
+        let frame = b"\x1b[3;2H\x1b[44mab\x1b[0mx\x1b[3;7Hc";
+        assert!(shorten(frame, true).ends_with(b"x  c"));
+        // Text it does not measure (wide characters): the column is not known.
+        let frame = "\x1b[3;2H界\x1b[3;6Hc".as_bytes();
+        assert!(shorten(frame, true).ends_with(b"\x1b[6Gc"));
     }
 
     #[test]
     fn a_move_it_cannot_read_is_left_as_it_was() {
         let frame = b"\x1b[3;1Ha\x1b[3;9;1Hc\x1b[0;0Hd";
-        let out = shorten(frame);
+        let out = shorten(frame, false);
         assert!(out.windows(8).any(|w| w == b"\x1b[3;9;1H"));
         assert!(
             out.ends_with(b"\x1b[0;0Hd"),

@@ -21,7 +21,7 @@ const ATTRIBUTES: [u8; 8] = [1, 2, 3, 4, 5, 7, 8, 9];
 /// What the terminal draws with: colours as the parameters that set them (`None`:
 /// the default) and attributes by their SGR number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Pen {
+pub(super) struct Pen {
     fg: Option<String>,
     bg: Option<String>,
     /// Bit `n` set: attribute `n` (of [`ATTRIBUTES`]) is on.
@@ -33,8 +33,15 @@ impl Pen {
         self.on & (1 << attribute) != 0
     }
 
+    /// Whether a space drawn with this pen looks like a blank cell: the default
+    /// background, and nothing that marks an empty cell (underline, blink, reverse,
+    /// crossing out).
+    pub(super) fn draws_blank(&self) -> bool {
+        self.bg.is_none() && ![4, 5, 7, 9].iter().any(|a| self.has(*a))
+    }
+
     /// Applies one SGR sequence's parameters; `None` for one not understood.
-    fn apply(&mut self, params: &str) -> Option<()> {
+    pub(super) fn apply(&mut self, params: &str) -> Option<()> {
         let list: Vec<&str> = params.split(';').collect();
         let mut i = 0;
         while i < list.len() {

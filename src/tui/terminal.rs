@@ -22,6 +22,8 @@ pub struct FrameOut {
     /// Whether the terminal's cursor is shown now, as the frames sent left it (hidden
     /// on the way in).
     cursor_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The screen was cleared since the last frame sent ([`FrameOut::cleared`]).
+    fresh: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Write for FrameOut {
@@ -81,7 +83,8 @@ impl FrameOut {
                 .store(ends_shown, std::sync::atomic::Ordering::Relaxed);
         }
         // Colours, attributes and moves in as few bytes as draw the same cells.
-        let body = super::moves::shorten(&super::sgr::tighten(&body));
+        let fresh = self.fresh.swap(false, std::sync::atomic::Ordering::Relaxed);
+        let body = super::moves::shorten(&super::sgr::tighten(&body), fresh);
         if body.is_empty() {
             return Ok(0);
         }
@@ -95,11 +98,12 @@ impl FrameOut {
         Ok(framed.len())
     }
 
-    /// Notes that the terminal's cursor was hidden outside a frame (on the way in,
-    /// and back from a suspend).
-    pub fn cursor_hidden(&self) {
+    /// Notes that the screen was cleared and the cursor hidden outside a frame (on the
+    /// way in, back from a suspend, a repaint): the next frame draws on blank cells.
+    pub fn cleared(&self) {
         self.cursor_shown
             .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.fresh.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The bytes held (a poisoned lock still holds bytes worth sending).
@@ -197,6 +201,7 @@ impl TerminalGuard {
         }));
         enter()?;
         let frame = FrameOut::default();
+        frame.cleared();
         let terminal = Terminal::new(CrosstermBackend::new(frame.clone()))?;
         Ok(TerminalGuard { terminal, frame })
     }
@@ -208,7 +213,7 @@ impl TerminalGuard {
         // SIGTSTP's default action stops the process until the shell resumes it.
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
         enter()?;
-        self.frame.cursor_hidden();
+        self.frame.cleared();
         // Not `Terminal::clear`: it asks the terminal where the cursor is, and the
         // event stream, which owns stdin, would swallow the answer. A fresh terminal
         // with an empty previous frame redraws everything on a cleared screen instead.
@@ -232,7 +237,7 @@ impl TerminalGuard {
             terminal::Clear(terminal::ClearType::All),
             cursor::Hide
         )?;
-        self.frame.cursor_hidden();
+        self.frame.cleared();
         self.terminal = Terminal::new(CrosstermBackend::new(self.frame.clone()))?;
         Ok(())
     }
