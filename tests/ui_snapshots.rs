@@ -1372,3 +1372,63 @@ fn as_of_dims_what_came_after_the_moment() {
         "the moment itself: not dimmed"
     );
 }
+
+#[test]
+fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
+    use warroom::app::{Draft, EntryKind};
+    let first = opened(1, "Checkout failing");
+    let second = opened(2, "Search slow");
+    let (first_id, second_id) = (first[0].incident, second[0].incident);
+    let mut events = first;
+    events.extend(second);
+    let offered = |incident: Option<ulid::Ulid>| {
+        let mut app = app_with(events.clone());
+        app.show(second_id);
+        update(
+            &mut app,
+            Msg::DraftFound(Draft {
+                incident,
+                kind: EntryKind::Decision,
+                text: "roll back deploy 4512".into(),
+            }),
+        );
+        format!("{}", draw(&app, &Theme::dark(), 120, 40).backend())
+    };
+    let short = |id: ulid::Ulid| {
+        let full = id.to_string();
+        full[full.len() - 6..].to_ascii_lowercase()
+    };
+    // For an incident the log holds: named, with its state, though another is shown.
+    let screen = offered(Some(first_id));
+    assert!(
+        screen.contains(&format!(
+            "for incident {} \"Checkout failing\" (triage):",
+            short(first_id)
+        )),
+        "{screen}"
+    );
+    // For one it does not hold: said, and where putting it back sends it.
+    let gone = ulid::Ulid::from_parts(1, 99);
+    let screen = offered(Some(gone));
+    assert!(
+        screen.contains(&format!(
+            "for incident {}, which this log does not hold;",
+            short(gone)
+        )) && screen.contains(&format!(
+            "put back, it goes to {} \"Search slow\":",
+            short(second_id)
+        )),
+        "{screen}"
+    );
+    let screen = offered(None);
+    assert!(
+        screen.contains("for no incident;")
+            && screen.contains(&format!(
+                "put back, it goes to {} \"Search slow\":",
+                short(second_id)
+            )),
+        "{screen}"
+    );
+    // The text and every key stay inside the box.
+    assert!(screen.contains("roll back deploy 4512") && screen.contains("throw it away"));
+}

@@ -11,6 +11,7 @@ use super::{Theme, boxed};
 use crate::app::{
     Action, App, Confirmation, Draft, EntryKind, Keymap, Mode, Overlay, PageScroll, palette,
 };
+use crate::domain::short_id;
 use crate::inert;
 
 /// Draws every overlay in stack order.
@@ -748,17 +749,47 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation
     );
 }
 
+/// Which incident a recovered draft was written for, and where putting it back sends it
+/// (never a guess left unsaid): one line, or two when it is not the incident it names.
+fn recovered_for(app: &App, draft: &Draft) -> Vec<String> {
+    let name = |id: ulid::Ulid, title: &str| format!("{} \"{}\"", short_id(id), inert::line(title));
+    let goes_to = app
+        .incident()
+        .map(|s| format!("put back, it goes to {}:", name(s.id, &s.title)));
+    let first = match draft.incident.map(|id| (id, app.incidents.get(&id))) {
+        Some((_, Some(state))) => {
+            return vec![format!(
+                "for incident {} ({}):",
+                name(state.id, &state.title),
+                state.status.as_str()
+            )];
+        }
+        Some((id, None)) => format!(
+            "for incident {}, which this log does not hold;",
+            short_id(id)
+        ),
+        None => "for no incident;".to_string(),
+    };
+    match goes_to {
+        Some(goes_to) => vec![first, goes_to],
+        None => vec![first.trim_end_matches(';').to_string() + ":"],
+    }
+}
+
 fn recovery(frame: &mut Frame<'_>, area: Rect, app: &App, draft: &Draft, theme: &Theme) {
     let (text, kind) = (&draft.text, draft.kind);
     let width = area.width.saturating_sub(10).min(80);
-    let rect = area.centered(Constraint::Length(width), Constraint::Length(12));
-    let mut lines = vec![
-        Line::raw(format!(
-            "An unsent {} was saved when this console last stopped:",
-            kind.label()
-        )),
-        Line::raw(""),
-    ];
+    let mut lines = vec![Line::raw(format!(
+        "An unsent {} was saved when this console last stopped,",
+        kind.label()
+    ))];
+    for line in recovered_for(app, draft) {
+        lines.push(Line::raw(crate::format::shorten(
+            &line,
+            usize::from(width.saturating_sub(2)),
+        )));
+    }
+    lines.push(Line::raw(""));
     for line in inert::text(text).lines().take(5) {
         lines.push(Line::styled(format!("  {line}"), theme.title));
     }
@@ -787,6 +818,8 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, app: &App, draft: &Draft, theme: 
     ));
     spans.push(Span::raw(" throw it away"));
     lines.push(Line::from(spans));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
