@@ -60,6 +60,16 @@ pub fn duration(d: TimeDelta) -> String {
     }
 }
 
+/// `n` and a noun of the kind counted, in the plural unless `n` is 1 ("1 incident",
+/// "2 action items"); `noun` takes an "s" for its plural.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A value for a table cell, or `-` when there is none.
 pub fn or_dash(value: Option<impl std::fmt::Display>) -> String {
     value.map_or_else(|| "-".into(), |v| v.to_string())

@@ -505,7 +505,7 @@ fn resolve_checklist_review_and_metrics_views() {
     let terminal = draw(&app, &Theme::dark(), 120, 40);
     let text = format!("{}", terminal.backend());
     assert!(
-        text.contains("MTTA") && text.contains("incidents per week"),
+        text.contains("MTTA") && text.contains("incidents a week, last"),
         "{text}"
     );
     insta::assert_snapshot!("metrics_120x40", terminal.backend());

@@ -49,7 +49,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     .key_for(Mode::Playbook, Action::Close)
                     .map(|k| format!("{k} closes"))
                     .unwrap_or_default();
-                super::metrics::render(frame, area, summary.as_deref(), scroll, &close, theme);
+                let today = crate::zone::in_force().date(app.now);
+                super::metrics::render(
+                    frame,
+                    area,
+                    (summary.as_deref(), today),
+                    scroll,
+                    &close,
+                    theme,
+                );
             }
             Overlay::Search { input, found, .. } => {
                 let query = input.lines().join(" ");
