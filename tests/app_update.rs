@@ -1316,6 +1316,43 @@ fn a_word_typed_into_the_roster_acts_on_nobody() {
 }
 
 #[test]
+fn a_key_acting_on_people_in_an_incident_that_is_over_says_so_in_its_question() {
+    let mut app = demo_app();
+    let ended = app
+        .incidents
+        .values()
+        .find(|s| !s.status.is_open())
+        .map(|s| (s.id, s.status))
+        .expect("the sample holds a resolved incident");
+    app.show(ended.0);
+    act(&mut app, Action::FocusRoster);
+    let short = warroom::domain::short_id(ended.0);
+    let status = ended.1.as_str().to_uppercase();
+    for key in ["p", "a", "e"] {
+        assert!(appended(&press(&mut app, key)).is_empty(), "{key}");
+        let asked = question(&app);
+        assert!(
+            asked.starts_with(&format!(
+                "{short} \"Search latency above 2 seconds\" is {status}. "
+            )),
+            "{key}: {asked}"
+        );
+        press(&mut app, "n");
+    }
+    // An open incident's questions stay as they were.
+    let open = app
+        .incidents
+        .values()
+        .find(|s| s.status.is_open())
+        .map(|s| s.id)
+        .unwrap();
+    app.show(open);
+    act(&mut app, Action::FocusRoster);
+    press(&mut app, "p");
+    assert!(question(&app).starts_with("Page "), "{}", question(&app));
+}
+
+#[test]
 fn the_commander_cannot_be_stood_down_while_holding_command() {
     let mut app = demo_app();
     act(&mut app, Action::FocusRoster);
