@@ -1954,6 +1954,83 @@ fn the_inbox_acknowledges_sends_to_the_incident_shown_and_triages_into_a_new_one
 }
 
 #[test]
+fn a_recovered_draft_put_back_goes_to_its_incident_only_after_a_question() {
+    let mut app = demo_app();
+    let gone = ulid::Ulid::from_parts(1, 77);
+    update(
+        &mut app,
+        Msg::DraftFound(Draft {
+            incident: Some(gone),
+            kind: EntryKind::Note,
+            text: "written for an incident not here".into(),
+        }),
+    );
+    act(&mut app, Action::Confirm);
+    assert_eq!(app.mode(), Mode::Entry);
+    let effects = act(&mut app, Action::Submit);
+    assert!(appended(&effects).is_empty(), "not logged unasked");
+    assert!(
+        question(&app).contains("This text was begun on")
+            && question(&app).contains("no longer here"),
+        "{}",
+        question(&app)
+    );
+}
+
+#[test]
+fn a_log_read_again_is_history_not_news_until_it_is_loaded() {
+    let page = |app: &App, n: u64| {
+        let incident = app
+            .incidents
+            .values()
+            .find(|s| s.status.is_open())
+            .map(|s| s.id)
+            .unwrap();
+        let at = now() + chrono::TimeDelta::seconds(n as i64);
+        Event {
+            id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 9000 + u128::from(n)),
+            origin: "far".into(),
+            seq: 9000 + n,
+            incident,
+            author: "priya".into(),
+            recorded_by: None,
+            at,
+            logged_at: at,
+            body: Body::ResponderPaged {
+                person: "alice".into(),
+                via: None,
+            },
+        }
+    };
+    for (what, broke) in [
+        ("a read broken off", Msg::ReadAgain),
+        ("a file replaced", Msg::Rewound),
+        ("a log not read", Msg::ReadFailed),
+    ] {
+        let mut app = demo_app();
+        let log = warroom::demo::events("demo", now());
+        let old_page = page(&app, 1);
+        update(&mut app, broke);
+        assert!(
+            app.reading().is_some(),
+            "{what}: nothing is judged meanwhile"
+        );
+        // The log sent again, an old page of alice in it: no banner, no bell.
+        let mut again = log.clone();
+        again.push(old_page);
+        let effects = update(&mut app, Msg::Events(again));
+        assert!(app.banners.is_empty(), "{what}: {:?}", app.banners);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Bell)), "{what}");
+        update(&mut app, Msg::Loaded);
+        assert!(app.reading().is_none(), "{what}");
+        // Once read, a new page is news again.
+        let fresh = page(&app, 2);
+        update(&mut app, Msg::Events(vec![fresh]));
+        assert_eq!(app.banners.len(), 1, "{what}: {:?}", app.banners);
+    }
+}
+
+#[test]
 fn what_others_record_for_you_is_a_banner_and_the_ring_is_yours_to_choose() {
     use warroom::app::notify::{Attention, Ring};
     let mut app = demo_app();

@@ -1431,4 +1431,23 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
     );
     // The text and every key stay inside the box.
     assert!(screen.contains("roll back deploy 4512") && screen.contains("throw it away"));
+    // Offered while the log cannot be read: nothing said of it but that.
+    let mut app = app_with(events.clone());
+    update(&mut app, Msg::ReadFailed);
+    update(
+        &mut app,
+        Msg::DraftFound(Draft {
+            incident: Some(first_id),
+            kind: EntryKind::Note,
+            text: "still typing".into(),
+        }),
+    );
+    let screen = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        screen.contains(&format!(
+            "for incident {}; the log is not read yet:",
+            short(first_id)
+        )) && !screen.contains("does not hold"),
+        "{screen}"
+    );
 }

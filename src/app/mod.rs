@@ -166,6 +166,10 @@ pub struct Setup {
 pub struct Outside {
     /// Whether the first read of the store has finished.
     pub loaded: bool,
+    /// What is held is not the log as last read whole: a read broke off, could not be
+    /// made, or the file was replaced, and the log is being read again; until the next
+    /// `Loaded` what arrives is history, not news, and nothing is judged.
+    pub rereading: bool,
     /// Whether the open incidents have come whole at start (before the closed ones'
     /// heads): the first of them may be shown, nothing yet judged.
     pub open_read: bool,
@@ -353,11 +357,17 @@ impl App {
             .and_then(|id| self.incidents.get(&id).map(Box::as_ref))
     }
 
+    /// Whether what the console holds is the log as read, followed live: events that
+    /// arrive now are news (banners, the bell, marks of what is new), not history.
+    pub fn live(&self) -> bool {
+        self.outside.loaded && !self.outside.rereading
+    }
+
     /// What is still being read, in words, while the console cannot yet judge what it
     /// holds: the log at start (the incidents are not all known), or the incident chosen
     /// for the screen (held by its head). `None` once both are read.
     pub fn reading(&self) -> Option<String> {
-        if !self.outside.loaded {
+        if !self.live() {
             return Some("the log is still being read".into());
         }
         self.loading().map(|head| {
@@ -584,7 +594,7 @@ impl App {
             }
             self.index(id);
             // Read with the log at start (history), or on screen: looked at.
-            let history = !self.outside.loaded;
+            let history = !self.live();
             let looked = self.looked.entry(id).or_insert(0);
             if history || self.shown == Some(id) {
                 *looked = len;

@@ -298,6 +298,10 @@ pub(super) fn recovery(app: &mut App, action: Action) -> Vec<Effect> {
                 app.show(id);
             }
             app.entry.restore(&draft.text, draft.kind);
+            // It was begun for its incident: logged elsewhere only after a question.
+            if draft.incident.is_some() {
+                app.entry.written_for = draft.incident;
+            }
             app.entry.open = app.setup.read_only.is_none();
             app.notice = Some(format!(
                 "draft restored: {} commits it",

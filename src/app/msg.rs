@@ -60,6 +60,10 @@ pub enum Msg {
     /// then is (an incident closed meanwhile then comes by its head, not as the stale
     /// whole it was).
     ReadAgain,
+    /// The log could not be read (why follows in `Failed`), and is tried again: the
+    /// console stops waiting on its loading screen, but holds nothing it can judge by
+    /// until a `Loaded`.
+    ReadFailed,
     /// At start, a long open incident in brief ([`crate::store::Store::incident_preview`]):
     /// every pane but the timeline as the full fold, and the newest entries. Its whole
     /// log follows in `Whole` before `Loaded`.

@@ -122,7 +122,7 @@ pub struct Banner {
 /// What `events` (from others, live) give the person at `app` to notice, as banners
 /// added to `app.banners`; the effects ring the bell and set the title.
 pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
-    if !app.outside.loaded {
+    if !app.live() {
         return Vec::new();
     }
     let me = app.setup.me.clone();
@@ -202,7 +202,7 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
 
 /// Updates now overdue on incidents this person commands, each noticed once.
 pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
-    if !app.outside.loaded {
+    if !app.live() {
         return Vec::new();
     }
     let me = app.setup.me.clone();

@@ -151,19 +151,18 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
     };
     // On an incident that is over, the question says so first: paging someone or
     // taking command there is most likely meant for another incident.
-    let question = match app.incident().filter(|s| !s.status.is_open()) {
-        Some(state) => format!(
-            "{} \"{}\" is {}. {}",
+    let over = app.incident().filter(|s| !s.status.is_open()).map(|state| {
+        format!(
+            "{} \"{}\" is {}. ",
             crate::domain::short_id(state.id),
             crate::format::shorten(&shown(&state.title), 40),
-            state.status.as_str().to_uppercase(),
-            question
-        ),
-        None => question,
-    };
+            state.status.as_str().to_uppercase()
+        )
+    });
+    let said = |question: String| over.clone().unwrap_or_default() + &question;
     match record::ask(app, Purpose::Palette, Some(incident), request) {
-        Ok(Answer::Write(effect)) => app.ask_first(question, effect),
-        Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
+        Ok(Answer::Write(effect)) => app.ask_first(said(question), effect),
+        Ok(Answer::Ask { question, effect }) => app.ask_first(said(question), effect),
         Ok(Answer::Nothing(said)) | Err(said) => {
             app.notice = Some(said);
             Vec::new()

@@ -58,6 +58,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Rewound => {
             app.forget_log();
+            app.outside.rereading = true;
             app.notice = Some(
                 "the database file was replaced or restored from an older copy: showing it as it is now".into(),
             );
@@ -66,6 +67,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ReadAgain => {
             app.forget_log();
             app.outside.open_read = false;
+            app.outside.rereading = true;
+            Vec::new()
+        }
+        Msg::ReadFailed => {
+            app.outside.loaded = true;
+            app.outside.rereading = true;
+            app.show_first();
+            app.read_done();
             Vec::new()
         }
         Msg::Preview { id, events } => {
@@ -79,6 +88,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Loaded => {
             app.outside.loaded = true;
+            app.outside.rereading = false;
             app.show_first();
             app.read_done();
             Vec::new()

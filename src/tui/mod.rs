@@ -257,6 +257,9 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 Incoming::Term(_) => continue,
             };
             let loaded_now = matches!(msg, Msg::Loaded);
+            // A draft left behind is offered once the loading screen ends, even on a log
+            // that cannot be read yet (then typing would save over it unseen).
+            let waited = loaded_now || matches!(msg, Msg::ReadFailed);
             // The incident asked for at start, once the first read is done.
             let asked = if loaded_now {
                 start_with.take().map(Msg::Show)
@@ -266,6 +269,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             for msg in std::iter::once(msg).chain(asked) {
                 for effect in update(&mut app, msg) {
                     if matches!(effect, Effect::DraftChanged) {
+                        // Staged at once: an effect after it that writes to the terminal
+                        // (the bell, the title) may block on a stalled one too.
+                        if let Some(writer) = drafts.as_ref() {
+                            writer.stage(app.entry.draft(app.shown));
+                        }
                         draft_due = true;
                         continue;
                     }
@@ -282,7 +290,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     }
                 }
             }
-            if loaded_now && let Some(draft) = recovered.take() {
+            if waited && let Some(draft) = recovered.take() {
                 update(&mut app, Msg::DraftFound(draft));
             }
         }

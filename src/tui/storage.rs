@@ -164,7 +164,7 @@ impl Reader<'_> {
         tracing::warn!("reader: {error}");
         if !self.loaded {
             self.loaded = true;
-            if !self.send(Msg::Loaded) {
+            if !self.send(Msg::ReadFailed) {
                 return false;
             }
         }
@@ -716,8 +716,8 @@ mod tests {
             user: "ana".into(),
         };
         let storage = Storage::start(&db, me, tx).unwrap();
-        wait_for(&mut news, "Loaded", |m| {
-            matches!(m, Msg::Loaded).then_some(())
+        wait_for(&mut news, "ReadFailed", |m| {
+            matches!(m, Msg::ReadFailed).then_some(())
         });
         let notice = wait_for(&mut news, "a notice", |m| match m {
             Msg::Failed { error, .. } if error.contains("cannot be read") => Some(error),
@@ -1037,6 +1037,7 @@ mod tests {
                         Msg::ReadAgain => "forget",
                         Msg::Failed { .. } => "failed",
                         Msg::Loaded => "loaded",
+                        Msg::ReadFailed => "unreadable",
                         _ => "other",
                     });
                     crate::app::update(&mut app, msg);
@@ -1046,12 +1047,16 @@ mod tests {
         }
         assert_eq!(
             heard.iter().filter(|h| **h != "other").collect::<Vec<_>>(),
-            [&"early", &"forget", &"loaded", &"failed"],
+            [&"early", &"forget", &"unreadable", &"failed"],
             "sent early, then told to forget it, before the trouble: {heard:?}"
         );
         assert!(
             app.incidents.is_empty(),
             "nothing of the broken read is held"
+        );
+        assert!(
+            app.reading().is_some() && !app.live(),
+            "nothing is judged until the log is read"
         );
 
         // Before the next try (by a reader started afresh, so the changes land

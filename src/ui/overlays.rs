@@ -764,6 +764,12 @@ fn recovered_for(app: &App, draft: &Draft) -> Vec<String> {
     let goes_to = app
         .incident()
         .map(|s| format!("put back, it goes to {}:", name(s.id, &s.title)));
+    if !app.live() {
+        return vec![match draft.incident {
+            Some(id) => format!("for incident {}; the log is not read yet:", short_id(id)),
+            None => "for no incident; the log is not read yet:".into(),
+        }];
+    }
     let first = match draft.incident.map(|id| (id, app.incidents.get(&id))) {
         Some((_, Some(state))) => {
             return vec![format!(
