@@ -205,6 +205,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             // A window being dragged sends a resize after another: draw once the size
             // has settled, not a frame for every step of the drag.
             _ = resized.recv() => {
+                // The terminal may move its cursor as it changes size.
+                guard.frame.forget_cursor();
                 while let Ok(Some(())) = tokio::time::timeout(RESIZE_SETTLE, resized.recv()).await {}
                 continue;
             }

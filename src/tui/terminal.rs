@@ -24,6 +24,9 @@ pub struct FrameOut {
     cursor_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The screen was cleared since the last frame sent ([`FrameOut::cleared`]).
     fresh: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Where the last frame left the terminal's cursor (row, column), when known and
+    /// nothing outside the frames has moved it since.
+    at: std::sync::Arc<std::sync::Mutex<Option<(u32, u32)>>>,
 }
 
 impl Write for FrameOut {
@@ -84,7 +87,20 @@ impl FrameOut {
         }
         // Colours, attributes and moves in as few bytes as draw the same cells.
         let fresh = self.fresh.swap(false, std::sync::atomic::Ordering::Relaxed);
-        let body = super::moves::shorten(&super::sgr::tighten(&body), fresh);
+        let mut at = self
+            .at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A frame that clears the screen follows a resize, which may have moved the
+        // cursor: its moves start from nothing known.
+        let from = if find_last(&body, b"\x1b[2J").is_some() {
+            None
+        } else {
+            *at
+        };
+        let (body, end) = super::moves::shorten(&super::sgr::tighten(&body), fresh, from);
+        *at = end;
+        drop(at);
         if body.is_empty() {
             return Ok(0);
         }
@@ -104,6 +120,16 @@ impl FrameOut {
         self.cursor_shown
             .store(false, std::sync::atomic::Ordering::Relaxed);
         self.fresh.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.forget_cursor();
+    }
+
+    /// Notes that the cursor may have moved outside the frames: the next frame's first
+    /// move is said in full.
+    pub fn forget_cursor(&self) {
+        *self
+            .at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// The bytes held (a poisoned lock still holds bytes worth sending).
@@ -333,5 +359,71 @@ mod tests {
                 loose.len()
             );
         }
+    }
+
+    /// A key typed into the entry box, where the terminal's cursor already is, is sent
+    /// as the character alone; a frame that changes nothing sends nothing, though it
+    /// places the cursor again; after the screen is cleared, moves are said in full.
+    #[test]
+    fn a_key_at_the_cursor_is_sent_as_its_character_alone() {
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let theme = crate::ui::Theme::builtin("dark").unwrap();
+        let out = FrameOut::default();
+        out.cleared();
+        let mut terminal = Terminal::with_options(
+            CrosstermBackend::new(out.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+            },
+        )
+        .unwrap();
+        let sent = std::cell::RefCell::new(Vec::new());
+        let frame = |app: &App, terminal: &mut Terminal<CrosstermBackend<FrameOut>>| {
+            terminal
+                .draw(|f| crate::ui::render(f, app, &theme))
+                .unwrap();
+            let mut bytes = Vec::new();
+            out.clone().send(&mut bytes).unwrap();
+            sent.borrow_mut().extend_from_slice(&bytes);
+            bytes
+        };
+        frame(&app, &mut terminal);
+        update(&mut app, Msg::Typed("r".into()));
+        frame(&app, &mut terminal);
+        for key in ["o", "l", "l"] {
+            update(&mut app, Msg::Typed(key.into()));
+            assert_eq!(frame(&app, &mut terminal), key.as_bytes());
+        }
+        assert!(frame(&app, &mut terminal).is_empty(), "nothing changed");
+        // What reached the terminal draws the same screen as the last frame in full.
+        let full = {
+            let whole = FrameOut::default();
+            whole.cleared();
+            let mut t = Terminal::with_options(
+                CrosstermBackend::new(whole.clone()),
+                ratatui::TerminalOptions {
+                    viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+                },
+            )
+            .unwrap();
+            t.draw(|f| crate::ui::render(f, &app, &theme)).unwrap();
+            let mut bytes = Vec::new();
+            whole.clone().send(&mut bytes).unwrap();
+            bytes
+        };
+        assert_eq!(screen(&sent.borrow()), screen(&full));
+        // Once the cursor may have moved elsewhere, the next move is said in full.
+        out.forget_cursor();
+        update(&mut app, Msg::Typed("s".into()));
+        let bytes = frame(&app, &mut terminal);
+        assert!(
+            bytes.starts_with(b"\x1b[22;"),
+            "{:?}",
+            String::from_utf8_lossy(&bytes)
+        );
     }
 }
