@@ -207,21 +207,39 @@ struct FirstRead {
     hint: Option<OpenHint>,
 }
 
-/// Reads the log at start. When the file keeps a list of the incidents read whole
-/// ([`Store::open_hint`]), those, and any incident whose head changed since the list was
-/// made, are read first and the ones read whole sent to `early` (their events in pages
-/// as they are read, so the console folds one page while the next is read, then
-/// `Msg::OpenRead`), so the console can show one before every closed incident's head is
-/// folded; a long one goes in brief first (`Msg::Preview`), whole after (`Msg::Whole`).
-/// `early` returns false when the console is gone. Trouble in that first step only
-/// skips it: the console is told to forget what it was sent (`Msg::ReadAgain`) and the
-/// full read that follows sends everything. Trouble after it is the caller's, who
-/// forgets the same way before trying again.
+/// Reads the log at start: the incidents read whole first (open incidents and waiting
+/// alerts, [`IncidentState::worked_in`]), sent to `early` as they are read (their events
+/// in pages, so the console folds one page while the next is read; a long one in brief
+/// first, `Msg::Preview`, whole after, `Msg::Whole`), then `Msg::OpenRead`, so the
+/// console can show one before every closed incident's head is folded. Which they are
+/// comes from the list the file keeps ([`Store::open_hint`], a few reads), else from
+/// every head (read once, for this step and the next). `early` returns false when the
+/// console is gone. Trouble in that first step only skips it: the console is told to
+/// forget what it was sent (`Msg::ReadAgain`) and the full read that follows sends
+/// everything. Trouble after it is the caller's, who forgets the same way before
+/// trying again.
 fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, StoreError> {
     store.read_together(|s| {
         let last = s.last_pos()?;
         let gone = || StoreError::Invalid("the console is gone".into());
-        let sent = match early_step(s, last, early) {
+        let partition = |heads: Vec<IncidentState>| -> (Vec<IncidentState>, Vec<IncidentState>) {
+            heads.into_iter().partition(IncidentState::worked_in)
+        };
+        // The incidents read whole: those of the kept list (a few reads), else those of
+        // every head, read once for both steps.
+        let (listed, mut every) = match listed_whole(s, last) {
+            Ok(Some(listed)) => (listed, None),
+            Ok(None) => (Vec::new(), Some(partition(s.incident_heads()?))),
+            Err(e) => {
+                tracing::debug!("reader: the kept list of open incidents: {e}");
+                (Vec::new(), Some(partition(s.incident_heads()?)))
+            }
+        };
+        let first: &[IncidentState] = match &every {
+            Some((whole, _)) => whole,
+            None => &listed,
+        };
+        let sent = match early_step(s, first, early) {
             Ok(sent) => sent,
             Err(Early::Gone) => return Err(gone()),
             Err(Early::Trouble { error, said }) => {
@@ -232,10 +250,10 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
                 std::collections::HashSet::new()
             }
         };
-        let (whole, heads): (Vec<IncidentState>, Vec<IncidentState>) = s
-            .incident_heads()?
-            .into_iter()
-            .partition(IncidentState::worked_in);
+        let (whole, heads) = match every.take() {
+            Some(both) => both,
+            None => partition(s.incident_heads()?),
+        };
         let mut events = Vec::new();
         for state in whole.iter().filter(|w| !sent.contains(&w.id)) {
             events.extend(s.incident_events(state.id)?);
@@ -262,13 +280,31 @@ enum Early {
     Trouble { error: StoreError, said: bool },
 }
 
-/// The first step of [`first_read`]: the incidents the kept list names (and those
-/// whose heads changed since it was made) that are read whole, each sent whole or in
-/// brief then whole, then `Msg::OpenRead`. The set of incidents sent; none when the
-/// file keeps no list (or one for another copy of the log).
+/// The heads of the incidents read whole that the kept list names, and of those whose
+/// heads changed since it was made; `None` when the file keeps no list (or one for
+/// another copy of the log).
+fn listed_whole(s: &Store, last: i64) -> Result<Option<Vec<IncidentState>>, StoreError> {
+    let Some(hint) = s.open_hint()?.filter(|h| h.pos <= last) else {
+        return Ok(None);
+    };
+    let mut candidates = hint.incidents;
+    candidates.extend(s.incidents_with_heads_after(hint.pos)?);
+    candidates.sort();
+    candidates.dedup();
+    Ok(Some(
+        s.heads_of(&candidates)?
+            .into_iter()
+            .filter(IncidentState::worked_in)
+            .collect(),
+    ))
+}
+
+/// The first step of [`first_read`]: the incidents read whole (`whole`, by their
+/// heads), each sent whole in pages or in brief then whole, then `Msg::OpenRead`. The
+/// set of incidents sent.
 fn early_step(
     s: &Store,
-    last: i64,
+    whole: &[IncidentState],
     early: &dyn Fn(Msg) -> bool,
 ) -> Result<std::collections::HashSet<ulid::Ulid>, Early> {
     let said = std::cell::Cell::new(false);
@@ -280,23 +316,9 @@ fn early_step(
         said.set(true);
         if early(msg) { Ok(()) } else { Err(Early::Gone) }
     };
-    let mut sent = std::collections::HashSet::new();
-    let Some(hint) = s.open_hint().map_err(trouble)?.filter(|h| h.pos <= last) else {
-        return Ok(sent);
-    };
-    let mut candidates = hint.incidents;
-    candidates.extend(s.incidents_with_heads_after(hint.pos).map_err(trouble)?);
-    candidates.sort();
-    candidates.dedup();
-    let whole: Vec<IncidentState> = s
-        .heads_of(&candidates)
-        .map_err(trouble)?
-        .into_iter()
-        .filter(IncidentState::worked_in)
-        .collect();
     // Long incidents go in brief first, then whole before the read ends.
     let mut briefed = Vec::new();
-    for state in &whole {
+    for state in whole {
         if let Some(events) = s
             .incident_preview(state.id, PREVIEW_NEWEST, PREVIEW_FROM)
             .map_err(trouble)?
@@ -324,8 +346,7 @@ fn early_step(
         let events = s.incident_events(id).map_err(trouble)?;
         send(Msg::Whole { id, events })?;
     }
-    sent.extend(whole.iter().map(|w| w.id));
-    Ok(sent)
+    Ok(whole.iter().map(|w| w.id).collect())
 }
 
 /// The incidents the console has heard of, and the newest position the first read
@@ -865,14 +886,21 @@ mod tests {
         let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
         let storage = Storage::start(&db, me(), tx).unwrap();
         let mut app = crate::app::App::new("cy", "w.db", None, store.now());
-        let mut early = false;
+        // Without a list, every head is read first, then the open incidents are sent
+        // whole and one shown before the closed ones' heads reach the console.
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the early word, without a list",
+            |a| a.outside.open_read,
+        );
+        assert!(!app.outside.loaded, "the heads come after");
+        assert_eq!(app.incident().map(IncidentState::is_open), Some(true));
         pump(&mut app, &storage, &mut news, "first read", |a| {
             a.outside.loaded
         });
-        while let Ok(msg) = news.try_recv() {
-            early |= matches!(msg, Msg::OpenRead);
-        }
-        assert!(!early && !app.outside.open_read, "no list, no early word");
+        holds_the_full_fold(&app, &store);
         storage.stop(Duration::from_secs(20));
         let hint = store.open_hint().unwrap().expect("the list is kept");
         let mut expected = vec![first_open, second_open];
@@ -947,10 +975,13 @@ mod tests {
         let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
         let storage = Storage::start(&db, me(), tx).unwrap();
         let mut app = crate::app::App::new("cy", "w.db", None, store.now());
-        pump(&mut app, &storage, &mut news, "the slow read", |a| {
-            a.outside.loaded
-        });
-        assert!(!app.outside.open_read);
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the read by every head",
+            |a| a.outside.loaded,
+        );
         holds_the_full_fold(&app, &store);
         storage.stop(Duration::from_secs(20));
     }
@@ -1142,13 +1173,24 @@ mod tests {
             session: "s".into(),
             user: "cy".into(),
         };
-        // A first console keeps the list.
+        // A first console, on a file without a list, shows it in brief too (after
+        // reading every head), and keeps the list.
+        assert!(store.open_hint().unwrap().is_none());
         let (tx, mut news) = tokio::sync::mpsc::unbounded_channel();
         let storage = Storage::start(&db, me(), tx).unwrap();
         let mut app = crate::app::App::new("cy", "w.db", None, store.now());
+        pump(
+            &mut app,
+            &storage,
+            &mut news,
+            "the brief, without a list",
+            |a| a.outside.open_read,
+        );
+        assert!(app.previewing() && !app.outside.loaded, "shown in brief");
         pump(&mut app, &storage, &mut news, "first read", |a| {
             a.outside.loaded
         });
+        assert!(!app.previewing());
         storage.stop(Duration::from_secs(20));
         assert!(store.open_hint().unwrap().is_some());
 
