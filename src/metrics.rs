@@ -107,6 +107,9 @@ fn severity_at(state: &IncidentState, at: Timestamp) -> Option<Severity> {
 }
 
 /// Cadence adherence for one audience, from the declaration to the resolution (or now).
+/// A reopened incident owes updates again from its reopening: the time it spent
+/// resolved or closed is no missed update, and the first update after it is timed from
+/// the reopening.
 pub fn adherence(
     state: &IncidentState,
     audience: Audience,
@@ -118,32 +121,51 @@ pub fn adherence(
         due: 0,
         on_time: 0,
     };
-    let Some(declared) = state.declared_at else {
-        return result;
-    };
-    // Updates are owed until the resolution, not the close (which may come days later
-    // with the handoff to problem management), so this is not `ended_at`.
-    let end = state.resolved_at.unwrap_or(now);
-    let mut last = declared;
-    for entry in state.updates_to(audience) {
-        let at = entry.event.at;
-        if at < declared || at > end {
-            continue;
-        }
-        if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience)) {
-            result.due += 1;
-            if at - last <= limit {
-                result.on_time += 1;
+    let updates: Vec<Timestamp> = state.updates_to(audience).map(|e| e.event.at).collect();
+    for (start, end) in owed(state, now) {
+        let mut last = start;
+        for &at in updates.iter().filter(|at| **at >= start && **at <= end) {
+            if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience)) {
+                result.due += 1;
+                if at - last <= limit {
+                    result.on_time += 1;
+                }
             }
+            last = at;
         }
-        last = at;
-    }
-    if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience))
-        && end - last > limit
-    {
-        result.due += 1;
+        if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience))
+            && end - last > limit
+        {
+            result.due += 1;
+        }
     }
     result
+}
+
+/// The spans over which updates are owed, oldest first: from the declaration to the
+/// resolution, and from each reopening to the next resolution (or `now`). Updates are
+/// owed until the resolution, not the close (which may come days later with the
+/// handoff to problem management).
+fn owed(state: &IncidentState, now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+    let Some(declared) = state.declared_at else {
+        return Vec::new();
+    };
+    let mut spans = Vec::new();
+    let mut open = Some(declared);
+    for change in state.status_history.iter().filter(|c| c.at >= declared) {
+        match open {
+            Some(start) if !change.to.is_open() => {
+                spans.push((start, change.at));
+                open = None;
+            }
+            None if change.to.is_open() => open = Some(change.at),
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        spans.push((start, now.max(start)));
+    }
+    spans
 }
 
 /// One incident's numbers.

@@ -361,6 +361,54 @@ fn each_audience_has_its_own_cadence_and_countdown() {
 }
 
 #[test]
+fn a_reopened_incident_counts_its_next_updates_from_the_reopening() {
+    let playbook = Playbook::builtin();
+    let cadence = |s, a| playbook.cadence_for(s, a);
+    let mut entries = commanded();
+    entries.push((
+        10,
+        "ann",
+        Body::StatusUpdate {
+            audience: Audience::Responders,
+            text: "x".into(),
+        },
+    ));
+    entries.push((
+        20,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Resolved,
+            reason: None,
+        },
+    ));
+    // Resolved for two days: nothing is owed meanwhile.
+    assert!(incident(entries.clone()).updates_due(cadence).is_empty());
+    let back = 2 * 24 * 60;
+    entries.push((
+        back,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Investigating,
+            reason: Some("reopened".into()),
+        },
+    ));
+    let state = incident(entries);
+    assert_eq!(state.owed_since(), Some(at(back)));
+    // P2: responders every 30 minutes, executives 60, customers 60, from the reopening,
+    // not from the update two days before (which would make every one overdue at once).
+    let due = state.updates_due(cadence);
+    let every = |a| cadence(Severity::P2, a).unwrap().num_minutes();
+    assert_eq!(
+        due,
+        vec![
+            (Audience::Responders, at(back + every(Audience::Responders))),
+            (Audience::Executives, at(back + every(Audience::Executives))),
+            (Audience::Customers, at(back + every(Audience::Customers))),
+        ]
+    );
+}
+
+#[test]
 fn every_built_in_template_renders_for_every_status_and_customers_never_read_the_title() {
     let playbook = Playbook::builtin();
     let mut entries = commanded();

@@ -121,6 +121,137 @@ fn per_incident_timings_status_times_cadence_and_handoffs() {
 }
 
 #[test]
+fn a_reopened_incident_owes_updates_again_from_its_reopening_not_while_resolved() {
+    // Declared P3 (responders every 60 minutes), updated on time, resolved; back two
+    // days later, updated within the hour of its reopening, resolved again.
+    let (events, ids) = load(
+        r#"
+day = "2026-11-23"
+[[event]]
+incident = "back"
+at = "09:00"
+author = "ana"
+kind = "incident_opened"
+payload = { title = "Back again" }
+[[event]]
+incident = "back"
+at = "09:00"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P3" }
+[[event]]
+incident = "back"
+at = "09:00"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating" }
+[[event]]
+incident = "back"
+at = "09:30"
+author = "ana"
+kind = "status_update"
+payload = { audience = "responders", text = "on time" }
+[[event]]
+incident = "back"
+at = "09:50"
+author = "ana"
+kind = "resolution"
+payload = { code = "capacity", summary = "more consumers" }
+[[event]]
+incident = "back"
+at = "2026-11-25 10:00"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating", reason = "reopened" }
+[[event]]
+incident = "back"
+at = "2026-11-25 10:30"
+author = "ana"
+kind = "status_update"
+payload = { audience = "responders", text = "on time after the reopening" }
+[[event]]
+incident = "back"
+at = "2026-11-25 10:45"
+author = "ana"
+kind = "resolution"
+payload = { code = "capacity", summary = "for good" }
+"#,
+    );
+    let id = ids["back"];
+    let state = IncidentState::fold(id, events.into_iter().filter(|e| e.incident == id));
+    assert_eq!(state.reopened, 1);
+    let playbook = Playbook::builtin();
+    let now = time("2026-11-30", "09:00");
+    let a = adherence(
+        &state,
+        Audience::Responders,
+        &|s, _| playbook.cadence(s),
+        now,
+    );
+    assert_eq!(
+        (a.due, a.on_time),
+        (2, 2),
+        "both updates on time, none missed"
+    );
+    // Left reopened with no update: one missed, counted from the reopening.
+    let (events, ids) = load(
+        r#"
+day = "2026-11-23"
+[[event]]
+incident = "quiet"
+at = "09:00"
+author = "ana"
+kind = "incident_opened"
+payload = { title = "Quiet" }
+[[event]]
+incident = "quiet"
+at = "09:00"
+author = "ana"
+kind = "severity_set"
+payload = { severity = "P3" }
+[[event]]
+incident = "quiet"
+at = "09:00"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating" }
+[[event]]
+incident = "quiet"
+at = "09:20"
+author = "ana"
+kind = "resolution"
+payload = { code = "capacity", summary = "gone" }
+[[event]]
+incident = "quiet"
+at = "2026-11-25 10:00"
+author = "ana"
+kind = "status_changed"
+payload = { status = "investigating", reason = "reopened" }
+"#,
+    );
+    let id = ids["quiet"];
+    let state = IncidentState::fold(id, events.into_iter().filter(|e| e.incident == id));
+    let at = |t: &str| {
+        adherence(
+            &state,
+            Audience::Responders,
+            &|s, _| playbook.cadence(s),
+            time("2026-11-25", t),
+        )
+    };
+    assert_eq!(
+        (at("10:45").due, at("10:45").on_time),
+        (0, 0),
+        "not due yet"
+    );
+    assert_eq!(
+        (at("11:30").due, at("11:30").on_time),
+        (1, 0),
+        "an hour after the reopening"
+    );
+}
+
+#[test]
 fn the_metrics_command_reports_the_same_numbers() {
     let env = Env::new();
     import(&env, FIXTURE);

@@ -597,7 +597,8 @@ impl IncidentState {
 
     /// The next status update due while the incident is declared and open: which
     /// audience, and when, by the severity's cadence (from the playbook). The countdown
-    /// for an audience runs from its last update, or from the declaration. The time is
+    /// for an audience runs from its last update, or from the declaration (or the
+    /// latest reopening, [`Self::owed_since`], whichever is later). The time is
     /// real: for a drill at a faster pace the cadence is divided by the pace ([`paced`]
     /// turns what is left back into scenario time for the screen).
     ///
@@ -611,15 +612,29 @@ impl IncidentState {
             .min_by_key(|(_, due)| *due)
     }
 
+    /// When updates began to be owed this time: the declaration, or the latest
+    /// reopening after a resolution (the time spent resolved owes none). `None` before
+    /// the declaration.
+    pub fn owed_since(&self) -> Option<Timestamp> {
+        let declared = self.declared_at?;
+        let reopened = self
+            .status_history
+            .iter()
+            .rev()
+            .find(|c| c.at >= declared && c.to.is_open() && !c.from.is_open())
+            .map(|c| c.at);
+        Some(reopened.map_or(declared, |r| r.max(declared)))
+    }
+
     /// When each audience's next status update is due (as [`Self::next_update_due`]
     /// reckons the soonest), in the order of [`Audience`]; empty when none is owed.
     pub fn updates_due(
         &self,
         cadence: impl Fn(Severity, Audience) -> Option<TimeDelta>,
     ) -> Vec<(Audience, Timestamp)> {
-        let (Some(severity), Some(declared), true) = (
+        let (Some(severity), Some(since), true) = (
             self.severity,
-            self.declared_at,
+            self.owed_since(),
             self.status.is_declared_active(),
         ) else {
             return Vec::new();
@@ -628,10 +643,7 @@ impl IncidentState {
             .filter_map(|a| {
                 // A drill at a faster pace owes its updates sooner in real time.
                 let every = cadence(severity, a)? / self.pace_i32();
-                Some((
-                    a,
-                    self.last_update(a).unwrap_or(declared).max(declared) + every,
-                ))
+                Some((a, self.last_update(a).unwrap_or(since).max(since) + every))
             })
             .collect()
     }
