@@ -1451,3 +1451,62 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
         "{screen}"
     );
 }
+
+/// The console's painter keeps what lies beneath the entry box between frames when
+/// only the text in the box changed: after every kind of typing (a run, a key that
+/// edits, one that moves the cursor, text long enough to grow the box, a kind chosen
+/// with Tab), at every size, what it draws is what a whole frame draws.
+#[test]
+fn a_painter_keeping_the_panes_draws_what_a_whole_frame_does_after_every_kind_of_typing() {
+    use tui_textarea::{Input, Key};
+    let key = |key: Key| {
+        Msg::Type(Input {
+            key,
+            ..Default::default()
+        })
+    };
+    let long = "and the error rate is falling back to baseline across every region ".repeat(3);
+    for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+        for theme in [Theme::dark(), Theme::builtin("light").unwrap()] {
+            let mut app = demo_app();
+            act(&mut app, &[Action::OpenEntry]);
+            let mut painter = ui::Painter::default();
+            let mut kept = Terminal::new(TestBackend::new(width, height)).unwrap();
+            kept.draw(|f| painter.render(f, &app, &theme, false))
+                .unwrap();
+            let steps = vec![
+                Msg::Typed("rolled back".into()),
+                Msg::Typed(" the deploy".into()),
+                key(Key::Backspace),
+                key(Key::Left),
+                key(Key::Left),
+                Msg::Typed("X".into()),
+                key(Key::Home),
+                key(Key::Delete),
+                key(Key::End),
+                Msg::Typed(long.clone()),
+                key(Key::Backspace),
+                key(Key::Tab),
+                key(Key::Up),
+                Msg::Typed("é 障害 ok".into()),
+            ];
+            for (n, step) in steps.into_iter().enumerate() {
+                update(&mut app, step);
+                // The frames as drawn (a test terminal keeps only the cells each diff
+                // sends, and a diff skips the cell behind a wide character).
+                let painted = kept
+                    .draw(|f| painter.render(f, &app, &theme, true))
+                    .unwrap()
+                    .buffer
+                    .clone();
+                let mut fresh = Terminal::new(TestBackend::new(width, height)).unwrap();
+                let whole = fresh
+                    .draw(|f| ui::render(f, &app, &theme))
+                    .unwrap()
+                    .buffer
+                    .clone();
+                assert_eq!(painted, whole, "step {n} at {width}x{height}");
+            }
+        }
+    }
+}

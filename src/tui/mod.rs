@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 pub use draft::{DraftFile, DraftWriter};
 pub use keys::{chord, to_msg};
 
-use crate::app::{App, Effect, Msg, update};
+use crate::app::{App, Effect, Mode, Msg, update};
 use crate::store::{Access, OpenOptions, Store};
 use crate::ui::{self, Theme};
 use input::Input;
@@ -172,6 +172,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // (ratatui then writes only the cells that changed).
     // Whether the entry box changed since its draft was last handed to the draft writer.
     let mut draft_due = false;
+    // What lies beneath the entry box, kept between frames; and whether only the text
+    // in the box changed since the last frame (then that is all drawn anew).
+    let mut painter = ui::Painter::default();
+    let mut typed_only = false;
     let result: Result<()> = 'console: loop {
         // What the screen needs from the store, asked once and always sent.
         for read in app.reads_due() {
@@ -186,7 +190,12 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         if let Some(writer) = draft_writer {
             writer.stage(app.entry.draft(app.shown));
         }
-        if let Err(e) = draw(&mut guard, &app, &theme) {
+        if let Err(e) = draw(
+            &mut guard,
+            &mut painter,
+            (&app, &theme),
+            std::mem::take(&mut typed_only),
+        ) {
             break Err(e);
         }
         if let Some(writer) = draft_writer {
@@ -224,10 +233,15 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }),
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
+        // Whether this batch changes nothing but the text in the entry box.
+        let mut typing = true;
         if batch.iter().any(|i| matches!(i, Incoming::Term(_))) {
             // Keys are read at the time they came: a question is answered only once it
-            // has been on screen long enough to be read.
+            // has been on screen long enough to be read. (The clocks on the panes move
+            // on at the next tick's frame, within a second.)
+            let banners = app.banners.len();
             update(&mut app, Msg::Tick(crate::store::system_clock()()));
+            typing &= app.banners.len() == banners;
         }
         let mut quit = false;
         // Plain characters typed in a row are inserted as one run: inserting them one by
@@ -269,7 +283,14 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 None
             };
             for msg in std::iter::once(msg).chain(asked) {
-                for effect in update(&mut app, msg) {
+                let editing = |app: &App| app.mode() == Mode::Entry && app.overlays.is_empty();
+                typing &= matches!(msg, Msg::Typed(_) | Msg::Type(_)) && editing(&app);
+                let banners = app.banners.len();
+                let effects = update(&mut app, msg);
+                typing &= editing(&app)
+                    && app.banners.len() == banners
+                    && effects.iter().all(|e| matches!(e, Effect::DraftChanged));
+                for effect in effects {
                     if matches!(effect, Effect::DraftChanged) {
                         // Staged at once: an effect after it that writes to the terminal
                         // (the bell, the title) may block on a stalled one too.
@@ -296,6 +317,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 update(&mut app, Msg::DraftFound(draft));
             }
         }
+        typed_only = typing;
         if quit {
             break Ok(());
         }
@@ -379,9 +401,16 @@ fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::Unb
 
 /// Draws a frame and sends it, as one synchronized update; a frame that changes
 /// nothing on screen sends nothing.
-fn draw(guard: &mut terminal::TerminalGuard, app: &App, theme: &Theme) -> Result<()> {
+fn draw(
+    guard: &mut terminal::TerminalGuard,
+    painter: &mut ui::Painter,
+    (app, theme): (&App, &Theme),
+    typed_only: bool,
+) -> Result<()> {
     crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    guard.terminal.draw(|frame| ui::render(frame, app, theme))?;
+    guard
+        .terminal
+        .draw(|frame| painter.render(frame, app, theme, typed_only))?;
     crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
     let sent = guard.frame.send(&mut std::io::stdout())?;
     tracing::trace!(bytes = sent, "frame");

@@ -55,41 +55,114 @@ const TRIAGE_SHARE: Constraint = Constraint::Percentage(34);
 
 /// Draws the whole console.
 pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
-    let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, app, theme);
+    let Some(areas) = Areas::of(frame.area(), app) else {
+        too_small(frame, frame.area(), app, theme);
         return;
+    };
+    beneath(frame, &areas, app, theme);
+    above(frame, &areas, app, theme);
+}
+
+/// Where the parts of the console go on a screen of this size.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Areas {
+    whole: Rect,
+    header: Rect,
+    banner: Rect,
+    body: Rect,
+    entry: Rect,
+    hints: Rect,
+}
+
+impl Areas {
+    /// The parts' places; `None` on a terminal too small for the console.
+    fn of(area: Rect, app: &App) -> Option<Areas> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let entry_height = entry::height(app, area.width);
+        let hints_height = chrome::hints_height(app, area.width);
+        let banner_height = u16::from(!app.banners.is_empty() || app.as_of.is_some());
+        let [header, banner, body, entry, hints] = Layout::vertical([
+            HEADER,
+            Constraint::Length(banner_height),
+            Constraint::Fill(1),
+            Constraint::Length(entry_height),
+            Constraint::Length(hints_height),
+        ])
+        .areas(area);
+        Some(Areas {
+            whole: area,
+            header,
+            banner,
+            body,
+            entry,
+            hints,
+        })
     }
-    let entry_height = entry::height(app, area.width);
-    let hints_height = chrome::hints_height(app, area.width);
-    let banner_height = u16::from(!app.banners.is_empty() || app.as_of.is_some());
-    let [header, banner, body, entry_area, hints] = Layout::vertical([
-        HEADER,
-        Constraint::Length(banner_height),
-        Constraint::Fill(1),
-        Constraint::Length(entry_height),
-        Constraint::Length(hints_height),
-    ])
-    .areas(area);
-    chrome::header(frame, header, app, theme);
-    chrome::banner(frame, banner, app, theme);
+}
+
+/// What lies beneath the entry box, the hint bar and the overlays: the header, the
+/// banner and the panes.
+fn beneath(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
+    chrome::header(frame, areas.header, app, theme);
+    chrome::banner(frame, areas.banner, app, theme);
+    let body = areas.body;
     if let Some(head) = app.loading() {
         chrome::loading(frame, body, head, theme);
     } else if app.incident().is_none() {
         chrome::welcome(frame, body, app, theme);
     } else {
         // Panes and the entry box share the row between them (one border, not two).
-        let reach = u16::from(entry_area.height > 0);
+        let reach = u16::from(areas.entry.height > 0);
         let body = Rect {
             height: body.height + reach,
             ..body
         };
         panes(frame, body, app, theme);
     }
-    entry::render(frame, entry_area, app, theme);
-    chrome::hints(frame, hints, app, theme);
-    overlays::render(frame, area, app, theme);
+}
+
+/// The entry box, the hint bar and the overlays, drawn over what lies beneath, then
+/// the seal.
+fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
+    entry::render(frame, areas.entry, app, theme);
+    chrome::hints(frame, areas.hints, app, theme);
+    overlays::render(frame, areas.whole, app, theme);
     seal(frame.buffer_mut());
+}
+
+/// Draws the console as [`render`] does, keeping what lies beneath the entry box (the
+/// header, the banner and the panes) from the last frame when told that only the
+/// entry box changed since: a key typed into the box then costs the box, the hint bar
+/// and a copy of the rest, not every pane drawn again. A test holds its frames equal
+/// to [`render`]'s after every kind of typing.
+#[derive(Default)]
+pub struct Painter {
+    /// The cells beneath the entry box as last drawn, and where the parts were.
+    kept: Option<(Areas, ratatui::buffer::Buffer)>,
+}
+
+impl Painter {
+    /// Draws `app`; `typed_only`: nothing but the text in the entry box has changed
+    /// since the last frame this painter drew.
+    pub fn render(&mut self, frame: &mut Frame<'_>, app: &App, theme: &Theme, typed_only: bool) {
+        let Some(areas) = Areas::of(frame.area(), app) else {
+            self.kept = None;
+            too_small(frame, frame.area(), app, theme);
+            return;
+        };
+        match &self.kept {
+            Some((kept, cells)) if typed_only && *kept == areas && app.overlays.is_empty() => {
+                frame.buffer_mut().content.clone_from_slice(&cells.content);
+            }
+            _ => {
+                beneath(frame, &areas, app, theme);
+                self.kept = Some((areas, frame.buffer_mut().clone()));
+            }
+        }
+        above(frame, &areas, app, theme);
+    }
 }
 
 /// The last guard before the terminal: a cell whose text a terminal would act on or
