@@ -122,7 +122,7 @@ pub fn adherence(
         on_time: 0,
     };
     let updates: Vec<Timestamp> = state.updates_to(audience).map(|e| e.event.at).collect();
-    for (start, end) in owed(state, now) {
+    for (start, end) in state.owed_spans(now) {
         let mut last = start;
         for &at in updates.iter().filter(|at| **at >= start && **at <= end) {
             if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience)) {
@@ -140,32 +140,6 @@ pub fn adherence(
         }
     }
     result
-}
-
-/// The spans over which updates are owed, oldest first: from the declaration to the
-/// resolution, and from each reopening to the next resolution (or `now`). Updates are
-/// owed until the resolution, not the close (which may come days later with the
-/// handoff to problem management).
-fn owed(state: &IncidentState, now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
-    let Some(declared) = state.declared_at else {
-        return Vec::new();
-    };
-    let mut spans = Vec::new();
-    let mut open = Some(declared);
-    for change in state.status_history.iter().filter(|c| c.at >= declared) {
-        match open {
-            Some(start) if !change.to.is_open() => {
-                spans.push((start, change.at));
-                open = None;
-            }
-            None if change.to.is_open() => open = Some(change.at),
-            _ => {}
-        }
-    }
-    if let Some(start) = open {
-        spans.push((start, now.max(start)));
-    }
-    spans
 }
 
 /// One incident's numbers.

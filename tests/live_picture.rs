@@ -392,7 +392,8 @@ fn a_reopened_incident_counts_its_next_updates_from_the_reopening() {
             reason: Some("reopened".into()),
         },
     ));
-    let state = incident(entries);
+    let mut into_triage = entries.clone();
+    let state = incident(entries.clone());
     assert_eq!(state.owed_since(), Some(at(back)));
     // P2: responders every 30 minutes, executives 60, customers 60, from the reopening,
     // not from the update two days before (which would make every one overdue at once).
@@ -405,6 +406,39 @@ fn a_reopened_incident_counts_its_next_updates_from_the_reopening() {
             (Audience::Executives, at(back + every(Audience::Executives))),
             (Audience::Customers, at(back + every(Audience::Customers))),
         ]
+    );
+    // Back into triage first: nothing is owed until it is active again, and then from
+    // that moment, not from the return to triage.
+    into_triage.pop();
+    into_triage.push((
+        back,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Triage,
+            reason: Some("back to look".into()),
+        },
+    ));
+    assert!(
+        incident(into_triage.clone())
+            .updates_due(cadence)
+            .is_empty()
+    );
+    into_triage.push((
+        back + 180,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Investigating,
+            reason: None,
+        },
+    ));
+    let state = incident(into_triage);
+    assert_eq!(state.owed_since(), Some(at(back + 180)));
+    assert_eq!(
+        state.updates_due(cadence)[0],
+        (
+            Audience::Responders,
+            at(back + 180 + every(Audience::Responders))
+        )
     );
 }
 

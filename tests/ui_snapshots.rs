@@ -1454,8 +1454,9 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
 
 /// The console's painter keeps what lies beneath the entry box between frames when
 /// only the text in the box changed: after every kind of typing (a run, a key that
-/// edits, one that moves the cursor, text long enough to grow the box, a kind chosen
-/// with Tab), at every size, what it draws is what a whole frame draws.
+/// edits, one that moves the cursor, text long enough to grow the box, wide and
+/// combining characters), at every size, what it draws is what a whole frame draws.
+/// (Which batches count as typing alone is the loop's test, in `tui`.)
 #[test]
 fn a_painter_keeping_the_panes_draws_what_a_whole_frame_does_after_every_kind_of_typing() {
     use tui_textarea::{Input, Key};

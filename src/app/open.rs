@@ -7,8 +7,9 @@ use super::{App, Confirmation, Effect, Overlay, TriageTarget, Wizard};
 impl App {
     /// Asks before quitting while an incident is open.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        // Before the log is read, whether an incident is open is not known: asked too.
-        if self.has_open_incident() || !self.outside.loaded {
+        // Before the log is read (or while it is read again), whether an incident is open is
+        // not known: asked too.
+        if self.has_open_incident() || !self.live() {
             self.overlays
                 .push(Overlay::Ask(Box::new(Confirmation::Quit)));
             Vec::new()

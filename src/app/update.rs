@@ -190,8 +190,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
     }
     // A timeline held in brief lacks older entries: it is not moved through.
     if matches!(app.mode(), Mode::Normal | Mode::Roster)
-        && (!goes_on_while_reading(action, app.outside.loaded)
-            || (action.moves() && app.previewing()))
+        && (!goes_on_while_reading(action, app.live()) || (action.moves() && app.previewing()))
         && let Some(why) = app.reading()
     {
         app.notice = Some(format!("{why}; try again in a moment"));

@@ -612,18 +612,38 @@ impl IncidentState {
             .min_by_key(|(_, due)| *due)
     }
 
-    /// When updates began to be owed this time: the declaration, or the latest
-    /// reopening after a resolution (the time spent resolved owes none). `None` before
-    /// the declaration.
+    /// When updates began to be owed this time: the declaration, or the latest return
+    /// to an active status after a resolution (the time spent resolved, or back in
+    /// triage after it, owes none). `None` before the declaration.
     pub fn owed_since(&self) -> Option<Timestamp> {
-        let declared = self.declared_at?;
-        let reopened = self
-            .status_history
-            .iter()
-            .rev()
-            .find(|c| c.at >= declared && c.to.is_open() && !c.from.is_open())
-            .map(|c| c.at);
-        Some(reopened.map_or(declared, |r| r.max(declared)))
+        self.owed_spans(Timestamp::MAX_UTC).last().map(|s| s.0)
+    }
+
+    /// The spans over which status updates are owed, oldest first: from the declaration
+    /// to the resolution, and from each return to an active status (investigating,
+    /// identified, monitoring) after a resolution to the next one, the last ending at
+    /// `until` while it lasts. Updates are owed until the resolution, not the close
+    /// (which may come days later with the handoff to problem management).
+    pub fn owed_spans(&self, until: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        let Some(declared) = self.declared_at else {
+            return Vec::new();
+        };
+        let mut spans = Vec::new();
+        let mut open = Some(declared);
+        for change in self.status_history.iter().filter(|c| c.at >= declared) {
+            match open {
+                Some(start) if !change.to.is_open() => {
+                    spans.push((start, change.at));
+                    open = None;
+                }
+                None if change.to.is_declared_active() => open = Some(change.at),
+                _ => {}
+            }
+        }
+        if let Some(start) = open {
+            spans.push((start, until.max(start)));
+        }
+        spans
     }
 
     /// When each audience's next status update is due (as [`Self::next_update_due`]

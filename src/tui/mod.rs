@@ -233,17 +233,32 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }),
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
-        // Whether this batch changes nothing but the text in the entry box.
-        let mut typing = true;
+        // Whether this batch changes nothing but the text in the entry box: it holds an
+        // edit, and nothing else.
+        let (mut typing, mut edited) = (true, false);
+        let mut quit = false;
         if batch.iter().any(|i| matches!(i, Incoming::Term(_))) {
             // Keys are read at the time they came: a question is answered only once it
             // has been on screen long enough to be read. (The clocks on the panes move
-            // on at the next tick's frame, within a second.)
+            // on at the next tick's frame, within a second; an overdue update noticed
+            // now is a new banner, and then everything is drawn.)
             let banners = app.banners.len();
-            update(&mut app, Msg::Tick(crate::store::system_clock()()));
-            typing &= app.banners.len() == banners;
+            let noticed = update(&mut app, Msg::Tick(crate::store::system_clock()()));
+            typing &= app.banners.len() == banners && noticed.is_empty();
+            for effect in noticed {
+                match carry_out(
+                    effect,
+                    &storage,
+                    drafts.as_ref(),
+                    &mut guard,
+                    &mut app,
+                    &mut theme,
+                ) {
+                    Ok(done) => quit |= done,
+                    Err(e) => break 'console Err(e),
+                }
+            }
         }
-        let mut quit = false;
         // Plain characters typed in a row are inserted as one run: inserting them one by
         // one costs the length of the line each time.
         let mut run = String::new();
@@ -283,13 +298,12 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 None
             };
             for msg in std::iter::once(msg).chain(asked) {
-                let editing = |app: &App| app.mode() == Mode::Entry && app.overlays.is_empty();
-                typing &= matches!(msg, Msg::Typed(_) | Msg::Type(_)) && editing(&app);
-                let banners = app.banners.len();
+                let before = Editing::of(&app);
+                let edit = matches!(msg, Msg::Typed(_) | Msg::Type(_));
                 let effects = update(&mut app, msg);
-                typing &= editing(&app)
-                    && app.banners.len() == banners
-                    && effects.iter().all(|e| matches!(e, Effect::DraftChanged));
+                let edit = edits_only(edit, before, Editing::of(&app), &effects);
+                typing &= edit;
+                edited |= edit;
                 for effect in effects {
                     if matches!(effect, Effect::DraftChanged) {
                         // Staged at once: an effect after it that writes to the terminal
@@ -317,7 +331,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 update(&mut app, Msg::DraftFound(draft));
             }
         }
-        typed_only = typing;
+        typed_only = typing && edited;
         if quit {
             break Ok(());
         }
@@ -401,6 +415,34 @@ fn start_link(db: &std::path::Path, addr: crate::peer::PeerAddr, news: mpsc::Unb
 
 /// Draws a frame and sends it, as one synchronized update; a frame that changes
 /// nothing on screen sends nothing.
+/// What a message's handling is judged by for [`edits_only`]: whether the entry box has
+/// the keys with no overlay over it, and how many banners are up.
+#[derive(Clone, Copy)]
+struct Editing {
+    in_box: bool,
+    banners: usize,
+}
+
+impl Editing {
+    fn of(app: &App) -> Editing {
+        Editing {
+            in_box: app.mode() == Mode::Entry && app.overlays.is_empty(),
+            banners: app.banners.len(),
+        }
+    }
+}
+
+/// Whether handling a message changed nothing but the text in the entry box (so the
+/// next frame may keep what lies beneath it, [`ui::Painter`]): `edit`, a key or a run of
+/// characters typed, met and left in the entry box, with no effect but the draft's and
+/// no new banner.
+fn edits_only(edit: bool, before: Editing, after: Editing, effects: &[Effect]) -> bool {
+    edit && before.in_box
+        && after.in_box
+        && after.banners == before.banners
+        && effects.iter().all(|e| matches!(e, Effect::DraftChanged))
+}
+
 fn draw(
     guard: &mut terminal::TerminalGuard,
     painter: &mut ui::Painter,
@@ -508,5 +550,50 @@ fn start_deliverer(opts: &ConsoleOptions) {
         });
     if let Err(e) = spawned {
         tracing::warn!("hooks: cannot start their thread: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Action;
+    use tui_textarea::{Input, Key};
+
+    /// Handles `msg` and says whether the loop would count it as an edit alone.
+    fn judged(app: &mut App, msg: Msg) -> bool {
+        let before = Editing::of(app);
+        let edit = matches!(msg, Msg::Typed(_) | Msg::Type(_));
+        let effects = update(app, msg);
+        edits_only(edit, before, Editing::of(app), &effects)
+    }
+
+    fn key(key: Key) -> Msg {
+        Msg::Type(Input {
+            key,
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn only_editing_keys_in_the_entry_box_leave_what_lies_beneath_it_alone() {
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        // Typed outside the box, a letter is a command: not an edit.
+        assert!(!judged(&mut app, Msg::Action(Action::OpenEntry)));
+        assert!(judged(&mut app, Msg::Typed("rolled back".into())));
+        assert!(judged(&mut app, key(Key::Backspace)));
+        assert!(judged(&mut app, key(Key::Left)));
+        // Choosing a kind, news, a tick: not edits.
+        assert!(!judged(&mut app, Msg::Action(Action::CycleKind)));
+        assert!(!judged(&mut app, Msg::Tick(now)));
+        // Submitting writes: not an edit.
+        assert!(judged(&mut app, Msg::Typed(" the deploy".into())));
+        assert!(!judged(&mut app, Msg::Action(Action::Submit)));
+        // Leaving the box: not an edit, and keys typed then are commands.
+        assert!(judged(&mut app, Msg::Typed("more".into())));
+        assert!(!judged(&mut app, Msg::Action(Action::Close)));
+        assert!(!judged(&mut app, Msg::Typed("j".into())));
     }
 }

@@ -490,6 +490,9 @@ fn read_loop(
     let mut follower = Follower::with_watcher(store, watcher, last);
     let mut presence_at = Instant::now() - PRESENCE_EVERY;
     let mut presence_due = true;
+    // The log is being followed from its first event after a replaced file could not
+    // be read by heads: the console hears it is loaded once that has caught up.
+    let mut owe_loaded = false;
     loop {
         if presence_due && presence_at.elapsed() >= PRESENCE_EVERY {
             presence_at = Instant::now();
@@ -517,6 +520,9 @@ fn read_loop(
         match read {
             Ok(events) if events.is_empty() => {
                 reader.told = None;
+                if std::mem::take(&mut owe_loaded) && !reader.send(Msg::Loaded) {
+                    return;
+                }
                 if follower.saw_commit() {
                     // Heartbeats change presence without adding events.
                     presence_due = true;
@@ -538,6 +544,7 @@ fn read_loop(
                     said.set(false);
                     match first_read(follower.store(), &early) {
                         Ok(read) => {
+                            owe_loaded = false;
                             follower.move_to(read.last);
                             known = Known::after(&read);
                             if !send_first(&reader, read, hints) {
@@ -549,6 +556,7 @@ fn read_loop(
                             // one of them, as before the first read knew heads.
                             follower.move_to(0);
                             known = Known::none();
+                            owe_loaded = true;
                             if !forget() || !reader.trouble(e.to_string()) {
                                 return;
                             }

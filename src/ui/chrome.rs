@@ -19,7 +19,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let (shown, count) = app.shown_position();
     let position = shown
         .map(|i| {
-            if app.outside.loaded {
+            if app.live() {
                 format!("incident {}/{count}", i + 1)
             } else {
                 // Only the open incidents are in yet: how many there are in all is not
@@ -28,7 +28,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
         })
         .unwrap_or_else(|| {
-            if app.outside.loaded {
+            if app.live() {
                 "no incident".into()
             } else {
                 "reading the log…".into()
@@ -36,7 +36,7 @@ pub fn header(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         });
     let keys = &app.setup.keys;
     let switch = match keys.key_for(Mode::Normal, Action::OpenSwitcher) {
-        Some(key) if count > 1 && app.outside.loaded => format!(" · {key} switches"),
+        Some(key) if count > 1 && app.live() => format!(" · {key} switches"),
         _ => String::new(),
     };
     // Alerts no incident has yet: how many, and the key that shows them.
@@ -423,7 +423,7 @@ pub fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if let Some(key) = keys.key_for(Mode::Normal, Action::ToggleHelp) {
         lines.push(row(key.to_string(), "every key"));
     }
-    if !app.outside.loaded {
+    if !app.live() {
         lines = vec![Line::styled("reading the log…", theme.muted)];
     }
     let block = Block::default()

@@ -709,7 +709,7 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, app: &App, question: &Confirmation
         ),
         Confirmation::Quit => (
             "Quit?",
-            if app.outside.loaded {
+            if app.live() {
                 "An incident is still open. Quit the console?".to_string()
             } else {
                 "The log is still being read: whether an incident is open is not known yet. Quit the console?".to_string()
