@@ -5,6 +5,8 @@ mod draft;
 mod input;
 mod keys;
 mod moves;
+#[cfg(test)]
+mod seen;
 mod sgr;
 mod storage;
 mod terminal;

@@ -168,6 +168,7 @@ fn move_to(row: Option<u32>, to_row: u32, to_col: u32) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::seen::as_seen;
 
     #[test]
     fn moves_on_a_row_and_to_the_next_are_short_and_others_whole() {
@@ -195,39 +196,6 @@ mod tests {
         assert!(shorten(frame, false, None).0.ends_with(b"\x1b[9Gc"));
     }
 
-    /// The text and colours of every cell of an 80x24 screen after `bytes`, as a person
-    /// sees them: a space and an untouched cell are the same blank, whatever
-    /// foreground either has.
-    fn screen(bytes: &[u8]) -> Vec<(String, vt100::Color, vt100::Color, bool, bool)> {
-        let size = |n| std::num::NonZeroU16::new(n).unwrap();
-        let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(bytes);
-        let screen = parser.screen();
-        let mut all = Vec::new();
-        for row in 0..24 {
-            for col in 0..80 {
-                let cell = screen.cell(row, col).unwrap();
-                let blank = cell.contents().trim().is_empty();
-                all.push((
-                    if blank {
-                        String::new()
-                    } else {
-                        cell.contents().to_string()
-                    },
-                    if blank {
-                        vt100::Color::Default
-                    } else {
-                        cell.fgcolor()
-                    },
-                    cell.bgcolor(),
-                    cell.underline(),
-                    cell.inverse(),
-                ));
-            }
-        }
-        all
-    }
-
     #[test]
     fn on_a_cleared_screen_a_short_gap_is_said_in_spaces_and_draws_the_same() {
         // Words of a timeline row with one blank cell between them, and a wider gap.
@@ -239,7 +207,7 @@ mod tests {
             "{:?}",
             String::from_utf8_lossy(&out)
         );
-        assert_eq!(screen(&out), screen(frame));
+        assert_eq!(as_seen(&out), as_seen(frame));
         // Not known to be blank: the cells skipped may hold anything, so they are
         // left as they are.
         assert!(
@@ -270,8 +238,8 @@ mod tests {
                 String::from_utf8_lossy(&out)
             );
             assert_eq!(
-                screen(&[b"\x1b[2J", &out[..]].concat()),
-                screen(&[b"\x1b[2J", &frame[..]].concat())
+                as_seen(&[b"\x1b[2J", &out[..]].concat()),
+                as_seen(&[b"\x1b[2J", &frame[..]].concat())
             );
         }
         // Back to the default pen: spaces again.

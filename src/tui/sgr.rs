@@ -213,33 +213,7 @@ pub(super) fn csi(bytes: &[u8]) -> Option<(usize, &[u8], u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every cell as a terminal would hold it after `bytes`.
-    fn cells(bytes: &[u8]) -> Vec<(String, vt100::Color, vt100::Color, [bool; 5])> {
-        let size = |n| std::num::NonZeroU16::new(n).unwrap();
-        let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(bytes);
-        let screen = parser.screen();
-        let mut all = Vec::new();
-        for row in 0..24 {
-            for col in 0..80 {
-                let cell = screen.cell(row, col).unwrap();
-                all.push((
-                    cell.contents().to_string(),
-                    cell.fgcolor(),
-                    cell.bgcolor(),
-                    [
-                        cell.bold(),
-                        cell.dim(),
-                        cell.italic(),
-                        cell.underline(),
-                        cell.inverse(),
-                    ],
-                ));
-            }
-        }
-        all
-    }
+    use crate::tui::seen::cells;
 
     #[test]
     fn sequences_that_change_nothing_go_and_the_rest_merge() {

@@ -279,31 +279,7 @@ impl Drop for TerminalGuard {
 mod tests {
     use super::*;
     use crate::app::{App, Msg, update};
-
-    /// Every cell of an 80x24 terminal after `bytes`: text, colours and attributes.
-    fn screen(bytes: &[u8]) -> Vec<String> {
-        let size = |n| std::num::NonZeroU16::new(n).unwrap();
-        let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(bytes);
-        let s = parser.screen();
-        (0..24)
-            .flat_map(|row| (0..80).map(move |col| (row, col)))
-            .map(|(row, col)| {
-                let c = s.cell(row, col).unwrap();
-                format!(
-                    "{}|{:?}|{:?}|{}{}{}{}{}",
-                    c.contents(),
-                    c.fgcolor(),
-                    c.bgcolor(),
-                    c.bold(),
-                    c.dim(),
-                    c.italic(),
-                    c.underline(),
-                    c.inverse()
-                )
-            })
-            .collect()
-    }
+    use crate::tui::seen::cells;
 
     /// The console's own frames (the sample incidents, every theme, a first frame and
     /// one after a key) draw the same cells with their colours said once, in fewer bytes.
@@ -349,7 +325,7 @@ mod tests {
                 loose.extend_from_slice(&plain);
                 out.clone().send(&mut tight).unwrap();
             }
-            assert_eq!(screen(&tight), screen(&loose), "{name} {depth:?}");
+            assert_eq!(cells(&tight), cells(&loose), "{name} {depth:?}");
             // Coloured themes save a tenth to a quarter; mono has few colours to save.
             let most = if name == "mono" { 100 } else { 95 };
             assert!(
@@ -415,7 +391,7 @@ mod tests {
             whole.clone().send(&mut bytes).unwrap();
             bytes
         };
-        assert_eq!(screen(&sent.borrow()), screen(&full));
+        assert_eq!(cells(&sent.borrow()), cells(&full));
         // Once the cursor may have moved elsewhere, the next move is said in full.
         out.forget_cursor();
         update(&mut app, Msg::Typed("s".into()));

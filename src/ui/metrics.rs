@@ -245,27 +245,37 @@ mod tests {
         }
     }
 
+    fn painted(
+        summary: &MetricsSummary,
+        today: chrono::NaiveDate,
+        width: u16,
+        height: u16,
+    ) -> Terminal<TestBackend> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                let scroll = PageScroll::default();
+                render(
+                    frame,
+                    area,
+                    (Some(summary), today),
+                    &scroll,
+                    "Esc closes",
+                    &Theme::dark(),
+                );
+            })
+            .unwrap();
+        terminal
+    }
+
     fn drawn(
         summary: &MetricsSummary,
         today: chrono::NaiveDate,
         width: u16,
         height: u16,
     ) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                let area = frame.area();
-                render(
-                    frame,
-                    area,
-                    (Some(summary), today),
-                    &PageScroll::default(),
-                    "Esc closes",
-                    &Theme::dark(),
-                );
-            })
-            .unwrap();
-        format!("{}", terminal.backend())
+        format!("{}", painted(summary, today, width, height).backend())
     }
 
     #[test]
@@ -305,20 +315,7 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         // 300 incidents: the oldest took an hour, the newest 299 minutes.
         let s = summary(&[], 0..300);
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal
-            .draw(|frame| {
-                let area = frame.area();
-                render(
-                    frame,
-                    area,
-                    (Some(&s), today),
-                    &PageScroll::default(),
-                    "Esc closes",
-                    &Theme::dark(),
-                );
-            })
-            .unwrap();
+        let terminal = painted(&s, today, 80, 24);
         let screen = format!("{}", terminal.backend());
         let fit = screen
             .split("newest ")
