@@ -281,6 +281,17 @@ mod tests {
     use crate::app::{App, Msg, update};
     use crate::tui::seen::cells;
 
+    /// A terminal of 80x24 whose frames go to `out`.
+    fn at_80x24(out: &FrameOut) -> Terminal<CrosstermBackend<FrameOut>> {
+        Terminal::with_options(
+            CrosstermBackend::new(out.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+            },
+        )
+        .unwrap()
+    }
+
     /// The console's own frames (the sample incidents, every theme, a first frame and
     /// one after a key) draw the same cells with their colours said once, in fewer bytes.
     #[test]
@@ -301,13 +312,7 @@ mod tests {
         {
             let theme = crate::ui::Theme::builtin(name).unwrap().for_depth(depth);
             let out = FrameOut::default();
-            let mut terminal = Terminal::with_options(
-                CrosstermBackend::new(out.clone()),
-                ratatui::TerminalOptions {
-                    viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-                },
-            )
-            .unwrap();
+            let mut terminal = at_80x24(&out);
             let mut loose = Vec::new();
             let mut tight = Vec::new();
             for step in 0..2 {
@@ -350,13 +355,7 @@ mod tests {
         let theme = crate::ui::Theme::builtin("dark").unwrap();
         let out = FrameOut::default();
         out.cleared();
-        let mut terminal = Terminal::with_options(
-            CrosstermBackend::new(out.clone()),
-            ratatui::TerminalOptions {
-                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-            },
-        )
-        .unwrap();
+        let mut terminal = at_80x24(&out);
         let sent = std::cell::RefCell::new(Vec::new());
         let frame = |app: &App, terminal: &mut Terminal<CrosstermBackend<FrameOut>>| {
             terminal
@@ -379,13 +378,7 @@ mod tests {
         let full = {
             let whole = FrameOut::default();
             whole.cleared();
-            let mut t = Terminal::with_options(
-                CrosstermBackend::new(whole.clone()),
-                ratatui::TerminalOptions {
-                    viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-                },
-            )
-            .unwrap();
+            let mut t = at_80x24(&whole);
             t.draw(|f| crate::ui::render(f, &app, &theme)).unwrap();
             let mut bytes = Vec::new();
             whole.clone().send(&mut bytes).unwrap();
