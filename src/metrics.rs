@@ -107,9 +107,9 @@ fn severity_at(state: &IncidentState, at: Timestamp) -> Option<Severity> {
 }
 
 /// Cadence adherence for one audience, from the declaration to the resolution (or now).
-/// A reopened incident owes updates again from its reopening: the time it spent
-/// resolved or closed is no missed update, and the first update after it is timed from
-/// the reopening.
+/// The clock stops while the incident is resolved or closed
+/// ([`IncidentState::owed_between`]): a reopened incident owes what was left when it
+/// was resolved, and an update sent while it was resolved is not one that was owed.
 pub fn adherence(
     state: &IncidentState,
     audience: Audience,
@@ -121,23 +121,36 @@ pub fn adherence(
         due: 0,
         on_time: 0,
     };
-    let updates: Vec<Timestamp> = state.updates_to(audience).map(|e| e.event.at).collect();
-    for (start, end) in state.owed_spans(now) {
-        let mut last = start;
-        for &at in updates.iter().filter(|at| **at >= start && **at <= end) {
-            if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience)) {
+    let Some(declared) = state.declared_at else {
+        return result;
+    };
+    let spans = state.owed_spans(now);
+    let owed_at = |at: Timestamp| spans.iter().any(|(start, end)| *start <= at && at <= *end);
+    let limit_after = |last| severity_at(state, last).and_then(|sev| cadence(sev, audience));
+    let mut last = declared;
+    for entry in state.updates_to(audience) {
+        let at = entry.event.at;
+        if at < declared {
+            continue;
+        }
+        if let Some(limit) = limit_after(last) {
+            let waited = state.owed_between(last, at);
+            if owed_at(at) {
                 result.due += 1;
-                if at - last <= limit {
+                if waited <= limit {
                     result.on_time += 1;
                 }
+            } else if waited > limit {
+                // Sent while resolved: not owed then, but one owed before it never came.
+                result.due += 1;
             }
-            last = at;
         }
-        if let Some(limit) = severity_at(state, last).and_then(|sev| cadence(sev, audience))
-            && end - last > limit
-        {
-            result.due += 1;
-        }
+        last = at;
+    }
+    if let Some(limit) = limit_after(last)
+        && state.owed_between(last, now) > limit
+    {
+        result.due += 1;
     }
     result
 }

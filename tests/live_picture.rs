@@ -361,9 +361,11 @@ fn each_audience_has_its_own_cadence_and_countdown() {
 }
 
 #[test]
-fn a_reopened_incident_counts_its_next_updates_from_the_reopening() {
+fn a_reopened_incident_owes_its_updates_with_the_clock_stopped_while_it_was_resolved() {
     let playbook = Playbook::builtin();
     let cadence = |s, a| playbook.cadence_for(s, a);
+    let every = |a| cadence(Severity::P2, a).unwrap().num_minutes();
+    // Declared at 0 (P2), responders updated at 10, resolved at 20.
     let mut entries = commanded();
     entries.push((
         10,
@@ -373,72 +375,75 @@ fn a_reopened_incident_counts_its_next_updates_from_the_reopening() {
             text: "x".into(),
         },
     ));
-    entries.push((
-        20,
-        "ann",
-        Body::StatusChanged {
-            status: Status::Resolved,
-            reason: None,
-        },
-    ));
+    let resolved = |entries: &mut Vec<(i64, &'static str, Body)>, at: i64| {
+        entries.push((
+            at,
+            "ann",
+            Body::StatusChanged {
+                status: Status::Resolved,
+                reason: None,
+            },
+        ));
+    };
+    let active = |entries: &mut Vec<(i64, &'static str, Body)>, at: i64, status| {
+        entries.push((
+            at,
+            "ann",
+            Body::StatusChanged {
+                status,
+                reason: Some("back".into()),
+            },
+        ));
+    };
+    let mut long = entries.clone();
+    resolved(&mut long, 20);
     // Resolved for two days: nothing is owed meanwhile.
-    assert!(incident(entries.clone()).updates_due(cadence).is_empty());
+    assert!(incident(long.clone()).updates_due(cadence).is_empty());
     let back = 2 * 24 * 60;
-    entries.push((
-        back,
-        "ann",
-        Body::StatusChanged {
-            status: Status::Investigating,
-            reason: Some("reopened".into()),
-        },
-    ));
-    let mut into_triage = entries.clone();
-    let state = incident(entries.clone());
+    active(&mut long, back, Status::Investigating);
+    let state = incident(long.clone());
     assert_eq!(state.owed_since(), Some(at(back)));
-    // P2: responders every 30 minutes, executives 60, customers 60, from the reopening,
-    // not from the update two days before (which would make every one overdue at once).
-    let due = state.updates_due(cadence);
-    let every = |a| cadence(Severity::P2, a).unwrap().num_minutes();
+    // What was left when it was resolved is owed from the reopening: responders had
+    // 20 minutes of their cadence left, the others what was left since the
+    // declaration. None is overdue at once.
     assert_eq!(
-        due,
+        state.updates_due(cadence),
         vec![
-            (Audience::Responders, at(back + every(Audience::Responders))),
-            (Audience::Executives, at(back + every(Audience::Executives))),
-            (Audience::Customers, at(back + every(Audience::Customers))),
+            (
+                Audience::Responders,
+                at(back + every(Audience::Responders) - 10)
+            ),
+            (
+                Audience::Executives,
+                at(back + every(Audience::Executives) - 20)
+            ),
+            (
+                Audience::Customers,
+                at(back + every(Audience::Customers) - 20)
+            ),
         ]
     );
-    // Back into triage first: nothing is owed until it is active again, and then from
-    // that moment, not from the return to triage.
-    into_triage.pop();
-    into_triage.push((
-        back,
-        "ann",
-        Body::StatusChanged {
-            status: Status::Triage,
-            reason: Some("back to look".into()),
-        },
-    ));
-    assert!(
-        incident(into_triage.clone())
-            .updates_due(cadence)
-            .is_empty()
-    );
-    into_triage.push((
-        back + 180,
-        "ann",
-        Body::StatusChanged {
-            status: Status::Investigating,
-            reason: None,
-        },
-    ));
-    let state = incident(into_triage);
-    assert_eq!(state.owed_since(), Some(at(back + 180)));
+    // Back into triage first: nothing owed until it is active again.
+    let mut via_triage = entries.clone();
+    resolved(&mut via_triage, 20);
+    active(&mut via_triage, back, Status::Triage);
+    assert!(incident(via_triage.clone()).updates_due(cadence).is_empty());
+    active(&mut via_triage, back + 180, Status::Investigating);
     assert_eq!(
-        state.updates_due(cadence)[0],
+        incident(via_triage).updates_due(cadence)[0],
         (
             Audience::Responders,
-            at(back + 180 + every(Audience::Responders))
+            at(back + 180 + every(Audience::Responders) - 10)
         )
+    );
+    // Overdue when resolved for a moment, overdue still once reopened: the responders
+    // update was due at 40; resolved at 45, reopened at 46.
+    let mut blink = entries;
+    resolved(&mut blink, 45);
+    active(&mut blink, 46, Status::Investigating);
+    assert_eq!(
+        incident(blink).updates_due(cadence)[0],
+        (Audience::Responders, at(10 + every(Audience::Responders)))
     );
 }
 

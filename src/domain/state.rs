@@ -597,8 +597,10 @@ impl IncidentState {
 
     /// The next status update due while the incident is declared and open: which
     /// audience, and when, by the severity's cadence (from the playbook). The countdown
-    /// for an audience runs from its last update, or from the declaration (or the
-    /// latest reopening, [`Self::owed_since`], whichever is later). The time is
+    /// for an audience runs from its last update, or from the declaration, and stops
+    /// while the incident is resolved or closed ([`Self::owed_between`]): a reopened
+    /// incident owes what was left when it was resolved, and an update overdue then is
+    /// overdue still. The time is
     /// real: for a drill at a faster pace the cadence is divided by the pace ([`paced`]
     /// turns what is left back into scenario time for the screen).
     ///
@@ -613,10 +615,37 @@ impl IncidentState {
     }
 
     /// When updates began to be owed this time: the declaration, or the latest return
-    /// to an active status after a resolution (the time spent resolved, or back in
-    /// triage after it, owes none). `None` before the declaration.
+    /// to an active status after a resolution. `None` before the declaration.
     pub fn owed_since(&self) -> Option<Timestamp> {
         self.owed_spans(Timestamp::MAX_UTC).last().map(|s| s.0)
+    }
+
+    /// The time updates were owed between `from` and `to`: the parts of
+    /// [`Self::owed_spans`] between them (the clock stops while the incident is resolved
+    /// or closed, and runs on when it is active again).
+    pub fn owed_between(&self, from: Timestamp, to: Timestamp) -> TimeDelta {
+        self.owed_spans(to)
+            .into_iter()
+            .map(|(start, end)| (end.min(to) - start.max(from)).max(TimeDelta::zero()))
+            .sum()
+    }
+
+    /// The moment `every` of owed time has passed since `from` (the clock stopped while
+    /// the incident was resolved or closed); `None` when it has not and the incident is
+    /// not active now.
+    fn owed_after(&self, from: Timestamp, every: TimeDelta) -> Option<Timestamp> {
+        let mut left = every;
+        for (start, end) in self.owed_spans(Timestamp::MAX_UTC) {
+            let start = start.max(from);
+            if end <= start {
+                continue;
+            }
+            if end - start >= left {
+                return Some(start + left);
+            }
+            left -= end - start;
+        }
+        None
     }
 
     /// The spans over which status updates are owed, oldest first: from the declaration
@@ -652,9 +681,9 @@ impl IncidentState {
         &self,
         cadence: impl Fn(Severity, Audience) -> Option<TimeDelta>,
     ) -> Vec<(Audience, Timestamp)> {
-        let (Some(severity), Some(since), true) = (
+        let (Some(severity), Some(declared), true) = (
             self.severity,
-            self.owed_since(),
+            self.declared_at,
             self.status.is_declared_active(),
         ) else {
             return Vec::new();
@@ -663,7 +692,8 @@ impl IncidentState {
             .filter_map(|a| {
                 // A drill at a faster pace owes its updates sooner in real time.
                 let every = cadence(severity, a)? / self.pace_i32();
-                Some((a, self.last_update(a).unwrap_or(since).max(since) + every))
+                let from = self.last_update(a).unwrap_or(declared).max(declared);
+                Some((a, self.owed_after(from, every)?))
             })
             .collect()
     }
