@@ -1511,3 +1511,33 @@ fn a_painter_keeping_the_panes_draws_what_a_whole_frame_does_after_every_kind_of
         }
     }
 }
+
+/// A flag (a pair of regional indicators) is drawn as its letters: terminals disagree
+/// on its width, and one that draws it narrower than the layout leaves a stale cell.
+#[test]
+fn a_flag_is_drawn_as_its_letters_in_the_columns_the_layout_gave_it() {
+    let mut events = opened(1, "Flags");
+    let first = events[0].clone();
+    events.push(note(&first, 1, "flag 🇩🇪 here and 🇯🇵 there, a lone 🇫 too"));
+    let app = app_with(events);
+    for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let buffer = terminal
+            .draw(|f| ui::render(f, &app, &Theme::dark()))
+            .unwrap()
+            .buffer
+            .clone();
+        assert!(
+            buffer.content().iter().all(|c| !c
+                .symbol()
+                .chars()
+                .any(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c))),
+            "no regional indicator reaches the terminal"
+        );
+        let text = format!("{}", terminal.backend());
+        assert!(
+            text.contains("flag DE here and JP") && text.contains("lone F too"),
+            "{width}x{height}:\n{text}"
+        );
+    }
+}

@@ -165,6 +165,12 @@ impl Painter {
     }
 }
 
+/// Whether `c` is one of the regional indicator letters (U+1F1E6 to U+1F1FF) that make
+/// flags in pairs.
+fn regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
 /// The last guard before the terminal: a cell whose text a terminal would act on or
 /// hide (a control, a bidi override, an invisible character that slipped past a pane's
 /// own [`inert::line`]) is drawn as U+FFFD instead.
@@ -177,6 +183,23 @@ fn seal(buffer: &mut ratatui::buffer::Buffer) {
         if cell.symbol().contains('\u{FE0F}') {
             let base = cell.symbol().replace('\u{FE0F}', "");
             cell.set_symbol(&base);
+        }
+        // A flag is a pair of regional indicators: terminals disagree on its width too
+        // (one column each, or two for the pair, or two each), and the letter after it
+        // is drawn over or left behind. Its letters are sent instead (🇩🇪 as DE), two
+        // narrow columns where the layout counted two.
+        if cell.symbol().chars().any(regional_indicator) {
+            let letters: String = cell
+                .symbol()
+                .chars()
+                .map(|c| match regional_indicator(c) {
+                    true => {
+                        char::from_u32(u32::from('A') + (u32::from(c) - 0x1F1E6)).unwrap_or('?')
+                    }
+                    false => c,
+                })
+                .collect();
+            cell.set_symbol(&letters);
         }
         let symbol = cell.symbol();
         if !symbol.is_ascii() && !inert::is_inert(symbol) || symbol.chars().any(char::is_control) {
