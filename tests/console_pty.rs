@@ -38,13 +38,31 @@ fn write_an_entry_see_it_open_help_and_quit_cleanly() {
     console.send("\x1b");
     console.wait_for("help to close", |s| !s.contains("Help ·"));
 
-    // Too small, then recovering when the window grows back.
+    // Too small, then recovering when the window grows back. Keys typed meanwhile
+    // would act unseen: none is taken (but Ctrl-c, which the screen names).
+    console.send("i");
+    console.wait_text("Enter commits");
     console.resize(20, 70);
     console.wait_text("terminal too small");
+    console.wait_text("Ctrl-c quits");
+    console.send("typed blind\r");
+    console.send("\x1bq");
     console.resize(24, 80);
     console.wait_for("the panes again", |s| {
         s.contains("Timeline") && !s.contains("too small")
     });
+    assert!(!console.screen().contains("Quit?"), "q was not taken");
+    assert!(
+        !env.ok(&["tail"]).contains("typed blind"),
+        "nothing typed while too small was logged"
+    );
+    assert!(
+        console.screen().contains("Enter commits") && !console.screen().contains("typed blind"),
+        "the box as it was: {}",
+        console.screen()
+    );
+    console.send("\x1b");
+    console.wait_text("i or Enter to write an entry");
 
     console.send("q");
     console.wait_text("Quit?");

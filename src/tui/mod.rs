@@ -271,6 +271,17 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 // first open one for a moment before it.
                 Incoming::News(Msg::OpenRead) if start_with.is_some() => continue,
                 Incoming::News(msg) => msg,
+                // A screen too small to show the console takes no key but the one that
+                // quits at once (it says so), and those that suspend or repaint:
+                // anything else would act unseen.
+                Incoming::Term(TermEvent::Key(key)) if painter.too_small() => {
+                    use crate::app::Action::{ForceQuit, Repaint, Suspend};
+                    match to_msg(&app.setup.keys, app.mode(), key) {
+                        Some(msg @ Msg::Action(ForceQuit | Suspend | Repaint)) => msg,
+                        _ => continue,
+                    }
+                }
+                Incoming::Term(TermEvent::Paste(_)) if painter.too_small() => continue,
                 Incoming::Term(TermEvent::Key(key)) => {
                     match to_msg(&app.setup.keys, app.mode(), key) {
                         Some(Msg::Type(input)) if plain_char(&input).is_some() => {

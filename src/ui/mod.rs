@@ -141,6 +141,8 @@ fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
 pub struct Painter {
     /// The cells beneath the entry box as last drawn, and where the parts were.
     kept: Option<(Areas, ratatui::buffer::Buffer)>,
+    /// The last frame said the terminal is too small, and nothing else.
+    too_small: bool,
 }
 
 impl Painter {
@@ -149,9 +151,11 @@ impl Painter {
     pub fn render(&mut self, frame: &mut Frame<'_>, app: &App, theme: &Theme, typed_only: bool) {
         let Some(areas) = Areas::of(frame.area(), app) else {
             self.kept = None;
+            self.too_small = true;
             too_small(frame, frame.area(), app, theme);
             return;
         };
+        self.too_small = false;
         match &self.kept {
             Some((kept, cells)) if typed_only && *kept == areas && app.overlays.is_empty() => {
                 frame.buffer_mut().content.clone_from_slice(&cells.content);
@@ -162,6 +166,12 @@ impl Painter {
             }
         }
         above(frame, &areas, app, theme);
+    }
+
+    /// Whether the last frame showed only that the terminal is too small: keys typed
+    /// then would act unseen, so the console takes none but the one that quits.
+    pub fn too_small(&self) -> bool {
+        self.too_small
     }
 }
 
@@ -310,9 +320,9 @@ pub fn pane_block<'a>(app: &App, pane: Pane, theme: &Theme, extra: &str) -> Bloc
 
 fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let keys = &app.setup.keys;
+    // The key that quits at once: a question would not fit on this screen.
     let quit = keys
-        .key_for(app.mode(), Action::Quit)
-        .or_else(|| keys.key_for(app.mode(), Action::ForceQuit))
+        .key_for(app.mode(), Action::ForceQuit)
         .map(|key| format!("; {key} quits"))
         .unwrap_or_default();
     let text = vec![
