@@ -107,6 +107,48 @@ fn room<'a>(
 }
 
 #[test]
+fn time_in_command_leaves_out_the_days_an_incident_lay_resolved() {
+    let mut playbook = Playbook::builtin();
+    playbook.command.commander_limit = Some(TimeDelta::hours(4));
+    // ann claims at 1, resolves at 61; it is reopened two days later.
+    let mut entries = commanded();
+    entries.push((
+        61,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Resolved,
+            reason: None,
+        },
+    ));
+    let back = 2 * 24 * 60;
+    entries.push((
+        back,
+        "ann",
+        Body::StatusChanged {
+            status: Status::Investigating,
+            reason: Some("back".into()),
+        },
+    ));
+    let state = incident(entries);
+    assert_eq!(
+        state.open_elapsed(at(1), at(back + 30)),
+        TimeDelta::minutes(90),
+        "an hour before, half an hour since"
+    );
+    let watching = vec!["ann".to_string()];
+    let ask = |now| warnings(room(&state, &playbook, now, Some(&watching), &[]));
+    assert!(
+        ask(at(back + 30)).is_empty(),
+        "90 minutes in command is fine"
+    );
+    // Four hours of it: one before, three after the reopening.
+    assert!(matches!(
+        ask(at(back + 180)).as_slice(),
+        [Warning::Rotate { held, .. }] if *held == TimeDelta::hours(4)
+    ));
+}
+
+#[test]
 fn a_commander_past_the_limit_is_told_who_is_next_in_the_rotation() {
     let mut playbook = Playbook::builtin();
     playbook.command.commander_limit = Some(TimeDelta::hours(4));

@@ -585,6 +585,35 @@ impl IncidentState {
         }
     }
 
+    /// How long the incident was open (not resolved or closed) from `from` to `to`, on
+    /// its clock ([`Self::elapsed`]): the time a person has held command or a role,
+    /// counted for fatigue, leaves out the days an incident lay resolved before it was
+    /// reopened.
+    pub fn open_elapsed(&self, from: Timestamp, to: Timestamp) -> TimeDelta {
+        let mut total = TimeDelta::zero();
+        let mut open_since = self.opened.as_ref().map(|o| o.0);
+        let mut add = |start: Timestamp, end: Timestamp| {
+            let (start, end) = (start.max(from), end.min(to));
+            if end > start {
+                total += self.elapsed(start, end);
+            }
+        };
+        for change in &self.status_history {
+            match open_since {
+                Some(start) if !change.to.is_open() => {
+                    add(start, change.at);
+                    open_since = None;
+                }
+                None if change.to.is_open() => open_since = Some(change.at),
+                _ => {}
+            }
+        }
+        if let Some(start) = open_since {
+            add(start, to);
+        }
+        total
+    }
+
     /// How long from `from` to `to` on the incident's clock (scenario time during a
     /// drill played faster, see [`Self::clock`]).
     pub fn elapsed(&self, from: Timestamp, to: Timestamp) -> TimeDelta {

@@ -84,7 +84,8 @@ pub fn warnings(room: Room<'_>) -> Vec<Warning> {
     }
     if let Some(commander) = s.command.commander.as_deref() {
         let since = s.command.since().unwrap_or(room.now);
-        let held = s.elapsed(since, room.now);
+        // Time in command while the incident was open: not the days it lay resolved.
+        let held = s.open_elapsed(since, room.now);
         if let Some(watching) = room.watching
             && !watching.iter().any(|w| same_name(w, commander))
         {
@@ -94,7 +95,7 @@ pub fn warnings(room: Room<'_>) -> Vec<Warning> {
                 .rev()
                 .find(|e| same_name(&e.event.author, commander))
                 .map_or(since, |e| e.event.at);
-            let quiet = s.elapsed(last, room.now);
+            let quiet = s.open_elapsed(last, room.now);
             if quiet >= policy.unreachable_after {
                 out.push(Warning::Unreachable {
                     commander: commander.to_string(),
@@ -131,7 +132,7 @@ pub fn warnings(room: Room<'_>) -> Vec<Warning> {
                 continue;
             }
             if let Some(since) = s.roster.role_since(&p.name, *role) {
-                let held = s.elapsed(since, room.now);
+                let held = s.open_elapsed(since, room.now);
                 if held >= *limit {
                     out.push(Warning::LongInRole {
                         person: p.name.clone(),

@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         // Every role with its time in role (the commander's time in command first).
         let held = |since: Option<crate::domain::Timestamp>| {
             since
-                .map(|at| format!(" {}", duration(s.elapsed(at, app.pane_now()))))
+                .map(|at| format!(" {}", duration(s.open_elapsed(at, app.pane_now()))))
                 .unwrap_or_default()
         };
         let mut roles: Vec<String> = Vec::new();
