@@ -134,6 +134,12 @@ fn reopening_keeps_timings_honest_and_problem_management_closes() {
     assert_eq!(first_ttr, seconds_since_detected(&first_at));
     env.ok(&["reopen", "backlog", "growing", "again"]);
     assert_eq!(status(&env), "investigating");
+    // While it is open again, the resolution is said as what came before.
+    let shown = env.ok(&["show"]);
+    assert!(
+        shown.contains("resolved before") && shown.contains("reopened since"),
+        "{shown}"
+    );
     env.ok(&[
         "resolve",
         "config_change",
@@ -141,6 +147,11 @@ fn reopening_keeps_timings_honest_and_problem_management_closes() {
         "--checks",
         "yes,yes,yes",
     ]);
+    let shown = env.ok(&["show"]);
+    assert!(
+        shown.contains("consumer limits raised") && !shown.contains("resolved before"),
+        "{shown}"
+    );
     let doc: Value = serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
     let incident = &doc["incidents"][0];
     assert_eq!(incident["reopened"], 1);

@@ -307,10 +307,16 @@ fn describe_state(s: &IncidentState, now: crate::domain::Timestamp) -> String {
         line("action item", super::output::action_item(item));
     }
     if let Some(r) = &s.resolution {
+        // Reopened since: the resolution is history, not the incident's state.
+        let (label, since) = if s.status.is_open() {
+            ("resolved before", "; reopened since")
+        } else {
+            ("resolution", "")
+        };
         line(
-            "resolution",
+            label,
             format!(
-                "{} ({}): {}",
+                "{} ({}): {}{since}",
                 inert::line(&r.code),
                 format::local_datetime(r.at),
                 inert::line(&r.summary)
