@@ -1431,6 +1431,26 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
     );
     // The text and every key stay inside the box.
     assert!(screen.contains("roll back deploy 4512") && screen.contains("throw it away"));
+    // A draft longer than the question shows says how much more there is.
+    let mut app = app_with(events.clone());
+    update(
+        &mut app,
+        Msg::DraftFound(Draft {
+            incident: Some(first_id),
+            kind: EntryKind::Note,
+            text: (1..=8)
+                .map(|n| format!("line {n}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }),
+    );
+    let screen = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(
+        screen.contains("line 5")
+            && !screen.contains("line 6")
+            && screen.contains("… and 3 lines more"),
+        "{screen}"
+    );
     // Offered while the log cannot be read: nothing said of it but that.
     let mut app = app_with(events.clone());
     update(&mut app, Msg::ReadFailed);

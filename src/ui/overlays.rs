@@ -804,8 +804,20 @@ fn recovery(frame: &mut Frame<'_>, area: Rect, app: &App, draft: &Draft, theme: 
         )));
     }
     lines.push(Line::raw(""));
-    for line in inert::text(text).lines().take(5) {
+    let inert_text = inert::text(text);
+    let all = inert_text.lines().count();
+    for line in inert_text.lines().take(5) {
         lines.push(Line::styled(format!("  {line}"), theme.title));
+    }
+    // Never taken for the whole of it when it is not.
+    if all > 5 {
+        lines.push(Line::styled(
+            format!(
+                "  … and {} more (all of it goes back)",
+                crate::format::count(all - 5, "line")
+            ),
+            theme.muted,
+        ));
     }
     lines.push(Line::raw(""));
     // Every key that puts it back (restore, or leaving the question), then discard.
