@@ -1561,3 +1561,25 @@ fn a_flag_is_drawn_as_its_letters_in_the_columns_the_layout_gave_it() {
         );
     }
 }
+
+/// The roster's title says what fits whole: with the focus marker at 80 columns, the
+/// count of people without who watches, never a count cut short.
+#[test]
+fn the_roster_title_says_what_fits_whole() {
+    let mut app = demo_app();
+    let text = format!("{}", draw(&app, &Theme::dark(), 120, 40).backend());
+    assert!(text.contains("2 Roster (7 people · 2 watching)"), "{text}");
+    act(&mut app, &[Action::FocusRoster]);
+    for (width, height) in [(80, 24), (120, 40)] {
+        let text = format!("{}", draw(&app, &Theme::dark(), width, height).backend());
+        let title = text
+            .lines()
+            .find(|l| l.contains("2 Roster"))
+            .expect("the roster's title");
+        assert!(
+            title.contains("▶ 2 Roster (7 people · 2 watching) ")
+                || title.contains("▶ 2 Roster (7 people) "),
+            "{width}x{height}: {title}"
+        );
+    }
+}

@@ -166,11 +166,30 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         n => format!("{n} people"),
     };
     // Who watches is the present: not said of a past moment, nor before it is read.
-    let watching = if app.as_of.is_some() || !app.outside.loaded {
+    let full = if app.as_of.is_some() || !app.outside.loaded {
         format!(" ({headcount})")
     } else {
         format!(" ({headcount} · {} watching)", app.outside.present.len())
     };
+    // The longest that fits the border whole (a title cut short loses its closing
+    // parenthesis, or the count of people).
+    let as_of = super::as_of_title(app);
+    let room = usize::from(area.width.saturating_sub(2));
+    let fits = |extra: &str| {
+        // The focus marker, as `pane_block` draws it.
+        let marker = if app.focus == Pane::Roster && app.overlays.is_empty() {
+            2
+        } else {
+            0
+        };
+        // " ▶ 2 Roster{extra}{as of} "
+        unicode_width::UnicodeWidthStr::width(format!(" 2 Roster{extra}{as_of} ").as_str()) + marker
+            <= room
+    };
+    let watching = [full, format!(" ({headcount})"), String::new()]
+        .into_iter()
+        .find(|extra| fits(extra))
+        .unwrap_or_default();
     let columns: Vec<Constraint> = if narrow {
         vec![Constraint::Length(2), Constraint::Fill(1)]
     } else {
@@ -193,7 +212,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             app,
             Pane::Roster,
             theme,
-            &format!("{watching}{}", super::as_of_title(app)),
+            &format!("{watching}{as_of}"),
         ));
     frame.render_stateful_widget(table, area, &mut state);
 }
