@@ -134,7 +134,7 @@ pub fn adherence(
             continue;
         }
         if let Some(limit) = limit_after(last) {
-            let waited = state.owed_between(last, at);
+            let waited = IncidentState::owed_within(&spans, last, at);
             if owed_at(at) {
                 result.due += 1;
                 if waited <= limit {
@@ -148,7 +148,7 @@ pub fn adherence(
         last = at;
     }
     if let Some(limit) = limit_after(last)
-        && state.owed_between(last, now) > limit
+        && IncidentState::owed_within(&spans, last, now) > limit
     {
         result.due += 1;
     }
@@ -187,6 +187,12 @@ pub fn for_incident(
             .filter(|i| i.closed_at.is_none())
             .count(),
     }
+}
+
+/// The ISO week `day` falls in, as [`MetricsSummary::by_week`] keys it: `2026-W48`.
+pub fn week_key(day: chrono::NaiveDate) -> String {
+    let week = day.iso_week();
+    format!("{}-W{:02}", week.year(), week.week())
 }
 
 /// Numbers across incidents.
@@ -276,11 +282,7 @@ pub fn summarize<'a>(
         // Weeks and months are the team's calendar: the zone in force.
         if let Some(start) = s.started_at() {
             let day = crate::zone::in_force().date(start);
-            let week = day.iso_week();
-            *summary
-                .by_week
-                .entry(format!("{}-W{:02}", week.year(), week.week()))
-                .or_default() += 1;
+            *summary.by_week.entry(week_key(day)).or_default() += 1;
             *summary
                 .by_month
                 .entry(day.format("%Y-%m").to_string())

@@ -444,7 +444,11 @@ fn a_reopened_incident_owes_its_updates_with_the_clock_stopped_while_it_was_reso
     let back = 2 * 24 * 60;
     active(&mut long, back, Status::Investigating);
     let state = incident(long.clone());
-    assert_eq!(state.owed_since(), Some(at(back)));
+    assert_eq!(
+        state.owed_spans(at(back + 60)),
+        vec![(at(0), at(20)), (at(back), at(back + 60))],
+        "owed from the declaration to the resolution, and again from the reopening"
+    );
     // What was left when it was resolved is owed from the reopening: responders had
     // 20 minutes of their cadence left, the others what was left since the
     // declaration. None is overdue at once.

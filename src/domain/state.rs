@@ -590,28 +590,43 @@ impl IncidentState {
     /// counted for fatigue, leaves out the days an incident lay resolved before it was
     /// reopened.
     pub fn open_elapsed(&self, from: Timestamp, to: Timestamp) -> TimeDelta {
-        let mut total = TimeDelta::zero();
-        let mut open_since = self.opened.as_ref().map(|o| o.0);
-        let mut add = |start: Timestamp, end: Timestamp| {
-            let (start, end) = (start.max(from), end.min(to));
-            if end > start {
-                total += self.elapsed(start, end);
-            }
+        let Some(opened) = self.opened.as_ref().map(|o| o.0) else {
+            return TimeDelta::zero();
         };
-        for change in &self.status_history {
-            match open_since {
-                Some(start) if !change.to.is_open() => {
-                    add(start, change.at);
-                    open_since = None;
+        self.spans(opened, Status::is_open, to)
+            .into_iter()
+            .map(|(start, end)| (start.max(from), end.min(to)))
+            .filter(|(start, end)| end > start)
+            .map(|(start, end)| self.elapsed(start, end))
+            .sum()
+    }
+
+    /// The spans from `start` over which the incident was open by `again`'s measure,
+    /// oldest first: each ends when it is resolved or closed, the next begins at the
+    /// first change to a status `again` accepts, and the last lasting one ends at
+    /// `until`.
+    fn spans(
+        &self,
+        start: Timestamp,
+        again: fn(Status) -> bool,
+        until: Timestamp,
+    ) -> Vec<(Timestamp, Timestamp)> {
+        let mut spans = Vec::new();
+        let mut open = Some(start);
+        for change in self.status_history.iter().filter(|c| c.at >= start) {
+            match open {
+                Some(begun) if !change.to.is_open() => {
+                    spans.push((begun, change.at));
+                    open = None;
                 }
-                None if change.to.is_open() => open_since = Some(change.at),
+                None if again(change.to) => open = Some(change.at),
                 _ => {}
             }
         }
-        if let Some(start) = open_since {
-            add(start, to);
+        if let Some(begun) = open {
+            spans.push((begun, until.max(begun)));
         }
-        total
+        spans
     }
 
     /// How long from `from` to `to` on the incident's clock (scenario time during a
@@ -643,19 +658,23 @@ impl IncidentState {
             .min_by_key(|(_, due)| *due)
     }
 
-    /// When updates began to be owed this time: the declaration, or the latest return
-    /// to an active status after a resolution. `None` before the declaration.
-    pub fn owed_since(&self) -> Option<Timestamp> {
-        self.owed_spans(Timestamp::MAX_UTC).last().map(|s| s.0)
-    }
-
     /// The time updates were owed between `from` and `to`: the parts of
     /// [`Self::owed_spans`] between them (the clock stops while the incident is resolved
     /// or closed, and runs on when it is active again).
     pub fn owed_between(&self, from: Timestamp, to: Timestamp) -> TimeDelta {
-        self.owed_spans(to)
-            .into_iter()
-            .map(|(start, end)| (end.min(to) - start.max(from)).max(TimeDelta::zero()))
+        Self::owed_within(&self.owed_spans(to), from, to)
+    }
+
+    /// The time between `from` and `to` that lies in `spans` (as
+    /// [`Self::owed_spans`] gives them): for many intervals over the same spans.
+    pub fn owed_within(
+        spans: &[(Timestamp, Timestamp)],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> TimeDelta {
+        spans
+            .iter()
+            .map(|(start, end)| ((*end).min(to) - (*start).max(from)).max(TimeDelta::zero()))
             .sum()
     }
 
@@ -683,25 +702,10 @@ impl IncidentState {
     /// `until` while it lasts. Updates are owed until the resolution, not the close
     /// (which may come days later with the handoff to problem management).
     pub fn owed_spans(&self, until: Timestamp) -> Vec<(Timestamp, Timestamp)> {
-        let Some(declared) = self.declared_at else {
-            return Vec::new();
-        };
-        let mut spans = Vec::new();
-        let mut open = Some(declared);
-        for change in self.status_history.iter().filter(|c| c.at >= declared) {
-            match open {
-                Some(start) if !change.to.is_open() => {
-                    spans.push((start, change.at));
-                    open = None;
-                }
-                None if change.to.is_declared_active() => open = Some(change.at),
-                _ => {}
-            }
+        match self.declared_at {
+            Some(declared) => self.spans(declared, Status::is_declared_active, until),
+            None => Vec::new(),
         }
-        if let Some(start) = open {
-            spans.push((start, until.max(start)));
-        }
-        spans
     }
 
     /// When each audience's next status update is due (as [`Self::next_update_due`]

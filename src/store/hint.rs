@@ -55,17 +55,12 @@ impl OpenHint {
 /// Every kind a head or an alert group is folded from, as an SQL list (the kinds of
 /// the index of heads, `schema::HEAD_ROWS`).
 fn head_kinds() -> String {
-    IncidentSummary::KINDS
-        .iter()
-        .chain(&[
-            "alert_acknowledged",
-            "alert_dismissed",
-            "alert_attached",
-            "alert_received",
-        ])
-        .map(|k| format!("'{k}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    super::read::kind_list(IncidentSummary::KINDS.iter().copied().chain([
+        "alert_acknowledged",
+        "alert_dismissed",
+        "alert_attached",
+        "alert_received",
+    ]))
 }
 
 impl Store {

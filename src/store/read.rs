@@ -75,12 +75,11 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
     ))
 }
 
-/// A `WHERE kind IN (...) ORDER BY pos` clause for these kinds (names of letters and
-/// underscores; any other character is left out of a name, so a kind can never become
-/// SQL). SQLite answers it from the `events_by_kind` index.
-fn of_kinds(kinds: &[&str]) -> String {
-    let kinds = kinds
-        .iter()
+/// These kinds as an SQL list, `'note', 'decision'` (names of letters and underscores;
+/// any other character is left out of a name, so a kind can never become SQL).
+pub(super) fn kind_list<'a>(kinds: impl IntoIterator<Item = &'a str>) -> String {
+    kinds
+        .into_iter()
         .map(|k| {
             let name: String = k
                 .chars()
@@ -89,8 +88,16 @@ fn of_kinds(kinds: &[&str]) -> String {
             format!("'{name}'")
         })
         .collect::<Vec<_>>()
-        .join(", ");
-    format!("WHERE kind IN ({kinds}) ORDER BY pos")
+        .join(", ")
+}
+
+/// A `WHERE kind IN (...) ORDER BY pos` clause for these kinds ([`kind_list`]). SQLite
+/// answers it from the `events_by_kind` index.
+fn of_kinds(kinds: &[&str]) -> String {
+    format!(
+        "WHERE kind IN ({}) ORDER BY pos",
+        kind_list(kinds.iter().copied())
+    )
 }
 
 /// What picks the events that decide incident summaries (built once: the kinds are fixed).
@@ -303,11 +310,7 @@ impl Store {
         if long.is_none() {
             return Ok(None);
         }
-        let kinds = IncidentState::state_kinds()
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let kinds = kind_list(IncidentState::state_kinds());
         let mut events =
             self.query_events(&format!("WHERE kind IN ({kinds}) AND incident = ?1"), [&id])?;
         let mut seen: std::collections::HashSet<Ulid> = events.iter().map(|e| e.id).collect();

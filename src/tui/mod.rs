@@ -247,18 +247,15 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             let banners = app.banners.len();
             let noticed = update(&mut app, Msg::Tick(crate::store::system_clock()()));
             typing &= app.banners.len() == banners && noticed.is_empty();
-            for effect in noticed {
-                match carry_out(
-                    effect,
-                    &storage,
-                    drafts.as_ref(),
-                    &mut guard,
-                    &mut app,
-                    &mut theme,
-                ) {
-                    Ok(done) => quit |= done,
-                    Err(e) => break 'console Err(e),
-                }
+            let ctx = (&storage, drafts.as_ref());
+            match carry_all(
+                noticed,
+                ctx,
+                (&mut guard, &mut app, &mut theme),
+                &mut draft_due,
+            ) {
+                Ok(done) => quit |= done,
+                Err(e) => break 'console Err(e),
             }
         }
         // Plain characters typed in a row are inserted as one run: inserting them one by
@@ -317,27 +314,15 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 let edit = edits_only(edit, before, Editing::of(&app), &effects);
                 typing &= edit;
                 edited |= edit;
-                for effect in effects {
-                    if matches!(effect, Effect::DraftChanged) {
-                        // Staged at once: an effect after it that writes to the terminal
-                        // (the bell, the title) may block on a stalled one too.
-                        if let Some(writer) = drafts.as_ref() {
-                            writer.stage(app.entry.draft(app.shown));
-                        }
-                        draft_due = true;
-                        continue;
-                    }
-                    match carry_out(
-                        effect,
-                        &storage,
-                        drafts.as_ref(),
-                        &mut guard,
-                        &mut app,
-                        &mut theme,
-                    ) {
-                        Ok(done) => quit |= done,
-                        Err(e) => break 'console Err(e),
-                    }
+                let ctx = (&storage, drafts.as_ref());
+                match carry_all(
+                    effects,
+                    ctx,
+                    (&mut guard, &mut app, &mut theme),
+                    &mut draft_due,
+                ) {
+                    Ok(done) => quit |= done,
+                    Err(e) => break 'console Err(e),
                 }
             }
             if waited && let Some(draft) = recovered.take() {
@@ -473,6 +458,30 @@ fn draw(
 }
 
 /// Carries out one effect; returns whether to quit.
+/// Carries out `effects` in order; returns whether to quit. A changed draft is staged
+/// at once (an effect after it that writes to the terminal, the bell or the title, may
+/// block on a stalled one too) and `draft_due` set for the writer to be woken after the
+/// next frame.
+fn carry_all(
+    effects: Vec<Effect>,
+    (storage, drafts): (&Storage, Option<&DraftWriter>),
+    (guard, app, theme): (&mut terminal::TerminalGuard, &mut App, &mut Theme),
+    draft_due: &mut bool,
+) -> Result<bool> {
+    let mut quit = false;
+    for effect in effects {
+        if matches!(effect, Effect::DraftChanged) {
+            if let Some(writer) = drafts {
+                writer.stage(app.entry.draft(app.shown));
+            }
+            *draft_due = true;
+            continue;
+        }
+        quit |= carry_out(effect, storage, drafts, guard, app, theme)?;
+    }
+    Ok(quit)
+}
+
 fn carry_out(
     effect: Effect,
     storage: &Storage,

@@ -242,9 +242,10 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
         let sent = match early_step(s, first, early) {
             Ok(sent) => sent,
             Err(Early::Gone) => return Err(gone()),
-            Err(Early::Trouble { error, said }) => {
+            Err(Early::Trouble(error)) => {
+                // Whatever was handed on is forgotten; the full read sends it all.
                 tracing::debug!("reader: the open incidents first: {error}");
-                if said && !early(Msg::ReadAgain) {
+                if !early(Msg::ReadAgain) {
                     return Err(gone());
                 }
                 std::collections::HashSet::new()
@@ -276,8 +277,8 @@ fn first_read(store: &Store, early: &dyn Fn(Msg) -> bool) -> Result<FirstRead, S
 enum Early {
     /// The console is gone.
     Gone,
-    /// The store failed; `said` when something had been sent already.
-    Trouble { error: StoreError, said: bool },
+    /// The store failed.
+    Trouble(StoreError),
 }
 
 /// The heads of the incidents read whole that the kept list names, and of those whose
@@ -307,15 +308,9 @@ fn early_step(
     whole: &[IncidentState],
     early: &dyn Fn(Msg) -> bool,
 ) -> Result<std::collections::HashSet<ulid::Ulid>, Early> {
-    let said = std::cell::Cell::new(false);
-    let trouble = |error: StoreError| Early::Trouble {
-        error,
-        said: said.get(),
-    };
-    let send = |msg: Msg| -> Result<(), Early> {
-        said.set(true);
-        if early(msg) { Ok(()) } else { Err(Early::Gone) }
-    };
+    let trouble = Early::Trouble;
+    let send =
+        |msg: Msg| -> Result<(), Early> { if early(msg) { Ok(()) } else { Err(Early::Gone) } };
     // Long incidents go in brief first, then whole before the read ends.
     let mut briefed = Vec::new();
     for state in whole {
@@ -332,7 +327,6 @@ fn early_step(
         }
         let mut here = true;
         s.incident_events_in_pages(state.id, EARLY_PAGE, &mut |events| {
-            said.set(true);
             here = early(Msg::Events(events));
             here
         })
@@ -994,10 +988,9 @@ mod tests {
         storage.stop(Duration::from_secs(20));
     }
 
-    /// A long open incident in the kept list is sent in brief first: every pane but the
-    /// timeline as the full fold, the newest entries, a title that says older ones are
-    /// still being read, and moving through it waits; its whole log follows before the
-    /// read ends, and the console then holds the full fold.
+    /// A first read that breaks off after handing some on has the console forget what
+    /// it was sent, and the next read (a reader started afresh on the same console) is
+    /// the full fold: an incident closed between the two is held by its head.
     #[test]
     fn a_first_read_that_breaks_off_after_sending_some_is_forgotten_before_the_next() {
         use crate::domain::{Body, Status};
@@ -1131,6 +1124,10 @@ mod tests {
         storage.stop(Duration::from_secs(20));
     }
 
+    /// A long open incident is sent in brief first: every pane but the timeline as the
+    /// full fold, the newest entries, a title that says older ones are still being read,
+    /// and moving through it waits; its whole log follows before the read ends, and the
+    /// console then holds the full fold.
     #[test]
     fn a_long_open_incident_is_shown_in_brief_then_whole() {
         use crate::domain::{Body, Severity, Status};

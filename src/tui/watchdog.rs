@@ -13,13 +13,10 @@ static ARMED: Once = Once::new();
 /// What must reach the disk before the process is ended ([`before_ending`]).
 static LAST_WORDS: OnceLock<Box<dyn Fn() + Send + Sync>> = OnceLock::new();
 
-/// How long the watchdog waits for [`before_ending`]'s work before it ends the process
-/// anyway.
-const LAST_WORDS_WAIT: Duration = Duration::from_millis(500);
-
 /// Gives the watchdog work to finish before it ends the process (the console's newest
-/// draft, handed over before a frame that may block): run on a thread of its own, and
-/// waited for at most half a second. Only the first call counts.
+/// draft, handed over before a frame that may block). The work bounds its own wait
+/// (the draft writer's flusher waits at most the time it is given). Only the first call
+/// counts.
 pub fn before_ending(work: impl Fn() + Send + Sync + 'static) {
     let _ = LAST_WORDS.set(Box::new(work));
 }
@@ -34,16 +31,7 @@ pub fn arm(deadline: Duration) {
                 std::thread::sleep(deadline);
                 tracing::warn!("the console did not end within {deadline:?}; ending it now");
                 if let Some(work) = LAST_WORDS.get() {
-                    let (done, finished) = std::sync::mpsc::channel();
-                    let ran = std::thread::Builder::new()
-                        .name("exit-last-words".into())
-                        .spawn(move || {
-                            work();
-                            let _ = done.send(());
-                        });
-                    if ran.is_ok() {
-                        let _ = finished.recv_timeout(LAST_WORDS_WAIT);
-                    }
+                    work();
                 }
                 end_now();
             });

@@ -23,13 +23,10 @@ fn recent_weeks(
     today: chrono::NaiveDate,
     n: usize,
 ) -> Vec<(String, usize)> {
-    use chrono::Datelike;
     (0..n)
         .rev()
         .map(|back| {
-            let day = today - chrono::Days::new(7 * back as u64);
-            let week = day.iso_week();
-            let key = format!("{}-W{:02}", week.year(), week.week());
+            let key = crate::metrics::week_key(today - chrono::Days::new(7 * back as u64));
             let count = by_week.get(&key).copied().unwrap_or(0);
             (key, count)
         })

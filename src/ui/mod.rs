@@ -162,7 +162,15 @@ impl Painter {
             }
             _ => {
                 beneath(frame, &areas, app, theme);
-                self.kept = Some((areas, frame.buffer_mut().clone()));
+                // Kept in the cells of the last copy: no allocation a frame.
+                let drawn = frame.buffer_mut();
+                match &mut self.kept {
+                    Some((kept, cells)) if cells.area == drawn.area => {
+                        *kept = areas;
+                        cells.content.clone_from(&drawn.content);
+                    }
+                    _ => self.kept = Some((areas, drawn.clone())),
+                }
             }
         }
         above(frame, &areas, app, theme);
