@@ -1554,6 +1554,25 @@ fn a_flag_is_drawn_as_its_letters_in_the_columns_the_layout_gave_it() {
                 .any(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c))),
             "no regional indicator reaches the terminal"
         );
+        // Each letter in a cell of its own: a later frame that draws over the first
+        // clears the second as it would any letter (the terminal draws two narrow
+        // letters, so a cell holding both would leave the second behind).
+        assert!(
+            buffer
+                .content()
+                .iter()
+                .all(|c| c.symbol() != "DE" && c.symbol() != "JP"),
+            "one letter a cell"
+        );
+        let row = |y: u16| -> String {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        };
+        assert!(
+            (0..height).any(|y| row(y).contains("flag DE here")),
+            "{width}x{height}: the letters where the flag was"
+        );
         let text = format!("{}", terminal.backend());
         assert!(
             text.contains("flag DE here and JP") && text.contains("lone F too"),

@@ -193,7 +193,9 @@ fn regional_indicator(c: char) -> bool {
 /// hide (a control, a bidi override, an invisible character that slipped past a pane's
 /// own [`inert::line`]) is drawn as U+FFFD instead.
 fn seal(buffer: &mut ratatui::buffer::Buffer) {
-    for cell in &mut buffer.content {
+    let width = usize::from(buffer.area.width).max(1);
+    for i in 0..buffer.content.len() {
+        let cell = &mut buffer.content[i];
         // An emoji presentation selector (U+FE0F, as in ♻️) makes terminals disagree
         // on the width (tmux draws one column where the layout counted two, and the
         // cell after keeps what was there before): the base character alone is sent,
@@ -204,10 +206,11 @@ fn seal(buffer: &mut ratatui::buffer::Buffer) {
         }
         // A flag is a pair of regional indicators: terminals disagree on its width too
         // (one column each, or two for the pair, or two each), and the letter after it
-        // is drawn over or left behind. Its letters are sent instead (🇩🇪 as DE), two
-        // narrow columns where the layout counted two.
+        // is drawn over or left behind. Its letters are sent instead (🇩🇪 as DE), one a
+        // cell in the two columns the layout gave it, so that each is drawn over, and
+        // cleared, as any letter is.
         if cell.symbol().chars().any(regional_indicator) {
-            let letters: String = cell
+            let letters: Vec<char> = cell
                 .symbol()
                 .chars()
                 .map(|c| match regional_indicator(c) {
@@ -217,8 +220,17 @@ fn seal(buffer: &mut ratatui::buffer::Buffer) {
                     false => c,
                 })
                 .collect();
-            cell.set_symbol(&letters);
+            let style = cell.style();
+            cell.set_char(letters[0]);
+            if let Some(&second) = letters.get(1)
+                && (i + 1) % width != 0
+                && let Some(next) = buffer.content.get_mut(i + 1)
+            {
+                next.reset();
+                next.set_char(second).set_style(style);
+            }
         }
+        let cell = &mut buffer.content[i];
         let symbol = cell.symbol();
         if !symbol.is_ascii() && !inert::is_inert(symbol) || symbol.chars().any(char::is_control) {
             cell.set_symbol("\u{FFFD}");
