@@ -1,6 +1,7 @@
 //! The console over real SSH through a 56 kbit link with a 300 ms round trip, beside vim
 //! over the same link: what each sends on the wire (SSH's encrypted bytes, server to
-//! client) for the first screen, a full redraw (Ctrl-L), one scroll (k), Tab between
+//! client) for the first screen, a full redraw (Ctrl-L), the first k (the console leaves
+//! following the newest entry; vim moves up a line), one scroll (k again), Tab between
 //! panes (vim: a window switch, Ctrl-W w), dragging the window's size (ten sizes 50 ms
 //! apart) and an idle spell, and how long the screen takes to settle after a drag.
 //!
@@ -122,6 +123,9 @@ type Pick = fn(&Figures) -> f64;
 struct Figures {
     first: f64,
     redraw: f64,
+    /// The first k: the console leaves following the newest entry and selects it.
+    first_k: f64,
+    /// The k after it: the selection moves up one entry.
     scroll: f64,
     tab: f64,
     drag: f64,
@@ -135,7 +139,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The figures of one program reached with `ssh ... COMMAND`, over `runs` runs.
-fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize) -> Figures {
+fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 4], runs: usize) -> Figures {
     let mut all: Vec<Figures> = Vec::new();
     for _ in 0..runs {
         let (port, down) = link(sshd.port);
@@ -163,8 +167,9 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
             settle(&down, before).0 as f64
         };
         let redraw = cost(&mut p, keys[0]);
-        let scroll = cost(&mut p, keys[1]);
-        let tab = cost(&mut p, keys[2]);
+        let first_k = cost(&mut p, keys[1]);
+        let scroll = cost(&mut p, keys[2]);
+        let tab = cost(&mut p, keys[3]);
         let before = down.load(Ordering::SeqCst);
         let mut last_size = Instant::now();
         for step in 1..=10u16 {
@@ -179,6 +184,7 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
         all.push(Figures {
             first: first as f64,
             redraw,
+            first_k,
             scroll,
             tab,
             drag: drag as f64,
@@ -192,6 +198,7 @@ fn measure(sshd: &Sshd, command: &str, ready: &str, keys: [&str; 3], runs: usize
     Figures {
         first: pick(|f| f.first),
         redraw: pick(|f| f.redraw),
+        first_k: pick(|f| f.first_k),
         scroll: pick(|f| f.scroll),
         tab: pick(|f| f.tab),
         drag: pick(|f| f.drag),
@@ -218,14 +225,14 @@ fn main() {
         dir.path().join("no-config").display(),
         dir.path().join("state").display()
     );
-    let w = measure(&sshd, &warroom, "following", ["\x0c", "k", "\t"], runs);
+    let w = measure(&sshd, &warroom, "following", ["\x0c", "k", "k", "\t"], runs);
     let vim_there = common::pty::vim_installed();
     let v = vim_there.then(|| {
         let vim = format!(
             "TERM=xterm-256color vim -u NONE -N -n -c 'split' '{}'",
             file.display()
         );
-        measure(&sshd, &vim, "line 0000", ["\x0c", "k", "\x17w"], runs)
+        measure(&sshd, &vim, "line 0000", ["\x0c", "k", "k", "\x17w"], runs)
     });
     println!(
         "over SSH through 56 kbit/s and a 300 ms round trip, 80x24, bytes on the wire from the server, median of {runs} runs"
@@ -237,10 +244,11 @@ fn main() {
         ),
         None => println!("{what:<26} {ours:>9.0} {unit}"),
     };
-    let rows: [(&str, Pick); 5] = [
+    let rows: [(&str, Pick); 6] = [
         ("first screen", |f| f.first),
         ("full redraw (Ctrl-L)", |f| f.redraw),
-        ("one scroll (k)", |f| f.scroll),
+        ("first k (leaves following)", |f| f.first_k),
+        ("one scroll (k again)", |f| f.scroll),
         ("Tab (vim: Ctrl-W w)", |f| f.tab),
         ("a window drag (10 sizes)", |f| f.drag),
     ];

@@ -1,5 +1,7 @@
 //! What the console costs a terminal, beside vim in the same harness: the time to the
-//! first frame on a long log, and the bytes a keystroke, a scroll, a full redraw and
+//! first frame on a long log, and the bytes a keystroke, the first k (the console
+//! leaves following the newest entry; vim moves up a line), a scroll (k again), a full
+//! redraw and
 //! an idle spell send (what a 56 kbit link carries). Both programs run in a real
 //! pseudo-terminal at 80x24; bytes are counted as written, times as medians.
 //!
@@ -26,6 +28,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 struct Figures {
     first_frame_ms: f64,
     bytes_per_key: f64,
+    /// The first k: the console leaves following the newest entry and selects it.
+    first_k: f64,
+    /// The k after it: the selection moves up one entry.
     scroll: f64,
     redraw: f64,
     idle_per_s: f64,
@@ -33,8 +38,8 @@ struct Figures {
 
 fn print(name: &str, f: &Figures) {
     println!(
-        "{name:<8} first frame {:>8.1} ms · {:>5.0} bytes a key · {:>6.0} bytes a scroll · {:>6.0} bytes a full redraw · {:>6.1} bytes/s idle",
-        f.first_frame_ms, f.bytes_per_key, f.scroll, f.redraw, f.idle_per_s
+        "{name:<8} first frame {:>8.1} ms · {:>5.0} bytes a key · {:>5.0} bytes the first k · {:>5.0} bytes a scroll (k) · {:>6.0} bytes a full redraw · {:>6.1} bytes/s idle",
+        f.first_frame_ms, f.bytes_per_key, f.first_k, f.scroll, f.redraw, f.idle_per_s
     );
 }
 
@@ -48,11 +53,14 @@ fn figures(
     quit: &str,
 ) -> Figures {
     let mut first = Vec::new();
-    let (mut keys, mut scrolls, mut redraws, mut idle) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
+    let (mut keys, mut firsts, mut scrolls, mut redraws) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut idle = 0.0;
     for run in 0..runs {
         let mut p = start(run);
         first.push(p.wait(ready).as_secs_f64() * 1000.0);
         p.settle();
+        firsts.push(p.cost("k") as f64);
         scrolls.push(p.cost("k") as f64);
         p.cost("G");
         redraws.push(p.cost("\x0c") as f64);
@@ -70,6 +78,7 @@ fn figures(
     Figures {
         first_frame_ms: median(first),
         bytes_per_key: median(keys),
+        first_k: median(firsts),
         scroll: median(scrolls),
         redraw: median(redraws),
         idle_per_s: idle,
@@ -136,9 +145,10 @@ fn main() {
         Some(v) => {
             print("vim", &v);
             println!(
-                "ratios   first frame {:.2} · bytes a key {:.2} · scroll {:.2} · full redraw {:.2}",
+                "ratios   first frame {:.2} · bytes a key {:.2} · first k {:.2} · scroll {:.2} · full redraw {:.2}",
                 w.first_frame_ms / v.first_frame_ms,
                 w.bytes_per_key / v.bytes_per_key,
+                w.first_k / v.first_k.max(1.0),
                 w.scroll / v.scroll.max(1.0),
                 w.redraw / v.redraw.max(1.0)
             );

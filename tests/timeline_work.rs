@@ -633,3 +633,55 @@ fn the_terminals_cursor_stands_after_an_emoji_where_the_screen_draws_it() {
     let text_start = row.split("lab").next().unwrap().chars().count();
     assert_eq!(usize::from(cursor.x), text_start + 6, "{row:?}");
 }
+
+/// Scrolled up, the selected entry is marked by `>` in the pane's left border on its
+/// first line (not on the day's separator above it, not on a wrapped line), and on no
+/// other row, however far up the selection goes and whatever the pane's size.
+#[test]
+fn the_selected_entry_is_marked_in_the_border_on_its_first_line() {
+    let mut log = across_midnight();
+    let start = Utc.with_ymd_and_hms(2026, 11, 27, 0, 12, 0).unwrap();
+    for n in 0..30 {
+        let text = if n % 7 == 3 {
+            format!(
+                "note {n}: a long one that wraps onto a second line and a third at eighty columns, since it goes on about the dashboards"
+            )
+        } else {
+            format!("note {n}")
+        };
+        log.note(start + TimeDelta::seconds(n * 20), "maya", &text);
+    }
+    let mut app = app_with(log.events);
+    let (width, height) = (80u16, 24u16);
+    let mut seen_separator_above = false;
+    for _ in 0..40 {
+        act(&mut app, Action::Up);
+        let text = screen(&app, width, height);
+        let state = app.incident().unwrap();
+        let at = app.timeline.cursor_index(state).unwrap();
+        let entry = &state.timeline[at];
+        let time = entry.event.at.format("%H:%M:%S").to_string();
+        let words: String = state
+            .current_text(entry)
+            .text
+            .split(' ')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rows: Vec<&str> = text.lines().collect();
+        let marked: Vec<usize> = (0..rows.len())
+            .filter(|&y| rows[y].starts_with(ui::SELECTION_MARK))
+            .collect();
+        assert_eq!(marked.len(), 1, "one marked row:\n{text}");
+        let row = rows[marked[0]];
+        assert!(
+            row.contains(&time) && row.contains(&words),
+            "the mark is on {time} {words:?}:\n{text}"
+        );
+        seen_separator_above |= rows[marked[0] - 1].contains("── ");
+    }
+    assert!(
+        seen_separator_above,
+        "an entry below a day's separator was marked"
+    );
+}

@@ -25,19 +25,19 @@ use super::sgr::Pen;
 /// the cells it skips are blank; a `CSI 2 J` inside the frame makes the rest of it so.
 /// `from`: where the last frame left the cursor, when nothing has moved it since: a
 /// move to where it already is is then left out (a key typed at the cursor is sent as
-/// the character alone).
-pub fn shorten(
+/// the character alone). `pen`: what the terminal draws with as the frame starts.
+pub(super) fn shorten(
     bytes: &[u8],
     fresh: bool,
     from: Option<(u32, u32)>,
+    pen: &Pen,
 ) -> (Vec<u8>, Option<(u32, u32)>) {
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = Place {
         row: from.map(|f| f.0),
         col: from.map(|f| f.1),
         blank: fresh,
-        // A frame starts with the pen at its default.
-        pen: Some(Pen::default()),
+        pen: Some(pen.clone()),
     };
     let mut i = 0;
     while i < bytes.len() {
@@ -174,7 +174,7 @@ mod tests {
     fn moves_on_a_row_and_to_the_next_are_short_and_others_whole() {
         let frame = b"\x1b[3;1Hab\x1b[3;50Hc\x1b[3;1Hd\x1b[4;1He\x1b[9;7Hf\x1b[31mg\x1b[9;20Hh";
         assert_eq!(
-            shorten(frame, false, None).0,
+            shorten(frame, false, None, &Pen::default()).0,
             b"\x1b[3Hab\x1b[50Gc\rd\r\ne\x1b[9;7Hf\x1b[31mg\x1b[20Gh".to_vec()
         );
     }
@@ -184,7 +184,7 @@ mod tests {
         // A line feed, a cursor save, an unknown sequence: the next move is whole.
         for between in [&b"\n"[..], b"\x1b7", b"\x1b[2A", b"\x1b]0;t\x07"] {
             let frame = [&b"\x1b[3;1Hab"[..], between, b"\x1b[3;9Hc"].concat();
-            let out = shorten(&frame, false, None).0;
+            let out = shorten(&frame, false, None, &Pen::default()).0;
             assert!(
                 out.ends_with(b"\x1b[3;9Hc"),
                 "{:?}",
@@ -193,14 +193,18 @@ mod tests {
         }
         // Colours, erases, and private modes move nothing.
         let frame = b"\x1b[3;1Ha\x1b[0;90m\x1b[K\x1b[?25l\x1b[3;9Hc";
-        assert!(shorten(frame, false, None).0.ends_with(b"\x1b[9Gc"));
+        assert!(
+            shorten(frame, false, None, &Pen::default())
+                .0
+                .ends_with(b"\x1b[9Gc")
+        );
     }
 
     #[test]
     fn on_a_cleared_screen_a_short_gap_is_said_in_spaces_and_draws_the_same() {
         // Words of a timeline row with one blank cell between them, and a wider gap.
         let frame = b"\x1b[3;2H\x1b[90mthe\x1b[3;6Hdashboards\x1b[3;40Hend";
-        let out = shorten(frame, true, None).0;
+        let out = shorten(frame, true, None, &Pen::default()).0;
         assert_eq!(
             out,
             b"\x1b[3;2H\x1b[90mthe dashboards\x1b[40Gend".to_vec(),
@@ -211,7 +215,7 @@ mod tests {
         // Not known to be blank: the cells skipped may hold anything, so they are
         // left as they are.
         assert!(
-            shorten(frame, false, None)
+            shorten(frame, false, None, &Pen::default())
                 .0
                 .windows(4)
                 .any(|w| w == b"\x1b[6G")
@@ -219,7 +223,7 @@ mod tests {
         // A clear inside the frame makes the rest of it fresh.
         let cleared = [&b"\x1b[2J"[..], frame].concat();
         assert!(
-            shorten(&cleared, false, None)
+            shorten(&cleared, false, None, &Pen::default())
                 .0
                 .windows(14)
                 .any(|w| w == b"the dashboards")
@@ -231,7 +235,7 @@ mod tests {
         // A background, reverse video, an underline: a space would show.
         for pen in [&b"\x1b[44m"[..], b"\x1b[7m", b"\x1b[4m", b"\x1b[38:5:1m"] {
             let frame = [b"\x1b[3;2H", pen, b"ab\x1b[3;5Hc"].concat();
-            let out = shorten(&frame, true, None).0;
+            let out = shorten(&frame, true, None, &Pen::default()).0;
             assert!(
                 out.ends_with(b"\x1b[5Gc"),
                 "{:?}",
@@ -244,32 +248,45 @@ mod tests {
         }
         // Back to the default pen: spaces again.
         let frame = b"\x1b[3;2H\x1b[44mab\x1b[0mx\x1b[3;7Hc";
-        assert!(shorten(frame, true, None).0.ends_with(b"x  c"));
+        assert!(
+            shorten(frame, true, None, &Pen::default())
+                .0
+                .ends_with(b"x  c")
+        );
         // Text it does not measure (wide characters): the column is not known.
         let frame = "\x1b[3;2H界\x1b[3;6Hc".as_bytes();
-        assert!(shorten(frame, true, None).0.ends_with(b"\x1b[6Gc"));
+        assert!(
+            shorten(frame, true, None, &Pen::default())
+                .0
+                .ends_with(b"\x1b[6Gc")
+        );
     }
 
     #[test]
     fn a_move_to_where_the_cursor_is_is_left_out_and_the_end_is_known() {
         // The last frame left the cursor at row 22, column 2: a key there is the
         // character alone, and the cursor placed after it moves nowhere.
-        let (out, end) = shorten(b"\x1b[22;2Ha\x1b[22;3H", false, Some((22, 2)));
+        let (out, end) = shorten(
+            b"\x1b[22;2Ha\x1b[22;3H",
+            false,
+            Some((22, 2)),
+            &Pen::default(),
+        );
         assert_eq!(out, b"a".to_vec());
         assert_eq!(end, Some((22, 3)));
         // Not known: said in full, and the end known from there.
-        let (out, end) = shorten(b"\x1b[22;2Ha\x1b[22;3H", false, None);
+        let (out, end) = shorten(b"\x1b[22;2Ha\x1b[22;3H", false, None, &Pen::default());
         assert_eq!(out, b"\x1b[22;2Ha".to_vec());
         assert_eq!(end, Some((22, 3)));
         // Text it does not measure leaves the end unknown.
-        let (_, end) = shorten("\x1b[5;2H界".as_bytes(), false, None);
+        let (_, end) = shorten("\x1b[5;2H界".as_bytes(), false, None, &Pen::default());
         assert_eq!(end, None);
     }
 
     #[test]
     fn a_move_it_cannot_read_is_left_as_it_was() {
         let frame = b"\x1b[3;1Ha\x1b[3;9;1Hc\x1b[0;0Hd";
-        let out = shorten(frame, false, None).0;
+        let out = shorten(frame, false, None, &Pen::default()).0;
         assert!(out.windows(8).any(|w| w == b"\x1b[3;9;1H"));
         assert!(
             out.ends_with(b"\x1b[0;0Hd"),

@@ -10,9 +10,11 @@
 //! every terminal with 256 colours and the same colours in those with 16; 0 to 7 are
 //! left as they came (`38;5;1` is not `31` under bold, which xterm brightens).
 //!
-//! A frame starts with every attribute at its default (the frame writer ends each
-//! frame that set one with `SGR 0`). A sequence this does not understand
-//! (an underline colour, a sub-parameter) leaves the frame as it was.
+//! ratatui starts each frame from the default pen and ends it with resets; the frame
+//! writer drops those resets and carries the pen the terminal has from one frame to
+//! the next, so a frame that draws two cells in a colour costs no reset after them.
+//! A sequence this does not understand (an underline colour, a sub-parameter) leaves
+//! the frame as it was, between resets.
 
 /// Attributes that SGR turns on with their number (1 bold to 9 crossed out) and off
 /// with 20 more (22 turns off both bold and dim).
@@ -144,20 +146,31 @@ impl Pen {
 }
 
 /// The frame `bytes` with its SGR sequences merged and cut to what changes, drawing
-/// the same cells; `bytes` unchanged when it holds a sequence this does not read.
-pub fn tighten(bytes: &[u8]) -> Vec<u8> {
+/// the same cells, and the pen the terminal has after it. `from`: the pen the terminal
+/// has before it (the last frame's, which ends with no reset); the frame itself, as
+/// ratatui writes it, starts from the default. A frame that holds a sequence this does
+/// not read goes as it came, between resets.
+pub(super) fn tighten(bytes: &[u8], from: &Pen) -> (Vec<u8>, Pen) {
+    let whole = || {
+        let reset: &[u8] = if *from == Pen::default() {
+            b""
+        } else {
+            b"\x1b[0m"
+        };
+        ([reset, bytes, b"\x1b[0m"].concat(), Pen::default())
+    };
     let mut out = Vec::with_capacity(bytes.len());
-    let mut sent = Pen::default();
+    let mut sent = from.clone();
     let mut wanted = Pen::default();
     let mut i = 0;
     while i < bytes.len() {
         if let Some((len, params, last)) = csi(&bytes[i..]) {
             if last == b'm' {
                 let Some(params) = std::str::from_utf8(params).ok() else {
-                    return bytes.to_vec();
+                    return whole();
                 };
                 if wanted.apply(params).is_none() {
-                    return bytes.to_vec();
+                    return whole();
                 }
                 i += len;
                 continue;
@@ -174,8 +187,9 @@ pub fn tighten(bytes: &[u8]) -> Vec<u8> {
         out.push(bytes[i]);
         i += 1;
     }
-    flush(&mut out, &mut sent, &wanted);
-    out
+    // What the frame asks for after its last character draws nothing: the terminal
+    // keeps the pen it drew with, for the next frame to start from.
+    (out, sent)
 }
 
 /// Sends what it takes to draw with `wanted`.
@@ -218,7 +232,7 @@ mod tests {
     #[test]
     fn sequences_that_change_nothing_go_and_the_rest_merge() {
         let frame = b"\x1b[1;1H\x1b[38;5;8;49m\x1b[1mtitle\x1b[22m\x1b[38;5;8;49m \x1b[38;5;8;49m|\x1b[2;5H\x1b[39;49mplain\x1b[0m";
-        let tight = tighten(frame);
+        let tight = tighten(frame, &Pen::default()).0;
         assert_eq!(
             String::from_utf8_lossy(&tight),
             "\x1b[1;1H\x1b[1;90mtitle\x1b[22m |\x1b[2;5H\x1b[0mplain"
@@ -230,7 +244,7 @@ mod tests {
     fn low_colours_stay_indexed_and_bold_and_dim_are_taken_off_together() {
         let frame =
             b"\x1b[1m\x1b[2m\x1b[38;5;1mA\x1b[22m\x1b[1mB\x1b[7;48;2;1;2;3mC\x1b[27mD\x1b[0mE";
-        let tight = tighten(frame);
+        let tight = tighten(frame, &Pen::default()).0;
         let text = String::from_utf8_lossy(&tight);
         assert!(text.contains("38;5;1"), "{text}");
         assert!(text.contains("\x1b[22;1mB"), "dim off, bold kept: {text}");
@@ -245,14 +259,17 @@ mod tests {
             b"\x1b[38;5mA",
             b"\x1b[53mA",
         ] {
-            assert_eq!(tighten(frame), frame);
+            assert_eq!(
+                tighten(frame, &Pen::default()).0,
+                [frame, b"\x1b[0m"].concat()
+            );
         }
     }
 
     #[test]
     fn an_erase_is_drawn_with_the_colour_asked_before_it() {
         let frame = b"\x1b[48;5;4m\x1b[2J\x1b[49mx";
-        let tight = tighten(frame);
+        let tight = tighten(frame, &Pen::default()).0;
         assert_eq!(cells(&tight), cells(frame));
         assert!(String::from_utf8_lossy(&tight).starts_with("\x1b[48;5;4m\x1b[2J"));
     }

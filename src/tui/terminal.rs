@@ -27,6 +27,8 @@ pub struct FrameOut {
     /// Where the last frame left the terminal's cursor (row, column), when known and
     /// nothing outside the frames has moved it since.
     at: std::sync::Arc<std::sync::Mutex<Option<(u32, u32)>>>,
+    /// What the last frame left the terminal drawing with (frames end with no reset).
+    pen: std::sync::Arc<std::sync::Mutex<super::sgr::Pen>>,
 }
 
 impl Write for FrameOut {
@@ -53,8 +55,8 @@ const SYNC_FROM: usize = 256;
 impl FrameOut {
     /// Sends the frame to the terminal, as few bytes as show the same: nothing for a
     /// frame that changes nothing (an idle tick), no synchronized-update markers around
-    /// a small one, the closing resets only after a frame that set a colour or an
-    /// attribute (one SGR 0 then), colours said once and only when they change
+    /// a small one, no closing resets (the pen is carried to the next frame), colours
+    /// said once and only when they change
     /// ([`super::sgr::tighten`]), moves said briefly ([`super::moves::shorten`]), and
     /// the cursor shown or hidden only when that
     /// changes. Returns how many bytes went.
@@ -74,12 +76,9 @@ impl FrameOut {
         };
         remove_all(&mut body, HIDE);
         remove_all(&mut body, SHOW);
-        // The resets close a frame; they matter only when the frame set something.
-        let had_resets = remove_all(&mut body, RESETS);
-        if had_resets && sets_style(&body) {
-            // At the end: SGR 0 moves no cursor, so the frame's last move still holds.
-            body.extend_from_slice(b"\x1b[0m");
-        }
+        // ratatui closes each frame with resets: the pen is carried to the next frame
+        // instead (given back to the default whenever anything else writes).
+        remove_all(&mut body, RESETS);
         if ends_shown != shown {
             body.extend_from_slice(if ends_shown { SHOW } else { HIDE });
             self.cursor_shown
@@ -98,7 +97,11 @@ impl FrameOut {
         } else {
             *at
         };
-        let (body, end) = super::moves::shorten(&super::sgr::tighten(&body), fresh, from);
+        let mut pen = self.pen();
+        let (tight, after) = super::sgr::tighten(&body, &pen);
+        let (body, end) = super::moves::shorten(&tight, fresh, from, &pen);
+        *pen = after;
+        drop(pen);
         *at = end;
         drop(at);
         if body.is_empty() {
@@ -114,9 +117,11 @@ impl FrameOut {
         Ok(framed.len())
     }
 
-    /// Notes that the screen was cleared and the cursor hidden outside a frame (on the
-    /// way in, back from a suspend, a repaint): the next frame draws on blank cells.
+    /// Notes that the screen was cleared, the cursor hidden and the pen reset outside
+    /// a frame (on the way in, back from a suspend, a repaint): the next frame draws on
+    /// blank cells, from the default pen.
     pub fn cleared(&self) {
+        *self.pen() = super::sgr::Pen::default();
         self.cursor_shown
             .store(false, std::sync::atomic::Ordering::Relaxed);
         self.fresh.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -130,6 +135,13 @@ impl FrameOut {
             .at
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// The pen the terminal has (a poisoned lock still knows it).
+    fn pen(&self) -> std::sync::MutexGuard<'_, super::sgr::Pen> {
+        self.pen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The bytes held (a poisoned lock still holds bytes worth sending).
@@ -154,25 +166,6 @@ fn find_last(bytes: &[u8], needle: &[u8]) -> Option<usize> {
     bytes.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// Whether `bytes` set a colour or an attribute (an SGR sequence, `ESC [ ... m`).
-fn sets_style(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(at) = bytes[i..].windows(2).position(|w| w == b"\x1b[") {
-        let start = i + at + 2;
-        let end = bytes[start..]
-            .iter()
-            .position(|b| !(b.is_ascii_digit() || *b == b';'))
-            .map(|n| start + n);
-        if let Some(end) = end
-            && bytes[end] == b'm'
-        {
-            return true;
-        }
-        i = start;
-    }
-    false
-}
-
 /// Puts the terminal into console mode; restores it when dropped.
 pub struct TerminalGuard {
     /// The ratatui terminal.
@@ -185,7 +178,8 @@ fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     // The terminal keeps its title on its title stack (XTWINOPS 22), given back on
     // the way out (23); a terminal without the stack ignores both.
-    io::stdout().write_all(b"\x1b[22;0t")?;
+    // The default pen: the screen is cleared with it, and frames start from it.
+    io::stdout().write_all(b"\x1b[0m\x1b[22;0t")?;
     // The alternate screen is cleared on the way in: one left on by a dropped SSH
     // session may still hold an old console's cells, which would show through.
     // Automatic wrap off: text never moves the cursor to another row, so a frame can
@@ -204,6 +198,9 @@ fn enter() -> io::Result<()> {
 /// errors are ignored because there is nobody left to tell.
 pub fn restore() {
     let mut out = io::stdout();
+    // The last frame left its pen on (frames end with no reset): the shell gets the
+    // default back.
+    let _ = out.write_all(b"\x1b[0m");
     let _ = execute!(
         out,
         DisableBracketedPaste,
@@ -315,9 +312,18 @@ mod tests {
             let mut terminal = at_80x24(&out);
             let mut loose = Vec::new();
             let mut tight = Vec::new();
-            for step in 0..2 {
-                if step == 1 {
-                    update(&mut app, Msg::Action(crate::app::Action::FocusNext));
+            // Frames after each other, each starting from the pen the one before left.
+            use crate::app::Action::{Down, FocusNext, FocusPrev, Up};
+            for step in [
+                None,
+                Some(FocusNext),
+                Some(Up),
+                Some(Up),
+                Some(Down),
+                Some(FocusPrev),
+            ] {
+                if let Some(action) = step {
+                    update(&mut app, Msg::Action(action));
                 }
                 terminal
                     .draw(|f| crate::ui::render(f, &app, &theme))
@@ -339,6 +345,49 @@ mod tests {
                 tight.len(),
                 loose.len()
             );
+        }
+    }
+
+    /// Moving the timeline's selection by one entry rewrites two cells (the mark leaves
+    /// one entry for the next), in a few dozen bytes: what a 56 kbit link carries for a
+    /// j/k once scrolled.
+    #[test]
+    fn moving_the_selection_rewrites_two_cells() {
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        let theme = crate::ui::Theme::builtin("dark").unwrap();
+        let out = FrameOut::default();
+        out.cleared();
+        let mut terminal = at_80x24(&out);
+        let mut sent = Vec::new();
+        let mut frame = |app: &App, terminal: &mut Terminal<CrosstermBackend<FrameOut>>| {
+            terminal
+                .draw(|f| crate::ui::render(f, app, &theme))
+                .unwrap();
+            let mut bytes = Vec::new();
+            out.clone().send(&mut bytes).unwrap();
+            sent.extend_from_slice(&bytes);
+            (bytes.len(), cells(&sent))
+        };
+        frame(&app, &mut terminal);
+        update(&mut app, Msg::Action(crate::app::Action::Up));
+        let (_, mut before) = frame(&app, &mut terminal);
+        for action in [crate::app::Action::Up, crate::app::Action::Down] {
+            update(&mut app, Msg::Action(action));
+            let (bytes, after) = frame(&app, &mut terminal);
+            let changed: Vec<usize> = (0..after.len())
+                .filter(|&i| after[i] != before[i])
+                .collect();
+            let marks = changed
+                .iter()
+                .filter(|&&i| after[i].text == crate::ui::SELECTION_MARK)
+                .count();
+            assert_eq!(changed.len(), 2, "{action:?}: cells {changed:?}");
+            assert_eq!(marks, 1, "{action:?}: one cell takes the mark");
+            assert!(bytes <= 40, "{action:?}: {bytes} bytes");
+            before = after;
         }
     }
 

@@ -30,6 +30,8 @@ mod triage;
 mod wizard;
 pub mod wrap;
 
+pub use timeline::SELECTION_MARK;
+
 use crate::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect, Spacing};

@@ -86,18 +86,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .filter(|a| a.incident == state.id)
         .map(|a| a.position);
     let later_than_moment = |i: usize| moment.is_some_and(|position| i >= position);
+    // An entry's lines, after the day's separator when one goes above it, and how
+    // many lines that separator takes (0 or 1).
     let lay = |i: usize| {
         let mut lines: Vec<Line<'static>> = day_separator(app, state, before(i), i, width, theme)
             .into_iter()
             .collect();
-        let mut entry = entry_lines(
-            app,
-            state,
-            &state.timeline[i],
-            width,
-            theme,
-            selected == Some(i),
-        );
+        let separator = lines.len();
+        let mut entry = entry_lines(app, state, &state.timeline[i], width, theme);
         // In "as of", what came after the moment is dimmed: not yet, then.
         if later_than_moment(i) {
             for line in &mut entry {
@@ -107,7 +103,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
         }
         lines.extend(entry);
-        lines
+        Laid {
+            at: i,
+            separator,
+            lines,
+        }
     };
 
     // Lay out upward from the remembered bottom (never above the cursor).
@@ -122,13 +122,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .unwrap_or(newest)
             .clamp(cursor, newest)
     };
-    let mut blocks: Vec<(usize, Vec<Line<'static>>)> = Vec::new();
+    let mut blocks: Vec<Laid> = Vec::new();
     let mut used = 0;
     let mut i = bottom;
     loop {
-        let lines = lay(i);
-        used += lines.len();
-        blocks.push((i, lines));
+        let laid = lay(i);
+        used += laid.lines.len();
+        blocks.push(laid);
         if used >= height {
             break;
         }
@@ -137,38 +137,73 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             None => break,
         }
     }
-    let top = blocks.last().map(|(i, _)| *i).unwrap_or(0);
+    let top = blocks.last().map(|b| b.at).unwrap_or(0);
     let cursor_cut = cursor == top && used > height && blocks.len() > 1;
-    let lines: Vec<Line<'static>> = if cursor < top || cursor_cut {
+    // The blocks top to bottom, and how many of their lines are above the pane.
+    let skip = if cursor < top || cursor_cut {
         // The cursor went above the view: put it at the top and lay out downward.
         blocks.clear();
         used = 0;
         let mut next = Some(cursor);
         while let Some(i) = next.filter(|_| used < height) {
-            let lines = lay(i);
-            used += lines.len();
-            blocks.push((i, lines));
+            let laid = lay(i);
+            used += laid.lines.len();
+            blocks.push(laid);
             next = after(i);
         }
-        blocks
-            .iter()
-            .flat_map(|(_, l)| l.iter().cloned())
-            .take(height)
-            .collect()
+        0
     } else {
-        let skip = used.saturating_sub(height);
-        blocks
-            .iter()
-            .rev()
-            .flat_map(|(_, l)| l.iter().cloned())
-            .skip(skip)
-            .collect()
+        blocks.reverse();
+        used.saturating_sub(height)
     };
-    let new_bottom = blocks.iter().map(|(i, _)| *i).max().unwrap_or(bottom);
+    // The selected entry's first line on screen: its row in the pane (the top row when
+    // that line is cut off above it).
+    let mut row = 0usize;
+    let mut marked = None;
+    for laid in &blocks {
+        if selected == Some(laid.at) {
+            marked = Some((row + laid.separator).saturating_sub(skip));
+        }
+        row += laid.lines.len();
+    }
+    let lines: Vec<Line<'static>> = blocks
+        .iter()
+        .flat_map(|b| b.lines.iter().cloned())
+        .skip(skip)
+        .take(height)
+        .collect();
+    let new_bottom = blocks.iter().map(|b| b.at).max().unwrap_or(bottom);
     view.bottom.set(Some(state.timeline[new_bottom].event.id));
     view.page.set(blocks.len().saturating_sub(1).max(1));
     frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(row) = marked.filter(|&row| row < height) {
+        mark_selected(frame, area, inner.y + row as u16, theme);
+    }
 }
+
+/// One entry laid out for the pane: its place in the timeline, its lines, and how many
+/// of them (0 or 1) are the day's separator above it.
+struct Laid {
+    at: usize,
+    separator: usize,
+    lines: Vec<Line<'static>>,
+}
+
+/// The mark of the selected entry: `>` in the pane's left border, on the row `y` of the
+/// entry's first line, in the selection's style. A mark one cell wide rather than the
+/// whole entry in reverse video: moving the selection then rewrites two cells, not two
+/// entries (over a 56 kbit link, a few dozen bytes rather than several hundred; the
+/// same reason mutt offers its arrow cursor for slow links).
+fn mark_selected(frame: &mut Frame<'_>, area: Rect, y: u16, theme: &Theme) {
+    let at = ratatui::layout::Position::new(area.x, y);
+    if let Some(cell) = frame.buffer_mut().cell_mut(at) {
+        cell.set_symbol(SELECTION_MARK)
+            .set_style(theme.border_focus.patch(theme.selection));
+    }
+}
+
+/// The symbol that marks the selected entry in the timeline's border.
+pub const SELECTION_MARK: &str = ">";
 
 /// The line that starts a day, above entry `i` when its date is not the one of the
 /// entry shown before it (for the first shown: not today's), `── Sun 2026-11-29 ───`, so a time column
@@ -233,7 +268,6 @@ pub fn entry_lines(
     entry: &Entry,
     width: usize,
     theme: &Theme,
-    selected: bool,
 ) -> Vec<Line<'static>> {
     let e = &entry.event;
     let muted = theme.muted;
@@ -315,19 +349,5 @@ pub fn entry_lines(
     if let Some(reason) = &current.no_effect {
         segments.push((format!(" [no effect: {}]", inert::line(reason)), muted));
     }
-    let mut lines = wrap(&segments, width, indent);
-    if selected {
-        let highlight = theme.selection;
-        for line in &mut lines {
-            for span in &mut line.spans {
-                span.style = span.style.patch(highlight);
-            }
-            let pad = width.saturating_sub(line.width());
-            line.spans.push(ratatui::text::Span::styled(
-                " ".repeat(pad),
-                Style::default().patch(highlight),
-            ));
-        }
-    }
-    lines
+    wrap(&segments, width, indent)
 }
