@@ -1532,6 +1532,111 @@ fn a_painter_keeping_the_panes_draws_what_a_whole_frame_does_after_every_kind_of
     }
 }
 
+/// The cells a terminal shows for `buffer`: a cell behind a wide character is covered
+/// by it (a test terminal keeps whatever was there before, as the diff skips it).
+fn on_screen(buffer: &ratatui::buffer::Buffer) -> Vec<ratatui::buffer::Cell> {
+    let width = usize::from(buffer.area.width);
+    let mut cells = buffer.content().to_vec();
+    for i in 0..cells.len() {
+        let wide = unicode_width::UnicodeWidthStr::width(cells[i].symbol()) > 1;
+        if wide && (i + 1) % width != 0 {
+            cells[i + 1] = ratatui::buffer::Cell::default();
+        }
+    }
+    cells
+}
+
+/// What the console's painter sends when only the box changed ([`ui::Painter::patch`],
+/// which compares the box's rows alone and leaves ratatui's copy of the screen behind,
+/// after [`ui::Painter::echo`] for a single character) leaves the screen as a whole frame
+/// draws it: after every kind of typing, an echo in the middle of a line, whole frames
+/// between patches (ratatui is given the patched rows first, so a box emptied by a
+/// commit is cleared on screen too), at every size.
+#[test]
+fn a_painter_patching_the_box_leaves_the_screen_a_whole_frame_draws() {
+    use tui_textarea::{Input, Key};
+    let key = |key: Key| {
+        Msg::Type(Input {
+            key,
+            ..Default::default()
+        })
+    };
+    let long = "and the error rate is falling back to baseline across every region ".repeat(3);
+    for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+        let theme = Theme::dark();
+        let mut app = demo_app();
+        act(&mut app, &[Action::OpenEntry]);
+        let mut painter = ui::Painter::default();
+        let mut screen = Terminal::new(TestBackend::new(width, height)).unwrap();
+        painter.draw(&mut screen, &app, &theme, false).unwrap();
+        // (message, whether the loop would call it typing alone)
+        let steps = vec![
+            (Msg::Typed("r".into()), true),
+            (Msg::Typed("olled back".into()), true),
+            (Msg::Typed(" ".into()), true),
+            (Msg::Typed("t".into()), true),
+            (Msg::Typed("he deploy".into()), true),
+            (key(Key::Backspace), true),
+            (key(Key::Left), true),
+            // Echoed where the cursor is; the rest of the line moves on in the frame.
+            (Msg::Typed("X".into()), true),
+            (key(Key::Home), true),
+            (key(Key::Delete), true),
+            (key(Key::End), true),
+            (Msg::Typed(long.clone()), true),
+            (key(Key::Backspace), true),
+            (Msg::Typed("é 障害 ok".into()), true),
+            // The box emptied, and the panes changed, by a whole frame.
+            (key(Key::Enter), false),
+            (Msg::Typed("next one".into()), true),
+            (key(Key::Backspace), true),
+            (Msg::Action(Action::Close), false),
+        ];
+        let mut patched = 0;
+        for (n, (step, typing)) in steps.into_iter().enumerate() {
+            // A single character is echoed before its frame, as the loop does.
+            let echo = match &step {
+                Msg::Typed(text) if ui::echoes(&app) => {
+                    match text.chars().collect::<Vec<_>>()[..] {
+                        [c] => Some(c),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            update(&mut app, step);
+            if let Some(c) = echo {
+                painter.echo(&mut screen, c).unwrap();
+            }
+            if typing && painter.patch(&mut screen, &app, &theme).unwrap() {
+                patched += 1;
+            } else {
+                painter.draw(&mut screen, &app, &theme, typing).unwrap();
+            }
+            let mut fresh = Terminal::new(TestBackend::new(width, height)).unwrap();
+            fresh.draw(|f| ui::render(f, &app, &theme)).unwrap();
+            assert_eq!(
+                on_screen(screen.backend().buffer()),
+                on_screen(fresh.backend().buffer()),
+                "step {n} at {width}x{height}"
+            );
+            let cursor = |t: &Terminal<TestBackend>| {
+                let b = t.backend();
+                b.cursor_visible().then(|| b.cursor_position())
+            };
+            assert_eq!(
+                cursor(&screen),
+                cursor(&fresh),
+                "step {n} at {width}x{height}: the cursor"
+            );
+        }
+        assert!(
+            patched >= 12,
+            "{patched} frames patched at {width}x{height}"
+        );
+    }
+}
+
 /// A flag (a pair of regional indicators) is drawn as its letters: terminals disagree
 /// on its width, and one that draws it narrower than the layout leaves a stale cell.
 #[test]

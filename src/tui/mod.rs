@@ -235,6 +235,17 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }),
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
+        // A key alone that types a character into a box holding text: echoed once it
+        // is handled and its draft staged, before the frame is drawn.
+        let echo = match batch.as_slice() {
+            [Incoming::Term(TermEvent::Key(key))] if !painter.too_small() && ui::echoes(&app) => {
+                match to_msg(&app.setup.keys, app.mode(), *key) {
+                    Some(Msg::Type(input)) => plain_char(&input),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         // Whether this batch changes nothing but the text in the entry box: it holds an
         // edit, and nothing else.
         let (mut typing, mut edited) = (true, false);
@@ -330,6 +341,18 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }
         }
         typed_only = typing && edited;
+        // The character on screen now; the frame sends what the echo did not foresee.
+        if let Some(typed) = echo.filter(|_| typed_only) {
+            match painter.echo(&mut guard.terminal, typed) {
+                Ok(true) => {
+                    if let Err(e) = guard.frame.send(&mut std::io::stdout()) {
+                        break Err(e.into());
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => break Err(e.into()),
+            }
+        }
         if quit {
             break Ok(());
         }
@@ -447,11 +470,12 @@ fn draw(
     (app, theme): (&App, &Theme),
     typed_only: bool,
 ) -> Result<()> {
-    crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    guard
-        .terminal
-        .draw(|frame| painter.render(frame, app, theme, typed_only))?;
-    crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+    // A key typed into the box: the box and the hint bar compared and sent alone.
+    if !(typed_only && painter.patch(&mut guard.terminal, app, theme)?) {
+        crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        painter.draw(&mut guard.terminal, app, theme, typed_only)?;
+        crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+    }
     let sent = guard.frame.send(&mut std::io::stdout())?;
     tracing::trace!(bytes = sent, "frame");
     Ok(())

@@ -391,6 +391,49 @@ mod tests {
         }
     }
 
+    /// With the console's painter, a character typed at the end of the text is echoed
+    /// as the character alone before the frame is drawn, and the frame after it then
+    /// sends nothing: the echo foresaw it all.
+    #[test]
+    fn an_echoed_key_is_its_character_alone_and_the_frame_after_it_sends_nothing() {
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let theme = crate::ui::Theme::builtin("dark").unwrap();
+        let out = FrameOut::default();
+        out.cleared();
+        let mut terminal = at_80x24(&out);
+        let mut painter = crate::ui::Painter::default();
+        let send = || {
+            let mut bytes = Vec::new();
+            out.clone().send(&mut bytes).unwrap();
+            bytes
+        };
+        painter.draw(&mut terminal, &app, &theme, false).unwrap();
+        send();
+        update(&mut app, Msg::Typed("r".into()));
+        assert!(painter.patch(&mut terminal, &app, &theme).unwrap());
+        send();
+        for key in ['o', 'l', 'l', ' ', 'b'] {
+            assert!(crate::ui::echoes(&app));
+            update(&mut app, Msg::Typed(key.into()));
+            assert!(painter.echo(&mut terminal, key).unwrap(), "{key:?}");
+            assert_eq!(send(), key.to_string().as_bytes());
+            assert!(painter.patch(&mut terminal, &app, &theme).unwrap());
+            assert_eq!(
+                String::from_utf8_lossy(&send()),
+                "",
+                "after {key:?}: the echo foresaw the frame"
+            );
+        }
+        // Not echoed: a wide character, and a key outside the box.
+        assert!(!painter.echo(&mut terminal, '障').unwrap());
+        update(&mut app, Msg::Action(crate::app::Action::Close));
+        assert!(!crate::ui::echoes(&app));
+    }
+
     /// A key typed into the entry box, where the terminal's cursor already is, is sent
     /// as the character alone; a frame that changes nothing sends nothing, though it
     /// places the cursor again; after the screen is cleared, moves are said in full.

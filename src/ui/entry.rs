@@ -1,7 +1,7 @@
 //! The entry box: one keystroke away, grows while writing, says what it will log.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -119,8 +119,9 @@ fn title(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
-/// Draws the entry box.
-pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+/// Draws the entry box; returns where the terminal's cursor goes (after the text's
+/// cursor, while the box has the keys), `None` for no cursor.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
     let entry = &app.entry;
     let title = title(app, area.width, theme);
     let mut block = Block::default()
@@ -169,7 +170,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Paragraph::new(Line::styled(hint, theme.muted)).block(block),
             area,
         );
-        return;
+        return None;
     }
     // The text area is drawn by reference inside the block: it keeps its own scroll
     // position from frame to frame (a copy would start from the top every time) and
@@ -196,9 +197,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .saturating_sub(usize::from(left));
         if row < usize::from(inner.height) {
             let col = col.min(usize::from(inner.width.saturating_sub(1)));
-            frame.set_cursor_position((inner.x + col as u16, inner.y + row as u16));
+            return Some(Position::new(inner.x + col as u16, inner.y + row as u16));
         }
     }
+    None
 }
 
 /// The entry box's keys for its border, longest first, as the keymap in force names

@@ -33,11 +33,13 @@ pub mod wrap;
 pub use timeline::SELECTION_MARK;
 
 use crate::inert;
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect, Spacing};
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect, Spacing};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::{Frame, Terminal};
 
 use crate::app::{Action, App, Mode, Pane};
 pub use theme::Theme;
@@ -127,11 +129,28 @@ fn beneath(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
 
 /// The entry box, the hint bar and the overlays, drawn over what lies beneath, then
 /// the seal.
-fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
-    entry::render(frame, areas.entry, app, theme);
+/// Whether a character typed now may be echoed ([`Painter::echo`]): the entry box has
+/// the keys, no overlay is open, and the box already holds text (an empty box shows a
+/// hint where the text goes, which the first character replaces).
+pub fn echoes(app: &App) -> bool {
+    app.mode() == Mode::Entry
+        && app.overlays.is_empty()
+        && app.entry.open
+        && !app.entry.textarea.is_empty()
+}
+
+/// Returns where the entry box put the terminal's cursor (an overlay may put it
+/// elsewhere after).
+fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) -> Option<Position> {
+    let cursor = entry::render(frame, areas.entry, app, theme);
+    if let Some(at) = cursor {
+        frame.set_cursor_position(at);
+    }
     chrome::hints(frame, areas.hints, app, theme);
     overlays::render(frame, areas.whole, app, theme);
-    seal(frame.buffer_mut());
+    let cells = 0..frame.buffer_mut().content.len();
+    seal(frame.buffer_mut(), cells);
+    cursor
 }
 
 /// Draws the console as [`render`] does, keeping what lies beneath the entry box (the
@@ -139,10 +158,21 @@ fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
 /// entry box changed since: a key typed into the box then costs the box, the hint bar
 /// and a copy of the rest, not every pane drawn again. A test holds its frames equal
 /// to [`render`]'s after every kind of typing.
+///
+/// It also sends such a frame itself ([`Painter::patch`]), bypassing ratatui's
+/// whole-screen compare: it keeps the screen as last sent and compares only the rows
+/// of the box and the hint bar.
 #[derive(Default)]
 pub struct Painter {
     /// The cells beneath the entry box as last drawn, and where the parts were.
-    kept: Option<(Areas, ratatui::buffer::Buffer)>,
+    kept: Option<(Areas, Buffer)>,
+    /// The screen as the last frame left it (what was sent, sealed).
+    shown: Option<Buffer>,
+    /// Where the last frame put the terminal's cursor in the entry box.
+    cursor: Option<Position>,
+    /// Frames were sent by [`Painter::patch`] since ratatui last drew one: ratatui's
+    /// copy of the screen misses their rows.
+    patched: bool,
     /// The last frame said the terminal is too small, and nothing else.
     too_small: bool,
 }
@@ -153,6 +183,7 @@ impl Painter {
     pub fn render(&mut self, frame: &mut Frame<'_>, app: &App, theme: &Theme, typed_only: bool) {
         let Some(areas) = Areas::of(frame.area(), app) else {
             self.kept = None;
+            self.cursor = None;
             self.too_small = true;
             too_small(frame, frame.area(), app, theme);
             return;
@@ -175,7 +206,149 @@ impl Painter {
                 }
             }
         }
-        above(frame, &areas, app, theme);
+        self.cursor = above(frame, &areas, app, theme);
+    }
+
+    /// Sends a frame in which nothing but the text in the entry box changed since the
+    /// last one (`typed_only` in [`Painter::render`]): the box and the hint bar drawn
+    /// over the cells beneath them, compared with the screen row by row in those rows
+    /// alone, and the changed cells and the cursor handed to `terminal`'s backend.
+    /// Returns `Ok(false)`, having sent nothing, when it cannot (no frame drawn yet,
+    /// another size, a different layout, an overlay open): the caller then draws the
+    /// whole frame, as [`Painter::draw`] does. Errors are the backend's.
+    pub fn patch<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        app: &App,
+        theme: &Theme,
+    ) -> Result<bool, B::Error> {
+        // The size as the last frame found it (not asked again: ratatui asks by opening
+        // the terminal's device each time). A window resized since is drawn whole when
+        // its signal comes, just after.
+        let area = terminal.get_frame().area();
+        let (Some((kept, beneath)), Some(shown)) = (&self.kept, &mut self.shown) else {
+            return Ok(false);
+        };
+        if shown.area != area || beneath.area != area || !app.overlays.is_empty() {
+            return Ok(false);
+        }
+        let Some(areas) = Areas::of(area, app).filter(|areas| areas == kept) else {
+            return Ok(false);
+        };
+        // The rows from the top of the box to the bottom of the hint bar.
+        let rows = Rect {
+            y: areas.entry.y,
+            height: areas.hints.bottom().saturating_sub(areas.entry.y),
+            ..area
+        };
+        let width = usize::from(area.width);
+        let cells = usize::from(rows.y) * width..usize::from(rows.bottom()) * width;
+        // ratatui's buffer for the next frame: blank since its last frame, and left
+        // blank again below.
+        let mut frame = terminal.get_frame();
+        frame.buffer_mut().content[cells.clone()].clone_from_slice(&beneath.content[cells.clone()]);
+        let cursor = entry::render(&mut frame, areas.entry, app, theme);
+        chrome::hints(&mut frame, areas.hints, app, theme);
+        seal(frame.buffer_mut(), cells.clone());
+        let now = Buffer {
+            area: rows,
+            content: frame.buffer_mut().content[cells.clone()].to_vec(),
+        };
+        for cell in &mut frame.buffer_mut().content[cells.clone()] {
+            cell.reset();
+        }
+        let before = Buffer {
+            area: rows,
+            content: shown.content[cells.clone()].to_vec(),
+        };
+        terminal.backend_mut().draw(before.diff(&now).into_iter())?;
+        match cursor {
+            Some(at) => {
+                terminal.show_cursor()?;
+                terminal.set_cursor_position(at)?;
+            }
+            None => terminal.hide_cursor()?,
+        }
+        Backend::flush(terminal.backend_mut())?;
+        shown.content[cells].clone_from_slice(&now.content);
+        self.patched = true;
+        self.cursor = cursor;
+        Ok(true)
+    }
+
+    /// Echoes the character `typed` where the last frame left the terminal's cursor in
+    /// the entry box, before the frame that shows the key is drawn (the loop calls it
+    /// for a key alone that [`echoes`] said of, once the key is handled and its draft
+    /// staged): the character, in the style of the cell it goes to, and the cursor one
+    /// column on. The frame that follows ([`Painter::patch`] or [`Painter::draw`])
+    /// compares with the screen as echoed and sends what the echo did not foresee (text
+    /// after the cursor moving on, a word wrapped to the next row, a title that
+    /// changed), so the screen ends as a whole frame draws it either way. Only a
+    /// printable ASCII character, with room after the cursor on its row; `Ok(false)`,
+    /// having sent nothing, otherwise. Errors are the backend's.
+    pub fn echo<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        typed: char,
+    ) -> Result<bool, B::Error> {
+        let (Some((areas, _)), Some(shown), Some(at)) = (&self.kept, &mut self.shown, self.cursor)
+        else {
+            return Ok(false);
+        };
+        // The box's last column of text is the one before its right border.
+        let room = at.x + 1 < areas.entry.right().saturating_sub(1);
+        if !(typed.is_ascii_graphic() || typed == ' ')
+            || !room
+            || shown.area != terminal.get_frame().area()
+        {
+            return Ok(false);
+        }
+        let mut buf = [0u8; 4];
+        let Some(cell) = shown.cell_mut(at) else {
+            return Ok(false);
+        };
+        cell.set_symbol(typed.encode_utf8(&mut buf));
+        let cell = cell.clone();
+        terminal
+            .backend_mut()
+            .draw(std::iter::once((at.x, at.y, &cell)))?;
+        let next = Position::new(at.x + 1, at.y);
+        terminal.set_cursor_position(next)?;
+        Backend::flush(terminal.backend_mut())?;
+        self.cursor = Some(next);
+        self.patched = true;
+        Ok(true)
+    }
+
+    /// Draws the whole frame with `terminal` (see [`Painter::render`]), after handing
+    /// ratatui the screen as [`Painter::patch`] left it, and keeps what was sent.
+    /// Errors are the backend's.
+    pub fn draw<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        app: &App,
+        theme: &Theme,
+        typed_only: bool,
+    ) -> Result<(), B::Error> {
+        if std::mem::take(&mut self.patched)
+            && let Some(shown) = &self.shown
+        {
+            // ratatui compares a frame with the buffer it drew last: the rows patched
+            // since are put in it, so that it sends what changed from the screen.
+            let next = terminal.current_buffer_mut();
+            if next.area == shown.area {
+                next.content.clone_from_slice(&shown.content);
+                terminal.swap_buffers();
+            }
+        }
+        let done = terminal.draw(|frame| self.render(frame, app, theme, typed_only))?;
+        match &mut self.shown {
+            Some(shown) if shown.area == done.buffer.area => {
+                shown.content.clone_from(&done.buffer.content);
+            }
+            _ => self.shown = Some(done.buffer.clone()),
+        }
+        Ok(())
     }
 
     /// Whether the last frame showed only that the terminal is too small: keys typed
@@ -194,9 +367,9 @@ fn regional_indicator(c: char) -> bool {
 /// The last guard before the terminal: a cell whose text a terminal would act on or
 /// hide (a control, a bidi override, an invisible character that slipped past a pane's
 /// own [`inert::line`]) is drawn as U+FFFD instead.
-fn seal(buffer: &mut ratatui::buffer::Buffer) {
+fn seal(buffer: &mut Buffer, cells: std::ops::Range<usize>) {
     let width = usize::from(buffer.area.width).max(1);
-    for i in 0..buffer.content.len() {
+    for i in cells {
         let cell = &mut buffer.content[i];
         // An emoji presentation selector (U+FE0F, as in ♻️) makes terminals disagree
         // on the width (tmux draws one column where the layout counted two, and the
