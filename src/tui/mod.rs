@@ -470,15 +470,38 @@ fn draw(
     (app, theme): (&App, &Theme),
     typed_only: bool,
 ) -> Result<()> {
-    // A key typed into the box: the box and the hint bar compared and sent alone.
-    if !(typed_only && painter.patch(&mut guard.terminal, app, theme)?) {
-        crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        painter.draw(&mut guard.terminal, app, theme, typed_only)?;
-        crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
-    }
-    let sent = guard.frame.send(&mut std::io::stdout())?;
+    let terminal::TerminalGuard { terminal, frame } = guard;
+    let sent = paint(
+        (terminal, frame),
+        painter,
+        (app, theme),
+        typed_only,
+        &mut std::io::stdout(),
+    )?;
     tracing::trace!(bytes = sent, "frame");
     Ok(())
+}
+
+/// Draws a frame of `app` with `painter` and sends it to `out`; returns how many bytes
+/// went. A screen cleared since the last frame (a repaint, back from a suspend) is
+/// drawn whole: the painter's copy of the screen is forgotten first.
+fn paint(
+    (terminal, frame): (&mut terminal::Term, &mut terminal::FrameOut),
+    painter: &mut ui::Painter,
+    (app, theme): (&App, &Theme),
+    typed_only: bool,
+    out: &mut impl std::io::Write,
+) -> Result<usize> {
+    if frame.was_cleared() {
+        painter.forget();
+    }
+    // A key typed into the box: the box and the hint bar compared and sent alone.
+    if !(typed_only && painter.patch(terminal, app, theme)?) {
+        crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        painter.draw(terminal, app, theme, typed_only)?;
+        crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    }
+    Ok(frame.send(out)?)
 }
 
 /// Carries out one effect; returns whether to quit.
@@ -641,5 +664,73 @@ mod tests {
         assert!(judged(&mut app, Msg::Typed("more".into())));
         assert!(!judged(&mut app, Msg::Action(Action::Close)));
         assert!(!judged(&mut app, Msg::Typed("j".into())));
+    }
+}
+
+#[cfg(test)]
+mod painting {
+    use super::*;
+    use crate::tui::seen::cells;
+    use crate::tui::terminal::{FrameOut, Term};
+    use ratatui::backend::CrosstermBackend;
+
+    /// A terminal of 80x24 whose frames go to `out`, as the guard makes one.
+    fn at_80x24(out: &FrameOut) -> Term {
+        ratatui::Terminal::with_options(
+            CrosstermBackend::new(out.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+            },
+        )
+        .expect("a terminal")
+    }
+
+    /// After keys typed into the box were sent as patches, a repaint (Ctrl-L: the screen
+    /// cleared, a fresh terminal) draws the whole screen again, the box's text too: the
+    /// painter's copy of the screen from before the clear is not handed to ratatui.
+    #[test]
+    fn a_repaint_after_patched_keys_draws_everything_again() {
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let theme = Theme::builtin("dark").expect("a theme");
+        let out = FrameOut::default();
+        out.cleared();
+        let mut terminal = at_80x24(&out);
+        let mut painter = ui::Painter::default();
+        let mut screen: Vec<u8> = Vec::new();
+        let mut frame = |terminal: &mut Term, app: &App, typed: bool, screen: &mut Vec<u8>| {
+            paint(
+                (terminal, &mut out.clone()),
+                &mut painter,
+                (app, &theme),
+                typed,
+                screen,
+            )
+            .expect("a frame")
+        };
+        frame(&mut terminal, &app, false, &mut screen);
+        for typed in ["rolled", " back"] {
+            update(&mut app, Msg::Typed(typed.into()));
+            frame(&mut terminal, &app, true, &mut screen);
+        }
+        // Ctrl-L as the guard does it: the screen cleared, a fresh terminal.
+        screen.extend_from_slice(b"\x1b[0m\x1b[2J");
+        out.cleared();
+        let mut terminal = at_80x24(&out);
+        frame(&mut terminal, &app, false, &mut screen);
+        let whole = {
+            let fresh = FrameOut::default();
+            fresh.cleared();
+            let mut t = at_80x24(&fresh);
+            t.draw(|f| ui::render(f, &app, &theme)).expect("a frame");
+            let mut bytes = Vec::new();
+            fresh.clone().send(&mut bytes).expect("sent");
+            bytes
+        };
+        let shown = String::from_utf8_lossy(&screen).into_owned();
+        assert!(cells(&screen) == cells(&whole), "{shown:?}");
     }
 }

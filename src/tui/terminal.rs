@@ -128,6 +128,12 @@ impl FrameOut {
         self.forget_cursor();
     }
 
+    /// Whether the screen was cleared outside the frames since the last frame was sent
+    /// ([`FrameOut::cleared`]): the next frame draws on blank cells.
+    pub fn was_cleared(&self) -> bool {
+        self.fresh.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Notes that the cursor may have moved outside the frames: the next frame's first
     /// move is said in full.
     pub fn forget_cursor(&self) {

@@ -351,6 +351,16 @@ impl Painter {
         Ok(())
     }
 
+    /// Forgets the screen as the last frame left it and what lay beneath the box: the
+    /// screen was cleared outside the frames (a repaint, back from a suspend), so the
+    /// next frame is drawn whole and ratatui's copy is not given rows it no longer has.
+    pub fn forget(&mut self) {
+        self.kept = None;
+        self.shown = None;
+        self.cursor = None;
+        self.patched = false;
+    }
+
     /// Whether the last frame showed only that the terminal is too small: keys typed
     /// then would act unseen, so the console takes none but the one that quits.
     pub fn too_small(&self) -> bool {
