@@ -1615,10 +1615,20 @@ fn a_painter_patching_the_box_leaves_the_screen_a_whole_frame_draws() {
             }
             let mut fresh = Terminal::new(TestBackend::new(width, height)).unwrap();
             fresh.draw(|f| ui::render(f, &app, &theme)).unwrap();
-            assert_eq!(
+            let (got, want) = (
                 on_screen(screen.backend().buffer()),
                 on_screen(fresh.backend().buffer()),
-                "step {n} at {width}x{height}"
+            );
+            let differ: Vec<String> = (0..got.len())
+                .filter(|&i| got[i] != want[i])
+                .map(|i| {
+                    let w = usize::from(width);
+                    format!("({}, {}): {:?} not {:?}", i % w, i / w, got[i], want[i])
+                })
+                .collect();
+            assert!(
+                differ.is_empty(),
+                "step {n} at {width}x{height}: {differ:#?}"
             );
             let cursor = |t: &Terminal<TestBackend>| {
                 let b = t.backend();

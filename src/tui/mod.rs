@@ -670,7 +670,7 @@ mod tests {
 #[cfg(test)]
 mod painting {
     use super::*;
-    use crate::tui::seen::cells;
+    use crate::tui::seen::{as_seen, cells};
     use crate::tui::terminal::{FrameOut, Term};
     use ratatui::backend::CrosstermBackend;
 
@@ -683,6 +683,120 @@ mod painting {
             },
         )
         .expect("a terminal")
+    }
+
+    /// What a terminal shows after keys typed into the box, each echoed (when it may be)
+    /// and then patched as the loop does, is what a whole frame draws: typing at the
+    /// end and in the middle of a line, before and after wide characters, across a
+    /// wrap, deleting, and a whole frame between. Read by a terminal emulator (vt100),
+    /// which draws over half of a wide character as terminals do, as a person sees it
+    /// (a space written and a cell never written are the same blank).
+    #[test]
+    fn keys_echoed_and_patched_leave_the_screen_a_whole_frame_draws() {
+        use tui_textarea::{Input, Key};
+        let key = |key: Key| {
+            Msg::Type(Input {
+                key,
+                ..Default::default()
+            })
+        };
+        let now = chrono::Utc::now();
+        let mut app = App::new("alice", "w.db", None, now);
+        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+        update(&mut app, Msg::Loaded);
+        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let theme = Theme::builtin("dark").expect("a theme");
+        let out = FrameOut::default();
+        out.cleared();
+        let mut terminal = at_80x24(&out);
+        let mut painter = ui::Painter::default();
+        let mut screen: Vec<u8> = Vec::new();
+        paint(
+            (&mut terminal, &mut out.clone()),
+            &mut painter,
+            (&app, &theme),
+            false,
+            &mut screen,
+        )
+        .expect("a frame");
+        let mut steps: Vec<(Msg, bool)> = "rolled back the deploy in every region of the EU"
+            .chars()
+            .map(|c| (Msg::Typed(c.to_string()), true))
+            .collect();
+        steps.extend([
+            (Msg::Typed(" and 障害 was".into()), true),
+            (key(Key::Left), true),
+            (key(Key::Left), true),
+            (key(Key::Left), true),
+            (key(Key::Left), true),
+            (Msg::Typed("Z".into()), true),
+            (key(Key::Left), true),
+            (key(Key::Left), true),
+            (Msg::Typed("Y".into()), true),
+            (key(Key::End), true),
+            (Msg::Typed(" then".into()), true),
+        ]);
+        steps.extend(
+            " it went on and on past the end of the row"
+                .chars()
+                .map(|c| (Msg::Typed(c.to_string()), true)),
+        );
+        steps.extend([
+            (key(Key::Backspace), true),
+            (key(Key::Home), true),
+            (Msg::Typed("W".into()), true),
+            (Msg::Action(crate::app::Action::FocusNext), false),
+            (key(Key::End), true),
+            (Msg::Typed("x".into()), true),
+        ]);
+        let mut echoed = 0;
+        for (n, (step, typing)) in steps.into_iter().enumerate() {
+            let echo = match &step {
+                Msg::Typed(text) if ui::echoes(&app) && text.chars().count() == 1 => {
+                    text.chars().next()
+                }
+                _ => None,
+            };
+            update(&mut app, step);
+            if let Some(c) = echo.filter(|_| typing)
+                && painter.echo(&mut terminal, c).expect("an echo")
+            {
+                out.clone().send(&mut screen).expect("sent");
+                echoed += 1;
+            }
+            paint(
+                (&mut terminal, &mut out.clone()),
+                &mut painter,
+                (&app, &theme),
+                typing,
+                &mut screen,
+            )
+            .expect("a frame");
+            let whole = {
+                let fresh = FrameOut::default();
+                fresh.cleared();
+                let mut t = at_80x24(&fresh);
+                t.draw(|f| ui::render(f, &app, &theme)).expect("a frame");
+                let mut bytes = Vec::new();
+                fresh.clone().send(&mut bytes).expect("sent");
+                bytes
+            };
+            let (got, want) = (as_seen(&screen), as_seen(&whole));
+            let differ: Vec<String> = (0..got.len())
+                .filter(|&i| got[i] != want[i])
+                .map(|i| {
+                    format!(
+                        "({}, {}): {:?} not {:?}",
+                        i % 80,
+                        i / 80,
+                        got[i].text,
+                        want[i].text
+                    )
+                })
+                .collect();
+            assert!(differ.is_empty(), "step {n}: {differ:?}");
+        }
+        assert!(echoed > 60, "{echoed} keys echoed");
     }
 
     /// After keys typed into the box were sent as patches, a repaint (Ctrl-L: the screen

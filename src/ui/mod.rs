@@ -284,8 +284,9 @@ impl Painter {
     /// compares with the screen as echoed and sends what the echo did not foresee (text
     /// after the cursor moving on, a word wrapped to the next row, a title that
     /// changed), so the screen ends as a whole frame draws it either way. Only a
-    /// printable ASCII character, with room after the cursor on its row; `Ok(false)`,
-    /// having sent nothing, otherwise. Errors are the backend's.
+    /// printable ASCII character, over a narrow character or a blank, with room after
+    /// the cursor on its row; `Ok(false)`, having sent nothing, otherwise. Errors are
+    /// the backend's.
     pub fn echo<B: Backend>(
         &mut self,
         terminal: &mut Terminal<B>,
@@ -297,9 +298,18 @@ impl Painter {
         };
         // The box's last column of text is the one before its right border.
         let room = at.x + 1 < areas.entry.right().saturating_sub(1);
+        // The cell it goes to and the one after hold one narrow character each (not half
+        // of a wide one, which the terminal would break in two).
+        let narrow = |x: u16| {
+            shown
+                .cell(Position::new(x, at.y))
+                .is_some_and(|c| c.symbol().len() == 1)
+        };
         if !(typed.is_ascii_graphic() || typed == ' ')
             || !room
             || shown.area != terminal.get_frame().area()
+            || !narrow(at.x)
+            || !narrow(at.x + 1)
         {
             return Ok(false);
         }
