@@ -1472,6 +1472,14 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
     );
 }
 
+/// A key as the entry box gets it, with no Ctrl or Alt.
+fn key(key: tui_textarea::Key) -> Msg {
+    Msg::Type(tui_textarea::Input {
+        key,
+        ..Default::default()
+    })
+}
+
 /// The console's painter keeps what lies beneath the entry box between frames when
 /// only the text in the box changed: after every kind of typing (a run, a key that
 /// edits, one that moves the cursor, text long enough to grow the box, wide and
@@ -1479,13 +1487,7 @@ fn a_recovered_draft_says_which_incident_it_was_for_and_where_it_goes() {
 /// (Which batches count as typing alone is the loop's test, in `tui`.)
 #[test]
 fn a_painter_keeping_the_panes_draws_what_a_whole_frame_does_after_every_kind_of_typing() {
-    use tui_textarea::{Input, Key};
-    let key = |key: Key| {
-        Msg::Type(Input {
-            key,
-            ..Default::default()
-        })
-    };
+    use tui_textarea::Key;
     let long = "and the error rate is falling back to baseline across every region ".repeat(3);
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
         for theme in [Theme::dark(), Theme::builtin("light").unwrap()] {
@@ -1554,13 +1556,7 @@ fn on_screen(buffer: &ratatui::buffer::Buffer) -> Vec<ratatui::buffer::Cell> {
 /// commit is cleared on screen too), at every size.
 #[test]
 fn a_painter_patching_the_box_leaves_the_screen_a_whole_frame_draws() {
-    use tui_textarea::{Input, Key};
-    let key = |key: Key| {
-        Msg::Type(Input {
-            key,
-            ..Default::default()
-        })
-    };
+    use tui_textarea::Key;
     let long = "and the error rate is falling back to baseline across every region ".repeat(3);
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
         let theme = Theme::dark();

@@ -670,20 +670,8 @@ mod tests {
 #[cfg(test)]
 mod painting {
     use super::*;
-    use crate::tui::seen::{as_seen, cells};
+    use crate::tui::seen::{as_seen, at_80x24, cells, demo_app, whole_frame};
     use crate::tui::terminal::{FrameOut, Term};
-    use ratatui::backend::CrosstermBackend;
-
-    /// A terminal of 80x24 whose frames go to `out`, as the guard makes one.
-    fn at_80x24(out: &FrameOut) -> Term {
-        ratatui::Terminal::with_options(
-            CrosstermBackend::new(out.clone()),
-            ratatui::TerminalOptions {
-                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-            },
-        )
-        .expect("a terminal")
-    }
 
     /// What a terminal shows after keys typed into the box, each echoed (when it may be)
     /// and then patched as the loop does, is what a whole frame draws: typing at the
@@ -700,11 +688,7 @@ mod painting {
                 ..Default::default()
             })
         };
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
-        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let mut app = demo_app(true);
         let theme = Theme::builtin("dark").expect("a theme");
         let out = FrameOut::default();
         out.cleared();
@@ -772,15 +756,7 @@ mod painting {
                 &mut screen,
             )
             .expect("a frame");
-            let whole = {
-                let fresh = FrameOut::default();
-                fresh.cleared();
-                let mut t = at_80x24(&fresh);
-                t.draw(|f| ui::render(f, &app, &theme)).expect("a frame");
-                let mut bytes = Vec::new();
-                fresh.clone().send(&mut bytes).expect("sent");
-                bytes
-            };
+            let whole = whole_frame(&app, &theme);
             let (got, want) = (as_seen(&screen), as_seen(&whole));
             let differ: Vec<String> = (0..got.len())
                 .filter(|&i| got[i] != want[i])
@@ -804,11 +780,7 @@ mod painting {
     /// painter's copy of the screen from before the clear is not handed to ratatui.
     #[test]
     fn a_repaint_after_patched_keys_draws_everything_again() {
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
-        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let mut app = demo_app(true);
         let theme = Theme::builtin("dark").expect("a theme");
         let out = FrameOut::default();
         out.cleared();
@@ -835,15 +807,7 @@ mod painting {
         out.cleared();
         let mut terminal = at_80x24(&out);
         frame(&mut terminal, &app, false, &mut screen);
-        let whole = {
-            let fresh = FrameOut::default();
-            fresh.cleared();
-            let mut t = at_80x24(&fresh);
-            t.draw(|f| ui::render(f, &app, &theme)).expect("a frame");
-            let mut bytes = Vec::new();
-            fresh.clone().send(&mut bytes).expect("sent");
-            bytes
-        };
+        let whole = whole_frame(&app, &theme);
         let shown = String::from_utf8_lossy(&screen).into_owned();
         assert!(cells(&screen) == cells(&whole), "{shown:?}");
     }

@@ -53,3 +53,42 @@ pub fn as_seen(bytes: &[u8]) -> Vec<Seen> {
         })
         .collect()
 }
+
+/// A terminal of 80x24 whose frames go to `out`, as the console's guard makes one.
+pub fn at_80x24(out: &super::terminal::FrameOut) -> super::terminal::Term {
+    ratatui::Terminal::with_options(
+        ratatui::backend::CrosstermBackend::new(out.clone()),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .expect("a terminal")
+}
+
+/// The sample incidents loaded, as of now, by alice; with the entry box open when
+/// `writing`.
+pub fn demo_app(writing: bool) -> crate::app::App {
+    use crate::app::{Action, App, Msg, update};
+    let now = chrono::Utc::now();
+    let mut app = App::new("alice", "w.db", None, now);
+    update(&mut app, Msg::Events(crate::demo::events("demo", now)));
+    update(&mut app, Msg::Loaded);
+    if writing {
+        update(&mut app, Msg::Action(Action::OpenEntry));
+    }
+    app
+}
+
+/// The bytes of `app` drawn whole on a cleared 80x24 screen, as the frame writer sends
+/// them.
+pub fn whole_frame(app: &crate::app::App, theme: &crate::ui::Theme) -> Vec<u8> {
+    let out = super::terminal::FrameOut::default();
+    out.cleared();
+    let mut terminal = at_80x24(&out);
+    terminal
+        .draw(|f| crate::ui::render(f, app, theme))
+        .expect("a frame");
+    let mut bytes = Vec::new();
+    out.clone().send(&mut bytes).expect("sent");
+    bytes
+}

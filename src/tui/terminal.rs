@@ -282,27 +282,13 @@ impl Drop for TerminalGuard {
 mod tests {
     use super::*;
     use crate::app::{App, Msg, update};
-    use crate::tui::seen::cells;
-
-    /// A terminal of 80x24 whose frames go to `out`.
-    fn at_80x24(out: &FrameOut) -> Terminal<CrosstermBackend<FrameOut>> {
-        Terminal::with_options(
-            CrosstermBackend::new(out.clone()),
-            ratatui::TerminalOptions {
-                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-            },
-        )
-        .unwrap()
-    }
+    use crate::tui::seen::{at_80x24, cells, demo_app, whole_frame};
 
     /// The console's own frames (the sample incidents, every theme, a first frame and
     /// one after a key) draw the same cells with their colours said once, in fewer bytes.
     #[test]
     fn a_frame_with_its_colours_tightened_draws_the_same_cells_in_fewer_bytes() {
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
+        let mut app = demo_app(false);
         use crate::ui::theme::ColorDepth;
         let depths = [
             ColorDepth::TrueColor,
@@ -359,10 +345,7 @@ mod tests {
     /// j/k once scrolled.
     #[test]
     fn moving_the_selection_rewrites_two_cells() {
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
+        let mut app = demo_app(false);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
         let out = FrameOut::default();
         out.cleared();
@@ -402,11 +385,7 @@ mod tests {
     /// sends nothing: the echo foresaw it all.
     #[test]
     fn an_echoed_key_is_its_character_alone_and_the_frame_after_it_sends_nothing() {
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
-        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let mut app = demo_app(true);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
         let out = FrameOut::default();
         out.cleared();
@@ -445,11 +424,7 @@ mod tests {
     /// places the cursor again; after the screen is cleared, moves are said in full.
     #[test]
     fn a_key_at_the_cursor_is_sent_as_its_character_alone() {
-        let now = chrono::Utc::now();
-        let mut app = App::new("alice", "w.db", None, now);
-        update(&mut app, Msg::Events(crate::demo::events("demo", now)));
-        update(&mut app, Msg::Loaded);
-        update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+        let mut app = demo_app(true);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
         let out = FrameOut::default();
         out.cleared();
@@ -473,15 +448,7 @@ mod tests {
         }
         assert!(frame(&app, &mut terminal).is_empty(), "nothing changed");
         // What reached the terminal draws the same screen as the last frame in full.
-        let full = {
-            let whole = FrameOut::default();
-            whole.cleared();
-            let mut t = at_80x24(&whole);
-            t.draw(|f| crate::ui::render(f, &app, &theme)).unwrap();
-            let mut bytes = Vec::new();
-            whole.clone().send(&mut bytes).unwrap();
-            bytes
-        };
+        let full = whole_frame(&app, &theme);
         assert_eq!(cells(&sent.borrow()), cells(&full));
         // Once the cursor may have moved elsewhere, the next move is said in full.
         out.forget_cursor();
