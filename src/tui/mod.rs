@@ -498,7 +498,7 @@ fn paint(
     // A key typed into the box: the box and the hint bar compared and sent alone.
     if !(typed_only && painter.patch(terminal, app, theme)?) {
         crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        painter.draw(terminal, app, theme, typed_only)?;
+        painter.draw(terminal, app, theme)?;
         crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     }
     Ok(frame.send(out)?)
@@ -670,8 +670,8 @@ mod tests {
 #[cfg(test)]
 mod painting {
     use super::*;
-    use crate::tui::seen::{as_seen, at_80x24, cells, demo_app, whole_frame};
-    use crate::tui::terminal::{FrameOut, Term};
+    use crate::tui::seen::{as_seen, at_80x24, cells, cleared_80x24, demo_app, whole_frame};
+    use crate::tui::terminal::Term;
 
     /// What a terminal shows after keys typed into the box, each echoed (when it may be)
     /// and then patched as the loop does, is what a whole frame draws: typing at the
@@ -690,9 +690,7 @@ mod painting {
         };
         let mut app = demo_app(true);
         let theme = Theme::builtin("dark").expect("a theme");
-        let out = FrameOut::default();
-        out.cleared();
-        let mut terminal = at_80x24(&out);
+        let (out, mut terminal) = cleared_80x24();
         let mut painter = ui::Painter::default();
         let mut screen: Vec<u8> = Vec::new();
         paint(
@@ -782,9 +780,7 @@ mod painting {
     fn a_repaint_after_patched_keys_draws_everything_again() {
         let mut app = demo_app(true);
         let theme = Theme::builtin("dark").expect("a theme");
-        let out = FrameOut::default();
-        out.cleared();
-        let mut terminal = at_80x24(&out);
+        let (out, mut terminal) = cleared_80x24();
         let mut painter = ui::Painter::default();
         let mut screen: Vec<u8> = Vec::new();
         let mut frame = |terminal: &mut Term, app: &App, typed: bool, screen: &mut Vec<u8>| {

@@ -82,13 +82,19 @@ pub fn demo_app(writing: bool) -> crate::app::App {
 /// The bytes of `app` drawn whole on a cleared 80x24 screen, as the frame writer sends
 /// them.
 pub fn whole_frame(app: &crate::app::App, theme: &crate::ui::Theme) -> Vec<u8> {
-    let out = super::terminal::FrameOut::default();
-    out.cleared();
-    let mut terminal = at_80x24(&out);
+    let (out, mut terminal) = cleared_80x24();
     terminal
         .draw(|f| crate::ui::render(f, app, theme))
         .expect("a frame");
     let mut bytes = Vec::new();
     out.clone().send(&mut bytes).expect("sent");
     bytes
+}
+
+/// A frame writer on a screen just cleared, and an 80x24 terminal that writes to it.
+pub fn cleared_80x24() -> (super::terminal::FrameOut, super::terminal::Term) {
+    let out = super::terminal::FrameOut::default();
+    out.cleared();
+    let terminal = at_80x24(&out);
+    (out, terminal)
 }

@@ -282,7 +282,7 @@ impl Drop for TerminalGuard {
 mod tests {
     use super::*;
     use crate::app::{App, Msg, update};
-    use crate::tui::seen::{at_80x24, cells, demo_app, whole_frame};
+    use crate::tui::seen::{at_80x24, cells, cleared_80x24, demo_app, whole_frame};
 
     /// The console's own frames (the sample incidents, every theme, a first frame and
     /// one after a key) draw the same cells with their colours said once, in fewer bytes.
@@ -347,9 +347,7 @@ mod tests {
     fn moving_the_selection_rewrites_two_cells() {
         let mut app = demo_app(false);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
-        let out = FrameOut::default();
-        out.cleared();
-        let mut terminal = at_80x24(&out);
+        let (out, mut terminal) = cleared_80x24();
         let mut sent = Vec::new();
         let mut frame = |app: &App, terminal: &mut Terminal<CrosstermBackend<FrameOut>>| {
             terminal
@@ -387,16 +385,14 @@ mod tests {
     fn an_echoed_key_is_its_character_alone_and_the_frame_after_it_sends_nothing() {
         let mut app = demo_app(true);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
-        let out = FrameOut::default();
-        out.cleared();
-        let mut terminal = at_80x24(&out);
+        let (out, mut terminal) = cleared_80x24();
         let mut painter = crate::ui::Painter::default();
         let send = || {
             let mut bytes = Vec::new();
             out.clone().send(&mut bytes).unwrap();
             bytes
         };
-        painter.draw(&mut terminal, &app, &theme, false).unwrap();
+        painter.draw(&mut terminal, &app, &theme).unwrap();
         send();
         update(&mut app, Msg::Typed("r".into()));
         assert!(painter.patch(&mut terminal, &app, &theme).unwrap());
@@ -426,9 +422,7 @@ mod tests {
     fn a_key_at_the_cursor_is_sent_as_its_character_alone() {
         let mut app = demo_app(true);
         let theme = crate::ui::Theme::builtin("dark").unwrap();
-        let out = FrameOut::default();
-        out.cleared();
-        let mut terminal = at_80x24(&out);
+        let (out, mut terminal) = cleared_80x24();
         let sent = std::cell::RefCell::new(Vec::new());
         let frame = |app: &App, terminal: &mut Terminal<CrosstermBackend<FrameOut>>| {
             terminal

@@ -127,8 +127,6 @@ fn beneath(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
     }
 }
 
-/// The entry box, the hint bar and the overlays, drawn over what lies beneath, then
-/// the seal.
 /// Whether a character typed now may be echoed ([`Painter::echo`]): the entry box has
 /// the keys, no overlay is open, and the box already holds text (an empty box shows a
 /// hint where the text goes, which the first character replaces).
@@ -139,8 +137,9 @@ pub fn echoes(app: &App) -> bool {
         && !app.entry.textarea.is_empty()
 }
 
-/// Returns where the entry box put the terminal's cursor (an overlay may put it
-/// elsewhere after).
+/// The entry box, the hint bar and the overlays, drawn over what lies beneath, then
+/// the seal. Returns where the entry box put the terminal's cursor (an overlay may put
+/// it elsewhere after).
 fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) -> Option<Position> {
     let cursor = entry::render(frame, areas.entry, app, theme);
     if let Some(at) = cursor {
@@ -153,15 +152,13 @@ fn above(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) -> Opti
     cursor
 }
 
-/// Draws the console as [`render`] does, keeping what lies beneath the entry box (the
-/// header, the banner and the panes) from the last frame when told that only the
-/// entry box changed since: a key typed into the box then costs the box, the hint bar
-/// and a copy of the rest, not every pane drawn again. A test holds its frames equal
-/// to [`render`]'s after every kind of typing.
-///
-/// It also sends such a frame itself ([`Painter::patch`]), bypassing ratatui's
-/// whole-screen compare: it keeps the screen as last sent and compares only the rows
-/// of the box and the hint bar.
+/// Draws the console as [`render`] does ([`Painter::draw`]), keeping what lies beneath
+/// the entry box (the header, the banner and the panes) and the screen as last sent,
+/// so that a frame in which only the text in the box changed is sent by
+/// [`Painter::patch`]: the box and the hint bar drawn over the cells kept beneath
+/// them and compared with the screen in their rows alone, not every pane drawn again
+/// nor the whole screen compared. Tests hold what its frames leave on screen equal to
+/// [`render`]'s after every kind of typing.
 #[derive(Default)]
 pub struct Painter {
     /// The cells beneath the entry box as last drawn, and where the parts were.
@@ -178,9 +175,9 @@ pub struct Painter {
 }
 
 impl Painter {
-    /// Draws `app`; `typed_only`: nothing but the text in the entry box has changed
-    /// since the last frame this painter drew.
-    pub fn render(&mut self, frame: &mut Frame<'_>, app: &App, theme: &Theme, typed_only: bool) {
+    /// Draws `app` whole into `frame`, keeping what lies beneath the entry box and
+    /// where the box put the cursor.
+    fn render(&mut self, frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         let Some(areas) = Areas::of(frame.area(), app) else {
             self.kept = None;
             self.cursor = None;
@@ -189,28 +186,21 @@ impl Painter {
             return;
         };
         self.too_small = false;
-        match &self.kept {
-            Some((kept, cells)) if typed_only && *kept == areas && app.overlays.is_empty() => {
-                frame.buffer_mut().content.clone_from_slice(&cells.content);
+        beneath(frame, &areas, app, theme);
+        // Kept in the cells of the last copy: no allocation a frame.
+        let drawn = frame.buffer_mut();
+        match &mut self.kept {
+            Some((kept, cells)) if cells.area == drawn.area => {
+                *kept = areas;
+                cells.content.clone_from(&drawn.content);
             }
-            _ => {
-                beneath(frame, &areas, app, theme);
-                // Kept in the cells of the last copy: no allocation a frame.
-                let drawn = frame.buffer_mut();
-                match &mut self.kept {
-                    Some((kept, cells)) if cells.area == drawn.area => {
-                        *kept = areas;
-                        cells.content.clone_from(&drawn.content);
-                    }
-                    _ => self.kept = Some((areas, drawn.clone())),
-                }
-            }
+            _ => self.kept = Some((areas, drawn.clone())),
         }
         self.cursor = above(frame, &areas, app, theme);
     }
 
     /// Sends a frame in which nothing but the text in the entry box changed since the
-    /// last one (`typed_only` in [`Painter::render`]): the box and the hint bar drawn
+    /// last one: the box and the hint bar drawn
     /// over the cells beneath them, compared with the screen row by row in those rows
     /// alone, and the changed cells and the cursor handed to `terminal`'s backend.
     /// Returns `Ok(false)`, having sent nothing, when it cannot (no frame drawn yet,
@@ -330,15 +320,14 @@ impl Painter {
         Ok(true)
     }
 
-    /// Draws the whole frame with `terminal` (see [`Painter::render`]), after handing
-    /// ratatui the screen as [`Painter::patch`] left it, and keeps what was sent.
+    /// Draws the whole frame with `terminal`, after handing ratatui the screen as
+    /// [`Painter::patch`] and [`Painter::echo`] left it, and keeps what was sent.
     /// Errors are the backend's.
     pub fn draw<B: Backend>(
         &mut self,
         terminal: &mut Terminal<B>,
         app: &App,
         theme: &Theme,
-        typed_only: bool,
     ) -> Result<(), B::Error> {
         if std::mem::take(&mut self.patched)
             && let Some(shown) = &self.shown
@@ -351,7 +340,7 @@ impl Painter {
                 terminal.swap_buffers();
             }
         }
-        let done = terminal.draw(|frame| self.render(frame, app, theme, typed_only))?;
+        let done = terminal.draw(|frame| self.render(frame, app, theme))?;
         match &mut self.shown {
             Some(shown) if shown.area == done.buffer.area => {
                 shown.content.clone_from(&done.buffer.content);
