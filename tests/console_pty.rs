@@ -73,6 +73,48 @@ fn write_an_entry_see_it_open_help_and_quit_cleanly() {
     assert!(console.cooked(), "the terminal is back in cooked mode");
 }
 
+/// Keys typed while the screen said it was too small are not taken even when the
+/// console reads them only after the window has grown back (a loaded machine): the
+/// console is stopped, sent keys, resized and continued, so that the keys and the
+/// window's signal wait together. Several rounds: which of the two the console
+/// notices first is not up to the test.
+#[test]
+fn keys_typed_while_too_small_and_read_after_the_window_grew_are_not_taken() {
+    let env = Env::new();
+    env.declare("Checkout failing in EU");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    for round in 0..6 {
+        console.resize(20, 70);
+        console.wait_text("terminal too small");
+        console.signal(Signal::STOP);
+        let keys = format!("typed blind {round}\r");
+        console.send(&keys);
+        console.wait_unread(keys.len() as u64);
+        console.resize(24, 80);
+        console.signal(Signal::CONT);
+        console.wait_for("the panes again", |s| {
+            s.contains("Timeline") && !s.contains("too small")
+        });
+    }
+    // A key typed now is taken: the keys before it were read, and dropped.
+    console.send("seen\r");
+    console.wait_for("the entry in the timeline", |s| {
+        timeline_has(s, "alice: seen")
+    });
+    assert!(
+        !env.ok(&["tail"]).contains("typed blind"),
+        "nothing typed while too small was logged"
+    );
+    assert!(
+        !console.screen().contains("typed blind"),
+        "{}",
+        console.screen()
+    );
+}
+
 #[test]
 fn a_draft_survives_a_dropped_session_and_is_offered_back() {
     let env = Env::new();

@@ -215,12 +215,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
             // A window being dragged sends a resize after another: draw once the size
             // has settled, not a frame for every step of the drag.
-            _ = resized.recv() => {
-                // The terminal may move its cursor as it changes size.
-                guard.frame.forget_cursor();
-                while let Ok(Some(())) = tokio::time::timeout(RESIZE_SETTLE, resized.recv()).await {}
-                continue;
-            }
+            _ = resized.recv() => Incoming::Resized,
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
@@ -235,6 +230,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }),
         );
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
+        // Keys typed before the window changed size were typed at the size they saw (a
+        // screen too small takes none): the signal may be noticed before them, so those
+        // readable with it are taken first, and the size is waited on after.
+        let resizing = matches!(batch.first(), Some(Incoming::Resized));
         // A key alone that types a character into a box holding text: echoed once it
         // is handled and its draft staged, before the frame is drawn.
         let echo = match batch.as_slice() {
@@ -248,7 +247,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         };
         // Whether this batch changes nothing but the text in the entry box: it holds an
         // edit, and nothing else.
-        let (mut typing, mut edited) = (true, false);
+        let (mut typing, mut edited) = (!resizing, false);
         let mut quit = false;
         if batch.iter().any(|i| matches!(i, Incoming::Term(_))) {
             // Keys are read at the time they came: a question is answered only once it
@@ -306,7 +305,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     }
                 }
                 Incoming::Term(TermEvent::Paste(text)) => Msg::Paste(text),
-                Incoming::Term(_) => continue,
+                Incoming::Term(_) | Incoming::Resized => continue,
             };
             let loaded_now = matches!(msg, Msg::Loaded);
             // A draft left behind is offered once the loading screen ends, even on a log
@@ -356,6 +355,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         if quit {
             break Ok(());
         }
+        if resizing {
+            // The terminal may move its cursor as it changes size.
+            guard.frame.forget_cursor();
+            while let Ok(Some(())) = tokio::time::timeout(RESIZE_SETTLE, resized.recv()).await {}
+        }
     };
     // However the loop ended (a key, a signal, the terminal gone, an error), the way
     // out is bounded: if any step hangs, the watchdog ends the process.
@@ -398,6 +402,9 @@ fn plain_char(input: &tui_textarea::Input) -> Option<char> {
 enum Incoming {
     Term(TermEvent),
     News(Msg),
+    /// The window changed size (a window being dragged sends a resize after another:
+    /// the frame is drawn once the size has settled, not for every step of the drag).
+    Resized,
 }
 
 /// How long the way out may take before the watchdog ends the process.

@@ -309,6 +309,23 @@ impl Console {
             .expect("resize");
     }
 
+    /// Waits until the program's terminal holds at least `n` bytes it has not read
+    /// (keys sent to a stopped program are in its input queue, not in flight); panics
+    /// after TIMEOUT.
+    pub fn wait_unread(&self, n: u64) {
+        use rustix::fs::{Mode, OFlags};
+        let name = self
+            .master
+            .as_ref()
+            .and_then(|master| master.tty_name())
+            .expect("the terminal's name");
+        let flags = OFlags::RDONLY | OFlags::NOCTTY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let tty = rustix::fs::open(&name, flags, Mode::empty()).expect("open the terminal");
+        super::wait_for("the keys in the terminal's input queue", TIMEOUT, || {
+            rustix::io::ioctl_fionread(&tty).is_ok_and(|unread| unread >= n)
+        });
+    }
+
     pub fn pid(&self) -> i32 {
         self.child.process_id().expect("pid") as i32
     }
