@@ -42,16 +42,23 @@ fn is_selector(c: char) -> bool {
 /// Whether `c` can be the base of a selector of its kind: an emoji or symbol for
 /// U+FE00-FE0F, an ideograph for U+E0100-E01EF, a Mongolian letter for U+180B-180F.
 fn takes_selector(c: char, selector: char) -> bool {
-    let emoji = matches!(c,
-        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
-        | '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{24C2}' | '\u{25A0}'..='\u{27BF}'
-        | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}' | '\u{3030}' | '\u{303D}'
-        | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}');
+    let emoji = is_emoji(c);
     match selector {
         '\u{FE00}'..='\u{FE0F}' => emoji || is_ideograph(c),
         '\u{E0100}'..='\u{E01EF}' => is_ideograph(c),
         _ => ('\u{1820}'..='\u{18AF}').contains(&c),
     }
+}
+
+/// Whether `c` is an emoji or a symbol that can be drawn as one: the blocks of
+/// pictographs, dingbats, arrows and miscellaneous symbols (a superset of Unicode's
+/// `Extended_Pictographic` in the Basic Multilingual Plane, all of it above it).
+pub fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{24C2}' | '\u{25A0}'..='\u{27BF}'
+        | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}' | '\u{3030}' | '\u{303D}'
+        | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}')
 }
 
 fn is_ideograph(c: char) -> bool {
@@ -77,9 +84,38 @@ fn is_dangerous(c: char) -> bool {
         || (is_invisible(c) && !is_joiner(c) && !is_selector(c))
 }
 
+/// Whether the character at `i` of `chars` is one of the tags of a subdivision flag
+/// (🏴 U+1F3F4, then two to six tag letters or digits naming the region as in ISO
+/// 3166-2, then the cancel tag U+E007F: England, Scotland, Wales), the one place tag
+/// characters are writing and not hidden text.
+fn in_flag_tags(chars: &[char], i: usize) -> bool {
+    const LONGEST: usize = 6;
+    let letter = |c: char| matches!(c, '\u{E0030}'..='\u{E0039}' | '\u{E0061}'..='\u{E007A}');
+    if !(letter(chars[i]) || chars[i] == '\u{E007F}') {
+        return false;
+    }
+    // The run of tag letters around `i`: back to the character before it, on to the
+    // one after it (the cancel tag itself when `i` is that). Looked for no further than
+    // the longest run could reach, so a long run of tags costs no more than a short one.
+    let back = i.saturating_sub(LONGEST + 1);
+    let Some(before) = (back..i).rev().find(|&j| !letter(chars[j])) else {
+        return false;
+    };
+    let ahead = chars.len().min(i + LONGEST + 1);
+    let Some(after) = (i..ahead).find(|&j| !letter(chars[j])) else {
+        return false;
+    };
+    chars[before] == '\u{1F3F4}'
+        && chars[after] == '\u{E007F}'
+        && (2..=LONGEST).contains(&(after - before - 1))
+}
+
 /// Whether the character at `i` of `chars` must be marked, given its neighbours.
 fn must_mark(chars: &[char], i: usize) -> bool {
     let c = chars[i];
+    if in_flag_tags(chars, i) {
+        return false;
+    }
     if is_dangerous(c) {
         return true;
     }
@@ -90,8 +126,12 @@ fn must_mark(chars: &[char], i: usize) -> bool {
         return !(before.is_some_and(joins) && after.is_some_and(|a| joins(a) && a != '\u{FE0F}'));
     }
     if is_selector(c) {
-        // Once, right after a base that takes it.
-        return !before.is_some_and(|b| takes_selector(b, c));
+        // Once, right after a base that takes it; or in a keycap (a digit, # or *, the
+        // emoji selector, then U+20E3: 1️⃣).
+        let keycap = c == '\u{FE0F}'
+            && before.is_some_and(|b| b.is_ascii_digit() || b == '#' || b == '*')
+            && after == Some('\u{20E3}');
+        return !(keycap || before.is_some_and(|b| takes_selector(b, c)));
     }
     false
 }
@@ -233,6 +273,27 @@ mod tests {
         // hide something.
         assert_eq!(line("al\u{200D}ice"), "al<U+200D>ice");
         assert_eq!(line("ok\u{FE0F}"), "ok<U+FE0F>");
+        assert_eq!(
+            line("1\u{FE0F}\u{20E3} #\u{FE0F}\u{20E3}"),
+            "1\u{FE0F}\u{20E3} #\u{FE0F}\u{20E3}"
+        );
+        assert_eq!(line("1\u{FE0F}x"), "1<U+FE0F>x");
+        // A subdivision flag's tags are writing; tags anywhere else hide text.
+        let wales = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}";
+        assert_eq!(line(&format!("{wales} ok")), format!("{wales} ok"));
+        assert_eq!(
+            line("a\u{E0067}\u{E0062}\u{E007F}"),
+            "a<U+E0067><U+E0062><U+E007F>"
+        );
+        assert_eq!(
+            line("\u{1F3F4}\u{E0067}\u{E0062}"),
+            "\u{1F3F4}<U+E0067><U+E0062>"
+        );
+        assert_eq!(
+            line("\u{1F3F4}\u{E0067}\u{E0062}\u{E0048}\u{E007F}"),
+            "\u{1F3F4}<U+E0067><U+E0062><U+E0048><U+E007F>"
+        );
+        assert_eq!(line("\u{1F3F4}\u{E007F}"), "\u{1F3F4}<U+E007F>");
         assert_eq!(line("Zoë\u{FE0E}"), "Zoë<U+FE0E>");
         assert_eq!(line("Zoë\u{200D}é"), "Zoë<U+200D>é");
         assert_eq!(

@@ -714,6 +714,11 @@ mod painting {
             .collect();
         steps.extend([
             (Msg::Typed(" and 障害 was".into()), true),
+            (
+                Msg::Typed(" \u{1F3F3}\u{FE0F}\u{200D}\u{1F308}\u{1F44D}\u{1F3FD}".into()),
+                true,
+            ),
+            (Msg::Typed("!".into()), true),
             (key(Key::Left), true),
             (key(Key::Left), true),
             (key(Key::Left), true),
@@ -778,6 +783,96 @@ mod painting {
             assert!(differ.is_empty(), "step {n}: {differ:?}");
         }
         assert!(echoed > 60, "{echoed} keys echoed");
+    }
+
+    /// Emoji made of several code points (joined by U+200D, with a presentation
+    /// selector, a skin tone, a keycap, a flag) are drawn in the columns the layout gave
+    /// them on a terminal that reads each code point alone (vt100 here; xterm and
+    /// others too): every cell a terminal shows holds what the frame put there, so the
+    /// text after such an emoji is neither shifted, eaten, nor left stale. In the box,
+    /// in the timeline, and after a key typed after one.
+    #[test]
+    fn joined_emoji_take_the_columns_the_layout_gave_them() {
+        use ratatui::backend::TestBackend;
+        let clusters = [
+            "\u{267B}\u{FE0F}",
+            "\u{1F3F3}\u{FE0F}\u{200D}\u{1F308}",
+            "\u{2764}\u{FE0F}\u{200D}\u{1F525}",
+            "\u{1F3F4}\u{200D}\u{2620}\u{FE0F}",
+            "\u{1F43B}\u{200D}\u{2744}\u{FE0F}",
+            "\u{1F469}\u{200D}\u{1F52C}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "\u{1F44D}\u{1F3FD}",
+            "\u{1F9D1}\u{1F3FF}\u{200D}\u{1F692}",
+            "1\u{FE0F}\u{20E3}",
+            "\u{1F1E9}\u{1F1EA}",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+        ];
+        let theme = Theme::builtin("dark").expect("a theme");
+        for cluster in clusters {
+            let now = chrono::Utc::now();
+            let events = crate::demo::events("demo", now);
+            let mut app = App::new("alice", "w.db", None, now);
+            update(&mut app, Msg::Events(events.clone()));
+            update(&mut app, Msg::Loaded);
+            update(&mut app, Msg::Action(crate::app::Action::OpenEntry));
+            let text = format!("zq{cluster}x {cluster}{cluster}wj");
+            // Logged by someone else: a note at the end of the timeline.
+            let mut note = events
+                .iter()
+                .rfind(|e| Some(e.incident) == app.shown)
+                .expect("an entry of the incident shown")
+                .clone();
+            note.id = ulid::Ulid::generate();
+            note.seq += 1000;
+            note.body = crate::domain::Body::Note { text: text.clone() };
+            update(&mut app, Msg::Events(vec![note]));
+            update(&mut app, Msg::Typed(text));
+            let mut backend = ratatui::Terminal::new(TestBackend::new(80, 24)).expect("a terminal");
+            let drawn = backend
+                .draw(|f| ui::render(f, &app, &theme))
+                .expect("a frame")
+                .buffer
+                .clone();
+            let seen = cells(&whole_frame(&app, &theme));
+            let differ: Vec<String> = drawn
+                .content
+                .iter()
+                .zip(&seen)
+                .enumerate()
+                .filter(|(_, (cell, seen))| cell.symbol().trim() != seen.text.trim())
+                .map(|(i, (cell, seen))| {
+                    format!(
+                        "({}, {}): {:?} not {:?}",
+                        i % 80,
+                        i / 80,
+                        seen.text,
+                        cell.symbol()
+                    )
+                })
+                .collect();
+            assert!(differ.is_empty(), "{cluster}: {differ:?}");
+            let rows: Vec<String> = drawn
+                .content
+                .chunks(80)
+                .map(|row| row.iter().map(ratatui::buffer::Cell::symbol).collect())
+                .collect();
+            let whole = |row: &&String| row.contains("zq") && row.contains("wj");
+            assert_eq!(
+                rows.iter().filter(whole).count(),
+                2,
+                "{cluster}: in the box and the timeline: {rows:#?}"
+            );
+            // The terminal's cursor stands right after the text typed.
+            let cursor = backend.get_cursor_position().expect("the cursor");
+            let row = &drawn.content[usize::from(cursor.y) * 80..][..80];
+            let j = usize::from(cursor.x) - 1;
+            assert_eq!(
+                (row[j - 1].symbol(), row[j].symbol()),
+                ("w", "j"),
+                "{cluster}: the cursor after the text"
+            );
+        }
     }
 
     /// After keys typed into the box were sent as patches, a repaint (Ctrl-L: the screen

@@ -373,6 +373,33 @@ fn regional_indicator(c: char) -> bool {
     ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
 }
 
+/// An emoji of several code points as the one every terminal draws in the columns the
+/// layout gave it, or `None` when `symbol` is not such an emoji. Terminals disagree on
+/// the width of a sequence: a presentation selector (U+FE0F, as in ♻️: tmux draws one
+/// column where the layout counted two), a skin tone (U+1F3FB-1F3FF, as in 👍🏽: two
+/// columns more where it is not joined), a sequence joined by U+200D (👩‍🔬, 🏳️‍🌈: each
+/// part drawn apart where it is not joined) and a subdivision flag's tags. The cell
+/// after is then drawn over, or keeps what was there before. The first emoji alone is
+/// sent (👩 for 👩‍🔬, 👍 for 👍🏽), and a column the layout left for the rest is drawn as
+/// a space; the text stored is untouched.
+fn first_of_emoji(symbol: &str) -> Option<String> {
+    let mut chars = symbol.chars();
+    let first = chars.next()?;
+    let mut kept = String::from(first);
+    let mut changed = false;
+    for c in chars {
+        match c {
+            '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}' => changed = true,
+            '\u{200D}' if inert::is_emoji(first) => {
+                changed = true;
+                break;
+            }
+            _ => kept.push(c),
+        }
+    }
+    changed.then_some(kept)
+}
+
 /// The last guard before the terminal: a cell whose text a terminal would act on or
 /// hide (a control, a bidi override, an invisible character that slipped past a pane's
 /// own [`inert::line`]) is drawn as U+FFFD instead.
@@ -380,13 +407,8 @@ fn seal(buffer: &mut Buffer, cells: std::ops::Range<usize>) {
     let width = usize::from(buffer.area.width).max(1);
     for i in cells {
         let cell = &mut buffer.content[i];
-        // An emoji presentation selector (U+FE0F, as in ♻️) makes terminals disagree
-        // on the width (tmux draws one column where the layout counted two, and the
-        // cell after keeps what was there before): the base character alone is sent,
-        // and the cell the layout left for it is drawn as a space.
-        if cell.symbol().contains('\u{FE0F}') {
-            let base = cell.symbol().replace('\u{FE0F}', "");
-            cell.set_symbol(&base);
+        if let Some(first) = first_of_emoji(cell.symbol()) {
+            cell.set_symbol(&first);
         }
         // A flag is a pair of regional indicators: terminals disagree on its width too
         // (one column each, or two for the pair, or two each), and the letter after it
