@@ -1712,3 +1712,55 @@ fn the_roster_title_says_what_fits_whole() {
         );
     }
 }
+
+/// The terminal's cursor in the entry box is where the next character goes, and never
+/// on a character already typed: after a row typed exactly full it stands at the start
+/// of the row below (the box has grown by it), as in a shell or vim; one character
+/// more goes there, and Backspace brings it back to the end of the full row. At every
+/// size, for a first row and a wrapped one, and after wide characters.
+#[test]
+fn the_cursor_after_a_row_typed_exactly_full_stands_on_the_next_row() {
+    let type_in = |app: &mut App, text: &str| update(app, Msg::Typed(text.into()));
+    for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+        let inner = usize::from(width) - 2;
+        for (before, unit) in [("", "a"), ("", "障"), (&*"b".repeat(inner), "a")] {
+            let mut app = demo_app();
+            act(&mut app, &[Action::OpenEntry]);
+            // Enough to fill the row: inner columns of unit, after a row of `before`.
+            let fill = unit.repeat(inner / unicode_width::UnicodeWidthStr::width(unit));
+            type_in(&mut app, &format!("{before}{fill}"));
+            // The cursor's column and its row counted from the box's top border.
+            let at = |app: &App| {
+                let mut terminal = draw(app, &Theme::dark(), width, height);
+                let text = format!("{}", terminal.backend());
+                let top = text
+                    .lines()
+                    .position(|l| l.contains("Entry ·"))
+                    .expect("the box");
+                let p = terminal.get_cursor_position().unwrap();
+                (p.x, p.y - top as u16)
+            };
+            let rows_before = u16::from(!before.is_empty());
+            assert_eq!(
+                at(&app),
+                (1, 2 + rows_before),
+                "{width}x{height}, {unit} after {} columns: the cursor on the row below",
+                before.len()
+            );
+            type_in(&mut app, "z");
+            assert_eq!(
+                at(&app),
+                (2, 2 + rows_before),
+                "{width}x{height}: z on the new row"
+            );
+            update(
+                &mut app,
+                Msg::Type(tui_textarea::Input {
+                    key: tui_textarea::Key::Backspace,
+                    ..Default::default()
+                }),
+            );
+            assert_eq!(at(&app), (1, 2 + rows_before), "{width}x{height}: back");
+        }
+    }
+}

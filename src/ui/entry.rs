@@ -19,7 +19,7 @@ pub fn height(app: &App, width: u16) -> u16 {
         return 3;
     }
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let mut rows = 0;
+    let mut rows = usize::from(after_full_row(app, inner));
     for line in app.entry.textarea.lines() {
         rows += super::wrap::wrap(&[(line.clone(), Style::default())], inner, 0).len();
         if rows >= MAX_TEXT_LINES {
@@ -27,6 +27,21 @@ pub fn height(app: &App, width: u16) -> u16 {
         }
     }
     rows.clamp(1, MAX_TEXT_LINES) as u16 + 2
+}
+
+/// Whether the cursor stands at the end of a line whose last row the text fills to
+/// the box's `inner` width: the next character goes at the start of the row below, and
+/// the cursor is shown there (in a row the box grows by), not on the last character.
+fn after_full_row(app: &App, inner: usize) -> bool {
+    let (line, col) = (app.entry.textarea.cursor().0, app.entry.textarea.cursor().1);
+    let Some(text) = app.entry.textarea.lines().get(line) else {
+        return false;
+    };
+    !text.is_empty()
+        && col == text.chars().count()
+        && super::wrap::wrap(&[(text.clone(), Style::default())], inner, 0)
+            .last()
+            .is_some_and(|row| row.width() == inner)
 }
 
 /// The box's title: the kind (and the kind a template filled it as, when changed),
@@ -195,6 +210,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) -> Op
             at.col
         }
         .saturating_sub(usize::from(left));
+        // Past a row typed full: at the start of the row below, when the box has it.
+        let (row, col) = match after_full_row(app, usize::from(inner.width)) {
+            true if row + 1 < usize::from(inner.height) => (row + 1, 0),
+            _ => (row, col),
+        };
         if row < usize::from(inner.height) {
             let col = col.min(usize::from(inner.width.saturating_sub(1)));
             return Some(Position::new(inner.x + col as u16, inner.y + row as u16));
