@@ -115,6 +115,34 @@ fn keys_typed_while_too_small_and_read_after_the_window_grew_are_not_taken() {
     );
 }
 
+/// Escape then a key typed quickly reach the console in one read, exactly as Alt and
+/// that key would: where Alt with it means nothing, the two keys are taken (Escape
+/// leaves the box, `?` opens the help); where it edits (Alt-b, a word back), it edits.
+#[test]
+fn escape_and_a_key_read_together_are_both_taken() {
+    let env = Env::new();
+    env.declare("Esc then a key");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("one two");
+    console.wait_text("one two");
+    console.send("\x1bbX");
+    console.wait_text("one Xtwo");
+    console.send("\x1b?");
+    console.wait_text("Help ·");
+    console.send("\x1b");
+    console.wait_for("help to close", |s| !s.contains("Help ·"));
+    assert!(
+        console.screen().contains("draft kept: one Xtwo"),
+        "the box left, its text kept: {}",
+        console.screen()
+    );
+    console.send("\x03");
+    console.wait_exit();
+}
+
 #[test]
 fn a_draft_survives_a_dropped_session_and_is_offered_back() {
     let env = Env::new();

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use crossterm::event::Event as TermEvent;
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -271,9 +271,19 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         // Plain characters typed in a row are inserted as one run: inserting them one by
         // one costs the length of the line each time.
         let mut run = String::new();
-        let mut batch = batch.into_iter().peekable();
-        while let Some(incoming) = batch.next() {
+        let mut batch = std::collections::VecDeque::from(batch);
+        while let Some(incoming) = batch.pop_front() {
             let msg = match incoming {
+                // Escape and a key read as one, taken as the two they were where Alt with
+                // that key means nothing (the key in the mode Escape leaves).
+                Incoming::Term(TermEvent::Key(key))
+                    if let Some(after) = keys::escape_then(&app.setup.keys, app.mode(), key) =>
+                {
+                    let escape = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                    batch.push_front(Incoming::Term(TermEvent::Key(after)));
+                    batch.push_front(Incoming::Term(TermEvent::Key(escape)));
+                    continue;
+                }
                 // An incident asked for at start is shown once the log is read, not the
                 // first open one for a moment before it.
                 Incoming::News(Msg::OpenRead) if start_with.is_some() => continue,
@@ -293,7 +303,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     match to_msg(&app.setup.keys, app.mode(), key) {
                         Some(Msg::Type(input)) if plain_char(&input).is_some() => {
                             run.extend(plain_char(&input));
-                            let more = matches!(batch.peek(), Some(Incoming::Term(TermEvent::Key(next)))
+                            let more = matches!(batch.front(), Some(Incoming::Term(TermEvent::Key(next)))
                             if matches!(to_msg(&app.setup.keys, app.mode(), *next), Some(Msg::Type(i)) if plain_char(&i).is_some()));
                             if more {
                                 continue;
