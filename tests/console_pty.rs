@@ -770,6 +770,31 @@ fn an_emoji_with_a_presentation_selector_never_shifts_the_cells_after_it() {
     console.wait_exit();
 }
 
+/// A key echoed at the end of the box's text is followed by the frame that shows
+/// what else it changed once typing pauses: typed a key at a time, `/d` makes the
+/// entry a decision, and the box's title says so without another key.
+#[test]
+fn what_an_echoed_key_changes_around_the_text_shows_once_typing_pauses() {
+    let env = Env::new();
+    env.declare("Echo then frame");
+    let mut console = Console::start(&env, &[]);
+    console.wait_text("following");
+    console.send("i");
+    console.wait_text("Enter commits");
+    console.send("/");
+    console.wait_for("the first key", |s| s.contains("│/ "));
+    assert!(
+        console.screen().contains("Entry · note"),
+        "{}",
+        console.screen()
+    );
+    // Echoed: the box holds text and the key goes at its end.
+    console.send("d");
+    console.wait_text("Entry · decision");
+    console.send("\x03");
+    console.wait_exit();
+}
+
 #[test]
 fn a_keystroke_in_the_entry_box_costs_a_few_bytes_and_uses_the_terminals_cursor() {
     let env = Env::new();

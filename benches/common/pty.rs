@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -15,6 +15,9 @@ use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 pub struct Pty {
     out: Arc<Mutex<Vec<u8>>>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// How many reads the screen has taken in, and a signal after each: a wait for
+    /// the screen to change wakes when it may have, not at the next poll.
+    reads: Arc<(Mutex<u64>, Condvar)>,
     writer: Box<dyn Write + Send>,
     master: Box<dyn MasterPty + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -38,7 +41,8 @@ impl Pty {
         let size = |n| std::num::NonZeroU16::new(n).unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
         let mut reader = pty.master.try_clone_reader().unwrap();
-        let (o, s) = (out.clone(), screen.clone());
+        let reads = Arc::new((Mutex::new(0), Condvar::new()));
+        let (o, s, r) = (out.clone(), screen.clone(), reads.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
@@ -47,12 +51,15 @@ impl Pty {
                 }
                 o.lock().unwrap().extend_from_slice(&buf[..n]);
                 s.lock().unwrap().process(&buf[..n]);
+                *r.0.lock().unwrap() += 1;
+                r.1.notify_all();
             }
         });
         let writer = pty.master.take_writer().unwrap();
         Pty {
             out,
             screen,
+            reads,
             writer,
             master: pty.master,
             child,
@@ -102,6 +109,26 @@ impl Pty {
             .contents()
             .matches(text)
             .count()
+    }
+
+    /// Waits until `text` is on screen more than `before` times, looking each time the
+    /// screen takes in what the program wrote (no polling: the wait ends as soon as the
+    /// screen shows it, whichever program it is); `false` at `deadline`.
+    pub fn wait_count_above(&self, text: &str, before: usize, deadline: Instant) -> bool {
+        let (reads, changed) = &*self.reads;
+        let mut taken = reads.lock().unwrap();
+        loop {
+            // The reader counts a read only after the screen has it, and cannot count
+            // the next until this thread waits: none is missed between look and wait.
+            if self.count(text) > before {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            taken = changed.wait_timeout(taken, deadline - now).unwrap().0;
+        }
     }
 
     /// The process's id, while it runs.

@@ -288,12 +288,46 @@ impl EntryBox {
             .first()
             .map(String::as_str)
             .unwrap_or("");
+        self.kind_of(first)
+    }
+
+    /// The kind text whose first line is `first` is logged as: its prefix's, else the
+    /// box's.
+    fn kind_of(&self, first: &str) -> EntryKind {
         split_prefix(first).map(|(k, _)| k).unwrap_or(self.kind)
     }
 
     /// What a crash must not lose: the pending texts, then the text being typed.
     pub fn draft(&self, incident: Option<Ulid>) -> Option<Draft> {
-        let typed = self.text();
+        self.draft_of(self.text(), incident)
+    }
+
+    /// The draft as it will be once `typed` is typed at the cursor (with no selection),
+    /// without typing it: for the console to stage a key before the text box takes it
+    /// (the box's own insert lays out its text again, which can wait until the key is
+    /// on screen). A test holds it equal to [`EntryBox::draft`] after the insert.
+    pub fn draft_typing(&self, typed: char, incident: Option<Ulid>) -> Option<Draft> {
+        let (row, col) = (self.textarea.cursor().0, self.textarea.cursor().1);
+        let mut text = String::new();
+        for (n, line) in self.textarea.lines().iter().enumerate() {
+            if n > 0 {
+                text.push('\n');
+            }
+            if n == row {
+                let at = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+                text.push_str(&line[..at]);
+                text.push(typed);
+                text.push_str(&line[at..]);
+            } else {
+                text.push_str(line);
+            }
+        }
+        self.draft_of(text, incident)
+    }
+
+    fn draft_of(&self, typed: String, incident: Option<Ulid>) -> Option<Draft> {
+        let first_line = typed.split('\n').next().unwrap_or("");
+        let own_kind = self.kind_of(first_line);
         let text = self
             .pending
             .iter()
@@ -302,11 +336,7 @@ impl EntryBox {
         if text.trim().is_empty() {
             return None;
         }
-        let kind = self
-            .pending
-            .front()
-            .map(|p| p.kind)
-            .unwrap_or(self.effective_kind());
+        let kind = self.pending.front().map(|p| p.kind).unwrap_or(own_kind);
         Some(Draft {
             incident,
             kind,
@@ -318,6 +348,42 @@ impl EntryBox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The draft staged for a key before the box takes it is the draft after it: at
+    /// the start, middle and end of a line, on a later line, after wide characters and
+    /// joined emoji, a key that makes a prefix, and with texts still sending.
+    #[test]
+    fn the_draft_with_a_key_typed_is_the_draft_after_typing_it() {
+        use tui_textarea::CursorMove;
+        let cases: [(&str, (u16, u16), char); 7] = [
+            ("", (0, 0), 'x'),
+            ("roll back", (0, 4), 'X'),
+            ("roll back", (0, 9), '!'),
+            (
+                "one\ntwo 障害 \u{1F469}\u{200D}\u{1F52C} three",
+                (1, 12),
+                'y',
+            ),
+            ("one\ntwo", (0, 0), ' '),
+            ("d roll back", (0, 0), '/'),
+            ("second", (0, 6), '.'),
+        ];
+        for (n, (text, (row, col), typed)) in cases.into_iter().enumerate() {
+            let mut entry = EntryBox::default();
+            entry.textarea.insert_str(text);
+            if n == 6 {
+                entry.pending.push_back(Pending {
+                    kind: EntryKind::Decision,
+                    text: "first".into(),
+                });
+            }
+            entry.textarea.move_cursor(CursorMove::Jump(row, col));
+            let incident = Some(Ulid::from_parts(1, 1));
+            let staged = entry.draft_typing(typed, incident);
+            entry.textarea.insert_char(typed);
+            assert_eq!(staged, entry.draft(incident), "case {n}: {text:?}");
+        }
+    }
 
     #[test]
     fn prefixes_pick_the_kind_and_are_stripped() {

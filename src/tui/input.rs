@@ -69,6 +69,10 @@ pub struct Keyboard {
     /// Events read and not yet taken; a `Gone` is the last.
     ready: VecDeque<Input>,
     gone: bool,
+    /// The read that gave [`Keyboard::next`]'s event found less than it could take:
+    /// everything the terminal held then, so the rest of its burst is read, not asked
+    /// for again.
+    short: bool,
 }
 
 impl Keyboard {
@@ -81,6 +85,7 @@ impl Keyboard {
             buf: vec![0u8; READ_SIZE],
             ready: VecDeque::new(),
             gone: false,
+            short: false,
         })
     }
 
@@ -88,6 +93,7 @@ impl Keyboard {
     /// `select!`): what was read is kept for the next call. After a `Gone` it waits
     /// forever.
     pub async fn next(&mut self) -> Input {
+        self.short = false;
         loop {
             if let Some(input) = self.ready.pop_front() {
                 return input;
@@ -104,6 +110,7 @@ impl Keyboard {
             };
             let (parser, buf, ready) = (&mut self.parser, &mut self.buf, &mut self.ready);
             if let Ok(result) = guard.try_io(|tty| read_once(tty.get_ref(), buf)) {
+                self.short = matches!(result, Ok(n) if n < buf.len());
                 self.gone |= take(parser, &buf[..], result, ready);
             }
         }
@@ -111,8 +118,10 @@ impl Keyboard {
 
     /// An event already read or readable now, without waiting: the rest of a burst.
     /// `None` when there is none, or when the terminal is gone (then `next` says so).
+    /// Right after a read that found all the terminal held, the terminal is not read
+    /// again (a key typed alone costs one read, not two); the next call reads.
     pub fn try_next(&mut self) -> Option<Input> {
-        if self.ready.is_empty() && !self.gone {
+        if self.ready.is_empty() && !self.gone && !std::mem::take(&mut self.short) {
             let result = read_once(self.tty.get_ref(), &mut self.buf);
             if !matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
                 self.gone |= take(&mut self.parser, &self.buf, result, &mut self.ready);

@@ -60,6 +60,10 @@ pub struct ConsoleOptions {
 const TICK: Duration = Duration::from_secs(1);
 /// How long a window's size must stay put before the console draws for it.
 const RESIZE_SETTLE: Duration = Duration::from_millis(120);
+/// How long the frame after keys echoed at the end of the box's text waits for the
+/// next key: well under what a person notices of the box's title or hint bar, and
+/// long enough for the echo to be on its way first.
+const ECHO_SETTLE: Duration = Duration::from_millis(1);
 
 /// Runs the console until the user quits or a signal ends it.
 pub fn run(opts: ConsoleOptions) -> Result<()> {
@@ -178,32 +182,51 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // in the box changed since the last frame (then that is all drawn anew).
     let mut painter = ui::Painter::default();
     let mut typed_only = false;
+    // The frame owed after keys echoed at the end of the box's text, which showed all
+    // they changed but for what the box says around its text: drawn once the keys
+    // pause for ECHO_SETTLE, at once when anything else comes. The echo's way to the
+    // screen (a terminal emulator, sshd) is not kept from a processor meanwhile.
+    let mut frame_due: Option<tokio::time::Instant> = None;
     let result: Result<()> = 'console: loop {
         // What the screen needs from the store, asked once and always sent.
         for read in app.reads_due() {
             storage.read(read);
         }
-        // The draft as the box holds it is handed over before the frame and written
-        // once the frame is out: the key's character is on screen without waiting for
-        // the draft writer to wake, the draft is on its way to disk microseconds later
-        // (before any other input is read), and a frame that blocks on a stalled
-        // terminal leaves it to the exit watchdog, not lost.
-        let draft_writer = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due));
-        if let Some(writer) = draft_writer {
-            writer.stage(app.entry.draft(app.shown));
+        let owed = frame_due.filter(|due| tokio::time::Instant::now() < *due);
+        if owed.is_none() {
+            // The draft as the box holds it is handed over before the frame and written
+            // once the frame is out: the key's character is on screen without waiting
+            // for the draft writer to wake, the draft is on its way to disk
+            // microseconds later (before any other input is read), and a frame that
+            // blocks on a stalled terminal leaves it to the exit watchdog, not lost.
+            // After keys echoed, which are long on screen by now, it is woken first.
+            let draft_writer = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due));
+            if let Some(writer) = draft_writer {
+                writer.stage(app.entry.draft(app.shown));
+                if frame_due.take().is_some() {
+                    writer.wake();
+                }
+            }
+            frame_due = None;
+            if let Err(e) = draw(
+                &mut guard,
+                &mut painter,
+                (&app, &theme),
+                std::mem::take(&mut typed_only),
+            ) {
+                break Err(e);
+            }
+            if let Some(writer) = draft_writer {
+                writer.wake();
+            }
         }
-        if let Err(e) = draw(
-            &mut guard,
-            &mut painter,
-            (&app, &theme),
-            std::mem::take(&mut typed_only),
-        ) {
-            break Err(e);
-        }
-        if let Some(writer) = draft_writer {
-            writer.wake();
-        }
+        // Looked at in this order, the keyboard first: a key is taken without the signals
+        // and the clock being asked first (keys come a burst at a time, all read at once,
+        // so nothing waits behind them long); the clock before news, which a busy room
+        // can keep ready every time. A signal that ends the console also arms the
+        // watchdog from its own thread, however long it waits here.
         let first = tokio::select! {
+            biased;
             got = keyboard.next() => match got {
                 Input::Event(event) => Incoming::Term(event),
                 Input::Gone(why) => {
@@ -211,7 +234,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     break Ok(());
                 }
             },
-            Some(msg) = news.recv() => Incoming::News(msg),
+            () = tokio::time::sleep_until(owed.unwrap_or_else(tokio::time::Instant::now)),
+                if owed.is_some() => continue,
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
             // A window being dragged sends a resize after another: draw once the size
             // has settled, not a frame for every step of the drag.
@@ -219,6 +243,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
+            Some(msg) = news.recv() => Incoming::News(msg),
         };
         // Coalesce a burst (many commits, a fast typist over a slow link, a paste) into
         // one frame; keys are read in the mode they meet, one after another.
@@ -234,8 +259,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         // screen too small takes none): the signal may be noticed before them, so those
         // readable with it are taken first, and the size is waited on after.
         let resizing = matches!(batch.first(), Some(Incoming::Resized));
-        // A key alone that types a character into a box holding text: echoed once it
-        // is handled and its draft staged, before the frame is drawn.
+        // A key alone that types a character into a box holding text: echoed at once,
+        // once the draft with it is staged (a terminal that then stalls cannot lose it),
+        // before the box takes it and before the frame: the box lays its text out again
+        // as it takes a key, which can wait until the key is on screen. (Taken, it makes
+        // the draft staged here, which a test holds.)
         let echo = match batch.as_slice() {
             [Incoming::Term(TermEvent::Key(key))] if !painter.too_small() && ui::echoes(&app) => {
                 match to_msg(&app.setup.keys, app.mode(), *key) {
@@ -245,6 +273,30 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             }
             _ => None,
         };
+        // Whether the key was echoed at the end of its line (the frame after it may wait).
+        let mut echoed_at_end = false;
+        if let Some(typed) = echo {
+            if let Some(writer) = drafts.as_ref() {
+                writer.stage(app.entry.draft_typing(typed, app.shown));
+            }
+            let at_end = {
+                let area = &app.entry.textarea;
+                let (row, col) = (area.cursor().0, area.cursor().1);
+                area.lines()
+                    .get(row)
+                    .is_some_and(|l| l.chars().count() == col)
+            };
+            match painter.echo(&mut guard.terminal, typed) {
+                Ok(true) => {
+                    if let Err(e) = guard.frame.send(&mut std::io::stdout()) {
+                        break Err(e.into());
+                    }
+                    echoed_at_end = at_end;
+                }
+                Ok(false) => {}
+                Err(e) => break Err(e.into()),
+            }
+        }
         // Whether this batch changes nothing but the text in the entry box: it holds an
         // edit, and nothing else.
         let (mut typing, mut edited) = (!resizing, false);
@@ -349,19 +401,12 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                 update(&mut app, Msg::DraftFound(draft));
             }
         }
-        typed_only = typing && edited;
-        // The character on screen now; the frame sends what the echo did not foresee.
-        if let Some(typed) = echo.filter(|_| typed_only) {
-            match painter.echo(&mut guard.terminal, typed) {
-                Ok(true) => {
-                    if let Err(e) = guard.frame.send(&mut std::io::stdout()) {
-                        break Err(e.into());
-                    }
-                }
-                Ok(false) => {}
-                Err(e) => break Err(e.into()),
-            }
-        }
+        // A frame still owed sends this batch's changes too.
+        typed_only = (typed_only || owed.is_none()) && typing && edited;
+        frame_due = match echoed_at_end && typed_only {
+            true => Some(owed.unwrap_or_else(|| tokio::time::Instant::now() + ECHO_SETTLE)),
+            false => None,
+        };
         if quit {
             break Ok(());
         }
@@ -761,13 +806,14 @@ mod painting {
                 }
                 _ => None,
             };
-            update(&mut app, step);
-            if let Some(c) = echo.filter(|_| typing)
+            // As the loop does: the key echoed before the box takes it.
+            if let Some(c) = echo
                 && painter.echo(&mut terminal, c).expect("an echo")
             {
                 out.clone().send(&mut screen).expect("sent");
                 echoed += 1;
             }
+            update(&mut app, step);
             paint(
                 (&mut terminal, &mut out.clone()),
                 &mut painter,

@@ -129,12 +129,14 @@ fn beneath(frame: &mut Frame<'_>, areas: &Areas, app: &App, theme: &Theme) {
 
 /// Whether a character typed now may be echoed ([`Painter::echo`]): the entry box has
 /// the keys, no overlay is open, and the box already holds text (an empty box shows a
-/// hint where the text goes, which the first character replaces).
+/// hint where the text goes, which the first character replaces) with nothing selected
+/// (a key typed over a selection replaces it).
 pub fn echoes(app: &App) -> bool {
     app.mode() == Mode::Entry
         && app.overlays.is_empty()
         && app.entry.open
         && !app.entry.textarea.is_empty()
+        && !app.entry.textarea.is_selecting()
 }
 
 /// The entry box, the hint bar and the overlays, drawn over what lies beneath, then
