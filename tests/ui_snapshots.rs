@@ -1764,3 +1764,62 @@ fn the_cursor_after_a_row_typed_exactly_full_stands_on_the_next_row() {
         }
     }
 }
+
+/// However a line breaks in the entry box (at a space, inside a word too long for a
+/// row, a space falling on the last column), the box is as tall as its text: every
+/// character typed is in it, and the cursor, after the text, is on its last row.
+#[test]
+fn the_entry_box_is_as_tall_as_its_wrapped_text_however_it_breaks() {
+    let (width, height) = (80, 24);
+    let inner = usize::from(width) - 2;
+    let texts = [
+        format!("{} b", "a".repeat(inner - 1)),
+        format!("{} ", "a".repeat(inner - 1)),
+        format!("{} ", "a".repeat(inner)),
+        format!("{} bb", "a".repeat(inner - 2)),
+        "word ".repeat(inner / 5 + 1),
+        "word ".repeat(inner / 5) + "abc",
+        format!("{} {}", "a".repeat(40), "b".repeat(inner)),
+        format!("{} {} c", "a".repeat(inner / 2), "b".repeat(inner / 2 - 1)),
+    ];
+    for text in texts {
+        let mut app = demo_app();
+        act(&mut app, &[Action::OpenEntry]);
+        update(&mut app, Msg::Typed(text.clone()));
+        let mut terminal = draw(&app, &Theme::dark(), width, height);
+        let screen = format!("{}", terminal.backend());
+        let rows: Vec<&str> = screen.lines().collect();
+        let top = rows
+            .iter()
+            .position(|l| l.contains("Entry ·"))
+            .expect("the box");
+        let bottom = top
+            + rows[top..]
+                .iter()
+                .position(|l| l.contains("Enter commits"))
+                .expect("its bottom");
+        let inside: String = rows[top + 1..bottom]
+            .iter()
+            .map(|r| {
+                r.trim_matches('"')
+                    .chars()
+                    .skip(1)
+                    .take(inner)
+                    .collect::<String>()
+            })
+            .collect();
+        for c in ['a', 'b', 'c', 'w'] {
+            assert_eq!(
+                inside.matches(c).count(),
+                text.matches(c).count(),
+                "{text:?}: every {c} in the box:\n{screen}"
+            );
+        }
+        let cursor = terminal.get_cursor_position().unwrap();
+        assert_eq!(
+            usize::from(cursor.y),
+            bottom - 1,
+            "{text:?}: the cursor on the box's last row:\n{screen}"
+        );
+    }
+}
