@@ -93,8 +93,8 @@ impl Keyboard {
     /// `select!`): what was read is kept for the next call. After a `Gone` it waits
     /// forever.
     pub async fn next(&mut self) -> Input {
-        self.short = false;
         loop {
+            self.short = false;
             if let Some(input) = self.ready.pop_front() {
                 return input;
             }
@@ -111,6 +111,11 @@ impl Keyboard {
             let (parser, buf, ready) = (&mut self.parser, &mut self.buf, &mut self.ready);
             if let Ok(result) = guard.try_io(|tty| read_once(tty.get_ref(), buf)) {
                 self.short = matches!(result, Ok(n) if n < buf.len());
+                if self.short {
+                    // All it held is read: not readable again until more comes (tokio
+                    // keeps a readiness that arrived after this guard's).
+                    guard.clear_ready();
+                }
                 self.gone |= take(parser, &buf[..], result, ready);
             }
         }

@@ -60,7 +60,7 @@ pub struct ConsoleOptions {
 const TICK: Duration = Duration::from_secs(1);
 /// How long a window's size must stay put before the console draws for it.
 const RESIZE_SETTLE: Duration = Duration::from_millis(120);
-/// How long the frame after keys echoed at the end of the box's text waits for the
+/// How long the frame after keys echoed at the end of a line of the box waits for the
 /// next key: well under what a person notices of the box's title or hint bar, and
 /// long enough for the echo to be on its way first.
 const ECHO_SETTLE: Duration = Duration::from_millis(1);
@@ -174,15 +174,16 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut resized = signal(SignalKind::window_change())?;
-    // Every pass draws a frame: each one follows something that may change the screen
-    // (ratatui then writes only the cells that changed).
+    // Every pass draws a frame (but while one is owed after an echo, below): each one
+    // follows something that may change the screen (ratatui then writes only the cells
+    // that changed).
     // Whether the entry box changed since its draft was last handed to the draft writer.
     let mut draft_due = false;
     // What lies beneath the entry box, kept between frames; and whether only the text
     // in the box changed since the last frame (then that is all drawn anew).
     let mut painter = ui::Painter::default();
     let mut typed_only = false;
-    // The frame owed after keys echoed at the end of the box's text, which showed all
+    // The frame owed after keys echoed at the end of a line of the box, which showed all
     // they changed but for what the box says around its text: drawn once the keys
     // pause for ECHO_SETTLE, at once when anything else comes. The echo's way to the
     // screen (a terminal emulator, sshd) is not kept from a processor meanwhile.

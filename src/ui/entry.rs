@@ -29,12 +29,15 @@ pub fn height(app: &App, width: u16) -> u16 {
     rows.clamp(1, MAX_TEXT_LINES) as u16 + 2
 }
 
-/// Whether the cursor stands at the end of a line whose last row the text fills to
-/// the box's `inner` width: the next character goes at the start of the row below, and
+/// Whether the cursor stands at the end of the text, whose last row it fills to the
+/// box's `inner` width: the next character goes at the start of the row below, and
 /// the cursor is shown there (in a row the box grows by), not on the last character.
+/// (At the end of a line above the last, the row below holds the next line: the
+/// cursor stays on the last column.)
 fn after_full_row(app: &App, inner: usize) -> bool {
     let (line, col) = (app.entry.textarea.cursor().0, app.entry.textarea.cursor().1);
-    let Some(text) = app.entry.textarea.lines().get(line) else {
+    let lines = app.entry.textarea.lines();
+    let Some(text) = lines.get(line).filter(|_| line + 1 == lines.len()) else {
         return false;
     };
     !text.is_empty()

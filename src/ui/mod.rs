@@ -270,8 +270,8 @@ impl Painter {
 
     /// Echoes the character `typed` where the last frame left the terminal's cursor in
     /// the entry box, before the frame that shows the key is drawn (the loop calls it
-    /// for a key alone that [`echoes`] said of, once the key is handled and its draft
-    /// staged): the character, in the style of the cell it goes to, and the cursor one
+    /// for a key alone that [`echoes`] said of, once the draft with the key is staged
+    /// and before the key is handled): the character, in the style of the cell it goes to, and the cursor one
     /// column on. The frame that follows ([`Painter::patch`] or [`Painter::draw`])
     /// compares with the screen as echoed and sends what the echo did not foresee (text
     /// after the cursor moving on, a word wrapped to the next row, a title that
@@ -288,8 +288,9 @@ impl Painter {
         else {
             return Ok(false);
         };
-        // The box's last column of text is the one before its right border.
-        let room = at.x + 1 < areas.entry.right().saturating_sub(1);
+        // The box's last column of text is the one before its right border. Not at the
+        // first (after a row typed full): the key may take a word down with it.
+        let room = at.x + 1 < areas.entry.right().saturating_sub(1) && at.x > areas.entry.x + 1;
         // The cell it goes to and the one after hold one narrow character each (not half
         // of a wide one, which the terminal would break in two).
         let narrow = |x: u16| {
@@ -389,10 +390,15 @@ fn first_of_emoji(symbol: &str) -> Option<String> {
     let first = chars.next()?;
     let mut kept = String::from(first);
     let mut changed = false;
+    let emoji = inert::is_emoji(first);
     for c in chars {
         match c {
-            '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}' => changed = true,
-            '\u{200D}' if inert::is_emoji(first) => {
+            '\u{FE0F}' => changed = true,
+            '\u{1F3FB}'..='\u{1F3FF}' if emoji => changed = true,
+            // A subdivision flag's tags; anywhere else they hide text, and the seal
+            // marks them.
+            '\u{E0020}'..='\u{E007F}' if first == '\u{1F3F4}' => changed = true,
+            '\u{200D}' if emoji => {
                 changed = true;
                 break;
             }
@@ -602,4 +608,32 @@ pub fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .border_style(theme.border_focus)
         .title(Line::styled(format!(" {title} "), theme.border_focus))
         .style(theme.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seal sends an emoji of several code points as its first one, and still marks
+    /// what hides text: a tag character after a letter.
+    #[test]
+    fn the_seal_shortens_emoji_and_marks_hidden_characters() {
+        let cases = [
+            ("\u{1F469}\u{200D}\u{1F52C}", "\u{1F469}"),
+            ("\u{1F44D}\u{1F3FD}", "\u{1F44D}"),
+            ("\u{267B}\u{FE0F}", "\u{267B}"),
+            (
+                "\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}",
+                "\u{1F3F4}",
+            ),
+            ("a\u{E0041}", "\u{FFFD}"),
+            ("a", "a"),
+        ];
+        for (symbol, sent) in cases {
+            let mut buffer = Buffer::empty(Rect::new(0, 0, 4, 1));
+            buffer.content[0].set_symbol(symbol);
+            seal(&mut buffer, 0..1);
+            assert_eq!(buffer.content[0].symbol(), sent, "{symbol:?}");
+        }
+    }
 }
