@@ -45,10 +45,13 @@ pub fn escape_then(keys: &Keymap, mode: Mode, event: KeyEvent) -> Option<KeyEven
     let KeyCode::Char(c) = event.code else {
         return None;
     };
+    // Every key comes here: the keymap is looked in only for one read with Escape.
+    if !alone || event.kind != KeyEventKind::Press {
+        return None;
+    }
     let means =
-        keys.lookup(mode, chord(&event)).is_some() || (mode.takes_text() && TEXT_ALT.contains(&c));
-    (alone && event.kind == KeyEventKind::Press && !means)
-        .then(|| KeyEvent::new(event.code, event.modifiers - KeyModifiers::ALT))
+        (mode.takes_text() && TEXT_ALT.contains(&c)) || keys.lookup(mode, chord(&event)).is_some();
+    (!means).then(|| KeyEvent::new(event.code, event.modifiers - KeyModifiers::ALT))
 }
 
 /// The message a key press means in a mode, by the keymap in force: a bound action,

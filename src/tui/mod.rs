@@ -201,14 +201,14 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             // microseconds later (before any other input is read), and a frame that
             // blocks on a stalled terminal leaves it to the exit watchdog, not lost.
             // After keys echoed, which are long on screen by now, it is woken first.
+            let wake_first = frame_due.take().is_some();
             let draft_writer = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due));
             if let Some(writer) = draft_writer {
                 writer.stage(app.entry.draft(app.shown));
-                if frame_due.take().is_some() {
+                if wake_first {
                     writer.wake();
                 }
             }
-            frame_due = None;
             if let Err(e) = draw(
                 &mut guard,
                 &mut painter,
@@ -217,7 +217,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             ) {
                 break Err(e);
             }
-            if let Some(writer) = draft_writer {
+            if let Some(writer) = draft_writer.filter(|_| !wake_first) {
                 writer.wake();
             }
         }

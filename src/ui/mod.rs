@@ -388,6 +388,11 @@ fn regional_indicator(c: char) -> bool {
 fn first_of_emoji(symbol: &str) -> Option<String> {
     let mut chars = symbol.chars();
     let first = chars.next()?;
+    // Every cell of every frame comes here: one that holds none of them costs no copy.
+    let shortened = |c: char| matches!(c, '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}');
+    if !chars.clone().any(shortened) {
+        return None;
+    }
     let mut kept = String::from(first);
     let mut changed = false;
     let emoji = inert::is_emoji(first);
