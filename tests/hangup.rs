@@ -86,7 +86,7 @@ fn enter(console: &mut Console, env: &Env, state: State) -> (String, Option<Writ
     let mut lock = None;
     match state {
         State::EntryBox => {}
-        // Escape is sent on its own: Escape and a key in one read are Alt and the key.
+        // Escape on its own, the box seen left, then the palette.
         State::Palette => {
             leave_box(console);
             console.send(":seve");
