@@ -18,7 +18,7 @@
 //!
 //! Run: `cargo bench --bench startup` (options: `--incidents N`, default 5000;
 //! `--entries M`, default 200; `--runs R`, default 5; `--keep DIR` copies the databases
-//! it made into DIR, for a closer look). Without vim installed, warroom's figures alone
+//! it made, and the import's input, into DIR, for a closer look). Without vim installed, warroom's figures alone
 //! are printed.
 // A panic is how a bench reports a failure.
 #![allow(clippy::unwrap_used)]
@@ -194,6 +194,16 @@ fn keep(db: &Path) {
     }
 }
 
+/// With `--keep DIR`, a copy of a generated file in DIR (the import's input, to
+/// profile it alone).
+fn keep_file(file: &Path) {
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(dir) = argv.windows(2).find(|w| w[0] == "--keep").map(|w| &w[1]) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::copy(file, Path::new(dir).join(file.file_name().unwrap())).unwrap();
+    }
+}
+
 /// A line of figures: warroom's, and vim's beside it with the ratio when there is one.
 fn line(what: &str, ours: f64, unit: &str, anchor: Option<f64>) {
     match anchor {
@@ -238,6 +248,7 @@ fn main() {
     let (big, events) = history(&jsonl, incidents, entries);
     let db = home.join("history.db");
     let (secs, peak) = run(&db, home, &["import", jsonl.to_str().unwrap()]);
+    keep_file(&jsonl);
     std::fs::remove_file(&jsonl).unwrap();
     println!(
         "history: {events} events in {incidents} incidents (one open), 80x24, median of {runs} runs"

@@ -123,3 +123,64 @@ fn an_import_keeps_the_list_of_open_incidents_for_the_next_console() {
     assert_eq!(hint.incidents, open);
     assert_eq!(hint.pos, store.last_pos().unwrap(), "made after the import");
 }
+
+/// The event of `line` (a JSON line of [`lines`]) under another id and text, with
+/// the same origin and number.
+fn twin(line: &str, id: u128) -> (Event, String) {
+    let mut event: Event = serde_json::from_str(line).unwrap();
+    event.id = ulid::Ulid::from_parts(event.id.timestamp_ms(), id);
+    event.body = Body::Note {
+        text: format!("twin of #{}", event.seq),
+    };
+    let line = serde_json::to_string(&event).unwrap();
+    (event, line)
+}
+
+/// Two events of one origin with one number: the first read is stored and the other
+/// left out, named, whether the two are in one chunk (in either order, however far
+/// apart) or in two; everything else goes in.
+#[test]
+fn of_two_events_with_one_number_the_first_read_is_stored_and_the_other_named() {
+    let env = Env::new();
+    env.declare("Here first");
+    let before = count(&env);
+    let n = warroom::export::IMPORT_CHUNK + 100;
+    let originals = lines(n);
+    let mut stream = originals.clone();
+    // #5's twin after it in the same chunk; #20's before it; #7's in the next chunk.
+    let (late, late_line) = twin(&originals[4], 1_000_001);
+    let (early, early_line) = twin(&originals[19], 1_000_002);
+    let (next, next_line) = twin(&originals[6], 1_000_003);
+    stream.insert(50, late_line);
+    stream.insert(2, early_line);
+    stream.push(next_line);
+    assert!(
+        stream.len() > warroom::export::IMPORT_CHUNK + 3,
+        "the last twin is read in the second chunk"
+    );
+    let path = env.path("twins.jsonl");
+    std::fs::write(&path, stream.join("\n")).unwrap();
+    let err = env.fails(&["import", path.to_str().unwrap()]);
+    assert!(
+        err.contains("imported 10100 new events (0 already present)")
+            && err.contains("3 event(s) were left out because another event here has their number"),
+        "{err}"
+    );
+    assert_eq!(count(&env), before + n, "one event for each number");
+    let store = warroom::store::Store::open(&env.db, warroom::store::OpenOptions::read()).unwrap();
+    let held: std::collections::HashSet<ulid::Ulid> =
+        store.all_events().unwrap().iter().map(|e| e.id).collect();
+    let original = |i: usize| serde_json::from_str::<Event>(&originals[i]).unwrap().id;
+    assert!(
+        held.contains(&original(4)) && !held.contains(&late.id),
+        "#5: the first read"
+    );
+    assert!(
+        held.contains(&early.id) && !held.contains(&original(19)),
+        "#20: the first read"
+    );
+    assert!(
+        held.contains(&original(6)) && !held.contains(&next.id),
+        "#7: the one held"
+    );
+}

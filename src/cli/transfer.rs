@@ -196,8 +196,8 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
-    let mut reader: Box<dyn BufRead> = if from_stdin {
-        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+    let mut reader: Box<dyn BufRead + Send> = if from_stdin {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let file = crate::files::open_named(&args.file).map_err(|e| {
             let next = match e.kind() {
@@ -225,7 +225,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
         let mut store = ctx.open_write()?;
         let accepted = store.import_events(&events)?;
-        return said(accepted, events.len());
+        return said(accepted.into(), events.len());
     }
     let mut chunks = export::event_chunks(first, reader).peekable();
     // The first chunk is read before the database is opened: a file that is not an
@@ -233,10 +233,11 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     if let Some(Err(why)) = chunks.peek() {
         bail!("{name}: {why}; nothing was imported");
     }
-    let read = std::cell::Cell::new(0usize);
+    // Counted on the thread that reads them (see `Store::import_stream`).
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let counted = chunks.inspect(|chunk| {
         if let Ok((events, _)) = chunk {
-            read.set(read.get() + events.len());
+            read.fetch_add(events.len(), std::sync::atomic::Ordering::Relaxed);
         }
     });
     let mut store = ctx.open_write()?;
@@ -246,7 +247,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             if let Err(e) = store.refresh_open_hint() {
                 tracing::debug!("keeping the list of open incidents: {e}");
             }
-            said(accepted, read.get())
+            said(accepted, read.into_inner())
         }
         Err(crate::store::StoreError::Invalid(why)) => {
             bail!("{name}: {why}; nothing was imported")
@@ -257,13 +258,13 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
 
 /// Says what an import stored, of `read` events read; an error when some were left
 /// out because another event here has their number.
-fn said(accepted: crate::store::Accepted, read: usize) -> Result<()> {
-    let (added, split) = (accepted.added.len(), accepted.refused.len());
+fn said(imported: crate::store::Imported, read: usize) -> Result<()> {
+    let (added, split) = (imported.added, imported.refused);
     tell!(
         "imported {added} new events ({} already present)",
         read - added - split
     );
-    if let Some((id, why)) = accepted.refused.first() {
+    if let Some((id, why)) = imported.first_refused {
         bail!(
             "{split} event(s) were left out because another event here has their number, first {id}: {why}"
         );

@@ -1,7 +1,5 @@
 //! Appending events: one `BEGIN IMMEDIATE` transaction per batch, `INSERT OR IGNORE`.
 
-use std::collections::HashMap;
-
 use rusqlite::{OptionalExtension, Transaction, params};
 use ulid::Ulid;
 
@@ -81,6 +79,53 @@ pub struct Accepted {
     pub refused: Vec<(Ulid, String)>,
 }
 
+/// What an import of JSON lines stored ([`Store::import_stream`]): counts, not ids,
+/// so that its memory stays flat however long the stream.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// How many events were new and are now stored.
+    pub added: usize,
+    /// How many were left out (see [`Accepted::refused`]).
+    pub refused: usize,
+    /// The first event left out, with why (worded for a log line).
+    pub first_refused: Option<(Ulid, String)>,
+}
+
+impl From<Accepted> for Imported {
+    fn from(accepted: Accepted) -> Imported {
+        Imported {
+            added: accepted.added.len(),
+            refused: accepted.refused.len(),
+            first_refused: accepted.refused.into_iter().next(),
+        }
+    }
+}
+
+/// What a write of events from elsewhere keeps of each event stored or left out.
+trait Tally: Default {
+    fn added(&mut self, id: Ulid);
+    fn refused(&mut self, id: Ulid, why: String);
+}
+
+impl Tally for Accepted {
+    fn added(&mut self, id: Ulid) {
+        self.added.push(id);
+    }
+    fn refused(&mut self, id: Ulid, why: String) {
+        self.refused.push((id, why));
+    }
+}
+
+impl Tally for Imported {
+    fn added(&mut self, _: Ulid) {
+        self.added += 1;
+    }
+    fn refused(&mut self, id: Ulid, why: String) {
+        self.refused += 1;
+        self.first_refused.get_or_insert((id, why));
+    }
+}
+
 /// Why an event from elsewhere cannot be stored.
 enum Unstorable {
     Bounds(OutOfBounds),
@@ -118,6 +163,36 @@ impl Unstorable {
 fn storable(event: &Event) -> Result<StoredRow, Unstorable> {
     event.check_bounds().map_err(Unstorable::Bounds)?;
     StoredRow::of(event).map_err(Unstorable::TooLarge)
+}
+
+/// A chunk of events from elsewhere made ready to store: with the chain link each
+/// came with (`links[i]` for `events[i]`, or none), the row of each or why it cannot
+/// be stored, and the order to store them in (each origin's in number order, so an
+/// event's one before it is stored first whenever both are in the chunk, whatever
+/// order they came in). None of it needs the database, so an import makes the next
+/// chunk ready on a thread of its own while the one before is stored.
+struct Ready<C> {
+    events: C,
+    links: Vec<Option<Link>>,
+    rows: Vec<Result<StoredRow, Unstorable>>,
+    order: Vec<usize>,
+}
+
+impl<C: AsRef<[Event]>> Ready<C> {
+    fn of(events: C, links: Vec<Option<Link>>) -> Ready<C> {
+        let all = events.as_ref();
+        let rows = all.iter().map(storable).collect();
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| {
+            (all[a].origin.as_str(), all[a].seq).cmp(&(all[b].origin.as_str(), all[b].seq))
+        });
+        Ready {
+            events,
+            links,
+            rows,
+            order,
+        }
+    }
 }
 
 impl Store {
@@ -296,7 +371,10 @@ impl Store {
         events: &[Event],
         links: &[Option<Link>],
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok((events, links.to_vec()))), false)
+        self.insert_chunks(
+            std::iter::once(Ok(Ready::of(events, links.to_vec()))),
+            false,
+        )
     }
 
     /// Imports events as they are read, in chunks, all in one transaction: memory
@@ -305,11 +383,30 @@ impl Store {
     /// comes with the chain links its lines carried (`links[i]` for `events[i]`, or
     /// none), checked as a peer's are: one that does not follow fails the import. As
     /// [`Store::import_events`] otherwise.
-    pub fn import_stream<C: AsRef<[Event]>>(
+    ///
+    /// The chunks are read, and their rows made, on a thread of its own while the
+    /// chunk before is stored; at most two chunks wait for the write besides the one
+    /// it stores. An error in the write stops the reading.
+    pub fn import_stream<C: AsRef<[Event]> + Send>(
         &mut self,
-        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), String>>,
-    ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(chunks.map(|c| c.map_err(StoreError::Invalid)), true)
+        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), String>> + Send,
+    ) -> Result<Imported, StoreError> {
+        std::thread::scope(|scope| {
+            let (ready, take) = std::sync::mpsc::sync_channel(0);
+            scope.spawn(move || {
+                for chunk in chunks {
+                    let chunk = chunk
+                        .map(|(events, links)| Ready::of(events, links))
+                        .map_err(StoreError::Invalid);
+                    let last = chunk.is_err();
+                    // A send fails once the write has stopped (and dropped `take`).
+                    if ready.send(chunk).is_err() || last {
+                        break;
+                    }
+                }
+            });
+            self.insert_chunks(take.into_iter(), true)
+        })
     }
 
     /// Like [`Store::import_events`], with the chain link each event came with
@@ -320,18 +417,18 @@ impl Store {
         events: &[Event],
         links: &[Option<Link>],
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok((events, links.to_vec()))), true)
+        self.insert_chunks(std::iter::once(Ok(Ready::of(events, links.to_vec()))), true)
     }
 
     fn insert_foreign(&mut self, events: &[Event], strict: bool) -> Result<Accepted, StoreError> {
-        self.insert_chunks(std::iter::once(Ok((events, Vec::new()))), strict)
+        self.insert_chunks(std::iter::once(Ok(Ready::of(events, Vec::new()))), strict)
     }
 
-    fn insert_chunks<C: AsRef<[Event]>>(
+    fn insert_chunks<C: AsRef<[Event]>, T: Tally>(
         &mut self,
-        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), StoreError>>,
+        chunks: impl Iterator<Item = Result<Ready<C>, StoreError>>,
         strict: bool,
-    ) -> Result<Accepted, StoreError> {
+    ) -> Result<T, StoreError> {
         let own = self.origin.clone();
         let now_ms = epoch_ms(self.now());
         let seam_why = if strict {
@@ -350,61 +447,63 @@ impl Store {
             let mut taken = tx.prepare_cached(TAKEN).map_err(sql)?;
             let mut highest = tx.prepare_cached(HIGHEST_SEQ).map_err(sql)?;
             let mut held = tx.prepare_cached(HELD).map_err(sql)?;
-            let mut accepted = Accepted::default();
+            let mut accepted = T::default();
             for chunk in chunks {
-            let (chunk, links) = chunk?;
-            // Per origin, the highest number stored before this chunk: a number above it
-            // can only clash with another event of the chunk itself, which `numbered`
-            // tracks, so the common case (a peer catching up) asks SQLite nothing more.
-            // Both start again each chunk (earlier chunks are stored by then).
-            let mut stored_up_to: HashMap<&str, u64> = HashMap::new();
-            let mut numbered: HashMap<(&str, u64), Ulid> = HashMap::new();
-            // In each origin's number order, so an event's one before it is stored
-            // first whenever both are in the chunk, whatever order they came in.
-            let events = chunk.as_ref();
-            let mut order: Vec<usize> = (0..events.len()).collect();
-            order.sort_by(|&a, &b| {
-                (events[a].origin.as_str(), events[a].seq)
-                    .cmp(&(events[b].origin.as_str(), events[b].seq))
-            });
-            for i in order {
+            let chunk = chunk?;
+            // The chunk is stored origin by origin, each in number order. For the origin
+            // at hand, the highest number stored before this chunk (`up_to`): a number
+            // above it can only clash with another event of the chunk itself, and those
+            // come right after one another, so the first of them stored (`numbered`) is
+            // all there is to compare with; the common case (a peer catching up) asks
+            // SQLite nothing more. Both start again each chunk (earlier chunks are stored
+            // by then).
+            let mut up_to: Option<(&str, u64)> = None;
+            let mut numbered: Option<(&str, u64, Ulid)> = None;
+            let (events, links) = (chunk.events.as_ref(), &chunk.links);
+            for &i in &chunk.order {
                 let event = &events[i];
-                let refusal = match storable(event) {
+                let checked = match &chunk.rows[i] {
                     Ok(row) if event.origin != own => Ok(row),
                     Ok(row) => {
                         let is_held = held.exists([event.id.to_string()]).map_err(sql)?;
                         if is_held {
                             Ok(row)
                         } else {
-                            Err(Unstorable::OwnOrigin)
+                            Err(Unstorable::OwnOrigin.error(event))
                         }
                     }
-                    Err(refusal) => Err(refusal),
+                    Err(refusal) => Err(refusal.error(event)),
                 };
-                let row = match refusal {
+                let row = match checked {
                     Ok(row) => row,
-                    Err(refusal) if strict => return Err(refusal.error(event)),
+                    Err(refusal) if strict => return Err(refusal),
                     Err(refusal) => {
-                        accepted
-                            .refused
-                            .push((event.id, refusal.error(event).to_string()));
+                        accepted.refused(event.id, refusal.to_string());
                         continue;
                     }
                 };
                 let origin = event.origin.as_str();
-                let up_to = match stored_up_to.get(origin) {
-                    Some(&n) => n,
-                    None => {
+                let up_to = match up_to {
+                    Some((of, n)) if of == origin => n,
+                    _ => {
                         let n = highest
                             .query_row([origin], |r| r.get::<_, i64>(0))
                             .map_err(sql)?
                             .max(0) as u64;
-                        stored_up_to.insert(origin, n);
+                        up_to = Some((origin, n));
                         n
                     }
                 };
                 let clash = if event.seq > up_to {
-                    *numbered.entry((origin, event.seq)).or_insert(event.id) != event.id
+                    match numbered {
+                        Some((of, seq, first)) if of == origin && seq == event.seq => {
+                            first != event.id
+                        }
+                        _ => {
+                            numbered = Some((origin, event.seq, event.id));
+                            false
+                        }
+                    }
                 } else {
                     taken
                         .exists(params![origin, event.seq as i64, event.id.to_string()])
@@ -416,13 +515,13 @@ impl Store {
                         event.id,
                         event.seq
                     );
-                    accepted.refused.push((
+                    accepted.refused(
                         event.id,
                         format!(
                             "origin {origin} already numbers another event #{} here: the two databases' numbering has split (one was restored from an older copy, or copied)",
                             event.seq
                         ),
-                    ));
+                    );
                     continue;
                 }
                 let filling = event.seq <= up_to;
@@ -447,11 +546,11 @@ impl Store {
                     Err(why) => {
                         let why = Unstorable::Chain(why).error(event).to_string();
                         tracing::warn!("left out: {why}");
-                        accepted.refused.push((event.id, why));
+                        accepted.refused(event.id, why);
                         continue;
                     }
                 };
-                if insert_row(&mut insert, event, &row, chained.as_ref().map(|c| &c.0))
+                if insert_row(&mut insert, event, row, chained.as_ref().map(|c| &c.0))
                     .map_err(sql)?
                     == 1
                 {
@@ -475,7 +574,7 @@ impl Store {
                     if !touched.contains(origin) {
                         touched.insert(origin.to_string());
                     }
-                    accepted.added.push(event.id);
+                    accepted.added(event.id);
                 }
             }
             }
