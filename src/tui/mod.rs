@@ -174,7 +174,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut resized = signal(SignalKind::window_change())?;
-    // Every pass draws a frame (but while one is owed after an echo, below): each one
+    // Every pass draws a frame (but while one is owed after an echo, or the window's size
+    // is settling, below): each one
     // follows something that may change the screen (ratatui then writes only the cells
     // that changed).
     // Whether the entry box changed since its draft was last handed to the draft writer.
@@ -188,13 +189,19 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     // pause for ECHO_SETTLE, at once when anything else comes. The echo's way to the
     // screen (a terminal emulator, sshd) is not kept from a processor meanwhile.
     let mut frame_due: Option<tokio::time::Instant> = None;
+    // A window being dragged sends a resize after another: no frame is drawn until no
+    // resize came for RESIZE_SETTLE, and keys read meanwhile are taken against the
+    // screen as last drawn, the one they were typed at (a screen too small takes none).
+    let mut settling: Option<tokio::time::Instant> = None;
     let result: Result<()> = 'console: loop {
         // What the screen needs from the store, asked once and always sent.
         for read in app.reads_due() {
             storage.read(read);
         }
-        let owed = frame_due.filter(|due| tokio::time::Instant::now() < *due);
-        if owed.is_none() {
+        let now = tokio::time::Instant::now();
+        let owed = frame_due.filter(|due| now < *due);
+        settling = settling.filter(|due| now < *due);
+        if owed.is_none() && settling.is_none() {
             // The draft as the box holds it is handed over before the frame and written
             // once the frame is out: the key's character is on screen without waiting
             // for the draft writer to wake, the draft is on its way to disk
@@ -220,6 +227,13 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
             if let Some(writer) = draft_writer.filter(|_| !wake_first) {
                 writer.wake();
             }
+        } else if settling.is_some()
+            && let Some(writer) = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due))
+        {
+            // No frame while the size settles (a drag may last seconds); the draft
+            // does not wait for one.
+            writer.stage(app.entry.draft(app.shown));
+            writer.wake();
         }
         // Looked at in this order, the keyboard first: a key is taken without the signals
         // and the clock being asked first (keys come a burst at a time, all read at once,
@@ -235,11 +249,9 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     break Ok(());
                 }
             },
-            () = tokio::time::sleep_until(owed.unwrap_or_else(tokio::time::Instant::now)),
-                if owed.is_some() => continue,
+            () = tokio::time::sleep_until(owed.max(settling).unwrap_or(now)),
+                if owed.is_some() || settling.is_some() => continue,
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
-            // A window being dragged sends a resize after another: draw once the size
-            // has settled, not a frame for every step of the drag.
             _ = resized.recv() => Incoming::Resized,
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
@@ -258,7 +270,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         batch.extend(std::iter::from_fn(|| news.try_recv().ok()).map(Incoming::News));
         // Keys typed before the window changed size were typed at the size they saw (a
         // screen too small takes none): the signal may be noticed before them, so those
-        // readable with it are taken first, and the size is waited on after.
+        // readable with it are taken against the screen as drawn, and so are those read
+        // until the size has settled (`settling`).
         let resizing = matches!(batch.first(), Some(Incoming::Resized));
         // A key alone that types a character into a box holding text: echoed at once,
         // once the draft with it is staged (a terminal that then stalls cannot lose it),
@@ -266,7 +279,9 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         // as it takes a key, which can wait until the key is on screen. (Taken, it makes
         // the draft staged here, which a test holds.)
         let echo = match batch.as_slice() {
-            [Incoming::Term(TermEvent::Key(key))] if !painter.too_small() && ui::echoes(&app) => {
+            [Incoming::Term(TermEvent::Key(key))]
+                if !painter.too_small() && settling.is_none() && ui::echoes(&app) =>
+            {
                 match to_msg(&app.setup.keys, app.mode(), *key) {
                     Some(Msg::Type(input)) => plain_char(&input),
                     _ => None,
@@ -300,7 +315,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         }
         // Whether this batch changes nothing but the text in the entry box: it holds an
         // edit, and nothing else.
-        let (mut typing, mut edited) = (!resizing, false);
+        let (mut typing, mut edited) = (!resizing && settling.is_none(), false);
         let mut quit = false;
         if batch.iter().any(|i| matches!(i, Incoming::Term(_))) {
             // Keys are read at the time they came: a question is answered only once it
@@ -414,7 +429,7 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         if resizing {
             // The terminal may move its cursor as it changes size.
             guard.frame.forget_cursor();
-            while let Ok(Some(())) = tokio::time::timeout(RESIZE_SETTLE, resized.recv()).await {}
+            settling = Some(tokio::time::Instant::now() + RESIZE_SETTLE);
         }
     };
     // However the loop ended (a key, a signal, the terminal gone, an error), the way
