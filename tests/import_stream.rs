@@ -184,3 +184,51 @@ fn of_two_events_with_one_number_the_first_read_is_stored_and_the_other_named() 
         "#7: the one held"
     );
 }
+
+/// An import that cannot store what it read stops at once, even while its input is
+/// still open (`tail -f ... | warroom import -`): the thread reading the next chunk is
+/// not waited for.
+#[test]
+fn an_import_that_fails_ends_while_its_input_is_still_open() {
+    use std::io::Write;
+    let env = Env::new();
+    env.declare("Here first");
+    let before = count(&env);
+    let mut stream = lines(warroom::export::IMPORT_CHUNK + 1);
+    // In the first chunk, an event from before 2000: it cannot be stored.
+    let mut old: Event = serde_json::from_str(&stream[5]).unwrap();
+    old.at = Utc.with_ymd_and_hms(1990, 1, 1, 0, 0, 0).unwrap();
+    stream[5] = serde_json::to_string(&old).unwrap();
+    let mut child = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all((stream.join("\n") + "\n").as_bytes())
+        .unwrap();
+    input.flush().unwrap();
+    // The input stays open until the import has ended.
+    let mut ended = None;
+    common::wait_for(
+        "the import to end",
+        std::time::Duration::from_secs(60),
+        || {
+            ended = child.try_wait().unwrap();
+            ended.is_some()
+        },
+    );
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!ended.unwrap().success(), "{err}");
+    assert!(
+        err.contains(&old.id.to_string()) && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(count(&env), before, "nothing of it was stored");
+}

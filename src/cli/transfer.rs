@@ -234,10 +234,11 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
         bail!("{name}: {why}; nothing was imported");
     }
     // Counted on the thread that reads them (see `Store::import_stream`).
-    let read = std::sync::atomic::AtomicUsize::new(0);
-    let counted = chunks.inspect(|chunk| {
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = read.clone();
+    let counted = chunks.inspect(move |chunk| {
         if let Ok((events, _)) = chunk {
-            read.fetch_add(events.len(), std::sync::atomic::Ordering::Relaxed);
+            counter.fetch_add(events.len(), std::sync::atomic::Ordering::Relaxed);
         }
     });
     let mut store = ctx.open_write()?;
@@ -247,7 +248,8 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             if let Err(e) = store.refresh_open_hint() {
                 tracing::debug!("keeping the list of open incidents: {e}");
             }
-            said(accepted, read.into_inner())
+            // Every chunk was taken, so the reader has counted them all.
+            said(accepted, read.load(std::sync::atomic::Ordering::Relaxed))
         }
         Err(crate::store::StoreError::Invalid(why)) => {
             bail!("{name}: {why}; nothing was imported")

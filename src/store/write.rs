@@ -377,23 +377,28 @@ impl Store {
         )
     }
 
-    /// Imports events as they are read, in chunks, all in one transaction: memory
-    /// holds one chunk at a time, and nothing is written unless every chunk is read and
-    /// stored (a chunk that cannot be read, `Err` with why, undoes the rest). Each chunk
-    /// comes with the chain links its lines carried (`links[i]` for `events[i]`, or
-    /// none), checked as a peer's are: one that does not follow fails the import. As
-    /// [`Store::import_events`] otherwise.
+    /// Imports events as they are read, in chunks, all in one transaction: nothing is
+    /// written unless every chunk is read and stored (a chunk that cannot be read, `Err`
+    /// with why, undoes the rest). Each chunk comes with the chain links its lines
+    /// carried (`links[i]` for `events[i]`, or none), checked as a peer's are: one that
+    /// does not follow fails the import. As [`Store::import_events`] otherwise, but
+    /// what it stored is counted, not listed.
     ///
     /// The chunks are read, and their rows made, on a thread of its own while the
-    /// chunk before is stored; at most two chunks wait for the write besides the one
-    /// it stores. An error in the write stops the reading.
-    pub fn import_stream<C: AsRef<[Event]> + Send>(
-        &mut self,
-        chunks: impl Iterator<Item = Result<(C, Vec<Option<Link>>), String>> + Send,
-    ) -> Result<Imported, StoreError> {
-        std::thread::scope(|scope| {
-            let (ready, take) = std::sync::mpsc::sync_channel(0);
-            scope.spawn(move || {
+    /// chunk before is stored: memory holds the chunk being stored and at most one
+    /// more. A write that fails returns at once; the reading thread stops at its next
+    /// chunk (or with the process, if its input never ends). A thread that cannot be
+    /// started is [`StoreError::Io`].
+    pub fn import_stream<C, I>(&mut self, chunks: I) -> Result<Imported, StoreError>
+    where
+        C: AsRef<[Event]> + Send + 'static,
+        I: Iterator<Item = Result<(C, Vec<Option<Link>>), String>> + Send + 'static,
+    {
+        // Rendezvous: the reader hands a chunk over only when the write takes it.
+        let (ready, take) = std::sync::mpsc::sync_channel(0);
+        std::thread::Builder::new()
+            .name("import-reader".into())
+            .spawn(move || {
                 for chunk in chunks {
                     let chunk = chunk
                         .map(|(events, links)| Ready::of(events, links))
@@ -404,9 +409,12 @@ impl Store {
                         break;
                     }
                 }
-            });
-            self.insert_chunks(take.into_iter(), true)
-        })
+            })
+            .map_err(|source| StoreError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        self.insert_chunks(take.into_iter(), true)
     }
 
     /// Like [`Store::import_events`], with the chain link each event came with
