@@ -2450,3 +2450,104 @@ fn as_of_holds_its_moment_as_entries_arrive_and_leaves_when_the_entry_box_opens(
     update(&mut app, Msg::Notice("a write failed".into()));
     assert!(app.as_of.is_none(), "the present has the keys");
 }
+
+/// A page to you not yet answered and command offered to you, recorded while you had
+/// no console open, are banners once your console has read the log: on open incidents
+/// only, not once answered, not for anyone else, and not again after a re-read.
+#[test]
+fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
+    let log = warroom::demo::events("demo", now());
+    let live = log.last().unwrap().incident;
+    let ended = log.iter().find(|e| e.incident != live).unwrap().incident;
+    let mut n = 0;
+    let mut by = |incident, minutes_ago: i64, author: &str, body: Body| {
+        n += 1;
+        let at = now() - chrono::TimeDelta::minutes(minutes_ago);
+        Event {
+            id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 7000 + n),
+            origin: "far".into(),
+            seq: 7000 + n as u64,
+            incident,
+            author: author.into(),
+            recorded_by: None,
+            at,
+            logged_at: at,
+            body,
+        }
+    };
+    let paged = |person: &str| Body::ResponderPaged {
+        person: person.into(),
+        via: None,
+    };
+    let mut away = log.clone();
+    away.push(by(live, 12, "priya", paged("bob")));
+    away.push(by(ended, 11, "priya", paged("bob")));
+    away.push(by(
+        live,
+        0,
+        "priya",
+        Body::HandoffOffered {
+            from: "priya".into(),
+            to: "bob".into(),
+        },
+    ));
+    let start = |who: &str, events: Vec<Event>| {
+        let mut app = App::new(who, "w.db", None, now());
+        update(&mut app, Msg::Events(events));
+        let effects = update(&mut app, Msg::Loaded);
+        (app, effects)
+    };
+
+    let (mut app, effects) = start("bob", away.clone());
+    let texts: Vec<&str> = app.banners.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].starts_with("you were paged for ")
+            && texts[0].contains("Checkout failing")
+            && texts[0].ends_with(" 12m ago and have not answered"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].starts_with("priya offers you command of ") && texts[1].ends_with("(:accept)"),
+        "{texts:?}"
+    );
+    assert!(app.banners.iter().all(|b| b.about == live));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Bell)),
+        "a page rings"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Title(Some(t)) if t.contains("2 to notice")))
+    );
+
+    // Read again (a file replaced): what was seen is not raised again.
+    press(&mut app, "\x1b");
+    update(&mut app, Msg::Rewound);
+    update(&mut app, Msg::Events(away.clone()));
+    update(&mut app, Msg::Loaded);
+    assert!(app.banners.is_empty(), "{:?}", app.banners);
+
+    // Nothing for someone else.
+    let (app, effects) = start("carol", away.clone());
+    assert!(
+        app.banners.is_empty() && effects.is_empty(),
+        "{:?}",
+        app.banners
+    );
+
+    // A page answered is not waiting; the offer still is.
+    let mut answered = away.clone();
+    answered.push(by(
+        live,
+        0,
+        "bob",
+        Body::ResponderAcknowledged {
+            person: "bob".into(),
+        },
+    ));
+    let (app, _) = start("bob", answered);
+    assert_eq!(app.banners.len(), 1, "{:?}", app.banners);
+    assert!(app.banners[0].text.contains("offers you command"));
+}

@@ -2,7 +2,9 @@
 //! or above the declare threshold, command offered or given to them, a role given to
 //! them, them being paged, a new firing alert, and an update overdue on an incident
 //! they command. Each is a banner that stays until cleared (Esc), and those the person
-//! rings for also ring the terminal bell; the terminal's title says how many wait.
+//! rings for also ring the terminal bell; the terminal's title says how many wait. A
+//! page and an offer of command left while the person had no console open are raised
+//! when their console has read the log.
 
 use std::collections::BTreeSet;
 
@@ -195,6 +197,52 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
                 ),
             )),
             _ => {}
+        }
+    }
+    raise(app, new)
+}
+
+/// What waits for the person at `app` when the console has read the log, left by
+/// others while no console of theirs was open: on each open incident (in the order
+/// they were opened), a page to them not yet answered and command offered to them, as
+/// the banners those would have raised live. A drill says it is one.
+pub(super) fn on_start(app: &mut App) -> Vec<Effect> {
+    let me = app.setup.me.clone();
+    let mut open: Vec<&crate::domain::IncidentState> = app
+        .incidents
+        .values()
+        .map(|state| &**state)
+        .filter(|state| state.status.is_open())
+        .collect();
+    open.sort_by_key(|state| state.id);
+    let mut new = Vec::new();
+    for state in open {
+        let name = format!(
+            "{} \"{}\"{}",
+            state.short_id(),
+            crate::format::shorten(&state.title, 40),
+            if state.drill { " (drill)" } else { "" }
+        );
+        if let Some(me_there) = state.roster.get(&me)
+            && me_there.state == Some(crate::domain::ResponderState::Paged)
+        {
+            new.push(Banner {
+                notice: Attention::Page,
+                text: format!(
+                    "you were paged for {name} {} ago and have not answered",
+                    crate::format::duration(app.now - me_there.since)
+                ),
+                about: state.id,
+            });
+        }
+        if let Some(offer) = &state.command.pending
+            && same_name(&offer.to, &me)
+        {
+            new.push(Banner {
+                notice: Attention::Command,
+                text: format!("{} offers you command of {name} (:accept)", offer.from),
+                about: state.id,
+            });
         }
     }
     raise(app, new)

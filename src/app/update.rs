@@ -87,11 +87,16 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded => {
+            // What waits for this person is raised once, not again after a re-read.
+            let first = !app.outside.loaded;
             app.outside.loaded = true;
             app.outside.rereading = false;
             app.show_first();
             app.read_done();
-            Vec::new()
+            match first {
+                true => super::notify::on_start(app),
+                false => Vec::new(),
+            }
         }
         Msg::Show(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),
         Msg::Committed { purpose, events } => committed(app, purpose, events),
