@@ -2551,3 +2551,45 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     assert_eq!(app.banners.len(), 1, "{:?}", app.banners);
     assert!(app.banners[0].text.contains("offers you command"));
 }
+
+/// Paging from the roster of an incident that is over asks once, saying it is over:
+/// the question names the incident's state one time, not twice.
+#[test]
+fn a_page_from_the_roster_of_an_ended_incident_says_so_once() {
+    let mut app = demo_app();
+    let incident = app.shown.unwrap();
+    let at = now() + chrono::TimeDelta::seconds(5);
+    let resolved = Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 6001),
+        origin: "far".into(),
+        seq: 6001,
+        incident,
+        author: "priya".into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body: Body::Resolution {
+            code: "rollback".into(),
+            summary: "rolled back".into(),
+            checklist: Vec::new(),
+        },
+    };
+    update(&mut app, Msg::Events(vec![resolved]));
+    assert_eq!(app.incident().unwrap().status, Status::Resolved);
+    act(&mut app, Action::FocusRoster);
+    act(&mut app, Action::Down);
+    assert_eq!(
+        warroom::app::roster::selected(&app).as_deref(),
+        Some("jonas")
+    );
+    assert!(appended(&act(&mut app, Action::Page)).is_empty());
+    let asked = question(&app);
+    assert_eq!(asked.matches("is RESOLVED").count(), 1, "{asked}");
+    assert!(asked.contains("Page jonas"), "{asked}");
+    // Yes pages them all the same.
+    let sent = appended(&yes(&mut app));
+    assert!(
+        matches!(&sent[0].1[..], [Body::ResponderPaged { person, .. }] if person == "jonas"),
+        "{sent:?}"
+    );
+}

@@ -498,3 +498,51 @@ fn accept_finds_the_one_incident_whose_command_is_offered_to_you() {
     let err = env.fails(&["accept", "--as", "bob"]);
     assert!(err.contains("--incident"), "{err}");
 }
+
+/// A page reaches a person: for an incident that is resolved or closed (likely the
+/// wrong one) the shell refuses it, naming the incident and `--yes`, and writes
+/// nothing; with `--yes` the page is recorded. For a role as for a name.
+#[test]
+fn a_page_for_an_incident_that_is_over_wants_yes() {
+    let env = Env::new();
+    let id = env.declare("Old outage");
+    env.ok(&["claim"]);
+    env.ok(&[
+        "resolve",
+        "--checks",
+        "yes,yes,yes",
+        "rollback",
+        "rolled back",
+    ]);
+    let before = kinds(&env, &id).len();
+    for who in ["dave", "legal"] {
+        let err = env.fails(&["page", who, "-i", &id]);
+        assert!(
+            err.contains("\"Old outage\" is resolved")
+                && err.contains(&format!("page {who} to it anyway with --yes")),
+            "{err}"
+        );
+        assert_eq!(kinds(&env, &id).len(), before, "nothing written");
+    }
+    env.ok(&[
+        "problem",
+        "-i",
+        &id,
+        "--owner",
+        "carol",
+        "--root-cause",
+        "bad deploy",
+    ]);
+    let before = kinds(&env, &id).len();
+    let err = env.fails(&["page", "dave", "-i", &id]);
+    assert!(err.contains("is closed"), "{err}");
+    assert_eq!(kinds(&env, &id).len(), before, "nothing written");
+    env.ok(&["page", "dave", "-i", &id, "--yes"]);
+    assert_eq!(
+        kinds(&env, &id).last().map(String::as_str),
+        Some("responder_paged")
+    );
+    // An open incident pages as before.
+    let open = env.declare("New outage");
+    env.ok(&["page", "dave", "-i", &open]);
+}

@@ -66,6 +66,18 @@ fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
                 status.to_string().to_uppercase()
             )
         }
+        Caution::PageEnded { status, who } => {
+            let title = incident
+                .and_then(|id| app.incidents.get(&id))
+                .map(|s| crate::format::shorten(&inert::line(&s.title), 40))
+                .unwrap_or_default();
+            let id = incident.map(short_id).unwrap_or_default();
+            format!(
+                "{id} \"{title}\" is {}. Page {} to it anyway?",
+                status.to_string().to_uppercase(),
+                inert::line(who)
+            )
+        }
         Caution::CommanderPresent { commander } => {
             let commander = inert::line(commander);
             format!(

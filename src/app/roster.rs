@@ -159,7 +159,11 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
             state.status.as_str().to_uppercase()
         )
     });
-    let said = |question: String| over.clone().unwrap_or_default() + &question;
+    // (Unless the rules' own question says it already, as for a page.)
+    let said = |question: String| match &over {
+        Some(over) if !question.starts_with(over.as_str()) => over.clone() + &question,
+        _ => question,
+    };
     match record::ask(app, Purpose::Palette, Some(incident), request) {
         Ok(Answer::Write(effect)) => app.ask_first(said(question), effect),
         Ok(Answer::Ask { question, effect }) => app.ask_first(said(question), effect),

@@ -43,7 +43,8 @@ pub fn incident(ctx: &Context, open: Open, pick: Pick<'_>) -> Result<(Store, Inc
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Meant {
     /// `--new-responder` (a name the room does not know) or `--yes` (command assumed
-    /// from a commander at a console): the caution the rules raise is meant.
+    /// from a commander at a console, a page for an incident that is over): the
+    /// caution the rules raise is meant.
     pub anyway: bool,
 }
 
@@ -51,8 +52,8 @@ pub struct Meant {
 /// writes what the rules decide, saying each event on stderr; returns the events
 /// written (none when there was nothing to write, which is said too). A refusal is the
 /// error, in a shell's words. An entry for an ended incident is written with a warning
-/// on stderr; command for a stranger, or assumed from a commander at a console, is
-/// refused unless `meant` says so.
+/// on stderr; command for a stranger, or assumed from a commander at a console, and a
+/// page for an incident that is resolved or closed, are refused unless `meant` says so.
 pub fn ask(
     ctx: &Context,
     store: &mut Store,
@@ -92,7 +93,14 @@ pub fn ask_meaning(
                         caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
                     );
                 }
-                Caution::Stranger { .. } | Caution::CommanderPresent { .. } if meant.anyway => {}
+                Caution::Stranger { .. }
+                | Caution::CommanderPresent { .. }
+                | Caution::PageEnded { .. }
+                    if meant.anyway => {}
+                Caution::PageEnded { .. } => bail!(
+                    "{}",
+                    caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
+                ),
                 Caution::CommanderPresent { .. } => bail!(
                     "{}",
                     caution_words(state.map(|s| (s.short_id(), s.title.as_str())), &caution)
@@ -138,6 +146,15 @@ pub fn caution_words(incident: Option<(String, &str)>, caution: &Caution) -> Str
                 .map(|(id, title)| format!("incident {id} \"{}\"", crate::inert::line(title)))
                 .unwrap_or_else(|| "the incident".into());
             format!("{what} is {status}; the entry is logged to it all the same")
+        }
+        Caution::PageEnded { status, who } => {
+            let what = incident
+                .map(|(id, title)| format!("incident {id} \"{}\"", crate::inert::line(title)))
+                .unwrap_or_else(|| "the incident".into());
+            format!(
+                "{what} is {status}: check the incident (--incident ID), or page {} to it anyway with --yes",
+                crate::inert::line(who)
+            )
         }
         Caution::CommanderPresent { commander } => format!(
             "{} has a console open now: ask them to hand command off (`warroom handoff NAME`), or assume it anyway with --yes",

@@ -121,6 +121,9 @@ pub struct PageArgs {
     /// How they were reached.
     #[arg(long)]
     pub via: Option<String>,
+    /// Page them even though the incident is resolved or closed.
+    #[arg(long, short)]
+    pub yes: bool,
     #[command(flatten)]
     on: On,
 }
@@ -134,6 +137,7 @@ pub fn run(ctx: &Context, command: RosterSubcommand) -> Result<()> {
         anyway: match &command {
             Ack(n) | Engage(n) => n.new_responder,
             Standdown(n) => n.new_responder,
+            Page(p) => p.yes,
             _ => false,
         },
     };

@@ -289,7 +289,19 @@ fn on_incident(
         Request::Unassign { person, role } => {
             record(roster::role(state, asked.playbook, person, role, false)?)
         }
-        Request::Page { who, via } => record(roster::page(state, asked.playbook, who, via)?),
+        Request::Page { who, via } => {
+            let events = roster::page(state, asked.playbook, who.clone(), via)?;
+            match state.status.is_open() {
+                true => record(events),
+                false => Ok(Decision::Caution {
+                    caution: Caution::PageEnded {
+                        status: state.status,
+                        who,
+                    },
+                    events,
+                }),
+            }
+        }
         Request::Responder { person, state: to } => {
             let events = vec![roster::responder(person.clone(), to)];
             if known(state, asked, &person) || same_name(&person, me) {

@@ -213,6 +213,14 @@ pub enum Caution {
         /// The commander.
         commander: String,
     },
+    /// A page for an incident that is resolved or closed: it reaches a person about
+    /// an incident that is over (likely the wrong incident).
+    PageEnded {
+        /// The incident's status.
+        status: crate::domain::Status,
+        /// Whom the page is for: a name, or a role as asked.
+        who: String,
+    },
     /// Command handed to someone, or a responder's state set for someone, who is
     /// neither on the roster nor watching in a console: likely a name typed wrong.
     Stranger {
