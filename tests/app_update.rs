@@ -2529,6 +2529,13 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     update(&mut app, Msg::Loaded);
     assert!(app.banners.is_empty(), "{:?}", app.banners);
 
+    // A first read that failed, then one that came whole: raised all the same.
+    let mut app = App::new("bob", "w.db", None, now());
+    update(&mut app, Msg::ReadFailed);
+    update(&mut app, Msg::Events(away.clone()));
+    update(&mut app, Msg::Loaded);
+    assert_eq!(app.banners.len(), 2, "{:?}", app.banners);
+
     // Nothing for someone else.
     let (app, effects) = start("carol", away.clone());
     assert!(

@@ -232,3 +232,35 @@ fn an_import_that_fails_ends_while_its_input_is_still_open() {
     );
     assert_eq!(count(&env), before, "nothing of it was stored");
 }
+
+/// A reader of the input that stops without saying the input ended (it panicked)
+/// fails the import: the chunks it handed over before are not stored as if they were
+/// all there was.
+#[test]
+fn an_import_whose_reader_dies_stores_nothing() {
+    let env = Env::new();
+    env.declare("Here first");
+    let before = count(&env);
+    let events: Vec<Event> = lines(20)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let links = vec![None; events.len()];
+    let mut given = 0;
+    let chunks = std::iter::from_fn(move || {
+        given += 1;
+        match given {
+            1 => Some(Ok((events.clone(), links.clone()))),
+            _ => panic!("the reader dies (as the test means it to)"),
+        }
+    });
+    let mut store =
+        warroom::store::Store::open(&env.db, warroom::store::OpenOptions::write()).unwrap();
+    let err = store.import_stream(chunks).unwrap_err();
+    assert!(
+        err.to_string().contains("stopped reading its input"),
+        "{err}"
+    );
+    drop(store);
+    assert_eq!(count(&env), before, "nothing of it was stored");
+}

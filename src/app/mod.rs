@@ -173,6 +173,10 @@ pub struct Outside {
     /// Whether the open incidents have come whole at start (before the closed ones'
     /// heads): the first of them may be shown, nothing yet judged.
     pub open_read: bool,
+    /// Whether what waited for this person at start (a page unanswered, command
+    /// offered) has been raised: once, at the first `Loaded`, even after a first read
+    /// that failed.
+    pub greeted: bool,
     /// The consoles that have the database open (this one included).
     pub present: Vec<crate::store::Presence>,
     /// The network peer link, when the console keeps one: its label and state.

@@ -3,8 +3,8 @@
 //! them, them being paged, a new firing alert, and an update overdue on an incident
 //! they command. Each is a banner that stays until cleared (Esc), and those the person
 //! rings for also ring the terminal bell; the terminal's title says how many wait. A
-//! page and an offer of command left while the person had no console open are raised
-//! when their console has read the log.
+//! page not yet answered and an offer of command waiting are raised when the console
+//! has read the log, so what came while no console was open is seen.
 
 use std::collections::BTreeSet;
 
@@ -202,10 +202,11 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
     raise(app, new)
 }
 
-/// What waits for the person at `app` when the console has read the log, left by
-/// others while no console of theirs was open: on each open incident (in the order
-/// they were opened), a page to them not yet answered and command offered to them, as
-/// the banners those would have raised live. A drill says it is one.
+/// What waits for the person at `app` when the console has read the log (whenever it
+/// was recorded, by whoever; what came while no console of theirs was open among it):
+/// on each open incident (in the order they were opened), a page to them not yet
+/// answered and command offered to them, as the banners those would have raised live.
+/// A drill says it is one.
 pub(super) fn on_start(app: &mut App) -> Vec<Effect> {
     let me = app.setup.me.clone();
     let mut open: Vec<&crate::domain::IncidentState> = app

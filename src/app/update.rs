@@ -87,15 +87,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded => {
-            // What waits for this person is raised once, not again after a re-read.
-            let first = !app.outside.loaded;
             app.outside.loaded = true;
             app.outside.rereading = false;
             app.show_first();
             app.read_done();
-            match first {
-                true => super::notify::on_start(app),
-                false => Vec::new(),
+            // What waits for this person is raised once, not again after a re-read.
+            match std::mem::replace(&mut app.outside.greeted, true) {
+                false => super::notify::on_start(app),
+                true => Vec::new(),
             }
         }
         Msg::Show(typed) => super::commands::run(app, PaletteRequest::Switch(Some(typed))),

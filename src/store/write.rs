@@ -394,7 +394,9 @@ impl Store {
         C: AsRef<[Event]> + Send + 'static,
         I: Iterator<Item = Result<(C, Vec<Option<Link>>), String>> + Send + 'static,
     {
-        // Rendezvous: the reader hands a chunk over only when the write takes it.
+        // Rendezvous: the reader hands a chunk over only when the write takes it, and
+        // says when the input has ended (`None`): a reader that stops without saying so
+        // (it panicked) fails the import rather than store part of it.
         let (ready, take) = std::sync::mpsc::sync_channel(0);
         std::thread::Builder::new()
             .name("import-reader".into())
@@ -405,16 +407,23 @@ impl Store {
                         .map_err(StoreError::Invalid);
                     let last = chunk.is_err();
                     // A send fails once the write has stopped (and dropped `take`).
-                    if ready.send(chunk).is_err() || last {
-                        break;
+                    if ready.send(Some(chunk)).is_err() || last {
+                        return;
                     }
                 }
+                let _ = ready.send(None);
             })
             .map_err(|source| StoreError::Io {
                 path: self.path.clone(),
                 source,
             })?;
-        self.insert_chunks(take.into_iter(), true)
+        let taken = std::iter::from_fn(move || match take.recv() {
+            Ok(chunk) => chunk,
+            Err(_) => Some(Err(StoreError::Invalid(
+                "the import stopped reading its input before the end".into(),
+            ))),
+        });
+        self.insert_chunks(taken, true)
     }
 
     /// Like [`Store::import_events`], with the chain link each event came with

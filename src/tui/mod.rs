@@ -237,9 +237,11 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         }
         // Looked at in this order, the keyboard first: a key is taken without the signals
         // and the clock being asked first (keys come a burst at a time, all read at once,
-        // so nothing waits behind them long); the clock before news, which a busy room
-        // can keep ready every time. A signal that ends the console also arms the
-        // watchdog from its own thread, however long it waits here.
+        // so nothing waits behind them long); a resize before the frame owed and the
+        // clock, so that neither draws a new size before the settling starts; the clock
+        // before news, which a busy room can keep ready every time. A signal that ends
+        // the console also arms the watchdog from its own thread, however long it waits
+        // here.
         let first = tokio::select! {
             biased;
             got = keyboard.next() => match got {
@@ -249,10 +251,10 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     break Ok(());
                 }
             },
+            _ = resized.recv() => Incoming::Resized,
             () = tokio::time::sleep_until(owed.max(settling).unwrap_or(now)),
                 if owed.is_some() || settling.is_some() => continue,
             _ = ticks.tick() => Incoming::News(Msg::Tick(crate::store::system_clock()())),
-            _ = resized.recv() => Incoming::Resized,
             _ = hangup.recv() => break Ok(()),
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
