@@ -230,7 +230,7 @@ pub(super) fn on_start(app: &mut App) -> Vec<Effect> {
             new.push(Banner {
                 notice: Attention::Page,
                 text: format!(
-                    "you were paged for {name} {} ago and have not answered",
+                    "you were paged {} ago for {name}, not answered yet",
                     crate::format::duration(app.now - me_there.since)
                 ),
                 about: state.id,
