@@ -2036,17 +2036,7 @@ fn what_others_record_for_you_is_a_banner_and_the_ring_is_yours_to_choose() {
     let mut app = demo_app();
     let incident = app.shown.unwrap();
     let at = now() + chrono::TimeDelta::seconds(9);
-    let by = |n: u64, author: &str, body: Body| Event {
-        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 8000 + u128::from(n)),
-        origin: "far".into(),
-        seq: 8000 + n,
-        incident,
-        author: author.into(),
-        recorded_by: None,
-        at,
-        logged_at: at,
-        body,
-    };
+    let by = |n: u64, author: &str, body: Body| far_event(incident, at, 8000 + n, author, body);
     // A role given to alice shows without a sound (by default); a page rings.
     let effects = update(
         &mut app,
@@ -2459,21 +2449,16 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     let log = warroom::demo::events("demo", now());
     let live = log.last().unwrap().incident;
     let ended = log.iter().find(|e| e.incident != live).unwrap().incident;
-    let mut n = 0;
+    let mut n = 7000;
     let mut by = |incident, minutes_ago: i64, author: &str, body: Body| {
         n += 1;
-        let at = now() - chrono::TimeDelta::minutes(minutes_ago);
-        Event {
-            id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 7000 + n),
-            origin: "far".into(),
-            seq: 7000 + n as u64,
+        far_event(
             incident,
-            author: author.into(),
-            recorded_by: None,
-            at,
-            logged_at: at,
+            now() - chrono::TimeDelta::minutes(minutes_ago),
+            n,
+            author,
             body,
-        }
+        )
     };
     let paged = |person: &str| Body::ResponderPaged {
         person: person.into(),
@@ -2565,22 +2550,17 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
 fn a_page_from_the_roster_of_an_ended_incident_says_so_once() {
     let mut app = demo_app();
     let incident = app.shown.unwrap();
-    let at = now() + chrono::TimeDelta::seconds(5);
-    let resolved = Event {
-        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, 6001),
-        origin: "far".into(),
-        seq: 6001,
+    let resolved = far_event(
         incident,
-        author: "priya".into(),
-        recorded_by: None,
-        at,
-        logged_at: at,
-        body: Body::Resolution {
+        now() + chrono::TimeDelta::seconds(5),
+        6001,
+        "priya",
+        Body::Resolution {
             code: "rollback".into(),
             summary: "rolled back".into(),
             checklist: Vec::new(),
         },
-    };
+    );
     update(&mut app, Msg::Events(vec![resolved]));
     assert_eq!(app.incident().unwrap().status, Status::Resolved);
     act(&mut app, Action::FocusRoster);
@@ -2599,4 +2579,19 @@ fn a_page_from_the_roster_of_an_ended_incident_says_so_once() {
         matches!(&sent[0].1[..], [Body::ResponderPaged { person, .. }] if person == "jonas"),
         "{sent:?}"
     );
+}
+
+/// An event another replica ("far") recorded as its number `n`, at `at`.
+fn far_event(incident: ulid::Ulid, at: Timestamp, n: u64, author: &str, body: Body) -> Event {
+    Event {
+        id: ulid::Ulid::from_parts(at.timestamp_millis() as u64, u128::from(n)),
+        origin: "far".into(),
+        seq: n,
+        incident,
+        author: author.into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body,
+    }
 }

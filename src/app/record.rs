@@ -52,32 +52,36 @@ pub(super) enum Answer {
     },
 }
 
+/// `abc123 "Title" is RESOLVED. `: how a question starts that acts on an incident that
+/// is over (its short id, its title made inert and cut to 40 columns, its status).
+pub(super) fn ended_words(
+    app: &App,
+    incident: Option<Ulid>,
+    status: crate::domain::Status,
+) -> String {
+    let title = incident
+        .and_then(|id| app.incidents.get(&id))
+        .map(|s| crate::format::shorten(&inert::line(&s.title), 40))
+        .unwrap_or_default();
+    let id = incident.map(short_id).unwrap_or_default();
+    format!(
+        "{id} \"{title}\" is {}. ",
+        status.to_string().to_uppercase()
+    )
+}
+
 /// A caution as the console's question about `incident`.
 fn question(app: &App, incident: Option<Ulid>, caution: &Caution) -> String {
     match caution {
-        Caution::Ended { status } => {
-            let title = incident
-                .and_then(|id| app.incidents.get(&id))
-                .map(|s| crate::format::shorten(&inert::line(&s.title), 40))
-                .unwrap_or_default();
-            let id = incident.map(short_id).unwrap_or_default();
-            format!(
-                "{id} \"{title}\" is {}. Log this entry to it anyway?",
-                status.to_string().to_uppercase()
-            )
-        }
-        Caution::PageEnded { status, who } => {
-            let title = incident
-                .and_then(|id| app.incidents.get(&id))
-                .map(|s| crate::format::shorten(&inert::line(&s.title), 40))
-                .unwrap_or_default();
-            let id = incident.map(short_id).unwrap_or_default();
-            format!(
-                "{id} \"{title}\" is {}. Page {} to it anyway?",
-                status.to_string().to_uppercase(),
-                inert::line(who)
-            )
-        }
+        Caution::Ended { status } => format!(
+            "{}Log this entry to it anyway?",
+            ended_words(app, incident, *status)
+        ),
+        Caution::PageEnded { status, who } => format!(
+            "{}Page {} to it anyway?",
+            ended_words(app, incident, *status),
+            inert::line(who)
+        ),
         Caution::CommanderPresent { commander } => {
             let commander = inert::line(commander);
             format!(

@@ -151,14 +151,10 @@ pub fn act(app: &mut App, action: super::Action) -> Vec<Effect> {
     };
     // On an incident that is over, the question says so first: paging someone or
     // taking command there is most likely meant for another incident.
-    let over = app.incident().filter(|s| !s.status.is_open()).map(|state| {
-        format!(
-            "{} \"{}\" is {}. ",
-            crate::domain::short_id(state.id),
-            crate::format::shorten(&shown(&state.title), 40),
-            state.status.as_str().to_uppercase()
-        )
-    });
+    let over = app
+        .incident()
+        .filter(|s| !s.status.is_open())
+        .map(|state| record::ended_words(app, Some(state.id), state.status));
     // (Unless the rules' own question says it already, as for a page.)
     let said = |question: String| match &over {
         Some(over) if !question.starts_with(over.as_str()) => over.clone() + &question,
