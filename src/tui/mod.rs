@@ -175,9 +175,8 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut resized = signal(SignalKind::window_change())?;
     // Every pass draws a frame (but while one is owed after an echo, or the window's size
-    // is settling, below): each one
-    // follows something that may change the screen (ratatui then writes only the cells
-    // that changed).
+    // is settling, below): each one follows something that may change the screen
+    // (ratatui then writes only the cells that changed).
     // Whether the entry box changed since its draft was last handed to the draft writer.
     let mut draft_due = false;
     // What lies beneath the entry box, kept between frames; and whether only the text
@@ -201,14 +200,18 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
         let now = tokio::time::Instant::now();
         let owed = frame_due.filter(|due| now < *due);
         settling = settling.filter(|due| now < *due);
-        if owed.is_none() && settling.is_none() {
+        let draws = owed.is_none() && settling.is_none();
+        // A frame owed after an echo waits with the draft its echo staged; while the
+        // size settles (a drag may last seconds) no frame is drawn, but the draft does
+        // not wait for one.
+        if draws || settling.is_some() {
             // The draft as the box holds it is handed over before the frame and written
             // once the frame is out: the key's character is on screen without waiting
             // for the draft writer to wake, the draft is on its way to disk
             // microseconds later (before any other input is read), and a frame that
             // blocks on a stalled terminal leaves it to the exit watchdog, not lost.
             // After keys echoed, which are long on screen by now, it is woken first.
-            let wake_first = frame_due.take().is_some();
+            let wake_first = !draws || frame_due.take().is_some();
             let draft_writer = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due));
             if let Some(writer) = draft_writer {
                 writer.stage(app.entry.draft(app.shown));
@@ -216,24 +219,19 @@ async fn console(opts: ConsoleOptions, read_only: Option<crate::store::ReadOnly>
                     writer.wake();
                 }
             }
-            if let Err(e) = draw(
-                &mut guard,
-                &mut painter,
-                (&app, &theme),
-                std::mem::take(&mut typed_only),
-            ) {
+            if draws
+                && let Err(e) = draw(
+                    &mut guard,
+                    &mut painter,
+                    (&app, &theme),
+                    std::mem::take(&mut typed_only),
+                )
+            {
                 break Err(e);
             }
             if let Some(writer) = draft_writer.filter(|_| !wake_first) {
                 writer.wake();
             }
-        } else if settling.is_some()
-            && let Some(writer) = drafts.as_ref().filter(|_| std::mem::take(&mut draft_due))
-        {
-            // No frame while the size settles (a drag may last seconds); the draft
-            // does not wait for one.
-            writer.stage(app.entry.draft(app.shown));
-            writer.wake();
         }
         // Looked at in this order, the keyboard first: a key is taken without the signals
         // and the clock being asked first (keys come a burst at a time, all read at once,
