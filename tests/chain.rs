@@ -631,3 +631,92 @@ fn an_import_refuses_a_json_line_edited_after_the_export() {
     std::fs::write(&file, &jsonl).unwrap();
     to.ok(&["import", file.to_str().unwrap()]);
 }
+
+/// A peer's messages stored together in one write (as a catch-up stores those waiting)
+/// end as they would one by one: the same events new, the same ones left out with the
+/// same why, and the same rows, chains and seams in the file. Among them a message from
+/// an older build (no links) and a link that does not follow.
+#[test]
+fn messages_stored_together_end_as_they_would_one_by_one() {
+    use warroom::store::{OpenOptions, Store};
+    let (from, _, _) = written();
+    let source = Store::open(&from.db, OpenOptions::read()).unwrap();
+    let (first, second) = (Env::new(), Env::new());
+    first.declare("local");
+    std::fs::copy(&first.db, &second.db).unwrap();
+    let copy = Store::open(&first.db, OpenOptions::read()).unwrap();
+    let (events, mut links) = source.missing_for(&copy.heads().unwrap()).unwrap();
+    drop(copy);
+    assert!(events.len() > 20, "{}", events.len());
+    // One link that does not follow from its event.
+    let forged = events.len() / 2;
+    if let Some(link) = links[forged].as_mut() {
+        link.hash = ChainHash([7; 32]);
+    }
+    // Messages of uneven sizes; the third from an older build, without links.
+    let mut messages = Vec::new();
+    let mut at = 0;
+    for (n, size) in [1, 5, 3, 2, 7].into_iter().cycle().enumerate() {
+        if at == events.len() {
+            break;
+        }
+        let end = (at + size).min(events.len());
+        let these = if n == 2 {
+            Vec::new()
+        } else {
+            links[at..end].to_vec()
+        };
+        messages.push((events[at..end].to_vec(), these));
+        at = end;
+    }
+
+    let mut together = Store::open(&first.db, OpenOptions::write()).unwrap();
+    let gathered = together.accept_batches_from_peer(messages.clone()).unwrap();
+    drop(together);
+    let mut apart = Store::open(&second.db, OpenOptions::write()).unwrap();
+    let (mut added, mut refused) = (Vec::new(), Vec::new());
+    for (events, links) in &messages {
+        let one = apart.accept_chained_from_peer(events, links).unwrap();
+        added.extend(one.added);
+        refused.extend(one.refused);
+    }
+    drop(apart);
+    assert_eq!(gathered.added, added);
+    assert_eq!(gathered.refused, refused);
+    assert_eq!(
+        refused.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [events[forged].id],
+        "the forged link, and only it, is left out"
+    );
+    let rows = |env: &Env| -> Vec<String> {
+        let conn = Connection::open(&env.db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id || ' ' || origin || ' ' || seq || ' ' || COALESCE(hex(hash), '-') \
+                 FROM events ORDER BY origin, seq",
+            )
+            .unwrap();
+        let mut all: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut seams = conn
+            .prepare("SELECT origin || ' ' || seq || ' ' || kind FROM chain_seams ORDER BY 1")
+            .unwrap();
+        all.extend(
+            seams
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap),
+        );
+        all
+    };
+    assert_eq!(rows(&first), rows(&second));
+    let (one, two) = (verify(&first, &[]), verify(&second, &[]));
+    assert_eq!(one.0, two.0);
+    assert_eq!(
+        one.1.replace(first.db.to_str().unwrap(), "DB"),
+        two.1.replace(second.db.to_str().unwrap(), "DB")
+    );
+}

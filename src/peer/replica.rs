@@ -37,8 +37,8 @@ impl Replica for StoreReplica {
         Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, events: &[Event], links: &[Option<Link>]) -> Result<Accepted, LinkError> {
-        Ok(self.0.accept_chained_from_peer(events, links)?)
+    fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
+        Ok(self.0.accept_batches_from_peer(messages)?)
     }
 
     fn tips(&mut self, heads: &VersionVector) -> Result<Tips, LinkError> {

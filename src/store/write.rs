@@ -377,6 +377,22 @@ impl Store {
         )
     }
 
+    /// Several of a peer's messages in one transaction: each as
+    /// [`Store::accept_chained_from_peer`] would take it (its events, and their links or
+    /// none), in the order given. The same as applying them one after another, but with
+    /// one commit (one sync of the file) for all of them.
+    pub fn accept_batches_from_peer(
+        &mut self,
+        batches: Vec<(Vec<Event>, Vec<Option<Link>>)>,
+    ) -> Result<Accepted, StoreError> {
+        self.insert_chunks(
+            batches
+                .into_iter()
+                .map(|(events, links)| Ok(Ready::of(events, links))),
+            false,
+        )
+    }
+
     /// Imports events as they are read, in chunks, all in one transaction: nothing is
     /// written unless every chunk is read and stored (a chunk that cannot be read, `Err`
     /// with why, undoes the rest). Each chunk comes with the chain links its lines

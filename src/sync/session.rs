@@ -21,10 +21,11 @@ pub trait Replica: Send {
     fn origin(&self) -> String;
     /// What it holds, per origin.
     fn heads(&mut self) -> Result<VersionVector, LinkError>;
-    /// Stores events, ignoring those already held; returns the ids of those that were
-    /// new, and those it left out as unfit to store (or breaking their origin's hash
-    /// chain: `links[i]` is `events[i]`'s, empty from an older peer), with why.
-    fn apply(&mut self, events: &[Event], links: &[Option<Link>]) -> Result<Accepted, LinkError>;
+    /// Stores the events of one or more messages, in order and all or none, ignoring
+    /// those already held; returns the ids of those that were new, and those it left
+    /// out as unfit to store (or breaking their origin's hash chain: in each message,
+    /// `links[i]` is `events[i]`'s, empty from an older peer), with why.
+    fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError>;
     /// For each origin in `heads`, the id of the event at its head (none by default).
     fn tips(&mut self, _heads: &VersionVector) -> Result<Tips, LinkError> {
         Ok(Tips::new())
@@ -65,6 +66,16 @@ pub trait Feed: Send {
 /// Events, and each one's link in its origin's hash chain (or none).
 pub type Linked = (Vec<Event>, Vec<Option<Link>>);
 
+/// How many received messages wait, read, for the store at most: with [`GATHER`], how
+/// much a catch-up holds in memory beyond the message being stored (at most
+/// [`super::protocol::BATCH_BYTES`] of events each, from this build).
+const QUEUED: usize = 32;
+
+/// At most this many events messages already read are stored in one transaction. A
+/// catch-up then commits (and syncs the file) once for up to this many messages, not
+/// once each; a live event, alone in the queue, is stored as soon as it is read.
+pub const GATHER: usize = 32;
+
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
@@ -80,7 +91,7 @@ pub enum Progress {
     /// Some events the peer sent were left out: this build cannot read them, or they
     /// cannot be stored (a forged origin, a time out of bounds). Sync goes on.
     LeftOut {
-        /// How many, in one message.
+        /// How many, in the messages stored together (see [`GATHER`]).
         count: usize,
         /// Why the first was left out.
         first: String,
@@ -150,14 +161,14 @@ fn check_hello(message: Message) -> Result<Hello, String> {
 fn receive(
     replica: &mut dyn Replica,
     ids: &Mutex<HashSet<Ulid>>,
-    (events, links): (&[Event], &[Option<Link>]),
+    messages: Vec<Linked>,
     unreadable: &[String],
     on_status: &(dyn Fn(Progress) + Sync),
 ) -> Result<usize, LinkError> {
     let mut noted = ids
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let accepted = replica.apply(events, links)?;
+    let accepted = replica.apply(messages)?;
     let count = accepted.added.len();
     noted.extend(accepted.added);
     drop(noted);
@@ -177,6 +188,51 @@ fn receive(
         });
     }
     Ok(count)
+}
+
+/// Messages read from the peer and waiting to be handled, in the order they came.
+struct Queue {
+    queued: mpsc::Receiver<Result<Message, LinkError>>,
+    /// A message taken while gathering that is not events: the next to handle.
+    held: Option<Result<Message, LinkError>>,
+}
+
+impl Queue {
+    /// The next message, waiting for it; an error when the reading side stopped
+    /// without saying why (it always says, unless it panicked).
+    fn next(&mut self) -> Result<Message, LinkError> {
+        match self.held.take() {
+            Some(message) => message,
+            None => self.queued.recv().unwrap_or_else(|_| {
+                Err(LinkError::Protocol(
+                    "the reading side stopped unexpectedly".into(),
+                ))
+            }),
+        }
+    }
+
+    /// The events of one message (`first`, with why any of its events were
+    /// unreadable) and of the events messages read already and waiting right behind
+    /// it, at most [`GATHER`] messages in all, for one transaction: one commit, not one
+    /// each. A message of another kind ends the gathering and is the next one handled.
+    fn gather(&mut self, first: Linked, mut unreadable: Vec<String>) -> (Vec<Linked>, Vec<String>) {
+        let mut messages = vec![first];
+        while messages.len() < GATHER && self.held.is_none() {
+            match self.queued.try_recv() {
+                Ok(Ok(Message::Events {
+                    events,
+                    links,
+                    unreadable: more,
+                })) => {
+                    messages.push((events, links));
+                    unreadable.extend(more);
+                }
+                Ok(other) => self.held = Some(other),
+                Err(_) => break,
+            }
+        }
+        (messages, unreadable)
+    }
 }
 
 /// Where two databases number one origin's events differently.
@@ -293,11 +349,28 @@ pub fn run(
     std::thread::scope(|scope| {
         let ids = received_ids.clone();
         let sending_failed = &sending_failed;
+        // Messages are read (decrypted, parsed) on a thread of their own while those
+        // before them are stored; it stops after the last message a session can end on.
+        let (read, queued) = mpsc::sync_channel::<Result<Message, LinkError>>(QUEUED);
+        scope.spawn(move || {
+            loop {
+                let message = rx.recv();
+                let goes_on = matches!(
+                    message,
+                    Ok(Message::Events { .. } | Message::Caught | Message::Ping)
+                );
+                // A send fails once the storing half has stopped.
+                if read.send(message).is_err() || !goes_on {
+                    return;
+                }
+            }
+        });
         let receiving = scope.spawn(move || -> Result<usize, LinkError> {
             let mut received = 0usize;
             let mut remaining = behind;
+            let mut queue = Queue { queued, held: None };
             loop {
-                let message = rx.recv()?;
+                let message = queue.next()?;
                 if sending_failed.load(Ordering::SeqCst) {
                     return Ok(received);
                 }
@@ -307,13 +380,9 @@ pub fn run(
                         links,
                         unreadable,
                     } => {
-                        let new = receive(
-                            replica.as_mut(),
-                            &ids,
-                            (&events, &links),
-                            &unreadable,
-                            on_status,
-                        )?;
+                        let (messages, unreadable) = queue.gather((events, links), unreadable);
+                        let new =
+                            receive(replica.as_mut(), &ids, messages, &unreadable, on_status)?;
                         received += new;
                         remaining = remaining.saturating_sub(new as u64);
                         if remaining > 0 {
@@ -418,9 +487,9 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, events: &[Event], _: &[Option<Link>]) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
             Ok(Accepted {
-                added: events.iter().map(|e| e.id).collect(),
+                added: messages.iter().flat_map(|(e, _)| e).map(|e| e.id).collect(),
                 refused: Vec::new(),
             })
         }
@@ -438,10 +507,11 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, events: &[Event], _: &[Option<Link>]) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
             Ok(Accepted {
-                added: events
+                added: messages
                     .iter()
+                    .flat_map(|(e, _)| e)
                     .map(|e| e.id)
                     .filter(|id| self.held.insert(*id))
                     .collect(),
@@ -450,10 +520,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn only_events_new_here_are_kept_out_of_the_echo() {
+    /// A note numbered `n` by the origin "far".
+    fn event(n: u128) -> Event {
         let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
-        let event = |n: u128| Event {
+        Event {
             id: Ulid::from_parts(1_795_000_000_000, n),
             origin: "far".into(),
             seq: n as u64,
@@ -463,7 +533,64 @@ mod tests {
             at,
             logged_at: at,
             body: crate::domain::Body::Note { text: "x".into() },
+        }
+    }
+
+    /// The numbers of the events in gathered messages, in order.
+    fn numbers(messages: &[Linked]) -> Vec<u64> {
+        messages
+            .iter()
+            .flat_map(|(e, _)| e)
+            .map(|e| e.seq)
+            .collect()
+    }
+
+    #[test]
+    fn waiting_events_messages_are_stored_together_and_what_follows_keeps_its_place() {
+        let (read, queued) = mpsc::sync_channel(GATHER * 2);
+        let total = GATHER as u128 + 8;
+        for n in 1..=total {
+            let mut message = Message::events(vec![event(n)], Vec::new());
+            if let Message::Events { unreadable, .. } = &mut message
+                && n == 2
+            {
+                unreadable.push("a time past 9999".into());
+            }
+            read.send(Ok(message)).unwrap();
+        }
+        read.send(Ok(Message::Caught)).unwrap();
+        read.send(Ok(Message::events(vec![event(500)], Vec::new())))
+            .unwrap();
+        let mut queue = Queue { queued, held: None };
+        let take = |queue: &mut Queue| match queue.next().unwrap() {
+            Message::Events {
+                events,
+                links,
+                unreadable,
+            } => queue.gather((events, links), unreadable),
+            other => panic!("expected events, got {other:?}"),
         };
+        // At most GATHER messages in one write, in the order they came.
+        let (messages, unreadable) = take(&mut queue);
+        assert_eq!(numbers(&messages), (1..=GATHER as u64).collect::<Vec<_>>());
+        assert_eq!(unreadable, ["a time past 9999"]);
+        // The rest, up to the message of another kind, which is handled next.
+        let (messages, unreadable) = take(&mut queue);
+        assert_eq!(
+            numbers(&messages),
+            (GATHER as u64 + 1..=total as u64).collect::<Vec<_>>()
+        );
+        assert!(unreadable.is_empty());
+        assert_eq!(queue.next().unwrap(), Message::Caught);
+        // Alone in the queue (a live event): stored by itself, at once.
+        let (messages, _) = take(&mut queue);
+        assert_eq!(numbers(&messages), [500]);
+        drop(read);
+        assert!(matches!(queue.next(), Err(LinkError::Protocol(_))));
+    }
+
+    #[test]
+    fn only_events_new_here_are_kept_out_of_the_echo() {
         let mut replica = Holding {
             held: [event(1).id].into_iter().collect(),
         };
@@ -472,7 +599,7 @@ mod tests {
             receive(
                 &mut replica,
                 &ids,
-                (&[event(1), event(2)], &[]),
+                vec![(vec![event(1), event(2)], Vec::new())],
                 &[],
                 &|_| {}
             )
