@@ -379,8 +379,10 @@ impl Store {
 
     /// Several of a peer's messages in one transaction: each as
     /// [`Store::accept_chained_from_peer`] would take it (its events, and their links or
-    /// none), in the order given. The same as applying them one after another, but with
-    /// one commit (one sync of the file) for all of them.
+    /// none), in the order given. What is stored and left out is what applying them one
+    /// after another would give, with one commit (one sync of the file) for them all;
+    /// but an error that fails a write (the disk is full, the lock never came) undoes
+    /// every message of the group, where one after another would have kept those before.
     pub fn accept_batches_from_peer(
         &mut self,
         batches: Vec<(Vec<Event>, Vec<Option<Link>>)>,

@@ -118,8 +118,14 @@ fn check_size(bytes: &[u8]) -> Result<(), LinkError> {
 
 /// The receiving half of a channel.
 pub trait Receiver: Send {
+    /// The next message's bytes as sent (at most [`MAX_MESSAGE`]), not yet read as a
+    /// message.
+    fn recv_bytes(&mut self) -> Result<Vec<u8>, LinkError>;
+
     /// The next message.
-    fn recv(&mut self) -> Result<Message, LinkError>;
+    fn recv(&mut self) -> Result<Message, LinkError> {
+        Message::decode(&self.recv_bytes()?).map_err(LinkError::Protocol)
+    }
 }
 
 /// The sending half of a channel.
@@ -140,8 +146,8 @@ pub struct PlainReceiver<R>(pub R);
 pub struct PlainSender<W>(pub W);
 
 impl<R: Read + Send> Receiver for PlainReceiver<R> {
-    fn recv(&mut self) -> Result<Message, LinkError> {
-        Message::decode(&read_frame(&mut self.0, MAX_MESSAGE)?).map_err(LinkError::Protocol)
+    fn recv_bytes(&mut self) -> Result<Vec<u8>, LinkError> {
+        read_frame(&mut self.0, MAX_MESSAGE)
     }
 }
 
@@ -331,7 +337,7 @@ fn busy_notice(reader: &mut impl Read) -> Option<LinkError> {
 }
 
 impl<R: Read + Send> Receiver for NoiseReceiver<R> {
-    fn recv(&mut self) -> Result<Message, LinkError> {
+    fn recv_bytes(&mut self) -> Result<Vec<u8>, LinkError> {
         let mut message = Vec::new();
         loop {
             let frame = read_frame(&mut self.inner, NOISE_MAX)?;
@@ -348,7 +354,7 @@ impl<R: Read + Send> Receiver for NoiseReceiver<R> {
             }
             message.extend_from_slice(chunk);
             if more == 0 {
-                return Message::decode(&message).map_err(LinkError::Protocol);
+                return Ok(message);
             }
         }
     }

@@ -6,9 +6,10 @@
 //! it holds, whoever wrote it.
 
 pub mod channel;
+pub mod inbox;
 pub mod protocol;
 pub mod session;
 
 pub use channel::{KeyPair, LinkError, key_id};
-pub use protocol::{Message, Tips};
-pub use session::{Feed, Linked, Progress, Replica, SessionOptions, SessionTotals};
+pub use protocol::{Linked, Message, Tips};
+pub use session::{Feed, Progress, Replica, SessionOptions, SessionTotals};

@@ -11,7 +11,8 @@ use std::time::Duration;
 use ulid::Ulid;
 
 use super::channel::{LinkError, Receiver, Sender};
-use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches};
+use super::inbox::{Inbox, Next};
+use super::protocol::{Linked, Message, PROTOCOL, Tips, VERSION, batches};
 use crate::domain::{Event, Link};
 use crate::store::{Accepted, VersionVector};
 
@@ -63,19 +64,6 @@ pub trait Feed: Send {
     }
 }
 
-/// Events, and each one's link in its origin's hash chain (or none).
-pub type Linked = (Vec<Event>, Vec<Option<Link>>);
-
-/// How many received messages wait, read, for the store at most: with [`GATHER`], how
-/// much a catch-up holds in memory beyond the message being stored (at most
-/// [`super::protocol::BATCH_BYTES`] of events each, from this build).
-const QUEUED: usize = 32;
-
-/// At most this many events messages already read are stored in one transaction. A
-/// catch-up then commits (and syncs the file) once for up to this many messages, not
-/// once each; a live event, alone in the queue, is stored as soon as it is read.
-pub const GATHER: usize = 32;
-
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
@@ -91,9 +79,9 @@ pub enum Progress {
     /// Some events the peer sent were left out: this build cannot read them, or they
     /// cannot be stored (a forged origin, a time out of bounds). Sync goes on.
     LeftOut {
-        /// How many, in the messages stored together (see [`GATHER`]).
+        /// How many, in the messages stored together (see [`super::inbox::Next`]).
         count: usize,
-        /// Why the first was left out.
+        /// Why one of them was left out (an unreadable one first).
         first: String,
     },
 }
@@ -188,51 +176,6 @@ fn receive(
         });
     }
     Ok(count)
-}
-
-/// Messages read from the peer and waiting to be handled, in the order they came.
-struct Queue {
-    queued: mpsc::Receiver<Result<Message, LinkError>>,
-    /// A message taken while gathering that is not events: the next to handle.
-    held: Option<Result<Message, LinkError>>,
-}
-
-impl Queue {
-    /// The next message, waiting for it; an error when the reading side stopped
-    /// without saying why (it always says, unless it panicked).
-    fn next(&mut self) -> Result<Message, LinkError> {
-        match self.held.take() {
-            Some(message) => message,
-            None => self.queued.recv().unwrap_or_else(|_| {
-                Err(LinkError::Protocol(
-                    "the reading side stopped unexpectedly".into(),
-                ))
-            }),
-        }
-    }
-
-    /// The events of one message (`first`, with why any of its events were
-    /// unreadable) and of the events messages read already and waiting right behind
-    /// it, at most [`GATHER`] messages in all, for one transaction: one commit, not one
-    /// each. A message of another kind ends the gathering and is the next one handled.
-    fn gather(&mut self, first: Linked, mut unreadable: Vec<String>) -> (Vec<Linked>, Vec<String>) {
-        let mut messages = vec![first];
-        while messages.len() < GATHER && self.held.is_none() {
-            match self.queued.try_recv() {
-                Ok(Ok(Message::Events {
-                    events,
-                    links,
-                    unreadable: more,
-                })) => {
-                    messages.push((events, links));
-                    unreadable.extend(more);
-                }
-                Ok(other) => self.held = Some(other),
-                Err(_) => break,
-            }
-        }
-        (messages, unreadable)
-    }
 }
 
 /// Where two databases number one origin's events differently.
@@ -349,38 +292,20 @@ pub fn run(
     std::thread::scope(|scope| {
         let ids = received_ids.clone();
         let sending_failed = &sending_failed;
-        // Messages are read (decrypted, parsed) on a thread of their own while those
-        // before them are stored; it stops after the last message a session can end on.
-        let (read, queued) = mpsc::sync_channel::<Result<Message, LinkError>>(QUEUED);
-        scope.spawn(move || {
-            loop {
-                let message = rx.recv();
-                let goes_on = matches!(
-                    message,
-                    Ok(Message::Events { .. } | Message::Caught | Message::Ping)
-                );
-                // A send fails once the storing half has stopped.
-                if read.send(message).is_err() || !goes_on {
-                    return;
-                }
-            }
-        });
+        let mut inbox = Inbox::read_from(rx)?;
         let receiving = scope.spawn(move || -> Result<usize, LinkError> {
             let mut received = 0usize;
             let mut remaining = behind;
-            let mut queue = Queue { queued, held: None };
             loop {
-                let message = queue.next()?;
+                let next = inbox.take()?;
                 if sending_failed.load(Ordering::SeqCst) {
                     return Ok(received);
                 }
-                match message {
-                    Message::Events {
-                        events,
-                        links,
+                match next {
+                    Next::Events {
+                        messages,
                         unreadable,
                     } => {
-                        let (messages, unreadable) = queue.gather((events, links), unreadable);
                         let new =
                             receive(replica.as_mut(), &ids, messages, &unreadable, on_status)?;
                         received += new;
@@ -389,16 +314,17 @@ pub fn run(
                             on_status(Progress::CatchingUp { behind: remaining });
                         }
                     }
-                    Message::Caught => {
+                    Next::Other(Message::Caught) => {
                         on_status(Progress::Live);
                         let _ = caught_tx.send(());
                     }
-                    Message::Ping => {}
-                    Message::Bye => return Ok(received),
-                    Message::Error { message } => {
+                    // Events always come as `Next::Events`.
+                    Next::Other(Message::Ping | Message::Events { .. }) => {}
+                    Next::Other(Message::Bye) => return Ok(received),
+                    Next::Other(Message::Error { message }) => {
                         return Err(LinkError::Refused(format!("the peer stopped: {message}")));
                     }
-                    Message::Hello { .. } => {
+                    Next::Other(Message::Hello { .. }) => {
                         return Err(LinkError::Protocol("a second hello".into()));
                     }
                 }
@@ -416,9 +342,11 @@ pub fn run(
             })?;
             tx.send(&Message::Caught)?;
             if !follow {
-                // Wait for their catch-up, then say goodbye.
-                let _ = caught_rx.recv();
-                tx.send(&Message::Bye)?;
+                // Wait for their catch-up, then say goodbye. A receiving half that
+                // stopped before it says why (below).
+                if caught_rx.recv().is_ok() {
+                    tx.send(&Message::Bye)?;
+                }
                 return Ok(());
             }
             loop {
@@ -456,6 +384,17 @@ pub fn run(
                 "the receiving side stopped unexpectedly".into(),
             )),
         };
+        if sending.is_ok()
+            && let Err(e @ (LinkError::Store(_) | LinkError::Local(_) | LinkError::Protocol(_))) =
+                &received
+        {
+            // This side cannot go on (its database failed, say, or the peer sent what
+            // cannot be read): the peer hears why and closes, rather than send on into
+            // a link nobody reads until its idle deadline.
+            let _ = tx.send(&Message::Error {
+                message: e.to_string(),
+            });
+        }
         let received = match (sending, received) {
             (Ok(()), received) => received?,
             // The peer's own word on why it stopped beats the broken pipe it left.
@@ -536,59 +475,6 @@ mod tests {
         }
     }
 
-    /// The numbers of the events in gathered messages, in order.
-    fn numbers(messages: &[Linked]) -> Vec<u64> {
-        messages
-            .iter()
-            .flat_map(|(e, _)| e)
-            .map(|e| e.seq)
-            .collect()
-    }
-
-    #[test]
-    fn waiting_events_messages_are_stored_together_and_what_follows_keeps_its_place() {
-        let (read, queued) = mpsc::sync_channel(GATHER * 2);
-        let total = GATHER as u128 + 8;
-        for n in 1..=total {
-            let mut message = Message::events(vec![event(n)], Vec::new());
-            if let Message::Events { unreadable, .. } = &mut message
-                && n == 2
-            {
-                unreadable.push("a time past 9999".into());
-            }
-            read.send(Ok(message)).unwrap();
-        }
-        read.send(Ok(Message::Caught)).unwrap();
-        read.send(Ok(Message::events(vec![event(500)], Vec::new())))
-            .unwrap();
-        let mut queue = Queue { queued, held: None };
-        let take = |queue: &mut Queue| match queue.next().unwrap() {
-            Message::Events {
-                events,
-                links,
-                unreadable,
-            } => queue.gather((events, links), unreadable),
-            other => panic!("expected events, got {other:?}"),
-        };
-        // At most GATHER messages in one write, in the order they came.
-        let (messages, unreadable) = take(&mut queue);
-        assert_eq!(numbers(&messages), (1..=GATHER as u64).collect::<Vec<_>>());
-        assert_eq!(unreadable, ["a time past 9999"]);
-        // The rest, up to the message of another kind, which is handled next.
-        let (messages, unreadable) = take(&mut queue);
-        assert_eq!(
-            numbers(&messages),
-            (GATHER as u64 + 1..=total as u64).collect::<Vec<_>>()
-        );
-        assert!(unreadable.is_empty());
-        assert_eq!(queue.next().unwrap(), Message::Caught);
-        // Alone in the queue (a live event): stored by itself, at once.
-        let (messages, _) = take(&mut queue);
-        assert_eq!(numbers(&messages), [500]);
-        drop(read);
-        assert!(matches!(queue.next(), Err(LinkError::Protocol(_))));
-    }
-
     #[test]
     fn only_events_new_here_are_kept_out_of_the_echo() {
         let mut replica = Holding {
@@ -632,6 +518,70 @@ mod tests {
             }
             std::thread::sleep(wait);
             Ok(Vec::new())
+        }
+    }
+
+    /// Cannot store anything.
+    struct Failing;
+
+    impl Replica for Failing {
+        fn origin(&self) -> String {
+            "failing".into()
+        }
+        fn heads(&mut self) -> Result<VersionVector, LinkError> {
+            Ok(VersionVector::new())
+        }
+        fn apply(&mut self, _: Vec<Linked>) -> Result<Accepted, LinkError> {
+            Err(LinkError::Local("the disk is full".into()))
+        }
+    }
+
+    #[test]
+    fn a_side_that_cannot_store_ends_at_once_and_says_why_while_the_peer_stays_silent() {
+        for follow in [true, false] {
+            let (a, b) = UnixStream::pair().unwrap();
+            let (done_tx, done) = mpsc::channel();
+            std::thread::spawn(move || {
+                let opts = SessionOptions {
+                    follow: true,
+                    ping_every: Duration::from_millis(20),
+                };
+                let result = run(
+                    Box::new(PlainReceiver(a.try_clone().unwrap())),
+                    Box::new(PlainSender(a)),
+                    Box::new(Failing),
+                    Box::new(Quiet { broken: false }),
+                    &opts,
+                    &|_| {},
+                );
+                let _ = done_tx.send(result);
+            });
+            // The peer: a hello and one event, then silence, the link left open.
+            let mut to = PlainSender(b.try_clone().unwrap());
+            let mut from = PlainReceiver(b);
+            let hello = Message::hello("peer", VersionVector::new(), Tips::new(), follow);
+            to.send(&hello).unwrap();
+            to.send(&Message::events(vec![event(1)], Vec::new()))
+                .unwrap();
+            let err = done
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the session ends although the peer says nothing more")
+                .unwrap_err();
+            assert!(err.to_string().contains("the disk is full"), "{err}");
+            // What the peer was told last: why. (Its closing ends the reading thread
+            // there, which holds the link open till then.)
+            to.0.shutdown(std::net::Shutdown::Write).unwrap();
+            let mut last = None;
+            while let Ok(message) = from.recv() {
+                last = Some(message);
+            }
+            assert_eq!(
+                last,
+                Some(Message::Error {
+                    message: err.to_string()
+                }),
+                "follow: {follow}"
+            );
         }
     }
 
