@@ -211,25 +211,8 @@ impl Drop for Inbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Event;
+    use crate::sync::far_note as event;
     use std::sync::mpsc;
-    use ulid::Ulid;
-
-    /// A note numbered `n` by the origin "far".
-    fn event(n: u128) -> Event {
-        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
-        Event {
-            id: Ulid::from_parts(1_795_000_000_000, n),
-            origin: "far".into(),
-            seq: n as u64,
-            incident: Ulid::from_parts(1_795_000_000_000, 1),
-            author: "a".into(),
-            recorded_by: None,
-            at,
-            logged_at: at,
-            body: crate::domain::Body::Note { text: "x".into() },
-        }
-    }
 
     /// Hands over the messages a test sends it, as a peer would.
     struct Scripted(mpsc::Receiver<Vec<u8>>);

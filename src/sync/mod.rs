@@ -13,3 +13,21 @@ pub mod session;
 pub use channel::{KeyPair, LinkError, key_id};
 pub use protocol::{Linked, Message, Tips};
 pub use session::{Feed, Progress, Replica, SessionOptions, SessionTotals};
+
+/// A note numbered `n` by the origin "far", in one incident: what the tests of this
+/// module send and receive.
+#[cfg(test)]
+fn far_note(n: u128) -> crate::domain::Event {
+    let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap_or_default();
+    crate::domain::Event {
+        id: ulid::Ulid::from_parts(1_795_000_000_000, n),
+        origin: "far".into(),
+        seq: n as u64,
+        incident: ulid::Ulid::from_parts(1_795_000_000_000, 1),
+        author: "a".into(),
+        recorded_by: None,
+        at,
+        logged_at: at,
+        body: crate::domain::Body::Note { text: "x".into() },
+    }
+}

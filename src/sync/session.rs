@@ -413,6 +413,7 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::sync::channel::{PlainReceiver, PlainSender};
+    use crate::sync::far_note as event;
     use std::os::unix::net::UnixStream;
     use std::time::Instant;
 
@@ -456,22 +457,6 @@ mod tests {
                     .collect(),
                 refused: Vec::new(),
             })
-        }
-    }
-
-    /// A note numbered `n` by the origin "far".
-    fn event(n: u128) -> Event {
-        let at = chrono::DateTime::from_timestamp_millis(1_795_000_000_000).unwrap();
-        Event {
-            id: Ulid::from_parts(1_795_000_000_000, n),
-            origin: "far".into(),
-            seq: n as u64,
-            incident: Ulid::from_parts(1_795_000_000_000, 1),
-            author: "a".into(),
-            recorded_by: None,
-            at,
-            logged_at: at,
-            body: crate::domain::Body::Note { text: "x".into() },
         }
     }
 
