@@ -751,3 +751,80 @@ fn messages_stored_together_end_as_they_would_one_by_one() {
     };
     assert_eq!(said(&first), said(&second));
 }
+
+/// The full id of the incident opened with this title.
+fn incident_of(env: &Env, title: &str) -> String {
+    Connection::open(&env.db)
+        .unwrap()
+        .query_row(
+            "SELECT incident FROM events WHERE kind = 'incident_opened' AND instr(payload, ?1) > 0",
+            [title],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// A catch-up sends each row as it is stored, its payload never read into a body: the
+/// very bytes, messages and links the events read back would be sent as. Over a file
+/// with the sample incidents (every kind they hold), a scribe's entry, an entry of a
+/// kind this build does not know, and a payload that is not JSON (sent as a string).
+#[test]
+fn a_catch_up_sends_rows_as_the_events_they_read_back_would_be_sent() {
+    use warroom::store::{OpenOptions, Store, StoreError, VersionVector};
+    use warroom::sync::protocol::{batches, encoded_batches};
+    let (env, a, _) = written();
+    env.ok(&[
+        "log",
+        "--incident",
+        &a,
+        "--for",
+        "dana",
+        "--new-responder",
+        "said: \"roll back\" \u{e9}\u{1F6A8}",
+    ]);
+    let line = format!(
+        r#"{{"id":"01KA0000000000000000000001","origin":"elsewhere","seq":1,"incident":"{}","author":"bot","at":"2026-11-30T10:00:00.000Z","logged_at":"2026-11-30T10:00:00.000Z","kind":"kind_from_a_later_build","payload":{{"zeta":[1,2.5,null],"alpha":{{"b":"x\ny"}}}}}}"#,
+        incident_of(&env, "payments down")
+    );
+    let file = env.path("later.jsonl");
+    std::fs::write(&file, line + "\n").unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    sql(
+        &env,
+        "UPDATE events SET payload = 'not JSON {' WHERE pos = (SELECT MIN(pos) FROM events WHERE kind = 'note')",
+    );
+
+    let store = Store::open(&env.db, OpenOptions::read()).unwrap();
+    let none = VersionVector::new();
+    let (events, links) = store.missing_for(&none).unwrap();
+    let mut encoded = (Vec::new(), Vec::new());
+    store
+        .missing_encoded_in_pages(&none, 7, &mut |(e, l)| {
+            encoded.0.extend(e);
+            encoded.1.extend(l);
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(encoded.1, links);
+    assert_eq!(encoded.0.len(), events.len());
+    let kinds: std::collections::BTreeSet<&str> = events.iter().map(|e| e.body.kind()).collect();
+    assert!(kinds.len() > 8, "{kinds:?}");
+    assert!(kinds.contains("kind_from_a_later_build"), "{kinds:?}");
+    assert!(events.iter().any(|e| e.recorded_by.is_some()));
+    for (event, sent) in events.iter().zip(&encoded.0) {
+        let json = serde_json::to_vec(event).unwrap();
+        assert_eq!(
+            sent.json.as_deref().map(String::from_utf8_lossy),
+            Some(String::from_utf8_lossy(&json)),
+            "{event:?}"
+        );
+        assert_eq!(
+            (sent.id, &sent.origin, sent.seq),
+            (event.id, &event.origin, event.seq)
+        );
+    }
+    assert_eq!(
+        encoded_batches(&encoded.0, &encoded.1),
+        batches(&events, &links)
+    );
+}

@@ -849,6 +849,112 @@ impl Serialize for Event {
     }
 }
 
+/// An event's wire form, made ready to send: its JSON, as `serde_json::to_vec` gives it
+/// for the event, and the fields that say where it goes in a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedEvent {
+    /// The event's id.
+    pub id: Ulid,
+    /// The event's origin.
+    pub origin: String,
+    /// The event's number in its origin.
+    pub seq: u64,
+    /// Its JSON; `None` when it could not be written (never, for an event read back).
+    pub json: Option<Vec<u8>>,
+}
+
+impl EncodedEvent {
+    /// An event, encoded.
+    pub fn of(event: &Event) -> EncodedEvent {
+        EncodedEvent {
+            id: event.id,
+            origin: event.origin.clone(),
+            seq: event.seq,
+            json: serde_json::to_vec(event).ok(),
+        }
+    }
+
+    /// An event as stored, encoded from its row's fields without reading its payload
+    /// into a body: the same bytes [`EncodedEvent::of`] gives for the event the row reads
+    /// back as, for every row this build writes (its payload text is what the event's
+    /// JSON holds, see [`with_recorded_by`]). A payload stored by other means goes as it
+    /// is when it is JSON, as a string when it is not, as reading the row back would.
+    /// `id` and `incident` are ULIDs' 26 characters.
+    pub fn of_row(row: &StoredFields<'_>, id: Ulid) -> EncodedEvent {
+        let payload = match serde_json::from_str::<&serde_json::value::RawValue>(row.payload) {
+            Ok(json) => PayloadText::Json(json),
+            Err(_) => PayloadText::Text(row.payload),
+        };
+        let json = serde_json::to_vec(&WireRow {
+            id: row.id,
+            origin: row.origin,
+            seq: row.seq,
+            incident: row.incident,
+            author: row.author,
+            at: row.at,
+            logged_at: row.logged_at,
+            kind: row.kind,
+            payload,
+        })
+        .ok();
+        EncodedEvent {
+            id,
+            origin: row.origin.to_string(),
+            seq: row.seq,
+            json,
+        }
+    }
+}
+
+/// An event's fields as a row stores them, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredFields<'a> {
+    /// The id's 26 characters.
+    pub id: &'a str,
+    /// The origin.
+    pub origin: &'a str,
+    /// The number in its origin.
+    pub seq: u64,
+    /// The incident's id, 26 characters.
+    pub incident: &'a str,
+    /// The author.
+    pub author: &'a str,
+    /// When it happened.
+    pub at: Timestamp,
+    /// When it was logged.
+    pub logged_at: Timestamp,
+    /// The kind's name.
+    pub kind: &'a str,
+    /// The payload's text as stored.
+    pub payload: &'a str,
+}
+
+/// A stored payload as the wire carries it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PayloadText<'a> {
+    /// JSON, written as it is.
+    Json(&'a serde_json::value::RawValue),
+    /// Text that is not JSON, written as a string.
+    Text(&'a str),
+}
+
+/// The event as written from its row: the fields of [`WireRef`], in its order.
+#[derive(Serialize)]
+struct WireRow<'a> {
+    id: &'a str,
+    origin: &'a str,
+    seq: u64,
+    incident: &'a str,
+    author: &'a str,
+    #[serde(with = "time::serde_millis")]
+    at: Timestamp,
+    #[serde(with = "time::serde_millis")]
+    logged_at: Timestamp,
+    kind: &'a str,
+    payload: PayloadText<'a>,
+}
+
 impl TryFrom<Wire> for Event {
     type Error = String;
 

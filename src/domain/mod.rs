@@ -28,8 +28,9 @@ pub use bounds::{
 pub use chain::{ChainFields, ChainHash, Link};
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
-    Body, Check, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection, TaskState,
-    TriageAnswer, Verdict, body_and_recorder, event_and_link, event_line, with_recorded_by,
+    Body, Check, EncodedEvent, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection,
+    StoredFields, TaskState, TriageAnswer, Verdict, body_and_recorder, event_and_link, event_line,
+    with_recorded_by,
 };
 pub use fold::Applied;
 pub use ids::{MIN_ID_CHARS, resolve_id};

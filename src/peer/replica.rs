@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::domain::{Event, Link};
 use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
-use crate::sync::{Feed, LinkError, Linked, Replica, Tips};
+use crate::sync::{Encoded, Feed, LinkError, Linked, Replica, Tips};
 
 /// How many events a catch-up reads at a time: a few messages' worth, so the peer
 /// stores one page while the next is read and sent.
@@ -59,9 +59,11 @@ impl Feed for StoreFeed {
     fn missing(
         &mut self,
         theirs: &VersionVector,
-        each: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+        each: &mut dyn FnMut(Encoded) -> Result<(), LinkError>,
     ) -> Result<(), LinkError> {
-        self.0.store().missing_in_pages(theirs, MISSING_PAGE, each)
+        self.0
+            .store()
+            .missing_encoded_in_pages(theirs, MISSING_PAGE, each)
     }
 
     fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {

@@ -7,10 +7,22 @@ use rusqlite::{OptionalExtension, params};
 
 use super::schema::PEERS_FROM;
 use super::{Store, StoreError};
-use crate::domain::{Event, Link, epoch_ms};
+use crate::domain::{EncodedEvent, Event, Link, epoch_ms};
+
+/// Events (or their wire forms), and each one's link in its origin's hash chain (or
+/// none).
+type Page<T> = (Vec<T>, Vec<Option<Link>>);
 
 /// Events, and each one's link in its origin's hash chain (or none).
-type Linked = (Vec<Event>, Vec<Option<Link>>);
+type Linked = Page<Event>;
+
+/// One origin's events after a cursor `(seq, pos)`, in that order, up to a limit.
+const AFTER_CURSOR: &str = "WHERE origin = ?1 AND (seq, pos) > (?2, ?3) ORDER BY seq, pos LIMIT ?4";
+
+/// Reads up to a limit of one origin's events after a cursor into a page; returns the
+/// last one's cursor.
+type Reader<T> =
+    dyn Fn(&Store, &str, (i64, i64), i64, &mut Page<T>) -> Result<Option<(i64, i64)>, StoreError>;
 
 /// For each origin, the highest sequence number up to which every event is present.
 pub type VersionVector = BTreeMap<String, u64>;
@@ -151,6 +163,30 @@ impl Store {
         page: usize,
         each: &mut dyn FnMut(Linked) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.pages(theirs, page, &Store::events_of_origin_after, each)
+    }
+
+    /// [`Store::missing_in_pages`], each event encoded for the wire from its row
+    /// ([`EncodedEvent::of_row`]: the bytes it would be sent as, its payload not read
+    /// into a body): what a catch-up sends.
+    pub fn missing_encoded_in_pages<E: From<StoreError>>(
+        &self,
+        theirs: &VersionVector,
+        page: usize,
+        each: &mut dyn FnMut(Page<EncodedEvent>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.pages(theirs, page, &Store::encoded_of_origin_after, each)
+    }
+
+    /// Pages of what a peer with `theirs` lacks, origin by origin, each read by `read`
+    /// (of one origin after a cursor, at most a limit; returns the last one's cursor).
+    fn pages<T, E: From<StoreError>>(
+        &self,
+        theirs: &VersionVector,
+        page: usize,
+        read: &Reader<T>,
+        each: &mut dyn FnMut(Page<T>) -> Result<(), E>,
+    ) -> Result<(), E> {
         let limit = i64::try_from(page.max(1)).unwrap_or(i64::MAX);
         for origin in self.origins()? {
             let after = theirs
@@ -162,7 +198,7 @@ impl Store {
             let mut cursor = (after, i64::MAX);
             loop {
                 let mut out = (Vec::new(), Vec::new());
-                let last = self.events_of_origin_after(&origin, cursor, limit, &mut out)?;
+                let last = read(self, &origin, cursor, limit, &mut out)?;
                 let full = out.0.len() as i64 >= limit;
                 if !out.0.is_empty() {
                     each(out)?;
@@ -196,8 +232,7 @@ impl Store {
         limit: i64,
         out: &mut Linked,
     ) -> Result<Option<(i64, i64)>, StoreError> {
-        let clause = "WHERE origin = ?1 AND (seq, pos) > (?2, ?3) ORDER BY seq, pos LIMIT ?4";
-        let params = params![origin, seq, pos, limit];
+        let (clause, params) = (AFTER_CURSOR, params![origin, seq, pos, limit]);
         if self.version < super::schema::CHAIN_FROM {
             let rows = self.query_rows(clause, params)?;
             let last = rows.last().map(|(pos, e)| (e.seq as i64, *pos));
@@ -206,6 +241,24 @@ impl Store {
             return Ok(last);
         }
         self.query_linked(clause, params, out)
+    }
+
+    /// [`Store::events_of_origin_after`], encoded for the wire.
+    fn encoded_of_origin_after(
+        &self,
+        origin: &str,
+        (seq, pos): (i64, i64),
+        limit: i64,
+        out: &mut Page<EncodedEvent>,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        if self.version < super::schema::CHAIN_FROM {
+            let mut events = (Vec::new(), Vec::new());
+            let last = self.events_of_origin_after(origin, (seq, pos), limit, &mut events)?;
+            out.0.extend(events.0.iter().map(EncodedEvent::of));
+            out.1.extend(events.1);
+            return Ok(last);
+        }
+        self.query_linked_encoded(AFTER_CURSOR, params![origin, seq, pos, limit], out)
     }
 
     /// Allows a peer (by public key) to sync with this database.

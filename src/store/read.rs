@@ -7,7 +7,9 @@ use rusqlite::{OptionalExtension, Row};
 use ulid::Ulid;
 
 use super::{Store, StoreError};
-use crate::domain::{Body, Event, IncidentState, IncidentSummary, from_epoch_ms};
+use crate::domain::{
+    Body, EncodedEvent, Event, IncidentState, IncidentSummary, StoredFields, from_epoch_ms,
+};
 
 /// How the connection is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +75,54 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<(i64, Event)> {
             body,
         },
     ))
+}
+
+/// The link in columns `at` (prev) and `at + 1` (hash), when both are set.
+fn link_of(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<crate::domain::Link>> {
+    let hash = |i: usize| -> rusqlite::Result<Option<crate::domain::ChainHash>> {
+        Ok(row
+            .get_ref(i)?
+            .as_blob_or_null()?
+            .and_then(crate::domain::ChainHash::from_bytes))
+    };
+    Ok(match (hash(at)?, hash(at + 1)?) {
+        (Some(prev), Some(hash)) => Some(crate::domain::Link { prev, hash }),
+        _ => None,
+    })
+}
+
+/// A row of [`COLUMNS`] encoded for the wire, with its position: checked as [`decode`]
+/// checks it (ids and times), its payload not read.
+fn encode(row: &Row<'_>) -> rusqlite::Result<(i64, EncodedEvent)> {
+    let pos: i64 = row.get(0)?;
+    let text = |i: usize| -> rusqlite::Result<&str> {
+        row.get_ref(i)?
+            .as_str()
+            .map_err(|e| bad_row(format!("row {pos}: column {i}: {e}")))
+    };
+    let ulid = |i: usize| -> rusqlite::Result<(&str, Ulid)> {
+        let text = text(i)?;
+        let id = Ulid::from_string(text)
+            .map_err(|e| bad_row(format!("row {pos}: bad id {text:?}: {e}")))?;
+        Ok((text, id))
+    };
+    let time = |i: usize| -> rusqlite::Result<_> {
+        let ms: i64 = row.get(i)?;
+        from_epoch_ms(ms).ok_or_else(|| bad_row(format!("row {pos}: bad time {ms}")))
+    };
+    let (id_text, id) = ulid(1)?;
+    let fields = StoredFields {
+        id: id_text,
+        origin: text(2)?,
+        seq: row.get::<_, i64>(3)? as u64,
+        incident: ulid(4)?.0,
+        author: text(5)?,
+        at: time(6)?,
+        logged_at: time(7)?,
+        kind: text(8)?,
+        payload: text(9)?,
+    };
+    Ok((pos, EncodedEvent::of_row(&fields, id)))
 }
 
 /// These kinds as an SQL list, `'note', 'decision'` (names of letters and underscores;
@@ -156,7 +206,6 @@ impl Store {
         params: impl rusqlite::Params,
         out: &mut (Vec<Event>, Vec<Option<crate::domain::Link>>),
     ) -> Result<Option<(i64, i64)>, StoreError> {
-        use crate::domain::{ChainHash, Link};
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -168,20 +217,35 @@ impl Store {
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
             let (pos, event) = decode(row).map_err(|e| self.sql(e))?;
             last = Some((event.seq as i64, pos));
-            let hash = |i: usize| -> Result<Option<ChainHash>, StoreError> {
-                Ok(row
-                    .get_ref(i)
-                    .map_err(|e| self.sql(e))?
-                    .as_blob_or_null()
-                    .map_err(|e| self.sql(e.into()))?
-                    .and_then(ChainHash::from_bytes))
-            };
-            let link = match (hash(10)?, hash(11)?) {
-                (Some(prev), Some(hash)) => Some(Link { prev, hash }),
-                _ => None,
-            };
             out.0.push(event);
-            out.1.push(link);
+            out.1.push(link_of(row, 10).map_err(|e| self.sql(e))?);
+        }
+        Ok(last)
+    }
+
+    /// Like [`Store::query_linked`], each event encoded from its row's fields for the
+    /// wire ([`EncodedEvent::of_row`]) rather than read into a body: a catch-up sends
+    /// rows as they are. A row that would not read back as an event (a bad id or time)
+    /// is an error, as there.
+    pub(super) fn query_linked_encoded(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+        out: &mut (Vec<EncodedEvent>, Vec<Option<crate::domain::Link>>),
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, prev, hash FROM events {clause}"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.sql(e))?;
+        let mut last = None;
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            let (pos, encoded) = encode(row).map_err(|e| self.sql(e))?;
+            last = Some((encoded.seq as i64, pos));
+            out.0.push(encoded);
+            out.1.push(link_of(row, 10).map_err(|e| self.sql(e))?);
         }
         Ok(last)
     }

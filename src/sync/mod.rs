@@ -12,7 +12,7 @@ pub mod session;
 
 pub use channel::{KeyPair, LinkError, key_id};
 pub use protocol::{Linked, Message, Tips};
-pub use session::{Feed, Progress, Replica, SessionOptions, SessionTotals};
+pub use session::{Encoded, Feed, Progress, Replica, SessionOptions, SessionTotals};
 
 /// A note numbered `n` by the origin "far", in one incident: what the tests of this
 /// module send and receive.

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Event, Link, MAX_EVENT_BYTES};
+use crate::domain::{EncodedEvent, Event, Link, MAX_EVENT_BYTES};
 use crate::store::VersionVector;
 
 /// The protocol's name, checked in every hello.
@@ -251,6 +251,12 @@ const LINKS_OPEN: &[u8] = br#"],"links":["#;
 /// message at least), keeping their order, each with its link (`links[i]` for
 /// `events[i]`; none sent when `links` is empty).
 pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
+    let encoded: Vec<EncodedEvent> = events.iter().map(EncodedEvent::of).collect();
+    encoded_batches(&encoded, links)
+}
+
+/// [`batches`] of events encoded already (as a catch-up reads them from the store).
+pub fn encoded_batches(events: &[EncodedEvent], links: &[Option<Link>]) -> Vec<Batch> {
     let mut out = Vec::new();
     let mut batch = Batch::new();
     // The links of the batch being filled, as the message's `links` array holds them.
@@ -258,7 +264,7 @@ pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
     // The event last put into the batch being filled.
     let mut last_in_batch: Option<usize> = None;
     for (i, event) in events.iter().enumerate() {
-        let Ok(json) = serde_json::to_vec(event) else {
+        let Some(json) = &event.json else {
             continue;
         };
         if json.len() > MAX_EVENT_BYTES {
@@ -295,7 +301,7 @@ pub fn batches(events: &[Event], links: &[Option<Link>]) -> Vec<Batch> {
                 None => batch_links.extend_from_slice(b"null"),
             }
         }
-        batch.push(&json);
+        batch.push(json);
         last_in_batch = Some(i);
     }
     if batch.count > 0 {

@@ -12,8 +12,8 @@ use ulid::Ulid;
 
 use super::channel::{LinkError, Receiver, Sender};
 use super::inbox::{Inbox, Next};
-use super::protocol::{Linked, Message, PROTOCOL, Tips, VERSION, batches};
-use crate::domain::{Event, Link};
+use super::protocol::{Linked, Message, PROTOCOL, Tips, VERSION, batches, encoded_batches};
+use crate::domain::{EncodedEvent, Event, Link};
 use crate::store::{Accepted, VersionVector};
 
 /// Where received events go.
@@ -52,7 +52,7 @@ pub trait Feed: Send {
     fn missing(
         &mut self,
         theirs: &VersionVector,
-        each: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+        each: &mut dyn FnMut(Encoded) -> Result<(), LinkError>,
     ) -> Result<(), LinkError>;
     /// Events committed since the last call (or since the feed was made), waiting up
     /// to `wait` for some.
@@ -63,6 +63,10 @@ pub trait Feed: Send {
         Ok(Vec::new())
     }
 }
+
+/// Events encoded for the wire, and each one's link in its origin's hash chain (or
+/// none): a page of a catch-up.
+pub type Encoded = (Vec<EncodedEvent>, Vec<Option<Link>>);
 
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,7 +338,7 @@ pub fn run(
         let mut sent = 0usize;
         let sending = (|| -> Result<(), LinkError> {
             feed.missing(&theirs, &mut |(missing, links)| {
-                for batch in batches(&missing, &links) {
+                for batch in encoded_batches(&missing, &links) {
                     sent += batch.count;
                     tx.send_encoded(&batch.bytes)?;
                 }
@@ -493,7 +497,7 @@ mod tests {
         fn missing(
             &mut self,
             _: &VersionVector,
-            _: &mut dyn FnMut(Linked) -> Result<(), LinkError>,
+            _: &mut dyn FnMut(Encoded) -> Result<(), LinkError>,
         ) -> Result<(), LinkError> {
             Ok(())
         }
