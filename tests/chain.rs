@@ -793,6 +793,28 @@ fn a_catch_up_sends_rows_as_the_events_they_read_back_would_be_sent() {
         &env,
         "UPDATE events SET payload = 'not JSON {' WHERE pos = (SELECT MIN(pos) FROM events WHERE kind = 'note')",
     );
+    // Rows written by hand (no link) whose payloads a JSON value would not hold as
+    // written: a lone surrogate, an escaped pair, a number past a float, deep nesting.
+    let deep = format!("{{\"d\":{}1{}}}", "[".repeat(130), "]".repeat(130));
+    let incident = incident_of(&env, "payments down");
+    for (n, payload) in [
+        r#"{"text":"\ud800"}"#.to_string(),
+        r#"{"text":"\ud83d\udea8"}"#.to_string(),
+        r#"{"text":"x","n":1e400}"#.to_string(),
+        deep,
+    ]
+    .iter()
+    .enumerate()
+    {
+        Connection::open(&env.db)
+            .unwrap()
+            .execute(
+                "INSERT INTO events (id, origin, seq, incident, author, at_ms, logged_at_ms, kind, payload) \
+                 VALUES (?1, 'byhand', ?2, ?3, 'sqlite3', 1795000000000, 1795000000000, 'note', ?4)",
+                rusqlite::params![format!("01KA00000000000000000000A{n}"), n as i64 + 1, incident, payload],
+            )
+            .unwrap();
+    }
 
     let store = Store::open(&env.db, OpenOptions::read()).unwrap();
     let none = VersionVector::new();

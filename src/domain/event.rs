@@ -877,12 +877,15 @@ impl EncodedEvent {
     /// An event as stored, encoded from its row's fields without reading its payload
     /// into a body: the same bytes [`EncodedEvent::of`] gives for the event the row reads
     /// back as, for every row this build writes (its payload text is what the event's
-    /// JSON holds, see [`with_recorded_by`]). A payload stored by other means goes as it
+    /// JSON holds, see [`with_recorded_by`]); a payload stored by other means goes as it
     /// is when it is JSON, as a string when it is not, as reading the row back would.
+    /// `None` when the payload is JSON that a `serde_json::Value` would not hold as
+    /// written (see [`plain_json`]): the row is then read back and encoded whole.
     /// `id` and `incident` are ULIDs' 26 characters.
-    pub fn of_row(row: &StoredFields<'_>, id: Ulid) -> EncodedEvent {
+    pub fn of_row(row: &StoredFields<'_>, id: Ulid) -> Option<EncodedEvent> {
         let payload = match serde_json::from_str::<&serde_json::value::RawValue>(row.payload) {
-            Ok(json) => PayloadText::Json(json),
+            Ok(json) if plain_json(json.get()) => PayloadText::Json(json),
+            Ok(_) => return None,
             Err(_) => PayloadText::Text(row.payload),
         };
         let json = serde_json::to_vec(&WireRow {
@@ -897,13 +900,73 @@ impl EncodedEvent {
             payload,
         })
         .ok();
-        EncodedEvent {
+        Some(EncodedEvent {
             id,
             origin: row.origin.to_string(),
             seq: row.seq,
             json,
-        }
+        })
     }
+}
+
+/// Whether JSON text reads into a `serde_json::Value` with nothing refused or changed,
+/// so that it may be sent as written: no escaped surrogate (`\ud800`, refused alone), no
+/// nesting deeper than 64 levels (a `Value` stops at 128), and no number written with
+/// an exponent or in more than 20 characters (one a float may not hold, or hold only
+/// near). Conservative: text this build writes passes unless a number is tiny or huge;
+/// what fails is read back whole instead. One pass over the bytes, strings skipped.
+pub fn plain_json(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'"' => break,
+                        b'\\' => {
+                            let surrogate = bytes.get(i + 1) == Some(&b'u')
+                                && matches!(bytes.get(i + 2), Some(b'd' | b'D'))
+                                && matches!(
+                                    bytes.get(i + 3),
+                                    Some(b'8' | b'9' | b'a'..=b'f' | b'A'..=b'F')
+                                );
+                            if surrogate {
+                                return false;
+                            }
+                            i += 2;
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > 64 {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'e' | b'E' => return false,
+                        b'-' | b'+' | b'.' | b'0'..=b'9' => i += 1,
+                        _ => break,
+                    }
+                }
+                if i - start > 20 {
+                    return false;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// An event's fields as a row stores them, borrowed from it.
@@ -980,6 +1043,29 @@ impl TryFrom<Wire> for Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_a_value_would_not_hold_as_written_is_not_plain() {
+        for plain in [
+            r#"{"text":"a \"quote\" and \\ and \u00e9 é 🚨","n":[1,-2.5,18446744073709551615]}"#,
+            r#"{"labels":{"e":"1e400 in a string is text","deep":"[[[[[[["}}"#,
+            "{}",
+            "\"text\"",
+        ] {
+            assert!(plain_json(plain), "{plain}");
+        }
+        let deep = format!("{}1{}", "[".repeat(65), "]".repeat(65));
+        for odd in [
+            r#"{"t":"\ud800"}"#,
+            r#"{"t":"\uD83D\uDE00"}"#,
+            r#"{"n":1e400}"#,
+            r#"{"n":1E2}"#,
+            r#"{"n":123456789012345678901234567890}"#,
+            deep.as_str(),
+        ] {
+            assert!(!plain_json(odd), "{odd}");
+        }
+    }
 
     fn sample(body: Body) -> Event {
         let at = time::from_epoch_ms(1_764_240_000_123).unwrap();

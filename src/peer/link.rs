@@ -275,9 +275,11 @@ fn accept(
         if let Some(line) = left_out(&s) {
             note(line);
         }
-    })
-    .map_err(Failure::Proven)?;
-    Ok((peer, summary))
+    });
+    // The session's reading thread is not waited for: closing the connection ends its
+    // read now, rather than at the idle deadline, and with it the thread.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    Ok((peer, summary.map_err(Failure::Proven)?))
 }
 
 /// Serves one peer on stdin and stdout (the far end of `ssh ... serve --stdio`): the
@@ -381,12 +383,31 @@ fn secure(
     Ok((rx, tx, peer))
 }
 
-/// A connected link, the store it syncs, and for command links the process behind it.
+/// A connected link, the store it syncs, and for command links the process behind it
+/// (for TCP, the socket, to close once the session is over).
 struct Connected {
     store: Store,
     rx: Box<dyn Receiver>,
     tx: Box<dyn Sender>,
     child: Option<child::Running>,
+    socket: Option<TcpStream>,
+}
+
+impl Connected {
+    /// Runs the session, then closes a TCP link: the session's reading thread is not
+    /// waited for, and closing ends its read now rather than at the idle deadline.
+    fn run(
+        self,
+        follow: bool,
+        limits: &Limits,
+        on_status: &(dyn Fn(Progress) + Sync),
+    ) -> (Result<SessionTotals, LinkError>, Option<child::Running>) {
+        let result = run_session(self.store, self.rx, self.tx, follow, limits, on_status);
+        if let Some(socket) = self.socket {
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        }
+        (result, self.child)
+    }
 }
 
 fn connect(
@@ -439,6 +460,7 @@ fn connect(
                 rx: Box::new(rx),
                 tx: Box::new(tx),
                 child: None,
+                socket: Some(stream),
             })
         }
         PeerAddr::Command { argv, label, ssh } => {
@@ -457,6 +479,7 @@ fn connect(
                 rx: Box::new(PlainReceiver(BufReader::new(rx))),
                 tx: Box::new(PlainSender(BufWriter::new(tx))),
                 child: Some(running),
+                socket: None,
             })
         }
     }
@@ -470,13 +493,13 @@ pub fn sync_once(
     limits: Limits,
     note: &(dyn Fn(String) + Sync),
 ) -> Result<SessionTotals, LinkError> {
-    let mut link = connect(db, addr, &limits, false)?;
-    let result = run_session(link.store, link.rx, link.tx, false, &limits, &|s| {
+    let link = connect(db, addr, &limits, false)?;
+    let (result, mut child) = link.run(false, &limits, &|s| {
         if let Some(line) = left_out(&s) {
             note(line);
         }
     });
-    match (result, link.child.as_mut()) {
+    match (result, child.as_mut()) {
         (Err(e), Some(running)) => Err(running.explain(e)),
         (result, Some(running)) => {
             // The far side ends once the session has said goodbye; one that does not is
@@ -505,7 +528,7 @@ pub fn follow(
     loop {
         on_state(LinkState::Connecting);
         let started = Instant::now();
-        let result = connect(&db, &addr, &limits, quiet).and_then(|mut link| {
+        let result = connect(&db, &addr, &limits, quiet).and_then(|link| {
             let status = |s: Progress| match s {
                 Progress::CatchingUp { behind } => on_state(LinkState::CatchingUp { behind }),
                 Progress::Live => on_state(LinkState::Live),
@@ -515,8 +538,8 @@ pub fn follow(
                     }
                 }
             };
-            let result = run_session(link.store, link.rx, link.tx, true, &limits, &status);
-            match (result, link.child.as_mut()) {
+            let (result, mut child) = link.run(true, &limits, &status);
+            match (result, child.as_mut()) {
                 (Err(e), Some(running)) => Err(running.explain(e)),
                 (result, Some(running)) => {
                     let _ = running.child.kill();

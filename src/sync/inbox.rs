@@ -203,7 +203,12 @@ impl Inbox {
 
 impl Drop for Inbox {
     fn drop(&mut self) {
-        self.shared.lock().handler_gone = true;
+        let mut state = self.shared.lock();
+        state.handler_gone = true;
+        // Nobody will handle what waits: it is not kept until the reader stops.
+        state.waiting.clear();
+        state.bytes = 0;
+        drop(state);
         self.shared.changed.notify_all();
     }
 }

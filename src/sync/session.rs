@@ -336,8 +336,16 @@ pub fn run(
         });
 
         let mut sent = 0usize;
+        // Set when the catch-up stopped because the receiving half had: why is said
+        // below, from that half's result.
+        let mut cut_short = false;
         let sending = (|| -> Result<(), LinkError> {
             feed.missing(&theirs, &mut |(missing, links)| {
+                if receiving.is_finished() {
+                    // It could not store, or the peer left: the rest would go nowhere.
+                    cut_short = true;
+                    return Err(LinkError::Closed);
+                }
                 for batch in encoded_batches(&missing, &links) {
                     sent += batch.count;
                     tx.send_encoded(&batch.bytes)?;
@@ -374,6 +382,7 @@ pub fn run(
                 }
             }
         })();
+        let sending = if cut_short { Ok(()) } else { sending };
         if let Err(e) = &sending {
             // Without this the peer would keep the link alive with pings while nothing
             // reaches it, and the receiving half would wait for it forever.
@@ -572,6 +581,77 @@ mod tests {
                 "follow: {follow}"
             );
         }
+    }
+
+    /// A catch-up that never ends: one event a page, for as long as pages are taken.
+    struct Endless;
+
+    impl Feed for Endless {
+        fn missing(
+            &mut self,
+            _: &VersionVector,
+            each: &mut dyn FnMut(Encoded) -> Result<(), LinkError>,
+        ) -> Result<(), LinkError> {
+            for n in 1.. {
+                let page = vec![EncodedEvent::of(&event(n))];
+                each((page, Vec::new()))?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(())
+        }
+        fn next(&mut self, wait: Duration) -> Result<Vec<Event>, LinkError> {
+            std::thread::sleep(wait);
+            Ok(Vec::new())
+        }
+    }
+
+    #[test]
+    fn a_side_that_cannot_store_stops_its_own_catch_up_and_says_why() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let (done_tx, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            let opts = SessionOptions {
+                follow: false,
+                ping_every: Duration::from_millis(20),
+            };
+            let result = run(
+                Box::new(PlainReceiver(a.try_clone().unwrap())),
+                Box::new(PlainSender(a)),
+                Box::new(Failing),
+                Box::new(Endless),
+                &opts,
+                &|_| {},
+            );
+            let _ = done_tx.send(result);
+        });
+        let mut to = PlainSender(b.try_clone().unwrap());
+        let mut from = PlainReceiver(b);
+        // The peer reads all it is sent, and keeps the last.
+        let (last_tx, last) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut seen = None;
+            while let Ok(message) = from.recv() {
+                seen = Some(message);
+            }
+            let _ = last_tx.send(seen);
+        });
+        let hello = Message::hello("peer", VersionVector::new(), Tips::new(), false);
+        to.send(&hello).unwrap();
+        to.send(&Message::events(vec![event(1)], Vec::new()))
+            .unwrap();
+        // Without stopping, the catch-up would go on for ever.
+        let err = done
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the catch-up stops once nothing can be stored")
+            .unwrap_err();
+        assert!(err.to_string().contains("the disk is full"), "{err}");
+        to.0.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(
+            last.recv_timeout(Duration::from_secs(60)).unwrap(),
+            Some(Message::Error {
+                message: err.to_string()
+            })
+        );
     }
 
     fn side(
