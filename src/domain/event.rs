@@ -807,20 +807,22 @@ pub fn event_line(event: &Event, link: Option<&super::Link>) -> Result<String, s
     Ok(line)
 }
 
-/// The event as written: the same fields as [`Wire`], borrowed from the event.
+/// The event as written: the same fields as [`Wire`], borrowed from the event (ids as
+/// `Ulid`, payload as a `Value`) or from its stored row (ids as their text, payload as
+/// [`PayloadText`]); one list of fields, so that the two write the same bytes.
 #[derive(Serialize)]
-struct WireRef<'a> {
-    id: Ulid,
+struct WireRef<'a, Id, Payload> {
+    id: Id,
     origin: &'a str,
     seq: u64,
-    incident: Ulid,
+    incident: Id,
     author: &'a str,
     #[serde(with = "time::serde_millis")]
     at: Timestamp,
     #[serde(with = "time::serde_millis")]
     logged_at: Timestamp,
     kind: &'a str,
-    payload: &'a Value,
+    payload: Payload,
 }
 
 impl Serialize for Event {
@@ -880,22 +882,23 @@ impl EncodedEvent {
     /// JSON holds, see [`with_recorded_by`]); a payload stored by other means goes as it
     /// is when it is JSON, as a string when it is not, as reading the row back would.
     /// `None` when the payload is JSON that a `serde_json::Value` would not hold as
-    /// written (see [`plain_json`]): the row is then read back and encoded whole.
-    /// `id` and `incident` are ULIDs' 26 characters.
-    pub fn of_row(row: &StoredFields<'_>, id: Ulid) -> Option<EncodedEvent> {
+    /// written (see [`plain_json`]), or a time or number is out of range: the row is
+    /// then read back and encoded whole (or refused, as reading it refuses it).
+    pub fn of_row(row: &super::ChainFields<'_>, id: Ulid) -> Option<EncodedEvent> {
         let payload = match serde_json::from_str::<&serde_json::value::RawValue>(row.payload) {
             Ok(json) if plain_json(json.get()) => PayloadText::Json(json),
             Ok(_) => return None,
             Err(_) => PayloadText::Text(row.payload),
         };
-        let json = serde_json::to_vec(&WireRow {
+        let seq = u64::try_from(row.seq).ok()?;
+        let json = serde_json::to_vec(&WireRef {
             id: row.id,
             origin: row.origin,
-            seq: row.seq,
+            seq,
             incident: row.incident,
             author: row.author,
-            at: row.at,
-            logged_at: row.logged_at,
+            at: time::from_epoch_ms(row.at_ms)?,
+            logged_at: time::from_epoch_ms(row.logged_at_ms)?,
             kind: row.kind,
             payload,
         })
@@ -903,7 +906,7 @@ impl EncodedEvent {
         Some(EncodedEvent {
             id,
             origin: row.origin.to_string(),
-            seq: row.seq,
+            seq,
             json,
         })
     }
@@ -969,29 +972,6 @@ pub fn plain_json(text: &str) -> bool {
     true
 }
 
-/// An event's fields as a row stores them, borrowed from it.
-#[derive(Debug, Clone, Copy)]
-pub struct StoredFields<'a> {
-    /// The id's 26 characters.
-    pub id: &'a str,
-    /// The origin.
-    pub origin: &'a str,
-    /// The number in its origin.
-    pub seq: u64,
-    /// The incident's id, 26 characters.
-    pub incident: &'a str,
-    /// The author.
-    pub author: &'a str,
-    /// When it happened.
-    pub at: Timestamp,
-    /// When it was logged.
-    pub logged_at: Timestamp,
-    /// The kind's name.
-    pub kind: &'a str,
-    /// The payload's text as stored.
-    pub payload: &'a str,
-}
-
 /// A stored payload as the wire carries it.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -1000,22 +980,6 @@ enum PayloadText<'a> {
     Json(&'a serde_json::value::RawValue),
     /// Text that is not JSON, written as a string.
     Text(&'a str),
-}
-
-/// The event as written from its row: the fields of [`WireRef`], in its order.
-#[derive(Serialize)]
-struct WireRow<'a> {
-    id: &'a str,
-    origin: &'a str,
-    seq: u64,
-    incident: &'a str,
-    author: &'a str,
-    #[serde(with = "time::serde_millis")]
-    at: Timestamp,
-    #[serde(with = "time::serde_millis")]
-    logged_at: Timestamp,
-    kind: &'a str,
-    payload: PayloadText<'a>,
 }
 
 impl TryFrom<Wire> for Event {

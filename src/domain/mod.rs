@@ -29,7 +29,7 @@ pub use chain::{ChainFields, ChainHash, Link};
 pub use command::{Command, CommandChange, CommandConflict, CommandHow};
 pub use event::{
     Body, Check, EncodedEvent, Event, MAX_EVENT_BYTES, ObjectiveStage, RECORDED_BY, ReviewSection,
-    StoredFields, TaskState, TriageAnswer, Verdict, body_and_recorder, event_and_link, event_line,
+    TaskState, TriageAnswer, Verdict, body_and_recorder, event_and_link, event_line,
     with_recorded_by,
 };
 pub use fold::Applied;

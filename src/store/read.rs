@@ -8,7 +8,7 @@ use ulid::Ulid;
 
 use super::{Store, StoreError};
 use crate::domain::{
-    Body, EncodedEvent, Event, IncidentState, IncidentSummary, StoredFields, from_epoch_ms,
+    Body, ChainFields, EncodedEvent, Event, IncidentState, IncidentSummary, from_epoch_ms,
 };
 
 /// How the connection is set up.
@@ -91,40 +91,35 @@ fn link_of(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<crate::domain::L
     })
 }
 
-/// A row of [`COLUMNS`] encoded for the wire, with its position: checked as [`decode`]
-/// checks it (ids and times), its payload not read.
+/// A row of [`COLUMNS`] encoded for the wire, with its position: its payload not read
+/// unless [`EncodedEvent::of_row`] cannot take it as written, refused as [`decode`]
+/// refuses it.
 fn encode(row: &Row<'_>) -> rusqlite::Result<(i64, EncodedEvent)> {
     let pos: i64 = row.get(0)?;
-    let text = |i: usize| -> rusqlite::Result<&str> {
-        row.get_ref(i)?
-            .as_str()
-            .map_err(|e| bad_row(format!("row {pos}: column {i}: {e}")))
-    };
-    let ulid = |i: usize| -> rusqlite::Result<(&str, Ulid)> {
-        let text = text(i)?;
-        let id = Ulid::from_string(text)
-            .map_err(|e| bad_row(format!("row {pos}: bad id {text:?}: {e}")))?;
-        Ok((text, id))
-    };
-    let time = |i: usize| -> rusqlite::Result<_> {
-        let ms: i64 = row.get(i)?;
-        from_epoch_ms(ms).ok_or_else(|| bad_row(format!("row {pos}: bad time {ms}")))
-    };
-    let (id_text, id) = ulid(1)?;
-    let fields = StoredFields {
-        id: id_text,
-        origin: text(2)?,
-        seq: row.get::<_, i64>(3)? as u64,
-        incident: ulid(4)?.0,
-        author: text(5)?,
-        at: time(6)?,
-        logged_at: time(7)?,
-        kind: text(8)?,
-        payload: text(9)?,
-    };
-    match EncodedEvent::of_row(&fields, id) {
+    let text = |i: usize| row.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+    let fields = (|| -> rusqlite::Result<_> {
+        Ok(ChainFields {
+            id: text(1)?,
+            origin: text(2)?,
+            seq: row.get(3)?,
+            incident: text(4)?,
+            author: text(5)?,
+            at_ms: row.get(6)?,
+            logged_at_ms: row.get(7)?,
+            kind: text(8)?,
+            payload: text(9)?,
+        })
+    })();
+    let encoded = fields.ok().and_then(|fields| {
+        let id = Ulid::from_string(fields.id).ok()?;
+        // The incident's id is checked as reading checks it; its text is what goes.
+        Ulid::from_string(fields.incident).ok()?;
+        EncodedEvent::of_row(&fields, id)
+    });
+    match encoded {
         Some(encoded) => Ok((pos, encoded)),
-        // A payload a body would read otherwise than written: read back whole.
+        // Anything odd (a payload a body would read otherwise than written, a bad id
+        // or time): read back whole, which says what is wrong.
         None => decode(row).map(|(pos, event)| (pos, EncodedEvent::of(&event))),
     }
 }
@@ -210,21 +205,7 @@ impl Store {
         params: impl rusqlite::Params,
         out: &mut (Vec<Event>, Vec<Option<crate::domain::Link>>),
     ) -> Result<Option<(i64, i64)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS}, prev, hash FROM events {clause}"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let mut rows = stmt.query(params).map_err(|e| self.sql(e))?;
-        let mut last = None;
-        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
-            let (pos, event) = decode(row).map_err(|e| self.sql(e))?;
-            last = Some((event.seq as i64, pos));
-            out.0.push(event);
-            out.1.push(link_of(row, 10).map_err(|e| self.sql(e))?);
-        }
-        Ok(last)
+        self.linked_rows(clause, params, decode, |e| e.seq, out)
     }
 
     /// Like [`Store::query_linked`], each event encoded from its row's fields for the
@@ -237,6 +218,19 @@ impl Store {
         params: impl rusqlite::Params,
         out: &mut (Vec<EncodedEvent>, Vec<Option<crate::domain::Link>>),
     ) -> Result<Option<(i64, i64)>, StoreError> {
+        self.linked_rows(clause, params, encode, |e| e.seq, out)
+    }
+
+    /// Rows after `clause` with their links, each read by `read` into `out`; returns the
+    /// last one's `(seq, pos)`.
+    fn linked_rows<T>(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+        read: fn(&Row<'_>) -> rusqlite::Result<(i64, T)>,
+        seq: fn(&T) -> u64,
+        out: &mut (Vec<T>, Vec<Option<crate::domain::Link>>),
+    ) -> Result<Option<(i64, i64)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -246,9 +240,9 @@ impl Store {
         let mut rows = stmt.query(params).map_err(|e| self.sql(e))?;
         let mut last = None;
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
-            let (pos, encoded) = encode(row).map_err(|e| self.sql(e))?;
-            last = Some((encoded.seq as i64, pos));
-            out.0.push(encoded);
+            let (pos, item) = read(row).map_err(|e| self.sql(e))?;
+            last = Some((seq(&item) as i64, pos));
+            out.0.push(item);
             out.1.push(link_of(row, 10).map_err(|e| self.sql(e))?);
         }
         Ok(last)
