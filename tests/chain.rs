@@ -850,3 +850,59 @@ fn a_catch_up_sends_rows_as_the_events_they_read_back_would_be_sent() {
         batches(&events, &links)
     );
 }
+
+/// A float in a payload (an event of a kind from a later build, say) reads back as the
+/// number written, so a peer that writes its payload again gets the same text, and the
+/// same hash: the event is stored, not refused as breaking its chain. (serde_json reads
+/// about one float in five off by one unit in the last place unless told to be exact.)
+#[test]
+fn a_float_in_a_payload_survives_a_hop_between_peers() {
+    use warroom::store::{OpenOptions, Store};
+    use warroom::sync::Message;
+    use warroom::sync::protocol::encoded_batches;
+    let from = Env::new();
+    from.declare("source");
+    let line = format!(
+        r#"{{"id":"01KA0000000000000000000002","origin":"later","seq":1,"incident":"{}","author":"bot","at":"2026-11-30T10:00:00.000Z","logged_at":"2026-11-30T10:00:00.000Z","kind":"reading_from_a_later_build","payload":{{"ratio":1.9449445434404706,"p99":1.8486618961806582}}}}"#,
+        incident_of(&from, "source")
+    );
+    let file = from.path("later.jsonl");
+    std::fs::write(&file, line + "\n").unwrap();
+    from.ok(&["import", file.to_str().unwrap()]);
+    let stored: String = Connection::open(&from.db)
+        .unwrap()
+        .query_row(
+            "SELECT payload FROM events WHERE origin = 'later'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored.contains("1.9449445434404706"), "{stored}");
+    assert!(stored.contains("1.8486618961806582"), "{stored}");
+
+    let to = Env::new();
+    to.declare("other");
+    let source = Store::open(&from.db, OpenOptions::read()).unwrap();
+    let mut copy = Store::open(&to.db, OpenOptions::write()).unwrap();
+    let mut encoded = (Vec::new(), Vec::new());
+    source
+        .missing_encoded_in_pages(&copy.heads().unwrap(), 100, &mut |(e, l)| {
+            encoded.0.extend(e);
+            encoded.1.extend(l);
+            Ok::<(), warroom::store::StoreError>(())
+        })
+        .unwrap();
+    // As the wire carries them, and as the peer reads them.
+    let mut messages = Vec::new();
+    for batch in encoded_batches(&encoded.0, &encoded.1) {
+        match Message::decode(&batch.bytes).unwrap() {
+            Message::Events { events, links, .. } => messages.push((events, links)),
+            other => panic!("{other:?}"),
+        }
+    }
+    let accepted = copy.accept_batches_from_peer(messages).unwrap();
+    assert!(accepted.refused.is_empty(), "{:?}", accepted.refused);
+    drop(copy);
+    let (ok, out, _) = verify(&to, &[]);
+    assert!(ok && out.contains("every chain is whole"), "{out}");
+}
