@@ -272,10 +272,10 @@ impl Painter {
     /// the entry box, before the frame that shows the key is drawn (the loop calls it
     /// for a key alone that [`echoes`] said of, once the draft with the key is staged
     /// and before the key is handled): the character, in the style of the cell it goes
-    /// to, and the cursor one column on. The frame that follows ([`Painter::patch`] or [`Painter::draw`])
-    /// compares with the screen as echoed and sends what the echo did not foresee (text
-    /// after the cursor moving on, a word wrapped to the next row, a title that
-    /// changed), so the screen ends as a whole frame draws it either way. Only a
+    /// to, and the cursor one column on. The frame that follows ([`Painter::patch`] or
+    /// [`Painter::draw`]) compares with the screen as echoed and sends what the echo did
+    /// not foresee (text after the cursor moving on, a word wrapped to the next row, a
+    /// title that changed), so the screen ends as a whole frame draws it either way. Only a
     /// printable ASCII character, over a narrow character or a blank, with room after
     /// the cursor on its row; `Ok(false)`, having sent nothing, otherwise. Errors are
     /// the backend's.
