@@ -1,11 +1,14 @@
 //! Network peers on loopback: how fast a fresh peer catches up on 100k events, and
 //! how long a commit on one host takes to be visible on the other while following.
 //!
-//! Run: `cargo bench --bench peer_sync` (options: `--events N`, `--commits N`).
+//! Run: `cargo bench --bench peer_sync` (options: `--events N`, `--commits N`, and
+//! `--against BIN`: another build's `warroom` binary, whose catch-up is run in turn with
+//! this build's on the same source, both sides of each link being one build, and the
+//! ratio printed; a figure in events/s follows the machine's speed, the ratio does not).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -14,12 +17,13 @@ use warroom::domain::Body;
 use warroom::store::{NewEvent, OpenOptions, Store};
 
 mod common;
-use common::{arg, filler, ms, percentile};
+use common::{arg, filler, ms, percentile, text_arg};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
-fn warroom(db: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
+/// `bin` (a build of warroom) on the database at `db`.
+fn warroom(bin: &Path, db: &Path) -> Command {
+    let mut cmd = Command::new(bin);
     cmd.env("WARROOM_DB", db).env("WARROOM_USER", "bench");
     cmd
 }
@@ -34,15 +38,19 @@ fn ok(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-fn new_db(dir: &Path, name: &str) -> (std::path::PathBuf, String) {
+/// A new database made by `bin`, and its peer id.
+fn new_db(bin: &Path, dir: &Path, name: &str) -> (PathBuf, String) {
     let db = dir.join(name);
-    ok(warroom(&db).args(["declare", "--title", "bench"]));
-    let id = ok(warroom(&db).args(["peer", "id"])).trim().to_string();
+    ok(warroom(bin, &db).args(["declare", "--title", "bench"]));
+    let id = ok(warroom(bin, &db).args(["peer", "id"]))
+        .trim()
+        .to_string();
     (db, id)
 }
 
-fn serve(db: &Path) -> (Child, String) {
-    let mut child = warroom(db)
+/// `bin` serving `db` on a loopback port, and that port's address.
+fn serve(bin: &Path, db: &Path) -> (Child, String) {
+    let mut child = warroom(bin, db)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .spawn()
@@ -61,6 +69,37 @@ fn serve(db: &Path) -> (Child, String) {
     (child, addr)
 }
 
+/// A build to time: its name in the output, its binary, and the source it serves.
+struct Build {
+    name: String,
+    bin: PathBuf,
+    server: Child,
+    addr: String,
+    runs: Vec<Duration>,
+}
+
+impl Build {
+    /// Times one catch-up: a fresh database made by this build syncs once from the
+    /// source this build serves, and then holds all of it.
+    fn catch_up(&mut self, dir: &Path, name: &str, source: &Path, source_id: &str) {
+        let (db, id) = new_db(&self.bin, dir, name);
+        ok(warroom(&self.bin, source).args(["peer", "allow", &id]));
+        ok(warroom(&self.bin, &db).args(["peer", "allow", source_id]));
+        let start = Instant::now();
+        ok(warroom(&self.bin, &db).args(["sync", "--peer", &self.addr]));
+        self.runs.push(start.elapsed());
+        // Both sides now hold the union: every filler event and both sides' own.
+        assert_eq!(count(&db), count(source), "the fresh peer got everything");
+    }
+
+    /// The median of the runs so far.
+    fn median(&self) -> Duration {
+        let mut runs = self.runs.clone();
+        runs.sort();
+        runs[runs.len() / 2]
+    }
+}
+
 /// How many events the database at `db` holds.
 fn count(db: &Path) -> usize {
     Store::open(db, OpenOptions::read())
@@ -72,10 +111,19 @@ fn count(db: &Path) -> usize {
 fn main() {
     let events = arg("--events", 100_000);
     let commits = arg("--commits", 300);
+    let against = text_arg("--against").map(|bin| {
+        let bin = PathBuf::from(bin);
+        assert!(
+            bin.is_file(),
+            "--against {}: no such file; give the path of another build's warroom binary",
+            bin.display()
+        );
+        bin
+    });
     let dir = tempfile::TempDir::new().expect("temp dir");
 
     // A source with `events` events from another origin.
-    let (source, source_id) = new_db(dir.path(), "source.db");
+    let (source, source_id) = new_db(Path::new(BIN), dir.path(), "source.db");
     {
         let mut store = Store::open(&source, OpenOptions::write()).expect("open");
         let incident = store.incidents().expect("incidents")[0].id;
@@ -85,38 +133,61 @@ fn main() {
         });
         store.insert_events(&filler).expect("fill");
     }
-    let (mut server, addr) = serve(&source);
+    // Each build serves the same source; with `--against`, the two take turns.
+    let mut builds: Vec<Build> = std::iter::once(("this build".to_string(), PathBuf::from(BIN)))
+        .chain(against.map(|bin| (format!("against {}", bin.display()), bin)))
+        .map(|(name, bin)| {
+            let (server, addr) = serve(&bin, &source);
+            Build {
+                name,
+                bin,
+                server,
+                addr,
+                runs: Vec::new(),
+            }
+        })
+        .collect();
 
-    // Catch-up: a fresh peer syncs once; three runs, the median.
-    let mut runs = Vec::new();
+    // Catch-up: a fresh peer syncs once; three runs of each build, the median.
     for run in 0..3 {
-        let (db, id) = new_db(dir.path(), &format!("fresh{run}.db"));
-        ok(warroom(&source).args(["peer", "allow", &id]));
-        ok(warroom(&db).args(["peer", "allow", &source_id]));
-        let start = Instant::now();
-        ok(warroom(&db).args(["sync", "--peer", &addr]));
-        runs.push(start.elapsed());
-        // Both sides now hold the union: every filler event and both sides' own.
-        assert_eq!(count(&db), count(&source), "the fresh peer got everything");
+        for (b, build) in builds.iter_mut().enumerate() {
+            build.catch_up(
+                dir.path(),
+                &format!("fresh{b}-{run}.db"),
+                &source,
+                &source_id,
+            );
+        }
     }
-    runs.sort();
-    let median = runs[1];
-    println!(
-        "catch-up of {events} events over TCP (Noise), one `warroom sync`: median {:.2} s = {:.0} events/s (runs: {})",
-        median.as_secs_f64(),
-        events as f64 / median.as_secs_f64(),
-        runs.iter()
-            .map(|r| format!("{:.2} s", r.as_secs_f64()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-
+    for build in &builds {
+        let median = build.median();
+        println!(
+            "catch-up of {events} events over TCP (Noise), one `warroom sync`, {}: median {:.2} s = {:.0} events/s (runs: {})",
+            build.name,
+            median.as_secs_f64(),
+            events as f64 / median.as_secs_f64(),
+            build
+                .runs
+                .iter()
+                .map(|r| format!("{:.2} s", r.as_secs_f64()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let [ours, anchor] = &builds[..] {
+        println!(
+            "catch-up speed, this build against the other in the same run: {:.2}x",
+            anchor.median().as_secs_f64() / ours.median().as_secs_f64()
+        );
+    }
     // Live: a follower stays linked; commits on the source are timed until the
     // follower's own `tail --follow` prints them.
-    let (follower, id) = new_db(dir.path(), "follower.db");
-    ok(warroom(&source).args(["peer", "allow", &id]));
-    ok(warroom(&follower).args(["peer", "allow", &source_id]));
-    let mut link = warroom(&follower)
+    let bin = Path::new(BIN);
+    let addr = builds[0].addr.clone();
+    let (follower, id) = new_db(bin, dir.path(), "follower.db");
+    ok(warroom(bin, &source).args(["peer", "allow", &id]));
+    ok(warroom(bin, &follower).args(["peer", "allow", &source_id]));
+    let mut link = warroom(bin, &follower)
         .args(["sync", "--follow", "--peer", &addr])
         .stderr(Stdio::null())
         .spawn()
@@ -129,7 +200,7 @@ fn main() {
         assert!(Instant::now() < deadline, "the follower did not catch up");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let mut tail = warroom(&follower)
+    let mut tail = warroom(bin, &follower)
         .args([
             "tail",
             "--follow",
@@ -187,8 +258,12 @@ fn main() {
         ms(percentile(&latencies, 0.99)),
         ms(*latencies.last().expect("some latencies"))
     );
-    for child in [&mut link, &mut tail, &mut server] {
+    for child in [&mut link, &mut tail] {
         let _ = child.kill();
         let _ = child.wait();
+    }
+    for build in &mut builds {
+        let _ = build.server.kill();
+        let _ = build.server.wait();
     }
 }

@@ -33,6 +33,7 @@ use warroom::domain::{Body, Event, Status, Timestamp};
 
 mod common;
 use common::pty::Pty;
+use common::text_arg;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 /// Entries in the closed incident the console switches to.
@@ -183,11 +184,10 @@ fn keystrokes(p: &mut Pty, text: &str) -> Vec<f64> {
 
 /// Copies the database at `db` into the folder after `--keep`, when given.
 fn keep(db: &Path) {
-    let argv: Vec<String> = std::env::args().collect();
-    if let Some(dir) = argv.windows(2).find(|w| w[0] == "--keep").map(|w| &w[1]) {
-        std::fs::create_dir_all(dir).unwrap();
+    if let Some(dir) = text_arg("--keep") {
+        std::fs::create_dir_all(&dir).unwrap();
         let conn = rusqlite::Connection::open(db).unwrap();
-        let to = Path::new(dir).join(db.file_name().unwrap());
+        let to = Path::new(&dir).join(db.file_name().unwrap());
         let _ = std::fs::remove_file(&to);
         conn.execute("VACUUM INTO ?1", [to.to_str().unwrap()])
             .unwrap();
@@ -197,10 +197,9 @@ fn keep(db: &Path) {
 /// With `--keep DIR`, a copy of a generated file in DIR (the import's input, to
 /// profile it alone).
 fn keep_file(file: &Path) {
-    let argv: Vec<String> = std::env::args().collect();
-    if let Some(dir) = argv.windows(2).find(|w| w[0] == "--keep").map(|w| &w[1]) {
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::copy(file, Path::new(dir).join(file.file_name().unwrap())).unwrap();
+    if let Some(dir) = text_arg("--keep") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(file, Path::new(&dir).join(file.file_name().unwrap())).unwrap();
     }
 }
 

@@ -50,9 +50,13 @@ pub fn ms(d: Duration) -> String {
 
 /// The number after `name` on the bench's command line (`--runs 3`), else `default`.
 pub fn arg(name: &str, default: usize) -> usize {
-    let argv: Vec<String> = std::env::args().collect();
-    argv.windows(2)
-        .find(|w| w[0] == name)
-        .and_then(|w| w[1].parse().ok())
+    text_arg(name)
+        .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The word after `name` on the bench's command line (`--keep DIR`), if given.
+pub fn text_arg(name: &str) -> Option<String> {
+    let argv: Vec<String> = std::env::args().collect();
+    argv.windows(2).find(|w| w[0] == name).map(|w| w[1].clone())
 }
