@@ -638,7 +638,7 @@ fn an_import_refuses_a_json_line_edited_after_the_export() {
 /// an older build (no links) and a link that does not follow.
 #[test]
 fn messages_stored_together_end_as_they_would_one_by_one() {
-    use warroom::store::{OpenOptions, Store};
+    use warroom::store::{OpenOptions, Received, Store};
     let (from, _, _) = written();
     let source = Store::open(&from.db, OpenOptions::read()).unwrap();
     let (first, second) = (Env::new(), Env::new());
@@ -694,7 +694,12 @@ fn messages_stored_together_end_as_they_would_one_by_one() {
 
     let owns = [together.origin().to_string(), apart.origin().to_string()];
     let gathered = together
-        .accept_batches_from_peer(with_forgery(&together))
+        .accept_batches_from_peer(
+            with_forgery(&together)
+                .into_iter()
+                .map(|(events, links)| Received::new(events, links))
+                .collect(),
+        )
         .unwrap();
     drop(together);
     let (mut added, mut refused) = (Vec::new(), Vec::new());
@@ -857,7 +862,7 @@ fn a_catch_up_sends_rows_as_the_events_they_read_back_would_be_sent() {
 /// about one float in five off by one unit in the last place unless told to be exact.)
 #[test]
 fn a_float_in_a_payload_survives_a_hop_between_peers() {
-    use warroom::store::{OpenOptions, Store};
+    use warroom::store::{OpenOptions, Received, Store};
     use warroom::sync::Message;
     use warroom::sync::protocol::encoded_batches;
     let from = Env::new();
@@ -896,7 +901,7 @@ fn a_float_in_a_payload_survives_a_hop_between_peers() {
     let mut messages = Vec::new();
     for batch in encoded_batches(&encoded.0, &encoded.1) {
         match Message::decode(&batch.bytes).unwrap() {
-            Message::Events { events, links, .. } => messages.push((events, links)),
+            Message::Events { events, links, .. } => messages.push(Received::new(events, links)),
             other => panic!("{other:?}"),
         }
     }

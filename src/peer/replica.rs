@@ -5,8 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::domain::{Event, Link};
-use crate::store::{Accepted, Follower, OpenOptions, Store, StoreError, VersionVector};
-use crate::sync::{Encoded, Feed, LinkError, Linked, Replica, Tips};
+use crate::store::{Accepted, Follower, OpenOptions, Received, Store, StoreError, VersionVector};
+use crate::sync::{Encoded, Feed, LinkError, Replica, Tips};
 
 /// How many events a catch-up reads at a time: a few messages' worth, so the peer
 /// stores one page while the next is read and sent.
@@ -37,7 +37,7 @@ impl Replica for StoreReplica {
         Ok(self.0.heads()?)
     }
 
-    fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
+    fn apply(&mut self, messages: Vec<Received>) -> Result<Accepted, LinkError> {
         Ok(self.0.accept_batches_from_peer(messages)?)
     }
 

@@ -36,7 +36,7 @@ pub use presence::{HEARTBEAT, PRESENCE_TTL, Presence, host_name};
 pub use read::Settings;
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use watch::{Waker, Watcher};
-pub use write::{Accepted, Imported, NewEvent};
+pub use write::{Accepted, Imported, NewEvent, Received};
 
 /// A file's identity on this host (device, inode), following links.
 fn file_identity(path: &Path) -> Option<(u64, u64)> {

@@ -167,21 +167,32 @@ fn storable(event: &Event) -> Result<StoredRow, Unstorable> {
 
 /// A chunk of events from elsewhere made ready to store: with the chain link each
 /// came with (`links[i]` for `events[i]`, or none), the row of each or why it cannot
-/// be stored, and the order to store them in (each origin's in number order, so an
-/// event's one before it is stored first whenever both are in the chunk, whatever
-/// order they came in). None of it needs the database, so an import makes the next
-/// chunk ready on a thread of its own while the one before is stored.
+/// be stored, the hash each one's fields give over the link it came with (`sent[i]`,
+/// where it came with one), and the order to store them in (each origin's in number
+/// order, so an event's one before it is stored first whenever both are in the chunk,
+/// whatever order they came in). None of it needs the database, so an import, and a
+/// link's reading thread, make the next chunk ready while the one before is stored.
 struct Ready<C> {
     events: C,
     links: Vec<Option<Link>>,
     rows: Vec<Result<StoredRow, Unstorable>>,
+    sent: Vec<Option<ChainHash>>,
     order: Vec<usize>,
 }
 
 impl<C: AsRef<[Event]>> Ready<C> {
     fn of(events: C, links: Vec<Option<Link>>) -> Ready<C> {
         let all = events.as_ref();
-        let rows = all.iter().map(storable).collect();
+        let rows: Vec<_> = all.iter().map(storable).collect();
+        let sent = rows
+            .iter()
+            .zip(all)
+            .enumerate()
+            .map(|(i, (row, event))| {
+                let link = links.get(i).copied().flatten()?;
+                Some(row.as_ref().ok()?.link(event, link.prev).hash)
+            })
+            .collect();
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| {
             (all[a].origin.as_str(), all[a].seq).cmp(&(all[b].origin.as_str(), all[b].seq))
@@ -190,8 +201,59 @@ impl<C: AsRef<[Event]>> Ready<C> {
             events,
             links,
             rows,
+            sent,
             order,
         }
+    }
+
+    /// The hash event `i`'s fields give when chained to `prev`: worked out when the
+    /// chunk was made ready for the link it came with, else now.
+    fn hash_of(&self, i: usize, row: &StoredRow, prev: &ChainHash) -> ChainHash {
+        match (self.links.get(i).copied().flatten(), self.sent[i]) {
+            (Some(link), Some(hash)) if link.prev == *prev => hash,
+            _ => row.link(&self.events.as_ref()[i], *prev).hash,
+        }
+    }
+}
+
+/// One message of a peer's made ready to store (see [`Store::accept_batches_from_peer`]):
+/// its events, the chain link each came with, and what storing them needs worked out
+/// beforehand (each one's row or why it cannot be stored, the hash its fields give,
+/// the order to store them in). Making it reads no database, so a link makes the next
+/// message ready on its reading thread while the one before is stored.
+pub struct Received(Ready<Vec<Event>>);
+
+impl Received {
+    /// `events` as a peer sent them, with `links[i]` the link `events[i]` came with
+    /// (missing or `None` from a peer of an older build).
+    pub fn new(events: Vec<Event>, links: Vec<Option<Link>>) -> Received {
+        Received(Ready::of(events, links))
+    }
+
+    /// The events, as sent.
+    pub fn events(&self) -> &[Event] {
+        &self.0.events
+    }
+
+    /// The link each event came with (`links()[i]` for `events()[i]`; shorter, or
+    /// empty, when a peer of an older build sent fewer).
+    pub fn links(&self) -> &[Option<Link>] {
+        &self.0.links
+    }
+}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("events", &self.0.events)
+            .field("links", &self.0.links)
+            .finish()
+    }
+}
+
+impl PartialEq for Received {
+    fn eq(&self, other: &Received) -> bool {
+        self.0.events == other.0.events && self.0.links == other.0.links
     }
 }
 
@@ -385,14 +447,9 @@ impl Store {
     /// every message of the group, where one after another would have kept those before.
     pub fn accept_batches_from_peer(
         &mut self,
-        batches: Vec<(Vec<Event>, Vec<Option<Link>>)>,
+        messages: Vec<Received>,
     ) -> Result<Accepted, StoreError> {
-        self.insert_chunks(
-            batches
-                .into_iter()
-                .map(|(events, links)| Ok(Ready::of(events, links))),
-            false,
-        )
+        self.insert_chunks(messages.into_iter().map(|m| Ok(m.0)), false)
     }
 
     /// Imports events as they are read, in chunks, all in one transaction: nothing is
@@ -565,7 +622,7 @@ impl Store {
                 }
                 let sent = links.get(i).copied().flatten();
                 let prev = chainer.prev_held(tx, origin, event.seq).map_err(sql)?;
-                let chained = check_sent(sent, |p| row.link(event, *p).hash, prev, event.seq);
+                let chained = check_sent(sent, |p| chunk.hash_of(i, row, p), prev, event.seq);
                 // One filling a gap must be the event the one after it is chained to.
                 let chained = match chained {
                     Ok(Some((link, seam))) if filling => {

@@ -2,13 +2,14 @@
 //! (decrypts, parses) messages while those before them are stored, so the two overlap;
 //! what waits is bounded by its size on the wire, since the peer's word is untrusted.
 //! Events messages waiting one behind another are handed over together, for one
-//! transaction.
+//! transaction, each made ready to store on the reading thread too ([`Received`]).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::channel::{LinkError, Receiver};
-use super::protocol::{Linked, Message};
+use super::protocol::Message;
+use crate::store::Received;
 
 /// Messages read and waiting take at most this many bytes as sent (2 MiB). One message
 /// always gets in when none waits, so none is too large to pass (a message is at most
@@ -26,11 +27,11 @@ pub const GATHER_BYTES: usize = 2 * 1024 * 1024;
 #[derive(Debug, PartialEq)]
 pub enum Next {
     /// The events of one or more `events` messages, in the order they came (each with
-    /// its links, as sent), for one write; and why each event that could not be read
-    /// was left out.
+    /// its links, as sent, made ready to store), for one write; and why each event that
+    /// could not be read was left out.
     Events {
         /// Each message's events and links.
-        messages: Vec<Linked>,
+        messages: Vec<Received>,
         /// Why each unreadable event was left out.
         unreadable: Vec<String>,
     },
@@ -38,9 +39,30 @@ pub enum Next {
     Other(Message),
 }
 
+/// A message read: an `events` message made ready to store (with why each event it
+/// held that could not be read was left out), or one of another kind.
+enum Read {
+    Events(Received, Vec<String>),
+    Other(Message),
+}
+
+impl Read {
+    /// `message`, made ready to store if it carries events.
+    fn of(message: Message) -> Read {
+        match message {
+            Message::Events {
+                events,
+                links,
+                unreadable,
+            } => Read::Events(Received::new(events, links), unreadable),
+            other => Read::Other(other),
+        }
+    }
+}
+
 struct State {
     /// Each message read (or why reading failed), with its size as sent.
-    waiting: VecDeque<(Result<Message, LinkError>, usize)>,
+    waiting: VecDeque<(Result<Read, LinkError>, usize)>,
     /// The sizes of the messages in `waiting`, added up.
     bytes: usize,
     /// The reading thread has stopped.
@@ -60,7 +82,7 @@ impl Shared {
     }
 
     /// Puts a message in, waiting for room; false once the inbox is dropped.
-    fn put(&self, message: Result<Message, LinkError>, size: usize) -> bool {
+    fn put(&self, message: Result<Read, LinkError>, size: usize) -> bool {
         let mut state = self.lock();
         while !state.handler_gone && state.bytes > 0 && state.bytes + size > WAITING_BYTES {
             state = self
@@ -127,7 +149,7 @@ impl Inbox {
                         message,
                         Ok(Message::Events { .. } | Message::Caught | Message::Ping)
                     );
-                    if !shared.put(message, size) || !goes_on {
+                    if !shared.put(message.map(Read::of), size) || !goes_on {
                         return;
                     }
                 }
@@ -156,33 +178,19 @@ impl Inbox {
         };
         state.bytes -= size;
         let next = match first {
-            Ok(Message::Events {
-                events,
-                links,
-                unreadable,
-            }) => {
+            Ok(Read::Events(message, unreadable)) => {
                 let (mut messages, mut unreadable, mut gathered) =
-                    (vec![(events, links)], unreadable, size);
+                    (vec![message], unreadable, size);
                 loop {
                     let size = match state.waiting.front() {
-                        Some((Ok(Message::Ping), size)) => *size,
-                        Some((Ok(Message::Events { .. }), size))
-                            if gathered + size <= GATHER_BYTES =>
-                        {
+                        Some((Ok(Read::Other(Message::Ping)), size)) => *size,
+                        Some((Ok(Read::Events(..)), size)) if gathered + size <= GATHER_BYTES => {
                             *size
                         }
                         _ => break,
                     };
-                    if let Some((
-                        Ok(Message::Events {
-                            events,
-                            links,
-                            unreadable: more,
-                        }),
-                        _,
-                    )) = state.waiting.pop_front()
-                    {
-                        messages.push((events, links));
+                    if let Some((Ok(Read::Events(message, more)), _)) = state.waiting.pop_front() {
+                        messages.push(message);
                         unreadable.extend(more);
                         gathered += size;
                     }
@@ -193,7 +201,7 @@ impl Inbox {
                     unreadable,
                 })
             }
-            Ok(other) => Ok(Next::Other(other)),
+            Ok(Read::Other(other)) => Ok(Next::Other(other)),
             Err(e) => Err(e),
         };
         self.shared.changed.notify_all();
@@ -233,7 +241,7 @@ mod tests {
         match next {
             Next::Events { messages, .. } => messages
                 .iter()
-                .flat_map(|(e, _)| e)
+                .flat_map(Received::events)
                 .map(|e| e.seq)
                 .collect(),
             Next::Other(other) => panic!("expected events, got {other:?}"),
@@ -281,7 +289,7 @@ mod tests {
                 unreadable,
             } => {
                 assert_eq!(messages.len(), 2);
-                assert_eq!(messages[1].0[0].seq, 7);
+                assert_eq!(messages[1].events()[0].seq, 7);
                 assert_eq!(unreadable.len(), 1, "{unreadable:?}");
             }
             other => panic!("{other:?}"),

@@ -11,7 +11,7 @@ pub mod protocol;
 pub mod session;
 
 pub use channel::{KeyPair, LinkError, key_id};
-pub use protocol::{Linked, Message, Tips};
+pub use protocol::{Message, Tips};
 pub use session::{Encoded, Feed, Progress, Replica, SessionOptions, SessionTotals};
 
 /// A note numbered `n` by the origin "far", in one incident: what the tests of this

@@ -25,10 +25,6 @@ const ENVELOPE: usize = 256;
 // escaping can grow it six-fold (one byte becomes `\u00XX`).
 const _: () = assert!(6 * MAX_EVENT_BYTES + ENVELOPE <= MAX_MESSAGE);
 
-/// Events, and each one's link in its origin's hash chain (or none): what an `events`
-/// message carries.
-pub type Linked = (Vec<Event>, Vec<Option<Link>>);
-
 /// For each origin, the id of the event at its head.
 pub type Tips = std::collections::BTreeMap<String, ulid::Ulid>;
 

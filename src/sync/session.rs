@@ -12,9 +12,9 @@ use ulid::Ulid;
 
 use super::channel::{LinkError, Receiver, Sender};
 use super::inbox::{Inbox, Next};
-use super::protocol::{Linked, Message, PROTOCOL, Tips, VERSION, batches, encoded_batches};
+use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches, encoded_batches};
 use crate::domain::{EncodedEvent, Event, Link};
-use crate::store::{Accepted, VersionVector};
+use crate::store::{Accepted, Received, VersionVector};
 
 /// Where received events go.
 pub trait Replica: Send {
@@ -26,7 +26,7 @@ pub trait Replica: Send {
     /// those already held; returns the ids of those that were new, and those it left
     /// out as unfit to store (or breaking their origin's hash chain: in each message,
     /// `links[i]` is `events[i]`'s, empty from an older peer), with why.
-    fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError>;
+    fn apply(&mut self, messages: Vec<Received>) -> Result<Accepted, LinkError>;
     /// For each origin in `heads`, the id of the event at its head (none by default).
     fn tips(&mut self, _heads: &VersionVector) -> Result<Tips, LinkError> {
         Ok(Tips::new())
@@ -153,7 +153,7 @@ fn check_hello(message: Message) -> Result<Hello, String> {
 fn receive(
     replica: &mut dyn Replica,
     ids: &Mutex<HashSet<Ulid>>,
-    messages: Vec<Linked>,
+    messages: Vec<Received>,
     unreadable: &[String],
     on_status: &(dyn Fn(Progress) + Sync),
 ) -> Result<usize, LinkError> {
@@ -440,9 +440,13 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, messages: Vec<Received>) -> Result<Accepted, LinkError> {
             Ok(Accepted {
-                added: messages.iter().flat_map(|(e, _)| e).map(|e| e.id).collect(),
+                added: messages
+                    .iter()
+                    .flat_map(Received::events)
+                    .map(|e| e.id)
+                    .collect(),
                 refused: Vec::new(),
             })
         }
@@ -460,11 +464,11 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, messages: Vec<Linked>) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, messages: Vec<Received>) -> Result<Accepted, LinkError> {
             Ok(Accepted {
                 added: messages
                     .iter()
-                    .flat_map(|(e, _)| e)
+                    .flat_map(Received::events)
                     .map(|e| e.id)
                     .filter(|id| self.held.insert(*id))
                     .collect(),
@@ -483,7 +487,7 @@ mod tests {
             receive(
                 &mut replica,
                 &ids,
-                vec![(vec![event(1), event(2)], Vec::new())],
+                vec![Received::new(vec![event(1), event(2)], Vec::new())],
                 &[],
                 &|_| {}
             )
@@ -529,7 +533,7 @@ mod tests {
         fn heads(&mut self) -> Result<VersionVector, LinkError> {
             Ok(VersionVector::new())
         }
-        fn apply(&mut self, _: Vec<Linked>) -> Result<Accepted, LinkError> {
+        fn apply(&mut self, _: Vec<Received>) -> Result<Accepted, LinkError> {
             Err(LinkError::Local("the disk is full".into()))
         }
     }
