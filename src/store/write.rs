@@ -707,11 +707,13 @@ fn insert_row(
     row: &StoredRow,
     link: Option<&Link>,
 ) -> rusqlite::Result<usize> {
+    // Ids as their 26 characters, written on the stack.
+    let (mut id, mut incident) = ([0u8; ulid::ULID_LEN], [0u8; ulid::ULID_LEN]);
     insert.execute(params![
-        event.id.to_string(),
+        &*event.id.array_to_str(&mut id),
         event.origin,
         event.seq as i64,
-        event.incident.to_string(),
+        &*event.incident.array_to_str(&mut incident),
         event.author,
         epoch_ms(event.at),
         epoch_ms(event.logged_at),
