@@ -16,25 +16,12 @@ use warroom::domain::Body;
 use warroom::store::{Follower, OpenOptions, Store};
 
 mod common;
-use common::{ms, percentile};
+use common::{arg, ms, percentile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
-fn args() -> (usize, usize) {
-    let (mut posts, mut latency) = (2000, 200);
-    let argv: Vec<String> = std::env::args().collect();
-    for pair in argv.windows(2) {
-        match (pair[0].as_str(), pair[1].parse().ok()) {
-            ("--posts", Some(n)) => posts = n,
-            ("--latency", Some(n)) => latency = n,
-            _ => {}
-        }
-    }
-    (posts, latency)
-}
-
 fn main() {
-    let (posts, samples) = args();
+    let (posts, samples) = (arg("--posts", 2000), arg("--latency", 200));
     let dir = tempfile::TempDir::new().expect("temp dir");
     let db = dir.path().join("bench.db");
     drop(Store::open(&db, OpenOptions::write()).expect("create"));

@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench peer_sync` (options: `--events N`, `--commits N`, and
 //! `--against BIN`: another build's `warroom` binary, whose catch-up is run in turn with
 //! this build's on the same source, both sides of each link being one build, and the
-//! ratio printed; a figure in events/s follows the machine's speed, the ratio does not).
+//! ratio printed; a figure in events/s follows the machine's speed, the ratio does not.
+//! This build makes the source, so the other build must read this build's schema).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -148,10 +149,13 @@ fn main() {
         })
         .collect();
 
-    // Catch-up: a fresh peer syncs once; three runs of each build, the median.
+    // Catch-up: a fresh peer syncs once; three runs of each build, the median. With
+    // two builds, which goes first alternates from run to run.
     for run in 0..3 {
-        for (b, build) in builds.iter_mut().enumerate() {
-            build.catch_up(
+        let count = builds.len();
+        for turn in 0..count {
+            let b = if run % 2 == 0 { turn } else { count - 1 - turn };
+            builds[b].catch_up(
                 dir.path(),
                 &format!("fresh{b}-{run}.db"),
                 &source,
@@ -179,6 +183,11 @@ fn main() {
             "catch-up speed, this build against the other in the same run: {:.2}x",
             anchor.median().as_secs_f64() / ours.median().as_secs_f64()
         );
+    }
+    // The other build's server is done: the live figures are this build's alone.
+    for build in &mut builds[1..] {
+        let _ = build.server.kill();
+        let _ = build.server.wait();
     }
     // Live: a follower stays linked; commits on the source are timed until the
     // follower's own `tail --follow` prints them.
@@ -262,8 +271,6 @@ fn main() {
         let _ = child.kill();
         let _ = child.wait();
     }
-    for build in &mut builds {
-        let _ = build.server.kill();
-        let _ = build.server.wait();
-    }
+    let _ = builds[0].server.kill();
+    let _ = builds[0].server.wait();
 }

@@ -20,7 +20,7 @@ use warroom::domain::Body;
 use warroom::store::{NewEvent, OpenOptions, Store};
 
 mod common;
-use common::{filler, ms, percentile};
+use common::{arg, filler, ms, percentile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -31,22 +31,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args {
-        commits: 300,
-        log: 100_000,
-        idle: 60,
-    };
-    let argv: Vec<String> = std::env::args().collect();
-    for pair in argv.windows(2) {
-        let n = pair[1].parse().ok();
-        match (pair[0].as_str(), n) {
-            ("--commits", Some(n)) => a.commits = n,
-            ("--log", Some(n)) => a.log = n,
-            ("--idle-secs", Some(n)) => a.idle = n as u64,
-            _ => {}
-        }
+    Args {
+        commits: arg("--commits", 300),
+        log: arg("--log", 100_000),
+        idle: arg("--idle-secs", 60) as u64,
     }
-    a
 }
 
 /// CPU time (user + system) a process has used, from /proc.

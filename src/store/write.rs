@@ -167,8 +167,8 @@ fn storable(event: &Event) -> Result<StoredRow, Unstorable> {
 
 /// A chunk of events from elsewhere made ready to store: with the chain link each
 /// came with (`links[i]` for `events[i]`, or none), the row of each or why it cannot
-/// be stored, the hash each one's fields give over the link it came with (`sent[i]`,
-/// where it came with one), and the order to store them in (each origin's in number
+/// be stored, the hash each one's fields give over the link it came with
+/// (`sent_hashes[i]`, where it came with one), and the order to store them in (each origin's in number
 /// order, so an event's one before it is stored first whenever both are in the chunk,
 /// whatever order they came in). None of it needs the database, so an import, and a
 /// link's reading thread, make the next chunk ready while the one before is stored.
@@ -176,7 +176,7 @@ struct Ready<C> {
     events: C,
     links: Vec<Option<Link>>,
     rows: Vec<Result<StoredRow, Unstorable>>,
-    sent: Vec<Option<ChainHash>>,
+    sent_hashes: Vec<Option<ChainHash>>,
     order: Vec<usize>,
 }
 
@@ -184,7 +184,7 @@ impl<C: AsRef<[Event]>> Ready<C> {
     fn of(events: C, links: Vec<Option<Link>>) -> Ready<C> {
         let all = events.as_ref();
         let rows: Vec<_> = all.iter().map(storable).collect();
-        let sent = rows
+        let sent_hashes = rows
             .iter()
             .zip(all)
             .enumerate()
@@ -201,7 +201,7 @@ impl<C: AsRef<[Event]>> Ready<C> {
             events,
             links,
             rows,
-            sent,
+            sent_hashes,
             order,
         }
     }
@@ -209,7 +209,7 @@ impl<C: AsRef<[Event]>> Ready<C> {
     /// The hash event `i`'s fields give when chained to `prev`: worked out when the
     /// chunk was made ready for the link it came with, else now.
     fn hash_of(&self, i: usize, row: &StoredRow, prev: &ChainHash) -> ChainHash {
-        match (self.links.get(i).copied().flatten(), self.sent[i]) {
+        match (self.links.get(i).copied().flatten(), self.sent_hashes[i]) {
             (Some(link), Some(hash)) if link.prev == *prev => hash,
             _ => row.link(&self.events.as_ref()[i], *prev).hash,
         }
@@ -225,7 +225,9 @@ pub struct Received(Ready<Vec<Event>>);
 
 impl Received {
     /// `events` as a peer sent them, with `links[i]` the link `events[i]` came with
-    /// (missing or `None` from a peer of an older build).
+    /// (missing or `None` from a peer of an older build; links past the last event are
+    /// ignored). Never fails: an event unfit to store (out of bounds, too large) is
+    /// refused when the message is stored, named in [`Accepted::refused`].
     pub fn new(events: Vec<Event>, links: Vec<Option<Link>>) -> Received {
         Received(Ready::of(events, links))
     }
@@ -233,12 +235,6 @@ impl Received {
     /// The events, as sent.
     pub fn events(&self) -> &[Event] {
         &self.0.events
-    }
-
-    /// The link each event came with (`links()[i]` for `events()[i]`; shorter, or
-    /// empty, when a peer of an older build sent fewer).
-    pub fn links(&self) -> &[Option<Link>] {
-        &self.0.links
     }
 }
 
@@ -439,12 +435,14 @@ impl Store {
         )
     }
 
-    /// Several of a peer's messages in one transaction: each as
-    /// [`Store::accept_chained_from_peer`] would take it (its events, and their links or
-    /// none), in the order given. What is stored and left out is what applying them one
-    /// after another would give, with one commit (one sync of the file) for them all;
-    /// but an error that fails a write (the disk is full, the lock never came) undoes
-    /// every message of the group, where one after another would have kept those before.
+    /// Several of a peer's messages in one transaction, each made ready beforehand
+    /// ([`Received::new`] over its events and their links): each taken as
+    /// [`Store::accept_chained_from_peer`] would take it, in the order given. What is
+    /// stored and left out is what applying them one after another would give, with one
+    /// commit (one sync of the file) for them all; but an error that fails a write (the
+    /// disk is full, the lock never came: [`StoreError::Busy`]; a read-only store:
+    /// [`StoreError::ReadOnly`]) undoes every message of the group, where one after
+    /// another would have kept those before.
     pub fn accept_batches_from_peer(
         &mut self,
         messages: Vec<Received>,
@@ -459,8 +457,8 @@ impl Store {
     /// does not follow fails the import. As [`Store::import_events`] otherwise, but
     /// what it stored is counted, not listed.
     ///
-    /// The chunks are read, and their rows made, on a thread of its own while the
-    /// chunk before is stored: memory holds the chunk being stored and at most one
+    /// The chunks are read, and their rows and each line's hash over its link made, on
+    /// a thread of its own while the chunk before is stored: memory holds the chunk being stored and at most one
     /// more. A write that fails returns at once; the reading thread stops at its next
     /// chunk (or with the process, if its input never ends). A thread that cannot be
     /// started is [`StoreError::Io`].

@@ -20,7 +20,8 @@ pub const WAITING_BYTES: usize = 2 * 1024 * 1024;
 /// bytes as sent (2 MiB; the first one whatever its size): about 40 of this build's
 /// messages (see [`super::protocol::BATCH_BYTES`]), a few thousand events, stored in one
 /// transaction. With [`WAITING_BYTES`] and the message being read, a session holds at
-/// most about 5 MiB of a peer's messages, and their events once read.
+/// most about 5 MiB of a peer's messages as sent; in memory, once read, their events
+/// and rows take about twice that.
 pub const GATHER_BYTES: usize = 2 * 1024 * 1024;
 
 /// What to handle next.
@@ -39,30 +40,30 @@ pub enum Next {
     Other(Message),
 }
 
-/// A message read: an `events` message made ready to store (with why each event it
-/// held that could not be read was left out), or one of another kind.
-enum Read {
+/// A message read and waiting: an `events` message made ready to store (with why each
+/// event it held that could not be read was left out), or one of another kind.
+enum Waiting {
     Events(Received, Vec<String>),
     Other(Message),
 }
 
-impl Read {
+impl Waiting {
     /// `message`, made ready to store if it carries events.
-    fn of(message: Message) -> Read {
+    fn of(message: Message) -> Waiting {
         match message {
             Message::Events {
                 events,
                 links,
                 unreadable,
-            } => Read::Events(Received::new(events, links), unreadable),
-            other => Read::Other(other),
+            } => Waiting::Events(Received::new(events, links), unreadable),
+            other => Waiting::Other(other),
         }
     }
 }
 
 struct State {
     /// Each message read (or why reading failed), with its size as sent.
-    waiting: VecDeque<(Result<Read, LinkError>, usize)>,
+    waiting: VecDeque<(Result<Waiting, LinkError>, usize)>,
     /// The sizes of the messages in `waiting`, added up.
     bytes: usize,
     /// The reading thread has stopped.
@@ -82,7 +83,7 @@ impl Shared {
     }
 
     /// Puts a message in, waiting for room; false once the inbox is dropped.
-    fn put(&self, message: Result<Read, LinkError>, size: usize) -> bool {
+    fn put(&self, message: Result<Waiting, LinkError>, size: usize) -> bool {
         let mut state = self.lock();
         while !state.handler_gone && state.bytes > 0 && state.bytes + size > WAITING_BYTES {
             state = self
@@ -149,7 +150,7 @@ impl Inbox {
                         message,
                         Ok(Message::Events { .. } | Message::Caught | Message::Ping)
                     );
-                    if !shared.put(message.map(Read::of), size) || !goes_on {
+                    if !shared.put(message.map(Waiting::of), size) || !goes_on {
                         return;
                     }
                 }
@@ -178,18 +179,21 @@ impl Inbox {
         };
         state.bytes -= size;
         let next = match first {
-            Ok(Read::Events(message, unreadable)) => {
+            Ok(Waiting::Events(message, unreadable)) => {
                 let (mut messages, mut unreadable, mut gathered) =
                     (vec![message], unreadable, size);
                 loop {
                     let size = match state.waiting.front() {
-                        Some((Ok(Read::Other(Message::Ping)), size)) => *size,
-                        Some((Ok(Read::Events(..)), size)) if gathered + size <= GATHER_BYTES => {
+                        Some((Ok(Waiting::Other(Message::Ping)), size)) => *size,
+                        Some((Ok(Waiting::Events(..)), size))
+                            if gathered + size <= GATHER_BYTES =>
+                        {
                             *size
                         }
                         _ => break,
                     };
-                    if let Some((Ok(Read::Events(message, more)), _)) = state.waiting.pop_front() {
+                    if let Some((Ok(Waiting::Events(message, more)), _)) = state.waiting.pop_front()
+                    {
                         messages.push(message);
                         unreadable.extend(more);
                         gathered += size;
@@ -201,7 +205,7 @@ impl Inbox {
                     unreadable,
                 })
             }
-            Ok(Read::Other(other)) => Ok(Next::Other(other)),
+            Ok(Waiting::Other(other)) => Ok(Next::Other(other)),
             Err(e) => Err(e),
         };
         self.shared.changed.notify_all();
