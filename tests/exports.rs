@@ -405,3 +405,63 @@ fn the_review_and_exports_show_the_peak_severity_the_impact_window_and_home_team
     ]);
     assert!(log.contains("| Home team | payments |"), "{log}");
 }
+
+#[test]
+fn an_entry_a_rule_refused_says_so_in_every_export_that_shows_it() {
+    // alice accepted a handoff that was no longer offered (a partition had overtaken
+    // it): the log keeps her entry, and no document may read as though she took command.
+    let env = Env::new();
+    import(
+        &env,
+        r#"
+day = "2026-11-23"
+[[event]]
+incident = "x"
+at = "10:02"
+author = "maya"
+kind = "incident_opened"
+payload = { title = "Checkout failing" }
+[[event]]
+incident = "x"
+at = "10:03"
+author = "bob"
+kind = "command_claimed"
+payload = { commander = "bob" }
+[[event]]
+incident = "x"
+at = "10:05"
+author = "alice"
+kind = "handoff_accepted"
+payload = { from = "bob", to = "alice" }
+"#,
+    );
+    let tail = env.ok(&["tail"]);
+    let why = tail
+        .lines()
+        .find(|l| l.contains("accepted command"))
+        .and_then(|l| l.split("[no effect: ").nth(1))
+        .map(|w| w.trim_end_matches(']').to_string())
+        .unwrap_or_else(|| panic!("tail says it had no effect: {tail}"));
+    let marked = format!("(no effect: {why})");
+    let md = env.ok(&["export", "--format", "markdown"]);
+    let line = md
+        .lines()
+        .find(|l| l.contains("accepted command"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(line.contains(&marked), "{line}");
+    let commanded = md
+        .split("## Who commanded")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    assert!(
+        commanded.contains("**bob** commanded") && !commanded.contains("alice"),
+        "{commanded}"
+    );
+    let log = env.ok(&["export", "--format", "ics214"]);
+    let line = log
+        .lines()
+        .find(|l| l.contains("accepted command"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains(&marked), "{line}");
+}

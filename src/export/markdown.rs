@@ -14,7 +14,8 @@ use super::LocalTimes;
 
 pub use super::escape::{md, md_heading};
 
-/// An entry's text as Markdown, corrections applied, crossed out when struck.
+/// An entry's text as Markdown, corrections applied, crossed out when struck, with
+/// "(no effect: why)" after it when a rule refused it as it was folded.
 pub fn entry_md(s: &IncidentState, entry: &crate::domain::Entry) -> String {
     entry_md_in(s, entry, None)
 }
@@ -31,11 +32,16 @@ fn entry_md_in(s: &IncidentState, entry: &crate::domain::Entry, lines: Option<&s
         Some(indent) => super::escape::md_lines(&current.text, indent),
         None => md(&current.text),
     };
-    let verdict = current
+    let mut verdict = current
         .verdict
         .as_deref()
         .map(|v| format!(" ({})", md(v)))
         .unwrap_or_default();
+    // A rule refused it when it was folded (an acceptance of a handoff a partition had
+    // already overtaken, say): the record keeps it, and says it changed nothing.
+    if let Some(why) = &current.no_effect {
+        verdict.push_str(&format!(" (no effect: {})", md(why)));
+    }
     if current.struck {
         format!("~~{text}~~{verdict}")
     } else {
