@@ -298,16 +298,27 @@ fn brief(bodies: &[Body]) -> Vec<String> {
         .collect()
 }
 
-/// Fails unless the notice on screen says `part`.
+/// Fails unless the notice on screen says `part`: the hint bar's, or the palette's
+/// when a refused command came back to it.
 fn assert_notice(app: &App, part: &str) {
-    let notice = app.notice.as_deref().unwrap_or("(no notice)");
+    let notice = match app.overlays.last() {
+        Some(Overlay::Palette {
+            error: Some(why), ..
+        }) => why.as_str(),
+        _ => app.notice.as_deref().unwrap_or("(no notice)"),
+    };
     assert!(
         notice.contains(part),
         "wanted {part:?} in the notice: {notice}"
     );
 }
 
+/// Types `line` in a fresh palette and sends it. A refused line left in the palette
+/// by the command before is dropped first (Esc), as a person would.
 fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    if matches!(app.overlays.last(), Some(Overlay::Palette { .. })) {
+        act(app, Action::Close);
+    }
     act(app, Action::OpenPalette);
     update(app, Msg::Paste(line.into()));
     act(app, Action::Submit)
@@ -853,10 +864,42 @@ fn paging_a_role_pages_its_contacts_and_resolve_needs_a_known_code() {
         run_command(&mut app, "resolve rollback deploy 4512 rolled back").is_empty(),
         "the checklist comes first"
     );
+    assert_eq!(app.mode(), Mode::Checklist);
     act(&mut app, Action::Confirm);
     act(&mut app, Action::Confirm);
     let sent = appended(&act(&mut app, Action::Confirm));
     assert!(matches!(&sent[0].1[0], Body::Resolution { code, .. } if code == "rollback"));
+}
+
+#[test]
+fn a_command_refused_as_typed_comes_back_to_be_mended_not_typed_again() {
+    let mut app = demo_app();
+    let summary = "deploy 4512 rolled back, error rate under 0.1% for 20 minutes";
+    let typed = format!("resolve rolback {summary}");
+    assert!(appended(&run_command(&mut app, &typed)).is_empty());
+    // Nothing was written; the palette holds the line as typed, saying why.
+    match app.overlays.last() {
+        Some(Overlay::Palette { input, error, .. }) => {
+            assert_eq!(input.lines().join(" "), typed);
+            let why = error.as_deref().unwrap_or_default();
+            assert!(why.contains("'rolback' is not a resolution code"), "{why}");
+        }
+        _ => panic!("the palette did not come back: {:?}", app.mode()),
+    }
+    // Mending the code is enough: the summary was kept.
+    let line = typed.replace("rolback", "rollback");
+    if let Some(Overlay::Palette { input, .. }) = app.overlays.last_mut() {
+        **input = tui_textarea::TextArea::new(vec![line]);
+    }
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode(), Mode::Checklist, "the checklist comes next");
+    act(&mut app, Action::Confirm);
+    act(&mut app, Action::Confirm);
+    let sent = appended(&act(&mut app, Action::Confirm));
+    assert!(
+        matches!(&sent[0].1[0], Body::Resolution { code, summary: s, .. } if code == "rollback" && s == summary),
+        "{sent:?}"
+    );
 }
 
 #[test]
@@ -958,7 +1001,9 @@ fn reopen_and_problem_handoff_follow_the_lifecycle() {
     );
     assert!(appended(&run_command(&mut app, "problem payments TLS change")).is_empty());
     assert_notice(&app, "resolve it first");
-    // The sample's second incident is closed: it can be reopened.
+    // The refused line waits in the palette; Esc drops it. The sample's second
+    // incident is closed: it can be reopened.
+    act(&mut app, Action::Close);
     act(&mut app, Action::OpenSwitcher);
     act(&mut app, Action::Down);
     act(&mut app, Action::Submit);

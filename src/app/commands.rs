@@ -17,9 +17,26 @@ fn item(app: &App, state: &IncidentState, typed: &str) -> Result<Ulid, String> {
 /// Why the sample is not loaded into a database that holds incidents, and how to load it.
 pub(super) const DEMO_REFUSED: &str = "this database holds incidents already, and the sample would mix with them: load it into one of its own (warroom --db demo.db demo), or :demo force loads it here anyway";
 
+/// Refuses the command as typed, saying why; from the palette, the line comes back
+/// to be mended ([`App::take_refusal`]).
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
+    app.notice = Some(message.clone());
+    app.refusal = Some(message);
+    Vec::new()
+}
+
+/// Does nothing, saying why: there is nothing in what was typed to mend (you hold
+/// command already, say).
+fn nothing(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message);
     Vec::new()
+}
+
+impl App {
+    /// Why the last command run was refused as typed, if it was; clears it.
+    pub(super) fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
+    }
 }
 
 /// Carries out a parsed command.
@@ -32,11 +49,13 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         PaletteRequest::Switch(Some(typed)) => {
             let ids: Vec<Ulid> = app.incident_list().iter().map(|i| i.id).collect();
             let hint = format!("{} lists them", app.key(Mode::Normal, Action::OpenSwitcher));
-            match resolve_id(ids, &typed, "incident", &hint) {
-                Ok(id) => app.show(id),
-                Err(e) => app.notice = Some(e),
-            }
-            return Vec::new();
+            return match resolve_id(ids, &typed, "incident", &hint) {
+                Ok(id) => {
+                    app.show(id);
+                    Vec::new()
+                }
+                Err(e) => refuse(app, e),
+            };
         }
         PaletteRequest::Theme(name) => return vec![Effect::SetTheme(name)],
         PaletteRequest::Demo { force } => {
@@ -85,10 +104,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             );
             return match crate::domain::resolve_id(waiting, &alert, "alert", &hint) {
                 Ok(group) => super::inbox::dismiss(app, group, reason),
-                Err(why) => {
-                    app.notice = Some(why);
-                    Vec::new()
-                }
+                Err(why) => refuse(app, why),
             };
         }
         PaletteRequest::CancelHandoff => {
@@ -116,7 +132,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
                     });
                     app.timeline.set_filter(filter);
                 }
-                Err(why) => app.notice = Some(why),
+                Err(why) => return refuse(app, why),
             }
             return Vec::new();
         }
@@ -148,7 +164,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
         return match ask(app, Purpose::Declare, None, request) {
             Ok(Answer::Write(effect)) => vec![effect],
             Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
-            Ok(Answer::Nothing(notice)) => refuse(app, notice),
+            Ok(Answer::Nothing(notice)) => nothing(app, notice),
             Ok(Answer::Checklist(_)) => Vec::new(),
             Err(e) => refuse(app, e),
         };
@@ -173,7 +189,7 @@ pub fn run(app: &mut App, command: PaletteRequest) -> Vec<Effect> {
             vec![effect]
         }
         Ok(Answer::Ask { question, effect }) => app.ask_first(question, effect),
-        Ok(Answer::Nothing(notice)) => refuse(app, notice),
+        Ok(Answer::Nothing(notice)) => nothing(app, notice),
         Ok(Answer::Checklist(items)) => {
             if let Some((code, summary)) = resolving {
                 app.overlays

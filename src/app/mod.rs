@@ -132,6 +132,9 @@ pub struct App {
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
     pub notice: Option<String>,
+    /// Why the palette command just run was refused as typed (a code or a name that
+    /// does not fit): the palette opens again with the line and this, to mend it.
+    refusal: Option<String>,
     /// Who sits at this console and what it runs with.
     pub setup: Setup,
     /// What the edge reports from outside: the log read, other consoles, the peer link.
@@ -213,6 +216,7 @@ impl App {
             overdue_noticed: std::collections::BTreeSet::new(),
             now,
             notice: None,
+            refusal: None,
             setup: Setup {
                 me: me.to_string(),
                 session: String::new(),

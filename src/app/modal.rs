@@ -47,7 +47,21 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Ok(command) => {
                 app.overlays.pop();
-                return commands::run(app, command);
+                let depth = app.overlays.len();
+                app.take_refusal();
+                let effects = commands::run(app, command);
+                // Refused as typed (a code or a name that does not fit): the line comes
+                // back with why, so a long summary is mended, not typed again.
+                if let Some(why) = app.take_refusal()
+                    && app.overlays.len() == depth
+                {
+                    app.prefill_palette(&line);
+                    if let Some(Overlay::Palette { error, .. }) = app.overlays.last_mut() {
+                        *error = Some(why);
+                    }
+                    app.notice = None;
+                }
+                return effects;
             }
             // A word no command starts with: say which key lists them.
             Err(message) if count == 0 => {
