@@ -2488,7 +2488,8 @@ fn as_of_holds_its_moment_as_entries_arrive_and_leaves_when_the_entry_box_opens(
 
 /// A page to you not yet answered and command offered to you, recorded while you had
 /// no console open, are banners once your console has read the log: on open incidents
-/// only, not once answered, not for anyone else, and not again after a re-read.
+/// only, not once answered, not for anyone else, and not again after a re-read; an
+/// offer's banner is taken down once the offer is accepted or withdrawn.
 #[test]
 fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     let log = warroom::demo::events("demo", now());
@@ -2584,9 +2585,41 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
             person: "bob".into(),
         },
     ));
-    let (app, _) = start("bob", answered);
+    let (mut app, _) = start("bob", answered.clone());
     assert_eq!(app.banners.len(), 1, "{:?}", app.banners);
     assert!(app.banners[0].text.contains("offers you command"));
+
+    // Accepted (by `warroom accept` in another shell, say): no longer offered, so the
+    // banner is taken down rather than send bob to accept what is not there.
+    let accepted = by(
+        live,
+        0,
+        "bob",
+        Body::HandoffAccepted {
+            from: "priya".into(),
+            to: "bob".into(),
+        },
+    );
+    let effects = update(&mut app, Msg::Events(vec![accepted]));
+    assert!(app.banners.is_empty(), "{:?}", app.banners);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Title(None))),
+        "the title stops counting it: {effects:?}"
+    );
+    // Withdrawn: the same.
+    let (mut app, _) = start("bob", answered);
+    let withdrawn = by(
+        live,
+        0,
+        "priya",
+        Body::HandoffCancelled {
+            from: "priya".into(),
+            to: "bob".into(),
+            declined: false,
+        },
+    );
+    update(&mut app, Msg::Events(vec![withdrawn]));
+    assert!(app.banners.is_empty(), "{:?}", app.banners);
 }
 
 /// Paging from the roster of an incident that is over asks once, saying it is over:

@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use warroom::app::{Action, App, Msg, Pane, Zone, update};
+use warroom::app::{Action, App, Msg, Overlay, Pane, Zone, update};
 use warroom::domain::{Body, Event, Timestamp};
 use warroom::ui::{self, Theme};
 
@@ -959,17 +959,19 @@ fn the_situation_is_set_from_the_palette_and_its_impact_shows_at_80x24() {
             && text.contains("next: roll back 4512"),
         "{text}"
     );
-    // A field the situation does not have is refused with the ones it has.
+    // A field the situation does not have is refused with the ones it has; the line
+    // comes back to the palette to be mended.
     update(&mut app, Msg::Action(Action::OpenPalette));
     update(&mut app, Msg::Paste("situation colour=red".into()));
     update(&mut app, Msg::Action(Action::Submit));
-    assert!(
-        app.notice
-            .as_deref()
-            .is_some_and(|n| n.contains("not a field of the situation")),
-        "{:?}",
-        app.notice
-    );
+    match app.overlays.last() {
+        Some(Overlay::Palette { input, error, .. }) => {
+            assert_eq!(input.lines().join(" "), "situation colour=red");
+            let why = error.as_deref().unwrap_or_default();
+            assert!(why.contains("not a field of the situation"), "{why}");
+        }
+        _ => panic!("the palette did not come back: {:?}", app.mode()),
+    }
 }
 
 #[test]

@@ -119,6 +119,9 @@ pub struct Banner {
     pub text: String,
     /// The incident (or inbox alert) it is about.
     pub about: Ulid,
+    /// Command offered to this person: taken down once no longer offered (accepted,
+    /// withdrawn, or overtaken by a change of command elsewhere).
+    pub offer: bool,
 }
 
 /// What `events` (from others, live) give the person at `app` to notice, as banners
@@ -127,6 +130,7 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
     if !app.live() {
         return Vec::new();
     }
+    let retired = retire_offers(app);
     let me = app.setup.me.clone();
     let threshold = app.setup.playbook.triage.threshold;
     let mut new = Vec::new();
@@ -152,6 +156,7 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
             notice,
             text,
             about: event.incident,
+            offer: false,
         };
         match &event.body {
             Body::SeveritySet { severity, .. } if *severity <= threshold => {
@@ -168,10 +173,13 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
                     new.push(banner(notice, format!("{severity} incident {}", name())));
                 }
             }
-            Body::HandoffOffered { from, to } if same_name(to, &me) => new.push(banner(
-                Attention::Command,
-                format!("{from} offers you command of {} (:accept)", name()),
-            )),
+            Body::HandoffOffered { from, to } if same_name(to, &me) => new.push(Banner {
+                offer: true,
+                ..banner(
+                    Attention::Command,
+                    format!("{from} offers you command of {} (:accept)", name()),
+                )
+            }),
             Body::CommandHandedOff { to, .. } if same_name(to, &me) => new.push(banner(
                 Attention::Command,
                 format!("you hold command of {} now", name()),
@@ -199,7 +207,12 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
             _ => {}
         }
     }
-    raise(app, new)
+    match raise(app, new) {
+        effects if effects.is_empty() && retired => {
+            vec![Effect::Title((!app.banners.is_empty()).then(|| title(app)))]
+        }
+        effects => effects,
+    }
 }
 
 /// What waits for the person at `app` when the console has read the log (whenever it
@@ -234,6 +247,7 @@ pub(super) fn on_start(app: &mut App) -> Vec<Effect> {
                     crate::format::duration(app.now - me_there.since)
                 ),
                 about: state.id,
+                offer: false,
             });
         }
         if let Some(offer) = &state.command.pending
@@ -243,6 +257,7 @@ pub(super) fn on_start(app: &mut App) -> Vec<Effect> {
                 notice: Attention::Command,
                 text: format!("{} offers you command of {name} (:accept)", offer.from),
                 about: state.id,
+                offer: true,
             });
         }
     }
@@ -280,11 +295,29 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
                         app.key(Mode::Normal, Action::ComposeUpdate)
                     ),
                     about: id,
+                    offer: false,
                 });
             }
         }
     }
     raise(app, new)
+}
+
+/// Takes down each banner offering command to this person that is no longer offered
+/// (accepted here or by the CLI, withdrawn, or overtaken by a change of command a peer
+/// brought): left up, it would send them to accept what is not there. Whether any was.
+fn retire_offers(app: &mut App) -> bool {
+    let me = &app.setup.me;
+    let incidents = &app.incidents;
+    let before = app.banners.len();
+    app.banners.retain(|b| {
+        !b.offer
+            || incidents
+                .get(&b.about)
+                .and_then(|s| s.command.pending.as_ref())
+                .is_some_and(|o| same_name(&o.to, me))
+    });
+    app.banners.len() != before
 }
 
 /// Adds banners; rings once if any rings; sets the title.
