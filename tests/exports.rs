@@ -443,12 +443,16 @@ payload = { from = "bob", to = "alice" }
         .map(|w| w.trim_end_matches(']').to_string())
         .unwrap_or_else(|| panic!("tail says it had no effect: {tail}"));
     let marked = format!("(no effect: {why})");
+    // The line of a document that shows the acceptance, which must say it was refused.
+    let says_refused = |doc: &str| {
+        let line = doc
+            .lines()
+            .find(|l| l.contains("accepted command"))
+            .unwrap_or_else(|| panic!("{doc}"));
+        assert!(line.contains(&marked), "{line}");
+    };
     let md = env.ok(&["export", "--format", "markdown"]);
-    let line = md
-        .lines()
-        .find(|l| l.contains("accepted command"))
-        .unwrap_or_else(|| panic!("{md}"));
-    assert!(line.contains(&marked), "{line}");
+    says_refused(&md);
     let commanded = md
         .split("## Who commanded")
         .nth(1)
@@ -458,10 +462,5 @@ payload = { from = "bob", to = "alice" }
         commanded.contains("**bob** commanded") && !commanded.contains("alice"),
         "{commanded}"
     );
-    let log = env.ok(&["export", "--format", "ics214"]);
-    let line = log
-        .lines()
-        .find(|l| l.contains("accepted command"))
-        .unwrap_or_else(|| panic!("{log}"));
-    assert!(line.contains(&marked), "{line}");
+    says_refused(&env.ok(&["export", "--format", "ics214"]));
 }
