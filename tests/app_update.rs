@@ -2618,7 +2618,35 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
             declined: false,
         },
     );
-    update(&mut app, Msg::Events(vec![withdrawn]));
+    let effects = update(&mut app, Msg::Events(vec![withdrawn]));
+    assert!(app.banners.is_empty(), "{:?}", app.banners);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Title(None))),
+        "{effects:?}"
+    );
+    // An offer and its withdrawal read together (a peer's catch-up): nothing to notice.
+    let (mut app, _) = start("bob", log.clone());
+    assert!(app.banners.is_empty(), "{:?}", app.banners);
+    let offered = by(
+        live,
+        0,
+        "priya",
+        Body::HandoffOffered {
+            from: "priya".into(),
+            to: "bob".into(),
+        },
+    );
+    let withdrawn_too = by(
+        live,
+        0,
+        "priya",
+        Body::HandoffCancelled {
+            from: "priya".into(),
+            to: "bob".into(),
+            declined: false,
+        },
+    );
+    update(&mut app, Msg::Events(vec![offered, withdrawn_too]));
     assert!(app.banners.is_empty(), "{:?}", app.banners);
 }
 

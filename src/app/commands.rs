@@ -17,8 +17,9 @@ fn item(app: &App, state: &IncidentState, typed: &str) -> Result<Ulid, String> {
 /// Why the sample is not loaded into a database that holds incidents, and how to load it.
 pub(super) const DEMO_REFUSED: &str = "this database holds incidents already, and the sample would mix with them: load it into one of its own (warroom --db demo.db demo), or :demo force loads it here anyway";
 
-/// Refuses the command as typed, saying why; from the palette, the line comes back
-/// to be mended ([`App::take_refusal`]).
+/// Refuses the command, saying why (a word that fits nothing, or a rule it breaks);
+/// from the palette, the line comes back to be mended or dropped
+/// ([`App::take_refusal`]).
 fn refuse(app: &mut App, message: String) -> Vec<Effect> {
     app.notice = Some(message.clone());
     app.refusal = Some(message);

@@ -132,8 +132,8 @@ pub struct App {
     pub now: Timestamp,
     /// A one-line message for the user, shown until the next key.
     pub notice: Option<String>,
-    /// Why the palette command just run was refused as typed (a code or a name that
-    /// does not fit): the palette opens again with the line and this, to mend it.
+    /// Why the palette command just run was refused (a code or a name that does not
+    /// fit, or a rule it breaks): the palette opens again with the line and this.
     refusal: Option<String>,
     /// Who sits at this console and what it runs with.
     pub setup: Setup,

@@ -1,8 +1,9 @@
 //! What a person at a console must notice, from what others record: a new incident at
 //! or above the declare threshold, command offered or given to them, a role given to
 //! them, them being paged, a new firing alert, and an update overdue on an incident
-//! they command. Each is a banner that stays until cleared (Esc), and those the person
-//! rings for also ring the terminal bell; the terminal's title says how many wait. A
+//! they command. Each is a banner that stays until cleared (Esc), but for an offer of
+//! command, taken down once no longer offered; those the person rings for also ring
+//! the terminal bell; the terminal's title says how many wait. A
 //! page not yet answered and an offer of command waiting are raised when the console
 //! has read the log, so what came while no console was open is seen.
 
@@ -110,7 +111,8 @@ impl Ring {
     }
 }
 
-/// One thing to notice, shown until cleared.
+/// One thing to notice, shown until cleared (an offer of command: or until no longer
+/// offered).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Banner {
     /// What it is.
@@ -125,7 +127,9 @@ pub struct Banner {
 }
 
 /// What `events` (from others, live) give the person at `app` to notice, as banners
-/// added to `app.banners`; the effects ring the bell and set the title.
+/// added to `app.banners`, after taking down offers of command no longer pending (see
+/// `retire_offers`); the effects ring the bell and set the title (the title alone when
+/// banners were only taken down).
 pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
     if !app.live() {
         return Vec::new();
@@ -173,13 +177,19 @@ pub(super) fn on_events(app: &mut App, events: &[Event]) -> Vec<Effect> {
                     new.push(banner(notice, format!("{severity} incident {}", name())));
                 }
             }
-            Body::HandoffOffered { from, to } if same_name(to, &me) => new.push(Banner {
-                offer: true,
-                ..banner(
-                    Attention::Command,
-                    format!("{from} offers you command of {} (:accept)", name()),
-                )
-            }),
+            // Only while still offered: the same batch may hold its acceptance or its
+            // withdrawal (a peer's catch-up), or a rule may have refused the offer.
+            Body::HandoffOffered { from, to }
+                if same_name(to, &me) && offered(app, event.incident, &me) =>
+            {
+                new.push(Banner {
+                    offer: true,
+                    ..banner(
+                        Attention::Command,
+                        format!("{from} offers you command of {} (:accept)", name()),
+                    )
+                });
+            }
             Body::CommandHandedOff { to, .. } if same_name(to, &me) => new.push(banner(
                 Attention::Command,
                 format!("you hold command of {} now", name()),
@@ -307,17 +317,21 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
 /// (accepted here or by the CLI, withdrawn, or overtaken by a change of command a peer
 /// brought): left up, it would send them to accept what is not there. Whether any was.
 fn retire_offers(app: &mut App) -> bool {
-    let me = &app.setup.me;
-    let incidents = &app.incidents;
     let before = app.banners.len();
-    app.banners.retain(|b| {
-        !b.offer
-            || incidents
-                .get(&b.about)
-                .and_then(|s| s.command.pending.as_ref())
-                .is_some_and(|o| same_name(&o.to, me))
-    });
+    let kept: Vec<Banner> = std::mem::take(&mut app.banners)
+        .into_iter()
+        .filter(|b| !b.offer || offered(app, b.about, &app.setup.me))
+        .collect();
+    app.banners = kept;
     app.banners.len() != before
+}
+
+/// Whether command of `incident` is offered to `me` now, as the state stands folded.
+fn offered(app: &App, incident: Ulid, me: &str) -> bool {
+    app.incidents
+        .get(&incident)
+        .and_then(|s| s.command.pending.as_ref())
+        .is_some_and(|o| same_name(&o.to, me))
 }
 
 /// Adds banners; rings once if any rings; sets the title.
