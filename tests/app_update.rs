@@ -2510,18 +2510,20 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
         person: person.into(),
         via: None,
     };
+    // priya offers bob command, and withdraws it.
+    let offer = || Body::HandoffOffered {
+        from: "priya".into(),
+        to: "bob".into(),
+    };
+    let withdraw = || Body::HandoffCancelled {
+        from: "priya".into(),
+        to: "bob".into(),
+        declined: false,
+    };
     let mut away = log.clone();
     away.push(by(live, 12, "priya", paged("bob")));
     away.push(by(ended, 11, "priya", paged("bob")));
-    away.push(by(
-        live,
-        0,
-        "priya",
-        Body::HandoffOffered {
-            from: "priya".into(),
-            to: "bob".into(),
-        },
-    ));
+    away.push(by(live, 0, "priya", offer()));
     let start = |who: &str, events: Vec<Event>| {
         let mut app = App::new(who, "w.db", None, now());
         update(&mut app, Msg::Events(events));
@@ -2608,16 +2610,7 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     );
     // Withdrawn: the same.
     let (mut app, _) = start("bob", answered);
-    let withdrawn = by(
-        live,
-        0,
-        "priya",
-        Body::HandoffCancelled {
-            from: "priya".into(),
-            to: "bob".into(),
-            declined: false,
-        },
-    );
+    let withdrawn = by(live, 0, "priya", withdraw());
     let effects = update(&mut app, Msg::Events(vec![withdrawn]));
     assert!(app.banners.is_empty(), "{:?}", app.banners);
     assert!(
@@ -2627,26 +2620,9 @@ fn a_page_and_an_offer_left_while_you_were_away_wait_for_you_at_start() {
     // An offer and its withdrawal read together (a peer's catch-up): nothing to notice.
     let (mut app, _) = start("bob", log.clone());
     assert!(app.banners.is_empty(), "{:?}", app.banners);
-    let offered = by(
-        live,
-        0,
-        "priya",
-        Body::HandoffOffered {
-            from: "priya".into(),
-            to: "bob".into(),
-        },
-    );
-    let withdrawn_too = by(
-        live,
-        0,
-        "priya",
-        Body::HandoffCancelled {
-            from: "priya".into(),
-            to: "bob".into(),
-            declined: false,
-        },
-    );
-    update(&mut app, Msg::Events(vec![offered, withdrawn_too]));
+    let offered = by(live, 0, "priya", offer());
+    let withdrawn = by(live, 0, "priya", withdraw());
+    update(&mut app, Msg::Events(vec![offered, withdrawn]));
     assert!(app.banners.is_empty(), "{:?}", app.banners);
 }
 

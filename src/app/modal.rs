@@ -50,8 +50,8 @@ pub(super) fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
                 let depth = app.overlays.len();
                 app.take_refusal();
                 let effects = commands::run(app, command);
-                // Refused as typed (a code or a name that does not fit): the line comes
-                // back with why, so a long summary is mended, not typed again.
+                // Refused (a code or a name that does not fit, or a rule it breaks): the
+                // line comes back with why, so a long summary is mended, not typed again.
                 if let Some(why) = app.take_refusal()
                     && app.overlays.len() == depth
                 {

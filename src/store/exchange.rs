@@ -10,8 +10,8 @@ use super::{Store, StoreError};
 use crate::domain::{EncodedEvent, Event, Link, epoch_ms};
 
 /// Events (or their wire forms), and each one's link in its origin's hash chain (or
-/// none).
-type Page<T> = (Vec<T>, Vec<Option<Link>>);
+/// none): a page of what a peer lacks.
+pub type Page<T> = (Vec<T>, Vec<Option<Link>>);
 
 /// Events, and each one's link in its origin's hash chain (or none).
 type Linked = Page<Event>;

@@ -28,7 +28,7 @@ use crate::domain::{Timestamp, to_millis};
 pub use chain::{BreakKind, ChainBreak, ChainHead, ChainSeam, Expectation, SeamKind, Verification};
 pub use deliveries::{Claim, Finished};
 pub use error::StoreError;
-pub use exchange::{AllowedPeer, VersionVector};
+pub use exchange::{AllowedPeer, Page, VersionVector};
 pub use follow::Follower;
 pub use hint::OpenHint;
 pub use open::{Access, OpenOptions, ReadOnly};

@@ -168,9 +168,9 @@ fn storable(event: &Event) -> Result<StoredRow, Unstorable> {
 /// A chunk of events from elsewhere made ready to store: with the chain link each
 /// came with (`links[i]` for `events[i]`, or none), the row of each or why it cannot
 /// be stored, the hash each one's fields give over the link it came with
-/// (`sent_hashes[i]`, where it came with one), and the order to store them in (each origin's in number
-/// order, so an event's one before it is stored first whenever both are in the chunk,
-/// whatever order they came in). None of it needs the database, so an import, and a
+/// (`sent_hashes[i]`, where it came with one), and the order to store them in (each
+/// origin's in number order, so an event's one before it is stored first whenever both
+/// are in the chunk, whatever order they came in). None of it needs the database, so an import, and a
 /// link's reading thread, make the next chunk ready while the one before is stored.
 struct Ready<C> {
     events: C,
@@ -458,8 +458,8 @@ impl Store {
     /// what it stored is counted, not listed.
     ///
     /// The chunks are read, and their rows and each line's hash over its link made, on
-    /// a thread of its own while the chunk before is stored: memory holds the chunk being stored and at most one
-    /// more. A write that fails returns at once; the reading thread stops at its next
+    /// a thread of its own while the chunk before is stored: memory holds the chunk
+    /// being stored and at most one more. A write that fails returns at once; the reading thread stops at its next
     /// chunk (or with the process, if its input never ends). A thread that cannot be
     /// started is [`StoreError::Io`].
     pub fn import_stream<C, I>(&mut self, chunks: I) -> Result<Imported, StoreError>

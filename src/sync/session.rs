@@ -14,7 +14,7 @@ use super::channel::{LinkError, Receiver, Sender};
 use super::inbox::{Inbox, Next};
 use super::protocol::{Message, PROTOCOL, Tips, VERSION, batches, encoded_batches};
 use crate::domain::{EncodedEvent, Event, Link};
-use crate::store::{Accepted, Received, VersionVector};
+use crate::store::{Accepted, Page, Received, VersionVector};
 
 /// Where received events go.
 pub trait Replica: Send {
@@ -65,8 +65,8 @@ pub trait Feed: Send {
 }
 
 /// Events encoded for the wire, and each one's link in its origin's hash chain (or
-/// none): a page of a catch-up.
-pub type Encoded = (Vec<EncodedEvent>, Vec<Option<Link>>);
+/// none): a page of a catch-up, as the store reads it.
+pub type Encoded = Page<EncodedEvent>;
 
 /// Where a link stands, for people watching it.
 #[derive(Debug, Clone, PartialEq, Eq)]
